@@ -1,0 +1,305 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a histogram's counts are post-processed.
+public struct HistogramOptions: Sendable, Equatable {
+    /// Divide each count by its bin width and by the total, so the result integrates to 1 over the edges.
+    public var density: Bool
+    /// Add the kernel mass that falls below the first edge to the first bin and above the last edge to the
+    /// last bin, so no event mass leaks out of the range.
+    public var reflectInfinities: Bool
+
+    public init(density: Bool = false, reflectInfinities: Bool = false) {
+        self.density = density
+        self.reflectInfinities = reflectInfinities
+    }
+}
+
+/// Gradients of a scalar ⟨cotangent, counts⟩ with respect to every input of ``Histogram/counts``.
+public struct HistogramGradients: Sendable, Equatable {
+    public var data: [Double]
+    public var weights: [Double]
+    public var edges: [Double]
+    public var bandwidth: Double
+}
+
+/// The binned kernel density estimate used by neos (relaxed's `hist`): every event is a Gaussian kernel of
+/// width `bandwidth` carrying its weight, and bin j receives the kernel mass between its edges,
+///
+///     c_j = Σ_k w_k [Φ((e_{j+1} − x_k)/h) − Φ((e_j − x_k)/h)].
+///
+/// `bandwidth == 0` is the ordinary histogram with numpy's convention (bins half-open on the right, the last
+/// one closed; events outside the edges dropped unless `reflectInfinities`).
+///
+/// With both options set, the mass outside the range is added to the outer bins *before* normalising, so the
+/// density integrates to 1. (relaxed divides the infinite outer bins by their infinite width first, which throws
+/// that mass away; we treat that as a bug.)
+public enum Histogram {
+    /// Counts per bin; `edges.count - 1` values.
+    public static func counts(
+        data: [Double], edges: [Double], bandwidth: Double, weights: [Double]? = nil,
+        options: HistogramOptions = HistogramOptions()
+    ) throws -> [Double] {
+        try data.withUnsafeBufferPointer { data in
+            try edges.withUnsafeBufferPointer { edges in
+                try withOptionalBuffer(weights) { weights in
+                    var out = [Double](repeating: 0, count: max(edges.count - 1, 0))
+                    try out.withUnsafeMutableBufferPointer { out in
+                        try counts(
+                            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options,
+                            into: out)
+                    }
+                    return out
+                }
+            }
+        }
+    }
+
+    /// Buffer form of ``counts(data:edges:bandwidth:weights:options:)``: validates everything first and writes
+    /// `out` (length `edges.count - 1`) only when the whole computation succeeded.
+    public static func counts(
+        data: UnsafeBufferPointer<Double>, edges: UnsafeBufferPointer<Double>, bandwidth: Double,
+        weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>
+    ) throws {
+        try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
+        try Validate.length(out.count, equals: edges.count - 1, "counts output")
+        let binCount = edges.count - 1
+        var raw = [Double](repeating: 0, count: binCount)
+        let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
+        defer { tails.deallocate() }
+        for k in 0..<data.count {
+            let weight = weights?[k] ?? 1
+            if bandwidth == 0 {
+                if let bin = hardBin(of: data[k], edges: edges, reflect: options.reflectInfinities) {
+                    raw[bin] += weight
+                }
+                continue
+            }
+            let masses = KernelMasses(x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
+            for j in 0..<binCount {
+                raw[j] += weight * masses.mass(bin: j, reflect: options.reflectInfinities, binCount: binCount)
+            }
+        }
+        if options.density {
+            let total = raw.reduce(0, +)
+            guard total != 0 else {
+                throw NeosError(.numeric, "density requested but the histogram is empty (total mass is 0)")
+            }
+            for j in 0..<binCount { raw[j] /= (edges[j + 1] - edges[j]) * total }
+        }
+        for j in 0..<binCount { out[j] = raw[j] }
+    }
+
+    /// Vector-Jacobian product: the gradient of ⟨cotangent, counts⟩ with respect to data, weights (ones when
+    /// `weights` is nil), edges and bandwidth. At `bandwidth == 0` the counts are piecewise constant in data,
+    /// edges and bandwidth, so those gradients are 0 (the derivative almost everywhere).
+    public static func vjp(
+        cotangent: [Double], data: [Double], edges: [Double], bandwidth: Double, weights: [Double]? = nil,
+        options: HistogramOptions = HistogramOptions()
+    ) throws -> HistogramGradients {
+        var gradients = HistogramGradients(
+            data: [Double](repeating: 0, count: data.count), weights: [Double](repeating: 0, count: data.count),
+            edges: [Double](repeating: 0, count: edges.count), bandwidth: 0)
+        try cotangent.withUnsafeBufferPointer { cotangent in
+            try data.withUnsafeBufferPointer { data in
+                try edges.withUnsafeBufferPointer { edges in
+                    try withOptionalBuffer(weights) { weights in
+                        try gradients.data.withUnsafeMutableBufferPointer { gradData in
+                            try gradients.weights.withUnsafeMutableBufferPointer { gradWeights in
+                                try gradients.edges.withUnsafeMutableBufferPointer { gradEdges in
+                                    gradients.bandwidth = try vjp(
+                                        cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth,
+                                        weights: weights, options: options, gradData: gradData,
+                                        gradWeights: gradWeights, gradEdges: gradEdges)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return gradients
+    }
+
+    /// Buffer form of the VJP. Any gradient buffer may be nil when that gradient is not wanted; the ones given
+    /// must have the lengths of their inputs. Returns the bandwidth gradient. Buffers are written only on success.
+    @discardableResult
+    public static func vjp(
+        cotangent: UnsafeBufferPointer<Double>, data: UnsafeBufferPointer<Double>,
+        edges: UnsafeBufferPointer<Double>, bandwidth: Double, weights: UnsafeBufferPointer<Double>?,
+        options: HistogramOptions, gradData: UnsafeMutableBufferPointer<Double>?,
+        gradWeights: UnsafeMutableBufferPointer<Double>?, gradEdges: UnsafeMutableBufferPointer<Double>?
+    ) throws -> Double {
+        try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
+        let binCount = edges.count - 1
+        try Validate.length(cotangent.count, equals: binCount, "cotangent")
+        try Validate.finite(cotangent, "cotangent")
+        if let gradData { try Validate.length(gradData.count, equals: data.count, "data gradient") }
+        if let gradWeights { try Validate.length(gradWeights.count, equals: data.count, "weights gradient") }
+        if let gradEdges { try Validate.length(gradEdges.count, equals: edges.count, "edges gradient") }
+
+        // Cotangent on the raw (pre-density) counts, and the part of the edge gradient that comes from the
+        // bin widths in the density normalisation.
+        var rawCotangent = Array(cotangent)
+        var edgeGradient = [Double](repeating: 0, count: edges.count)
+        if options.density {
+            var raw = [Double](repeating: 0, count: binCount)
+            try raw.withUnsafeMutableBufferPointer { raw in
+                try counts(
+                    data: data, edges: edges, bandwidth: bandwidth, weights: weights,
+                    options: HistogramOptions(density: false, reflectInfinities: options.reflectInfinities),
+                    into: raw)
+            }
+            let total = raw.reduce(0, +)
+            guard total != 0 else {
+                throw NeosError(.numeric, "density requested but the histogram is empty (total mass is 0)")
+            }
+            var projected = 0.0  // Σ_j ḡ_j · out_j
+            for j in 0..<binCount { projected += cotangent[j] * raw[j] / ((edges[j + 1] - edges[j]) * total) }
+            for j in 0..<binCount {
+                let width = edges[j + 1] - edges[j]
+                rawCotangent[j] = cotangent[j] / (width * total) - projected / total
+                let widthGradient = -cotangent[j] * raw[j] / (width * width * total)
+                edgeGradient[j + 1] += widthGradient
+                edgeGradient[j] -= widthGradient
+            }
+        }
+
+        var dataGradient = [Double](repeating: 0, count: data.count)
+        var weightGradient = [Double](repeating: 0, count: data.count)
+        var bandwidthGradient = 0.0
+        if bandwidth == 0 {
+            for k in 0..<data.count {
+                if let bin = hardBin(of: data[k], edges: edges, reflect: options.reflectInfinities) {
+                    weightGradient[k] = rawCotangent[bin]
+                }
+            }
+        } else {
+            // Cotangent on Φ at each edge: edge i is the upper edge of bin i−1 and the lower edge of bin i.
+            // With reflection the outer edges sit at ∓∞, where Φ is constant.
+            var edgeCotangent = [Double](repeating: 0, count: edges.count)
+            for i in 0..<edges.count {
+                let above = i < binCount ? rawCotangent[i] : 0
+                let below = i > 0 ? rawCotangent[i - 1] : 0
+                edgeCotangent[i] = below - above
+            }
+            if options.reflectInfinities {
+                edgeCotangent[0] = 0
+                edgeCotangent[binCount] = 0
+            }
+            let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
+            defer { tails.deallocate() }
+            let inverseBandwidth = 1 / bandwidth
+            for k in 0..<data.count {
+                let weight = weights?[k] ?? 1
+                let masses = KernelMasses(x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
+                var weightSum = 0.0
+                for j in 0..<binCount {
+                    weightSum +=
+                        rawCotangent[j] * masses.mass(bin: j, reflect: options.reflectInfinities, binCount: binCount)
+                }
+                weightGradient[k] = weightSum
+                var densitySum = 0.0  // Σ_i a_i φ(z_i)
+                var momentSum = 0.0  // Σ_i a_i φ(z_i) z_i
+                for i in 0..<edges.count where edgeCotangent[i] != 0 {
+                    let z = (edges[i] - data[k]) * inverseBandwidth
+                    let term = edgeCotangent[i] * Normal.pdf(z)
+                    densitySum += term
+                    momentSum += term * z
+                    edgeGradient[i] += weight * term * inverseBandwidth
+                }
+                dataGradient[k] = -weight * densitySum * inverseBandwidth
+                bandwidthGradient -= weight * momentSum * inverseBandwidth
+            }
+        }
+        if let gradData { for k in 0..<data.count { gradData[k] = dataGradient[k] } }
+        if let gradWeights { for k in 0..<data.count { gradWeights[k] = weightGradient[k] } }
+        if let gradEdges { for i in 0..<edges.count { gradEdges[i] = edgeGradient[i] } }
+        return bandwidthGradient
+    }
+
+    static func validate(
+        data: UnsafeBufferPointer<Double>, edges: UnsafeBufferPointer<Double>, bandwidth: Double,
+        weights: UnsafeBufferPointer<Double>?
+    ) throws {
+        try Validate.finite(data, "data")
+        try Validate.strictlyIncreasing(edges, "bins")
+        guard bandwidth.isFinite, bandwidth >= 0 else {
+            throw NeosError.invalidArgument("bandwidth is \(bandwidth); it must be finite and >= 0")
+        }
+        if let weights {
+            try Validate.length(weights.count, equals: data.count, "weights")
+            try Validate.finite(weights, "weights")
+        }
+    }
+
+    /// The bin numpy.histogram puts `x` in, or nil when it falls outside and is not reflected.
+    static func hardBin(of x: Double, edges: UnsafeBufferPointer<Double>, reflect: Bool) -> Int? {
+        let binCount = edges.count - 1
+        if x < edges[0] { return reflect ? 0 : nil }
+        if x >= edges[binCount] { return x == edges[binCount] || reflect ? binCount - 1 : nil }
+        // Largest i with edges[i] <= x.
+        var low = 0
+        var high = binCount
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if edges[middle] <= x { low = middle } else { high = middle }
+        }
+        return low
+    }
+}
+
+/// One event's kernel, tabulated at every edge. Each edge stores the tail of Φ that is small there (the lower
+/// tail Φ(z) left of the event, the upper tail Φ(−z) right of it), so bin masses never subtract numbers close
+/// to 1 and stay accurate far into the tails.
+struct KernelMasses {
+    let tails: UnsafeMutableBufferPointer<Double>
+    /// Index of the first edge at or right of the event (z ≥ 0); edges before it store lower tails.
+    let firstUpper: Int
+
+    init(x: Double, edges: UnsafeBufferPointer<Double>, bandwidth: Double, tails: UnsafeMutableBufferPointer<Double>) {
+        var firstUpper = edges.count
+        let inverseBandwidth = 1 / bandwidth
+        for i in 0..<edges.count {
+            let z = (edges[i] - x) * inverseBandwidth
+            if z >= 0 {
+                if firstUpper == edges.count { firstUpper = i }
+                tails[i] = Normal.survival(z)
+            } else {
+                tails[i] = Normal.cdf(z)
+            }
+        }
+        self.firstUpper = firstUpper
+        self.tails = tails
+    }
+
+    /// Φ(z_i) at edge i, with the outer edges moved to ∓∞ when reflecting.
+    @inline(__always) func lowerTailMass(edge i: Int) -> Double { i < firstUpper ? tails[i] : 1 - tails[i] }
+
+    @inline(__always) func mass(bin j: Int, reflect: Bool, binCount: Int) -> Double {
+        let lowerIsLeft = j < firstUpper
+        let upperIsLeft = j + 1 < firstUpper
+        var value: Double
+        if !lowerIsLeft {
+            value = tails[j] - tails[j + 1]
+        } else if upperIsLeft {
+            value = tails[j + 1] - tails[j]
+        } else {
+            value = 1 - tails[j] - tails[j + 1]
+        }
+        if reflect {
+            if j == 0 { value += lowerTailMass(edge: 0) }
+            if j == binCount - 1 { value += upperIsLeft ? 1 - tails[j + 1] : tails[j + 1] }
+        }
+        return value
+    }
+}
+
+/// Calls `body` with the buffer of `values`, or nil.
+func withOptionalBuffer<R>(_ values: [Double]?, _ body: (UnsafeBufferPointer<Double>?) throws -> R) rethrows -> R {
+    guard let values else { return try body(nil) }
+    return try values.withUnsafeBufferPointer { try body($0) }
+}

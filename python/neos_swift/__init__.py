@@ -1,0 +1,20 @@
+"""neos-swift: a native, differentiable statistical-inference engine for high-energy physics.
+
+The numerics live in libneos (Swift, exposed through the C header ``include/neos.h``); this package is a thin
+ctypes layer with pyhf- and relaxed-style names.
+"""
+
+from __future__ import annotations
+
+from ._library import lib as _lib
+from .errors import (FitFailed, InternalError, InvalidArgument, ModelError, NeosError, NumericError,
+                     OutOfMemory, ParseError)
+from .histograms import CutGradients, HistGradients, cut, cut_vjp, hist, hist_vjp
+
+__version__ = _lib.neos_version().decode()
+ABI_VERSION = _lib.neos_abi_version()
+
+__all__ = [
+    "ABI_VERSION", "CutGradients", "FitFailed", "HistGradients", "InternalError", "InvalidArgument", "ModelError",
+    "NeosError", "NumericError", "OutOfMemory", "ParseError", "cut", "cut_vjp", "hist", "hist_vjp",
+]

@@ -1,0 +1,108 @@
+"""Differentiable histograms (binned KDE) and sigmoid cuts, with their vector-Jacobian products.
+
+Names and arguments follow relaxed (``relaxed.hist``, ``relaxed.cut``); per-event weights are an addition.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import NamedTuple
+
+import numpy as np
+
+from ._library import as_doubles, lib, pointer
+from .errors import InvalidArgument, check
+
+_DENSITY = 1
+_REFLECT_INFINITIES = 2
+_KEEP = {"above": 0, "below": 1}
+
+
+class HistGradients(NamedTuple):
+    """Gradients of ``sum(cotangent * hist(...))``."""
+
+    data: np.ndarray
+    bins: np.ndarray
+    weights: np.ndarray
+    bandwidth: float
+
+
+class CutGradients(NamedTuple):
+    """Gradients of ``sum(cotangent * cut(...))``."""
+
+    data: np.ndarray
+    cut_val: float
+    slope: float
+
+
+def _flags(density: bool, reflect_infinities: bool) -> int:
+    return (_DENSITY if density else 0) | (_REFLECT_INFINITIES if reflect_infinities else 0)
+
+
+def _hist_inputs(data, bins, weights):
+    data = as_doubles(data, "data")
+    bins = as_doubles(bins, "bins")
+    weights = None if weights is None else as_doubles(weights, "weights")
+    if weights is not None and len(weights) != len(data):
+        raise InvalidArgument(f"weights has length {len(weights)}, expected {len(data)} (one per event)")
+    return data, bins, weights
+
+
+def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights=None) -> np.ndarray:
+    """Binned kernel density estimate: the mass of a Gaussian kernel of width ``bandwidth`` around each event
+    that falls in each bin, ``c_j = sum_k w_k [Phi((e_{j+1}-x_k)/h) - Phi((e_j-x_k)/h)]``.
+
+    ``bandwidth=0`` gives ``numpy.histogram(data, bins)[0]``. ``density`` divides by bin width and total;
+    ``reflect_infinities`` adds the mass outside the edges to the first and last bins.
+    """
+    data, bins, weights = _hist_inputs(data, bins, weights)
+    out = np.empty(max(len(bins) - 1, 0))
+    check(lib.neos_hist(pointer(data), len(data), pointer(weights), pointer(bins), len(bins), float(bandwidth),
+                        _flags(density, reflect_infinities), pointer(out), len(out)))
+    return out
+
+
+def hist_vjp(cotangent, data, bins, bandwidth, density=False, reflect_infinities=False,
+             weights=None) -> HistGradients:
+    """Gradient of ``sum(cotangent * hist(data, bins, bandwidth, ...))`` with respect to data, bins, weights
+    (ones when ``weights`` is None) and bandwidth."""
+    data, bins, weights = _hist_inputs(data, bins, weights)
+    cotangent = as_doubles(cotangent, "cotangent")
+    grad_data = np.empty(len(data))
+    grad_weights = np.empty(len(data))
+    grad_bins = np.empty(len(bins))
+    grad_bandwidth = ctypes.c_double()
+    check(lib.neos_hist_vjp(pointer(cotangent), len(cotangent), pointer(data), len(data), pointer(weights),
+                            pointer(bins), len(bins), float(bandwidth), _flags(density, reflect_infinities),
+                            pointer(grad_data), len(grad_data), pointer(grad_weights), len(grad_weights),
+                            pointer(grad_bins), len(grad_bins), ctypes.byref(grad_bandwidth)))
+    return HistGradients(grad_data, grad_bins, grad_weights, grad_bandwidth.value)
+
+
+def _keep(keep: str) -> int:
+    if keep not in _KEEP:
+        raise InvalidArgument(f"keep must be one of 'above' or 'below', not {keep!r}")
+    return _KEEP[keep]
+
+
+def cut(data, cut_val, slope=1.0, keep="above") -> np.ndarray:
+    """Sigmoid weights ``sigmoid(+-slope * (data - cut_val))``: a cut that keeps gradients."""
+    data = as_doubles(data, "data")
+    out = np.empty(len(data))
+    check(lib.neos_cut(pointer(data), len(data), float(cut_val), float(slope), _keep(keep), pointer(out),
+                       len(out)))
+    return out
+
+
+def cut_vjp(cotangent, data, cut_val, slope=1.0, keep="above") -> CutGradients:
+    """Gradient of ``sum(cotangent * cut(data, cut_val, slope, keep))`` with respect to data, cut_val and
+    slope."""
+    data = as_doubles(data, "data")
+    cotangent = as_doubles(cotangent, "cotangent")
+    grad_data = np.empty(len(data))
+    grad_cut = ctypes.c_double()
+    grad_slope = ctypes.c_double()
+    check(lib.neos_cut_vjp(pointer(cotangent), len(cotangent), pointer(data), len(data), float(cut_val),
+                           float(slope), _keep(keep), pointer(grad_data), len(grad_data), ctypes.byref(grad_cut),
+                           ctypes.byref(grad_slope)))
+    return CutGradients(grad_data, grad_cut.value, grad_slope.value)
