@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import InvalidArgument
+
 _LIBRARY_NAME = "libneos.so"
 
 c_double_p = ctypes.POINTER(ctypes.c_double)
@@ -83,7 +85,7 @@ def as_doubles(values, name: str) -> np.ndarray:
     """A C-contiguous float64 copy-or-view of ``values`` (a 1-D array)."""
     array = np.ascontiguousarray(values, dtype=np.float64)
     if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-dimensional, got shape {array.shape}")
+        raise InvalidArgument(f"{name} must be 1-dimensional, got shape {array.shape}")
     return array
 
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Run the neos-swift benchmarks against their references (relaxed / jax / pyhf / numpy).
+#
+#   bash benchmarks/run.sh [--quick] [--skip-build] [WORKLOAD ...]
+#
+# WORKLOAD is the name of a benchmarks/bench_<WORKLOAD>.py script (e.g. `hist`); without one, every workload
+# runs. Steps:
+#   1. create benchmarks/.venv (python3 -m venv) with benchmarks/requirements.txt if it is missing or the
+#      requirements changed;
+#   2. build libneos in release mode: `swift build -c release --scratch-path .build-bench` at the repo root;
+#   3. run each script with NEOS_LIBRARY=<that build's release folder> and PYTHONPATH=<repo>/python, with
+#      OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for the benchmark command so numpy runs with its own defaults.
+# Results: benchmarks/results/<WORKLOAD>.json.
+#
+# Environment: PYTHON (default python3) makes the venv; BENCH_VENV overrides the venv folder.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+VENV_DIR="${BENCH_VENV:-$BENCH_DIR/.venv}"
+PYTHON="${PYTHON:-python3}"
+REQUIREMENTS="$BENCH_DIR/requirements.txt"
+SCRATCH="$REPO_DIR/.build-bench"
+
+usage() {
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    echo "Workloads:" $(available_workloads)
+}
+
+available_workloads() {
+    local script
+    for script in "$BENCH_DIR"/bench_*.py; do
+        [[ -e "$script" ]] || continue
+        script="$(basename "$script" .py)"
+        echo -n "${script#bench_} "
+    done
+}
+
+script_args=()
+workloads=()
+skip_build=0
+while (($#)); do
+    case "$1" in
+        --quick) script_args+=(--quick) ;;
+        --skip-build) skip_build=1 ;;
+        -h | --help) usage; exit 0 ;;
+        -*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+        *) workloads+=("$1") ;;
+    esac
+    shift
+done
+if ((${#workloads[@]} == 0)); then
+    read -r -a workloads <<<"$(available_workloads)"
+fi
+for workload in "${workloads[@]}"; do
+    if [[ ! -f "$BENCH_DIR/bench_$workload.py" ]]; then
+        echo "run.sh: no workload '$workload' (benchmarks/bench_$workload.py). Available: $(available_workloads)" >&2
+        exit 2
+    fi
+done
+
+# ---- 1. the reference venv ----------------------------------------------------------------------------------
+stamp="$VENV_DIR/.requirements.sha256"
+want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+if [[ ! -x "$VENV_DIR/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+    echo "==> Creating benchmark venv $VENV_DIR"
+    [[ -x "$VENV_DIR/bin/python" ]] || "$PYTHON" -m venv "$VENV_DIR"
+    "$VENV_DIR/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV_DIR/bin/python" -m pip install --quiet -r "$REQUIREMENTS"
+    echo "$want" >"$stamp"
+fi
+
+# ---- 2. release build of libneos ----------------------------------------------------------------------------
+if ((skip_build == 0)); then
+    echo "==> Building libneos (release, scratch path .build-bench)"
+    (cd "$REPO_DIR" && swift build -c release --scratch-path "$SCRATCH" --product neos)
+fi
+BIN_DIR="$(cd "$REPO_DIR" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+if [[ ! -f "$BIN_DIR/libneos.so" ]]; then
+    echo "run.sh: $BIN_DIR/libneos.so is missing (build failed or was skipped)" >&2
+    exit 1
+fi
+
+# ---- 3. the workloads ---------------------------------------------------------------------------------------
+status=0
+for workload in "${workloads[@]}"; do
+    echo "==> Workload: $workload"
+    if ! env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+        NEOS_LIBRARY="$BIN_DIR" PYTHONPATH="$REPO_DIR/python${PYTHONPATH:+:$PYTHONPATH}" JAX_ENABLE_X64=1 \
+        "$VENV_DIR/bin/python" "$BENCH_DIR/bench_$workload.py" "${script_args[@]}"; then
+        echo "run.sh: workload '$workload' failed" >&2
+        status=1
+    fi
+done
+exit "$status"

@@ -1,0 +1,46 @@
+"""Builds libneos (static Swift runtime, release mode) and bundles it inside the neos_swift package.
+
+Set NEOS_SKIP_NATIVE_BUILD=1 to package a libneos.so already placed in neos_swift/ instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from setuptools import Distribution, setup
+from setuptools.command.build_py import build_py
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+LIBRARY = "libneos.so"
+
+
+class BuildNativeThenPy(build_py):
+    def run(self):
+        super().run()
+        target = Path(self.build_lib) / "neos_swift" / LIBRARY
+        if os.environ.get("NEOS_SKIP_NATIVE_BUILD"):
+            shutil.copy2(HERE / "neos_swift" / LIBRARY, target)
+            return
+        if not (REPO / "Package.swift").is_file():
+            raise RuntimeError(f"cannot build libneos: no Package.swift in {REPO} (build from a neos-swift checkout)")
+        scratch = REPO / ".build-static"
+        # -static-stdlib on the command line only: in Package.swift it breaks `swift test` (swift-toolchain.md).
+        subprocess.check_call(["swift", "build", "-c", "release", "--product", "neos", "--scratch-path", str(scratch),
+                               "-Xswiftc", "-static-stdlib"], cwd=REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(scratch / "release" / LIBRARY, target)
+        subprocess.check_call(["strip", "--strip-unneeded", str(target)])
+
+
+class BinaryDistribution(Distribution):
+    """The wheel carries a native library, so it is platform-specific."""
+
+    def has_ext_modules(self):
+        return True
+
+
+setup(cmdclass={"build_py": BuildNativeThenPy}, distclass=BinaryDistribution)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything neos-swift needs on a fresh Debian machine with Swift on PATH, then builds and installs the
+# Python package into .venv. Idempotent: a second run only rebuilds what changed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+# System packages: Python headers/venv/ffi for the ctypes package, binutils for nm/strip, a C/C++ compiler for
+# the C test program.
+apt_packages=(python3-dev python3-venv libffi-dev binutils gcc g++)
+missing=()
+for package in "${apt_packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -r python/requirements-test.txt
+# Builds libneos (release, static Swift runtime) and bundles it into the installed package.
+.venv/bin/python -m pip install -q --force-reinstall --no-deps ./python
