@@ -63,7 +63,8 @@ def parse_args(workload: str, description: str, argv: Sequence[str] | None = Non
     parser.add_argument("--repeat", type=int, default=None, help="timed samples per measurement")
     parser.add_argument("--warmup", type=int, default=None, help="untimed calls before timing")
     parser.add_argument("--output", type=Path, default=None,
-                        help=f"JSON result file (default: benchmarks/results/{workload}.json)")
+                        help=f"JSON result file (default: benchmarks/results/{workload}.json, or "
+                             f"{workload}-quick.json with --quick)")
     args = parser.parse_args(argv)
     repeat = args.repeat if args.repeat is not None else (QUICK_REPEAT if args.quick else DEFAULT_REPEAT)
     warmup = args.warmup if args.warmup is not None else (QUICK_WARMUP if args.quick else DEFAULT_WARMUP)
@@ -331,7 +332,7 @@ def _jsonable(value: Any) -> Any:
 def write_results(workload: str, settings: Settings, info: dict[str, Any], results: Any,
                   extra: dict[str, Any] | None = None) -> Path:
     """Write ``benchmarks/results/<workload>.json`` (or ``settings.output``) and return its path."""
-    path = settings.output or RESULTS_DIR / f"{workload}.json"
+    path = settings.output or RESULTS_DIR / (f"{workload}-quick.json" if settings.quick else f"{workload}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "workload": workload,

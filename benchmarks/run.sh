@@ -10,7 +10,7 @@
 #   2. build libneos in release mode: `swift build -c release --scratch-path .build-bench` at the repo root;
 #   3. run each script with NEOS_LIBRARY=<that build's release folder> and PYTHONPATH=<repo>/python, with
 #      OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for the benchmark command so numpy runs with its own defaults.
-# Results: benchmarks/results/<WORKLOAD>.json.
+# Results: benchmarks/results/<WORKLOAD>.json (<WORKLOAD>-quick.json with --quick).
 #
 # Environment: PYTHON (default python3) makes the venv; BENCH_VENV overrides the venv folder.
 set -euo pipefail
