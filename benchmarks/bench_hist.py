@@ -2,7 +2,7 @@
 
 For each case (events x bins x data distribution) it times
 
-* neos-swift: ``neos_swift.hist(data, bins, bw)`` followed by ``neos_swift.hist_vjp(cot, data, bins, bw)``;
+* neos-swift: ``neos_swift.hist(data, bins, bw)`` followed by ``neos_swift.hist_vjp(cot, data, bins, bw, wrt=("data", "bins"))`` (the gradients relaxed computes);
 * relaxed/jax: ``jax.jit(jax.value_and_grad(sum(cot * relaxed.hist(data, bins, bw)), argnums=(data, bins)))``
   with the histogram itself returned as auxiliary output (so both sides produce the histogram and the gradients
   with respect to data and bins); its first call (trace + compile + run) is recorded separately;
@@ -127,7 +127,7 @@ def main(argv=None) -> int:
                 (_, ref_hist), (ref_grad_data, ref_grad_bins) = jax_vg(jd, jb, jc)
                 ref_hist, ref_grad_data, ref_grad_bins = map(np.asarray, (ref_hist, ref_grad_data, ref_grad_bins))
                 neos_hist = neos_swift.hist(data, bins, BANDWIDTH)
-                neos_grads = neos_swift.hist_vjp(cotangent, data, bins, BANDWIDTH)
+                neos_grads = neos_swift.hist_vjp(cotangent, data, bins, BANDWIDTH, wrt=("data", "bins"))
                 np_hist, np_grad_data, np_grad_bins = numpy_kde_value_and_vjp(cotangent, data, bins, BANDWIDTH)
                 agreement = {
                     "neos_swift": {
@@ -153,7 +153,7 @@ def main(argv=None) -> int:
                 # ---- timing ----
                 def run_neos():
                     neos_swift.hist(data, bins, BANDWIDTH)
-                    neos_swift.hist_vjp(cotangent, data, bins, BANDWIDTH)
+                    neos_swift.hist_vjp(cotangent, data, bins, BANDWIDTH, wrt=("data", "bins"))
 
                 timings = {
                     "neos_swift": harness.measure(run_neos, settings.repeat, settings.warmup),

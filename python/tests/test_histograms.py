@@ -77,6 +77,16 @@ def test_hist_vjp_without_weights_matches_unit_weights():
         np.testing.assert_array_equal(a, b)
 
 
+def test_hist_vjp_wrt_selects_gradients():
+    full = neos_swift.hist_vjp([1, 2, 3, 4], DATA, EDGES, 0.1)
+    part = neos_swift.hist_vjp([1, 2, 3, 4], DATA, EDGES, 0.1, wrt=("data", "bins"))
+    np.testing.assert_array_equal(part.data, full.data)
+    np.testing.assert_array_equal(part.bins, full.bins)
+    assert part.weights is None and part.bandwidth is None
+    with pytest.raises(neos_swift.InvalidArgument, match="wrt may only name"):
+        neos_swift.hist_vjp([1, 2, 3, 4], DATA, EDGES, 0.1, wrt=("edges",))
+
+
 @pytest.mark.parametrize("keep", ["above", "below"])
 def test_cut_vjp_matches_finite_differences(keep, rng):
     data = rng.normal(2, 1.5, 25)

@@ -67,21 +67,32 @@ public enum Histogram {
         try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
         try Validate.length(out.count, equals: edges.count - 1, "counts output")
         let binCount = edges.count - 1
-        var raw = [Double](repeating: 0, count: binCount)
-        let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
-        defer { tails.deallocate() }
-        for k in 0..<data.count {
-            let weight = weights?[k] ?? 1
-            if bandwidth == 0 {
-                if let bin = hardBin(of: data[k], edges: edges, reflect: options.reflectInfinities) {
-                    raw[bin] += weight
+        let chunks = Parallel.chunkCount(data.count, minimumChunk: 4096)
+        // One partial histogram per chunk of events, summed afterwards.
+        var partial = [Double](repeating: 0, count: chunks * binCount)
+        partial.withUnsafeMutableBufferPointer { partial in
+            Parallel.forEachChunk(count: data.count, chunks: chunks) { chunk, events in
+                let raw = UnsafeMutableBufferPointer(rebasing: partial[(chunk * binCount)..<((chunk + 1) * binCount)])
+                let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
+                defer { tails.deallocate() }
+                for k in events {
+                    let weight = weights?[k] ?? 1
+                    if bandwidth == 0 {
+                        if let bin = hardBin(of: data[k], edges: edges, reflect: options.reflectInfinities) {
+                            raw[bin] += weight
+                        }
+                        continue
+                    }
+                    let masses = KernelMasses(x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
+                    for j in 0..<binCount {
+                        raw[j] += weight * masses.mass(bin: j, reflect: options.reflectInfinities, binCount: binCount)
+                    }
                 }
-                continue
             }
-            let masses = KernelMasses(x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
-            for j in 0..<binCount {
-                raw[j] += weight * masses.mass(bin: j, reflect: options.reflectInfinities, binCount: binCount)
-            }
+        }
+        var raw = Array(partial[0..<binCount])
+        for chunk in 1..<max(chunks, 1) {
+            for j in 0..<binCount { raw[j] += partial[chunk * binCount + j] }
         }
         if options.density {
             let total = raw.reduce(0, +)
@@ -190,29 +201,55 @@ public enum Histogram {
                 edgeCotangent[0] = 0
                 edgeCotangent[binCount] = 0
             }
-            let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
-            defer { tails.deallocate() }
             let inverseBandwidth = 1 / bandwidth
-            for k in 0..<data.count {
-                let weight = weights?[k] ?? 1
-                let masses = KernelMasses(x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
-                var weightSum = 0.0
-                for j in 0..<binCount {
-                    weightSum +=
-                        rawCotangent[j] * masses.mass(bin: j, reflect: options.reflectInfinities, binCount: binCount)
+            let wantsWeights = gradWeights != nil
+            let chunks = Parallel.chunkCount(data.count, minimumChunk: 4096)
+            // Per-event gradients go to disjoint slices; edge and bandwidth sums are kept per chunk.
+            var partialEdges = [Double](repeating: 0, count: chunks * edges.count)
+            var partialBandwidth = [Double](repeating: 0, count: chunks)
+            dataGradient.withUnsafeMutableBufferPointer { dataGradient in
+                weightGradient.withUnsafeMutableBufferPointer { weightGradient in
+                    partialEdges.withUnsafeMutableBufferPointer { partialEdges in
+                        partialBandwidth.withUnsafeMutableBufferPointer { partialBandwidth in
+                            Parallel.forEachChunk(count: data.count, chunks: chunks) { chunk, events in
+                                let edgeSums = chunk * edges.count
+                                let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
+                                defer { tails.deallocate() }
+                                var bandwidthSum = 0.0
+                                for k in events {
+                                    let weight = weights?[k] ?? 1
+                                    if wantsWeights {
+                                        // The weight gradient is the kernel mass per bin: the one part that needs Φ.
+                                        let masses = KernelMasses(
+                                            x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
+                                        var weightSum = 0.0
+                                        for j in 0..<binCount {
+                                            weightSum += rawCotangent[j] * masses.mass(
+                                                bin: j, reflect: options.reflectInfinities, binCount: binCount)
+                                        }
+                                        weightGradient[k] = weightSum
+                                    }
+                                    var densitySum = 0.0  // Σ_i a_i φ(z_i)
+                                    var momentSum = 0.0  // Σ_i a_i φ(z_i) z_i
+                                    for i in 0..<edges.count where edgeCotangent[i] != 0 {
+                                        let z = (edges[i] - data[k]) * inverseBandwidth
+                                        let term = edgeCotangent[i] * Normal.pdf(z)
+                                        densitySum += term
+                                        momentSum += term * z
+                                        partialEdges[edgeSums + i] += weight * term * inverseBandwidth
+                                    }
+                                    dataGradient[k] = -weight * densitySum * inverseBandwidth
+                                    bandwidthSum -= weight * momentSum * inverseBandwidth
+                                }
+                                partialBandwidth[chunk] = bandwidthSum
+                            }
+                        }
+                    }
                 }
-                weightGradient[k] = weightSum
-                var densitySum = 0.0  // Σ_i a_i φ(z_i)
-                var momentSum = 0.0  // Σ_i a_i φ(z_i) z_i
-                for i in 0..<edges.count where edgeCotangent[i] != 0 {
-                    let z = (edges[i] - data[k]) * inverseBandwidth
-                    let term = edgeCotangent[i] * Normal.pdf(z)
-                    densitySum += term
-                    momentSum += term * z
-                    edgeGradient[i] += weight * term * inverseBandwidth
-                }
-                dataGradient[k] = -weight * densitySum * inverseBandwidth
-                bandwidthGradient -= weight * momentSum * inverseBandwidth
+            }
+            for chunk in 0..<chunks {
+                for i in 0..<edges.count { edgeGradient[i] += partialEdges[chunk * edges.count + i] }
+                bandwidthGradient += partialBandwidth[chunk]
             }
         }
         if let gradData { for k in 0..<data.count { gradData[k] = dataGradient[k] } }

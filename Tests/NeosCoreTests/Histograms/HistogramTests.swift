@@ -99,6 +99,37 @@ final class HistogramTests: XCTestCase {
         XCTAssertEqual(gradients.bandwidth, 0)
     }
 
+    /// Large inputs are split over threads; the result must equal the sum over small (single-threaded) batches.
+    func testThreadedChunksAgreeWithSequentialBatches() throws {
+        var generator = SplitMix64(seed: 7)
+        let events = (0..<20_000).map { _ in generator.nextUniform() * 1.4 - 0.2 }
+        let weights = (0..<20_000).map { _ in generator.nextUniform() + 0.5 }
+        let edges = [0, 0.3, 0.45, 0.8, 1]
+        let cotangent = [1.0, -2, 0.5, 3]
+        let whole = try Histogram.counts(data: events, edges: edges, bandwidth: 0.09, weights: weights)
+        let wholeVJP = try Histogram.vjp(
+            cotangent: cotangent, data: events, edges: edges, bandwidth: 0.09, weights: weights)
+        var summed = [Double](repeating: 0, count: 4)
+        var edgeGradient = [Double](repeating: 0, count: 5)
+        var bandwidthGradient = 0.0
+        var dataGradient: [Double] = []
+        for start in stride(from: 0, to: events.count, by: 1000) {
+            let batch = Array(events[start..<(start + 1000)])
+            let batchWeights = Array(weights[start..<(start + 1000)])
+            let counts = try Histogram.counts(data: batch, edges: edges, bandwidth: 0.09, weights: batchWeights)
+            let vjp = try Histogram.vjp(
+                cotangent: cotangent, data: batch, edges: edges, bandwidth: 0.09, weights: batchWeights)
+            for j in 0..<4 { summed[j] += counts[j] }
+            for i in 0..<5 { edgeGradient[i] += vjp.edges[i] }
+            bandwidthGradient += vjp.bandwidth
+            dataGradient += vjp.data
+        }
+        for j in 0..<4 { XCTAssertEqual(whole[j], summed[j], accuracy: 1e-12 * summed[j]) }
+        for i in 0..<5 { XCTAssertEqual(wholeVJP.edges[i], edgeGradient[i], accuracy: 1e-10 * abs(edgeGradient[i])) }
+        XCTAssertEqual(wholeVJP.bandwidth, bandwidthGradient, accuracy: 1e-10 * abs(bandwidthGradient))
+        XCTAssertEqual(wholeVJP.data, dataGradient)
+    }
+
     func testBadInputsAreRefused() {
         func message(_ body: () throws -> Any) -> String? {
             do {

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The outcome of a maximum-likelihood fit. Values are on pyhf's scale: the objective is twice the NLL.
+public struct FitResult: Sendable {
+    public var parameters: [Double]
+    public var twiceNLL: Double
+    public var converged: Bool
+    public var reason: String
+    public var iterations: Int
+    /// Estimated distance to the minimum, ½ gᵀH⁻¹g of twice the NLL over the free parameters.
+    public var edm: Double
+    /// Which parameters were held fixed.
+    public var fixed: [Bool]
+    /// Observed Fisher information −∇² log L at the fitted point (all parameters, row-major).
+    public var fisherInformation: [Double]
+
+    /// Covariance (the inverse Fisher information over the free parameters; zero rows/columns for fixed ones),
+    /// or nil if the Hessian there is not positive definite.
+    public var covariance: [Double]? {
+        let n = parameters.count
+        let free = (0..<n).filter { !fixed[$0] }
+        guard
+            let inverse = DenseLinearAlgebra.inverseSPD(
+                DenseLinearAlgebra.submatrix(fisherInformation, size: n, indices: free), size: free.count)
+        else { return nil }
+        var full = [Double](repeating: 0, count: n * n)
+        for (a, i) in free.enumerated() {
+            for (b, j) in free.enumerated() { full[i * n + j] = inverse[a * free.count + b] }
+        }
+        return full
+    }
+
+    /// √diag(covariance) (0 for fixed parameters), the Cramér–Rao / HESSE uncertainties.
+    public func uncertainties() throws -> [Double] {
+        guard let covariance else {
+            throw NeosError(.numeric, "the Hessian at the best fit is not positive definite: no uncertainties")
+        }
+        let n = parameters.count
+        return (0..<n).map { covariance[$0 * n + $0].squareRoot() }
+    }
+
+    /// Correlation matrix (row-major; 0 off-diagonal and 1 on the diagonal for fixed parameters, as MINUIT).
+    public func correlations() throws -> [Double] {
+        guard let covariance else {
+            throw NeosError(.numeric, "the Hessian at the best fit is not positive definite: no correlations")
+        }
+        let n = parameters.count
+        var result = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n {
+                if i == j {
+                    result[i * n + j] = 1
+                } else if !fixed[i] && !fixed[j] {
+                    result[i * n + j] = covariance[i * n + j] / (covariance[i * n + i] * covariance[j * n + j]).squareRoot()
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Settings shared by every fit: pyhf's `init_pars`, `par_bounds`, `fixed_params` (nil = the model's suggestion).
+public struct FitConfiguration: Sendable {
+    public var initialParameters: [Double]?
+    public var bounds: [(lower: Double, upper: Double)]?
+    public var fixed: [Bool]?
+    public var maxIterations: Int
+    public var edmTolerance: Double
+
+    public init(
+        initialParameters: [Double]? = nil, bounds: [(lower: Double, upper: Double)]? = nil, fixed: [Bool]? = nil,
+        maxIterations: Int = 1000, edmTolerance: Double = 1e-10
+    ) {
+        self.initialParameters = initialParameters
+        self.bounds = bounds
+        self.fixed = fixed
+        self.maxIterations = maxIterations
+        self.edmTolerance = edmTolerance
+    }
+}
+
+/// Maximum-likelihood fits with pyhf's conventions (`pyhf.infer.mle`), minimising twice the NLL with exact
+/// gradients and Hessians.
+public enum MLE {
+    /// The global fit. Throws `.fitFailed` when the fit does not converge, like pyhf's `FailedMinimization`.
+    public static func fit(data: [Double], model: some LikelihoodModel, configuration: FitConfiguration = .init())
+        throws -> FitResult
+    {
+        let result = try minimize(data: data, model: model, configuration: configuration)
+        guard result.converged else {
+            throw NeosError(.fitFailed, "the fit did not converge: \(result.reason)")
+        }
+        return result
+    }
+
+    /// The fit with the POI fixed at `poi` (pyhf's `fixed_poi_fit`).
+    public static func fixedPOIFit(
+        poi: Double, data: [Double], model: some LikelihoodModel, configuration: FitConfiguration = .init()
+    ) throws -> FitResult {
+        guard let poiIndex = model.poiIndex else {
+            throw NeosError(.model, "the model has no parameter of interest")
+        }
+        guard poi.isFinite else { throw NeosError.invalidArgument("poi is \(poi); it must be finite") }
+        var configuration = configuration
+        var initial = configuration.initialParameters ?? model.suggestedInit
+        var fixed = configuration.fixed ?? model.suggestedFixed
+        guard initial.count == model.parameterCount, fixed.count == model.parameterCount else {
+            throw NeosError.invalidArgument(
+                "init_pars/fixed_params have lengths \(initial.count)/\(fixed.count), expected \(model.parameterCount)")
+        }
+        initial[poiIndex] = poi
+        fixed[poiIndex] = true
+        configuration.initialParameters = initial
+        configuration.fixed = fixed
+        return try fit(data: data, model: model, configuration: configuration)
+    }
+
+    /// Runs the minimiser and reports whatever it reached, converged or not.
+    public static func minimize(data: [Double], model: some LikelihoodModel, configuration: FitConfiguration)
+        throws -> FitResult
+    {
+        let n = model.parameterCount
+        let initial = configuration.initialParameters ?? model.suggestedInit
+        let bounds = configuration.bounds ?? model.suggestedBounds
+        let fixed = configuration.fixed ?? model.suggestedFixed
+        try Validate.length(initial.count, equals: n, "init_pars")
+        try Validate.length(bounds.count, equals: n, "par_bounds")
+        try Validate.length(fixed.count, equals: n, "fixed_params")
+        for i in 0..<n {
+            guard initial[i].isFinite else { throw NeosError.invalidArgument("init_pars[\(i)] is \(initial[i])") }
+            guard bounds[i].lower <= bounds[i].upper, !bounds[i].lower.isNaN, !bounds[i].upper.isNaN else {
+                throw NeosError.invalidArgument("par_bounds[\(i)] = [\(bounds[i].lower), \(bounds[i].upper)] is empty")
+            }
+            // pyhf refuses an init outside its bounds, even for a fixed parameter.
+            guard initial[i] >= bounds[i].lower, initial[i] <= bounds[i].upper else {
+                throw NeosError.invalidArgument(
+                    "init_pars[\(i)] = \(initial[i]) is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]")
+            }
+        }
+        for (index, value) in data.enumerated() where !value.isFinite {
+            throw NeosError.invalidArgument("data[\(index)] is \(value); every value must be finite")
+        }
+        let objective = BoundedNewton.Objective(
+            value: { pars in -2 * (try model.logpdf(pars, data: data)) },
+            derivatives: { pars in
+                (
+                    try model.nllGradient(pars, data: data).map { 2 * $0 },
+                    try model.nllHessian(pars, data: data).map { 2 * $0 }
+                )
+            })
+        let minimizer = BoundedNewton(
+            objective: objective, lower: bounds.map(\.lower), upper: bounds.map(\.upper), fixed: fixed,
+            options: .init(maxIterations: configuration.maxIterations, edmTolerance: configuration.edmTolerance))
+        let outcome = try minimizer.minimize(from: initial)
+        let information = try model.nllHessian(outcome.parameters, data: data)
+        return FitResult(
+            parameters: outcome.parameters, twiceNLL: outcome.value, converged: outcome.converged,
+            reason: outcome.reason, iterations: outcome.iterations, edm: outcome.edm, fixed: fixed,
+            fisherInformation: information)
+    }
+}

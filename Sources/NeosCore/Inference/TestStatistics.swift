@@ -1,0 +1,62 @@
+/// The profile-likelihood test statistics of `pyhf.infer.test_statistics` (pyhf 0.7.6 definitions).
+///
+/// All share t_μ = max(2NLL(θ̂̂_μ) − 2NLL(θ̂), 0), from a fit with the POI fixed at μ and a free fit, both from the
+/// same init, bounds and fixed parameters. The "tilde" variants differ only through the POI's lower bound (0)
+/// in the free fit, which the caller's bounds decide; the functions themselves are identical to the plain ones.
+public enum TestStatistic: String, Sendable, CaseIterable {
+    case q0
+    case qmu
+    case qmuTilde = "qmu_tilde"
+    case tmu
+    case tmuTilde = "tmu_tilde"
+
+    /// Accepts pyhf's names: hypotest's "q", "qtilde", "q0", and the function names of `pyhf.infer.test_statistics`.
+    public init(name: String) throws {
+        switch name {
+        case "q0": self = .q0
+        case "q", "qmu": self = .qmu
+        case "qtilde", "qmu_tilde": self = .qmuTilde
+        case "tmu": self = .tmu
+        case "tmu_tilde", "ttilde": self = .tmuTilde
+        default:
+            throw NeosError.invalidArgument(
+                "unknown test statistic '\(name)'; expected one of q0, q, qtilde, tmu, tmu_tilde")
+        }
+    }
+}
+
+/// A test statistic's value together with the two fits behind it.
+public struct TestStatisticResult: Sendable {
+    public var value: Double
+    /// Twice-NLL difference before clipping at 0 and before the one-sided rule.
+    public var unclipped: Double
+    public var conditionalFit: FitResult
+    public var unconditionalFit: FitResult
+}
+
+extension TestStatistic {
+    /// Evaluates the statistic at `poi` (ignored for q0, which always tests μ = 0).
+    public func evaluate(
+        poi: Double, data: [Double], model: some LikelihoodModel, configuration: FitConfiguration = .init()
+    ) throws -> TestStatisticResult {
+        guard let poiIndex = model.poiIndex else {
+            throw NeosError(.model, "the model has no parameter of interest, so no test statistic is defined")
+        }
+        if let fixed = configuration.fixed ?? Optional(model.suggestedFixed), fixed[poiIndex] {
+            throw NeosError(.model, "the parameter of interest is fixed; it must be free to be tested")
+        }
+        let tested = self == .q0 ? 0 : poi
+        let conditional = try MLE.fixedPOIFit(poi: tested, data: data, model: model, configuration: configuration)
+        let unconditional = try MLE.fit(data: data, model: model, configuration: configuration)
+        let difference = conditional.twiceNLL - unconditional.twiceNLL
+        let muHat = unconditional.parameters[poiIndex]
+        var value = max(difference, 0)
+        switch self {
+        case .qmu, .qmuTilde: if muHat > tested { value = 0 }
+        case .q0: if muHat < 0 { value = 0 }
+        case .tmu, .tmuTilde: break
+        }
+        return TestStatisticResult(
+            value: value, unclipped: difference, conditionalFit: conditional, unconditionalFit: unconditional)
+    }
+}
