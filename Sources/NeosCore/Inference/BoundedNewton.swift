@@ -15,7 +15,7 @@ struct BoundedNewton {
     struct Options {
         var maxIterations = 1000
         /// On the objective's own scale (twice the NLL for fits, as MINUIT with errordef 1).
-        var edmTolerance = 1e-10
+        var edmTolerance = 1e-14
     }
 
     struct Result {
@@ -68,6 +68,15 @@ struct BoundedNewton {
                 let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
                 edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
                 if edm < options.edmTolerance {
+                    // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
+                    // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
+                    var polished = x
+                    for (a, i) in inactive.enumerated() { polished[i] = min(max(x[i] - solved[a], lower[i]), upper[i]) }
+                    let polishedValue = try objective.value(polished)
+                    if polishedValue.isFinite && polishedValue <= f + 16 * epsilon * max(1, abs(f)) {
+                        x = polished
+                        f = polishedValue
+                    }
                     return Result(
                         parameters: x, value: f, converged: true, reason: "EDM \(edm) below \(options.edmTolerance)",
                         iterations: iteration, edm: edm)

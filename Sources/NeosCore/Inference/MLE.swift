@@ -73,7 +73,7 @@ public struct FitConfiguration: Sendable {
 
     public init(
         initialParameters: [Double]? = nil, bounds: [(lower: Double, upper: Double)]? = nil, fixed: [Bool]? = nil,
-        maxIterations: Int = 1000, edmTolerance: Double = 1e-10
+        maxIterations: Int = 1000, edmTolerance: Double = 1e-14
     ) {
         self.initialParameters = initialParameters
         self.bounds = bounds

@@ -1,0 +1,98 @@
+/// Upper limits on the POI from CLs(μ) = level, observed and for the five expected-band curves
+/// (`pyhf.infer.intervals.upper_limits`).
+public struct UpperLimitResult: Sendable {
+    public var observed: Double
+    /// Ordered as pyhf's expected set (−2σ … +2σ band edges of the limit, ascending).
+    public var expected: [Double]
+    /// Every μ at which a hypotest ran, in the order they ran, with its results.
+    public var scanned: [(poi: Double, result: HypotestResult)]
+}
+
+public enum UpperLimits {
+    /// With a scan: CLs at every scan point, then linear interpolation of μ against CLs at `level` (pyhf's
+    /// `linear_grid_scan`, including numpy.interp's clamping at the ends of the scan).
+    public static func scan(
+        _ points: [Double], data: [Double], model: some LikelihoodModel, level: Double = 0.05,
+        testStatistic: TestStatistic = .qmuTilde, configuration: FitConfiguration = .init()
+    ) throws -> UpperLimitResult {
+        try validate(level: level)
+        guard points.count >= 1 else { throw NeosError.invalidArgument("scan needs at least one point") }
+        let results = try points.map {
+            try Hypotest.run(poi: $0, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
+        }
+        let curves = [results.map(\.observed.cls)] + (0..<5).map { band in results.map { $0.expected[band].cls } }
+        let limits = curves.map { cls in
+            interpolate(level, abscissae: Array(cls.reversed()), ordinates: Array(points.reversed()))
+        }
+        return UpperLimitResult(
+            observed: limits[0], expected: Array(limits[1...]), scanned: Array(zip(points, results)))
+    }
+
+    /// Without a scan: bracket each curve's crossing of `level` inside the POI bounds (halving the lower and
+    /// doubling the upper bound until every curve is bracketed, as pyhf's `toms748_scan`), then solve
+    /// CLs(μ) = level by Brent's method to `absoluteTolerance` / `relativeTolerance`.
+    public static func rootFinding(
+        data: [Double], model: some LikelihoodModel, level: Double = 0.05, testStatistic: TestStatistic = .qmuTilde,
+        configuration: FitConfiguration = .init(), absoluteTolerance: Double = 2e-12, relativeTolerance: Double = 1e-10,
+        maxBracketSteps: Int = 30
+    ) throws -> UpperLimitResult {
+        try validate(level: level)
+        guard let poiIndex = model.poiIndex else { throw NeosError(.model, "the model has no parameter of interest") }
+        let bounds = (configuration.bounds ?? model.suggestedBounds)[poiIndex]
+        var scanned: [(poi: Double, result: HypotestResult)] = []
+        func hypotest(_ poi: Double) throws -> HypotestResult {
+            if let cached = scanned.first(where: { $0.poi == poi }) { return cached.result }
+            let result = try Hypotest.run(
+                poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
+            scanned.append((poi, result))
+            return result
+        }
+        func curves(_ result: HypotestResult) -> [Double] { [result.observed.cls] + result.expected.map(\.cls) }
+
+        var lower = bounds.lower
+        var upper = bounds.upper
+        var steps = 0
+        while try curves(hypotest(lower)).contains(where: { $0 < level }) {
+            steps += 1
+            guard steps <= maxBracketSteps, lower != 0 else {
+                throw NeosError(.numeric, "CLs stays below \(level) down to μ = \(lower): no upper limit to find")
+            }
+            lower /= 2
+        }
+        steps = 0
+        while try curves(hypotest(upper)).contains(where: { $0 > level }) {
+            steps += 1
+            guard steps <= maxBracketSteps else {
+                throw NeosError(.numeric, "CLs stays above \(level) up to μ = \(upper): no upper limit to find")
+            }
+            upper *= 2
+        }
+        var limits: [Double] = []
+        for curve in 0..<6 {
+            // The tightest bracket already evaluated for this curve.
+            let values = scanned.map { (poi: $0.poi, excess: curves($0.result)[curve] - level) }
+            let above = values.filter { $0.excess >= 0 }.min { $0.excess < $1.excess }?.poi ?? lower
+            let below = values.filter { $0.excess < 0 }.max { $0.excess < $1.excess }?.poi ?? upper
+            limits.append(
+                try RootFinding.brent(
+                    { try curves(hypotest($0))[curve] - level }, lower: above, upper: below,
+                    absoluteTolerance: absoluteTolerance, relativeTolerance: relativeTolerance))
+        }
+        return UpperLimitResult(observed: limits[0], expected: Array(limits[1...]), scanned: scanned)
+    }
+
+    /// numpy.interp: piecewise-linear through increasing abscissae, clamped to the end ordinates outside.
+    static func interpolate(_ x: Double, abscissae xs: [Double], ordinates ys: [Double]) -> Double {
+        if x <= xs[0] { return ys[0] }
+        if x >= xs[xs.count - 1] { return ys[ys.count - 1] }
+        var index = 1
+        while xs[index] < x { index += 1 }
+        let (x0, x1, y0, y1) = (xs[index - 1], xs[index], ys[index - 1], ys[index])
+        if x1 == x0 { return y1 }
+        return y0 + (x - x0) * (y1 - y0) / (x1 - x0)
+    }
+
+    static func validate(level: Double) throws {
+        guard level > 0, level < 1 else { throw NeosError.invalidArgument("level is \(level); it must be in (0, 1)") }
+    }
+}
