@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /** Version of this header's ABI; compare with neos_abi_version() to detect a mismatched library. */
-#define NEOS_ABI_VERSION 1
+#define NEOS_ABI_VERSION 2
 
 /* ---------------------------------------------------------------------------------------------------------
  * Status codes and errors
@@ -131,6 +131,216 @@ neos_status neos_cut(const double *data, size_t n_data, double cut_value, double
 neos_status neos_cut_vjp(const double *cotangent, size_t n_cotangent, const double *data, size_t n_data,
                          double cut_value, double slope, neos_cut_keep keep, double *grad_data, size_t n_grad_data,
                          double *grad_cut_value, double *grad_slope);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * HistFactory workspaces and models (pyhf 0.7.6 semantics)
+ * ------------------------------------------------------------------------------------------------------- */
+
+/** A parsed pyhf workspace (JSON schema 1.0.0). Immutable; safe to share between threads. */
+typedef struct neos_workspace neos_workspace;
+/** A built HistFactory model. Immutable; safe to share between threads. */
+typedef struct neos_model neos_model;
+/** A pyhf patchset (signal patches for one background-only workspace). */
+typedef struct neos_patchset neos_patchset;
+
+/**
+ * Parses a workspace from JSON text (json_length bytes, no NUL needed). Errors name the JSON path
+ * ("channels[2].samples[0].modifiers[1].data.hi_data: expected 4 numbers, got 3"): NEOS_ERR_PARSE for malformed
+ * or mis-shaped JSON, NEOS_ERR_MODEL for a well-formed workspace that is not valid. *out_workspace receives a new
+ * handle, released with neos_workspace_free.
+ */
+neos_status neos_workspace_from_json(const char *json, size_t json_length, neos_workspace **out_workspace);
+
+/** Releases a workspace; NULL is ignored. */
+void neos_workspace_free(neos_workspace *workspace);
+
+/**
+ * Builds the model of one measurement (pyhf's Workspace.model).
+ * measurement_name        NUL-terminated name, or NULL for the first measurement.
+ * modifier_settings_json  pyhf's modifier_settings as JSON ({"normsys": {"interpcode": "code1"}, ...}), or NULL
+ *                         for pyhf's defaults (normsys code4, histosys code4p).
+ * patches[n_patches]      NUL-terminated JSON texts, each a jsonpatch (RFC 6902) array applied to the model spec
+ *                         in order; patches may be NULL when n_patches is 0.
+ * *out_model receives a new handle, released with neos_model_free.
+ */
+neos_status neos_workspace_model(const neos_workspace *workspace, const char *measurement_name,
+                                 const char *modifier_settings_json, const char *const *patches, size_t n_patches,
+                                 neos_model **out_model);
+
+/**
+ * The observed data for a model built from this workspace: the observations in the model's channel order,
+ * followed by the model's auxiliary data when include_auxdata is non-zero. out_data[n_out] must have exactly
+ * that length (neos_model_sizes gives n_main and n_aux).
+ */
+neos_status neos_workspace_data(const neos_workspace *workspace, const neos_model *model, int32_t include_auxdata,
+                                double *out_data, size_t n_out);
+
+/**
+ * The workspace's metadata as JSON: {"measurements": [...], "channels": [...]}. String outputs follow one rule:
+ * with buffer == NULL only *required_length (bytes including the NUL) is written; otherwise buffer_length must be
+ * at least that, and the NUL-terminated text is written.
+ */
+neos_status neos_workspace_metadata_json(const neos_workspace *workspace, char *buffer, size_t buffer_length,
+                                         size_t *required_length);
+
+/** Parses a pyhf patchset (JSON, json_length bytes). Release with neos_patchset_free. */
+neos_status neos_patchset_from_json(const char *json, size_t json_length, neos_patchset **out_patchset);
+
+/** Releases a patchset; NULL is ignored. */
+void neos_patchset_free(neos_patchset *patchset);
+
+/** The names of the patchset's patches as a JSON array of strings (string-output rule as above). */
+neos_status neos_patchset_names_json(const neos_patchset *patchset, char *buffer, size_t buffer_length,
+                                     size_t *required_length);
+
+/** The jsonpatch of the patch called name, as JSON text (string-output rule as above). */
+neos_status neos_patchset_patch_json(const neos_patchset *patchset, const char *name, char *buffer,
+                                     size_t buffer_length, size_t *required_length);
+
+/**
+ * Builds a model from a pyhf model spec ({"channels": [...], "parameters": [...]}), as pyhf.Model(spec).
+ * poi_name: NUL-terminated, or NULL for a model without POI. modifier_settings_json as for neos_workspace_model.
+ */
+neos_status neos_model_from_json(const char *spec_json, size_t spec_length, const char *poi_name,
+                                 const char *modifier_settings_json, neos_model **out_model);
+
+/** pyhf.simplemodels.uncorrelated_background: signal, bkg and bkg_uncertainty each have n_bins entries. */
+neos_status neos_simplemodels_uncorrelated_background(const double *signal, const double *background,
+                                                      const double *uncertainty, size_t n_bins,
+                                                      neos_model **out_model);
+
+/**
+ * pyhf.simplemodels.correlated_background (histosys "correlated_bkg_uncertainty"); each array has n_bins entries.
+ * modifier_settings_json may be NULL (pyhf's defaults: histosys code4p).
+ */
+neos_status neos_simplemodels_correlated_background(const double *signal, const double *background,
+                                                    const double *background_up, const double *background_down,
+                                                    size_t n_bins, const char *modifier_settings_json,
+                                                    neos_model **out_model);
+
+/** Releases a model; NULL is ignored. */
+void neos_model_free(neos_model *model);
+
+/**
+ * The model's sizes. Each output may be NULL. *poi_index is -1 when the model has no POI.
+ * n_pars: parameters; n_main: main-data bins; n_aux: auxiliary data; n_inputs: entries of the model's inputs.
+ */
+neos_status neos_model_sizes(const neos_model *model, size_t *n_pars, size_t *n_main, size_t *n_aux,
+                             size_t *n_inputs, int64_t *poi_index);
+
+/**
+ * The model's metadata as JSON (string-output rule as for neos_workspace_metadata_json): {"par_order",
+ * "par_names", "poi_name", "poi_index", "channels", "channel_nbins", "samples", "input_names",
+ * "normsys_interpcode", "histosys_interpcode"}.
+ */
+neos_status neos_model_metadata_json(const neos_model *model, char *buffer, size_t buffer_length,
+                                     size_t *required_length);
+
+/**
+ * Suggested initial values (out_init[n_pars]), bounds (out_bounds[2*n_pars]: lower0, upper0, lower1, ...),
+ * fixed flags (out_fixed[n_pars], 1 = fixed) and auxiliary data (out_auxdata[n_aux]). Each output may be NULL
+ * (its length is then ignored).
+ */
+neos_status neos_model_suggested(const neos_model *model, double *out_init, size_t n_init, double *out_bounds,
+                                 size_t n_bounds, uint8_t *out_fixed, size_t n_fixed, double *out_auxdata,
+                                 size_t n_auxdata);
+
+/** log L(pars | data) as pyhf's Model.logpdf; data = main bins then auxdata (n_main + n_aux). */
+neos_status neos_model_logpdf(const neos_model *model, const double *pars, size_t n_pars, const double *data,
+                              size_t n_data, double *out_logpdf);
+
+/** Expected data at pars: n_main values, followed by n_aux more when include_auxdata is non-zero. */
+neos_status neos_model_expected_data(const neos_model *model, const double *pars, size_t n_pars,
+                                     int32_t include_auxdata, double *out_data, size_t n_out);
+
+/** Exact gradient (out_gradient[n_pars]) and Hessian (out_hessian[n_pars*n_pars], row-major) of NLL = -logpdf
+ * with respect to the parameters. Either output may be NULL. */
+neos_status neos_model_nll_derivatives(const neos_model *model, const double *pars, size_t n_pars,
+                                       const double *data, size_t n_data, double *out_gradient, size_t n_gradient,
+                                       double *out_hessian, size_t n_hessian);
+
+/** The numbers the model was built from, flattened (out_inputs[n_inputs]); names in the metadata JSON. */
+neos_status neos_model_inputs(const neos_model *model, double *out_inputs, size_t n_inputs);
+
+/** A new model with the same structure and new input numbers (inputs[n_inputs]); no JSON is re-parsed. */
+neos_status neos_model_with_inputs(const neos_model *model, const double *inputs, size_t n_inputs,
+                                   neos_model **out_model);
+
+/** Gradient of logpdf with respect to parameters, data and inputs. Each output may be NULL. */
+neos_status neos_model_logpdf_vjp(const neos_model *model, const double *pars, size_t n_pars, const double *data,
+                                  size_t n_data, double *grad_pars, size_t n_grad_pars, double *grad_data,
+                                  size_t n_grad_data, double *grad_inputs, size_t n_grad_inputs);
+
+/** Vector-Jacobian product of expected data (cotangent[n_main (+ n_aux when include_auxdata)]) with respect to
+ * parameters and inputs. Each output may be NULL. */
+neos_status neos_model_expected_data_vjp(const neos_model *model, const double *cotangent, size_t n_cotangent,
+                                         const double *pars, size_t n_pars, int32_t include_auxdata,
+                                         double *grad_pars, size_t n_grad_pars, double *grad_inputs,
+                                         size_t n_grad_inputs);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Inference: fits, test statistics, hypothesis tests, upper limits
+ *
+ * Every inference call takes the fit settings the same way, as pyhf does:
+ *   init[n_pars]     initial values, or NULL for the model's suggestion;
+ *   bounds[2*n_pars] (lower, upper) pairs, or NULL for the suggestion;
+ *   fixed[n_pars]    1 = held at its init value, or NULL for the suggestion;
+ *   n_pars           the model's parameter count (checked, also when all three are NULL).
+ * An init outside its bounds is NEOS_ERR_INVALID_ARGUMENT; a fit that does not converge is
+ * NEOS_ERR_FIT_FAILED, never a silent result.
+ * ------------------------------------------------------------------------------------------------------- */
+
+/**
+ * Maximum-likelihood fit (pyhf.infer.mle.fit). out_pars[n_out_pars] receives the best fit; *out_twice_nll the
+ * minimum of -2 log L; out_uncertainties[n_pars] the inverse-Hessian uncertainties (0 for fixed parameters) and
+ * out_correlations[n_pars*n_pars] the correlations. Every output may be NULL; requesting uncertainties or
+ * correlations where the Hessian is not positive definite is NEOS_ERR_NUMERIC.
+ */
+neos_status neos_fit(const neos_model *model, const double *data, size_t n_data, const double *init,
+                     const double *bounds, const uint8_t *fixed, size_t n_pars, double *out_pars,
+                     size_t n_out_pars, double *out_twice_nll, double *out_uncertainties, size_t n_uncertainties,
+                     double *out_correlations, size_t n_correlations);
+
+/** As neos_fit with the POI fixed at poi (pyhf.infer.mle.fixed_poi_fit). */
+neos_status neos_fixed_poi_fit(const neos_model *model, double poi, const double *data, size_t n_data,
+                               const double *init, const double *bounds, const uint8_t *fixed, size_t n_pars,
+                               double *out_pars, size_t n_out_pars, double *out_twice_nll,
+                               double *out_uncertainties, size_t n_uncertainties, double *out_correlations,
+                               size_t n_correlations);
+
+/**
+ * A profile-likelihood test statistic at poi: test_stat is "q0", "q"/"qmu", "qtilde"/"qmu_tilde", "tmu" or
+ * "tmu_tilde" (pyhf.infer.test_statistics).
+ */
+neos_status neos_test_statistic(const neos_model *model, const char *test_stat, double poi, const double *data,
+                                size_t n_data, const double *init, const double *bounds, const uint8_t *fixed,
+                                size_t n_pars, double *out_value);
+
+/**
+ * Asymptotic hypothesis test at poi (pyhf.infer.hypotest), test_stat "qtilde", "q" or "q0".
+ * *out_cls            CLs (for q0: the discovery p-value p0 = CLsb).
+ * out_tail_probs[2]   CLsb, CLb observed; may be NULL.
+ * out_expected_set[5] the expected CLs band in pyhf's order (for q0: the CLsb band); may be NULL.
+ * out_statistics[2]   q_obs and q_A (the test statistic on the data and on the Asimov data); may be NULL.
+ */
+neos_status neos_hypotest(const neos_model *model, double poi, const double *data, size_t n_data,
+                          const double *init, const double *bounds, const uint8_t *fixed, size_t n_pars,
+                          const char *test_stat, double *out_cls, double *out_tail_probs,
+                          double *out_expected_set, double *out_statistics);
+
+/**
+ * Upper limit on the POI at CLs = level (pyhf.infer.intervals.upper_limits.upper_limit, test statistic qtilde).
+ * scan[n_scan]        POI values to interpolate over, or NULL to solve CLs(mu) = level by root finding.
+ * *out_observed, out_expected[5] (pyhf's order) receive the limits.
+ * out_scan_pois[scan_capacity], out_scan_cls[6*scan_capacity], *out_scan_count: every POI at which a hypotest
+ * ran and its CLs (observed, then the expected set); may all be NULL. A capacity below the number of hypotests
+ * run is NEOS_ERR_INVALID_ARGUMENT (nothing written); 256 always suffices for root finding.
+ */
+neos_status neos_upper_limit(const neos_model *model, const double *data, size_t n_data, const double *scan,
+                             size_t n_scan, double level, const double *init, const double *bounds,
+                             const uint8_t *fixed, size_t n_pars, double *out_observed, double *out_expected,
+                             double *out_scan_pois, double *out_scan_cls, size_t scan_capacity,
+                             size_t *out_scan_count);
 
 #ifdef __cplusplus
 } /* extern "C" */

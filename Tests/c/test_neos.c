@@ -107,11 +107,160 @@ static void test_cut(void) {
     CHECK(neos_cut_vjp(NULL, 3, data, 3, 2, 1, NEOS_KEEP_ABOVE, NULL, 0, NULL, NULL) == NEOS_ERR_INVALID_ARGUMENT);
 }
 
+static const char *WORKSPACE =
+    "{\"channels\": [{\"name\": \"singlechannel\", \"samples\": ["
+    "  {\"name\": \"signal\", \"data\": [5.0, 10.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+    "  {\"name\": \"background\", \"data\": [50.0, 60.0], \"modifiers\": [{\"name\": \"uncorr_bkguncrt\", \"type\": \"shapesys\", \"data\": [5.0, 12.0]}]}]}],"
+    " \"observations\": [{\"name\": \"singlechannel\", \"data\": [50.0, 60.0]}],"
+    " \"measurements\": [{\"name\": \"Measurement\", \"config\": {\"poi\": \"mu\", \"parameters\": []}}],"
+    " \"version\": \"1.0.0\"}";
+
+static const char *PATCHSET =
+    "{\"metadata\": {\"references\": {\"hepdata\": \"ins1\"}, \"description\": \"d\", \"digests\": {\"sha256\": \"0\"},"
+    " \"labels\": [\"x\"]}, \"patches\": [{\"metadata\": {\"name\": \"double_signal\", \"values\": [1]},"
+    " \"patch\": [{\"op\": \"replace\", \"path\": \"/channels/0/samples/0/data\", \"value\": [10.0, 20.0]}]}],"
+    " \"version\": \"1.0.0\"}";
+
+static void test_workspace_and_model(void) {
+    neos_workspace *workspace = NULL;
+    CHECK(neos_workspace_from_json(WORKSPACE, strlen(WORKSPACE), &workspace) == NEOS_OK);
+    size_t needed = 0;
+    CHECK(neos_workspace_metadata_json(workspace, NULL, 0, &needed) == NEOS_OK && needed > 10);
+    char text[512];
+    CHECK(neos_workspace_metadata_json(workspace, text, sizeof text, &needed) == NEOS_OK);
+    CHECK(strstr(text, "\"Measurement\"") != NULL);
+    char small[4] = "abc";
+    CHECK(neos_workspace_metadata_json(workspace, small, sizeof small, &needed) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strcmp(small, "abc") == 0);
+
+    neos_model *model = NULL;
+    CHECK(neos_workspace_model(workspace, NULL, NULL, NULL, 0, &model) == NEOS_OK);
+    size_t n_pars = 0, n_main = 0, n_aux = 0, n_inputs = 0;
+    int64_t poi = -2;
+    CHECK(neos_model_sizes(model, &n_pars, &n_main, &n_aux, &n_inputs, &poi) == NEOS_OK);
+    CHECK(n_pars == 3 && n_main == 2 && n_aux == 2 && poi == 0);
+    CHECK(n_inputs == 6); /* 2 signal + 2 background nominals + 2 shapesys uncertainties */
+    char metadata[2048];
+    CHECK(neos_model_metadata_json(model, metadata, sizeof metadata, NULL) == NEOS_OK);
+    CHECK(strstr(metadata, "\"uncorr_bkguncrt[1]\"") != NULL);
+
+    double init[3], bounds[6], aux[2];
+    uint8_t fixed[3];
+    CHECK(neos_model_suggested(model, init, 3, bounds, 6, fixed, 3, aux, 2) == NEOS_OK);
+    CHECK(init[0] == 1 && bounds[1] == 10 && fixed[0] == 0 && close_to(aux[0], 100, 1e-12));
+
+    double data[4];
+    CHECK(neos_workspace_data(workspace, model, 1, data, 4) == NEOS_OK);
+    CHECK(data[0] == 50 && data[1] == 60 && close_to(data[3], 25, 1e-12));
+    double logpdf = 0, expected[4], gradient[3], hessian[9];
+    CHECK(neos_model_logpdf(model, init, 3, data, 4, &logpdf) == NEOS_OK && isfinite(logpdf));
+    CHECK(neos_model_expected_data(model, init, 3, 1, expected, 4) == NEOS_OK && expected[0] == 55);
+    CHECK(neos_model_nll_derivatives(model, init, 3, data, 4, gradient, 3, hessian, 9) == NEOS_OK);
+    CHECK(hessian[1] == hessian[3]);
+
+    double inputs[6], grad_pars[3], grad_data[4], grad_inputs[6];
+    CHECK(neos_model_inputs(model, inputs, 6) == NEOS_OK && inputs[0] == 5);
+    CHECK(neos_model_logpdf_vjp(model, init, 3, data, 4, grad_pars, 3, grad_data, 4, grad_inputs, 6) == NEOS_OK);
+    CHECK(close_to(grad_pars[0], -gradient[0], 1e-12));
+    const double cotangent[4] = {1, 0, 0, 0};
+    CHECK(neos_model_expected_data_vjp(model, cotangent, 4, init, 3, 1, grad_pars, 3, grad_inputs, 6) == NEOS_OK);
+    CHECK(grad_pars[0] == 5); /* d(mu*5 + gamma*50)/d mu */
+
+    inputs[0] = 7;
+    neos_model *changed = NULL;
+    CHECK(neos_model_with_inputs(model, inputs, 6, &changed) == NEOS_OK);
+    CHECK(neos_model_expected_data(changed, init, 3, 0, expected, 2) == NEOS_OK && expected[0] == 57);
+    neos_model_free(changed);
+
+    /* Error paths: wrong lengths, a wrong handle kind, malformed JSON. */
+    CHECK(neos_model_logpdf(model, init, 2, data, 4, &logpdf) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_logpdf((const neos_model *)workspace, init, 3, data, 4, &logpdf) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "not a neos_model handle") != NULL);
+    neos_workspace *broken = NULL;
+    CHECK(neos_workspace_from_json("{\"channels\": [", 14, &broken) == NEOS_ERR_PARSE && broken == NULL);
+    CHECK(neos_workspace_model(workspace, "nope", NULL, NULL, 0, &changed) != NEOS_OK);
+
+    /* A patch from a patchset, applied while building the model. */
+    neos_patchset *patchset = NULL;
+    CHECK(neos_patchset_from_json(PATCHSET, strlen(PATCHSET), &patchset) == NEOS_OK);
+    char names[128], patch[512];
+    CHECK(neos_patchset_names_json(patchset, names, sizeof names, NULL) == NEOS_OK);
+    CHECK(strcmp(names, "[\"double_signal\"]") == 0);
+    CHECK(neos_patchset_patch_json(patchset, "double_signal", patch, sizeof patch, NULL) == NEOS_OK);
+    const char *patches[1] = {patch};
+    neos_model *patched = NULL;
+    CHECK(neos_workspace_model(workspace, "Measurement", "{\"normsys\": {\"interpcode\": \"code1\"}}", patches, 1,
+                               &patched) == NEOS_OK);
+    CHECK(neos_model_expected_data(patched, init, 3, 0, expected, 2) == NEOS_OK && expected[0] == 60);
+    neos_model_free(patched);
+    neos_patchset_free(patchset);
+
+    neos_model *from_spec = NULL;
+    const char *spec = "{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [3.0],"
+                       " \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}]}";
+    CHECK(neos_model_from_json(spec, strlen(spec), "mu", NULL, &from_spec) == NEOS_OK);
+    neos_model_free(from_spec);
+
+    neos_model_free(model);
+    neos_workspace_free(workspace);
+    neos_workspace_free(NULL);
+    neos_model_free(NULL);
+    neos_patchset_free(NULL);
+}
+
+static void test_inference(void) {
+    const double signal[2] = {12, 11}, background[2] = {50, 52}, uncertainty[2] = {3, 7};
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(signal, background, uncertainty, 2, &model) == NEOS_OK);
+    double data[4] = {51, 48, 0, 0};
+    CHECK(neos_model_suggested(model, NULL, 0, NULL, 0, NULL, 0, data + 2, 2) == NEOS_OK);
+
+    double pars[3], twice_nll, uncertainties[3], correlations[9];
+    CHECK(neos_fit(model, data, 4, NULL, NULL, NULL, 3, pars, 3, &twice_nll, uncertainties, 3, correlations, 9) ==
+          NEOS_OK);
+    CHECK(isfinite(twice_nll) && uncertainties[0] > 0 && correlations[0] == 1);
+    CHECK(neos_fixed_poi_fit(model, 1.0, data, 4, NULL, NULL, NULL, 3, pars, 3, &twice_nll, NULL, 0, NULL, 0) ==
+          NEOS_OK);
+    CHECK(pars[0] == 1.0);
+
+    double q = -1;
+    CHECK(neos_test_statistic(model, "qtilde", 1.0, data, 4, NULL, NULL, NULL, 3, &q) == NEOS_OK && q > 0);
+    CHECK(neos_test_statistic(model, "nonsense", 1.0, data, 4, NULL, NULL, NULL, 3, &q) == NEOS_ERR_INVALID_ARGUMENT);
+
+    double cls, tails[2], band[5], statistics[2];
+    CHECK(neos_hypotest(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", &cls, tails, band, statistics) == NEOS_OK);
+    /* Exact fits (see Tests/NeosCoreTests/Inference): CLs = 0.0525155252 */
+    CHECK(close_to(cls, 0.05251552519035006, 1e-7 * cls));
+    CHECK(close_to(cls, tails[0] / tails[1], 1e-15));
+    CHECK(band[0] < band[2] && band[2] < band[4]);
+
+    const double init_outside[3] = {11, 1, 1};
+    CHECK(neos_fit(model, data, 4, init_outside, NULL, NULL, 3, pars, 3, NULL, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+
+    double observed, expected[5], scan_pois[256], scan_cls[6 * 256];
+    size_t n_scanned = 0;
+    CHECK(neos_upper_limit(model, data, 4, NULL, 0, 0.05, NULL, NULL, NULL, 3, &observed, expected, scan_pois,
+                           scan_cls, 256, &n_scanned) == NEOS_OK);
+    CHECK(close_to(observed, 1.0115718815879498, 1e-6) && n_scanned > 5);
+    const double scan[3] = {0.5, 1.0, 1.5};
+    CHECK(neos_upper_limit(model, data, 4, scan, 3, 0.05, NULL, NULL, NULL, 3, &observed, expected, NULL, NULL, 0,
+                           NULL) == NEOS_OK);
+    CHECK(observed > 1.0 && observed < 1.5);
+    neos_model_free(model);
+
+    const double up[2] = {55, 57}, down[2] = {45, 47};
+    CHECK(neos_simplemodels_correlated_background(signal, background, up, down, 2, NULL, &model) == NEOS_OK);
+    neos_model_free(model);
+}
+
 int main(void) {
     test_versions();
     test_hist();
     test_hist_vjp();
     test_cut();
+    test_workspace_and_model();
+    test_inference();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

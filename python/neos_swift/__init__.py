@@ -10,11 +10,14 @@ from ._library import lib as _lib
 from .errors import (FitFailed, InternalError, InvalidArgument, ModelError, NeosError, NumericError,
                      OutOfMemory, ParseError)
 from .histograms import CutGradients, HistGradients, cut, cut_vjp, hist, hist_vjp
+from .workspace import Model, PatchSet, Workspace
+from . import infer, simplemodels  # noqa: E402  (after the types they use)
 
 __version__ = _lib.neos_version().decode()
 ABI_VERSION = _lib.neos_abi_version()
 
 __all__ = [
     "ABI_VERSION", "CutGradients", "FitFailed", "HistGradients", "InternalError", "InvalidArgument", "ModelError",
-    "NeosError", "NumericError", "OutOfMemory", "ParseError", "cut", "cut_vjp", "hist", "hist_vjp",
+    "Model", "NeosError", "NumericError", "OutOfMemory", "ParseError", "PatchSet", "Workspace", "cut", "cut_vjp",
+    "hist", "hist_vjp", "infer", "simplemodels",
 ]

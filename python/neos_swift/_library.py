@@ -19,6 +19,13 @@ _LIBRARY_NAME = "libneos.so"
 c_double_p = ctypes.POINTER(ctypes.c_double)
 c_size_t = ctypes.c_size_t
 c_status = ctypes.c_int32
+c_handle = ctypes.c_void_p
+c_handle_out = ctypes.POINTER(ctypes.c_void_p)
+c_size_t_p = ctypes.POINTER(ctypes.c_size_t)
+c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
+c_char_pp = ctypes.POINTER(ctypes.c_char_p)
+_D, _S, _H = c_double_p, c_size_t, c_handle
+_FIT_SETTINGS = [_D, _D, c_uint8_p, _S]  # init, bounds, fixed, n_pars
 
 
 def _library_path() -> Path:
@@ -65,6 +72,36 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
         [c_double_p, c_size_t, c_double_p, c_size_t, ctypes.c_double, ctypes.c_double, ctypes.c_int32,
          c_double_p, c_size_t, c_double_p, c_double_p],
     ),
+    "neos_workspace_from_json": (c_status, [ctypes.c_char_p, _S, c_handle_out]),
+    "neos_workspace_free": (None, [_H]),
+    "neos_workspace_model": (c_status, [_H, ctypes.c_char_p, ctypes.c_char_p, c_char_pp, _S, c_handle_out]),
+    "neos_workspace_data": (c_status, [_H, _H, ctypes.c_int32, _D, _S]),
+    "neos_workspace_metadata_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_patchset_from_json": (c_status, [ctypes.c_char_p, _S, c_handle_out]),
+    "neos_patchset_free": (None, [_H]),
+    "neos_patchset_names_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_patchset_patch_json": (c_status, [_H, ctypes.c_char_p, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_model_from_json": (c_status, [ctypes.c_char_p, _S, ctypes.c_char_p, ctypes.c_char_p, c_handle_out]),
+    "neos_simplemodels_uncorrelated_background": (c_status, [_D, _D, _D, _S, c_handle_out]),
+    "neos_simplemodels_correlated_background": (c_status, [_D, _D, _D, _D, _S, ctypes.c_char_p, c_handle_out]),
+    "neos_model_free": (None, [_H]),
+    "neos_model_sizes": (c_status, [_H, c_size_t_p, c_size_t_p, c_size_t_p, c_size_t_p,
+                                    ctypes.POINTER(ctypes.c_int64)]),
+    "neos_model_metadata_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_model_suggested": (c_status, [_H, _D, _S, _D, _S, c_uint8_p, _S, _D, _S]),
+    "neos_model_logpdf": (c_status, [_H, _D, _S, _D, _S, _D]),
+    "neos_model_expected_data": (c_status, [_H, _D, _S, ctypes.c_int32, _D, _S]),
+    "neos_model_nll_derivatives": (c_status, [_H, _D, _S, _D, _S, _D, _S, _D, _S]),
+    "neos_model_inputs": (c_status, [_H, _D, _S]),
+    "neos_model_with_inputs": (c_status, [_H, _D, _S, c_handle_out]),
+    "neos_model_logpdf_vjp": (c_status, [_H, _D, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
+    "neos_model_expected_data_vjp": (c_status, [_H, _D, _S, _D, _S, ctypes.c_int32, _D, _S, _D, _S]),
+    "neos_fit": (c_status, [_H, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S]),
+    "neos_fixed_poi_fit": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S]),
+    "neos_test_statistic": (c_status, [_H, ctypes.c_char_p, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D]),
+    "neos_hypotest": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _D, _D, _D]),
+    "neos_upper_limit": (c_status, [_H, _D, _S, _D, _S, ctypes.c_double, *_FIT_SETTINGS, _D, _D, _D, _D, _S,
+                                    c_size_t_p]),
 }
 
 
@@ -94,3 +131,10 @@ def pointer(array: np.ndarray | None):
     if array is None:
         return None
     return array.ctypes.data_as(c_double_p)
+
+
+def byte_pointer(array: np.ndarray | None):
+    """The C pointer of a uint8 array, or NULL for None."""
+    if array is None:
+        return None
+    return array.ctypes.data_as(c_uint8_p)

@@ -17,6 +17,9 @@ public enum UpperLimits {
     ) throws -> UpperLimitResult {
         try validate(level: level)
         guard points.count >= 1 else { throw NeosError.invalidArgument("scan needs at least one point") }
+        for (index, point) in points.enumerated() where !point.isFinite {
+            throw NeosError.invalidArgument("scan[\(index)] is \(point); every value must be finite")
+        }
         let results = try points.map {
             try Hypotest.run(poi: $0, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
         }

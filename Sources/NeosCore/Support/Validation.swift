@@ -1,5 +1,5 @@
 /// Argument checks shared by every public entry point, so each failure reads the same way everywhere.
-enum Validate {
+public enum Validate {
     static func finite(_ values: UnsafeBufferPointer<Double>, _ name: String) throws {
         for (index, value) in values.enumerated() where !value.isFinite {
             throw NeosError.invalidArgument("\(name)[\(index)] is \(value); every value must be finite")
@@ -13,6 +13,13 @@ enum Validate {
     static func length(_ count: Int, equals expected: Int, _ name: String) throws {
         guard count == expected else {
             throw NeosError.invalidArgument("\(name) has length \(count), expected \(expected)")
+        }
+    }
+
+    /// A caller-supplied count (a C size_t) that must equal what the model needs.
+    public static func count(_ value: Int, equals expected: Int, _ name: String) throws {
+        guard value == expected else {
+            throw NeosError.invalidArgument("\(name) is \(UInt(bitPattern: value)), expected \(expected)")
         }
     }
 

@@ -1,0 +1,40 @@
+"""Statistical inference with pyhf's signatures (``pyhf.infer``): fits, test statistics, asymptotic hypothesis
+tests and upper limits, computed natively with exact derivatives."""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+
+from .._library import lib, pointer
+from ..errors import InvalidArgument, check
+from . import intervals, mle, test_statistics
+from ._settings import FitSettings, data_array
+
+__all__ = ["hypotest", "intervals", "mle", "test_statistics"]
+
+
+def hypotest(poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, calctype="asymptotics",
+             return_tail_probs=False, return_expected=False, return_expected_set=False, test_stat="qtilde",
+             **_ignored):
+    """Asymptotic hypothesis test at ``poi_test``. Returns CLs (for ``test_stat="q0"``: the discovery p-value
+    p0), then as requested ``[CLsb, CLb]`` (q0: ``[CLb]``), the expected median and the expected band, exactly
+    in pyhf's order."""
+    if calctype != "asymptotics":
+        raise InvalidArgument(f"only calctype='asymptotics' is supported, not {calctype!r}")
+    settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
+    data = data_array(data, pdf)
+    cls = ctypes.c_double()
+    tails = np.empty(2)
+    expected = np.empty(5)
+    check(lib.neos_hypotest(pdf, float(poi_test), pointer(data), data.size, *settings.args, test_stat.encode(),
+                            ctypes.byref(cls), pointer(tails), pointer(expected), None))
+    result = [np.asarray(cls.value)]
+    if return_tail_probs:
+        result.append([np.asarray(tails[1])] if test_stat == "q0" else [np.asarray(tails[0]), np.asarray(tails[1])])
+    if return_expected:
+        result.append(np.asarray(expected[2]))
+    if return_expected_set:
+        result.append(expected.copy())
+    return result[0] if len(result) == 1 else tuple(result)

@@ -1,0 +1,40 @@
+"""pyhf's (init_pars, par_bounds, fixed_params) arguments as C arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._library import as_doubles, byte_pointer, pointer
+from ..errors import InvalidArgument
+
+
+class FitSettings:
+    """Keeps the converted arrays alive for the duration of a call; ``args`` is (init, bounds, fixed, n_pars).
+
+    As pyhf, an argument that is None (or empty) means the model's suggestion."""
+
+    def __init__(self, model, init_pars=None, par_bounds=None, fixed_params=None):
+        n = model.config.npars
+        self.init = None if init_pars is None or len(init_pars) == 0 else as_doubles(init_pars, "init_pars")
+        self.bounds = None
+        if par_bounds is not None and len(par_bounds) != 0:
+            bounds = np.ascontiguousarray(par_bounds, dtype=np.float64)
+            if bounds.shape != (n, 2):
+                raise InvalidArgument(f"par_bounds must have shape ({n}, 2), got {bounds.shape}")
+            self.bounds = bounds.reshape(-1)
+        self.fixed = None
+        if fixed_params is not None and len(fixed_params) != 0:
+            self.fixed = np.ascontiguousarray(np.asarray(fixed_params, dtype=bool), dtype=np.uint8)
+            if self.fixed.shape != (n,):
+                raise InvalidArgument(f"fixed_params must have {n} entries, got shape {self.fixed.shape}")
+        if self.init is not None and self.init.size != n:
+            raise InvalidArgument(f"init_pars has {self.init.size} entries, expected {n}")
+        self.args = (pointer(self.init), pointer(self.bounds), byte_pointer(self.fixed), n)
+
+
+def data_array(data, model) -> np.ndarray:
+    data = as_doubles(data, "data")
+    expected = model.config.nmaindata + model.config.nauxdata
+    if data.size != expected:
+        raise InvalidArgument(f"data has {data.size} entries, expected {expected} (main data, then auxdata)")
+    return data
