@@ -1,0 +1,246 @@
+/// Per-entry derivatives of ν_e = F·A, F = Π_m f_m, A = nom + Σ_h Δ_h, with respect to the entry's *slots*
+/// (slot m < M: factor m's parameter; slot M + h: additive h's parameter) and its *inputs* (k = 0: nominal;
+/// 1 + 2h, 2 + 2h: additive h's hi, lo; 1 + 2H + 2m, 2 + 2H + 2m: normsys factor m's hi, lo; −1 = unused).
+/// Several slots may map to the same parameter (a name shared across types); callers accumulate by index,
+/// which is the chain rule. Products that exclude one or two factors are formed from prefix/suffix products,
+/// never by division, so f_m = 0 (e.g. μ = 0) is exact.
+///
+/// Scratch memory is allocated once per kernel (sized by the largest entry) and reused for every entry.
+struct EntryKernel: ~Copyable {
+    let s: ModelStructure
+    let maxSlots: Int
+    let maxInputs: Int
+    // factors
+    let f, df, d2f, fHi, fLo, dfHi, dfLo, prefix, suffix, pairs: UnsafeMutablePointer<Double>
+    // additives
+    let delta, dDelta, d2Delta: UnsafeMutablePointer<Double>
+    let weights: UnsafeMutablePointer<AdditiveWeights>
+    // outputs
+    let slotParam: UnsafeMutablePointer<Int>
+    let slotGrad: UnsafeMutablePointer<Double>
+    let slotHess: UnsafeMutablePointer<Double>
+    let inputIndex: UnsafeMutablePointer<Int>
+    let inputGrad: UnsafeMutablePointer<Double>
+    let mixed: UnsafeMutablePointer<Double>
+    var factorCount = 0
+    var addCount = 0
+    var value = 0.0
+
+    var slotCount: Int { factorCount + addCount }
+    var inputCount: Int { 1 + 2 * addCount + 2 * factorCount }
+
+    init(_ s: ModelStructure) {
+        self.s = s
+        let m = max(s.maxFactors, 1), a = max(s.maxAdds, 1)
+        maxSlots = m + a
+        maxInputs = 1 + 2 * a + 2 * m
+        func alloc(_ n: Int) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)
+            return p
+        }
+        f = alloc(m); df = alloc(m); d2f = alloc(m); fHi = alloc(m); fLo = alloc(m); dfHi = alloc(m); dfLo = alloc(m)
+        prefix = alloc(m + 1); suffix = alloc(m + 1); pairs = alloc(m * m)
+        delta = alloc(a); dDelta = alloc(a); d2Delta = alloc(a)
+        weights = UnsafeMutablePointer<AdditiveWeights>.allocate(capacity: a)
+        slotParam = UnsafeMutablePointer<Int>.allocate(capacity: maxSlots)
+        slotGrad = alloc(maxSlots)
+        slotHess = alloc(maxSlots * maxSlots)
+        inputIndex = UnsafeMutablePointer<Int>.allocate(capacity: maxInputs)
+        inputGrad = alloc(maxInputs)
+        mixed = alloc(maxSlots * maxInputs)
+    }
+
+    deinit {
+        for p in [f, df, d2f, fHi, fLo, dfHi, dfLo, prefix, suffix, pairs, delta, dDelta, d2Delta, slotGrad, slotHess, inputGrad, mixed] {
+            p.deallocate()
+        }
+        weights.deallocate()
+        slotParam.deallocate()
+        inputIndex.deallocate()
+    }
+
+    /// ν_e and its slot gradient (`slotParam`, `slotGrad`).
+    mutating func first(_ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>) {
+        let fs = s.entryFactorStart[e], fe = s.entryFactorStart[e + 1]
+        let as_ = s.entryAddStart[e], ae = s.entryAddStart[e + 1]
+        factorCount = fe - fs
+        addCount = ae - as_
+        let code = s.normsysCode
+        for m in 0..<factorCount {
+            let k = fs + m
+            let alpha = pars[s.factorParam[k]]
+            slotParam[m] = s.factorParam[k]
+            if s.factorIsNormsys[k] {
+                let r = NormSysModifier.derivatives(code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
+                f[m] = r.value
+                df[m] = r.dAlpha
+            } else {
+                f[m] = alpha
+                df[m] = 1
+            }
+        }
+        products()
+        let nom = inputs[s.entryNominal[e]]
+        var a = nom
+        let hcode = s.histosysCode
+        for h in 0..<addCount {
+            let k = as_ + h
+            let alpha = pars[s.addParam[k]]
+            let lo = inputs[s.addLo[k]], hi = inputs[s.addHi[k]]
+            a += HistoSysModifier.delta(code: hcode, alpha: alpha, lo: lo, nom: nom, hi: hi)
+            dDelta[h] = HistoSysModifier.weights(code: hcode, alpha: alpha).dDelta(lo: lo, nom: nom, hi: hi)
+            slotParam[factorCount + h] = s.addParam[k]
+        }
+        let total = prefix[factorCount]
+        value = total * a
+        for m in 0..<factorCount { slotGrad[m] = df[m] * prefix[m] * suffix[m + 1] * a }
+        for h in 0..<addCount { slotGrad[factorCount + h] = total * dDelta[h] }
+    }
+
+    private func products() {
+        prefix[0] = 1
+        for m in 0..<factorCount { prefix[m + 1] = prefix[m] * f[m] }
+        suffix[factorCount] = 1
+        var m = factorCount - 1
+        while m >= 0 {
+            suffix[m] = f[m] * suffix[m + 1]
+            m -= 1
+        }
+    }
+
+    /// Everything: value, slot gradient, and optionally the slot Hessian, the input gradient and the mixed
+    /// slot × input second derivatives.
+    mutating func full(
+        _ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>,
+        hessian: Bool, inputGradient: Bool, mixedInputs: Bool
+    ) {
+        let fs = s.entryFactorStart[e], fe = s.entryFactorStart[e + 1]
+        let as_ = s.entryAddStart[e], ae = s.entryAddStart[e + 1]
+        let M = fe - fs, H = ae - as_
+        factorCount = M
+        addCount = H
+        let code = s.normsysCode
+        let K = inputCount
+        for m in 0..<M {
+            let k = fs + m
+            let alpha = pars[s.factorParam[k]]
+            slotParam[m] = s.factorParam[k]
+            if s.factorIsNormsys[k] {
+                let r = NormSysModifier.derivatives(code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
+                f[m] = r.value; df[m] = r.dAlpha; d2f[m] = r.d2Alpha
+                fHi[m] = r.dHi; fLo[m] = r.dLo; dfHi[m] = r.dAlphaHi; dfLo[m] = r.dAlphaLo
+                inputIndex[1 + 2 * H + 2 * m] = s.factorHi[k]
+                inputIndex[2 + 2 * H + 2 * m] = s.factorLo[k]
+            } else {
+                f[m] = alpha; df[m] = 1; d2f[m] = 0
+                fHi[m] = 0; fLo[m] = 0; dfHi[m] = 0; dfLo[m] = 0
+                inputIndex[1 + 2 * H + 2 * m] = -1
+                inputIndex[2 + 2 * H + 2 * m] = -1
+            }
+        }
+        products()
+        let nom = inputs[s.entryNominal[e]]
+        inputIndex[0] = s.entryNominal[e]
+        var a = nom
+        var nomWeight = 1.0  // ∂A/∂nom
+        let hcode = s.histosysCode
+        for h in 0..<H {
+            let k = as_ + h
+            let alpha = pars[s.addParam[k]]
+            let lo = inputs[s.addLo[k]], hi = inputs[s.addHi[k]]
+            let w = HistoSysModifier.weights(code: hcode, alpha: alpha)
+            weights[h] = w
+            a += HistoSysModifier.delta(code: hcode, alpha: alpha, lo: lo, nom: nom, hi: hi)
+            dDelta[h] = w.dDelta(lo: lo, nom: nom, hi: hi)
+            d2Delta[h] = w.d2Delta(lo: lo, nom: nom, hi: hi)
+            nomWeight += w.nom
+            slotParam[M + h] = s.addParam[k]
+            inputIndex[1 + 2 * h] = s.addHi[k]
+            inputIndex[2 + 2 * h] = s.addLo[k]
+        }
+        let total = prefix[M]
+        value = total * a
+        let S = M + H
+        for m in 0..<M { slotGrad[m] = df[m] * prefix[m] * suffix[m + 1] * a }
+        for h in 0..<H { slotGrad[M + h] = total * dDelta[h] }
+
+        let needPairs = (hessian || mixedInputs) && M > 1
+        if needPairs {
+            // pairs[m·M + n] = Π_{j ∉ {m, n}} f_j (m ≠ n)
+            for m in 0..<M {
+                var middle = 1.0
+                var n = m + 1
+                while n < M {
+                    let value = prefix[m] * middle * suffix[n + 1]
+                    pairs[m * M + n] = value
+                    pairs[n * M + m] = value
+                    middle *= f[n]
+                    n += 1
+                }
+            }
+        }
+        if hessian {
+            for i in 0..<(S * S) { slotHess[i] = 0 }
+            for m in 0..<M {
+                let without = prefix[m] * suffix[m + 1]
+                slotHess[m * S + m] = d2f[m] * without * a
+                for n in 0..<M where n != m { slotHess[m * S + n] = df[m] * df[n] * pairs[m * M + n] * a }
+                for h in 0..<H {
+                    let v = df[m] * without * dDelta[h]
+                    slotHess[m * S + M + h] = v
+                    slotHess[(M + h) * S + m] = v
+                }
+            }
+            for h in 0..<H { slotHess[(M + h) * S + M + h] = total * d2Delta[h] }
+        }
+        if inputGradient || mixedInputs {
+            inputGrad[0] = total * nomWeight
+            for h in 0..<H {
+                inputGrad[1 + 2 * h] = total * weights[h].hi
+                inputGrad[2 + 2 * h] = total * weights[h].lo
+            }
+            for m in 0..<M {
+                let without = prefix[m] * suffix[m + 1]
+                inputGrad[1 + 2 * H + 2 * m] = fHi[m] * without * a
+                inputGrad[2 + 2 * H + 2 * m] = fLo[m] * without * a
+            }
+        }
+        if mixedInputs {
+            for i in 0..<(S * K) { mixed[i] = 0 }
+            for m in 0..<M {
+                let row = m * K
+                let without = prefix[m] * suffix[m + 1]
+                mixed[row] = df[m] * without * nomWeight
+                for h in 0..<H {
+                    mixed[row + 1 + 2 * h] = df[m] * without * weights[h].hi
+                    mixed[row + 2 + 2 * h] = df[m] * without * weights[h].lo
+                }
+                for n in 0..<M {
+                    let col = 1 + 2 * H + 2 * n
+                    if n == m {
+                        mixed[row + col] = dfHi[m] * without * a
+                        mixed[row + col + 1] = dfLo[m] * without * a
+                    } else {
+                        let pair = pairs[m * M + n]
+                        mixed[row + col] = df[m] * pair * fHi[n] * a
+                        mixed[row + col + 1] = df[m] * pair * fLo[n] * a
+                    }
+                }
+            }
+            for h in 0..<H {
+                let row = (M + h) * K
+                let w = weights[h]
+                mixed[row] = total * w.dNom
+                mixed[row + 1 + 2 * h] = total * w.dHi
+                mixed[row + 2 + 2 * h] = total * w.dLo
+                for n in 0..<M {
+                    let col = 1 + 2 * H + 2 * n
+                    let without = prefix[n] * suffix[n + 1]
+                    mixed[row + col] = dDelta[h] * without * fHi[n]
+                    mixed[row + col + 1] = dDelta[h] * without * fLo[n]
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Interpolation code 4 (multiplicative; pyhf's default for normsys), with α₀ = 1 and δ± = (hi|lo)/nom:
+///
+///     f(α) = δ⁺^α                  for α ≥ 1
+///     f(α) = δ⁻^(−α)               for α ≤ −1
+///     f(α) = 1 + Σ_{i=1..6} c_i αⁱ for |α| < 1
+///
+/// with c = A⁻¹ b, b = [δ⁺−1, δ⁻−1, δ⁺ ln δ⁺, −δ⁻ ln δ⁻, δ⁺ ln²δ⁺, δ⁻ ln²δ⁻], so that value, first and second
+/// derivative match the exponential branches at ±1 (f is C² in α).
+public enum InterpolationCode4 {
+    /// A⁻¹ for α₀ = 1, row-major (rows: c₁…c₆; columns: the entries of b).
+    static let inverseA: [Double] = [
+        15.0 / 16, -15.0 / 16, -7.0 / 16, -7.0 / 16, 1.0 / 16, -1.0 / 16,
+        3.0 / 2, 3.0 / 2, -9.0 / 16, 9.0 / 16, 1.0 / 16, 1.0 / 16,
+        -5.0 / 8, 5.0 / 8, 5.0 / 8, 5.0 / 8, -1.0 / 8, 1.0 / 8,
+        -3.0 / 2, -3.0 / 2, 7.0 / 8, -7.0 / 8, -1.0 / 8, -1.0 / 8,
+        3.0 / 16, -3.0 / 16, -3.0 / 16, -3.0 / 16, 1.0 / 16, -1.0 / 16,
+        1.0 / 2, 1.0 / 2, -5.0 / 16, 5.0 / 16, 1.0 / 16, 1.0 / 16,
+    ]
+
+    /// The six polynomial coefficients c₁…c₆.
+    @inline(__always)
+    public static func coefficients(lo: Double, nom: Double, hi: Double) -> [Double] {
+        var c = [Double](repeating: 0, count: 6)
+        let up = hi / nom, down = lo / nom
+        let lnUp = log(up), lnDown = log(down)
+        let b = [up - 1, down - 1, up * lnUp, -down * lnDown, up * lnUp * lnUp, down * lnDown * lnDown]
+        for i in 0..<6 {
+            var sum = 0.0
+            for j in 0..<6 { sum += inverseA[6 * i + j] * b[j] }
+            c[i] = sum
+        }
+        return c
+    }
+
+    @inline(__always)
+    public static func value(alpha: Double, lo: Double, nom: Double, hi: Double) -> Double {
+        if alpha >= 1 { return pow(hi / nom, alpha) }
+        if alpha <= -1 { return pow(lo / nom, -alpha) }
+        let up = hi / nom, down = lo / nom
+        let lnUp = log(up), lnDown = log(down)
+        let b0 = up - 1, b1 = down - 1, b2 = up * lnUp, b3 = -down * lnDown
+        let b4 = up * lnUp * lnUp, b5 = down * lnDown * lnDown
+        var result = 1.0
+        var power = 1.0
+        for i in 0..<6 {
+            let row = 6 * i
+            let c = inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
+                + inverseA[row + 3] * b3 + inverseA[row + 4] * b4 + inverseA[row + 5] * b5
+            power *= alpha
+            result += c * power
+        }
+        return result
+    }
+
+    @inline(__always)
+    public static func evaluate(alpha: Double, lo: Double, nom: Double, hi: Double) -> MultiplicativeInterpolation {
+        if alpha >= 1 { return ExponentialBranch.up(alpha: alpha, nom: nom, hi: hi) }
+        if alpha <= -1 { return ExponentialBranch.down(alpha: alpha, lo: lo, nom: nom) }
+        let up = hi / nom, down = lo / nom
+        let lnUp = log(up), lnDown = log(down)
+        let b0 = up - 1, b1 = down - 1, b2 = up * lnUp, b3 = -down * lnDown
+        let b4 = up * lnUp * lnUp, b5 = down * lnDown * lnDown
+        // ∂b/∂δ⁺ = [1, 0, ln δ⁺ + 1, 0, ln²δ⁺ + 2 ln δ⁺, 0]; ∂b/∂δ⁻ = [0, 1, 0, −(ln δ⁻ + 1), 0, ln²δ⁻ + 2 ln δ⁻]
+        let u2 = lnUp + 1, u4 = lnUp * lnUp + 2 * lnUp
+        let d3 = -(lnDown + 1), d5 = lnDown * lnDown + 2 * lnDown
+        var value = 1.0, dAlpha = 0.0, d2Alpha = 0.0
+        var dUp = 0.0, dDown = 0.0, dAlphaUp = 0.0, dAlphaDown = 0.0
+        var previous2 = 0.0  // α^(i−2)
+        var previous1 = 1.0  // α^(i−1)
+        for i in 0..<6 {
+            let row = 6 * i
+            let c = inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
+                + inverseA[row + 3] * b3 + inverseA[row + 4] * b4 + inverseA[row + 5] * b5
+            let cUp = inverseA[row] + inverseA[row + 2] * u2 + inverseA[row + 4] * u4
+            let cDown = inverseA[row + 1] + inverseA[row + 3] * d3 + inverseA[row + 5] * d5
+            let n = Double(i + 1)
+            let current = previous1 * alpha  // αⁿ
+            value += c * current
+            dAlpha += n * c * previous1
+            d2Alpha += n * (n - 1) * c * previous2
+            dUp += cUp * current
+            dDown += cDown * current
+            dAlphaUp += n * cUp * previous1
+            dAlphaDown += n * cDown * previous1
+            previous2 = previous1
+            previous1 = current
+        }
+        // δ⁺ = hi/nom, δ⁻ = lo/nom
+        let nom2 = nom * nom
+        return MultiplicativeInterpolation(
+            value: value, dAlpha: dAlpha, d2Alpha: d2Alpha,
+            dLo: dDown / nom, dNom: -(dUp * hi + dDown * lo) / nom2, dHi: dUp / nom,
+            dAlphaLo: dAlphaDown / nom, dAlphaNom: -(dAlphaUp * hi + dAlphaDown * lo) / nom2, dAlphaHi: dAlphaUp / nom)
+    }
+}

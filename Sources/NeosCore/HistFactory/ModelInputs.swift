@@ -1,0 +1,62 @@
+/// The numbers a model is built from ("inputs") and the quantities derived from them.
+///
+/// Input vector layout (also `Model.inputs().names`): channels in sorted order; within a channel the samples
+/// present in it, in sorted order; for each sample first its nominal, then its modifiers sorted by
+/// (name, type), each contributing
+///
+///     "{channel}/{sample}/nominal[{bin}]"                   one per bin
+///     "{channel}/{sample}/histosys/{modifier}/hi[{bin}]"    one per bin, then
+///     "{channel}/{sample}/histosys/{modifier}/lo[{bin}]"    one per bin
+///     "{channel}/{sample}/normsys/{modifier}/hi", ".../lo"  two scalars
+///     "{channel}/{sample}/shapesys/{modifier}[{bin}]"       absolute uncertainty per bin
+///     "{channel}/{sample}/staterror/{modifier}[{bin}]"      absolute uncertainty per bin
+///
+/// (normfactor, shapefactor and lumi carry no numbers.) Derived quantities, recomputed by `withInputs`:
+/// the staterror widths σ_b (from the nominals and uncertainties of the carrying samples), the shapesys τ_b =
+/// (ν⁰_b/σ_b)² and the shapesys auxdata (= τ_b), unless the measurement config set them explicitly.
+struct ModelNumbers: Sendable {
+    var inputs: [Double]
+    var gaussSigma: [Double]
+    var poisTau: [Double]
+    var auxdata: [Double]
+
+    /// Derives σ, τ and auxdata from `inputs`. Structure decisions taken at build time (which bins are fixed or
+    /// invalid) are kept; a staterror width or shapesys τ that stops being positive and finite is an error.
+    init(structure s: ModelStructure, inputs: [Double]) throws {
+        self.inputs = inputs
+        var gaussSigma = s.gaussSigmaConstant
+        for g in 0..<s.gaussParam.count where s.gaussStatStart[g] < s.gaussStatStart[g + 1] {
+            var total = 0.0
+            for k in s.gaussStatStart[g]..<s.gaussStatStart[g + 1] { total += inputs[s.statNominal[k]] }
+            var sum = 0.0
+            if total > 0 {
+                for k in s.gaussStatStart[g]..<s.gaussStatStart[g + 1] {
+                    let r = inputs[s.statDelta[k]] / total
+                    sum += r * r
+                }
+            }
+            let sigma = sum.squareRoot()
+            guard sigma > 0 && sigma.isFinite else {
+                throw NeosError(
+                    .invalidArgument,
+                    "staterror width for parameter \(s.parameterNames[s.gaussParam[g]]) is \(sigma) with these inputs (sum of nominals \(total)); it must stay positive")
+            }
+            gaussSigma[g] = sigma
+        }
+        var poisTau = s.poisTauConstant
+        for c in 0..<s.poisParam.count where s.poisNominal[c] >= 0 {
+            let tau = ShapeSysModifier.tau(nominal: inputs[s.poisNominal[c]], sigma: inputs[s.poisSigma[c]])
+            guard tau.isFinite else {
+                throw NeosError(
+                    .invalidArgument,
+                    "shapesys factor τ for parameter \(s.parameterNames[s.poisParam[c]]) is \(tau) with these inputs (uncertainty \(inputs[s.poisSigma[c]])); it must stay finite")
+            }
+            poisTau[c] = tau
+        }
+        var auxdata = s.auxConstant
+        for k in 0..<auxdata.count where s.auxFromPoisson[k] >= 0 { auxdata[k] = poisTau[s.auxFromPoisson[k]] }
+        self.gaussSigma = gaussSigma
+        self.poisTau = poisTau
+        self.auxdata = auxdata
+    }
+}

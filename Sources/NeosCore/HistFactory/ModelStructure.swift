@@ -1,0 +1,148 @@
+/// The compiled, input-independent structure of a model: flat arrays (structure of arrays) that the likelihood
+/// kernels walk without dictionaries. Built once by `ModelBuilder`; shared by every `Model` made from it with
+/// `withInputs`.
+///
+/// Expected rates: every (sample present in channel, bin) is an *entry* e with
+///
+///     ν_e = Π_{factors k of e} f_k · (nom_e + Σ_{additives h of e} Δ_h),   λ_b = Σ_{e in bin b} ν_e
+///
+/// Entries are grouped by global bin (`binEntryStart`), so per-bin sums and per-bin sparse Jacobians are
+/// contiguous. A factor is either linear (f = θ_p: normfactor, shapefactor, lumi, shapesys, staterror) or a
+/// normsys interpolation of θ_p with inputs hi/lo; an additive is a histosys interpolation of θ_p between the
+/// inputs lo/nom/hi.
+final class ModelStructure: Sendable {
+    // Names and sizes
+    let channels: [String]
+    let channelBinCounts: [Int]
+    let samples: [String]
+    let paramSets: [ParamSet]
+    let parameterOrder: [String]
+    let parameterNames: [String]
+    let parameterCount: Int
+    let mainBinCount: Int
+    let auxCount: Int
+    let poiIndex: Int?
+    let poiName: String?
+    let suggestedInit: [Double]
+    let suggestedBounds: [(lower: Double, upper: Double)]
+    let suggestedFixed: [Bool]
+    let inputNames: [String]
+    let normsysCode: NormsysInterpolation
+    let histosysCode: HistosysInterpolation
+
+    // Entries (E of them), grouped by bin
+    let binEntryStart: [Int]  // B + 1
+    let entryBin: [Int]
+    let entryNominal: [Int]  // input index of the nominal
+    let entryFactorStart: [Int]  // E + 1
+    let entryAddStart: [Int]  // E + 1
+    let maxFactors: Int
+    let maxAdds: Int
+
+    // Factors
+    let factorParam: [Int]
+    let factorIsNormsys: [Bool]
+    let factorHi: [Int]  // input index (normsys), -1 otherwise
+    let factorLo: [Int]
+
+    // Additives (histosys)
+    let addParam: [Int]
+    let addHi: [Int]
+    let addLo: [Int]
+
+    // Gaussian constraints: parameter, aux index; σ constant or from staterror inputs (CSR into stat*)
+    let gaussParam: [Int]
+    let gaussAux: [Int]
+    let gaussSigmaConstant: [Double]  // used when the CSR range is empty
+    let gaussStatStart: [Int]  // G + 1
+    let statNominal: [Int]
+    let statDelta: [Int]
+
+    // Poisson constraints: parameter, aux index; τ constant (nominal index −1) or (ν⁰/σ)² from inputs
+    let poisParam: [Int]
+    let poisAux: [Int]
+    let poisTauConstant: [Double]
+    let poisNominal: [Int]
+    let poisSigma: [Int]
+
+    // auxdata: constant, or (auxFromPoisson[k] ≥ 0) equal to that Poisson constraint's τ
+    let auxConstant: [Double]
+    let auxFromPoisson: [Int]
+
+    init(
+        channels: [String], channelBinCounts: [Int], samples: [String], paramSets: [ParamSet], poiIndex: Int?,
+        poiName: String?, inputNames: [String], normsysCode: NormsysInterpolation, histosysCode: HistosysInterpolation,
+        binEntryStart: [Int], entryBin: [Int], entryNominal: [Int], entryFactorStart: [Int], entryAddStart: [Int],
+        factorParam: [Int], factorIsNormsys: [Bool], factorHi: [Int], factorLo: [Int],
+        addParam: [Int], addHi: [Int], addLo: [Int],
+        gaussParam: [Int], gaussAux: [Int], gaussSigmaConstant: [Double], gaussStatStart: [Int], statNominal: [Int],
+        statDelta: [Int], poisParam: [Int], poisAux: [Int], poisTauConstant: [Double], poisNominal: [Int],
+        poisSigma: [Int], auxConstant: [Double], auxFromPoisson: [Int]
+    ) {
+        self.channels = channels
+        self.channelBinCounts = channelBinCounts
+        self.samples = samples
+        self.paramSets = paramSets
+        self.parameterOrder = paramSets.map(\.name)
+        var names: [String] = []
+        var inits: [Double] = []
+        var bounds: [(lower: Double, upper: Double)] = []
+        var fixed: [Bool] = []
+        for set in paramSets {
+            for i in 0..<set.count {
+                names.append(set.isScalar ? set.name : "\(set.name)[\(i)]")
+                inits.append(set.inits[i])
+                bounds.append((set.bounds[i].lower, set.bounds[i].upper))
+                fixed.append(set.fixed[i])
+            }
+        }
+        self.parameterNames = names
+        self.parameterCount = names.count
+        self.suggestedInit = inits
+        self.suggestedBounds = bounds
+        self.suggestedFixed = fixed
+        self.mainBinCount = channelBinCounts.reduce(0, +)
+        self.auxCount = auxConstant.count
+        self.poiIndex = poiIndex
+        self.poiName = poiName
+        self.inputNames = inputNames
+        self.normsysCode = normsysCode
+        self.histosysCode = histosysCode
+        self.binEntryStart = binEntryStart
+        self.entryBin = entryBin
+        self.entryNominal = entryNominal
+        self.entryFactorStart = entryFactorStart
+        self.entryAddStart = entryAddStart
+        var maxFactors = 0
+        var maxAdds = 0
+        for e in 0..<entryBin.count {
+            maxFactors = max(maxFactors, entryFactorStart[e + 1] - entryFactorStart[e])
+            maxAdds = max(maxAdds, entryAddStart[e + 1] - entryAddStart[e])
+        }
+        self.maxFactors = maxFactors
+        self.maxAdds = maxAdds
+        self.factorParam = factorParam
+        self.factorIsNormsys = factorIsNormsys
+        self.factorHi = factorHi
+        self.factorLo = factorLo
+        self.addParam = addParam
+        self.addHi = addHi
+        self.addLo = addLo
+        self.gaussParam = gaussParam
+        self.gaussAux = gaussAux
+        self.gaussSigmaConstant = gaussSigmaConstant
+        self.gaussStatStart = gaussStatStart
+        self.statNominal = statNominal
+        self.statDelta = statDelta
+        self.poisParam = poisParam
+        self.poisAux = poisAux
+        self.poisTauConstant = poisTauConstant
+        self.poisNominal = poisNominal
+        self.poisSigma = poisSigma
+        self.auxConstant = auxConstant
+        self.auxFromPoisson = auxFromPoisson
+    }
+
+    var entryCount: Int { entryBin.count }
+    var inputCount: Int { inputNames.count }
+}

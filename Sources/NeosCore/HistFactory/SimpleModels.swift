@@ -1,0 +1,45 @@
+/// pyhf.simplemodels: one channel "singlechannel", samples "signal" (normfactor "mu") and "background".
+public enum SimpleModels {
+    /// Background with an uncorrelated per-bin shapesys "uncorr_bkguncrt" (absolute uncertainties).
+    public static func uncorrelatedBackground(signal: [Double], background: [Double], uncertainty: [Double]) throws -> Model {
+        try check(signal: signal, ["background": background, "uncertainty": uncertainty])
+        let channel = ModelSpec.Channel(
+            name: "singlechannel",
+            samples: [
+                .init(name: "signal", data: signal, modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")], path: "signal"),
+                .init(
+                    name: "background", data: background,
+                    modifiers: [.init(name: "uncorr_bkguncrt", type: .shapesys, data: .uncertainties(uncertainty), path: "uncertainty")],
+                    path: "background"),
+            ], path: "singlechannel")
+        return try Model(spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: nil)
+    }
+
+    /// Background with a correlated histosys "correlated_bkg_uncertainty" between backgroundDown and backgroundUp.
+    public static func correlatedBackground(
+        signal: [Double], background: [Double], backgroundUp: [Double], backgroundDown: [Double],
+        modifierSettings: ModifierSettings? = nil
+    ) throws -> Model {
+        try check(signal: signal, ["background": background, "backgroundUp": backgroundUp, "backgroundDown": backgroundDown])
+        let channel = ModelSpec.Channel(
+            name: "singlechannel",
+            samples: [
+                .init(name: "signal", data: signal, modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")], path: "signal"),
+                .init(
+                    name: "background", data: background,
+                    modifiers: [
+                        .init(name: "correlated_bkg_uncertainty", type: .histosys, data: .histosys(hi: backgroundUp, lo: backgroundDown), path: "backgroundUp/backgroundDown")
+                    ], path: "background"),
+            ], path: "singlechannel")
+        return try Model(spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: modifierSettings)
+    }
+
+    static func check(signal: [Double], _ others: KeyValuePairs<String, [Double]>) throws {
+        guard !signal.isEmpty else { throw NeosError.invalidArgument("signal must have at least one bin") }
+        try signal.withUnsafeBufferPointer { try Validate.finite($0, "signal") }
+        for (name, values) in others {
+            try Validate.length(values.count, equals: signal.count, name)
+            try values.withUnsafeBufferPointer { try Validate.finite($0, name) }
+        }
+    }
+}

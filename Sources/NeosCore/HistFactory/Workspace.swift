@@ -1,0 +1,127 @@
+/// A pyhf workspace (schema 1.0.0): channels, observations, measurements.
+public struct Workspace: Sendable {
+    let document: JSON
+    let channelsJSON: JSON
+    let spec: ModelSpec
+    let observations: [String: (data: [Double], path: String)]
+    let measurements: [(name: String, poi: String, parametersJSON: JSON, path: String)]
+
+    /// Parses and checks the whole workspace; errors name the JSON path.
+    public init(json: String) throws {
+        try self.init(document: try JSON.parse(json))
+    }
+
+    init(document: JSON) throws {
+        self.document = document
+        _ = try document.members(at: "", allowed: ["channels", "measurements", "observations", "version"])
+        let version = try document.required("version", at: "").string(at: "version")
+        guard version == "1.0.0" else {
+            throw NeosError(.parse, "version: unsupported workspace version \"\(version)\" (only \"1.0.0\" is supported)")
+        }
+        channelsJSON = try document.required("channels", at: "")
+        // measurements
+        var measurements: [(name: String, poi: String, parametersJSON: JSON, path: String)] = []
+        let measurementItems = try document.required("measurements", at: "").items(at: "measurements", nonEmpty: true)
+        for (i, item) in measurementItems.enumerated() {
+            let path = JSONPath.index("measurements", i)
+            _ = try item.members(at: path, allowed: ["name", "config"])
+            let name = try item.required("name", at: path).string(at: path + ".name")
+            let config = try item.required("config", at: path)
+            let configPath = path + ".config"
+            _ = try config.members(at: configPath, allowed: ["poi", "parameters"])
+            let poi = try config.required("poi", at: configPath).string(at: configPath + ".poi")
+            let parameters = try config.required("parameters", at: configPath)
+            // check the parameter configs now, so a bad one is reported when the workspace is loaded
+            _ = try ModelSpec(
+                channelsJSON: .array([]), channelsPath: "", parametersJSON: parameters, parametersPath: configPath + ".parameters",
+                checkChannels: false)
+            measurements.append((name, poi, parameters, path))
+        }
+        self.measurements = measurements
+        spec = try ModelSpec(channelsJSON: channelsJSON, channelsPath: "channels", parametersJSON: nil, parametersPath: "")
+        // observations
+        var observations: [String: (data: [Double], path: String)] = [:]
+        let observationItems = try document.required("observations", at: "").items(at: "observations", nonEmpty: true)
+        for (i, item) in observationItems.enumerated() {
+            let path = JSONPath.index("observations", i)
+            _ = try item.members(at: path, allowed: ["name", "data"])
+            let name = try item.required("name", at: path).string(at: path + ".name")
+            let data = try item.required("data", at: path).numbers(at: path + ".data")
+            if let previous = observations[name] {
+                throw NeosError(.model, "\(path).name: duplicate observation for channel \"\(name)\" (already at \(previous.path))")
+            }
+            observations[name] = (data, path)
+        }
+        for channel in spec.channels {
+            guard let observation = observations[channel.name] else {
+                throw NeosError(.model, "observations: no observation for channel \"\(channel.name)\" (\(channel.path))")
+            }
+            guard observation.data.count == channel.binCount else {
+                throw NeosError(
+                    .model,
+                    "\(observation.path).data: expected \(channel.binCount) numbers (the bin count of channel \"\(channel.name)\"), got \(observation.data.count)")
+            }
+        }
+        self.observations = observations
+    }
+
+    public var measurementNames: [String] { measurements.map(\.name) }
+
+    /// Channel names sorted as pyhf (by code point).
+    public var channelNames: [String] { spec.channels.map(\.name).sorted(by: codePointLess) }
+
+    /// The POI of a measurement (nil name: the first measurement).
+    public func poi(measurementName: String? = nil) throws -> String {
+        try measurement(measurementName).poi
+    }
+
+    func measurement(_ name: String?) throws -> (name: String, poi: String, parametersJSON: JSON, path: String) {
+        guard let name else { return measurements[0] }
+        guard let found = measurements.first(where: { $0.name == name }) else {
+            throw NeosError(
+                .invalidArgument,
+                "measurement \"\(name)\" not found in the workspace (measurements: \(measurements.map { "\"\($0.name)\"" }.joined(separator: ", ")))")
+        }
+        return found
+    }
+
+    /// pyhf's `Workspace.model`: the spec `{"channels": ws.channels, "parameters": measurement.config.parameters}`
+    /// with `patches` (each a JSON text of a jsonpatch array) applied in order, and the measurement's POI.
+    public func model(measurementName: String? = nil, modifierSettings: ModifierSettings? = nil, patches: [String] = []) throws -> Model {
+        let measurement = try measurement(measurementName)
+        let spec: ModelSpec
+        if patches.isEmpty {
+            spec = try ModelSpec(
+                channelsJSON: channelsJSON, channelsPath: "channels", parametersJSON: measurement.parametersJSON,
+                parametersPath: measurement.path + ".config.parameters")
+        } else {
+            var modelJSON = JSON.object([
+                JSON.Member(key: "channels", value: channelsJSON),
+                JSON.Member(key: "parameters", value: measurement.parametersJSON),
+            ])
+            for (i, patch) in patches.enumerated() {
+                modelJSON = try JSONPatch.apply(try JSON.parse(patch), to: modelJSON, label: "patches[\(i)]")
+            }
+            spec = try ModelSpec(modelJSON: modelJSON, path: "", parametersPath: nil)
+        }
+        return try Model(spec: spec, poiName: measurement.poi, modifierSettings: modifierSettings)
+    }
+
+    /// Observations in the model's channel order, then (optionally) the model's auxdata.
+    public func data(model: Model, includeAuxdata: Bool = true) throws -> [Double] {
+        var out: [Double] = []
+        for (c, name) in model.channels.enumerated() {
+            guard let observation = observations[name] else {
+                throw NeosError(.model, "observations: no observation for channel \"\(name)\" of the model")
+            }
+            guard observation.data.count == model.channelBinCounts[c] else {
+                throw NeosError(
+                    .model,
+                    "\(observation.path).data: expected \(model.channelBinCounts[c]) numbers (the bin count of channel \"\(name)\" in the model), got \(observation.data.count)")
+            }
+            out += observation.data
+        }
+        if includeAuxdata { out += model.auxdata }
+        return out
+    }
+}

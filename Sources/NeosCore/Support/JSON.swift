@@ -1,0 +1,400 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A parsed JSON document. Objects keep their members in document order (a repeated key: the last one wins on
+/// lookup, as in Python's `json`). Numbers are Doubles parsed with `strtod` (correctly rounded); a literal that
+/// overflows (e.g. `1e999`) parses to ±infinity and is refused later by whoever reads it, with its JSON path.
+/// The non-standard tokens `NaN`, `Infinity`, `-Infinity` are recognised only to be refused with a clear message.
+public enum JSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSON])
+    case object([Member])
+
+    public struct Member: Sendable, Equatable {
+        public var key: String
+        public var value: JSON
+        public init(key: String, value: JSON) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// Parses `text`; errors are `.parse` and name the line, column and byte offset.
+    public static func parse(_ text: String) throws -> JSON {
+        var parser = JSONParser(bytes: Array(text.utf8))
+        return try parser.parseDocument()
+    }
+
+    /// The member `key` of an object (the last one if repeated), nil if absent or not an object.
+    public subscript(key: String) -> JSON? {
+        guard case .object(let members) = self else { return nil }
+        var index = members.count - 1
+        while index >= 0 {
+            if members[index].key == key { return members[index].value }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// A short name of the value's kind, for error messages.
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    /// Compact JSON text. Numbers use Swift's shortest round-trip form, so parse(serialized()) == self.
+    public func serialized() -> String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .number(let value):
+            if value.isFinite {
+                out += value.description
+            } else {
+                out += value.isNaN ? "NaN" : (value > 0 ? "Infinity" : "-Infinity")
+            }
+        case .string(let value): JSON.writeString(value, into: &out)
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += "," }
+                JSON.writeString(member.key, into: &out)
+                out += ":"
+                member.value.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ value: String, into out: inout String) {
+        out += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+/// Recursive-descent parser over UTF-8 bytes.
+struct JSONParser {
+    let bytes: [UInt8]
+    var index = 0
+    var depth = 0
+    var numberBuffer = [CChar](repeating: 0, count: 64)
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func parseDocument() throws -> JSON {
+        skipWhitespace()
+        if index >= bytes.count { throw error("the text is empty, expected a JSON value") }
+        let value = try parseValue()
+        skipWhitespace()
+        if index < bytes.count { throw error("unexpected '\(describe(bytes[index]))' after the end of the JSON value") }
+        return value
+    }
+
+    func error(_ what: String, at offset: Int? = nil) -> NeosError {
+        let position = min(offset ?? index, bytes.count)
+        var line = 1
+        var column = 1
+        var cursor = 0
+        while cursor < position {
+            if bytes[cursor] == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if bytes[cursor] & 0xC0 != 0x80 {
+                column += 1
+            }
+            cursor += 1
+        }
+        return NeosError(.parse, "malformed JSON at line \(line), column \(column) (byte \(position)): \(what)")
+    }
+
+    func describe(_ byte: UInt8) -> String {
+        if byte >= 0x20 && byte < 0x7F { return String(UnicodeScalar(byte)) }
+        return "\\u{\(String(byte, radix: 16))}"
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                index += 1
+            } else {
+                return
+            }
+        }
+    }
+
+    mutating func parseValue() throws -> JSON {
+        guard index < bytes.count else { throw error("unexpected end of text, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            throw error("non-finite numbers (NaN, Infinity) are not allowed in JSON")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try parseNumber())
+        default:
+            throw error("unexpected '\(describe(bytes[index]))', expected a value")
+        }
+    }
+
+    mutating func expectLiteral(_ literal: StaticString) throws {
+        let start = index
+        let count = literal.utf8CodeUnitCount
+        let pointer = literal.utf8Start
+        for offset in 0..<count {
+            guard index < bytes.count, bytes[index] == pointer[offset] else {
+                throw error("invalid literal, expected '\(literal)'", at: start)
+            }
+            index += 1
+        }
+    }
+
+    mutating func enter() throws {
+        depth += 1
+        if depth > 512 { throw error("nesting deeper than 512 levels") }
+    }
+
+    mutating func parseObject() throws -> JSON {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var members: [JSON.Member] = []
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of text inside an object") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw error("unexpected '\(describe(bytes[index]))', expected a string key")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw error(index < bytes.count ? "expected ':' after the key \"\(key)\"" : "unexpected end of text, expected ':'")
+            }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue()
+            members.append(JSON.Member(key: key, value: value))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of text inside an object, expected ',' or '}'") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
+            throw error("unexpected '\(describe(bytes[index]))' inside an object, expected ',' or '}'")
+        }
+    }
+
+    mutating func parseArray() throws -> JSON {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var items: [JSON] = []
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
+        while true {
+            skipWhitespace()
+            items.append(try parseValue())
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of text inside an array, expected ',' or ']'") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
+            throw error("unexpected '\(describe(bytes[index]))' inside an array, expected ',' or ']'")
+        }
+    }
+
+    mutating func parseString() throws -> String {
+        let start = index
+        index += 1
+        let contentStart = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[contentStart..<index], as: UTF8.self)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character inside a string") }
+            index += 1
+        }
+        guard index < bytes.count else { throw error("unterminated string", at: start) }
+        var buffer = Array(bytes[contentStart..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: buffer, as: UTF8.self)
+            }
+            if byte < 0x20 { throw error("control character inside a string") }
+            if byte != UInt8(ascii: "\\") {
+                buffer.append(byte)
+                index += 1
+                continue
+            }
+            index += 1
+            guard index < bytes.count else { break }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "/"): buffer.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): buffer.append(0x08)
+            case UInt8(ascii: "f"): buffer.append(0x0C)
+            case UInt8(ascii: "n"): buffer.append(0x0A)
+            case UInt8(ascii: "r"): buffer.append(0x0D)
+            case UInt8(ascii: "t"): buffer.append(0x09)
+            case UInt8(ascii: "u"):
+                var code = try parseHex4()
+                if code >= 0xD800 && code < 0xDC00 {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
+                    index += 2
+                    let low = try parseHex4()
+                    guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid UTF-16 surrogate pair") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                } else if code >= 0xDC00 && code < 0xE000 {
+                    throw error("unpaired UTF-16 surrogate in a \\u escape")
+                }
+                guard let scalar = UnicodeScalar(code) else { throw error("invalid \\u escape") }
+                buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
+            default:
+                throw error("invalid escape '\\\(describe(escape))' in a string", at: index - 2)
+            }
+        }
+        throw error("unterminated string", at: start)
+    }
+
+    mutating func parseHex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in a \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    mutating func parseNumber() throws -> Double {
+        let start = index
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        if bytes[index] == UInt8(ascii: "-") {
+            index += 1
+            if index < bytes.count && bytes[index] == UInt8(ascii: "I") {
+                throw error("non-finite numbers (NaN, Infinity) are not allowed in JSON", at: start)
+            }
+        }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number", at: start) }
+        var integer: Int64 = 0
+        var simple = true
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count && isDigit(bytes[index]) { throw error("leading zeros are not allowed in numbers", at: start) }
+        } else {
+            var digits = 0
+            while index < bytes.count && isDigit(bytes[index]) {
+                integer = integer &* 10 &+ Int64(bytes[index] - UInt8(ascii: "0"))
+                digits += 1
+                index += 1
+            }
+            if digits > 15 { simple = false }
+        }
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            simple = false
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("a digit must follow the decimal point", at: start) }
+            while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            simple = false
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("a digit must follow the exponent", at: start) }
+            while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+        }
+        if simple {
+            // Integers of at most 15 digits are exact in a Double.
+            let value = Double(integer)
+            return bytes[start] == UInt8(ascii: "-") ? -value : value
+        }
+        let length = index - start
+        if numberBuffer.count < length + 1 { numberBuffer = [CChar](repeating: 0, count: length + 1) }
+        for offset in 0..<length { numberBuffer[offset] = CChar(bitPattern: bytes[start + offset]) }
+        numberBuffer[length] = 0
+        return numberBuffer.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
+    }
+}
