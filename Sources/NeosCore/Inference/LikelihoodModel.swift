@@ -16,3 +16,5 @@ public protocol LikelihoodModel: Sendable {
     /// Expected main data followed, when `includeAuxdata`, by the expected auxiliary data.
     func expectedData(_ pars: [Double], includeAuxdata: Bool) throws -> [Double]
 }
+
+extension Model: LikelihoodModel {}
