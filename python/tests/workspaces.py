@@ -175,12 +175,14 @@ def random_workspace(seed):
     n_channels = int(rng.integers(1, 4))
     channel_names = _pick(rng, CHANNEL_POOL, n_channels)
     nbins = {c: int(rng.integers(1, 7)) for c in channel_names}
+    if n_channels > 1 and rng.random() < 0.3:  # equal bin counts, so that a shapefactor can be shared
+        nbins = dict.fromkeys(channel_names, int(rng.integers(1, 5)))
     n_pool = int(rng.integers(1, 5))
     sample_pool = _pick(rng, SAMPLE_POOL, n_pool)
 
     # which modifier types this workspace uses
     use = {t: rng.random() < p for t, p in
-           dict(normfactor=0.5, shapefactor=0.3, lumi=0.45, normsys=0.7, histosys=0.6, shapesys=0.45,
+           dict(normfactor=0.5, shapefactor=0.35, lumi=0.45, normsys=0.7, histosys=0.6, shapesys=0.45,
                 staterror=0.55).items()}
 
     # parameter-level decisions first, so that the positivity guard knows each alpha's bounds
@@ -212,8 +214,10 @@ def random_workspace(seed):
             nominal[c, s][b] = 0.0
 
     modifiers = {key: [] for key in nominal}
-    poi_sample = "signal" if "signal" in sample_pool else sample_pool[0]
+    used_samples = sorted({s for c in channel_names for s in channel_samples[c]})
+    poi_sample = "signal" if "signal" in used_samples else used_samples[int(rng.integers(0, len(used_samples)))]
     poi_name = "mu"
+    shapefactor_name = SHAPEFACTOR_POOL[int(rng.integers(0, 2))]
 
     for c in channel_names:
         samples = channel_samples[c]
@@ -242,7 +246,7 @@ def random_workspace(seed):
                         unc[b] = _round(rng.uniform(0.1, 2.0)) if rng.random() < 0.5 else 0.0  # zero nominal: fixed
                 mods.append({"name": f"shapesys_{c}_{s}", "type": "shapesys", "data": unc})
         if use["shapefactor"] and rng.random() < 0.6:
-            name = SHAPEFACTOR_POOL[int(rng.integers(0, 2))]
+            name = shapefactor_name if rng.random() < 0.8 else SHAPEFACTOR_POOL[int(rng.integers(0, 2))]
             # a name shared across channels only among channels with the same bin count
             name = f"{name}_{nbins[c]}bins"
             for s in _pick(rng, samples, int(rng.integers(1, len(samples) + 1))):
@@ -466,8 +470,11 @@ def _self_check(count=300):
     import time
     import warnings
 
+    import logging
+
     import pyhf
 
+    logging.getLogger("pyhf").setLevel(logging.ERROR)  # "multiple measurements defined" for two-measurement specs
     pyhf.set_backend("numpy", precision="64b")
     start = time.perf_counter()
     modifier_counts = collections.Counter()
@@ -507,6 +514,19 @@ def _self_check(count=300):
                 features["shapesys with fixed gamma"] += 1
             if name.startswith("staterror") and any(fixed[sl]):
                 features["staterror with fixed gamma"] += 1
+        for ch in spec["channels"]:
+            for s in ch["samples"]:
+                for m in s["modifiers"]:
+                    if m["type"] == "shapesys" and any(u == 0 for u in m["data"]):
+                        features["shapesys zero-uncertainty bin"] += 1
+                    if m["type"] == "shapesys" and any(x == 0 for x in s["data"]):
+                        features["shapesys on a zero-nominal bin"] += 1
+                    if m["type"] == "staterror" and any(u == 0 for u in m["data"]):
+                        features["staterror zero-uncertainty bin"] += 1
+            carriers = collections.Counter(m["name"] for s in ch["samples"] for m in s["modifiers"]
+                                           if m["type"] == "staterror")
+            if any(k > 1 for k in carriers.values()):
+                features["staterror carried by several samples"] += 1
         all_samples = {s["name"] for ch in spec["channels"] for s in ch["samples"]}
         if any({s["name"] for s in ch["samples"]} != all_samples for ch in spec["channels"]):
             features["sample absent from a channel"] += 1

@@ -64,28 +64,39 @@ struct BoundedNewton {
             let m = inactive.count
             let g = inactive.map { gradient[$0] }
             let h = DenseLinearAlgebra.submatrix(hessian, size: n, indices: inactive)
-            if let factor = DenseLinearAlgebra.cholesky(h, size: m) {
-                let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
-                edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
-                if edm < options.edmTolerance {
-                    // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
-                    // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
-                    var polished = x
-                    for (a, i) in inactive.enumerated() { polished[i] = min(max(x[i] - solved[a], lower[i]), upper[i]) }
-                    let polishedValue = try objective.value(polished)
-                    if polishedValue.isFinite && polishedValue <= f + 16 * epsilon * max(1, abs(f)) {
-                        x = polished
-                        f = polishedValue
-                    }
-                    return Result(
-                        parameters: x, value: f, converged: true, reason: "EDM \(edm) below \(options.edmTolerance)",
-                        iterations: iteration, edm: edm)
-                }
-            } else {
-                edm = .infinity
-            }
             // Marquardt scaling: damp each direction in proportion to its own curvature.
             let scale = (0..<m).map { max(abs(h[$0 * m + $0]), 1e-12) }
+            // EDM from the Hessian; where it is singular (a parameter the data do not constrain, such as a POI
+            // with no signal), from the least regularised version that factorises, so flat directions with a
+            // zero gradient contribute nothing instead of making the EDM infinite.
+            edm = .infinity
+            var regularisation = 0.0
+            while regularisation <= 1e-4 {
+                var regularised = h
+                for i in 0..<m { regularised[i * m + i] += regularisation * scale[i] }
+                if let factor = DenseLinearAlgebra.cholesky(regularised, size: m) {
+                    let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
+                    edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
+                    if edm < options.edmTolerance {
+                        // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
+                        // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
+                        var polished = x
+                        for (a, i) in inactive.enumerated() {
+                            polished[i] = min(max(x[i] - solved[a], lower[i]), upper[i])
+                        }
+                        let polishedValue = try objective.value(polished)
+                        if polishedValue.isFinite && polishedValue <= f + 16 * epsilon * max(1, abs(f)) {
+                            x = polished
+                            f = polishedValue
+                        }
+                        return Result(
+                            parameters: x, value: f, converged: true,
+                            reason: "EDM \(edm) below \(options.edmTolerance)", iterations: iteration, edm: edm)
+                    }
+                    break
+                }
+                regularisation = regularisation == 0 ? 1e-12 : regularisation * 100
+            }
             var accepted = false
             for _ in 0..<80 {
                 var damped = h
