@@ -6,7 +6,7 @@ Run with the reference venv:  /tmp/refvenv/bin/python Tests/NeosCoreTests/HistFa
 
 For each case it stores the model configuration (par_order, par_names, suggested init/bounds/fixed, auxdata,
 channels, samples, observed data) and, at the suggested init and at a few seeded random in-bounds points,
-expected_data (with auxdata) and logpdf(pars, observed data). Paths are relative to the refdata folder.
+expected_data (with auxdata) and logpdf(pars, observed data). Paths are relative to the refdata folder ("tests:" = this folder).
 """
 import json
 import math
@@ -28,7 +28,8 @@ CODE4_4P_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcod
 
 
 def load(path):
-    with open(os.path.join(REFDATA, path)) as f:
+    full = os.path.join(HERE, path[len("tests:"):]) if path.startswith("tests:") else os.path.join(REFDATA, path)
+    with open(full) as f:
         return json.load(f)
 
 
@@ -155,6 +156,12 @@ def main():
             cases, rng, "tests_patchset_" + patch["metadata"]["name"], "tests_data/test_patchset__example_bkgonly.json",
             patches=[{"ref": ref, "doc": patch["patch"]}])
     spec_case(cases, rng, "tests_modifiers_spec", "tests_data/test_modifiers__spec.json")
+    # this test folder's own spec with every modifier type, under every interpolation-code combination
+    for normsys in ["code1", "code4"]:
+        for histosys in ["code0", "code2", "code4p"]:
+            spec_case(cases, rng, f"every_modifier_{normsys}_{histosys}", "tests:Resources/every_modifier_spec.json",
+                      {"normsys": {"interpcode": normsys}, "histosys": {"interpcode": histosys}})
+    spec_case(cases, rng, "every_modifier_defaults", "tests:Resources/every_modifier_spec.json")
     # refused as workspaces (their POI bounds exclude 0), still checked numerically as POI-less model specs
     spec_case(cases, rng, "xml_xmlimport_DataDriven_nopoi", "xml_converted/xmlimport_DataDriven.json", poi=None)
     spec_case(cases, rng, "tests_issue1720_greedy_staterror_nopoi", "tests_data/test_modifiers__issue1720_greedy_staterror.json", poi=None)
