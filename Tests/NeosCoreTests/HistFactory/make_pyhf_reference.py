@@ -6,7 +6,20 @@ Run with the reference venv:  /tmp/refvenv/bin/python Tests/NeosCoreTests/HistFa
 
 For each case it stores the model configuration (par_order, par_names, suggested init/bounds/fixed, auxdata,
 channels, samples, observed data) and, at the suggested init and at a few seeded random in-bounds points,
-expected_data (with auxdata) and logpdf(pars, observed data). Paths are relative to the refdata folder ("tests:" = this folder).
+expected_data (with auxdata) and logpdf(pars, observed data).
+
+Cases and modifier_settings ("settings" in the JSON; null = pyhf defaults normsys code4 / histosys code4p):
+- workspaces/*.json: defaults and {"histosys": code2} (normsys falls back to code1); validation_* also with
+  {"normsys": code1, "histosys": code0}, the settings of pyhf's validation suite (refdata README).
+- xml_converted/*.json: defaults, code1/code0 and code4/code4p. xmlimport_DataDriven.json is recorded as an error
+  (its POI bounds [0.2, 1.5] exclude 0, so pyhf refuses hypotest's background-only fit); it and
+  tests_data issue1720 (POI = a shapesys gamma with bounds [1e-10, 10]) are also checked as POI-less specs.
+- docs_examples, validation_misc/xmlimport_input_bkg.json, tests_data workspaces and the patchset pair: defaults.
+- sbottom RegionA/B/C BkgOnly (an error: the POI mu_SIG only exists with a signal patch; RegionA also as a
+  POI-less spec) and BkgOnly + each stored patch: defaults, one random point each.
+- Resources/every_modifier_spec.json (this folder): all six code combinations and defaults.
+validation_data/*.json are histogram tables (binning/bindata), not workspaces or specs, so they are not used.
+Paths are relative to the refdata folder ("tests:" = this folder).
 """
 import json
 import math
