@@ -168,4 +168,35 @@ final class LikelihoodTests: XCTestCase {
         let hessian = try model.nllHessian([0, 1, 1], data: data)
         XCTAssertTrue(hessian.allSatisfy(\.isFinite))
     }
+
+    func testSbottomRegionAGradientAndHessian() throws {
+        let workspace = try Workspace(json: try PyhfReferenceTests.refText("sbottom_ins1748602/RegionA/BkgOnly.json"))
+        let patch = try PyhfReferenceTests.refText("sbottom_ins1748602/RegionA/patch.sbottom_1400_950_60.json")
+        let model = try workspace.model(patches: [patch])
+        let data = try workspace.data(model: model)
+        let pars = model.suggestedInit.enumerated().map { i, x in x + 0.05 * sin(Double(i) * 0.9) }
+        let gradient = try model.nllGradient(pars, data: data)
+        FiniteDifferences.assertClose(gradient, try FiniteDifferences.gradient(pars) { try -model.logpdf($0, data: data) }, "sbottom ∇NLL")
+        let hessian = try model.nllHessian(pars, data: data)
+        FiniteDifferences.assertClose(hessian, try FiniteDifferences.jacobian(pars) { try model.nllGradient($0, data: data) }, "sbottom ∇²NLL")
+    }
+
+    func testConcurrentEvaluationIsConsistent() throws {
+        let model = try Model(spec: Self.fullSpec)
+        let pars = Self.pars(model, Self.points[0], seed: 0)
+        let data = try Self.data(model, pars)
+        let reference = try model.nllGradient(pars, data: data)
+        final class Box: @unchecked Sendable {
+            var ok = [Bool](repeating: false, count: 64)
+            let lock = NSLock()
+        }
+        let box = Box()
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let same = (try? model.nllGradient(pars, data: data)) == reference
+            box.lock.lock()
+            box.ok[i] = same
+            box.lock.unlock()
+        }
+        XCTAssertTrue(box.ok.allSatisfy { $0 })
+    }
 }
