@@ -28,8 +28,12 @@ public enum JSONPatch {
                 guard try get(result, tokens[...], what) != nil else {
                     throw NeosError(.model, "\(what): path does not exist")
                 }
-                _ = try remove(&result, tokens[...], what)
-                try add(&result, tokens[...], value, what)
+                if tokens.isEmpty {
+                    result = value
+                } else {
+                    _ = try remove(&result, tokens[...], what)
+                    try add(&result, tokens[...], value, what)
+                }
             case "move", "copy":
                 let from = try operation.required("from", at: opPath).string(at: opPath + ".from")
                 let fromTokens = try parsePointer(from, at: opPath + ".from")

@@ -26,6 +26,14 @@ enum Likelihood {
         xlogy(n, lambda) - lambda - SpecialFunctions.logGamma(n + 1)
     }
 
+    /// ∂NLL_b/∂λ_b = 1 − n/λ, with the xlogy convention (n = 0 contributes no n·ln λ, so 1 even at λ = 0).
+    @inline(__always)
+    static func weight(_ n: Double, _ lambda: Double) -> Double { n == 0 ? 1 : 1 - n / lambda }
+
+    /// ∂²NLL_b/∂λ_b² = n/λ² (0 for n = 0, even at λ = 0).
+    @inline(__always)
+    static func curvature(_ n: Double, _ lambda: Double) -> Double { n == 0 ? 0 : n / (lambda * lambda) }
+
     @inline(__always)
     static func logNormal(_ x: Double, _ mean: Double, _ sigma: Double) -> Double {
         let z = (x - mean) / (1.4142135623730951 * sigma)
@@ -121,7 +129,7 @@ extension ModelStructure {
                             cursor += 1
                         }
                     }
-                    let w = 1 - data[b] / lambda
+                    let w = Likelihood.weight(data[b], lambda)
                     for i in first..<cursor { grad[slotParams[i]] += w * slotGrads[i] }
                 }
                 constraintGradient(pars, data, numbers, into: grad)
@@ -162,8 +170,8 @@ extension ModelStructure {
                 for b in 0..<mainBinCount {
                     var lambda = 0.0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                    let w = 1 - data[b] / lambda
-                    let curvature = data[b] / (lambda * lambda)
+                    let w = Likelihood.weight(data[b], lambda)
+                    let curvature = Likelihood.curvature(data[b], lambda)
                     var touchedCount = 0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] {
                         kernel.full(e, pars, inputs, hessian: true, inputGradient: false, mixedInputs: false)
@@ -324,7 +332,7 @@ extension ModelStructure {
         }
         var parsOut = [Double](repeating: 0, count: parameterCount)
         var inputsOut = [Double](repeating: 0, count: inputCount)
-        ratesVJP({ 1 - data[$0] / rates[$0] }, pars, numbers, parsOut: &parsOut, inputsOut: &inputsOut)
+        ratesVJP({ Likelihood.weight(data[$0], rates[$0]) }, pars, numbers, parsOut: &parsOut, inputsOut: &inputsOut)
         for g in 0..<gaussParam.count {
             let sigma = numbers.gaussSigma[g]
             let r = data[mainBinCount + gaussAux[g]] - pars[gaussParam[g]]
@@ -365,8 +373,8 @@ extension ModelStructure {
                 for b in 0..<mainBinCount {
                     var lambda = 0.0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                    let w = 1 - data[b] / lambda
-                    let curvature = data[b] / (lambda * lambda)
+                    let w = Likelihood.weight(data[b], lambda)
+                    let curvature = Likelihood.curvature(data[b], lambda)
                     var tp = 0, ti = 0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] {
                         kernel.full(e, pars, inputs, hessian: false, inputGradient: true, mixedInputs: true)

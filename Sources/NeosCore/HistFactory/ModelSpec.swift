@@ -128,7 +128,7 @@ struct ModelSpec: Sendable {
         let dataJSON = try json.required("data", at: path)
         let data = try dataJSON.numbers(
             at: JSONPath.key(path, "data"), count: binCount,
-            countReason: " (the bin count of \(channelPath), set by its samples[0])")
+            countReason: " (every sample of \(channelPath) needs the bin count of its samples[0])")
         let modifiersPath = JSONPath.key(path, "modifiers")
         let modifiersJSON = try json.required("modifiers", at: path).items(at: modifiersPath)
         var modifiers: [Modifier] = []
@@ -177,12 +177,12 @@ struct ModelSpec: Sendable {
         case .histosys:
             _ = try dataJSON.members(at: dataPath, allowed: ["hi_data", "lo_data"])
             let hi = try dataJSON.required("hi_data", at: dataPath).numbers(
-                at: JSONPath.key(dataPath, "hi_data"), count: binCount, countReason: " (the sample's bin count)")
+                at: JSONPath.key(dataPath, "hi_data"), count: binCount, countReason: " (one per bin of the sample)")
             let lo = try dataJSON.required("lo_data", at: dataPath).numbers(
-                at: JSONPath.key(dataPath, "lo_data"), count: binCount, countReason: " (the sample's bin count)")
+                at: JSONPath.key(dataPath, "lo_data"), count: binCount, countReason: " (one per bin of the sample)")
             data = .histosys(hi: hi, lo: lo)
         case .shapesys, .staterror:
-            let values = try dataJSON.numbers(at: dataPath, count: binCount, countReason: " (the sample's bin count)")
+            let values = try dataJSON.numbers(at: dataPath, count: binCount, countReason: " (one per bin of the sample)")
             data = .uncertainties(values)
         }
         return Modifier(name: name, type: type, data: data, path: path)

@@ -1,10 +1,11 @@
 /// A pyhf workspace (schema 1.0.0): channels, observations, measurements.
 public struct Workspace: Sendable {
-    let document: JSON
     let channelsJSON: JSON
     let spec: ModelSpec
     let observations: [String: (data: [Double], path: String)]
     let measurements: [(name: String, poi: String, parametersJSON: JSON, path: String)]
+    /// The checked parameter configs of each measurement.
+    let measurementParameters: [[ModelSpec.ParameterConfig]]
 
     /// Parses and checks the whole workspace; errors name the JSON path.
     public init(json: String) throws {
@@ -12,7 +13,6 @@ public struct Workspace: Sendable {
     }
 
     init(document: JSON) throws {
-        self.document = document
         _ = try document.members(at: "", allowed: ["channels", "measurements", "observations", "version"])
         let version = try document.required("version", at: "").string(at: "version")
         guard version == "1.0.0" else {
@@ -21,6 +21,7 @@ public struct Workspace: Sendable {
         channelsJSON = try document.required("channels", at: "")
         // measurements
         var measurements: [(name: String, poi: String, parametersJSON: JSON, path: String)] = []
+        var measurementParameters: [[ModelSpec.ParameterConfig]] = []
         let measurementItems = try document.required("measurements", at: "").items(at: "measurements", nonEmpty: true)
         for (i, item) in measurementItems.enumerated() {
             let path = JSONPath.index("measurements", i)
@@ -32,12 +33,14 @@ public struct Workspace: Sendable {
             let poi = try config.required("poi", at: configPath).string(at: configPath + ".poi")
             let parameters = try config.required("parameters", at: configPath)
             // check the parameter configs now, so a bad one is reported when the workspace is loaded
-            _ = try ModelSpec(
+            let checked = try ModelSpec(
                 channelsJSON: .array([]), channelsPath: "", parametersJSON: parameters, parametersPath: configPath + ".parameters",
                 checkChannels: false)
             measurements.append((name, poi, parameters, path))
+            measurementParameters.append(checked.parameters)
         }
         self.measurements = measurements
+        self.measurementParameters = measurementParameters
         spec = try ModelSpec(channelsJSON: channelsJSON, channelsPath: "channels", parametersJSON: nil, parametersPath: "")
         // observations
         var observations: [String: (data: [Double], path: String)] = [:]
@@ -75,9 +78,9 @@ public struct Workspace: Sendable {
         try measurement(measurementName).poi
     }
 
-    func measurement(_ name: String?) throws -> (name: String, poi: String, parametersJSON: JSON, path: String) {
-        guard let name else { return measurements[0] }
-        guard let found = measurements.first(where: { $0.name == name }) else {
+    func measurementIndex(_ name: String?) throws -> Int {
+        guard let name else { return 0 }
+        guard let found = measurements.firstIndex(where: { $0.name == name }) else {
             throw NeosError(
                 .invalidArgument,
                 "measurement \"\(name)\" not found in the workspace (measurements: \(measurements.map { "\"\($0.name)\"" }.joined(separator: ", ")))")
@@ -85,15 +88,18 @@ public struct Workspace: Sendable {
         return found
     }
 
+    func measurement(_ name: String?) throws -> (name: String, poi: String, parametersJSON: JSON, path: String) {
+        measurements[try measurementIndex(name)]
+    }
+
     /// pyhf's `Workspace.model`: the spec `{"channels": ws.channels, "parameters": measurement.config.parameters}`
     /// with `patches` (each a JSON text of a jsonpatch array) applied in order, and the measurement's POI.
     public func model(measurementName: String? = nil, modifierSettings: ModifierSettings? = nil, patches: [String] = []) throws -> Model {
-        let measurement = try measurement(measurementName)
+        let index = try measurementIndex(measurementName)
+        let measurement = measurements[index]
         let spec: ModelSpec
         if patches.isEmpty {
-            spec = try ModelSpec(
-                channelsJSON: channelsJSON, channelsPath: "channels", parametersJSON: measurement.parametersJSON,
-                parametersPath: measurement.path + ".config.parameters")
+            spec = ModelSpec(channels: self.spec.channels, parameters: measurementParameters[index])
         } else {
             var modelJSON = JSON.object([
                 JSON.Member(key: "channels", value: channelsJSON),

@@ -73,7 +73,7 @@ extension JSON {
             throw NeosError(.parse, "\(JSONPath.display(path)): expected an array of numbers, got \(kindName)")
         }
         if let count, items.count != count {
-            throw NeosError(.model, "\(path): expected \(count) numbers\(countReason), got \(items.count)")
+            throw NeosError(.model, "\(path): expected \(count) numbers, got \(items.count)\(countReason)")
         }
         if items.isEmpty { throw NeosError(.parse, "\(path): expected a non-empty array of numbers") }
         var values = [Double]()

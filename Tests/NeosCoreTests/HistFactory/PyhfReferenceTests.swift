@@ -13,7 +13,10 @@ final class PyhfReferenceTests: XCTestCase {
     static let refdata = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/refdata/pyhf")
 
     static func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
-    static func refText(_ path: String) throws -> String { try read(refdata.appendingPathComponent(path)) }
+    static func refText(_ path: String) throws -> String {
+        if path.hasPrefix("tests:") { return try read(testsFolder.appendingPathComponent(String(path.dropFirst(6)))) }
+        return try read(refdata.appendingPathComponent(path))
+    }
 
     static func number(_ value: JSON) -> Double {
         switch value {

@@ -6,7 +6,20 @@ Run with the reference venv:  /tmp/refvenv/bin/python Tests/NeosCoreTests/HistFa
 
 For each case it stores the model configuration (par_order, par_names, suggested init/bounds/fixed, auxdata,
 channels, samples, observed data) and, at the suggested init and at a few seeded random in-bounds points,
-expected_data (with auxdata) and logpdf(pars, observed data). Paths are relative to the refdata folder.
+expected_data (with auxdata) and logpdf(pars, observed data).
+
+Cases and modifier_settings ("settings" in the JSON; null = pyhf defaults normsys code4 / histosys code4p):
+- workspaces/*.json: defaults and {"histosys": code2} (normsys falls back to code1); validation_* also with
+  {"normsys": code1, "histosys": code0}, the settings of pyhf's validation suite (refdata README).
+- xml_converted/*.json: defaults, code1/code0 and code4/code4p. xmlimport_DataDriven.json is recorded as an error
+  (its POI bounds [0.2, 1.5] exclude 0, so pyhf refuses hypotest's background-only fit); it and
+  tests_data issue1720 (POI = a shapesys gamma with bounds [1e-10, 10]) are also checked as POI-less specs.
+- docs_examples, validation_misc/xmlimport_input_bkg.json, tests_data workspaces and the patchset pair: defaults.
+- sbottom RegionA/B/C BkgOnly (an error: the POI mu_SIG only exists with a signal patch; RegionA also as a
+  POI-less spec) and BkgOnly + each stored patch: defaults, one random point each.
+- Resources/every_modifier_spec.json (this folder): all six code combinations and defaults.
+validation_data/*.json are histogram tables (binning/bindata), not workspaces or specs, so they are not used.
+Paths are relative to the refdata folder ("tests:" = this folder).
 """
 import json
 import math
@@ -28,7 +41,8 @@ CODE4_4P_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcod
 
 
 def load(path):
-    with open(os.path.join(REFDATA, path)) as f:
+    full = os.path.join(HERE, path[len("tests:"):]) if path.startswith("tests:") else os.path.join(REFDATA, path)
+    with open(full) as f:
         return json.load(f)
 
 
@@ -155,6 +169,12 @@ def main():
             cases, rng, "tests_patchset_" + patch["metadata"]["name"], "tests_data/test_patchset__example_bkgonly.json",
             patches=[{"ref": ref, "doc": patch["patch"]}])
     spec_case(cases, rng, "tests_modifiers_spec", "tests_data/test_modifiers__spec.json")
+    # this test folder's own spec with every modifier type, under every interpolation-code combination
+    for normsys in ["code1", "code4"]:
+        for histosys in ["code0", "code2", "code4p"]:
+            spec_case(cases, rng, f"every_modifier_{normsys}_{histosys}", "tests:Resources/every_modifier_spec.json",
+                      {"normsys": {"interpcode": normsys}, "histosys": {"interpcode": histosys}})
+    spec_case(cases, rng, "every_modifier_defaults", "tests:Resources/every_modifier_spec.json")
     # refused as workspaces (their POI bounds exclude 0), still checked numerically as POI-less model specs
     spec_case(cases, rng, "xml_xmlimport_DataDriven_nopoi", "xml_converted/xmlimport_DataDriven.json", poi=None)
     spec_case(cases, rng, "tests_issue1720_greedy_staterror_nopoi", "tests_data/test_modifiers__issue1720_greedy_staterror.json", poi=None)
