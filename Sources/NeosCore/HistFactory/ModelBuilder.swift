@@ -192,13 +192,6 @@ enum ModelBuilder {
             guard paramSets[index].count == 1 else {
                 throw NeosError(.model, "the parameter of interest \"\(requested)\" has \(paramSets[index].count) components; only a scalar parameter can be the POI")
             }
-            let bounds = paramSets[index].bounds[0]
-            guard bounds.lower <= 0 && 0 <= bounds.upper else {
-                let config = spec.parameters.first { $0.name == requested }
-                throw NeosError(
-                    .model,
-                    "\(config?.path ?? "parameters"): the bounds [\(bounds.lower), \(bounds.upper)] of the parameter of interest \"\(requested)\" exclude 0, so the background-only fits of a hypothesis test (POI fixed at 0) would start outside its bounds; pyhf 0.7.6 refuses this too (\"fit initialization parameter lies outside of its bounds\"). Widen the POI bounds to include 0")
-            }
             poiIndex = paramSets[index].start
             poiName = requested
         }

@@ -82,8 +82,17 @@ final class PyhfReferenceTests: XCTestCase {
                 return try Model(spec: document.serialized(), poiName: poi, modifierSettings: settings)
             }
             if case .string(let message)? = entry["error"] {
-                XCTAssertThrowsError(try build(), "\(name): pyhf refuses it (\(message.prefix(80)))") { error in
-                    XCTAssertEqual((error as? NeosError)?.kind, .model, "\(name): \(error)")
+                // pyhf refuses these when building the model or, like xmlimport_DataDriven (POI bounds that
+                // exclude 0), at the background-only fit: the refusal may come at either point here too.
+                XCTAssertThrowsError(
+                    try {
+                        let model = try build()
+                        guard kind == "workspace", let workspace = workspaceCache[file] else { return }
+                        _ = try MLE.fixedPOIFit(poi: 0, data: try workspace.data(model: model), model: model)
+                    }(), "\(name): pyhf refuses it (\(message.prefix(80)))"
+                ) { error in
+                    XCTAssertTrue(
+                        [.model, .invalidArgument].contains((error as? NeosError)?.kind), "\(name): \(error)")
                 }
                 continue
             }
