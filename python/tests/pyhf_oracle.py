@@ -144,7 +144,11 @@ def finite_points(pyhf_model, data, rng, n=N_RANDOM_POINTS, max_tries=200):
 
 def compare_values(pyhf_model, neos_model, data, points):
     """logpdf / expected data at the suggested init and at each point."""
-    compare_at(pyhf_model, neos_model, pyhf_model.config.suggested_init(), data, "suggested_init")
+    init = pyhf_model.config.suggested_init()
+    compare_at(pyhf_model, neos_model, init, data, "suggested_init")
+    # pyhf also takes plain lists
+    assert_close(neos_model.logpdf(list(init), [float(x) for x in data]), pyhf_model.logpdf(init, data),
+                 "logpdf at suggested_init, pars and data given as lists")
     for index, point in enumerate(points):
         compare_at(pyhf_model, neos_model, point, data, f"random point {index}")
 
@@ -162,6 +166,8 @@ def compare_workspace(spec, rng, measurement_name=None, modifier_settings=None, 
     data = _as_float_array(pws.data(pmodel))
     if guaranteed_positive:
         points = random_points(pmodel, rng, n_points)
+        for point in [pmodel.config.suggested_init(), *points]:  # a generator bug must not pass as NaN == NaN
+            assert np.isfinite(pmodel.logpdf(point, data)[0]), f"pyhf's logpdf is not finite at {list(point)}"
     else:
         points = finite_points(pmodel, data, rng, n_points)
     compare_config(pmodel, nmodel)

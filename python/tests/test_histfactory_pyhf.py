@@ -315,7 +315,8 @@ def test_random_workspace_patched(seed):
     rng = case_rng(f"random-patched-{seed}")
     patches = [random_patch(spec, rng)]
     if seed % (2 * PATCHED_EVERY) == 0:
-        patches.append(random_patch(spec, rng))  # two patches, applied in order
+        added = [op["value"]["name"] for op in patches[0]]
+        patches.append(random_patch(spec, rng, avoid=added))  # two patches, applied in order
     oracle.compare_workspace(spec, rng, modifier_settings=settings, patches=patches, guaranteed_positive=True)
 
 

@@ -168,9 +168,14 @@ def _normsys_factors(rng, bounds):
             return hi, lo
 
 
-def random_workspace(seed):
-    """A random valid pyhf workspace and the modifier_settings to build it with (None = pyhf defaults)."""
-    rng = np.random.default_rng([20261130, seed])
+def random_workspace(seed, for_inference=False):
+    """A random valid pyhf workspace and the modifier_settings to build it with (None = pyhf defaults).
+
+    ``for_inference=True`` draws from a corpus where a hypothesis test is defined, as pyhf needs it too: every bin
+    keeps a positive background when the POI is 0 (otherwise the background-only fit sees λ = 0 with n > 0), and
+    the POI's bounds include 0.
+    """
+    rng = np.random.default_rng([20261130, seed] if not for_inference else [20261130, 1, seed])
 
     n_channels = int(rng.integers(1, 4))
     channel_names = _pick(rng, CHANNEL_POOL, n_channels)
@@ -213,9 +218,25 @@ def random_workspace(seed):
             b = int(rng.integers(0, nbins[c]))
             nominal[c, s][b] = 0.0
 
-    modifiers = {key: [] for key in nominal}
     used_samples = sorted({s for c in channel_names for s in channel_samples[c]})
     poi_sample = "signal" if "signal" in used_samples else used_samples[int(rng.integers(0, len(used_samples)))]
+    if for_inference:
+        for c in channel_names:
+            backgrounds = [s for s in channel_samples[c] if s != poi_sample]
+            if not backgrounds:
+                channel_samples[c] = channel_samples[c] + ["background"]
+                nominal[c, "background"] = [_round(20 * rng.uniform(0.5, 1.5)) for _ in range(nbins[c])]
+                backgrounds = ["background"]
+            for b in range(nbins[c]):
+                if all(nominal[c, s][b] == 0 for s in backgrounds):
+                    nominal[c, backgrounds[0]][b] = _round(20 * rng.uniform(0.5, 1.5))
+                # A signal that is a minority of each bin, as in an analysis: a background-only hypothesis
+                # the data cannot rule out by hundreds of units of 2NLL keeps the μ = 0 fits inside one basin.
+                background_total = sum(nominal[c, s][b] for s in backgrounds)
+                if poi_sample in channel_samples[c] and nominal[c, poi_sample][b] > 0.3 * background_total:
+                    nominal[c, poi_sample][b] = _round(0.3 * background_total * rng.uniform(0.2, 1.0))
+        used_samples = sorted({s for c in channel_names for s in channel_samples[c]})
+    modifiers = {key: [] for key in nominal}
     poi_name = "mu"
     shapefactor_name = SHAPEFACTOR_POOL[int(rng.integers(0, 2))]
 
@@ -324,8 +345,8 @@ def random_workspace(seed):
         lumi = 1.0 if rng.random() < 0.6 else _round(rng.uniform(0.5, 3.0))
         relerr = _round(rng.uniform(0.01, 0.1))
         sigma = _round(lumi * relerr, 9)
-        entry = {"name": "lumi", "auxdata": [lumi], "bounds": [[_round(lumi - 5 * sigma, 9), _round(lumi + 5 * sigma, 9)]],
-                 "inits": [lumi], "sigmas": [sigma]}
+        bounds = [[_round(lumi - 5 * sigma, 9), _round(lumi + 5 * sigma, 9)]]
+        entry = {"name": "lumi", "auxdata": [lumi], "bounds": bounds, "inits": [lumi], "sigmas": [sigma]}
         if rng.random() < 0.15:
             entry["fixed"] = True
         parameters.append(entry)
@@ -350,6 +371,8 @@ def random_workspace(seed):
         if rng.random() < 0.3:
             upper = float(rng.choice([3.0, 5.0, 20.0]))
             lower = 0.0 if rng.random() < 0.7 else _round(rng.uniform(0.01, 0.5))
+            if for_inference and name == poi_name:
+                lower = 0.0
             entry["bounds"] = [[lower, upper]]
             entry["inits"] = [_round(rng.uniform(max(lower, 0.2), min(upper, 2.0)))]
         elif rng.random() < 0.2:
@@ -409,24 +432,28 @@ def random_workspace(seed):
 
     measurements = [{"name": "meas", "config": {"poi": poi_name, "parameters": parameters}}]
     if rng.random() < 0.15:
-        # a second measurement: different POI (another normfactor if any) and no overrides except lumi's
+        # a second measurement: different POI (another normfactor if any), keeping only the lumi entry and the
+        # α bounds (which the positivity guard relied on); no other overrides
         second_poi = normfactors[-1] if normfactors else poi_name
-        lumi_entries = [p for p in parameters if p["name"] == "lumi"]
-        measurements.append({"name": "alt_meas", "config": {"poi": second_poi, "parameters": lumi_entries}})
+        kept = [copy.deepcopy(p) for p in parameters if p["name"] == "lumi"]
+        kept += [{"name": p["name"], "bounds": p["bounds"]} for p in parameters
+                 if p["name"] in alpha_names and "bounds" in p]
+        measurements.append({"name": "alt_meas", "config": {"poi": second_poi, "parameters": kept}})
 
     spec = {"channels": channels, "observations": observations, "measurements": measurements, "version": "1.0.0"}
     return spec, _weighted_settings(rng)
 
 
-def random_patch(spec, rng):
+def random_patch(spec, rng, avoid=()):
     """A jsonpatch (list of operations) on the *model spec* of ``spec``: adds a positive sample to one channel.
 
-    The paths index the model spec's channel list, which is the workspace's channel list in spec order.
+    The paths index the model spec's channel list, which is the workspace's channel list in spec order. The new
+    sample's name is neither in the spec nor in ``avoid`` (names added by earlier patches applied before this one).
     """
     index = int(rng.integers(0, len(spec["channels"])))
     channel = spec["channels"][index]
     nbins = len(channel["samples"][0]["data"])
-    taken = {s["name"] for s in channel["samples"]}
+    taken = {s["name"] for s in channel["samples"]} | set(avoid)
     name = next(n for n in ("patched_sig", "a_patched", "zz_patched") if n not in taken)
     sample = {"name": name, "data": [_round(rng.uniform(0.5, 10.0)) for _ in range(nbins)],
               "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]}
@@ -490,7 +517,8 @@ def _self_check(count=300):
         kwargs = {} if settings is None else {"modifier_settings": settings}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = ws.model(**kwargs)
+            models = [ws.model(measurement_name=m["name"], **kwargs) for m in spec["measurements"]]
+        model = models[0]
         normsys_code, histosys_code = effective_codes(settings)
         types = collections.Counter(m["type"] for ch in spec["channels"] for s in ch["samples"] for m in s["modifiers"])
         modifier_counts.update(types)
@@ -548,30 +576,33 @@ def _self_check(count=300):
             features["measurement overrides bounds"] += 1
         if any(p["name"] == "not_in_model" for p in params):
             features["unused measurement entry"] += 1
-        if model.config.poi_index is None:
-            raise AssertionError(f"seed {seed}: no POI")
-        data = np.asarray(ws.data(model))
-        init = np.asarray(model.config.suggested_init())
-        points = [init] + random_points(model, rng, 5)
-        bounds = np.asarray(model.config.suggested_bounds(), dtype=float)
-        for point in points:
-            assert np.all(point >= bounds[:, 0]) and np.all(point <= bounds[:, 1]), (seed, point)
-            value = model.logpdf(point, data)
-            assert value.shape == (1,) and np.isfinite(value[0]), (seed, point, value)
-            rates = np.asarray(model.expected_actualdata(point))
-            assert np.all(rates > 0), (seed, point, rates)
-            n_points += 1
-        # positivity at the corners of the alpha box, the harshest points for the additive codes
-        for corner in (bounds[:, 0], bounds[:, 1]):
-            point = init.copy()
-            alpha = (init == 0.0) & ~np.asarray(fixed)
-            point[alpha] = corner[alpha]
-            assert np.all(np.asarray(model.expected_actualdata(point)) > 0), (seed, "corner")
-            assert np.isfinite(model.logpdf(point, data)[0])
+        for model in models:
+            if model.config.poi_index is None:
+                raise AssertionError(f"seed {seed}: no POI")
+            fixed = np.asarray(model.config.suggested_fixed())
+            data = np.asarray(ws.data(model))
+            init = np.asarray(model.config.suggested_init())
+            points = [init] + random_points(model, rng, 5)
+            bounds = np.asarray(model.config.suggested_bounds(), dtype=float)
+            for point in points:
+                assert np.all(point >= bounds[:, 0]) and np.all(point <= bounds[:, 1]), (seed, point)
+                value = model.logpdf(point, data)
+                assert value.shape == (1,) and np.isfinite(value[0]), (seed, point, value)
+                rates = np.asarray(model.expected_actualdata(point))
+                assert np.all(rates > 0), (seed, point, rates)
+                n_points += 1
+            # positivity at the corners of the alpha box, the harshest points for the additive codes
+            for corner in (bounds[:, 0], bounds[:, 1]):
+                point = init.copy()
+                alpha = (init == 0.0) & ~fixed
+                point[alpha] = corner[alpha]
+                assert np.all(np.asarray(model.expected_actualdata(point)) > 0), (seed, "corner")
+                assert np.isfinite(model.logpdf(point, data)[0])
     elapsed = time.perf_counter() - start
 
-    print(f"{count} random workspaces: all validated by pyhf {pyhf.__version__}; logpdf finite and every bin "
-          f"positive at suggested init + 5 random points each ({n_points} points) and at the alpha-box corners")
+    print(f"{count} random workspaces: all validated by pyhf {pyhf.__version__}; for every measurement's model, "
+          f"logpdf finite and every bin positive at suggested init + 5 random points ({n_points} points) and at "
+          f"the alpha-box corners")
     print("modifiers (total count / workspaces using the type):")
     for kind in MODIFIER_TYPES:
         print(f"  {kind:12s} {modifier_counts[kind]:6d} / {workspaces_with[kind]}")

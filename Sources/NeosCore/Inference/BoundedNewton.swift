@@ -43,6 +43,13 @@ struct BoundedNewton {
         let epsilon = Double.ulpOfOne
         var damping = 0.0
         var edm = Double.infinity
+        // Coordinates found sitting at a kink of the objective (code0/code1 interpolation at α = 0, code2 at ±1)
+        // where it rises both ways: a minimum that no derivative sees, held from then on like an active bound.
+        var pinned = [Bool](repeating: false, count: n)
+        // Trust radius in units of each parameter's own curvature scale (about one standard deviation per unit):
+        // a step never jumps further than this, so a fit does not leap across the likelihood into another basin
+        // (code2's discontinuities make such basins real). It doubles after good capped steps.
+        var radius = 2.0
         for iteration in 0..<options.maxIterations {
             let (gradient, hessian) = try objective.derivatives(x)
             guard gradient.allSatisfy(\.isFinite), hessian.allSatisfy(\.isFinite) else {
@@ -51,7 +58,7 @@ struct BoundedNewton {
                     edm: edm)
             }
             let inactive = (0..<n).filter { i in
-                if fixed[i] { return false }
+                if fixed[i] || pinned[i] { return false }
                 if x[i] <= lower[i] && gradient[i] > 0 { return false }
                 if x[i] >= upper[i] && gradient[i] < 0 { return false }
                 return true
@@ -89,9 +96,12 @@ struct BoundedNewton {
                             x = polished
                             f = polishedValue
                         }
+                        let kinks = pinned.filter { $0 }.count
                         return Result(
                             parameters: x, value: f, converged: true,
-                            reason: "EDM \(edm) below \(options.edmTolerance)", iterations: iteration, edm: edm)
+                            reason: "EDM \(edm) below \(options.edmTolerance)"
+                                + (kinks > 0 ? " with \(kinks) parameter(s) held at a kink of the likelihood" : ""),
+                            iterations: iteration, edm: edm)
                     }
                     break
                 }
@@ -105,7 +115,11 @@ struct BoundedNewton {
                     damping = damping == 0 ? 1e-6 : damping * 10
                     continue
                 }
-                let direction = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
+                var direction = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
+                // For twice the NLL, one standard deviation of parameter a is about √(2 / H_aa).
+                let scaledLength = (0..<m).map { abs(direction[$0]) * (0.5 * scale[$0]).squareRoot() }.max() ?? 0
+                let capped = scaledLength > radius
+                if capped { for a in 0..<m { direction[a] *= radius / scaledLength } }
                 var candidate = x
                 for (a, i) in inactive.enumerated() {
                     candidate[i] = min(max(x[i] - direction[a], lower[i]), upper[i])
@@ -123,19 +137,52 @@ struct BoundedNewton {
                 let moved = step.contains { $0 != 0 }
                 if moved && candidateValue.isFinite && candidateValue <= f + noise && (predicted > 0 || f - candidateValue >= 0) {
                     let ratio = predicted > 0 ? (f - candidateValue) / predicted : 1
-                    if ratio > 0.75 { damping = damping < 1e-12 ? 0 : damping / 4 }
-                    if ratio < 0.25 { damping = damping == 0 ? 1e-6 : damping * 4 }
+                    if ratio > 0.75 {
+                        damping = damping < 1e-12 ? 0 : damping / 4
+                        if capped { radius *= 2 }
+                    }
+                    if ratio < 0.25 {
+                        damping = damping == 0 ? 1e-6 : damping * 4
+                        radius = max(radius / 2, 1e-3)
+                    }
                     x = candidate
                     f = candidateValue
                     accepted = true
                     break
                 }
-                damping = damping == 0 ? 1e-4 : damping * 10
-                if damping > 1e30 { break }
+                // Rejected: shorten the step first (a line search along the damped Newton direction), and damp
+                // the direction itself every other time.
+                radius = min(radius, scaledLength) / 4
+                damping = damping == 0 ? 1e-4 : damping * 3
+                if damping > 1e30 || radius < 1e-300 { break }
             }
             if !accepted {
-                // No step lowers the objective: we are at the precision limit. That counts as converged only
-                // when the EDM is already small on MINUIT's default scale.
+                // No damped Newton step lowers the objective. Either some coordinate sits at a kink where the
+                // objective rises on both sides (pin it and go on with the rest), or we are at the precision limit.
+                let noise = 16 * epsilon * max(1, abs(f))
+                var newlyPinned = false
+                for i in inactive {
+                    let step = 1e-7 * max(1, abs(x[i]))
+                    var up = x
+                    var down = x
+                    up[i] = min(x[i] + step, upper[i])
+                    down[i] = max(x[i] - step, lower[i])
+                    let rises = try [up, down].allSatisfy { probe in
+                        let value = try objective.value(probe)
+                        return !value.isFinite || value >= f - noise
+                    }
+                    if rises {
+                        pinned[i] = true
+                        newlyPinned = true
+                    }
+                }
+                if newlyPinned {
+                    damping = 0
+                    radius = 2
+                    continue
+                }
+                // At the precision limit: that counts as converged only when the EDM is already small on MINUIT's
+                // default scale.
                 let converged = edm < 1e-6
                 return Result(
                     parameters: x, value: f, converged: converged,

@@ -47,7 +47,18 @@ extension TestStatistic {
         }
         let tested = self == .q0 ? 0 : poi
         let conditional = try MLE.fixedPOIFit(poi: tested, data: data, model: model, configuration: configuration)
-        let unconditional = try MLE.fit(data: data, model: model, configuration: configuration)
+        var unconditional = try MLE.fit(data: data, model: model, configuration: configuration)
+        if unconditional.twiceNLL > conditional.twiceNLL {
+            // The free fit can always do at least as well as the conditional one; if it did not, it found another
+            // local minimum (discontinuous code2 interpolation makes those real). Restart it from the conditional
+            // optimum.
+            var restart = configuration
+            var start = conditional.parameters
+            start[poiIndex] = tested
+            restart.initialParameters = start
+            let second = try MLE.fit(data: data, model: model, configuration: restart)
+            if second.twiceNLL < unconditional.twiceNLL { unconditional = second }
+        }
         let difference = conditional.twiceNLL - unconditional.twiceNLL
         let muHat = unconditional.parameters[poiIndex]
         var value = max(difference, 0)
