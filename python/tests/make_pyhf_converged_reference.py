@@ -36,6 +36,8 @@ def cases():
             dict(patches=[load(f"sbottom_ins1748602/{region}/patch.{patch}.json")]), 1.0, "qtilde"
     for name, case in load("expected_results_xml_converted_pyhf076.json").items():
         for measurement, reference in case.get("measurements", {}).items():
+            if "error" in reference:  # pyhf refuses it (xmlimport_DataDriven); tested on its own
+                continue
             yield f"{name}/{measurement}", case["workspace"], dict(measurement_name=measurement), \
                 reference["test_poi"], reference["test_stat"]
 

@@ -55,7 +55,7 @@ def test_input_and_data_vjps(settings, rng):
 def test_with_inputs_keeps_structure():
     model = neos_swift.simplemodels.correlated_background([5, 10], [50, 30], [55, 33], [45, 27])
     names, values = model.inputs()
-    assert names[:2] == ["singlechannel/background/nominal[0]", "singlechannel/background/nominal[1]"]
+    assert names[:2] == ["single_channel/background/nominal[0]", "single_channel/background/nominal[1]"]
     doubled = model.with_inputs(values * 2)
     assert doubled.config.par_order == model.config.par_order
     np.testing.assert_allclose(doubled.expected_actualdata(model.config.suggested_init()),

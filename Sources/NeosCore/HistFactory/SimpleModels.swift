@@ -1,4 +1,5 @@
-/// pyhf.simplemodels: one channel "singlechannel", samples "signal" (normfactor "mu") and "background".
+/// pyhf.simplemodels: one channel ("singlechannel" for uncorrelated_background, "single_channel" for
+/// correlated_background, as pyhf 0.7.6 names them), samples "signal" (normfactor "mu") and "background".
 public enum SimpleModels {
     /// Background with an uncorrelated per-bin shapesys "uncorr_bkguncrt" (absolute uncertainties).
     public static func uncorrelatedBackground(signal: [Double], background: [Double], uncertainty: [Double]) throws -> Model {
@@ -22,7 +23,7 @@ public enum SimpleModels {
     ) throws -> Model {
         try check(signal: signal, ["background": background, "backgroundUp": backgroundUp, "backgroundDown": backgroundDown])
         let channel = ModelSpec.Channel(
-            name: "singlechannel",
+            name: "single_channel",
             samples: [
                 .init(name: "signal", data: signal, modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")], path: "signal"),
                 .init(
@@ -30,7 +31,7 @@ public enum SimpleModels {
                     modifiers: [
                         .init(name: "correlated_bkg_uncertainty", type: .histosys, data: .histosys(hi: backgroundUp, lo: backgroundDown), path: "backgroundUp/backgroundDown")
                     ], path: "background"),
-            ], path: "singlechannel")
+            ], path: "single_channel")
         return try Model(spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: modifierSettings)
     }
 

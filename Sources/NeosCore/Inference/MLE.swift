@@ -137,8 +137,9 @@ public enum MLE {
             }
             // pyhf refuses an init outside its bounds, even for a fixed parameter.
             guard initial[i] >= bounds[i].lower, initial[i] <= bounds[i].upper else {
+                let name = i < model.parameterNames.count ? " (\(model.parameterNames[i]))" : ""
                 throw NeosError.invalidArgument(
-                    "init_pars[\(i)] = \(initial[i]) is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]")
+                    "init_pars[\(i)]\(name) = \(initial[i]) is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]")
             }
         }
         for (index, value) in data.enumerated() where !value.isFinite {
@@ -151,11 +152,36 @@ public enum MLE {
                     try model.nllGradient(pars, data: data).map { 2 * $0 },
                     try model.nllHessian(pars, data: data).map { 2 * $0 }
                 )
-            })
+            }, breakpoints: model.parameterBreakpoints)
         let minimizer = BoundedNewton(
             objective: objective, lower: bounds.map(\.lower), upper: bounds.map(\.upper), fixed: fixed,
             options: .init(maxIterations: configuration.maxIterations, edmTolerance: configuration.edmTolerance))
-        let outcome = try minimizer.minimize(from: initial)
+        var outcome = try minimizer.minimize(from: initial)
+        // A kink in the likelihood (code0/code1 at α = 0) splits each such parameter's range into pieces that
+        // can each hold a local minimum; which one a descent ends in depends on its path. Try every kinked
+        // parameter on the other side of its breakpoint, from the best point so far, and keep any lower minimum.
+        let breakpoints = model.parameterBreakpoints
+        if outcome.converged && !breakpoints.allSatisfy(\.isEmpty) {
+            var improved = true
+            var passes = 0
+            while improved && passes < 3 {
+                improved = false
+                passes += 1
+                for i in 0..<n where !fixed[i] && i < breakpoints.count {
+                    for point in breakpoints[i] where point > bounds[i].lower && point < bounds[i].upper {
+                        var start = outcome.parameters
+                        let distance = max(abs(start[i] - point), 0.1)
+                        start[i] = start[i] >= point ? point - distance : point + distance
+                        start[i] = min(max(start[i], bounds[i].lower), bounds[i].upper)
+                        let other = try minimizer.minimize(from: start)
+                        if other.converged && other.value < outcome.value - 1e-9 * max(1, abs(outcome.value)) {
+                            outcome = other
+                            improved = true
+                        }
+                    }
+                }
+            }
+        }
         let information = try model.nllHessian(outcome.parameters, data: data)
         return FitResult(
             parameters: outcome.parameters, twiceNLL: outcome.value, converged: outcome.converged,

@@ -137,7 +137,7 @@ final class InferenceTests: XCTestCase {
             try MLE.fit(data: data, model: model, configuration: .init(initialParameters: [11, 1, 1]))
         ) { error in
             XCTAssertEqual(
-                error as? NeosError, .invalidArgument("init_pars[0] = 11.0 is outside its bounds [0.0, 10.0]"))
+                error as? NeosError, .invalidArgument("init_pars[0] (mu) = 11.0 is outside its bounds [0.0, 10.0]"))
         }
     }
 

@@ -18,6 +18,7 @@ struct ShapesysToyModel: LikelihoodModel {
 
     var bins: Int { signal.count }
     var parameterCount: Int { 1 + bins }
+    var parameterNames: [String] { ["mu"] + (0..<bins).map { "uncorr_bkguncrt[\($0)]" } }
     var poiIndex: Int? { 0 }
     var suggestedInit: [Double] { [Double](repeating: 1, count: parameterCount) }
     var suggestedBounds: [(lower: Double, upper: Double)] { [(0, 10)] + [(lower: Double, upper: Double)](repeating: (1e-10, 10), count: bins) }
