@@ -254,6 +254,55 @@ static void test_inference(void) {
     neos_model_free(model);
 }
 
+/* Malformed workspaces: each gets its own status and a message naming what is wrong. */
+static void test_malformed_workspaces(void) {
+    static const struct {
+        const char *json;
+        neos_status status;
+        const char *fragment;
+    } cases[] = {
+        {"{\"channels\": [", NEOS_ERR_PARSE, "malformed JSON"},
+        {"{\"observations\": [], \"measurements\": [{\"name\": \"x\", \"config\": {\"poi\": \"mu\", \"parameters\": []}}],"
+         " \"version\": \"1.0.0\"}", NEOS_ERR_PARSE, "channels"},
+        {"{\"channels\": [{\"name\": \"c\"}], \"observations\": [],"
+         " \"measurements\": [{\"name\": \"x\", \"config\": {\"poi\": \"mu\", \"parameters\": []}}], \"version\": \"1.0.0\"}",
+         NEOS_ERR_PARSE, "channels[0]"},
+        {"{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [1.0],"
+         " \"modifiers\": [{\"name\": \"m\", \"type\": \"nonsense\", \"data\": null}]}]}],"
+         " \"observations\": [{\"name\": \"c\", \"data\": [1.0]}],"
+         " \"measurements\": [{\"name\": \"x\", \"config\": {\"poi\": \"m\", \"parameters\": []}}], \"version\": \"1.0.0\"}",
+         NEOS_ERR_MODEL, "channels[0].samples[0].modifiers[0].type: unknown modifier type \"nonsense\""},
+        {"{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [1.0, 2.0],"
+         " \"modifiers\": [{\"name\": \"h\", \"type\": \"histosys\", \"data\": {\"hi_data\": [1.0, 2.0, 3.0],"
+         " \"lo_data\": [1.0, 2.0]}}]}]}], \"observations\": [{\"name\": \"c\", \"data\": [1.0, 2.0]}],"
+         " \"measurements\": [{\"name\": \"x\", \"config\": {\"poi\": \"h\", \"parameters\": []}}], \"version\": \"1.0.0\"}",
+         NEOS_ERR_MODEL, "channels[0].samples[0].modifiers[0].data.hi_data: expected 2 numbers, got 3"},
+        {"{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [NaN],"
+         " \"modifiers\": []}]}], \"observations\": [], \"measurements\": [], \"version\": \"1.0.0\"}",
+         NEOS_ERR_PARSE, "non-finite numbers"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        neos_workspace *workspace = NULL;
+        neos_status status = neos_workspace_from_json(cases[k].json, strlen(cases[k].json), &workspace);
+        neos_model *model = NULL;
+        if (status == NEOS_OK) {
+            status = neos_workspace_model(workspace, NULL, NULL, NULL, 0, &model);
+            neos_workspace_free(workspace);
+        }
+        CHECK(status == cases[k].status && model == NULL);
+        CHECK(strstr(neos_last_error_message(), cases[k].fragment) != NULL);
+        neos_model_free(model);
+    }
+    /* A model spec whose POI is not in the model. */
+    const char *spec = "{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [3.0],"
+                       " \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}]}";
+    neos_model *model = NULL;
+    CHECK(neos_model_from_json(spec, strlen(spec), "nope", NULL, &model) == NEOS_ERR_MODEL && model == NULL);
+    CHECK(strstr(neos_last_error_message(), "nope") != NULL);
+    CHECK(neos_model_from_json(spec, strlen(spec), "mu", "{\"normsys\": {\"interpcode\": \"code9\"}}", &model) !=
+          NEOS_OK);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -261,6 +310,7 @@ int main(void) {
     test_cut();
     test_workspace_and_model();
     test_inference();
+    test_malformed_workspaces();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
