@@ -6,6 +6,9 @@ func modifierSettings(_ pointer: UnsafePointer<CChar>?) throws -> ModifierSettin
     return try ModifierSettings(json: json)
 }
 
+/// A JSON array of strings, for metadata outputs.
+func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
+
 func borrowModel(_ pointer: OpaquePointer?) throws -> Model {
     try borrowHandle(pointer, .model, as: Model.self, "model")
 }
@@ -78,11 +81,11 @@ public func neos_workspace_metadata_json(
 ) -> neos_status {
     abiCall("neos_workspace_metadata_json") {
         let workspace = try borrowHandle(workspace, .workspace, as: Workspace.self, "workspace")
-        let json = JSONText.object([
-            ("measurements", JSONText.array(workspace.measurementNames.map(JSONText.string))),
-            ("channels", JSONText.array(workspace.channelNames.map(JSONText.string))),
+        let json = JSON.object([
+            .init(key: "measurements", value: strings(workspace.measurementNames)),
+            .init(key: "channels", value: strings(workspace.channelNames)),
         ])
-        try writeString(json, buffer, buffer_length, required_length)
+        try writeString(json.serialized(), buffer, buffer_length, required_length)
     }
 }
 
@@ -109,7 +112,7 @@ public func neos_patchset_names_json(
 ) -> neos_status {
     abiCall("neos_patchset_names_json") {
         let patchset = try borrowHandle(patchset, .patchset, as: Patchset.self, "patchset")
-        try writeString(JSONText.array(patchset.patchNames.map(JSONText.string)), buffer, buffer_length, required_length)
+        try writeString(strings(patchset.patchNames).serialized(), buffer, buffer_length, required_length)
     }
 }
 
@@ -199,20 +202,19 @@ public func neos_model_metadata_json(
 ) -> neos_status {
     abiCall("neos_model_metadata_json") {
         let model = try borrowModel(model)
-        let strings = { (values: [String]) in JSONText.array(values.map(JSONText.string)) }
-        let json = JSONText.object([
-            ("par_order", strings(model.parameterOrder)),
-            ("par_names", strings(model.parameterNames)),
-            ("poi_name", model.poiName.map(JSONText.string) ?? "null"),
-            ("poi_index", model.poiIndex.map { "\($0)" } ?? "null"),
-            ("channels", strings(model.channels)),
-            ("channel_nbins", JSONText.array(model.channelBinCounts.map { "\($0)" })),
-            ("samples", strings(model.samples)),
-            ("input_names", strings(model.inputs().names)),
-            ("normsys_interpcode", JSONText.string(model.normsysInterpolation.rawValue)),
-            ("histosys_interpcode", JSONText.string(model.histosysInterpolation.rawValue)),
+        let json = JSON.object([
+            .init(key: "par_order", value: strings(model.parameterOrder)),
+            .init(key: "par_names", value: strings(model.parameterNames)),
+            .init(key: "poi_name", value: model.poiName.map(JSON.string) ?? .null),
+            .init(key: "poi_index", value: model.poiIndex.map { .number(Double($0)) } ?? .null),
+            .init(key: "channels", value: strings(model.channels)),
+            .init(key: "channel_nbins", value: .array(model.channelBinCounts.map { .number(Double($0)) })),
+            .init(key: "samples", value: strings(model.samples)),
+            .init(key: "input_names", value: strings(model.inputs().names)),
+            .init(key: "normsys_interpcode", value: .string(model.normsysInterpolation.rawValue)),
+            .init(key: "histosys_interpcode", value: .string(model.histosysInterpolation.rawValue)),
         ])
-        try writeString(json, buffer, buffer_length, required_length)
+        try writeString(json.serialized(), buffer, buffer_length, required_length)
     }
 }
 

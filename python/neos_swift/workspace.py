@@ -44,7 +44,7 @@ class ModelConfig:
         self.par_order = metadata["par_order"]
         self.par_names = metadata["par_names"]
         self.channels = metadata["channels"]
-        self.channel_nbins = dict(zip(self.channels, metadata["channel_nbins"]))
+        self.channel_nbins = {name: int(bins) for name, bins in zip(self.channels, metadata["channel_nbins"])}
         self.samples = metadata["samples"]
         self.input_names = metadata["input_names"]
         self.modifier_settings = {"normsys": {"interpcode": metadata["normsys_interpcode"]},
