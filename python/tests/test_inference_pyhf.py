@@ -7,10 +7,11 @@ For each workspace: hypotest (qtilde, expected set) at mu = 1 and the fits behin
   1e-14), and at least one of them stops above ours.
 - Uncertainties agree with pyhf's minuit (HESSE) within 1% relative on the first cases.
 NEOS_INFERENCE_CASES sets the number of workspaces. Opt-in (default 0) while issue 4 is open: on the first 100
-workspaces 94 hypotests pass; 5 fits stall at indefinite Hessians and 1 background-only fit ends 0.034 above pyhf's;
-HESSE uncertainties differ from minuit's by more than 1% on most of the first 25 (near bounds, where minuit
-transforms parameters, and where minuit's tol 0.1 stops early). CI runs the reference cases in
-test_inference_reference.py instead.
+workspaces 97 hypotests pass; in the other 3 one fit ends in a local minimum above pyhf's (the likelihood is not
+convex: code4's polynomial and code0/code1's kinks make several basins, and which one a descent reaches depends on
+its path). HESSE uncertainties agree with minuit's to a median 0.1% but differ by 1-5% for some parameters of most
+of the first 25 workspaces (parameters near a kink, where minuit's finite-difference Hessian straddles both sides,
+or near a bound, where minuit transforms parameters). CI runs the reference cases in test_inference_reference.py.
 """
 
 from __future__ import annotations

@@ -114,7 +114,9 @@ struct BoundedNewton {
                 let above = points.first { $0 > x[i] }
                 let a = below.map(\.nextUp) ?? lower[i]
                 let b = above.map(\.nextDown) ?? upper[i]
-                if x[i] <= a && gradient[i] > 0 || x[i] >= b && gradient[i] < 0 {
+                // On an edge with a zero gradient the parameter has nothing to gain to first order: hold it too
+                // (its row of the Hessian may be empty, e.g. a normfactor at 0 multiplying a vanished sample).
+                if x[i] <= a && gradient[i] >= 0 || x[i] >= b && gradient[i] <= 0 {
                     let side: Double = x[i] <= a ? -1 : 1
                     let breakpoint = side < 0 ? below : above
                     if breakpoint != nil,
@@ -143,7 +145,10 @@ struct BoundedNewton {
             let m = moving.count
             let g = moving.map { gradient[$0] }
             let h = DenseLinearAlgebra.submatrix(hessian, size: n, indices: moving)
-            let scale = (0..<m).map { max(abs(h[$0 * m + $0]), 1e-12) }
+            // Marquardt scaling, floored relative to the largest curvature so that a direction with no curvature
+            // of its own (but coupled to others) is damped too.
+            let largest = (0..<m).map { abs(h[$0 * m + $0]) }.max() ?? 1
+            let scale = (0..<m).map { max(abs(h[$0 * m + $0]), 1e-6 * largest, 1e-12) }
 
             // 3. EDM; where the Hessian is singular (a parameter the data do not constrain), from the least
             // regularised version that factorises, so flat directions with zero gradient contribute nothing.
