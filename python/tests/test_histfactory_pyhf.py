@@ -2,8 +2,8 @@
 
 (a) every reference workspace under REFDATA (see its README): the validation workspaces with the settings recorded
     in expected_results_validation.json, the XML-converted workspaces (every measurement), the docs example,
-    the test-data workspaces and patchset, the ATLAS sbottom likelihoods with each signal patch; files that are not
-    workspaces are listed as explicit skips whose id names the reason;
+    the test-data workspaces and patchset, the ATLAS sbottom likelihoods with each signal patch (files that are not
+    workspaces, such as pyhf's raw validation histograms, have nothing to compare and are not parametrized);
 (b) a property test over random workspaces (workspaces.random_workspace; NEOS_PROPERTY_CASES, default 200);
 (c) simplemodels.uncorrelated_background / correlated_background.
 
@@ -140,9 +140,8 @@ def _reference_cases():
                     name = patch["metadata"]["name"]
                     cases.append(pytest.param("patchset", bkgonly, None, None, (path, name),
                                               id=f"{bkgonly}+{path}:{name}"))
-            else:
-                cases.append(pytest.param("skip", path, None, None, None, id=f"{path}-SKIPPED-{reason}",
-                                          marks=pytest.mark.skip(reason=f"{path}: {reason}")))
+            # Anything else is not a workspace (pyhf's raw validation histograms, result tables): nothing to
+            # compare. test_every_reference_folder_is_covered checks that no folder is left out.
 
     for region in sorted((REFDATA / "sbottom_ins1748602").glob("Region*")):
         bkgonly = f"sbottom_ins1748602/{region.name}/BkgOnly.json"
@@ -211,10 +210,7 @@ def _validation_pinned_cases():
     for name, case in sorted(load("expected_results_validation.json").items()):
         if all(key in case for key in PINNED_KEYS):
             cases.append(pytest.param(name, id=name))
-        else:  # toys / ROOT-reference entries record results only; their workspaces are covered above
-            reason = "no-pinned-configuration-recorded"
-            cases.append(pytest.param(name, id=f"{name}-SKIPPED-{reason}",
-                                      marks=pytest.mark.skip(reason=f"{name}: {reason}")))
+        # Toy and ROOT-reference entries record results only; their workspaces are compared above.
     return cases
 
 
@@ -242,17 +238,11 @@ def _xml_measurements():
     cases = []
     for name, entry in sorted(expected.items()):
         if "workspace" not in entry:  # the XML could not be converted (recorded as an error): nothing to compare
-            reason = "no-workspace(conversion-error-recorded)"
-            cases.append(pytest.param(name, None, id=f"{name}-SKIPPED-{reason}",
-                                      marks=pytest.mark.skip(reason=f"{name}: {entry.get('error')}")))
             continue
         for measurement, result in sorted(entry["measurements"].items()):
             if "par_names" in result:
                 cases.append(pytest.param(name, measurement, id=f"{name}-{measurement}"))
-            else:  # xmlimport_DataDriven: only the refusal is recorded; see test_datadriven_is_refused
-                reason = "only-an-error-recorded(see-test_datadriven_is_refused)"
-                cases.append(pytest.param(name, measurement, id=f"{name}-{measurement}-SKIPPED-{reason}",
-                                          marks=pytest.mark.skip(reason=f"{name}: {result}")))
+            # Otherwise only pyhf's refusal is recorded (xmlimport_DataDriven): see test_datadriven_is_refused.
     return cases
 
 
