@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A loss value and its gradient with respect to the model's inputs (aligned with `model.inputs().values`).
+public struct LossWithGradient: Sendable {
+    public var value: Double
+    public var gradient: [Double]
+}
+
+/// neos's losses on Asimov data, with their total derivative with respect to every number the model was built
+/// from (including how the Asimov data move with those numbers).
+///
+/// On Asimov data generated at θ_A the unconditional fit is θ_A itself, so each test statistic needs one fit,
+/// θ̂̂ at the tested POI; by the envelope theorem its derivative needs only partial derivatives of the NLL at θ̂̂ and at
+/// θ_A (∂NLL/∂θ vanishes at the optimum on the moving parameters, and parameters held on a bound or at a kink do not
+/// move to first order).
+public enum Losses {
+    /// CLs of pyhf's "q" test at `testPOI` on the background-only Asimov data (every parameter at its init, POI at 0):
+    /// q = 2[NLL(θ̂̂) − NLL(θ_A)], and, since the observed data are the Asimov data, CLs = 2Φ(−√q) = erfc(√(q/2)).
+    public static func expectedCLs(model: Model, testPOI: Double = 1) throws -> LossWithGradient {
+        let q = try asimovStatistic(model: model, asimovPOI: 0, testPOI: testPOI)
+        let root = (0.5 * q.value).squareRoot()
+        let cls = erfc(root)
+        // d erfc(√(q/2))/dq = −exp(−q/2) / (2√π √(q/2)); at the clip q = 0 the one-sided derivative is taken as 0.
+        let slope = q.value > 0 ? -exp(-0.5 * q.value) / (2 * Double.pi.squareRoot() * root) : 0
+        return LossWithGradient(value: cls, gradient: q.gradient.map { slope * $0 })
+    }
+
+    /// The discovery p-value on the Asimov data at POI = 1: q0 = 2[NLL(θ̂̂(μ=0)) − NLL(θ_A)], p0 = Φ(−√q0).
+    public static func discoveryP0(model: Model) throws -> LossWithGradient {
+        let q = try asimovStatistic(model: model, asimovPOI: 1, testPOI: 0)
+        let root = (0.5 * q.value).squareRoot()
+        let p0 = 0.5 * erfc(root)
+        let slope = q.value > 0 ? -exp(-0.5 * q.value) / (4 * Double.pi.squareRoot() * root) : 0
+        return LossWithGradient(value: p0, gradient: q.gradient.map { slope * $0 })
+    }
+
+    /// q = max(0, 2[NLL(θ̂̂(testPOI); n_A) − NLL(θ_A; n_A)]) with n_A the expected data at θ_A (init, POI at
+    /// asimovPOI), and dq/d inputs.
+    static func asimovStatistic(model: Model, asimovPOI: Double, testPOI: Double) throws -> LossWithGradient {
+        guard let poi = model.poiIndex else { throw NeosError(.model, "the model has no parameter of interest") }
+        var generating = model.suggestedInit
+        generating[poi] = asimovPOI
+        let asimov = try model.expectedData(generating, includeAuxdata: true)
+        let fit = try MLE.fixedPOIFit(poi: testPOI, data: asimov, model: model)
+        let difference = try 2 * (model.logpdf(generating, data: asimov) - model.logpdf(fit.parameters, data: asimov))
+        guard difference > 0 else {
+            return LossWithGradient(value: 0, gradient: [Double](repeating: 0, count: model.inputCount))
+        }
+        // dq = 2 [d NLL(θ̂̂) − d NLL(θ_A)], each through the inputs directly and through the Asimov data.
+        let atFit = try model.logpdfVJP(fit.parameters, data: asimov)
+        let atGenerating = try model.logpdfVJP(generating, data: asimov)
+        let dataCotangent = zip(atGenerating.data, atFit.data).map { 2 * ($0 - $1) }
+        let throughData = try model.expectedDataVJP(cotangent: dataCotangent, pars: generating, includeAuxdata: true)
+        var gradient = [Double](repeating: 0, count: model.inputCount)
+        for k in 0..<gradient.count {
+            gradient[k] = 2 * (atGenerating.inputs[k] - atFit.inputs[k]) + throughData.inputs[k]
+        }
+        return LossWithGradient(value: difference, gradient: gradient)
+    }
+}

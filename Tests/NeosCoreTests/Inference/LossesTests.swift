@@ -1,0 +1,87 @@
+import XCTest
+
+@testable import NeosCore
+
+/// neos losses against the reference values of issue 5 (relaxed 0.4.0, converged) and against finite differences
+/// of re-fitted values.
+final class LossesTests: XCTestCase {
+    let signal = [5.0, 10, 3, 1]
+    let background = [50.0, 30, 20, 10]
+
+    func model(_ signal: [Double]? = nil, _ background: [Double]? = nil) throws -> Model {
+        let b = background ?? self.background
+        return try SimpleModels.correlatedBackground(
+            signal: signal ?? self.signal, background: b, backgroundUp: b.map { 1.1 * $0 },
+            backgroundDown: b.map { 0.9 * $0 }, modifierSettings: ModifierSettings(histosys: .code0))
+    }
+
+    func indices(_ model: Model, _ prefix: String) -> [Int] {
+        model.inputs().names.enumerated().filter { $0.element.hasPrefix(prefix) }.map(\.offset)
+    }
+
+    /// expected_cls (test statistic "q", histosys code0) = 0.12076356951357 and its gradients, 1e-6 relative.
+    func testExpectedCLsMatchesRelaxed() throws {
+        let model = try model()
+        let loss = try Losses.expectedCLs(model: model)
+        XCTAssertEqual(loss.value, 0.12076356951357, accuracy: 1e-6 * 0.12076356951357)
+        let expected: [(String, [Double])] = [
+            ("single_channel/signal/nominal", [-0.002606158387761515, -0.030913589205383334, -0.009714109018913125,
+                                                -0.0026061583877614977]),
+            ("single_channel/background/nominal", [0.002180713369491051, 0.029187100298601693,
+                                                    0.008364575072638566, 0.0021807133694909577]),
+            ("single_channel/background/histosys/correlated_bkg_uncertainty/hi", [0, 0, 0, 0]),
+            ("single_channel/background/histosys/correlated_bkg_uncertainty/lo", [-0.0021584553080384356,
+                                                    -0.02560304892604451, -0.008045355291220994,
+                                                    -0.0021584553080384213]),
+        ]
+        for (prefix, reference) in expected {
+            let found = indices(model, prefix).map { loss.gradient[$0] }
+            XCTAssertEqual(found.count, 4, prefix)
+            for (value, target) in zip(found, reference) {
+                XCTAssertEqual(value, target, accuracy: max(1e-6 * abs(target), 1e-12), prefix)
+            }
+        }
+    }
+
+    /// The neos reference yields (neos.md §7.1, rounded to 3 significant figures), histosys code4p: CLs 1.05660e-06
+    /// (1e-4 relative), p0 1.83702e-04, dCLs/ds within 1e-3 relative of the finite-difference reference.
+    func testNeosReferenceYields() throws {
+        let model = try SimpleModels.correlatedBackground(
+            signal: [1.84, 2.31, 5.04, 10.8], background: [90.3, 6.25, 3, 0.4], backgroundUp: [72.4, 13.1, 9.3, 5.15],
+            backgroundDown: [72, 14.5, 9.85, 3.75])
+        let cls = try Losses.expectedCLs(model: model)
+        XCTAssertEqual(cls.value, 1.05660e-06, accuracy: 1e-4 * 1.05660e-06)
+        let fit = try MLE.fixedPOIFit(poi: 1, data: model.expectedData([0, 0], includeAuxdata: true), model: model)
+        XCTAssertEqual(fit.parameters[0], -0.0084807, accuracy: 1e-7)
+        for (value, target) in zip(
+            indices(model, "single_channel/signal/nominal").map { cls.gradient[$0] },
+            [-2.1875e-08, -2.9691e-07, -6.8836e-07, -1.05861e-06])
+        {
+            XCTAssertEqual(value, target, accuracy: 1e-3 * abs(target))
+        }
+        XCTAssertEqual(try Losses.discoveryP0(model: model).value, 1.83702e-04, accuracy: 1e-5 * 1.83702e-04)
+    }
+
+    func testDiscoveryP0MatchesRelaxed() throws {
+        let loss = try Losses.discoveryP0(model: try model())
+        XCTAssertEqual(loss.value, 0.060718799445061755, accuracy: 1e-6 * 0.060718799445061755)
+    }
+
+    /// Both gradients against central differences of re-fitted losses (1e-5 relative, as issue 5 asks).
+    func testGradientsMatchRefittedFiniteDifferences() throws {
+        let model = try model()
+        let values = model.inputs().values
+        for loss in [{ try Losses.expectedCLs(model: $0) }, { try Losses.discoveryP0(model: $0) }] as [(Model) throws -> LossWithGradient] {
+            let analytic = try loss(model).gradient
+            for k in 0..<values.count {
+                let step = 1e-5 * max(1, abs(values[k]))
+                var plus = values
+                var minus = values
+                plus[k] += step
+                minus[k] -= step
+                let numeric = try (loss(model.withInputs(plus)).value - loss(model.withInputs(minus)).value) / (2 * step)
+                XCTAssertEqual(analytic[k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9), "input \(k)")
+            }
+        }
+    }
+}
