@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /** Version of this header's ABI; compare with neos_abi_version() to detect a mismatched library. */
-#define NEOS_ABI_VERSION 2
+#define NEOS_ABI_VERSION 3
 
 /* ---------------------------------------------------------------------------------------------------------
  * Status codes and errors
@@ -341,6 +341,25 @@ neos_status neos_upper_limit(const neos_model *model, const double *data, size_t
                              const uint8_t *fixed, size_t n_pars, double *out_observed, double *out_expected,
                              double *out_scan_pois, double *out_scan_cls, size_t scan_capacity,
                              size_t *out_scan_count);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * neos losses: values on Asimov data and their gradients with respect to the model's inputs
+ *
+ * The gradient is the total derivative with respect to every number the model was built from (the order of
+ * neos_model_inputs), including how the Asimov data move with them; fits are differentiated implicitly at their
+ * optimum, never unrolled. out_gradient[n_gradient] (n_inputs values) may be NULL when only the value is wanted.
+ * ------------------------------------------------------------------------------------------------------- */
+
+/**
+ * Expected CLs of pyhf's "q" test at test_poi on the background-only Asimov data (every parameter at its suggested
+ * init, the POI at 0): CLs = erfc(sqrt(q/2)) with q = 2[NLL(constrained fit at test_poi) - NLL(Asimov point)].
+ */
+neos_status neos_loss_expected_cls(const neos_model *model, double test_poi, double *out_value, double *out_gradient,
+                                   size_t n_gradient);
+
+/** The discovery p-value p0 = Phi(-sqrt(q0)) on the Asimov data at POI = 1 (parameters at their suggested init). */
+neos_status neos_loss_discovery_p0(const neos_model *model, double *out_value, double *out_gradient,
+                                   size_t n_gradient);
 
 #ifdef __cplusplus
 } /* extern "C" */

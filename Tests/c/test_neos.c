@@ -303,6 +303,33 @@ static void test_malformed_workspaces(void) {
           NEOS_OK);
 }
 
+static void test_losses(void) {
+    const double signal[4] = {5, 10, 3, 1}, background[4] = {50, 30, 20, 10};
+    double up[4], down[4];
+    for (int j = 0; j < 4; j++) {
+        up[j] = 1.1 * background[j];
+        down[j] = 0.9 * background[j];
+    }
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_correlated_background(signal, background, up, down, 4,
+                                                  "{\"histosys\": {\"interpcode\": \"code0\"}}", &model) == NEOS_OK);
+    size_t n_inputs = 0;
+    CHECK(neos_model_sizes(model, NULL, NULL, NULL, &n_inputs, NULL) == NEOS_OK && n_inputs == 16);
+    double cls = 0, gradient[16];
+    CHECK(neos_loss_expected_cls(model, 1.0, &cls, gradient, 16) == NEOS_OK);
+    CHECK(close_to(cls, 0.12076356951357, 1e-6 * 0.12076356951357)); /* relaxed 0.4.0, converged */
+    CHECK(neos_loss_expected_cls(model, 1.0, &cls, NULL, 0) == NEOS_OK);
+    double untouched[16];
+    for (int k = 0; k < 16; k++) untouched[k] = -7;
+    CHECK(neos_loss_expected_cls(model, 1.0, &cls, untouched, 15) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(untouched[0] == -7);
+    double p0 = 0;
+    CHECK(neos_loss_discovery_p0(model, &p0, gradient, 16) == NEOS_OK);
+    CHECK(close_to(p0, 0.060718799445061755, 1e-6 * p0));
+    CHECK(neos_loss_discovery_p0(NULL, &p0, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    neos_model_free(model);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -311,6 +338,7 @@ int main(void) {
     test_workspace_and_model();
     test_inference();
     test_malformed_workspaces();
+    test_losses();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,39 @@
+"""neos's losses for any model, with their gradient with respect to ``model.inputs()``.
+
+Each returns the value, or with ``return_grad=True`` a pair ``(value, grad)`` where ``grad`` is aligned with
+``model.inputs()[1]``: the total derivative, including how the Asimov data depend on the inputs, with the fits
+differentiated implicitly at their optimum.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+
+from ._library import lib, pointer
+from .errors import InvalidArgument, check
+
+
+def _result(value, gradient, return_grad):
+    return (value.value, gradient) if return_grad else value.value
+
+
+def expected_cls(model, test_poi=1.0, test_stat="q", return_grad=False):
+    """CLs of the test at ``test_poi`` on the background-only Asimov data (parameters at their init, POI at 0)."""
+    if test_stat != "q":
+        raise InvalidArgument(f"expected_cls supports test_stat='q' so far, not {test_stat!r}")
+    value = ctypes.c_double()
+    gradient = np.empty(model.config.ninputs) if return_grad else None
+    check(lib.neos_loss_expected_cls(model, float(test_poi), ctypes.byref(value), pointer(gradient),
+                                     0 if gradient is None else gradient.size))
+    return _result(value, gradient, return_grad)
+
+
+def discovery_p0(model, return_grad=False):
+    """The discovery p-value on the Asimov data at POI = 1 (parameters at their init)."""
+    value = ctypes.c_double()
+    gradient = np.empty(model.config.ninputs) if return_grad else None
+    check(lib.neos_loss_discovery_p0(model, ctypes.byref(value), pointer(gradient),
+                                     0 if gradient is None else gradient.size))
+    return _result(value, gradient, return_grad)

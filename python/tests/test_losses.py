@@ -1,0 +1,47 @@
+"""neos losses from Python: issue 5's reference numbers (relaxed 0.4.0, converged) and re-fitted finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import neos_swift
+from conftest import assert_gradient, central_differences
+
+CODE0 = {"histosys": {"interpcode": "code0"}}
+
+
+def reference_model():
+    b = np.array([50.0, 30, 20, 10])
+    return neos_swift.simplemodels.correlated_background([5, 10, 3, 1], b, 1.1 * b, 0.9 * b, modifier_settings=CODE0)
+
+
+def test_expected_cls_matches_relaxed():
+    model = reference_model()
+    value, grad = neos_swift.losses.expected_cls(model, return_grad=True)
+    np.testing.assert_allclose(value, 0.12076356951357, rtol=1e-6)
+    names = model.inputs()[0]
+    pick = lambda prefix: grad[[i for i, name in enumerate(names) if name.startswith(prefix)]]
+    np.testing.assert_allclose(pick("single_channel/signal/nominal"),
+                               [-0.002606158387761515, -0.030913589205383334, -0.009714109018913125,
+                                -0.0026061583877614977], rtol=1e-6)
+    np.testing.assert_allclose(pick("single_channel/background/nominal"),
+                               [0.002180713369491051, 0.029187100298601693, 0.008364575072638566,
+                                0.0021807133694909577], rtol=1e-6)
+    np.testing.assert_array_equal(pick("single_channel/background/histosys/correlated_bkg_uncertainty/hi"), 0)
+    np.testing.assert_allclose(pick("single_channel/background/histosys/correlated_bkg_uncertainty/lo"),
+                               [-0.0021584553080384356, -0.02560304892604451, -0.008045355291220994,
+                                -0.0021584553080384213], rtol=1e-6)
+    assert neos_swift.losses.expected_cls(model) == value
+
+
+def test_discovery_p0_matches_relaxed():
+    np.testing.assert_allclose(neos_swift.losses.discovery_p0(reference_model()), 0.060718799445061755, rtol=1e-6)
+
+
+def test_gradients_match_refitted_finite_differences():
+    model = reference_model()
+    values = model.inputs()[1]
+    for loss in (neos_swift.losses.expected_cls, neos_swift.losses.discovery_p0):
+        _, grad = loss(model, return_grad=True)
+        numeric = central_differences(lambda v: loss(model.with_inputs(v)), values, relative_step=1e-5)
+        assert_gradient(grad, numeric, rtol=1e-5, atol=1e-9)
