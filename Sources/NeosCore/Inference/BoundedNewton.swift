@@ -40,7 +40,9 @@ struct BoundedNewton {
 
     private var epsilon: Double { Double.ulpOfOne }
 
-    private func noise(_ f: Double) -> Double { 16 * epsilon * max(1, abs(f)) }
+    /// How much an objective value may rise from rounding alone: a sum of many terms carries a few ulps each, so
+    /// near the optimum a step that changes it by less is accepted (otherwise rounding stalls the last Newton steps).
+    private func noise(_ f: Double) -> Double { 256 * epsilon * max(1, abs(f)) }
 
     private func breakpoints(_ i: Int) -> [Double] {
         i < objective.breakpoints.count ? objective.breakpoints[i].filter { $0 > lower[i] && $0 < upper[i] } : []

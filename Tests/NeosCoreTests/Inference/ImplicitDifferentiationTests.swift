@@ -1,0 +1,69 @@
+import XCTest
+
+@testable import NeosCore
+
+/// Fit Jacobians by the implicit function theorem against central differences of re-fitted parameters.
+final class ImplicitDifferentiationTests: XCTestCase {
+    func check(_ model: Model, data: [Double], poi: Double? = nil, file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
+        let precise = FitConfiguration()
+        func refit(_ model: Model, _ data: [Double]) throws -> FitResult {
+            if let poi { return try MLE.fixedPOIFit(poi: poi, data: data, model: model, configuration: precise) }
+            return try MLE.fit(data: data, model: model, configuration: precise)
+        }
+        let fit = try refit(model, data)
+        let jacobian = try ImplicitDifferentiation.fitJacobian(fit, model: model, data: data)
+        let n = model.parameterCount
+        let inputs = model.inputs().values
+        for k in 0..<inputs.count {
+            let step = 1e-4 * max(1, abs(inputs[k]))
+            var plus = inputs
+            var minus = inputs
+            plus[k] += step
+            minus[k] -= step
+            let up = try refit(model.withInputs(plus), data).parameters
+            let down = try refit(model.withInputs(minus), data).parameters
+            for i in 0..<n {
+                let numeric = (up[i] - down[i]) / (2 * step)
+                XCTAssertEqual(jacobian.inputs[i * inputs.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-8),
+                               "d par \(i) / d input \(k)", file: file, line: line)
+            }
+        }
+        for k in 0..<data.count {
+            let step = 1e-4 * max(1, abs(data[k]))
+            var plus = data
+            var minus = data
+            plus[k] += step
+            minus[k] -= step
+            let up = try refit(model, plus).parameters
+            let down = try refit(model, minus).parameters
+            for i in 0..<n {
+                let numeric = (up[i] - down[i]) / (2 * step)
+                XCTAssertEqual(jacobian.data[i * data.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-8),
+                               "d par \(i) / d data \(k)", file: file, line: line)
+            }
+        }
+    }
+
+    func testGlobalAndConditionalFits() throws {
+        let model = try SimpleModels.correlatedBackground(
+            signal: [5, 10, 3], background: [50, 30, 20], backgroundUp: [56, 31, 23], backgroundDown: [45, 28, 18])
+        let data = [58.0, 43, 21] + model.auxdata
+        try check(model, data: data)
+        try check(model, data: data, poi: 1)
+        let shapesys = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        try check(shapesys, data: [61, 60] + shapesys.auxdata)
+    }
+
+    /// A POI on its bound does not move: its row is zero, and the others solve the reduced system.
+    func testParameterOnABound() throws {
+        let model = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let data = [40.0, 41] + model.auxdata
+        let fit = try MLE.fit(data: data, model: model)
+        XCTAssertEqual(fit.parameters[0], 0)
+        let jacobian = try ImplicitDifferentiation.fitJacobian(fit, model: model, data: data)
+        XCTAssertFalse(jacobian.moving.contains(0))
+        try check(model, data: data)
+    }
+}
