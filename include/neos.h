@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /** Version of this header's ABI; compare with neos_abi_version() to detect a mismatched library. */
-#define NEOS_ABI_VERSION 3
+#define NEOS_ABI_VERSION 4
 
 /* ---------------------------------------------------------------------------------------------------------
  * Status codes and errors
@@ -307,6 +307,18 @@ neos_status neos_fixed_poi_fit(const neos_model *model, double poi, const double
                                double *out_pars, size_t n_out_pars, double *out_twice_nll,
                                double *out_uncertainties, size_t n_uncertainties, double *out_correlations,
                                size_t n_correlations);
+
+/**
+ * A fit and the Jacobians of its best-fit parameters, by implicit differentiation at the optimum: with
+ * fix_poi == 0 the global fit (poi ignored), otherwise the fit with the POI fixed at poi. Fit settings as for
+ * neos_fit. out_pars[n_pars] receives the best fit; out_jacobian_inputs[n_pars * n_inputs] (row-major, inputs in
+ * the order of neos_model_inputs) and out_jacobian_data[n_pars * n_data] the derivatives of each parameter. Rows of
+ * parameters that are fixed, on a bound or held at a kink of the likelihood are zero. Each output may be NULL.
+ */
+neos_status neos_fit_jacobian(const neos_model *model, int32_t fix_poi, double poi, const double *data,
+                              size_t n_data, const double *init, const double *bounds, const uint8_t *fixed,
+                              size_t n_pars, double *out_pars, size_t n_out_pars, double *out_jacobian_inputs,
+                              size_t n_jacobian_inputs, double *out_jacobian_data, size_t n_jacobian_data);
 
 /**
  * A profile-likelihood test statistic at poi: test_stat is "q0", "q"/"qmu", "qtilde"/"qmu_tilde", "tmu" or

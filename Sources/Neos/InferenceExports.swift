@@ -163,3 +163,31 @@ public func neos_upper_limit(
         out_scan_count?.pointee = scanned.count
     }
 }
+
+@c @implementation
+public func neos_fit_jacobian(
+    _ model: OpaquePointer?, _ fix_poi: Int32, _ poi: Double, _ data: UnsafePointer<Double>?, _ n_data: Int,
+    _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?, _ fixed: UnsafePointer<UInt8>?,
+    _ n_pars: Int, _ out_pars: UnsafeMutablePointer<Double>?, _ n_out_pars: Int,
+    _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_jacobian_inputs: Int,
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_jacobian_data: Int
+) -> neos_status {
+    abiCall("neos_fit_jacobian") {
+        let model = try borrowModel(model)
+        let observed = try observations(data, n_data, model)
+        let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
+        let n = model.parameterCount
+        let parsOut = try optionalOutput(out_pars, n_out_pars, expected: n, "out_pars")
+        let inputsOut = try optionalOutput(
+            out_jacobian_inputs, n_jacobian_inputs, expected: n * model.inputCount, "out_jacobian_inputs")
+        let dataOut = try optionalOutput(out_jacobian_data, n_jacobian_data, expected: n * observed.count, "out_jacobian_data")
+        let fit = fix_poi != 0
+            ? try MLE.fixedPOIFit(poi: poi, data: observed, model: model, configuration: configuration)
+            : try MLE.fit(data: observed, model: model, configuration: configuration)
+        let jacobian = try ImplicitDifferentiation.fitJacobian(
+            fit, model: model, data: observed, bounds: configuration.bounds)
+        for (index, value) in fit.parameters.enumerated() { parsOut?[index] = value }
+        for (index, value) in jacobian.inputs.enumerated() { inputsOut?[index] = value }
+        for (index, value) in jacobian.data.enumerated() { dataOut?[index] = value }
+    }
+}

@@ -234,6 +234,16 @@ static void test_inference(void) {
     CHECK(close_to(cls, tails[0] / tails[1], 1e-15));
     CHECK(band[0] < band[2] && band[2] < band[4]);
 
+    double jacobian_inputs[3 * 6], jacobian_data[3 * 4];
+    CHECK(neos_fit_jacobian(model, 0, 0.0, data, 4, NULL, NULL, NULL, 3, pars, 3, jacobian_inputs, 18, jacobian_data,
+                            12) == NEOS_OK);
+    CHECK(isfinite(jacobian_inputs[0]) && jacobian_data[4] != 0); /* d gamma_0 / d n_0 */
+    CHECK(neos_fit_jacobian(model, 1, 1.0, data, 4, NULL, NULL, NULL, 3, pars, 3, NULL, 0, jacobian_data, 12) ==
+          NEOS_OK);
+    CHECK(jacobian_data[0] == 0); /* the fixed POI does not move */
+    CHECK(neos_fit_jacobian(model, 0, 0.0, data, 4, NULL, NULL, NULL, 3, pars, 3, jacobian_inputs, 17, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+
     const double init_outside[3] = {11, 1, 1};
     CHECK(neos_fit(model, data, 4, init_outside, NULL, NULL, 3, pars, 3, NULL, NULL, 0, NULL, 0) ==
           NEOS_ERR_INVALID_ARGUMENT);

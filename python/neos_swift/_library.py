@@ -98,6 +98,8 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_model_expected_data_vjp": (c_status, [_H, _D, _S, _D, _S, ctypes.c_int32, _D, _S, _D, _S]),
     "neos_fit": (c_status, [_H, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S]),
     "neos_fixed_poi_fit": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S]),
+    "neos_fit_jacobian": (c_status, [_H, ctypes.c_int32, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _S, _D,
+                                     _S]),
     "neos_test_statistic": (c_status, [_H, ctypes.c_char_p, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D]),
     "neos_hypotest": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _D, _D, _D]),
     "neos_loss_expected_cls": (c_status, [_H, ctypes.c_double, _D, _D, _S]),

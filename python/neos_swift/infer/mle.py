@@ -11,8 +11,28 @@ from ..errors import check
 from ._settings import FitSettings, data_array
 
 
+class Jacobian:
+    """Derivatives of a fit's outputs (its best-fit parameters, in order): ``inputs`` has shape
+    (n_outputs, len(model.inputs()[1])), ``data`` has shape (n_outputs, len(data))."""
+
+    def __init__(self, inputs: np.ndarray, data: np.ndarray):
+        self.inputs = inputs
+        self.data = data
+
+
+def _jacobian(poi, data, pdf, settings):
+    n, n_inputs = pdf.config.npars, pdf.config.ninputs
+    pars = np.empty(n)
+    inputs = np.empty(n * n_inputs)
+    wrt_data = np.empty(n * data.size)
+    check(lib.neos_fit_jacobian(pdf, 0 if poi is None else 1, 0.0 if poi is None else float(poi), pointer(data),
+                                data.size, *settings.args, pointer(pars), n, pointer(inputs), inputs.size,
+                                pointer(wrt_data), wrt_data.size))
+    return Jacobian(inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size))
+
+
 def _fit(poi, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val, return_uncertainties,
-         return_correlations):
+         return_correlations, return_jacobian=False):
     settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
     data = data_array(data, pdf)
     n = pdf.config.npars
@@ -33,22 +53,25 @@ def _fit(poi, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val,
         extras.append(np.asarray(twice_nll.value))
     if return_correlations:
         extras.append(correlations.reshape(n, n))
+    if return_jacobian:
+        extras.append(_jacobian(poi, data, pdf, settings))
     return (result, *extras) if extras else result
 
 
 def fit(data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_val=False,
-        return_uncertainties=False, return_correlations=False, **_ignored):
+        return_uncertainties=False, return_correlations=False, return_jacobian=False, **_ignored):
     """Global maximum-likelihood fit (minimises twice the NLL with exact derivatives). Raises
-    ``neos_swift.FitFailed`` when it does not converge, as pyhf raises FailedMinimization."""
+    ``neos_swift.FitFailed`` when it does not converge, as pyhf raises FailedMinimization. With
+    ``return_jacobian`` a :class:`Jacobian` of the best-fit parameters comes last (implicit differentiation)."""
     return _fit(None, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val, return_uncertainties,
-                return_correlations)
+                return_correlations, return_jacobian)
 
 
 def fixed_poi_fit(poi_val, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_val=False,
-                  return_uncertainties=False, return_correlations=False, **_ignored):
+                  return_uncertainties=False, return_correlations=False, return_jacobian=False, **_ignored):
     """The fit with the parameter of interest held at ``poi_val``."""
     return _fit(poi_val, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val, return_uncertainties,
-                return_correlations)
+                return_correlations, return_jacobian)
 
 
 def twice_nll(pars, data, pdf) -> np.ndarray:
