@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /** Version of this header's ABI; compare with neos_abi_version() to detect a mismatched library. */
-#define NEOS_ABI_VERSION 4
+#define NEOS_ABI_VERSION 5
 
 /* ---------------------------------------------------------------------------------------------------------
  * Status codes and errors
@@ -339,6 +339,18 @@ neos_status neos_hypotest(const neos_model *model, double poi, const double *dat
                           const double *init, const double *bounds, const uint8_t *fixed, size_t n_pars,
                           const char *test_stat, double *out_cls, double *out_tail_probs,
                           double *out_expected_set, double *out_statistics);
+
+/**
+ * neos_hypotest plus the derivatives of its outputs (CLs observed, then the expected set; for q0 p0 then the CLsb
+ * band: 6 outputs) with respect to the model's inputs and the data: out_outputs[6], out_jacobian_inputs[6 *
+ * n_inputs] and out_jacobian_data[6 * n_data], row-major. Fits are differentiated implicitly at their optimum,
+ * p-values in log space; a statistic clipped at 0 contributes its one-sided derivative, 0. Each output may be NULL.
+ */
+neos_status neos_hypotest_jacobian(const neos_model *model, double poi, const double *data, size_t n_data,
+                                   const double *init, const double *bounds, const uint8_t *fixed, size_t n_pars,
+                                   const char *test_stat, double *out_outputs, size_t n_outputs,
+                                   double *out_jacobian_inputs, size_t n_jacobian_inputs, double *out_jacobian_data,
+                                   size_t n_jacobian_data);
 
 /**
  * Upper limit on the POI at CLs = level (pyhf.infer.intervals.upper_limits.upper_limit, test statistic qtilde).

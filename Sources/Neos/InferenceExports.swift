@@ -191,3 +191,28 @@ public func neos_fit_jacobian(
         for (index, value) in jacobian.data.enumerated() { dataOut?[index] = value }
     }
 }
+
+@c @implementation
+public func neos_hypotest_jacobian(
+    _ model: OpaquePointer?, _ poi: Double, _ data: UnsafePointer<Double>?, _ n_data: Int,
+    _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?, _ fixed: UnsafePointer<UInt8>?,
+    _ n_pars: Int, _ test_stat: UnsafePointer<CChar>?, _ out_outputs: UnsafeMutablePointer<Double>?,
+    _ n_outputs: Int, _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_jacobian_inputs: Int,
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_jacobian_data: Int
+) -> neos_status {
+    abiCall("neos_hypotest_jacobian") {
+        let model = try borrowModel(model)
+        let statistic = try TestStatistic(name: string(test_stat, "test_stat"))
+        let observed = try observations(data, n_data, model)
+        let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
+        let outputsOut = try optionalOutput(out_outputs, n_outputs, expected: 6, "out_outputs")
+        let inputsOut = try optionalOutput(
+            out_jacobian_inputs, n_jacobian_inputs, expected: 6 * model.inputCount, "out_jacobian_inputs")
+        let dataOut = try optionalOutput(out_jacobian_data, n_jacobian_data, expected: 6 * observed.count, "out_jacobian_data")
+        let (_, jacobian) = try Hypotest.jacobian(
+            poi: poi, data: observed, model: model, testStatistic: statistic, configuration: configuration)
+        for (index, value) in jacobian.outputs.enumerated() { outputsOut?[index] = value }
+        for (index, value) in jacobian.inputs.enumerated() { inputsOut?[index] = value }
+        for (index, value) in jacobian.data.enumerated() { dataOut?[index] = value }
+    }
+}

@@ -244,6 +244,13 @@ static void test_inference(void) {
     CHECK(neos_fit_jacobian(model, 0, 0.0, data, 4, NULL, NULL, NULL, 3, pars, 3, jacobian_inputs, 17, NULL, 0) ==
           NEOS_ERR_INVALID_ARGUMENT);
 
+    double hypotest_outputs[6], hypotest_jacobian_inputs[6 * 6], hypotest_jacobian_data[6 * 4];
+    CHECK(neos_hypotest_jacobian(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", hypotest_outputs, 6,
+                                 hypotest_jacobian_inputs, 36, hypotest_jacobian_data, 24) == NEOS_OK);
+    CHECK(close_to(hypotest_outputs[0], cls, 1e-15) && hypotest_jacobian_data[0] != 0);
+    CHECK(neos_hypotest_jacobian(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", hypotest_outputs, 5, NULL, 0,
+                                 NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+
     const double init_outside[3] = {11, 1, 1};
     CHECK(neos_fit(model, data, 4, init_outside, NULL, NULL, 3, pars, 3, NULL, NULL, 0, NULL, 0) ==
           NEOS_ERR_INVALID_ARGUMENT);

@@ -62,3 +62,23 @@ def test_fit_jacobian_matches_refitted_finite_differences():
                 lambda v: fit(data, model.with_inputs(v))[i], values, relative_step=1e-4), rtol=1e-5, atol=1e-8)
             assert_gradient(jacobian.data[i], central_differences(
                 lambda d: fit(d, model)[i], data, relative_step=1e-4), rtol=1e-5, atol=1e-8)
+
+
+def test_hypotest_jacobian_matches_rerun_finite_differences():
+    """hypotest(return_jacobian=True): d(CLs obs, band)/d(inputs, data) against central differences of re-run
+    hypotests (1e-5 relative, 1e-9 absolute near zero)."""
+    model = neos_swift.simplemodels.uncorrelated_background([12, 11], [50, 52], [3, 7])
+    data = np.array([51.0, 48] + model.config.auxdata)
+    values = model.inputs()[1]
+
+    def outputs(model, data):
+        cls, band = neos_swift.infer.hypotest(1.0, data, model, return_expected_set=True)
+        return np.concatenate([[float(cls)], band])
+
+    cls, band, jacobian = neos_swift.infer.hypotest(1.0, data, model, return_expected_set=True, return_jacobian=True)
+    assert jacobian.inputs.shape == (6, values.size) and jacobian.data.shape == (6, data.size)
+    for o in range(6):
+        assert_gradient(jacobian.inputs[o], central_differences(lambda v: outputs(model.with_inputs(v), data)[o], values,
+                                                                relative_step=2e-5), rtol=1e-5, atol=1e-9)
+        assert_gradient(jacobian.data[o], central_differences(lambda d: outputs(model, d)[o], data,
+                                                              relative_step=2e-5), rtol=1e-5, atol=1e-9)

@@ -17,10 +17,12 @@ __all__ = ["hypotest", "intervals", "mle", "test_statistics"]
 
 def hypotest(poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, calctype="asymptotics",
              return_tail_probs=False, return_expected=False, return_expected_set=False, test_stat="qtilde",
-             **_ignored):
+             return_jacobian=False, **_ignored):
     """Asymptotic hypothesis test at ``poi_test``. Returns CLs (for ``test_stat="q0"``: the discovery p-value
     p0), then as requested ``[CLsb, CLb]`` (q0: ``[CLb]``), the expected median and the expected band, exactly
-    in pyhf's order."""
+    in pyhf's order. With ``return_jacobian`` a :class:`~neos_swift.infer.mle.Jacobian` comes last: the
+    derivatives of CLs observed and of the five band values (in that order) with respect to ``pdf.inputs()`` and
+    the data."""
     if calctype != "asymptotics":
         raise InvalidArgument(f"only calctype='asymptotics' is supported, not {calctype!r}")
     settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
@@ -37,4 +39,11 @@ def hypotest(poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=
         result.append(np.asarray(expected[2]))
     if return_expected_set:
         result.append(expected.copy())
+    if return_jacobian:
+        inputs = np.empty(6 * pdf.config.ninputs)
+        wrt_data = np.empty(6 * data.size)
+        check(lib.neos_hypotest_jacobian(pdf, float(poi_test), pointer(data), data.size, *settings.args,
+                                         test_stat.encode(), None, 0, pointer(inputs), inputs.size, pointer(wrt_data),
+                                         wrt_data.size))
+        result.append(mle.Jacobian(inputs.reshape(6, -1), wrt_data.reshape(6, -1)))
     return result[0] if len(result) == 1 else tuple(result)

@@ -1,0 +1,55 @@
+import XCTest
+
+@testable import NeosCore
+
+/// Hypotest Jacobians against central differences of re-run hypotests (1e-5 relative, or 1e-9 absolute near 0).
+final class HypotestDerivativesTests: XCTestCase {
+    func check(_ model: Model, data: [Double], poi: Double, statistic: TestStatistic, file: StaticString = #filePath,
+               line: UInt = #line) throws {
+        let (_, jacobian) = try Hypotest.jacobian(poi: poi, data: data, model: model, testStatistic: statistic)
+        func outputs(_ model: Model, _ data: [Double]) throws -> [Double] {
+            let result = try Hypotest.run(poi: poi, data: data, model: model, testStatistic: statistic)
+            return [result.headline] + result.expectedHeadline
+        }
+        let inputs = model.inputs().values
+        let outputCount = jacobian.outputs.count
+        for k in 0..<inputs.count {
+            let step = 2e-5 * max(1, abs(inputs[k]))
+            var plus = inputs
+            var minus = inputs
+            plus[k] += step
+            minus[k] -= step
+            let up = try outputs(model.withInputs(plus), data)
+            let down = try outputs(model.withInputs(minus), data)
+            for o in 0..<outputCount {
+                let numeric = (up[o] - down[o]) / (2 * step)
+                XCTAssertEqual(jacobian.inputs[o * inputs.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
+                               "\(statistic) output \(o) input \(k)", file: file, line: line)
+            }
+        }
+        for k in 0..<data.count {
+            let step = 2e-5 * max(1, abs(data[k]))
+            var plus = data
+            var minus = data
+            plus[k] += step
+            minus[k] -= step
+            let up = try outputs(model, plus)
+            let down = try outputs(model, minus)
+            for o in 0..<outputCount {
+                let numeric = (up[o] - down[o]) / (2 * step)
+                XCTAssertEqual(jacobian.data[o * data.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
+                               "\(statistic) output \(o) data \(k)", file: file, line: line)
+            }
+        }
+    }
+
+    func testAgainstRefittedFiniteDifferences() throws {
+        let shapesys = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let data = [51, 48] + shapesys.auxdata
+        for statistic in [TestStatistic.qmuTilde, .qmu] { try check(shapesys, data: data, poi: 1, statistic: statistic) }
+        let histosys = try SimpleModels.correlatedBackground(
+            signal: [5, 10, 3], background: [50, 30, 20], backgroundUp: [56, 31, 23], backgroundDown: [45, 28, 18])
+        try check(histosys, data: [58, 43, 21] + histosys.auxdata, poi: 1, statistic: .qmuTilde)
+        try check(histosys, data: [70, 52, 30] + histosys.auxdata, poi: 0, statistic: .q0)
+    }
+}
