@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /** Version of this header's ABI; compare with neos_abi_version() to detect a mismatched library. */
-#define NEOS_ABI_VERSION 5
+#define NEOS_ABI_VERSION 6
 
 /* ---------------------------------------------------------------------------------------------------------
  * Status codes and errors
@@ -384,6 +384,13 @@ neos_status neos_loss_expected_cls(const neos_model *model, double test_poi, dou
 /** The discovery p-value p0 = Phi(-sqrt(q0)) on the Asimov data at POI = 1 (parameters at their suggested init). */
 neos_status neos_loss_discovery_p0(const neos_model *model, double *out_value, double *out_gradient,
                                    size_t n_gradient);
+
+/**
+ * The median expected upper limit on the POI at CLs = level (0 < level < 1; qtilde, root finding), with the
+ * background-only Asimov data as the observation. Its gradient is the implicit derivative of CLs(mu*) = level.
+ */
+neos_status neos_loss_expected_upper_limit(const neos_model *model, double level, double *out_value,
+                                           double *out_gradient, size_t n_gradient);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -33,3 +33,14 @@ public func neos_loss_discovery_p0(
         try writeLoss(try Losses.discoveryP0(model: model), out_value, out_gradient, n_gradient)
     }
 }
+
+@c @implementation
+public func neos_loss_expected_upper_limit(
+    _ model: OpaquePointer?, _ level: Double, _ out_value: UnsafeMutablePointer<Double>?,
+    _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
+) -> neos_status {
+    abiCall("neos_loss_expected_upper_limit") {
+        let model = try borrowModel(model)
+        try writeLoss(try Losses.expectedUpperLimit(model: model, level: level), out_value, out_gradient, n_gradient)
+    }
+}

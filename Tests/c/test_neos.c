@@ -344,6 +344,9 @@ static void test_losses(void) {
     CHECK(neos_loss_discovery_p0(model, &p0, gradient, 16) == NEOS_OK);
     CHECK(close_to(p0, 0.060718799445061755, 1e-6 * p0));
     CHECK(neos_loss_discovery_p0(NULL, &p0, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    double limit = 0;
+    CHECK(neos_loss_expected_upper_limit(model, 0.05, &limit, gradient, 16) == NEOS_OK && limit > 0);
+    CHECK(neos_loss_expected_upper_limit(model, 1.5, &limit, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
     neos_model_free(model);
 }
 

@@ -104,6 +104,7 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_hypotest": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _D, _D, _D]),
     "neos_loss_expected_cls": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
     "neos_loss_discovery_p0": (c_status, [_H, _D, _D, _S]),
+    "neos_loss_expected_upper_limit": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
     "neos_hypotest_jacobian": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _S, _D,
                                           _S, _D, _S]),
     "neos_upper_limit": (c_status, [_H, _D, _S, _D, _S, ctypes.c_double, *_FIT_SETTINGS, _D, _D, _D, _D, _S,

@@ -20,9 +20,12 @@ def _result(value, gradient, return_grad):
 
 
 def expected_cls(model, test_poi=1.0, test_stat="q", return_grad=False):
-    """CLs of the test at ``test_poi`` on the background-only Asimov data (parameters at their init, POI at 0)."""
-    if test_stat != "q":
-        raise InvalidArgument(f"expected_cls supports test_stat='q' so far, not {test_stat!r}")
+    """CLs of the test at ``test_poi`` on the background-only Asimov data (parameters at their init, POI at 0).
+
+    On that data μ̂ = 0 and the observed statistic equals the Asimov one, so "q" and "qtilde" give the same CLs,
+    2Φ(−√q)."""
+    if test_stat not in ("q", "qtilde"):
+        raise InvalidArgument(f"expected_cls supports test_stat 'q' or 'qtilde', not {test_stat!r}")
     value = ctypes.c_double()
     gradient = np.empty(model.config.ninputs) if return_grad else None
     check(lib.neos_loss_expected_cls(model, float(test_poi), ctypes.byref(value), pointer(gradient),
@@ -36,4 +39,14 @@ def discovery_p0(model, return_grad=False):
     gradient = np.empty(model.config.ninputs) if return_grad else None
     check(lib.neos_loss_discovery_p0(model, ctypes.byref(value), pointer(gradient),
                                      0 if gradient is None else gradient.size))
+    return _result(value, gradient, return_grad)
+
+
+def expected_upper_limit(model, level=0.05, return_grad=False):
+    """The median expected upper limit at CLs = ``level`` (qtilde, root finding), with the background-only Asimov
+    data as the observation."""
+    value = ctypes.c_double()
+    gradient = np.empty(model.config.ninputs) if return_grad else None
+    check(lib.neos_loss_expected_upper_limit(model, float(level), ctypes.byref(value), pointer(gradient),
+                                             0 if gradient is None else gradient.size))
     return _result(value, gradient, return_grad)

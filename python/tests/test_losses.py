@@ -34,6 +34,11 @@ def test_expected_cls_matches_relaxed():
     assert neos_swift.losses.expected_cls(model) == value
 
 
+def test_expected_cls_qtilde_equals_q_on_asimov_data():
+    model = reference_model()
+    assert neos_swift.losses.expected_cls(model, test_stat="qtilde") == neos_swift.losses.expected_cls(model)
+
+
 def test_discovery_p0_matches_relaxed():
     np.testing.assert_allclose(neos_swift.losses.discovery_p0(reference_model()), 0.060718799445061755, rtol=1e-6)
 
@@ -41,7 +46,8 @@ def test_discovery_p0_matches_relaxed():
 def test_gradients_match_refitted_finite_differences():
     model = reference_model()
     values = model.inputs()[1]
-    for loss in (neos_swift.losses.expected_cls, neos_swift.losses.discovery_p0):
+    for loss in (neos_swift.losses.expected_cls, neos_swift.losses.discovery_p0,
+                 neos_swift.losses.expected_upper_limit):
         _, grad = loss(model, return_grad=True)
         numeric = central_differences(lambda v: loss(model.with_inputs(v)), values, relative_step=1e-5)
         assert_gradient(grad, numeric, rtol=1e-5, atol=1e-9)

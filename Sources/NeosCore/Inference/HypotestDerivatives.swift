@@ -120,3 +120,49 @@ extension Hypotest {
         return rows
     }
 }
+
+extension Hypotest {
+    /// ∂output/∂μ for the six outputs at the tested POI. By the envelope theorem ∂q/∂μ = 2 ∂NLL/∂μ at the
+    /// conditional optimum (μ is the fixed coordinate there); the Asimov data are built at a fixed POI and do not
+    /// move with μ.
+    static func poiSensitivity(_ result: HypotestResult, model: Model, data: [Double]) throws -> [Double] {
+        guard let poiIndex = model.poiIndex, result.testStatistic != .q0 else {
+            throw NeosError.invalidArgument("derivatives with respect to the tested POI need a q or qtilde test")
+        }
+        let qObsSlope = result.qObserved > 0
+            ? 2 * (try model.nllGradient(result.observedStatistic.conditionalFit.parameters, data: data))[poiIndex] : 0
+        let qASlope = result.qAsimov > 0
+            ? 2 * (try model.nllGradient(result.asimovStatistic.conditionalFit.parameters, data: result.asimovData))[
+                poiIndex] : 0
+        return pValueSensitivities(result).map { $0.0 * qObsSlope + $0.1 * qASlope }
+    }
+}
+
+extension UpperLimits {
+    /// Upper limits by root finding and their derivatives with respect to the model's inputs and the data, by
+    /// implicit differentiation of CLs(μ*, ψ) = level: dμ*/dψ = −(∂CLs/∂ψ) / (∂CLs/∂μ) at each root. Rows: the
+    /// observed limit, then the five expected ones (pyhf's order).
+    public static func jacobian(
+        data: [Double], model: Model, level: Double = 0.05, configuration: FitConfiguration = .init(),
+        absoluteTolerance: Double = 2e-12, relativeTolerance: Double = 1e-10
+    ) throws -> (limits: [Double], inputs: [Double], data: [Double]) {
+        let solved = try rootFinding(
+            data: data, model: model, level: level, configuration: configuration, absoluteTolerance: absoluteTolerance,
+            relativeTolerance: relativeTolerance)
+        let limits = [solved.observed] + solved.expected
+        let inputCount = model.inputCount
+        var inputRows: [Double] = []
+        var dataRows: [Double] = []
+        for (curve, limit) in limits.enumerated() {
+            let (result, jacobian) = try Hypotest.jacobian(
+                poi: limit, data: data, model: model, testStatistic: .qmuTilde, configuration: configuration)
+            let slope = try Hypotest.poiSensitivity(result, model: model, data: data)[curve]
+            guard slope != 0, slope.isFinite else {
+                throw NeosError(.numeric, "CLs does not change with the POI at the limit \(limit): no derivative")
+            }
+            inputRows += (0..<inputCount).map { -jacobian.inputs[curve * inputCount + $0] / slope }
+            dataRows += (0..<data.count).map { -jacobian.data[curve * data.count + $0] / slope }
+        }
+        return (limits, inputRows, dataRows)
+    }
+}

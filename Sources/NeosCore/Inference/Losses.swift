@@ -38,6 +38,23 @@ public enum Losses {
         return LossWithGradient(value: p0, gradient: q.gradient.map { slope * $0 })
     }
 
+    /// The median expected upper limit at CLs = level, with the background-only Asimov data (parameters at their
+    /// init, POI at 0) as the observation; its gradient is the implicit derivative of CLs(μ*) = level, through the
+    /// inputs directly and through the Asimov data.
+    public static func expectedUpperLimit(model: Model, level: Double = 0.05) throws -> LossWithGradient {
+        guard let poi = model.poiIndex else { throw NeosError(.model, "the model has no parameter of interest") }
+        var generating = model.suggestedInit
+        generating[poi] = 0
+        let asimov = try model.expectedData(generating, includeAuxdata: true)
+        let (limits, inputRows, dataRows) = try UpperLimits.jacobian(data: asimov, model: model, level: level)
+        let median = 3  // row 0 is the observed limit, rows 1...5 the band; the median is the band's middle
+        let inputCount = model.inputCount
+        let dataCotangent = Array(dataRows[(median * asimov.count)..<((median + 1) * asimov.count)])
+        let throughData = try model.expectedDataVJP(cotangent: dataCotangent, pars: generating, includeAuxdata: true)
+        let gradient = (0..<inputCount).map { inputRows[median * inputCount + $0] + throughData.inputs[$0] }
+        return LossWithGradient(value: limits[median], gradient: gradient)
+    }
+
     /// q = max(0, 2[NLL(θ̂̂(testPOI); n_A) − NLL(θ_A; n_A)]) with n_A the expected data at θ_A (init, POI at
     /// asimovPOI), and dq/d inputs.
     static func asimovStatistic(model: Model, asimovPOI: Double, testPOI: Double) throws -> LossWithGradient {

@@ -53,3 +53,47 @@ final class HypotestDerivativesTests: XCTestCase {
         try check(histosys, data: [70, 52, 30] + histosys.auxdata, poi: 0, statistic: .q0)
     }
 }
+
+final class UpperLimitDerivativesTests: XCTestCase {
+    /// Observed and expected limits' derivatives against central differences of re-solved limits (1e-5 relative).
+    func testAgainstResolvedFiniteDifferences() throws {
+        let model = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let data = [51, 48] + model.auxdata
+        func limits(_ model: Model, _ data: [Double]) throws -> [Double] {
+            let solved = try UpperLimits.rootFinding(
+                data: data, model: model, absoluteTolerance: 1e-15, relativeTolerance: 1e-15)
+            return [solved.observed] + solved.expected
+        }
+        let (values, inputRows, dataRows) = try UpperLimits.jacobian(data: data, model: model)
+        XCTAssertEqual(values[0], 1.0115718815879498, accuracy: 1e-7)
+        let inputs = model.inputs().values
+        for k in 0..<inputs.count {
+            let step = 2e-5 * max(1, abs(inputs[k]))
+            var plus = inputs
+            var minus = inputs
+            plus[k] += step
+            minus[k] -= step
+            let up = try limits(model.withInputs(plus), data)
+            let down = try limits(model.withInputs(minus), data)
+            for o in 0..<6 {
+                let numeric = (up[o] - down[o]) / (2 * step)
+                XCTAssertEqual(inputRows[o * inputs.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
+                               "limit \(o) input \(k)")
+            }
+        }
+        for k in 0..<data.count {
+            let step = 2e-5 * max(1, abs(data[k]))
+            var plus = data
+            var minus = data
+            plus[k] += step
+            minus[k] -= step
+            let up = try limits(model, plus)
+            let down = try limits(model, minus)
+            for o in 0..<6 {
+                let numeric = (up[o] - down[o]) / (2 * step)
+                XCTAssertEqual(dataRows[o * data.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
+                               "limit \(o) data \(k)")
+            }
+        }
+    }
+}

@@ -67,6 +67,28 @@ final class LossesTests: XCTestCase {
         XCTAssertEqual(loss.value, 0.060718799445061755, accuracy: 1e-6 * 0.060718799445061755)
     }
 
+    /// The expected upper limit and its gradient against central differences of re-solved limits (1e-5).
+    func testExpectedUpperLimit() throws {
+        let model = try model()
+        let loss = try Losses.expectedUpperLimit(model: model)
+        let values = model.inputs().values
+        for k in 0..<values.count {
+            let step = 2e-5 * max(1, abs(values[k]))
+            var plus = values
+            var minus = values
+            plus[k] += step
+            minus[k] -= step
+            let numeric = try (Losses.expectedUpperLimit(model: model.withInputs(plus)).value
+                - Losses.expectedUpperLimit(model: model.withInputs(minus)).value) / (2 * step)
+            XCTAssertEqual(loss.gradient[k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9), "input \(k)")
+        }
+        // On the Asimov observation the observed limit equals the median expected one.
+        var generating = model.suggestedInit
+        generating[model.poiIndex!] = 0
+        let solved = try UpperLimits.rootFinding(data: model.expectedData(generating, includeAuxdata: true), model: model)
+        XCTAssertEqual(solved.observed, loss.value, accuracy: 1e-8 * loss.value)
+    }
+
     /// Both gradients against central differences of re-fitted losses (1e-5 relative, as issue 5 asks).
     func testGradientsMatchRefittedFiniteDifferences() throws {
         let model = try model()
