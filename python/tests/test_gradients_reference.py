@@ -2,10 +2,10 @@
 the expected band, w.r.t. model inputs) against central differences of re-run hypotests, 1e-5 relative or 1e-9
 absolute near zero (issue 5's tolerance). sbottom RegionA is checked on a sample of its 5328 inputs.
 
-Opt-in (NEOS_GRADIENT_CHECKS=1) while issue 5 is open. Status at the end of stop 7: 39 of 60 pass. The failures
+Opt-in (NEOS_GRADIENT_CHECKS=1) while issue 5 is open. Status at the end of stop 7: 44 of 60 pass. The failures
 fall into three kinds, to be worked through next:
-- the fit that builds the Asimov data (or a test-statistic fit) has a singular Hessian, e.g. a parameter the data
-  do not constrain, and the implicit derivative refuses (NumericError) instead of treating the flat direction;
+- entries of order 1e-9 where the analytic derivative is exactly 0: the noise of re-fitted finite differences at
+  the 1e-9 absolute floor;
 - a parameter held at a code0/code1 kink, or one that sits on a bound, gets a zero derivative while re-fits with
   perturbed inputs move it (the hold is not stable under the perturbation);
 - band derivatives that differ by ~6e-5 relative (sbottom, some random cases): either the step (relative to

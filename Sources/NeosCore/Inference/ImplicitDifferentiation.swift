@@ -19,8 +19,13 @@ public enum ImplicitDifferentiation {
         let x = fit.parameters
         let limits = bounds ?? model.suggestedBounds
         let breakpoints = model.parameterBreakpoints
+        let fullHessian = try model.nllHessian(x, data: data)
+        let largestCurvature = (0..<n).map { abs(fullHessian[$0 * n + $0]) }.max() ?? 0
         let moving = (0..<n).filter { i in
             if fit.fixed[i] || x[i] <= limits[i].lower || x[i] >= limits[i].upper { return false }
+            // A direction the likelihood does not see at all (no curvature: e.g. a normfactor on a sample that
+            // vanished) is undetermined and moves nothing to first order.
+            if abs(fullHessian[i * n + i]) <= 1e-14 * largestCurvature { return false }
             let tolerance = 4 * max(1, abs(x[i])).ulp
             return !(i < breakpoints.count && breakpoints[i].contains { abs(x[i] - $0) <= tolerance })
         }
@@ -29,7 +34,7 @@ public enum ImplicitDifferentiation {
         var inputJacobian = [Double](repeating: 0, count: n * inputCount)
         var dataJacobian = [Double](repeating: 0, count: n * data.count)
         guard m > 0 else { return FitJacobian(inputs: inputJacobian, data: dataJacobian, moving: []) }
-        let hessian = DenseLinearAlgebra.submatrix(try model.nllHessian(x, data: data), size: n, indices: moving)
+        let hessian = DenseLinearAlgebra.submatrix(fullHessian, size: n, indices: moving)
         guard let factor = DenseLinearAlgebra.cholesky(hessian, size: m) else {
             throw NeosError(.numeric, "the Hessian at the fit is not positive definite: the fit has no derivative")
         }
