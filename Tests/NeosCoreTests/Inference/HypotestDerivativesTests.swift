@@ -12,35 +12,12 @@ final class HypotestDerivativesTests: XCTestCase {
             return [result.headline] + result.expectedHeadline
         }
         let inputs = model.inputs().values
-        let outputCount = jacobian.outputs.count
-        for k in 0..<inputs.count {
-            let step = 2e-5 * max(1, abs(inputs[k]))
-            var plus = inputs
-            var minus = inputs
-            plus[k] += step
-            minus[k] -= step
-            let up = try outputs(model.withInputs(plus), data)
-            let down = try outputs(model.withInputs(minus), data)
-            for o in 0..<outputCount {
-                let numeric = (up[o] - down[o]) / (2 * step)
-                XCTAssertEqual(jacobian.inputs[o * inputs.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
-                               "\(statistic) output \(o) input \(k)", file: file, line: line)
-            }
-        }
-        for k in 0..<data.count {
-            let step = 2e-5 * max(1, abs(data[k]))
-            var plus = data
-            var minus = data
-            plus[k] += step
-            minus[k] -= step
-            let up = try outputs(model, plus)
-            let down = try outputs(model, minus)
-            for o in 0..<outputCount {
-                let numeric = (up[o] - down[o]) / (2 * step)
-                XCTAssertEqual(jacobian.data[o * data.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
-                               "\(statistic) output \(o) data \(k)", file: file, line: line)
-            }
-        }
+        FiniteDifferences.assertEntries(
+            jacobian.inputs, try FiniteDifferences.jacobian(inputs, step: 1e-4) { try outputs(model.withInputs($0), data) },
+            rtol: 1e-5, atol: 1e-9, "\(statistic) d/d inputs", file: file, line: line)
+        FiniteDifferences.assertEntries(
+            jacobian.data, try FiniteDifferences.jacobian(data, step: 1e-4) { try outputs(model, $0) },
+            rtol: 1e-5, atol: 1e-9, "\(statistic) d/d data", file: file, line: line)
     }
 
     func testAgainstRefittedFiniteDifferences() throws {
@@ -66,34 +43,11 @@ final class UpperLimitDerivativesTests: XCTestCase {
         }
         let (values, inputRows, dataRows) = try UpperLimits.jacobian(data: data, model: model)
         XCTAssertEqual(values[0], 1.0115718815879498, accuracy: 1e-7)
-        let inputs = model.inputs().values
-        for k in 0..<inputs.count {
-            let step = 2e-5 * max(1, abs(inputs[k]))
-            var plus = inputs
-            var minus = inputs
-            plus[k] += step
-            minus[k] -= step
-            let up = try limits(model.withInputs(plus), data)
-            let down = try limits(model.withInputs(minus), data)
-            for o in 0..<6 {
-                let numeric = (up[o] - down[o]) / (2 * step)
-                XCTAssertEqual(inputRows[o * inputs.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
-                               "limit \(o) input \(k)")
-            }
-        }
-        for k in 0..<data.count {
-            let step = 2e-5 * max(1, abs(data[k]))
-            var plus = data
-            var minus = data
-            plus[k] += step
-            minus[k] -= step
-            let up = try limits(model, plus)
-            let down = try limits(model, minus)
-            for o in 0..<6 {
-                let numeric = (up[o] - down[o]) / (2 * step)
-                XCTAssertEqual(dataRows[o * data.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9),
-                               "limit \(o) data \(k)")
-            }
-        }
+        FiniteDifferences.assertEntries(
+            inputRows, try FiniteDifferences.jacobian(model.inputs().values, step: 1e-4) { try limits(model.withInputs($0), data) },
+            rtol: 1e-5, atol: 1e-9, "limits d/d inputs")
+        FiniteDifferences.assertEntries(
+            dataRows, try FiniteDifferences.jacobian(data, step: 1e-4) { try limits(model, $0) }, rtol: 1e-5, atol: 1e-9,
+            "limits d/d data")
     }
 }

@@ -14,36 +14,13 @@ final class ImplicitDifferentiationTests: XCTestCase {
         }
         let fit = try refit(model, data)
         let jacobian = try ImplicitDifferentiation.fitJacobian(fit, model: model, data: data)
-        let n = model.parameterCount
-        let inputs = model.inputs().values
-        for k in 0..<inputs.count {
-            let step = 1e-4 * max(1, abs(inputs[k]))
-            var plus = inputs
-            var minus = inputs
-            plus[k] += step
-            minus[k] -= step
-            let up = try refit(model.withInputs(plus), data).parameters
-            let down = try refit(model.withInputs(minus), data).parameters
-            for i in 0..<n {
-                let numeric = (up[i] - down[i]) / (2 * step)
-                XCTAssertEqual(jacobian.inputs[i * inputs.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-8),
-                               "d par \(i) / d input \(k)", file: file, line: line)
-            }
-        }
-        for k in 0..<data.count {
-            let step = 1e-4 * max(1, abs(data[k]))
-            var plus = data
-            var minus = data
-            plus[k] += step
-            minus[k] -= step
-            let up = try refit(model, plus).parameters
-            let down = try refit(model, minus).parameters
-            for i in 0..<n {
-                let numeric = (up[i] - down[i]) / (2 * step)
-                XCTAssertEqual(jacobian.data[i * data.count + k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-8),
-                               "d par \(i) / d data \(k)", file: file, line: line)
-            }
-        }
+        FiniteDifferences.assertEntries(
+            jacobian.inputs,
+            try FiniteDifferences.jacobian(model.inputs().values, step: 1e-4) { try refit(model.withInputs($0), data).parameters },
+            rtol: 1e-5, atol: 1e-8, "d pars / d inputs", file: file, line: line)
+        FiniteDifferences.assertEntries(
+            jacobian.data, try FiniteDifferences.jacobian(data, step: 1e-4) { try refit(model, $0).parameters },
+            rtol: 1e-5, atol: 1e-8, "d pars / d data", file: file, line: line)
     }
 
     func testGlobalAndConditionalFits() throws {

@@ -62,4 +62,16 @@ enum FiniteDifferences {
                 file: file, line: line)
         }
     }
+
+    /// Asserts |a_i − b_i| ≤ max(atol, rtol·|b_i|) entry by entry: issue 5's rule for derivatives of re-fitted results
+    /// (relative, or absolute near zero).
+    static func assertEntries(
+        _ analytic: [Double], _ numeric: [Double], rtol: Double, atol: Double, _ label: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        XCTAssertEqual(analytic.count, numeric.count, "\(label): lengths", file: file, line: line)
+        for (i, (a, b)) in zip(analytic, numeric).enumerated() {
+            XCTAssertEqual(a, b, accuracy: max(atol, rtol * abs(b)), "\(label) entry \(i)", file: file, line: line)
+        }
+    }
 }
