@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "malformed_workspaces.h"
+
 static int passed = 0, failed = 0;
 
 #define CHECK(cond)                                                                \
@@ -308,6 +310,22 @@ static void test_malformed_workspaces(void) {
         }
         CHECK(status == cases[k].status && model == NULL);
         CHECK(strstr(neos_last_error_message(), cases[k].fragment) != NULL);
+        neos_model_free(model);
+    }
+    /* The malformed workspaces of python/tests/test_workspace_errors.py, through the C ABI. */
+    for (size_t k = 0; k < sizeof MALFORMED_WORKSPACES / sizeof MALFORMED_WORKSPACES[0]; k++) {
+        const char *json = MALFORMED_WORKSPACES[k].json;
+        neos_workspace *workspace = NULL;
+        neos_model *model = NULL;
+        neos_status status = neos_workspace_from_json(json, strlen(json), &workspace);
+        if (status == NEOS_OK) {
+            status = neos_workspace_model(workspace, NULL, NULL, NULL, 0, &model);
+            neos_workspace_free(workspace);
+        }
+        int matches = status == MALFORMED_WORKSPACES[k].status && model == NULL &&
+                      strstr(neos_last_error_message(), MALFORMED_WORKSPACES[k].fragment) != NULL;
+        if (!matches) fprintf(stderr, "malformed workspace '%s': status %s\n", MALFORMED_WORKSPACES[k].name, neos_status_name(status));
+        CHECK(matches);
         neos_model_free(model);
     }
     /* A model spec whose POI is not in the model. */
