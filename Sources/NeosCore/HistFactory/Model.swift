@@ -64,6 +64,15 @@ public final class Model: Sendable {
         try data.withUnsafeBufferPointer { try Validate.finite($0, "data") }
     }
 
+    /// Checks parameters and data, then runs a kernel on their buffers.
+    func evaluate<R>(
+        _ pars: [Double], _ data: [Double], _ kernel: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> R
+    ) throws -> R {
+        try checkPars(pars)
+        try checkData(data)
+        return pars.withUnsafeBufferPointer { pars in data.withUnsafeBufferPointer { data in kernel(pars, data) } }
+    }
+
     // MARK: values
 
     /// Expected main rates followed (optionally) by the expected auxdata (θ for Gaussian, θτ for Poisson
@@ -92,20 +101,12 @@ public final class Model: Sendable {
 
     /// pyhf's `Model.logpdf(pars, data)` (a scalar here): data = main bins + auxdata.
     public func logpdf(_ pars: [Double], data: [Double]) throws -> Double {
-        try checkPars(pars)
-        try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in
-            data.withUnsafeBufferPointer { data in structure.logpdf(pars, data, numbers) }
-        }
+        try evaluate(pars, data) { pars, data in structure.logpdf(pars, data, numbers) }
     }
 
     /// ∇_θ of NLL = −logpdf (exact).
     public func nllGradient(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try checkPars(pars)
-        try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in
-            data.withUnsafeBufferPointer { data in structure.nllGradient(pars, data, numbers) }
-        }
+        try evaluate(pars, data) { pars, data in structure.nllGradient(pars, data, numbers) }
     }
 
     /// NLL and its gradient in one call (the hot path of a fit).
@@ -121,11 +122,7 @@ public final class Model: Sendable {
 
     /// ∇²_θ NLL, row-major parameterCount × parameterCount (exact).
     public func nllHessian(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try checkPars(pars)
-        try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in
-            data.withUnsafeBufferPointer { data in structure.nllHessian(pars, data, numbers) }
-        }
+        try evaluate(pars, data) { pars, data in structure.nllHessian(pars, data, numbers) }
     }
 
     // MARK: inputs
@@ -188,19 +185,11 @@ public final class Model: Sendable {
 
     /// ∂²NLL/∂θ∂ψ, row-major parameterCount × inputCount.
     public func nllGradientJacobianInputs(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try checkPars(pars)
-        try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in
-            data.withUnsafeBufferPointer { data in structure.mixedInputs(pars, data, numbers) }
-        }
+        try evaluate(pars, data) { pars, data in structure.mixedInputs(pars, data, numbers) }
     }
 
     /// ∂²NLL/∂θ∂n, row-major parameterCount × data.count (main + aux).
     public func nllGradientJacobianData(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try checkPars(pars)
-        try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in
-            data.withUnsafeBufferPointer { data in structure.mixedData(pars, data, numbers) }
-        }
+        try evaluate(pars, data) { pars, data in structure.mixedData(pars, data, numbers) }
     }
 }
