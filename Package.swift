@@ -2,9 +2,11 @@
 // neos-swift: a native, differentiable HistFactory / neos engine.
 //
 // Targets:
-//   NeosCore  all numerics, pure Swift (no C types, no Foundation)
+//   NeosCore  all numerics, pure Swift (no C types in its API, no Foundation)
+//   COpenBLAS the system OpenBLAS (dgemm for the network's dense layers)
 //   CNeos     the C module over include/neos.h (symlinked), so the ABI layer is checked against the header
 //   Neos      the C ABI (`@c @implementation`), shipped as libneos.so
+//   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
 import PackageDescription
 
 let package = Package(
@@ -12,12 +14,18 @@ let package = Package(
     products: [
         .library(name: "neos", type: .dynamic, targets: ["Neos"]),
         .library(name: "NeosCore", targets: ["NeosCore"]),
+        .executable(name: "neos-cli", targets: ["NeosCLI"]),
     ],
     targets: [
-        .target(name: "NeosCore"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .target(name: "NeosCore", dependencies: ["COpenBLAS"]),
+        .executableTarget(name: "NeosCLI", dependencies: ["NeosCore"]),
         .target(name: "CNeos"),
         .target(name: "Neos", dependencies: ["NeosCore", "CNeos"]),
-        .testTarget(name: "NeosCoreTests", dependencies: ["NeosCore"]),
+        // The reference JSON files are read from the source tree by path; they are not bundle resources.
+        .testTarget(
+            name: "NeosCoreTests", dependencies: ["NeosCore"],
+            exclude: ["HistFactory/Resources", "HistFactory/make_pyhf_reference.py"]),
         .testTarget(name: "NeosABITests", dependencies: ["Neos", "CNeos", "NeosCore"]),
     ]
 )

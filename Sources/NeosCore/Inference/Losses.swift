@@ -55,6 +55,42 @@ public enum Losses {
         return LossWithGradient(value: limits[median], gradient: gradient)
     }
 
+    /// neos's "poi_uncert": σ_μ = √[(I⁻¹)_μμ], with I the Fisher information at the nominal parameters (init,
+    /// POI at `poiValue`) on their own Asimov data. Inverting the whole matrix profiles every free nuisance
+    /// parameter (the Cramér–Rao bound of a profiled fit); fixed parameters are left out of I.
+    public static func poiUncertainty(model: Model, poiValue: Double = 1) throws -> LossWithGradient {
+        let variance = try poiVariance(model: model, poiValue: poiValue)
+        let sigma = variance.value.squareRoot()
+        return LossWithGradient(value: sigma, gradient: variance.gradient.map { $0 / (2 * sigma) })
+    }
+
+    /// INFERNO's objective (de Castro & Dorigo 2019): the variance (I⁻¹)_μμ of the POI with all free nuisances
+    /// profiled through the inverse Fisher matrix, at the nominal parameters on their Asimov data. Its gradient:
+    /// d(I⁻¹)_μμ = −uᵀ dI u with u = I⁻¹ e_μ, where dI follows the inputs both directly and through the data.
+    public static func poiVariance(model: Model, poiValue: Double = 1) throws -> LossWithGradient {
+        guard let poi = model.poiIndex else { throw NeosError(.model, "the model has no parameter of interest") }
+        try Validate.finite(poiValue, "POI value")
+        var nominal = model.suggestedInit
+        nominal[poi] = poiValue
+        let free = (0..<model.parameterCount).filter { !model.suggestedFixed[$0] || $0 == poi }
+        let fisher = try model.fisherInformation(nominal)
+        let reduced = DenseLinearAlgebra.submatrix(fisher, size: model.parameterCount, indices: free)
+        guard let inverse = DenseLinearAlgebra.inverseSPD(reduced, size: free.count) else {
+            throw NeosError(
+                .numeric,
+                "the Fisher information at the nominal parameters is not positive definite: some free parameter does not affect the expected data")
+        }
+        let row = free.firstIndex(of: poi)!
+        var direction = [Double](repeating: 0, count: model.parameterCount)
+        for (column, parameter) in free.enumerated() { direction[parameter] = inverse[row * free.count + column] }
+        let variance = inverse[row * free.count + row]
+        guard variance > 0, variance.isFinite else {
+            throw NeosError(.numeric, "the POI variance from the Fisher information is \(variance)")
+        }
+        let formGradient = try model.fisherFormInputGradient(nominal, direction: direction)
+        return LossWithGradient(value: variance, gradient: formGradient.map { -$0 })
+    }
+
     /// q = max(0, 2[NLL(θ̂̂(testPOI); n_A) − NLL(θ_A; n_A)]) with n_A the expected data at θ_A (init, POI at
     /// asimovPOI), and dq/d inputs.
     static func asimovStatistic(model: Model, asimovPOI: Double, testPOI: Double) throws -> LossWithGradient {

@@ -1,0 +1,210 @@
+/// neos's differentiable chain, as one function of the network parameters and the bin edges:
+///
+///     events → network → binned KDE per event set → yields = counts·scale·lumi/Σw + floor
+///            → HistFactory model (``PipelineModel``) → objective (``PipelineObjective``)
+///
+/// with the exact gradient of the objective with respect to every network parameter and every bin edge,
+/// composed stage by stage from each stage's vector-Jacobian product.
+public struct Pipeline: Sendable {
+    public let network: MultilayerPerceptron
+    public let model: PipelineModel
+    public let objective: PipelineObjective
+    /// KDE bandwidth used for training.
+    public var bandwidth: Double
+    public var reflectInfinities = false
+    /// Per event set: its expected yield is scale × luminosity (neos: sig 2, backgrounds 10, lumi 10).
+    public var scales: [String: Double]
+    public var luminosity: Double
+    /// Added to every bin of every yield, so no bin is ever empty (neos: 1e-3).
+    public var floor: Double
+    /// The ordering guard's gap between trainable edges (neos: 1e-4).
+    public var edgeGap = 1e-4
+    /// Event sets labelled signal (1) and background (0) for the bce loss.
+    public var bceSignal: [String] = ["sig"]
+    public var bceBackground: [String] = ["bkg_nominal"]
+
+    public init(
+        network: MultilayerPerceptron, model: PipelineModel, objective: PipelineObjective, bandwidth: Double,
+        scales: [String: Double], luminosity: Double, floor: Double
+    ) throws {
+        guard network.outputSize == 1 else {
+            throw NeosError.invalidArgument("the network must have one output (the observable), got \(network.outputSize)")
+        }
+        guard bandwidth > 0, bandwidth.isFinite else {
+            throw NeosError.invalidArgument("the training bandwidth must be positive and finite, got \(bandwidth)")
+        }
+        guard luminosity > 0, luminosity.isFinite, floor >= 0, floor.isFinite else {
+            throw NeosError.invalidArgument("luminosity must be positive and the floor non-negative (got \(luminosity), \(floor))")
+        }
+        if objective.terms.contains(where: { $0.loss == .bce }) && network.activations.last != .sigmoid {
+            throw NeosError.invalidArgument("the bce loss needs a sigmoid output layer")
+        }
+        for name in model.eventSetNames {
+            guard let scale = scales[name], scale > 0, scale.isFinite else {
+                throw NeosError.invalidArgument("event set \"\(name)\" needs a positive, finite scale")
+            }
+        }
+        self.network = network
+        self.model = model
+        self.objective = objective
+        self.bandwidth = bandwidth
+        self.scales = scales
+        self.luminosity = luminosity
+        self.floor = floor
+    }
+
+    var usesModel: Bool { objective.terms.contains { $0.loss.usesModel } }
+    var usesBCE: Bool { objective.terms.contains { $0.loss == .bce } }
+
+    /// Every event set the pipeline reads: the model's, then the bce labels' (first-use order).
+    public var eventSetNames: [String] {
+        var names = model.eventSetNames
+        if usesBCE { for n in bceSignal + bceBackground where !names.contains(n) { names.append(n) } }
+        return names
+    }
+
+    /// The result of one evaluation: the objective, each term's value, the gradients, and the yields used.
+    public struct Evaluation: Sendable {
+        public var loss: Double
+        public var terms: [String: Double]
+        public var networkGradient: [Double]
+        /// Gradient with respect to the full (unguarded) edge vector; outer edges included.
+        public var edgeGradient: [Double]
+        public var yields: [String: [Double]]
+    }
+
+    /// The network's outputs, one array per event set (the order of `names`), and the forward pass.
+    func outputs(_ parameters: [Double], _ events: [String: EventSet], names: [String]) throws
+        -> (forward: MultilayerPerceptron.Forward, ranges: [Range<Int>])
+    {
+        var points: [Double] = []
+        var ranges: [Range<Int>] = []
+        for name in names {
+            guard let set = events[name] else { throw NeosError.invalidArgument("no events for event set \"\(name)\"") }
+            guard set.dimension == network.inputSize else {
+                throw NeosError.invalidArgument(
+                    "events of \"\(name)\" have \(set.dimension) features, the network takes \(network.inputSize)")
+            }
+            let start = points.count / network.inputSize
+            points += set.points
+            ranges.append(start..<(start + set.count))
+        }
+        let forward = try network.forward(parameters: parameters, inputs: points, rows: points.count / network.inputSize)
+        return (forward, ranges)
+    }
+
+    func checkEdges(_ edges: [Double]) throws {
+        guard edges.count == model.binCount + 1 else {
+            throw NeosError.invalidArgument("expected \(model.binCount + 1) bin edges for \(model.binCount) bins, got \(edges.count)")
+        }
+        try edges.withUnsafeBufferPointer { try Validate.finite($0, "bin edges") }
+    }
+
+    /// Counts → yields for one event set.
+    func yieldFactor(_ name: String, _ set: EventSet) -> Double { (scales[name] ?? 1) * luminosity / set.totalWeight }
+
+    /// The objective and its gradient at `(networkParameters, edges)` on `events` (keyed by event-set name).
+    public func evaluate(networkParameters: [Double], edges: [Double], events: [String: EventSet]) throws -> Evaluation {
+        try checkEdges(edges)
+        let names = eventSetNames
+        let (forward, ranges) = try outputs(networkParameters, events, names: names)
+        let output = forward.output
+        let guarded = BinEdgeGuard.apply(edges, gap: edgeGap)
+        let options = HistogramOptions(density: false, reflectInfinities: reflectInfinities)
+        let modelSets = model.eventSetNames
+
+        var yields: [String: [Double]] = [:]
+        for name in modelSets {
+            let set = events[name]!
+            let range = ranges[names.firstIndex(of: name)!]
+            let counts = try Histogram.counts(
+                data: Array(output[range]), edges: guarded, bandwidth: bandwidth, weights: set.weights, options: options)
+            let factor = yieldFactor(name, set)
+            yields[name] = counts.map { $0 * factor + floor }
+        }
+
+        var loss = 0.0
+        var terms: [String: Double] = [:]
+        var outputCotangent = [Double](repeating: 0, count: output.count)
+        var logitCotangent = [Double](repeating: 0, count: output.count)
+        var guardedEdgeGradient = [Double](repeating: 0, count: edges.count)
+
+        if usesModel {
+            let statModel = try model.model(yields: yields)
+            var inputGradient = [Double](repeating: 0, count: statModel.inputCount)
+            for term in objective.terms where term.loss.usesModel {
+                let result = try term.loss.evaluate(on: statModel)
+                terms[term.loss.rawValue] = result.value
+                loss += term.weight * result.value
+                for k in 0..<inputGradient.count { inputGradient[k] += term.weight * result.gradient[k] }
+            }
+            // Back through the yields and the histograms to the network outputs and the edges.
+            let yieldGradient = model.yieldGradient(inputGradient: inputGradient)
+            for name in modelSets {
+                let set = events[name]!
+                let range = ranges[names.firstIndex(of: name)!]
+                let factor = yieldFactor(name, set)
+                let cotangent = yieldGradient[name]!.map { $0 * factor }
+                let gradients = try Histogram.vjp(
+                    cotangent: cotangent, data: Array(output[range]), edges: guarded, bandwidth: bandwidth,
+                    weights: set.weights, options: options)
+                for (k, g) in gradients.data.enumerated() { outputCotangent[range.lowerBound + k] += g }
+                for j in 0..<edges.count { guardedEdgeGradient[j] += gradients.edges[j] }
+            }
+        }
+        if usesBCE {
+            let sets = bceSignal + bceBackground
+            let labels = bceSignal.map { _ in 1.0 } + bceBackground.map { _ in 0.0 }
+            let slices = sets.map { Array(forward.logits[ranges[names.firstIndex(of: $0)!]]) }
+            let result = BinaryCrossEntropy.evaluate(logits: slices, labels: labels, weights: sets.map { events[$0]!.weights })
+            let weight = objective.terms.filter { $0.loss == .bce }.reduce(0) { $0 + $1.weight }
+            terms[PipelineLoss.bce.rawValue] = result.value
+            loss += weight * result.value
+            for (i, name) in sets.enumerated() {
+                let range = ranges[names.firstIndex(of: name)!]
+                for (k, g) in result.gradients[i].enumerated() { logitCotangent[range.lowerBound + k] += weight * g }
+            }
+        }
+        guard loss.isFinite else {
+            throw NeosError(.numeric, "the objective \(objective.name) is \(loss) (terms \(terms))")
+        }
+        let fromOutputs = network.outputCotangentToLogits(outputCotangent, forward: forward)
+        for k in 0..<logitCotangent.count { logitCotangent[k] += fromOutputs[k] }
+        let points = names.flatMap { events[$0]!.points }
+        let networkGradient = try network.backward(
+            parameters: networkParameters, inputs: points, forward: forward, logitCotangent: logitCotangent)
+        return Evaluation(
+            loss: loss, terms: terms, networkGradient: networkGradient,
+            edgeGradient: BinEdgeGuard.vjp(guardedEdgeGradient, edges: edges), yields: yields)
+    }
+
+    /// The model's yields from the network at `bandwidth` (0: an ordinary histogram), keyed by event set.
+    public func yields(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double) throws -> [String: [Double]] {
+        try checkEdges(edges)
+        let names = model.eventSetNames
+        let (forward, ranges) = try outputs(networkParameters, events, names: names)
+        let guarded = BinEdgeGuard.apply(edges, gap: edgeGap)
+        var out: [String: [Double]] = [:]
+        for (i, name) in names.enumerated() {
+            let set = events[name]!
+            let counts = try Histogram.counts(
+                data: Array(forward.output[ranges[i]]), edges: guarded, bandwidth: bandwidth, weights: set.weights,
+                options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
+            let factor = yieldFactor(name, set)
+            out[name] = counts.map { $0 * factor + floor }
+        }
+        return out
+    }
+
+    /// neos's test metrics on `events` with histograms at `bandwidth` (neos evaluates with hard histograms):
+    /// expected CLs, discovery p₀ and σ_μ.
+    public func metrics(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double) throws -> [String: Double] {
+        let statModel = try model.model(
+            yields: yields(networkParameters: networkParameters, edges: edges, events: events, bandwidth: bandwidth))
+        return [
+            "cls": try Losses.expectedCLs(model: statModel).value,
+            "discovery": try Losses.discoveryP0(model: statModel).value,
+            "poi_uncert": try Losses.poiUncertainty(model: statModel).value,
+        ]
+    }
+}

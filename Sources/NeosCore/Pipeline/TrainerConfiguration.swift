@@ -1,0 +1,262 @@
+/// Everything a neos training run is made of, read from a JSON object whose keys are all optional; the
+/// defaults are neos's demo (HEAD `demo.ipynb`). Unknown keys are refused with their name.
+///
+/// | key | default | meaning |
+/// |---|---|---|
+/// | `seed` | 0 | root of every random stream (data, split, batches, initial weights) |
+/// | `hidden` | [1024, 1024] | hidden-layer widths (input 2, output 1) |
+/// | `activation` | "relu" | hidden activation: relu, tanh, sigmoid, identity |
+/// | `output_activation` | "sigmoid" | activation of the output node |
+/// | `init` | "glorot" | weight initialisation: glorot or he |
+/// | `optimizer` | "adam" | adam (optax defaults) or sgd |
+/// | `learning_rate` | 1e-3 | |
+/// | `momentum` | 0 | sgd only |
+/// | `batch_size` | 2000 | events per sample per step |
+/// | `bandwidth` | 0.09 | KDE bandwidth for training |
+/// | `eval_bandwidth` | 0 | bandwidth of the test metrics (0 = ordinary histogram) |
+/// | `bins` | 4 | equal bins on [0, 1] |
+/// | `edges` | – | explicit initial edges (overrides `bins`) |
+/// | `train_edges` | true | train the inner edges (outer edges stay fixed) |
+/// | `edge_gap` | 1e-4 | the ordering guard's gap |
+/// | `reflect_infinities` | false | keep kernel mass outside the edges in the outer bins |
+/// | `data` | "blobs" | "blobs" (``GaussianBlobs``) or "events" (supplied by the caller) |
+/// | `points_per_blob` | 10000 | |
+/// | `shared_draws` | false | one set of normal draws shifted to every blob (the reference's structure) |
+/// | `test_fraction` | 0.25 | |
+/// | `inputs` | 2 | features per event (the network's input size) |
+/// | `event_sets` | the four blob names | names of the event sets (data "events") |
+/// | `scales` | sig 2, others 10 | per event set; its expected yield is scale × lumi |
+/// | `lumi` | 10 | |
+/// | `floor` | 1e-3 | added to every yield |
+/// | `loss` | "cls" | a loss name or an object of weights, e.g. {"cls": 1, "bce": 0.01} |
+/// | `select_by` | the loss's metric | test metric (cls, discovery, poi_uncert) that picks the best step |
+/// | `interpolation` | "code4p" | histosys code of neos's model |
+/// | `workspace` | – | a pyhf workspace (object) used as the model template instead of neos's model |
+/// | `measurement` | first | the workspace's measurement |
+/// | `modifier_settings` | pyhf defaults | pyhf's {"normsys": {"interpcode": ...}, "histosys": {...}} for the workspace |
+/// | `replace` | – | with `workspace`: [{"channel", "sample", "events", "histosys": [{"modifier", "hi", "lo"}]}] |
+/// | `bce_signal` | ["sig"] | event sets labelled 1 for bce |
+/// | `bce_background` | ["bkg_nominal"] | event sets labelled 0 for bce |
+public struct TrainerConfiguration: Sendable {
+    public var seed: UInt64 = 0
+    public var hidden: [Int] = [1024, 1024]
+    public var activation: Activation = .relu
+    public var outputActivation: Activation = .sigmoid
+    public var initialization: WeightInitialization = .glorot
+    public var optimizer = "adam"
+    public var learningRate = 1e-3
+    public var momentum = 0.0
+    public var batchSize = 2000
+    public var bandwidth = 0.09
+    public var evalBandwidth = 0.0
+    public var edges: [Double] = [0, 0.25, 0.5, 0.75, 1]
+    public var trainEdges = true
+    public var edgeGap = 1e-4
+    public var reflectInfinities = false
+    public var data = "blobs"
+    public var pointsPerBlob = 10000
+    public var sharedDraws = false
+    public var testFraction = 0.25
+    public var inputs = 2
+    public var eventSets = GaussianBlobs.names
+    public var scales: [String: Double] = [:]
+    public var luminosity = 10.0
+    public var floor = 1e-3
+    public var objective = PipelineObjective(.cls)
+    public var selectBy: String? = nil
+    public var interpolation: HistosysInterpolation = .code4p
+    public var workspace: Workspace? = nil
+    public var measurement: String? = nil
+    public var modifierSettings: ModifierSettings? = nil
+    public var replacements: [PipelineModel.Replacement] = []
+    public var bceSignal = ["sig"]
+    public var bceBackground = ["bkg_nominal"]
+    /// The configuration as given (echoed into metrics.json).
+    public var json: JSON = .object([])
+
+    public init() {}
+
+    /// The scale of `name`: configured, else neos's (2 for "sig", 10 otherwise).
+    public func scale(_ name: String) -> Double { scales[name] ?? (name == "sig" ? 2 : 10) }
+
+    /// The test metric that selects the best step.
+    public var selectionMetric: String {
+        if let selectBy { return selectBy }
+        let first = objective.terms[0].loss
+        switch first {
+        case .cls, .discovery: return first.rawValue
+        case .poiUncert, .inferno: return "poi_uncert"
+        default: return "discovery"  // what neos's demo selects by
+        }
+    }
+
+    static let keys = [
+        "seed", "hidden", "activation", "output_activation", "init", "optimizer", "learning_rate", "momentum",
+        "batch_size", "bandwidth", "eval_bandwidth", "bins", "edges", "train_edges", "edge_gap", "reflect_infinities",
+        "data", "points_per_blob", "shared_draws", "test_fraction", "inputs", "event_sets", "scales", "lumi", "floor",
+        "loss", "select_by", "interpolation", "workspace", "measurement", "modifier_settings", "replace", "bce_signal",
+        "bce_background",
+    ]
+
+    public init(json text: String) throws {
+        let root = try JSON.parse(text)
+        try self.init(json: root)
+    }
+
+    public init(json root: JSON) throws {
+        self.init()
+        self.json = root
+        let members = try root.members(at: "", allowed: Self.keys)
+        func count(_ value: JSON, _ key: String, minimum: Int) throws -> Int {
+            let x = try value.number(at: key)
+            guard x == x.rounded(), x >= Double(minimum), x <= 1e9 else {
+                throw NeosError(.invalidArgument, "\(key): expected an integer ≥ \(minimum), got \(x)")
+            }
+            return Int(x)
+        }
+        func positive(_ value: JSON, _ key: String, allowZero: Bool = false) throws -> Double {
+            let x = try value.number(at: key)
+            guard x > 0 || (allowZero && x == 0) else {
+                throw NeosError(.invalidArgument, "\(key): expected a \(allowZero ? "non-negative" : "positive") number, got \(x)")
+            }
+            return x
+        }
+        func names(_ value: JSON, _ key: String) throws -> [String] {
+            try value.items(at: key, nonEmpty: true).enumerated().map { try $1.string(at: "\(key)[\($0)]") }
+        }
+        func parseActivation(_ value: JSON, _ key: String) throws -> Activation {
+            let name = try value.string(at: key)
+            guard let a = Activation(rawValue: name) else {
+                throw NeosError(.invalidArgument, "\(key): unknown activation \"\(name)\" (relu, tanh, sigmoid, identity)")
+            }
+            return a
+        }
+        var binCount: Int? = nil
+        var explicitEdges: [Double]? = nil
+        for member in members {
+            let key = member.key, value = member.value
+            switch key {
+            case "seed": seed = UInt64(try count(value, key, minimum: 0))
+            case "hidden":
+                hidden = try value.items(at: key).enumerated().map { try count($1, "hidden[\($0)]", minimum: 1) }
+            case "activation": activation = try parseActivation(value, key)
+            case "output_activation": outputActivation = try parseActivation(value, key)
+            case "init":
+                let name = try value.string(at: key)
+                guard let scheme = WeightInitialization(rawValue: name) else {
+                    throw NeosError(.invalidArgument, "init: unknown initialisation \"\(name)\" (glorot, he)")
+                }
+                initialization = scheme
+            case "optimizer":
+                optimizer = try value.string(at: key)
+                guard ["adam", "sgd"].contains(optimizer) else {
+                    throw NeosError(.invalidArgument, "optimizer: unknown optimizer \"\(optimizer)\" (adam, sgd)")
+                }
+            case "learning_rate": learningRate = try positive(value, key)
+            case "momentum": momentum = try positive(value, key, allowZero: true)
+            case "batch_size": batchSize = try count(value, key, minimum: 1)
+            case "bandwidth": bandwidth = try positive(value, key)
+            case "eval_bandwidth": evalBandwidth = try positive(value, key, allowZero: true)
+            case "bins": binCount = try count(value, key, minimum: 1)
+            case "edges": explicitEdges = try value.numbers(at: key)
+            case "train_edges": trainEdges = try value.bool(at: key)
+            case "edge_gap": edgeGap = try positive(value, key)
+            case "reflect_infinities": reflectInfinities = try value.bool(at: key)
+            case "data":
+                data = try value.string(at: key)
+                guard ["blobs", "events"].contains(data) else {
+                    throw NeosError(.invalidArgument, "data: expected \"blobs\" or \"events\", got \"\(data)\"")
+                }
+            case "points_per_blob": pointsPerBlob = try count(value, key, minimum: 2)
+            case "shared_draws": sharedDraws = try value.bool(at: key)
+            case "test_fraction": testFraction = try positive(value, key)
+            case "inputs": inputs = try count(value, key, minimum: 1)
+            case "event_sets": eventSets = try names(value, key)
+            case "scales":
+                for scale in try value.members(at: key) { scales[scale.key] = try positive(scale.value, "scales.\(scale.key)") }
+            case "lumi": luminosity = try positive(value, key)
+            case "floor": floor = try positive(value, key, allowZero: true)
+            case "loss": objective = try Self.objective(value)
+            case "select_by":
+                let name = try value.string(at: key)
+                guard ["cls", "discovery", "poi_uncert"].contains(name) else {
+                    throw NeosError(.invalidArgument, "select_by: expected cls, discovery or poi_uncert, got \"\(name)\"")
+                }
+                selectBy = name
+            case "interpolation":
+                let name = try value.string(at: key)
+                guard let code = HistosysInterpolation(rawValue: name) else {
+                    throw NeosError(.invalidArgument, "interpolation: unknown histosys code \"\(name)\" (code0, code2, code4p)")
+                }
+                interpolation = code
+            case "workspace": workspace = try Workspace(json: value.serialized())
+            case "measurement": measurement = try value.string(at: key)
+            case "modifier_settings": modifierSettings = try ModifierSettings(json: value.serialized())
+            case "replace": replacements = try Self.replacements(value)
+            case "bce_signal": bceSignal = try names(value, key)
+            case "bce_background": bceBackground = try names(value, key)
+            default: break
+            }
+        }
+        if let explicitEdges {
+            guard explicitEdges.count >= 2 else { throw NeosError(.invalidArgument, "edges: need at least two edges") }
+            try explicitEdges.withUnsafeBufferPointer { try Validate.strictlyIncreasing($0, "edges") }
+            if let binCount, binCount != explicitEdges.count - 1 {
+                throw NeosError(.invalidArgument, "bins (\(binCount)) disagrees with edges (\(explicitEdges.count - 1) bins)")
+            }
+            edges = explicitEdges
+        } else if let binCount {
+            edges = (0...binCount).map { Double($0) / Double(binCount) }
+        }
+        guard testFraction < 1 else { throw NeosError(.invalidArgument, "test_fraction must be below 1, got \(testFraction)") }
+        if workspace == nil && !replacements.isEmpty {
+            throw NeosError(.invalidArgument, "replace: given without a workspace")
+        }
+        if workspace != nil && replacements.isEmpty {
+            throw NeosError(.invalidArgument, "workspace: needs \"replace\" to say which samples the network's histograms replace")
+        }
+        if data == "blobs" && inputs != 2 {
+            throw NeosError(.invalidArgument, "inputs: the Gaussian blobs have 2 features, got \(inputs)")
+        }
+    }
+
+    static func objective(_ value: JSON) throws -> PipelineObjective {
+        func loss(_ name: String, _ path: String) throws -> PipelineLoss {
+            guard let loss = PipelineLoss(rawValue: name) else {
+                throw NeosError(
+                    .invalidArgument,
+                    "\(path): unknown loss \"\(name)\" (\(PipelineLoss.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return loss
+        }
+        if case .string(let name) = value { return PipelineObjective(try loss(name, "loss")) }
+        let terms = try value.members(at: "loss").map { member in
+            PipelineObjective.Term(loss: try loss(member.key, "loss"), weight: try member.value.number(at: "loss.\(member.key)"))
+        }
+        return try PipelineObjective(terms)
+    }
+
+    static func replacements(_ value: JSON) throws -> [PipelineModel.Replacement] {
+        try value.items(at: "replace", nonEmpty: true).enumerated().map { index, item in
+            let path = "replace[\(index)]"
+            _ = try item.members(at: path, allowed: ["channel", "sample", "events", "histosys"])
+            var histosys: [(modifier: String, hi: String, lo: String)] = []
+            if let list = item["histosys"] {
+                histosys = try list.items(at: path + ".histosys").enumerated().map { h, entry in
+                    let p = "\(path).histosys[\(h)]"
+                    _ = try entry.members(at: p, allowed: ["modifier", "hi", "lo"])
+                    return (
+                        try entry.required("modifier", at: p).string(at: p + ".modifier"),
+                        try entry.required("hi", at: p).string(at: p + ".hi"),
+                        try entry.required("lo", at: p).string(at: p + ".lo")
+                    )
+                }
+            }
+            return PipelineModel.Replacement(
+                channel: try item.required("channel", at: path).string(at: path + ".channel"),
+                sample: try item.required("sample", at: path).string(at: path + ".sample"),
+                nominal: try item.required("events", at: path).string(at: path + ".events"),
+                histosys: histosys)
+        }
+    }
+}
