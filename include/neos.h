@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /** Version of this header's ABI; compare with neos_abi_version() to detect a mismatched library. */
-#define NEOS_ABI_VERSION 6
+#define NEOS_ABI_VERSION 7
 
 /* ---------------------------------------------------------------------------------------------------------
  * Status codes and errors
@@ -391,6 +391,127 @@ neos_status neos_loss_discovery_p0(const neos_model *model, double *out_value, d
  */
 neos_status neos_loss_expected_upper_limit(const neos_model *model, double level, double *out_value,
                                            double *out_gradient, size_t n_gradient);
+
+/**
+ * neos's "poi_uncert": sigma_mu = sqrt([I^-1]_mu,mu), with I the Fisher information (the NLL Hessian on the Asimov
+ * data of the nominal point: parameters at their suggested init, the POI at poi_value). Inverting the whole matrix
+ * profiles every free nuisance parameter; fixed parameters are left out. Its gradient follows I through the inputs
+ * and the Asimov data.
+ */
+neos_status neos_loss_poi_uncertainty(const neos_model *model, double poi_value, double *out_value,
+                                      double *out_gradient, size_t n_gradient);
+
+/** INFERNO's objective: the POI variance [I^-1]_mu,mu (the square of neos_loss_poi_uncertainty), and its gradient. */
+neos_status neos_loss_poi_variance(const neos_model *model, double poi_value, double *out_value, double *out_gradient,
+                                   size_t n_gradient);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * neos training: network -> binned-KDE histograms -> HistFactory model -> loss, trained with Adam
+ *
+ * A trainer is made from a JSON configuration whose keys are all optional; {} is neos's demo (2-1024-1024-1 ReLU
+ * network with a sigmoid output, Gaussian blobs of 10,000 points, batch 2000, bandwidth 0.09, 4 bins with
+ * trainable inner edges, expected-CLs loss, Adam lr 1e-3). The keys (seed, hidden, activation, loss, bins, edges,
+ * workspace + replace, ...) are listed in README.md and docs/training.md.
+ *
+ * The trained vector ("parameters") is the network's flat parameters (per layer W row-major fan_in x fan_out,
+ * then b) followed, when train_edges is on, by the inner bin edges.
+ *
+ * A trainer is not thread-safe: use each handle from one thread at a time (different handles are independent).
+ * ------------------------------------------------------------------------------------------------------- */
+
+/** A neos training run: data, network, statistical model, optimiser and its log. */
+typedef struct neos_trainer neos_trainer;
+
+/** Makes a trainer from config_json (NUL-terminated) on its built-in data (data "blobs"). Free with neos_trainer_free. */
+neos_status neos_trainer_create(const char *config_json, neos_trainer **out_trainer);
+
+/**
+ * Makes a trainer on the caller's events (config "data": "events"). For each of the n_sets event sets, names[i] is
+ * its NUL-terminated name, train_points[i] holds train_counts[i] events of `dimension` features (row-major) and
+ * train_weights[i] their weights (NULL: all 1); likewise for the test events. weight arrays may be NULL as a whole.
+ * The events are copied.
+ */
+neos_status neos_trainer_create_with_events(const char *config_json, size_t n_sets, const char *const *names,
+                                            size_t dimension, const double *const *train_points,
+                                            const size_t *train_counts, const double *const *train_weights,
+                                            const double *const *test_points, const size_t *test_counts,
+                                            const double *const *test_weights, neos_trainer **out_trainer);
+
+/** Releases a trainer; NULL is ignored. */
+void neos_trainer_free(neos_trainer *trainer);
+
+/**
+ * Sizes: n_parameters (network + trained inner edges), n_network (network parameters only), n_bins, and the number
+ * of steps taken. Each output may be NULL.
+ */
+neos_status neos_trainer_sizes(const neos_trainer *trainer, size_t *n_parameters, size_t *n_network, size_t *n_bins,
+                               size_t *n_steps);
+
+/** Copies the trained vector into out_parameters[n_parameters]. */
+neos_status neos_trainer_get_parameters(const neos_trainer *trainer, double *out_parameters, size_t n_parameters);
+
+/** Replaces the trained vector (finite values; n_parameters must match). Optimiser state is kept. */
+neos_status neos_trainer_set_parameters(neos_trainer *trainer, const double *parameters, size_t n_parameters);
+
+/** The full bin-edge vector (n_bins + 1 values, outer edges included) as the optimiser left it. */
+neos_status neos_trainer_bin_edges(const neos_trainer *trainer, double *out_edges, size_t n_edges);
+
+/**
+ * One optimiser step on the next mini-batch. *out_loss (may be NULL) receives the batch objective before the
+ * update. On an error the parameters are unchanged.
+ */
+neos_status neos_trainer_step(neos_trainer *trainer, double *out_loss);
+
+/**
+ * n_steps steps, each followed by the test metrics, which are logged (neos_trainer_metrics_json) and used to keep
+ * the best step (lowest select_by metric).
+ */
+neos_status neos_trainer_run(neos_trainer *trainer, size_t n_steps);
+
+/** Test-set metrics with the eval bandwidth (0: hard histograms): expected CLs, discovery p0, sigma_mu. Each may be NULL. */
+neos_status neos_trainer_evaluate(const neos_trainer *trainer, double *out_cls, double *out_discovery,
+                                  double *out_poi_uncert);
+
+/**
+ * The yields of one event set (out_yields[n_bins]) as the model sees them: on split 0 (test) or 1 (train), with
+ * KDE bandwidth `bandwidth` (0: ordinary histogram; a negative value: the configured eval bandwidth).
+ */
+neos_status neos_trainer_histogram(const neos_trainer *trainer, const char *event_set, int32_t split,
+                                   double bandwidth, double *out_yields, size_t n_bins);
+
+/** The network's output for n_points points of `dimension` features (row-major) into out_values[n_points]. */
+neos_status neos_trainer_predict(const neos_trainer *trainer, const double *points, size_t n_points, size_t dimension,
+                                 double *out_values, size_t n_values);
+
+/**
+ * The objective and its gradient at `parameters` (n_parameters) on the given events, without changing the trainer
+ * (the functional form of the pipeline). Events as for neos_trainer_create_with_events; out_gradient[n_parameters]
+ * may be NULL.
+ */
+neos_status neos_trainer_loss_and_gradient(const neos_trainer *trainer, const double *parameters, size_t n_parameters,
+                                           size_t n_sets, const char *const *names, size_t dimension,
+                                           const double *const *points, const size_t *counts,
+                                           const double *const *weights, double *out_loss, double *out_gradient,
+                                           size_t n_gradient);
+
+/**
+ * The log as metrics.json text: {"config", "objective", "select_by", "steps": [{"step", "loss", "test": {"cls",
+ * "discovery", "poi_uncert"}, "seconds"}, ...], "best": {"step", "test", "edges"} or null} (string-output rule).
+ */
+neos_status neos_trainer_metrics_json(const neos_trainer *trainer, char *buffer, size_t buffer_length,
+                                      size_t *required_length);
+
+/** Restores the parameters of the best step logged by neos_trainer_run (NEOS_ERR_INVALID_ARGUMENT if none). */
+neos_status neos_trainer_restore_best(neos_trainer *trainer);
+
+/**
+ * Saves the network and bin edges to path (NUL-terminated): a JSON header line, then the parameters as
+ * little-endian float64 (format in README.md).
+ */
+neos_status neos_trainer_save(const neos_trainer *trainer, const char *path);
+
+/** Loads a file written by neos_trainer_save; the network shape must match. */
+neos_status neos_trainer_load(neos_trainer *trainer, const char *path);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -16,12 +16,14 @@ enum HandleKind: UInt64 {
     case workspace = 0x6e656f73_77730001
     case model = 0x6e656f73_6d640002
     case patchset = 0x6e656f73_70730003
+    case trainer = 0x6e656f73_74720004
 
     var name: String {
         switch self {
         case .workspace: "neos_workspace"
         case .model: "neos_model"
         case .patchset: "neos_patchset"
+        case .trainer: "neos_trainer"
         }
     }
 }

@@ -44,3 +44,25 @@ public func neos_loss_expected_upper_limit(
         try writeLoss(try Losses.expectedUpperLimit(model: model, level: level), out_value, out_gradient, n_gradient)
     }
 }
+
+@c @implementation
+public func neos_loss_poi_uncertainty(
+    _ model: OpaquePointer?, _ poi_value: Double, _ out_value: UnsafeMutablePointer<Double>?,
+    _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
+) -> neos_status {
+    abiCall("neos_loss_poi_uncertainty") {
+        let model = try borrowModel(model)
+        try writeLoss(try Losses.poiUncertainty(model: model, poiValue: poi_value), out_value, out_gradient, n_gradient)
+    }
+}
+
+@c @implementation
+public func neos_loss_poi_variance(
+    _ model: OpaquePointer?, _ poi_value: Double, _ out_value: UnsafeMutablePointer<Double>?,
+    _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
+) -> neos_status {
+    abiCall("neos_loss_poi_variance") {
+        let model = try borrowModel(model)
+        try writeLoss(try Losses.poiVariance(model: model, poiValue: poi_value), out_value, out_gradient, n_gradient)
+    }
+}

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "malformed_workspaces.h"
@@ -366,6 +367,128 @@ static void test_losses(void) {
     CHECK(neos_loss_expected_upper_limit(model, 0.05, &limit, gradient, 16) == NEOS_OK && limit > 0);
     CHECK(neos_loss_expected_upper_limit(model, 1.5, &limit, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
     neos_model_free(model);
+
+    /* sigma_mu of neos.md 7.1's 2-bin model at the mu = 1 Asimov point: 0.616089; the variance is its square. */
+    const double s2[2] = {3, 6}, b2[2] = {20, 10}, up2[2] = {24, 9}, down2[2] = {17, 12};
+    CHECK(neos_simplemodels_correlated_background(s2, b2, up2, down2, 2, NULL, &model) == NEOS_OK);
+    double sigma = 0, variance = 0, grad8[8];
+    CHECK(neos_loss_poi_uncertainty(model, 1.0, &sigma, grad8, 8) == NEOS_OK);
+    CHECK(close_to(sigma, 0.616089, 1e-6 * 0.616089));
+    CHECK(neos_loss_poi_variance(model, 1.0, &variance, NULL, 0) == NEOS_OK);
+    CHECK(close_to(variance, sigma * sigma, 1e-14));
+    CHECK(neos_loss_poi_uncertainty(model, NAN, &sigma, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    neos_model_free(model);
+}
+
+/* The trainer: a small network on the blobs, every entry point, and its error paths. */
+static void test_trainer(void) {
+    const char *config = "{\"hidden\": [6, 6], \"points_per_blob\": 200, \"batch_size\": 50, \"seed\": 2}";
+    neos_trainer *trainer = NULL;
+    CHECK(neos_trainer_create(config, &trainer) == NEOS_OK && trainer != NULL);
+    size_t n_parameters = 0, n_network = 0, n_bins = 0, n_steps = 9;
+    CHECK(neos_trainer_sizes(trainer, &n_parameters, &n_network, &n_bins, &n_steps) == NEOS_OK);
+    CHECK(n_network == (2 * 6 + 6) + (6 * 6 + 6) + (6 + 1) && n_parameters == n_network + 3 && n_bins == 4 &&
+          n_steps == 0);
+    double *parameters = malloc(n_parameters * sizeof(double));
+    double *gradient = malloc(n_parameters * sizeof(double));
+    CHECK(neos_trainer_get_parameters(trainer, parameters, n_parameters) == NEOS_OK);
+    CHECK(parameters[n_parameters - 3] == 0.25 && parameters[n_parameters - 1] == 0.75);
+
+    double loss = -1;
+    CHECK(neos_trainer_step(trainer, &loss) == NEOS_OK && isfinite(loss) && loss > 0 && loss < 1);
+    CHECK(neos_trainer_run(trainer, 2) == NEOS_OK);
+    CHECK(neos_trainer_sizes(trainer, NULL, NULL, NULL, &n_steps) == NEOS_OK && n_steps == 3);
+    double cls = -1, discovery = -1, sigma = -1;
+    CHECK(neos_trainer_evaluate(trainer, &cls, &discovery, &sigma) == NEOS_OK);
+    CHECK(cls > 0 && cls < 1 && discovery > 0 && discovery < 0.5 && sigma > 0);
+    double yields[4], edges[5];
+    CHECK(neos_trainer_histogram(trainer, "sig", 0, 0.0, yields, 4) == NEOS_OK);
+    CHECK(close_to(yields[0] + yields[1] + yields[2] + yields[3], 20 + 4e-3, 1e-9));
+    CHECK(neos_trainer_histogram(trainer, "nope", 0, 0.0, yields, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_trainer_histogram(trainer, "sig", 2, 0.0, yields, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_trainer_bin_edges(trainer, edges, 5) == NEOS_OK && edges[0] == 0 && edges[4] == 1);
+    double points[4] = {-1, 1, 1, -1}, outputs[2] = {-1, -1};
+    CHECK(neos_trainer_predict(trainer, points, 2, 2, outputs, 2) == NEOS_OK);
+    CHECK(outputs[0] > 0 && outputs[0] < 1 && outputs[1] > 0 && outputs[1] < 1);
+    CHECK(neos_trainer_predict(trainer, points, 2, 3, outputs, 2) == NEOS_ERR_INVALID_ARGUMENT);
+
+    size_t required = 0;
+    CHECK(neos_trainer_metrics_json(trainer, NULL, 0, &required) == NEOS_OK && required > 10);
+    char *json = malloc(required);
+    CHECK(neos_trainer_metrics_json(trainer, json, required, NULL) == NEOS_OK);
+    CHECK(strstr(json, "\"steps\":[{\"step\":1") != NULL && strstr(json, "\"best\":{") != NULL);
+    free(json);
+    CHECK(neos_trainer_restore_best(trainer) == NEOS_OK);
+
+    /* The functional call on caller events: 3 events per set, two of them weighted. */
+    const char *names[4] = {"sig", "bkg_nominal", "bkg_up", "bkg_down"};
+    double sig[6] = {-1, 1, -0.5, 1.2, -1.5, 0.8}, nom[6] = {1, -1, 1.2, -0.7, 0.9, -1.4};
+    double up[6] = {2.5, 2, 2.1, 1.8, 2.9, 2.4}, down[6] = {-2.5, -1.5, -2, -1, -3, -2};
+    const double *sets[4] = {sig, nom, up, down};
+    size_t counts[4] = {3, 3, 3, 3};
+    double w[3] = {1, 2, 0.5};
+    const double *weights[4] = {w, NULL, NULL, w};
+    CHECK(neos_trainer_get_parameters(trainer, parameters, n_parameters) == NEOS_OK);
+    CHECK(neos_trainer_loss_and_gradient(trainer, parameters, n_parameters, 4, names, 2, sets, counts, weights, &loss,
+                                         gradient, n_parameters) == NEOS_OK);
+    CHECK(isfinite(loss) && isfinite(gradient[0]));
+    /* Central difference in the last inner edge (1e-5 relative). */
+    double h = 1e-5, plus, minus, saved = parameters[n_parameters - 2];
+    parameters[n_parameters - 2] = saved + h;
+    CHECK(neos_trainer_loss_and_gradient(trainer, parameters, n_parameters, 4, names, 2, sets, counts, weights, &plus,
+                                         NULL, 0) == NEOS_OK);
+    parameters[n_parameters - 2] = saved - h;
+    CHECK(neos_trainer_loss_and_gradient(trainer, parameters, n_parameters, 4, names, 2, sets, counts, weights, &minus,
+                                         NULL, 0) == NEOS_OK);
+    parameters[n_parameters - 2] = saved;
+    CHECK(close_to(gradient[n_parameters - 2], (plus - minus) / (2 * h), 1e-5 * fabs(gradient[n_parameters - 2]) + 1e-12));
+    CHECK(neos_trainer_loss_and_gradient(trainer, parameters, n_parameters, 3, names, 2, sets, counts, weights, &loss,
+                                         NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "no events for event set \"bkg_down\"") != NULL);
+
+    /* Caller-supplied events make a trainer too; a NaN event is refused with its set named. */
+    neos_trainer *own = NULL;
+    CHECK(neos_trainer_create_with_events("{\"hidden\": [4], \"data\": \"events\", \"batch_size\": 2}", 4, names, 2,
+                                          sets, counts, weights, sets, counts, NULL, &own) == NEOS_OK);
+    CHECK(neos_trainer_step(own, &loss) == NEOS_OK && isfinite(loss));
+    double bad[6] = {-1, 1, NAN, 1, 0, 0};
+    const double *bad_sets[4] = {bad, nom, up, down};
+    neos_trainer *none = NULL;
+    CHECK(neos_trainer_create_with_events("{\"data\": \"events\"}", 4, names, 2, bad_sets, counts, NULL, sets, counts,
+                                          NULL, &none) == NEOS_ERR_INVALID_ARGUMENT && none == NULL);
+    CHECK(strstr(neos_last_error_message(), "train events \"sig\"") != NULL);
+    neos_trainer_free(own);
+
+    /* Save and load round trip. */
+    CHECK(neos_trainer_save(trainer, "/tmp/neos_c_test_parameters.neos") == NEOS_OK);
+    neos_trainer *loaded = NULL;
+    CHECK(neos_trainer_create(config, &loaded) == NEOS_OK);
+    CHECK(neos_trainer_load(loaded, "/tmp/neos_c_test_parameters.neos") == NEOS_OK);
+    double *again = malloc(n_parameters * sizeof(double));
+    CHECK(neos_trainer_get_parameters(loaded, again, n_parameters) == NEOS_OK);
+    CHECK(memcmp(again, parameters, n_parameters * sizeof(double)) == 0);
+    CHECK(neos_trainer_load(loaded, "/nonexistent/file") == NEOS_ERR_INVALID_ARGUMENT);
+    free(again);
+    neos_trainer_free(loaded);
+
+    /* Errors leave the trainer as it was. */
+    double nan_parameters[3] = {NAN, 0, 0};
+    CHECK(neos_trainer_set_parameters(trainer, nan_parameters, 3) == NEOS_ERR_INVALID_ARGUMENT);
+    parameters[1] = NAN;
+    CHECK(neos_trainer_set_parameters(trainer, parameters, n_parameters) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "trainer parameters[1] is nan") != NULL);
+    CHECK(neos_trainer_get_parameters(trainer, gradient, n_parameters) == NEOS_OK && isfinite(gradient[1]));
+    CHECK(neos_trainer_create(NULL, &none) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_trainer_create("{\"loss\": \"nope\"}", &none) == NEOS_ERR_INVALID_ARGUMENT && none == NULL);
+    CHECK(strstr(neos_last_error_message(), "unknown loss \"nope\"") != NULL);
+    CHECK(neos_trainer_create("{\"hidden\": [4,", &none) == NEOS_ERR_PARSE);
+    CHECK(neos_trainer_create("{\"colour\": 1}", &none) == NEOS_ERR_PARSE);
+    CHECK(neos_trainer_step(NULL, &loss) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_trainer_get_parameters(trainer, parameters, n_parameters - 1) == NEOS_ERR_INVALID_ARGUMENT);
+    neos_trainer_free(NULL);
+    free(parameters);
+    free(gradient);
+    neos_trainer_free(trainer);
 }
 
 int main(void) {
@@ -377,6 +500,7 @@ int main(void) {
     test_inference();
     test_malformed_workspaces();
     test_losses();
+    test_trainer();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -24,6 +24,7 @@ c_handle_out = ctypes.POINTER(ctypes.c_void_p)
 c_size_t_p = ctypes.POINTER(ctypes.c_size_t)
 c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
 c_char_pp = ctypes.POINTER(ctypes.c_char_p)
+c_double_pp = ctypes.POINTER(c_double_p)
 _D, _S, _H = c_double_p, c_size_t, c_handle
 _FIT_SETTINGS = [_D, _D, c_uint8_p, _S]  # init, bounds, fixed, n_pars
 
@@ -109,6 +110,27 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
                                           _S, _D, _S]),
     "neos_upper_limit": (c_status, [_H, _D, _S, _D, _S, ctypes.c_double, *_FIT_SETTINGS, _D, _D, _D, _D, _S,
                                     c_size_t_p]),
+    "neos_loss_poi_uncertainty": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
+    "neos_loss_poi_variance": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
+    "neos_trainer_create": (c_status, [ctypes.c_char_p, c_handle_out]),
+    "neos_trainer_create_with_events": (c_status, [ctypes.c_char_p, _S, c_char_pp, _S, c_double_pp, c_size_t_p,
+                                                   c_double_pp, c_double_pp, c_size_t_p, c_double_pp, c_handle_out]),
+    "neos_trainer_free": (None, [_H]),
+    "neos_trainer_sizes": (c_status, [_H, c_size_t_p, c_size_t_p, c_size_t_p, c_size_t_p]),
+    "neos_trainer_get_parameters": (c_status, [_H, _D, _S]),
+    "neos_trainer_set_parameters": (c_status, [_H, _D, _S]),
+    "neos_trainer_bin_edges": (c_status, [_H, _D, _S]),
+    "neos_trainer_step": (c_status, [_H, _D]),
+    "neos_trainer_run": (c_status, [_H, _S]),
+    "neos_trainer_evaluate": (c_status, [_H, _D, _D, _D]),
+    "neos_trainer_histogram": (c_status, [_H, ctypes.c_char_p, ctypes.c_int32, ctypes.c_double, _D, _S]),
+    "neos_trainer_predict": (c_status, [_H, _D, _S, _S, _D, _S]),
+    "neos_trainer_loss_and_gradient": (c_status, [_H, _D, _S, _S, c_char_pp, _S, c_double_pp, c_size_t_p,
+                                                  c_double_pp, _D, _D, _S]),
+    "neos_trainer_metrics_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_trainer_restore_best": (c_status, [_H]),
+    "neos_trainer_save": (c_status, [_H, ctypes.c_char_p]),
+    "neos_trainer_load": (c_status, [_H, ctypes.c_char_p]),
 }
 
 

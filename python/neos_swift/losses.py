@@ -50,3 +50,22 @@ def expected_upper_limit(model, level=0.05, return_grad=False):
     check(lib.neos_loss_expected_upper_limit(model, float(level), ctypes.byref(value), pointer(gradient),
                                              0 if gradient is None else gradient.size))
     return _result(value, gradient, return_grad)
+
+
+def poi_uncertainty(model, poi_value=1.0, return_grad=False):
+    """neos's ``poi_uncert``: σ_μ = √[(I⁻¹)_μμ] with I the Fisher information at the nominal point (parameters at
+    their init, POI at ``poi_value``) on its own Asimov data; every free nuisance parameter is profiled."""
+    value = ctypes.c_double()
+    gradient = np.empty(model.config.ninputs) if return_grad else None
+    check(lib.neos_loss_poi_uncertainty(model, float(poi_value), ctypes.byref(value), pointer(gradient),
+                                        0 if gradient is None else gradient.size))
+    return _result(value, gradient, return_grad)
+
+
+def poi_variance(model, poi_value=1.0, return_grad=False):
+    """INFERNO's objective: the POI variance (I⁻¹)_μμ, the square of :func:`poi_uncertainty`."""
+    value = ctypes.c_double()
+    gradient = np.empty(model.config.ninputs) if return_grad else None
+    check(lib.neos_loss_poi_variance(model, float(poi_value), ctypes.byref(value), pointer(gradient),
+                                     0 if gradient is None else gradient.size))
+    return _result(value, gradient, return_grad)

@@ -66,7 +66,9 @@ public enum JSON: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .number(let value):
-            if value.isFinite {
+            if value.isFinite && value == value.rounded() && abs(value) < 1e15 {
+                out += Int64(value).description  // integral values as integers, so counts read back as ints
+            } else if value.isFinite {
                 out += value.description
             } else {
                 out += value.isNaN ? "NaN" : (value > 0 ? "Infinity" : "-Infinity")

@@ -1,0 +1,220 @@
+"""neos training from Python: ``Trainer(config)`` wraps the native trainer (network → binned-KDE histograms →
+HistFactory model → loss → Adam), with every array in and out as numpy.
+
+    >>> from neos_swift.neos import Trainer
+    >>> trainer = Trainer({"loss": "cls"})          # {} is neos's demo configuration
+    >>> metrics = trainer.run(60)                    # metrics.json's content as a dict
+    >>> trainer.histograms()["sig"]                  # test-set yields with hard histograms
+
+The configuration keys (all optional) are documented in README.md ("Training configuration"). With
+``{"data": "events"}`` the caller supplies the events: ``Trainer(config, train={name: (N, d) array}, test=...,
+train_weights={name: (N,) array}, test_weights=...)``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+from typing import Callable, Mapping
+
+import numpy as np
+
+from ._handles import Handle, new_handle_pointer, read_json
+from ._library import c_double_p, c_double_pp, lib, pointer
+from .errors import InvalidArgument, check
+
+
+def _config_text(config) -> bytes:
+    if config is None:
+        config = {}
+    if isinstance(config, (str, bytes)):
+        return config.encode() if isinstance(config, str) else config
+    return json.dumps(config).encode()
+
+
+class _EventArrays:
+    """The C view of a dict of event arrays: names, row pointers, counts and weights, kept alive together."""
+
+    def __init__(self, events: Mapping[str, np.ndarray], weights: Mapping[str, np.ndarray] | None, names=None):
+        names = list(events) if names is None else names
+        if not names:
+            raise InvalidArgument("no event sets given")
+        arrays, dims = [], set()
+        for name in names:
+            if name not in events:
+                raise InvalidArgument(f"no events for event set {name!r}")
+            array = np.ascontiguousarray(events[name], dtype=np.float64)
+            if array.ndim == 1:
+                array = array[:, None]
+            if array.ndim != 2:
+                raise InvalidArgument(f"events of {name!r} must be an (N, d) array, got shape {array.shape}")
+            arrays.append(array)
+            dims.add(array.shape[1])
+        if len(dims) != 1:
+            raise InvalidArgument(f"every event set must have the same number of features, got {sorted(dims)}")
+        self.dimension = dims.pop()
+        self.names = names
+        self.arrays = arrays
+        self.weights = []
+        for name, array in zip(names, arrays):
+            w = None if weights is None or name not in weights else np.ascontiguousarray(weights[name], dtype=np.float64)
+            if w is not None and w.shape != (array.shape[0],):
+                raise InvalidArgument(f"weights of {name!r} must have shape ({array.shape[0]},), got {w.shape}")
+            self.weights.append(w)
+        n = len(names)
+        self.c_names = (ctypes.c_char_p * n)(*[name.encode() for name in names])
+        self.c_points = (c_double_p * n)(*[pointer(a) for a in arrays])
+        self.c_counts = (ctypes.c_size_t * n)(*[a.shape[0] for a in arrays])
+        self.c_weights = (c_double_p * n)(*[pointer(w) for w in self.weights])
+
+
+class Trainer(Handle):
+    """A neos training run (see the module docstring)."""
+
+    _free_name = "neos_trainer_free"
+
+    def __init__(self, config=None, *, train=None, test=None, train_weights=None, test_weights=None):
+        handle = new_handle_pointer()
+        text = _config_text(config)
+        if train is None and test is None:
+            check(lib.neos_trainer_create(text, ctypes.byref(handle)))
+        else:
+            if train is None or test is None:
+                raise InvalidArgument("give both train and test events, or neither")
+            names = list(train)
+            train_c = _EventArrays(train, train_weights, names)
+            test_c = _EventArrays(test, test_weights, names)
+            if train_c.dimension != test_c.dimension:
+                raise InvalidArgument("train and test events have different numbers of features")
+            check(lib.neos_trainer_create_with_events(
+                text, len(names), train_c.c_names, train_c.dimension, train_c.c_points, train_c.c_counts,
+                train_c.c_weights, test_c.c_points, test_c.c_counts, test_c.c_weights, ctypes.byref(handle)))
+        super().__init__(handle)
+        self.config = json.loads(text.decode()) if text.strip() else {}
+
+    def _sizes(self):
+        sizes = [ctypes.c_size_t() for _ in range(4)]
+        check(lib.neos_trainer_sizes(self, *[ctypes.byref(s) for s in sizes]))
+        return [s.value for s in sizes]
+
+    @property
+    def n_parameters(self) -> int:
+        """Length of :attr:`parameters`: the network's parameters, then the trained inner edges."""
+        return self._sizes()[0]
+
+    @property
+    def n_network_parameters(self) -> int:
+        return self._sizes()[1]
+
+    @property
+    def n_bins(self) -> int:
+        return self._sizes()[2]
+
+    @property
+    def steps_taken(self) -> int:
+        return self._sizes()[3]
+
+    @property
+    def parameters(self) -> np.ndarray:
+        """The trained vector (a copy): network parameters (per layer W row-major, then b), then inner edges."""
+        out = np.empty(self.n_parameters)
+        check(lib.neos_trainer_get_parameters(self, pointer(out), out.size))
+        return out
+
+    @parameters.setter
+    def parameters(self, values) -> None:
+        values = np.ascontiguousarray(values, dtype=np.float64)
+        check(lib.neos_trainer_set_parameters(self, pointer(values), values.size))
+
+    @property
+    def bin_edges(self) -> np.ndarray:
+        """All bin edges (outer ones included) as the optimiser left them."""
+        out = np.empty(self.n_bins + 1)
+        check(lib.neos_trainer_bin_edges(self, pointer(out), out.size))
+        return out
+
+    def step(self) -> float:
+        """One Adam step on the next mini-batch; returns the batch loss before the update."""
+        loss = ctypes.c_double()
+        check(lib.neos_trainer_step(self, ctypes.byref(loss)))
+        return loss.value
+
+    def evaluate(self) -> dict:
+        """Test-set metrics with hard histograms: ``{"cls", "discovery", "poi_uncert"}``."""
+        values = [ctypes.c_double() for _ in range(3)]
+        check(lib.neos_trainer_evaluate(self, *[ctypes.byref(v) for v in values]))
+        return dict(zip(("cls", "discovery", "poi_uncert"), (v.value for v in values)))
+
+    def run(self, steps: int, callback: Callable[[dict], None] | None = None) -> dict:
+        """``steps`` steps, each followed by the test metrics; returns :meth:`metrics`. ``callback`` gets each new
+        step's record (steps then run one native call at a time)."""
+        if callback is None:
+            check(lib.neos_trainer_run(self, int(steps)))
+            return self.metrics()
+        for _ in range(int(steps)):
+            check(lib.neos_trainer_run(self, 1))
+            metrics = self.metrics()
+            callback(metrics["steps"][-1])
+        return self.metrics()
+
+    def metrics(self) -> dict:
+        """The log in metrics.json's format: ``{"config", "steps": [...], "best": {...}}``."""
+        return read_json(lib.neos_trainer_metrics_json, self)
+
+    def restore_best(self) -> None:
+        """Goes back to the parameters of the best logged step."""
+        check(lib.neos_trainer_restore_best(self))
+
+    def histograms(self, split: str = "test", bandwidth: float | None = None) -> dict:
+        """The yields each event set contributes to the model, ``{name: (n_bins,) array}``; ``bandwidth`` None
+        uses the configured evaluation bandwidth (0: hard histograms)."""
+        if split not in ("test", "train"):
+            raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
+        names = self._event_set_names()
+        out = {}
+        for name in names:
+            values = np.empty(self.n_bins)
+            check(lib.neos_trainer_histogram(self, name.encode(), 0 if split == "test" else 1,
+                                             -1.0 if bandwidth is None else float(bandwidth), pointer(values),
+                                             values.size))
+            out[name] = values
+        return out
+
+    def _event_set_names(self) -> list:
+        if self.config.get("workspace") is not None:
+            names = []
+            for item in self.config.get("replace", []):
+                for name in [item["events"]] + [n for h in item.get("histosys", []) for n in (h["hi"], h["lo"])]:
+                    if name not in names:
+                        names.append(name)
+            return names
+        return ["sig", "bkg_nominal", "bkg_up", "bkg_down"]
+
+    def predict(self, points) -> np.ndarray:
+        """The network's output for an (N, d) array of points."""
+        points = np.ascontiguousarray(points, dtype=np.float64)
+        if points.ndim != 2:
+            raise InvalidArgument(f"points must be an (N, d) array, got shape {points.shape}")
+        out = np.empty(points.shape[0])
+        check(lib.neos_trainer_predict(self, pointer(points), points.shape[0], points.shape[1], pointer(out),
+                                       out.size))
+        return out
+
+    def loss_and_gradient(self, parameters, events: Mapping[str, np.ndarray], weights=None):
+        """The objective and its gradient at ``parameters`` on ``events`` ({name: (N, d) array}); the trainer is not
+        changed."""
+        parameters = np.ascontiguousarray(parameters, dtype=np.float64)
+        arrays = _EventArrays(events, weights)
+        loss = ctypes.c_double()
+        gradient = np.empty(parameters.size)
+        check(lib.neos_trainer_loss_and_gradient(
+            self, pointer(parameters), parameters.size, len(arrays.names), arrays.c_names, arrays.dimension,
+            arrays.c_points, arrays.c_counts, arrays.c_weights, ctypes.byref(loss), pointer(gradient), gradient.size))
+        return loss.value, gradient
+
+    def save(self, path) -> None:
+        """Writes the network and bin edges (format: a JSON header line, then little-endian float64 values)."""
+        check(lib.neos_trainer_save(self, str(path).encode()))
+
+    def load(self, path) -> None:
+        check(lib.neos_trainer_load(self, str(path).encode()))
