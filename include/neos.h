@@ -513,6 +513,14 @@ neos_status neos_trainer_save(const neos_trainer *trainer, const char *path);
 /** Loads a file written by neos_trainer_save; the network shape must match. */
 neos_status neos_trainer_load(neos_trainer *trainer, const char *path);
 
+/** The number of events (*out_count) and their features (*out_dimension) of one event set on split 0 (test) or 1 (train). */
+neos_status neos_trainer_event_count(const neos_trainer *trainer, const char *event_set, int32_t split,
+                                     size_t *out_count, size_t *out_dimension);
+
+/** Copies one event set's events (count x dimension values, row-major) into out_points[n_values]. */
+neos_status neos_trainer_events(const neos_trainer *trainer, const char *event_set, int32_t split,
+                                double *out_points, size_t n_values);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

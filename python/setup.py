@@ -16,14 +16,18 @@ from setuptools.command.build_py import build_py
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 LIBRARY = "libneos.so"
+COMMAND = "neos-cli"  # the native `neos` command, started by the `neos` console script (neos_swift/_cli.py)
 
 
 class BuildNativeThenPy(build_py):
     def run(self):
         super().run()
         target = Path(self.build_lib) / "neos_swift" / LIBRARY
+        command = target.parent / COMMAND
         if os.environ.get("NEOS_SKIP_NATIVE_BUILD"):
             shutil.copy2(HERE / "neos_swift" / LIBRARY, target)
+            if (HERE / "neos_swift" / COMMAND).is_file():
+                shutil.copy2(HERE / "neos_swift" / COMMAND, command)
             return
         if not (REPO / "Package.swift").is_file():
             raise RuntimeError(f"cannot build libneos: no Package.swift in {REPO} (build from a neos-swift checkout)")
@@ -31,9 +35,13 @@ class BuildNativeThenPy(build_py):
         # -static-stdlib on the command line only: in Package.swift it breaks `swift test` (swift-toolchain.md).
         subprocess.check_call(["swift", "build", "-c", "release", "--product", "neos", "--scratch-path", str(scratch),
                                "-Xswiftc", "-static-stdlib"], cwd=REPO)
+        subprocess.check_call(["swift", "build", "-c", "release", "--product", COMMAND, "--scratch-path", str(scratch),
+                               "-Xswiftc", "-static-stdlib"], cwd=REPO)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(scratch / "release" / LIBRARY, target)
         subprocess.check_call(["strip", "--strip-unneeded", str(target)])
+        shutil.copy2(scratch / "release" / COMMAND, command)
+        subprocess.check_call(["strip", str(command)])
 
 
 class BinaryDistribution(Distribution):

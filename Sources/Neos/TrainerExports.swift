@@ -227,3 +227,36 @@ public func neos_trainer_load(_ trainer: OpaquePointer?, _ path: UnsafePointer<C
         try trainer.load(try ParameterFile.read(from: try string(path, "path")))
     }
 }
+
+func trainerEvents(_ trainer: Trainer, _ event_set: UnsafePointer<CChar>?, _ split: Int32) throws -> EventSet {
+    let name = try string(event_set, "event_set")
+    guard split == 0 || split == 1 else { throw NeosError.invalidArgument("split is \(split); expected 0 (test) or 1 (train)") }
+    guard let set = (split == 0 ? trainer.test : trainer.train)[name] else {
+        throw NeosError.invalidArgument("the trainer has no event set \"\(name)\"")
+    }
+    return set
+}
+
+@c @implementation
+public func neos_trainer_event_count(
+    _ trainer: OpaquePointer?, _ event_set: UnsafePointer<CChar>?, _ split: Int32, _ out_count: UnsafeMutablePointer<Int>?,
+    _ out_dimension: UnsafeMutablePointer<Int>?
+) -> neos_status {
+    abiCall("neos_trainer_event_count") {
+        let set = try trainerEvents(try borrowTrainer(trainer), event_set, split)
+        out_count?.pointee = set.count
+        out_dimension?.pointee = set.dimension
+    }
+}
+
+@c @implementation
+public func neos_trainer_events(
+    _ trainer: OpaquePointer?, _ event_set: UnsafePointer<CChar>?, _ split: Int32, _ out_points: UnsafeMutablePointer<Double>?,
+    _ n_values: Int
+) -> neos_status {
+    abiCall("neos_trainer_events") {
+        let set = try trainerEvents(try borrowTrainer(trainer), event_set, split)
+        let out = try output(out_points, n_values, expected: set.points.count, "out_points")
+        for (i, v) in set.points.enumerated() { out[i] = v }
+    }
+}

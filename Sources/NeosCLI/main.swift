@@ -8,12 +8,13 @@ import NeosCore
 /// The native `neos` command. `neos train` runs neos's demo configuration (or a JSON config) to completion and
 /// writes metrics.json, the best parameters and the data behind the plots into the output directory.
 let usage = """
-    usage: neos train [--steps N] [--loss NAME] [--out DIR] [--config FILE.json] [--quiet]
+    usage: neos train [--steps N] [--loss NAME] [--out DIR] [--config FILE.json] [--frame-every K]
+                      [--no-plots] [--quiet]
            neos version
 
     train   trains the neos network on the built-in Gaussian blobs (defaults: neos's demo, 60 steps, cls)
-            and writes DIR/metrics.json, DIR/parameters.neos (best step) and DIR/plot_data.json
-            (render the plots with: python -m neos_swift.plots DIR)
+            and writes DIR/metrics.json, DIR/parameters.neos (best step), DIR/plot_data.json and, through
+            `$NEOS_PYTHON -m neos_swift.plots DIR` (default python3), the PNG plots and training.gif
     """
 
 func fail(_ message: String) -> Never {
@@ -48,8 +49,40 @@ func format(_ x: Double) -> String {
     return String(cString: buffer)
 }
 
+/// The network's output on the plotting grid, the model's histograms and the edges at one step (plot_data.json).
+func frame(_ trainer: Trainer, step: Int, grid: [Double]) throws -> JSON {
+    var points: [Double] = []
+    for y in grid { for x in grid { points += [x, y] } }
+    let z = try trainer.predict(points)
+    let rows: [JSON] = (0..<grid.count).map { r in .array(z[(r * grid.count)..<((r + 1) * grid.count)].map { .number($0) }) }
+    return .object([
+        .init(key: "step", value: .number(Double(step))),
+        .init(key: "zz", value: .array(rows)),
+        .init(key: "edges", value: .array(trainer.edges.map { .number($0) })),
+        .init(key: "histograms", value: yieldsJSON(try trainer.histograms())),
+    ])
+}
+
+func yieldsJSON(_ y: [String: [Double]]) -> JSON {
+    .object(y.keys.sorted().map { JSON.Member(key: $0, value: .array(y[$0]!.map { .number($0) })) })
+}
+
+/// Runs `python -m neos_swift.plots DIR` ($NEOS_PYTHON, else python3) to draw the PNGs and the GIF.
+func renderPlots(_ directory: String) -> Bool {
+    let python = getenv("NEOS_PYTHON").map { String(cString: $0) } ?? "python3"
+    let arguments = [python, "-m", "neos_swift.plots", directory]
+    var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for p in cArguments { free(p) } }
+    var pid: pid_t = 0
+    fflush(nil)  // our buffered output first, then the renderer's
+    guard posix_spawnp(&pid, python, nil, nil, &cArguments, environ) == 0 else { return false }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    return status == 0
+}
+
 func train(_ arguments: ArraySlice<String>) throws {
-    var steps = 60, out = "neos-output", quiet = false
+    var steps = 60, out = "neos-output", quiet = false, plots = true, frameEvery = 2
     var loss: String? = nil, configPath: String? = nil
     var it = arguments.makeIterator()
     while let argument = it.next() {
@@ -62,10 +95,18 @@ func train(_ arguments: ArraySlice<String>) throws {
         case "--loss": loss = value()
         case "--out": out = value()
         case "--config": configPath = value()
+        case "--frame-every": guard let n = Int(value()), n >= 1 else { fail("--frame-every needs a positive integer") }; frameEvery = n
+        case "--no-plots": plots = false
         case "--quiet": quiet = true
         case "-h", "--help": print(usage); return
         default: fail("unknown argument \(argument)\n\(usage)")
         }
+    }
+    let clock = ContinuousClock()
+    let started = clock.now
+    func seconds() -> Double {
+        let d = started.duration(to: clock.now)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
     var root = try configPath.map { try JSON.parse(readText($0)) } ?? JSON.object([])
     if let loss, case .object(var members) = root {
@@ -76,37 +117,54 @@ func train(_ arguments: ArraySlice<String>) throws {
     let configuration = try TrainerConfiguration(json: root)
     let trainer = try Trainer(configuration: configuration)
     mkdir(out, 0o755)
+    let grid = (0...60).map { -5 + Double($0) / 6 }
     let before = try trainer.histograms()
     let edgesBefore = trainer.edges
+    var frames = [try frame(trainer, step: -1, grid: grid)]
+    var firstLoss: Double? = nil
     if !quiet {
         print("neos train: \(configuration.objective.name), \(steps) steps, network \(trainer.pipeline.network.sizes), batch \(configuration.batchSize)")
         print(" step        loss         cls   discovery  poi_uncert   seconds")
     }
-    try trainer.run(steps: steps) { r in
+    for _ in 0..<steps {
+        guard let r = try trainer.run(steps: 1).first else { break }
+        if firstLoss == nil { firstLoss = seconds() }
         if !quiet {
             print(
-                "\(String(repeating: " ", count: max(0, 5 - String(r.step).count)))\(r.step)  \(format(r.loss).padding(10))  \(format(r.test["cls"]!).padding(10))  \(format(r.test["discovery"]!).padding(10))  \(format(r.test["poi_uncert"]!).padding(10))  \(format(r.seconds).padding(8))"
+                "\(String(r.step).padding(5))  \(format(r.loss).padding(10))  \(format(r.test["cls"]!).padding(10))  \(format(r.test["discovery"]!).padding(10))  \(format(r.test["poi_uncert"]!).padding(10))  \(format(r.seconds).padding(8))"
             )
         }
+        if (r.step + 1) % frameEvery == 0 || r.step == steps - 1 { frames.append(try frame(trainer, step: r.step, grid: grid)) }
     }
     try writeText(trainer.metricsJSON(), to: out + "/metrics.json")
-    let after = try trainer.histograms()
-    let edgesAfter = trainer.edges
     if trainer.best != nil { try trainer.restoreBest() }
     try trainer.parameterFile().write(to: out + "/parameters.neos")
-    func yields(_ y: [String: [Double]]) -> JSON {
-        .object(y.keys.sorted().map { JSON.Member(key: $0, value: .array(y[$0]!.map { .number($0) })) })
+    var blobs: [JSON.Member] = []
+    for name in GaussianBlobs.names {
+        guard let set = trainer.test[name] else { continue }
+        let shown = min(set.count, 500)
+        blobs.append(.init(key: name, value: .array((0..<shown).map { k in
+            .array((0..<set.dimension).map { .number(set.points[k * set.dimension + $0]) })
+        })))
     }
     let plotData = JSON.object([
-        .init(key: "before", value: yields(before)),
-        .init(key: "after", value: yields(after)),
+        .init(key: "before", value: yieldsJSON(before)),
+        .init(key: "after", value: yieldsJSON(try trainer.histograms())),
         .init(key: "edges_before", value: .array(edgesBefore.map { .number($0) })),
-        .init(key: "edges_after", value: .array(edgesAfter.map { .number($0) })),
+        .init(key: "edges_after", value: .array(trainer.edges.map { .number($0) })),
+        .init(key: "grid", value: .object([
+            .init(key: "x", value: .array(grid.map { .number($0) })), .init(key: "y", value: .array(grid.map { .number($0) })),
+        ])),
+        .init(key: "blobs", value: .object(blobs)),
+        .init(key: "frames", value: .array(frames)),
     ])
     try writeText(plotData.serialized(), to: out + "/plot_data.json")
     if !quiet, let best = trainer.best {
-        print("best step \(best.step): cls \(format(best.test["cls"]!)), discovery \(format(best.test["discovery"]!)), poi_uncert \(format(best.test["poi_uncert"]!))")
-        print("wrote \(out)/metrics.json, \(out)/parameters.neos, \(out)/plot_data.json")
+        print("best step \(best.step) (by test \(configuration.selectionMetric)): cls \(format(best.test["cls"]!)), discovery \(format(best.test["discovery"]!)), poi_uncert \(format(best.test["poi_uncert"]!))")
+        print("\(format(seconds())) s in total, first loss after \(format(firstLoss ?? 0)) s; wrote \(out)/metrics.json, \(out)/parameters.neos, \(out)/plot_data.json")
+    }
+    if plots && !renderPlots(out) {
+        fail("training finished, but drawing the plots failed: run `python -m neos_swift.plots \(out)` with neos-swift[plots] installed, or pass --no-plots")
     }
 }
 

@@ -411,6 +411,13 @@ static void test_trainer(void) {
     CHECK(neos_trainer_predict(trainer, points, 2, 2, outputs, 2) == NEOS_OK);
     CHECK(outputs[0] > 0 && outputs[0] < 1 && outputs[1] > 0 && outputs[1] < 1);
     CHECK(neos_trainer_predict(trainer, points, 2, 3, outputs, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    size_t n_events = 0, dimension = 0;
+    CHECK(neos_trainer_event_count(trainer, "bkg_up", 0, &n_events, &dimension) == NEOS_OK && n_events == 50 &&
+          dimension == 2);
+    double test_events[100];
+    CHECK(neos_trainer_events(trainer, "bkg_up", 0, test_events, 100) == NEOS_OK);
+    CHECK(neos_trainer_events(trainer, "bkg_up", 0, test_events, 99) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_trainer_event_count(trainer, "other", 1, &n_events, NULL) == NEOS_ERR_INVALID_ARGUMENT);
 
     size_t required = 0;
     CHECK(neos_trainer_metrics_json(trainer, NULL, 0, &required) == NEOS_OK && required > 10);

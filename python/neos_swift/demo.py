@@ -1,47 +1,111 @@
-"""The main job until the neos training lands: histogram two Gaussian blobs with the binned KDE and show the
-gradient of a simple figure of merit with respect to the bin edges.
+"""The main job: neos's demo training on the built-in Gaussian blobs, run to completion, with its log and plots.
 
-    python -m neos_swift.demo [--events N] [--bins B] [--bandwidth H]
+    python -m neos_swift.demo [--steps 60] [--loss cls] [--out neos-demo] [--config FILE.json] [--no-plots]
+
+Defaults are neos's demo (2→1024→1024→1 ReLU network with a sigmoid output, 10,000 points per blob, batch 2000,
+bandwidth 0.09, 4 bins with trainable inner edges, Adam lr 1e-3). After every step the test metrics (expected CLs,
+discovery p₀, σ_μ) are computed with hard histograms and the best step (lowest test value of the loss's own metric;
+discovery p₀ for bce) is kept. Written into the output directory:
+
+    metrics.json      {"config", "steps": [{"step", "loss", "test", "seconds"}, ...], "best": {...}}
+    parameters.neos   the best step's network and edges (a JSON header line, then little-endian float64)
+    plot_data.json    what the plots are drawn from (histograms, edges, blob samples, network-output frames)
+    metrics.png, histograms.png, output_plane.png, training.gif
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import time
+from pathlib import Path
 
 import numpy as np
 
-from . import __version__, hist, hist_vjp
+from . import __version__
+from .neos import Trainer
+
+SAMPLES = ("sig", "bkg_nominal", "bkg_up", "bkg_down")
+GRID = np.linspace(-5, 5, 61)
+
+
+def _frame(trainer: Trainer, step: int) -> dict:
+    xx, yy = np.meshgrid(GRID, GRID)
+    zz = trainer.predict(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    return {"step": step, "zz": zz.tolist(), "edges": trainer.bin_edges.tolist(),
+            "histograms": {k: v.tolist() for k, v in trainer.histograms().items()}}
+
+
+def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_every=2, quiet=False) -> dict:
+    """Trains, writes the output directory and returns metrics.json's content."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    config = dict(config or {})
+    if loss is not None:
+        config["loss"] = loss
+    started = time.perf_counter()
+    trainer = Trainer(config)
+    before = {k: v.tolist() for k, v in trainer.histograms().items()}
+    edges_before = trainer.bin_edges.tolist()
+    frames = [_frame(trainer, -1)]
+    if not quiet:
+        print(f"neos-swift {__version__}: training {config.get('loss', 'cls')} for {steps} steps "
+              f"({trainer.n_parameters} parameters)")
+        print(f"{'step':>5} {'loss':>11} {'cls':>11} {'discovery':>11} {'poi_uncert':>11} {'seconds':>8}")
+    first_loss_at = None
+
+    def progress(record):
+        nonlocal first_loss_at
+        if first_loss_at is None:
+            first_loss_at = time.perf_counter() - started
+        if not quiet:
+            t = record["test"]
+            print(f"{record['step']:>5} {record['loss']:>11.4g} {t['cls']:>11.4g} {t['discovery']:>11.4g} "
+                  f"{t['poi_uncert']:>11.4g} {record['seconds']:>8.3f}", flush=True)
+        if (record["step"] + 1) % frame_every == 0 or record["step"] == steps - 1:
+            frames.append(_frame(trainer, record["step"]))
+
+    metrics = trainer.run(steps, callback=progress)
+    total = time.perf_counter() - started
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    if metrics.get("best") is not None:
+        trainer.restore_best()
+    trainer.save(out / "parameters.neos")
+    blobs = {name: trainer.events(name)[:500].tolist() for name in SAMPLES}
+    plot_data = {"before": before, "after": {k: v.tolist() for k, v in trainer.histograms().items()},
+                 "edges_before": edges_before, "edges_after": trainer.bin_edges.tolist(),
+                 "grid": {"x": GRID.tolist(), "y": GRID.tolist()}, "blobs": blobs, "frames": frames}
+    (out / "plot_data.json").write_text(json.dumps(plot_data))
+    written = [out / "metrics.json", out / "parameters.neos", out / "plot_data.json"]
+    if plots:
+        from .plots import render_directory
+
+        written += render_directory(out)
+    if not quiet:
+        best = metrics.get("best")
+        if best is not None:
+            t = best["test"]
+            print(f"best step {best['step']} (by test {metrics['select_by']}): cls {t['cls']:.4g}, "
+                  f"discovery {t['discovery']:.4g}, poi_uncert {t['poi_uncert']:.4g}")
+        print(f"{total:.1f} s in total, first loss after {first_loss_at or 0:.2f} s; wrote "
+              + ", ".join(str(p) for p in written))
+    return metrics
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m neos_swift.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--bins", type=int, default=4)
-    parser.add_argument("--bandwidth", type=float, default=0.09)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--loss", default=None, help="cls (default), discovery, poi_uncert, inferno, bce, upper_limit")
+    parser.add_argument("--out", default="neos-demo")
+    parser.add_argument("--config", help="a JSON file of trainer settings (README: training configuration)")
+    parser.add_argument("--frame-every", type=int, default=2, help="steps between animation frames")
+    parser.add_argument("--no-plots", action="store_true")
+    parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-
-    rng = np.random.default_rng(args.seed)
-    signal = rng.normal(0.7, 0.15, args.events)
-    background = rng.normal(0.35, 0.2, args.events)
-    edges = np.linspace(0, 1, args.bins + 1)
-
-    s = hist(signal, edges, args.bandwidth) * 20 / args.events
-    b = hist(background, edges, args.bandwidth) * 100 / args.events + 1e-3
-    # Asimov significance Z² = 2 Σ [(s+b) ln(1+s/b) − s]; its gradient w.r.t. s and b, then chained through hist.
-    z2 = 2 * np.sum((s + b) * np.log1p(s / b) - s)
-    dz2_ds = 2 * np.log1p(s / b)
-    dz2_db = 2 * (np.log1p(s / b) - s / b)
-    grad_edges = (hist_vjp(dz2_ds * 20 / args.events, signal, edges, args.bandwidth).bins
-                  + hist_vjp(dz2_db * 100 / args.events, background, edges, args.bandwidth).bins)
-
-    print(f"neos-swift {__version__}: binned KDE of {args.events} signal and {args.events} background events")
-    print(f"bandwidth {args.bandwidth}, edges {np.array2string(edges, precision=3)}")
-    print(f"{'bin':>4} {'signal':>10} {'background':>12}")
-    for j in range(args.bins):
-        print(f"{j:>4} {s[j]:>10.4f} {b[j]:>12.4f}")
-    print(f"Asimov significance Z = {np.sqrt(z2):.6f}")
-    print("dZ²/d(edges) =", np.array2string(grad_edges, precision=6))
+    config = json.loads(Path(args.config).read_text()) if args.config else {}
+    loss = args.loss if args.loss is not None else config.get("loss", "cls")
+    run(args.steps, loss, args.out, config, plots=not args.no_plots, frame_every=max(1, args.frame_every),
+        quiet=args.quiet)
 
 
 if __name__ == "__main__":

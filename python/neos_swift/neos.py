@@ -190,6 +190,17 @@ class Trainer(Handle):
             return names
         return ["sig", "bkg_nominal", "bkg_up", "bkg_down"]
 
+    def events(self, name: str, split: str = "test") -> np.ndarray:
+        """One event set's events as an (N, d) array (a copy)."""
+        if split not in ("test", "train"):
+            raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
+        count, dimension = ctypes.c_size_t(), ctypes.c_size_t()
+        code = 0 if split == "test" else 1
+        check(lib.neos_trainer_event_count(self, name.encode(), code, ctypes.byref(count), ctypes.byref(dimension)))
+        out = np.empty((count.value, dimension.value))
+        check(lib.neos_trainer_events(self, name.encode(), code, pointer(out), out.size))
+        return out
+
     def predict(self, points) -> np.ndarray:
         """The network's output for an (N, d) array of points."""
         points = np.ascontiguousarray(points, dtype=np.float64)

@@ -403,3 +403,47 @@ def save_all(out_dir, metrics: Mapping, before: Mapping, after: Mapping, frames:
                           title=f"network output at step {last.get('step', len(frames) - 1)}"),
         training_animation(frames, out_dir / "training.gif", fps=fps, blobs=blobs),
     ]
+
+
+def render_directory(out_dir, fps=5) -> list:
+    """Renders the PNGs and the GIF of a training output directory written by ``python -m neos_swift.demo`` or
+    the native ``neos train``: it reads metrics.json and plot_data.json (histograms before/after, edges, blob
+    samples and the network-output frames) and calls :func:`save_all`."""
+    import json
+
+    out_dir = Path(os.fspath(out_dir))
+    metrics = json.loads((out_dir / "metrics.json").read_text())
+    data = json.loads((out_dir / "plot_data.json").read_text())
+    steps = metrics.get("steps", [])
+    frames = []
+    for frame in data["frames"]:
+        shown = [s for s in steps if s["step"] <= frame["step"]]
+        frames.append({
+            "step": frame["step"],
+            "xx": np.asarray(data["grid"]["x"])[None, :].repeat(len(data["grid"]["y"]), 0),
+            "yy": np.asarray(data["grid"]["y"])[:, None].repeat(len(data["grid"]["x"]), 1),
+            "zz": np.asarray(frame["zz"], dtype=float),
+            "histograms": {k: np.asarray(v) for k, v in frame["histograms"].items()},
+            "edges": np.asarray(frame["edges"]),
+            "metrics": {"step": [s["step"] for s in shown], "cls": [s["test"]["cls"] for s in shown],
+                        "discovery": [s["test"]["discovery"] for s in shown]},
+        })
+    blobs = {k: np.asarray(v, dtype=float).reshape(-1, 2) for k, v in data.get("blobs", {}).items()}
+    return save_all(out_dir, metrics, data["before"], data["after"], frames, blobs,
+                    edges_before=data["edges_before"], edges_after=data["edges_after"], fps=fps)
+
+
+def main(argv=None) -> None:
+    """``python -m neos_swift.plots DIR``: render a training output directory (see :func:`render_directory`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m neos_swift.plots", description=main.__doc__)
+    parser.add_argument("directory")
+    parser.add_argument("--fps", type=int, default=5)
+    args = parser.parse_args(argv)
+    for path in render_directory(args.directory, fps=args.fps):
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""The `neos` console script: starts the native `neos` command bundled with the package (neos-cli), telling it
+which Python draws the plots (this one, where neos_swift is installed)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    command = Path(__file__).resolve().parent / "neos-cli"
+    if not command.is_file():
+        sys.exit(f"neos: the native command was not found at {command}; reinstall with 'pip install ./python'")
+    environment = dict(os.environ)
+    environment.setdefault("NEOS_PYTHON", sys.executable)
+    os.execve(str(command), ["neos", *sys.argv[1:]], environment)
+
+
+if __name__ == "__main__":
+    main()
