@@ -62,6 +62,11 @@ def expected_upper_limit(model, inputs, level=0.05):
     return _loss("expected_upper_limit", model, inputs, level=level)
 
 
+def poi_uncertainty(model, inputs, poi_value=1.0):
+    """losses.poi_uncertainty (σ_μ from the Fisher information) as a differentiable jax function of ``inputs``."""
+    return _loss("poi_uncertainty", model, inputs, poi_value=poi_value)
+
+
 def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
     """Observed CLs (for q0: p0) of ``infer.hypotest`` as a differentiable jax function of ``inputs`` and ``data``."""
     inputs = jnp.asarray(inputs, jnp.float64)

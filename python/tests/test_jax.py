@@ -18,7 +18,7 @@ def model():
 def test_losses_under_jit_and_grad():
     m = model()
     inputs = m.inputs()[1]
-    for name in ("expected_cls", "discovery_p0", "expected_upper_limit"):
+    for name in ("expected_cls", "discovery_p0", "expected_upper_limit", "poi_uncertainty"):
         native_value, native_grad = getattr(neos_swift.losses, name)(m, return_grad=True)
         function = lambda x, name=name: getattr(neos_jax, name)(m, x)
         np.testing.assert_allclose(jax.jit(function)(inputs), native_value, rtol=1e-15)

@@ -109,6 +109,14 @@ def _pyhf_fisher_sigma(spec_or_workspace, poi_value=1.0):
         pyhf.set_backend("numpy")
 
 
+def test_poi_uncertainty_matches_issue_reference():
+    """Issue 5's references: 0.6755777235775706 on the code0 model and 0.265907 on neos's yields (1e-6 relative)."""
+    np.testing.assert_allclose(neos_swift.losses.poi_uncertainty(reference_model()), 0.6755777235775706, rtol=1e-6)
+    neos = neos_swift.simplemodels.correlated_background([1.84, 2.31, 5.04, 10.8], [90.3, 6.25, 3, 0.4],
+                                                         [72.4, 13.1, 9.3, 5.15], [72, 14.5, 9.85, 3.75])
+    np.testing.assert_allclose(neos_swift.losses.poi_uncertainty(neos), 0.265907, rtol=1e-6)
+
+
 def test_poi_uncertainty_matches_pyhf_hessian():
     """σ_μ against pyhf's own model (jax Hessian, 1e-10 relative) on neos's 2-bin model and a shapesys model, and
     neos.md §7.1's 0.616089; its gradient against central differences (1e-6)."""

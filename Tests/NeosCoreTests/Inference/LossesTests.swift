@@ -62,6 +62,11 @@ final class LossesTests: XCTestCase {
         XCTAssertEqual(try Losses.discoveryP0(model: model).value, 1.83702e-04, accuracy: 1e-5 * 1.83702e-04)
     }
 
+    /// Issue 5's poi_uncertainty reference for this model: 0.6755777235775706 (1e-6 relative).
+    func testPOIUncertaintyMatchesReference() throws {
+        XCTAssertEqual(try Losses.poiUncertainty(model: try model()).value, 0.6755777235775706, accuracy: 1e-6 * 0.6755777235775706)
+    }
+
     func testDiscoveryP0MatchesRelaxed() throws {
         let loss = try Losses.discoveryP0(model: try model())
         XCTAssertEqual(loss.value, 0.060718799445061755, accuracy: 1e-6 * 0.060718799445061755)
