@@ -20,4 +20,13 @@ enum DenseMatrixProduct {
             Int32(rows), Int32(columns), Int32(inner), alpha,
             a, Int32(transposeA ? rows : inner), b, Int32(transposeB ? inner : columns), beta, c, Int32(columns))
     }
+
+    /// y = Aᵀ·x for row-major A (rows × columns): the column sums of A weighted by x (dgemv).
+    static func transposedTimesVector(
+        _ a: UnsafePointer<Double>, rows: Int, columns: Int, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>,
+        beta: Double = 0
+    ) {
+        guard rows > 0, columns > 0 else { return }
+        cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), x, 1, beta, y, 1)
+    }
 }

@@ -60,6 +60,8 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         public let rows: Int
         public var outputs: [[Double]]
         public var logits: [Double]
+        /// Working memory of the backward pass, kept with the forward pass so a recycled one brings it along.
+        var scratch: [Double] = []
         /// The network's output, rows × outputSize.
         public var output: [Double] { outputs[outputs.count - 1] }
     }
@@ -71,9 +73,12 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         try parameters.withUnsafeBufferPointer { try Validate.finite($0, "network parameters") }
     }
 
-    /// Runs the batch `inputs` (rows × inputSize, row-major) through the network.
-    public func forward(parameters: [Double], inputs: [Double], rows: Int) throws -> Forward {
+    /// Runs the batch `inputs` (rows × inputSize, row-major) through the network. `recycling` hands back an
+    /// earlier forward pass whose arrays are reused when their sizes fit (no fresh 65 MB allocations, and no page
+    /// faults, per step of neos's default network).
+    public func forward(parameters: [Double], inputs: [Double], rows: Int, recycling: Forward? = nil) throws -> Forward {
         try check(parameters: parameters, inputs: inputs, rows: rows)
+        var spare = recycling.map { $0.outputs } ?? []
         var outputs: [[Double]] = []
         var logits: [Double] = []
         parameters.withUnsafeBufferPointer { parameters in
@@ -81,25 +86,53 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                 let fanIn = sizes[l], fanOut = sizes[l + 1]
                 let weights = parameters.baseAddress! + weightOffset(l)
                 let bias = weights + fanIn * fanOut
-                var z = [Double](repeating: 0, count: rows * fanOut)
+                var z = Self.buffer(count: rows * fanOut, reusing: &spare, at: l)
+                let activation = activations[l]
+                let last = l == layerCount - 1
                 z.withUnsafeMutableBufferPointer { z in
-                    // Start from the bias in every row, then accumulate x·W on top (β = 1).
-                    for r in 0..<rows { (z.baseAddress! + r * fanOut).update(from: bias, count: fanOut) }
                     let previous = l == 0 ? inputs : outputs[l - 1]
                     previous.withUnsafeBufferPointer { x in
                         DenseMatrixProduct.multiply(
-                            x.baseAddress!, weights, into: z.baseAddress!, rows: rows, columns: fanOut, inner: fanIn, beta: 1)
+                            x.baseAddress!, weights, into: z.baseAddress!, rows: rows, columns: fanOut, inner: fanIn)
+                    }
+                    // Bias and activation in one pass over x·W (the output layer keeps its logits first).
+                    let target = z.baseAddress!
+                    Self.elementwise(rows, minimumChunk: max(1, (1 << 16) / fanOut)) { range in
+                        for r in range {
+                            let row = target + r * fanOut
+                            for j in 0..<fanOut { row[j] += bias[j] }
+                            if activation != .identity && !last {
+                                for j in 0..<fanOut { row[j] = activation.apply(row[j]) }
+                            }
+                        }
                     }
                 }
-                if l == layerCount - 1 { logits = z }
-                let activation = activations[l]
-                if activation != .identity {
-                    for i in 0..<z.count { z[i] = activation.apply(z[i]) }
+                if last {
+                    logits = z
+                    if activation != .identity {
+                        z.withUnsafeMutableBufferPointer { z in for i in 0..<z.count { z[i] = activation.apply(z[i]) } }
+                    }
                 }
                 outputs.append(z)
             }
         }
         return Forward(rows: rows, outputs: outputs, logits: logits)
+    }
+
+    /// An array of `count` values (contents unspecified), taken from `spare[index]` when it has that size.
+    static func buffer(count: Int, reusing spare: inout [[Double]], at index: Int) -> [Double] {
+        if index < spare.count && spare[index].count == count {
+            let reused = spare[index]
+            spare[index] = []
+            return reused
+        }
+        return [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    /// Runs `body` over 0..<count, split across cores when the work is large enough to pay for it.
+    static func elementwise(_ count: Int, minimumChunk: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
+        let chunks = Parallel.chunkCount(count, minimumChunk: minimumChunk)
+        Parallel.forEachChunk(count: count, chunks: chunks) { _, range in body(range) }
     }
 
     /// The gradient with respect to the parameters of ⟨cotangent, last pre-activation⟩ (rows × outputSize): the
@@ -108,53 +141,67 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     public func backward(
         parameters: [Double], inputs: [Double], forward: Forward, logitCotangent: [Double]
     ) throws -> [Double] {
+        var forward = forward
+        return try backward(parameters: parameters, inputs: inputs, forward: &forward, logitCotangent: logitCotangent)
+    }
+
+    /// As above; the backward pass's working memory is taken from, and left in, `forward`.
+    public func backward(
+        parameters: [Double], inputs: [Double], forward: inout Forward, logitCotangent: [Double]
+    ) throws -> [Double] {
         try check(parameters: parameters, inputs: inputs, rows: forward.rows)
         try Validate.length(logitCotangent.count, equals: forward.rows * outputSize, "logit cotangent")
         try logitCotangent.withUnsafeBufferPointer { try Validate.finite($0, "logit cotangent") }
         let rows = forward.rows
         var gradient = [Double](repeating: 0, count: parameterCount)
-        var delta = logitCotangent  // ∂loss/∂z_l, rows × sizes[l + 1]
+        // δ_l = ∂loss/∂z_l (rows × sizes[l + 1]) ping-pongs between two buffers sized for the widest layer.
+        let widest = sizes.dropFirst().max()!
+        var spare = [forward.scratch]
+        var scratch = Self.buffer(count: 2 * rows * widest, reusing: &spare, at: 0)
+        defer { forward.scratch = scratch }
+        let outputs = forward.outputs
+        let ones = [Double](repeating: 1, count: rows)
+        scratch.withUnsafeMutableBufferPointer { scratch in
+        var delta = scratch.baseAddress!, next = scratch.baseAddress! + rows * widest
+        logitCotangent.withUnsafeBufferPointer { delta.update(from: $0.baseAddress!, count: $0.count) }
         parameters.withUnsafeBufferPointer { parameters in
             gradient.withUnsafeMutableBufferPointer { gradient in
                 var l = layerCount - 1
                 while l >= 0 {
                     let fanIn = sizes[l], fanOut = sizes[l + 1]
                     let offset = weightOffset(l)
-                    let previous = l == 0 ? inputs : forward.outputs[l - 1]
-                    delta.withUnsafeBufferPointer { delta in
-                        previous.withUnsafeBufferPointer { x in
-                            // ∂/∂W_l = a_{l−1}ᵀ · δ_l
-                            DenseMatrixProduct.multiply(
-                                x.baseAddress!, transposeA: true, delta.baseAddress!,
-                                into: gradient.baseAddress! + offset, rows: fanIn, columns: fanOut, inner: rows)
-                        }
-                        // ∂/∂b_l = column sums of δ_l
-                        let bias = gradient.baseAddress! + offset + fanIn * fanOut
-                        for r in 0..<rows {
-                            let row = delta.baseAddress! + r * fanOut
-                            for j in 0..<fanOut { bias[j] += row[j] }
-                        }
+                    let previous = l == 0 ? inputs : outputs[l - 1]
+                    previous.withUnsafeBufferPointer { x in
+                        // ∂/∂W_l = a_{l−1}ᵀ · δ_l
+                        DenseMatrixProduct.multiply(
+                            x.baseAddress!, transposeA: true, delta, into: gradient.baseAddress! + offset,
+                            rows: fanIn, columns: fanOut, inner: rows)
+                    }
+                    // ∂/∂b_l = column sums of δ_l
+                    ones.withUnsafeBufferPointer { ones in
+                        DenseMatrixProduct.transposedTimesVector(
+                            delta, rows: rows, columns: fanOut, ones.baseAddress!, into: gradient.baseAddress! + offset + fanIn * fanOut)
                     }
                     if l > 0 {
-                        // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}
-                        var next = [Double](repeating: 0, count: rows * fanIn)
-                        delta.withUnsafeBufferPointer { delta in
-                            next.withUnsafeMutableBufferPointer { next in
-                                DenseMatrixProduct.multiply(
-                                    delta.baseAddress!, parameters.baseAddress! + offset, transposeB: true,
-                                    into: next.baseAddress!, rows: rows, columns: fanIn, inner: fanOut)
+                        // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}(a_{l−1})
+                        DenseMatrixProduct.multiply(
+                            delta, parameters.baseAddress! + offset, transposeB: true, into: next, rows: rows,
+                            columns: fanIn, inner: fanOut)
+                        let activation = activations[l - 1]
+                        if activation != .identity {
+                            outputs[l - 1].withUnsafeBufferPointer { a in
+                                let target = next
+                                Self.elementwise(rows * fanIn) { range in
+                                    for i in range { target[i] *= activation.derivative(output: a[i]) }
+                                }
                             }
                         }
-                        let activation = activations[l - 1]
-                        let a = forward.outputs[l - 1]
-                        if activation != .identity {
-                            for i in 0..<next.count { next[i] *= activation.derivative(output: a[i]) }
-                        }
-                        delta = next
+                        swap(&delta, &next)
                     }
                     l -= 1
                 }
             }
+        }
         }
         return gradient
     }

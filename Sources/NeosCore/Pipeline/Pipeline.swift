@@ -1,3 +1,12 @@
+import Synchronization
+
+/// A spare forward pass whose big arrays the next evaluation of the same size reuses.
+final class ForwardCache: Sendable {
+    private let slot = Mutex<MultilayerPerceptron.Forward?>(nil)
+    func take() -> MultilayerPerceptron.Forward? { slot.withLock { value in defer { value = nil }; return value } }
+    func put(_ forward: MultilayerPerceptron.Forward) { slot.withLock { $0 = forward } }
+}
+
 /// neos's differentiable chain, as one function of the network parameters and the bin edges:
 ///
 ///     events → network → binned KDE per event set → yields = counts·scale·lumi/Σw + floor
@@ -22,6 +31,9 @@ public struct Pipeline: Sendable {
     /// Event sets labelled signal (1) and background (0) for the bce loss.
     public var bceSignal: [String] = ["sig"]
     public var bceBackground: [String] = ["bkg_nominal"]
+    /// Spare forward passes for training batches and for evaluations (they differ in size).
+    let trainingCache = ForwardCache()
+    let evaluationCache = ForwardCache()
 
     public init(
         network: MultilayerPerceptron, model: PipelineModel, objective: PipelineObjective, bandwidth: Double,
@@ -74,7 +86,7 @@ public struct Pipeline: Sendable {
     }
 
     /// The network's outputs, one array per event set (the order of `names`), and the forward pass.
-    func outputs(_ parameters: [Double], _ events: [String: EventSet], names: [String]) throws
+    func outputs(_ parameters: [Double], _ events: [String: EventSet], names: [String], cache: ForwardCache) throws
         -> (forward: MultilayerPerceptron.Forward, ranges: [Range<Int>])
     {
         var points: [Double] = []
@@ -89,7 +101,8 @@ public struct Pipeline: Sendable {
             points += set.points
             ranges.append(start..<(start + set.count))
         }
-        let forward = try network.forward(parameters: parameters, inputs: points, rows: points.count / network.inputSize)
+        let forward = try network.forward(
+            parameters: parameters, inputs: points, rows: points.count / network.inputSize, recycling: cache.take())
         return (forward, ranges)
     }
 
@@ -107,7 +120,8 @@ public struct Pipeline: Sendable {
     public func evaluate(networkParameters: [Double], edges: [Double], events: [String: EventSet]) throws -> Evaluation {
         try checkEdges(edges)
         let names = eventSetNames
-        let (forward, ranges) = try outputs(networkParameters, events, names: names)
+        var (forward, ranges) = try outputs(networkParameters, events, names: names, cache: trainingCache)
+        defer { trainingCache.put(forward) }
         let output = forward.output
         let guarded = BinEdgeGuard.apply(edges, gap: edgeGap)
         let options = HistogramOptions(density: false, reflectInfinities: reflectInfinities)
@@ -172,7 +186,7 @@ public struct Pipeline: Sendable {
         for k in 0..<logitCotangent.count { logitCotangent[k] += fromOutputs[k] }
         let points = names.flatMap { events[$0]!.points }
         let networkGradient = try network.backward(
-            parameters: networkParameters, inputs: points, forward: forward, logitCotangent: logitCotangent)
+            parameters: networkParameters, inputs: points, forward: &forward, logitCotangent: logitCotangent)
         return Evaluation(
             loss: loss, terms: terms, networkGradient: networkGradient,
             edgeGradient: BinEdgeGuard.vjp(guardedEdgeGradient, edges: edges), yields: yields)
@@ -182,7 +196,8 @@ public struct Pipeline: Sendable {
     public func yields(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double) throws -> [String: [Double]] {
         try checkEdges(edges)
         let names = model.eventSetNames
-        let (forward, ranges) = try outputs(networkParameters, events, names: names)
+        let (forward, ranges) = try outputs(networkParameters, events, names: names, cache: evaluationCache)
+        defer { evaluationCache.put(forward) }
         let guarded = BinEdgeGuard.apply(edges, gap: edgeGap)
         var out: [String: [Double]] = [:]
         for (i, name) in names.enumerated() {
