@@ -521,6 +521,18 @@ neos_status neos_trainer_event_count(const neos_trainer *trainer, const char *ev
 neos_status neos_trainer_events(const neos_trainer *trainer, const char *event_set, int32_t split,
                                 double *out_points, size_t n_values);
 
+/**
+ * neos_hypotest and the Jacobians of neos_hypotest_jacobian from one set of fits: the outputs of neos_hypotest
+ * (out_cls required; out_tail_probs[2], out_expected_set[5], out_statistics[2] may be NULL), then
+ * out_jacobian_inputs[6 * n_inputs] and out_jacobian_data[6 * n_data] (either may be NULL), rows ordered as the
+ * CLs observed and then the expected set (q0: p0, then the CLsb band).
+ */
+neos_status neos_hypotest_with_jacobian(const neos_model *model, double poi, const double *data, size_t n_data,
+                                        const double *init, const double *bounds, const uint8_t *fixed,
+                                        size_t n_pars, const char *test_stat, double *out_cls, double *out_tail_probs,
+                                        double *out_expected_set, double *out_statistics, double *out_jacobian_inputs,
+                                        size_t n_jacobian_inputs, double *out_jacobian_data, size_t n_jacobian_data);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -110,16 +110,49 @@ public func neos_hypotest(
         let result = try Hypotest.run(
             poi: poi, data: observations(data, n_data, model), model: model, testStatistic: statistic,
             configuration: fitConfiguration(model, initial, bounds, fixed, n_pars))
-        out_cls.pointee = result.headline
-        if let out_tail_probs {
-            out_tail_probs[0] = result.observed.clsb
-            out_tail_probs[1] = result.observed.clb
-        }
-        if let out_expected_set { for (index, value) in result.expectedHeadline.enumerated() { out_expected_set[index] = value } }
-        if let out_statistics {
-            out_statistics[0] = result.qObserved
-            out_statistics[1] = result.qAsimov
-        }
+        writeHypotest(result, out_cls, out_tail_probs, out_expected_set, out_statistics)
+    }
+}
+
+func writeHypotest(
+    _ result: HypotestResult, _ out_cls: UnsafeMutablePointer<Double>, _ out_tail_probs: UnsafeMutablePointer<Double>?,
+    _ out_expected_set: UnsafeMutablePointer<Double>?, _ out_statistics: UnsafeMutablePointer<Double>?
+) {
+    out_cls.pointee = result.headline
+    if let out_tail_probs {
+        out_tail_probs[0] = result.observed.clsb
+        out_tail_probs[1] = result.observed.clb
+    }
+    if let out_expected_set { for (index, value) in result.expectedHeadline.enumerated() { out_expected_set[index] = value } }
+    if let out_statistics {
+        out_statistics[0] = result.qObserved
+        out_statistics[1] = result.qAsimov
+    }
+}
+
+@c @implementation
+public func neos_hypotest_with_jacobian(
+    _ model: OpaquePointer?, _ poi: Double, _ data: UnsafePointer<Double>?, _ n_data: Int,
+    _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?, _ fixed: UnsafePointer<UInt8>?,
+    _ n_pars: Int, _ test_stat: UnsafePointer<CChar>?, _ out_cls: UnsafeMutablePointer<Double>?,
+    _ out_tail_probs: UnsafeMutablePointer<Double>?, _ out_expected_set: UnsafeMutablePointer<Double>?,
+    _ out_statistics: UnsafeMutablePointer<Double>?, _ out_jacobian_inputs: UnsafeMutablePointer<Double>?,
+    _ n_jacobian_inputs: Int, _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_jacobian_data: Int
+) -> neos_status {
+    abiCall("neos_hypotest_with_jacobian") {
+        let model = try borrowModel(model)
+        guard let out_cls else { throw NeosError.invalidArgument("out_cls is NULL") }
+        let statistic = try TestStatistic(name: string(test_stat, "test_stat"))
+        let observed = try observations(data, n_data, model)
+        let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
+        let inputsOut = try optionalOutput(
+            out_jacobian_inputs, n_jacobian_inputs, expected: 6 * model.inputCount, "out_jacobian_inputs")
+        let dataOut = try optionalOutput(out_jacobian_data, n_jacobian_data, expected: 6 * observed.count, "out_jacobian_data")
+        let (result, jacobian) = try Hypotest.jacobian(
+            poi: poi, data: observed, model: model, testStatistic: statistic, configuration: configuration)
+        writeHypotest(result, out_cls, out_tail_probs, out_expected_set, out_statistics)
+        for (index, value) in jacobian.inputs.enumerated() { inputsOut?[index] = value }
+        for (index, value) in jacobian.data.enumerated() { dataOut?[index] = value }
     }
 }
 

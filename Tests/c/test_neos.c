@@ -253,6 +253,17 @@ static void test_inference(void) {
     CHECK(close_to(hypotest_outputs[0], cls, 1e-15) && hypotest_jacobian_data[0] != 0);
     CHECK(neos_hypotest_jacobian(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", hypotest_outputs, 5, NULL, 0,
                                  NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    /* The one-pass form gives the same numbers as the two calls. */
+    double both_cls = 0, both_tails[2], both_band[5], both_inputs[6 * 6], both_data[6 * 4];
+    CHECK(neos_hypotest_with_jacobian(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", &both_cls, both_tails,
+                                      both_band, NULL, both_inputs, 36, both_data, 24) == NEOS_OK);
+    CHECK(both_cls == cls && both_tails[0] == tails[0] && both_band[2] == band[2]);
+    CHECK(memcmp(both_inputs, hypotest_jacobian_inputs, sizeof both_inputs) == 0);
+    CHECK(memcmp(both_data, hypotest_jacobian_data, sizeof both_data) == 0);
+    CHECK(neos_hypotest_with_jacobian(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", NULL, NULL, NULL, NULL,
+                                      NULL, 0, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_hypotest_with_jacobian(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", &both_cls, NULL, NULL, NULL,
+                                      both_inputs, 35, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
 
     const double init_outside[3] = {11, 1, 1};
     CHECK(neos_fit(model, data, 4, init_outside, NULL, NULL, 3, pars, 3, NULL, NULL, 0, NULL, 0) ==

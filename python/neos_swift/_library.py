@@ -110,6 +110,8 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
                                           _S, _D, _S]),
     "neos_upper_limit": (c_status, [_H, _D, _S, _D, _S, ctypes.c_double, *_FIT_SETTINGS, _D, _D, _D, _D, _S,
                                     c_size_t_p]),
+    "neos_hypotest_with_jacobian": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _D,
+                                               _D, _D, _D, _S, _D, _S]),
     "neos_loss_poi_uncertainty": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
     "neos_loss_poi_variance": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
     "neos_trainer_create": (c_status, [ctypes.c_char_p, c_handle_out]),

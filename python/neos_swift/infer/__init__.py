@@ -30,8 +30,16 @@ def hypotest(poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=
     cls = ctypes.c_double()
     tails = np.empty(2)
     expected = np.empty(5)
-    check(lib.neos_hypotest(pdf, float(poi_test), pointer(data), data.size, *settings.args, test_stat.encode(),
-                            ctypes.byref(cls), pointer(tails), pointer(expected), None))
+    if return_jacobian:
+        # One native call: the fits behind the hypotest are run once and differentiated implicitly.
+        inputs = np.empty(6 * pdf.config.ninputs)
+        wrt_data = np.empty(6 * data.size)
+        check(lib.neos_hypotest_with_jacobian(
+            pdf, float(poi_test), pointer(data), data.size, *settings.args, test_stat.encode(), ctypes.byref(cls),
+            pointer(tails), pointer(expected), None, pointer(inputs), inputs.size, pointer(wrt_data), wrt_data.size))
+    else:
+        check(lib.neos_hypotest(pdf, float(poi_test), pointer(data), data.size, *settings.args, test_stat.encode(),
+                                ctypes.byref(cls), pointer(tails), pointer(expected), None))
     result = [np.asarray(cls.value)]
     if return_tail_probs:
         result.append([np.asarray(tails[1])] if test_stat == "q0" else [np.asarray(tails[0]), np.asarray(tails[1])])
@@ -40,10 +48,5 @@ def hypotest(poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=
     if return_expected_set:
         result.append(expected.copy())
     if return_jacobian:
-        inputs = np.empty(6 * pdf.config.ninputs)
-        wrt_data = np.empty(6 * data.size)
-        check(lib.neos_hypotest_jacobian(pdf, float(poi_test), pointer(data), data.size, *settings.args,
-                                         test_stat.encode(), None, 0, pointer(inputs), inputs.size, pointer(wrt_data),
-                                         wrt_data.size))
         result.append(mle.Jacobian(inputs.reshape(6, -1), wrt_data.reshape(6, -1)))
     return result[0] if len(result) == 1 else tuple(result)

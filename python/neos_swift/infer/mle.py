@@ -20,9 +20,10 @@ class Jacobian:
         self.data = data
 
 
-def _jacobian(poi, data, pdf, settings):
+def _jacobian(poi, data, pdf, settings, pars=None):
+    """The fit's Jacobian; the fitted parameters land in ``pars`` when it is given."""
     n, n_inputs = pdf.config.npars, pdf.config.ninputs
-    pars = np.empty(n)
+    pars = np.empty(n) if pars is None else pars
     inputs = np.empty(n * n_inputs)
     wrt_data = np.empty(n * data.size)
     check(lib.neos_fit_jacobian(pdf, 0 if poi is None else 1, 0.0 if poi is None else float(poi), pointer(data),
@@ -42,7 +43,12 @@ def _fit(poi, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val,
     correlations = np.empty(n * n) if return_correlations else None
     outputs = (pointer(pars), n, ctypes.byref(twice_nll), pointer(uncertainties), n if return_uncertainties else 0,
                pointer(correlations), n * n if return_correlations else 0)
-    if poi is None:
+    jacobian = None
+    if return_jacobian and not (return_uncertainties or return_correlations):
+        # One native fit: the Jacobian call returns the fitted parameters too, and 2NLL follows from them.
+        jacobian = _jacobian(poi, data, pdf, settings, pars)
+        twice_nll.value = float(-2 * pdf.logpdf(pars, data)[0])
+    elif poi is None:
         check(lib.neos_fit(pdf, pointer(data), data.size, *settings.args, *outputs))
     else:
         check(lib.neos_fixed_poi_fit(pdf, float(poi), pointer(data), data.size, *settings.args, *outputs))
@@ -54,7 +60,7 @@ def _fit(poi, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val,
     if return_correlations:
         extras.append(correlations.reshape(n, n))
     if return_jacobian:
-        extras.append(_jacobian(poi, data, pdf, settings))
+        extras.append(jacobian if jacobian is not None else _jacobian(poi, data, pdf, settings))
     return (result, *extras) if extras else result
 
 
