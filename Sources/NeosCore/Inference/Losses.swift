@@ -99,7 +99,9 @@ public enum Losses {
         generating[poi] = asimovPOI
         let asimov = try model.expectedData(generating, includeAuxdata: true)
         let fit = try MLE.fixedPOIFit(poi: testPOI, data: asimov, model: model)
-        let difference = try 2 * (model.logpdf(generating, data: asimov) - model.logpdf(fit.parameters, data: asimov))
+        let twiceNLLGenerating = try -2 * model.logpdf(generating, data: asimov)
+        let twiceNLLFit = try -2 * model.logpdf(fit.parameters, data: asimov)
+        let difference = TestStatistic.clipped(twiceNLLFit - twiceNLLGenerating, twiceNLLFit, twiceNLLGenerating)
         guard difference > 0 else {
             return LossWithGradient(value: 0, gradient: [Double](repeating: 0, count: model.inputCount))
         }

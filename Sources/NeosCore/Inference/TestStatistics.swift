@@ -35,6 +35,15 @@ public struct TestStatisticResult: Sendable {
 }
 
 extension TestStatistic {
+    /// max(difference, 0), where a difference within the rounding of the two twice-NLL values (64 ulp of the
+    /// larger) also counts as 0: when the true statistic is 0 (the data favour the tested value, or the POI is
+    /// degenerate with other parameters), the computed one is rounding noise of either sign, and √q would turn
+    /// noise of 1e-14 into CLs changes of 1e-7.
+    static func clipped(_ difference: Double, _ a: Double, _ b: Double) -> Double {
+        let rounding = 64 * Double.ulpOfOne * max(abs(a), abs(b), 1)
+        return difference > rounding ? difference : 0
+    }
+
     /// Evaluates the statistic at `poi` (ignored for q0, which always tests μ = 0).
     public func evaluate(
         poi: Double, data: [Double], model: some LikelihoodModel, configuration: FitConfiguration = .init()
@@ -61,7 +70,7 @@ extension TestStatistic {
         }
         let difference = conditional.twiceNLL - unconditional.twiceNLL
         let muHat = unconditional.parameters[poiIndex]
-        var value = max(difference, 0)
+        var value = TestStatistic.clipped(difference, conditional.twiceNLL, unconditional.twiceNLL)
         switch self {
         case .qmu, .qmuTilde: if muHat > tested { value = 0 }
         case .q0: if muHat < 0 { value = 0 }
