@@ -11,15 +11,22 @@ func writeLoss(
     for (index, value) in loss.gradient.enumerated() { gradient?[index] = value }
 }
 
+/// The shape every loss export shares: borrow the model, evaluate, write value and gradient.
+func exportLoss(
+    _ function: StaticString, _ model: OpaquePointer?, _ out_value: UnsafeMutablePointer<Double>?,
+    _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int, _ loss: (Model) throws -> LossWithGradient
+) -> neos_status {
+    abiCall(function) { try writeLoss(try loss(try borrowModel(model)), out_value, out_gradient, n_gradient) }
+}
+
 @c @implementation
 public func neos_loss_expected_cls(
     _ model: OpaquePointer?, _ test_poi: Double, _ out_value: UnsafeMutablePointer<Double>?,
     _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
 ) -> neos_status {
-    abiCall("neos_loss_expected_cls") {
-        let model = try borrowModel(model)
+    exportLoss("neos_loss_expected_cls", model, out_value, out_gradient, n_gradient) { model in
         guard test_poi.isFinite else { throw NeosError.invalidArgument("test_poi is \(test_poi); it must be finite") }
-        try writeLoss(try Losses.expectedCLs(model: model, testPOI: test_poi), out_value, out_gradient, n_gradient)
+        return try Losses.expectedCLs(model: model, testPOI: test_poi)
     }
 }
 
@@ -28,10 +35,7 @@ public func neos_loss_discovery_p0(
     _ model: OpaquePointer?, _ out_value: UnsafeMutablePointer<Double>?, _ out_gradient: UnsafeMutablePointer<Double>?,
     _ n_gradient: Int
 ) -> neos_status {
-    abiCall("neos_loss_discovery_p0") {
-        let model = try borrowModel(model)
-        try writeLoss(try Losses.discoveryP0(model: model), out_value, out_gradient, n_gradient)
-    }
+    exportLoss("neos_loss_discovery_p0", model, out_value, out_gradient, n_gradient) { model in try Losses.discoveryP0(model: model) }
 }
 
 @c @implementation
@@ -39,10 +43,7 @@ public func neos_loss_expected_upper_limit(
     _ model: OpaquePointer?, _ level: Double, _ out_value: UnsafeMutablePointer<Double>?,
     _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
 ) -> neos_status {
-    abiCall("neos_loss_expected_upper_limit") {
-        let model = try borrowModel(model)
-        try writeLoss(try Losses.expectedUpperLimit(model: model, level: level), out_value, out_gradient, n_gradient)
-    }
+    exportLoss("neos_loss_expected_upper_limit", model, out_value, out_gradient, n_gradient) { model in try Losses.expectedUpperLimit(model: model, level: level) }
 }
 
 @c @implementation
@@ -50,10 +51,7 @@ public func neos_loss_poi_uncertainty(
     _ model: OpaquePointer?, _ poi_value: Double, _ out_value: UnsafeMutablePointer<Double>?,
     _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
 ) -> neos_status {
-    abiCall("neos_loss_poi_uncertainty") {
-        let model = try borrowModel(model)
-        try writeLoss(try Losses.poiUncertainty(model: model, poiValue: poi_value), out_value, out_gradient, n_gradient)
-    }
+    exportLoss("neos_loss_poi_uncertainty", model, out_value, out_gradient, n_gradient) { model in try Losses.poiUncertainty(model: model, poiValue: poi_value) }
 }
 
 @c @implementation
@@ -61,8 +59,5 @@ public func neos_loss_poi_variance(
     _ model: OpaquePointer?, _ poi_value: Double, _ out_value: UnsafeMutablePointer<Double>?,
     _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
 ) -> neos_status {
-    abiCall("neos_loss_poi_variance") {
-        let model = try borrowModel(model)
-        try writeLoss(try Losses.poiVariance(model: model, poiValue: poi_value), out_value, out_gradient, n_gradient)
-    }
+    exportLoss("neos_loss_poi_variance", model, out_value, out_gradient, n_gradient) { model in try Losses.poiVariance(model: model, poiValue: poi_value) }
 }

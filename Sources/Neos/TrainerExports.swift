@@ -147,12 +147,12 @@ public func neos_trainer_histogram(
     abiCall("neos_trainer_histogram") {
         let trainer = try borrowTrainer(trainer)
         let name = try string(event_set, "event_set")
-        guard split == 0 || split == 1 else { throw NeosError.invalidArgument("split is \(split); expected 0 (test) or 1 (train)") }
+        let split = try splitName(split)
         guard !bandwidth.isNaN, bandwidth.isFinite || bandwidth < 0 else {
             throw NeosError.invalidArgument("bandwidth is \(bandwidth)")
         }
         let out = try output(out_yields, n_bins, expected: trainer.edges.count - 1, "out_yields")
-        let yields = try trainer.histograms(split: split == 0 ? "test" : "train", bandwidth: bandwidth < 0 ? nil : bandwidth)
+        let yields = try trainer.histograms(split: split, bandwidth: bandwidth < 0 ? nil : bandwidth)
         guard let values = yields[name] else {
             throw NeosError.invalidArgument(
                 "event set \"\(name)\" is not in the model (\(trainer.pipeline.model.eventSetNames.joined(separator: ", ")))")
@@ -228,10 +228,18 @@ public func neos_trainer_load(_ trainer: OpaquePointer?, _ path: UnsafePointer<C
     }
 }
 
+/// The header's split codes: 0 test, 1 train.
+func splitName(_ split: Int32) throws -> String {
+    switch split {
+    case 0: return "test"
+    case 1: return "train"
+    default: throw NeosError.invalidArgument("split is \(split); expected 0 (test) or 1 (train)")
+    }
+}
+
 func trainerEvents(_ trainer: Trainer, _ event_set: UnsafePointer<CChar>?, _ split: Int32) throws -> EventSet {
     let name = try string(event_set, "event_set")
-    guard split == 0 || split == 1 else { throw NeosError.invalidArgument("split is \(split); expected 0 (test) or 1 (train)") }
-    guard let set = (split == 0 ? trainer.test : trainer.train)[name] else {
+    guard let set = (try splitName(split) == "test" ? trainer.test : trainer.train)[name] else {
         throw NeosError.invalidArgument("the trainer has no event set \"\(name)\"")
     }
     return set

@@ -15,7 +15,11 @@ from ._library import lib, pointer
 from .errors import InvalidArgument, check
 
 
-def _result(value, gradient, return_grad):
+def _loss(function, model, return_grad, *arguments):
+    """Calls one neos_loss_* function: the value, and the gradient w.r.t. the model's inputs when asked for."""
+    value = ctypes.c_double()
+    gradient = np.empty(model.config.ninputs) if return_grad else None
+    check(function(model, *arguments, ctypes.byref(value), pointer(gradient), 0 if gradient is None else gradient.size))
     return (value.value, gradient) if return_grad else value.value
 
 
@@ -26,46 +30,26 @@ def expected_cls(model, test_poi=1.0, test_stat="q", return_grad=False):
     2Φ(−√q)."""
     if test_stat not in ("q", "qtilde"):
         raise InvalidArgument(f"expected_cls supports test_stat 'q' or 'qtilde', not {test_stat!r}")
-    value = ctypes.c_double()
-    gradient = np.empty(model.config.ninputs) if return_grad else None
-    check(lib.neos_loss_expected_cls(model, float(test_poi), ctypes.byref(value), pointer(gradient),
-                                     0 if gradient is None else gradient.size))
-    return _result(value, gradient, return_grad)
+    return _loss(lib.neos_loss_expected_cls, model, return_grad, float(test_poi))
 
 
 def discovery_p0(model, return_grad=False):
     """The discovery p-value on the Asimov data at POI = 1 (parameters at their init)."""
-    value = ctypes.c_double()
-    gradient = np.empty(model.config.ninputs) if return_grad else None
-    check(lib.neos_loss_discovery_p0(model, ctypes.byref(value), pointer(gradient),
-                                     0 if gradient is None else gradient.size))
-    return _result(value, gradient, return_grad)
+    return _loss(lib.neos_loss_discovery_p0, model, return_grad)
 
 
 def expected_upper_limit(model, level=0.05, return_grad=False):
     """The median expected upper limit at CLs = ``level`` (qtilde, root finding), with the background-only Asimov
     data as the observation."""
-    value = ctypes.c_double()
-    gradient = np.empty(model.config.ninputs) if return_grad else None
-    check(lib.neos_loss_expected_upper_limit(model, float(level), ctypes.byref(value), pointer(gradient),
-                                             0 if gradient is None else gradient.size))
-    return _result(value, gradient, return_grad)
+    return _loss(lib.neos_loss_expected_upper_limit, model, return_grad, float(level))
 
 
 def poi_uncertainty(model, poi_value=1.0, return_grad=False):
     """neos's ``poi_uncert``: σ_μ = √[(I⁻¹)_μμ] with I the Fisher information at the nominal point (parameters at
     their init, POI at ``poi_value``) on its own Asimov data; every free nuisance parameter is profiled."""
-    value = ctypes.c_double()
-    gradient = np.empty(model.config.ninputs) if return_grad else None
-    check(lib.neos_loss_poi_uncertainty(model, float(poi_value), ctypes.byref(value), pointer(gradient),
-                                        0 if gradient is None else gradient.size))
-    return _result(value, gradient, return_grad)
+    return _loss(lib.neos_loss_poi_uncertainty, model, return_grad, float(poi_value))
 
 
 def poi_variance(model, poi_value=1.0, return_grad=False):
     """INFERNO's objective: the POI variance (I⁻¹)_μμ, the square of :func:`poi_uncertainty`."""
-    value = ctypes.c_double()
-    gradient = np.empty(model.config.ninputs) if return_grad else None
-    check(lib.neos_loss_poi_variance(model, float(poi_value), ctypes.byref(value), pointer(gradient),
-                                     0 if gradient is None else gradient.size))
-    return _result(value, gradient, return_grad)
+    return _loss(lib.neos_loss_poi_variance, model, return_grad, float(poi_value))
