@@ -11,7 +11,7 @@ from .errors import (FitFailed, InternalError, InvalidArgument, ModelError, Neos
                      OutOfMemory, ParseError)
 from .histograms import CutGradients, HistGradients, cut, cut_vjp, hist, hist_vjp
 from .workspace import Model, PatchSet, Workspace
-from . import infer, losses, simplemodels  # noqa: E402  (after the types they use)
+from . import infer, losses, neos, simplemodels  # noqa: E402  (after the types they use)
 
 __version__ = _lib.neos_version().decode()
 ABI_VERSION = _lib.neos_abi_version()
@@ -19,5 +19,5 @@ ABI_VERSION = _lib.neos_abi_version()
 __all__ = [
     "ABI_VERSION", "CutGradients", "FitFailed", "HistGradients", "InternalError", "InvalidArgument", "ModelError",
     "Model", "NeosError", "NumericError", "OutOfMemory", "ParseError", "PatchSet", "Workspace", "cut", "cut_vjp",
-    "hist", "hist_vjp", "infer", "losses", "simplemodels",
+    "hist", "hist_vjp", "infer", "losses", "neos", "simplemodels",
 ]

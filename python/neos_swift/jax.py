@@ -16,7 +16,7 @@ from . import infer, losses
 
 jax.config.update("jax_enable_x64", True)
 
-__all__ = ["discovery_p0", "expected_cls", "expected_upper_limit", "hypotest"]
+__all__ = ["discovery_p0", "expected_cls", "expected_upper_limit", "hypotest", "pipeline_loss", "poi_uncertainty"]
 
 
 def _scalar_with_gradient(evaluate):
@@ -79,3 +79,12 @@ def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
         return float(value), np.concatenate([jacobian.inputs[0], jacobian.data[0]])
 
     return _scalar_with_gradient(evaluate)(jnp.concatenate([inputs, data]))
+
+
+def pipeline_loss(trainer, parameters, events, weights=None):
+    """The neos pipeline's objective (network → histograms → model → loss) of ``trainer``'s configuration as a
+    differentiable jax function of the trained vector ``parameters`` (``trainer.parameters``'s layout), on fixed
+    ``events`` ({name: (N, d) array}): for optimising with optax or composing with other jax code."""
+    events = {name: np.asarray(array, dtype=float) for name, array in events.items()}
+    return _scalar_with_gradient(lambda values: trainer.loss_and_gradient(values, events, weights))(
+        jnp.asarray(parameters, jnp.float64))

@@ -37,3 +37,18 @@ def test_hypotest_under_jit_and_grad():
     grad_inputs, grad_data = jax.jit(jax.grad(function, argnums=(0, 1)))(inputs, data)
     np.testing.assert_allclose(grad_inputs, jacobian.inputs[0], rtol=1e-15)
     np.testing.assert_allclose(grad_data, jacobian.data[0], rtol=1e-15)
+
+
+def test_pipeline_loss_under_jit_and_grad():
+    """The neos pipeline as a jax function of the trained vector: native value and gradient under jit(grad)."""
+    from neos_swift.neos import Trainer
+
+    trainer = Trainer({"hidden": [5], "points_per_blob": 100, "loss": "cls"})
+    rng = np.random.default_rng(0)
+    events = {name: rng.normal(mean, 1, (30, 2)) for name, mean in
+              [("sig", (-1, 1)), ("bkg_nominal", (1, -1)), ("bkg_up", (2.5, 2)), ("bkg_down", (-2.5, -1.5))]}
+    parameters = trainer.parameters
+    value, gradient = trainer.loss_and_gradient(parameters, events)
+    function = lambda p: neos_jax.pipeline_loss(trainer, p, events)
+    np.testing.assert_allclose(jax.jit(function)(parameters), value, rtol=1e-15)
+    np.testing.assert_allclose(jax.jit(jax.grad(function))(parameters), gradient, rtol=1e-15)
