@@ -533,6 +533,10 @@ neos_status neos_hypotest_with_jacobian(const neos_model *model, double poi, con
                                         double *out_expected_set, double *out_statistics, double *out_jacobian_inputs,
                                         size_t n_jacobian_inputs, double *out_jacobian_data, size_t n_jacobian_data);
 
+/** The names of the event sets the model reads, as a JSON array of strings (string-output rule). */
+neos_status neos_trainer_event_sets_json(const neos_trainer *trainer, char *buffer, size_t buffer_length,
+                                         size_t *required_length);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

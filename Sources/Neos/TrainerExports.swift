@@ -268,3 +268,14 @@ public func neos_trainer_events(
         for (i, v) in set.points.enumerated() { out[i] = v }
     }
 }
+
+@c @implementation
+public func neos_trainer_event_sets_json(
+    _ trainer: OpaquePointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ buffer_length: Int,
+    _ required_length: UnsafeMutablePointer<Int>?
+) -> neos_status {
+    abiCall("neos_trainer_event_sets_json") {
+        let names = try borrowTrainer(trainer).pipeline.model.eventSetNames
+        try writeString(strings(names).serialized(), buffer, buffer_length, required_length)
+    }
+}

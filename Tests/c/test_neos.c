@@ -437,6 +437,9 @@ static void test_trainer(void) {
     CHECK(strstr(json, "\"steps\":[{\"step\":1") != NULL && strstr(json, "\"best\":{") != NULL);
     free(json);
     CHECK(neos_trainer_restore_best(trainer) == NEOS_OK);
+    char sets_json[128];
+    CHECK(neos_trainer_event_sets_json(trainer, sets_json, sizeof sets_json, NULL) == NEOS_OK);
+    CHECK(strcmp(sets_json, "[\"sig\",\"bkg_nominal\",\"bkg_up\",\"bkg_down\"]") == 0);
 
     /* The functional call on caller events: 3 events per set, two of them weighted. */
     const char *names[4] = {"sig", "bkg_nominal", "bkg_up", "bkg_down"};

@@ -170,7 +170,7 @@ class Trainer(Handle):
         uses the configured evaluation bandwidth (0: hard histograms)."""
         if split not in ("test", "train"):
             raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
-        names = self._event_set_names()
+        names = self.event_sets
         out = {}
         for name in names:
             values = np.empty(self.n_bins)
@@ -180,15 +180,10 @@ class Trainer(Handle):
             out[name] = values
         return out
 
-    def _event_set_names(self) -> list:
-        if self.config.get("workspace") is not None:
-            names = []
-            for item in self.config.get("replace", []):
-                for name in [item["events"]] + [n for h in item.get("histosys", []) for n in (h["hi"], h["lo"])]:
-                    if name not in names:
-                        names.append(name)
-            return names
-        return ["sig", "bkg_nominal", "bkg_up", "bkg_down"]
+    @property
+    def event_sets(self) -> list:
+        """The names of the event sets whose histograms enter the model."""
+        return read_json(lib.neos_trainer_event_sets_json, self)
 
     def events(self, name: str, split: str = "test") -> np.ndarray:
         """One event set's events as an (N, d) array (a copy)."""

@@ -112,6 +112,7 @@ def test_workspace_template_mode(tmp_path):
     trainer = Trainer({**SMALL, "workspace": workspace, "replace": replace})
     metrics = trainer.run(3)
     assert all(np.isfinite(s["test"]["cls"]) for s in metrics["steps"])
+    assert trainer.event_sets == ["sig", "bkg_nominal", "bkg_up", "bkg_down"]
     assert set(trainer.histograms()) == {"sig", "bkg_nominal", "bkg_up", "bkg_down"}
     with pytest.raises(neos_swift.ModelError, match="has no input"):
         Trainer({**SMALL, "workspace": workspace, "replace": [{"channel": "CR", "sample": "nope", "events": "sig"}]})
