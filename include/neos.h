@@ -464,7 +464,8 @@ neos_status neos_trainer_step(neos_trainer *trainer, double *out_loss);
 
 /**
  * n_steps steps, each followed by the test metrics, which are logged (neos_trainer_metrics_json) and used to keep
- * the best step (lowest select_by metric).
+ * the best step (lowest select_by metric). If a step fails, the steps before it stay applied and logged, and the
+ * failing one changes nothing.
  */
 neos_status neos_trainer_run(neos_trainer *trainer, size_t n_steps);
 
