@@ -196,10 +196,18 @@ public final class Trainer {
         var new: [StepRecord] = []
         let clock = ContinuousClock()
         for _ in 0..<steps {
+            // A step whose evaluation fails is undone, so a failure leaves the trainer as the last logged step.
+            let saved = (networkParameters, edges, optimizer, batcher, stepCount)
             let start = clock.now
             let result = try step()
             let elapsed = start.duration(to: clock.now)
-            let test = try evaluate()
+            let test: [String: Double]
+            do {
+                test = try evaluate()
+            } catch {
+                (networkParameters, edges, optimizer, batcher, stepCount) = saved
+                throw error
+            }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let record = StepRecord(step: stepCount - 1, loss: result.loss, terms: result.terms, test: test, seconds: seconds)
             records.append(record)
