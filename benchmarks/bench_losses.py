@@ -246,6 +246,23 @@ def loadavg():
     return [round(v, 2) for v in os.getloadavg()]
 
 
+def cpu_snapshot():
+    """(wall seconds, machine-wide busy CPU seconds from /proc/stat, this process's CPU seconds incl. children)."""
+    with open("/proc/stat", encoding="utf-8") as stat:
+        ticks = [int(v) for v in stat.readline().split()[1:]]
+    busy = sum(ticks[:8]) - ticks[3] - ticks[4]          # all but idle and iowait (guest is inside user)
+    own = os.times()
+    return time.perf_counter(), busy / os.sysconf("SC_CLK_TCK"), own.user + own.system + own.children_user + \
+        own.children_system
+
+
+def other_cpu(start, end):
+    """Average number of cores busy with other processes between two snapshots (the load average also counts
+    this benchmark's own threads, so it is never below ~1 while the benchmark runs)."""
+    wall = end[0] - start[0]
+    return round(max(0.0, (end[1] - start[1]) - (end[2] - start[2])) / wall, 2) if wall > 0 else None
+
+
 def run_case(settings, key, variants):
     import jax
     import jax.numpy as jnp
@@ -312,6 +329,7 @@ def run_case(settings, key, variants):
 
     # ---- timing (after every check)
     out["loadavg_before_timing"] = loadavg()
+    snapshot = cpu_snapshot()
     out["timings"] = {"neos_swift": harness.measure(neos_call, settings.repeat, settings.warmup)}
     print(f"[{label}] neos-swift: {harness.format_timing(out['timings']['neos_swift'])}", flush=True)
     for variant, fn in jax_fns.items():
@@ -319,6 +337,10 @@ def run_case(settings, key, variants):
         out["timings"][f"jax_{variant}"] = timing
         print(f"[{label}] relaxed/jax ({variant}), jit warm: {harness.format_timing(timing)}", flush=True)
     out["loadavg_after_timing"] = loadavg()
+    out["other_processes_cores_during_timing"] = other_cpu(snapshot, cpu_snapshot())
+    print(f"[{label}] load average before/after timing {out['loadavg_before_timing']}/"
+          f"{out['loadavg_after_timing']}; other processes used {out['other_processes_cores_during_timing']} "
+          "cores on average while timing", flush=True)
     return out
 
 
@@ -347,6 +369,7 @@ def main(argv=None) -> int:
     first_call_mode = own.first_call or ("jit" if settings.quick else "process")
 
     loads = {"start": loadavg()}
+    run_snapshot = cpu_snapshot()
     info = harness.machine_info()
     harness.print_machine_summary(info)
     print(f"Load average at start: {loads['start']}")
@@ -369,6 +392,7 @@ def main(argv=None) -> int:
             for variant in variants:
                 r["jax"][variant]["first_call_seconds"] = r["jax"][variant]["in_process_first_call_seconds"]
     loads["end"] = loadavg()
+    loads["other_processes_cores_whole_run"] = other_cpu(run_snapshot, cpu_snapshot())
     peak = max([max(loads["start"][:1] + loads["end"][:1])]
                + [max(r["loadavg_before_timing"][0], r["loadavg_after_timing"][0]) for r in results])
     under_load = peak > LOAD_WARNING
@@ -400,11 +424,16 @@ def main(argv=None) -> int:
                          f"{j['gradient']['max_abs_diff_over_max_grad']:.1e}",
                          f"{r['pyhf_logpdf_check']['logpdf']:.1e}"])
     harness.print_table(headers, rows, title="agreement (checked before timing)")
-    print(f"\nLoad average: start {loads['start']}, end {loads['end']}; per case before/after timing: "
+    print(f"\nLoad average (1, 5, 15 min; it counts this benchmark's own threads too): start {loads['start']}, "
+          f"end {loads['end']}; per case before/after timing: "
           + "; ".join(f"{r['key']} {r['loadavg_before_timing']}/{r['loadavg_after_timing']}" for r in results))
+    print("Cores used by other processes (from /proc/stat minus this process and its children): whole run "
+          f"{loads['other_processes_cores_whole_run']}; while timing: "
+          + ", ".join(f"{r['key']} {r['other_processes_cores_during_timing']}" for r in results))
     if under_load and not settings.quick:
         print(f"WARNING: this full run was made under load (1-minute load average up to {peak:.2f} > "
-              f"{LOAD_WARNING}); timings (jax's multi-threaded XLA especially) may be inflated.")
+              f"{LOAD_WARNING}; see the other-process cores above for how much of it was not this benchmark); "
+              "timings (jax's multi-threaded XLA especially) may be inflated.")
     harness.write_results(WORKLOAD, settings, info, results, extra={
         "parameters": {"test_poi": 1.0, "test_stat": "q", "four_bin_modifier_settings": FOUR_BIN_SETTINGS,
                        "variants": variants, "first_call": first_call_mode, "logpdf_tolerance": LOGPDF_TOLERANCE,
