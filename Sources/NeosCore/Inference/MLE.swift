@@ -152,36 +152,15 @@ public enum MLE {
                     try model.nllGradient(pars, data: data).map { 2 * $0 },
                     try model.nllHessian(pars, data: data).map { 2 * $0 }
                 )
-            }, breakpoints: model.parameterBreakpoints)
+            }, breakpoints: model.parameterBreakpoints,
+            valuesAlongCoordinates: { pars, values in
+                try model.logpdfAlongCoordinates(pars, data: data, values: values).map { $0.map { -2 * $0 } }
+            })
         let minimizer = BoundedNewton(
             objective: objective, lower: bounds.map(\.lower), upper: bounds.map(\.upper), fixed: fixed,
             options: .init(maxIterations: configuration.maxIterations, edmTolerance: configuration.edmTolerance))
-        var outcome = try minimizer.minimize(from: initial)
-        // A kink in the likelihood (code0/code1 at α = 0) splits each such parameter's range into pieces that
-        // can each hold a local minimum; which one a descent ends in depends on its path. Try every kinked
-        // parameter on the other side of its breakpoint, from the best point so far, and keep any lower minimum.
-        let breakpoints = model.parameterBreakpoints
-        if outcome.converged && !breakpoints.allSatisfy(\.isEmpty) {
-            var improved = true
-            var passes = 0
-            while improved && passes < 3 {
-                improved = false
-                passes += 1
-                for i in 0..<n where !fixed[i] && i < breakpoints.count {
-                    for point in breakpoints[i] where point > bounds[i].lower && point < bounds[i].upper {
-                        var start = outcome.parameters
-                        let distance = max(abs(start[i] - point), 0.1)
-                        start[i] = start[i] >= point ? point - distance : point + distance
-                        start[i] = min(max(start[i], bounds[i].lower), bounds[i].upper)
-                        let other = try minimizer.minimize(from: start)
-                        if other.converged && other.value < outcome.value - 1e-9 * max(1, abs(outcome.value)) {
-                            outcome = other
-                            improved = true
-                        }
-                    }
-                }
-            }
-        }
+        // The likelihood need not be convex: lowestMinimum restarts the descent where another basin may lie.
+        let outcome = try minimizer.lowestMinimum(from: initial)
         let information = try model.nllHessian(outcome.parameters, data: data)
         return FitResult(
             parameters: outcome.parameters, twiceNLL: outcome.value, converged: outcome.converged,
