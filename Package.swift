@@ -25,7 +25,7 @@ let package = Package(
         // The reference JSON files are read from the source tree by path; they are not bundle resources.
         .testTarget(
             name: "NeosCoreTests", dependencies: ["NeosCore"],
-            exclude: ["HistFactory/Resources", "HistFactory/make_pyhf_reference.py"]),
+            exclude: ["HistFactory/Resources", "HistFactory/make_pyhf_reference.py", "Inference/Resources"]),
         .testTarget(name: "NeosABITests", dependencies: ["Neos", "CNeos", "NeosCore"]),
     ]
 )

@@ -292,7 +292,8 @@ neos_status neos_model_expected_data_vjp(const neos_model *model, const double *
 
 /**
  * Maximum-likelihood fit (pyhf.infer.mle.fit). out_pars[n_out_pars] receives the best fit; *out_twice_nll the
- * minimum of -2 log L; out_uncertainties[n_pars] the inverse-Hessian uncertainties (0 for fixed parameters) and
+ * minimum of -2 log L; out_uncertainties[n_pars] the inverse-Hessian uncertainties (0 for fixed parameters; a
+ * parameter held on a bound or at a kink counts as fixed for the others and is uncorrelated with them) and
  * out_correlations[n_pars*n_pars] the correlations. Every output may be NULL; requesting uncertainties or
  * correlations where the Hessian is not positive definite is NEOS_ERR_NUMERIC.
  */

@@ -69,6 +69,11 @@ final class ModelStructure: Sendable {
     let auxConstant: [Double]
     let auxFromPoisson: [Int]
 
+    // the entries whose rate depends on each parameter (CSR: parameterEntries[parameterEntryStart[p]..<[p + 1]],
+    // ascending, each entry once), for evaluating the likelihood along one parameter
+    let parameterEntryStart: [Int]  // P + 1
+    let parameterEntries: [Int]
+
     init(
         channels: [String], channelBinCounts: [Int], samples: [String], paramSets: [ParamSet], poiIndex: Int?,
         poiName: String?, inputNames: [String], normsysCode: NormsysInterpolation, histosysCode: HistosysInterpolation,
@@ -141,6 +146,14 @@ final class ModelStructure: Sendable {
         self.poisSigma = poisSigma
         self.auxConstant = auxConstant
         self.auxFromPoisson = auxFromPoisson
+        var entriesOf = [[Int]](repeating: [], count: names.count)
+        for e in 0..<entryBin.count {
+            let parameters = Set(
+                factorParam[entryFactorStart[e]..<entryFactorStart[e + 1]] + addParam[entryAddStart[e]..<entryAddStart[e + 1]])
+            for p in parameters { entriesOf[p].append(e) }
+        }
+        self.parameterEntryStart = [0] + entriesOf.map(\.count).reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1) }
+        self.parameterEntries = entriesOf.flatMap { $0 }
     }
 
     var entryCount: Int { entryBin.count }

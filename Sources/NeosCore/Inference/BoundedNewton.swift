@@ -6,8 +6,10 @@
 /// the objective just left and right of it: where both rise it is held there (a non-smooth minimum, like an
 /// active bound), otherwise it leaves on the falling side, with derivatives taken on that side. Parameters on a
 /// bound with the gradient pushing outward are held too. The rest take a Levenberg–Marquardt-damped Newton step
-/// inside a trust radius, projected onto their pieces. Convergence is MINUIT's criterion: the estimated distance
-/// to the minimum EDM = ½ gᵀ H⁻¹ g over the moving parameters, below a tolerance.
+/// inside a trust radius, projected onto their pieces; where the Hessian is indefinite, a step along a direction of
+/// negative curvature competes with it. Convergence is MINUIT's criterion: the estimated distance to the minimum
+/// EDM = ½ gᵀ H⁻¹ g over the moving parameters, below a tolerance. `lowestMinimum` (BasinSearch.swift) wraps this
+/// local descent in a search for lower minima.
 struct BoundedNewton {
     struct Objective {
         let value: ([Double]) throws -> Double
@@ -15,6 +17,10 @@ struct BoundedNewton {
         let derivatives: ([Double]) throws -> (gradient: [Double], hessian: [Double])
         /// Per parameter, the sorted values where the objective is not smooth.
         var breakpoints: [[Double]] = []
+        /// The objective along coordinates: for each parameter i, with i replaced by each of `values[i]` (the
+        /// others as given). nil means one `value` call per point; models provide a cheaper version (only the
+        /// terms that depend on each coordinate are recomputed), which keeps the basin search's probes cheap.
+        var valuesAlongCoordinates: (([Double], [[Double]]) throws -> [[Double]])? = nil
     }
 
     struct Options {
@@ -30,6 +36,12 @@ struct BoundedNewton {
         var reason: String
         var iterations: Int
         var edm: Double
+        /// Gradient and Hessian of the last iteration: at `parameters`, or one polishing Newton step before them
+        /// (empty if the descent ended before computing any).
+        var gradient: [Double] = []
+        var hessian: [Double] = []
+        /// The parameters the last iteration held at a kink of the objective (it rises on both sides).
+        var heldAtKink: [Bool] = []
     }
 
     let objective: Objective
@@ -39,6 +51,20 @@ struct BoundedNewton {
     let options: Options
 
     private var epsilon: Double { Double.ulpOfOne }
+
+    /// Whether parameter i of a result sits on a bound that holds it: the gradient pushes it outward by more than
+    /// the fit's precision, i.e. ½ g² / H (what it would gain without the bound) exceeds the EDM tolerance. A
+    /// parameter exactly on a bound with a vanishing gradient (the POI at 0 on background-only Asimov data) is at
+    /// its unconstrained optimum and is not held by the bound.
+    func isHeldByBound(_ i: Int, in result: Result) -> Bool {
+        guard !fixed[i], i < result.gradient.count else { return false }
+        let x = result.parameters[i]
+        let outward = x <= lower[i] ? result.gradient[i] : x >= upper[i] ? -result.gradient[i] : 0
+        guard outward > 0 else { return false }
+        let n = result.parameters.count
+        let curvature = result.hessian[i * n + i]
+        return curvature <= 0 || 0.5 * outward * outward / curvature > options.edmTolerance
+    }
 
     /// How much an objective value may rise from rounding alone: a sum of many terms carries a few ulps each, so
     /// near the optimum a step that changes it by less is accepted (otherwise rounding stalls the last Newton steps).
@@ -67,6 +93,40 @@ struct BoundedNewton {
         return best
     }
 
+    /// The largest component of a step in units of its parameter's curvature scale: for twice the NLL, one
+    /// standard deviation of parameter a is about √(2 / H_aa).
+    private func scaledLength(_ step: [Double], _ scale: [Double]) -> Double {
+        zip(step, scale).map { abs($0) * (0.5 * $1).squareRoot() }.max() ?? 0
+    }
+
+    private struct Trial {
+        var point: [Double]
+        /// +∞ when the projection left the point where it was.
+        var value: Double
+        /// The decrease the quadratic model predicts for the projected step.
+        var predicted: Double
+    }
+
+    /// x + change on the moving parameters, projected onto their pieces, with its objective value and the
+    /// decrease the quadratic model (g, h over the moving parameters) predicts for the projected step.
+    private func trial(
+        _ change: [Double], from x: [Double], moving: [Int], low: [Double], high: [Double], g: [Double], h: [Double]
+    ) throws -> Trial {
+        let m = moving.count
+        var point = x
+        for (a, i) in moving.enumerated() { point[i] = min(max(x[i] + change[a], low[a]), high[a]) }
+        let step = moving.map { point[$0] - x[$0] }
+        guard step.contains(where: { $0 != 0 }) else { return Trial(point: point, value: .infinity, predicted: 0) }
+        var quadratic = 0.0
+        for a in 0..<m {
+            var row = 0.0
+            for b in 0..<m { row += h[a * m + b] * step[b] }
+            quadratic += step[a] * row
+        }
+        let predicted = -(zip(g, step).map(*).reduce(0, +) + 0.5 * quadratic)
+        return Trial(point: point, value: try objective.value(point), predicted: predicted)
+    }
+
     func minimize(from start: [Double]) throws -> Result {
         let n = start.count
         var x = (0..<n).map { fixed[$0] ? start[$0] : min(max(start[$0], lower[$0]), upper[$0]) }
@@ -81,17 +141,25 @@ struct BoundedNewton {
         // It doubles after good capped steps.
         var radius = 2.0
         var heldAtBreakpoints = 0
+        var heldAtKink = [Bool](repeating: false, count: n)
+        var gradient: [Double] = []
+        var hessian: [Double] = []
+        func finish(converged: Bool, reason: String, iterations: Int, edm: Double) -> Result {
+            Result(
+                parameters: x, value: f, converged: converged, reason: reason, iterations: iterations, edm: edm,
+                gradient: gradient, hessian: hessian, heldAtKink: heldAtKink)
+        }
         for iteration in 0..<options.maxIterations {
             // 1. A parameter exactly on a breakpoint (the usual α = 0 start of code0/code1) leaves it for the
             // side where the objective is lower; where both sides rise it stays, held.
-            var held = [Bool](repeating: false, count: n)
+            heldAtKink = [Bool](repeating: false, count: n)
             heldAtBreakpoints = 0
             for i in 0..<n where !fixed[i] && breakpoints(i).contains(x[i]) {
                 if let (point, value) = try lowerNeighbour(of: x, f, coordinate: i, sides: [1, -1]) {
                     x = point
                     f = value
                 } else {
-                    held[i] = true
+                    heldAtKink[i] = true
                     heldAtBreakpoints += 1
                 }
             }
@@ -100,17 +168,15 @@ struct BoundedNewton {
             // bounds) around it, so a step stops just short of a breakpoint instead of landing on it. A parameter
             // on the edge of its piece with the gradient pushing outward is held; at a breakpoint edge, unless the
             // objective is lower just across it, in which case it crosses and the iteration starts again.
-            let (gradient, hessian) = try objective.derivatives(x)
+            (gradient, hessian) = try objective.derivatives(x)
             guard gradient.allSatisfy(\.isFinite), hessian.allSatisfy(\.isFinite) else {
-                return Result(
-                    parameters: x, value: f, converged: false, reason: "non-finite derivatives", iterations: iteration,
-                    edm: edm)
+                return finish(converged: false, reason: "non-finite derivatives", iterations: iteration, edm: edm)
             }
             var moving: [Int] = []
             var low: [Double] = []
             var high: [Double] = []
             var crossed = false
-            for i in 0..<n where !fixed[i] && !held[i] {
+            for i in 0..<n where !fixed[i] && !heldAtKink[i] {
                 let points = breakpoints(i)
                 let below = points.last { $0 < x[i] }
                 let above = points.first { $0 > x[i] }
@@ -130,7 +196,10 @@ struct BoundedNewton {
                         crossed = true
                         break
                     }
-                    if breakpoint != nil { heldAtBreakpoints += 1 }
+                    if breakpoint != nil {
+                        heldAtKink[i] = true
+                        heldAtBreakpoints += 1
+                    }
                     continue
                 }
                 moving.append(i)
@@ -139,8 +208,9 @@ struct BoundedNewton {
             }
             if crossed { continue }
             if moving.isEmpty {
-                return Result(
-                    parameters: x, value: f, converged: true, reason: "every free parameter is held"
+                return finish(
+                    converged: true,
+                    reason: "every free parameter is held"
                         + (heldAtBreakpoints > 0 ? " (\(heldAtBreakpoints) at a kink of the likelihood)" : ""),
                     iterations: iteration, edm: 0)
             }
@@ -153,16 +223,20 @@ struct BoundedNewton {
             let scale = (0..<m).map { max(abs(h[$0 * m + $0]), 1e-6 * largest, 1e-12) }
 
             // 3. EDM; where the Hessian is singular (a parameter the data do not constrain), from the least
-            // regularised version that factorises, so flat directions with zero gradient contribute nothing.
+            // regularised version that factorises, so flat directions with zero gradient contribute nothing. Where
+            // it is indefinite (a saddle, or a product of parameters such as μ·k near μ = k = 0), the regularisation
+            // grows until it is positive definite, as MINUIT forces a positive-definite matrix for its EDM: the
+            // value cannot declare convergence (a saddle is no minimum), but it measures how far a stalled
+            // descent still is from stationarity.
             edm = .infinity
             var regularisation = 0.0
-            while regularisation <= 1e-4 {
+            while regularisation <= 1e12 {
                 var regularised = h
                 for a in 0..<m { regularised[a * m + a] += regularisation * scale[a] }
                 if let factor = DenseLinearAlgebra.cholesky(regularised, size: m) {
                     let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
                     edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
-                    if edm < options.edmTolerance {
+                    if edm < options.edmTolerance && regularisation <= 1e-4 {
                         // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
                         // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
                         var polished = x
@@ -172,8 +246,8 @@ struct BoundedNewton {
                             x = polished
                             f = polishedValue
                         }
-                        return Result(
-                            parameters: x, value: f, converged: true,
+                        return finish(
+                            converged: true,
                             reason: "EDM \(edm) below \(options.edmTolerance)"
                                 + (heldAtBreakpoints > 0
                                     ? " with \(heldAtBreakpoints) parameter(s) held at a kink of the likelihood" : ""),
@@ -185,7 +259,20 @@ struct BoundedNewton {
             }
 
             // 4. A damped Newton step inside the trust radius, projected onto the pieces; shortened and damped
-            // further until it lowers the objective.
+            // further until it lowers the objective. Where the Hessian has a direction of negative curvature and
+            // the Newton step does poorly (rejected, or under a quarter of its predicted decrease: a saddle, where
+            // damping alone shrinks the steps until rounding stops them), a step along that direction to the trust
+            // radius competes with it and the lower of the two is taken.
+            // Only a Hessian that needed regularisation for the EDM can have negative curvature; the direction (unit
+            // scaled length, downhill) is found once, when first needed.
+            lazy var curvature: [Double]? = {
+                guard regularisation > 0,
+                    var d = DenseLinearAlgebra.negativeCurvatureDirection(h, size: m, scale: scale)
+                else { return nil }
+                if zip(g, d).map(*).reduce(0, +) > 0 { d = d.map { -$0 } }
+                let length = scaledLength(d, scale)
+                return length > 0 && length.isFinite ? d.map { $0 / length } : nil
+            }()
             var accepted = false
             for _ in 0..<120 {
                 var damped = h
@@ -194,41 +281,41 @@ struct BoundedNewton {
                     damping = damping == 0 ? 1e-6 : damping * 10
                     continue
                 }
-                var direction = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
-                // For twice the NLL, one standard deviation of parameter a is about √(2 / H_aa).
-                let scaledLength = (0..<m).map { abs(direction[$0]) * (0.5 * scale[$0]).squareRoot() }.max() ?? 0
-                let capped = scaledLength > radius
-                if capped { for a in 0..<m { direction[a] *= radius / scaledLength } }
-                var candidate = x
-                for (a, i) in moving.enumerated() { candidate[i] = min(max(x[i] - direction[a], low[a]), high[a]) }
-                let step = moving.map { candidate[$0] - x[$0] }
-                var quadratic = 0.0
-                for a in 0..<m {
-                    var row = 0.0
-                    for b in 0..<m { row += h[a * m + b] * step[b] }
-                    quadratic += step[a] * row
+                var direction = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g).map { -$0 }
+                let newtonLength = scaledLength(direction, scale)
+                let capped = newtonLength > radius
+                if capped { for a in 0..<m { direction[a] *= radius / newtonLength } }
+                var trial = try self.trial(direction, from: x, moving: moving, low: low, high: high, g: g, h: h)
+                var alongCurvature = false
+                // The Newton step keeps the descent's path whenever the quadratic model predicts it well; the
+                // curvature direction is for when it does not (rejected, or less than a quarter of the predicted
+                // decrease), since a long step along it can also carry the descent into another basin.
+                let newtonIsGood =
+                    trial.value.isFinite && trial.predicted > 0 && (f - trial.value) >= 0.25 * trial.predicted
+                if !newtonIsGood, let curvature {
+                    let other = try self.trial(
+                        curvature.map { $0 * radius }, from: x, moving: moving, low: low, high: high, g: g, h: h)
+                    if other.value < trial.value {
+                        trial = other
+                        alongCurvature = true
+                    }
                 }
-                let predicted = -(zip(g, step).map(*).reduce(0, +) + 0.5 * quadratic)
-                let moved = step.contains { $0 != 0 }
-                let candidateValue = moved ? try objective.value(candidate) : .infinity
-                if moved && candidateValue.isFinite && candidateValue <= f + noise(f)
-                    && (predicted > 0 || f - candidateValue >= 0)
-                {
-                    let ratio = predicted > 0 ? (f - candidateValue) / predicted : 1
+                if trial.value.isFinite && trial.value <= f + noise(f) && (trial.predicted > 0 || f - trial.value >= 0) {
+                    let ratio = trial.predicted > 0 ? (f - trial.value) / trial.predicted : 1
                     if ratio > 0.75 {
                         damping = damping < 1e-12 ? 0 : damping / 4
-                        if capped { radius *= 2 }
+                        if capped || alongCurvature { radius *= 2 }
                     }
                     if ratio < 0.25 {
                         damping = damping == 0 ? 1e-6 : damping * 4
                         radius = max(radius / 2, 1e-3)
                     }
-                    x = candidate
-                    f = candidateValue
+                    x = trial.point
+                    f = trial.value
                     accepted = true
                     break
                 }
-                radius = min(radius, scaledLength) / 4
+                radius = min(radius, newtonLength) / 4
                 damping = damping == 0 ? 1e-4 : damping * 3
                 if damping > 1e30 || radius < 1e-300 { break }
             }
@@ -236,16 +323,16 @@ struct BoundedNewton {
                 // No step lowers the objective: the precision limit. That counts as converged only when the EDM
                 // is already small on MINUIT's default scale.
                 let converged = edm < 1e-6
-                return Result(
-                    parameters: x, value: f, converged: converged,
+                return finish(
+                    converged: converged,
                     reason: converged
                         ? "at the precision limit with EDM \(edm)" : "no step lowers the objective (EDM \(edm))",
                     iterations: iteration, edm: edm)
             }
             radius = max(radius, 1e-3)
         }
-        return Result(
-            parameters: x, value: f, converged: false, reason: "reached \(options.maxIterations) iterations",
-            iterations: options.maxIterations, edm: edm)
+        return finish(
+            converged: false, reason: "reached \(options.maxIterations) iterations", iterations: options.maxIterations,
+            edm: edm)
     }
 }

@@ -19,10 +19,23 @@ public protocol LikelihoodModel: Sendable {
     func expectedData(_ pars: [Double], includeAuxdata: Bool) throws -> [Double]
     /// Per parameter, the sorted values where the likelihood is not smooth (kinks or jumps of an interpolation).
     var parameterBreakpoints: [[Double]] { get }
+    /// log L along coordinates: for each parameter p, with p replaced by each of `values[p]` (the others as in
+    /// `pars`); the fits' probes for lower basins. The default evaluates `logpdf` once per value; a model can
+    /// recompute only what depends on each parameter.
+    func logpdfAlongCoordinates(_ pars: [Double], data: [Double], values: [[Double]]) throws -> [[Double]]
 }
 
 extension LikelihoodModel {
     public var parameterBreakpoints: [[Double]] { [] }
+    public func logpdfAlongCoordinates(_ pars: [Double], data: [Double], values: [[Double]]) throws -> [[Double]] {
+        try values.enumerated().map { index, list in
+            try list.map { value in
+                var point = pars
+                point[index] = value
+                return try logpdf(point, data: data)
+            }
+        }
+    }
     public var parameterNames: [String] { (0..<parameterCount).map { "par\($0)" } }
 }
 

@@ -15,21 +15,54 @@ public struct FitResult: Sendable {
     public var edm: Double
     /// Which parameters were held fixed.
     public var fixed: [Bool]
+    /// Which free parameters the optimum holds in place: on a bound that the gradient pushes them against, or at a
+    /// kink of the likelihood where it rises to first order on both sides. Under small changes of the other parameters they stay
+    /// where they are (as they do not move to first order in `ImplicitDifferentiation`), so the profile likelihood
+    /// of the others curves as the Hessian without them: `covariance` treats them as fixed for the others. MINUIT
+    /// does the same for a parameter at a limit, whose internal (sin-transformed) coordinate has a vanishing
+    /// Jacobian there.
+    public var held: [Bool]
     /// Observed Fisher information −∇² log L at the fitted point (all parameters, row-major).
     public var fisherInformation: [Double]
 
-    /// Covariance (the inverse Fisher information over the free parameters; zero rows/columns for fixed ones),
-    /// or nil if the Hessian there is not positive definite.
+    public init(
+        parameters: [Double], twiceNLL: Double, converged: Bool, reason: String, iterations: Int, edm: Double,
+        fixed: [Bool], held: [Bool]? = nil, fisherInformation: [Double]
+    ) {
+        self.parameters = parameters
+        self.twiceNLL = twiceNLL
+        self.converged = converged
+        self.reason = reason
+        self.iterations = iterations
+        self.edm = edm
+        self.fixed = fixed
+        self.held = held ?? [Bool](repeating: false, count: parameters.count)
+        self.fisherInformation = fisherInformation
+    }
+
+    /// Covariance: the inverse Fisher information over the free parameters that are not held, and for each held
+    /// parameter the variance of its own profile likelihood towards the side it can move to (the parabolic error
+    /// at its bound or kink: the inverse Fisher information over it and the moving parameters), uncorrelated with
+    /// the others, which do not follow it. Zero rows and columns for fixed parameters; nil if a Hessian there is
+    /// not positive definite.
     public var covariance: [Double]? {
         let n = parameters.count
-        let free = (0..<n).filter { !fixed[$0] }
+        let moving = (0..<n).filter { !fixed[$0] && !held[$0] }
         guard
             let inverse = DenseLinearAlgebra.inverseSPD(
-                DenseLinearAlgebra.submatrix(fisherInformation, size: n, indices: free), size: free.count)
+                DenseLinearAlgebra.submatrix(fisherInformation, size: n, indices: moving), size: moving.count)
         else { return nil }
         var full = [Double](repeating: 0, count: n * n)
-        for (a, i) in free.enumerated() {
-            for (b, j) in free.enumerated() { full[i * n + j] = inverse[a * free.count + b] }
+        for (a, i) in moving.enumerated() {
+            for (b, j) in moving.enumerated() { full[i * n + j] = inverse[a * moving.count + b] }
+        }
+        for i in 0..<n where held[i] && !fixed[i] {
+            let withIt = moving + [i]
+            guard
+                let profile = DenseLinearAlgebra.inverseSPD(
+                    DenseLinearAlgebra.submatrix(fisherInformation, size: n, indices: withIt), size: withIt.count)
+            else { return nil }
+            full[i * n + i] = profile[withIt.count * withIt.count - 1]
         }
         return full
     }
@@ -43,7 +76,7 @@ public struct FitResult: Sendable {
         return (0..<n).map { covariance[$0 * n + $0].squareRoot() }
     }
 
-    /// Correlation matrix (row-major; 0 off-diagonal and 1 on the diagonal for fixed parameters, as MINUIT).
+    /// Correlation matrix (row-major; 0 off-diagonal and 1 on the diagonal for fixed and held parameters, as MINUIT).
     public func correlations() throws -> [Double] {
         guard let covariance else {
             throw NeosError(.numeric, "the Hessian at the best fit is not positive definite: no correlations")
@@ -54,7 +87,7 @@ public struct FitResult: Sendable {
             for j in 0..<n {
                 if i == j {
                     result[i * n + j] = 1
-                } else if !fixed[i] && !fixed[j] {
+                } else if !fixed[i] && !fixed[j] && !held[i] && !held[j] {
                     result[i * n + j] = covariance[i * n + j] / (covariance[i * n + i] * covariance[j * n + j]).squareRoot()
                 }
             }
@@ -119,6 +152,25 @@ public enum MLE {
         return try fit(data: data, model: model, configuration: configuration)
     }
 
+    /// Whether the kink at `kink` holds parameter i: the twice NLL rises to first order on both sides (one-sided
+    /// slopes of opposite signs, each worth more than the fit's precision, ½ g² / H > EDM tolerance), so small
+    /// changes of the other parameters leave it there. A minimum that merely sits on the breakpoint with level
+    /// slopes (a sample whose Poisson weight vanishes) moves off it with the others and is not held.
+    private static func isHeldByKink(
+        _ i: Int, at kink: Double, _ parameters: [Double], curvature: Double, data: [Double],
+        model: some LikelihoodModel, edmTolerance: Double
+    ) throws -> Bool {
+        var point = parameters
+        point[i] = kink.nextUp
+        let right = 2 * (try model.nllGradient(point, data: data)[i])
+        point[i] = kink.nextDown
+        let left = 2 * (try model.nllGradient(point, data: data)[i])
+        func worthMoreThanPrecision(_ slope: Double) -> Bool {
+            curvature <= 0 || 0.5 * slope * slope / curvature > edmTolerance
+        }
+        return right > 0 && left < 0 && worthMoreThanPrecision(right) && worthMoreThanPrecision(left)
+    }
+
     /// Runs the minimiser and reports whatever it reached, converged or not.
     public static func minimize(data: [Double], model: some LikelihoodModel, configuration: FitConfiguration)
         throws -> FitResult
@@ -152,40 +204,32 @@ public enum MLE {
                     try model.nllGradient(pars, data: data).map { 2 * $0 },
                     try model.nllHessian(pars, data: data).map { 2 * $0 }
                 )
-            }, breakpoints: model.parameterBreakpoints)
+            }, breakpoints: model.parameterBreakpoints,
+            valuesAlongCoordinates: { pars, values in
+                try model.logpdfAlongCoordinates(pars, data: data, values: values).map { $0.map { -2 * $0 } }
+            })
         let minimizer = BoundedNewton(
             objective: objective, lower: bounds.map(\.lower), upper: bounds.map(\.upper), fixed: fixed,
             options: .init(maxIterations: configuration.maxIterations, edmTolerance: configuration.edmTolerance))
-        var outcome = try minimizer.minimize(from: initial)
-        // A kink in the likelihood (code0/code1 at α = 0) splits each such parameter's range into pieces that
-        // can each hold a local minimum; which one a descent ends in depends on its path. Try every kinked
-        // parameter on the other side of its breakpoint, from the best point so far, and keep any lower minimum.
+        // The likelihood need not be convex: lowestMinimum restarts the descent where another basin may lie.
+        let outcome = try minimizer.lowestMinimum(from: initial)
+        let information = try model.nllHessian(outcome.parameters, data: data)
         let breakpoints = model.parameterBreakpoints
-        if outcome.converged && !breakpoints.allSatisfy(\.isEmpty) {
-            var improved = true
-            var passes = 0
-            while improved && passes < 3 {
-                improved = false
-                passes += 1
-                for i in 0..<n where !fixed[i] && i < breakpoints.count {
-                    for point in breakpoints[i] where point > bounds[i].lower && point < bounds[i].upper {
-                        var start = outcome.parameters
-                        let distance = max(abs(start[i] - point), 0.1)
-                        start[i] = start[i] >= point ? point - distance : point + distance
-                        start[i] = min(max(start[i], bounds[i].lower), bounds[i].upper)
-                        let other = try minimizer.minimize(from: start)
-                        if other.converged && other.value < outcome.value - 1e-9 * max(1, abs(outcome.value)) {
-                            outcome = other
-                            improved = true
-                        }
-                    }
-                }
+        var held = [Bool](repeating: false, count: n)
+        for i in 0..<n where !fixed[i] {
+            if minimizer.isHeldByBound(i, in: outcome) {
+                held[i] = true
+            } else if outcome.heldAtKink.indices.contains(i) && outcome.heldAtKink[i], i < breakpoints.count,
+                let kink = breakpoints[i].min(by: { abs($0 - outcome.parameters[i]) < abs($1 - outcome.parameters[i]) })
+            {
+                held[i] = try isHeldByKink(
+                    i, at: kink, outcome.parameters, curvature: 2 * information[i * n + i], data: data, model: model,
+                    edmTolerance: configuration.edmTolerance)
             }
         }
-        let information = try model.nllHessian(outcome.parameters, data: data)
         return FitResult(
             parameters: outcome.parameters, twiceNLL: outcome.value, converged: outcome.converged,
-            reason: outcome.reason, iterations: outcome.iterations, edm: outcome.edm, fixed: fixed,
+            reason: outcome.reason, iterations: outcome.iterations, edm: outcome.edm, fixed: fixed, held: held,
             fisherInformation: information)
     }
 }

@@ -64,6 +64,50 @@ public enum DenseLinearAlgebra {
         return inverse
     }
 
+    /// A direction d of negative curvature (dᵀAd < 0) of a symmetric matrix, or nil if there is none worth
+    /// following: every pivot of A's Cholesky factorisation is non-negative up to `tolerance` × `scale` (a
+    /// positive semi-definite A, or one whose negative eigenvalues are rounding).
+    ///
+    /// The factorisation skips the pivots it cannot take instead of failing, so it always runs to the end; the
+    /// most negative skipped pivot s_j (relative to scale_j) gives d with d_j = 1, supported on j and the pivots
+    /// taken before it: d = (−L⁻ᵀ l, 1), l the computed part of row j of the factor, for which dᵀAd = s_j exactly
+    /// (the Schur complement of the taken block). Cost: one factorisation and one triangular solve.
+    public static func negativeCurvatureDirection(
+        _ matrix: [Double], size n: Int, scale: [Double], tolerance: Double = 1e-8
+    ) -> [Double]? {
+        precondition(matrix.count == n * n && scale.count == n, "negativeCurvatureDirection: wrong sizes")
+        var factor = [Double](repeating: 0, count: n * n)
+        var taken = [Bool](repeating: false, count: n)
+        var mostNegative: (index: Int, relative: Double)? = nil
+        for j in 0..<n {
+            var pivot = matrix[j * n + j]
+            for k in 0..<j where taken[k] { pivot -= factor[j * n + k] * factor[j * n + k] }
+            guard pivot.isFinite else { return nil }
+            if pivot > tolerance * scale[j] {
+                taken[j] = true
+                let root = pivot.squareRoot()
+                factor[j * n + j] = root
+                for i in (j + 1)..<max(n, j + 1) {
+                    var value = matrix[i * n + j]
+                    for k in 0..<j where taken[k] { value -= factor[i * n + k] * factor[j * n + k] }
+                    factor[i * n + j] = value / root
+                }
+            } else if pivot < -tolerance * scale[j], pivot / scale[j] < (mostNegative?.relative ?? 0) {
+                mostNegative = (j, pivot / scale[j])
+            }
+        }
+        guard let (j, _) = mostNegative else { return nil }
+        // Solve Lᵀ y = l over the taken pivots before j (back substitution), d = −y.
+        var direction = [Double](repeating: 0, count: n)
+        direction[j] = 1
+        for k in stride(from: j - 1, through: 0, by: -1) where taken[k] {
+            var value = factor[j * n + k]
+            for i in (k + 1)..<j where taken[i] { value += factor[i * n + k] * direction[i] }
+            direction[k] = -value / factor[k * n + k]
+        }
+        return direction
+    }
+
     /// The rows and columns `indices` of a row-major n×n matrix.
     public static func submatrix(_ matrix: [Double], size n: Int, indices: [Int]) -> [Double] {
         var result = [Double](repeating: 0, count: indices.count * indices.count)

@@ -132,6 +132,30 @@ final class InferenceTests: XCTestCase {
         XCTAssertEqual(try fixed.uncertainties()[0], 0)
     }
 
+    /// μ̂ stops on its bound 0 with the gradient pushing outward, so it stays there when the γ move: the covariance
+    /// treats it as fixed for them (each γ then has only its own bin's curvature) and μ keeps the variance of its
+    /// profile likelihood inside the bound, uncorrelated with them.
+    func testParameterHeldOnABoundCountsAsFixedForTheOthers() throws {
+        let deficit = [30.0, 30] + model.auxdata
+        let fit = try MLE.fit(data: deficit, model: model)
+        XCTAssertEqual(fit.parameters[0], 0)
+        XCTAssertEqual(fit.held, [true, false, false])
+        let uncertainties = try fit.uncertainties()
+        let correlations = try fit.correlations()
+        let hessian = try model.nllHessian(fit.parameters, data: deficit)
+        for g in 1...2 {
+            assertClose(uncertainties[g], 1 / hessian[g * 3 + g].squareRoot(), relative: 1e-12, "σ_γ\(g)")
+            XCTAssertEqual(correlations[g], 0)
+            XCTAssertEqual(correlations[g * 3], 0)
+        }
+        let profile = try XCTUnwrap(DenseLinearAlgebra.inverseSPD(hessian, size: 3))
+        assertClose(uncertainties[0], profile[0].squareRoot(), relative: 1e-12, "σ_μ")
+        // Where μ̂ is inside its range nothing is held.
+        let excess = try MLE.fit(data: [62, 63] + model.auxdata, model: model)
+        XCTAssertGreaterThan(excess.parameters[0], 0)
+        XCTAssertEqual(excess.held, [false, false, false])
+    }
+
     func testInitOutsideBoundsIsRefused() {
         XCTAssertThrowsError(
             try MLE.fit(data: data, model: model, configuration: .init(initialParameters: [11, 1, 1]))
