@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pyhf
 
-import neos_swift
-
 # Our minimum is never above pyhf's by more than this (twice NLL).
 NLL_SLACK = 1e-6
 # A pyhf fit "stopped above ours" when its twice NLL is higher by more than rounding (twice NLL values here are
@@ -41,6 +39,8 @@ def fit_values(infer, data, model, asimov, poi=1.0, asimov_poi=0.0):
 
 def gaps(pyhf_model, our_model, data, poi=1.0, test_stat="qtilde"):
     """pyhf's twice NLL minus ours for the five fits, with pyhf's current backend."""
+    import neos_swift
+
     tested = 0.0 if test_stat == "q0" else poi
     asimov_poi = 1.0 if test_stat == "q0" else 0.0
     asimov = asimov_data(pyhf_model, data, asimov_poi)

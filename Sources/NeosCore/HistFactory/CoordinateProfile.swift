@@ -2,17 +2,39 @@ extension ModelStructure {
     /// log L along coordinates: for each parameter p, with p replaced by each of `values[p]` (the other
     /// parameters as in `pars`); `values` has one (possibly empty) list per parameter.
     ///
-    /// The rates, bin terms and constraint terms at `pars` are computed once. Each entry that depends on p is split
-    /// once into what does not depend on p and p's own factors and additive terms, ν_e = F_rest · Π f_p ·
-    /// (A_rest + Σ Δ_p), so a value costs one interpolation per modifier of p, the sums of the bins p touches and
-    /// its constraint terms. Probing every parameter at a few values then costs about as much as a few full evaluations. Results
-    /// equal `logpdf` up to the rounding of a different summation order.
+    /// Every factor and additive term, the rates, bin terms and constraint terms at `pars` are computed once. Each
+    /// entry that depends on p is then split into what does not depend on p and p's own modifiers,
+    /// ν_e = F_rest · Π f_p · (A_rest + Σ Δ_p), by multiplying and adding those stored terms, so a value costs one
+    /// interpolation per modifier of p, the sums of the bins p touches and p's constraint terms. Probing every
+    /// parameter at a few values costs about as much as a few full evaluations. Results equal `logpdf` up to the
+    /// rounding of a different summation order.
     func logpdfAlongCoordinates(
         _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers,
         values: [[Double]]
     ) -> [[Double]] {
         numbers.inputs.withUnsafeBufferPointer { inputs in
-            let entryRates = (0..<entryCount).map { entryValue($0, pars, inputs) }
+            let factorValues = (0..<factorParam.count).map { k in
+                let alpha = pars[factorParam[k]]
+                return factorIsNormsys[k]
+                    ? NormSysModifier.factor(
+                        code: normsysCode, alpha: alpha, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]])
+                    : alpha
+            }
+            var additiveValues = [Double](repeating: 0, count: addParam.count)
+            var entryRates = [Double](repeating: 0, count: entryCount)
+            for e in 0..<entryCount {
+                let nominal = inputs[entryNominal[e]]
+                var additive = nominal
+                for h in entryAddStart[e]..<entryAddStart[e + 1] {
+                    additiveValues[h] = HistoSysModifier.delta(
+                        code: histosysCode, alpha: pars[addParam[h]], lo: inputs[addLo[h]], nom: nominal,
+                        hi: inputs[addHi[h]])
+                    additive += additiveValues[h]
+                }
+                var factor = 1.0
+                for k in entryFactorStart[e]..<entryFactorStart[e + 1] { factor *= factorValues[k] }
+                entryRates[e] = factor * additive
+            }
             var binTerms = [Double](repeating: 0, count: mainBinCount)
             var main = 0.0
             for b in 0..<mainBinCount {
@@ -36,35 +58,61 @@ extension ModelStructure {
                 }
                 return sum
             }
-            func rate(_ part: EntryParts, _ value: Double) -> Double {
-                var factor = part.factor
-                for k in part.ownFactors {
-                    factor *=
-                        factorIsNormsys[k]
-                        ? NormSysModifier.factor(
-                            code: normsysCode, alpha: value, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]])
-                        : value
-                }
-                var additive = part.additive
-                for h in part.ownAdditives {
-                    additive += HistoSysModifier.delta(
-                        code: histosysCode, alpha: value, lo: inputs[addLo[h]], nom: part.nominal, hi: inputs[addHi[h]])
-                }
-                return factor * additive
-            }
 
+            // Per parameter (buffers reused): each of its entries' rest factor and rest additive, and its own
+            // factor and additive slots (CSR by entry).
+            var restFactor: [Double] = [], restAdditive: [Double] = []
+            var ownFactorStart: [Int] = [], ownFactors: [Int] = [], ownAdditiveStart: [Int] = [], ownAdditives: [Int] = []
+            var bins: [Int] = []
             // The bins p touches are summed afresh from their entries' rates (p's entries replaced), in the same order
             // as a full evaluation: adding a change to the old sum would cancel badly where p removes most of a bin.
             var replaced = [Double](repeating: .nan, count: entryCount)
             return values.enumerated().map { p, list in
                 guard !list.isEmpty else { return [] }
                 let entries = parameterEntries[parameterEntryStart[p]..<parameterEntryStart[p + 1]]
-                let parts = entries.map { entryParts($0, excluding: p, pars, inputs) }
-                var bins: [Int] = []
-                for e in entries where !bins.contains(entryBin[e]) { bins.append(entryBin[e]) }
+                restFactor.removeAll(keepingCapacity: true)
+                restAdditive.removeAll(keepingCapacity: true)
+                ownFactorStart.removeAll(keepingCapacity: true)
+                ownFactors.removeAll(keepingCapacity: true)
+                ownAdditiveStart.removeAll(keepingCapacity: true)
+                ownAdditives.removeAll(keepingCapacity: true)
+                bins.removeAll(keepingCapacity: true)
+                for e in entries {
+                    var factor = 1.0
+                    ownFactorStart.append(ownFactors.count)
+                    for k in entryFactorStart[e]..<entryFactorStart[e + 1] {
+                        if factorParam[k] == p { ownFactors.append(k) } else { factor *= factorValues[k] }
+                    }
+                    var additive = inputs[entryNominal[e]]
+                    ownAdditiveStart.append(ownAdditives.count)
+                    for h in entryAddStart[e]..<entryAddStart[e + 1] {
+                        if addParam[h] == p { ownAdditives.append(h) } else { additive += additiveValues[h] }
+                    }
+                    restFactor.append(factor)
+                    restAdditive.append(additive)
+                    if !bins.contains(entryBin[e]) { bins.append(entryBin[e]) }
+                }
+                ownFactorStart.append(ownFactors.count)
+                ownAdditiveStart.append(ownAdditives.count)
                 let otherConstraints = constraint - constraintTerms(p, pars[p])
                 let results = list.map { value in
-                    for (k, e) in entries.enumerated() { replaced[e] = rate(parts[k], value) }
+                    for (a, e) in entries.enumerated() {
+                        var factor = restFactor[a]
+                        for k in ownFactors[ownFactorStart[a]..<ownFactorStart[a + 1]] {
+                            factor *=
+                                factorIsNormsys[k]
+                                ? NormSysModifier.factor(
+                                    code: normsysCode, alpha: value, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]])
+                                : value
+                        }
+                        var additive = restAdditive[a]
+                        for h in ownAdditives[ownAdditiveStart[a]..<ownAdditiveStart[a + 1]] {
+                            additive += HistoSysModifier.delta(
+                                code: histosysCode, alpha: value, lo: inputs[addLo[h]], nom: inputs[entryNominal[e]],
+                                hi: inputs[addHi[h]])
+                        }
+                        replaced[e] = factor * additive
+                    }
                     var total = main + otherConstraints + constraintTerms(p, value)
                     for b in bins {
                         var lambda = 0.0
@@ -79,49 +127,6 @@ extension ModelStructure {
                 return results
             }
         }
-    }
-
-    struct EntryParts {
-        /// The product of the entry's factors that are not the excluded parameter.
-        var factor: Double
-        /// The nominal plus the additive terms that are not the excluded parameter.
-        var additive: Double
-        var nominal: Double
-        /// The excluded parameter's own factors and additives (indices into the factor / additive arrays).
-        var ownFactors: [Int]
-        var ownAdditives: [Int]
-    }
-
-    /// Entry e's rate at `pars` split by parameter p (see `logpdfAlongCoordinates`).
-    func entryParts(
-        _ e: Int, excluding p: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>
-    ) -> EntryParts {
-        var factor = 1.0
-        var ownFactors: [Int] = []
-        for k in entryFactorStart[e]..<entryFactorStart[e + 1] {
-            if factorParam[k] == p {
-                ownFactors.append(k)
-                continue
-            }
-            let alpha = pars[factorParam[k]]
-            factor *=
-                factorIsNormsys[k]
-                ? NormSysModifier.factor(code: normsysCode, alpha: alpha, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]])
-                : alpha
-        }
-        let nominal = inputs[entryNominal[e]]
-        var additive = nominal
-        var ownAdditives: [Int] = []
-        for h in entryAddStart[e]..<entryAddStart[e + 1] {
-            if addParam[h] == p {
-                ownAdditives.append(h)
-                continue
-            }
-            additive += HistoSysModifier.delta(
-                code: histosysCode, alpha: pars[addParam[h]], lo: inputs[addLo[h]], nom: nominal, hi: inputs[addHi[h]])
-        }
-        return EntryParts(
-            factor: factor, additive: additive, nominal: nominal, ownFactors: ownFactors, ownAdditives: ownAdditives)
     }
 }
 

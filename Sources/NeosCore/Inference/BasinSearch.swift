@@ -6,8 +6,9 @@
 /// bound it meets first. Which minimum a descent reaches depends on its path, so after converging the fit tries
 /// other starting points, each from the best point so far, and keeps a minimum only when it is lower:
 /// - every kinked parameter on the other side of its breakpoint;
-/// - every parameter that a bound holds (the gradient pushes it outward) back at its initial value, when that lies
-///   inside the range: the descent may have reached the bound only because of the path it took;
+/// - every parameter that a bound holds (the gradient pushes it outward) and that silences another parameter there
+///   (μ·k at μ = 0: k's curvature vanishes), back at its initial value inside the range: the descent reached that
+///   end of the valley only because of the path it took;
 /// - one-parameter probes: each free parameter moved by ±1 and ±2 of its standard deviations (√(2/H_ii) on the
 ///   twice-NLL scale) with the others held. A probe below the minimum proves a lower basin (a descent from it can
 ///   only end lower still) and the fit restarts there. Probes cost objective values only, and models evaluate
@@ -42,7 +43,8 @@ extension BoundedNewton {
                 }
             }
 
-            for i in 0..<n where isHeldByBound(i, in: best) && start[i] > lower[i] && start[i] < upper[i] {
+            for i in 0..<n
+            where isHeldByBound(i, in: best) && start[i] > lower[i] && start[i] < upper[i] && silencesAnother(i, best) {
                 var restart = best.parameters
                 restart[i] = start[i]
                 if try keepIfLower(minimize(from: restart)) { improved = true }
@@ -53,6 +55,19 @@ extension BoundedNewton {
             if !improved { break }
         }
         return best
+    }
+
+    /// Whether parameter i, on its bound, silences another free parameter: one whose curvature vanishes there
+    /// (it multiplies a sample that i's bound removed, as k in μ·k at μ = 0) while its mixed derivative with i does
+    /// not. That is how a valley of minima ends on a bound; a bound that silences nothing (μ̂ = 0 on a deficit) is
+    /// a plain constrained minimum and is not restarted from.
+    private func silencesAnother(_ i: Int, _ best: Result) -> Bool {
+        let n = best.parameters.count
+        guard best.hessian.count == n * n else { return false }
+        let largest = (0..<n).map { abs(best.hessian[$0 * n + $0]) }.max() ?? 0
+        return (0..<n).contains { j in
+            j != i && !fixed[j] && abs(best.hessian[j * n + j]) <= 1e-12 * largest && best.hessian[i * n + j] != 0
+        }
     }
 
     /// The first one-parameter probe around `best` whose objective is below it (the other probes belong to this
