@@ -609,22 +609,7 @@ def build_model(spec: dict, poi_name: str = "mu", modifier_settings: dict | None
 
 # ---- relaxed 0.4.0: the fixed_poi_fit fix and neos's "cls" loss -------------------------------------------------
 
-def fixed_poi_fit(data, model, poi_value, poi_name, init_pars, bounds=None, method="LBFGSB", maxiter=500, tol=1e-6,
-                  other_settings=None):
-    """``relaxed.mle.fixed_poi_fit`` (0.4.0) with its objective copying the parameter dict before setting the POI
-    (0.4.0 writes into jaxopt's own iterate). Same solver: ``relaxed.mle._minimize`` (jaxopt LBFGSB, implicit
-    differentiation, maxiter 500, tol 1e-6)."""
-    def objective(pars, model, data):
-        return -model.logpdf(data=data, pars={**pars, poi_name: poi_value})
-
-    result = relaxed.mle._minimize(fit_objective=objective, model=model, data=data, init_pars=init_pars,
-                                   bounds=bounds, method=method, maxiter=maxiter, tol=tol,
-                                   other_settings=other_settings)
-    return {**result, poi_name: poi_value}
-
-
-# relaxed.infer.hypotest looks fixed_poi_fit up in relaxed.infer's namespace when it is traced.
-relaxed.infer.fixed_poi_fit = fixed_poi_fit
+from relaxed_fixes import fixed_poi_fit  # noqa: E402,F401  (installs relaxed 0.4.0's fix)
 
 
 def expected_cls_loss(structure: Structure, test_poi: float = 1.0, packed: bool = False):

@@ -187,23 +187,7 @@ class NeosModel(eqx.Module):
         return poisson + constraint
 
 
-def fixed_poi_fit(data, model, poi_value, poi_name, init_pars, bounds=None, method="LBFGSB", maxiter=500, tol=1e-6,
-                  other_settings=None):
-    """``relaxed.mle.fixed_poi_fit`` (0.4.0) with one fix: its objective writes the POI into the parameter dict it
-    is handed, which is jaxopt's own iterate, so the iterate gains a key and LBFGSB's zoom line search fails with a
-    pytree-structure error (``tree_add_scalar_mul``). Here the objective copies the dict first. Same solver
-    (``relaxed.mle._minimize``: jaxopt LBFGSB, implicit differentiation, maxiter 500, tol 1e-6)."""
-    def objective(pars, model, data):
-        return -model.logpdf(data=data, pars={**pars, poi_name: poi_value})
-
-    result = relaxed.mle._minimize(fit_objective=objective, model=model, data=data, init_pars=init_pars,
-                                   bounds=bounds, method=method, maxiter=maxiter, tol=tol,
-                                   other_settings=other_settings)
-    return {**result, poi_name: poi_value}
-
-
-# relaxed.infer.hypotest looks fixed_poi_fit up in relaxed.infer's namespace when it is traced.
-relaxed.infer.fixed_poi_fit = fixed_poi_fit
+from relaxed_fixes import fixed_poi_fit  # noqa: E402,F401  (installs relaxed 0.4.0's fix)
 
 
 def expected_cls(model: NeosModel) -> jax.Array:
