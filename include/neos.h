@@ -539,6 +539,25 @@ neos_status neos_hypotest_with_jacobian(const neos_model *model, double poi, con
 neos_status neos_trainer_event_sets_json(const neos_trainer *trainer, char *buffer, size_t buffer_length,
                                          size_t *required_length);
 
+/**
+ * Plot recording (what `python -m neos_swift.plots DIR` draws from): the first call records the current state as
+ * "before" and frame -1; each later call adds a frame (network output on a 61 x 61 grid over [-5, 5]^2 for
+ * two-feature events, histograms, edges) labelled with the last step taken.
+ */
+neos_status neos_trainer_record_plot_frame(neos_trainer *trainer);
+
+/** plot_data.json of the recording, "after" being the current state (string-output rule). */
+neos_status neos_trainer_plot_data_json(const neos_trainer *trainer, char *buffer, size_t buffer_length,
+                                        size_t *required_length);
+
+/**
+ * The yields of every event set of the model at once (one forward pass): out_yields[n_values] holds n_sets x
+ * n_bins values, the sets in the order of neos_trainer_event_sets_json. split and bandwidth as for
+ * neos_trainer_histogram.
+ */
+neos_status neos_trainer_histograms(const neos_trainer *trainer, int32_t split, double bandwidth, double *out_yields,
+                                    size_t n_values);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

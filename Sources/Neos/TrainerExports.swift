@@ -139,6 +139,15 @@ public func neos_trainer_evaluate(
     }
 }
 
+/// Every model event set's yields on a split, with the header's bandwidth rule (negative: the eval bandwidth).
+func trainerYields(_ trainer: Trainer, _ split: Int32, _ bandwidth: Double) throws -> [String: [Double]] {
+    let split = try splitName(split)
+    guard !bandwidth.isNaN, bandwidth.isFinite || bandwidth < 0 else {
+        throw NeosError.invalidArgument("bandwidth is \(bandwidth)")
+    }
+    return try trainer.histograms(split: split, bandwidth: bandwidth < 0 ? nil : bandwidth)
+}
+
 @c @implementation
 public func neos_trainer_histogram(
     _ trainer: OpaquePointer?, _ event_set: UnsafePointer<CChar>?, _ split: Int32, _ bandwidth: Double,
@@ -147,17 +156,27 @@ public func neos_trainer_histogram(
     abiCall("neos_trainer_histogram") {
         let trainer = try borrowTrainer(trainer)
         let name = try string(event_set, "event_set")
-        let split = try splitName(split)
-        guard !bandwidth.isNaN, bandwidth.isFinite || bandwidth < 0 else {
-            throw NeosError.invalidArgument("bandwidth is \(bandwidth)")
-        }
         let out = try output(out_yields, n_bins, expected: trainer.edges.count - 1, "out_yields")
-        let yields = try trainer.histograms(split: split, bandwidth: bandwidth < 0 ? nil : bandwidth)
-        guard let values = yields[name] else {
+        guard let values = try trainerYields(trainer, split, bandwidth)[name] else {
             throw NeosError.invalidArgument(
                 "event set \"\(name)\" is not in the model (\(trainer.pipeline.model.eventSetNames.joined(separator: ", ")))")
         }
         for (i, v) in values.enumerated() { out[i] = v }
+    }
+}
+
+@c @implementation
+public func neos_trainer_histograms(
+    _ trainer: OpaquePointer?, _ split: Int32, _ bandwidth: Double, _ out_yields: UnsafeMutablePointer<Double>?,
+    _ n_values: Int
+) -> neos_status {
+    abiCall("neos_trainer_histograms") {
+        let trainer = try borrowTrainer(trainer)
+        let names = trainer.pipeline.model.eventSetNames
+        let bins = trainer.edges.count - 1
+        let out = try output(out_yields, n_values, expected: names.count * bins, "out_yields")
+        let yields = try trainerYields(trainer, split, bandwidth)
+        for (s, name) in names.enumerated() { for j in 0..<bins { out[s * bins + j] = yields[name]![j] } }
     }
 }
 
@@ -277,5 +296,20 @@ public func neos_trainer_event_sets_json(
     abiCall("neos_trainer_event_sets_json") {
         let names = try borrowTrainer(trainer).pipeline.model.eventSetNames
         try writeString(strings(names).serialized(), buffer, buffer_length, required_length)
+    }
+}
+
+@c @implementation
+public func neos_trainer_record_plot_frame(_ trainer: OpaquePointer?) -> neos_status {
+    abiCall("neos_trainer_record_plot_frame") { try borrowTrainer(trainer).recordPlotFrame() }
+}
+
+@c @implementation
+public func neos_trainer_plot_data_json(
+    _ trainer: OpaquePointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ buffer_length: Int,
+    _ required_length: UnsafeMutablePointer<Int>?
+) -> neos_status {
+    abiCall("neos_trainer_plot_data_json") {
+        try writeString(try borrowTrainer(trainer).plotDataJSON(), buffer, buffer_length, required_length)
     }
 }

@@ -23,48 +23,10 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-func readText(_ path: String) throws -> String {
-    guard let file = fopen(path, "rb") else { throw NeosError(.invalidArgument, "cannot open \(path)") }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, file)
-        if n == 0 { break }
-        bytes += chunk[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-func writeText(_ text: String, to path: String) throws {
-    guard let file = fopen(path, "wb") else { throw NeosError(.invalidArgument, "cannot write \(path)") }
-    defer { fclose(file) }
-    let bytes = Array(text.utf8)
-    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw NeosError(.invalidArgument, "writing \(path) failed") }
-}
-
 func format(_ x: Double) -> String {
     var buffer = [CChar](repeating: 0, count: 32)
     _ = withVaList([x]) { vsnprintf(&buffer, 32, "%.4g", $0) }
     return String(cString: buffer)
-}
-
-/// The network's output on the plotting grid, the model's histograms and the edges at one step (plot_data.json).
-func frame(_ trainer: Trainer, step: Int, grid: [Double]) throws -> JSON {
-    var points: [Double] = []
-    for y in grid { for x in grid { points += [x, y] } }
-    let z = try trainer.predict(points)
-    let rows: [JSON] = (0..<grid.count).map { r in .array(z[(r * grid.count)..<((r + 1) * grid.count)].map { .number($0) }) }
-    return .object([
-        .init(key: "step", value: .number(Double(step))),
-        .init(key: "zz", value: .array(rows)),
-        .init(key: "edges", value: .array(trainer.edges.map { .number($0) })),
-        .init(key: "histograms", value: yieldsJSON(try trainer.histograms())),
-    ])
-}
-
-func yieldsJSON(_ y: [String: [Double]]) -> JSON {
-    .object(y.keys.sorted().map { JSON.Member(key: $0, value: .array(y[$0]!.map { .number($0) })) })
 }
 
 /// Runs `python -m neos_swift.plots DIR` ($NEOS_PYTHON, else python3) to draw the PNGs and the GIF.
@@ -108,7 +70,7 @@ func train(_ arguments: ArraySlice<String>) throws {
         let d = started.duration(to: clock.now)
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
-    var root = try configPath.map { try JSON.parse(readText($0)) } ?? JSON.object([])
+    var root = try configPath.map { try JSON.parse(FileBytes.readText($0)) } ?? JSON.object([])
     if let loss, case .object(var members) = root {
         members.removeAll { $0.key == "loss" }
         members.append(.init(key: "loss", value: .string(loss)))
@@ -117,10 +79,7 @@ func train(_ arguments: ArraySlice<String>) throws {
     let configuration = try TrainerConfiguration(json: root)
     let trainer = try Trainer(configuration: configuration)
     mkdir(out, 0o755)
-    let grid = (0...60).map { -5 + Double($0) / 6 }
-    let before = try trainer.histograms()
-    let edgesBefore = trainer.edges
-    var frames = [try frame(trainer, step: -1, grid: grid)]
+    try trainer.recordPlotFrame()
     var firstLoss: Double? = nil
     if !quiet {
         print("neos train: \(configuration.objective.name), \(steps) steps, network \(trainer.pipeline.network.sizes), batch \(configuration.batchSize)")
@@ -134,31 +93,12 @@ func train(_ arguments: ArraySlice<String>) throws {
                 "\(String(r.step).padding(5))  \(format(r.loss).padding(10))  \(format(r.test["cls"]!).padding(10))  \(format(r.test["discovery"]!).padding(10))  \(format(r.test["poi_uncert"]!).padding(10))  \(format(r.seconds).padding(8))"
             )
         }
-        if (r.step + 1) % frameEvery == 0 || r.step == steps - 1 { frames.append(try frame(trainer, step: r.step, grid: grid)) }
+        if (r.step + 1) % frameEvery == 0 || r.step == steps - 1 { try trainer.recordPlotFrame() }
     }
-    try writeText(trainer.metricsJSON(), to: out + "/metrics.json")
+    try FileBytes.writeText(trainer.metricsJSON(), to: out + "/metrics.json")
     if trainer.best != nil { try trainer.restoreBest() }
     try trainer.parameterFile().write(to: out + "/parameters.neos")
-    var blobs: [JSON.Member] = []
-    for name in GaussianBlobs.names {
-        guard let set = trainer.test[name] else { continue }
-        let shown = min(set.count, 500)
-        blobs.append(.init(key: name, value: .array((0..<shown).map { k in
-            .array((0..<set.dimension).map { .number(set.points[k * set.dimension + $0]) })
-        })))
-    }
-    let plotData = JSON.object([
-        .init(key: "before", value: yieldsJSON(before)),
-        .init(key: "after", value: yieldsJSON(try trainer.histograms())),
-        .init(key: "edges_before", value: .array(edgesBefore.map { .number($0) })),
-        .init(key: "edges_after", value: .array(trainer.edges.map { .number($0) })),
-        .init(key: "grid", value: .object([
-            .init(key: "x", value: .array(grid.map { .number($0) })), .init(key: "y", value: .array(grid.map { .number($0) })),
-        ])),
-        .init(key: "blobs", value: .object(blobs)),
-        .init(key: "frames", value: .array(frames)),
-    ])
-    try writeText(plotData.serialized(), to: out + "/plot_data.json")
+    try FileBytes.writeText(trainer.plotDataJSON(), to: out + "/plot_data.json")
     if !quiet, let best = trainer.best {
         print("best step \(best.step) (by test \(configuration.selectionMetric)): cls \(format(best.test["cls"]!)), discovery \(format(best.test["discovery"]!)), poi_uncert \(format(best.test["poi_uncert"]!))")
         print("\(format(seconds())) s in total, first loss after \(format(firstLoss ?? 0)) s; wrote \(out)/metrics.json, \(out)/parameters.neos, \(out)/plot_data.json")

@@ -416,6 +416,9 @@ static void test_trainer(void) {
     CHECK(neos_trainer_histogram(trainer, "sig", 0, 0.0, yields, 4) == NEOS_OK);
     CHECK(close_to(yields[0] + yields[1] + yields[2] + yields[3], 20 + 4e-3, 1e-9));
     CHECK(neos_trainer_histogram(trainer, "nope", 0, 0.0, yields, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    double all_yields[16];
+    CHECK(neos_trainer_histograms(trainer, 0, 0.0, all_yields, 16) == NEOS_OK && memcmp(all_yields, yields, 4 * sizeof(double)) == 0);
+    CHECK(neos_trainer_histograms(trainer, 0, 0.0, all_yields, 15) == NEOS_ERR_INVALID_ARGUMENT);
     CHECK(neos_trainer_histogram(trainer, "sig", 2, 0.0, yields, 4) == NEOS_ERR_INVALID_ARGUMENT);
     CHECK(neos_trainer_bin_edges(trainer, edges, 5) == NEOS_OK && edges[0] == 0 && edges[4] == 1);
     double points[4] = {-1, 1, 1, -1}, outputs[2] = {-1, -1};
@@ -437,6 +440,13 @@ static void test_trainer(void) {
     CHECK(strstr(json, "\"steps\":[{\"step\":1") != NULL && strstr(json, "\"best\":{") != NULL);
     free(json);
     CHECK(neos_trainer_restore_best(trainer) == NEOS_OK);
+    CHECK(neos_trainer_plot_data_json(trainer, NULL, 0, &required) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_trainer_record_plot_frame(trainer) == NEOS_OK && neos_trainer_record_plot_frame(trainer) == NEOS_OK);
+    CHECK(neos_trainer_plot_data_json(trainer, NULL, 0, &required) == NEOS_OK && required > 1000);
+    char *plot_json = malloc(required);
+    CHECK(neos_trainer_plot_data_json(trainer, plot_json, required, NULL) == NEOS_OK);
+    CHECK(strstr(plot_json, "\"frames\":[{\"step\":-1,\"zz\":[[") != NULL && strstr(plot_json, "{\"step\":2,") != NULL);
+    free(plot_json);
     char sets_json[128];
     CHECK(neos_trainer_event_sets_json(trainer, sets_json, sizeof sets_json, NULL) == NEOS_OK);
     CHECK(strcmp(sets_json, "[\"sig\",\"bkg_nominal\",\"bkg_up\",\"bkg_down\"]") == 0);

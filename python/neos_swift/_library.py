@@ -136,6 +136,9 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_trainer_event_count": (c_status, [_H, ctypes.c_char_p, ctypes.c_int32, c_size_t_p, c_size_t_p]),
     "neos_trainer_events": (c_status, [_H, ctypes.c_char_p, ctypes.c_int32, _D, _S]),
     "neos_trainer_event_sets_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_trainer_histograms": (c_status, [_H, ctypes.c_int32, ctypes.c_double, _D, _S]),
+    "neos_trainer_record_plot_frame": (c_status, [_H]),
+    "neos_trainer_plot_data_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
 }
 
 

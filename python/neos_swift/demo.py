@@ -20,20 +20,8 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from . import __version__
 from .neos import Trainer
-
-SAMPLES = ("sig", "bkg_nominal", "bkg_up", "bkg_down")
-GRID = np.linspace(-5, 5, 61)
-
-
-def _frame(trainer: Trainer, step: int) -> dict:
-    xx, yy = np.meshgrid(GRID, GRID)
-    zz = trainer.predict(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
-    return {"step": step, "zz": zz.tolist(), "edges": trainer.bin_edges.tolist(),
-            "histograms": {k: v.tolist() for k, v in trainer.histograms().items()}}
 
 
 def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_every=2, quiet=False) -> dict:
@@ -45,9 +33,7 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
         config["loss"] = loss
     started = time.perf_counter()
     trainer = Trainer(config)
-    before = {k: v.tolist() for k, v in trainer.histograms().items()}
-    edges_before = trainer.bin_edges.tolist()
-    frames = [_frame(trainer, -1)]
+    trainer.record_plot_frame()  # the state before training
     if not quiet:
         print(f"neos-swift {__version__}: training {config.get('loss', 'cls')} for {steps} steps "
               f"({trainer.n_parameters} parameters)")
@@ -63,7 +49,7 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
             print(f"{record['step']:>5} {record['loss']:>11.4g} {t['cls']:>11.4g} {t['discovery']:>11.4g} "
                   f"{t['poi_uncert']:>11.4g} {record['seconds']:>8.3f}", flush=True)
         if (record["step"] + 1) % frame_every == 0 or record["step"] == steps - 1:
-            frames.append(_frame(trainer, record["step"]))
+            trainer.record_plot_frame()
 
     metrics = trainer.run(steps, callback=progress)
     total = time.perf_counter() - started
@@ -71,11 +57,7 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
     if metrics.get("best") is not None:
         trainer.restore_best()
     trainer.save(out / "parameters.neos")
-    blobs = {name: trainer.events(name)[:500].tolist() for name in SAMPLES}
-    plot_data = {"before": before, "after": {k: v.tolist() for k, v in trainer.histograms().items()},
-                 "edges_before": edges_before, "edges_after": trainer.bin_edges.tolist(),
-                 "grid": {"x": GRID.tolist(), "y": GRID.tolist()}, "blobs": blobs, "frames": frames}
-    (out / "plot_data.json").write_text(json.dumps(plot_data))
+    (out / "plot_data.json").write_text(trainer.plot_data())
     written = [out / "metrics.json", out / "parameters.neos", out / "plot_data.json"]
     if plots:
         from .plots import render_directory

@@ -19,7 +19,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from ._handles import Handle, new_handle_pointer, read_json
+from ._handles import Handle, new_handle_pointer, read_json, read_string
 from ._library import c_double_p, c_double_pp, lib, pointer
 from .errors import InvalidArgument, check
 
@@ -171,14 +171,11 @@ class Trainer(Handle):
         if split not in ("test", "train"):
             raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
         names = self.event_sets
-        out = {}
-        for name in names:
-            values = np.empty(self.n_bins)
-            check(lib.neos_trainer_histogram(self, name.encode(), 0 if split == "test" else 1,
-                                             -1.0 if bandwidth is None else float(bandwidth), pointer(values),
-                                             values.size))
-            out[name] = values
-        return out
+        values = np.empty((len(names), self.n_bins))
+        check(lib.neos_trainer_histograms(self, 0 if split == "test" else 1,
+                                          -1.0 if bandwidth is None else float(bandwidth), pointer(values),
+                                          values.size))
+        return dict(zip(names, values))
 
     @property
     def event_sets(self) -> list:
@@ -217,6 +214,14 @@ class Trainer(Handle):
             self, pointer(parameters), parameters.size, len(arrays.names), arrays.c_names, arrays.dimension,
             arrays.c_points, arrays.c_counts, arrays.c_weights, ctypes.byref(loss), pointer(gradient), gradient.size))
         return loss.value, gradient
+
+    def record_plot_frame(self) -> None:
+        """Adds a frame to the plot recording (the first call records the state before training too)."""
+        check(lib.neos_trainer_record_plot_frame(self))
+
+    def plot_data(self) -> str:
+        """plot_data.json's text for the recording ("after" = the current state); see neos_swift.plots."""
+        return read_string(lib.neos_trainer_plot_data_json, self)
 
     def save(self, path) -> None:
         """Writes the network and bin edges (format: a JSON header line, then little-endian float64 values)."""

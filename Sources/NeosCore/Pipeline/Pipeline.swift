@@ -85,9 +85,10 @@ public struct Pipeline: Sendable {
         public var yields: [String: [Double]]
     }
 
-    /// The network's outputs, one array per event set (the order of `names`), and the forward pass.
+    /// The forward pass over every event set's events (in the order of `names`), each set's rows in it, and the
+    /// concatenated input points (which the backward pass needs again).
     func outputs(_ parameters: [Double], _ events: [String: EventSet], names: [String], cache: ForwardCache) throws
-        -> (forward: MultilayerPerceptron.Forward, ranges: [Range<Int>])
+        -> (forward: MultilayerPerceptron.Forward, ranges: [Range<Int>], points: [Double])
     {
         var points: [Double] = []
         var ranges: [Range<Int>] = []
@@ -103,7 +104,7 @@ public struct Pipeline: Sendable {
         }
         let forward = try network.forward(
             parameters: parameters, inputs: points, rows: points.count / network.inputSize, recycling: cache.take())
-        return (forward, ranges)
+        return (forward, ranges, points)
     }
 
     func checkEdges(_ edges: [Double]) throws {
@@ -116,25 +117,32 @@ public struct Pipeline: Sendable {
     /// Counts → yields for one event set.
     func yieldFactor(_ name: String, _ set: EventSet) -> Double { (scales[name] ?? 1) * luminosity / set.totalWeight }
 
+    /// One event set's yields from its network outputs: KDE counts · scale · lumi / Σw + floor.
+    func yields(_ name: String, outputs: [Double], _ set: EventSet, guardedEdges: [Double], bandwidth: Double) throws -> [Double] {
+        let counts = try Histogram.counts(
+            data: outputs, edges: guardedEdges, bandwidth: bandwidth, weights: set.weights,
+            options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
+        let factor = yieldFactor(name, set)
+        return counts.map { $0 * factor + floor }
+    }
+
     /// The objective and its gradient at `(networkParameters, edges)` on `events` (keyed by event-set name).
     public func evaluate(networkParameters: [Double], edges: [Double], events: [String: EventSet]) throws -> Evaluation {
         try checkEdges(edges)
         let names = eventSetNames
-        var (forward, ranges) = try outputs(networkParameters, events, names: names, cache: trainingCache)
+        let (firstPass, ranges, points) = try outputs(networkParameters, events, names: names, cache: trainingCache)
+        var forward = firstPass
         defer { trainingCache.put(forward) }
         let output = forward.output
         let guarded = BinEdgeGuard.apply(edges, gap: edgeGap)
-        let options = HistogramOptions(density: false, reflectInfinities: reflectInfinities)
         let modelSets = model.eventSetNames
-
+        // Each model set's outputs, sliced once for the histogram and its VJP.
+        var setOutputs: [String: [Double]] = [:]
         var yields: [String: [Double]] = [:]
         for name in modelSets {
-            let set = events[name]!
-            let range = ranges[names.firstIndex(of: name)!]
-            let counts = try Histogram.counts(
-                data: Array(output[range]), edges: guarded, bandwidth: bandwidth, weights: set.weights, options: options)
-            let factor = yieldFactor(name, set)
-            yields[name] = counts.map { $0 * factor + floor }
+            let sliced = Array(output[ranges[names.firstIndex(of: name)!]])
+            setOutputs[name] = sliced
+            yields[name] = try self.yields(name, outputs: sliced, events[name]!, guardedEdges: guarded, bandwidth: bandwidth)
         }
 
         var loss = 0.0
@@ -160,8 +168,8 @@ public struct Pipeline: Sendable {
                 let factor = yieldFactor(name, set)
                 let cotangent = yieldGradient[name]!.map { $0 * factor }
                 let gradients = try Histogram.vjp(
-                    cotangent: cotangent, data: Array(output[range]), edges: guarded, bandwidth: bandwidth,
-                    weights: set.weights, options: options)
+                    cotangent: cotangent, data: setOutputs[name]!, edges: guarded, bandwidth: bandwidth,
+                    weights: set.weights, options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
                 for (k, g) in gradients.data.enumerated() { outputCotangent[range.lowerBound + k] += g }
                 for j in 0..<edges.count { guardedEdgeGradient[j] += gradients.edges[j] }
             }
@@ -184,7 +192,6 @@ public struct Pipeline: Sendable {
         }
         let fromOutputs = network.outputCotangentToLogits(outputCotangent, forward: forward)
         for k in 0..<logitCotangent.count { logitCotangent[k] += fromOutputs[k] }
-        let points = names.flatMap { events[$0]!.points }
         let networkGradient = try network.backward(
             parameters: networkParameters, inputs: points, forward: &forward, logitCotangent: logitCotangent)
         return Evaluation(
@@ -196,17 +203,13 @@ public struct Pipeline: Sendable {
     public func yields(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double) throws -> [String: [Double]] {
         try checkEdges(edges)
         let names = model.eventSetNames
-        let (forward, ranges) = try outputs(networkParameters, events, names: names, cache: evaluationCache)
+        let (forward, ranges, _) = try outputs(networkParameters, events, names: names, cache: evaluationCache)
         defer { evaluationCache.put(forward) }
         let guarded = BinEdgeGuard.apply(edges, gap: edgeGap)
         var out: [String: [Double]] = [:]
         for (i, name) in names.enumerated() {
-            let set = events[name]!
-            let counts = try Histogram.counts(
-                data: Array(forward.output[ranges[i]]), edges: guarded, bandwidth: bandwidth, weights: set.weights,
-                options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
-            let factor = yieldFactor(name, set)
-            out[name] = counts.map { $0 * factor + floor }
+            out[name] = try yields(
+                name, outputs: Array(forward.output[ranges[i]]), events[name]!, guardedEdges: guarded, bandwidth: bandwidth)
         }
         return out
     }

@@ -15,6 +15,7 @@ public final class Trainer {
     public private(set) var stepCount = 0
     public private(set) var records: [StepRecord] = []
     public private(set) var best: Best?
+    public private(set) var plotRecording: TrainingPlotData?
     var optimizer: any Optimizer
     var batcher: Batcher
 
@@ -156,11 +157,10 @@ public final class Trainer {
     /// parameters are unchanged.
     @discardableResult
     public func step() throws -> (loss: Double, terms: [String: Double]) {
-        let result = try lossAndGradient(parameters: parameters, events: nextBatch())
         var updated = parameters
+        let result = try lossAndGradient(parameters: updated, events: nextBatch())
         try optimizer.update(parameters: &updated, gradient: result.gradient)
-        try updated.withUnsafeBufferPointer { try Validate.finite($0, "updated parameters") }
-        try setParameters(updated)
+        try setParameters(updated)  // refuses a non-finite update
         stepCount += 1
         return (result.loss, result.terms)
     }
@@ -260,6 +260,23 @@ public final class Trainer {
             members.append(.init(key: "best", value: .null))
         }
         return JSON.object(members).serialized()
+    }
+
+    /// The plot recording (``TrainingPlotData``): the first call starts it at the current state ("before", step
+    /// −1); each later call adds a frame labelled with the last step taken.
+    public func recordPlotFrame() throws {
+        if var recording = plotRecording {
+            try recording.recordFrame(self, step: stepCount - 1)
+            plotRecording = recording
+        } else {
+            plotRecording = try TrainingPlotData(trainer: self)
+        }
+    }
+
+    /// plot_data.json of the recording, with "after" the current state.
+    public func plotDataJSON() throws -> String {
+        guard let plotRecording else { throw NeosError.invalidArgument("no plot frames have been recorded") }
+        return try plotRecording.json(trainer: self)
     }
 
     /// The current network and edges as a ``ParameterFile``.

@@ -76,17 +76,7 @@ final class LossesTests: XCTestCase {
     func testExpectedUpperLimit() throws {
         let model = try model()
         let loss = try Losses.expectedUpperLimit(model: model)
-        let values = model.inputs().values
-        for k in 0..<values.count {
-            let step = 2e-5 * max(1, abs(values[k]))
-            var plus = values
-            var minus = values
-            plus[k] += step
-            minus[k] -= step
-            let numeric = try (Losses.expectedUpperLimit(model: model.withInputs(plus)).value
-                - Losses.expectedUpperLimit(model: model.withInputs(minus)).value) / (2 * step)
-            XCTAssertEqual(loss.gradient[k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9), "input \(k)")
-        }
+        try assertGradientMatchesRefits(model, relativeStep: 2e-5) { try Losses.expectedUpperLimit(model: $0) }
         // On the Asimov observation the observed limit equals the median expected one.
         var generating = model.suggestedInit
         generating[model.poiIndex!] = 0
@@ -97,18 +87,26 @@ final class LossesTests: XCTestCase {
     /// Both gradients against central differences of re-fitted losses (1e-5 relative, as issue 5 asks).
     func testGradientsMatchRefittedFiniteDifferences() throws {
         let model = try model()
+        try assertGradientMatchesRefits(model, relativeStep: 1e-5) { try Losses.expectedCLs(model: $0) }
+        try assertGradientMatchesRefits(model, relativeStep: 1e-5) { try Losses.discoveryP0(model: $0) }
+    }
+
+    /// A loss's gradient against central differences of the loss re-evaluated (re-fitted) at shifted inputs:
+    /// 1e-5 relative, or 1e-9 absolute near zero.
+    func assertGradientMatchesRefits(
+        _ model: Model, relativeStep: Double, file: StaticString = #filePath, line: UInt = #line,
+        _ loss: (Model) throws -> LossWithGradient
+    ) throws {
         let values = model.inputs().values
-        for loss in [{ try Losses.expectedCLs(model: $0) }, { try Losses.discoveryP0(model: $0) }] as [(Model) throws -> LossWithGradient] {
-            let analytic = try loss(model).gradient
-            for k in 0..<values.count {
-                let step = 1e-5 * max(1, abs(values[k]))
-                var plus = values
-                var minus = values
-                plus[k] += step
-                minus[k] -= step
-                let numeric = try (loss(model.withInputs(plus)).value - loss(model.withInputs(minus)).value) / (2 * step)
-                XCTAssertEqual(analytic[k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9), "input \(k)")
-            }
+        let analytic = try loss(model).gradient
+        for k in 0..<values.count {
+            let step = relativeStep * max(1, abs(values[k]))
+            var plus = values
+            var minus = values
+            plus[k] += step
+            minus[k] -= step
+            let numeric = try (loss(model.withInputs(plus)).value - loss(model.withInputs(minus)).value) / (2 * step)
+            XCTAssertEqual(analytic[k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9), "input \(k)", file: file, line: line)
         }
     }
 }

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whole-file reads and writes without Foundation.
+public enum FileBytes {
+    public static func read(_ path: String) throws -> [UInt8] {
+        guard let file = fopen(path, "rb") else {
+            throw NeosError(.invalidArgument, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
+        return bytes
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        guard let file = fopen(path, "wb") else {
+            throw NeosError(.invalidArgument, "cannot open \(path) for writing: \(String(cString: strerror(errno)))")
+        }
+        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        let closed = fclose(file)
+        guard written == bytes.count, closed == 0 else {
+            throw NeosError(.invalidArgument, "writing \(path) failed")
+        }
+    }
+
+    /// A whole file as UTF-8 text.
+    public static func readText(_ path: String) throws -> String { String(decoding: try read(path), as: UTF8.self) }
+
+    public static func writeText(_ text: String, to path: String) throws { try write(Array(text.utf8), to: path) }
+}
