@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /** Version of this header's ABI; compare with neos_abi_version() to detect a mismatched library. */
-#define NEOS_ABI_VERSION 7
+#define NEOS_ABI_VERSION 8
 
 /* ---------------------------------------------------------------------------------------------------------
  * Status codes and errors
@@ -557,6 +557,45 @@ neos_status neos_trainer_plot_data_json(const neos_trainer *trainer, char *buffe
  */
 neos_status neos_trainer_histograms(const neos_trainer *trainer, int32_t split, double bandwidth, double *out_yields,
                                     size_t n_values);
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Derivatives of every hypothesis-test output and of upper limits (ABI 8)
+ * ------------------------------------------------------------------------------------------------------- */
+
+/** Rows of neos_hypotest_derivatives, in order. */
+#define NEOS_HYPOTEST_Q_OBSERVED 0 /**< q_obs: the test statistic on the data (q0, q or qtilde) */
+#define NEOS_HYPOTEST_Q_ASIMOV 1   /**< q_A: the test statistic on the Asimov data */
+#define NEOS_HYPOTEST_Z_OBSERVED 2 /**< sqrt(q_obs): for q0 the observed discovery significance Z0 */
+#define NEOS_HYPOTEST_Z_ASIMOV 3   /**< sqrt(q_A): for q0 the median expected significance */
+#define NEOS_HYPOTEST_CLSB 4       /**< CLsb observed (for q0 the discovery p-value p0) */
+#define NEOS_HYPOTEST_CLB 5        /**< CLb observed */
+#define NEOS_HYPOTEST_CLS 6        /**< CLs observed */
+#define NEOS_HYPOTEST_EXPECTED 7   /**< first of the five expected-band rows, pyhf's order (q0: the p0 band) */
+#define NEOS_HYPOTEST_DERIVATIVE_ROWS 12
+
+/**
+ * Every output of an asymptotic hypothesis test (test_stat "qtilde", "q" or "q0") with its derivatives with respect
+ * to the model's inputs and the data, from one set of fits: out_values[n_values] (NEOS_HYPOTEST_DERIVATIVE_ROWS
+ * values, rows as the NEOS_HYPOTEST_* indices), out_jacobian_inputs[rows * n_inputs] and out_jacobian_data[rows *
+ * n_data], row-major; either Jacobian may be NULL. Fits are differentiated implicitly at their optimum and p-values
+ * in log space; a statistic clipped at 0 has the one-sided derivative 0 (so has its square root there).
+ */
+neos_status neos_hypotest_derivatives(const neos_model *model, double poi, const double *data, size_t n_data,
+                                      const double *init, const double *bounds, const uint8_t *fixed, size_t n_pars,
+                                      const char *test_stat, double *out_values, size_t n_values,
+                                      double *out_jacobian_inputs, size_t n_jacobian_inputs,
+                                      double *out_jacobian_data, size_t n_jacobian_data);
+
+/**
+ * Upper limits by root finding (as neos_upper_limit with scan = NULL, test statistic qtilde) and their derivatives,
+ * by implicit differentiation of CLs(mu*) = level: out_limits[n_limits] (6 values: observed, then the expected
+ * limits in pyhf's order), out_jacobian_inputs[6 * n_inputs] and out_jacobian_data[6 * n_data], row-major; either
+ * Jacobian may be NULL. A limit where CLs does not change with the POI has no derivative: NEOS_ERR_NUMERIC.
+ */
+neos_status neos_upper_limit_jacobian(const neos_model *model, const double *data, size_t n_data, double level,
+                                      const double *init, const double *bounds, const uint8_t *fixed, size_t n_pars,
+                                      double *out_limits, size_t n_limits, double *out_jacobian_inputs,
+                                      size_t n_jacobian_inputs, double *out_jacobian_data, size_t n_jacobian_data);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -157,6 +157,57 @@ public func neos_hypotest_with_jacobian(
 }
 
 @c @implementation
+public func neos_hypotest_derivatives(
+    _ model: OpaquePointer?, _ poi: Double, _ data: UnsafePointer<Double>?, _ n_data: Int,
+    _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?, _ fixed: UnsafePointer<UInt8>?,
+    _ n_pars: Int, _ test_stat: UnsafePointer<CChar>?, _ out_values: UnsafeMutablePointer<Double>?, _ n_values: Int,
+    _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_jacobian_inputs: Int,
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_jacobian_data: Int
+) -> neos_status {
+    abiCall("neos_hypotest_derivatives") {
+        let model = try borrowModel(model)
+        let rows = HypotestDerivatives.rowNames.count
+        let statistic = try TestStatistic(name: string(test_stat, "test_stat"))
+        let observed = try observations(data, n_data, model)
+        let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
+        let valuesOut = try output(out_values, n_values, expected: rows, "out_values")
+        let inputsOut = try optionalOutput(
+            out_jacobian_inputs, n_jacobian_inputs, expected: rows * model.inputCount, "out_jacobian_inputs")
+        let dataOut = try optionalOutput(
+            out_jacobian_data, n_jacobian_data, expected: rows * observed.count, "out_jacobian_data")
+        let (_, derivatives) = try Hypotest.derivatives(
+            poi: poi, data: observed, model: model, testStatistic: statistic, configuration: configuration)
+        for (index, value) in derivatives.values.enumerated() { valuesOut[index] = value }
+        for (index, value) in derivatives.inputs.enumerated() { inputsOut?[index] = value }
+        for (index, value) in derivatives.data.enumerated() { dataOut?[index] = value }
+    }
+}
+
+@c @implementation
+public func neos_upper_limit_jacobian(
+    _ model: OpaquePointer?, _ data: UnsafePointer<Double>?, _ n_data: Int, _ level: Double,
+    _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?, _ fixed: UnsafePointer<UInt8>?,
+    _ n_pars: Int, _ out_limits: UnsafeMutablePointer<Double>?, _ n_limits: Int,
+    _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_jacobian_inputs: Int,
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_jacobian_data: Int
+) -> neos_status {
+    abiCall("neos_upper_limit_jacobian") {
+        let model = try borrowModel(model)
+        let observed = try observations(data, n_data, model)
+        let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
+        let limitsOut = try output(out_limits, n_limits, expected: 6, "out_limits")
+        let inputsOut = try optionalOutput(
+            out_jacobian_inputs, n_jacobian_inputs, expected: 6 * model.inputCount, "out_jacobian_inputs")
+        let dataOut = try optionalOutput(
+            out_jacobian_data, n_jacobian_data, expected: 6 * observed.count, "out_jacobian_data")
+        let solved = try UpperLimits.jacobian(data: observed, model: model, level: level, configuration: configuration)
+        for (index, value) in solved.limits.enumerated() { limitsOut[index] = value }
+        for (index, value) in solved.inputs.enumerated() { inputsOut?[index] = value }
+        for (index, value) in solved.data.enumerated() { dataOut?[index] = value }
+    }
+}
+
+@c @implementation
 public func neos_upper_limit(
     _ model: OpaquePointer?, _ data: UnsafePointer<Double>?, _ n_data: Int, _ scan: UnsafePointer<Double>?,
     _ n_scan: Int, _ level: Double, _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?,

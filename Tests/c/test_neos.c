@@ -278,6 +278,50 @@ static void test_inference(void) {
     CHECK(neos_upper_limit(model, data, 4, scan, 3, 0.05, NULL, NULL, NULL, 3, &observed, expected, NULL, NULL, 0,
                            NULL) == NEOS_OK);
     CHECK(observed > 1.0 && observed < 1.5);
+
+    /* Every hypotest output with its derivatives: the same numbers as neos_hypotest and neos_hypotest_jacobian. */
+    double all_values[NEOS_HYPOTEST_DERIVATIVE_ROWS];
+    double all_inputs[NEOS_HYPOTEST_DERIVATIVE_ROWS * 6], all_data[NEOS_HYPOTEST_DERIVATIVE_ROWS * 4];
+    CHECK(neos_hypotest_derivatives(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", all_values,
+                                    NEOS_HYPOTEST_DERIVATIVE_ROWS, all_inputs, sizeof all_inputs / sizeof(double),
+                                    all_data, sizeof all_data / sizeof(double)) == NEOS_OK);
+    CHECK(all_values[NEOS_HYPOTEST_CLS] == cls && all_values[NEOS_HYPOTEST_CLSB] == tails[0] &&
+          all_values[NEOS_HYPOTEST_CLB] == tails[1] && all_values[NEOS_HYPOTEST_Q_OBSERVED] == statistics[0] &&
+          all_values[NEOS_HYPOTEST_Q_ASIMOV] == statistics[1] && all_values[NEOS_HYPOTEST_EXPECTED + 2] == band[2]);
+    CHECK(close_to(all_values[NEOS_HYPOTEST_Z_OBSERVED], sqrt(statistics[0]), 1e-15));
+    for (int k = 0; k < 6; k++) {
+        CHECK(close_to(all_inputs[NEOS_HYPOTEST_CLS * 6 + k], hypotest_jacobian_inputs[k], 1e-15));
+    }
+    /* dq_obs/d(background[0]) against a central difference of re-run hypotests (1e-5 relative). */
+    double inputs[6], shifted_q[2];
+    CHECK(neos_model_inputs(model, inputs, 6) == NEOS_OK);
+    for (int side = 0; side < 2; side++) {
+        double moved[6];
+        memcpy(moved, inputs, sizeof moved);
+        moved[0] += side == 0 ? 1e-4 : -1e-4;
+        neos_model *shifted = NULL;
+        CHECK(neos_model_with_inputs(model, moved, 6, &shifted) == NEOS_OK);
+        double c, s[2];
+        CHECK(neos_hypotest(shifted, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", &c, NULL, NULL, s) == NEOS_OK);
+        shifted_q[side] = s[0];
+        neos_model_free(shifted);
+    }
+    const double dq = (shifted_q[0] - shifted_q[1]) / 2e-4;
+    CHECK(close_to(all_inputs[NEOS_HYPOTEST_Q_OBSERVED * 6], dq, 1e-5 * fabs(dq)));
+    CHECK(neos_hypotest_derivatives(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", all_values, 6, NULL, 0, NULL,
+                                    0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_hypotest_derivatives(model, 1.0, data, 4, NULL, NULL, NULL, 3, "qtilde", NULL, 0, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+
+    /* Upper limits and their derivatives: the limits of neos_upper_limit, and a finite derivative. */
+    double limits[6], limit_inputs[6 * 6];
+    CHECK(neos_upper_limit_jacobian(model, data, 4, 0.05, NULL, NULL, NULL, 3, limits, 6, limit_inputs, 36, NULL, 0) ==
+          NEOS_OK);
+    CHECK(close_to(limits[0], 1.0115718815879498, 1e-6) && limit_inputs[4] < 0); /* more signal, a lower limit */
+    CHECK(neos_upper_limit_jacobian(model, data, 4, 0.05, NULL, NULL, NULL, 3, limits, 5, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_upper_limit_jacobian(model, data, 4, 1.5, NULL, NULL, NULL, 3, limits, 6, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
     neos_model_free(model);
 
     const double up[2] = {55, 57}, down[2] = {45, 47};

@@ -104,6 +104,15 @@ public final class Model: Sendable {
         try evaluate(pars, data) { pars, data in structure.logpdf(pars, data, numbers) }
     }
 
+    /// logpdf(a) − logpdf(b), to the precision of the difference rather than of the two log-likelihoods (see
+    /// `ModelStructure.logpdfDifference`): test statistics are such differences.
+    public func logpdfDifference(_ a: [Double], _ b: [Double], data: [Double]) throws -> Double {
+        try checkPars(b)
+        return try evaluate(a, data) { a, data in
+            b.withUnsafeBufferPointer { b in structure.logpdfDifference(a, b, data, numbers) }
+        }
+    }
+
     /// ∇_θ of NLL = −logpdf (exact).
     public func nllGradient(_ pars: [Double], data: [Double]) throws -> [Double] {
         try evaluate(pars, data) { pars, data in structure.nllGradient(pars, data, numbers) }

@@ -20,11 +20,80 @@ public struct HypotestJacobian: Sendable {
     public var data: [Double]
 }
 
+/// Every output of an asymptotic hypothesis test with its derivatives: the rows of `HypotestDerivatives.rowNames`.
+public struct HypotestDerivatives: Sendable {
+    /// q_obs, q_A, Z_obs = √q_obs, Z_A = √q_A, CLsb, CLb, CLs (observed), then the expected band in pyhf's order
+    /// (CLs; for q0 the CLsb band, i.e. the expected p0). For q0, CLsb is p0 and Z_obs, Z_A the observed and median
+    /// expected discovery significances.
+    public static let rowNames = [
+        "q_observed", "q_asimov", "z_observed", "z_asimov", "clsb", "clb", "cls",
+        "expected_m2", "expected_m1", "expected_0", "expected_p1", "expected_p2",
+    ]
+    public var values: [Double]
+    /// Row-major, rowNames.count × model.inputCount.
+    public var inputs: [Double]
+    /// Row-major, rowNames.count × data.count.
+    public var data: [Double]
+}
+
 extension Hypotest {
+    /// CLs observed and the band (q0: p0 and the CLsb band), the six outputs pyhf's hypotest returns first.
     public static func jacobian(
         poi: Double, data: [Double], model: Model, testStatistic: TestStatistic = .qmuTilde,
         configuration: FitConfiguration = .init()
     ) throws -> (result: HypotestResult, jacobian: HypotestJacobian) {
+        let (result, statistics) = try statisticDerivatives(
+            poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
+        let all = outputSensitivities(result)
+        let headlineRow = testStatistic == .q0 ? 4 : 6
+        let rows = [all[headlineRow]] + all[7..<12]
+        let (inputRows, dataRows) = statistics.rows(rows)
+        return (
+            result,
+            HypotestJacobian(
+                outputs: [result.headline] + result.expectedHeadline, inputs: inputRows, data: dataRows)
+        )
+    }
+
+    /// Every output of `HypotestDerivatives.rowNames` and its derivatives, from one set of fits.
+    public static func derivatives(
+        poi: Double, data: [Double], model: Model, testStatistic: TestStatistic = .qmuTilde,
+        configuration: FitConfiguration = .init()
+    ) throws -> (result: HypotestResult, derivatives: HypotestDerivatives) {
+        let (result, statistics) = try statisticDerivatives(
+            poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
+        let (inputRows, dataRows) = statistics.rows(outputSensitivities(result))
+        let values = [
+            result.qObserved, result.qAsimov, result.significance, result.expectedSignificance,
+            result.observed.clsb, result.observed.clb, result.observed.cls,
+        ] + result.expectedHeadline
+        return (result, HypotestDerivatives(values: values, inputs: inputRows, data: dataRows))
+    }
+
+    /// dq_obs and dq_A with respect to the inputs and the data: every output is a function of the two.
+    struct StatisticDerivatives {
+        var observedInputs: [Double]
+        var observedData: [Double]
+        var asimovInputs: [Double]
+        var asimovData: [Double]
+
+        /// Rows of the outputs whose (∂/∂q_obs, ∂/∂q_A) are given, by the chain rule.
+        func rows(_ sensitivities: [(Double, Double)]) -> (inputs: [Double], data: [Double]) {
+            var inputRows: [Double] = []
+            var dataRows: [Double] = []
+            inputRows.reserveCapacity(sensitivities.count * observedInputs.count)
+            dataRows.reserveCapacity(sensitivities.count * observedData.count)
+            for (dObs, dAsimov) in sensitivities {
+                inputRows += zip(observedInputs, asimovInputs).map { dObs * $0 + dAsimov * $1 }
+                dataRows += zip(observedData, asimovData).map { dObs * $0 + dAsimov * $1 }
+            }
+            return (inputRows, dataRows)
+        }
+    }
+
+    static func statisticDerivatives(
+        poi: Double, data: [Double], model: Model, testStatistic: TestStatistic, configuration: FitConfiguration
+    ) throws -> (HypotestResult, StatisticDerivatives) {
         let result = try run(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
         let inputCount = model.inputCount
@@ -61,19 +130,10 @@ extension Hypotest {
                 for k in 0..<dataCount { qAData[k] += weight * fitJacobian.data[i * dataCount + k] }
             }
         }
-
-        // The p-values as functions of (q_obs, q_A).
-        let sensitivities = pValueSensitivities(result)
-        var inputRows: [Double] = []
-        var dataRows: [Double] = []
-        for (dObs, dAsimov) in sensitivities {
-            inputRows += (0..<inputCount).map { dObs * qObsInputs[$0] + dAsimov * qAInputs[$0] }
-            dataRows += (0..<dataCount).map { dObs * qObsData[$0] + dAsimov * qAData[$0] }
-        }
         return (
             result,
-            HypotestJacobian(
-                outputs: [result.headline] + result.expectedHeadline, inputs: inputRows, data: dataRows)
+            StatisticDerivatives(
+                observedInputs: qObsInputs, observedData: qObsData, asimovInputs: qAInputs, asimovData: qAData)
         )
     }
 
@@ -82,8 +142,9 @@ extension Hypotest {
         -exp(Normal.logPDF(x) - log(Normal.survival(x)))
     }
 
-    /// For each output (observed, then the band), (∂/∂q_obs, ∂/∂q_A).
-    static func pValueSensitivities(_ result: HypotestResult) -> [(Double, Double)] {
+    /// (∂/∂q_obs, ∂/∂q_A) of each row of `HypotestDerivatives.rowNames`. p-values differentiate as
+    /// p · d log p, so a CLs of 1e-12 keeps a relative-accurate gradient.
+    static func outputSensitivities(_ result: HypotestResult) -> [(Double, Double)] {
         let qObs = result.qObserved
         let qA = result.qAsimov
         let sqrtObs = qObs.squareRoot()
@@ -101,21 +162,17 @@ extension Hypotest {
         let t = result.statistic
         let slopeSB = logTailSlope(t + sqrtA)  // d log CLsb / d(t + √q_A)
         let slopeB = logTailSlope(t)  // d log CLb / dt
-        var rows: [(Double, Double)] = []
-        if result.testStatistic == .q0 {
-            let p0 = result.observed.clsb
-            rows.append((p0 * slopeSB * dtObs, p0 * slopeSB * (dtA + dSqrtA)))
-            for (index, n) in Asymptotics.bandSigmas.enumerated() {
-                let clsb = result.expected[index].clsb
-                rows.append((0, clsb * logTailSlope(n + sqrtA) * dSqrtA))
-            }
-            return rows
-        }
-        let cls = result.observed.cls
-        rows.append((cls * (slopeSB - slopeB) * dtObs, cls * (slopeSB * (dtA + dSqrtA) - slopeB * dtA)))
+        let observed = result.observed
+        var rows: [(Double, Double)] = [
+            (1, 0), (0, 1), (dSqrtObs, 0), (0, dSqrtA),
+            (observed.clsb * slopeSB * dtObs, observed.clsb * slopeSB * (dtA + dSqrtA)),
+            (observed.clb * slopeB * dtObs, observed.clb * slopeB * dtA),
+            (observed.cls * (slopeSB - slopeB) * dtObs, observed.cls * (slopeSB * (dtA + dSqrtA) - slopeB * dtA)),
+        ]
+        // Expected: CLb = Φ(−n) is fixed at band point n, so CLs and CLsb have the same relative derivative.
         for (index, n) in Asymptotics.bandSigmas.enumerated() {
-            let bandCLs = result.expected[index].cls
-            rows.append((0, bandCLs * logTailSlope(n + sqrtA) * dSqrtA))
+            let value = result.testStatistic == .q0 ? result.expected[index].clsb : result.expected[index].cls
+            rows.append((0, value * logTailSlope(n + sqrtA) * dSqrtA))
         }
         return rows
     }
@@ -134,7 +191,8 @@ extension Hypotest {
         let qASlope = result.qAsimov > 0
             ? 2 * (try model.nllGradient(result.asimovStatistic.conditionalFit.parameters, data: result.asimovData))[
                 poiIndex] : 0
-        return pValueSensitivities(result).map { $0.0 * qObsSlope + $0.1 * qASlope }
+        let all = outputSensitivities(result)
+        return ([all[6]] + all[7..<12]).map { $0.0 * qObsSlope + $0.1 * qASlope }
     }
 }
 

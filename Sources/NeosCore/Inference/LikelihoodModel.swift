@@ -23,6 +23,9 @@ public protocol LikelihoodModel: Sendable {
     /// `pars`); the fits' probes for lower basins. The default evaluates `logpdf` once per value; a model can
     /// recompute only what depends on each parameter.
     func logpdfAlongCoordinates(_ pars: [Double], data: [Double], values: [[Double]]) throws -> [[Double]]
+    /// logpdf(a) − logpdf(b), the quantity test statistics are made of. The default subtracts the two values; a
+    /// model can sum the difference term by term and keep the precision that √q needs near q = 0.
+    func logpdfDifference(_ a: [Double], _ b: [Double], data: [Double]) throws -> Double
 }
 
 extension LikelihoodModel {
@@ -37,6 +40,9 @@ extension LikelihoodModel {
         }
     }
     public var parameterNames: [String] { (0..<parameterCount).map { "par\($0)" } }
+    public func logpdfDifference(_ a: [Double], _ b: [Double], data: [Double]) throws -> Double {
+        try logpdf(a, data: data) - logpdf(b, data: data)
+    }
 }
 
 extension Model: LikelihoodModel {}

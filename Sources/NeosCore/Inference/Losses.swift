@@ -101,7 +101,8 @@ public enum Losses {
         let fit = try MLE.fixedPOIFit(poi: testPOI, data: asimov, model: model)
         let twiceNLLGenerating = try -2 * model.logpdf(generating, data: asimov)
         let twiceNLLFit = try -2 * model.logpdf(fit.parameters, data: asimov)
-        let difference = TestStatistic.clipped(twiceNLLFit - twiceNLLGenerating, twiceNLLFit, twiceNLLGenerating)
+        let difference = TestStatistic.clipped(
+            try 2 * model.logpdfDifference(generating, fit.parameters, data: asimov), twiceNLLFit, twiceNLLGenerating)
         guard difference > 0 else {
             return LossWithGradient(value: 0, gradient: [Double](repeating: 0, count: model.inputCount))
         }

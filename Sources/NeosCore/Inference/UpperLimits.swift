@@ -31,8 +31,8 @@ public enum UpperLimits {
             observed: limits[0], expected: Array(limits[1...]), scanned: Array(zip(points, results)))
     }
 
-    /// Without a scan: bracket each curve's crossing of `level` inside the POI bounds (halving the lower and
-    /// doubling the upper bound until every curve is bracketed, as pyhf's `toms748_scan`), then solve
+    /// Without a scan: bracket each curve's crossing of `level` inside the POI bounds (halving the lower end until
+    /// every curve is bracketed, as pyhf's `toms748_scan`; a limit beyond the upper bound is an error), then solve
     /// CLs(μ) = level by Brent's method to `absoluteTolerance` / `relativeTolerance`.
     public static func rootFinding(
         data: [Double], model: some LikelihoodModel, level: Double = 0.05, testStatistic: TestStatistic = .qmuTilde,
@@ -53,7 +53,7 @@ public enum UpperLimits {
         func curves(_ result: HypotestResult) -> [Double] { [result.observed.cls] + result.expected.map(\.cls) }
 
         var lower = bounds.lower
-        var upper = bounds.upper
+        let upper = bounds.upper
         var steps = 0
         while try curves(hypotest(lower)).contains(where: { $0 < level }) {
             steps += 1
@@ -62,13 +62,16 @@ public enum UpperLimits {
             }
             lower /= 2
         }
-        steps = 0
-        while try curves(hypotest(upper)).contains(where: { $0 > level }) {
-            steps += 1
-            guard steps <= maxBracketSteps else {
-                throw NeosError(.numeric, "CLs stays above \(level) up to μ = \(upper): no upper limit to find")
-            }
-            upper *= 2
+        // pyhf's toms748_scan doubles the upper end here, but a hypotest beyond the POI's upper bound is itself
+        // refused (its fits would start outside the bounds), so the bound is the end of the search.
+        let unbracketed = try curves(hypotest(upper)).enumerated().filter { $0.element > level }.map(\.offset)
+        if !unbracketed.isEmpty {
+            let names = ["observed", "expected -2σ", "expected -1σ", "expected median", "expected +1σ", "expected +2σ"]
+            throw NeosError(
+                .numeric,
+                "CLs stays above \(level) up to the POI's upper bound μ = \(upper) for the "
+                    + unbracketed.map { names[$0] }.joined(separator: ", ")
+                    + " curve(s): that limit lies beyond the bounds; widen par_bounds to find it")
         }
         var limits: [Double] = []
         for curve in 0..<6 {

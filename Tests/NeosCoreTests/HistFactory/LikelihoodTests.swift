@@ -99,6 +99,28 @@ final class LikelihoodTests: XCTestCase {
         }
     }
 
+    /// logpdf(a) − logpdf(b) term by term: equal to the plain difference where that is accurate (distant points),
+    /// and where the points are close, exact to the order of its own size rather than of the log-likelihoods:
+    /// along a line the difference is ∇logpdf·δ + O(δ²), so at δ = 1e-9 it must match the directional derivative
+    /// to 1e-6 relative, which the plain difference (rounding ~1e-13 of |logpdf| ~ 1e2, i.e. 1e-3 relative) cannot.
+    func testLogpdfDifferenceKeepsThePrecisionOfTheDifference() throws {
+        for settings in [Self.allSettings[0], Self.allSettings.last!] {
+            let model = try Model(spec: Self.fullSpec, poiName: "mu", modifierSettings: settings)
+            let a = Self.pars(model, Self.points[0], seed: 0)
+            let b = Self.pars(model, Self.points[1], seed: 1)
+            let data = try Self.data(model, Self.pars(model, Self.points[2], seed: 2))
+            let plain = try model.logpdf(a, data: data) - model.logpdf(b, data: data)
+            XCTAssertEqual(try model.logpdfDifference(a, b, data: data), plain, accuracy: 1e-12 * max(1, abs(plain)))
+
+            let direction = a.indices.map { 0.5 + 0.3 * sin(Double($0) * 0.9) }
+            let step = 1e-9
+            let near = zip(a, direction).map { $0 + step * $1 }
+            let slope = zip(try model.nllGradient(a, data: data), direction).reduce(0) { $0 - $1.0 * $1.1 }
+            let precise = try model.logpdfDifference(near, a, data: data) / step
+            XCTAssertEqual(precise, slope, accuracy: 1e-6 * abs(slope), "\(settings)")
+        }
+    }
+
     func testFullModelStructure() throws {
         let model = try Model(spec: Self.fullSpec)
         XCTAssertEqual(model.channels, ["A", "B"])

@@ -29,6 +29,35 @@ final class HypotestDerivativesTests: XCTestCase {
         try check(histosys, data: [58, 43, 21] + histosys.auxdata, poi: 1, statistic: .qmuTilde)
         try check(histosys, data: [70, 52, 30] + histosys.auxdata, poi: 0, statistic: .q0)
     }
+
+    /// Every row of `Hypotest.derivatives` (statistics, significances, CLsb, CLb, CLs, band) against re-run
+    /// hypotests, and its values against the result's.
+    func testEveryOutput() throws {
+        let histosys = try SimpleModels.correlatedBackground(
+            signal: [5, 10, 3], background: [50, 30, 20], backgroundUp: [56, 31, 23], backgroundDown: [45, 28, 18])
+        for (statistic, poi, data) in [
+            (TestStatistic.qmuTilde, 1.0, [58.0, 43, 21]), (.qmu, 1.0, [58.0, 43, 21]), (.q0, 0.0, [70.0, 52, 30]),
+        ] {
+            let observed = data + histosys.auxdata
+            let (result, derivatives) = try Hypotest.derivatives(
+                poi: poi, data: observed, model: histosys, testStatistic: statistic)
+            XCTAssertEqual(derivatives.values.count, HypotestDerivatives.rowNames.count)
+            XCTAssertEqual(derivatives.values[6], result.observed.cls)
+            XCTAssertEqual(derivatives.values[4], result.observed.clsb)
+            XCTAssertEqual(Array(derivatives.values[7...]), result.expectedHeadline)
+            func values(_ model: Model, _ data: [Double]) throws -> [Double] {
+                try Hypotest.derivatives(poi: poi, data: data, model: model, testStatistic: statistic).derivatives.values
+            }
+            FiniteDifferences.assertEntries(
+                derivatives.inputs,
+                try FiniteDifferences.jacobian(histosys.inputs().values, step: 1e-4) {
+                    try values(histosys.withInputs($0), observed)
+                }, rtol: 1e-5, atol: 1e-9, "\(statistic) every output d/d inputs")
+            FiniteDifferences.assertEntries(
+                derivatives.data, try FiniteDifferences.jacobian(observed, step: 1e-4) { try values(histosys, $0) },
+                rtol: 1e-5, atol: 1e-9, "\(statistic) every output d/d data")
+        }
+    }
 }
 
 final class UpperLimitDerivativesTests: XCTestCase {
@@ -49,5 +78,14 @@ final class UpperLimitDerivativesTests: XCTestCase {
         FiniteDifferences.assertEntries(
             dataRows, try FiniteDifferences.jacobian(data, step: 1e-4) { try limits(model, $0) }, rtol: 1e-5, atol: 1e-9,
             "limits d/d data")
+    }
+
+    /// A limit beyond the POI's upper bound is an error that says so, not a fit refused for its start.
+    func testLimitBeyondTheBoundsIsReported() throws {
+        let model = try SimpleModels.uncorrelatedBackground(signal: [0.5, 0.4], background: [50, 52], uncertainty: [3, 7])
+        XCTAssertThrowsError(try UpperLimits.rootFinding(data: [51, 48] + model.auxdata, model: model)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .numeric)
+            XCTAssertTrue("\(error)".contains("up to the POI's upper bound μ = 10.0"), "\(error)")
+        }
     }
 }

@@ -43,4 +43,26 @@ final class ImplicitDifferentiationTests: XCTestCase {
         XCTAssertFalse(jacobian.moving.contains(0))
         try check(model, data: data)
     }
+
+    /// μ and a free normalisation that scale the same sample in every bin are seen only as their product: the best
+    /// fit is a valley, and its Jacobian is refused rather than made of rounding.
+    func testDegenerateParametersHaveNoDerivative() throws {
+        let spec = """
+            {"channels": [{"name": "c", "samples": [
+              {"name": "s", "data": [10.0, 20.0], "modifiers": [
+                {"name": "mu", "type": "normfactor", "data": null}, {"name": "k", "type": "normfactor", "data": null}]},
+              {"name": "b", "data": [50.0, 40.0], "modifiers": [
+                {"name": "unc", "type": "shapesys", "data": [5.0, 4.0]}]}]}],
+             "parameters": []}
+            """
+        let model = try Model(spec: spec, poiName: "mu")
+        let data = [63.0, 57] + model.auxdata
+        let fit = try MLE.fit(data: data, model: model)
+        XCTAssertThrowsError(try ImplicitDifferentiation.fitJacobian(fit, model: model, data: data)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .numeric)
+            XCTAssertTrue("\(error)".contains("the best fit is not unique"), "\(error)")
+        }
+        // With μ fixed, k is determined again.
+        try check(model, data: data, poi: 1)
+    }
 }
