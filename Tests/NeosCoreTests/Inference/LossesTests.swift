@@ -62,6 +62,29 @@ final class LossesTests: XCTestCase {
         XCTAssertEqual(try Losses.discoveryP0(model: model).value, 1.83702e-04, accuracy: 1e-5 * 1.83702e-04)
     }
 
+    /// Tiny p-values keep accurate gradients (log-space tails): with the neos reference signal ×1.8, CLs ≈ 5.2e-12
+    /// and every component of its gradient matches central differences of re-fitted CLs to 1e-5 relative, with no
+    /// absolute floor (measured: 3e-8).
+    func testGradientOfTinyCLsIsRelativelyAccurate() throws {
+        let model = try SimpleModels.correlatedBackground(
+            signal: [1.84, 2.31, 5.04, 10.8].map { 1.8 * $0 }, background: [90.3, 6.25, 3, 0.4],
+            backgroundUp: [72.4, 13.1, 9.3, 5.15], backgroundDown: [72, 14.5, 9.85, 3.75])
+        let cls = try Losses.expectedCLs(model: model)
+        XCTAssertEqual(cls.value, 5.2113e-12, accuracy: 1e-4 * 5.2113e-12)
+        let values = model.inputs().values
+        for k in 0..<values.count {
+            let step = 1e-5 * max(1, abs(values[k]))
+            var plus = values
+            var minus = values
+            plus[k] += step
+            minus[k] -= step
+            let numeric = try (Losses.expectedCLs(model: model.withInputs(plus)).value
+                - Losses.expectedCLs(model: model.withInputs(minus)).value) / (2 * step)
+            XCTAssertNotEqual(numeric, 0, "input \(k)")
+            XCTAssertEqual(cls.gradient[k], numeric, accuracy: 1e-5 * abs(numeric), "input \(k)")
+        }
+    }
+
     /// Issue 5's poi_uncertainty reference for this model: 0.6755777235775706 (1e-6 relative).
     func testPOIUncertaintyMatchesReference() throws {
         XCTAssertEqual(try Losses.poiUncertainty(model: try model()).value, 0.6755777235775706, accuracy: 1e-6 * 0.6755777235775706)
