@@ -35,3 +35,30 @@ func count(_ value: Int, _ name: String) throws -> Int {
     guard value >= 0 else { throw NeosError.invalidArgument("\(name) = \(UInt(bitPattern: value)) is not a valid length") }
     return value
 }
+
+extension UnsafeMutableBufferPointer<Double> {
+    /// Fills the buffer from `values`, whose count the caller's length check made equal to the buffer's.
+    func write(_ values: [Double]) {
+        for (index, value) in values.enumerated() { self[index] = value }
+    }
+}
+
+/// The two optional Jacobian buffers of a derivative call, checked before any work: rows × n_inputs (with respect
+/// to the model's inputs) and rows × n_data (with respect to the data). NULL means "not wanted".
+struct JacobianOutputs {
+    let inputs: UnsafeMutableBufferPointer<Double>?
+    let data: UnsafeMutableBufferPointer<Double>?
+
+    init(
+        rows: Int, model: Model, dataCount: Int, _ inputs: UnsafeMutablePointer<Double>?, _ inputsLength: Int,
+        _ data: UnsafeMutablePointer<Double>?, _ dataLength: Int
+    ) throws {
+        self.inputs = try optionalOutput(inputs, inputsLength, expected: rows * model.inputCount, "out_jacobian_inputs")
+        self.data = try optionalOutput(data, dataLength, expected: rows * dataCount, "out_jacobian_data")
+    }
+
+    func write(inputs: [Double], data: [Double]) {
+        self.inputs?.write(inputs)
+        self.data?.write(data)
+    }
+}

@@ -34,10 +34,10 @@ func writeFit(
     let correlationsOut = try optionalOutput(out_correlations, n_correlations, expected: n * n, "out_correlations")
     let uncertainties = uncertaintiesOut == nil ? [] : try result.uncertainties()
     let correlations = correlationsOut == nil ? [] : try result.correlations()
-    for (index, value) in result.parameters.enumerated() { parsOut?[index] = value }
+    parsOut?.write(result.parameters)
     out_twice_nll?.pointee = result.twiceNLL
-    for (index, value) in uncertainties.enumerated() { uncertaintiesOut?[index] = value }
-    for (index, value) in correlations.enumerated() { correlationsOut?[index] = value }
+    uncertaintiesOut?.write(uncertainties)
+    correlationsOut?.write(correlations)
 }
 
 @c @implementation
@@ -145,14 +145,13 @@ public func neos_hypotest_with_jacobian(
         let statistic = try TestStatistic(name: string(test_stat, "test_stat"))
         let observed = try observations(data, n_data, model)
         let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
-        let inputsOut = try optionalOutput(
-            out_jacobian_inputs, n_jacobian_inputs, expected: 6 * model.inputCount, "out_jacobian_inputs")
-        let dataOut = try optionalOutput(out_jacobian_data, n_jacobian_data, expected: 6 * observed.count, "out_jacobian_data")
+        let jacobianOut = try JacobianOutputs(
+            rows: 6, model: model, dataCount: observed.count, out_jacobian_inputs, n_jacobian_inputs,
+            out_jacobian_data, n_jacobian_data)
         let (result, jacobian) = try Hypotest.jacobian(
             poi: poi, data: observed, model: model, testStatistic: statistic, configuration: configuration)
         writeHypotest(result, out_cls, out_tail_probs, out_expected_set, out_statistics)
-        for (index, value) in jacobian.inputs.enumerated() { inputsOut?[index] = value }
-        for (index, value) in jacobian.data.enumerated() { dataOut?[index] = value }
+        jacobianOut.write(inputs: jacobian.inputs, data: jacobian.data)
     }
 }
 
@@ -171,15 +170,13 @@ public func neos_hypotest_derivatives(
         let observed = try observations(data, n_data, model)
         let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
         let valuesOut = try output(out_values, n_values, expected: rows, "out_values")
-        let inputsOut = try optionalOutput(
-            out_jacobian_inputs, n_jacobian_inputs, expected: rows * model.inputCount, "out_jacobian_inputs")
-        let dataOut = try optionalOutput(
-            out_jacobian_data, n_jacobian_data, expected: rows * observed.count, "out_jacobian_data")
+        let jacobianOut = try JacobianOutputs(
+            rows: rows, model: model, dataCount: observed.count, out_jacobian_inputs, n_jacobian_inputs,
+            out_jacobian_data, n_jacobian_data)
         let (_, derivatives) = try Hypotest.derivatives(
             poi: poi, data: observed, model: model, testStatistic: statistic, configuration: configuration)
-        for (index, value) in derivatives.values.enumerated() { valuesOut[index] = value }
-        for (index, value) in derivatives.inputs.enumerated() { inputsOut?[index] = value }
-        for (index, value) in derivatives.data.enumerated() { dataOut?[index] = value }
+        valuesOut.write(derivatives.values)
+        jacobianOut.write(inputs: derivatives.inputs, data: derivatives.data)
     }
 }
 
@@ -196,14 +193,12 @@ public func neos_upper_limit_jacobian(
         let observed = try observations(data, n_data, model)
         let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
         let limitsOut = try output(out_limits, n_limits, expected: 6, "out_limits")
-        let inputsOut = try optionalOutput(
-            out_jacobian_inputs, n_jacobian_inputs, expected: 6 * model.inputCount, "out_jacobian_inputs")
-        let dataOut = try optionalOutput(
-            out_jacobian_data, n_jacobian_data, expected: 6 * observed.count, "out_jacobian_data")
+        let jacobianOut = try JacobianOutputs(
+            rows: 6, model: model, dataCount: observed.count, out_jacobian_inputs, n_jacobian_inputs,
+            out_jacobian_data, n_jacobian_data)
         let solved = try UpperLimits.jacobian(data: observed, model: model, level: level, configuration: configuration)
-        for (index, value) in solved.limits.enumerated() { limitsOut[index] = value }
-        for (index, value) in solved.inputs.enumerated() { inputsOut?[index] = value }
-        for (index, value) in solved.data.enumerated() { dataOut?[index] = value }
+        limitsOut.write(solved.limits)
+        jacobianOut.write(inputs: solved.inputs, data: solved.data)
     }
 }
 
@@ -262,17 +257,16 @@ public func neos_fit_jacobian(
         let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
         let n = model.parameterCount
         let parsOut = try optionalOutput(out_pars, n_out_pars, expected: n, "out_pars")
-        let inputsOut = try optionalOutput(
-            out_jacobian_inputs, n_jacobian_inputs, expected: n * model.inputCount, "out_jacobian_inputs")
-        let dataOut = try optionalOutput(out_jacobian_data, n_jacobian_data, expected: n * observed.count, "out_jacobian_data")
+        let jacobianOut = try JacobianOutputs(
+            rows: n, model: model, dataCount: observed.count, out_jacobian_inputs, n_jacobian_inputs,
+            out_jacobian_data, n_jacobian_data)
         let fit = fix_poi != 0
             ? try MLE.fixedPOIFit(poi: poi, data: observed, model: model, configuration: configuration)
             : try MLE.fit(data: observed, model: model, configuration: configuration)
         let jacobian = try ImplicitDifferentiation.fitJacobian(
             fit, model: model, data: observed, bounds: configuration.bounds)
-        for (index, value) in fit.parameters.enumerated() { parsOut?[index] = value }
-        for (index, value) in jacobian.inputs.enumerated() { inputsOut?[index] = value }
-        for (index, value) in jacobian.data.enumerated() { dataOut?[index] = value }
+        parsOut?.write(fit.parameters)
+        jacobianOut.write(inputs: jacobian.inputs, data: jacobian.data)
     }
 }
 
@@ -290,13 +284,12 @@ public func neos_hypotest_jacobian(
         let observed = try observations(data, n_data, model)
         let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
         let outputsOut = try optionalOutput(out_outputs, n_outputs, expected: 6, "out_outputs")
-        let inputsOut = try optionalOutput(
-            out_jacobian_inputs, n_jacobian_inputs, expected: 6 * model.inputCount, "out_jacobian_inputs")
-        let dataOut = try optionalOutput(out_jacobian_data, n_jacobian_data, expected: 6 * observed.count, "out_jacobian_data")
+        let jacobianOut = try JacobianOutputs(
+            rows: 6, model: model, dataCount: observed.count, out_jacobian_inputs, n_jacobian_inputs,
+            out_jacobian_data, n_jacobian_data)
         let (_, jacobian) = try Hypotest.jacobian(
             poi: poi, data: observed, model: model, testStatistic: statistic, configuration: configuration)
-        for (index, value) in jacobian.outputs.enumerated() { outputsOut?[index] = value }
-        for (index, value) in jacobian.inputs.enumerated() { inputsOut?[index] = value }
-        for (index, value) in jacobian.data.enumerated() { dataOut?[index] = value }
+        outputsOut?.write(jacobian.outputs)
+        jacobianOut.write(inputs: jacobian.inputs, data: jacobian.data)
     }
 }

@@ -8,7 +8,7 @@ func writeLoss(
     guard let out_value else { throw NeosError.invalidArgument("out_value is NULL") }
     let gradient = try optionalOutput(out_gradient, n_gradient, expected: loss.gradient.count, "out_gradient")
     out_value.pointee = loss.value
-    for (index, value) in loss.gradient.enumerated() { gradient?[index] = value }
+    gradient?.write(loss.gradient)
 }
 
 /// The shape every loss export shares: borrow the model, evaluate, write value and gradient.

@@ -21,7 +21,7 @@ func parameters(_ pointer: UnsafePointer<Double>?, _ count: Int, _ model: Model)
 
 func copy(_ values: [Double], into pointer: UnsafeMutablePointer<Double>?, _ count: Int, _ name: String) throws {
     let out = try output(pointer, count, expected: values.count, name)
-    for (index, value) in values.enumerated() { out[index] = value }
+    out.write(values)
 }
 
 @c @implementation
@@ -232,13 +232,13 @@ public func neos_model_suggested(
         let boundsOut = try optionalOutput(out_bounds, n_bounds, expected: 2 * n, "out_bounds")
         if out_fixed != nil { try Validate.count(n_fixed, equals: n, "n_fixed") }
         let auxOut = try optionalOutput(out_auxdata, n_auxdata, expected: model.auxdataCount, "out_auxdata")
-        for (index, value) in model.suggestedInit.enumerated() { initOut?[index] = value }
+        initOut?.write(model.suggestedInit)
         for (index, bound) in model.suggestedBounds.enumerated() {
             boundsOut?[2 * index] = bound.lower
             boundsOut?[2 * index + 1] = bound.upper
         }
         if let out_fixed { for (index, flag) in model.suggestedFixed.enumerated() { out_fixed[index] = flag ? 1 : 0 } }
-        for (index, value) in model.auxdata.enumerated() { auxOut?[index] = value }
+        auxOut?.write(model.auxdata)
     }
 }
 
@@ -282,8 +282,8 @@ public func neos_model_nll_derivatives(
         let hessianOut = try optionalOutput(out_hessian, n_hessian, expected: n * n, "out_hessian")
         let gradient = gradientOut == nil ? [] : try model.nllGradient(point, data: observed)
         let hessian = hessianOut == nil ? [] : try model.nllHessian(point, data: observed)
-        for (index, value) in gradient.enumerated() { gradientOut?[index] = value }
-        for (index, value) in hessian.enumerated() { hessianOut?[index] = value }
+        gradientOut?.write(gradient)
+        hessianOut?.write(hessian)
     }
 }
 
@@ -326,9 +326,9 @@ public func neos_model_logpdf_vjp(
         let dataOut = try optionalOutput(grad_data, n_grad_data, expected: observed.count, "grad_data")
         let inputsOut = try optionalOutput(grad_inputs, n_grad_inputs, expected: model.inputCount, "grad_inputs")
         let gradients = try model.logpdfVJP(point, data: observed)
-        for (index, value) in gradients.pars.enumerated() { parsOut?[index] = value }
-        for (index, value) in gradients.data.enumerated() { dataOut?[index] = value }
-        for (index, value) in gradients.inputs.enumerated() { inputsOut?[index] = value }
+        parsOut?.write(gradients.pars)
+        dataOut?.write(gradients.data)
+        inputsOut?.write(gradients.inputs)
     }
 }
 
@@ -347,7 +347,7 @@ public func neos_model_expected_data_vjp(
         let inputsOut = try optionalOutput(grad_inputs, n_grad_inputs, expected: model.inputCount, "grad_inputs")
         let gradients = try model.expectedDataVJP(
             cotangent: cotangentValues, pars: point, includeAuxdata: include_auxdata != 0)
-        for (index, value) in gradients.pars.enumerated() { parsOut?[index] = value }
-        for (index, value) in gradients.inputs.enumerated() { inputsOut?[index] = value }
+        parsOut?.write(gradients.pars)
+        inputsOut?.write(gradients.inputs)
     }
 }

@@ -161,7 +161,7 @@ public func neos_trainer_histogram(
             throw NeosError.invalidArgument(
                 "event set \"\(name)\" is not in the model (\(trainer.pipeline.model.eventSetNames.joined(separator: ", ")))")
         }
-        for (i, v) in values.enumerated() { out[i] = v }
+        out.write(values)
     }
 }
 
@@ -192,7 +192,7 @@ public func neos_trainer_predict(
         guard n <= Int.max / 8 / max(dimension, 1) else { throw NeosError.invalidArgument("n_points is too large") }
         let out = try output(out_values, n_values, expected: n, "out_values")
         let values = try trainer.predict(Array(try input(points, n * dimension, "points")))
-        for (i, v) in values.enumerated() { out[i] = v }
+        out.write(values)
     }
 }
 
@@ -284,7 +284,7 @@ public func neos_trainer_events(
     abiCall("neos_trainer_events") {
         let set = try trainerEvents(try borrowTrainer(trainer), event_set, split)
         let out = try output(out_points, n_values, expected: set.points.count, "out_points")
-        for (i, v) in set.points.enumerated() { out[i] = v }
+        out.write(set.points)
     }
 }
 

@@ -29,6 +29,14 @@ public struct HypotestDerivatives: Sendable {
         "q_observed", "q_asimov", "z_observed", "z_asimov", "clsb", "clb", "cls",
         "expected_m2", "expected_m1", "expected_0", "expected_p1", "expected_p2",
     ]
+    static let clsbRow = 4
+    static let clsRow = 6
+    static let bandRows = 7..<12
+
+    /// The rows of pyhf's hypotest outputs: CLs observed (q0: p0 = CLsb), then the band.
+    static func headlineRows(_ testStatistic: TestStatistic) -> [Int] {
+        [testStatistic == .q0 ? clsbRow : clsRow] + Array(bandRows)
+    }
     public var values: [Double]
     /// Row-major, rowNames.count × model.inputCount.
     public var inputs: [Double]
@@ -45,9 +53,7 @@ extension Hypotest {
         let (result, statistics) = try statisticDerivatives(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
         let all = outputSensitivities(result)
-        let headlineRow = testStatistic == .q0 ? 4 : 6
-        let rows = [all[headlineRow]] + all[7..<12]
-        let (inputRows, dataRows) = statistics.rows(rows)
+        let (inputRows, dataRows) = statistics.rows(HypotestDerivatives.headlineRows(testStatistic).map { all[$0] })
         return (
             result,
             HypotestJacobian(
@@ -192,7 +198,7 @@ extension Hypotest {
             ? 2 * (try model.nllGradient(result.asimovStatistic.conditionalFit.parameters, data: result.asimovData))[
                 poiIndex] : 0
         let all = outputSensitivities(result)
-        return ([all[6]] + all[7..<12]).map { $0.0 * qObsSlope + $0.1 * qASlope }
+        return HypotestDerivatives.headlineRows(result.testStatistic).map { all[$0].0 * qObsSlope + all[$0].1 * qASlope }
     }
 }
 
