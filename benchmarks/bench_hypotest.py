@@ -30,7 +30,7 @@ from pathlib import Path
 import harness
 
 WORKLOAD = "hypotest"
-REFDATA = Path("/work/shared/refdata/pyhf")
+REFDATA = harness.REFDATA
 SBOTTOM = REFDATA / "sbottom_ins1748602/RegionA"
 VALIDATION = REFDATA / "workspaces/validation_2bin_2channel.json"
 VALIDATION_SETTINGS = {"normsys": {"interpcode": "code1"}, "histosys": {"interpcode": "code0"}}

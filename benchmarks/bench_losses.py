@@ -40,7 +40,7 @@ import harness
 
 WORKLOAD = "losses"
 BENCH_DIR = Path(__file__).resolve().parent
-SBOTTOM = Path("/work/shared/refdata/pyhf/sbottom_ins1748602/RegionA")
+SBOTTOM = harness.REFDATA / "sbottom_ins1748602/RegionA"
 SIGNAL = [5.0, 10.0, 3.0, 1.0]
 BKG = [50.0, 30.0, 20.0, 10.0]
 FOUR_BIN_SETTINGS = {"histosys": {"interpcode": "code0"}}

@@ -27,7 +27,7 @@ from pathlib import Path
 import harness
 
 WORKLOAD = "model"
-REFDATA = Path("/work/shared/refdata/pyhf")
+REFDATA = harness.REFDATA
 CASES = (
     ("sbottom RegionA + 1300_205_60", REFDATA / "sbottom_ins1748602/RegionA/BkgOnly.json",
      REFDATA / "sbottom_ins1748602/RegionA/patch.sbottom_1300_205_60.json"),

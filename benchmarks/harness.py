@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 BENCH_DIR = Path(__file__).resolve().parent
+# Reference data live in the repository (Tests/Data/pyhf), never beside it.
+REFDATA = BENCH_DIR.parent / "Tests" / "Data" / "pyhf"
 RESULTS_DIR = BENCH_DIR / "results"
 
 # Repetitions: medians of at least 20 samples normally, a handful with --quick.

@@ -2,7 +2,7 @@
 
 pyhf cannot build a model from traced yields under current jax, so to differentiate a loss with respect to the
 numbers a model is built from, the likelihood is written here by hand, from the formulas of pyhf's documentation
-(``/work/shared/docs/pyhf.md`` §1–4), and checked against pyhf 0.7.6's ``logpdf`` numerically (``bench_losses.py``).
+(``docs/pyhf.md`` §1–4), and checked against pyhf 0.7.6's ``logpdf`` numerically (``bench_losses.py``).
 No pyhf code is used.
 
 ``build_model(spec, poi_name, modifier_settings)`` takes a pyhf model spec (``{"channels": [...], "parameters":

@@ -1,6 +1,6 @@
 """The neos reference training pipeline in jax — our own rewrite, used as the speed baseline of ``bench_train.py``.
 
-It follows neos HEAD's ``demo.ipynb`` (objective ``"cls"``) as specified in ``/work/shared/docs/neos.md`` §1–5,
+It follows neos HEAD's ``demo.ipynb`` (objective ``"cls"``) as specified in ``docs/neos.md`` §1–5,
 built only from jax, relaxed 0.4.0, equinox and optax (no pyhf: pyhf cannot build a model from traced yields under
 current jax, so the HistFactory likelihood of the neos model is written here by hand):
 

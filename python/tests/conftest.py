@@ -9,7 +9,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 HEADER = REPO / "include" / "neos.h"
-REFDATA = REPO.parent / "shared" / "refdata" / "pyhf"
+REFDATA = REPO / "Tests" / "Data" / "pyhf"
 
 
 def central_differences(function, point, relative_step=1e-6):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyhf
 
 HERE = Path(__file__).resolve().parent
-REFDATA = HERE.parents[2] / "shared" / "refdata" / "pyhf"
+REFDATA = HERE.parents[2] / "Tests" / "Data" / "pyhf"
 
 
 def load(path):

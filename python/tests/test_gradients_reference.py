@@ -1,4 +1,4 @@
-"""Gradients through inference against re-fitted finite differences (issue 5's acceptance), for every output:
+"""Gradients through inference against re-fitted finite differences (1e-5 relative, against 5-point central differences of re-fitted values), for every output:
 
 - the fits θ̂ and θ̂̂(μ) (``infer.mle.fit`` / ``fixed_poi_fit(return_jacobian=True)``);
 - every row of ``infer.hypotest_derivatives`` (q_obs, q_A, their square roots, CLsb, CLb, CLs and the expected band)

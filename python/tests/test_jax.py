@@ -23,7 +23,7 @@ def test_losses_under_jit_and_grad():
         function = lambda x, name=name: getattr(neos_jax, name)(m, x)
         np.testing.assert_allclose(jax.jit(function)(inputs), native_value, rtol=1e-15)
         np.testing.assert_allclose(jax.jit(jax.grad(function))(inputs), native_grad, rtol=1e-15)
-    # The relaxed 0.4.0 reference value of issue 5, through jax.
+    # The relaxed 0.4.0 reference value (its fits converged tightly), through jax.
     np.testing.assert_allclose(neos_jax.expected_cls(m, inputs), 0.12076356951357, rtol=1e-6)
 
 

@@ -1,4 +1,4 @@
-"""neos losses from Python: issue 5's reference numbers (relaxed 0.4.0, converged) and re-fitted finite differences."""
+"""neos losses from Python: reference numbers from relaxed 0.4.0 with its fits converged tightly and re-fitted finite differences."""
 
 from __future__ import annotations
 

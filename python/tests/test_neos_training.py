@@ -143,7 +143,7 @@ def test_save_load_and_errors(tmp_path):
 
 def test_default_configuration_reaches_issue_target():
     """neos's demo configuration itself (2→1024→1024→1, 10,000 points per blob, batch 2000, cls): three steps
-    already bring the test CLs below issue 6's 1e-5 with every number finite (the full 60-step run is the main job;
+    already bring the test CLs below the demo's target of 1e-5 with every number finite (the full 60-step run is the main job;
     its numbers are in README.md)."""
     trainer = Trainer({})
     assert trainer.n_network_parameters == (2 * 1024 + 1024) + (1024 * 1024 + 1024) + (1024 + 1)

@@ -3,7 +3,7 @@
 ``random_workspace(seed)`` returns ``(spec, modifier_settings)``: a HistFactory workspace (schema 1.0.0) that pyhf
 0.7.6 accepts, and the ``modifier_settings`` to build its model with (``None`` means pyhf's defaults). The corpus
 covers every modifier type, every interpolation code and the ordering / sharing / masking rules of
-/work/shared/docs/pyhf.md §1–4:
+docs/pyhf.md §1–4:
 
 - 1–3 channels (names chosen so that the order in the spec differs from the sorted order), 1–6 bins each, 1–4
   samples per channel drawn from one pool, so that some samples are absent from some channels (pyhf masks them);

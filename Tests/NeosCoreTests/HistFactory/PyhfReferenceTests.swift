@@ -9,8 +9,7 @@ import XCTest
 /// init and at random in-bounds points, to 1e-9 relative.
 final class PyhfReferenceTests: XCTestCase {
     static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    static let repoRoot = testsFolder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let refdata = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/refdata/pyhf")
+    static let refdata = TestData.pyhf
 
     static func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
     static func refText(_ path: String) throws -> String {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes Resources/pyhf_reference.json: pyhf 0.7.6 (numpy backend) reference numbers for every workspace in
-../shared/refdata/pyhf, used by PyhfReferenceTests.swift.
+Tests/Data/pyhf, used by PyhfReferenceTests.swift.
 
 Run with the reference venv:  /tmp/refvenv/bin/python Tests/NeosCoreTests/HistFactory/make_pyhf_reference.py
 
@@ -32,7 +32,7 @@ import pyhf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-REFDATA = os.environ.get("NEOS_REFDATA", os.path.join(REPO, "..", "shared", "refdata", "pyhf"))
+REFDATA = os.environ.get("NEOS_REFDATA", os.path.join(REPO, "Tests", "Data", "pyhf"))
 OUT = os.path.join(HERE, "Resources", "pyhf_reference.json")
 
 VALIDATION_SETTINGS = {"normsys": {"interpcode": "code1"}, "histosys": {"interpcode": "code0"}}

@@ -3,7 +3,7 @@ import XCTest
 @testable import NeosCore
 
 /// Fits, test statistics, asymptotic CLs and upper limits on pyhf's uncorrelated_background, against the pyhf
-/// 0.7.6 numbers in ../shared/refdata/pyhf/README.md and the recomputed table of neos.md §7.2.
+/// 0.7.6 numbers in Tests/Data/pyhf/README.md and the recomputed table of neos.md §7.2.
 final class InferenceTests: XCTestCase {
     let model = ShapesysToyModel(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
     var data: [Double] { [51, 48] + model.auxdata }

@@ -2,7 +2,7 @@ import XCTest
 
 @testable import NeosCore
 
-/// neos losses against the reference values of issue 5 (relaxed 0.4.0, converged) and against finite differences
+/// neos losses against reference values computed by relaxed 0.4.0 with its fits converged tightly and against finite differences
 /// of re-fitted values.
 final class LossesTests: XCTestCase {
     let signal = [5.0, 10, 3, 1]
@@ -107,7 +107,7 @@ final class LossesTests: XCTestCase {
         XCTAssertEqual(solved.observed, loss.value, accuracy: 1e-8 * loss.value)
     }
 
-    /// Both gradients against central differences of re-fitted losses (1e-5 relative, as issue 5 asks).
+    /// Both gradients against central differences of re-fitted losses (1e-5 relative, the project's rule for derivatives of re-fitted results).
     func testGradientsMatchRefittedFiniteDifferences() throws {
         let model = try model()
         try assertGradientMatchesRefits(model, relativeStep: 1e-5) { try Losses.expectedCLs(model: $0) }

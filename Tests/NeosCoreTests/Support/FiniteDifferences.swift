@@ -63,7 +63,7 @@ enum FiniteDifferences {
         }
     }
 
-    /// Asserts |a_i − b_i| ≤ max(atol, rtol·|b_i|) entry by entry: issue 5's rule for derivatives of re-fitted results
+    /// Asserts |a_i − b_i| ≤ max(atol, rtol·|b_i|) entry by entry: the project's rule for derivatives of re-fitted results
     /// (relative, or absolute near zero).
     static func assertEntries(
         _ analytic: [Double], _ numeric: [Double], rtol: Double, atol: Double, _ label: String,
