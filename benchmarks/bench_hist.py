@@ -45,6 +45,7 @@ def make_case(rng, n_events: int, n_bins: int, distribution: str):
 
 # ---- numpy + scipy reference -----------------------------------------------------------------------------------
 
+
 def numpy_kde_value(data, bins, bandwidth):
     """counts_j = sum_k [Phi((e_{j+1} - x_k)/h) - Phi((e_j - x_k)/h)]."""
     import numpy as np
@@ -78,6 +79,7 @@ def numpy_kde_value_and_vjp(cotangent, data, bins, bandwidth):
 
 # ---- relaxed / jax ---------------------------------------------------------------------------------------------
 
+
 def make_jax_functions(bandwidth: float):
     """Fresh jitted functions (a new closure per case, so the first call really compiles)."""
     import jax
@@ -100,14 +102,15 @@ def main(argv=None) -> int:
 
     jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
-    import numpy as np
-
     import neos_swift
+    import numpy as np
 
     info = harness.machine_info()
     harness.print_machine_summary(info)
-    print(f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}"
-          f"{' [--quick]' if settings.quick else ''}")
+    print(
+        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}"
+        f"{' [--quick]' if settings.quick else ''}"
+    )
 
     rng = np.random.default_rng(SEED)
     results = []
@@ -141,14 +144,21 @@ def main(argv=None) -> int:
                         "grad_bins": harness.max_relative_difference(np_grad_bins, ref_grad_bins),
                     },
                 }
-                print(f"\n[{label}] max rel diff vs relaxed — "
-                      + "; ".join(f"{impl}: " + ", ".join(f"{k} {v:.2e}" for k, v in diffs.items())
-                                  for impl, diffs in agreement.items()), flush=True)
+                print(
+                    f"\n[{label}] max rel diff vs relaxed — "
+                    + "; ".join(
+                        f"{impl}: " + ", ".join(f"{k} {v:.2e}" for k, v in diffs.items())
+                        for impl, diffs in agreement.items()
+                    ),
+                    flush=True,
+                )
                 for impl, diffs in agreement.items():
                     for quantity, difference in diffs.items():
                         if not difference < TOLERANCE:
-                            raise AssertionError(f"{label}: {impl} {quantity} differs from relaxed by "
-                                                 f"{difference:.3e} (relative to max abs), above {TOLERANCE}")
+                            raise AssertionError(
+                                f"{label}: {impl} {quantity} differs from relaxed by "
+                                f"{difference:.3e} (relative to max abs), above {TOLERANCE}"
+                            )
 
                 # ---- timing ----
                 def run_neos():
@@ -157,65 +167,127 @@ def main(argv=None) -> int:
 
                 timings = {
                     "neos_swift": harness.measure(run_neos, settings.repeat, settings.warmup),
-                    "relaxed_jax": harness.measure(lambda: jax.block_until_ready(jax_vg(jd, jb, jc)),
-                                                   settings.repeat, settings.warmup),
+                    "relaxed_jax": harness.measure(
+                        lambda: jax.block_until_ready(jax_vg(jd, jb, jc)), settings.repeat, settings.warmup
+                    ),
                     "numpy_kde": harness.measure(
                         lambda: numpy_kde_value_and_vjp(cotangent, data, bins, BANDWIDTH),
-                        settings.repeat, settings.warmup),
-                    "numpy_histogram": harness.measure(lambda: np.histogram(data, bins),
-                                                       settings.repeat, settings.warmup),
+                        settings.repeat,
+                        settings.warmup,
+                    ),
+                    "numpy_histogram": harness.measure(
+                        lambda: np.histogram(data, bins), settings.repeat, settings.warmup
+                    ),
                 }
                 value_timings = {
-                    "neos_swift": harness.measure(lambda: neos_swift.hist(data, bins, BANDWIDTH),
-                                                  settings.repeat, settings.warmup),
-                    "relaxed_jax": harness.measure(lambda: jax.block_until_ready(jax_value(jd, jb)),
-                                                   settings.repeat, settings.warmup),
-                    "numpy_kde": harness.measure(lambda: numpy_kde_value(data, bins, BANDWIDTH),
-                                                 settings.repeat, settings.warmup),
+                    "neos_swift": harness.measure(
+                        lambda: neos_swift.hist(data, bins, BANDWIDTH), settings.repeat, settings.warmup
+                    ),
+                    "relaxed_jax": harness.measure(
+                        lambda: jax.block_until_ready(jax_value(jd, jb)), settings.repeat, settings.warmup
+                    ),
+                    "numpy_kde": harness.measure(
+                        lambda: numpy_kde_value(data, bins, BANDWIDTH), settings.repeat, settings.warmup
+                    ),
                 }
-                print(f"[{label}] value+VJP medians: "
-                      + ", ".join(f"{k} {harness.format_timing(t)}" for k, t in timings.items()), flush=True)
-                results.append({
-                    "label": label, "events": n_events, "bins": n_bins, "distribution": distribution,
-                    "bandwidth": BANDWIDTH,
-                    "agreement_max_rel_diff_vs_relaxed": agreement,
-                    "value_and_vjp": timings,
-                    "value_only": value_timings,
-                    "relaxed_jax_first_call_seconds": {"value_and_vjp": jax_compile_vg, "value": jax_compile_value},
-                })
+                print(
+                    f"[{label}] value+VJP medians: "
+                    + ", ".join(f"{k} {harness.format_timing(t)}" for k, t in timings.items()),
+                    flush=True,
+                )
+                results.append(
+                    {
+                        "label": label,
+                        "events": n_events,
+                        "bins": n_bins,
+                        "distribution": distribution,
+                        "bandwidth": BANDWIDTH,
+                        "agreement_max_rel_diff_vs_relaxed": agreement,
+                        "value_and_vjp": timings,
+                        "value_only": value_timings,
+                        "relaxed_jax_first_call_seconds": {"value_and_vjp": jax_compile_vg, "value": jax_compile_value},
+                    }
+                )
 
-    headers = ["workload (value + VJP)", "neos-swift", "relaxed/jax", "neos/jax", "numpy-KDE", "neos/numpy",
-               "numpy.histogram", "jax 1st call"]
+    headers = [
+        "workload (value + VJP)",
+        "neos-swift",
+        "relaxed/jax",
+        "neos/jax",
+        "numpy-KDE",
+        "neos/numpy",
+        "numpy.histogram",
+        "jax 1st call",
+    ]
     rows = []
     for r in results:
         t = r["value_and_vjp"]
-        rows.append([r["label"], harness.format_timing(t["neos_swift"]), harness.format_timing(t["relaxed_jax"]),
-                     harness.format_ratio(t["neos_swift"], t["relaxed_jax"]), harness.format_timing(t["numpy_kde"]),
-                     harness.format_ratio(t["neos_swift"], t["numpy_kde"]),
-                     harness.format_timing(t["numpy_histogram"]),
-                     harness.format_seconds(r["relaxed_jax_first_call_seconds"]["value_and_vjp"])])
+        rows.append(
+            [
+                r["label"],
+                harness.format_timing(t["neos_swift"]),
+                harness.format_timing(t["relaxed_jax"]),
+                harness.format_ratio(t["neos_swift"], t["relaxed_jax"]),
+                harness.format_timing(t["numpy_kde"]),
+                harness.format_ratio(t["neos_swift"], t["numpy_kde"]),
+                harness.format_timing(t["numpy_histogram"]),
+                harness.format_seconds(r["relaxed_jax_first_call_seconds"]["value_and_vjp"]),
+            ]
+        )
     harness.print_table(headers, rows, title="hist: value + VJP (d/d data, d/d bins), medians ±half-IQR")
 
-    headers = ["workload (value only)", "neos-swift", "relaxed/jax", "neos/jax", "numpy-KDE", "neos/numpy",
-               "numpy.histogram"]
+    headers = [
+        "workload (value only)",
+        "neos-swift",
+        "relaxed/jax",
+        "neos/jax",
+        "numpy-KDE",
+        "neos/numpy",
+        "numpy.histogram",
+    ]
     rows = []
     for r in results:
         t = r["value_only"]
-        rows.append([r["label"], harness.format_timing(t["neos_swift"]), harness.format_timing(t["relaxed_jax"]),
-                     harness.format_ratio(t["neos_swift"], t["relaxed_jax"]), harness.format_timing(t["numpy_kde"]),
-                     harness.format_ratio(t["neos_swift"], t["numpy_kde"]),
-                     harness.format_timing(r["value_and_vjp"]["numpy_histogram"])])
+        rows.append(
+            [
+                r["label"],
+                harness.format_timing(t["neos_swift"]),
+                harness.format_timing(t["relaxed_jax"]),
+                harness.format_ratio(t["neos_swift"], t["relaxed_jax"]),
+                harness.format_timing(t["numpy_kde"]),
+                harness.format_ratio(t["neos_swift"], t["numpy_kde"]),
+                harness.format_timing(r["value_and_vjp"]["numpy_histogram"]),
+            ]
+        )
     harness.print_table(headers, rows, title="hist: value only, medians ±half-IQR")
 
-    worst = {impl: max(max(r["agreement_max_rel_diff_vs_relaxed"][impl].values()) for r in results)
-             for impl in ("neos_swift", "numpy_kde")}
-    print("\nLargest max-rel-diff vs relaxed over all cases: "
-          + ", ".join(f"{k} {v:.2e}" for k, v in worst.items()) + f" (asserted < {TOLERANCE:g})")
-    harness.write_results(WORKLOAD, settings, info, results,
-                          extra={"parameters": {"bandwidth": BANDWIDTH, "events": EVENTS, "bins": BINS,
-                                                "distributions": DISTRIBUTIONS, "seed": SEED,
-                                                "edges": "linspace(0, 1, B + 1)",
-                                                "normal": "N(0.5, 0.25)", "tolerance": TOLERANCE}})
+    worst = {
+        impl: max(max(r["agreement_max_rel_diff_vs_relaxed"][impl].values()) for r in results)
+        for impl in ("neos_swift", "numpy_kde")
+    }
+    print(
+        "\nLargest max-rel-diff vs relaxed over all cases: "
+        + ", ".join(f"{k} {v:.2e}" for k, v in worst.items())
+        + f" (asserted < {TOLERANCE:g})"
+    )
+    harness.write_results(
+        WORKLOAD,
+        settings,
+        info,
+        results,
+        extra={
+            "parameters": {
+                "bandwidth": BANDWIDTH,
+                "events": EVENTS,
+                "bins": BINS,
+                "distributions": DISTRIBUTIONS,
+                "seed": SEED,
+                "edges": "linspace(0, 1, B + 1)",
+                "normal": "N(0.5, 0.25)",
+                "tolerance": TOLERANCE,
+            }
+        },
+    )
     return 0
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import harness
 
@@ -45,6 +44,7 @@ PYHF_JAX_TOMS748_ISSUE = "known pyhf bug scikit-hep/pyhf#2466"
 
 
 # ---- models -----------------------------------------------------------------------------------------------------
+
 
 def one_bin(lib):
     model = lib.simplemodels.uncorrelated_background([5.0], [50.0], [7.0])
@@ -75,6 +75,7 @@ HYPOTEST_CASES = (
 
 # ---- helpers ----------------------------------------------------------------------------------------------------
 
+
 def flatten_hypotest(result):
     """``(CLs, band)`` → [CLs, band[0..4]] as floats."""
     import numpy as np
@@ -99,8 +100,9 @@ def check_agreement(label, reference, actual, expected):
     differences = relative_differences(actual, expected)
     for a, e, d in zip(actual, expected, differences):
         if not (d < TOLERANCE or abs(a - e) < ABSOLUTE_FLOOR):
-            raise AssertionError(f"{label}: neos-swift {a!r} vs {reference} {e!r} (rel diff {d:.3e}) — beyond "
-                                 f"{TOLERANCE:g}")
+            raise AssertionError(
+                f"{label}: neos-swift {a!r} vs {reference} {e!r} (rel diff {d:.3e}) — beyond {TOLERANCE:g}"
+            )
     return differences
 
 
@@ -122,20 +124,22 @@ def timed(fn):
 
 # ---- workloads --------------------------------------------------------------------------------------------------
 
-def run_hypotest_case(settings, label, make_model):
-    import pyhf
 
+def run_hypotest_case(settings, label, make_model):
     import neos_swift
+    import pyhf
 
     neos_model, neos_data = make_model(neos_swift)
 
     def neos_call():
-        return neos_swift.infer.hypotest(POI_TEST, neos_data, neos_model, test_stat="qtilde",
-                                         return_expected_set=True)
+        return neos_swift.infer.hypotest(POI_TEST, neos_data, neos_model, test_stat="qtilde", return_expected_set=True)
 
     neos_values = flatten_hypotest(neos_call())
-    print(f"\n[{label}] neos-swift {neos_model.config.npars} parameters; CLs {neos_values[0]:.8g}, expected band "
-          + ", ".join(f"{v:.6g}" for v in neos_values[1:]), flush=True)
+    print(
+        f"\n[{label}] neos-swift {neos_model.config.npars} parameters; CLs {neos_values[0]:.8g}, expected band "
+        + ", ".join(f"{v:.6g}" for v in neos_values[1:]),
+        flush=True,
+    )
     timings, first_calls, values, agreement = {}, {}, {}, {}
     timings["neos_swift"] = harness.measure(neos_call, settings.repeat, settings.warmup)
     values["neos_swift"] = neos_values
@@ -156,18 +160,27 @@ def run_hypotest_case(settings, label, make_model):
         if backend == "jax":  # the first call compiled; time a warm one to pick the repetitions
             single = harness.time_once(pyhf_call)
         timings[key] = measure_reference(settings, pyhf_call, single)
-        print(f"[{label}] {key}: first call {harness.format_seconds(first_calls[key])}, median "
-              f"{harness.format_timing(timings[key])} (n={timings[key].repeat}); rel diff of neos-swift "
-              "[CLs, band] " + ", ".join(f"{d:.1e}" for d in agreement[key]), flush=True)
+        print(
+            f"[{label}] {key}: first call {harness.format_seconds(first_calls[key])}, median "
+            f"{harness.format_timing(timings[key])} (n={timings[key].repeat}); rel diff of neos-swift "
+            "[CLs, band] " + ", ".join(f"{d:.1e}" for d in agreement[key]),
+            flush=True,
+        )
     pyhf.set_backend("numpy")
-    return {"label": label, "kind": "hypotest", "npars": neos_model.config.npars, "values": values,
-            "agreement_rel_diff": agreement, "timings": timings, "first_call_seconds": first_calls}
+    return {
+        "label": label,
+        "kind": "hypotest",
+        "npars": neos_model.config.npars,
+        "values": values,
+        "agreement_rel_diff": agreement,
+        "timings": timings,
+        "first_call_seconds": first_calls,
+    }
 
 
 def run_upper_limit(settings):
-    import pyhf
-
     import neos_swift
+    import pyhf
     from pyhf.infer.intervals import upper_limits as pyhf_upper_limits
 
     label = "1-bin upper limit (scan=None)"
@@ -177,8 +190,11 @@ def run_upper_limit(settings):
         return neos_swift.infer.intervals.upper_limits.upper_limit(neos_data, neos_model, scan=None)
 
     neos_values = flatten_limit(neos_call())
-    print(f"\n[{label}] neos-swift observed {neos_values[0]:.10g}, expected "
-          + ", ".join(f"{v:.10g}" for v in neos_values[1:]), flush=True)
+    print(
+        f"\n[{label}] neos-swift observed {neos_values[0]:.10g}, expected "
+        + ", ".join(f"{v:.10g}" for v in neos_values[1:]),
+        flush=True,
+    )
     neos_timing = harness.measure(neos_call, settings.repeat, settings.warmup)
 
     results = []
@@ -198,8 +214,11 @@ def run_upper_limit(settings):
             try:
                 result, first_calls[key] = timed(pyhf_call)
             except TypeError as error:  # pyhf 0.7.6 + jax: toms748_scan caches on unhashable jax arrays
-                print(f"[{label}, {variant}] {key}: pyhf failed ({type(error).__name__}: {error}) — "
-                      f"{PYHF_JAX_TOMS748_ISSUE}", flush=True)
+                print(
+                    f"[{label}, {variant}] {key}: pyhf failed ({type(error).__name__}: {error}) — "
+                    f"{PYHF_JAX_TOMS748_ISSUE}",
+                    flush=True,
+                )
                 errors[key] = f"{type(error).__name__}: {error} ({PYHF_JAX_TOMS748_ISSUE})"
                 timings[key] = first_calls[key] = values[key] = agreement[key] = None
                 continue
@@ -207,13 +226,25 @@ def run_upper_limit(settings):
             agreement[key] = check_agreement(f"{label}, {variant} vs {key}", key, neos_values, values[key])
             single = first_calls[key] if backend == "numpy" else harness.time_once(pyhf_call)
             timings[key] = measure_reference(settings, pyhf_call, single)
-            print(f"[{label}, {variant}] {key}: first call {harness.format_seconds(first_calls[key])}, median "
-                  f"{harness.format_timing(timings[key])} (n={timings[key].repeat}); rel diff of neos-swift "
-                  "[obs, exp band] " + ", ".join(f"{d:.1e}" for d in agreement[key]), flush=True)
+            print(
+                f"[{label}, {variant}] {key}: first call {harness.format_seconds(first_calls[key])}, median "
+                f"{harness.format_timing(timings[key])} (n={timings[key].repeat}); rel diff of neos-swift "
+                "[obs, exp band] " + ", ".join(f"{d:.1e}" for d in agreement[key]),
+                flush=True,
+            )
         pyhf.set_backend("numpy")
-        results.append({"label": f"1-bin upper limit, {variant}", "kind": "upper_limit", "pyhf_kwargs": kwargs,
-                        "values": values, "agreement_rel_diff": agreement, "timings": timings,
-                        "first_call_seconds": first_calls, "errors": errors})
+        results.append(
+            {
+                "label": f"1-bin upper limit, {variant}",
+                "kind": "upper_limit",
+                "pyhf_kwargs": kwargs,
+                "values": values,
+                "agreement_rel_diff": agreement,
+                "timings": timings,
+                "first_call_seconds": first_calls,
+                "errors": errors,
+            }
+        )
     return results
 
 
@@ -226,42 +257,82 @@ def main(argv=None) -> int:
 
     info = harness.machine_info()
     harness.print_machine_summary(info)
-    print(f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}; references "
-          f"slower than {SLOW_SECONDS:g} s per call: {1 if settings.quick else SLOW_REPEAT} samples, no warm-up"
-          f"{' [--quick]' if settings.quick else ''}")
+    print(
+        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}; references "
+        f"slower than {SLOW_SECONDS:g} s per call: {1 if settings.quick else SLOW_REPEAT} samples, no warm-up"
+        f"{' [--quick]' if settings.quick else ''}"
+    )
 
     results = [run_hypotest_case(settings, label, make_model) for label, make_model in HYPOTEST_CASES]
     results += run_upper_limit(settings)
 
-    headers = ["workload", "neos-swift", "pyhf numpy", "neos/numpy", "pyhf jax", "neos/jax", "jax 1st call",
-               "samples (neos/numpy/jax)"]
+    headers = [
+        "workload",
+        "neos-swift",
+        "pyhf numpy",
+        "neos/numpy",
+        "pyhf jax",
+        "neos/jax",
+        "jax 1st call",
+        "samples (neos/numpy/jax)",
+    ]
     rows = []
     for r in results:
         t = r["timings"]
-        rows.append([r["label"], harness.format_timing(t["neos_swift"]), harness.format_timing(t["pyhf_numpy"]),
-                     harness.format_ratio(t["neos_swift"], t["pyhf_numpy"]), (harness.format_timing(t["pyhf_jax"]) if "pyhf_jax" not in r.get("errors", {})
-                                                        else "fails (pyhf#2466)"),
-                     harness.format_ratio(t["neos_swift"], t["pyhf_jax"]),
-                     harness.format_seconds(r["first_call_seconds"]["pyhf_jax"]),
-                     "/".join(str(t[k].repeat) if t[k] is not None else "-"
-                              for k in ("neos_swift", "pyhf_numpy", "pyhf_jax"))])
+        rows.append(
+            [
+                r["label"],
+                harness.format_timing(t["neos_swift"]),
+                harness.format_timing(t["pyhf_numpy"]),
+                harness.format_ratio(t["neos_swift"], t["pyhf_numpy"]),
+                (
+                    harness.format_timing(t["pyhf_jax"])
+                    if "pyhf_jax" not in r.get("errors", {})
+                    else "fails (pyhf#2466)"
+                ),
+                harness.format_ratio(t["neos_swift"], t["pyhf_jax"]),
+                harness.format_seconds(r["first_call_seconds"]["pyhf_jax"]),
+                "/".join(
+                    str(t[k].repeat) if t[k] is not None else "-" for k in ("neos_swift", "pyhf_numpy", "pyhf_jax")
+                ),
+            ]
+        )
     harness.print_table(headers, rows, title="hypotest / upper_limit: medians ±half-IQR")
 
-    headers = ["workload", "neos-swift CLs (obs) / limit", "vs pyhf numpy: obs, max band", "vs pyhf jax: obs, "
-               "max band"]
+    headers = ["workload", "neos-swift CLs (obs) / limit", "vs pyhf numpy: obs, max band", "vs pyhf jax: obs, max band"]
     rows = []
     for r in results:
         a = r["agreement_rel_diff"]
-        rows.append([r["label"], f"{r['values']['neos_swift'][0]:.8g}"]
-                    + [f"{a[k][0]:.1e}, {max(a[k][1:]):.1e}" if a[k] is not None else "pyhf failed (#2466)"
-                       for k in ("pyhf_numpy", "pyhf_jax")])
-    harness.print_table(headers, rows, title="agreement: relative differences of neos-swift vs pyhf "
-                                             "(observed, largest over the 5 expected-band entries)")
-    harness.write_results(WORKLOAD, settings, info, results,
-                          extra={"parameters": {"poi_test": POI_TEST, "test_stat": "qtilde",
-                                                "validation_modifier_settings": VALIDATION_SETTINGS,
-                                                "slow_seconds": SLOW_SECONDS, "slow_repeat": SLOW_REPEAT,
-                                                "tolerance": TOLERANCE, "absolute_floor": ABSOLUTE_FLOOR}})
+        rows.append(
+            [r["label"], f"{r['values']['neos_swift'][0]:.8g}"]
+            + [
+                f"{a[k][0]:.1e}, {max(a[k][1:]):.1e}" if a[k] is not None else "pyhf failed (#2466)"
+                for k in ("pyhf_numpy", "pyhf_jax")
+            ]
+        )
+    harness.print_table(
+        headers,
+        rows,
+        title="agreement: relative differences of neos-swift vs pyhf "
+        "(observed, largest over the 5 expected-band entries)",
+    )
+    harness.write_results(
+        WORKLOAD,
+        settings,
+        info,
+        results,
+        extra={
+            "parameters": {
+                "poi_test": POI_TEST,
+                "test_stat": "qtilde",
+                "validation_modifier_settings": VALIDATION_SETTINGS,
+                "slow_seconds": SLOW_SECONDS,
+                "slow_repeat": SLOW_REPEAT,
+                "tolerance": TOLERANCE,
+                "absolute_floor": ABSOLUTE_FLOOR,
+            }
+        },
+    )
     return 0
 
 

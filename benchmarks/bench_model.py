@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import harness
 
 WORKLOAD = "model"
 REFDATA = harness.REFDATA
 CASES = (
-    ("sbottom RegionA + 1300_205_60", REFDATA / "sbottom_ins1748602/RegionA/BkgOnly.json",
-     REFDATA / "sbottom_ins1748602/RegionA/patch.sbottom_1300_205_60.json"),
+    (
+        "sbottom RegionA + 1300_205_60",
+        REFDATA / "sbottom_ins1748602/RegionA/BkgOnly.json",
+        REFDATA / "sbottom_ins1748602/RegionA/patch.sbottom_1300_205_60.json",
+    ),
     ("validation_2bin_2channel", REFDATA / "workspaces/validation_2bin_2channel.json", None),
 )
 SEED = 20240602
@@ -59,10 +61,9 @@ def build_pyhf(pyhf, spec, patches):
 def run_case(settings, label, spec_path, patch_path, rng):
     import jax
     import jax.numpy as jnp
+    import neos_swift
     import numpy as np
     import pyhf
-
-    import neos_swift
 
     spec = json.loads(spec_path.read_text())
     patches = [json.loads(patch_path.read_text())] if patch_path is not None else []
@@ -74,8 +75,9 @@ def run_case(settings, label, spec_path, patch_path, rng):
     pyhf_workspace = pyhf.Workspace(spec)
     np_model = pyhf_workspace.model(patches=patches)
     if list(neos_model.config.par_order) != list(np_model.config.par_order):
-        raise AssertionError(f"{label}: parameter order differs: {neos_model.config.par_order} vs "
-                             f"{np_model.config.par_order}")
+        raise AssertionError(
+            f"{label}: parameter order differs: {neos_model.config.par_order} vs {np_model.config.par_order}"
+        )
     data = np.asarray(pyhf_workspace.data(np_model), dtype=np.float64)
     neos_data = np.asarray(neos_workspace.data(neos_model))
     if harness.max_relative_difference(neos_data, data) != 0.0:
@@ -106,8 +108,10 @@ def run_case(settings, label, spec_path, patch_path, rng):
         "nll_gradient_vs_jax": harness.max_relative_difference(neos_grad, -ref_jax_grad),
         "logpdf_vjp_pars_vs_jax": harness.max_relative_difference(neos_vjp.pars, ref_jax_grad),
     }
-    print(f"\n[{label}] {neos_model.config.npars} parameters, {neos_model.config.nmaindata} bins + "
-          f"{neos_model.config.nauxdata} auxdata, {neos_model.config.ninputs} inputs; logpdf = {neos_value:.10g}")
+    print(
+        f"\n[{label}] {neos_model.config.npars} parameters, {neos_model.config.nmaindata} bins + "
+        f"{neos_model.config.nauxdata} auxdata, {neos_model.config.ninputs} inputs; logpdf = {neos_value:.10g}"
+    )
     print(f"[{label}] agreement — " + ", ".join(f"{k} {v:.2e}" for k, v in agreement.items()), flush=True)
     for key, difference in agreement.items():
         tolerance = LOGPDF_TOLERANCE if key.startswith("logpdf_vs") else GRADIENT_TOLERANCE
@@ -151,14 +155,17 @@ def run_case(settings, label, spec_path, patch_path, rng):
         evaluation[key]["pyhf_jax"] = evaluation["logpdf_and_nll_gradient"]["pyhf_jax"]
     print(f"[{label}] build: " + ", ".join(f"{k} {harness.format_timing(t)}" for k, t in build.items()))
     for key, timings in evaluation.items():
-        print(f"[{label}] {key}: " + ", ".join(f"{k} {harness.format_timing(t)}" for k, t in timings.items()),
-              flush=True)
+        print(
+            f"[{label}] {key}: " + ", ".join(f"{k} {harness.format_timing(t)}" for k, t in timings.items()), flush=True
+        )
     return {
         "label": label,
         "workspace": str(spec_path),
         "patch": None if patch_path is None else str(patch_path),
-        "npars": neos_model.config.npars, "nmaindata": neos_model.config.nmaindata,
-        "nauxdata": neos_model.config.nauxdata, "ninputs": neos_model.config.ninputs,
+        "npars": neos_model.config.npars,
+        "nmaindata": neos_model.config.nmaindata,
+        "nauxdata": neos_model.config.nauxdata,
+        "ninputs": neos_model.config.ninputs,
         "pars": pars.tolist(),
         "logpdf": neos_value,
         "agreement": agreement,
@@ -186,40 +193,79 @@ def main(argv=None) -> int:
 
     info = harness.machine_info()
     harness.print_machine_summary(info)
-    print(f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}"
-          f"{' [--quick]' if settings.quick else ''}")
+    print(
+        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}"
+        f"{' [--quick]' if settings.quick else ''}"
+    )
 
     rng = np.random.default_rng(SEED)
     results = [run_case(settings, label, spec_path, patch_path, rng) for label, spec_path, patch_path in CASES]
 
-    headers = ["workload", "neos-swift", "pyhf numpy", "neos/numpy", "pyhf jax", "neos/jax", "jax 1st call",
-               "neos-swift calls/s"]
+    headers = [
+        "workload",
+        "neos-swift",
+        "pyhf numpy",
+        "neos/numpy",
+        "pyhf jax",
+        "neos/jax",
+        "jax 1st call",
+        "neos-swift calls/s",
+    ]
     rows = []
     for r in results:
         b = r["build"]
-        rows.append([f"{r['label']}: model build", harness.format_timing(b["neos_swift"]),
-                     harness.format_timing(b["pyhf_numpy"]), harness.format_ratio(b["neos_swift"], b["pyhf_numpy"]),
-                     harness.format_timing(b["pyhf_jax"]), harness.format_ratio(b["neos_swift"], b["pyhf_jax"]),
-                     "-", f"{1.0 / b['neos_swift'].median:,.0f}"])
+        rows.append(
+            [
+                f"{r['label']}: model build",
+                harness.format_timing(b["neos_swift"]),
+                harness.format_timing(b["pyhf_numpy"]),
+                harness.format_ratio(b["neos_swift"], b["pyhf_numpy"]),
+                harness.format_timing(b["pyhf_jax"]),
+                harness.format_ratio(b["neos_swift"], b["pyhf_jax"]),
+                "-",
+                f"{1.0 / b['neos_swift'].median:,.0f}",
+            ]
+        )
         for key, text, first in ROWS:
             t = r["evaluation"][key]
-            rows.append([f"{r['label']}: {text}", harness.format_timing(t["neos_swift"]),
-                         harness.format_timing(t.get("pyhf_numpy")),
-                         harness.format_ratio(t["neos_swift"], t.get("pyhf_numpy")),
-                         harness.format_timing(t["pyhf_jax"]), harness.format_ratio(t["neos_swift"], t["pyhf_jax"]),
-                         harness.format_seconds(r["pyhf_jax_first_call_seconds"][first]),
-                         f"{1.0 / t['neos_swift'].median:,.0f}"])
-    harness.print_table(headers, rows, title="model: build and logpdf / gradient, medians ±half-IQR "
-                                             "(gradient rows: pyhf jax = jitted value_and_grad)")
+            rows.append(
+                [
+                    f"{r['label']}: {text}",
+                    harness.format_timing(t["neos_swift"]),
+                    harness.format_timing(t.get("pyhf_numpy")),
+                    harness.format_ratio(t["neos_swift"], t.get("pyhf_numpy")),
+                    harness.format_timing(t["pyhf_jax"]),
+                    harness.format_ratio(t["neos_swift"], t["pyhf_jax"]),
+                    harness.format_seconds(r["pyhf_jax_first_call_seconds"][first]),
+                    f"{1.0 / t['neos_swift'].median:,.0f}",
+                ]
+            )
+    harness.print_table(
+        headers,
+        rows,
+        title="model: build and logpdf / gradient, medians ±half-IQR (gradient rows: pyhf jax = jitted value_and_grad)",
+    )
     worst = {key: max(r["agreement"][key] for r in results) for key in results[0]["agreement"]}
-    print("\nLargest differences over the cases: " + ", ".join(f"{k} {v:.2e}" for k, v in worst.items())
-          + f" (asserted: logpdf < {LOGPDF_TOLERANCE:g}, gradients < {GRADIENT_TOLERANCE:g})")
-    harness.write_results(WORKLOAD, settings, info, results,
-                          extra={"parameters": {"seed": SEED, "step": STEP,
-                                                "cases": [[c[0], str(c[1]), None if c[2] is None else str(c[2])]
-                                                          for c in CASES],
-                                                "logpdf_tolerance": LOGPDF_TOLERANCE,
-                                                "gradient_tolerance": GRADIENT_TOLERANCE}})
+    print(
+        "\nLargest differences over the cases: "
+        + ", ".join(f"{k} {v:.2e}" for k, v in worst.items())
+        + f" (asserted: logpdf < {LOGPDF_TOLERANCE:g}, gradients < {GRADIENT_TOLERANCE:g})"
+    )
+    harness.write_results(
+        WORKLOAD,
+        settings,
+        info,
+        results,
+        extra={
+            "parameters": {
+                "seed": SEED,
+                "step": STEP,
+                "cases": [[c[0], str(c[1]), None if c[2] is None else str(c[2])] for c in CASES],
+                "logpdf_tolerance": LOGPDF_TOLERANCE,
+                "gradient_tolerance": GRADIENT_TOLERANCE,
+            }
+        },
+    )
     return 0
 
 

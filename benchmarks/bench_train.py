@@ -51,7 +51,7 @@ CONFIGS = {
 }
 SIDES = ("neos_swift", "jax")
 SIDE_LABELS = {"neos_swift": "neos-swift", "jax": "jax + relaxed"}
-STEPS = 10          # timed steps after the first
+STEPS = 10  # timed steps after the first
 QUICK_STEPS = 3
 BATCH_SIZE = 2000
 SAMPLES_PER_STEP = 4
@@ -63,8 +63,13 @@ REFERENCE_TOLERANCE = 1e-3
 
 
 def trainer_config(config: dict) -> dict:
-    return {"hidden": [config["hidden"], config["hidden"]], "points_per_blob": config["points_per_blob"],
-            "bins": config["bins"], "loss": "cls", "seed": 0}
+    return {
+        "hidden": [config["hidden"], config["hidden"]],
+        "points_per_blob": config["points_per_blob"],
+        "bins": config["bins"],
+        "loss": "cls",
+        "seed": 0,
+    }
 
 
 def mlp_flops_per_step(hidden: int, events: int = SAMPLES_PER_STEP * BATCH_SIZE) -> float:
@@ -74,6 +79,7 @@ def mlp_flops_per_step(hidden: int, events: int = SAMPLES_PER_STEP * BATCH_SIZE)
 
 
 # ---- worker (one side, one configuration, fresh process) --------------------------------------------------------
+
 
 def peak_rss_mib() -> float:
     import resource
@@ -134,12 +140,25 @@ def worker_main(argv: list[str]) -> int:
 def launch_worker(side: str, config_name: str, steps: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_train_") as folder:
         output = Path(folder) / "result.json"
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", side, config_name, str(steps),
-                   str(output)]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            side,
+            config_name,
+            str(steps),
+            str(output),
+        ]
         start = time.perf_counter()
         try:
-            process = subprocess.run(command, capture_output=True, text=True, timeout=WORKER_TIMEOUT,
-                                     cwd=str(harness.BENCH_DIR), env=os.environ.copy())
+            process = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=WORKER_TIMEOUT,
+                cwd=str(harness.BENCH_DIR),
+                env=os.environ.copy(),
+            )
         except subprocess.TimeoutExpired:
             return {"side": side, "status": "failed", "reason": f"timed out after {WORKER_TIMEOUT:.0f} s"}
         wall = time.perf_counter() - start
@@ -153,6 +172,7 @@ def launch_worker(side: str, config_name: str, steps: int) -> dict:
 
 # ---- dgemm ------------------------------------------------------------------------------------------------------
 
+
 def measure_dgemm() -> dict:
     """Best-of-DGEMM_REPEAT GFLOP/s of numpy float64 (N x N) @ (N x N), all BLAS threads and one thread."""
     import numpy as np
@@ -160,7 +180,7 @@ def measure_dgemm() -> dict:
     rng = np.random.default_rng(0)
     a = rng.standard_normal((DGEMM_N, DGEMM_N))
     b = rng.standard_normal((DGEMM_N, DGEMM_N))
-    flops = 2.0 * DGEMM_N ** 3
+    flops = 2.0 * DGEMM_N**3
 
     def best_rate() -> float:
         a @ b  # warm-up (thread start-up, page faults)
@@ -174,14 +194,16 @@ def measure_dgemm() -> dict:
         result["threads"] = None
         result["gflops_1thread"] = None
         return result
-    result["threads"] = max((p.get("num_threads", 1) for p in threadpool_info() if p.get("user_api") == "blas"),
-                            default=None)
+    result["threads"] = max(
+        (p.get("num_threads", 1) for p in threadpool_info() if p.get("user_api") == "blas"), default=None
+    )
     with threadpool_limits(limits=1, user_api="blas"):
         result["gflops_1thread"] = best_rate()
     return result
 
 
 # ---- report -----------------------------------------------------------------------------------------------------
+
 
 def timing_of(result: dict) -> harness.Timing | None:
     step = result.get("step")
@@ -218,36 +240,49 @@ def main(argv=None) -> int:
 
     info = harness.machine_info()
     harness.print_machine_summary(info)
-    print(f"Steps: first step (fresh process, construction + compile) then {steps} timed steps (median, ±half-IQR)"
-          f"{' [--quick]' if settings.quick else ''}")
+    print(
+        f"Steps: first step (fresh process, construction + compile) then {steps} timed steps (median, ±half-IQR)"
+        f"{' [--quick]' if settings.quick else ''}"
+    )
 
     dgemm = measure_dgemm()
     one = f", 1 thread {dgemm['gflops_1thread']:.1f}" if dgemm.get("gflops_1thread") else ""
-    print(f"dgemm ({DGEMM_N}x{DGEMM_N} float64, numpy, best of {DGEMM_REPEAT}): {dgemm['gflops']:.1f} GFLOP/s with "
-          f"{dgemm.get('threads')} BLAS threads{one}", flush=True)
+    print(
+        f"dgemm ({DGEMM_N}x{DGEMM_N} float64, numpy, best of {DGEMM_REPEAT}): {dgemm['gflops']:.1f} GFLOP/s with "
+        f"{dgemm.get('threads')} BLAS threads{one}",
+        flush=True,
+    )
 
     results: dict = {}
     for config_name, config in CONFIGS.items():
-        entry = {"config": trainer_config(config), "flops_per_step": mlp_flops_per_step(config["hidden"]),
-                 "sides": {}}
+        entry = {"config": trainer_config(config), "flops_per_step": mlp_flops_per_step(config["hidden"]), "sides": {}}
         for side in SIDES:
             print(f"\n[{config_name}] {SIDE_LABELS[side]}: running in a fresh process …", flush=True)
             result = launch_worker(side, config_name, steps)
             if result.get("status") == "ok":
                 add_rates(result, config["hidden"], dgemm)
                 losses = result["losses"]
-                print(f"[{config_name}] {SIDE_LABELS[side]}: first loss {result['first_loss_seconds']:.2f} s "
-                      f"(import {result['import_seconds']:.2f} s), step {harness.format_timing(timing_of(result))}, "
-                      f"peak RSS {result['rss_after_steps_mib']:.0f} MiB; batch losses "
-                      + " ".join(f"{v:.3g}" for v in losses)
-                      + "; test " + ", ".join(f"{k} {v:.3g}" for k, v in result["test_metrics"].items()),
-                      flush=True)
+                print(
+                    f"[{config_name}] {SIDE_LABELS[side]}: first loss {result['first_loss_seconds']:.2f} s "
+                    f"(import {result['import_seconds']:.2f} s), step {harness.format_timing(timing_of(result))}, "
+                    f"peak RSS {result['rss_after_steps_mib']:.0f} MiB; batch losses "
+                    + " ".join(f"{v:.3g}" for v in losses)
+                    + "; test "
+                    + ", ".join(f"{k} {v:.3g}" for k, v in result["test_metrics"].items()),
+                    flush=True,
+                )
                 if "reference_check" in result:
-                    print(f"[{config_name}] {SIDE_LABELS[side]}: relative difference from neos.md §7.1 values: "
-                          + ", ".join(f"{k} {v:.1e}" for k, v in result["reference_check"].items()), flush=True)
+                    print(
+                        f"[{config_name}] {SIDE_LABELS[side]}: relative difference from neos.md §7.1 values: "
+                        + ", ".join(f"{k} {v:.1e}" for k, v in result["reference_check"].items()),
+                        flush=True,
+                    )
             else:
-                print(f"[{config_name}] {SIDE_LABELS[side]}: {status_text(result)} — {result.get('reason')}"
-                      + (f"\n{result['stderr']}" if result.get("stderr") else ""), flush=True)
+                print(
+                    f"[{config_name}] {SIDE_LABELS[side]}: {status_text(result)} — {result.get('reason')}"
+                    + (f"\n{result['stderr']}" if result.get("stderr") else ""),
+                    flush=True,
+                )
             entry["sides"][side] = result
         results[config_name] = entry
 
@@ -264,37 +299,78 @@ def main(argv=None) -> int:
             fraction = f"{100 * r['fraction_of_dgemm']:.1f}%"
             if "fraction_of_dgemm_1thread" in r:
                 fraction += f" ({100 * r['fraction_of_dgemm_1thread']:.0f}% of 1 thr)"
-            rows.append([label, SIDE_LABELS[side], harness.format_timing(timing_of(r)),
-                         harness.format_seconds(r["first_loss_seconds"]), harness.format_seconds(r["import_seconds"]),
-                         format_mib(r["rss_after_steps_mib"]), f"{r['mlp_gflops']:.1f}", fraction,
-                         f"{r['test_metrics']['cls']:.3g}"])
-    harness.print_table(["config", "side", "step (median)", "first loss", "import", "peak RSS", "MLP GFLOP/s",
-                         "of dgemm", "test CLs after"], rows,
-                        title=f"Training step, {steps} timed steps after the first; dgemm "
-                              f"{dgemm['gflops']:.1f} GFLOP/s ({dgemm.get('threads')} threads)"
-                              + (f", {dgemm['gflops_1thread']:.1f} GFLOP/s (1 thread)"
-                                 if dgemm.get("gflops_1thread") else ""))
+            rows.append(
+                [
+                    label,
+                    SIDE_LABELS[side],
+                    harness.format_timing(timing_of(r)),
+                    harness.format_seconds(r["first_loss_seconds"]),
+                    harness.format_seconds(r["import_seconds"]),
+                    format_mib(r["rss_after_steps_mib"]),
+                    f"{r['mlp_gflops']:.1f}",
+                    fraction,
+                    f"{r['test_metrics']['cls']:.3g}",
+                ]
+            )
+    harness.print_table(
+        [
+            "config",
+            "side",
+            "step (median)",
+            "first loss",
+            "import",
+            "peak RSS",
+            "MLP GFLOP/s",
+            "of dgemm",
+            "test CLs after",
+        ],
+        rows,
+        title=f"Training step, {steps} timed steps after the first; dgemm "
+        f"{dgemm['gflops']:.1f} GFLOP/s ({dgemm.get('threads')} threads)"
+        + (f", {dgemm['gflops_1thread']:.1f} GFLOP/s (1 thread)" if dgemm.get("gflops_1thread") else ""),
+    )
 
     ratio_rows = []
     for config_name, entry in results.items():
         neos, ref = entry["sides"]["neos_swift"], entry["sides"]["jax"]
         if neos.get("status") == "ok" and ref.get("status") == "ok":
-            ratio_rows.append([config_name, harness.format_ratio(timing_of(neos), timing_of(ref)),
-                               harness.format_ratio(neos["first_loss_seconds"], ref["first_loss_seconds"]),
-                               harness.format_ratio(neos["rss_after_steps_mib"], ref["rss_after_steps_mib"])])
+            ratio_rows.append(
+                [
+                    config_name,
+                    harness.format_ratio(timing_of(neos), timing_of(ref)),
+                    harness.format_ratio(neos["first_loss_seconds"], ref["first_loss_seconds"]),
+                    harness.format_ratio(neos["rss_after_steps_mib"], ref["rss_after_steps_mib"]),
+                ]
+            )
         else:
             ratio_rows.append([config_name, "-", "-", "-"])
-    harness.print_table(["config", "step", "first loss", "peak RSS"], ratio_rows,
-                        title="neos-swift / jax (below 1x: neos-swift is faster or smaller)")
+    harness.print_table(
+        ["config", "step", "first loss", "peak RSS"],
+        ratio_rows,
+        title="neos-swift / jax (below 1x: neos-swift is faster or smaller)",
+    )
 
-    harness.write_results(WORKLOAD, settings, info, results,
-                          extra={"steps": steps, "batch_size": BATCH_SIZE, "dgemm": dgemm,
-                                 "flop_model": "per step 4 samples x 2000 events; forward 2n(2H + H^2 + H), "
-                                               "backward 2x forward"})
+    harness.write_results(
+        WORKLOAD,
+        settings,
+        info,
+        results,
+        extra={
+            "steps": steps,
+            "batch_size": BATCH_SIZE,
+            "dgemm": dgemm,
+            "flop_model": "per step 4 samples x 2000 events; forward 2n(2H + H^2 + H), backward 2x forward",
+        },
+    )
 
-    failed = [f"{c}/{s}" for c, e in results.items() for s, r in e["sides"].items()
-              if r.get("status") == "failed" or (r.get("status") == "ok" and not r.get("finite"))
-              or max(r.get("reference_check", {}).values(), default=0.0) > REFERENCE_TOLERANCE]
+    failed = [
+        f"{c}/{s}"
+        for c, e in results.items()
+        for s, r in e["sides"].items()
+        if r.get("status") == "failed"
+        or (r.get("status") == "ok" and not r.get("finite"))
+        or max(r.get("reference_check", {}).values(), default=0.0) > REFERENCE_TOLERANCE
+    ]
     if failed:
         print(f"\nFailed or non-finite: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -21,11 +21,12 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 # Reference data live in the repository (Tests/Data/pyhf), never beside it.
@@ -42,13 +43,24 @@ QUICK_WARMUP = 1
 MIN_SAMPLE_SECONDS = 2e-3
 MAX_NUMBER = 1000
 
-REFERENCE_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "relaxed", "equinox", "jaxopt", "pyhf", "iminuit",
-                      "threadpoolctl")
+REFERENCE_PACKAGES = (
+    "numpy",
+    "scipy",
+    "jax",
+    "jaxlib",
+    "relaxed",
+    "equinox",
+    "jaxopt",
+    "pyhf",
+    "iminuit",
+    "threadpoolctl",
+)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Settings:
@@ -64,9 +76,12 @@ def parse_args(workload: str, description: str, argv: Sequence[str] | None = Non
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run, not for reporting)")
     parser.add_argument("--repeat", type=int, default=None, help="timed samples per measurement")
     parser.add_argument("--warmup", type=int, default=None, help="untimed calls before timing")
-    parser.add_argument("--output", type=Path, default=None,
-                        help=f"JSON result file (default: benchmarks/results/{workload}.json, or "
-                             f"{workload}-quick.json with --quick)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"JSON result file (default: benchmarks/results/{workload}.json, or {workload}-quick.json with --quick)",
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat if args.repeat is not None else (QUICK_REPEAT if args.quick else DEFAULT_REPEAT)
     warmup = args.warmup if args.warmup is not None else (QUICK_WARMUP if args.quick else DEFAULT_WARMUP)
@@ -78,6 +93,7 @@ def parse_args(workload: str, description: str, argv: Sequence[str] | None = Non
 # ---------------------------------------------------------------------------------------------------------------
 # Timing
 # ---------------------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Timing:
@@ -112,8 +128,13 @@ def time_once(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def measure(fn: Callable[[], Any], repeat: int, warmup: int = DEFAULT_WARMUP, number: int | None = None,
-            min_sample: float = MIN_SAMPLE_SECONDS) -> Timing:
+def measure(
+    fn: Callable[[], Any],
+    repeat: int,
+    warmup: int = DEFAULT_WARMUP,
+    number: int | None = None,
+    min_sample: float = MIN_SAMPLE_SECONDS,
+) -> Timing:
     """Time ``fn()`` (which must finish its work before returning — block on asynchronous results inside it).
 
     ``warmup`` untimed calls first; then ``repeat`` samples, each timing ``number`` back-to-back calls (chosen so a
@@ -141,13 +162,24 @@ def measure(fn: Callable[[], Any], repeat: int, warmup: int = DEFAULT_WARMUP, nu
             gc.enable()
     ordered = sorted(samples)
     q1, median, q3 = _quartiles(ordered)
-    return Timing(median=median, q1=q1, q3=q3, iqr=q3 - q1, min=ordered[0], max=ordered[-1],
-                  mean=statistics.fmean(ordered), repeat=repeat, number=number, samples=samples)
+    return Timing(
+        median=median,
+        q1=q1,
+        q3=q3,
+        iqr=q3 - q1,
+        min=ordered[0],
+        max=ordered[-1],
+        mean=statistics.fmean(ordered),
+        repeat=repeat,
+        number=number,
+        samples=samples,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Formatting
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def format_seconds(seconds: float | None) -> str:
     """``1.23 ms``-style text with three significant digits."""
@@ -190,8 +222,7 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[Any]], markdown:
         parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
         return "| " + " | ".join(parts) + " |"
 
-    rule = "|" + "|".join(
-        ("-" * (w + 2)) if i == 0 else ("-" * (w + 1) + ":") for i, w in enumerate(widths)) + "|"
+    rule = "|" + "|".join(("-" * (w + 2)) if i == 0 else ("-" * (w + 1) + ":") for i, w in enumerate(widths)) + "|"
     return [line(cells[0]), rule] + [line(row) for row in cells[1:]]
 
 
@@ -207,6 +238,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
 # ---------------------------------------------------------------------------------------------------------------
 # Machine and software information
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _cpu_model() -> str:
     try:
@@ -254,14 +286,25 @@ def _jax_info() -> dict[str, Any]:
         import jax
     except ImportError:
         return {}
-    return {"backend": jax.default_backend(), "devices": [str(d) for d in jax.devices()],
-            "x64": bool(jax.config.read("jax_enable_x64"))}
+    return {
+        "backend": jax.default_backend(),
+        "devices": [str(d) for d in jax.devices()],
+        "x64": bool(jax.config.read("jax_enable_x64")),
+    }
 
 
 def machine_info() -> dict[str, Any]:
     """CPU, cores, OS, Python, reference-package versions, BLAS thread pools and relevant environment."""
-    env_keys = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                "MKL_NUM_THREADS", "XLA_FLAGS", "JAX_ENABLE_X64", "NEOS_LIBRARY")
+    env_keys = (
+        "OPENBLAS_CORETYPE",
+        "OPENBLAS_L2_SIZE",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "XLA_FLAGS",
+        "JAX_ENABLE_X64",
+        "NEOS_LIBRARY",
+    )
     try:
         affinity = len(os.sched_getaffinity(0))
     except AttributeError:
@@ -299,8 +342,10 @@ def machine_summary(info: dict[str, Any]) -> list[str]:
     blas = info["blas"]
     if isinstance(blas, list):
         for pool in blas:
-            lines.append(f"BLAS/OpenMP: {pool.get('internal_api')} {pool.get('version')} "
-                         f"({pool.get('architecture', '?')}, {pool.get('num_threads')} threads)")
+            lines.append(
+                f"BLAS/OpenMP: {pool.get('internal_api')} {pool.get('version')} "
+                f"({pool.get('architecture', '?')}, {pool.get('num_threads')} threads)"
+            )
     else:
         lines.append(f"BLAS: {blas}")
     if info["environment"]:
@@ -317,6 +362,7 @@ def print_machine_summary(info: dict[str, Any]) -> None:
 # Results
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Timing):
         return value.to_json()
@@ -331,16 +377,21 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def write_results(workload: str, settings: Settings, info: dict[str, Any], results: Any,
-                  extra: dict[str, Any] | None = None) -> Path:
+def write_results(
+    workload: str, settings: Settings, info: dict[str, Any], results: Any, extra: dict[str, Any] | None = None
+) -> Path:
     """Write ``benchmarks/results/<workload>.json`` (or ``settings.output``) and return its path."""
     path = settings.output or RESULTS_DIR / (f"{workload}-quick.json" if settings.quick else f"{workload}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "workload": workload,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "settings": {"quick": settings.quick, "repeat": settings.repeat, "warmup": settings.warmup,
-                     "min_sample_seconds": MIN_SAMPLE_SECONDS},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": {
+            "quick": settings.quick,
+            "repeat": settings.repeat,
+            "warmup": settings.warmup,
+            "min_sample_seconds": MIN_SAMPLE_SECONDS,
+        },
         "machine": info,
         **(extra or {}),
         "results": results,
@@ -353,6 +404,7 @@ def write_results(workload: str, settings: Settings, info: dict[str, Any], resul
 # ---------------------------------------------------------------------------------------------------------------
 # Agreement checks
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def max_relative_difference(actual, expected) -> float:
     """``max|actual - expected| / max|expected|`` (0 when both are all zero)."""

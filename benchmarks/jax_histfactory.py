@@ -50,23 +50,26 @@ import relaxed  # noqa: E402
 from jax.scipy.special import gammaln, xlogy  # noqa: E402
 
 TYPE_ORDER = ("histosys", "lumi", "normfactor", "normsys", "shapefactor", "shapesys", "staterror")
-DEFAULT_CODES = {"normsys": "code4", "histosys": "code4p"}      # no modifier_settings at all
-FALLBACK_CODES = {"normsys": "code1", "histosys": "code0"}      # a type missing from the given settings
-NUISANCE = "__nuisance__"                                       # key of the packed nuisance vector
+DEFAULT_CODES = {"normsys": "code4", "histosys": "code4p"}  # no modifier_settings at all
+FALLBACK_CODES = {"normsys": "code1", "histosys": "code0"}  # a type missing from the given settings
+NUISANCE = "__nuisance__"  # key of the packed nuisance vector
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 # code4 (α₀ = 1): polynomial coefficients c = A⁻¹ b for b = [δ⁺−1, δ⁻−1, ln δ⁺·δ⁺, −ln δ⁻·δ⁻, ln² δ⁺·δ⁺, ln² δ⁻·δ⁻]
-CODE4_AINV = np.array([
-    [15 / 16, -15 / 16, -7 / 16, -7 / 16, 1 / 16, -1 / 16],
-    [3 / 2, 3 / 2, -9 / 16, 9 / 16, 1 / 16, 1 / 16],
-    [-5 / 8, 5 / 8, 5 / 8, 5 / 8, -1 / 8, 1 / 8],
-    [-3 / 2, -3 / 2, 7 / 8, -7 / 8, -1 / 8, -1 / 8],
-    [3 / 16, -3 / 16, -3 / 16, -3 / 16, 1 / 16, -1 / 16],
-    [1 / 2, 1 / 2, -5 / 16, 5 / 16, 1 / 16, 1 / 16],
-])
+CODE4_AINV = np.array(
+    [
+        [15 / 16, -15 / 16, -7 / 16, -7 / 16, 1 / 16, -1 / 16],
+        [3 / 2, 3 / 2, -9 / 16, 9 / 16, 1 / 16, 1 / 16],
+        [-5 / 8, 5 / 8, 5 / 8, 5 / 8, -1 / 8, 1 / 8],
+        [-3 / 2, -3 / 2, 7 / 8, -7 / 8, -1 / 8, -1 / 8],
+        [3 / 16, -3 / 16, -3 / 16, -3 / 16, 1 / 16, -1 / 16],
+        [1 / 2, 1 / 2, -5 / 16, 5 / 16, 1 / 16, 1 / 16],
+    ]
+)
 
 
 # ---- spec helpers -----------------------------------------------------------------------------------------------
+
 
 def workspace_model_spec(workspace: dict, patches=(), measurement_name: str | None = None) -> tuple[dict, str]:
     """``({"channels", "parameters"}, poi_name)`` of a workspace's measurement, with JSON patches applied to that
@@ -74,16 +77,19 @@ def workspace_model_spec(workspace: dict, patches=(), measurement_name: str | No
     import jsonpatch
 
     measurements = workspace["measurements"]
-    measurement = measurements[0] if measurement_name is None else next(
-        m for m in measurements if m["name"] == measurement_name)
-    spec = {"channels": copy.deepcopy(workspace["channels"]),
-            "parameters": copy.deepcopy(measurement["config"].get("parameters", []))}
+    measurement = (
+        measurements[0] if measurement_name is None else next(m for m in measurements if m["name"] == measurement_name)
+    )
+    spec = {
+        "channels": copy.deepcopy(workspace["channels"]),
+        "parameters": copy.deepcopy(measurement["config"].get("parameters", [])),
+    }
     for patch in patches:
         spec = jsonpatch.JsonPatch(getattr(patch, "patch", patch)).apply(spec)
     return spec, measurement["config"]["poi"]
 
 
-def workspace_observed_main(workspace: dict, structure: "Structure") -> np.ndarray:
+def workspace_observed_main(workspace: dict, structure: Structure) -> np.ndarray:
     """The observed main-bin data in the model's channel order."""
     observations = {o["name"]: o["data"] for o in workspace["observations"]}
     return np.concatenate([np.asarray(observations[c], dtype=np.float64) for c in structure.channels])
@@ -91,15 +97,16 @@ def workspace_observed_main(workspace: dict, structure: "Structure") -> np.ndarr
 
 # ---- the static structure ---------------------------------------------------------------------------------------
 
+
 class _Paramset:
     def __init__(self, name, kind, n, inits, bounds, constraint, auxdata=None, sigmas=None, fixed=None):
         self.name, self.kind, self.n = name, kind, n
         self.inits, self.bounds = list(inits), [tuple(b) for b in bounds]
-        self.constraint = constraint            # None, "gauss", "poisson"
+        self.constraint = constraint  # None, "gauss", "poisson"
         self.auxdata = None if auxdata is None else list(auxdata)
         self.sigmas = None if sigmas is None else list(sigmas)
         self.fixed = [False] * n if fixed is None else list(fixed)
-        self.slot = -1                          # first slot in the flat parameter vector
+        self.slot = -1  # first slot in the flat parameter vector
 
 
 class Structure:
@@ -112,8 +119,9 @@ class Structure:
         if modifier_settings is None:
             codes = dict(DEFAULT_CODES)
         else:
-            codes = {kind: modifier_settings.get(kind, {}).get("interpcode", FALLBACK_CODES[kind])
-                     for kind in FALLBACK_CODES}
+            codes = {
+                kind: modifier_settings.get(kind, {}).get("interpcode", FALLBACK_CODES[kind]) for kind in FALLBACK_CODES
+            }
         if codes["normsys"] not in ("code1", "code4") or codes["histosys"] not in ("code0", "code4p"):
             raise NotImplementedError(f"interpolation codes {codes}")
         self.codes = codes
@@ -135,8 +143,10 @@ class Structure:
         cells = {}
         for c in self.channels:
             for s in by_name[c]["samples"]:
-                cells[(c, s["name"])] = {**s, "modifiers": sorted(s.get("modifiers", []),
-                                                                  key=lambda m: (m["name"], m["type"]))}
+                cells[(c, s["name"])] = {
+                    **s,
+                    "modifiers": sorted(s.get("modifiers", []), key=lambda m: (m["name"], m["type"])),
+                }
         self.cells = cells
 
         # ---- inputs: names, values, and where each lives
@@ -148,8 +158,8 @@ class Structure:
             values.append(float(value))
             return len(names) - 1
 
-        nominal_index = {}                                  # (c, sample) → list of input indices
-        modifier_inputs = {}                                # (c, sample, name, type) → dict
+        nominal_index = {}  # (c, sample) → list of input indices
+        modifier_inputs = {}  # (c, sample, name, type) → dict
         for c in self.channels:
             for sname in self.samples:
                 cell = cells.get((c, sname))
@@ -162,16 +172,19 @@ class Structure:
                     if m["type"] == "histosys":
                         modifier_inputs[key] = {
                             "hi": [add(f"{prefix}/hi[{i}]", v) for i, v in enumerate(m["data"]["hi_data"])],
-                            "lo": [add(f"{prefix}/lo[{i}]", v) for i, v in enumerate(m["data"]["lo_data"])]}
+                            "lo": [add(f"{prefix}/lo[{i}]", v) for i, v in enumerate(m["data"]["lo_data"])],
+                        }
                     elif m["type"] == "normsys":
-                        modifier_inputs[key] = {"hi": add(f"{prefix}/hi", m["data"]["hi"]),
-                                                "lo": add(f"{prefix}/lo", m["data"]["lo"])}
+                        modifier_inputs[key] = {
+                            "hi": add(f"{prefix}/hi", m["data"]["hi"]),
+                            "lo": add(f"{prefix}/lo", m["data"]["lo"]),
+                        }
                     elif m["type"] in ("staterror", "shapesys"):
                         modifier_inputs[key] = {"unc": [add(f"{prefix}[{i}]", v) for i, v in enumerate(m["data"])]}
         self.input_names = names
         self.input_values = np.asarray(values, dtype=np.float64)
         N = len(names)
-        ZERO = N                                              # x_ext = [inputs..., 0.0]
+        ZERO = N  # x_ext = [inputs..., 0.0]
 
         # ---- parameters (pyhf's ordering: type groups, first met over channels → samples → modifiers)
         paramsets: dict[str, _Paramset] = {}
@@ -180,17 +193,25 @@ class Structure:
         nominal_values = {k: np.asarray(cells[k]["data"], dtype=np.float64) for k in nominal_index}
 
         def staterror_sigmas(name):
-            per_channel = [c for c in self.channels
-                           if any(m["name"] == name and m["type"] == "staterror"
-                                  for s in self.samples if (c, s) in cells for m in cells[(c, s)]["modifiers"])]
+            per_channel = [
+                c
+                for c in self.channels
+                if any(
+                    m["name"] == name and m["type"] == "staterror"
+                    for s in self.samples
+                    if (c, s) in cells
+                    for m in cells[(c, s)]["modifiers"]
+                )
+            ]
             if len(per_channel) != 1:
                 raise NotImplementedError(f"staterror {name} spans channels {per_channel}")
             c = per_channel[0]
             total = np.zeros(self.nbins[c])
             carriers = []
             for s in self.samples:
-                if (c, s) in cells and any(m["name"] == name and m["type"] == "staterror"
-                                           for m in cells[(c, s)]["modifiers"]):
+                if (c, s) in cells and any(
+                    m["name"] == name and m["type"] == "staterror" for m in cells[(c, s)]["modifiers"]
+                ):
                     total += nominal_values[(c, s)]
                     m = next(m for m in cells[(c, s)]["modifiers"] if m["name"] == name and m["type"] == "staterror")
                     carriers.append((s, np.asarray(m["data"], dtype=np.float64)))
@@ -215,16 +236,34 @@ class Structure:
                 unc = np.asarray(m["data"], dtype=np.float64)
                 valid = (nom > 0) & (unc > 0)
                 tau = np.where(valid, (nom / np.where(valid, unc, 1.0)) ** 2, 1.0)
-                ps = _Paramset(name, kind, n_c, [1.0] * n_c, [(1e-10, 10.0)] * n_c, "poisson", list(tau), None,
-                               [not v for v in valid])
-                ps.valid = list(valid)                  # invalid bins: τ = 1, aux 1, γ fixed
+                ps = _Paramset(
+                    name,
+                    kind,
+                    n_c,
+                    [1.0] * n_c,
+                    [(1e-10, 10.0)] * n_c,
+                    "poisson",
+                    list(tau),
+                    None,
+                    [not v for v in valid],
+                )
+                ps.valid = list(valid)  # invalid bins: τ = 1, aux 1, γ fixed
                 return ps
             if kind == "staterror":
                 _, sigma = staterror_sigmas(name)
                 zero = sigma == 0
-                ps = _Paramset(name, kind, n_c, [1.0] * n_c, [(1e-10, 10.0)] * n_c, "gauss", [1.0] * n_c,
-                               list(np.where(zero, 1.0, sigma)), list(zero))
-                ps.sigma_zero = list(zero)              # σ = 0: γ fixed, σ reset to 1
+                ps = _Paramset(
+                    name,
+                    kind,
+                    n_c,
+                    [1.0] * n_c,
+                    [(1e-10, 10.0)] * n_c,
+                    "gauss",
+                    [1.0] * n_c,
+                    list(np.where(zero, 1.0, sigma)),
+                    list(zero),
+                )
+                ps.sigma_zero = list(zero)  # σ = 0: γ fixed, σ reset to 1
                 return ps
             raise NotImplementedError(f"modifier type {kind}")
 
@@ -263,17 +302,17 @@ class Structure:
         if poi_name not in paramsets or paramsets[poi_name].n != 1:
             raise ValueError(f"POI {poi_name!r} must be a scalar parameter")
         P = slot
-        ONE_PAR = P                                           # theta_ext = [theta..., 1.0]
+        ONE_PAR = P  # theta_ext = [theta..., 1.0]
 
         # ---- main-rate tables
         nom_idx = np.full((S, B), ZERO, dtype=np.int64)
         for (c, sname), idx in nominal_index.items():
-            nom_idx[sample_index[sname], self.offset[c]:self.offset[c] + self.nbins[c]] = idx
+            nom_idx[sample_index[sname], self.offset[c] : self.offset[c] + self.nbins[c]] = idx
         self.nom_idx = nom_idx
 
-        hist_rows = {"code0": [], "code4p": []}              # per entry: (param slot, s, hi[B], lo[B], nom_pos[B])
-        norm_rows = []                                        # per entry: (param slot, s, c, hi, lo)
-        mult = [[[] for _ in range(B)] for _ in range(S)]     # per (s, b): parameter slots multiplying it
+        hist_rows = {"code0": [], "code4p": []}  # per entry: (param slot, s, hi[B], lo[B], nom_pos[B])
+        norm_rows = []  # per entry: (param slot, s, c, hi, lo)
+        mult = [[[] for _ in range(B)] for _ in range(S)]  # per (s, b): parameter slots multiplying it
         for c in self.channels:
             o, n_c = self.offset[c], self.nbins[c]
             for sname in self.samples:
@@ -286,10 +325,10 @@ class Structure:
                     if kind == "histosys":
                         hi = np.full(B, ZERO)
                         lo = np.full(B, ZERO)
-                        pos = np.full(B, S * B)                   # position in flat nominal ext (zero)
-                        hi[o:o + n_c] = modifier_inputs[key]["hi"]
-                        lo[o:o + n_c] = modifier_inputs[key]["lo"]
-                        pos[o:o + n_c] = s * B + np.arange(o, o + n_c)
+                        pos = np.full(B, S * B)  # position in flat nominal ext (zero)
+                        hi[o : o + n_c] = modifier_inputs[key]["hi"]
+                        lo[o : o + n_c] = modifier_inputs[key]["lo"]
+                        pos[o : o + n_c] = s * B + np.arange(o, o + n_c)
                         hist_rows[codes["histosys"]].append((ps.slot, s, hi, lo, pos))
                     elif kind == "normsys":
                         norm_rows.append((ps.slot, s, c, modifier_inputs[key]["hi"], modifier_inputs[key]["lo"]))
@@ -303,39 +342,46 @@ class Structure:
                         raise NotImplementedError(f"modifier type {kind}")
 
         self.hist = {}
-        hist_sum = [[[] for _ in range(B)] for _ in range(S)]   # per (s, b): positions in the flat delta vector
+        hist_sum = [[[] for _ in range(B)] for _ in range(S)]  # per (s, b): positions in the flat delta vector
         offset = 0
         for code in ("code0", "code4p"):
             rows = hist_rows[code]
             if not rows:
                 continue
-            self.hist[code] = {"slot": np.array([r[0] for r in rows]), "hi": np.stack([r[2] for r in rows]),
-                               "lo": np.stack([r[3] for r in rows]), "nom": np.stack([r[4] for r in rows]),
-                               "offset": offset}
+            self.hist[code] = {
+                "slot": np.array([r[0] for r in rows]),
+                "hi": np.stack([r[2] for r in rows]),
+                "lo": np.stack([r[3] for r in rows]),
+                "nom": np.stack([r[4] for r in rows]),
+                "offset": offset,
+            }
             for k, (_, s, _, _, pos) in enumerate(rows):
                 for b in range(B):
                     if pos[b] != S * B:
                         hist_sum[s][b].append(offset + k * B + b)
             offset += len(rows) * B
         self.n_hist_flat = offset
-        self.hist_sum_idx = _pad(hist_sum, offset)              # pad → zero slot of the delta vector
+        self.hist_sum_idx = _pad(hist_sum, offset)  # pad → zero slot of the delta vector
 
         self.norm = None
         norm_prod = [[[] for _ in range(B)] for _ in range(S)]
         if norm_rows:
-            self.norm = {"slot": np.array([r[0] for r in norm_rows]), "hi": np.array([r[3] for r in norm_rows]),
-                         "lo": np.array([r[4] for r in norm_rows])}
+            self.norm = {
+                "slot": np.array([r[0] for r in norm_rows]),
+                "hi": np.array([r[3] for r in norm_rows]),
+                "lo": np.array([r[4] for r in norm_rows]),
+            }
             for k, (_, s, c, _, _) in enumerate(norm_rows):
                 for b in range(self.offset[c], self.offset[c] + self.nbins[c]):
                     norm_prod[s][b].append(k)
-        self.norm_prod_idx = _pad(norm_prod, len(norm_rows))    # pad → factor 1
-        self.mult_idx = _pad(mult, ONE_PAR)                     # pad → 1.0
+        self.norm_prod_idx = _pad(norm_prod, len(norm_rows))  # pad → factor 1
+        self.mult_idx = _pad(mult, ONE_PAR)  # pad → 1.0
 
         # ---- constraints and auxdata (constrained parameters in par_order)
         gauss_slot, gauss_aux, gauss_sigma = [], [], []
         stat_slot, stat_aux, stat_nom, stat_unc, stat_fixed = [], [], [], [], []
         pois_slot, pois_aux, pois_nom, pois_unc, pois_valid = [], [], [], [], []
-        aux_default: list[Any] = []                              # float, or ("tau", k) for shapesys
+        aux_default: list[Any] = []  # float, or ("tau", k) for shapesys
         aux_pos = self.n_main
         for name in order:
             ps = paramsets[name]
@@ -371,14 +417,25 @@ class Structure:
                     aux_default.append(("tau", len(pois_slot) - 1))
                 aux_pos += 1
         self.n_data = aux_pos
-        self.gauss = {"slot": np.array(gauss_slot, dtype=np.int64), "aux": np.array(gauss_aux, dtype=np.int64),
-                      "sigma": np.array(gauss_sigma)}
-        self.stat = {"slot": np.array(stat_slot, dtype=np.int64), "aux": np.array(stat_aux, dtype=np.int64),
-                     "nom": _pad(stat_nom, ZERO), "unc": _pad(stat_unc, ZERO),
-                     "fixed": np.array(stat_fixed, dtype=bool)}
-        self.pois = {"slot": np.array(pois_slot, dtype=np.int64), "aux": np.array(pois_aux, dtype=np.int64),
-                     "nom": np.array(pois_nom, dtype=np.int64), "unc": np.array(pois_unc, dtype=np.int64),
-                     "valid": np.array(pois_valid, dtype=bool)}
+        self.gauss = {
+            "slot": np.array(gauss_slot, dtype=np.int64),
+            "aux": np.array(gauss_aux, dtype=np.int64),
+            "sigma": np.array(gauss_sigma),
+        }
+        self.stat = {
+            "slot": np.array(stat_slot, dtype=np.int64),
+            "aux": np.array(stat_aux, dtype=np.int64),
+            "nom": _pad(stat_nom, ZERO),
+            "unc": _pad(stat_unc, ZERO),
+            "fixed": np.array(stat_fixed, dtype=bool),
+        }
+        self.pois = {
+            "slot": np.array(pois_slot, dtype=np.int64),
+            "aux": np.array(pois_aux, dtype=np.int64),
+            "nom": np.array(pois_nom, dtype=np.int64),
+            "unc": np.array(pois_unc, dtype=np.int64),
+            "valid": np.array(pois_valid, dtype=bool),
+        }
         self.aux_default = aux_default
 
     # ---- parameter helpers (numpy, pyhf's par_order) ----------------------------------------------------------
@@ -398,15 +455,16 @@ class Structure:
         for name in self.par_order:
             fixed = self.paramsets[name].fixed
             if any(fixed) and not all(fixed):
-                raise NotImplementedError(f"parameter {name} is partly fixed; relaxed's dict fits need whole "
-                                          "parameters")
+                raise NotImplementedError(
+                    f"parameter {name} is partly fixed; relaxed's dict fits need whole parameters"
+                )
             if not any(fixed):
                 out.append(name)
         return out
 
     def _value(self, name, vector):
         ps = self.paramsets[name]
-        v = jnp.asarray(vector[ps.slot:ps.slot + ps.n], dtype=jnp.float64)
+        v = jnp.asarray(vector[ps.slot : ps.slot + ps.n], dtype=jnp.float64)
         return v[0] if ps.n == 1 else v
 
     def pars_dict(self, vector=None, packed=False) -> dict[str, jax.Array]:
@@ -417,8 +475,10 @@ class Structure:
         if not packed:
             return {n: self._value(n, vector) for n in names}
         rest = [n for n in names if n != self.poi_name]
-        return {self.poi_name: self._value(self.poi_name, vector),
-                NUISANCE: jnp.concatenate([jnp.atleast_1d(self._value(n, vector)) for n in rest])}
+        return {
+            self.poi_name: self._value(self.poi_name, vector),
+            NUISANCE: jnp.concatenate([jnp.atleast_1d(self._value(n, vector)) for n in rest]),
+        }
 
     def bounds_dict(self, packed=False) -> dict[str, jax.Array]:
         names = self.free_names()
@@ -430,8 +490,10 @@ class Structure:
         if not packed:
             return {n: bounds(n) for n in names}
         rest = [n for n in names if n != self.poi_name]
-        return {self.poi_name: bounds(self.poi_name),
-                NUISANCE: jnp.asarray([b for n in rest for b in self.paramsets[n].bounds], dtype=jnp.float64)}
+        return {
+            self.poi_name: bounds(self.poi_name),
+            NUISANCE: jnp.asarray([b for n in rest for b in self.paramsets[n].bounds], dtype=jnp.float64),
+        }
 
     def theta(self, pars) -> jax.Array:
         """The flat parameter vector (par_order) from a relaxed dict (per-name or packed) or a flat vector."""
@@ -445,13 +507,13 @@ class Structure:
             start = 0
             for n in rest:
                 k = self.paramsets[n].n
-                unpacked[n] = nuisance[start] if k == 1 else nuisance[start:start + k]
+                unpacked[n] = nuisance[start] if k == 1 else nuisance[start : start + k]
                 start += k
             pars = unpacked
         parts = []
         for name in self.par_order:
             ps = self.paramsets[name]
-            value = pars[name] if name in pars else init[ps.slot:ps.slot + ps.n]
+            value = pars[name] if name in pars else init[ps.slot : ps.slot + ps.n]
             parts.append(jnp.reshape(jnp.asarray(value, dtype=jnp.float64), (ps.n,)))
         return jnp.concatenate(parts)
 
@@ -471,11 +533,12 @@ def _pad(lists, fill) -> np.ndarray:
     width = max([1] + [len(x) for x in flat])
     out = np.full((len(flat), width), fill, dtype=np.int64)
     for i, x in enumerate(flat):
-        out[i, :len(x)] = x
+        out[i, : len(x)] = x
     return out.reshape(*shape, width)
 
 
 # ---- interpolation ----------------------------------------------------------------------------------------------
+
 
 def _code0(alpha, nom, hi, lo):
     return jnp.where(alpha > 0, alpha * (hi - nom), alpha * (nom - lo))
@@ -490,14 +553,14 @@ def _code4p(alpha, nom, hi, lo):
 
 
 def _code1(alpha, hi, lo):
-    return jnp.where(alpha > 0, hi ** alpha, lo ** (-alpha))
+    return jnp.where(alpha > 0, hi**alpha, lo ** (-alpha))
 
 
 def _code4(alpha, hi, lo):
     log_hi, log_lo = jnp.log(hi), jnp.log(lo)
-    b = jnp.stack([hi - 1.0, lo - 1.0, log_hi * hi, -log_lo * lo, log_hi ** 2 * hi, log_lo ** 2 * lo])
-    c = jnp.asarray(CODE4_AINV) @ b                                            # (6, K)
-    powers = jnp.stack([alpha ** i for i in range(1, 7)])                      # (6, K)
+    b = jnp.stack([hi - 1.0, lo - 1.0, log_hi * hi, -log_lo * lo, log_hi**2 * hi, log_lo**2 * lo])
+    c = jnp.asarray(CODE4_AINV) @ b  # (6, K)
+    powers = jnp.stack([alpha**i for i in range(1, 7)])  # (6, K)
     inner = 1.0 + jnp.sum(c * powers, axis=0)
     # the exponential branches with a safe exponent inside the polynomial region (finite gradients everywhere)
     up = jnp.exp(jnp.where(alpha >= 1.0, alpha, 1.0) * log_hi)
@@ -506,6 +569,7 @@ def _code4(alpha, hi, lo):
 
 
 # ---- the model --------------------------------------------------------------------------------------------------
+
 
 class HistFactoryModel(eqx.Module):
     """A HistFactory model as a function of its inputs vector; ``logpdf(data=..., pars=...)`` returns a scalar."""
@@ -524,7 +588,7 @@ class HistFactoryModel(eqx.Module):
         st = self.structure
         theta = st.theta(pars)
         x = self._x()
-        nominal = x[st.nom_idx]                                                    # (S, B)
+        nominal = x[st.nom_idx]  # (S, B)
         nominal_flat = jnp.concatenate([nominal.reshape(-1), jnp.zeros(1)])
         deltas = []
         for code, h in st.hist.items():
@@ -561,8 +625,13 @@ class HistFactoryModel(eqx.Module):
         """The model's own auxiliary data (Gaussian: the configured aux; Poisson: τ)."""
         st = self.structure
         tau = self._tau() if len(st.pois["slot"]) else None
-        return jnp.stack([tau[a[1]] if isinstance(a, tuple) else jnp.asarray(a, dtype=jnp.float64)
-                          for a in st.aux_default]) if st.aux_default else jnp.zeros(0)
+        return (
+            jnp.stack(
+                [tau[a[1]] if isinstance(a, tuple) else jnp.asarray(a, dtype=jnp.float64) for a in st.aux_default]
+            )
+            if st.aux_default
+            else jnp.zeros(0)
+        )
 
     def expected_auxdata(self, pars) -> jax.Array:
         st = self.structure
@@ -585,7 +654,7 @@ class HistFactoryModel(eqx.Module):
         st = self.structure
         theta = st.theta(pars)
         data = jnp.asarray(data, dtype=jnp.float64)
-        observed = data[:st.n_main]
+        observed = data[: st.n_main]
         rates = self.main_rates(theta)
         total = jnp.sum(xlogy(observed, rates) - rates - gammaln(observed + 1.0))
         if len(st.gauss["slot"]):
@@ -624,7 +693,8 @@ def expected_cls_loss(structure: Structure, test_poi: float = 1.0, packed: bool 
     def loss(inputs):
         model = HistFactoryModel(structure, inputs)
         data = model.expected_data(bkg_only)
-        return relaxed.infer.hypotest(test_poi, data, model, dict(init), dict(bounds), poi_name=poi, test_stat="q",
-                                      expected_pars=dict(bkg_only))
+        return relaxed.infer.hypotest(
+            test_poi, data, model, dict(init), dict(bounds), poi_name=poi, test_stat="q", expected_pars=dict(bkg_only)
+        )
 
     return loss

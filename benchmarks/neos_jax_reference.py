@@ -61,8 +61,8 @@ TEST_SIZE = 0.25
 
 ALPHA = "correlated_bkg_uncertainty"
 POI = "mu"
-INIT_PARS = {ALPHA: 0.0, POI: 1.0}                 # pyhf suggested_init of the neos model
-BOUNDS = {ALPHA: (-5.0, 5.0), POI: (0.0, 10.0)}    # pyhf suggested_bounds
+INIT_PARS = {ALPHA: 0.0, POI: 1.0}  # pyhf suggested_init of the neos model
+BOUNDS = {ALPHA: (-5.0, 5.0), POI: (0.0, 10.0)}  # pyhf suggested_bounds
 BKG_ONLY_PARS = {ALPHA: 0.0, POI: 0.0}
 NOMINAL_PARS = {ALPHA: 0.0, POI: 1.0}
 
@@ -81,12 +81,18 @@ DEFAULTS: dict[str, Any] = {
 
 # ---- data -------------------------------------------------------------------------------------------------------
 
+
 def generate_blobs(seed: int, points: int) -> list[np.ndarray]:
     """The four blobs in SAMPLES order, each drawn with the same key (so they are shifts of one another)."""
     cov = jnp.eye(2)
-    return [np.asarray(jax.random.multivariate_normal(jax.random.PRNGKey(seed), jnp.asarray(BLOB_MEANS[name]), cov,
-                                                      shape=(points,)))
-            for name in SAMPLES]
+    return [
+        np.asarray(
+            jax.random.multivariate_normal(
+                jax.random.PRNGKey(seed), jnp.asarray(BLOB_MEANS[name]), cov, shape=(points,)
+            )
+        )
+        for name in SAMPLES
+    ]
 
 
 def split_train_test(arrays: list[np.ndarray], seed: int, test_size: float = TEST_SIZE):
@@ -107,11 +113,12 @@ def batch_stream(train: list[np.ndarray], batch_size: int, seed: int):
     while True:
         permutation = rng.permutation(n)
         for i in range(n_batches):
-            index = permutation[i * batch_size:(i + 1) * batch_size]
+            index = permutation[i * batch_size : (i + 1) * batch_size]
             yield tuple(jnp.asarray(a[index]) for a in train)
 
 
 # ---- network ----------------------------------------------------------------------------------------------------
+
 
 def init_mlp(key, hidden) -> list[tuple[jax.Array, jax.Array]]:
     """Dense(h) → ReLU → … → Dense(1) → Sigmoid with stax's initialisers and stax.serial's key splitting (one split
@@ -138,6 +145,7 @@ def mlp_apply(params, x: jax.Array) -> jax.Array:
 
 # ---- histograms and model ---------------------------------------------------------------------------------------
 
+
 def full_edges(inner: jax.Array) -> jax.Array:
     """[0, *inner, 1] with the ordering guard against the unmodified previous edge."""
     edges = jnp.concatenate([jnp.zeros(1), inner, jnp.ones(1)])
@@ -147,9 +155,10 @@ def full_edges(inner: jax.Array) -> jax.Array:
 
 def yields_from_nn(nn_params, inner_edges, batch, bandwidth) -> dict[str, jax.Array]:
     edges = full_edges(inner_edges)
-    return {name: relaxed.hist(mlp_apply(nn_params, x), edges, bandwidth) * SCALES[name] * LUMI / len(x)
-            + YIELD_FLOOR
-            for name, x in zip(SAMPLES, batch)}
+    return {
+        name: relaxed.hist(mlp_apply(nn_params, x), edges, bandwidth) * SCALES[name] * LUMI / len(x) + YIELD_FLOOR
+        for name, x in zip(SAMPLES, batch)
+    }
 
 
 class NeosModel(eqx.Module):
@@ -162,7 +171,7 @@ class NeosModel(eqx.Module):
     bkg_down: jax.Array
 
     @classmethod
-    def from_yields(cls, yields: dict[str, jax.Array]) -> "NeosModel":
+    def from_yields(cls, yields: dict[str, jax.Array]) -> NeosModel:
         return cls(yields["sig"], yields["bkg_nominal"], yields["bkg_up"], yields["bkg_down"])
 
     def main_rates(self, pars) -> jax.Array:
@@ -192,14 +201,16 @@ from relaxed_fixes import fixed_poi_fit  # noqa: E402,F401  (installs relaxed 0.
 
 def expected_cls(model: NeosModel) -> jax.Array:
     data = model.expected_data(BKG_ONLY_PARS)
-    return relaxed.infer.hypotest(1.0, data, model, dict(INIT_PARS), dict(BOUNDS), test_stat="q",
-                                  expected_pars=dict(BKG_ONLY_PARS))
+    return relaxed.infer.hypotest(
+        1.0, data, model, dict(INIT_PARS), dict(BOUNDS), test_stat="q", expected_pars=dict(BKG_ONLY_PARS)
+    )
 
 
 def discovery_p0(model: NeosModel) -> jax.Array:
     data = model.expected_data(NOMINAL_PARS)
-    return relaxed.infer.hypotest(0.0, data, model, dict(INIT_PARS), dict(BOUNDS), test_stat="q0",
-                                  expected_pars=dict(NOMINAL_PARS))
+    return relaxed.infer.hypotest(
+        0.0, data, model, dict(INIT_PARS), dict(BOUNDS), test_stat="q0", expected_pars=dict(NOMINAL_PARS)
+    )
 
 
 def poi_uncert(model: NeosModel) -> jax.Array:
@@ -211,8 +222,12 @@ LOSSES = {"cls": expected_cls, "discovery": discovery_p0, "poi_uncert": poi_unce
 
 
 # neos.md §7.1: the stored 4-bin yields of neos's demo and the values recomputed from them (float64, code4p).
-CHECK_YIELDS = {"sig": [1.84, 2.31, 5.04, 10.8], "bkg_nominal": [90.3, 6.25, 3.0, 0.4],
-                "bkg_up": [72.4, 13.1, 9.3, 5.15], "bkg_down": [72.0, 14.5, 9.85, 3.75]}
+CHECK_YIELDS = {
+    "sig": [1.84, 2.31, 5.04, 10.8],
+    "bkg_nominal": [90.3, 6.25, 3.0, 0.4],
+    "bkg_up": [72.4, 13.1, 9.3, 5.15],
+    "bkg_down": [72.0, 14.5, 9.85, 3.75],
+}
 CHECK_VALUES = {"cls": 1.05660e-06, "discovery": 1.83702e-04, "poi_uncert": 0.265907}
 CHECK_DCLS_DSIG = [-2.1875e-08, -2.9691e-07, -6.8836e-07, -1.05861e-06]  # finite differences
 
@@ -227,6 +242,7 @@ def reference_check() -> dict[str, float]:
 
 
 # ---- trainer ----------------------------------------------------------------------------------------------------
+
 
 class JaxTrainer:
     """Same interface as ``neos_swift.neos.Trainer``: ``step()`` → batch loss (float), ``evaluate()`` → test metrics."""
@@ -299,8 +315,9 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="only compare with the neos.md §7.1 values")
     args = parser.parse_args(argv)
     if args.check:
-        print("relative differences from neos.md §7.1: "
-              + ", ".join(f"{k} {v:.1e}" for k, v in reference_check().items()))
+        print(
+            "relative differences from neos.md §7.1: " + ", ".join(f"{k} {v:.1e}" for k, v in reference_check().items())
+        )
         return 0
     start = time.perf_counter()
     trainer = JaxTrainer({"hidden": [args.hidden, args.hidden], "points_per_blob": args.points, "bins": args.bins})

@@ -12,14 +12,32 @@ from __future__ import annotations
 import relaxed
 
 
-def fixed_poi_fit(data, model, poi_value, poi_name, init_pars, bounds=None, method="LBFGSB", maxiter=500, tol=1e-6,
-                  other_settings=None):
+def fixed_poi_fit(
+    data,
+    model,
+    poi_value,
+    poi_name,
+    init_pars,
+    bounds=None,
+    method="LBFGSB",
+    maxiter=500,
+    tol=1e-6,
+    other_settings=None,
+):
     def objective(pars, model, data):
         return -model.logpdf(data=data, pars={**pars, poi_name: poi_value})
 
-    result = relaxed.mle._minimize(fit_objective=objective, model=model, data=data, init_pars=init_pars,
-                                   bounds=bounds, method=method, maxiter=maxiter, tol=tol,
-                                   other_settings=other_settings)
+    result = relaxed.mle._minimize(
+        fit_objective=objective,
+        model=model,
+        data=data,
+        init_pars=init_pars,
+        bounds=bounds,
+        method=method,
+        maxiter=maxiter,
+        tol=tol,
+        other_settings=other_settings,
+    )
     return {**result, poi_name: poi_value}
 
 

@@ -33,10 +33,36 @@ class BuildNativeThenPy(build_py):
             raise RuntimeError(f"cannot build libneos: no Package.swift in {REPO} (build from a neos-swift checkout)")
         scratch = REPO / ".build-static"
         # -static-stdlib on the command line only: in Package.swift it breaks `swift test` (swift-toolchain.md).
-        subprocess.check_call(["swift", "build", "-c", "release", "--product", "neos", "--scratch-path", str(scratch),
-                               "-Xswiftc", "-static-stdlib"], cwd=REPO)
-        subprocess.check_call(["swift", "build", "-c", "release", "--product", COMMAND, "--scratch-path", str(scratch),
-                               "-Xswiftc", "-static-stdlib"], cwd=REPO)
+        subprocess.check_call(
+            [
+                "swift",
+                "build",
+                "-c",
+                "release",
+                "--product",
+                "neos",
+                "--scratch-path",
+                str(scratch),
+                "-Xswiftc",
+                "-static-stdlib",
+            ],
+            cwd=REPO,
+        )
+        subprocess.check_call(
+            [
+                "swift",
+                "build",
+                "-c",
+                "release",
+                "--product",
+                COMMAND,
+                "--scratch-path",
+                str(scratch),
+                "-Xswiftc",
+                "-static-stdlib",
+            ],
+            cwd=REPO,
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(scratch / "release" / LIBRARY, target)
         subprocess.check_call(["strip", "--strip-unneeded", str(target)])

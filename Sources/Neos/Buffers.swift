@@ -32,7 +32,9 @@ func optionalOutput(_ pointer: UnsafeMutablePointer<Double>?, _ count: Int, expe
 
 /// A caller's length must be a real count: size_t arrives as Int, and a huge value would be negative here.
 func count(_ value: Int, _ name: String) throws -> Int {
-    guard value >= 0 else { throw NeosError.invalidArgument("\(name) = \(UInt(bitPattern: value)) is not a valid length") }
+    guard value >= 0 else {
+        throw NeosError.invalidArgument("\(name) = \(UInt(bitPattern: value)) is not a valid length")
+    }
     return value
 }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The thread-local text behind `neos_last_error_message()`: one malloc'd C string per thread, replaced on each

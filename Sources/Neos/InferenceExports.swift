@@ -123,7 +123,9 @@ func writeHypotest(
         out_tail_probs[0] = result.observed.clsb
         out_tail_probs[1] = result.observed.clb
     }
-    if let out_expected_set { for (index, value) in result.expectedHeadline.enumerated() { out_expected_set[index] = value } }
+    if let out_expected_set {
+        for (index, value) in result.expectedHeadline.enumerated() { out_expected_set[index] = value }
+    }
     if let out_statistics {
         out_statistics[0] = result.qObserved
         out_statistics[1] = result.qAsimov
@@ -219,9 +221,11 @@ public func neos_upper_limit(
         let result: UpperLimitResult
         if let scan {
             let points = Array(UnsafeBufferPointer(start: scan, count: try count(n_scan, "n_scan")))
-            result = try UpperLimits.scan(points, data: observed, model: model, level: level, configuration: configuration)
+            result = try UpperLimits.scan(
+                points, data: observed, model: model, level: level, configuration: configuration)
         } else {
-            result = try UpperLimits.rootFinding(data: observed, model: model, level: level, configuration: configuration)
+            result = try UpperLimits.rootFinding(
+                data: observed, model: model, level: level, configuration: configuration)
         }
         let scanned = result.scanned
         if out_scan_pois != nil || out_scan_cls != nil {
@@ -260,7 +264,8 @@ public func neos_fit_jacobian(
         let jacobianOut = try JacobianOutputs(
             rows: n, model: model, dataCount: observed.count, out_jacobian_inputs, n_jacobian_inputs,
             out_jacobian_data, n_jacobian_data)
-        let fit = fix_poi != 0
+        let fit =
+            fix_poi != 0
             ? try MLE.fixedPOIFit(poi: poi, data: observed, model: model, configuration: configuration)
             : try MLE.fit(data: observed, model: model, configuration: configuration)
         let jacobian = try ImplicitDifferentiation.fitJacobian(

@@ -35,7 +35,9 @@ public func neos_loss_discovery_p0(
     _ model: OpaquePointer?, _ out_value: UnsafeMutablePointer<Double>?, _ out_gradient: UnsafeMutablePointer<Double>?,
     _ n_gradient: Int
 ) -> neos_status {
-    exportLoss("neos_loss_discovery_p0", model, out_value, out_gradient, n_gradient) { model in try Losses.discoveryP0(model: model) }
+    exportLoss("neos_loss_discovery_p0", model, out_value, out_gradient, n_gradient) { model in
+        try Losses.discoveryP0(model: model)
+    }
 }
 
 @c @implementation
@@ -43,7 +45,9 @@ public func neos_loss_expected_upper_limit(
     _ model: OpaquePointer?, _ level: Double, _ out_value: UnsafeMutablePointer<Double>?,
     _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
 ) -> neos_status {
-    exportLoss("neos_loss_expected_upper_limit", model, out_value, out_gradient, n_gradient) { model in try Losses.expectedUpperLimit(model: model, level: level) }
+    exportLoss("neos_loss_expected_upper_limit", model, out_value, out_gradient, n_gradient) { model in
+        try Losses.expectedUpperLimit(model: model, level: level)
+    }
 }
 
 @c @implementation
@@ -51,7 +55,9 @@ public func neos_loss_poi_uncertainty(
     _ model: OpaquePointer?, _ poi_value: Double, _ out_value: UnsafeMutablePointer<Double>?,
     _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
 ) -> neos_status {
-    exportLoss("neos_loss_poi_uncertainty", model, out_value, out_gradient, n_gradient) { model in try Losses.poiUncertainty(model: model, poiValue: poi_value) }
+    exportLoss("neos_loss_poi_uncertainty", model, out_value, out_gradient, n_gradient) { model in
+        try Losses.poiUncertainty(model: model, poiValue: poi_value)
+    }
 }
 
 @c @implementation
@@ -59,5 +65,7 @@ public func neos_loss_poi_variance(
     _ model: OpaquePointer?, _ poi_value: Double, _ out_value: UnsafeMutablePointer<Double>?,
     _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int
 ) -> neos_status {
-    exportLoss("neos_loss_poi_variance", model, out_value, out_gradient, n_gradient) { model in try Losses.poiVariance(model: model, poiValue: poi_value) }
+    exportLoss("neos_loss_poi_variance", model, out_value, out_gradient, n_gradient) { model in
+        try Losses.poiVariance(model: model, poiValue: poi_value)
+    }
 }

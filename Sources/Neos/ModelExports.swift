@@ -55,7 +55,8 @@ public func neos_workspace_model(
             for index in 0..<n_patches { patchTexts.append(try string(patches[index], "patches[\(index)]")) }
         }
         let model = try workspace.model(
-            measurementName: optionalString(measurement_name), modifierSettings: modifierSettings(modifier_settings_json),
+            measurementName: optionalString(measurement_name),
+            modifierSettings: modifierSettings(modifier_settings_json),
             patches: patchTexts)
         try store(makeHandle(.model, model), into: out_model, "out_model")
     }
@@ -250,7 +251,8 @@ public func neos_model_logpdf(
     abiCall("neos_model_logpdf") {
         let model = try borrowModel(model)
         guard let out_logpdf else { throw NeosError.invalidArgument("out_logpdf is NULL") }
-        let value = try model.logpdf(parameters(pars, n_pars, model), data: Array(input(data, count(n_data, "n_data"), "data")))
+        let value = try model.logpdf(
+            parameters(pars, n_pars, model), data: Array(input(data, count(n_data, "n_data"), "data")))
         out_logpdf.pointee = value
     }
 }

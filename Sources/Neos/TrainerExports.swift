@@ -26,7 +26,9 @@ func eventSets(
         let name = try string(names[i], "names[\(i)]")
         guard out[name] == nil else { throw NeosError.invalidArgument("event set \"\(name)\" is given twice") }
         let events = try count(counts[i], "\(label)_counts[\(i)]")
-        guard events <= Int.max / max(d, 1) / 8 else { throw NeosError.invalidArgument("\(label)_counts[\(i)] is too large") }
+        guard events <= Int.max / max(d, 1) / 8 else {
+            throw NeosError.invalidArgument("\(label)_counts[\(i)] is too large")
+        }
         let buffer = try input(points[i], events * d, "\(label)_points[\(i)]")
         let w = weights.flatMap { $0[i] }.map { Array(UnsafeBufferPointer(start: $0, count: events)) }
         do {
@@ -39,7 +41,9 @@ func eventSets(
 }
 
 @c @implementation
-public func neos_trainer_create(_ config_json: UnsafePointer<CChar>?, _ out_trainer: UnsafeMutablePointer<OpaquePointer?>?) -> neos_status {
+public func neos_trainer_create(
+    _ config_json: UnsafePointer<CChar>?, _ out_trainer: UnsafeMutablePointer<OpaquePointer?>?
+) -> neos_status {
     abiCall("neos_trainer_create") {
         let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
         guard out_trainer != nil else { throw NeosError.invalidArgument("out_trainer is NULL") }
@@ -85,7 +89,9 @@ public func neos_trainer_sizes(
 }
 
 @c @implementation
-public func neos_trainer_get_parameters(_ trainer: OpaquePointer?, _ out_parameters: UnsafeMutablePointer<Double>?, _ n_parameters: Int) -> neos_status {
+public func neos_trainer_get_parameters(
+    _ trainer: OpaquePointer?, _ out_parameters: UnsafeMutablePointer<Double>?, _ n_parameters: Int
+) -> neos_status {
     abiCall("neos_trainer_get_parameters") {
         let trainer = try borrowTrainer(trainer)
         let out = try output(out_parameters, n_parameters, expected: trainer.parameterCount, "out_parameters")
@@ -94,7 +100,9 @@ public func neos_trainer_get_parameters(_ trainer: OpaquePointer?, _ out_paramet
 }
 
 @c @implementation
-public func neos_trainer_set_parameters(_ trainer: OpaquePointer?, _ parameters: UnsafePointer<Double>?, _ n_parameters: Int) -> neos_status {
+public func neos_trainer_set_parameters(
+    _ trainer: OpaquePointer?, _ parameters: UnsafePointer<Double>?, _ n_parameters: Int
+) -> neos_status {
     abiCall("neos_trainer_set_parameters") {
         let trainer = try borrowTrainer(trainer)
         try Validate.count(n_parameters, equals: trainer.parameterCount, "n_parameters")
@@ -103,7 +111,9 @@ public func neos_trainer_set_parameters(_ trainer: OpaquePointer?, _ parameters:
 }
 
 @c @implementation
-public func neos_trainer_bin_edges(_ trainer: OpaquePointer?, _ out_edges: UnsafeMutablePointer<Double>?, _ n_edges: Int) -> neos_status {
+public func neos_trainer_bin_edges(
+    _ trainer: OpaquePointer?, _ out_edges: UnsafeMutablePointer<Double>?, _ n_edges: Int
+) -> neos_status {
     abiCall("neos_trainer_bin_edges") {
         let trainer = try borrowTrainer(trainer)
         let out = try output(out_edges, n_edges, expected: trainer.edges.count, "out_edges")
@@ -159,7 +169,8 @@ public func neos_trainer_histogram(
         let out = try output(out_yields, n_bins, expected: trainer.edges.count - 1, "out_yields")
         guard let values = try trainerYields(trainer, split, bandwidth)[name] else {
             throw NeosError.invalidArgument(
-                "event set \"\(name)\" is not in the model (\(trainer.pipeline.model.eventSetNames.joined(separator: ", ")))")
+                "event set \"\(name)\" is not in the model (\(trainer.pipeline.model.eventSetNames.joined(separator: ", ")))"
+            )
         }
         out.write(values)
     }
@@ -266,7 +277,8 @@ func trainerEvents(_ trainer: Trainer, _ event_set: UnsafePointer<CChar>?, _ spl
 
 @c @implementation
 public func neos_trainer_event_count(
-    _ trainer: OpaquePointer?, _ event_set: UnsafePointer<CChar>?, _ split: Int32, _ out_count: UnsafeMutablePointer<Int>?,
+    _ trainer: OpaquePointer?, _ event_set: UnsafePointer<CChar>?, _ split: Int32,
+    _ out_count: UnsafeMutablePointer<Int>?,
     _ out_dimension: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_trainer_event_count") {
@@ -278,7 +290,8 @@ public func neos_trainer_event_count(
 
 @c @implementation
 public func neos_trainer_events(
-    _ trainer: OpaquePointer?, _ event_set: UnsafePointer<CChar>?, _ split: Int32, _ out_points: UnsafeMutablePointer<Double>?,
+    _ trainer: OpaquePointer?, _ event_set: UnsafePointer<CChar>?, _ split: Int32,
+    _ out_points: UnsafeMutablePointer<Double>?,
     _ n_values: Int
 ) -> neos_status {
     abiCall("neos_trainer_events") {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NeosCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The native `neos` command. `neos train` runs neos's demo configuration (or a JSON config) to completion and
 /// writes metrics.json, the best parameters and the data behind the plots into the output directory.
@@ -44,8 +45,13 @@ func renderPlots(_ directory: String) -> Bool {
 }
 
 func train(_ arguments: ArraySlice<String>) throws {
-    var steps = 60, out = "neos-output", quiet = false, plots = true, frameEvery = 2
-    var loss: String? = nil, configPath: String? = nil
+    var steps = 60
+    var out = "neos-output"
+    var quiet = false
+    var plots = true
+    var frameEvery = 2
+    var loss: String? = nil
+    var configPath: String? = nil
     var it = arguments.makeIterator()
     while let argument = it.next() {
         func value() -> String {
@@ -53,14 +59,20 @@ func train(_ arguments: ArraySlice<String>) throws {
             return v
         }
         switch argument {
-        case "--steps": guard let n = Int(value()), n >= 0 else { fail("--steps needs a non-negative integer") }; steps = n
+        case "--steps":
+            guard let n = Int(value()), n >= 0 else { fail("--steps needs a non-negative integer") }
+            steps = n
         case "--loss": loss = value()
         case "--out": out = value()
         case "--config": configPath = value()
-        case "--frame-every": guard let n = Int(value()), n >= 1 else { fail("--frame-every needs a positive integer") }; frameEvery = n
+        case "--frame-every":
+            guard let n = Int(value()), n >= 1 else { fail("--frame-every needs a positive integer") }
+            frameEvery = n
         case "--no-plots": plots = false
         case "--quiet": quiet = true
-        case "-h", "--help": print(usage); return
+        case "-h", "--help":
+            print(usage)
+            return
         default: fail("unknown argument \(argument)\n\(usage)")
         }
     }
@@ -82,7 +94,9 @@ func train(_ arguments: ArraySlice<String>) throws {
     try trainer.recordPlotFrame()
     var firstLoss: Double? = nil
     if !quiet {
-        print("neos train: \(configuration.objective.name), \(steps) steps, network \(trainer.pipeline.network.sizes), batch \(configuration.batchSize)")
+        print(
+            "neos train: \(configuration.objective.name), \(steps) steps, network \(trainer.pipeline.network.sizes), batch \(configuration.batchSize)"
+        )
         print(" step        loss         cls   discovery  poi_uncert   seconds")
     }
     for _ in 0..<steps {
@@ -100,11 +114,17 @@ func train(_ arguments: ArraySlice<String>) throws {
     try trainer.parameterFile().write(to: out + "/parameters.neos")
     try FileBytes.writeText(trainer.plotDataJSON(), to: out + "/plot_data.json")
     if !quiet, let best = trainer.best {
-        print("best step \(best.step) (by test \(configuration.selectionMetric)): cls \(format(best.test["cls"]!)), discovery \(format(best.test["discovery"]!)), poi_uncert \(format(best.test["poi_uncert"]!))")
-        print("\(format(seconds())) s in total, first loss after \(format(firstLoss ?? 0)) s; wrote \(out)/metrics.json, \(out)/parameters.neos, \(out)/plot_data.json")
+        print(
+            "best step \(best.step) (by test \(configuration.selectionMetric)): cls \(format(best.test["cls"]!)), discovery \(format(best.test["discovery"]!)), poi_uncert \(format(best.test["poi_uncert"]!))"
+        )
+        print(
+            "\(format(seconds())) s in total, first loss after \(format(firstLoss ?? 0)) s; wrote \(out)/metrics.json, \(out)/parameters.neos, \(out)/plot_data.json"
+        )
     }
     if plots && !renderPlots(out) {
-        fail("training finished, but drawing the plots failed: run `python -m neos_swift.plots \(out)` with neos-swift[plots] installed, or pass --no-plots")
+        fail(
+            "training finished, but drawing the plots failed: run `python -m neos_swift.plots \(out)` with neos-swift[plots] installed, or pass --no-plots"
+        )
     }
 }
 

@@ -53,7 +53,8 @@ final class HistogramABITests: XCTestCase {
             neos_hist_vjp([1, 0, 0, 0], 4, data, 4, nil, edges, 5, 0.1, 0, nil, 0, nil, 0, &gradEdges, 5, nil), NEOS_OK)
         XCTAssertNotEqual(gradEdges, [0, 0, 0, 0, 0])
         var gradCut = 0.0
-        XCTAssertEqual(neos_cut_vjp([1, 1, 1], 3, [1, 2, 3], 3, 2, 1, NEOS_KEEP_BELOW, nil, 0, &gradCut, nil), NEOS_OK)
+        XCTAssertEqual(
+            neos_cut_vjp([1, 1, 1], 3, [1, 2, 3], 3, 2, 1, NEOS_KEEP_BELOW, nil, 0, &gradCut, nil), NEOS_OK)
         XCTAssertGreaterThan(gradCut, 0)
     }
 

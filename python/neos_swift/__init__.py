@@ -6,18 +6,45 @@ ctypes layer with pyhf- and relaxed-style names.
 
 from __future__ import annotations
 
+from . import infer, losses, neos, simplemodels  # noqa: E402  (after the types they use)
 from ._library import lib as _lib
-from .errors import (FitFailed, InternalError, InvalidArgument, ModelError, NeosError, NumericError,
-                     OutOfMemory, ParseError)
+from .errors import (
+    FitFailed,
+    InternalError,
+    InvalidArgument,
+    ModelError,
+    NeosError,
+    NumericError,
+    OutOfMemory,
+    ParseError,
+)
 from .histograms import CutGradients, HistGradients, cut, cut_vjp, hist, hist_vjp
 from .workspace import Model, PatchSet, Workspace
-from . import infer, losses, neos, simplemodels  # noqa: E402  (after the types they use)
 
 __version__ = _lib.neos_version().decode()
 ABI_VERSION = _lib.neos_abi_version()
 
 __all__ = [
-    "ABI_VERSION", "CutGradients", "FitFailed", "HistGradients", "InternalError", "InvalidArgument", "ModelError",
-    "Model", "NeosError", "NumericError", "OutOfMemory", "ParseError", "PatchSet", "Workspace", "cut", "cut_vjp",
-    "hist", "hist_vjp", "infer", "losses", "neos", "simplemodels",
+    "ABI_VERSION",
+    "CutGradients",
+    "FitFailed",
+    "HistGradients",
+    "InternalError",
+    "InvalidArgument",
+    "ModelError",
+    "Model",
+    "NeosError",
+    "NumericError",
+    "OutOfMemory",
+    "ParseError",
+    "PatchSet",
+    "Workspace",
+    "cut",
+    "cut_vjp",
+    "hist",
+    "hist_vjp",
+    "infer",
+    "losses",
+    "neos",
+    "simplemodels",
 ]

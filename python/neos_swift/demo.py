@@ -35,8 +35,10 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
     trainer = Trainer(config)
     trainer.record_plot_frame()  # the state before training
     if not quiet:
-        print(f"neos-swift {__version__}: training {config.get('loss', 'cls')} for {steps} steps "
-              f"({trainer.n_parameters} parameters)")
+        print(
+            f"neos-swift {__version__}: training {config.get('loss', 'cls')} for {steps} steps "
+            f"({trainer.n_parameters} parameters)"
+        )
         print(f"{'step':>5} {'loss':>11} {'cls':>11} {'discovery':>11} {'poi_uncert':>11} {'seconds':>8}")
     first_loss_at = None
 
@@ -46,8 +48,11 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
             first_loss_at = time.perf_counter() - started
         if not quiet:
             t = record["test"]
-            print(f"{record['step']:>5} {record['loss']:>11.4g} {t['cls']:>11.4g} {t['discovery']:>11.4g} "
-                  f"{t['poi_uncert']:>11.4g} {record['seconds']:>8.3f}", flush=True)
+            print(
+                f"{record['step']:>5} {record['loss']:>11.4g} {t['cls']:>11.4g} {t['discovery']:>11.4g} "
+                f"{t['poi_uncert']:>11.4g} {record['seconds']:>8.3f}",
+                flush=True,
+            )
         if (record["step"] + 1) % frame_every == 0 or record["step"] == steps - 1:
             trainer.record_plot_frame()
 
@@ -67,10 +72,14 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
         best = metrics.get("best")
         if best is not None:
             t = best["test"]
-            print(f"best step {best['step']} (by test {metrics['select_by']}): cls {t['cls']:.4g}, "
-                  f"discovery {t['discovery']:.4g}, poi_uncert {t['poi_uncert']:.4g}")
-        print(f"{total:.1f} s in total, first loss after {first_loss_at or 0:.2f} s; wrote "
-              + ", ".join(str(p) for p in written))
+            print(
+                f"best step {best['step']} (by test {metrics['select_by']}): cls {t['cls']:.4g}, "
+                f"discovery {t['discovery']:.4g}, poi_uncert {t['poi_uncert']:.4g}"
+            )
+        print(
+            f"{total:.1f} s in total, first loss after {first_loss_at or 0:.2f} s; wrote "
+            + ", ".join(str(p) for p in written)
+        )
     return metrics
 
 
@@ -86,8 +95,15 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     config = json.loads(Path(args.config).read_text()) if args.config else {}
     loss = args.loss if args.loss is not None else config.get("loss", "cls")
-    run(args.steps, loss, args.out, config, plots=not args.no_plots, frame_every=max(1, args.frame_every),
-        quiet=args.quiet)
+    run(
+        args.steps,
+        loss,
+        args.out,
+        config,
+        plots=not args.no_plots,
+        frame_every=max(1, args.frame_every),
+        quiet=args.quiet,
+    )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,10 @@ class InternalError(NeosError, RuntimeError):
     status = 7
 
 
-_BY_STATUS = {cls.status: cls for cls in (InvalidArgument, ParseError, ModelError, FitFailed, NumericError,
-                                          OutOfMemory, InternalError)}
+_BY_STATUS = {
+    cls.status: cls
+    for cls in (InvalidArgument, ParseError, ModelError, FitFailed, NumericError, OutOfMemory, InternalError)
+}
 
 
 def check(status: int) -> None:

@@ -57,16 +57,28 @@ def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights
     """
     data, bins, weights = _hist_inputs(data, bins, weights)
     out = np.empty(max(len(bins) - 1, 0))
-    check(lib.neos_hist(pointer(data), len(data), pointer(weights), pointer(bins), len(bins), float(bandwidth),
-                        _flags(density, reflect_infinities), pointer(out), len(out)))
+    check(
+        lib.neos_hist(
+            pointer(data),
+            len(data),
+            pointer(weights),
+            pointer(bins),
+            len(bins),
+            float(bandwidth),
+            _flags(density, reflect_infinities),
+            pointer(out),
+            len(out),
+        )
+    )
     return out
 
 
 _HIST_ARGNAMES = ("data", "bins", "weights", "bandwidth")
 
 
-def hist_vjp(cotangent, data, bins, bandwidth, density=False, reflect_infinities=False, weights=None,
-             wrt=_HIST_ARGNAMES) -> HistGradients:
+def hist_vjp(
+    cotangent, data, bins, bandwidth, density=False, reflect_infinities=False, weights=None, wrt=_HIST_ARGNAMES
+) -> HistGradients:
     """Gradient of ``sum(cotangent * hist(data, bins, bandwidth, ...))`` with respect to data, bins, weights
     (ones when ``weights`` is None) and bandwidth.
 
@@ -82,12 +94,27 @@ def hist_vjp(cotangent, data, bins, bandwidth, density=False, reflect_infinities
     grad_weights = np.empty(len(data)) if "weights" in wrt else None
     grad_bins = np.empty(len(bins)) if "bins" in wrt else None
     grad_bandwidth = ctypes.c_double()
-    check(lib.neos_hist_vjp(pointer(cotangent), len(cotangent), pointer(data), len(data), pointer(weights),
-                            pointer(bins), len(bins), float(bandwidth), _flags(density, reflect_infinities),
-                            pointer(grad_data), len(data), pointer(grad_weights), len(data), pointer(grad_bins),
-                            len(bins), ctypes.byref(grad_bandwidth)))
-    return HistGradients(grad_data, grad_bins, grad_weights,
-                         grad_bandwidth.value if "bandwidth" in wrt else None)
+    check(
+        lib.neos_hist_vjp(
+            pointer(cotangent),
+            len(cotangent),
+            pointer(data),
+            len(data),
+            pointer(weights),
+            pointer(bins),
+            len(bins),
+            float(bandwidth),
+            _flags(density, reflect_infinities),
+            pointer(grad_data),
+            len(data),
+            pointer(grad_weights),
+            len(data),
+            pointer(grad_bins),
+            len(bins),
+            ctypes.byref(grad_bandwidth),
+        )
+    )
+    return HistGradients(grad_data, grad_bins, grad_weights, grad_bandwidth.value if "bandwidth" in wrt else None)
 
 
 def _keep(keep: str) -> int:
@@ -100,8 +127,7 @@ def cut(data, cut_val, slope=1.0, keep="above") -> np.ndarray:
     """Sigmoid weights ``sigmoid(+-slope * (data - cut_val))``: a cut that keeps gradients."""
     data = as_doubles(data, "data")
     out = np.empty(len(data))
-    check(lib.neos_cut(pointer(data), len(data), float(cut_val), float(slope), _keep(keep), pointer(out),
-                       len(out)))
+    check(lib.neos_cut(pointer(data), len(data), float(cut_val), float(slope), _keep(keep), pointer(out), len(out)))
     return out
 
 
@@ -113,7 +139,19 @@ def cut_vjp(cotangent, data, cut_val, slope=1.0, keep="above") -> CutGradients:
     grad_data = np.empty(len(data))
     grad_cut = ctypes.c_double()
     grad_slope = ctypes.c_double()
-    check(lib.neos_cut_vjp(pointer(cotangent), len(cotangent), pointer(data), len(data), float(cut_val),
-                           float(slope), _keep(keep), pointer(grad_data), len(grad_data), ctypes.byref(grad_cut),
-                           ctypes.byref(grad_slope)))
+    check(
+        lib.neos_cut_vjp(
+            pointer(cotangent),
+            len(cotangent),
+            pointer(data),
+            len(data),
+            float(cut_val),
+            float(slope),
+            _keep(keep),
+            pointer(grad_data),
+            len(grad_data),
+            ctypes.byref(grad_cut),
+            ctypes.byref(grad_slope),
+        )
+    )
     return CutGradients(grad_data, grad_cut.value, grad_slope.value)

@@ -24,14 +24,21 @@ def _scalar_with_gradient(evaluate):
 
     @jax.custom_vjp
     def function(x):
-        return jax.pure_callback(lambda v: np.float64(evaluate(np.asarray(v, dtype=float))[0]),
-                                 jax.ShapeDtypeStruct((), jnp.float64), x, vmap_method="sequential")
+        return jax.pure_callback(
+            lambda v: np.float64(evaluate(np.asarray(v, dtype=float))[0]),
+            jax.ShapeDtypeStruct((), jnp.float64),
+            x,
+            vmap_method="sequential",
+        )
 
     def forward(x):
         shapes = (jax.ShapeDtypeStruct((), jnp.float64), jax.ShapeDtypeStruct(x.shape, jnp.float64))
         value, gradient = jax.pure_callback(
             lambda v: tuple(np.asarray(part, dtype=np.float64) for part in evaluate(np.asarray(v, dtype=float))),
-            shapes, x, vmap_method="sequential")
+            shapes,
+            x,
+            vmap_method="sequential",
+        )
         return value, gradient
 
     def backward(gradient, cotangent):
@@ -43,8 +50,9 @@ def _scalar_with_gradient(evaluate):
 
 def _loss(name, model, inputs, **kwargs):
     loss = getattr(losses, name)
-    return _scalar_with_gradient(
-        lambda values: loss(model.with_inputs(values), return_grad=True, **kwargs))(jnp.asarray(inputs, jnp.float64))
+    return _scalar_with_gradient(lambda values: loss(model.with_inputs(values), return_grad=True, **kwargs))(
+        jnp.asarray(inputs, jnp.float64)
+    )
 
 
 def expected_cls(model, inputs, test_poi=1.0, test_stat="q"):
@@ -87,4 +95,5 @@ def pipeline_loss(trainer, parameters, events, weights=None):
     ``events`` ({name: (N, d) array}): for optimising with optax or composing with other jax code."""
     events = {name: np.asarray(array, dtype=float) for name, array in events.items()}
     return _scalar_with_gradient(lambda values: trainer.loss_and_gradient(values, events, weights))(
-        jnp.asarray(parameters, jnp.float64))
+        jnp.asarray(parameters, jnp.float64)
+    )

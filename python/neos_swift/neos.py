@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from ._handles import Handle, new_handle_pointer, read_json, read_string
-from ._library import c_double_p, c_double_pp, lib, pointer
+from ._library import c_double_p, lib, pointer
 from .errors import InvalidArgument, check
 
 
@@ -57,7 +57,11 @@ class _EventArrays:
         self.arrays = arrays
         self.weights = []
         for name, array in zip(names, arrays):
-            w = None if weights is None or name not in weights else np.ascontiguousarray(weights[name], dtype=np.float64)
+            w = (
+                None
+                if weights is None or name not in weights
+                else np.ascontiguousarray(weights[name], dtype=np.float64)
+            )
             if w is not None and w.shape != (array.shape[0],):
                 raise InvalidArgument(f"weights of {name!r} must have shape ({array.shape[0]},), got {w.shape}")
             self.weights.append(w)
@@ -86,9 +90,21 @@ class Trainer(Handle):
             test_c = _EventArrays(test, test_weights, names)
             if train_c.dimension != test_c.dimension:
                 raise InvalidArgument("train and test events have different numbers of features")
-            check(lib.neos_trainer_create_with_events(
-                text, len(names), train_c.c_names, train_c.dimension, train_c.c_points, train_c.c_counts,
-                train_c.c_weights, test_c.c_points, test_c.c_counts, test_c.c_weights, ctypes.byref(handle)))
+            check(
+                lib.neos_trainer_create_with_events(
+                    text,
+                    len(names),
+                    train_c.c_names,
+                    train_c.dimension,
+                    train_c.c_points,
+                    train_c.c_counts,
+                    train_c.c_weights,
+                    test_c.c_points,
+                    test_c.c_counts,
+                    test_c.c_weights,
+                    ctypes.byref(handle),
+                )
+            )
         super().__init__(handle)
         self.config = json.loads(text.decode()) if text.strip() else {}
 
@@ -172,9 +188,15 @@ class Trainer(Handle):
             raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
         names = self.event_sets
         values = np.empty((len(names), self.n_bins))
-        check(lib.neos_trainer_histograms(self, 0 if split == "test" else 1,
-                                          -1.0 if bandwidth is None else float(bandwidth), pointer(values),
-                                          values.size))
+        check(
+            lib.neos_trainer_histograms(
+                self,
+                0 if split == "test" else 1,
+                -1.0 if bandwidth is None else float(bandwidth),
+                pointer(values),
+                values.size,
+            )
+        )
         return dict(zip(names, values))
 
     @property
@@ -199,8 +221,7 @@ class Trainer(Handle):
         if points.ndim != 2:
             raise InvalidArgument(f"points must be an (N, d) array, got shape {points.shape}")
         out = np.empty(points.shape[0])
-        check(lib.neos_trainer_predict(self, pointer(points), points.shape[0], points.shape[1], pointer(out),
-                                       out.size))
+        check(lib.neos_trainer_predict(self, pointer(points), points.shape[0], points.shape[1], pointer(out), out.size))
         return out
 
     def loss_and_gradient(self, parameters, events: Mapping[str, np.ndarray], weights=None):
@@ -210,9 +231,22 @@ class Trainer(Handle):
         arrays = _EventArrays(events, weights)
         loss = ctypes.c_double()
         gradient = np.empty(parameters.size)
-        check(lib.neos_trainer_loss_and_gradient(
-            self, pointer(parameters), parameters.size, len(arrays.names), arrays.c_names, arrays.dimension,
-            arrays.c_points, arrays.c_counts, arrays.c_weights, ctypes.byref(loss), pointer(gradient), gradient.size))
+        check(
+            lib.neos_trainer_loss_and_gradient(
+                self,
+                pointer(parameters),
+                parameters.size,
+                len(arrays.names),
+                arrays.c_names,
+                arrays.dimension,
+                arrays.c_points,
+                arrays.c_counts,
+                arrays.c_weights,
+                ctypes.byref(loss),
+                pointer(gradient),
+                gradient.size,
+            )
+        )
         return loss.value, gradient
 
     def record_plot_frame(self) -> None:

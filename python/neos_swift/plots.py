@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -37,6 +37,7 @@ _MAX_EVENTS_SHOWN = 500
 
 
 # --- optional dependencies -------------------------------------------------------------------------------------
+
 
 def _agg_figure(figsize, dpi=100, layout="constrained"):
     """A matplotlib Figure attached to an Agg canvas (no pyplot, no global backend switch)."""
@@ -63,10 +64,12 @@ def _pillow_writer(fps):
 def _colour_mappable(vmin, vmax):
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
+
     return ScalarMappable(norm=Normalize(vmin, vmax), cmap=_PLANE_COLOURMAP)
 
 
 # --- array handling --------------------------------------------------------------------------------------------
+
 
 def _output_path(path) -> Path:
     path = Path(os.fspath(path))
@@ -76,8 +79,9 @@ def _output_path(path) -> Path:
 
 def _finite_or_nan(values) -> np.ndarray:
     """Floats with None, ±inf and NaN all turned into NaN, which matplotlib draws as gaps."""
-    array = np.array([np.nan if value is None else value for value in np.ravel(np.asarray(values, dtype=object))],
-                     dtype=float)
+    array = np.array(
+        [np.nan if value is None else value for value in np.ravel(np.asarray(values, dtype=object))], dtype=float
+    )
     array[~np.isfinite(array)] = np.nan
     return array
 
@@ -135,6 +139,7 @@ def _subsampled_blobs(blobs) -> dict:
 
 # --- drawing helpers shared by the figures and the animation -----------------------------------------------------
 
+
 def _draw_histograms(axes, histograms: Mapping, edges) -> None:
     edges = _checked_edges(edges)
     extra_index = 0
@@ -165,8 +170,15 @@ def _blob_colours(blobs: Mapping) -> dict:
 
 def _draw_output_plane(axes, xx, yy, zz, blobs_shown: Mapping, edges=None):
     zz = np.ma.masked_invalid(np.asarray(zz, dtype=float))
-    mesh = axes.pcolormesh(np.asarray(xx, dtype=float), np.asarray(yy, dtype=float), zz,
-                           cmap=_PLANE_COLOURMAP, vmin=0.0, vmax=1.0, shading="auto")
+    mesh = axes.pcolormesh(
+        np.asarray(xx, dtype=float),
+        np.asarray(yy, dtype=float),
+        zz,
+        cmap=_PLANE_COLOURMAP,
+        vmin=0.0,
+        vmax=1.0,
+        shading="auto",
+    )
     if edges is not None and zz.count() > 0:
         # Only edges strictly inside the output's range give contour lines (others would just warn).
         low, high = float(zz.min()), float(zz.max())
@@ -200,6 +212,7 @@ def _positive_limits(series: Sequence[np.ndarray]):
 
 # --- metrics -----------------------------------------------------------------------------------------------------
 
+
 def _metric_series(steps_records: Sequence[Mapping], key: str, test: bool) -> np.ndarray:
     values = []
     for record in steps_records:
@@ -209,8 +222,11 @@ def _metric_series(steps_records: Sequence[Mapping], key: str, test: bool) -> np
 
 
 def _config_summary(config: Mapping, limit=110) -> str:
-    scalars = [f"{key}={value}" for key, value in (config or {}).items()
-               if isinstance(value, (str, int, float, bool)) or value is None]
+    scalars = [
+        f"{key}={value}"
+        for key, value in (config or {}).items()
+        if isinstance(value, (str, int, float, bool)) or value is None
+    ]
     summary = ", ".join(scalars)
     return summary if len(summary) <= limit else summary[: limit - 1] + "…"
 
@@ -258,13 +274,16 @@ def plot_metrics(metrics: Mapping, path) -> Path:
             axes.legend(fontsize="small")
     for axes in panels[2:]:
         axes.set_xlabel("step")
-    figure.suptitle("neos training" + (f"\n{_config_summary(metrics.get('config'))}" if metrics.get("config") else ""),
-                    fontsize="medium")
+    figure.suptitle(
+        "neos training" + (f"\n{_config_summary(metrics.get('config'))}" if metrics.get("config") else ""),
+        fontsize="medium",
+    )
     figure.savefig(path)
     return path
 
 
 # --- histograms --------------------------------------------------------------------------------------------------
+
 
 def plot_histograms(before: Mapping, after: Mapping, edges_before, edges_after, path) -> Path:
     """Step histograms of every sample (name → yields per bin) before and after training, side by side.
@@ -274,8 +293,10 @@ def plot_histograms(before: Mapping, after: Mapping, edges_before, edges_after, 
     path = _output_path(path)
     figure = _agg_figure(figsize=(11, 4.5))
     panel_before, panel_after = figure.subplots(1, 2)
-    for axes, histograms, edges, title in ((panel_before, before, edges_before, "before training"),
-                                           (panel_after, after, edges_after, "after training")):
+    for axes, histograms, edges, title in (
+        (panel_before, before, edges_before, "before training"),
+        (panel_after, after, edges_after, "after training"),
+    ):
         _draw_histograms(axes, histograms, edges)
         axes.set_title(title)
     figure.savefig(path)
@@ -283,6 +304,7 @@ def plot_histograms(before: Mapping, after: Mapping, edges_before, edges_after, 
 
 
 # --- output plane ------------------------------------------------------------------------------------------------
+
 
 def plot_output_plane(xx, yy, zz, blobs: Mapping, path, title=None) -> Path:
     """The network output zz (0…1) over the grid xx, yy, with up to 500 events of each blob (name → (N, 2))."""
@@ -298,6 +320,7 @@ def plot_output_plane(xx, yy, zz, blobs: Mapping, path, title=None) -> Path:
 
 
 # --- animation ---------------------------------------------------------------------------------------------------
+
 
 def _frame_metric_curves(frame: Mapping) -> tuple:
     """(steps, {name: values}) of a frame's metrics so far; every key other than "step" is a curve."""
@@ -323,14 +346,20 @@ def training_animation(frames: Sequence[Mapping], path, fps=5, *, blobs: Mapping
     blobs_shown = _subsampled_blobs(blobs)
 
     # Ranges over all frames, computed up front so that every frame uses the same axes.
-    highest_yield = max((np.nanmax(np.concatenate([_finite_or_nan(y) for y in frame["histograms"].values()]),
-                                   initial=0.0)
-                         for frame in frames if frame.get("histograms")), default=0.0)
+    highest_yield = max(
+        (
+            np.nanmax(np.concatenate([_finite_or_nan(y) for y in frame["histograms"].values()]), initial=0.0)
+            for frame in frames
+            if frame.get("histograms")
+        ),
+        default=0.0,
+    )
     curves_per_frame = [_frame_metric_curves(frame) for frame in frames]
     all_steps = np.concatenate([steps for steps, _ in curves_per_frame] + [np.empty(0)])
     all_steps = all_steps[np.isfinite(all_steps)]
-    metric_limits = _positive_limits([values[np.isfinite(values)]
-                                      for _, curves in curves_per_frame for values in curves.values()])
+    metric_limits = _positive_limits(
+        [values[np.isfinite(values)] for _, curves in curves_per_frame for values in curves.values()]
+    )
     edge_low = min(float(np.min(frame["edges"])) for frame in frames)
     edge_high = max(float(np.max(frame["edges"])) for frame in frames)
 
@@ -381,8 +410,19 @@ def training_animation(frames: Sequence[Mapping], path, fps=5, *, blobs: Mapping
 
 # --- everything at once ------------------------------------------------------------------------------------------
 
-def save_all(out_dir, metrics: Mapping, before: Mapping, after: Mapping, frames: Sequence[Mapping],
-             blobs: Mapping | None, *, edges_before=None, edges_after=None, fps=5) -> list:
+
+def save_all(
+    out_dir,
+    metrics: Mapping,
+    before: Mapping,
+    after: Mapping,
+    frames: Sequence[Mapping],
+    blobs: Mapping | None,
+    *,
+    edges_before=None,
+    edges_after=None,
+    fps=5,
+) -> list:
     """Write metrics.png, histograms.png, output_plane.png (last frame) and training.gif into out_dir.
 
     The histogram edges default to those of the first and the last frame (the state before and after training).
@@ -399,8 +439,14 @@ def save_all(out_dir, metrics: Mapping, before: Mapping, after: Mapping, frames:
     return [
         plot_metrics(metrics, out_dir / "metrics.png"),
         plot_histograms(before, after, edges_before, edges_after, out_dir / "histograms.png"),
-        plot_output_plane(last["xx"], last["yy"], last["zz"], blobs or {}, out_dir / "output_plane.png",
-                          title=f"network output at step {last.get('step', len(frames) - 1)}"),
+        plot_output_plane(
+            last["xx"],
+            last["yy"],
+            last["zz"],
+            blobs or {},
+            out_dir / "output_plane.png",
+            title=f"network output at step {last.get('step', len(frames) - 1)}",
+        ),
         training_animation(frames, out_dir / "training.gif", fps=fps, blobs=blobs),
     ]
 
@@ -418,19 +464,33 @@ def render_directory(out_dir, fps=5) -> list:
     frames = []
     for frame in data["frames"]:
         shown = [s for s in steps if s["step"] <= frame["step"]]
-        frames.append({
-            "step": frame["step"],
-            "xx": np.asarray(data["grid"]["x"])[None, :].repeat(len(data["grid"]["y"]), 0),
-            "yy": np.asarray(data["grid"]["y"])[:, None].repeat(len(data["grid"]["x"]), 1),
-            "zz": np.asarray(frame["zz"], dtype=float),
-            "histograms": {k: np.asarray(v) for k, v in frame["histograms"].items()},
-            "edges": np.asarray(frame["edges"]),
-            "metrics": {"step": [s["step"] for s in shown], "cls": [s["test"]["cls"] for s in shown],
-                        "discovery": [s["test"]["discovery"] for s in shown]},
-        })
+        frames.append(
+            {
+                "step": frame["step"],
+                "xx": np.asarray(data["grid"]["x"])[None, :].repeat(len(data["grid"]["y"]), 0),
+                "yy": np.asarray(data["grid"]["y"])[:, None].repeat(len(data["grid"]["x"]), 1),
+                "zz": np.asarray(frame["zz"], dtype=float),
+                "histograms": {k: np.asarray(v) for k, v in frame["histograms"].items()},
+                "edges": np.asarray(frame["edges"]),
+                "metrics": {
+                    "step": [s["step"] for s in shown],
+                    "cls": [s["test"]["cls"] for s in shown],
+                    "discovery": [s["test"]["discovery"] for s in shown],
+                },
+            }
+        )
     blobs = {k: np.asarray(v, dtype=float).reshape(-1, 2) for k, v in data.get("blobs", {}).items()}
-    return save_all(out_dir, metrics, data["before"], data["after"], frames, blobs,
-                    edges_before=data["edges_before"], edges_after=data["edges_after"], fps=fps)
+    return save_all(
+        out_dir,
+        metrics,
+        data["before"],
+        data["after"],
+        frames,
+        blobs,
+        edges_before=data["edges_before"],
+        edges_after=data["edges_after"],
+        fps=fps,
+    )
 
 
 def main(argv=None) -> None:

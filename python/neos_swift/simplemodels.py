@@ -21,9 +21,15 @@ def uncorrelated_background(signal, bkg, bkg_uncertainty) -> Model:
     """Signal × normfactor ``mu``; background with a shapesys ``uncorr_bkguncrt`` of absolute uncertainties."""
     a = _arrays(signal=signal, bkg=bkg, bkg_uncertainty=bkg_uncertainty)
     handle = ctypes.c_void_p()
-    check(lib.neos_simplemodels_uncorrelated_background(pointer(a["signal"]), pointer(a["bkg"]),
-                                                        pointer(a["bkg_uncertainty"]), a["signal"].size,
-                                                        ctypes.byref(handle)))
+    check(
+        lib.neos_simplemodels_uncorrelated_background(
+            pointer(a["signal"]),
+            pointer(a["bkg"]),
+            pointer(a["bkg_uncertainty"]),
+            a["signal"].size,
+            ctypes.byref(handle),
+        )
+    )
     return Model(handle)
 
 
@@ -31,7 +37,15 @@ def correlated_background(signal, bkg, bkg_up, bkg_down, modifier_settings=None)
     """Signal × normfactor ``mu``; background with a histosys ``correlated_bkg_uncertainty`` (up/down)."""
     a = _arrays(signal=signal, bkg=bkg, bkg_up=bkg_up, bkg_down=bkg_down)
     handle = ctypes.c_void_p()
-    check(lib.neos_simplemodels_correlated_background(pointer(a["signal"]), pointer(a["bkg"]), pointer(a["bkg_up"]),
-                                                      pointer(a["bkg_down"]), a["signal"].size,
-                                                      _settings_text(modifier_settings), ctypes.byref(handle)))
+    check(
+        lib.neos_simplemodels_correlated_background(
+            pointer(a["signal"]),
+            pointer(a["bkg"]),
+            pointer(a["bkg_up"]),
+            pointer(a["bkg_down"]),
+            a["signal"].size,
+            _settings_text(modifier_settings),
+            ctypes.byref(handle),
+        )
+    )
     return Model(handle)

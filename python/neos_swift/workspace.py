@@ -29,12 +29,20 @@ def _settings_text(modifier_settings) -> bytes | None:
 class ModelConfig:
     """pyhf's ``model.config``: parameter bookkeeping and suggestions."""
 
-    def __init__(self, model: "Model"):
+    def __init__(self, model: Model):
         metadata = read_json(lib.neos_model_metadata_json, model)
         n_pars, n_main, n_aux, n_inputs = (ctypes.c_size_t() for _ in range(4))
         poi_index = ctypes.c_int64()
-        check(lib.neos_model_sizes(model, ctypes.byref(n_pars), ctypes.byref(n_main), ctypes.byref(n_aux),
-                                   ctypes.byref(n_inputs), ctypes.byref(poi_index)))
+        check(
+            lib.neos_model_sizes(
+                model,
+                ctypes.byref(n_pars),
+                ctypes.byref(n_main),
+                ctypes.byref(n_aux),
+                ctypes.byref(n_inputs),
+                ctypes.byref(poi_index),
+            )
+        )
         self.npars = n_pars.value
         self.nmaindata = n_main.value
         self.nauxdata = n_aux.value
@@ -47,14 +55,27 @@ class ModelConfig:
         self.channel_nbins = {name: int(bins) for name, bins in zip(self.channels, metadata["channel_nbins"])}
         self.samples = metadata["samples"]
         self.input_names = metadata["input_names"]
-        self.modifier_settings = {"normsys": {"interpcode": metadata["normsys_interpcode"]},
-                                  "histosys": {"interpcode": metadata["histosys_interpcode"]}}
+        self.modifier_settings = {
+            "normsys": {"interpcode": metadata["normsys_interpcode"]},
+            "histosys": {"interpcode": metadata["histosys_interpcode"]},
+        }
         init = np.empty(self.npars)
         bounds = np.empty(2 * self.npars)
         fixed = np.empty(self.npars, dtype=np.uint8)
         aux = np.empty(self.nauxdata)
-        check(lib.neos_model_suggested(model, pointer(init), init.size, pointer(bounds), bounds.size,
-                                       byte_pointer(fixed), fixed.size, pointer(aux), aux.size))
+        check(
+            lib.neos_model_suggested(
+                model,
+                pointer(init),
+                init.size,
+                pointer(bounds),
+                bounds.size,
+                byte_pointer(fixed),
+                fixed.size,
+                pointer(aux),
+                aux.size,
+            )
+        )
         self._init = init.tolist()
         self._bounds = [tuple(pair) for pair in bounds.reshape(-1, 2).tolist()]
         self._fixed = [bool(flag) for flag in fixed]
@@ -98,13 +119,20 @@ class Model(Handle):
         self.config = ModelConfig(self)
 
     @classmethod
-    def from_spec(cls, spec, poi_name="mu", modifier_settings=None) -> "Model":
+    def from_spec(cls, spec, poi_name="mu", modifier_settings=None) -> Model:
         """``pyhf.Model(spec, poi_name=..., modifier_settings=...)`` for a model spec with channels (and
         optionally parameters)."""
         text = _json_text(spec)
         handle = ctypes.c_void_p()
-        check(lib.neos_model_from_json(text, len(text), None if poi_name is None else poi_name.encode(),
-                                       _settings_text(modifier_settings), ctypes.byref(handle)))
+        check(
+            lib.neos_model_from_json(
+                text,
+                len(text),
+                None if poi_name is None else poi_name.encode(),
+                _settings_text(modifier_settings),
+                ctypes.byref(handle),
+            )
+        )
         return cls(handle)
 
     def _pars(self, pars) -> np.ndarray:
@@ -123,30 +151,39 @@ class Model(Handle):
     def expected_data(self, pars, include_auxdata=True) -> np.ndarray:
         pars = self._pars(pars)
         out = np.empty(self.config.nmaindata + (self.config.nauxdata if include_auxdata else 0))
-        check(lib.neos_model_expected_data(self, pointer(pars), pars.size, int(bool(include_auxdata)), pointer(out),
-                                           out.size))
+        check(
+            lib.neos_model_expected_data(
+                self, pointer(pars), pars.size, int(bool(include_auxdata)), pointer(out), out.size
+            )
+        )
         return out
 
     def expected_actualdata(self, pars) -> np.ndarray:
         return self.expected_data(pars, include_auxdata=False)
 
     def expected_auxdata(self, pars) -> np.ndarray:
-        return self.expected_data(pars)[self.config.nmaindata:]
+        return self.expected_data(pars)[self.config.nmaindata :]
 
     def nll_gradient(self, pars, data) -> np.ndarray:
         """Exact ∇ of NLL = −logpdf with respect to the parameters."""
         pars, data = self._pars(pars), self._data(data)
         out = np.empty(self.config.npars)
-        check(lib.neos_model_nll_derivatives(self, pointer(pars), pars.size, pointer(data), data.size, pointer(out),
-                                             out.size, None, 0))
+        check(
+            lib.neos_model_nll_derivatives(
+                self, pointer(pars), pars.size, pointer(data), data.size, pointer(out), out.size, None, 0
+            )
+        )
         return out
 
     def nll_hessian(self, pars, data) -> np.ndarray:
         """Exact ∇² of NLL = −logpdf with respect to the parameters, shape (npars, npars)."""
         pars, data = self._pars(pars), self._data(data)
-        out = np.empty(self.config.npars ** 2)
-        check(lib.neos_model_nll_derivatives(self, pointer(pars), pars.size, pointer(data), data.size, None, 0,
-                                             pointer(out), out.size))
+        out = np.empty(self.config.npars**2)
+        check(
+            lib.neos_model_nll_derivatives(
+                self, pointer(pars), pars.size, pointer(data), data.size, None, 0, pointer(out), out.size
+            )
+        )
         return out.reshape(self.config.npars, self.config.npars)
 
     def inputs(self) -> tuple[list[str], np.ndarray]:
@@ -155,7 +192,7 @@ class Model(Handle):
         check(lib.neos_model_inputs(self, pointer(out), out.size))
         return list(self.config.input_names), out
 
-    def with_inputs(self, values) -> "Model":
+    def with_inputs(self, values) -> Model:
         """The same model built from new input numbers (aligned with ``inputs()[1]``), without re-parsing."""
         values = as_doubles(values, "values")
         handle = ctypes.c_void_p()
@@ -166,18 +203,41 @@ class Model(Handle):
         """Gradient of logpdf with respect to the parameters, the data and the model's inputs."""
         pars, data = self._pars(pars), self._data(data)
         grad_pars, grad_data, grad_inputs = np.empty(pars.size), np.empty(data.size), np.empty(self.config.ninputs)
-        check(lib.neos_model_logpdf_vjp(self, pointer(pars), pars.size, pointer(data), data.size, pointer(grad_pars),
-                                        grad_pars.size, pointer(grad_data), grad_data.size, pointer(grad_inputs),
-                                        grad_inputs.size))
+        check(
+            lib.neos_model_logpdf_vjp(
+                self,
+                pointer(pars),
+                pars.size,
+                pointer(data),
+                data.size,
+                pointer(grad_pars),
+                grad_pars.size,
+                pointer(grad_data),
+                grad_data.size,
+                pointer(grad_inputs),
+                grad_inputs.size,
+            )
+        )
         return LogpdfGradients(grad_pars, grad_data, grad_inputs)
 
     def expected_data_vjp(self, cotangent, pars, include_auxdata=True) -> ExpectedDataGradients:
         """Gradient of ``cotangent · expected_data(pars)`` with respect to the parameters and the inputs."""
         cotangent, pars = as_doubles(cotangent, "cotangent"), self._pars(pars)
         grad_pars, grad_inputs = np.empty(pars.size), np.empty(self.config.ninputs)
-        check(lib.neos_model_expected_data_vjp(self, pointer(cotangent), cotangent.size, pointer(pars), pars.size,
-                                               int(bool(include_auxdata)), pointer(grad_pars), grad_pars.size,
-                                               pointer(grad_inputs), grad_inputs.size))
+        check(
+            lib.neos_model_expected_data_vjp(
+                self,
+                pointer(cotangent),
+                cotangent.size,
+                pointer(pars),
+                pars.size,
+                int(bool(include_auxdata)),
+                pointer(grad_pars),
+                grad_pars.size,
+                pointer(grad_inputs),
+                grad_inputs.size,
+            )
+        )
         return ExpectedDataGradients(grad_pars, grad_inputs)
 
 
@@ -204,9 +264,16 @@ class Workspace(Handle):
         patch_texts = [_patch_text(patch) for patch in (patches or [])]
         array = (ctypes.c_char_p * max(len(patch_texts), 1))(*patch_texts)
         handle = ctypes.c_void_p()
-        check(lib.neos_workspace_model(self, None if measurement_name is None else measurement_name.encode(),
-                                       _settings_text(modifier_settings), array, len(patch_texts),
-                                       ctypes.byref(handle)))
+        check(
+            lib.neos_workspace_model(
+                self,
+                None if measurement_name is None else measurement_name.encode(),
+                _settings_text(modifier_settings),
+                array,
+                len(patch_texts),
+                ctypes.byref(handle),
+            )
+        )
         return Model(handle)
 
     def data(self, model: Model, include_auxdata=True) -> list[float]:

@@ -26,20 +26,39 @@ def cases():
     validation = load("expected_results_validation.json")
     for name, case in validation.items():
         if case.get("calctype") == "asymptotics":
-            yield name, case["workspace"], dict(modifier_settings=case["modifier_settings"]), case["test_poi"], \
-                case["test_stat"]
+            yield (
+                name,
+                case["workspace"],
+                dict(modifier_settings=case["modifier_settings"]),
+                case["test_poi"],
+                case["test_stat"],
+            )
     yield "shapesys_nuisparfilter_ROOTref", "workspaces/shapesys_nuisparfilter_ROOTref.json", {}, 1.0, "qtilde"
-    for region, patch in [("RegionA", "sbottom_1300_205_60"), ("RegionA", "sbottom_1400_950_60"),
-                          ("RegionA", "sbottom_1500_850_60"), ("RegionB", "sbottom_1400_550_60"),
-                          ("RegionC", "sbottom_1600_850_60")]:
-        yield f"{region}/{patch}", f"sbottom_ins1748602/{region}/BkgOnly.json", \
-            dict(patches=[load(f"sbottom_ins1748602/{region}/patch.{patch}.json")]), 1.0, "qtilde"
+    for region, patch in [
+        ("RegionA", "sbottom_1300_205_60"),
+        ("RegionA", "sbottom_1400_950_60"),
+        ("RegionA", "sbottom_1500_850_60"),
+        ("RegionB", "sbottom_1400_550_60"),
+        ("RegionC", "sbottom_1600_850_60"),
+    ]:
+        yield (
+            f"{region}/{patch}",
+            f"sbottom_ins1748602/{region}/BkgOnly.json",
+            dict(patches=[load(f"sbottom_ins1748602/{region}/patch.{patch}.json")]),
+            1.0,
+            "qtilde",
+        )
     for name, case in load("expected_results_xml_converted_pyhf076.json").items():
         for measurement, reference in case.get("measurements", {}).items():
             if "error" in reference:  # pyhf refuses it (xmlimport_DataDriven); tested on its own
                 continue
-            yield f"{name}/{measurement}", case["workspace"], dict(measurement_name=measurement), \
-                reference["test_poi"], reference["test_stat"]
+            yield (
+                f"{name}/{measurement}",
+                case["workspace"],
+                dict(measurement_name=measurement),
+                reference["test_poi"],
+                reference["test_stat"],
+            )
 
 
 def main():
@@ -52,13 +71,17 @@ def main():
             workspace = pyhf.Workspace(load(path))
             model = workspace.model(**model_kwargs)
             try:
-                observed, expected = pyhf.infer.hypotest(poi, workspace.data(model), model, test_stat=test_stat,
-                                                         return_expected_set=True)
+                observed, expected = pyhf.infer.hypotest(
+                    poi, workspace.data(model), model, test_stat=test_stat, return_expected_set=True
+                )
             except pyhf.exceptions.FailedMinimization:
                 continue
             break
-        results[name] = {"obs": float(observed), "exp": [float(value) for value in expected],
-                         "slsqp_tolerance": tolerance}
+        results[name] = {
+            "obs": float(observed),
+            "exp": [float(value) for value in expected],
+            "slsqp_tolerance": tolerance,
+        }
         print(name, results[name], flush=True)
     (HERE / "data" / "pyhf_converged.json").write_text(json.dumps(results, indent=1) + "\n")
 

@@ -44,8 +44,9 @@ def gaps(pyhf_model, our_model, data, poi=1.0, test_stat="qtilde"):
     tested = 0.0 if test_stat == "q0" else poi
     asimov_poi = 1.0 if test_stat == "q0" else 0.0
     asimov = asimov_data(pyhf_model, data, asimov_poi)
-    return (fit_values(pyhf.infer, data, pyhf_model, asimov, tested, asimov_poi)
-            - fit_values(neos_swift.infer, data, our_model, asimov, tested, asimov_poi))
+    return fit_values(pyhf.infer, data, pyhf_model, asimov, tested, asimov_poi) - fit_values(
+        neos_swift.infer, data, our_model, asimov, tested, asimov_poi
+    )
 
 
 def converged_backend(tolerance=1e-14):
@@ -67,4 +68,5 @@ def assert_pyhf_fits_fall_short(build_pyhf_model, our_model, data, poi=1.0, test
         assert found.min() >= -NLL_SLACK, f"a pyhf fit went below ours (twice NLL gaps {found})"
         shortfalls.append(found.max())
     assert shortfalls and max(shortfalls) > SHORTFALL, (
-        f"CLs differ, yet no pyhf fit stopped above ours (largest gaps {shortfalls})")
+        f"CLs differ, yet no pyhf fit stopped above ours (largest gaps {shortfalls})"
+    )

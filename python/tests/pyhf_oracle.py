@@ -19,10 +19,9 @@ import logging
 import warnings
 from pathlib import Path
 
+import neos_swift
 import numpy as np
 import pyhf
-
-import neos_swift
 from workspaces import random_points
 
 pyhf.set_backend("numpy", precision="64b")
@@ -52,15 +51,17 @@ def build_pyhf(spec_or_workspace, measurement_name=None, modifier_settings=None,
     ws = spec_or_workspace if isinstance(spec_or_workspace, pyhf.Workspace) else pyhf.Workspace(spec_or_workspace)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = ws.model(measurement_name=measurement_name, patches=patches,
-                         **pyhf_model_kwargs(modifier_settings))
+        model = ws.model(measurement_name=measurement_name, patches=patches, **pyhf_model_kwargs(modifier_settings))
     return ws, model
 
 
 def build_neos(spec_or_workspace, measurement_name=None, modifier_settings=None, patches=None):
     """(neos_swift.Workspace, neos_swift model), the same call with only the import changed."""
-    ws = (spec_or_workspace if isinstance(spec_or_workspace, neos_swift.Workspace)
-          else neos_swift.Workspace(spec_or_workspace))
+    ws = (
+        spec_or_workspace
+        if isinstance(spec_or_workspace, neos_swift.Workspace)
+        else neos_swift.Workspace(spec_or_workspace)
+    )
     model = ws.model(measurement_name=measurement_name, modifier_settings=modifier_settings, patches=patches)
     return ws, model
 
@@ -86,8 +87,11 @@ def compare_config(pyhf_model, neos_model):
     assert list(n.samples) == list(p.samples), "samples"
     names = list(p.par_names)
     assert_close(n.suggested_init(), p.suggested_init(), f"suggested_init (parameters {names})")
-    assert_close(np.asarray(n.suggested_bounds(), dtype=float).reshape(-1, 2),
-                 np.asarray(p.suggested_bounds(), dtype=float), f"suggested_bounds (parameters {names})")
+    assert_close(
+        np.asarray(n.suggested_bounds(), dtype=float).reshape(-1, 2),
+        np.asarray(p.suggested_bounds(), dtype=float),
+        f"suggested_bounds (parameters {names})",
+    )
     n_fixed = [bool(x) for x in n.suggested_fixed()]
     p_fixed = [bool(x) for x in p.suggested_fixed()]
     assert n_fixed == p_fixed, f"suggested_fixed: {dict(zip(names, n_fixed))} != pyhf {dict(zip(names, p_fixed))}"
@@ -96,9 +100,11 @@ def compare_config(pyhf_model, neos_model):
 
 def compare_workspace_data(pyhf_ws, pyhf_model, neos_ws, neos_model):
     for include_auxdata in (True, False):
-        assert_close(neos_ws.data(neos_model, include_auxdata=include_auxdata),
-                     pyhf_ws.data(pyhf_model, include_auxdata=include_auxdata),
-                     f"Workspace.data(include_auxdata={include_auxdata})")
+        assert_close(
+            neos_ws.data(neos_model, include_auxdata=include_auxdata),
+            pyhf_ws.data(pyhf_model, include_auxdata=include_auxdata),
+            f"Workspace.data(include_auxdata={include_auxdata})",
+        )
 
 
 def compare_at(pyhf_model, neos_model, pars, data, label):
@@ -109,11 +115,16 @@ def compare_at(pyhf_model, neos_model, pars, data, label):
     assert got.shape == (1,), f"logpdf at {label} has shape {got.shape}, pyhf returns (1,)"
     assert_close(got, expected, f"logpdf at {label}: pars {pars.tolist()}")
     for include_auxdata in (True, False):
-        assert_close(neos_model.expected_data(pars, include_auxdata=include_auxdata),
-                     pyhf_model.expected_data(pars, include_auxdata=include_auxdata),
-                     f"expected_data(include_auxdata={include_auxdata}) at {label}: pars {pars.tolist()}")
-    assert_close(neos_model.expected_actualdata(pars), pyhf_model.expected_actualdata(pars),
-                 f"expected_actualdata at {label}: pars {pars.tolist()}")
+        assert_close(
+            neos_model.expected_data(pars, include_auxdata=include_auxdata),
+            pyhf_model.expected_data(pars, include_auxdata=include_auxdata),
+            f"expected_data(include_auxdata={include_auxdata}) at {label}: pars {pars.tolist()}",
+        )
+    assert_close(
+        neos_model.expected_actualdata(pars),
+        pyhf_model.expected_actualdata(pars),
+        f"expected_actualdata at {label}: pars {pars.tolist()}",
+    )
 
 
 def finite_points(pyhf_model, data, rng, n=N_RANDOM_POINTS, max_tries=200):
@@ -147,21 +158,33 @@ def compare_values(pyhf_model, neos_model, data, points):
     init = pyhf_model.config.suggested_init()
     compare_at(pyhf_model, neos_model, init, data, "suggested_init")
     # pyhf also takes plain lists
-    assert_close(neos_model.logpdf(list(init), [float(x) for x in data]), pyhf_model.logpdf(init, data),
-                 "logpdf at suggested_init, pars and data given as lists")
+    assert_close(
+        neos_model.logpdf(list(init), [float(x) for x in data]),
+        pyhf_model.logpdf(init, data),
+        "logpdf at suggested_init, pars and data given as lists",
+    )
     for index, point in enumerate(points):
         compare_at(pyhf_model, neos_model, point, data, f"random point {index}")
 
 
-def compare_workspace(spec, rng, measurement_name=None, modifier_settings=None, patches=None, pyhf_workspace=None,
-                      guaranteed_positive=False, n_points=N_RANDOM_POINTS):
+def compare_workspace(
+    spec,
+    rng,
+    measurement_name=None,
+    modifier_settings=None,
+    patches=None,
+    pyhf_workspace=None,
+    guaranteed_positive=False,
+    n_points=N_RANDOM_POINTS,
+):
     """Build the model from ``spec`` in both engines and compare everything; returns (pyhf model, neos model).
 
     ``guaranteed_positive``: the generator guarantees positive yields over the whole box (random_points can be
     used directly); otherwise points are drawn with ``finite_points``.
     """
-    pws, pmodel = build_pyhf(pyhf_workspace if pyhf_workspace is not None else spec, measurement_name,
-                             modifier_settings, patches)
+    pws, pmodel = build_pyhf(
+        pyhf_workspace if pyhf_workspace is not None else spec, measurement_name, modifier_settings, patches
+    )
     nws, nmodel = build_neos(spec, measurement_name, modifier_settings, patches)
     data = _as_float_array(pws.data(pmodel))
     if guaranteed_positive:

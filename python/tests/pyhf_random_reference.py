@@ -33,7 +33,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-
 from workspaces import random_workspace
 
 HERE = Path(__file__).resolve().parent
@@ -69,8 +68,12 @@ def _hypotest_and_fits(pyhf, spec, kwargs):
     _, asimov_free_nll = pyhf.infer.mle.fit(asimov, model, return_fitted_val=True)
     _, asimov_tested_nll = pyhf.infer.mle.fixed_poi_fit(1.0, asimov, model, return_fitted_val=True)
     fits = [free_nll, tested_nll, background_nll, asimov_free_nll, asimov_tested_nll]
-    return {"cls": [float(observed)] + floats(band), "fits": [float(value) for value in fits],
-            "asimov_data": floats(asimov), "free_fit": floats(free)}
+    return {
+        "cls": [float(observed)] + floats(band),
+        "fits": [float(value) for value in fits],
+        "asimov_data": floats(asimov),
+        "free_fit": floats(free),
+    }
 
 
 def _minuit(pyhf, spec, kwargs):
@@ -79,11 +82,16 @@ def _minuit(pyhf, spec, kwargs):
         workspace = pyhf.Workspace(spec)
         model = workspace.model(**kwargs)
         data = workspace.data(model)
-        fitted, twice_nll, result = pyhf.infer.mle.fit(data, model, return_uncertainties=True,
-                                                       return_fitted_val=True, return_result_obj=True)
+        fitted, twice_nll, result = pyhf.infer.mle.fit(
+            data, model, return_uncertainties=True, return_fitted_val=True, return_result_obj=True
+        )
         minuit = result.minuit
-        return {"values": floats(minuit.values), "twice_nll": float(twice_nll), "errors": floats(fitted[:, 1]),
-                "sqrt_cov": floats(np.sqrt(np.clip(np.diag(np.asarray(minuit.covariance)), 0, None)))}
+        return {
+            "values": floats(minuit.values),
+            "twice_nll": float(twice_nll),
+            "errors": floats(fitted[:, 1]),
+            "sqrt_cov": floats(np.sqrt(np.clip(np.diag(np.asarray(minuit.covariance)), 0, None))),
+        }
     except (pyhf.exceptions.FailedMinimization, AttributeError) as error:
         # AttributeError: Migrad valid but HESSE failed, so pyhf 0.7.6 calls .correlation() on None.
         return {"failed": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"}
@@ -106,8 +114,10 @@ def _hesse_at(pyhf, spec, kwargs, point):
     minuit.hesse()
     if minuit.covariance is None:
         return {"failed": "HESSE failed"}
-    return {"sqrt_cov": floats(np.sqrt(np.clip(np.diag(np.asarray(minuit.covariance)), 0, None))),
-            "errors": floats(minuit.errors)}
+    return {
+        "sqrt_cov": floats(np.sqrt(np.clip(np.diag(np.asarray(minuit.covariance)), 0, None))),
+        "errors": floats(minuit.errors),
+    }
 
 
 def _exact_at(pyhf, spec, kwargs, point):
@@ -192,8 +202,9 @@ def main(count, part=0, parts=1):
         if seed in cases and cases[seed]["sha256"] == fingerprint(spec, kwargs):
             continue
         cases[seed] = reference(seed)
-        print(seed, {key: "failed" in value for key, value in cases[seed].items() if isinstance(value, dict)},
-              flush=True)
+        print(
+            seed, {key: "failed" in value for key, value in cases[seed].items() if isinstance(value, dict)}, flush=True
+        )
         if seed % 10 == 9:
             _write(cases, pyhf.__version__)
     _write(cases, pyhf.__version__)
@@ -203,11 +214,22 @@ def _write(cases, version):
     import iminuit
     import jax
 
-    PATH.write_text(json.dumps({
-        "generator": "python/tests/pyhf_random_reference.py",
-        "versions": {"pyhf": version, "iminuit": iminuit.__version__, "jax": jax.__version__,
-                     "numpy": np.__version__},
-        "cases": {str(seed): cases[seed] for seed in sorted(cases)}}, separators=(",", ":")) + "\n")
+    PATH.write_text(
+        json.dumps(
+            {
+                "generator": "python/tests/pyhf_random_reference.py",
+                "versions": {
+                    "pyhf": version,
+                    "iminuit": iminuit.__version__,
+                    "jax": jax.__version__,
+                    "numpy": np.__version__,
+                },
+                "cases": {str(seed): cases[seed] for seed in sorted(cases)},
+            },
+            separators=(",", ":"),
+        )
+        + "\n"
+    )
 
 
 def merge(parts):

@@ -63,13 +63,27 @@ def test_native_neos_train(tmp_path):
     config = tmp_path / "config.json"
     config.write_text(json.dumps(SMALL))
     plots = _have_plots()
-    command = [_neos_command(), "train", "--steps", "3", "--loss", "bce", "--out", str(tmp_path / "out"), "--config",
-               str(config)] + ([] if plots else ["--no-plots"])
+    command = [
+        _neos_command(),
+        "train",
+        "--steps",
+        "3",
+        "--loss",
+        "bce",
+        "--out",
+        str(tmp_path / "out"),
+        "--config",
+        str(config),
+    ] + ([] if plots else ["--no-plots"])
     result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ), timeout=300)
     assert result.returncode == 0, result.stderr
     assert "best step" in result.stdout
     metrics = _check_outputs(tmp_path / "out", 3, plots)
     assert metrics["objective"] == "bce" and metrics["select_by"] == "discovery"
-    bad = subprocess.run([_neos_command(), "train", "--loss", "nope", "--out", str(tmp_path / "bad")],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [_neos_command(), "train", "--loss", "nope", "--out", str(tmp_path / "bad")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "unknown loss" in bad.stderr

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import json
 
+import neos_swift
 import numpy as np
 import pytest
-
-import neos_swift
 from conftest import REFDATA
 from workspaces import random_workspace
 
@@ -42,8 +41,9 @@ def hypotest_values(model, data, poi, test_stat):
 
 
 def limit_values(model, data, par_bounds=None):
-    observed, expected, _ = neos_swift.infer.intervals.upper_limits.upper_limit(data, model, par_bounds=par_bounds,
-                                                                              return_jacobian=True)
+    observed, expected, _ = neos_swift.infer.intervals.upper_limits.upper_limit(
+        data, model, par_bounds=par_bounds, return_jacobian=True
+    )
     return np.concatenate([[float(observed)], expected])
 
 
@@ -61,8 +61,9 @@ def assert_columns(evaluate, values, analytic, columns, labels, relative_steps=(
     for k in columns:
         reports = []
         for relative_step in relative_steps:
-            ok, report = _check_column(evaluate, values, base, k, analytic[:, k],
-                                       relative_step * max(1.0, abs(values[k])))
+            ok, report = _check_column(
+                evaluate, values, base, k, analytic[:, k], relative_step * max(1.0, abs(values[k]))
+            )
             reports.append(report)
             if ok.all():
                 break
@@ -96,8 +97,10 @@ def _check_column(evaluate, values, base, k, analytic, step):
         # error at h by a third of it.
         smooth = np.abs(near - far) <= np.maximum(ATOL, RTOL * np.abs(near))
         ok |= smooth & close(near)
-    report = (f"step {step:.1e}: central {central}, one-sided + {one_sided(1, 1)} / {one_sided(1, 2)}, "
-              f"− {one_sided(-1, 1)} / {one_sided(-1, 2)}")
+    report = (
+        f"step {step:.1e}: central {central}, one-sided + {one_sided(1, 1)} / {one_sided(1, 2)}, "
+        f"− {one_sided(-1, 1)} / {one_sided(-1, 2)}"
+    )
     return ok, report
 
 
@@ -106,8 +109,13 @@ def check_hypotest(model, data, poi, test_stat, input_columns, data_columns=()):
     derivatives = neos_swift.infer.hypotest_derivatives(poi, data, model, test_stat=test_stat)
     values = model.inputs()[1]
     assert np.all(np.isfinite(derivatives.inputs)) and np.all(np.isfinite(derivatives.data))
-    assert_columns(lambda v: hypotest_values(model.with_inputs(v), data, poi, test_stat), values,
-                   derivatives.inputs, input_columns, NAMES)
+    assert_columns(
+        lambda v: hypotest_values(model.with_inputs(v), data, poi, test_stat),
+        values,
+        derivatives.inputs,
+        input_columns,
+        NAMES,
+    )
     assert_columns(lambda d: hypotest_values(model, d, poi, test_stat), data, derivatives.data, data_columns, NAMES)
 
 
@@ -139,8 +147,10 @@ def poi_uncertainty_is_checkable(model):
     return profiling_ratio(model, sigma) <= MAX_PROFILING_RATIO
 
 
-FITS = {"fit": neos_swift.infer.mle.fit,
-        "fixed_poi_fit": lambda *a, **k: neos_swift.infer.mle.fixed_poi_fit(1.0, *a, **k)}
+FITS = {
+    "fit": neos_swift.infer.mle.fit,
+    "fixed_poi_fit": lambda *a, **k: neos_swift.infer.mle.fixed_poi_fit(1.0, *a, **k),
+}
 
 
 def fit_is_determined(fit, model, data):
@@ -163,8 +173,9 @@ def check_fits(model, data, input_columns, data_columns=()):
         if not fit_is_determined(fit, model, data):
             continue
         _, jacobian = fit(data, model, return_jacobian=True)
-        assert_columns(lambda v: fit(data, model.with_inputs(v)), model.inputs()[1], jacobian.inputs, input_columns,
-                       labels)
+        assert_columns(
+            lambda v: fit(data, model.with_inputs(v)), model.inputs()[1], jacobian.inputs, input_columns, labels
+        )
         assert_columns(lambda d: fit(d, model), data, jacobian.data, data_columns, labels)
 
 
@@ -172,22 +183,38 @@ def check_losses(model, columns, losses):
     """The neos losses' total derivatives (through the Asimov data) against re-evaluated losses."""
     for loss in losses:
         _, gradient = loss(model, return_grad=True)
-        assert_columns(lambda v: np.array([loss(model.with_inputs(v))]), model.inputs()[1], gradient[None, :],
-                       columns, [loss.__name__])
+        assert_columns(
+            lambda v: np.array([loss(model.with_inputs(v))]),
+            model.inputs()[1],
+            gradient[None, :],
+            columns,
+            [loss.__name__],
+        )
 
 
 def check_poi_uncertainty(model, columns):
     _, gradient = neos_swift.losses.poi_uncertainty(model, return_grad=True)
-    assert_columns(lambda v: np.array([neos_swift.losses.poi_uncertainty(model.with_inputs(v))]),
-                   model.inputs()[1], gradient[None, :], columns, ["sigma_mu"])
+    assert_columns(
+        lambda v: np.array([neos_swift.losses.poi_uncertainty(model.with_inputs(v))]),
+        model.inputs()[1],
+        gradient[None, :],
+        columns,
+        ["sigma_mu"],
+    )
 
 
 def check_upper_limits(model, data, input_columns, data_columns=(), par_bounds=None):
-    _, _, jacobian = neos_swift.infer.intervals.upper_limits.upper_limit(data, model, par_bounds=par_bounds,
-                                                                         return_jacobian=True)
+    _, _, jacobian = neos_swift.infer.intervals.upper_limits.upper_limit(
+        data, model, par_bounds=par_bounds, return_jacobian=True
+    )
     labels = ["observed"] + [f"expected[{i}]" for i in range(5)]
-    assert_columns(lambda v: limit_values(model.with_inputs(v), data, par_bounds), model.inputs()[1],
-                   jacobian.inputs, input_columns, labels)
+    assert_columns(
+        lambda v: limit_values(model.with_inputs(v), data, par_bounds),
+        model.inputs()[1],
+        jacobian.inputs,
+        input_columns,
+        labels,
+    )
     assert_columns(lambda d: limit_values(model, d, par_bounds), data, jacobian.data, data_columns, labels)
 
 
@@ -212,8 +239,7 @@ def test_validation_workspace(name):
 @pytest.mark.parametrize("name", CASES)
 def test_validation_upper_limits(name):
     _, model, data = validation_model(name)
-    columns = np.random.default_rng(5).choice(model.config.ninputs, size=min(4, model.config.ninputs),
-                                              replace=False)
+    columns = np.random.default_rng(5).choice(model.config.ninputs, size=min(4, model.config.ninputs), replace=False)
     check_upper_limits(model, data, columns, data_columns=[0])
     check_losses(model, columns, [neos_swift.losses.expected_upper_limit])
 
@@ -272,8 +298,9 @@ def widened_poi_bounds(model):
 def test_random_workspace_without_limit(seed):
     model, data = random_case(seed)
     with pytest.raises(neos_swift.errors.NumericError, match="CLs stays above 0.05 up to the POI's upper bound"):
-        neos_swift.infer.intervals.upper_limits.upper_limit(data, model, par_bounds=widened_poi_bounds(model),
-                                                            return_jacobian=True)
+        neos_swift.infer.intervals.upper_limits.upper_limit(
+            data, model, par_bounds=widened_poi_bounds(model), return_jacobian=True
+        )
 
 
 @pytest.mark.parametrize("seed", RANDOM_LIMIT_SEEDS)
@@ -281,5 +308,10 @@ def test_random_workspace_upper_limits(seed):
     model, data = random_case(seed)
     rng = np.random.default_rng([seed, 7])
     bounds = widened_poi_bounds(model)
-    check_upper_limits(model, data, rng.choice(model.config.ninputs, size=min(2, model.config.ninputs),
-                                               replace=False), data_columns=[0], par_bounds=bounds)
+    check_upper_limits(
+        model,
+        data,
+        rng.choice(model.config.ninputs, size=min(2, model.config.ninputs), replace=False),
+        data_columns=[0],
+        par_bounds=bounds,
+    )

@@ -17,12 +17,11 @@ import json
 import os
 import zlib
 
+import neos_swift
 import numpy as np
 import pyhf
-import pytest
-
-import neos_swift
 import pyhf_oracle as oracle
+import pytest
 from conftest import REFDATA
 from workspaces import random_patch, random_workspace
 
@@ -37,7 +36,7 @@ def case_rng(name):
     return np.random.default_rng(zlib.crc32(name.encode()))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_text(path):
     return (REFDATA / path).read_text()
 
@@ -47,7 +46,7 @@ def load(path):
     return json.loads(_load_text(path))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pyhf_workspace(path):
     """One pyhf.Workspace per file for the whole module (the sbottom ones are large)."""
     return pyhf.Workspace(load(path))
@@ -138,8 +137,9 @@ def _reference_cases():
                 assert (REFDATA / bkgonly).exists(), f"no background-only workspace for {path}"
                 for patch in load(path)["patches"]:
                     name = patch["metadata"]["name"]
-                    cases.append(pytest.param("patchset", bkgonly, None, None, (path, name),
-                                              id=f"{bkgonly}+{path}:{name}"))
+                    cases.append(
+                        pytest.param("patchset", bkgonly, None, None, (path, name), id=f"{bkgonly}+{path}:{name}")
+                    )
             # Anything else is not a workspace (pyhf's raw validation histograms, result tables): nothing to
             # compare. test_every_reference_folder_is_covered checks that no folder is left out.
 
@@ -147,8 +147,16 @@ def _reference_cases():
         bkgonly = f"sbottom_ins1748602/{region.name}/BkgOnly.json"
         for patch_file in sorted(region.glob("patch.*.json")):
             patch_path = f"sbottom_ins1748602/{region.name}/{patch_file.name}"
-            cases.append(pytest.param("sbottom", bkgonly, None, None, patch_path,
-                                      id=f"sbottom-{region.name}-{patch_file.stem.removeprefix('patch.')}"))
+            cases.append(
+                pytest.param(
+                    "sbottom",
+                    bkgonly,
+                    None,
+                    None,
+                    patch_path,
+                    id=f"sbottom-{region.name}-{patch_file.stem.removeprefix('patch.')}",
+                )
+            )
     return cases
 
 
@@ -169,8 +177,13 @@ def _patches_for(patch_path):
 def test_reference_workspace(request, kind, path, measurement, settings, patch):
     rng = case_rng(request.node.callspec.id)
     if kind == "workspace":
-        oracle.compare_workspace(load(path), rng, measurement_name=measurement, modifier_settings=settings,
-                                 pyhf_workspace=pyhf_workspace(path))
+        oracle.compare_workspace(
+            load(path),
+            rng,
+            measurement_name=measurement,
+            modifier_settings=settings,
+            pyhf_workspace=pyhf_workspace(path),
+        )
     elif kind == "modelspec":
         spec = oracle.workspace_from_model_spec(load(path))
         # the wrapper is only a container: it must give exactly pyhf.Model(spec)'s configuration
@@ -192,8 +205,16 @@ def test_reference_workspace(request, kind, path, measurement, settings, patch):
 
 def test_every_reference_folder_is_covered():
     """No folder of REFDATA is silently left out of the cases above."""
-    covered = {"workspaces", "xml_converted", "docs_examples", "validation_data", "validation_misc", "tests_data",
-               "sbottom_ins1748602", "schemas_1.0.0"}
+    covered = {
+        "workspaces",
+        "xml_converted",
+        "docs_examples",
+        "validation_data",
+        "validation_misc",
+        "tests_data",
+        "sbottom_ins1748602",
+        "schemas_1.0.0",
+    }
     folders = {p.name for p in REFDATA.iterdir() if p.is_dir()}
     assert folders <= covered, f"new refdata folders not covered: {sorted(folders - covered)}"
     ids = [case.id for case in REFERENCE_CASES]
@@ -229,8 +250,11 @@ def test_validation_pinned_configuration(name):
     if isinstance(case["suggested_init"], list):
         oracle.assert_close(model.config.suggested_init(), case["suggested_init"], "suggested_init")
     if isinstance(case["suggested_bounds"], list):
-        oracle.assert_close(np.asarray(model.config.suggested_bounds(), dtype=float).reshape(-1, 2),
-                            np.asarray(case["suggested_bounds"], dtype=float), "suggested_bounds")
+        oracle.assert_close(
+            np.asarray(model.config.suggested_bounds(), dtype=float).reshape(-1, 2),
+            np.asarray(case["suggested_bounds"], dtype=float),
+            "suggested_bounds",
+        )
 
 
 def _xml_measurements():
@@ -295,8 +319,7 @@ def test_random_workspace(seed):
     rng = case_rng(f"random-{seed}")
     for measurement in spec["measurements"]:
         name = None if measurement is spec["measurements"][0] else measurement["name"]
-        oracle.compare_workspace(spec, rng, measurement_name=name, modifier_settings=settings,
-                                 guaranteed_positive=True)
+        oracle.compare_workspace(spec, rng, measurement_name=name, modifier_settings=settings, guaranteed_positive=True)
 
 
 @pytest.mark.parametrize("seed", range(0, PROPERTY_CASES, PATCHED_EVERY), ids=lambda seed: f"seed{seed}")
@@ -330,27 +353,44 @@ UNCORRELATED = [
     pytest.param([12.0, 11.0], [50.0, 52.0], [3.0, 7.0], [51.0, 48.0], id="readme-2bin"),
     pytest.param([1.0], [1.0], [1.0], [2.0], id="1bin-unit"),
     pytest.param([0.005], [28.0], [5.0], [28.0], id="issue529"),
-    pytest.param([5.0, 0.0, 3.0, 1.5], [20.0, 30.0, 12.5, 8.0], [2.0, 0.0, 1.0, 4.0], [24.0, 31.0, 14.0, 9.5],
-                 id="4bin-zero-signal-zero-uncertainty"),
+    pytest.param(
+        [5.0, 0.0, 3.0, 1.5],
+        [20.0, 30.0, 12.5, 8.0],
+        [2.0, 0.0, 1.0, 4.0],
+        [24.0, 31.0, 14.0, 9.5],
+        id="4bin-zero-signal-zero-uncertainty",
+    ),
 ]
 
 CORRELATED = [
     pytest.param([12.0, 11.0], [50.0, 52.0], [45.0, 57.0], [55.0, 47.0], [51.0, 48.0], id="2bin-opposite"),
     pytest.param([3.0], [10.0], [12.0], [9.0], [11.0], id="1bin"),
-    pytest.param([5.0, 0.0, 3.0], [20.0, 30.0, 12.5], [22.0, 31.0, 13.0], [19.0, 29.5, 12.0], [24.0, 31.0, 14.0],
-                 id="3bin-same-side-zero-signal"),
+    pytest.param(
+        [5.0, 0.0, 3.0],
+        [20.0, 30.0, 12.5],
+        [22.0, 31.0, 13.0],
+        [19.0, 29.5, 12.0],
+        [24.0, 31.0, 14.0],
+        id="3bin-same-side-zero-signal",
+    ),
 ]
 
 
 @pytest.mark.parametrize("signal,bkg,uncertainty,observed", UNCORRELATED)
 def test_uncorrelated_background(request, signal, bkg, uncertainty, observed):
-    _compare_simplemodel(pyhf.simplemodels.uncorrelated_background(signal, bkg, uncertainty),
-                         neos_swift.simplemodels.uncorrelated_background(signal, bkg, uncertainty),
-                         observed, request.node.callspec.id)
+    _compare_simplemodel(
+        pyhf.simplemodels.uncorrelated_background(signal, bkg, uncertainty),
+        neos_swift.simplemodels.uncorrelated_background(signal, bkg, uncertainty),
+        observed,
+        request.node.callspec.id,
+    )
 
 
 @pytest.mark.parametrize("signal,bkg,up,down,observed", CORRELATED)
 def test_correlated_background(request, signal, bkg, up, down, observed):
-    _compare_simplemodel(pyhf.simplemodels.correlated_background(signal, bkg, up, down),
-                         neos_swift.simplemodels.correlated_background(signal, bkg, up, down),
-                         observed, request.node.callspec.id)
+    _compare_simplemodel(
+        pyhf.simplemodels.correlated_background(signal, bkg, up, down),
+        neos_swift.simplemodels.correlated_background(signal, bkg, up, down),
+        observed,
+        request.node.callspec.id,
+    )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import neos_swift
 import numpy as np
 import pytest
-
-import neos_swift
 from conftest import assert_gradient, central_differences
 
 DATA = [0.1, 0.4, 0.45, 0.8]
@@ -31,10 +30,12 @@ def test_zero_bandwidth_is_numpy_histogram(rng):
     for edges in (np.linspace(-5, 5, 6), np.array([-3.0, -1, 0, 0.5, 2.5, 4])):
         weights = rng.uniform(0.5, 2, data.size)
         np.testing.assert_array_equal(neos_swift.hist(data, edges, 0), np.histogram(data, edges)[0])
-        np.testing.assert_allclose(neos_swift.hist(data, edges, 0, weights=weights),
-                                   np.histogram(data, edges, weights=weights)[0], rtol=1e-13)
-        np.testing.assert_allclose(neos_swift.hist(data, edges, 0, density=True),
-                                   np.histogram(data, edges, density=True)[0], rtol=1e-13)
+        np.testing.assert_allclose(
+            neos_swift.hist(data, edges, 0, weights=weights), np.histogram(data, edges, weights=weights)[0], rtol=1e-13
+        )
+        np.testing.assert_allclose(
+            neos_swift.hist(data, edges, 0, density=True), np.histogram(data, edges, density=True)[0], rtol=1e-13
+        )
 
 
 def test_tiny_bandwidth_matches_numpy(rng):
@@ -45,8 +46,9 @@ def test_tiny_bandwidth_matches_numpy(rng):
 
 
 def test_cut_spot_values():
-    np.testing.assert_allclose(neos_swift.cut([1, 2, 3], 2, slope=1, keep="above"), [0.26894142, 0.5, 0.73105858],
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        neos_swift.cut([1, 2, 3], 2, slope=1, keep="above"), [0.26894142, 0.5, 0.73105858], atol=1e-8
+    )
     np.testing.assert_allclose(neos_swift.cut([1, 2, 3], 2, keep="below"), [0.73105858, 0.5, 0.26894142], atol=1e-8)
 
 

@@ -41,10 +41,9 @@ from __future__ import annotations
 
 import os
 
+import neos_swift
 import numpy as np
 import pytest
-
-import neos_swift
 from pyhf_fits import NLL_SLACK, SHORTFALL, fit_values
 from pyhf_random_reference import fingerprint, load, reference, workspace
 
@@ -66,7 +65,8 @@ def case(seed):
     if entry is None:
         entry = reference(seed)
     assert entry["sha256"] == fingerprint(spec, kwargs), (
-        f"data/pyhf_random_workspaces.json holds another workspace for seed {seed}: rerun pyhf_random_reference.py")
+        f"data/pyhf_random_workspaces.json holds another workspace for seed {seed}: rerun pyhf_random_reference.py"
+    )
     ours = neos_swift.Workspace(spec)
     model = ours.model(**kwargs)
     return model, np.asarray(ours.data(model), dtype=float), entry
@@ -118,13 +118,15 @@ def test_hypotest_matches_pyhf(seed):
     if "numpy" in gaps and cls_agree(ours, entry["numpy"]["cls"]):
         return
     assert "numpy" not in gaps or gaps["numpy"].max() > SHORTFALL, (
-        f"CLs {ours} differ from pyhf's {entry['numpy']['cls']}, yet no pyhf fit stopped above ours ({gaps})")
+        f"CLs {ours} differ from pyhf's {entry['numpy']['cls']}, yet no pyhf fit stopped above ours ({gaps})"
+    )
     if "converged" in gaps and not cls_agree(ours, entry["converged"]["cls"]):
         if statistics_at_rounding_level(entry["converged"]["fits"], gaps["converged"]):
             return
         assert gaps["converged"].max() > SHORTFALL, (
             f"CLs {ours} differ from converged pyhf's {entry['converged']['cls']}, yet no converged pyhf fit stopped "
-            f"above ours ({gaps})")
+            f"above ours ({gaps})"
+        )
 
 
 def minuit_error_convention(values, sqrt_cov, bounds):
@@ -201,11 +203,14 @@ def test_uncertainties_match_minuit(seed):
         step = (np.asarray(converged["free_fit"]) - point)[free]
         predicted = 0.5 * step @ hessian[np.ix_(free, free)] @ step
         if predicted > SAME_POINT:
-            pytest.skip(f"a valley, not a point: pyhf's converged fit is {predicted:.2g} away in our quadratic "
-                        f"model at a twice NLL {converged['fits'][0] - twice_nll:+.1e} from ours")
+            pytest.skip(
+                f"a valley, not a point: pyhf's converged fit is {predicted:.2g} away in our quadratic "
+                f"model at a twice NLL {converged['fits'][0] - twice_nll:+.1e} from ours"
+            )
     try:
-        result, correlations = neos_swift.infer.mle.fit(data, model, return_uncertainties=True,
-                                                        return_correlations=True)
+        result, correlations = neos_swift.infer.mle.fit(
+            data, model, return_uncertainties=True, return_correlations=True
+        )
     except neos_swift.NumericError:
         pytest.skip("a valley: our Hessian at the minimum is not positive definite over the free parameters")
     ours = np.asarray(result)[:, 1]
@@ -237,4 +242,6 @@ def test_uncertainties_match_minuit(seed):
     assert not bad.any(), "\n".join(
         f"{names[i]}: ours {ours[i]:.6g}, MINUIT √diag {sqrt_cov[i]:.6g} at {values[i]:.6g} (ours {point[i]:.6g}), "
         f"HESSE at pyhf's minimum {hesse.get('sqrt_cov', [np.nan] * len(ours))[i]:.6g}, exact curvature there "
-        f"{exact.get('sqrt_cov', [np.nan] * len(ours))[i]:.6g}" for i in np.flatnonzero(bad))
+        f"{exact.get('sqrt_cov', [np.nan] * len(ours))[i]:.6g}"
+        for i in np.flatnonzero(bad)
+    )

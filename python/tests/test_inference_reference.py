@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import neos_swift
 import numpy as np
 import pyhf
 import pytest
-
-import neos_swift
 from conftest import REFDATA
 from pyhf_fits import NLL_SLACK, assert_pyhf_fits_fall_short
 
@@ -27,21 +26,40 @@ CONVERGED_RTOL = 1e-6
 
 VALIDATION = json.loads((REFDATA / "expected_results_validation.json").read_text())
 XML = json.loads((REFDATA / "expected_results_xml_converted_pyhf076.json").read_text())
-ASYMPTOTIC_CASES = [name for name, case in VALIDATION.items()
-                    if case.get("calctype") == "asymptotics"]
+ASYMPTOTIC_CASES = [name for name, case in VALIDATION.items() if case.get("calctype") == "asymptotics"]
 
 # refdata README: hypotest(1.0, qtilde, expected set), with pyhf's relative tolerances (obs, band).
 SBOTTOM = {
-    ("RegionA", "sbottom_1300_205_60"): (0.24443627759085326, [0.09022509053507759, 0.1937839194960632,
-                                         0.38432344933992, 0.6557757334303531, 0.8910420971601081], 1e-5, 1.5e-5),
-    ("RegionA", "sbottom_1400_950_60"): (0.021373283911064852, [0.0026445531093281147, 0.013976126501170727,
-                                         0.06497105816950004, 0.23644030478043676, 0.5744785776763938], 1.5e-5, 1e-5),
-    ("RegionA", "sbottom_1500_850_60"): (0.045367205665400624, [0.00598431785676406, 0.026102240062850574,
-                                         0.10093641492218848, 0.31019245951964736, 0.6553623337518385], 1e-5, 1e-5),
-    ("RegionB", "sbottom_1400_550_60"): (0.9744675266677597, [0.9338879894557114, 0.9569045303300702,
-                                         0.9771296335437559, 0.9916370124133669, 0.9983701133999316], 1e-5, 1e-5),
-    ("RegionC", "sbottom_1600_850_60"): (0.711023707425625, [0.2955492909588046, 0.4446885457298284,
-                                         0.6371473864200973, 0.8336149623750603, 0.9585901381554178], 1e-5, 1e-5),
+    ("RegionA", "sbottom_1300_205_60"): (
+        0.24443627759085326,
+        [0.09022509053507759, 0.1937839194960632, 0.38432344933992, 0.6557757334303531, 0.8910420971601081],
+        1e-5,
+        1.5e-5,
+    ),
+    ("RegionA", "sbottom_1400_950_60"): (
+        0.021373283911064852,
+        [0.0026445531093281147, 0.013976126501170727, 0.06497105816950004, 0.23644030478043676, 0.5744785776763938],
+        1.5e-5,
+        1e-5,
+    ),
+    ("RegionA", "sbottom_1500_850_60"): (
+        0.045367205665400624,
+        [0.00598431785676406, 0.026102240062850574, 0.10093641492218848, 0.31019245951964736, 0.6553623337518385],
+        1e-5,
+        1e-5,
+    ),
+    ("RegionB", "sbottom_1400_550_60"): (
+        0.9744675266677597,
+        [0.9338879894557114, 0.9569045303300702, 0.9771296335437559, 0.9916370124133669, 0.9983701133999316],
+        1e-5,
+        1e-5,
+    ),
+    ("RegionC", "sbottom_1600_850_60"): (
+        0.711023707425625,
+        [0.2955492909588046, 0.4446885457298284, 0.6371473864200973, 0.8336149623750603, 0.9585901381554178],
+        1e-5,
+        1e-5,
+    ),
 }
 
 
@@ -49,20 +67,28 @@ def load(path):
     return json.loads((REFDATA / path).read_text())
 
 
-def assert_matches_pyhf(name, observed, expected, pinned_obs, pinned_exp, rtol_obs, rtol_exp, spec, model_kwargs,
-                        poi, test_stat):
+def assert_matches_pyhf(
+    name, observed, expected, pinned_obs, pinned_exp, rtol_obs, rtol_exp, spec, model_kwargs, poi, test_stat
+):
     """Pinned numbers within pyhf's tolerance, or else pyhf's fits are shown to fall short of ours; converged pyhf
     within 1e-6 relative, or else likewise (it ended in a higher local minimum)."""
     converged = CONVERGED[name]
-    matches_pinned = (np.allclose(observed, pinned_obs, rtol=rtol_obs, atol=0)
-                      and np.allclose(expected, pinned_exp, rtol=rtol_exp, atol=0))
-    matches_converged = (np.allclose(observed, converged["obs"], rtol=CONVERGED_RTOL, atol=0)
-                         and np.allclose(expected, converged["exp"], rtol=CONVERGED_RTOL, atol=0))
+    matches_pinned = np.allclose(observed, pinned_obs, rtol=rtol_obs, atol=0) and np.allclose(
+        expected, pinned_exp, rtol=rtol_exp, atol=0
+    )
+    matches_converged = np.allclose(observed, converged["obs"], rtol=CONVERGED_RTOL, atol=0) and np.allclose(
+        expected, converged["exp"], rtol=CONVERGED_RTOL, atol=0
+    )
     if matches_pinned and matches_converged:
         return
     ours = neos_swift.Workspace(spec)
-    assert_pyhf_fits_fall_short(lambda: pyhf.Workspace(spec).model(**model_kwargs), ours.model(**model_kwargs),
-                                ours.data(ours.model(**model_kwargs)), poi, test_stat)
+    assert_pyhf_fits_fall_short(
+        lambda: pyhf.Workspace(spec).model(**model_kwargs),
+        ours.model(**model_kwargs),
+        ours.data(ours.model(**model_kwargs)),
+        poi,
+        test_stat,
+    )
 
 
 @pytest.mark.parametrize("name", ASYMPTOTIC_CASES)
@@ -74,12 +100,24 @@ def test_validation_case(name):
     data = workspace.data(model)
     assert model.config.par_order == case["par_order"]
     np.testing.assert_allclose(data, case["full_data_vector"], rtol=1e-15)
-    observed, expected = neos_swift.infer.hypotest(case["test_poi"], data, model, test_stat=case["test_stat"],
-                                                   return_expected_set=True)
+    observed, expected = neos_swift.infer.hypotest(
+        case["test_poi"], data, model, test_stat=case["test_stat"], return_expected_set=True
+    )
     pinned = case["expected_pinned_in_pyhf_tests"]
     rtol = case["rel_tolerance_used_by_pyhf"]
-    assert_matches_pyhf(name, observed, expected, pinned["obs"], pinned["exp"], rtol, rtol, load(case["workspace"]),
-                        dict(modifier_settings=case["modifier_settings"]), case["test_poi"], case["test_stat"])
+    assert_matches_pyhf(
+        name,
+        observed,
+        expected,
+        pinned["obs"],
+        pinned["exp"],
+        rtol,
+        rtol,
+        load(case["workspace"]),
+        dict(modifier_settings=case["modifier_settings"]),
+        case["test_poi"],
+        case["test_stat"],
+    )
 
 
 def test_shapesys_root_reference():
@@ -105,14 +143,20 @@ def test_sbottom(region, patch):
     workspace = neos_swift.Workspace(spec)
     model = workspace.model(**model_kwargs)
     observed, expected = neos_swift.infer.hypotest(1.0, workspace.data(model), model, return_expected_set=True)
-    assert_matches_pyhf(f"{region}/{patch}", observed, expected, obs_ref, exp_ref, obs_rtol, exp_rtol, spec,
-                        model_kwargs, 1.0, "qtilde")
+    assert_matches_pyhf(
+        f"{region}/{patch}", observed, expected, obs_ref, exp_ref, obs_rtol, exp_rtol, spec, model_kwargs, 1.0, "qtilde"
+    )
 
 
 # Entries without "measurements" record a pyhf failure to build the case (e.g. xmlimport_ShapeSys2D), not a result.
 # Measurements with an "error" are ones pyhf refuses (xmlimport_DataDriven), tested on their own below.
-XML_CASES = [(name, measurement) for name, case in XML.items() if "measurements" in case
-             for measurement, reference in case["measurements"].items() if "error" not in reference]
+XML_CASES = [
+    (name, measurement)
+    for name, case in XML.items()
+    if "measurements" in case
+    for measurement, reference in case["measurements"].items()
+    if "error" not in reference
+]
 
 
 @pytest.mark.parametrize("name, measurement", XML_CASES, ids=[f"{n}-{m}" for n, m in XML_CASES])
@@ -125,11 +169,22 @@ def test_xml_converted(name, measurement):
     data = workspace.data(model)
     assert model.config.par_names == reference["par_names"]
     assert model.config.suggested_fixed() == reference["fixed"]
-    observed, expected = neos_swift.infer.hypotest(reference["test_poi"], data, model,
-                                                   test_stat=reference["test_stat"], return_expected_set=True)
-    assert_matches_pyhf(f"{name}/{measurement}", observed, expected, reference["CLs_obs"], reference["CLs_exp"], 1e-5,
-                        1e-5, load(case["workspace"]), dict(measurement_name=measurement), reference["test_poi"],
-                        reference["test_stat"])
+    observed, expected = neos_swift.infer.hypotest(
+        reference["test_poi"], data, model, test_stat=reference["test_stat"], return_expected_set=True
+    )
+    assert_matches_pyhf(
+        f"{name}/{measurement}",
+        observed,
+        expected,
+        reference["CLs_obs"],
+        reference["CLs_exp"],
+        1e-5,
+        1e-5,
+        load(case["workspace"]),
+        dict(measurement_name=measurement),
+        reference["test_poi"],
+        reference["test_stat"],
+    )
     pars, twice_nll = neos_swift.infer.mle.fit(data, model, return_fitted_val=True)
     assert twice_nll <= reference["twice_nll_at_bestfit"] + NLL_SLACK
     np.testing.assert_allclose(pars, reference["bestfit_pars"], rtol=1e-3, atol=1e-4)
@@ -158,8 +213,14 @@ def test_qtilde_at_zero_is_finite():
 def test_tiny_signal_has_no_nan():
     """pyhf #529: signal 0.005 on background 28 ± 5, data 28."""
     model = neos_swift.simplemodels.uncorrelated_background([0.005], [28.0], [5.0])
-    result = neos_swift.infer.hypotest(1.0, [28.0] + model.config.auxdata, model, return_tail_probs=True,
-                                       return_expected=True, return_expected_set=True)
+    result = neos_swift.infer.hypotest(
+        1.0,
+        [28.0] + model.config.auxdata,
+        model,
+        return_tail_probs=True,
+        return_expected=True,
+        return_expected_set=True,
+    )
     flat = np.concatenate([np.ravel(np.asarray(part, dtype=float)) for part in result])
     assert np.isfinite(flat).all()
 

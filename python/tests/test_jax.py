@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import jax
-import numpy as np
-
 import neos_swift
 import neos_swift.jax as neos_jax
+import numpy as np
 
 
 def model():
     b = np.array([50.0, 30, 20, 10])
-    return neos_swift.simplemodels.correlated_background([5, 10, 3, 1], b, 1.1 * b, 0.9 * b,
-                                                         modifier_settings={"histosys": {"interpcode": "code0"}})
+    return neos_swift.simplemodels.correlated_background(
+        [5, 10, 3, 1], b, 1.1 * b, 0.9 * b, modifier_settings={"histosys": {"interpcode": "code0"}}
+    )
 
 
 def test_losses_under_jit_and_grad():
@@ -45,8 +45,10 @@ def test_pipeline_loss_under_jit_and_grad():
 
     trainer = Trainer({"hidden": [5], "points_per_blob": 100, "loss": "cls"})
     rng = np.random.default_rng(0)
-    events = {name: rng.normal(mean, 1, (30, 2)) for name, mean in
-              [("sig", (-1, 1)), ("bkg_nominal", (1, -1)), ("bkg_up", (2.5, 2)), ("bkg_down", (-2.5, -1.5))]}
+    events = {
+        name: rng.normal(mean, 1, (30, 2))
+        for name, mean in [("sig", (-1, 1)), ("bkg_nominal", (1, -1)), ("bkg_up", (2.5, 2)), ("bkg_down", (-2.5, -1.5))]
+    }
     parameters = trainer.parameters
     value, gradient = trainer.loss_and_gradient(parameters, events)
     function = lambda p: neos_jax.pipeline_loss(trainer, p, events)

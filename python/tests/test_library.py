@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 import neos_swift
-from neos_swift import _library
 from conftest import HEADER
+from neos_swift import _library
 
 DECLARED = sorted(set(re.findall(r"\b(neos_[a-z0-9_]+)\s*\(", HEADER.read_text())))
 
@@ -20,8 +20,9 @@ def test_header_declares_functions():
 
 
 def test_every_declared_function_is_exported():
-    exported = subprocess.run(["nm", "-D", "--defined-only", str(_library.path)], check=True, capture_output=True,
-                              text=True).stdout
+    exported = subprocess.run(
+        ["nm", "-D", "--defined-only", str(_library.path)], check=True, capture_output=True, text=True
+    ).stdout
     symbols = {line.split()[-1] for line in exported.splitlines() if line.strip()}
     missing = [name for name in DECLARED if name not in symbols]
     assert not missing, f"declared in neos.h but not exported by {_library.path}: {missing}"
@@ -38,15 +39,17 @@ def test_versions():
 
 def test_import_from_another_directory(tmp_path):
     code = "import neos_swift; print(neos_swift.hist([0.5], [0, 1], 0)[0])"
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                            env=os.environ.copy())
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=os.environ.copy()
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1.0"
 
 
 def test_bad_library_path_is_a_clear_error(tmp_path):
     env = dict(os.environ, NEOS_LIBRARY=str(tmp_path / "nowhere"))
-    result = subprocess.run([sys.executable, "-c", "import neos_swift"], cwd=tmp_path, capture_output=True,
-                            text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", "import neos_swift"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
     assert result.returncode != 0
     assert "does not name libneos.so" in result.stderr

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import neos_swift
+import numpy as np
 from conftest import assert_gradient, central_differences
 
 CODE0 = {"histosys": {"interpcode": "code0"}}
@@ -21,16 +20,22 @@ def test_expected_cls_matches_relaxed():
     np.testing.assert_allclose(value, 0.12076356951357, rtol=1e-6)
     names = model.inputs()[0]
     pick = lambda prefix: grad[[i for i, name in enumerate(names) if name.startswith(prefix)]]
-    np.testing.assert_allclose(pick("single_channel/signal/nominal"),
-                               [-0.002606158387761515, -0.030913589205383334, -0.009714109018913125,
-                                -0.0026061583877614977], rtol=1e-6)
-    np.testing.assert_allclose(pick("single_channel/background/nominal"),
-                               [0.002180713369491051, 0.029187100298601693, 0.008364575072638566,
-                                0.0021807133694909577], rtol=1e-6)
+    np.testing.assert_allclose(
+        pick("single_channel/signal/nominal"),
+        [-0.002606158387761515, -0.030913589205383334, -0.009714109018913125, -0.0026061583877614977],
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        pick("single_channel/background/nominal"),
+        [0.002180713369491051, 0.029187100298601693, 0.008364575072638566, 0.0021807133694909577],
+        rtol=1e-6,
+    )
     np.testing.assert_array_equal(pick("single_channel/background/histosys/correlated_bkg_uncertainty/hi"), 0)
-    np.testing.assert_allclose(pick("single_channel/background/histosys/correlated_bkg_uncertainty/lo"),
-                               [-0.0021584553080384356, -0.02560304892604451, -0.008045355291220994,
-                                -0.0021584553080384213], rtol=1e-6)
+    np.testing.assert_allclose(
+        pick("single_channel/background/histosys/correlated_bkg_uncertainty/lo"),
+        [-0.0021584553080384356, -0.02560304892604451, -0.008045355291220994, -0.0021584553080384213],
+        rtol=1e-6,
+    )
     assert neos_swift.losses.expected_cls(model) == value
 
 
@@ -46,8 +51,11 @@ def test_discovery_p0_matches_relaxed():
 def test_gradients_match_refitted_finite_differences():
     model = reference_model()
     values = model.inputs()[1]
-    for loss in (neos_swift.losses.expected_cls, neos_swift.losses.discovery_p0,
-                 neos_swift.losses.expected_upper_limit):
+    for loss in (
+        neos_swift.losses.expected_cls,
+        neos_swift.losses.discovery_p0,
+        neos_swift.losses.expected_upper_limit,
+    ):
         _, grad = loss(model, return_grad=True)
         numeric = central_differences(lambda v: loss(model.with_inputs(v)), values, relative_step=1e-5)
         assert_gradient(grad, numeric, rtol=1e-5, atol=1e-9)
@@ -64,10 +72,18 @@ def test_fit_jacobian_matches_refitted_finite_differences():
         assert jacobian.inputs.shape == (model.config.npars, values.size)
         assert jacobian.data.shape == (model.config.npars, data.size)
         for i in range(model.config.npars):
-            assert_gradient(jacobian.inputs[i], central_differences(
-                lambda v: fit(data, model.with_inputs(v))[i], values, relative_step=1e-4), rtol=1e-5, atol=1e-8)
-            assert_gradient(jacobian.data[i], central_differences(
-                lambda d: fit(d, model)[i], data, relative_step=1e-4), rtol=1e-5, atol=1e-8)
+            assert_gradient(
+                jacobian.inputs[i],
+                central_differences(lambda v: fit(data, model.with_inputs(v))[i], values, relative_step=1e-4),
+                rtol=1e-5,
+                atol=1e-8,
+            )
+            assert_gradient(
+                jacobian.data[i],
+                central_differences(lambda d: fit(d, model)[i], data, relative_step=1e-4),
+                rtol=1e-5,
+                atol=1e-8,
+            )
 
 
 def test_hypotest_jacobian_matches_rerun_finite_differences():
@@ -84,10 +100,18 @@ def test_hypotest_jacobian_matches_rerun_finite_differences():
     cls, band, jacobian = neos_swift.infer.hypotest(1.0, data, model, return_expected_set=True, return_jacobian=True)
     assert jacobian.inputs.shape == (6, values.size) and jacobian.data.shape == (6, data.size)
     for o in range(6):
-        assert_gradient(jacobian.inputs[o], central_differences(lambda v: outputs(model.with_inputs(v), data)[o], values,
-                                                                relative_step=2e-5), rtol=1e-5, atol=1e-9)
-        assert_gradient(jacobian.data[o], central_differences(lambda d: outputs(model, d)[o], data,
-                                                              relative_step=2e-5), rtol=1e-5, atol=1e-9)
+        assert_gradient(
+            jacobian.inputs[o],
+            central_differences(lambda v: outputs(model.with_inputs(v), data)[o], values, relative_step=2e-5),
+            rtol=1e-5,
+            atol=1e-9,
+        )
+        assert_gradient(
+            jacobian.data[o],
+            central_differences(lambda d: outputs(model, d)[o], data, relative_step=2e-5),
+            rtol=1e-5,
+            atol=1e-9,
+        )
 
 
 def _pyhf_fisher_sigma(spec_or_workspace, poi_value=1.0):
@@ -112,8 +136,9 @@ def _pyhf_fisher_sigma(spec_or_workspace, poi_value=1.0):
 def test_poi_uncertainty_matches_issue_reference():
     """Issue 5's references: 0.6755777235775706 on the code0 model and 0.265907 on neos's yields (1e-6 relative)."""
     np.testing.assert_allclose(neos_swift.losses.poi_uncertainty(reference_model()), 0.6755777235775706, rtol=1e-6)
-    neos = neos_swift.simplemodels.correlated_background([1.84, 2.31, 5.04, 10.8], [90.3, 6.25, 3, 0.4],
-                                                         [72.4, 13.1, 9.3, 5.15], [72, 14.5, 9.85, 3.75])
+    neos = neos_swift.simplemodels.correlated_background(
+        [1.84, 2.31, 5.04, 10.8], [90.3, 6.25, 3, 0.4], [72.4, 13.1, 9.3, 5.15], [72, 14.5, 9.85, 3.75]
+    )
     np.testing.assert_allclose(neos_swift.losses.poi_uncertainty(neos), 0.265907, rtol=1e-6)
 
 
@@ -131,9 +156,10 @@ def test_poi_uncertainty_matches_pyhf_hessian():
     numeric = central_differences(lambda v: neos_swift.losses.poi_uncertainty(model.with_inputs(v)), inputs)
     assert_gradient(grad, numeric, rtol=1e-6)
     variance = neos_swift.losses.poi_variance(model)
-    np.testing.assert_allclose(variance, value ** 2, rtol=1e-14)
+    np.testing.assert_allclose(variance, value**2, rtol=1e-14)
 
     shapes = neos_swift.simplemodels.uncorrelated_background([5, 8], [50, 40], [5, 7])
     spec = pyhf.simplemodels.uncorrelated_background([5, 8], [50, 40], [5, 7]).spec
-    np.testing.assert_allclose(neos_swift.losses.poi_uncertainty(shapes, poi_value=0.5),
-                               _pyhf_fisher_sigma(spec, 0.5), rtol=1e-10)
+    np.testing.assert_allclose(
+        neos_swift.losses.poi_uncertainty(shapes, poi_value=0.5), _pyhf_fisher_sigma(spec, 0.5), rtol=1e-10
+    )

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 
+import neos_swift
 import numpy as np
 import pytest
-
-import neos_swift
 from conftest import REFDATA, assert_gradient, central_differences
 
-SETTINGS = [None, {"normsys": {"interpcode": "code1"}, "histosys": {"interpcode": "code0"}},
-            {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code2"}}]
+SETTINGS = [
+    None,
+    {"normsys": {"interpcode": "code1"}, "histosys": {"interpcode": "code0"}},
+    {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code2"}},
+]
 
 
 def xml_model(settings):
@@ -30,8 +32,7 @@ def test_parameter_derivatives(settings, rng):
     assert_gradient(model.nll_gradient(pars, data), central_differences(nll, pars))
     hessian = model.nll_hessian(pars, data)
     for row in range(model.config.npars):
-        assert_gradient(hessian[row], central_differences(lambda p: model.nll_gradient(p, data)[row], pars),
-                        atol=1e-7)
+        assert_gradient(hessian[row], central_differences(lambda p: model.nll_gradient(p, data)[row], pars), atol=1e-7)
     np.testing.assert_allclose(hessian, hessian.T, rtol=0, atol=1e-12)
 
 
@@ -47,8 +48,9 @@ def test_input_and_data_vjps(settings, rng):
     assert_gradient(gradients.data, central_differences(lambda d: model.logpdf(pars, d)[0], data))
     cotangent = rng.normal(size=model.config.nmaindata + model.config.nauxdata)
     expected = model.expected_data_vjp(cotangent, pars)
-    assert_gradient(expected.inputs,
-                    central_differences(lambda v: cotangent @ model.with_inputs(v).expected_data(pars), inputs))
+    assert_gradient(
+        expected.inputs, central_differences(lambda v: cotangent @ model.with_inputs(v).expected_data(pars), inputs)
+    )
     assert_gradient(expected.pars, central_differences(lambda p: cotangent @ model.expected_data(p), pars))
 
 
@@ -58,16 +60,23 @@ def test_with_inputs_keeps_structure():
     assert names[:2] == ["single_channel/background/nominal[0]", "single_channel/background/nominal[1]"]
     doubled = model.with_inputs(values * 2)
     assert doubled.config.par_order == model.config.par_order
-    np.testing.assert_allclose(doubled.expected_actualdata(model.config.suggested_init()),
-                               2 * model.expected_actualdata(model.config.suggested_init()), rtol=1e-15)
+    np.testing.assert_allclose(
+        doubled.expected_actualdata(model.config.suggested_init()),
+        2 * model.expected_actualdata(model.config.suggested_init()),
+        rtol=1e-15,
+    )
     with pytest.raises(neos_swift.InvalidArgument):
         model.with_inputs(values[:-1])
 
 
 def test_patchset():
-    patchset = neos_swift.PatchSet(json.loads((REFDATA / "tests_data/test_patchset__example_patchset.json").read_text()))
+    patchset = neos_swift.PatchSet(
+        json.loads((REFDATA / "tests_data/test_patchset__example_patchset.json").read_text())
+    )
     assert len(patchset) >= 1
-    workspace = neos_swift.Workspace(json.loads((REFDATA / "tests_data/test_patchset__example_bkgonly.json").read_text()))
+    workspace = neos_swift.Workspace(
+        json.loads((REFDATA / "tests_data/test_patchset__example_bkgonly.json").read_text())
+    )
     for name in patchset:
         model = workspace.model(patches=[patchset[name]])
         assert model.config.npars > 0

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+import neos_swift
 import numpy as np
 import pytest
-
-import neos_swift
 from neos_swift.neos import Trainer
 
 SMALL = {"hidden": [6, 6], "points_per_blob": 300, "batch_size": 60, "seed": 1}
@@ -53,9 +52,10 @@ def test_loss_and_gradient_matches_finite_differences():
     biases and the three inner edges), 1e-5 relative."""
     trainer = Trainer({**SMALL, "activation": "tanh", "loss": {"cls": 1, "poi_uncert": 0.1}})
     rng = np.random.default_rng(3)
-    events = {name: rng.normal(loc, 1, size=(40, 2))
-              for name, loc in [("sig", (-1, 1)), ("bkg_nominal", (1, -1)), ("bkg_up", (2.5, 2)),
-                                ("bkg_down", (-2.5, -1.5))]}
+    events = {
+        name: rng.normal(loc, 1, size=(40, 2))
+        for name, loc in [("sig", (-1, 1)), ("bkg_nominal", (1, -1)), ("bkg_up", (2.5, 2)), ("bkg_down", (-2.5, -1.5))]
+    }
     parameters = trainer.parameters
     parameters[-3:] = [0.3, 0.48, 0.7]
     loss, gradient = trainer.loss_and_gradient(parameters, events)
@@ -65,18 +65,28 @@ def test_loss_and_gradient_matches_finite_differences():
         plus, minus = parameters.copy(), parameters.copy()
         plus[index] += step
         minus[index] -= step
-        numeric = (trainer.loss_and_gradient(plus, events)[0] - trainer.loss_and_gradient(minus, events)[0]) / (2 * step)
+        numeric = (trainer.loss_and_gradient(plus, events)[0] - trainer.loss_and_gradient(minus, events)[0]) / (
+            2 * step
+        )
         assert gradient[index] == pytest.approx(numeric, rel=1e-5, abs=1e-10), index
 
 
 def test_user_events_with_weights_and_bce():
     rng = np.random.default_rng(5)
-    train = {"sig": rng.normal((-1, 1), 1, (200, 2)), "bkg_nominal": rng.normal((1, -1), 1, (300, 2)),
-             "bkg_up": rng.normal((2.5, 2), 1, (250, 2)), "bkg_down": rng.normal((-2.5, -1.5), 1, (250, 2))}
+    train = {
+        "sig": rng.normal((-1, 1), 1, (200, 2)),
+        "bkg_nominal": rng.normal((1, -1), 1, (300, 2)),
+        "bkg_up": rng.normal((2.5, 2), 1, (250, 2)),
+        "bkg_down": rng.normal((-2.5, -1.5), 1, (250, 2)),
+    }
     test = {name: rng.normal(0, 1, (100, 2)) for name in train}
     weights = {"sig": rng.uniform(0.5, 2, 200)}
-    trainer = Trainer({"hidden": [8], "data": "events", "batch_size": 50, "loss": "bce"},
-                      train=train, test=test, train_weights=weights)
+    trainer = Trainer(
+        {"hidden": [8], "data": "events", "batch_size": 50, "loss": "bce"},
+        train=train,
+        test=test,
+        train_weights=weights,
+    )
     first = trainer.step()
     for _ in range(20):
         last = trainer.step()
@@ -91,24 +101,55 @@ def test_workspace_template_mode(tmp_path):
     """Mode (b): the network's histograms replace samples of a two-channel workspace with normsys and staterror."""
     workspace = {
         "channels": [
-            {"name": "SR", "samples": [
-                {"name": "signal", "data": [1] * 4, "modifiers": [
-                    {"name": "mu", "type": "normfactor", "data": None},
-                    {"name": "sig_theory", "type": "normsys", "data": {"hi": 1.1, "lo": 0.85}}]},
-                {"name": "background", "data": [1] * 4, "modifiers": [
-                    {"name": "bkg_shape", "type": "histosys", "data": {"hi_data": [1] * 4, "lo_data": [1] * 4}},
-                    {"name": "bkg_norm", "type": "normsys", "data": {"hi": 1.05, "lo": 0.92}},
-                    {"name": "staterror_SR", "type": "staterror", "data": [0.5, 0.4, 0.3, 0.2]}]}]},
-            {"name": "CR", "samples": [
-                {"name": "background", "data": [30, 20, 10, 5], "modifiers": [
-                    {"name": "bkg_norm", "type": "normsys", "data": {"hi": 1.05, "lo": 0.92}},
-                    {"name": "staterror_CR", "type": "staterror", "data": [1, 1, 1, 1]}]}]}],
+            {
+                "name": "SR",
+                "samples": [
+                    {
+                        "name": "signal",
+                        "data": [1] * 4,
+                        "modifiers": [
+                            {"name": "mu", "type": "normfactor", "data": None},
+                            {"name": "sig_theory", "type": "normsys", "data": {"hi": 1.1, "lo": 0.85}},
+                        ],
+                    },
+                    {
+                        "name": "background",
+                        "data": [1] * 4,
+                        "modifiers": [
+                            {"name": "bkg_shape", "type": "histosys", "data": {"hi_data": [1] * 4, "lo_data": [1] * 4}},
+                            {"name": "bkg_norm", "type": "normsys", "data": {"hi": 1.05, "lo": 0.92}},
+                            {"name": "staterror_SR", "type": "staterror", "data": [0.5, 0.4, 0.3, 0.2]},
+                        ],
+                    },
+                ],
+            },
+            {
+                "name": "CR",
+                "samples": [
+                    {
+                        "name": "background",
+                        "data": [30, 20, 10, 5],
+                        "modifiers": [
+                            {"name": "bkg_norm", "type": "normsys", "data": {"hi": 1.05, "lo": 0.92}},
+                            {"name": "staterror_CR", "type": "staterror", "data": [1, 1, 1, 1]},
+                        ],
+                    }
+                ],
+            },
+        ],
         "observations": [{"name": "SR", "data": [10] * 4}, {"name": "CR", "data": [30, 20, 10, 5]}],
         "measurements": [{"name": "meas", "config": {"poi": "mu", "parameters": []}}],
-        "version": "1.0.0"}
-    replace = [{"channel": "SR", "sample": "signal", "events": "sig"},
-               {"channel": "SR", "sample": "background", "events": "bkg_nominal",
-                "histosys": [{"modifier": "bkg_shape", "hi": "bkg_up", "lo": "bkg_down"}]}]
+        "version": "1.0.0",
+    }
+    replace = [
+        {"channel": "SR", "sample": "signal", "events": "sig"},
+        {
+            "channel": "SR",
+            "sample": "background",
+            "events": "bkg_nominal",
+            "histosys": [{"modifier": "bkg_shape", "hi": "bkg_up", "lo": "bkg_down"}],
+        },
+    ]
     trainer = Trainer({**SMALL, "workspace": workspace, "replace": replace})
     metrics = trainer.run(3)
     assert all(np.isfinite(s["test"]["cls"]) for s in metrics["steps"])
@@ -126,7 +167,7 @@ def test_save_load_and_errors(tmp_path):
     header = path.read_bytes().split(b"\n", 1)[0]
     assert json.loads(header)["sizes"] == [2, 6, 6, 1]
     values = np.fromfile(path, "<f8", offset=len(header) + 1)
-    np.testing.assert_array_equal(values, trainer.parameters[:trainer.n_network_parameters])
+    np.testing.assert_array_equal(values, trainer.parameters[: trainer.n_network_parameters])
     other = Trainer(SMALL)
     other.load(path)
     np.testing.assert_array_equal(other.parameters, trainer.parameters)

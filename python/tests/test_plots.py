@@ -22,22 +22,36 @@ SAMPLES = ("sig", "bkg_nominal", "bkg_up", "bkg_down")
 
 # --- synthetic training output -------------------------------------------------------------------------------------
 
+
 def fake_metrics(steps=10, seed=1):
     rng = np.random.default_rng(seed)
     records = []
     for step in range(steps):
         cls = float(0.3 * math.exp(-0.4 * step) * rng.uniform(0.8, 1.2))
-        records.append({"step": step, "loss": cls, "seconds": 0.01 * (step + 1),
-                        "test": {"cls": cls, "discovery": cls / 10, "poi_uncert": float(rng.uniform(0.3, 0.6))}})
+        records.append(
+            {
+                "step": step,
+                "loss": cls,
+                "seconds": 0.01 * (step + 1),
+                "test": {"cls": cls, "discovery": cls / 10, "poi_uncert": float(rng.uniform(0.3, 0.6))},
+            }
+        )
     best = min(records, key=lambda record: record["test"]["cls"])
-    return {"config": {"loss": "cls", "bins": 4, "lr": 1e-3, "seed": 0, "hidden": [16, 16]},
-            "steps": records, "best": {"step": best["step"], "test": best["test"]}}
+    return {
+        "config": {"loss": "cls", "bins": 4, "lr": 1e-3, "seed": 0, "hidden": [16, 16]},
+        "steps": records,
+        "best": {"step": best["step"], "test": best["test"]},
+    }
 
 
 def fake_histograms(rng, bins):
     nominal = rng.uniform(5, 50, bins)
-    return {"sig": rng.uniform(0, 10, bins), "bkg_nominal": nominal,
-            "bkg_up": nominal * rng.uniform(1.0, 1.2, bins), "bkg_down": nominal * rng.uniform(0.8, 1.0, bins)}
+    return {
+        "sig": rng.uniform(0, 10, bins),
+        "bkg_nominal": nominal,
+        "bkg_up": nominal * rng.uniform(1.0, 1.2, bins),
+        "bkg_down": nominal * rng.uniform(0.8, 1.0, bins),
+    }
 
 
 def fake_plane(step, points=40):
@@ -48,8 +62,12 @@ def fake_plane(step, points=40):
 
 
 def fake_blobs(rng, events=2000):
-    return {"sig": rng.normal([0.0, 1.0], 0.5, (events, 2)), "bkg": rng.normal([1.0, -1.0], 0.6, (events, 2)),
-            "bkg_up": rng.normal([1.2, -0.8], 0.6, (events, 2)), "bkg_down": rng.normal([0.8, -1.2], 0.6, (events, 2))}
+    return {
+        "sig": rng.normal([0.0, 1.0], 0.5, (events, 2)),
+        "bkg": rng.normal([1.0, -1.0], 0.6, (events, 2)),
+        "bkg_up": rng.normal([1.2, -0.8], 0.6, (events, 2)),
+        "bkg_down": rng.normal([0.8, -1.2], 0.6, (events, 2)),
+    }
 
 
 def fake_frames(count=3, seed=2):
@@ -60,13 +78,22 @@ def fake_frames(count=3, seed=2):
         xx, yy, zz = fake_plane(index)
         edges = np.concatenate([[0.0], np.sort(rng.uniform(0.05, 0.95, 3)), [1.0]])  # non-uniform edges
         cls = [0.3 * math.exp(-0.2 * s) for s in range(step + 1)]
-        frames.append({"step": step, "xx": xx, "yy": yy, "zz": zz, "edges": edges,
-                       "histograms": fake_histograms(rng, 4),
-                       "metrics": {"step": list(range(step + 1)), "cls": cls, "discovery": [c / 10 for c in cls]}})
+        frames.append(
+            {
+                "step": step,
+                "xx": xx,
+                "yy": yy,
+                "zz": zz,
+                "edges": edges,
+                "histograms": fake_histograms(rng, 4),
+                "metrics": {"step": list(range(step + 1)), "cls": cls, "discovery": [c / 10 for c in cls]},
+            }
+        )
     return frames
 
 
 # --- file checks ---------------------------------------------------------------------------------------------------
+
 
 def assert_png(path):
     data = open(path, "rb").read()
@@ -86,6 +113,7 @@ def assert_gif(path, frames):
 
 
 # --- tests ---------------------------------------------------------------------------------------------------------
+
 
 def test_plot_metrics_writes_png(tmp_path):
     path = plots.plot_metrics(fake_metrics(), tmp_path / "metrics.png")
@@ -120,19 +148,26 @@ def test_plot_histograms_non_uniform_edges_and_extra_samples(tmp_path):
     after = fake_histograms(rng, 5)
     after["sig_variation"] = rng.uniform(0, 10, 5)  # an unknown sample is drawn too
     after["bkg_up"][2] = np.nan
-    path = plots.plot_histograms(before, after, np.linspace(0, 1, 5), [0.0, 0.1, 0.35, 0.5, 0.9, 1.0],
-                                 tmp_path / "nested" / "histograms.png")
+    path = plots.plot_histograms(
+        before, after, np.linspace(0, 1, 5), [0.0, 0.1, 0.35, 0.5, 0.9, 1.0], tmp_path / "nested" / "histograms.png"
+    )
     assert_png(path)
 
 
 def test_plot_histograms_rejects_mismatched_bins(tmp_path):
     rng = np.random.default_rng(4)
     with pytest.raises(ValueError, match="bins"):
-        plots.plot_histograms(fake_histograms(rng, 4), fake_histograms(rng, 4), np.linspace(0, 1, 5),
-                              np.linspace(0, 1, 4), tmp_path / "bad.png")
+        plots.plot_histograms(
+            fake_histograms(rng, 4),
+            fake_histograms(rng, 4),
+            np.linspace(0, 1, 5),
+            np.linspace(0, 1, 4),
+            tmp_path / "bad.png",
+        )
     with pytest.raises(ValueError, match="increasing"):
-        plots.plot_histograms(fake_histograms(rng, 2), fake_histograms(rng, 2), [0, 0.7, 0.5], [0, 0.5, 1],
-                              tmp_path / "bad.png")
+        plots.plot_histograms(
+            fake_histograms(rng, 2), fake_histograms(rng, 2), [0, 0.7, 0.5], [0, 0.5, 1], tmp_path / "bad.png"
+        )
 
 
 def test_plot_output_plane_writes_png_and_subsamples_events(tmp_path):
@@ -158,8 +193,9 @@ def test_save_all_writes_every_file(tmp_path):
     rng = np.random.default_rng(7)
     frames = fake_frames(3)
     out_dir = tmp_path / "plots"
-    paths = plots.save_all(out_dir, fake_metrics(), frames[0]["histograms"], frames[-1]["histograms"], frames,
-                           fake_blobs(rng, events=300))
+    paths = plots.save_all(
+        out_dir, fake_metrics(), frames[0]["histograms"], frames[-1]["histograms"], frames, fake_blobs(rng, events=300)
+    )
     assert [path.name for path in paths] == ["metrics.png", "histograms.png", "output_plane.png", "training.gif"]
     for path in paths[:3]:
         assert_png(path)

@@ -70,31 +70,35 @@ def effective_codes(modifier_settings):
     """(normsys code, histosys code) that pyhf 0.7.6 uses for these settings (pyhf.md §4)."""
     if modifier_settings is None:
         return "code4", "code4p"
-    return (modifier_settings.get("normsys", {}).get("interpcode", "code1"),
-            modifier_settings.get("histosys", {}).get("interpcode", "code0"))
+    return (
+        modifier_settings.get("normsys", {}).get("interpcode", "code1"),
+        modifier_settings.get("histosys", {}).get("interpcode", "code0"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Interpolation maths (pyhf.md §4), vectorised over alpha, used only for the positivity guard
 
 
-_CODE4_INVERSE = np.array([
-    [15 / 16, -15 / 16, -7 / 16, -7 / 16, 1 / 16, -1 / 16],
-    [3 / 2, 3 / 2, -9 / 16, 9 / 16, 1 / 16, 1 / 16],
-    [-5 / 8, 5 / 8, 5 / 8, 5 / 8, -1 / 8, 1 / 8],
-    [-3 / 2, -3 / 2, 7 / 8, -7 / 8, -1 / 8, -1 / 8],
-    [3 / 16, -3 / 16, -3 / 16, -3 / 16, 1 / 16, -1 / 16],
-    [1 / 2, 1 / 2, -5 / 16, 5 / 16, 1 / 16, 1 / 16],
-])
+_CODE4_INVERSE = np.array(
+    [
+        [15 / 16, -15 / 16, -7 / 16, -7 / 16, 1 / 16, -1 / 16],
+        [3 / 2, 3 / 2, -9 / 16, 9 / 16, 1 / 16, 1 / 16],
+        [-5 / 8, 5 / 8, 5 / 8, 5 / 8, -1 / 8, 1 / 8],
+        [-3 / 2, -3 / 2, 7 / 8, -7 / 8, -1 / 8, -1 / 8],
+        [3 / 16, -3 / 16, -3 / 16, -3 / 16, 1 / 16, -1 / 16],
+        [1 / 2, 1 / 2, -5 / 16, 5 / 16, 1 / 16, 1 / 16],
+    ]
+)
 
 
 def _multiplicative(code, alpha, lo, hi):
-    up, down = hi ** alpha, lo ** (-alpha)
+    up, down = hi**alpha, lo ** (-alpha)
     exponential = np.where(alpha >= 0, up, down)
     if code == "code1":
         return exponential
     log_up, log_down = math.log(hi), math.log(lo)
-    rhs = np.array([hi - 1, lo - 1, log_up * hi, -log_down * lo, log_up ** 2 * hi, log_down ** 2 * lo])
+    rhs = np.array([hi - 1, lo - 1, log_up * hi, -log_down * lo, log_up**2 * hi, log_down**2 * lo])
     coefficients = _CODE4_INVERSE @ rhs
     polynomial = 1 + sum(c * alpha ** (i + 1) for i, c in enumerate(coefficients))
     return np.where(np.abs(alpha) >= 1, exponential, polynomial)
@@ -107,10 +111,10 @@ def _additive(code, alpha, lo, nom, hi):
         a, b = 0.5 * (hi + lo) - nom, 0.5 * (hi - lo)
         # both of pyhf's code2 forms for alpha < -1 (pyhf.md §4), to be safe
         below = np.minimum((b - 2 * a) * alpha, (b - 2 * a) * (alpha + 1))
-        return np.where(alpha > 1, (b + 2 * a) * (alpha - 1), np.where(alpha < -1, below, a * alpha ** 2 + b * alpha))
+        return np.where(alpha > 1, (b + 2 * a) * (alpha - 1), np.where(alpha < -1, below, a * alpha**2 + b * alpha))
     delta_up, delta_down = hi - nom, nom - lo
     s, a = 0.5 * (delta_up + delta_down), (delta_up - delta_down) / 16
-    inner = alpha * s + alpha ** 2 * a * (15 - 10 * alpha ** 2 + 3 * alpha ** 4)
+    inner = alpha * s + alpha**2 * a * (15 - 10 * alpha**2 + 3 * alpha**4)
     return np.where(alpha > 1, alpha * delta_up, np.where(alpha < -1, alpha * delta_down, inner))
 
 
@@ -187,9 +191,12 @@ def random_workspace(seed, for_inference=False):
     sample_pool = _pick(rng, SAMPLE_POOL, n_pool)
 
     # which modifier types this workspace uses
-    use = {t: rng.random() < p for t, p in
-           dict(normfactor=0.5, shapefactor=0.35, lumi=0.45, normsys=0.7, histosys=0.6, shapesys=0.45,
-                staterror=0.55).items()}
+    use = {
+        t: rng.random() < p
+        for t, p in dict(
+            normfactor=0.5, shapefactor=0.35, lumi=0.45, normsys=0.7, histosys=0.6, shapesys=0.45, staterror=0.55
+        ).items()
+    }
 
     # parameter-level decisions first, so that the positivity guard knows each alpha's bounds
     alpha_bounds = {}
@@ -318,8 +325,9 @@ def random_workspace(seed, for_inference=False):
                 worst = 0.0
                 for m, (up, down) in zip(histos, rel):
                     x = nom[b]
-                    worst += worst_additive_delta(alpha_bounds[m["name"]], x * (1 - factor * down[b]), x,
-                                                  x * (1 + factor * up[b]))
+                    worst += worst_additive_delta(
+                        alpha_bounds[m["name"]], x * (1 - factor * down[b]), x, x * (1 + factor * up[b])
+                    )
                 if nom[b] + worst >= 0.2 * nom[b]:
                     break
                 factor *= 0.7
@@ -335,8 +343,11 @@ def random_workspace(seed, for_inference=False):
     for key, mods in modifiers.items():
         nom = np.array(nominal[key])
         for b in range(nom.size):
-            worst = sum(worst_additive_delta(alpha_bounds[m["name"]], m["data"]["lo_data"][b], nom[b],
-                                             m["data"]["hi_data"][b]) for m in mods if m["type"] == "histosys")
+            worst = sum(
+                worst_additive_delta(alpha_bounds[m["name"]], m["data"]["lo_data"][b], nom[b], m["data"]["hi_data"][b])
+                for m in mods
+                if m["type"] == "histosys"
+            )
             assert nom[b] + worst >= 0.19 * nom[b], (seed, key, b)
 
     # measurement parameters
@@ -387,8 +398,13 @@ def random_workspace(seed, for_inference=False):
     for name in shapefactors:
         n = int(name.split("_")[-1].removesuffix("bins"))
         if rng.random() < 0.3:
-            parameters.append({"name": name, "inits": [_round(rng.uniform(0.5, 2.0)) for _ in range(n)],
-                               "bounds": [[0.0, float(rng.choice([5.0, 10.0, 15.0]))] for _ in range(n)]})
+            parameters.append(
+                {
+                    "name": name,
+                    "inits": [_round(rng.uniform(0.5, 2.0)) for _ in range(n)],
+                    "bounds": [[0.0, float(rng.choice([5.0, 10.0, 15.0]))] for _ in range(n)],
+                }
+            )
         elif rng.random() < 0.1:
             parameters.append({"name": name, "fixed": True})
 
@@ -437,8 +453,9 @@ def random_workspace(seed, for_inference=False):
         # α bounds (which the positivity guard relied on); no other overrides
         second_poi = normfactors[-1] if normfactors else poi_name
         kept = [copy.deepcopy(p) for p in parameters if p["name"] == "lumi"]
-        kept += [{"name": p["name"], "bounds": p["bounds"]} for p in parameters
-                 if p["name"] in alpha_names and "bounds" in p]
+        kept += [
+            {"name": p["name"], "bounds": p["bounds"]} for p in parameters if p["name"] in alpha_names and "bounds" in p
+        ]
         measurements.append({"name": "alt_meas", "config": {"poi": second_poi, "parameters": kept}})
 
     spec = {"channels": channels, "observations": observations, "measurements": measurements, "version": "1.0.0"}
@@ -461,8 +478,11 @@ def random_patch(spec, rng, avoid=()):
     nbins = len(channel["samples"][0]["data"])
     taken = {s["name"] for s in channel["samples"]} | set(avoid)
     name = next(n for n in ("patched_sig", "a_patched", "zz_patched") if n not in taken)
-    sample = {"name": name, "data": [_round(rng.uniform(0.5, 10.0)) for _ in range(nbins)],
-              "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]}
+    sample = {
+        "name": name,
+        "data": [_round(rng.uniform(0.5, 10.0)) for _ in range(nbins)],
+        "modifiers": [{"name": "mu", "type": "normfactor", "data": None}],
+    }
     return [{"op": "add", "path": f"/channels/{index}/samples/0", "value": sample}]
 
 
@@ -500,10 +520,9 @@ def random_points(model, rng, n, scale=1.0):
 
 def _self_check(count=300):
     import collections
+    import logging
     import time
     import warnings
-
-    import logging
 
     import pyhf
 
@@ -557,18 +576,21 @@ def _self_check(count=300):
                         features["shapesys on a zero-nominal bin"] += 1
                     if m["type"] == "staterror" and any(u == 0 for u in m["data"]):
                         features["staterror zero-uncertainty bin"] += 1
-            carriers = collections.Counter(m["name"] for s in ch["samples"] for m in s["modifiers"]
-                                           if m["type"] == "staterror")
+            carriers = collections.Counter(
+                m["name"] for s in ch["samples"] for m in s["modifiers"] if m["type"] == "staterror"
+            )
             if any(k > 1 for k in carriers.values()):
                 features["staterror carried by several samples"] += 1
         all_samples = {s["name"] for ch in spec["channels"] for s in ch["samples"]}
         if any({s["name"] for s in ch["samples"]} != all_samples for ch in spec["channels"]):
             features["sample absent from a channel"] += 1
         if len(spec["channels"]) > 1:
-            counts = collections.Counter((m["name"], m["type"]) for ch in spec["channels"]
-                                         for m in {(m["name"], m["type"]): m for s in ch["samples"]
-                                                   for m in s["modifiers"]}.values())
-            for (name, kind), k in counts.items():
+            counts = collections.Counter(
+                (m["name"], m["type"])
+                for ch in spec["channels"]
+                for m in {(m["name"], m["type"]): m for s in ch["samples"] for m in s["modifiers"]}.values()
+            )
+            for (_name, kind), k in counts.items():
                 if k > 1 and kind in ("normsys", "histosys", "normfactor", "shapefactor"):
                     features[f"{kind} shared across channels"] += 1
         if any(isinstance(x, float) and x != int(x) for o in spec["observations"] for x in o["data"]):
@@ -606,9 +628,11 @@ def _self_check(count=300):
                 assert np.isfinite(model.logpdf(point, data)[0])
     elapsed = time.perf_counter() - start
 
-    print(f"{count} random workspaces: all validated by pyhf {pyhf.__version__}; for every measurement's model, "
-          f"logpdf finite and every bin positive at suggested init + 5 random points ({n_points} points) and at "
-          f"the alpha-box corners")
+    print(
+        f"{count} random workspaces: all validated by pyhf {pyhf.__version__}; for every measurement's model, "
+        f"logpdf finite and every bin positive at suggested init + 5 random points ({n_points} points) and at "
+        f"the alpha-box corners"
+    )
     print("modifiers (total count / workspaces using the type):")
     for kind in MODIFIER_TYPES:
         print(f"  {kind:12s} {modifier_counts[kind]:6d} / {workspaces_with[kind]}")
@@ -623,8 +647,11 @@ def _self_check(count=300):
         print(f"  {value:4d}  {key}")
     print(f"elapsed {elapsed:.1f} s")
     missing_types = [t for t in MODIFIER_TYPES if not workspaces_with[t]]
-    missing_codes = [k for k in ("normsys code1", "normsys code4", "histosys code0", "histosys code2",
-                                 "histosys code4p") if not code_counts[k]]
+    missing_codes = [
+        k
+        for k in ("normsys code1", "normsys code4", "histosys code0", "histosys code2", "histosys code4p")
+        if not code_counts[k]
+    ]
     assert not missing_types and not missing_codes, (missing_types, missing_codes)
 
 

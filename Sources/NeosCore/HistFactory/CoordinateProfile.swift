@@ -61,8 +61,12 @@ extension ModelStructure {
 
             // Per parameter (buffers reused): each of its entries' rest factor and rest additive, and its own
             // factor and additive slots (CSR by entry).
-            var restFactor: [Double] = [], restAdditive: [Double] = []
-            var ownFactorStart: [Int] = [], ownFactors: [Int] = [], ownAdditiveStart: [Int] = [], ownAdditives: [Int] = []
+            var restFactor: [Double] = []
+            var restAdditive: [Double] = []
+            var ownFactorStart: [Int] = []
+            var ownFactors: [Int] = []
+            var ownAdditiveStart: [Int] = []
+            var ownAdditives: [Int] = []
             var bins: [Int] = []
             // The bins p touches are summed afresh from their entries' rates (p's entries replaced), in the same order
             // as a full evaluation: adding a change to the old sum would cancel badly where p removes most of a bin.

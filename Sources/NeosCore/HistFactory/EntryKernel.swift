@@ -31,7 +31,8 @@ struct EntryKernel: ~Copyable {
 
     init(_ s: ModelStructure) {
         self.s = s
-        let m = max(s.maxFactors, 1), a = max(s.maxAdds, 1)
+        let m = max(s.maxFactors, 1)
+        let a = max(s.maxAdds, 1)
         maxSlots = m + a
         maxInputs = 1 + 2 * a + 2 * m
         func alloc(_ n: Int) -> UnsafeMutablePointer<Double> {
@@ -39,9 +40,19 @@ struct EntryKernel: ~Copyable {
             p.initialize(repeating: 0, count: n)
             return p
         }
-        f = alloc(m); df = alloc(m); d2f = alloc(m); fHi = alloc(m); fLo = alloc(m); dfHi = alloc(m); dfLo = alloc(m)
-        prefix = alloc(m + 1); suffix = alloc(m + 1); pairs = alloc(m * m)
-        delta = alloc(a); dDelta = alloc(a); d2Delta = alloc(a)
+        f = alloc(m)
+        df = alloc(m)
+        d2f = alloc(m)
+        fHi = alloc(m)
+        fLo = alloc(m)
+        dfHi = alloc(m)
+        dfLo = alloc(m)
+        prefix = alloc(m + 1)
+        suffix = alloc(m + 1)
+        pairs = alloc(m * m)
+        delta = alloc(a)
+        dDelta = alloc(a)
+        d2Delta = alloc(a)
         weights = UnsafeMutablePointer<AdditiveWeights>.allocate(capacity: a)
         slotParam = UnsafeMutablePointer<Int>.allocate(capacity: maxSlots)
         slotGrad = alloc(maxSlots)
@@ -52,7 +63,10 @@ struct EntryKernel: ~Copyable {
     }
 
     deinit {
-        for p in [f, df, d2f, fHi, fLo, dfHi, dfLo, prefix, suffix, pairs, delta, dDelta, d2Delta, slotGrad, slotHess, inputGrad, mixed] {
+        for p in [
+            f, df, d2f, fHi, fLo, dfHi, dfLo, prefix, suffix, pairs, delta, dDelta, d2Delta, slotGrad, slotHess,
+            inputGrad, mixed,
+        ] {
             p.deallocate()
         }
         weights.deallocate()
@@ -62,8 +76,10 @@ struct EntryKernel: ~Copyable {
 
     /// ν_e and its slot gradient (`slotParam`, `slotGrad`).
     mutating func first(_ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>) {
-        let fs = s.entryFactorStart[e], fe = s.entryFactorStart[e + 1]
-        let as_ = s.entryAddStart[e], ae = s.entryAddStart[e + 1]
+        let fs = s.entryFactorStart[e]
+        let fe = s.entryFactorStart[e + 1]
+        let as_ = s.entryAddStart[e]
+        let ae = s.entryAddStart[e + 1]
         factorCount = fe - fs
         addCount = ae - as_
         let code = s.normsysCode
@@ -72,7 +88,8 @@ struct EntryKernel: ~Copyable {
             let alpha = pars[s.factorParam[k]]
             slotParam[m] = s.factorParam[k]
             if s.factorIsNormsys[k] {
-                let r = NormSysModifier.derivatives(code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
+                let r = NormSysModifier.derivatives(
+                    code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
                 f[m] = r.value
                 df[m] = r.dAlpha
             } else {
@@ -87,7 +104,8 @@ struct EntryKernel: ~Copyable {
         for h in 0..<addCount {
             let k = as_ + h
             let alpha = pars[s.addParam[k]]
-            let lo = inputs[s.addLo[k]], hi = inputs[s.addHi[k]]
+            let lo = inputs[s.addLo[k]]
+            let hi = inputs[s.addHi[k]]
             a += HistoSysModifier.delta(code: hcode, alpha: alpha, lo: lo, nom: nom, hi: hi)
             dDelta[h] = HistoSysModifier.weights(code: hcode, alpha: alpha).dDelta(lo: lo, nom: nom, hi: hi)
             slotParam[factorCount + h] = s.addParam[k]
@@ -115,9 +133,12 @@ struct EntryKernel: ~Copyable {
         _ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>,
         hessian: Bool, inputGradient: Bool, mixedInputs: Bool
     ) {
-        let fs = s.entryFactorStart[e], fe = s.entryFactorStart[e + 1]
-        let as_ = s.entryAddStart[e], ae = s.entryAddStart[e + 1]
-        let M = fe - fs, H = ae - as_
+        let fs = s.entryFactorStart[e]
+        let fe = s.entryFactorStart[e + 1]
+        let as_ = s.entryAddStart[e]
+        let ae = s.entryAddStart[e + 1]
+        let M = fe - fs
+        let H = ae - as_
         factorCount = M
         addCount = H
         let code = s.normsysCode
@@ -127,14 +148,25 @@ struct EntryKernel: ~Copyable {
             let alpha = pars[s.factorParam[k]]
             slotParam[m] = s.factorParam[k]
             if s.factorIsNormsys[k] {
-                let r = NormSysModifier.derivatives(code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
-                f[m] = r.value; df[m] = r.dAlpha; d2f[m] = r.d2Alpha
-                fHi[m] = r.dHi; fLo[m] = r.dLo; dfHi[m] = r.dAlphaHi; dfLo[m] = r.dAlphaLo
+                let r = NormSysModifier.derivatives(
+                    code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
+                f[m] = r.value
+                df[m] = r.dAlpha
+                d2f[m] = r.d2Alpha
+                fHi[m] = r.dHi
+                fLo[m] = r.dLo
+                dfHi[m] = r.dAlphaHi
+                dfLo[m] = r.dAlphaLo
                 inputIndex[1 + 2 * H + 2 * m] = s.factorHi[k]
                 inputIndex[2 + 2 * H + 2 * m] = s.factorLo[k]
             } else {
-                f[m] = alpha; df[m] = 1; d2f[m] = 0
-                fHi[m] = 0; fLo[m] = 0; dfHi[m] = 0; dfLo[m] = 0
+                f[m] = alpha
+                df[m] = 1
+                d2f[m] = 0
+                fHi[m] = 0
+                fLo[m] = 0
+                dfHi[m] = 0
+                dfLo[m] = 0
                 inputIndex[1 + 2 * H + 2 * m] = -1
                 inputIndex[2 + 2 * H + 2 * m] = -1
             }
@@ -148,7 +180,8 @@ struct EntryKernel: ~Copyable {
         for h in 0..<H {
             let k = as_ + h
             let alpha = pars[s.addParam[k]]
-            let lo = inputs[s.addLo[k]], hi = inputs[s.addHi[k]]
+            let lo = inputs[s.addLo[k]]
+            let hi = inputs[s.addHi[k]]
             let w = HistoSysModifier.weights(code: hcode, alpha: alpha)
             weights[h] = w
             a += HistoSysModifier.delta(code: hcode, alpha: alpha, lo: lo, nom: nom, hi: hi)

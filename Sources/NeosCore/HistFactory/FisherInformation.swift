@@ -25,7 +25,8 @@ extension ModelStructure {
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
                     kernel.full(e, pars, inputs, hessian: false, inputGradient: true, mixedInputs: true)
                     lambda += kernel.value
-                    let S = kernel.slotCount, K = kernel.inputCount
+                    let S = kernel.slotCount
+                    let K = kernel.inputCount
                     for i in 0..<S { directional += kernel.slotGrad[i] * v[kernel.slotParam[i]] }
                     for k in 0..<K where kernel.inputIndex[k] >= 0 {
                         let q = kernel.inputIndex[k]
@@ -75,6 +76,8 @@ extension Model {
         try checkPars(pars)
         try Validate.length(direction.count, equals: parameterCount, "direction")
         try direction.withUnsafeBufferPointer { try Validate.finite($0, "direction") }
-        return pars.withUnsafeBufferPointer { structure.asimovFisherFormInputGradient($0, direction: direction, numbers) }
+        return pars.withUnsafeBufferPointer {
+            structure.asimovFisherFormInputGradient($0, direction: direction, numbers)
+        }
     }
 }

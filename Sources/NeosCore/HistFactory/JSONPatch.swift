@@ -53,10 +53,15 @@ public enum JSONPatch {
                     throw NeosError(.model, "\(what): test failed, path does not exist")
                 }
                 guard current == value else {
-                    throw NeosError(.model, "\(what): test failed, the value there is \(abbreviate(current)), expected \(abbreviate(value))")
+                    throw NeosError(
+                        .model,
+                        "\(what): test failed, the value there is \(abbreviate(current)), expected \(abbreviate(value))"
+                    )
                 }
             default:
-                throw NeosError(.parse, "\(opPath).op: unknown operation \"\(op)\" (expected add, remove, replace, move, copy or test)")
+                throw NeosError(
+                    .parse,
+                    "\(opPath).op: unknown operation \"\(op)\" (expected add, remove, replace, move, copy or test)")
             }
         }
         return result
@@ -81,7 +86,8 @@ public enum JSONPatch {
             let index = Int(token)
         else { throw NeosError(.model, "\(what): \"\(token)\" is not a valid array index") }
         guard index < count || (allowEnd && index == count) else {
-            throw NeosError(.model, "\(what): path does not exist (index \(index) out of range for an array of \(count))")
+            throw NeosError(
+                .model, "\(what): path does not exist (index \(index) out of range for an array of \(count))")
         }
         return index
     }
@@ -111,7 +117,11 @@ public enum JSONPatch {
             value = .null  // release the reference so `members` is uniquely owned
             defer { value = .object(members) }
             if let index = members.lastIndex(where: { $0.key == token }) {
-                if last { members[index].value = newValue } else { try add(&members[index].value, tokens.dropFirst(), newValue, what) }
+                if last {
+                    members[index].value = newValue
+                } else {
+                    try add(&members[index].value, tokens.dropFirst(), newValue, what)
+                }
             } else {
                 guard last else { throw NeosError(.model, "\(what): path does not exist (no key \"\(token)\")") }
                 members.append(JSON.Member(key: token, value: newValue))
@@ -120,7 +130,11 @@ public enum JSONPatch {
             value = .null
             defer { value = .array(items) }
             let index = try arrayIndex(token, count: items.count, allowEnd: last, what)
-            if last { items.insert(newValue, at: index) } else { try add(&items[index], tokens.dropFirst(), newValue, what) }
+            if last {
+                items.insert(newValue, at: index)
+            } else {
+                try add(&items[index], tokens.dropFirst(), newValue, what)
+            }
         default:
             throw NeosError(.model, "\(what): path does not exist (\(value.kindName) has no child \"\(token)\")")
         }
@@ -161,7 +175,9 @@ enum JSONPointer {
                 switch iterator.next() {
                 case "1": result.append("/")
                 case "0": result.append("~")
-                case let other?: result.append("~"); result.append(other)
+                case let other?:
+                    result.append("~")
+                    result.append(other)
                 case nil: result.append("~")
                 }
             } else {

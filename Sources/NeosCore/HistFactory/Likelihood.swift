@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The HistFactory likelihood (pyhf.md §3) and its exact derivatives:
@@ -70,13 +70,17 @@ extension ModelStructure {
         var sum = 0.0
         let hcode = histosysCode
         for h in entryAddStart[e]..<entryAddStart[e + 1] {
-            sum += HistoSysModifier.delta(code: hcode, alpha: pars[addParam[h]], lo: inputs[addLo[h]], nom: nom, hi: inputs[addHi[h]])
+            sum += HistoSysModifier.delta(
+                code: hcode, alpha: pars[addParam[h]], lo: inputs[addLo[h]], nom: nom, hi: inputs[addHi[h]])
         }
         return factor * (nom + sum)
     }
 
     /// λ_b, the expected main-bin rates.
-    func rates(_ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+    func rates(
+        _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>,
+        into out: UnsafeMutableBufferPointer<Double>
+    ) {
         for b in 0..<mainBinCount {
             var sum = 0.0
             for e in binEntryStart[b]..<binEntryStart[b + 1] { sum += entryValue(e, pars, inputs) }
@@ -85,12 +89,16 @@ extension ModelStructure {
     }
 
     /// Expected auxdata: θ_j for Gaussian constraints, θ_j τ_j for Poisson constraints.
-    func expectedAux(_ pars: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers, into out: UnsafeMutableBufferPointer<Double>) {
+    func expectedAux(
+        _ pars: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers, into out: UnsafeMutableBufferPointer<Double>
+    ) {
         for g in 0..<gaussParam.count { out[gaussAux[g]] = pars[gaussParam[g]] }
         for c in 0..<poisParam.count { out[poisAux[c]] = pars[poisParam[c]] * numbers.poisTau[c] }
     }
 
-    func logpdf(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> Double {
+    func logpdf(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers)
+        -> Double
+    {
         numbers.inputs.withUnsafeBufferPointer { inputs in
             var main = 0.0
             for b in 0..<mainBinCount {
@@ -113,7 +121,8 @@ extension ModelStructure {
         numbers.inputs.withUnsafeBufferPointer { inputs in
             var sum = 0.0
             for bin in 0..<mainBinCount {
-                var lambdaA = 0.0, lambdaB = 0.0
+                var lambdaA = 0.0
+                var lambdaB = 0.0
                 for e in binEntryStart[bin]..<binEntryStart[bin + 1] {
                     lambdaA += entryValue(e, a, inputs)
                     lambdaB += entryValue(e, b, inputs)
@@ -122,7 +131,8 @@ extension ModelStructure {
             }
             for g in 0..<gaussParam.count {
                 let aux = data[mainBinCount + gaussAux[g]]
-                let thetaA = a[gaussParam[g]], thetaB = b[gaussParam[g]]
+                let thetaA = a[gaussParam[g]]
+                let thetaB = b[gaussParam[g]]
                 let sigma = numbers.gaussSigma[g]
                 // −½[(x − θa)² − (x − θb)²]/σ² = −½(θb − θa)(2x − θa − θb)/σ²
                 sum -= 0.5 * (thetaB - thetaA) * ((aux - thetaA) + (aux - thetaB)) / (sigma * sigma)
@@ -136,7 +146,9 @@ extension ModelStructure {
         }
     }
 
-    func constraintLogpdf(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> Double {
+    func constraintLogpdf(
+        _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers
+    ) -> Double {
         var sum = 0.0
         for g in 0..<gaussParam.count {
             sum += Likelihood.logNormal(data[mainBinCount + gaussAux[g]], pars[gaussParam[g]], numbers.gaussSigma[g])
@@ -150,7 +162,9 @@ extension ModelStructure {
     // MARK: gradient
 
     /// ∇_θ NLL; also returns the per-bin weights' inputs (λ) if asked, via `ratesOut`.
-    func nllGradient(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> [Double] {
+    func nllGradient(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers)
+        -> [Double]
+    {
         var grad = [Double](repeating: 0, count: parameterCount)
         var kernel = EntryKernel(self)
         numbers.inputs.withUnsafeBufferPointer { inputs in
@@ -159,7 +173,11 @@ extension ModelStructure {
                 let totalSlots = factorParam.count + addParam.count
                 let slotParams = UnsafeMutablePointer<Int>.allocate(capacity: max(totalSlots, 1))
                 let slotGrads = UnsafeMutablePointer<Double>.allocate(capacity: max(totalSlots, 1))
-                defer { slotStart.deallocate(); slotParams.deallocate(); slotGrads.deallocate() }
+                defer {
+                    slotStart.deallocate()
+                    slotParams.deallocate()
+                    slotGrads.deallocate()
+                }
                 var cursor = 0
                 for b in 0..<mainBinCount {
                     var lambda = 0.0
@@ -199,7 +217,9 @@ extension ModelStructure {
 
     // MARK: Hessian
 
-    func nllHessian(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> [Double] {
+    func nllHessian(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers)
+        -> [Double]
+    {
         let n = parameterCount
         var hessian = [Double](repeating: 0, count: n * n)
         var kernel = EntryKernel(self)
@@ -210,7 +230,11 @@ extension ModelStructure {
                 let touched = UnsafeMutablePointer<Int>.allocate(capacity: n)
                 let mark = UnsafeMutablePointer<Bool>.allocate(capacity: n)
                 mark.initialize(repeating: false, count: n)
-                defer { dense.deallocate(); touched.deallocate(); mark.deallocate() }
+                defer {
+                    dense.deallocate()
+                    touched.deallocate()
+                    mark.deallocate()
+                }
                 for b in 0..<mainBinCount {
                     var lambda = 0.0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
@@ -269,7 +293,9 @@ extension ModelStructure {
     // MARK: data derivatives
 
     /// ∂ logpdf / ∂(main data, aux data).
-    func logpdfDataGradient(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> [Double] {
+    func logpdfDataGradient(
+        _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers
+    ) -> [Double] {
         var out = [Double](repeating: 0, count: mainBinCount + auxCount)
         numbers.inputs.withUnsafeBufferPointer { inputs in
             for b in 0..<mainBinCount {
@@ -291,7 +317,9 @@ extension ModelStructure {
     }
 
     /// ∂²NLL/∂θ∂n, row-major parameterCount × (main + aux).
-    func mixedData(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> [Double] {
+    func mixedData(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers)
+        -> [Double]
+    {
         let columns = mainBinCount + auxCount
         var out = [Double](repeating: 0, count: parameterCount * columns)
         var kernel = EntryKernel(self)
@@ -308,7 +336,9 @@ extension ModelStructure {
                 // ∂²NLL/∂θ_j∂n_b = −(∂λ_b/∂θ_j)/λ_b
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
                     kernel.first(e, pars, inputs)
-                    for i in 0..<kernel.slotCount { out[kernel.slotParam[i] * columns + b] -= kernel.slotGrad[i] / lambda }
+                    for i in 0..<kernel.slotCount {
+                        out[kernel.slotParam[i] * columns + b] -= kernel.slotGrad[i] / lambda
+                    }
                 }
             }
         }
@@ -347,7 +377,8 @@ extension ModelStructure {
 
     /// ∂σ_g/∂ψ for a staterror-derived width, as (input index, derivative) pairs passed to `body`.
     func forEachSigmaDerivative(_ g: Int, _ numbers: ModelNumbers, _ body: (Int, Double) -> Void) {
-        let start = gaussStatStart[g], end = gaussStatStart[g + 1]
+        let start = gaussStatStart[g]
+        let end = gaussStatStart[g + 1]
         if start == end { return }
         let inputs = numbers.inputs
         var total = 0.0
@@ -363,13 +394,16 @@ extension ModelStructure {
     /// ∂τ_c/∂ψ for an input-derived shapesys factor.
     func forEachTauDerivative(_ c: Int, _ numbers: ModelNumbers, _ body: (Int, Double) -> Void) {
         guard poisNominal[c] >= 0 else { return }
-        let d = ShapeSysModifier.tauDerivatives(nominal: numbers.inputs[poisNominal[c]], sigma: numbers.inputs[poisSigma[c]])
+        let d = ShapeSysModifier.tauDerivatives(
+            nominal: numbers.inputs[poisNominal[c]], sigma: numbers.inputs[poisSigma[c]])
         body(poisNominal[c], d.nominal)
         body(poisSigma[c], d.sigma)
     }
 
     /// ∂NLL/∂ψ (the data is held fixed, auxdata included).
-    func nllInputGradient(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> [Double] {
+    func nllInputGradient(
+        _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers
+    ) -> [Double] {
         var rates = [Double](repeating: 0, count: mainBinCount)
         numbers.inputs.withUnsafeBufferPointer { inputs in
             rates.withUnsafeMutableBufferPointer { self.rates(pars, inputs, into: $0) }
@@ -394,8 +428,11 @@ extension ModelStructure {
     }
 
     /// ∂²NLL/∂θ∂ψ, row-major parameterCount × inputCount.
-    func mixedInputs(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers) -> [Double] {
-        let n = parameterCount, m = inputCount
+    func mixedInputs(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers)
+        -> [Double]
+    {
+        let n = parameterCount
+        let m = inputCount
         var out = [Double](repeating: 0, count: n * m)
         var kernel = EntryKernel(self)
         numbers.inputs.withUnsafeBufferPointer { inputs in
@@ -411,26 +448,40 @@ extension ModelStructure {
                 let markIn = UnsafeMutablePointer<Bool>.allocate(capacity: max(m, 1))
                 markIn.initialize(repeating: false, count: max(m, 1))
                 defer {
-                    dense.deallocate(); touched.deallocate(); mark.deallocate()
-                    denseIn.deallocate(); touchedIn.deallocate(); markIn.deallocate()
+                    dense.deallocate()
+                    touched.deallocate()
+                    mark.deallocate()
+                    denseIn.deallocate()
+                    touchedIn.deallocate()
+                    markIn.deallocate()
                 }
                 for b in 0..<mainBinCount {
                     var lambda = 0.0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
                     let w = Likelihood.weight(data[b], lambda)
                     let curvature = Likelihood.curvature(data[b], lambda)
-                    var tp = 0, ti = 0
+                    var tp = 0
+                    var ti = 0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] {
                         kernel.full(e, pars, inputs, hessian: false, inputGradient: true, mixedInputs: true)
-                        let S = kernel.slotCount, K = kernel.inputCount
+                        let S = kernel.slotCount
+                        let K = kernel.inputCount
                         for i in 0..<S {
                             let p = kernel.slotParam[i]
-                            if !mark[p] { mark[p] = true; touched[tp] = p; tp += 1 }
+                            if !mark[p] {
+                                mark[p] = true
+                                touched[tp] = p
+                                tp += 1
+                            }
                             dense[p] += kernel.slotGrad[i]
                         }
                         for k in 0..<K where kernel.inputIndex[k] >= 0 {
                             let q = kernel.inputIndex[k]
-                            if !markIn[q] { markIn[q] = true; touchedIn[ti] = q; ti += 1 }
+                            if !markIn[q] {
+                                markIn[q] = true
+                                touchedIn[ti] = q
+                                ti += 1
+                            }
                             denseIn[q] += kernel.inputGrad[k]
                         }
                         if w != 0 {
@@ -449,8 +500,14 @@ extension ModelStructure {
                             for j in 0..<ti { out[p * m + touchedIn[j]] += gp * denseIn[touchedIn[j]] }
                         }
                     }
-                    for i in 0..<tp { dense[touched[i]] = 0; mark[touched[i]] = false }
-                    for j in 0..<ti { denseIn[touchedIn[j]] = 0; markIn[touchedIn[j]] = false }
+                    for i in 0..<tp {
+                        dense[touched[i]] = 0
+                        mark[touched[i]] = false
+                    }
+                    for j in 0..<ti {
+                        denseIn[touchedIn[j]] = 0
+                        markIn[touchedIn[j]] = false
+                    }
                 }
                 for g in 0..<gaussParam.count {
                     let sigma = numbers.gaussSigma[g]

@@ -14,7 +14,9 @@ public final class Model: Sendable {
 
     /// A `pyhf.Model(spec)`: `json` is `{"channels": [...], "parameters": [...]}` (parameters optional).
     /// `poiName` nil or "" means no parameter of interest.
-    public convenience init(spec json: String, poiName: String? = "mu", modifierSettings: ModifierSettings? = nil) throws {
+    public convenience init(spec json: String, poiName: String? = "mu", modifierSettings: ModifierSettings? = nil)
+        throws
+    {
         let spec = try ModelSpec(modelJSON: try JSON.parse(json))
         try self.init(spec: spec, poiName: poiName, modifierSettings: modifierSettings)
     }
@@ -60,7 +62,8 @@ public final class Model: Sendable {
     }
 
     func checkData(_ data: [Double]) throws {
-        try Validate.length(data.count, equals: structure.mainBinCount + structure.auxCount, "data (main bins + auxdata)")
+        try Validate.length(
+            data.count, equals: structure.mainBinCount + structure.auxCount, "data (main bins + auxdata)")
         try data.withUnsafeBufferPointer { try Validate.finite($0, "data") }
     }
 
@@ -154,7 +157,8 @@ public final class Model: Sendable {
     // MARK: VJPs and mixed derivatives
 
     /// Gradient of logpdf with respect to the parameters, the data (main + aux) and the inputs.
-    public func logpdfVJP(_ pars: [Double], data: [Double]) throws -> (pars: [Double], data: [Double], inputs: [Double]) {
+    public func logpdfVJP(_ pars: [Double], data: [Double]) throws -> (pars: [Double], data: [Double], inputs: [Double])
+    {
         try checkPars(pars)
         try checkData(data)
         return pars.withUnsafeBufferPointer { pars in
@@ -170,7 +174,9 @@ public final class Model: Sendable {
 
     /// Cotangent · ∂expectedData/∂(pars, inputs). `cotangent` has the length of `expectedData(pars,
     /// includeAuxdata:)`.
-    public func expectedDataVJP(cotangent: [Double], pars: [Double], includeAuxdata: Bool = true) throws -> (pars: [Double], inputs: [Double]) {
+    public func expectedDataVJP(cotangent: [Double], pars: [Double], includeAuxdata: Bool = true) throws -> (
+        pars: [Double], inputs: [Double]
+    ) {
         try checkPars(pars)
         let s = structure
         try Validate.length(cotangent.count, equals: s.mainBinCount + (includeAuxdata ? s.auxCount : 0), "cotangent")

@@ -35,7 +35,9 @@ enum ModelBuilder {
         for channel in channels {
             for sample in channel.samples {
                 sampleSet.insert(sample.name)
-                for modifier in sample.modifiers { modifierSet.insert(ModifierKey(name: modifier.name, type: modifier.type)) }
+                for modifier in sample.modifiers {
+                    modifierSet.insert(ModifierKey(name: modifier.name, type: modifier.type))
+                }
             }
         }
         let samples = sampleSet.sorted(by: codePointLess)
@@ -60,7 +62,8 @@ enum ModelBuilder {
             var list = channel.samples.sorted { sampleRank[$0.name]! < sampleRank[$1.name]! }
             for i in list.indices {
                 list[i].modifiers.sort {
-                    modifierRank[ModifierKey(name: $0.name, type: $0.type)]! < modifierRank[ModifierKey(name: $1.name, type: $1.type)]!
+                    modifierRank[ModifierKey(name: $0.name, type: $0.type)]! < modifierRank[
+                        ModifierKey(name: $1.name, type: $1.type)]!
                 }
             }
             present.append(list)
@@ -102,21 +105,29 @@ enum ModelBuilder {
                                 guard previous.bins == channel.binCount else {
                                     throw NeosError(
                                         .model,
-                                        "\(modifier.path): shapefactor \"\(modifier.name)\" is shared by channels with \(previous.bins) bins (\(previous.path)) and \(channel.binCount) bins; a shared shapefactor needs equal bin counts")
+                                        "\(modifier.path): shapefactor \"\(modifier.name)\" is shared by channels with \(previous.bins) bins (\(previous.path)) and \(channel.binCount) bins; a shared shapefactor needs equal bin counts"
+                                    )
                                 }
                             } else {
                                 shapefactorBins[modifier.name] = (channel.binCount, modifier.path)
                             }
-                            register(modifier.name, type, ShapeFactorModifier.requirement(binCount: channel.binCount), modifier.path)
+                            register(
+                                modifier.name, type, ShapeFactorModifier.requirement(binCount: channel.binCount),
+                                modifier.path)
                         case .shapesys:
                             if let previous = shapesysSeen[modifier.name] {
                                 throw NeosError(
                                     .model,
-                                    "\(modifier.path): shapesys \"\(modifier.name)\" is already used at \(previous); shapesys parameters cannot be shared, use unique names")
+                                    "\(modifier.path): shapesys \"\(modifier.name)\" is already used at \(previous); shapesys parameters cannot be shared, use unique names"
+                                )
                             }
                             shapesysSeen[modifier.name] = modifier.path
-                            guard case .uncertainties(let sigmas) = modifier.data else { fatalError("checked in ModelSpec") }
-                            register(modifier.name, type, ShapeSysModifier.requirement(nominal: sample.data, sigmas: sigmas), modifier.path)
+                            guard case .uncertainties(let sigmas) = modifier.data else {
+                                fatalError("checked in ModelSpec")
+                            }
+                            register(
+                                modifier.name, type, ShapeSysModifier.requirement(nominal: sample.data, sigmas: sigmas),
+                                modifier.path)
                         case .staterror:
                             var info = statInfo[modifier.name] ?? StatInfo()
                             let s = sampleRank[sample.name]!
@@ -142,7 +153,8 @@ enum ModelBuilder {
                 func list(_ cs: [Int]) -> String { cs.sorted().map { channels[$0].name }.joined(separator: ", ") }
                 throw NeosError(
                     .model,
-                    "\(other.path): staterror \"\(name)\" mask mismatch: sample \"\(samples[other.sample])\" carries it in channels [\(list(other.channels))] but sample \"\(samples[reference.sample])\" in [\(list(reference.channels))]; every sample with this staterror must carry it in the same channels")
+                    "\(other.path): staterror \"\(name)\" mask mismatch: sample \"\(samples[other.sample])\" carries it in channels [\(list(other.channels))] but sample \"\(samples[reference.sample])\" in [\(list(reference.channels))]; every sample with this staterror must carry it in the same channels"
+                )
             }
             var bins: [Int] = []
             var sigmas: [Double] = []
@@ -154,7 +166,9 @@ enum ModelBuilder {
                     for carrier in carriers {
                         let sample = present[c].first { $0.name == samples[carrier.sample] }!
                         let modifier = sample.modifiers.first { $0.type == .staterror && $0.name == name }!
-                        guard case .uncertainties(let values) = modifier.data else { fatalError("checked in ModelSpec") }
+                        guard case .uncertainties(let values) = modifier.data else {
+                            fatalError("checked in ModelSpec")
+                        }
                         nominals.append(sample.data[i])
                         deltas.append(values[i])
                     }
@@ -170,7 +184,8 @@ enum ModelBuilder {
                 names.append(name)
                 firstType[name] = .staterror
             }
-            requirements[name, default: []].append((StatErrorModifier.requirement(sigmas: sigmas), reference.path, .staterror))
+            requirements[name, default: []].append(
+                (StatErrorModifier.requirement(sigmas: sigmas), reference.path, .staterror))
         }
         guard !names.isEmpty else { throw NeosError(.model, "channels: the model has no parameters (no modifiers)") }
 
@@ -187,10 +202,14 @@ enum ModelBuilder {
             guard let index = setIndex[requested] else {
                 throw NeosError(
                     .model,
-                    "the parameter of interest \"\(requested)\" is not a parameter of the model (parameters: \(paramSets.map(\.name).joined(separator: ", ")))")
+                    "the parameter of interest \"\(requested)\" is not a parameter of the model (parameters: \(paramSets.map(\.name).joined(separator: ", ")))"
+                )
             }
             guard paramSets[index].count == 1 else {
-                throw NeosError(.model, "the parameter of interest \"\(requested)\" has \(paramSets[index].count) components; only a scalar parameter can be the POI")
+                throw NeosError(
+                    .model,
+                    "the parameter of interest \"\(requested)\" has \(paramSets[index].count) components; only a scalar parameter can be the POI"
+                )
             }
             poiIndex = paramSets[index].start
             poiName = requested
@@ -263,9 +282,17 @@ enum ModelBuilder {
             statRank[name] = map
         }
         var binEntryStart: [Int] = [0]
-        var entryBin: [Int] = [], entryNominal: [Int] = [], entryFactorStart: [Int] = [0], entryAddStart: [Int] = [0]
-        var factorParam: [Int] = [], factorIsNormsys: [Bool] = [], factorHi: [Int] = [], factorLo: [Int] = []
-        var addParam: [Int] = [], addHi: [Int] = [], addLo: [Int] = []
+        var entryBin: [Int] = []
+        var entryNominal: [Int] = []
+        var entryFactorStart: [Int] = [0]
+        var entryAddStart: [Int] = [0]
+        var factorParam: [Int] = []
+        var factorIsNormsys: [Bool] = []
+        var factorHi: [Int] = []
+        var factorLo: [Int] = []
+        var addParam: [Int] = []
+        var addHi: [Int] = []
+        var addLo: [Int] = []
         for (c, _) in channels.enumerated() {
             for i in 0..<channelBinCounts[c] {
                 let bin = channelBinStart[c] + i
@@ -277,16 +304,29 @@ enum ModelBuilder {
                         let slot = modifierInputs[c][p][m]
                         switch modifier.type {
                         case .normfactor, .lumi:
-                            factorParam.append(set.start); factorIsNormsys.append(false); factorHi.append(-1); factorLo.append(-1)
+                            factorParam.append(set.start)
+                            factorIsNormsys.append(false)
+                            factorHi.append(-1)
+                            factorLo.append(-1)
                         case .shapefactor, .shapesys:
-                            factorParam.append(set.start + i); factorIsNormsys.append(false); factorHi.append(-1); factorLo.append(-1)
+                            factorParam.append(set.start + i)
+                            factorIsNormsys.append(false)
+                            factorHi.append(-1)
+                            factorLo.append(-1)
                         case .staterror:
                             factorParam.append(set.start + statRank[modifier.name]![bin]!)
-                            factorIsNormsys.append(false); factorHi.append(-1); factorLo.append(-1)
+                            factorIsNormsys.append(false)
+                            factorHi.append(-1)
+                            factorLo.append(-1)
                         case .normsys:
-                            factorParam.append(set.start); factorIsNormsys.append(true); factorHi.append(slot.hi); factorLo.append(slot.lo)
+                            factorParam.append(set.start)
+                            factorIsNormsys.append(true)
+                            factorHi.append(slot.hi)
+                            factorLo.append(slot.lo)
                         case .histosys:
-                            addParam.append(set.start); addHi.append(slot.hi + i); addLo.append(slot.lo + i)
+                            addParam.append(set.start)
+                            addHi.append(slot.hi + i)
+                            addLo.append(slot.lo + i)
                         }
                     }
                     entryFactorStart.append(factorParam.count)
@@ -297,10 +337,19 @@ enum ModelBuilder {
         }
 
         // 7. Constraints and auxdata, in par_order.
-        var gaussParam: [Int] = [], gaussAux: [Int] = [], gaussSigmaConstant: [Double] = [], gaussStatStart: [Int] = [0]
-        var statNominal: [Int] = [], statDelta: [Int] = []
-        var poisParam: [Int] = [], poisAux: [Int] = [], poisTauConstant: [Double] = [], poisNominal: [Int] = [], poisSigma: [Int] = []
-        var auxConstant: [Double] = [], auxFromPoisson: [Int] = []
+        var gaussParam: [Int] = []
+        var gaussAux: [Int] = []
+        var gaussSigmaConstant: [Double] = []
+        var gaussStatStart: [Int] = [0]
+        var statNominal: [Int] = []
+        var statDelta: [Int] = []
+        var poisParam: [Int] = []
+        var poisAux: [Int] = []
+        var poisTauConstant: [Double] = []
+        var poisNominal: [Int] = []
+        var poisSigma: [Int] = []
+        var auxConstant: [Double] = []
+        var auxFromPoisson: [Int] = []
         // shapesys name → (channel, position in present[c], modifier position)
         var shapesysLocation: [String: (c: Int, p: Int, m: Int)] = [:]
         for c in channels.indices {
@@ -321,7 +370,8 @@ enum ModelBuilder {
                     gaussSigmaConstant.append(set.sigmas[k])
                     auxConstant.append(set.auxdata[k])
                     auxFromPoisson.append(-1)
-                    let rawSigmaZero = isStat ? (requirements[set.name]!.first { $0.type == .staterror }!.requirement.fixed[k]) : true
+                    let rawSigmaZero =
+                        isStat ? (requirements[set.name]!.first { $0.type == .staterror }!.requirement.fixed[k]) : true
                     if isStat && !rawSigmaZero {
                         let bin = statBins[set.name]![k]
                         let c = channelBinStart.lastIndex { $0 <= bin }!

@@ -39,7 +39,8 @@ struct ModelNumbers: Sendable {
             guard sigma > 0 && sigma.isFinite else {
                 throw NeosError(
                     .invalidArgument,
-                    "staterror width for parameter \(s.parameterNames[s.gaussParam[g]]) is \(sigma) with these inputs (sum of nominals \(total)); it must stay positive")
+                    "staterror width for parameter \(s.parameterNames[s.gaussParam[g]]) is \(sigma) with these inputs (sum of nominals \(total)); it must stay positive"
+                )
             }
             gaussSigma[g] = sigma
         }
@@ -49,7 +50,8 @@ struct ModelNumbers: Sendable {
             guard tau.isFinite else {
                 throw NeosError(
                     .invalidArgument,
-                    "shapesys factor τ for parameter \(s.parameterNames[s.poisParam[c]]) is \(tau) with these inputs (uncertainty \(inputs[s.poisSigma[c]])); it must stay finite")
+                    "shapesys factor τ for parameter \(s.parameterNames[s.poisParam[c]]) is \(tau) with these inputs (uncertainty \(inputs[s.poisSigma[c]])); it must stay finite"
+                )
             }
             poisTau[c] = tau
         }

@@ -66,7 +66,8 @@ struct ModelSpec: Sendable {
     }
 
     init(
-        channelsJSON: JSON, channelsPath: String, parametersJSON: JSON?, parametersPath: String, checkChannels: Bool = true
+        channelsJSON: JSON, channelsPath: String, parametersJSON: JSON?, parametersPath: String,
+        checkChannels: Bool = true
     ) throws {
         var channels: [Channel] = []
         var channelIndex: [String: Int] = [:]
@@ -77,7 +78,8 @@ struct ModelSpec: Sendable {
             if let previous = channelIndex[channel.name] {
                 throw NeosError(
                     .model,
-                    "\(cpath).name: duplicate channel \"\(channel.name)\" (already defined at \(channels[previous].path))")
+                    "\(cpath).name: duplicate channel \"\(channel.name)\" (already defined at \(channels[previous].path))"
+                )
             }
             channelIndex[channel.name] = channels.count
             channels.append(channel)
@@ -90,7 +92,8 @@ struct ModelSpec: Sendable {
                 let config = try ModelSpec.readParameter(parameterJSON, path: ppath)
                 if let previous = seen[config.name] {
                     throw NeosError(
-                        .model, "\(ppath).name: multiple parameter configurations for \"\(config.name)\" (also at \(previous))")
+                        .model,
+                        "\(ppath).name: multiple parameter configurations for \"\(config.name)\" (also at \(previous))")
                 }
                 seen[config.name] = ppath
                 parameters.append(config)
@@ -114,7 +117,8 @@ struct ModelSpec: Sendable {
             if let previous = sampleIndex[sample.name] {
                 throw NeosError(
                     .model,
-                    "\(spath).name: duplicate sample \"\(sample.name)\" in channel \"\(name)\" (already at \(samples[previous].path))")
+                    "\(spath).name: duplicate sample \"\(sample.name)\" in channel \"\(name)\" (already at \(samples[previous].path))"
+                )
             }
             sampleIndex[sample.name] = samples.count
             samples.append(sample)
@@ -138,7 +142,8 @@ struct ModelSpec: Sendable {
             if let previous = modifiers.first(where: { $0.name == modifier.name && $0.type == modifier.type }) {
                 throw NeosError(
                     .model,
-                    "\(mpath): duplicate \(modifier.type.rawValue) modifier \"\(modifier.name)\" in sample \"\(name)\" (already at \(previous.path))")
+                    "\(mpath): duplicate \(modifier.type.rawValue) modifier \"\(modifier.name)\" in sample \"\(name)\" (already at \(previous.path))"
+                )
             }
             modifiers.append(modifier)
         }
@@ -152,7 +157,8 @@ struct ModelSpec: Sendable {
         guard let type = ModifierType(rawValue: typeName) else {
             throw NeosError(
                 .model,
-                "\(path).type: unknown modifier type \"\(typeName)\" (expected one of histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror)")
+                "\(path).type: unknown modifier type \"\(typeName)\" (expected one of histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror)"
+            )
         }
         let dataPath = JSONPath.key(path, "data")
         let dataJSON = try json.required("data", at: path)
@@ -182,7 +188,8 @@ struct ModelSpec: Sendable {
                 at: JSONPath.key(dataPath, "lo_data"), count: binCount, countReason: " (one per bin of the sample)")
             data = .histosys(hi: hi, lo: lo)
         case .shapesys, .staterror:
-            let values = try dataJSON.numbers(at: dataPath, count: binCount, countReason: " (one per bin of the sample)")
+            let values = try dataJSON.numbers(
+                at: dataPath, count: binCount, countReason: " (one per bin of the sample)")
             data = .uncertainties(values)
         }
         return Modifier(name: name, type: type, data: data, path: path)

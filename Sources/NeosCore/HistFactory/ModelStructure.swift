@@ -149,7 +149,8 @@ final class ModelStructure: Sendable {
         var entriesOf = [[Int]](repeating: [], count: names.count)
         for e in 0..<entryBin.count {
             let parameters = Set(
-                factorParam[entryFactorStart[e]..<entryFactorStart[e + 1]] + addParam[entryAddStart[e]..<entryAddStart[e + 1]])
+                factorParam[entryFactorStart[e]..<entryFactorStart[e + 1]]
+                    + addParam[entryAddStart[e]..<entryAddStart[e + 1]])
             for p in parameters { entriesOf[p].append(e) }
         }
         self.parameterEntryStart = [0] + entriesOf.map(\.count).reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1) }

@@ -32,12 +32,17 @@ public struct ModifierSettings: Sendable, Equatable {
             let code = try member.value.required("interpcode", at: path).string(at: path + ".interpcode")
             if member.key == "normsys" {
                 guard let value = NormsysInterpolation(rawValue: code) else {
-                    throw NeosError(.invalidArgument, "normsys.interpcode: unknown normsys interpolation code \"\(code)\" (expected code1 or code4)")
+                    throw NeosError(
+                        .invalidArgument,
+                        "normsys.interpcode: unknown normsys interpolation code \"\(code)\" (expected code1 or code4)")
                 }
                 normsys = value
             } else {
                 guard let value = HistosysInterpolation(rawValue: code) else {
-                    throw NeosError(.invalidArgument, "histosys.interpcode: unknown histosys interpolation code \"\(code)\" (expected code0, code2 or code4p)")
+                    throw NeosError(
+                        .invalidArgument,
+                        "histosys.interpcode: unknown histosys interpolation code \"\(code)\" (expected code0, code2 or code4p)"
+                    )
                 }
                 histosys = value
             }
@@ -45,7 +50,9 @@ public struct ModifierSettings: Sendable, Equatable {
     }
 
     /// The codes actually used for `settings` (nil = pyhf model defaults).
-    static func resolve(_ settings: ModifierSettings?) -> (normsys: NormsysInterpolation, histosys: HistosysInterpolation) {
+    static func resolve(_ settings: ModifierSettings?) -> (
+        normsys: NormsysInterpolation, histosys: HistosysInterpolation
+    ) {
         guard let settings else { return (.code4, .code4p) }
         return (settings.normsys ?? .code1, settings.histosys ?? .code0)
     }

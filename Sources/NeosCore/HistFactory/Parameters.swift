@@ -50,7 +50,8 @@ enum ParameterSets {
     /// pyhf's `reduce_paramsets_requirements`: one requirement per name (all occurrences must agree), merged with
     /// the user config entry of that name. Unknown names in the config are ignored (pyhf quirk).
     static func resolve(
-        names: [String], types: [String: ModifierType], requirements: [String: [(requirement: ParamRequirement, path: String, type: ModifierType)]],
+        names: [String], types: [String: ModifierType],
+        requirements: [String: [(requirement: ParamRequirement, path: String, type: ModifierType)]],
         configs: [ModelSpec.ParameterConfig]
     ) throws -> [ParamSet] {
         var configByName: [String: ModelSpec.ParameterConfig] = [:]
@@ -63,25 +64,33 @@ enum ParameterSets {
             for other in occurrences.dropFirst() where other.requirement != first.requirement {
                 throw NeosError(
                     .model,
-                    "\(other.path): parameter \"\(name)\" is shared by a \(first.type.rawValue) modifier (\(first.path)) and a \(other.type.rawValue) modifier with different settings (kind, size, defaults); use unique modifier names")
+                    "\(other.path): parameter \"\(name)\" is shared by a \(first.type.rawValue) modifier (\(first.path)) and a \(other.type.rawValue) modifier with different settings (kind, size, defaults); use unique modifier names"
+                )
             }
             var req = first.requirement
             var set = ParamSet(
                 name: name, type: types[name]!, start: next, count: req.count, isScalar: req.isScalar,
-                constraint: req.constraint, inits: [], bounds: [], fixed: req.fixed, auxdata: [], sigmas: [], factors: [])
+                constraint: req.constraint, inits: [], bounds: [], fixed: req.fixed, auxdata: [], sigmas: [],
+                factors: [])
             let typeName = first.type.rawValue
             if let config = configByName[name] {
                 func check(_ values: Int, _ key: String) throws {
                     guard values == req.count else {
                         throw NeosError(
                             .model,
-                            "\(config.path).\(key): expected \(req.count) value\(req.count == 1 ? "" : "s") for parameter \"\(name)\" (\(typeName), \(req.count) parameter\(req.count == 1 ? "" : "s")), got \(values)")
+                            "\(config.path).\(key): expected \(req.count) value\(req.count == 1 ? "" : "s") for parameter \"\(name)\" (\(typeName), \(req.count) parameter\(req.count == 1 ? "" : "s")), got \(values)"
+                        )
                     }
                 }
                 func unused(_ key: String) -> NeosError {
-                    NeosError(.model, "\(config.path).\(key): parameter \"\(name)\" (\(typeName)) does not use the \(key) attribute")
+                    NeosError(
+                        .model,
+                        "\(config.path).\(key): parameter \"\(name)\" (\(typeName)) does not use the \(key) attribute")
                 }
-                if let inits = config.inits { try check(inits.count, "inits"); req.inits = inits }
+                if let inits = config.inits {
+                    try check(inits.count, "inits")
+                    req.inits = inits
+                }
                 if let bounds = config.bounds {
                     try check(bounds.count, "bounds")
                     req.bounds = bounds.map { ParamRequirement.Bounds(lower: $0.lower, upper: $0.upper) }
@@ -114,13 +123,15 @@ enum ParameterSets {
                 if req.usesAuxdata && req.auxdata == nil { missing.append("auxdata") }
                 throw NeosError(
                     .model,
-                    "\(firstPath): the \(typeName) parameter \"\(name)\" has no defaults; the measurement config must set its \(missing.joined(separator: ", ")) (e.g. {\"name\": \"\(name)\", \"inits\": [1.0], \"bounds\": [[0.5, 1.5]], \"auxdata\": [1.0], \"sigmas\": [0.1]})")
+                    "\(firstPath): the \(typeName) parameter \"\(name)\" has no defaults; the measurement config must set its \(missing.joined(separator: ", ")) (e.g. {\"name\": \"\(name)\", \"inits\": [1.0], \"bounds\": [[0.5, 1.5]], \"auxdata\": [1.0], \"sigmas\": [0.1]})"
+                )
             }
             for i in 0..<req.count where !(inits[i] >= bounds[i].lower && inits[i] <= bounds[i].upper) {
                 let where_ = configByName[name]?.path ?? firstPath
                 throw NeosError(
                     .model,
-                    "\(where_): init \(inits[i]) of parameter \"\(name)\"\(req.isScalar ? "" : "[\(i)]") is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]")
+                    "\(where_): init \(inits[i]) of parameter \"\(name)\"\(req.isScalar ? "" : "[\(i)]") is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]"
+                )
             }
             set.inits = inits
             set.bounds = bounds
@@ -131,7 +142,10 @@ enum ParameterSets {
                     // pyhf: no (or empty) sigmas means width 1
                     set.sigmas = req.sigmas ?? [Double](repeating: 1, count: req.count)
                     for (i, sigma) in set.sigmas.enumerated() where !(sigma > 0) {
-                        throw NeosError(.model, "\(configByName[name]?.path ?? firstPath): sigma \(sigma) of parameter \"\(name)\"[\(i)] must be positive")
+                        throw NeosError(
+                            .model,
+                            "\(configByName[name]?.path ?? firstPath): sigma \(sigma) of parameter \"\(name)\"[\(i)] must be positive"
+                        )
                     }
                 } else {
                     set.factors = req.factors ?? []

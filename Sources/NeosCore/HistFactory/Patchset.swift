@@ -7,7 +7,8 @@ public struct Patchset: Sendable {
         _ = try document.members(at: "", allowed: ["metadata", "patches", "version"])
         let version = try document.required("version", at: "").string(at: "version")
         guard version == "1.0.0" else {
-            throw NeosError(.parse, "version: unsupported patchset version \"\(version)\" (only \"1.0.0\" is supported)")
+            throw NeosError(
+                .parse, "version: unsupported patchset version \"\(version)\" (only \"1.0.0\" is supported)")
         }
         _ = try document.required("metadata", at: "").members(at: "metadata")
         var patches: [(name: String, patch: JSON)] = []
@@ -32,7 +33,8 @@ public struct Patchset: Sendable {
     public func patch(named name: String) throws -> String {
         guard let found = patches.first(where: { $0.name == name }) else {
             throw NeosError(
-                .invalidArgument, "patch \"\(name)\" not found in the patchset (patches: \(patchNames.joined(separator: ", ")))")
+                .invalidArgument,
+                "patch \"\(name)\" not found in the patchset (patches: \(patchNames.joined(separator: ", ")))")
         }
         return found.patch.serialized()
     }

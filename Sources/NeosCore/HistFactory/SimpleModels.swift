@@ -2,15 +2,24 @@
 /// correlated_background, as pyhf 0.7.6 names them), samples "signal" (normfactor "mu") and "background".
 public enum SimpleModels {
     /// Background with an uncorrelated per-bin shapesys "uncorr_bkguncrt" (absolute uncertainties).
-    public static func uncorrelatedBackground(signal: [Double], background: [Double], uncertainty: [Double]) throws -> Model {
+    public static func uncorrelatedBackground(signal: [Double], background: [Double], uncertainty: [Double]) throws
+        -> Model
+    {
         try check(signal: signal, ["background": background, "uncertainty": uncertainty])
         let channel = ModelSpec.Channel(
             name: "singlechannel",
             samples: [
-                .init(name: "signal", data: signal, modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")], path: "signal"),
+                .init(
+                    name: "signal", data: signal,
+                    modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")],
+                    path: "signal"),
                 .init(
                     name: "background", data: background,
-                    modifiers: [.init(name: "uncorr_bkguncrt", type: .shapesys, data: .uncertainties(uncertainty), path: "uncertainty")],
+                    modifiers: [
+                        .init(
+                            name: "uncorr_bkguncrt", type: .shapesys, data: .uncertainties(uncertainty),
+                            path: "uncertainty")
+                    ],
                     path: "background"),
             ], path: "singlechannel")
         return try Model(spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: nil)
@@ -21,18 +30,25 @@ public enum SimpleModels {
         signal: [Double], background: [Double], backgroundUp: [Double], backgroundDown: [Double],
         modifierSettings: ModifierSettings? = nil
     ) throws -> Model {
-        try check(signal: signal, ["background": background, "backgroundUp": backgroundUp, "backgroundDown": backgroundDown])
+        try check(
+            signal: signal, ["background": background, "backgroundUp": backgroundUp, "backgroundDown": backgroundDown])
         let channel = ModelSpec.Channel(
             name: "single_channel",
             samples: [
-                .init(name: "signal", data: signal, modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")], path: "signal"),
+                .init(
+                    name: "signal", data: signal,
+                    modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")],
+                    path: "signal"),
                 .init(
                     name: "background", data: background,
                     modifiers: [
-                        .init(name: "correlated_bkg_uncertainty", type: .histosys, data: .histosys(hi: backgroundUp, lo: backgroundDown), path: "backgroundUp/backgroundDown")
+                        .init(
+                            name: "correlated_bkg_uncertainty", type: .histosys,
+                            data: .histosys(hi: backgroundUp, lo: backgroundDown), path: "backgroundUp/backgroundDown")
                     ], path: "background"),
             ], path: "single_channel")
-        return try Model(spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: modifierSettings)
+        return try Model(
+            spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: modifierSettings)
     }
 
     static func check(signal: [Double], _ others: KeyValuePairs<String, [Double]>) throws {

@@ -16,7 +16,8 @@ public struct Workspace: Sendable {
         _ = try document.members(at: "", allowed: ["channels", "measurements", "observations", "version"])
         let version = try document.required("version", at: "").string(at: "version")
         guard version == "1.0.0" else {
-            throw NeosError(.parse, "version: unsupported workspace version \"\(version)\" (only \"1.0.0\" is supported)")
+            throw NeosError(
+                .parse, "version: unsupported workspace version \"\(version)\" (only \"1.0.0\" is supported)")
         }
         channelsJSON = try document.required("channels", at: "")
         // measurements
@@ -34,14 +35,16 @@ public struct Workspace: Sendable {
             let parameters = try config.required("parameters", at: configPath)
             // check the parameter configs now, so a bad one is reported when the workspace is loaded
             let checked = try ModelSpec(
-                channelsJSON: .array([]), channelsPath: "", parametersJSON: parameters, parametersPath: configPath + ".parameters",
+                channelsJSON: .array([]), channelsPath: "", parametersJSON: parameters,
+                parametersPath: configPath + ".parameters",
                 checkChannels: false)
             measurements.append((name, poi, parameters, path))
             measurementParameters.append(checked.parameters)
         }
         self.measurements = measurements
         self.measurementParameters = measurementParameters
-        spec = try ModelSpec(channelsJSON: channelsJSON, channelsPath: "channels", parametersJSON: nil, parametersPath: "")
+        spec = try ModelSpec(
+            channelsJSON: channelsJSON, channelsPath: "channels", parametersJSON: nil, parametersPath: "")
         // observations
         var observations: [String: (data: [Double], path: String)] = [:]
         let observationItems = try document.required("observations", at: "").items(at: "observations", nonEmpty: true)
@@ -51,18 +54,21 @@ public struct Workspace: Sendable {
             let name = try item.required("name", at: path).string(at: path + ".name")
             let data = try item.required("data", at: path).numbers(at: path + ".data")
             if let previous = observations[name] {
-                throw NeosError(.model, "\(path).name: duplicate observation for channel \"\(name)\" (already at \(previous.path))")
+                throw NeosError(
+                    .model, "\(path).name: duplicate observation for channel \"\(name)\" (already at \(previous.path))")
             }
             observations[name] = (data, path)
         }
         for channel in spec.channels {
             guard let observation = observations[channel.name] else {
-                throw NeosError(.model, "observations: no observation for channel \"\(channel.name)\" (\(channel.path))")
+                throw NeosError(
+                    .model, "observations: no observation for channel \"\(channel.name)\" (\(channel.path))")
             }
             guard observation.data.count == channel.binCount else {
                 throw NeosError(
                     .model,
-                    "\(observation.path).data: expected \(channel.binCount) numbers (the bin count of channel \"\(channel.name)\"), got \(observation.data.count)")
+                    "\(observation.path).data: expected \(channel.binCount) numbers (the bin count of channel \"\(channel.name)\"), got \(observation.data.count)"
+                )
             }
         }
         self.observations = observations
@@ -83,7 +89,8 @@ public struct Workspace: Sendable {
         guard let found = measurements.firstIndex(where: { $0.name == name }) else {
             throw NeosError(
                 .invalidArgument,
-                "measurement \"\(name)\" not found in the workspace (measurements: \(measurements.map { "\"\($0.name)\"" }.joined(separator: ", ")))")
+                "measurement \"\(name)\" not found in the workspace (measurements: \(measurements.map { "\"\($0.name)\"" }.joined(separator: ", ")))"
+            )
         }
         return found
     }
@@ -94,7 +101,9 @@ public struct Workspace: Sendable {
 
     /// pyhf's `Workspace.model`: the spec `{"channels": ws.channels, "parameters": measurement.config.parameters}`
     /// with `patches` (each a JSON text of a jsonpatch array) applied in order, and the measurement's POI.
-    public func model(measurementName: String? = nil, modifierSettings: ModifierSettings? = nil, patches: [String] = []) throws -> Model {
+    public func model(measurementName: String? = nil, modifierSettings: ModifierSettings? = nil, patches: [String] = [])
+        throws -> Model
+    {
         let index = try measurementIndex(measurementName)
         let measurement = measurements[index]
         let spec: ModelSpec
@@ -123,7 +132,8 @@ public struct Workspace: Sendable {
             guard observation.data.count == model.channelBinCounts[c] else {
                 throw NeosError(
                     .model,
-                    "\(observation.path).data: expected \(model.channelBinCounts[c]) numbers (the bin count of channel \"\(name)\" in the model), got \(observation.data.count)")
+                    "\(observation.path).data: expected \(model.channelBinCounts[c]) numbers (the bin count of channel \"\(name)\" in the model), got \(observation.data.count)"
+                )
             }
             out += observation.data
         }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How a histogram's counts are post-processed.
@@ -224,8 +224,10 @@ public enum Histogram {
                                             x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
                                         var weightSum = 0.0
                                         for j in 0..<binCount {
-                                            weightSum += rawCotangent[j] * masses.mass(
-                                                bin: j, reflect: options.reflectInfinities, binCount: binCount)
+                                            weightSum +=
+                                                rawCotangent[j]
+                                                * masses.mass(
+                                                    bin: j, reflect: options.reflectInfinities, binCount: binCount)
                                         }
                                         weightGradient[k] = weightSum
                                     }

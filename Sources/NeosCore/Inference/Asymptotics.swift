@@ -81,7 +81,8 @@ public enum Hypotest {
     ) throws -> HypotestResult {
         guard [.qmu, .qmuTilde, .q0].contains(testStatistic) else {
             throw NeosError.invalidArgument(
-                "the asymptotic calculator supports the test statistics q, qtilde and q0, not \(testStatistic.rawValue)")
+                "the asymptotic calculator supports the test statistics q, qtilde and q0, not \(testStatistic.rawValue)"
+            )
         }
         guard poi.isFinite else { throw NeosError.invalidArgument("poi is \(poi); it must be finite") }
         let observed = try testStatistic.evaluate(poi: poi, data: data, model: model, configuration: configuration)

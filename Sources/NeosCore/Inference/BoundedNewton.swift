@@ -300,7 +300,8 @@ struct BoundedNewton {
                         alongCurvature = true
                     }
                 }
-                if trial.value.isFinite && trial.value <= f + noise(f) && (trial.predicted > 0 || f - trial.value >= 0) {
+                if trial.value.isFinite && trial.value <= f + noise(f) && (trial.predicted > 0 || f - trial.value >= 0)
+                {
                     let ratio = trial.predicted > 0 ? (f - trial.value) / trial.predicted : 1
                     if ratio > 0.75 {
                         damping = damping < 1e-12 ? 0 : damping / 4

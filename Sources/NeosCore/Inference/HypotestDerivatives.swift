@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Derivatives of a hypothesis test's outputs (CLs observed, then the five expected-band values; for q0 the
@@ -69,10 +69,11 @@ extension Hypotest {
         let (result, statistics) = try statisticDerivatives(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
         let (inputRows, dataRows) = statistics.rows(outputSensitivities(result))
-        let values = [
-            result.qObserved, result.qAsimov, result.significance, result.expectedSignificance,
-            result.observed.clsb, result.observed.clb, result.observed.cls,
-        ] + result.expectedHeadline
+        let values =
+            [
+                result.qObserved, result.qAsimov, result.significance, result.expectedSignificance,
+                result.observed.clsb, result.observed.clb, result.observed.cls,
+            ] + result.expectedHeadline
         return (result, HypotestDerivatives(values: values, inputs: inputRows, data: dataRows))
     }
 
@@ -192,13 +193,18 @@ extension Hypotest {
         guard let poiIndex = model.poiIndex, result.testStatistic != .q0 else {
             throw NeosError.invalidArgument("derivatives with respect to the tested POI need a q or qtilde test")
         }
-        let qObsSlope = result.qObserved > 0
+        let qObsSlope =
+            result.qObserved > 0
             ? 2 * (try model.nllGradient(result.observedStatistic.conditionalFit.parameters, data: data))[poiIndex] : 0
-        let qASlope = result.qAsimov > 0
-            ? 2 * (try model.nllGradient(result.asimovStatistic.conditionalFit.parameters, data: result.asimovData))[
-                poiIndex] : 0
+        let qASlope =
+            result.qAsimov > 0
+            ? 2
+                * (try model.nllGradient(result.asimovStatistic.conditionalFit.parameters, data: result.asimovData))[
+                    poiIndex] : 0
         let all = outputSensitivities(result)
-        return HypotestDerivatives.headlineRows(result.testStatistic).map { all[$0].0 * qObsSlope + all[$0].1 * qASlope }
+        return HypotestDerivatives.headlineRows(result.testStatistic).map {
+            all[$0].0 * qObsSlope + all[$0].1 * qASlope
+        }
     }
 }
 

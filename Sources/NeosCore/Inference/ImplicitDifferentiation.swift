@@ -54,7 +54,11 @@ public enum ImplicitDifferentiation {
                 guard nonzero else { continue }
                 let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, column)
                 for (a, i) in moving.enumerated() {
-                    if into == 0 { inputJacobian[i * columns + k] = -solved[a] } else { dataJacobian[i * columns + k] = -solved[a] }
+                    if into == 0 {
+                        inputJacobian[i * columns + k] = -solved[a]
+                    } else {
+                        dataJacobian[i * columns + k] = -solved[a]
+                    }
                 }
             }
         }
@@ -79,7 +83,9 @@ public enum ImplicitDifferentiation {
             guard pivot >= degeneracyThreshold, pivot.isFinite else {
                 let name = moving[j] < names.count ? names[moving[j]] : "parameter \(moving[j])"
                 if pivot < -1e-8 {
-                    throw NeosError(.numeric, "the Hessian at the fit is not positive definite (\(name)): no minimum, so no derivative")
+                    throw NeosError(
+                        .numeric,
+                        "the Hessian at the fit is not positive definite (\(name)): no minimum, so no derivative")
                 }
                 throw NeosError(
                     .numeric,

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A loss value and its gradient with respect to the model's inputs (aligned with `model.inputs().values`).
@@ -78,7 +78,8 @@ public enum Losses {
         guard let inverse = DenseLinearAlgebra.inverseSPD(reduced, size: free.count) else {
             throw NeosError(
                 .numeric,
-                "the Fisher information at the nominal parameters is not positive definite: some free parameter does not affect the expected data")
+                "the Fisher information at the nominal parameters is not positive definite: some free parameter does not affect the expected data"
+            )
         }
         let row = free.firstIndex(of: poi)!
         var direction = [Double](repeating: 0, count: model.parameterCount)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The outcome of a maximum-likelihood fit. Values are on pyhf's scale: the objective is twice the NLL.
@@ -88,7 +88,8 @@ public struct FitResult: Sendable {
                 if i == j {
                     result[i * n + j] = 1
                 } else if !fixed[i] && !fixed[j] && !held[i] && !held[j] {
-                    result[i * n + j] = covariance[i * n + j] / (covariance[i * n + i] * covariance[j * n + j]).squareRoot()
+                    result[i * n + j] =
+                        covariance[i * n + j] / (covariance[i * n + i] * covariance[j * n + j]).squareRoot()
                 }
             }
         }
@@ -191,7 +192,8 @@ public enum MLE {
             guard initial[i] >= bounds[i].lower, initial[i] <= bounds[i].upper else {
                 let name = i < model.parameterNames.count ? " (\(model.parameterNames[i]))" : ""
                 throw NeosError.invalidArgument(
-                    "init_pars[\(i)]\(name) = \(initial[i]) is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]")
+                    "init_pars[\(i)]\(name) = \(initial[i]) is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]"
+                )
             }
         }
         for (index, value) in data.enumerated() where !value.isFinite {

@@ -68,8 +68,10 @@ extension TestStatistic {
             let second = try MLE.fit(data: data, model: model, configuration: restart)
             if second.twiceNLL < unconditional.twiceNLL { unconditional = second }
         }
-        let difference = try 2 * model.logpdfDifference(
-            unconditional.parameters, conditional.parameters, data: data)
+        let difference =
+            try 2
+            * model.logpdfDifference(
+                unconditional.parameters, conditional.parameters, data: data)
         let muHat = unconditional.parameters[poiIndex]
         var value = TestStatistic.clipped(difference, conditional.twiceNLL, unconditional.twiceNLL)
         switch self {

@@ -21,7 +21,8 @@ public enum UpperLimits {
             throw NeosError.invalidArgument("scan[\(index)] is \(point); every value must be finite")
         }
         let results = try points.map {
-            try Hypotest.run(poi: $0, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
+            try Hypotest.run(
+                poi: $0, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
         }
         let curves = [results.map(\.observed.cls)] + (0..<5).map { band in results.map { $0.expected[band].cls } }
         let limits = curves.map { cls in

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Small dense symmetric linear algebra on row-major square matrices (a few hundred rows at most: fit Hessians).

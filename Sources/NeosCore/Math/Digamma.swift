@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// ψ(x) = d ln Γ(x)/dx for x > 0 (the derivative of the continuous Poisson log-probability with respect to the
@@ -25,7 +25,8 @@ enum SpecialFunctions {
         let inv = 1 / value
         let inv2 = inv * inv
         // ln x − 1/(2x) − Σ B_{2k}/(2k x^{2k})
-        let series = inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 * (1.0 / 132)))))
+        let series =
+            inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 * (1.0 / 132)))))
         return result + log(value) - 0.5 * inv - series
     }
 

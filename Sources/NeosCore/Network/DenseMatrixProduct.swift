@@ -23,7 +23,8 @@ enum DenseMatrixProduct {
 
     /// y = Aᵀ·x for row-major A (rows × columns): the column sums of A weighted by x (dgemv).
     static func transposedTimesVector(
-        _ a: UnsafePointer<Double>, rows: Int, columns: Int, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>,
+        _ a: UnsafePointer<Double>, rows: Int, columns: Int, _ x: UnsafePointer<Double>,
+        into y: UnsafeMutablePointer<Double>,
         beta: Double = 0
     ) {
         guard rows > 0, columns > 0 else { return }

@@ -44,7 +44,8 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         var parameters = [Double](repeating: 0, count: parameterCount)
         var offset = 0
         for l in 0..<layerCount {
-            let fanIn = sizes[l], fanOut = sizes[l + 1]
+            let fanIn = sizes[l]
+            let fanOut = sizes[l + 1]
             let sigma = scheme.standardDeviation(fanIn: fanIn, fanOut: fanOut)
             for i in 0..<(fanIn * fanOut) { parameters[offset + i] = sigma * sampler.nextTruncated() }
             offset += fanIn * fanOut
@@ -76,14 +77,16 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     /// Runs the batch `inputs` (rows × inputSize, row-major) through the network. `recycling` hands back an
     /// earlier forward pass whose arrays are reused when their sizes fit (no fresh 65 MB allocations, and no page
     /// faults, per step of neos's default network).
-    public func forward(parameters: [Double], inputs: [Double], rows: Int, recycling: Forward? = nil) throws -> Forward {
+    public func forward(parameters: [Double], inputs: [Double], rows: Int, recycling: Forward? = nil) throws -> Forward
+    {
         try check(parameters: parameters, inputs: inputs, rows: rows)
         var spare = recycling.map { $0.outputs } ?? []
         var outputs: [[Double]] = []
         var logits: [Double] = []
         parameters.withUnsafeBufferPointer { parameters in
             for l in 0..<layerCount {
-                let fanIn = sizes[l], fanOut = sizes[l + 1]
+                let fanIn = sizes[l]
+                let fanOut = sizes[l + 1]
                 let weights = parameters.baseAddress! + weightOffset(l)
                 let bias = weights + fanIn * fanOut
                 var z = Self.buffer(count: rows * fanOut, reusing: &spare, at: l)
@@ -162,46 +165,49 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         let outputs = forward.outputs
         let ones = [Double](repeating: 1, count: rows)
         scratch.withUnsafeMutableBufferPointer { scratch in
-        var delta = scratch.baseAddress!, next = scratch.baseAddress! + rows * widest
-        logitCotangent.withUnsafeBufferPointer { delta.update(from: $0.baseAddress!, count: $0.count) }
-        parameters.withUnsafeBufferPointer { parameters in
-            gradient.withUnsafeMutableBufferPointer { gradient in
-                var l = layerCount - 1
-                while l >= 0 {
-                    let fanIn = sizes[l], fanOut = sizes[l + 1]
-                    let offset = weightOffset(l)
-                    let previous = l == 0 ? inputs : outputs[l - 1]
-                    previous.withUnsafeBufferPointer { x in
-                        // ∂/∂W_l = a_{l−1}ᵀ · δ_l
-                        DenseMatrixProduct.multiply(
-                            x.baseAddress!, transposeA: true, delta, into: gradient.baseAddress! + offset,
-                            rows: fanIn, columns: fanOut, inner: rows)
-                    }
-                    // ∂/∂b_l = column sums of δ_l
-                    ones.withUnsafeBufferPointer { ones in
-                        DenseMatrixProduct.transposedTimesVector(
-                            delta, rows: rows, columns: fanOut, ones.baseAddress!, into: gradient.baseAddress! + offset + fanIn * fanOut)
-                    }
-                    if l > 0 {
-                        // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}(a_{l−1})
-                        DenseMatrixProduct.multiply(
-                            delta, parameters.baseAddress! + offset, transposeB: true, into: next, rows: rows,
-                            columns: fanIn, inner: fanOut)
-                        let activation = activations[l - 1]
-                        if activation != .identity {
-                            outputs[l - 1].withUnsafeBufferPointer { a in
-                                let target = next
-                                Self.elementwise(rows * fanIn) { range in
-                                    for i in range { target[i] *= activation.derivative(output: a[i]) }
+            var delta = scratch.baseAddress!
+            var next = scratch.baseAddress! + rows * widest
+            logitCotangent.withUnsafeBufferPointer { delta.update(from: $0.baseAddress!, count: $0.count) }
+            parameters.withUnsafeBufferPointer { parameters in
+                gradient.withUnsafeMutableBufferPointer { gradient in
+                    var l = layerCount - 1
+                    while l >= 0 {
+                        let fanIn = sizes[l]
+                        let fanOut = sizes[l + 1]
+                        let offset = weightOffset(l)
+                        let previous = l == 0 ? inputs : outputs[l - 1]
+                        previous.withUnsafeBufferPointer { x in
+                            // ∂/∂W_l = a_{l−1}ᵀ · δ_l
+                            DenseMatrixProduct.multiply(
+                                x.baseAddress!, transposeA: true, delta, into: gradient.baseAddress! + offset,
+                                rows: fanIn, columns: fanOut, inner: rows)
+                        }
+                        // ∂/∂b_l = column sums of δ_l
+                        ones.withUnsafeBufferPointer { ones in
+                            DenseMatrixProduct.transposedTimesVector(
+                                delta, rows: rows, columns: fanOut, ones.baseAddress!,
+                                into: gradient.baseAddress! + offset + fanIn * fanOut)
+                        }
+                        if l > 0 {
+                            // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}(a_{l−1})
+                            DenseMatrixProduct.multiply(
+                                delta, parameters.baseAddress! + offset, transposeB: true, into: next, rows: rows,
+                                columns: fanIn, inner: fanOut)
+                            let activation = activations[l - 1]
+                            if activation != .identity {
+                                outputs[l - 1].withUnsafeBufferPointer { a in
+                                    let target = next
+                                    Self.elementwise(rows * fanIn) { range in
+                                        for i in range { target[i] *= activation.derivative(output: a[i]) }
+                                    }
                                 }
                             }
+                            swap(&delta, &next)
                         }
-                        swap(&delta, &next)
+                        l -= 1
                     }
-                    l -= 1
                 }
             }
-        }
         }
         return gradient
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A first-order optimiser over a flat parameter vector (optax semantics: `update` moves the parameters by
@@ -23,7 +23,8 @@ public struct Adam: Optimizer {
     var firstMoment: [Double] = []
     var secondMoment: [Double] = []
 
-    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws {
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws
+    {
         guard learningRate > 0, learningRate.isFinite else {
             throw NeosError.invalidArgument("learning rate must be positive and finite, got \(learningRate)")
         }

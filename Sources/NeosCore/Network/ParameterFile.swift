@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Saved network parameters: a network's shape, its flat parameters and (for neos) the trainable bin edges.
@@ -59,7 +59,8 @@ public struct ParameterFile: Sendable, Equatable {
             throw NeosError(.parse, "parameter file: no header line")
         }
         let header = try JSON.parse(String(decoding: bytes[0..<newline], as: UTF8.self))
-        _ = try header.members(at: "", allowed: ["format", "version", "sizes", "activations", "parameter_count", "bin_edges"])
+        _ = try header.members(
+            at: "", allowed: ["format", "version", "sizes", "activations", "parameter_count", "bin_edges"])
         guard try header.required("format", at: "").string(at: "format") == Self.format else {
             throw NeosError(.parse, "parameter file: format is not \"\(Self.format)\"")
         }
@@ -88,12 +89,15 @@ public struct ParameterFile: Sendable, Equatable {
         }
         let count = try header.required("parameter_count", at: "").number(at: "parameter_count")
         guard count == Double(network.parameterCount) else {
-            throw NeosError(.parse, "parameter file: parameter_count \(count) does not match the network (\(network.parameterCount))")
+            throw NeosError(
+                .parse,
+                "parameter file: parameter_count \(count) does not match the network (\(network.parameterCount))")
         }
         let edges = try header["bin_edges"].map { try $0.numbers(at: "bin_edges") } ?? []
         let body = bytes.count - newline - 1
         guard body == 8 * network.parameterCount else {
-            throw NeosError(.parse, "parameter file: expected \(8 * network.parameterCount) bytes of parameters, found \(body)")
+            throw NeosError(
+                .parse, "parameter file: expected \(8 * network.parameterCount) bytes of parameters, found \(body)")
         }
         var parameters = [Double](repeating: 0, count: network.parameterCount)
         for i in 0..<parameters.count {

@@ -7,9 +7,12 @@ public struct EventSet: Sendable, Equatable {
     public var weights: [Double]?
 
     public init(points: [Double], dimension: Int, weights: [Double]? = nil) throws {
-        guard dimension > 0 else { throw NeosError.invalidArgument("event dimension must be positive, got \(dimension)") }
+        guard dimension > 0 else {
+            throw NeosError.invalidArgument("event dimension must be positive, got \(dimension)")
+        }
         guard points.count % dimension == 0 else {
-            throw NeosError.invalidArgument("\(points.count) coordinates do not divide into points of dimension \(dimension)")
+            throw NeosError.invalidArgument(
+                "\(points.count) coordinates do not divide into points of dimension \(dimension)")
         }
         guard !points.isEmpty else { throw NeosError.invalidArgument("an event set needs at least one event") }
         try points.withUnsafeBufferPointer { try Validate.finite($0, "event coordinates") }
@@ -62,19 +65,24 @@ func seededPermutation(_ count: Int, seed: UInt64) -> [Int] {
 /// A seeded train/test split as scikit-learn's `train_test_split` does it: the test part has ⌈fraction·n⌉
 /// events; when every sample has the same size the same permutation splits all of them (as neos does, keeping
 /// the samples' events aligned), otherwise each sample gets its own permutation from the same stream seed.
-public func trainTestSplit(_ samples: [EventSet], testFraction: Double, seed: UInt64) throws -> (train: [EventSet], test: [EventSet]) {
+public func trainTestSplit(_ samples: [EventSet], testFraction: Double, seed: UInt64) throws -> (
+    train: [EventSet], test: [EventSet]
+) {
     guard testFraction > 0, testFraction < 1 else {
         throw NeosError.invalidArgument("test fraction must lie strictly between 0 and 1, got \(testFraction)")
     }
-    var train: [EventSet] = [], test: [EventSet] = []
+    var train: [EventSet] = []
+    var test: [EventSet] = []
     for (index, sample) in samples.enumerated() {
         let n = sample.count
         let testCount = Int((testFraction * Double(n)).rounded(.up))
         guard testCount >= 1, testCount < n else {
-            throw NeosError.invalidArgument("a sample of \(n) events cannot be split with test fraction \(testFraction)")
+            throw NeosError.invalidArgument(
+                "a sample of \(n) events cannot be split with test fraction \(testFraction)")
         }
         let sameSize = samples.allSatisfy { $0.count == n }
-        let permutation = seededPermutation(n, seed: sameSize ? seed : NormalSampler.streamSeed(seed, stream: UInt64(index)))
+        let permutation = seededPermutation(
+            n, seed: sameSize ? seed : NormalSampler.streamSeed(seed, stream: UInt64(index)))
         test.append(sample.subset(permutation[0..<testCount]))
         train.append(sample.subset(permutation[testCount...]))
     }

@@ -3,7 +3,12 @@ import Synchronization
 /// A spare forward pass whose big arrays the next evaluation of the same size reuses.
 final class ForwardCache: Sendable {
     private let slot = Mutex<MultilayerPerceptron.Forward?>(nil)
-    func take() -> MultilayerPerceptron.Forward? { slot.withLock { value in defer { value = nil }; return value } }
+    func take() -> MultilayerPerceptron.Forward? {
+        slot.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
     func put(_ forward: MultilayerPerceptron.Forward) { slot.withLock { $0 = forward } }
 }
 
@@ -40,13 +45,15 @@ public struct Pipeline: Sendable {
         scales: [String: Double], luminosity: Double, floor: Double
     ) throws {
         guard network.outputSize == 1 else {
-            throw NeosError.invalidArgument("the network must have one output (the observable), got \(network.outputSize)")
+            throw NeosError.invalidArgument(
+                "the network must have one output (the observable), got \(network.outputSize)")
         }
         guard bandwidth > 0, bandwidth.isFinite else {
             throw NeosError.invalidArgument("the training bandwidth must be positive and finite, got \(bandwidth)")
         }
         guard luminosity > 0, luminosity.isFinite, floor >= 0, floor.isFinite else {
-            throw NeosError.invalidArgument("luminosity must be positive and the floor non-negative (got \(luminosity), \(floor))")
+            throw NeosError.invalidArgument(
+                "luminosity must be positive and the floor non-negative (got \(luminosity), \(floor))")
         }
         if objective.terms.contains(where: { $0.loss == .bce }) && network.activations.last != .sigmoid {
             throw NeosError.invalidArgument("the bce loss needs a sigmoid output layer")
@@ -109,7 +116,8 @@ public struct Pipeline: Sendable {
 
     func checkEdges(_ edges: [Double]) throws {
         guard edges.count == model.binCount + 1 else {
-            throw NeosError.invalidArgument("expected \(model.binCount + 1) bin edges for \(model.binCount) bins, got \(edges.count)")
+            throw NeosError.invalidArgument(
+                "expected \(model.binCount + 1) bin edges for \(model.binCount) bins, got \(edges.count)")
         }
         try edges.withUnsafeBufferPointer { try Validate.finite($0, "bin edges") }
     }
@@ -118,7 +126,9 @@ public struct Pipeline: Sendable {
     func yieldFactor(_ name: String, _ set: EventSet) -> Double { (scales[name] ?? 1) * luminosity / set.totalWeight }
 
     /// One event set's yields from its network outputs: KDE counts · scale · lumi / Σw + floor.
-    func yields(_ name: String, outputs: [Double], _ set: EventSet, guardedEdges: [Double], bandwidth: Double) throws -> [Double] {
+    func yields(_ name: String, outputs: [Double], _ set: EventSet, guardedEdges: [Double], bandwidth: Double) throws
+        -> [Double]
+    {
         let counts = try Histogram.counts(
             data: outputs, edges: guardedEdges, bandwidth: bandwidth, weights: set.weights,
             options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
@@ -127,7 +137,8 @@ public struct Pipeline: Sendable {
     }
 
     /// The objective and its gradient at `(networkParameters, edges)` on `events` (keyed by event-set name).
-    public func evaluate(networkParameters: [Double], edges: [Double], events: [String: EventSet]) throws -> Evaluation {
+    public func evaluate(networkParameters: [Double], edges: [Double], events: [String: EventSet]) throws -> Evaluation
+    {
         try checkEdges(edges)
         let names = eventSetNames
         let (firstPass, ranges, points) = try outputs(networkParameters, events, names: names, cache: trainingCache)
@@ -142,7 +153,8 @@ public struct Pipeline: Sendable {
         for name in modelSets {
             let sliced = Array(output[ranges[names.firstIndex(of: name)!]])
             setOutputs[name] = sliced
-            yields[name] = try self.yields(name, outputs: sliced, events[name]!, guardedEdges: guarded, bandwidth: bandwidth)
+            yields[name] = try self.yields(
+                name, outputs: sliced, events[name]!, guardedEdges: guarded, bandwidth: bandwidth)
         }
 
         var loss = 0.0
@@ -169,7 +181,8 @@ public struct Pipeline: Sendable {
                 let cotangent = yieldGradient[name]!.map { $0 * factor }
                 let gradients = try Histogram.vjp(
                     cotangent: cotangent, data: setOutputs[name]!, edges: guarded, bandwidth: bandwidth,
-                    weights: set.weights, options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
+                    weights: set.weights,
+                    options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
                 for (k, g) in gradients.data.enumerated() { outputCotangent[range.lowerBound + k] += g }
                 for j in 0..<edges.count { guardedEdgeGradient[j] += gradients.edges[j] }
             }
@@ -178,7 +191,8 @@ public struct Pipeline: Sendable {
             let sets = bceSignal + bceBackground
             let labels = bceSignal.map { _ in 1.0 } + bceBackground.map { _ in 0.0 }
             let slices = sets.map { Array(forward.logits[ranges[names.firstIndex(of: $0)!]]) }
-            let result = BinaryCrossEntropy.evaluate(logits: slices, labels: labels, weights: sets.map { events[$0]!.weights })
+            let result = BinaryCrossEntropy.evaluate(
+                logits: slices, labels: labels, weights: sets.map { events[$0]!.weights })
             let weight = objective.terms.filter { $0.loss == .bce }.reduce(0) { $0 + $1.weight }
             terms[PipelineLoss.bce.rawValue] = result.value
             loss += weight * result.value
@@ -200,7 +214,9 @@ public struct Pipeline: Sendable {
     }
 
     /// The model's yields from the network at `bandwidth` (0: an ordinary histogram), keyed by event set.
-    public func yields(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double) throws -> [String: [Double]] {
+    public func yields(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double)
+        throws -> [String: [Double]]
+    {
         try checkEdges(edges)
         let names = model.eventSetNames
         let (forward, ranges, _) = try outputs(networkParameters, events, names: names, cache: evaluationCache)
@@ -209,14 +225,17 @@ public struct Pipeline: Sendable {
         var out: [String: [Double]] = [:]
         for (i, name) in names.enumerated() {
             out[name] = try yields(
-                name, outputs: Array(forward.output[ranges[i]]), events[name]!, guardedEdges: guarded, bandwidth: bandwidth)
+                name, outputs: Array(forward.output[ranges[i]]), events[name]!, guardedEdges: guarded,
+                bandwidth: bandwidth)
         }
         return out
     }
 
     /// neos's test metrics on `events` with histograms at `bandwidth` (neos evaluates with hard histograms):
     /// expected CLs, discovery p₀ and σ_μ.
-    public func metrics(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double) throws -> [String: Double] {
+    public func metrics(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double)
+        throws -> [String: Double]
+    {
         let statModel = try model.model(
             yields: yields(networkParameters: networkParameters, edges: edges, events: events, bandwidth: bandwidth))
         return [

@@ -14,7 +14,10 @@ public struct PipelineModel: Sendable {
         public var nominal: String
         public var histosys: [(modifier: String, hi: String, lo: String)]
 
-        public init(channel: String, sample: String, nominal: String, histosys: [(modifier: String, hi: String, lo: String)] = []) {
+        public init(
+            channel: String, sample: String, nominal: String,
+            histosys: [(modifier: String, hi: String, lo: String)] = []
+        ) {
             self.channel = channel
             self.sample = sample
             self.nominal = nominal
@@ -53,7 +56,8 @@ public struct PipelineModel: Sendable {
                 guard let index = position["\(prefix)[\(bin)]"] else {
                     throw NeosError(
                         .model,
-                        "\(what): the model has no input \"\(prefix)[\(bin)]\" (is the channel \(binCount) bins wide, and does the sample carry that modifier?)")
+                        "\(what): the model has no input \"\(prefix)[\(bin)]\" (is the channel \(binCount) bins wide, and does the sample carry that modifier?)"
+                    )
                 }
                 return index
             }
@@ -61,14 +65,21 @@ public struct PipelineModel: Sendable {
         var assignments: [Assignment] = []
         for r in replacements {
             let base = "\(r.channel)/\(r.sample)"
-            assignments.append(Assignment(eventSet: r.nominal, inputIndices: try indices("\(base)/nominal", what: "sample \(base)")))
+            assignments.append(
+                Assignment(eventSet: r.nominal, inputIndices: try indices("\(base)/nominal", what: "sample \(base)")))
             for h in r.histosys {
                 let what = "histosys \(h.modifier) of \(base)"
-                assignments.append(Assignment(eventSet: h.hi, inputIndices: try indices("\(base)/histosys/\(h.modifier)/hi", what: what)))
-                assignments.append(Assignment(eventSet: h.lo, inputIndices: try indices("\(base)/histosys/\(h.modifier)/lo", what: what)))
+                assignments.append(
+                    Assignment(
+                        eventSet: h.hi, inputIndices: try indices("\(base)/histosys/\(h.modifier)/hi", what: what)))
+                assignments.append(
+                    Assignment(
+                        eventSet: h.lo, inputIndices: try indices("\(base)/histosys/\(h.modifier)/lo", what: what)))
             }
         }
-        guard !assignments.isEmpty else { throw NeosError(.model, "no sample of the model is replaced by network histograms") }
+        guard !assignments.isEmpty else {
+            throw NeosError(.model, "no sample of the model is replaced by network histograms")
+        }
         self.template = template
         self.binCount = binCount
         self.assignments = assignments
@@ -84,7 +95,8 @@ public struct PipelineModel: Sendable {
               {"name": "background", "data": \(ones), "modifiers": [{"name": "correlated_bkg_uncertainty", "type": "histosys",
                 "data": {"hi_data": \(ones), "lo_data": \(ones)}}]}]}]}
             """
-        let model = try Model(spec: spec, poiName: "mu", modifierSettings: ModifierSettings(normsys: .code4, histosys: interpolation))
+        let model = try Model(
+            spec: spec, poiName: "mu", modifierSettings: ModifierSettings(normsys: .code4, histosys: interpolation))
         return try PipelineModel(
             template: model, binCount: bins,
             replacements: [
@@ -101,7 +113,9 @@ public struct PipelineModel: Sendable {
         modifierSettings: ModifierSettings? = nil
     ) throws -> PipelineModel {
         let model = try workspace.model(measurementName: measurement, modifierSettings: modifierSettings)
-        guard model.poiIndex != nil else { throw NeosError(.model, "the workspace's measurement has no parameter of interest") }
+        guard model.poiIndex != nil else {
+            throw NeosError(.model, "the workspace's measurement has no parameter of interest")
+        }
         return try PipelineModel(template: model, binCount: bins, replacements: replacements)
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The losses a neos pipeline can train on (neos's names).
@@ -53,7 +53,8 @@ public struct PipelineObjective: Sendable, Equatable {
         guard !terms.isEmpty else { throw NeosError.invalidArgument("the objective needs at least one loss") }
         for term in terms {
             guard term.weight.isFinite, term.weight != 0 else {
-                throw NeosError.invalidArgument("loss \(term.loss.rawValue) has weight \(term.weight); weights must be finite and non-zero")
+                throw NeosError.invalidArgument(
+                    "loss \(term.loss.rawValue) has weight \(term.weight); weights must be finite and non-zero")
             }
         }
         self.terms = terms
@@ -71,8 +72,11 @@ public struct PipelineObjective: Sendable, Equatable {
 /// Binary cross-entropy from logits: mean over events (event weights when given) of max(z,0) − z·y +
 /// log1p(e^{−|z|}), and its derivative with respect to each logit, (σ(z) − y)·w/Σw.
 enum BinaryCrossEntropy {
-    static func evaluate(logits: [[Double]], labels: [Double], weights: [[Double]?]) -> (value: Double, gradients: [[Double]]) {
-        var total = 0.0, weightSum = 0.0
+    static func evaluate(logits: [[Double]], labels: [Double], weights: [[Double]?]) -> (
+        value: Double, gradients: [[Double]]
+    ) {
+        var total = 0.0
+        var weightSum = 0.0
         for (set, z) in logits.enumerated() {
             for k in 0..<z.count { weightSum += weights[set]?[k] ?? 1 }
         }

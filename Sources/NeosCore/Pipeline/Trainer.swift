@@ -36,7 +36,9 @@ public final class Trainer {
     }
 
     /// `events`: for `data: "events"`, the caller's train and test sets keyed by event-set name.
-    public init(configuration: TrainerConfiguration, events: (train: [String: EventSet], test: [String: EventSet])? = nil) throws {
+    public init(
+        configuration: TrainerConfiguration, events: (train: [String: EventSet], test: [String: EventSet])? = nil
+    ) throws {
         self.configuration = configuration
         let c = configuration
         let network = try MultilayerPerceptron(
@@ -70,9 +72,12 @@ public final class Trainer {
                     "event set \"\(name)\" is not one of the blobs (\(GaussianBlobs.names.joined(separator: ", ")))")
             }
             let blobs = try GaussianBlobs.generate(
-                pointsPerBlob: c.pointsPerBlob, seed: NormalSampler.streamSeed(c.seed, stream: 1), sharedDraws: c.sharedDraws)
-            let split = try trainTestSplit(blobs, testFraction: c.testFraction, seed: NormalSampler.streamSeed(c.seed, stream: 2))
-            var train: [String: EventSet] = [:], test: [String: EventSet] = [:]
+                pointsPerBlob: c.pointsPerBlob, seed: NormalSampler.streamSeed(c.seed, stream: 1),
+                sharedDraws: c.sharedDraws)
+            let split = try trainTestSplit(
+                blobs, testFraction: c.testFraction, seed: NormalSampler.streamSeed(c.seed, stream: 2))
+            var train: [String: EventSet] = [:]
+            var test: [String: EventSet] = [:]
             for (i, name) in GaussianBlobs.names.enumerated() {
                 train[name] = split.train[i]
                 test[name] = split.test[i]
@@ -90,13 +95,15 @@ public final class Trainer {
             self.test = given.test
             trainSizes = needed.map { given.train[$0]!.count }
         case ("blobs", _):
-            throw NeosError.invalidArgument("events were supplied but the configuration says data \"blobs\"; set data to \"events\"")
+            throw NeosError.invalidArgument(
+                "events were supplied but the configuration says data \"blobs\"; set data to \"events\"")
         default:
             throw NeosError.invalidArgument("data \"events\" needs the caller's train and test events")
         }
         batcher = try Batcher(
             sizes: trainSizes, batchSize: c.batchSize, seed: NormalSampler.streamSeed(c.seed, stream: 3))
-        networkParameters = network.initialParameters(seed: NormalSampler.streamSeed(c.seed, stream: 4), scheme: c.initialization)
+        networkParameters = network.initialParameters(
+            seed: NormalSampler.streamSeed(c.seed, stream: 4), scheme: c.initialization)
         edges = c.edges
         switch c.optimizer {
         case "sgd": optimizer = try StochasticGradientDescent(learningRate: c.learningRate, momentum: c.momentum)
@@ -135,10 +142,13 @@ public final class Trainer {
     // MARK: training
 
     /// The objective and its gradient with respect to ``parameters`` at `values` on `events` (nothing changes).
-    public func lossAndGradient(parameters values: [Double], events: [String: EventSet]) throws -> (loss: Double, gradient: [Double], terms: [String: Double]) {
+    public func lossAndGradient(parameters values: [Double], events: [String: EventSet]) throws -> (
+        loss: Double, gradient: [Double], terms: [String: Double]
+    ) {
         try Validate.length(values.count, equals: parameterCount, "trainer parameters")
         let (network, inner) = split(values)
-        let evaluation = try pipeline.evaluate(networkParameters: network, edges: fullEdges(innerEdges: inner), events: events)
+        let evaluation = try pipeline.evaluate(
+            networkParameters: network, edges: fullEdges(innerEdges: inner), events: events)
         let gradient = evaluation.networkGradient + Array(evaluation.edgeGradient[1..<(1 + innerEdgeCount)])
         try gradient.withUnsafeBufferPointer { try Validate.finite($0, "gradient of the objective") }
         return (evaluation.loss, gradient, evaluation.terms)
@@ -167,7 +177,8 @@ public final class Trainer {
 
     /// Test metrics (cls, discovery, poi_uncert) with `eval_bandwidth` histograms.
     public func evaluate() throws -> [String: Double] {
-        try pipeline.metrics(networkParameters: networkParameters, edges: edges, events: test, bandwidth: configuration.evalBandwidth)
+        try pipeline.metrics(
+            networkParameters: networkParameters, edges: edges, events: test, bandwidth: configuration.evalBandwidth)
     }
 
     /// Yields of the model's event sets on the test (or train) events; `bandwidth` nil = `eval_bandwidth`.
@@ -184,9 +195,11 @@ public final class Trainer {
     public func predict(_ points: [Double]) throws -> [Double] {
         let inputs = pipeline.network.inputSize
         guard points.count % inputs == 0 else {
-            throw NeosError.invalidArgument("\(points.count) coordinates do not divide into points of \(inputs) features")
+            throw NeosError.invalidArgument(
+                "\(points.count) coordinates do not divide into points of \(inputs) features")
         }
-        return try pipeline.network.forward(parameters: networkParameters, inputs: points, rows: points.count / inputs).output
+        return try pipeline.network.forward(parameters: networkParameters, inputs: points, rows: points.count / inputs)
+            .output
     }
 
     /// `steps` steps, each followed by the test metrics; returns the new records. `progress` sees each record.
@@ -209,7 +222,8 @@ public final class Trainer {
                 throw error
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            let record = StepRecord(step: stepCount - 1, loss: result.loss, terms: result.terms, test: test, seconds: seconds)
+            let record = StepRecord(
+                step: stepCount - 1, loss: result.loss, terms: result.terms, test: test, seconds: seconds)
             records.append(record)
             new.append(record)
             let metric = configuration.selectionMetric
@@ -251,11 +265,14 @@ public final class Trainer {
             .init(key: "steps", value: .array(steps)),
         ]
         if let best {
-            members.append(.init(key: "best", value: .object([
-                .init(key: "step", value: .number(Double(best.step))),
-                .init(key: "test", value: metrics(best.test)),
-                .init(key: "edges", value: .array(best.edges.map { .number($0) })),
-            ])))
+            members.append(
+                .init(
+                    key: "best",
+                    value: .object([
+                        .init(key: "step", value: .number(Double(best.step))),
+                        .init(key: "test", value: metrics(best.test)),
+                        .init(key: "edges", value: .array(best.edges.map { .number($0) })),
+                    ])))
         } else {
             members.append(.init(key: "best", value: .null))
         }
@@ -287,7 +304,8 @@ public final class Trainer {
     /// Loads network parameters and edges saved by ``parameterFile()`` (the shapes must match).
     public func load(_ file: ParameterFile) throws {
         guard file.network == pipeline.network else {
-            throw NeosError.invalidArgument("the saved network \(file.network.sizes) differs from this trainer's \(pipeline.network.sizes)")
+            throw NeosError.invalidArgument(
+                "the saved network \(file.network.sizes) differs from this trainer's \(pipeline.network.sizes)")
         }
         if !file.binEdges.isEmpty {
             try Validate.length(file.binEdges.count, equals: edges.count, "saved bin edges")

@@ -117,7 +117,8 @@ public struct TrainerConfiguration: Sendable {
         func positive(_ value: JSON, _ key: String, allowZero: Bool = false) throws -> Double {
             let x = try value.number(at: key)
             guard x > 0 || (allowZero && x == 0) else {
-                throw NeosError(.invalidArgument, "\(key): expected a \(allowZero ? "non-negative" : "positive") number, got \(x)")
+                throw NeosError(
+                    .invalidArgument, "\(key): expected a \(allowZero ? "non-negative" : "positive") number, got \(x)")
             }
             return x
         }
@@ -127,14 +128,16 @@ public struct TrainerConfiguration: Sendable {
         func parseActivation(_ value: JSON, _ key: String) throws -> Activation {
             let name = try value.string(at: key)
             guard let a = Activation(rawValue: name) else {
-                throw NeosError(.invalidArgument, "\(key): unknown activation \"\(name)\" (relu, tanh, sigmoid, identity)")
+                throw NeosError(
+                    .invalidArgument, "\(key): unknown activation \"\(name)\" (relu, tanh, sigmoid, identity)")
             }
             return a
         }
         var binCount: Int? = nil
         var explicitEdges: [Double]? = nil
         for member in members {
-            let key = member.key, value = member.value
+            let key = member.key
+            let value = member.value
             switch key {
             case "seed": seed = UInt64(try count(value, key, minimum: 0))
             case "hidden":
@@ -173,20 +176,24 @@ public struct TrainerConfiguration: Sendable {
             case "inputs": inputs = try count(value, key, minimum: 1)
             case "event_sets": eventSets = try names(value, key)
             case "scales":
-                for scale in try value.members(at: key) { scales[scale.key] = try positive(scale.value, "scales.\(scale.key)") }
+                for scale in try value.members(at: key) {
+                    scales[scale.key] = try positive(scale.value, "scales.\(scale.key)")
+                }
             case "lumi": luminosity = try positive(value, key)
             case "floor": floor = try positive(value, key, allowZero: true)
             case "loss": objective = try Self.objective(value)
             case "select_by":
                 let name = try value.string(at: key)
                 guard ["cls", "discovery", "poi_uncert"].contains(name) else {
-                    throw NeosError(.invalidArgument, "select_by: expected cls, discovery or poi_uncert, got \"\(name)\"")
+                    throw NeosError(
+                        .invalidArgument, "select_by: expected cls, discovery or poi_uncert, got \"\(name)\"")
                 }
                 selectBy = name
             case "interpolation":
                 let name = try value.string(at: key)
                 guard let code = HistosysInterpolation(rawValue: name) else {
-                    throw NeosError(.invalidArgument, "interpolation: unknown histosys code \"\(name)\" (code0, code2, code4p)")
+                    throw NeosError(
+                        .invalidArgument, "interpolation: unknown histosys code \"\(name)\" (code0, code2, code4p)")
                 }
                 interpolation = code
             case "workspace": workspace = try Workspace(json: value.serialized())
@@ -202,18 +209,22 @@ public struct TrainerConfiguration: Sendable {
             guard explicitEdges.count >= 2 else { throw NeosError(.invalidArgument, "edges: need at least two edges") }
             try explicitEdges.withUnsafeBufferPointer { try Validate.strictlyIncreasing($0, "edges") }
             if let binCount, binCount != explicitEdges.count - 1 {
-                throw NeosError(.invalidArgument, "bins (\(binCount)) disagrees with edges (\(explicitEdges.count - 1) bins)")
+                throw NeosError(
+                    .invalidArgument, "bins (\(binCount)) disagrees with edges (\(explicitEdges.count - 1) bins)")
             }
             edges = explicitEdges
         } else if let binCount {
             edges = (0...binCount).map { Double($0) / Double(binCount) }
         }
-        guard testFraction < 1 else { throw NeosError(.invalidArgument, "test_fraction must be below 1, got \(testFraction)") }
+        guard testFraction < 1 else {
+            throw NeosError(.invalidArgument, "test_fraction must be below 1, got \(testFraction)")
+        }
         if workspace == nil && !replacements.isEmpty {
             throw NeosError(.invalidArgument, "replace: given without a workspace")
         }
         if workspace != nil && replacements.isEmpty {
-            throw NeosError(.invalidArgument, "workspace: needs \"replace\" to say which samples the network's histograms replace")
+            throw NeosError(
+                .invalidArgument, "workspace: needs \"replace\" to say which samples the network's histograms replace")
         }
         if data == "blobs" && inputs != 2 {
             throw NeosError(.invalidArgument, "inputs: the Gaussian blobs have 2 features, got \(inputs)")
@@ -225,13 +236,15 @@ public struct TrainerConfiguration: Sendable {
             guard let loss = PipelineLoss(rawValue: name) else {
                 throw NeosError(
                     .invalidArgument,
-                    "\(path): unknown loss \"\(name)\" (\(PipelineLoss.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    "\(path): unknown loss \"\(name)\" (\(PipelineLoss.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             return loss
         }
         if case .string(let name) = value { return PipelineObjective(try loss(name, "loss")) }
         let terms = try value.members(at: "loss").map { member in
-            PipelineObjective.Term(loss: try loss(member.key, "loss"), weight: try member.value.number(at: "loss.\(member.key)"))
+            PipelineObjective.Term(
+                loss: try loss(member.key, "loss"), weight: try member.value.number(at: "loss.\(member.key)"))
         }
         return try PipelineObjective(terms)
     }

@@ -23,7 +23,10 @@ public struct TrainingPlotData: Sendable {
             for y in Self.grid { for x in Self.grid { points += [x, y] } }
             let z = try trainer.predict(points)
             let n = Self.grid.count
-            members.append(.init(key: "zz", value: .array((0..<n).map { r in .array(z[(r * n)..<((r + 1) * n)].map { .number($0) }) })))
+            members.append(
+                .init(
+                    key: "zz",
+                    value: .array((0..<n).map { r in .array(z[(r * n)..<((r + 1) * n)].map { .number($0) }) })))
         }
         members.append(.init(key: "edges", value: numbers(trainer.edges)))
         members.append(.init(key: "histograms", value: Self.yields(try trainer.histograms())))
@@ -35,16 +38,23 @@ public struct TrainingPlotData: Sendable {
         var blobs: [JSON.Member] = []
         for name in trainer.pipeline.eventSetNames {
             guard let set = trainer.test[name] else { continue }
-            blobs.append(.init(key: name, value: .array((0..<min(set.count, 500)).map { k in
-                numbers(Array(set.points[(k * set.dimension)..<((k + 1) * set.dimension)]))
-            })))
+            blobs.append(
+                .init(
+                    key: name,
+                    value: .array(
+                        (0..<min(set.count, 500)).map { k in
+                            numbers(Array(set.points[(k * set.dimension)..<((k + 1) * set.dimension)]))
+                        })))
         }
         return JSON.object([
             .init(key: "before", value: Self.yields(before)),
             .init(key: "after", value: Self.yields(try trainer.histograms())),
             .init(key: "edges_before", value: numbers(edgesBefore)),
             .init(key: "edges_after", value: numbers(trainer.edges)),
-            .init(key: "grid", value: .object([.init(key: "x", value: numbers(Self.grid)), .init(key: "y", value: numbers(Self.grid))])),
+            .init(
+                key: "grid",
+                value: .object([.init(key: "x", value: numbers(Self.grid)), .init(key: "y", value: numbers(Self.grid))])
+            ),
             .init(key: "blobs", value: .object(blobs)),
             .init(key: "frames", value: .array(frames)),
         ]).serialized()

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A parsed JSON document. Objects keep their members in document order (a repeated key: the last one wins on
@@ -174,9 +174,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw error("non-finite numbers (NaN, Infinity) are not allowed in JSON")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -222,14 +228,18 @@ struct JSONParser {
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error(index < bytes.count ? "expected ':' after the key \"\(key)\"" : "unexpected end of text, expected ':'")
+                throw error(
+                    index < bytes.count
+                        ? "expected ':' after the key \"\(key)\"" : "unexpected end of text, expected ':'")
             }
             index += 1
             skipWhitespace()
             let value = try parseValue()
             members.append(JSON.Member(key: key, value: value))
             skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of text inside an object, expected ',' or '}'") }
+            guard index < bytes.count else {
+                throw error("unexpected end of text inside an object, expected ',' or '}'")
+            }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
@@ -256,7 +266,9 @@ struct JSONParser {
             skipWhitespace()
             items.append(try parseValue())
             skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of text inside an array, expected ',' or ']'") }
+            guard index < bytes.count else {
+                throw error("unexpected end of text inside an array, expected ',' or ']'")
+            }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
@@ -315,7 +327,8 @@ struct JSONParser {
             case UInt8(ascii: "u"):
                 var code = try parseHex4()
                 if code >= 0xD800 && code < 0xDC00 {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
                     else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
                     index += 2
                     let low = try parseHex4()
@@ -365,7 +378,9 @@ struct JSONParser {
         var simple = true
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if index < bytes.count && isDigit(bytes[index]) { throw error("leading zeros are not allowed in numbers", at: start) }
+            if index < bytes.count && isDigit(bytes[index]) {
+                throw error("leading zeros are not allowed in numbers", at: start)
+            }
         } else {
             var digits = 0
             while index < bytes.count && isDigit(bytes[index]) {
@@ -378,14 +393,20 @@ struct JSONParser {
         if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
             simple = false
             index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("a digit must follow the decimal point", at: start) }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw error("a digit must follow the decimal point", at: start)
+            }
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
             simple = false
             index += 1
-            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("a digit must follow the exponent", at: start) }
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw error("a digit must follow the exponent", at: start)
+            }
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }
         }
         if simple {

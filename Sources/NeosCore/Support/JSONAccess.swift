@@ -17,7 +17,8 @@ extension JSON {
             for member in members where !allowed.contains(member.key) {
                 throw NeosError(
                     .parse,
-                    "\(JSONPath.key(path, member.key)): unknown key \"\(member.key)\" (allowed: \(allowed.joined(separator: ", ")))")
+                    "\(JSONPath.key(path, member.key)): unknown key \"\(member.key)\" (allowed: \(allowed.joined(separator: ", ")))"
+                )
             }
         }
         return members
@@ -83,7 +84,8 @@ extension JSON {
                 throw NeosError(.parse, "\(JSONPath.index(path, index)): expected a number, got \(item.kindName)")
             }
             guard value.isFinite else {
-                throw NeosError(.model, "\(JSONPath.index(path, index)): non-finite number \(value) (overflows a Double)")
+                throw NeosError(
+                    .model, "\(JSONPath.index(path, index)): non-finite number \(value) (overflows a Double)")
             }
             values.append(value)
         }

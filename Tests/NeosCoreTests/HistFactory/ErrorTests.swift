@@ -39,7 +39,8 @@ final class ErrorTests: XCTestCase {
         } catch let error as NeosError {
             XCTAssertEqual(error.kind, kind, "\(error.message)", file: file, line: line)
             for fragment in fragments {
-                XCTAssertTrue(error.message.contains(fragment), "«\(error.message)» lacks «\(fragment)»", file: file, line: line)
+                XCTAssertTrue(
+                    error.message.contains(fragment), "«\(error.message)» lacks «\(fragment)»", file: file, line: line)
             }
         } catch {
             XCTFail("unexpected error type \(error)", file: file, line: line)
@@ -58,7 +59,9 @@ final class ErrorTests: XCTestCase {
     }
 
     func testMalformedJSONNamesThePosition() {
-        assertError(.parse, ["malformed JSON", "line 2, column 17"]) { _ = try Workspace(json: "{\"channels\": [\n  {\"name\": \"SR\" \"samples\": []}]}") }
+        assertError(.parse, ["malformed JSON", "line 2, column 17"]) {
+            _ = try Workspace(json: "{\"channels\": [\n  {\"name\": \"SR\" \"samples\": []}]}")
+        }
         assertError(.parse, ["unterminated string"]) { _ = try JSON.parse("{\"a\": \"abc") }
         assertError(.parse, ["after the end of the JSON value"]) { _ = try JSON.parse("[1, 2] 3") }
         assertError(.parse, ["the text is empty"]) { _ = try JSON.parse("  ") }
@@ -69,7 +72,9 @@ final class ErrorTests: XCTestCase {
     }
 
     func testMissingSamples() {
-        assertError(.parse, ["channels[1]: missing required key \"samples\""]) { _ = try self.model(#"[{"op": "remove", "path": "/channels/1/samples"}]"#) }
+        assertError(.parse, ["channels[1]: missing required key \"samples\""]) {
+            _ = try self.model(#"[{"op": "remove", "path": "/channels/1/samples"}]"#)
+        }
     }
 
     func testMissingName() {
@@ -98,19 +103,22 @@ final class ErrorTests: XCTestCase {
 
     func testWrongLengthHiData() {
         assertError(.model, ["channels[0].samples[1].modifiers[0].data.hi_data: expected 2 numbers, got 3"]) {
-            _ = try self.model(#"[{"op": "replace", "path": "/channels/0/samples/1/modifiers/0/data/hi_data", "value": [1, 2, 3]}]"#)
+            _ = try self.model(
+                #"[{"op": "replace", "path": "/channels/0/samples/1/modifiers/0/data/hi_data", "value": [1, 2, 3]}]"#)
         }
     }
 
     func testWrongLengthLoData() {
         assertError(.model, ["channels[0].samples[1].modifiers[0].data.lo_data: expected 2 numbers, got 1"]) {
-            _ = try self.model(#"[{"op": "replace", "path": "/channels/0/samples/1/modifiers/0/data/lo_data", "value": [1]}]"#)
+            _ = try self.model(
+                #"[{"op": "replace", "path": "/channels/0/samples/1/modifiers/0/data/lo_data", "value": [1]}]"#)
         }
     }
 
     func testWrongLengthShapesysData() {
         assertError(.model, ["channels[1].samples[0].modifiers[0].data: expected 1 numbers, got 2"]) {
-            _ = try self.model(#"[{"op": "replace", "path": "/channels/1/samples/0/modifiers/0/data", "value": [1, 2]}]"#)
+            _ = try self.model(
+                #"[{"op": "replace", "path": "/channels/1/samples/0/modifiers/0/data", "value": [1, 2]}]"#)
         }
     }
 
@@ -130,25 +138,30 @@ final class ErrorTests: XCTestCase {
 
     func testUnknownModifierType() {
         assertError(.model, ["channels[0].samples[0].modifiers[0].type: unknown modifier type \"normfactr\""]) {
-            _ = try self.model(#"[{"op": "replace", "path": "/channels/0/samples/0/modifiers/0/type", "value": "normfactr"}]"#)
+            _ = try self.model(
+                #"[{"op": "replace", "path": "/channels/0/samples/0/modifiers/0/type", "value": "normfactr"}]"#)
         }
     }
 
     func testNormsysDataMissingHiOrLo() {
-        assertError(.parse, ["channels[0].samples[1].modifiers[1].data: a normsys modifier needs both \"hi\" and \"lo\""]) {
+        assertError(
+            .parse, ["channels[0].samples[1].modifiers[1].data: a normsys modifier needs both \"hi\" and \"lo\""]
+        ) {
             _ = try self.model(#"[{"op": "remove", "path": "/channels/0/samples/1/modifiers/1/data/lo"}]"#)
         }
     }
 
     func testPOINotInModel() {
         assertError(.model, ["parameter of interest \"signal_strength\" is not a parameter of the model"]) {
-            _ = try self.model(#"[{"op": "replace", "path": "/measurements/0/config/poi", "value": "signal_strength"}]"#)
+            _ = try self.model(
+                #"[{"op": "replace", "path": "/measurements/0/config/poi", "value": "signal_strength"}]"#)
         }
     }
 
     func testDuplicateChannel() {
         assertError(.model, ["channels[2].name: duplicate channel \"SR\""]) {
-            _ = try Workspace(json: try Self.variant(#"[{"op": "copy", "from": "/channels/0", "path": "/channels/-"}]"#))
+            _ = try Workspace(
+                json: try Self.variant(#"[{"op": "copy", "from": "/channels/0", "path": "/channels/-"}]"#))
         }
     }
 
@@ -173,12 +186,19 @@ final class ErrorTests: XCTestCase {
     func testMeasurementNotFound() throws {
         let workspace = try Workspace(json: Self.base)
         XCTAssertEqual(workspace.measurementNames, ["meas"])
-        assertError(.invalidArgument, ["measurement \"other\" not found", "\"meas\""]) { _ = try workspace.model(measurementName: "other") }
+        assertError(.invalidArgument, ["measurement \"other\" not found", "\"meas\""]) {
+            _ = try workspace.model(measurementName: "other")
+        }
     }
 
     func testInitOutsideBounds() {
-        assertError(.model, ["measurements[0].config.parameters[1]", "init 12.0 of parameter \"mu\" is outside its bounds [0.0, 10.0]"]) {
-            _ = try self.model(#"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "mu", "inits": [12]}}]"#)
+        assertError(
+            .model,
+            ["measurements[0].config.parameters[1]", "init 12.0 of parameter \"mu\" is outside its bounds [0.0, 10.0]"]
+        ) {
+            _ = try self.model(
+                #"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "mu", "inits": [12]}}]"#
+            )
         }
     }
 
@@ -196,30 +216,55 @@ final class ErrorTests: XCTestCase {
     }
 
     func testParameterConfigWithWrongLengths() {
-        assertError(.model, ["measurements[0].config.parameters[1].inits: expected 2 values for parameter \"stat\"", "got 1"]) {
-            _ = try self.model(#"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "stat", "inits": [1]}}]"#)
+        assertError(
+            .model, ["measurements[0].config.parameters[1].inits: expected 2 values for parameter \"stat\"", "got 1"]
+        ) {
+            _ = try self.model(
+                #"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "stat", "inits": [1]}}]"#
+            )
         }
-        assertError(.model, ["measurements[0].config.parameters[1].bounds: expected 1 value for parameter \"mu\"", "got 2"]) {
-            _ = try self.model(#"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "mu", "bounds": [[0, 5], [0, 5]]}}]"#)
+        assertError(
+            .model, ["measurements[0].config.parameters[1].bounds: expected 1 value for parameter \"mu\"", "got 2"]
+        ) {
+            _ = try self.model(
+                #"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "mu", "bounds": [[0, 5], [0, 5]]}}]"#
+            )
         }
     }
 
     func testParameterConfigKeyNotUsedByTheParamset() {
-        assertError(.model, ["measurements[0].config.parameters[1].sigmas: parameter \"mu\" (normfactor) does not use the sigmas attribute"]) {
-            _ = try self.model(#"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "mu", "sigmas": [0.1]}}]"#)
+        assertError(
+            .model,
+            [
+                "measurements[0].config.parameters[1].sigmas: parameter \"mu\" (normfactor) does not use the sigmas attribute"
+            ]
+        ) {
+            _ = try self.model(
+                #"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "mu", "sigmas": [0.1]}}]"#
+            )
         }
         assertError(.model, ["does not use the factors attribute"]) {
-            _ = try self.model(#"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "norm", "factors": [2]}}]"#)
+            _ = try self.model(
+                #"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "norm", "factors": [2]}}]"#
+            )
         }
     }
 
     func testUnknownParameterConfigIsIgnored() throws {
         // pyhf quirk: settings for parameters the model does not have are silently ignored
-        _ = try model(#"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "nothere", "sigmas": [0.1]}}]"#)
+        _ = try model(
+            #"[{"op": "add", "path": "/measurements/0/config/parameters/-", "value": {"name": "nothere", "sigmas": [0.1]}}]"#
+        )
     }
 
     func testLumiWithoutConfig() {
-        assertError(.model, ["channels[1].samples[0].modifiers[1]", "lumi parameter \"lumi\" has no defaults", "inits, bounds, auxdata"]) {
+        assertError(
+            .model,
+            [
+                "channels[1].samples[0].modifiers[1]", "lumi parameter \"lumi\" has no defaults",
+                "inits, bounds, auxdata",
+            ]
+        ) {
             _ = try self.model(#"[{"op": "remove", "path": "/measurements/0/config/parameters/0"}]"#)
         }
     }
@@ -227,7 +272,8 @@ final class ErrorTests: XCTestCase {
     func testStaterrorMaskMismatch() {
         // signal carries "stat" in CR only (added there), bkg in SR only
         assertError(.model, ["staterror \"stat\" mask mismatch", "carries it in channels [CR]", "in [SR]"]) {
-            _ = try self.model(#"""
+            _ = try self.model(
+                #"""
                 [{"op": "add", "path": "/channels/1/samples/-", "value":
                    {"name": "signal", "data": [1], "modifiers": [{"name": "stat", "type": "staterror", "data": [0.1]}]}}]
                 """#)
@@ -246,7 +292,9 @@ final class ErrorTests: XCTestCase {
             _ = try workspace.model(patches: [#"[{"op": "remove", "path": "/channels/7"}]"#])
         }
         assertError(.model, ["patches[0][1] (test /channels/0/name)", "test failed", "\"SR\"", "\"XX\""]) {
-            _ = try workspace.model(patches: [#"[{"op": "add", "path": "/channels/0/samples/0/data/0", "value": 1}, {"op": "test", "path": "/channels/0/name", "value": "XX"}]"#])
+            _ = try workspace.model(patches: [
+                #"[{"op": "add", "path": "/channels/0/samples/0/data/0", "value": 1}, {"op": "test", "path": "/channels/0/name", "value": "XX"}]"#
+            ])
         }
         assertError(.parse, ["patches[0][0].op: unknown operation \"frobnicate\""]) {
             _ = try workspace.model(patches: [#"[{"op": "frobnicate", "path": "/channels"}]"#])
@@ -258,10 +306,16 @@ final class ErrorTests: XCTestCase {
 
     func testSharedShapesysAndIncompatibleSharedNames() {
         assertError(.model, ["shapesys \"shape\" is already used at", "cannot be shared"]) {
-            _ = try self.model(#"[{"op": "add", "path": "/channels/0/samples/1/modifiers/-", "value": {"name": "shape", "type": "shapesys", "data": [1, 1]}}]"#)
+            _ = try self.model(
+                #"[{"op": "add", "path": "/channels/0/samples/1/modifiers/-", "value": {"name": "shape", "type": "shapesys", "data": [1, 1]}}]"#
+            )
         }
-        assertError(.model, ["parameter \"mu\" is shared by a normfactor modifier", "normsys modifier with different settings"]) {
-            _ = try self.model(#"[{"op": "add", "path": "/channels/0/samples/1/modifiers/-", "value": {"name": "mu", "type": "normsys", "data": {"hi": 1.1, "lo": 0.9}}}]"#)
+        assertError(
+            .model, ["parameter \"mu\" is shared by a normfactor modifier", "normsys modifier with different settings"]
+        ) {
+            _ = try self.model(
+                #"[{"op": "add", "path": "/channels/0/samples/1/modifiers/-", "value": {"name": "mu", "type": "normsys", "data": {"hi": 1.1, "lo": 0.9}}}]"#
+            )
         }
     }
 
@@ -275,12 +329,22 @@ final class ErrorTests: XCTestCase {
         let model = try Workspace(json: Self.base).model()
         let pars = model.suggestedInit
         let data = try Workspace(json: Self.base).data(model: model)
-        assertError(.invalidArgument, ["pars has length 2, expected \(pars.count)"]) { _ = try model.logpdf([1, 2], data: data) }
-        assertError(.invalidArgument, ["pars[0] is nan"]) { _ = try model.nllGradient([.nan] + pars.dropFirst(), data: data) }
-        assertError(.invalidArgument, ["data (main bins + auxdata) has length 3"]) { _ = try model.nllHessian(pars, data: [1, 2, 3]) }
-        assertError(.invalidArgument, ["data[1] is inf"]) { _ = try model.logpdf(pars, data: [1, .infinity] + data.dropFirst(2)) }
+        assertError(.invalidArgument, ["pars has length 2, expected \(pars.count)"]) {
+            _ = try model.logpdf([1, 2], data: data)
+        }
+        assertError(.invalidArgument, ["pars[0] is nan"]) {
+            _ = try model.nllGradient([.nan] + pars.dropFirst(), data: data)
+        }
+        assertError(.invalidArgument, ["data (main bins + auxdata) has length 3"]) {
+            _ = try model.nllHessian(pars, data: [1, 2, 3])
+        }
+        assertError(.invalidArgument, ["data[1] is inf"]) {
+            _ = try model.logpdf(pars, data: [1, .infinity] + data.dropFirst(2))
+        }
         assertError(.invalidArgument, ["inputs has length 1"]) { _ = try model.withInputs([1]) }
-        assertError(.invalidArgument, ["cotangent has length 1"]) { _ = try model.expectedDataVJP(cotangent: [1], pars: pars) }
+        assertError(.invalidArgument, ["cotangent has length 1"]) {
+            _ = try model.expectedDataVJP(cotangent: [1], pars: pars)
+        }
         assertError(.invalidArgument, ["background has length 1, expected 2"]) {
             _ = try SimpleModels.uncorrelatedBackground(signal: [1, 2], background: [1], uncertainty: [1, 1])
         }
@@ -295,4 +359,3 @@ final class ErrorTests: XCTestCase {
         }
     }
 }
-

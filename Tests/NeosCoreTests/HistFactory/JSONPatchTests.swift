@@ -8,16 +8,29 @@ final class JSONPatchTests: XCTestCase {
     }
 
     func testRFC6902Operations() throws {
-        XCTAssertEqual(try apply(#"{"a": [1, 2]}"#, #"[{"op": "add", "path": "/a/1", "value": 9}]"#), try JSON.parse(#"{"a": [1, 9, 2]}"#))
-        XCTAssertEqual(try apply(#"{"a": [1, 2]}"#, #"[{"op": "add", "path": "/a/-", "value": 3}]"#), try JSON.parse(#"{"a": [1, 2, 3]}"#))
-        XCTAssertEqual(try apply(#"{"a": 1}"#, #"[{"op": "add", "path": "/b", "value": {"c": 2}}]"#), try JSON.parse(#"{"a": 1, "b": {"c": 2}}"#))
-        XCTAssertEqual(try apply(#"{"a": 1, "b": 2}"#, #"[{"op": "remove", "path": "/a"}]"#), try JSON.parse(#"{"b": 2}"#))
-        XCTAssertEqual(try apply(#"{"a": [1, 2, 3]}"#, #"[{"op": "replace", "path": "/a/2", "value": 7}]"#), try JSON.parse(#"{"a": [1, 2, 7]}"#))
         XCTAssertEqual(
-            try apply(#"{"a": {"x": 1}, "b": []}"#, #"[{"op": "move", "from": "/a/x", "path": "/b/0"}]"#), try JSON.parse(#"{"a": {}, "b": [1]}"#))
+            try apply(#"{"a": [1, 2]}"#, #"[{"op": "add", "path": "/a/1", "value": 9}]"#),
+            try JSON.parse(#"{"a": [1, 9, 2]}"#))
         XCTAssertEqual(
-            try apply(#"{"a": {"x": 1}}"#, #"[{"op": "copy", "from": "/a", "path": "/c"}]"#), try JSON.parse(#"{"a": {"x": 1}, "c": {"x": 1}}"#))
-        XCTAssertEqual(try apply(#"{"a/b": {"m~n": 1}}"#, #"[{"op": "test", "path": "/a~1b/m~0n", "value": 1.0}]"#), try JSON.parse(#"{"a/b": {"m~n": 1}}"#))
+            try apply(#"{"a": [1, 2]}"#, #"[{"op": "add", "path": "/a/-", "value": 3}]"#),
+            try JSON.parse(#"{"a": [1, 2, 3]}"#))
+        XCTAssertEqual(
+            try apply(#"{"a": 1}"#, #"[{"op": "add", "path": "/b", "value": {"c": 2}}]"#),
+            try JSON.parse(#"{"a": 1, "b": {"c": 2}}"#))
+        XCTAssertEqual(
+            try apply(#"{"a": 1, "b": 2}"#, #"[{"op": "remove", "path": "/a"}]"#), try JSON.parse(#"{"b": 2}"#))
+        XCTAssertEqual(
+            try apply(#"{"a": [1, 2, 3]}"#, #"[{"op": "replace", "path": "/a/2", "value": 7}]"#),
+            try JSON.parse(#"{"a": [1, 2, 7]}"#))
+        XCTAssertEqual(
+            try apply(#"{"a": {"x": 1}, "b": []}"#, #"[{"op": "move", "from": "/a/x", "path": "/b/0"}]"#),
+            try JSON.parse(#"{"a": {}, "b": [1]}"#))
+        XCTAssertEqual(
+            try apply(#"{"a": {"x": 1}}"#, #"[{"op": "copy", "from": "/a", "path": "/c"}]"#),
+            try JSON.parse(#"{"a": {"x": 1}, "c": {"x": 1}}"#))
+        XCTAssertEqual(
+            try apply(#"{"a/b": {"m~n": 1}}"#, #"[{"op": "test", "path": "/a~1b/m~0n", "value": 1.0}]"#),
+            try JSON.parse(#"{"a/b": {"m~n": 1}}"#))
         XCTAssertEqual(try apply(#"{"a": 1}"#, #"[{"op": "replace", "path": "", "value": [1]}]"#), .array([.number(1)]))
     }
 
@@ -30,8 +43,12 @@ final class JSONPatchTests: XCTestCase {
             (#"{"a": {"b": 1}}"#, #"[{"op": "move", "from": "/a", "path": "/a/b/c"}]"#),
             (#"{"a": 1}"#, #"[{"op": "add", "path": "/x/y", "value": 1}]"#),
         ] {
-            XCTAssertThrowsError(try apply(document, patch), patch) { XCTAssertEqual(($0 as? NeosError)?.kind, .model, patch) }
+            XCTAssertThrowsError(try apply(document, patch), patch) {
+                XCTAssertEqual(($0 as? NeosError)?.kind, .model, patch)
+            }
         }
-        XCTAssertThrowsError(try apply("{}", #"[{"op": "add", "path": "a", "value": 1}]"#)) { XCTAssertEqual(($0 as? NeosError)?.kind, .parse) }
+        XCTAssertThrowsError(try apply("{}", #"[{"op": "add", "path": "a", "value": 1}]"#)) {
+            XCTAssertEqual(($0 as? NeosError)?.kind, .parse)
+        }
     }
 }

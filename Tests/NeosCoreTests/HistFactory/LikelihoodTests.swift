@@ -10,7 +10,8 @@ final class LikelihoodTests: XCTestCase {
     /// bkg); an invalid shapesys bin; a sample absent from a channel; staterror over two samples. Also checked
     /// against pyhf in PyhfReferenceTests (every code combination).
     static let fullSpec = try! String(
-        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/every_modifier_spec.json"),
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Resources/every_modifier_spec.json"),
         encoding: .utf8)
 
     static let allSettings: [ModifierSettings] = NormsysInterpolation.allCases.flatMap { n in
@@ -19,9 +20,18 @@ final class LikelihoodTests: XCTestCase {
 
     /// Parameter points away from interpolation kinks: (α values, μ).
     static let points: [[String: Double]] = [
-        ["mu": 1.3, "sig_norm": 0.37, "shared": -0.63, "bkg_norm": 1.45, "bkg_shape": -1.3, "lumi": 1.02, "other_norm": 0.9],
-        ["mu": 0.0, "sig_norm": -1.6, "shared": 0.55, "bkg_norm": -0.42, "bkg_shape": 0.71, "lumi": 0.97, "other_norm": 1.1],
-        ["mu": 2.1, "sig_norm": 1.2, "shared": -1.4, "bkg_norm": 0.82, "bkg_shape": 1.7, "lumi": 1.05, "other_norm": 1.0],
+        [
+            "mu": 1.3, "sig_norm": 0.37, "shared": -0.63, "bkg_norm": 1.45, "bkg_shape": -1.3, "lumi": 1.02,
+            "other_norm": 0.9,
+        ],
+        [
+            "mu": 0.0, "sig_norm": -1.6, "shared": 0.55, "bkg_norm": -0.42, "bkg_shape": 0.71, "lumi": 0.97,
+            "other_norm": 1.1,
+        ],
+        [
+            "mu": 2.1, "sig_norm": 1.2, "shared": -1.4, "bkg_norm": 0.82, "bkg_shape": 1.7, "lumi": 1.05,
+            "other_norm": 1.0,
+        ],
     ]
 
     static func pars(_ model: Model, _ point: [String: Double], seed: Int) -> [Double] {
@@ -52,7 +62,13 @@ final class LikelihoodTests: XCTestCase {
         let numericHessian = try FiniteDifferences.jacobian(pars) { try model.nllGradient($0, data: data) }
         FiniteDifferences.assertClose(hessian, numericHessian, "\(label) ∇²NLL")
         let n = pars.count
-        for i in 0..<n { for j in 0..<i { XCTAssertEqual(hessian[i * n + j], hessian[j * n + i], accuracy: 1e-9 * max(1, abs(hessian[i * n + j])), "\(label) symmetry") } }
+        for i in 0..<n {
+            for j in 0..<i {
+                XCTAssertEqual(
+                    hessian[i * n + j], hessian[j * n + i], accuracy: 1e-9 * max(1, abs(hessian[i * n + j])),
+                    "\(label) symmetry")
+            }
+        }
         let combined = try model.nllAndGradient(pars, data: data)
         XCTAssertEqual(combined.value, try nll(pars))
         XCTAssertEqual(combined.gradient, gradient)
@@ -61,7 +77,9 @@ final class LikelihoodTests: XCTestCase {
         let inputs = model.inputs().values
         let vjp = try model.logpdfVJP(pars, data: data)
         FiniteDifferences.assertClose(vjp.pars, gradient.map { -$0 }, rtol: 1e-15, "\(label) logpdfVJP.pars")
-        FiniteDifferences.assertClose(vjp.data, try FiniteDifferences.gradient(data) { try model.logpdf(pars, data: $0) }, "\(label) logpdfVJP.data")
+        FiniteDifferences.assertClose(
+            vjp.data, try FiniteDifferences.gradient(data) { try model.logpdf(pars, data: $0) },
+            "\(label) logpdfVJP.data")
         let inputFD = try FiniteDifferences.gradient(inputs) { try model.withInputs($0).logpdf(pars, data: data) }
         FiniteDifferences.assertClose(vjp.inputs, inputFD, "\(label) logpdfVJP.inputs")
 
@@ -73,13 +91,19 @@ final class LikelihoodTests: XCTestCase {
                 zip(try m.expectedData(p, includeAuxdata: includeAux), cotangent).reduce(0) { $0 + $1.0 * $1.1 }
             }
             let e = try model.expectedDataVJP(cotangent: cotangent, pars: pars, includeAuxdata: includeAux)
-            FiniteDifferences.assertClose(e.pars, try FiniteDifferences.gradient(pars) { try dot(model, $0) }, "\(label) expectedDataVJP.pars aux=\(includeAux)")
-            FiniteDifferences.assertClose(e.inputs, try FiniteDifferences.gradient(inputs) { try dot(model.withInputs($0), pars) }, "\(label) expectedDataVJP.inputs aux=\(includeAux)")
+            FiniteDifferences.assertClose(
+                e.pars, try FiniteDifferences.gradient(pars) { try dot(model, $0) },
+                "\(label) expectedDataVJP.pars aux=\(includeAux)")
+            FiniteDifferences.assertClose(
+                e.inputs, try FiniteDifferences.gradient(inputs) { try dot(model.withInputs($0), pars) },
+                "\(label) expectedDataVJP.inputs aux=\(includeAux)")
         }
 
         // mixed second derivatives
         let mixedInputs = try model.nllGradientJacobianInputs(pars, data: data)
-        let mixedInputsFD = try FiniteDifferences.jacobian(inputs) { try model.withInputs($0).nllGradient(pars, data: data) }
+        let mixedInputsFD = try FiniteDifferences.jacobian(inputs) {
+            try model.withInputs($0).nllGradient(pars, data: data)
+        }
         FiniteDifferences.assertClose(mixedInputs, mixedInputsFD, "\(label) ∂²NLL/∂θ∂ψ")
         let mixedData = try model.nllGradientJacobianData(pars, data: data)
         let mixedDataFD = try FiniteDifferences.jacobian(data) { try model.nllGradient(pars, data: $0) }
@@ -127,7 +151,10 @@ final class LikelihoodTests: XCTestCase {
         XCTAssertEqual(model.samples, ["bkg", "other", "signal"])
         XCTAssertEqual(
             model.parameterOrder,
-            ["bkg_shape", "shared", "lumi", "other_norm", "mu", "bkg_norm", "sig_norm", "sf", "sf2", "uncorr", "staterror_A", "staterror_B"])
+            [
+                "bkg_shape", "shared", "lumi", "other_norm", "mu", "bkg_norm", "sig_norm", "sf", "sf2", "uncorr",
+                "staterror_A", "staterror_B",
+            ])
         XCTAssertEqual(model.normsysInterpolation, .code4)
         XCTAssertEqual(model.histosysInterpolation, .code4p)
         // invalid shapesys bin (σ = 0) is fixed with τ = aux = 1
@@ -142,11 +169,13 @@ final class LikelihoodTests: XCTestCase {
         // withInputs with the same numbers reproduces the model exactly
         let pars = Self.pars(model, Self.points[0], seed: 0)
         let data = try Self.data(model, pars)
-        XCTAssertEqual(try model.withInputs(model.inputs().values).logpdf(pars, data: data), try model.logpdf(pars, data: data))
+        XCTAssertEqual(
+            try model.withInputs(model.inputs().values).logpdf(pars, data: data), try model.logpdf(pars, data: data))
     }
 
     func testSimpleModelDerivatives() throws {
-        let uncorrelated = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let uncorrelated = try SimpleModels.uncorrelatedBackground(
+            signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
         let pars1 = [1.3, 0.96, 1.07]
         try checkAllDerivatives(uncorrelated, pars1, [51, 48, 270, 55], "uncorrelated")
         for histosys in HistosysInterpolation.allCases {
@@ -198,9 +227,11 @@ final class LikelihoodTests: XCTestCase {
         let data = try workspace.data(model: model)
         let pars = model.suggestedInit.enumerated().map { i, x in x + 0.05 * sin(Double(i) * 0.9) }
         let gradient = try model.nllGradient(pars, data: data)
-        FiniteDifferences.assertClose(gradient, try FiniteDifferences.gradient(pars) { try -model.logpdf($0, data: data) }, "sbottom ∇NLL")
+        FiniteDifferences.assertClose(
+            gradient, try FiniteDifferences.gradient(pars) { try -model.logpdf($0, data: data) }, "sbottom ∇NLL")
         let hessian = try model.nllHessian(pars, data: data)
-        FiniteDifferences.assertClose(hessian, try FiniteDifferences.jacobian(pars) { try model.nllGradient($0, data: data) }, "sbottom ∇²NLL")
+        FiniteDifferences.assertClose(
+            hessian, try FiniteDifferences.jacobian(pars) { try model.nllGradient($0, data: data) }, "sbottom ∇²NLL")
     }
 
     func testConcurrentEvaluationIsConsistent() throws {

@@ -20,8 +20,10 @@ final class PerformanceTests: XCTestCase {
         let data = try workspace.data(model: model)
         let pars = model.suggestedInit
         let repeats = 200
-        let logpdfTime = try seconds { for _ in 0..<repeats { _ = try model.logpdf(pars, data: data) } } / Double(repeats)
-        let gradientTime = try seconds { for _ in 0..<repeats { _ = try model.nllAndGradient(pars, data: data) } } / Double(repeats)
+        let logpdfTime =
+            try seconds { for _ in 0..<repeats { _ = try model.logpdf(pars, data: data) } } / Double(repeats)
+        let gradientTime =
+            try seconds { for _ in 0..<repeats { _ = try model.nllAndGradient(pars, data: data) } } / Double(repeats)
         let hessianTime = try seconds { for _ in 0..<20 { _ = try model.nllHessian(pars, data: data) } } / 20
         let mixedTime = try seconds { _ = try model.nllGradientJacobianInputs(pars, data: data) }
         let withInputsTime = try seconds { for _ in 0..<20 { _ = try model.withInputs(model.inputs().values) } } / 20

@@ -44,37 +44,47 @@ final class PyhfReferenceTests: XCTestCase {
     }
 
     func testAllReferenceWorkspacesAgreeWithPyhf() throws {
-        let reference = try JSON.parse(try Self.read(Self.testsFolder.appendingPathComponent("Resources/pyhf_reference.json")))
+        let reference = try JSON.parse(
+            try Self.read(Self.testsFolder.appendingPathComponent("Resources/pyhf_reference.json")))
         guard case .array(let cases)? = reference["cases"] else { return XCTFail("no cases") }
         XCTAssertGreaterThan(cases.count, 80)
         var workspaceCache: [String: Workspace] = [:]
-        var worstExpected = (0.0, ""), worstLogpdf = (0.0, "")
+        var worstExpected = (0.0, "")
+        var worstLogpdf = (0.0, "")
         var checkedPoints = 0
         for entry in cases {
             guard case .string(let name)? = entry["name"], case .string(let kind)? = entry["kind"],
                 case .string(let file)? = entry["file"]
             else { return XCTFail("bad case") }
-            let settings: ModifierSettings? = entry["settings"] == .null ? nil : try ModifierSettings(json: entry["settings"]!.serialized())
+            let settings: ModifierSettings? =
+                entry["settings"] == .null ? nil : try ModifierSettings(json: entry["settings"]!.serialized())
             var patches: [String] = []
             if case .array(let items)? = entry["patches"] {
                 for item in items {
                     if case .string(let path) = item {
                         patches.append(try Self.refText(path))
-                    } else if case .string(let patchset)? = item["patchset"], case .string(let patchName)? = item["name"] {
+                    } else if case .string(let patchset)? = item["patchset"],
+                        case .string(let patchName)? = item["name"]
+                    {
                         patches.append(try Patchset(json: try Self.refText(patchset)).patch(named: patchName))
                     }
                 }
             }
             let build: () throws -> Model = {
                 if kind == "workspace" {
-                    if workspaceCache[file] == nil { workspaceCache[file] = try Workspace(json: try Self.refText(file)) }
+                    if workspaceCache[file] == nil {
+                        workspaceCache[file] = try Workspace(json: try Self.refText(file))
+                    }
                     return try workspaceCache[file]!.model(modifierSettings: settings, patches: patches)
                 }
                 var document = try JSON.parse(try Self.refText(file))
                 if let measurements = document["measurements"] {
-                    guard case .array(let list) = measurements, let config = list.first?["config"] else { throw NeosError(.parse, "?") }
+                    guard case .array(let list) = measurements, let config = list.first?["config"] else {
+                        throw NeosError(.parse, "?")
+                    }
                     document = .object([
-                        .init(key: "channels", value: document["channels"]!), .init(key: "parameters", value: config["parameters"]!),
+                        .init(key: "channels", value: document["channels"]!),
+                        .init(key: "parameters", value: config["parameters"]!),
                     ])
                 }
                 let poi: String? = { if case .string(let p)? = entry["poi_request"] { return p } else { return nil } }()
@@ -106,7 +116,8 @@ final class PyhfReferenceTests: XCTestCase {
             XCTAssertEqual(model.samples, Self.strings(entry["samples"]), "\(name) samples")
             XCTAssertEqual(model.suggestedInit, Self.numbers(entry["init"]), "\(name) init")
             if case .array(let bounds)? = entry["bounds"] {
-                XCTAssertEqual(model.suggestedBounds.map { [$0.lower, $0.upper] }, bounds.map(Self.numbers), "\(name) bounds")
+                XCTAssertEqual(
+                    model.suggestedBounds.map { [$0.lower, $0.upper] }, bounds.map(Self.numbers), "\(name) bounds")
             }
             if case .array(let fixed)? = entry["fixed"] {
                 XCTAssertEqual(model.suggestedFixed, fixed.map { $0 == .bool(true) }, "\(name) fixed")
@@ -148,6 +159,8 @@ final class PyhfReferenceTests: XCTestCase {
                 checkedPoints += 1
             }
         }
-        print("pyhf reference: \(cases.count) cases, \(checkedPoints) points; worst expected_data rel. error \(worstExpected.0) (\(worstExpected.1)); worst logpdf rel. error \(worstLogpdf.0) (\(worstLogpdf.1))")
+        print(
+            "pyhf reference: \(cases.count) cases, \(checkedPoints) points; worst expected_data rel. error \(worstExpected.0) (\(worstExpected.1)); worst logpdf rel. error \(worstLogpdf.0) (\(worstLogpdf.1))"
+        )
     }
 }

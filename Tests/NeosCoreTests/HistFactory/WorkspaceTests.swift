@@ -31,7 +31,8 @@ final class WorkspaceTests: XCTestCase {
     }
 
     func testPatchsetPatchAppliesToItsWorkspace() throws {
-        let workspace = try Workspace(json: PyhfReferenceTests.refText("tests_data/test_patchset__example_bkgonly.json"))
+        let workspace = try Workspace(
+            json: PyhfReferenceTests.refText("tests_data/test_patchset__example_bkgonly.json"))
         let patchset = try Patchset(json: PyhfReferenceTests.refText("tests_data/test_patchset__example_patchset.json"))
         let patch = try patchset.patch(named: "patch_channel1_signal_syst1")
         let model = try workspace.model(patches: [patch])

@@ -21,12 +21,12 @@ Cases and modifier_settings ("settings" in the JSON; null = pyhf defaults normsy
 validation_data/*.json are histogram tables (binning/bindata), not workspaces or specs, so they are not used.
 Paths are relative to the refdata folder ("tests:" = this folder).
 """
+
 import json
 import math
 import os
 import sys
 
-import jsonpatch
 import numpy as np
 import pyhf
 
@@ -41,7 +41,7 @@ CODE4_4P_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcod
 
 
 def load(path):
-    full = os.path.join(HERE, path[len("tests:"):]) if path.startswith("tests:") else os.path.join(REFDATA, path)
+    full = os.path.join(HERE, path[len("tests:") :]) if path.startswith("tests:") else os.path.join(REFDATA, path)
     with open(full) as f:
         return json.load(f)
 
@@ -166,18 +166,33 @@ def main():
     for patch in patchset["patches"]:
         ref = {"patchset": "tests_data/test_patchset__example_patchset.json", "name": patch["metadata"]["name"]}
         workspace_case(
-            cases, rng, "tests_patchset_" + patch["metadata"]["name"], "tests_data/test_patchset__example_bkgonly.json",
-            patches=[{"ref": ref, "doc": patch["patch"]}])
+            cases,
+            rng,
+            "tests_patchset_" + patch["metadata"]["name"],
+            "tests_data/test_patchset__example_bkgonly.json",
+            patches=[{"ref": ref, "doc": patch["patch"]}],
+        )
     spec_case(cases, rng, "tests_modifiers_spec", "tests_data/test_modifiers__spec.json")
     # this test folder's own spec with every modifier type, under every interpolation-code combination
     for normsys in ["code1", "code4"]:
         for histosys in ["code0", "code2", "code4p"]:
-            spec_case(cases, rng, f"every_modifier_{normsys}_{histosys}", "tests:Resources/every_modifier_spec.json",
-                      {"normsys": {"interpcode": normsys}, "histosys": {"interpcode": histosys}})
+            spec_case(
+                cases,
+                rng,
+                f"every_modifier_{normsys}_{histosys}",
+                "tests:Resources/every_modifier_spec.json",
+                {"normsys": {"interpcode": normsys}, "histosys": {"interpcode": histosys}},
+            )
     spec_case(cases, rng, "every_modifier_defaults", "tests:Resources/every_modifier_spec.json")
     # refused as workspaces (their POI bounds exclude 0), still checked numerically as POI-less model specs
     spec_case(cases, rng, "xml_xmlimport_DataDriven_nopoi", "xml_converted/xmlimport_DataDriven.json", poi=None)
-    spec_case(cases, rng, "tests_issue1720_greedy_staterror_nopoi", "tests_data/test_modifiers__issue1720_greedy_staterror.json", poi=None)
+    spec_case(
+        cases,
+        rng,
+        "tests_issue1720_greedy_staterror_nopoi",
+        "tests_data/test_modifiers__issue1720_greedy_staterror.json",
+        poi=None,
+    )
     for region in ["RegionA", "RegionB", "RegionC"]:
         folder = f"sbottom_ins1748602/{region}"
         bkg = f"{folder}/BkgOnly.json"
@@ -186,7 +201,9 @@ def main():
             spec_case(cases, rng, f"sbottom_{region}_BkgOnly_nopoi", bkg, poi=None)
         for fname in sorted(os.listdir(os.path.join(REFDATA, folder))):
             if fname.startswith("patch."):
-                workspace_case(cases, rng, f"sbottom_{region}_{fname[6:-5]}", bkg, patches=[f"{folder}/{fname}"], npoints=1)
+                workspace_case(
+                    cases, rng, f"sbottom_{region}_{fname[6:-5]}", bkg, patches=[f"{folder}/{fname}"], npoints=1
+                )
     with open(OUT, "w") as f:
         json.dump({"pyhf_version": pyhf.__version__, "cases": cases}, f, separators=(",", ":"))
     print(f"wrote {len(cases)} cases to {OUT} ({os.path.getsize(OUT)} bytes)", file=sys.stderr)

@@ -75,11 +75,15 @@ final class HistogramTests: XCTestCase {
                     cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth, weights: weights,
                     options: options)
                 let label = "density=\(density) reflect=\(reflect)"
-                assertGradient(gradients.data, centralDifferences(data) { objective($0, edges, weights, bandwidth) }, label)
-                assertGradient(gradients.edges, centralDifferences(edges) { objective(data, $0, weights, bandwidth) }, label)
-                assertGradient(gradients.weights, centralDifferences(weights) { objective(data, edges, $0, bandwidth) }, label)
                 assertGradient(
-                    [gradients.bandwidth], centralDifferences([bandwidth]) { objective(data, edges, weights, $0[0]) }, label)
+                    gradients.data, centralDifferences(data) { objective($0, edges, weights, bandwidth) }, label)
+                assertGradient(
+                    gradients.edges, centralDifferences(edges) { objective(data, $0, weights, bandwidth) }, label)
+                assertGradient(
+                    gradients.weights, centralDifferences(weights) { objective(data, edges, $0, bandwidth) }, label)
+                assertGradient(
+                    [gradients.bandwidth], centralDifferences([bandwidth]) { objective(data, edges, weights, $0[0]) },
+                    label)
             }
         }
     }

@@ -9,7 +9,8 @@ import XCTest
 /// fits used to end above pyhf's, with the twice NLL that pyhf 0.7.6 reaches when run to convergence (jax backend,
 /// SLSQP tolerance 1e-14).
 final class BasinSearchTests: XCTestCase {
-    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
+    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Resources")
 
     struct Case {
         let model: Model
@@ -25,7 +26,9 @@ final class BasinSearchTests: XCTestCase {
             case .number(let reference)? = entry["pyhf_twice_nll"]
         else { throw NeosError.invalidArgument("\(name) is missing from nonconvex_fits.json") }
         var settings: ModifierSettings? = nil
-        if let json = entry["modifier_settings"], json != .null { settings = try ModifierSettings(json: json.serialized()) }
+        if let json = entry["modifier_settings"], json != .null {
+            settings = try ModifierSettings(json: json.serialized())
+        }
         let model = try Workspace(json: spec.serialized()).model(modifierSettings: settings)
         let data = values.map { value -> Double in
             guard case .number(let x) = value else { fatalError("data must be numbers") }
@@ -57,7 +60,8 @@ final class BasinSearchTests: XCTestCase {
     /// minimum and the Hessian near them is indefinite. The descent used to shrink μ and k together until rounding
     /// stopped it, with no positive-definite Hessian for its EDM ("no step lowers the objective (EDM inf)").
     func testProductOfNormalisationsLeavesTheSaddle() throws {
-        let background = 100.0, signal = 10.0
+        let background = 100.0
+        let signal = 10.0
         func twiceNLL(_ x: [Double]) -> Double {
             let rate = background + signal * x[0] * x[1]
             return 2 * (rate - background * log(rate))
@@ -66,9 +70,13 @@ final class BasinSearchTests: XCTestCase {
             value: twiceNLL,
             derivatives: { x in
                 let rate = background + signal * x[0] * x[1]
-                let w = 2 * (1 - background / rate), c = 2 * background / (rate * rate)
-                let g0 = signal * x[1], g1 = signal * x[0]
-                return ([w * g0, w * g1], [c * g0 * g0, c * g0 * g1 + w * signal, c * g0 * g1 + w * signal, c * g1 * g1])
+                let w = 2 * (1 - background / rate)
+                let c = 2 * background / (rate * rate)
+                let g0 = signal * x[1]
+                let g1 = signal * x[0]
+                return (
+                    [w * g0, w * g1], [c * g0 * g0, c * g0 * g1 + w * signal, c * g0 * g1 + w * signal, c * g1 * g1]
+                )
             })
         let minimizer = BoundedNewton(
             objective: objective, lower: [0, 0], upper: [10, 10], fixed: [false, false], options: .init())
@@ -130,7 +138,8 @@ final class BasinSearchTests: XCTestCase {
                     var moved = point
                     moved[i] = value
                     let full = try model.logpdf(moved, data: fixture.data)
-                    XCTAssertEqual(result, full, accuracy: 1e-12 * max(1, abs(full)), "\(name) parameter \(i) at \(value)")
+                    XCTAssertEqual(
+                        result, full, accuracy: 1e-12 * max(1, abs(full)), "\(name) parameter \(i) at \(value)")
                 }
             }
         }

@@ -16,10 +16,15 @@ final class FisherLossesTests: XCTestCase {
     /// document's 0.0793033 comes from a Hessian whose I_αα (2.329186) is 5.8e-5 above the exact 2.329051, so it
     /// is checked at 5e-5.
     func testPOIUncertaintyMatchesReferences() throws {
-        let s = [1.84, 2.31, 5.04, 10.8], b = [90.3, 6.25, 3, 0.4], up = [72.4, 13.1, 9.3, 5.15], down = [72, 14.5, 9.85, 3.75]
+        let s = [1.84, 2.31, 5.04, 10.8]
+        let b = [90.3, 6.25, 3, 0.4]
+        let up = [72.4, 13.1, 9.3, 5.15]
+        let down = [72, 14.5, 9.85, 3.75]
         let fourBins = try neosModel(s, b, up, down)
         XCTAssertEqual(try Losses.poiUncertainty(model: fourBins).value, 0.265907, accuracy: 1e-6 * 0.265907)
-        var iaa = 1.0, iam = 0.0, imm = 0.0
+        var iaa = 1.0
+        var iam = 0.0
+        var imm = 0.0
         for k in 0..<4 {
             let slope = (up[k] - down[k]) / 2
             iaa += slope * slope / b[k]
@@ -31,7 +36,8 @@ final class FisherLossesTests: XCTestCase {
         XCTAssertEqual(backgroundOnly, exact, accuracy: 1e-12 * exact)
         XCTAssertEqual(backgroundOnly, 0.0793033, accuracy: 5e-5 * 0.0793033)
         let oneBin = try neosModel([5], [50], [55], [45])
-        XCTAssertEqual(try Losses.poiUncertainty(model: oneBin).value, 3.2.squareRoot(), accuracy: 1e-14 * 3.2.squareRoot())
+        XCTAssertEqual(
+            try Losses.poiUncertainty(model: oneBin).value, 3.2.squareRoot(), accuracy: 1e-14 * 3.2.squareRoot())
         let twoBins = try neosModel([3, 6], [20, 10], [24, 9], [17, 12])
         XCTAssertEqual(try Losses.poiUncertainty(model: twoBins).value, 0.616089, accuracy: 1e-6 * 0.616089)
         // The variance is σ² (INFERNO's objective).
@@ -46,7 +52,8 @@ final class FisherLossesTests: XCTestCase {
             let model = try SimpleModels.uncorrelatedBackground(
                 signal: Array(repeating: 5, count: bins), background: Array(repeating: 50, count: bins),
                 uncertainty: Array(repeating: 5, count: bins))
-            XCTAssertEqual(try Losses.poiUncertainty(model: model, poiValue: 0).value, expected, accuracy: 1e-7 * expected)
+            XCTAssertEqual(
+                try Losses.poiUncertainty(model: model, poiValue: 0).value, expected, accuracy: 1e-7 * expected)
         }
     }
 
@@ -70,7 +77,10 @@ final class FisherLossesTests: XCTestCase {
             """
         let model = try Workspace(json: workspace).model()
         let inputs = model.inputs().values
-        for (name, loss) in [("poi_uncert", { try Losses.poiUncertainty(model: $0) }), ("inferno", { try Losses.poiVariance(model: $0) })]
+        for (name, loss) in [
+            ("poi_uncert", { try Losses.poiUncertainty(model: $0) }),
+            ("inferno", { try Losses.poiVariance(model: $0) }),
+        ]
             as [(String, (Model) throws -> LossWithGradient)]
         {
             let analytic = try loss(model).gradient

@@ -4,8 +4,10 @@ import XCTest
 
 /// Hypotest Jacobians against central differences of re-run hypotests (1e-5 relative, or 1e-9 absolute near 0).
 final class HypotestDerivativesTests: XCTestCase {
-    func check(_ model: Model, data: [Double], poi: Double, statistic: TestStatistic, file: StaticString = #filePath,
-               line: UInt = #line) throws {
+    func check(
+        _ model: Model, data: [Double], poi: Double, statistic: TestStatistic, file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws {
         let (_, jacobian) = try Hypotest.jacobian(poi: poi, data: data, model: model, testStatistic: statistic)
         func outputs(_ model: Model, _ data: [Double]) throws -> [Double] {
             let result = try Hypotest.run(poi: poi, data: data, model: model, testStatistic: statistic)
@@ -13,7 +15,8 @@ final class HypotestDerivativesTests: XCTestCase {
         }
         let inputs = model.inputs().values
         FiniteDifferences.assertEntries(
-            jacobian.inputs, try FiniteDifferences.jacobian(inputs, step: 1e-4) { try outputs(model.withInputs($0), data) },
+            jacobian.inputs,
+            try FiniteDifferences.jacobian(inputs, step: 1e-4) { try outputs(model.withInputs($0), data) },
             rtol: 1e-5, atol: 1e-9, "\(statistic) d/d inputs", file: file, line: line)
         FiniteDifferences.assertEntries(
             jacobian.data, try FiniteDifferences.jacobian(data, step: 1e-4) { try outputs(model, $0) },
@@ -21,9 +24,12 @@ final class HypotestDerivativesTests: XCTestCase {
     }
 
     func testAgainstRefittedFiniteDifferences() throws {
-        let shapesys = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let shapesys = try SimpleModels.uncorrelatedBackground(
+            signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
         let data = [51, 48] + shapesys.auxdata
-        for statistic in [TestStatistic.qmuTilde, .qmu] { try check(shapesys, data: data, poi: 1, statistic: statistic) }
+        for statistic in [TestStatistic.qmuTilde, .qmu] {
+            try check(shapesys, data: data, poi: 1, statistic: statistic)
+        }
         let histosys = try SimpleModels.correlatedBackground(
             signal: [5, 10, 3], background: [50, 30, 20], backgroundUp: [56, 31, 23], backgroundDown: [45, 28, 18])
         try check(histosys, data: [58, 43, 21] + histosys.auxdata, poi: 1, statistic: .qmuTilde)
@@ -46,7 +52,8 @@ final class HypotestDerivativesTests: XCTestCase {
             XCTAssertEqual(derivatives.values[4], result.observed.clsb)
             XCTAssertEqual(Array(derivatives.values[7...]), result.expectedHeadline)
             func values(_ model: Model, _ data: [Double]) throws -> [Double] {
-                try Hypotest.derivatives(poi: poi, data: data, model: model, testStatistic: statistic).derivatives.values
+                try Hypotest.derivatives(poi: poi, data: data, model: model, testStatistic: statistic).derivatives
+                    .values
             }
             FiniteDifferences.assertEntries(
                 derivatives.inputs,
@@ -63,7 +70,8 @@ final class HypotestDerivativesTests: XCTestCase {
 final class UpperLimitDerivativesTests: XCTestCase {
     /// Observed and expected limits' derivatives against central differences of re-solved limits (1e-5 relative).
     func testAgainstResolvedFiniteDifferences() throws {
-        let model = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let model = try SimpleModels.uncorrelatedBackground(
+            signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
         let data = [51, 48] + model.auxdata
         func limits(_ model: Model, _ data: [Double]) throws -> [Double] {
             let solved = try UpperLimits.rootFinding(
@@ -73,16 +81,21 @@ final class UpperLimitDerivativesTests: XCTestCase {
         let (values, inputRows, dataRows) = try UpperLimits.jacobian(data: data, model: model)
         XCTAssertEqual(values[0], 1.0115718815879498, accuracy: 1e-7)
         FiniteDifferences.assertEntries(
-            inputRows, try FiniteDifferences.jacobian(model.inputs().values, step: 1e-4) { try limits(model.withInputs($0), data) },
+            inputRows,
+            try FiniteDifferences.jacobian(model.inputs().values, step: 1e-4) {
+                try limits(model.withInputs($0), data)
+            },
             rtol: 1e-5, atol: 1e-9, "limits d/d inputs")
         FiniteDifferences.assertEntries(
-            dataRows, try FiniteDifferences.jacobian(data, step: 1e-4) { try limits(model, $0) }, rtol: 1e-5, atol: 1e-9,
+            dataRows, try FiniteDifferences.jacobian(data, step: 1e-4) { try limits(model, $0) }, rtol: 1e-5,
+            atol: 1e-9,
             "limits d/d data")
     }
 
     /// A limit beyond the POI's upper bound is an error that says so, not a fit refused for its start.
     func testLimitBeyondTheBoundsIsReported() throws {
-        let model = try SimpleModels.uncorrelatedBackground(signal: [0.5, 0.4], background: [50, 52], uncertainty: [3, 7])
+        let model = try SimpleModels.uncorrelatedBackground(
+            signal: [0.5, 0.4], background: [50, 52], uncertainty: [3, 7])
         XCTAssertThrowsError(try UpperLimits.rootFinding(data: [51, 48] + model.auxdata, model: model)) { error in
             XCTAssertEqual((error as? NeosError)?.kind, .numeric)
             XCTAssertTrue("\(error)".contains("up to the POI's upper bound μ = 10.0"), "\(error)")

@@ -16,7 +16,9 @@ final class ImplicitDifferentiationTests: XCTestCase {
         let jacobian = try ImplicitDifferentiation.fitJacobian(fit, model: model, data: data)
         FiniteDifferences.assertEntries(
             jacobian.inputs,
-            try FiniteDifferences.jacobian(model.inputs().values, step: 1e-4) { try refit(model.withInputs($0), data).parameters },
+            try FiniteDifferences.jacobian(model.inputs().values, step: 1e-4) {
+                try refit(model.withInputs($0), data).parameters
+            },
             rtol: 1e-5, atol: 1e-8, "d pars / d inputs", file: file, line: line)
         FiniteDifferences.assertEntries(
             jacobian.data, try FiniteDifferences.jacobian(data, step: 1e-4) { try refit(model, $0).parameters },
@@ -29,13 +31,15 @@ final class ImplicitDifferentiationTests: XCTestCase {
         let data = [58.0, 43, 21] + model.auxdata
         try check(model, data: data)
         try check(model, data: data, poi: 1)
-        let shapesys = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let shapesys = try SimpleModels.uncorrelatedBackground(
+            signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
         try check(shapesys, data: [61, 60] + shapesys.auxdata)
     }
 
     /// A POI on its bound does not move: its row is zero, and the others solve the reduced system.
     func testParameterOnABound() throws {
-        let model = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let model = try SimpleModels.uncorrelatedBackground(
+            signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
         let data = [40.0, 41] + model.auxdata
         let fit = try MLE.fit(data: data, model: model)
         XCTAssertEqual(fit.parameters[0], 0)

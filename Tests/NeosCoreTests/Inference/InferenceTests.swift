@@ -26,8 +26,10 @@ final class InferenceTests: XCTestCase {
         assertClose(result.observed.cls, 0.05251552519035006, relative: 1e-7, "CLs")
         assertClose(result.observed.clsb, 0.02332496268896472, relative: 1e-7, "CLsb")
         assertClose(result.observed.clb, 0.44415365940681434, relative: 1e-7, "CLb")
-        let band = [0.0026064045958222033, 0.013820640084928542, 0.06445515492695748, 0.23526090348234846,
-                    0.5730416554194937]
+        let band = [
+            0.0026064045958222033, 0.013820640084928542, 0.06445515492695748, 0.23526090348234846,
+            0.5730416554194937,
+        ]
         for (value, reference) in zip(result.expected.map(\.cls), band) {
             assertClose(value, reference, relative: 1e-7, "expected CLs")
         }
@@ -45,7 +47,8 @@ final class InferenceTests: XCTestCase {
         ]
         for row in rows {
             let phi = row.phi
-            let toy = ShapesysToyModel(signal: [15 + phi], background: [45 - 2 * phi], uncertainty: [1 + 0.2 * phi * phi])
+            let toy = ShapesysToyModel(
+                signal: [15 + phi], background: [45 - 2 * phi], uncertainty: [1 + 0.2 * phi * phi])
             let backgroundOnly = try toy.expectedData([0, 1], includeAuxdata: true)
             let exclusion = try Hypotest.run(poi: 1, data: backgroundOnly, model: toy, testStatistic: .qmu)
             assertClose(exclusion.qObserved, row.qmu, relative: 1e-6, "q_mu at phi=\(phi)")
@@ -64,16 +67,20 @@ final class InferenceTests: XCTestCase {
     func testUpperLimits() throws {
         let scan = (0...10).map { Double($0) * 0.5 }
         let scanned = try UpperLimits.scan(scan, data: data, model: model)
-        let scanReference = [1.0262759657375145, 0.6576648598245116, 0.8800008487166568, 1.124553366919566,
-                             1.5024583526471385, 2.0923554663687134]
+        let scanReference = [
+            1.0262759657375145, 0.6576648598245116, 0.8800008487166568, 1.124553366919566,
+            1.5024583526471385, 2.0923554663687134,
+        ]
         let pyhfScan = [1.0262704738584554, 0.65765653, 0.87999725, 1.12453992, 1.50243428, 2.09232927]
         for (index, value) in ([scanned.observed] + scanned.expected).enumerated() {
             assertClose(value, scanReference[index], relative: 1e-7, "scan limit \(index)")
             assertClose(value, pyhfScan[index], relative: 2e-5, "scan limit \(index) vs pyhf")
         }
         let solved = try UpperLimits.rootFinding(data: data, model: model)
-        let rootReference = [1.0115718815879498, 0.5598842555572217, 0.7570290240323296, 1.0623550012963359,
-                             1.5011808277070713, 2.0508020221164203]
+        let rootReference = [
+            1.0115718815879498, 0.5598842555572217, 0.7570290240323296, 1.0623550012963359,
+            1.5011808277070713, 2.0508020221164203,
+        ]
         let pyhfRoot = [1.01156939, 0.55988001, 0.75702336, 1.06234693, 1.50116923, 2.05078596]
         for (index, value) in ([solved.observed] + solved.expected).enumerated() {
             assertClose(value, rootReference[index], relative: 1e-7, "root limit \(index)")
@@ -105,7 +112,9 @@ final class InferenceTests: XCTestCase {
     /// The fit reports covariance from the exact Hessian; for this model the best fit on its own Asimov data is
     /// the generating point, with the Fisher information of neos.md §7.3 (s=5, b=50, σ=5 per bin).
     func testFitAndCramerRaoUncertainties() throws {
-        for (bins, sigmaMu, sigmaGamma) in [(1, 1.7320508, 0.1), (2, 1.2247449, 0.091287093), (10, 0.54772256, 0.083666003)] {
+        for (bins, sigmaMu, sigmaGamma) in [
+            (1, 1.7320508, 0.1), (2, 1.2247449, 0.091287093), (10, 0.54772256, 0.083666003),
+        ] {
             let toy = ShapesysToyModel(
                 signal: .init(repeating: 5, count: bins), background: .init(repeating: 50, count: bins),
                 uncertainty: .init(repeating: 5, count: bins))

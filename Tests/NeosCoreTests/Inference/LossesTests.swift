@@ -25,14 +25,29 @@ final class LossesTests: XCTestCase {
         let loss = try Losses.expectedCLs(model: model)
         XCTAssertEqual(loss.value, 0.12076356951357, accuracy: 1e-6 * 0.12076356951357)
         let expected: [(String, [Double])] = [
-            ("single_channel/signal/nominal", [-0.002606158387761515, -0.030913589205383334, -0.009714109018913125,
-                                                -0.0026061583877614977]),
-            ("single_channel/background/nominal", [0.002180713369491051, 0.029187100298601693,
-                                                    0.008364575072638566, 0.0021807133694909577]),
+            (
+                "single_channel/signal/nominal",
+                [
+                    -0.002606158387761515, -0.030913589205383334, -0.009714109018913125,
+                    -0.0026061583877614977,
+                ]
+            ),
+            (
+                "single_channel/background/nominal",
+                [
+                    0.002180713369491051, 0.029187100298601693,
+                    0.008364575072638566, 0.0021807133694909577,
+                ]
+            ),
             ("single_channel/background/histosys/correlated_bkg_uncertainty/hi", [0, 0, 0, 0]),
-            ("single_channel/background/histosys/correlated_bkg_uncertainty/lo", [-0.0021584553080384356,
-                                                    -0.02560304892604451, -0.008045355291220994,
-                                                    -0.0021584553080384213]),
+            (
+                "single_channel/background/histosys/correlated_bkg_uncertainty/lo",
+                [
+                    -0.0021584553080384356,
+                    -0.02560304892604451, -0.008045355291220994,
+                    -0.0021584553080384213,
+                ]
+            ),
         ]
         for (prefix, reference) in expected {
             let found = indices(model, prefix).map { loss.gradient[$0] }
@@ -78,7 +93,9 @@ final class LossesTests: XCTestCase {
             var minus = values
             plus[k] += step
             minus[k] -= step
-            let numeric = try (Losses.expectedCLs(model: model.withInputs(plus)).value
+            let numeric =
+                try
+                (Losses.expectedCLs(model: model.withInputs(plus)).value
                 - Losses.expectedCLs(model: model.withInputs(minus)).value) / (2 * step)
             XCTAssertNotEqual(numeric, 0, "input \(k)")
             XCTAssertEqual(cls.gradient[k], numeric, accuracy: 1e-5 * abs(numeric), "input \(k)")
@@ -87,7 +104,9 @@ final class LossesTests: XCTestCase {
 
     /// Issue 5's poi_uncertainty reference for this model: 0.6755777235775706 (1e-6 relative).
     func testPOIUncertaintyMatchesReference() throws {
-        XCTAssertEqual(try Losses.poiUncertainty(model: try model()).value, 0.6755777235775706, accuracy: 1e-6 * 0.6755777235775706)
+        XCTAssertEqual(
+            try Losses.poiUncertainty(model: try model()).value, 0.6755777235775706, accuracy: 1e-6 * 0.6755777235775706
+        )
     }
 
     func testDiscoveryP0MatchesRelaxed() throws {
@@ -103,7 +122,8 @@ final class LossesTests: XCTestCase {
         // On the Asimov observation the observed limit equals the median expected one.
         var generating = model.suggestedInit
         generating[model.poiIndex!] = 0
-        let solved = try UpperLimits.rootFinding(data: model.expectedData(generating, includeAuxdata: true), model: model)
+        let solved = try UpperLimits.rootFinding(
+            data: model.expectedData(generating, includeAuxdata: true), model: model)
         XCTAssertEqual(solved.observed, loss.value, accuracy: 1e-8 * loss.value)
     }
 
@@ -129,7 +149,8 @@ final class LossesTests: XCTestCase {
             plus[k] += step
             minus[k] -= step
             let numeric = try (loss(model.withInputs(plus)).value - loss(model.withInputs(minus)).value) / (2 * step)
-            XCTAssertEqual(analytic[k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9), "input \(k)", file: file, line: line)
+            XCTAssertEqual(
+                analytic[k], numeric, accuracy: max(1e-5 * abs(numeric), 1e-9), "input \(k)", file: file, line: line)
         }
     }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 @testable import NeosCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// pyhf's `simplemodels.uncorrelated_background` written out by hand, so inference is tested independently of
 /// the HistFactory builder: λ_b = μ s_b + γ_b b_b, aux Poisson(a_b | γ_b τ_b), τ_b = (b_b/σ_b)², pars [μ, γ...].
@@ -21,7 +22,9 @@ struct ShapesysToyModel: LikelihoodModel {
     var parameterNames: [String] { ["mu"] + (0..<bins).map { "uncorr_bkguncrt[\($0)]" } }
     var poiIndex: Int? { 0 }
     var suggestedInit: [Double] { [Double](repeating: 1, count: parameterCount) }
-    var suggestedBounds: [(lower: Double, upper: Double)] { [(0, 10)] + [(lower: Double, upper: Double)](repeating: (1e-10, 10), count: bins) }
+    var suggestedBounds: [(lower: Double, upper: Double)] {
+        [(0, 10)] + [(lower: Double, upper: Double)](repeating: (1e-10, 10), count: bins)
+    }
     var suggestedFixed: [Bool] { [Bool](repeating: false, count: parameterCount) }
     var auxdata: [Double] { tau }
 

@@ -13,7 +13,9 @@ final class MultilayerPerceptronTests: XCTestCase {
         for r in 0..<3 {
             var a = Array(inputs[(2 * r)..<(2 * r + 2)])
             for l in 0..<3 {
-                let fanIn = network.sizes[l], fanOut = network.sizes[l + 1], offset = network.weightOffset(l)
+                let fanIn = network.sizes[l]
+                let fanOut = network.sizes[l + 1]
+                let offset = network.weightOffset(l)
                 a = (0..<fanOut).map { j in
                     var z = parameters[offset + fanIn * fanOut + j]
                     for i in 0..<fanIn { z += a[i] * parameters[offset + i * fanOut + j] }

@@ -9,13 +9,16 @@ final class OptimizerTests: XCTestCase {
         var adam = try Adam(learningRate: 0.1)
         var parameters = [1.0, -2.0]
         let gradients = [[0.5, -1.0], [0.25, 2.0], [-1.0, 0.0]]
-        var m = [0.0, 0.0], v = [0.0, 0.0], expected = parameters
+        var m = [0.0, 0.0]
+        var v = [0.0, 0.0]
+        var expected = parameters
         for (t, g) in gradients.enumerated() {
             try adam.update(parameters: &parameters, gradient: g)
             for i in 0..<2 {
                 m[i] = 0.9 * m[i] + 0.1 * g[i]
                 v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
-                let mHat = m[i] / (1 - pow(0.9, Double(t + 1))), vHat = v[i] / (1 - pow(0.999, Double(t + 1)))
+                let mHat = m[i] / (1 - pow(0.9, Double(t + 1)))
+                let vHat = v[i] / (1 - pow(0.999, Double(t + 1)))
                 expected[i] -= 0.1 * mHat / (vHat.squareRoot() + 1e-8)
             }
             XCTAssertEqual(parameters[0], expected[0], accuracy: 1e-15)

@@ -5,7 +5,8 @@ import XCTest
 final class ParameterFileTests: XCTestCase {
     func testRoundTripIsExact() throws {
         let network = try MultilayerPerceptron(sizes: [2, 5, 1], activations: [.tanh, .sigmoid])
-        let file = try ParameterFile(network: network, parameters: network.initialParameters(seed: 9), binEdges: [0, 0.3, 1])
+        let file = try ParameterFile(
+            network: network, parameters: network.initialParameters(seed: 9), binEdges: [0, 0.3, 1])
         let path = "/tmp/neos-parameterfile-\(getpid()).neos"
         try file.write(to: path)
         defer { unlink(path) }
@@ -13,7 +14,8 @@ final class ParameterFileTests: XCTestCase {
         // The documented layout: a JSON header line, then little-endian float64 values.
         let bytes = file.encoded()
         let newline = bytes.firstIndex(of: 10)!
-        XCTAssertTrue(String(decoding: bytes[0..<newline], as: UTF8.self).hasPrefix("{\"format\":\"neos-swift-parameters\""))
+        XCTAssertTrue(
+            String(decoding: bytes[0..<newline], as: UTF8.self).hasPrefix("{\"format\":\"neos-swift-parameters\""))
         XCTAssertEqual(bytes.count - newline - 1, 8 * network.parameterCount)
     }
 

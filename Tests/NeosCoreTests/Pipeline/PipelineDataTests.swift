@@ -12,7 +12,8 @@ final class PipelineDataTests: XCTestCase {
             XCTAssertEqual(set.count, n)
             let xs = stride(from: 0, to: 2 * n, by: 2).map { set.points[$0] }
             let ys = stride(from: 1, to: 2 * n, by: 2).map { set.points[$0] }
-            let mx = xs.reduce(0, +) / Double(n), my = ys.reduce(0, +) / Double(n)
+            let mx = xs.reduce(0, +) / Double(n)
+            let my = ys.reduce(0, +) / Double(n)
             XCTAssertEqual(mx, mean.0, accuracy: 4 / Double(n).squareRoot())
             XCTAssertEqual(my, mean.1, accuracy: 4 / Double(n).squareRoot())
             let vx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) } / Double(n)

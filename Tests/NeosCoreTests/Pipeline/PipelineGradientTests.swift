@@ -39,7 +39,10 @@ final class PipelineGradientTests: XCTestCase {
           {"channel": "CR", "sample": "background", "events": "bkg_nominal"}]
         """
 
-    func check(_ configuration: String, step: Double = 1e-4, rtol: Double = 1e-5, file: StaticString = #filePath, line: UInt = #line) throws {
+    func check(
+        _ configuration: String, step: Double = 1e-4, rtol: Double = 1e-5, file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws {
         let trainer = try Trainer(configuration: TrainerConfiguration(json: configuration))
         // Move the edges off their symmetric start so every edge derivative is generic.
         var start = trainer.parameters
@@ -50,10 +53,14 @@ final class PipelineGradientTests: XCTestCase {
         let events = trainer.train
         let analytic = try trainer.lossAndGradient(parameters: start, events: events)
         XCTAssertTrue(analytic.loss.isFinite)
-        let numeric = try FiniteDifferences.gradient(start, step: step) { try trainer.lossAndGradient(parameters: $0, events: events).loss }
-        FiniteDifferences.assertClose(analytic.gradient, numeric, rtol: rtol, "\(configuration)", file: file, line: line)
+        let numeric = try FiniteDifferences.gradient(start, step: step) {
+            try trainer.lossAndGradient(parameters: $0, events: events).loss
+        }
+        FiniteDifferences.assertClose(
+            analytic.gradient, numeric, rtol: rtol, "\(configuration)", file: file, line: line)
         if !configuration.contains(#""loss": "bce""#) {
-            XCTAssertTrue(analytic.gradient[n...].contains { $0 != 0 }, "the edges receive a gradient", file: file, line: line)
+            XCTAssertTrue(
+                analytic.gradient[n...].contains { $0 != 0 }, "the edges receive a gradient", file: file, line: line)
         }
     }
 
@@ -71,14 +78,16 @@ final class PipelineGradientTests: XCTestCase {
 
     func testWorkspaceTemplate() throws {
         for loss in ["cls", "discovery", "poi_uncert"] {
-            try check(#"{\#(small), "workspace": \#(Self.workspace), \#(Self.workspaceReplacements), "loss": "\#(loss)"}"#)
+            try check(
+                #"{\#(small), "workspace": \#(Self.workspace), \#(Self.workspaceReplacements), "loss": "\#(loss)"}"#)
         }
     }
 
     /// Replacing the samples by the blob histograms changes the model numbers as stated, and keeps the rest.
     func testWorkspaceTemplateUsesNetworkYields() throws {
-        let trainer = try Trainer(configuration: TrainerConfiguration(
-            json: #"{\#(small), "workspace": \#(Self.workspace), \#(Self.workspaceReplacements)}"#))
+        let trainer = try Trainer(
+            configuration: TrainerConfiguration(
+                json: #"{\#(small), "workspace": \#(Self.workspace), \#(Self.workspaceReplacements)}"#))
         let yields = try trainer.histograms(split: "train", bandwidth: 0)
         let model = try trainer.pipeline.model.model(yields: yields)
         let inputs = model.inputs()

@@ -39,8 +39,10 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try trainer.setParameters(q))
         XCTAssertEqual(trainer.parameters[0], p[0])
         XCTAssertThrowsError(try trainer.setParameters([1, 2]))
-        for bad in [#"{"loss": "nope"}"#, #"{"hidden": [0]}"#, #"{"bins": 4, "edges": [0, 1]}"#, #"{"unknown": 1}"#,
-                    #"{"data": "events"}"#, #"{"replace": []}"#, #"{"edges": [0, 0.5, 0.4, 1]}"#] {
+        for bad in [
+            #"{"loss": "nope"}"#, #"{"hidden": [0]}"#, #"{"bins": 4, "edges": [0, 1]}"#, #"{"unknown": 1}"#,
+            #"{"data": "events"}"#, #"{"replace": []}"#, #"{"edges": [0, 0.5, 0.4, 1]}"#,
+        ] {
             XCTAssertThrowsError(try Trainer(configuration: TrainerConfiguration(json: bad)), bad)
         }
     }
@@ -49,18 +51,21 @@ final class TrainerTests: XCTestCase {
     /// and the bce loss trains on the given labels.
     func testUserEvents() throws {
         let blobs = try GaussianBlobs.generate(pointsPerBlob: 200, seed: 4)
-        var train: [String: EventSet] = [:], test: [String: EventSet] = [:]
+        var train: [String: EventSet] = [:]
+        var test: [String: EventSet] = [:]
         for (i, name) in GaussianBlobs.names.enumerated() {
             let weights = (0..<150).map { Double($0 % 3 + 1) }
             train[name] = try EventSet(points: Array(blobs[i].points[0..<300]), dimension: 2, weights: weights)
             test[name] = blobs[i].subset(150..<200)
         }
-        let configuration = try TrainerConfiguration(json: #"{"hidden": [6], "data": "events", "batch_size": 50, "loss": {"cls": 1, "bce": 0.1}}"#)
+        let configuration = try TrainerConfiguration(
+            json: #"{"hidden": [6], "data": "events", "batch_size": 50, "loss": {"cls": 1, "bce": 0.1}}"#)
         let trainer = try Trainer(configuration: configuration, events: (train, test))
         let a = try trainer.lossAndGradient(parameters: trainer.parameters, events: train)
         var doubled = train
         for name in GaussianBlobs.names {
-            doubled[name] = try EventSet(points: train[name]!.points, dimension: 2, weights: train[name]!.weights!.map { 2 * $0 })
+            doubled[name] = try EventSet(
+                points: train[name]!.points, dimension: 2, weights: train[name]!.weights!.map { 2 * $0 })
         }
         let b = try trainer.lossAndGradient(parameters: trainer.parameters, events: doubled)
         XCTAssertEqual(a.loss, b.loss, accuracy: 1e-14 * abs(a.loss))

@@ -6,7 +6,10 @@ import XCTest
 enum FiniteDifferences {
     static func derivative(at x: Double, step: Double = 1e-3, _ f: (Double) throws -> Double) rethrows -> Double {
         let h = step * max(1, abs(x))
-        let f2 = try f(x + 2 * h), f1 = try f(x + h), m1 = try f(x - h), m2 = try f(x - 2 * h)
+        let f2 = try f(x + 2 * h)
+        let f1 = try f(x + h)
+        let m1 = try f(x - h)
+        let m2 = try f(x - 2 * h)
         return (-f2 + 8 * f1 - 8 * m1 + m2) / (12 * h)
     }
 
@@ -32,7 +35,10 @@ enum FiniteDifferences {
                 y[j] = value
                 return try f(y)
             }
-            let f2 = try at(x[j] + 2 * h), f1 = try at(x[j] + h), m1 = try at(x[j] - h), m2 = try at(x[j] - 2 * h)
+            let f2 = try at(x[j] + 2 * h)
+            let f1 = try at(x[j] + h)
+            let m1 = try at(x[j] - h)
+            let m2 = try at(x[j] - 2 * h)
             columns.append((0..<f1.count).map { (-f2[$0] + 8 * f1[$0] - 8 * m1[$0] + m2[$0]) / (12 * h) })
         }
         let m = columns.first?.count ?? 0
@@ -54,7 +60,10 @@ enum FiniteDifferences {
         var worstIndex = -1
         for (i, (a, b)) in zip(analytic, numeric).enumerated() {
             let error = abs(a - b) / max(abs(a), abs(b), floor * scale, 1e-300)
-            if !(error <= worst) { worst = error; worstIndex = i }
+            if !(error <= worst) {
+                worst = error
+                worstIndex = i
+            }
         }
         if !(worst <= rtol) {
             XCTFail(

@@ -4,8 +4,14 @@ import XCTest
 
 final class JSONTests: XCTestCase {
     func testParsesAllValueKinds() throws {
-        let value = try JSON.parse(#" {"a": [1, -2.5e3, 0, -0, 1E-2, 123456789012345678], "b": {"c": null, "d": true, "e": false}, "s": "x\"\\\/\n\u00e9\ud83d\ude00"} "#)
-        XCTAssertEqual(value["a"], .array([.number(1), .number(-2500), .number(0), .number(-0.0), .number(0.01), .number(123456789012345678)]))
+        let value = try JSON.parse(
+            #" {"a": [1, -2.5e3, 0, -0, 1E-2, 123456789012345678], "b": {"c": null, "d": true, "e": false}, "s": "x\"\\\/\n\u00e9\ud83d\ude00"} "#
+        )
+        XCTAssertEqual(
+            value["a"],
+            .array([
+                .number(1), .number(-2500), .number(0), .number(-0.0), .number(0.01), .number(123_456_789_012_345_678),
+            ]))
         XCTAssertEqual(value["b"]?["c"], .null)
         XCTAssertEqual(value["b"]?["d"], .bool(true))
         XCTAssertEqual(value["s"], .string("x\"\\/\né😀"))
@@ -13,7 +19,10 @@ final class JSONTests: XCTestCase {
     }
 
     func testNumbersAreCorrectlyRounded() throws {
-        for text in ["0.1", "2.2250738585072014e-308", "1.7976931348623157e308", "0.30000000000000004", "5e-324", "1.0000000000000002"] {
+        for text in [
+            "0.1", "2.2250738585072014e-308", "1.7976931348623157e308", "0.30000000000000004", "5e-324",
+            "1.0000000000000002",
+        ] {
             XCTAssertEqual(try JSON.parse(text), .number(Double(text)!), text)
         }
         XCTAssertEqual(try JSON.parse("1e999"), .number(.infinity))
@@ -26,7 +35,9 @@ final class JSONTests: XCTestCase {
     }
 
     func testRejectsInvalidJSON() {
-        for text in ["[1,]", "{\"a\" 1}", "01", "1.", "-", "[1 2]", "{\"a\":1,}", "tru", "\"\\x\"", "[\"\u{01}\"]", "{1: 2}"] {
+        for text in [
+            "[1,]", "{\"a\" 1}", "01", "1.", "-", "[1 2]", "{\"a\":1,}", "tru", "\"\\x\"", "[\"\u{01}\"]", "{1: 2}",
+        ] {
             XCTAssertThrowsError(try JSON.parse(text), text) { XCTAssertEqual(($0 as? NeosError)?.kind, .parse, text) }
         }
     }

@@ -26,14 +26,37 @@ def _jacobian(poi, data, pdf, settings, pars=None):
     pars = np.empty(n) if pars is None else pars
     inputs = np.empty(n * n_inputs)
     wrt_data = np.empty(n * data.size)
-    check(lib.neos_fit_jacobian(pdf, 0 if poi is None else 1, 0.0 if poi is None else float(poi), pointer(data),
-                                data.size, *settings.args, pointer(pars), n, pointer(inputs), inputs.size,
-                                pointer(wrt_data), wrt_data.size))
+    check(
+        lib.neos_fit_jacobian(
+            pdf,
+            0 if poi is None else 1,
+            0.0 if poi is None else float(poi),
+            pointer(data),
+            data.size,
+            *settings.args,
+            pointer(pars),
+            n,
+            pointer(inputs),
+            inputs.size,
+            pointer(wrt_data),
+            wrt_data.size,
+        )
+    )
     return Jacobian(inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size))
 
 
-def _fit(poi, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val, return_uncertainties,
-         return_correlations, return_jacobian=False):
+def _fit(
+    poi,
+    data,
+    pdf,
+    init_pars,
+    par_bounds,
+    fixed_params,
+    return_fitted_val,
+    return_uncertainties,
+    return_correlations,
+    return_jacobian=False,
+):
     settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
     data = data_array(data, pdf)
     n = pdf.config.npars
@@ -41,8 +64,15 @@ def _fit(poi, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val,
     twice_nll = ctypes.c_double()
     uncertainties = np.empty(n) if return_uncertainties else None
     correlations = np.empty(n * n) if return_correlations else None
-    outputs = (pointer(pars), n, ctypes.byref(twice_nll), pointer(uncertainties), n if return_uncertainties else 0,
-               pointer(correlations), n * n if return_correlations else 0)
+    outputs = (
+        pointer(pars),
+        n,
+        ctypes.byref(twice_nll),
+        pointer(uncertainties),
+        n if return_uncertainties else 0,
+        pointer(correlations),
+        n * n if return_correlations else 0,
+    )
     jacobian = None
     if return_jacobian and not (return_uncertainties or return_correlations):
         # One native fit: the Jacobian call returns the fitted parameters too, and 2NLL follows from them.
@@ -64,20 +94,61 @@ def _fit(poi, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val,
     return (result, *extras) if extras else result
 
 
-def fit(data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_val=False,
-        return_uncertainties=False, return_correlations=False, return_jacobian=False, **_ignored):
+def fit(
+    data,
+    pdf,
+    init_pars=None,
+    par_bounds=None,
+    fixed_params=None,
+    return_fitted_val=False,
+    return_uncertainties=False,
+    return_correlations=False,
+    return_jacobian=False,
+    **_ignored,
+):
     """Global maximum-likelihood fit (minimises twice the NLL with exact derivatives). Raises
     ``neos_swift.FitFailed`` when it does not converge, as pyhf raises FailedMinimization. With
     ``return_jacobian`` a :class:`Jacobian` of the best-fit parameters comes last (implicit differentiation)."""
-    return _fit(None, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val, return_uncertainties,
-                return_correlations, return_jacobian)
+    return _fit(
+        None,
+        data,
+        pdf,
+        init_pars,
+        par_bounds,
+        fixed_params,
+        return_fitted_val,
+        return_uncertainties,
+        return_correlations,
+        return_jacobian,
+    )
 
 
-def fixed_poi_fit(poi_val, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_val=False,
-                  return_uncertainties=False, return_correlations=False, return_jacobian=False, **_ignored):
+def fixed_poi_fit(
+    poi_val,
+    data,
+    pdf,
+    init_pars=None,
+    par_bounds=None,
+    fixed_params=None,
+    return_fitted_val=False,
+    return_uncertainties=False,
+    return_correlations=False,
+    return_jacobian=False,
+    **_ignored,
+):
     """The fit with the parameter of interest held at ``poi_val``."""
-    return _fit(poi_val, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_val, return_uncertainties,
-                return_correlations, return_jacobian)
+    return _fit(
+        poi_val,
+        data,
+        pdf,
+        init_pars,
+        par_bounds,
+        fixed_params,
+        return_fitted_val,
+        return_uncertainties,
+        return_correlations,
+        return_jacobian,
+    )
 
 
 def twice_nll(pars, data, pdf) -> np.ndarray:

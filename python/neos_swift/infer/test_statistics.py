@@ -18,15 +18,19 @@ def _statistic(name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_
         from .mle import Jacobian
 
         test_stat = {"qmu": "q", "qmu_tilde": "qtilde", "q0": "q0"}[name]
-        derivatives = hypotest_derivatives(0.0 if name == "q0" else mu, data, pdf, init_pars, par_bounds,
-                                           fixed_params, test_stat=test_stat)
+        derivatives = hypotest_derivatives(
+            0.0 if name == "q0" else mu, data, pdf, init_pars, par_bounds, fixed_params, test_stat=test_stat
+        )
         value, wrt_inputs, wrt_data = derivatives["q_observed"]
         return np.asarray(value), Jacobian(wrt_inputs[None, :], wrt_data[None, :])
     settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
     data = data_array(data, pdf)
     out = ctypes.c_double()
-    check(lib.neos_test_statistic(pdf, name.encode(), float(mu), pointer(data), data.size, *settings.args,
-                                  ctypes.byref(out)))
+    check(
+        lib.neos_test_statistic(
+            pdf, name.encode(), float(mu), pointer(data), data.size, *settings.args, ctypes.byref(out)
+        )
+    )
     return np.asarray(out.value)
 
 

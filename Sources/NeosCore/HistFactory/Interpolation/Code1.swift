@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Interpolation code 1 (multiplicative, piecewise exponential; pyhf's normsys fallback when
@@ -19,6 +19,8 @@ public enum InterpolationCode1 {
 
     @inline(__always)
     public static func evaluate(alpha: Double, lo: Double, nom: Double, hi: Double) -> MultiplicativeInterpolation {
-        alpha > 0 ? ExponentialBranch.up(alpha: alpha, nom: nom, hi: hi) : ExponentialBranch.down(alpha: alpha, lo: lo, nom: nom)
+        alpha > 0
+            ? ExponentialBranch.up(alpha: alpha, nom: nom, hi: hi)
+            : ExponentialBranch.down(alpha: alpha, lo: lo, nom: nom)
     }
 }

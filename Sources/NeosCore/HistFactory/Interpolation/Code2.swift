@@ -23,7 +23,8 @@ public enum InterpolationCode2 {
         }
         // b − 2a = −0.5 hi − 1.5 lo + 2 nom
         return AdditiveWeights(
-            lo: -1.5 * alpha, nom: 2 * alpha, hi: -0.5 * alpha, dLo: -1.5, dNom: 2, dHi: -0.5, d2Lo: 0, d2Nom: 0, d2Hi: 0)
+            lo: -1.5 * alpha, nom: 2 * alpha, hi: -0.5 * alpha, dLo: -1.5, dNom: 2, dHi: -0.5, d2Lo: 0, d2Nom: 0,
+            d2Hi: 0)
     }
 
     @inline(__always)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Interpolation code 4 (multiplicative; pyhf's default for normsys), with α₀ = 1 and δ± = (hi|lo)/nom:
@@ -27,8 +27,10 @@ public enum InterpolationCode4 {
     @inline(__always)
     public static func coefficients(lo: Double, nom: Double, hi: Double) -> [Double] {
         var c = [Double](repeating: 0, count: 6)
-        let up = hi / nom, down = lo / nom
-        let lnUp = log(up), lnDown = log(down)
+        let up = hi / nom
+        let down = lo / nom
+        let lnUp = log(up)
+        let lnDown = log(down)
         let b = [up - 1, down - 1, up * lnUp, -down * lnDown, up * lnUp * lnUp, down * lnDown * lnDown]
         for i in 0..<6 {
             var sum = 0.0
@@ -42,15 +44,22 @@ public enum InterpolationCode4 {
     public static func value(alpha: Double, lo: Double, nom: Double, hi: Double) -> Double {
         if alpha >= 1 { return pow(hi / nom, alpha) }
         if alpha <= -1 { return pow(lo / nom, -alpha) }
-        let up = hi / nom, down = lo / nom
-        let lnUp = log(up), lnDown = log(down)
-        let b0 = up - 1, b1 = down - 1, b2 = up * lnUp, b3 = -down * lnDown
-        let b4 = up * lnUp * lnUp, b5 = down * lnDown * lnDown
+        let up = hi / nom
+        let down = lo / nom
+        let lnUp = log(up)
+        let lnDown = log(down)
+        let b0 = up - 1
+        let b1 = down - 1
+        let b2 = up * lnUp
+        let b3 = -down * lnDown
+        let b4 = up * lnUp * lnUp
+        let b5 = down * lnDown * lnDown
         var result = 1.0
         var power = 1.0
         for i in 0..<6 {
             let row = 6 * i
-            let c = inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
+            let c =
+                inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
                 + inverseA[row + 3] * b3 + inverseA[row + 4] * b4 + inverseA[row + 5] * b5
             power *= alpha
             result += c * power
@@ -62,20 +71,34 @@ public enum InterpolationCode4 {
     public static func evaluate(alpha: Double, lo: Double, nom: Double, hi: Double) -> MultiplicativeInterpolation {
         if alpha >= 1 { return ExponentialBranch.up(alpha: alpha, nom: nom, hi: hi) }
         if alpha <= -1 { return ExponentialBranch.down(alpha: alpha, lo: lo, nom: nom) }
-        let up = hi / nom, down = lo / nom
-        let lnUp = log(up), lnDown = log(down)
-        let b0 = up - 1, b1 = down - 1, b2 = up * lnUp, b3 = -down * lnDown
-        let b4 = up * lnUp * lnUp, b5 = down * lnDown * lnDown
+        let up = hi / nom
+        let down = lo / nom
+        let lnUp = log(up)
+        let lnDown = log(down)
+        let b0 = up - 1
+        let b1 = down - 1
+        let b2 = up * lnUp
+        let b3 = -down * lnDown
+        let b4 = up * lnUp * lnUp
+        let b5 = down * lnDown * lnDown
         // ∂b/∂δ⁺ = [1, 0, ln δ⁺ + 1, 0, ln²δ⁺ + 2 ln δ⁺, 0]; ∂b/∂δ⁻ = [0, 1, 0, −(ln δ⁻ + 1), 0, ln²δ⁻ + 2 ln δ⁻]
-        let u2 = lnUp + 1, u4 = lnUp * lnUp + 2 * lnUp
-        let d3 = -(lnDown + 1), d5 = lnDown * lnDown + 2 * lnDown
-        var value = 1.0, dAlpha = 0.0, d2Alpha = 0.0
-        var dUp = 0.0, dDown = 0.0, dAlphaUp = 0.0, dAlphaDown = 0.0
+        let u2 = lnUp + 1
+        let u4 = lnUp * lnUp + 2 * lnUp
+        let d3 = -(lnDown + 1)
+        let d5 = lnDown * lnDown + 2 * lnDown
+        var value = 1.0
+        var dAlpha = 0.0
+        var d2Alpha = 0.0
+        var dUp = 0.0
+        var dDown = 0.0
+        var dAlphaUp = 0.0
+        var dAlphaDown = 0.0
         var previous2 = 0.0  // α^(i−2)
         var previous1 = 1.0  // α^(i−1)
         for i in 0..<6 {
             let row = 6 * i
-            let c = inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
+            let c =
+                inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
                 + inverseA[row + 3] * b3 + inverseA[row + 4] * b4 + inverseA[row + 5] * b5
             let cUp = inverseA[row] + inverseA[row + 2] * u2 + inverseA[row + 4] * u4
             let cDown = inverseA[row + 1] + inverseA[row + 3] * d3 + inverseA[row + 5] * d5

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Value and derivatives of a multiplicative interpolation f(α; lo, nom, hi) (normsys codes 1 and 4).

@@ -3,7 +3,8 @@
 enum NormSysModifier {
     static func requirement() -> ParamRequirement {
         ParamRequirement(
-            constraint: .normal, count: 1, isScalar: true, inits: [0], bounds: [.init(lower: -5, upper: 5)], fixed: [false],
+            constraint: .normal, count: 1, isScalar: true, inits: [0], bounds: [.init(lower: -5, upper: 5)],
+            fixed: [false],
             usesAuxdata: true, auxdata: [0], usesSigmas: false, sigmas: nil, usesFactors: false, factors: nil)
     }
 
@@ -16,7 +17,9 @@ enum NormSysModifier {
     }
 
     @inline(__always)
-    static func derivatives(code: NormsysInterpolation, alpha: Double, hi: Double, lo: Double) -> MultiplicativeInterpolation {
+    static func derivatives(code: NormsysInterpolation, alpha: Double, hi: Double, lo: Double)
+        -> MultiplicativeInterpolation
+    {
         switch code {
         case .code1: return InterpolationCode1.evaluate(alpha: alpha, lo: lo, nom: 1, hi: hi)
         case .code4: return InterpolationCode4.evaluate(alpha: alpha, lo: lo, nom: 1, hi: hi)
