@@ -49,6 +49,20 @@ from pyhf_random_reference import fingerprint, load, reference, workspace
 
 STORED = load()
 CASES = int(os.environ.get("NEOS_INFERENCE_CASES", str(len(STORED))))
+
+# How many cases of test_uncertainties_match_minuit may be skipped, per reason (the start of the skip message), for
+# the 150 stored cases; more cases scale it. Counted on the stored pyhf 0.7.6 results: MINUIT fails on 11, and 30 are
+# valleys (16 where pyhf's converged fit lies far away at an equal twice NLL, 9 with a Hessian not positive definite,
+# 5 with a flat direction). conftest.py fails the run when a reason is skipped more often than this.
+SKIP_BUDGET = {
+    reason: -(-count * max(CASES, 150) // 150)
+    for reason, count in {
+        "pyhf's minuit fit fails": 11,
+        "a valley, not a point": 16,
+        "a valley: our Hessian at the minimum is not positive definite": 9,
+        "a valley: a direction of our Hessian": 5,
+    }.items()
+}
 RTOL = 1e-6
 UNCERTAINTY_RTOL = 0.01
 # pyhf's converged fit counts as the same point as ours when our quadratic model puts it within 1e-4 in twice NLL
