@@ -44,10 +44,4 @@ final class ValidationTests: XCTestCase {
             check([0, 1, 1]), "edges must be strictly increasing: edges[2] = 1.0 is not above edges[1] = 1.0")
         XCTAssertEqual(check([0, .nan]), "edges[1] is nan; every value must be finite")
     }
-
-    func testNeosErrorDescribesItself() {
-        let error = NeosError.invalidArgument("bad thing")
-        XCTAssertEqual(error, NeosError(.invalidArgument, "bad thing"))
-        XCTAssertEqual("\(error)", "bad thing")
-    }
 }
