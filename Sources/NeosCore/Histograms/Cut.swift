@@ -6,7 +6,9 @@
 
 /// Which side of a cut an event must be on to be kept.
 public enum CutSide: String, Sendable, CaseIterable {
+    /// Keep events above the cut: weights go to 1 for x ≫ cut.
     case above
+    /// Keep events below the cut: weights go to 1 for x ≪ cut.
     case below
 
     /// Parses relaxed's `keep` string.
@@ -20,8 +22,11 @@ public enum CutSide: String, Sendable, CaseIterable {
 
 /// Gradients of ⟨cotangent, weights⟩ for ``Cut``.
 public struct CutGradients: Sendable, Equatable {
+    /// ∂/∂data, one value per event.
     public var data: [Double]
+    /// ∂/∂cutValue.
     public var cutValue: Double
+    /// ∂/∂slope.
     public var slope: Double
 }
 
@@ -35,6 +40,9 @@ public enum Cut {
         return e / (1 + e)
     }
 
+    /// The weight σ(±slope·(x − cutValue)) of every event: in (0, 1), ½ at the cut, towards 1 on the kept side.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when a data value, the cut or the slope is not finite.
     public static func weights(data: [Double], cutValue: Double, slope: Double = 1, keep: CutSide = .above) throws
         -> [Double]
     {
@@ -47,6 +55,8 @@ public enum Cut {
         return out
     }
 
+    /// Buffer form of ``weights(data:cutValue:slope:keep:)``: `out` must have the length of `data`, and is written
+    /// only after every input has been checked.
     public static func weights(
         data: UnsafeBufferPointer<Double>, cutValue: Double, slope: Double, keep: CutSide,
         into out: UnsafeMutableBufferPointer<Double>
@@ -57,6 +67,11 @@ public enum Cut {
         for k in 0..<data.count { out[k] = sigmoid(sign * slope * (data[k] - cutValue)) }
     }
 
+    /// Vector-Jacobian product: the gradients of ⟨cotangent, weights⟩ with respect to the data, the cut value and
+    /// the slope.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when an input is not finite or `cotangent` does not have
+    ///   the length of `data`.
     public static func vjp(
         cotangent: [Double], data: [Double], cutValue: Double, slope: Double = 1, keep: CutSide = .above
     ) throws -> CutGradients {

@@ -12,6 +12,7 @@ public struct HistogramOptions: Sendable, Equatable {
     /// last bin, so no event mass leaks out of the range.
     public var reflectInfinities: Bool
 
+    /// Options with both switches off: raw counts, and events (or kernel mass) outside the edges dropped.
     public init(density: Bool = false, reflectInfinities: Bool = false) {
         self.density = density
         self.reflectInfinities = reflectInfinities
@@ -20,9 +21,13 @@ public struct HistogramOptions: Sendable, Equatable {
 
 /// Gradients of a scalar ⟨cotangent, counts⟩ with respect to every input of ``Histogram/counts``.
 public struct HistogramGradients: Sendable, Equatable {
+    /// ∂/∂data, one value per event.
     public var data: [Double]
+    /// ∂/∂weights, one value per event (also when the counts were taken with unit weights).
     public var weights: [Double]
+    /// ∂/∂edges, one value per edge.
     public var edges: [Double]
+    /// ∂/∂bandwidth.
     public var bandwidth: Double
 }
 

@@ -1,6 +1,23 @@
 /// Brent's method (zeroin): bisection safeguarding secant and inverse quadratic interpolation. Finds x in
 /// [a, b] with f(x) = 0 given f(a), f(b) of opposite signs.
 public enum RootFinding {
+    /// Finds a root of `function` between `lower` and `upper`.
+    ///
+    /// The two ends must bracket a sign change: f(lower) and f(upper) of opposite signs (an end where f is exactly 0
+    /// is returned at once). Each iteration keeps a bracket [b, c] around the sign change and stops when half its width
+    /// is at most 2·relativeTolerance·|b| + absoluteTolerance/2, so the result is within
+    /// 4·relativeTolerance·|x| + absoluteTolerance of a sign change of f. Superlinear on smooth functions, and never
+    /// slower than bisection by more than a small factor on any continuous one.
+    ///
+    /// - Parameters:
+    ///   - function: the function, continuous on the bracket; an error it throws is passed on unchanged.
+    ///   - lower: one end of the bracket.
+    ///   - upper: the other end.
+    ///   - absoluteTolerance: the absolute part of the stopping width.
+    ///   - relativeTolerance: the relative part; the default, 4 ulp, is about the best a Double bracket can reach.
+    ///   - maxIterations: evaluations of `function` allowed after the two at the ends.
+    /// - Returns: a point at the stopping tolerance from a sign change (or an exact root).
+    /// - Throws: `NeosError` of kind `.numeric` when the ends do not bracket a sign change or the iterations run out.
     public static func brent(
         _ function: (Double) throws -> Double, lower a0: Double, upper b0: Double, absoluteTolerance: Double = 1e-12,
         relativeTolerance: Double = 4 * Double.ulpOfOne, maxIterations: Int = 200

@@ -6,7 +6,14 @@
 
 /// The element-wise nonlinearities of a dense layer (jax.example_libraries.stax names in lower case).
 public enum Activation: String, Sendable, CaseIterable {
-    case relu, tanh, sigmoid, identity
+    /// max(z, 0); its derivative is taken as 0 at z = 0.
+    case relu
+    /// The hyperbolic tangent, output in (−1, 1).
+    case tanh
+    /// The logistic function 1/(1 + e^{−z}), output in (0, 1): the output layer of a classifier.
+    case sigmoid
+    /// z unchanged (a linear layer).
+    case identity
 
     func apply(_ z: Double) -> Double {
         switch self {

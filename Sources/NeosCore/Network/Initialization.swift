@@ -11,7 +11,10 @@
 /// - `glorot`: scale 1, fan_avg, σ² = 2/(fan_in + fan_out) (stax's glorot_normal; neos's default);
 /// - `he`: scale 2, fan_in, σ² = 2/fan_in (suited to ReLU stacks).
 public enum WeightInitialization: String, Sendable, CaseIterable {
-    case glorot, he
+    /// Glorot (Xavier) normal: σ² = 2/(fan_in + fan_out), keeping activations' variance for tanh-like layers.
+    case glorot
+    /// He normal: σ² = 2/fan_in, keeping activations' variance through ReLU layers.
+    case he
 
     func standardDeviation(fanIn: Int, fanOut: Int) -> Double {
         let variance: Double
@@ -29,8 +32,11 @@ public struct NormalSampler: Sendable {
     var generator: SplitMix64
     var spare: Double?
 
+    /// A sampler over the stream of `SplitMix64(seed: seed)`.
     public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
+    /// The next standard-normal draw. Draws come in pairs from one Box–Muller transform: the cosine branch is
+    /// returned first and the sine branch on the following call.
     public mutating func next() -> Double {
         if let value = spare {
             spare = nil

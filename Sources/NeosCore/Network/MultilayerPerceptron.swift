@@ -7,8 +7,13 @@
 public struct MultilayerPerceptron: Sendable, Equatable {
     /// Layer widths, input first: L + 1 entries for L layers.
     public let sizes: [Int]
+    /// One activation per layer: `activations[l]` follows the affine map of layer l + 1 (L entries).
     public let activations: [Activation]
 
+    /// A network of the given widths and activations.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when there are fewer than two sizes, a size is not positive,
+    ///   or the number of activations is not `sizes.count − 1`.
     public init(sizes: [Int], activations: [Activation]) throws {
         guard sizes.count >= 2 else {
             throw NeosError.invalidArgument("a network needs at least an input and an output size, got \(sizes)")
@@ -24,8 +29,11 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         self.activations = activations
     }
 
+    /// L, the number of dense layers.
     public var layerCount: Int { sizes.count - 1 }
+    /// Features per input row, `sizes[0]`.
     public var inputSize: Int { sizes[0] }
+    /// Values per output row, the last width.
     public var outputSize: Int { sizes[sizes.count - 1] }
 
     /// Offset of W_l in the flat parameter vector; b_l follows it.
@@ -35,6 +43,7 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         return offset
     }
 
+    /// The length of the flat parameter vector, Σ_l (sizes[l] + 1)·sizes[l + 1].
     public var parameterCount: Int { weightOffset(layerCount) }
 
     /// Initial parameters: weights by `scheme`, biases N(0, 0.01²), all from one seeded normal stream
@@ -58,8 +67,11 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     /// The per-layer outputs of one batch: `outputs[l]` is a_{l+1}, rows × sizes[l + 1], row-major.
     /// `logits` is the last layer's pre-activation (what a sigmoid output was applied to).
     public struct Forward: Sendable {
+        /// The number of rows (events) of the batch.
         public let rows: Int
+        /// a_1 … a_L, each rows × sizes[l + 1], row-major; the last has the output activation applied.
         public var outputs: [[Double]]
+        /// The last layer's pre-activation z_L, rows × outputSize.
         public var logits: [Double]
         /// Working memory of the backward pass, kept with the forward pass so a recycled one brings it along.
         var scratch: [Double] = []

@@ -7,6 +7,10 @@
 /// A first-order optimiser over a flat parameter vector (optax semantics: `update` moves the parameters by
 /// the step computed from one gradient).
 public protocol Optimizer: Sendable {
+    /// Moves `parameters` by one step computed from `gradient` and counts the step.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when `gradient` does not have the parameters' length or
+    ///   holds a non-finite value; the parameters and the optimiser's state are then unchanged.
     mutating func update(parameters: inout [Double], gradient: [Double]) throws
     /// Number of updates applied so far.
     var stepCount: Int { get }
@@ -15,14 +19,23 @@ public protocol Optimizer: Sendable {
 /// optax.adam: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², θ ← θ − lr·m̂/(√v̂ + ε) with the bias-corrected
 /// m̂ = m/(1−β1^t), v̂ = v/(1−β2^t). Defaults are optax's (β1 0.9, β2 0.999, ε 1e-8, ε_root 0).
 public struct Adam: Optimizer {
+    /// The step size lr (positive).
     public var learningRate: Double
+    /// The decay rate β1 ∈ [0, 1) of the first-moment (mean) estimate.
     public var beta1: Double
+    /// The decay rate β2 ∈ [0, 1) of the second-moment (uncentred variance) estimate.
     public var beta2: Double
+    /// ε ≥ 0, added to √v̂ so that a vanishing gradient history still gives a bounded step.
     public var epsilon: Double
+    /// The number of updates applied so far: t in the bias corrections.
     public private(set) var stepCount = 0
     var firstMoment: [Double] = []
     var secondMoment: [Double] = []
 
+    /// An Adam optimiser with no history; its moments start at zero on the first update.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` unless the learning rate is positive and finite, β1 and β2
+    ///   lie in [0, 1) and ε is non-negative and finite.
     public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws
     {
         guard learningRate > 0, learningRate.isFinite else {
@@ -40,6 +53,8 @@ public struct Adam: Optimizer {
         self.epsilon = epsilon
     }
 
+    /// One Adam step. The moment buffers are made (zero) on the first call and remade whenever the parameter
+    /// count changes.
     public mutating func update(parameters: inout [Double], gradient: [Double]) throws {
         try checkUpdate(parameters: parameters, gradient: gradient)
         if firstMoment.count != parameters.count {
@@ -62,11 +77,18 @@ public struct Adam: Optimizer {
 
 /// Plain gradient descent, optionally with (heavy-ball) momentum as optax.sgd: v ← μ·v + g, θ ← θ − lr·v.
 public struct StochasticGradientDescent: Optimizer {
+    /// The step size lr (positive).
     public var learningRate: Double
+    /// The momentum μ ∈ [0, 1); 0 is plain gradient descent.
     public var momentum: Double
+    /// The number of updates applied so far.
     public private(set) var stepCount = 0
     var velocity: [Double] = []
 
+    /// Gradient descent with no history; the velocity starts at zero.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` unless the learning rate is positive and finite and the
+    ///   momentum lies in [0, 1).
     public init(learningRate: Double = 1e-3, momentum: Double = 0) throws {
         guard learningRate > 0, learningRate.isFinite else {
             throw NeosError.invalidArgument("learning rate must be positive and finite, got \(learningRate)")
@@ -78,6 +100,7 @@ public struct StochasticGradientDescent: Optimizer {
         self.momentum = momentum
     }
 
+    /// One step v ← μ·v + g, θ ← θ − lr·v.
     public mutating func update(parameters: inout [Double], gradient: [Double]) throws {
         try checkUpdate(parameters: parameters, gradient: gradient)
         if velocity.count != parameters.count { velocity = [Double](repeating: 0, count: parameters.count) }

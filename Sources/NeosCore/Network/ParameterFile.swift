@@ -16,10 +16,17 @@
 ///
 /// numpy reads it with `np.fromfile(f, "<f8", offset=len(first_line))`.
 public struct ParameterFile: Sendable, Equatable {
+    /// The network's shape: its sizes and activations.
     public var network: MultilayerPerceptron
+    /// The flat parameters in ``MultilayerPerceptron``'s order, `network.parameterCount` values.
     public var parameters: [Double]
+    /// Bin edges saved with the network (neos's trainable edges); empty, and left out of the header, if none.
     public var binEdges: [Double]
 
+    /// A file's contents.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when `parameters` does not hold `network.parameterCount`
+    ///   values.
     public init(network: MultilayerPerceptron, parameters: [Double], binEdges: [Double] = []) throws {
         try Validate.length(parameters.count, equals: network.parameterCount, "network parameters")
         self.network = network
@@ -109,8 +116,15 @@ public struct ParameterFile: Sendable, Equatable {
         try self.init(network: network, parameters: parameters, binEdges: edges)
     }
 
+    /// Writes ``encoded()`` to `path`.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be written.
     public func write(to path: String) throws { try FileBytes.write(encoded(), to: path) }
 
+    /// Reads the file at `path`.
+    ///
+    /// - Throws: `.invalidArgument` when it cannot be read, `.parse` when its contents are not a valid parameter
+    ///   file (see ``init(encoded:)``).
     public static func read(from path: String) throws -> ParameterFile {
         try ParameterFile(encoded: FileBytes.read(path))
     }

@@ -2,6 +2,7 @@
 /// e_{i−1} + gap, where the comparison and the replacement use the *unguarded* previous edge (as neos does).
 /// The histogram then always sees increasing edges, even after an optimiser step swaps two of them.
 public enum BinEdgeGuard {
+    /// The guarded edges, as many as `edges`: an edge not above its raw predecessor becomes that predecessor plus `gap`.
     public static func apply(_ edges: [Double], gap: Double = 1e-4) -> [Double] {
         var out = edges
         for i in 1..<max(edges.count, 1) where !(edges[i] > edges[i - 1]) { out[i] = edges[i - 1] + gap }

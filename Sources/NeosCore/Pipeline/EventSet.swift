@@ -1,11 +1,19 @@
 /// Events of one sample: `count` points of `dimension` features (row-major) and optional per-event weights.
 /// Weights are relative: a sample's expected yield is set by its scale and the luminosity (see
-/// ``PipelineYields``), so only their ratios matter.
+/// ``Pipeline``), so only their ratios matter.
 public struct EventSet: Sendable, Equatable {
+    /// The coordinates, `count × dimension` values, event after event.
     public var points: [Double]
+    /// Features per event.
     public var dimension: Int
+    /// One non-negative weight per event, or nil for unit weights.
     public var weights: [Double]?
 
+    /// A checked event set.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when `dimension` is not positive, the coordinates do not
+    ///   divide into points, there are no events, a value is not finite, or the weights have the wrong length, a
+    ///   negative value or no positive one.
     public init(points: [Double], dimension: Int, weights: [Double]? = nil) throws {
         guard dimension > 0 else {
             throw NeosError.invalidArgument("event dimension must be positive, got \(dimension)")
@@ -28,6 +36,7 @@ public struct EventSet: Sendable, Equatable {
         self.weights = weights
     }
 
+    /// The number of events.
     public var count: Int { points.count / dimension }
 
     /// Σ weights (the event count when unweighted).
@@ -94,13 +103,22 @@ public func trainTestSplit(_ samples: [EventSet], testFraction: Double, seed: UI
 /// does. Samples of equal size share the permutation; otherwise each sample is cut into the same number of
 /// batches in proportion to its size.
 public struct Batcher: Sendable {
+    /// Events per sample per batch when all samples have one size; otherwise the first sample's batches have this
+    /// size and fix the number of batches of the others.
     public let batchSize: Int
+    /// The root seed of the per-epoch permutations.
     public let seed: UInt64
+    /// The current epoch, from 0.
     public private(set) var epoch = 0
+    /// The position in the epoch of the batch ``next()`` returns next.
     public private(set) var batchInEpoch = 0
     let sizes: [Int]
     var permutations: [[Int]] = []
 
+    /// A batcher over samples of `sizes` events, at the start of epoch 0.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when `batchSize` is not positive or there is no sample or
+    ///   an empty one.
     public init(sizes: [Int], batchSize: Int, seed: UInt64) throws {
         guard batchSize > 0 else { throw NeosError.invalidArgument("batch size must be positive, got \(batchSize)") }
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else {
@@ -112,6 +130,7 @@ public struct Batcher: Sendable {
         permutations = makePermutations()
     }
 
+    /// ⌈sizes[0] / batchSize⌉: the batches of one epoch.
     public var batchesPerEpoch: Int { (sizes[0] + batchSize - 1) / batchSize }
 
     func makePermutations() -> [[Int]] {

@@ -12,9 +12,14 @@
 /// set of standard-normal points is shifted to every mean, the structure of the reference, where all four
 /// samples were drawn with the same key. The values differ from jax's PRNG; the distributions do not.
 public enum GaussianBlobs {
+    /// The four event-set names, in the order ``generate(pointsPerBlob:seed:sharedDraws:)`` returns the blobs.
     public static let names = ["sig", "bkg_nominal", "bkg_up", "bkg_down"]
+    /// The blobs' means, aligned with ``names``.
     public static let means: [(Double, Double)] = [(-1, 1), (1, -1), (2.5, 2), (-2.5, -1.5)]
 
+    /// The four blobs, each `pointsPerBlob` events of two features, reproducible from `seed`.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when `pointsPerBlob` is below 2.
     public static func generate(pointsPerBlob: Int, seed: UInt64 = 0, sharedDraws: Bool = false) throws -> [EventSet] {
         guard pointsPerBlob >= 2 else {
             throw NeosError.invalidArgument("points per blob must be at least 2, got \(pointsPerBlob)")

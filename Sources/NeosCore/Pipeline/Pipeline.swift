@@ -20,26 +20,39 @@ final class ForwardCache: Sendable {
 /// with the exact gradient of the objective with respect to every network parameter and every bin edge,
 /// composed stage by stage from each stage's vector-Jacobian product.
 public struct Pipeline: Sendable {
+    /// The network that maps each event to the observable (one output).
     public let network: MultilayerPerceptron
+    /// Where the yields enter the statistical model.
     public let model: PipelineModel
+    /// What is minimised.
     public let objective: PipelineObjective
     /// KDE bandwidth used for training.
     public var bandwidth: Double
+    /// Keep kernel mass outside the edges in the outer bins (``HistogramOptions/reflectInfinities``; neos: off).
     public var reflectInfinities = false
     /// Per event set: its expected yield is scale × luminosity (neos: sig 2, backgrounds 10, lumi 10).
     public var scales: [String: Double]
+    /// The luminosity factor of every yield (neos: 10).
     public var luminosity: Double
     /// Added to every bin of every yield, so no bin is ever empty (neos: 1e-3).
     public var floor: Double
     /// The ordering guard's gap between trainable edges (neos: 1e-4).
     public var edgeGap = 1e-4
-    /// Event sets labelled signal (1) and background (0) for the bce loss.
+    /// Event sets labelled signal (1) for the bce loss.
     public var bceSignal: [String] = ["sig"]
+    /// Event sets labelled background (0) for the bce loss.
     public var bceBackground: [String] = ["bkg_nominal"]
     /// Spare forward passes for training batches and for evaluations (they differ in size).
     let trainingCache = ForwardCache()
     let evaluationCache = ForwardCache()
 
+    /// A pipeline of the given stages; ``reflectInfinities``, ``edgeGap`` and the bce labels keep their defaults
+    /// and can be set afterwards.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the network has more than one output, the bandwidth is
+    ///   not positive and finite, the luminosity is not positive or the floor is negative (or either is not finite),
+    ///   the bce loss is asked for without a sigmoid output, or an event set of the model has no positive, finite
+    ///   scale.
     public init(
         network: MultilayerPerceptron, model: PipelineModel, objective: PipelineObjective, bandwidth: Double,
         scales: [String: Double], luminosity: Double, floor: Double
@@ -84,11 +97,15 @@ public struct Pipeline: Sendable {
 
     /// The result of one evaluation: the objective, each term's value, the gradients, and the yields used.
     public struct Evaluation: Sendable {
+        /// The objective, Σ weight·term.
         public var loss: Double
+        /// Each term's unweighted value, keyed by loss name.
         public var terms: [String: Double]
+        /// The gradient with respect to the network parameters, `network.parameterCount` values.
         public var networkGradient: [Double]
         /// Gradient with respect to the full (unguarded) edge vector; outer edges included.
         public var edgeGradient: [Double]
+        /// The yields the model was built from, keyed by event set (each `binCount` long).
         public var yields: [String: [Double]]
     }
 

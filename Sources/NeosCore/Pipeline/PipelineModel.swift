@@ -9,11 +9,16 @@
 public struct PipelineModel: Sendable {
     /// Which event set's yields overwrite one sample's nominal, and which overwrite its histosys variations.
     public struct Replacement: Sendable, Equatable {
+        /// The channel of the sample to replace.
         public var channel: String
+        /// The sample whose nominal histogram is replaced.
         public var sample: String
+        /// The event set whose yields become the nominal histogram.
         public var nominal: String
+        /// Per histosys modifier of the sample: its name and the event sets whose yields become its hi and lo histograms.
         public var histosys: [(modifier: String, hi: String, lo: String)]
 
+        /// A replacement; by default the sample's histosys modifiers keep their histograms.
         public init(
             channel: String, sample: String, nominal: String,
             histosys: [(modifier: String, hi: String, lo: String)] = []
@@ -24,6 +29,7 @@ public struct PipelineModel: Sendable {
             self.histosys = histosys
         }
 
+        /// Field-by-field equality (tuples are not `Equatable`, so the histosys entries are compared as string triples).
         public static func == (a: Replacement, b: Replacement) -> Bool {
             a.channel == b.channel && a.sample == b.sample && a.nominal == b.nominal
                 && a.histosys.map { [$0.modifier, $0.hi, $0.lo] } == b.histosys.map { [$0.modifier, $0.hi, $0.lo] }
@@ -36,7 +42,9 @@ public struct PipelineModel: Sendable {
         var inputIndices: [Int]
     }
 
+    /// The model whose replaced inputs are overwritten; all its other inputs are kept.
     public let template: Model
+    /// The bins of every replaced histogram: each yield vector has this length.
     public let binCount: Int
     let assignments: [Assignment]
 

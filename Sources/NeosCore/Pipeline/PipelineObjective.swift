@@ -38,17 +38,25 @@ public enum PipelineLoss: String, Sendable, CaseIterable {
 
 /// A weighted sum of losses, e.g. `{"cls": 1}` or `{"cls": 1, "bce": 0.01}`.
 public struct PipelineObjective: Sendable, Equatable {
+    /// The terms, in the order given; the objective is Σ weight·loss.
     public var terms: [Term]
 
+    /// One loss and its weight.
     public struct Term: Sendable, Equatable {
+        /// The loss.
         public var loss: PipelineLoss
+        /// Its weight: finite and non-zero (negative weights maximise).
         public var weight: Double
+        /// A term; the weight is checked when the objective is made.
         public init(loss: PipelineLoss, weight: Double) {
             self.loss = loss
             self.weight = weight
         }
     }
 
+    /// An objective of several terms.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when there are no terms or a weight is zero or not finite.
     public init(_ terms: [Term]) throws {
         guard !terms.isEmpty else { throw NeosError.invalidArgument("the objective needs at least one loss") }
         for term in terms {
@@ -60,6 +68,7 @@ public struct PipelineObjective: Sendable, Equatable {
         self.terms = terms
     }
 
+    /// The single loss `loss` with weight 1.
     public init(_ loss: PipelineLoss) { terms = [Term(loss: loss, weight: 1)] }
 
     /// A name like "cls" or "1*cls+0.01*bce".

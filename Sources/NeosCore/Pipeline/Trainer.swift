@@ -5,33 +5,52 @@
 /// metrics are computed with hard histograms (`eval_bandwidth`), logged, and the best step (lowest
 /// `select_by` metric) is kept.
 public final class Trainer {
+    /// The configuration the run was made from.
     public let configuration: TrainerConfiguration
+    /// The differentiable chain being trained.
     public let pipeline: Pipeline
+    /// The training events, keyed by event-set name.
     public let train: [String: EventSet]
+    /// The held-out events the metrics are computed on.
     public let test: [String: EventSet]
+    /// The network's current flat parameters.
     public private(set) var networkParameters: [Double]
     /// The full edge vector (outer edges included), unguarded as the optimiser left it.
     public private(set) var edges: [Double]
+    /// The optimiser steps taken so far.
     public private(set) var stepCount = 0
+    /// One record per step taken by ``run(steps:progress:)``.
     public private(set) var records: [StepRecord] = []
+    /// The logged step with the lowest finite selection metric; nil before the first.
     public private(set) var best: Best?
+    /// The plot recording; nil until ``recordPlotFrame()`` is first called.
     public private(set) var plotRecording: TrainingPlotData?
     var optimizer: any Optimizer
     var batcher: Batcher
 
+    /// What is logged after one step.
     public struct StepRecord: Sendable {
+        /// The step's index, from 0.
         public var step: Int
+        /// The batch objective before the update.
         public var loss: Double
+        /// Each term's batch value, keyed by loss name.
         public var terms: [String: Double]
+        /// The test metrics after the update.
         public var test: [String: Double]
         /// Wall time of the step's update (forward, backward, optimiser), without the test evaluation.
         public var seconds: Double
     }
 
+    /// The state at the best logged step, to return to with ``restoreBest()``.
     public struct Best: Sendable {
+        /// The step's index.
         public var step: Int
+        /// Its test metrics.
         public var test: [String: Double]
+        /// The network parameters after it.
         public var networkParameters: [Double]
+        /// The full edge vector after it.
         public var edges: [Double]
     }
 
@@ -118,8 +137,13 @@ public final class Trainer {
     /// Network parameters, then (if trained) the inner edges.
     public var parameters: [Double] { networkParameters + Array(edges[1..<(1 + innerEdgeCount)]) }
 
+    /// The length of ``parameters``: the network's parameters, plus the inner edges when they are trained.
     public var parameterCount: Int { pipeline.network.parameterCount + innerEdgeCount }
 
+    /// Sets the optimised vector (laid out as ``parameters``).
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` on a wrong length or a non-finite value; nothing changes
+    ///   then.
     public func setParameters(_ values: [Double]) throws {
         try Validate.length(values.count, equals: parameterCount, "trainer parameters")
         try values.withUnsafeBufferPointer { try Validate.finite($0, "trainer parameters") }

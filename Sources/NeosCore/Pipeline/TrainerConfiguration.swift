@@ -38,42 +38,76 @@
 /// | `bce_signal` | ["sig"] | event sets labelled 1 for bce |
 /// | `bce_background` | ["bkg_nominal"] | event sets labelled 0 for bce |
 public struct TrainerConfiguration: Sendable {
+    /// `seed`: the root of every random stream.
     public var seed: UInt64 = 0
+    /// `hidden`: the hidden-layer widths.
     public var hidden: [Int] = [1024, 1024]
+    /// `activation`: the hidden layers' activation.
     public var activation: Activation = .relu
+    /// `output_activation`: the output node's activation.
     public var outputActivation: Activation = .sigmoid
+    /// `init`: how the initial weights are drawn.
     public var initialization: WeightInitialization = .glorot
+    /// `optimizer`: "adam" or "sgd".
     public var optimizer = "adam"
+    /// `learning_rate`: the optimiser's step size.
     public var learningRate = 1e-3
+    /// `momentum`: sgd's momentum (unused by adam).
     public var momentum = 0.0
+    /// `batch_size`: events per sample per step.
     public var batchSize = 2000
+    /// `bandwidth`: the KDE bandwidth in training.
     public var bandwidth = 0.09
+    /// `eval_bandwidth`: the bandwidth of the test metrics, 0 for ordinary histograms.
     public var evalBandwidth = 0.0
+    /// The initial bin edges, outer edges included: from `edges`, or `bins` equal bins on [0, 1].
     public var edges: [Double] = [0, 0.25, 0.5, 0.75, 1]
+    /// `train_edges`: whether the inner edges are optimised with the network.
     public var trainEdges = true
+    /// `edge_gap`: the ordering guard's gap (``BinEdgeGuard``).
     public var edgeGap = 1e-4
+    /// `reflect_infinities`: keep kernel mass outside the edges in the outer bins.
     public var reflectInfinities = false
+    /// `data`: "blobs" (generated) or "events" (given to ``Trainer/init(configuration:events:)``).
     public var data = "blobs"
+    /// `points_per_blob`: events per generated blob, before the split.
     public var pointsPerBlob = 10000
+    /// `shared_draws`: one set of normal draws shifted to every blob.
     public var sharedDraws = false
+    /// `test_fraction`: the share of each sample held out for the metrics, in (0, 1).
     public var testFraction = 0.25
+    /// `inputs`: features per event, the network's input size.
     public var inputs = 2
+    /// `event_sets`: the names of the caller's event sets (data "events").
     public var eventSets = GaussianBlobs.names
+    /// `scales`: the configured scales only; ``scale(_:)`` supplies neos's for the others.
     public var scales: [String: Double] = [:]
+    /// `lumi`: the luminosity factor of every yield.
     public var luminosity = 10.0
+    /// `floor`: added to every bin of every yield.
     public var floor = 1e-3
+    /// `loss`: the objective.
     public var objective = PipelineObjective(.cls)
+    /// `select_by`: the test metric that picks the best step; nil means ``selectionMetric``'s default.
     public var selectBy: String? = nil
+    /// `interpolation`: the histosys interpolation of neos's model.
     public var interpolation: HistosysInterpolation = .code4p
+    /// `workspace`: a pyhf workspace used as the model template instead of neos's model.
     public var workspace: Workspace? = nil
+    /// `measurement`: the workspace's measurement; nil means its first.
     public var measurement: String? = nil
+    /// `modifier_settings`: interpolation codes for the workspace's model; nil means pyhf's defaults.
     public var modifierSettings: ModifierSettings? = nil
+    /// `replace`: which workspace samples the network's histograms replace.
     public var replacements: [PipelineModel.Replacement] = []
+    /// `bce_signal`: event sets labelled 1 for the bce loss.
     public var bceSignal = ["sig"]
+    /// `bce_background`: event sets labelled 0 for the bce loss.
     public var bceBackground = ["bkg_nominal"]
     /// The configuration as given (echoed into metrics.json).
     public var json: JSON = .object([])
 
+    /// neos's demo: every default of the table.
     public init() {}
 
     /// The scale of `name`: configured, else neos's (2 for "sig", 10 otherwise).
@@ -98,11 +132,19 @@ public struct TrainerConfiguration: Sendable {
         "bce_background",
     ]
 
+    /// Parses `text` as JSON and reads the configuration from it (as the initialiser from a `JSON` value does).
+    ///
+    /// - Throws: `NeosError` of kind `.parse` when `text` is not JSON, and the errors of reading the object.
     public init(json text: String) throws {
         let root = try JSON.parse(text)
         try self.init(json: root)
     }
 
+    /// Reads a configuration object; absent keys keep their defaults.
+    ///
+    /// - Throws: `NeosError` of kind `.parse` for an unknown key or a value of the wrong JSON type,
+    ///   `.invalidArgument` for a value out of range or settings that contradict each other (`bins` and `edges`,
+    ///   `replace` without `workspace`, ...), and the errors of reading an embedded workspace.
     public init(json root: JSON) throws {
         self.init()
         self.json = root

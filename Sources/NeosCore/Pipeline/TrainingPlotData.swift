@@ -3,6 +3,7 @@
 /// events per event set, and frames of the network's output on a 61 × 61 grid over [−5, 5]² (two-feature events
 /// only) with the histograms and edges at that step.
 public struct TrainingPlotData: Sendable {
+    /// The 61 coordinates −5, −5 + 1/6, …, 5 of each axis of the output grid.
     public static let grid = (0...60).map { -5 + Double($0) / 6 }
     let before: [String: [Double]]
     let edgesBefore: [Double]

@@ -6,6 +6,10 @@
 
 /// Whole-file reads and writes without Foundation.
 public enum FileBytes {
+    /// The whole file at `path`, byte for byte.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened (with the system's reason)
+    ///   or a read fails.
     public static func read(_ path: String) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else {
             throw NeosError(.invalidArgument, "cannot open \(path): \(String(cString: strerror(errno)))")
@@ -22,6 +26,9 @@ public enum FileBytes {
         return bytes
     }
 
+    /// Writes `bytes` to `path`, creating the file or truncating an existing one.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened, fully written or closed.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         guard let file = fopen(path, "wb") else {
             throw NeosError(.invalidArgument, "cannot open \(path) for writing: \(String(cString: strerror(errno)))")
@@ -33,8 +40,12 @@ public enum FileBytes {
         }
     }
 
-    /// A whole file as UTF-8 text.
+    /// The whole file at `path` as text. Bytes that are not well-formed UTF-8 become U+FFFD (a Swift `String` is
+    /// always valid Unicode), so a JSON parser reading the text never sees ill-formed bytes.
+    ///
+    /// - Throws: as ``read(_:)``.
     public static func readText(_ path: String) throws -> String { String(decoding: try read(path), as: UTF8.self) }
 
+    /// Writes `text` to `path` as UTF-8, with no byte-order mark and nothing added.
     public static func writeText(_ text: String, to path: String) throws { try write(Array(text.utf8), to: path) }
 }

@@ -4,28 +4,80 @@
     import Darwin
 #endif
 
-/// A parsed JSON document. Objects keep their members in document order (a repeated key: the last one wins on
-/// lookup, as in Python's `json`). Numbers are Doubles parsed with `strtod` (correctly rounded); a literal that
-/// overflows (e.g. `1e999`) parses to ±infinity and is refused later by whoever reads it, with its JSON path.
-/// The non-standard tokens `NaN`, `Infinity`, `-Infinity` are recognised only to be refused with a clear message.
+/// A parsed JSON document (RFC 8259), and the core's own parser and writer for it.
+///
+/// ## Why the core parses JSON itself
+///
+/// neos-swift reads pyhf workspaces, patches, patchsets, modifier settings and training configurations, and it
+/// builds without Foundation (the static library stays small and loads from Python with only libc and libm).
+/// A parser of our own is what makes three things possible:
+///
+/// - **Member order.** Objects are kept as ordered lists of members, not dictionaries. pyhf's JSON Patch
+///   operations address array elements by position and the model's channels, samples and modifiers are
+///   ordered by how they appear, so a workspace re-serialised after a patch must keep the document's order.
+///   `JSONDecoder` and `[String: Any]`-style trees forget it.
+/// - **Positions in errors.** A malformed document fails with a `NeosError` of kind `.parse` whose message
+///   names the line, the column (counted in Unicode scalars from 1) and the byte offset of the offending
+///   character, e.g. `malformed JSON at line 3, column 17 (byte 52): ...`. Workspaces are often hand-edited;
+///   a position is what lets a user find the typo. Readers of the parsed tree then name the JSON path
+///   (`channels[2].samples[0].data`) of a value of the wrong shape.
+/// - **No Foundation.** Only `strtod` from the C library is used, for correctly rounded numbers.
+///
+/// ## What is accepted
+///
+/// Exactly the JSON grammar: one value, surrounded by optional spaces, tabs, line feeds and carriage returns,
+/// and nothing else. Rejected, each with its position: empty text, trailing characters, trailing commas,
+/// leading zeros (`01`), `+1`, `.5`, `1.`, `1e`, single quotes, comments, unquoted keys, control characters
+/// (U+0000–U+001F) unescaped in strings and unknown escapes. The non-standard tokens `NaN`, `Infinity` and
+/// `-Infinity` are recognised only to be refused with a clear message. Line numbers count line feeds; columns
+/// count Unicode scalars, so a tab or an `é` is one column.
+///
+/// Choices where the standard leaves room, each pinned by an `i_` case of `Tests/Data/json`:
+/// - Numbers are Doubles, correctly rounded. A literal beyond the Double range (`1e999`) parses to ±infinity
+///   and is refused later, with its JSON path, by whoever reads it as a number; one below it (`1e-400`)
+///   rounds to ±0 or a subnormal. `-0` keeps its sign. Integers beyond 2⁵³ are rounded.
+/// - A repeated key is kept (both members stay, in order); lookup by key returns the last one, as Python's
+///   `json` does.
+/// - A `\u` escape of a UTF-16 surrogate must be a high one followed at once by an escaped low one; a lone,
+///   reversed or doubled surrogate is refused (a Swift `String` cannot hold it), with the position of its
+///   escape. Escaped noncharacters such as `\uFFFF` are accepted.
+/// - Nesting deeper than 512 arrays and objects is refused, so hostile input cannot exhaust the stack.
+/// - A byte-order mark is refused: RFC 8259 tells writers not to add one and lets parsers choose, and a
+///   refusal points at a file saved by an editor in an unusual encoding.
+/// - The parser reads a Swift `String`, which is always valid Unicode: text made from bytes with
+///   `String(decoding:as:)`, as ``FileBytes/readText(_:)`` does, has ill-formed UTF-8 replaced by U+FFFD
+///   before the parser sees it, so such strings parse with U+FFFD in them.
 public enum JSON: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number, parsed to the nearest Double.
     case number(Double)
+    /// A string, escapes resolved.
     case string(String)
+    /// An array, in document order.
     case array([JSON])
+    /// An object: its members in document order, repeated keys included.
     case object([Member])
 
+    /// One `"key": value` pair of an object.
     public struct Member: Sendable, Equatable {
+        /// The key, escapes resolved.
         public var key: String
+        /// The value.
         public var value: JSON
+        /// A member `key: value`.
         public init(key: String, value: JSON) {
             self.key = key
             self.value = value
         }
     }
 
-    /// Parses `text`; errors are `.parse` and name the line, column and byte offset.
+    /// Parses `text` as one JSON document.
+    ///
+    /// - Throws: `NeosError` of kind `.parse`, naming the line, column and byte offset where the text stops
+    ///   being JSON.
     public static func parse(_ text: String) throws -> JSON {
         var parser = JSONParser(bytes: Array(text.utf8))
         return try parser.parseDocument()
@@ -54,7 +106,8 @@ public enum JSON: Sendable, Equatable {
         }
     }
 
-    /// Compact JSON text. Numbers use Swift's shortest round-trip form, so parse(serialized()) == self.
+    /// Compact JSON text. Numbers use Swift's shortest round-trip form, so parse(serialized()) == self for every
+    /// value whose numbers are finite (non-finite ones are written as `NaN`/`Infinity`, which parse refuses).
     public func serialized() -> String {
         var out = ""
         write(into: &out)
@@ -66,8 +119,11 @@ public enum JSON: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .number(let value):
-            if value.isFinite && value == value.rounded() && abs(value) < 1e15 {
-                out += Int64(value).description  // integral values as integers, so counts read back as ints
+            // Integral values as integers, so counts read back as ints; −0 is not one of them ("0" would drop its
+            // sign), it takes the shortest round-trip form "-0.0".
+            let negativeZero = value == 0 && value.sign == .minus
+            if value.isFinite && value == value.rounded() && abs(value) < 1e15 && !negativeZero {
+                out += Int64(value).description
             } else if value.isFinite {
                 out += value.description
             } else {
@@ -325,19 +381,23 @@ struct JSONParser {
             case UInt8(ascii: "r"): buffer.append(0x0D)
             case UInt8(ascii: "t"): buffer.append(0x09)
             case UInt8(ascii: "u"):
+                // Errors about the escape's value point at its backslash, not at what follows it.
+                let escapeStart = index - 2
                 var code = try parseHex4()
                 if code >= 0xD800 && code < 0xDC00 {
                     guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
                         bytes[index + 1] == UInt8(ascii: "u")
-                    else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
+                    else { throw error("unpaired UTF-16 surrogate in a \\u escape", at: escapeStart) }
                     index += 2
                     let low = try parseHex4()
-                    guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid UTF-16 surrogate pair") }
+                    guard low >= 0xDC00 && low < 0xE000 else {
+                        throw error("invalid UTF-16 surrogate pair", at: escapeStart)
+                    }
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 } else if code >= 0xDC00 && code < 0xE000 {
-                    throw error("unpaired UTF-16 surrogate in a \\u escape")
+                    throw error("unpaired UTF-16 surrogate in a \\u escape", at: escapeStart)
                 }
-                guard let scalar = UnicodeScalar(code) else { throw error("invalid \\u escape") }
+                guard let scalar = UnicodeScalar(code) else { throw error("invalid \\u escape", at: escapeStart) }
                 buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
             default:
                 throw error("invalid escape '\\\(describe(escape))' in a string", at: index - 2)

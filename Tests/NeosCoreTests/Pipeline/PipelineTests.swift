@@ -5,7 +5,7 @@ import XCTest
 /// The whole chain (network → KDE histograms → yields → model → fits → loss) against central differences of
 /// the re-evaluated (re-fitted) loss, with respect to every network parameter and every trainable bin edge.
 /// Issue 6's tolerance: 1e-5 relative (entries below 1e-3 of the largest judged against that floor).
-final class PipelineGradientTests: XCTestCase {
+final class PipelineTests: XCTestCase {
     /// A two-channel workspace with normsys, staterror, shapesys and lumi beside the replaced samples: the SR's
     /// signal, the SR background's nominal and histosys, and the CR background's nominal come from the network.
     static let workspace = """
