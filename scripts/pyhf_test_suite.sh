@@ -68,7 +68,7 @@ if echo "$probe" | grep -q "pyhf_importable True"; then
         "neos_swift's folder, but a Python without pyhf is the clean measurement" >&2
 fi
 
-args=(tests -p neos_pyhf_alias -p no:cacheprovider -o addopts= -q -rN
+args=(tests -p neos_pyhf_alias -p no:cacheprovider -o addopts= -q -rN --tb=native
     --continue-on-collection-errors
     --ignore=tests/test_notebooks.py --ignore=tests/benchmarks
     -k "not pytorch and not tensorflow"
@@ -99,6 +99,9 @@ if not os.path.exists(junit):
     log = open(os.path.join(out, "pytest.log"), encoding="utf-8", errors="replace").read().splitlines()
     print("no junit XML: pytest stopped before running any test. Last lines of the log:")
     print("\n".join(log[-15:]))
+    if baseline:
+        wanted = sum(1 for line in open(baseline, encoding="utf-8") if line.strip())
+        print(f"baseline: 0 of {wanted} tests that pass with pyhf pass with neos_swift (none collected)")
     print("0 passed, 0 failed")
     sys.exit(0)
 
@@ -118,13 +121,15 @@ def surface(message):
     patterns = [
         (r"module 'neos_swift' has no attribute '(\w+)'", "pyhf.{}"),
         (r"No module named 'pyhf\.([\w.]+)'", "pyhf.{}"),
-        (r"module 'neos_swift\.([\w.]+)' has no attribute '(\w+)'", "pyhf.{}.{}"),
-        (r"cannot import name '(\w+)' from 'pyhf'", "pyhf.{}"),
+        (r"module '(?:neos_swift|pyhf)\.([\w.]+)' has no attribute '(\w+)'", "pyhf.{}.{}"),
+        (r"cannot import name '(\w+)' from '(?:pyhf|neos_swift)' ", "pyhf.{}"),
+        (r"Model\.__init__\(\) got an unexpected keyword argument '(\w+)'", "pyhf.Model(spec, {}=...) constructor"),
+        (r"ModelConfig\(self\)[\s\S]*ctypes\.ArgumentError", "pyhf.Model(spec) constructor (neos_swift's takes a handle)"),
         (r"cannot import name '(\w+)' from 'pyhf\.([\w.]+)'", "pyhf.{1}.{0}"),
         (r"cannot import name '(\w+)' from 'neos_swift\.([\w.]+)'", "pyhf.{1}.{0}"),
         (r"'(\w+)' object has no attribute '(\w+)'", "{}.{}"),
         (r"fixture '(\w+)' not found", "conftest fixture {}"),
-        (r"command not found|No such file or directory: '?pyhf'?", "pyhf CLI"),
+        (r"No such file or directory: '[^']*/pyhf'", "pyhf CLI (console script)"),
     ]
     for pattern, template in patterns:
         match = re.search(pattern, message)
@@ -136,9 +141,12 @@ def surface(message):
 
 counts = collections.defaultdict(collections.Counter)
 passed, blocked = [], collections.Counter()
-outcome_of = {}
+outcome_of, reason_of, module_reason = {}, {}, {}
 for case in ET.parse(junit).getroot().iter("testcase"):
-    nid, module = node_id(case.get("classname", ""), case.get("name", ""))
+    classname, name = case.get("classname", ""), case.get("name", "")
+    if not classname:  # a module that failed to collect: junit puts its dotted path in name
+        classname, name = name, ""
+    nid, module = node_id(classname, name)
     children = {child.tag: child for child in case}
     if "failure" in children:
         outcome, detail = "failed", children["failure"]
@@ -154,7 +162,11 @@ for case in ET.parse(junit).getroot().iter("testcase"):
         passed.append(nid)
     if detail is not None:
         text = (detail.get("message") or "") + "\n" + (detail.text or "")
-        blocked[surface(text)] += 1
+        reason = surface(detail.text or "") if not name else surface(text)
+        reason_of[nid] = reason
+        blocked[reason] += 1
+        if not name:  # the whole module failed to import
+            module_reason[module] = reason
 
 with open(os.path.join(out, "passed.txt"), "w", encoding="utf-8") as handle:
     handle.write("".join(f"{nid}\n" for nid in sorted(passed)))
@@ -176,6 +188,20 @@ if baseline:
     hits = sum(outcome_of.get(nid) == "passed" for nid in wanted)
     absent = sum(nid not in outcome_of for nid in wanted)
     print(f"\nbaseline: {hits} of {len(wanted)} tests that pass with pyhf pass with neos_swift ({absent} not collected)")
+    why = collections.Counter()
+    for nid in wanted:
+        if outcome_of.get(nid) == "passed":
+            continue
+        if nid in reason_of:
+            why[reason_of[nid]] += 1
+        elif nid in outcome_of:
+            why["skipped here"] += 1
+        else:
+            module = nid.split("::")[0]
+            why[module_reason.get(module, "not collected: pyhf's tests/conftest.py failed to load")] += 1
+    print("baseline tests not passing, by what blocks them (a module that fails to import blocks all its tests):")
+    for name, count in why.most_common():
+        print(f"{count:6}  {name}")
 print(f"\nlists: {out}/passed.txt, junit: {junit}")
 print(f"{total['passed']} passed, {total['failed'] + total['error']} failed, {total['skipped']} skipped")
 EOF
