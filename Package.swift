@@ -3,7 +3,7 @@
 //
 // Targets:
 //   NeosCore  all numerics, pure Swift (no C types in its API, no Foundation)
-//   COpenBLAS the system OpenBLAS (dgemm for the network's dense layers)
+//   COpenBLAS the system OpenBLAS (dgemm for the network's dense layers; LAPACK dpotrf/dpotrs/dpotri for fit Hessians)
 //   CNeos     the C module over include/neos.h (symlinked), so the ABI layer is checked against the header
 //   Neos      the C ABI (`@c @implementation`), shipped as libneos.so
 //   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
