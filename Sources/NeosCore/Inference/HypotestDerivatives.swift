@@ -207,32 +207,3 @@ extension Hypotest {
         }
     }
 }
-
-extension UpperLimits {
-    /// Upper limits by root finding and their derivatives with respect to the model's inputs and the data, by
-    /// implicit differentiation of CLs(μ*, ψ) = level: dμ*/dψ = −(∂CLs/∂ψ) / (∂CLs/∂μ) at each root. Rows: the
-    /// observed limit, then the five expected ones (pyhf's order).
-    public static func jacobian(
-        data: [Double], model: Model, level: Double = 0.05, configuration: FitConfiguration = .init(),
-        absoluteTolerance: Double = 2e-12, relativeTolerance: Double = 1e-10
-    ) throws -> (limits: [Double], inputs: [Double], data: [Double]) {
-        let solved = try rootFinding(
-            data: data, model: model, level: level, configuration: configuration, absoluteTolerance: absoluteTolerance,
-            relativeTolerance: relativeTolerance)
-        let limits = [solved.observed] + solved.expected
-        let inputCount = model.inputCount
-        var inputRows: [Double] = []
-        var dataRows: [Double] = []
-        for (curve, limit) in limits.enumerated() {
-            let (result, jacobian) = try Hypotest.jacobian(
-                poi: limit, data: data, model: model, testStatistic: .qmuTilde, configuration: configuration)
-            let slope = try Hypotest.poiSensitivity(result, model: model, data: data)[curve]
-            guard slope != 0, slope.isFinite else {
-                throw NeosError(.numeric, "CLs does not change with the POI at the limit \(limit): no derivative")
-            }
-            inputRows += (0..<inputCount).map { -jacobian.inputs[curve * inputCount + $0] / slope }
-            dataRows += (0..<data.count).map { -jacobian.data[curve * data.count + $0] / slope }
-        }
-        return (limits, inputRows, dataRows)
-    }
-}
