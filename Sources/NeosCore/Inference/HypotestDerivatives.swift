@@ -50,6 +50,14 @@ extension Hypotest {
         poi: Double, data: [Double], model: Model, testStatistic: TestStatistic = .qmuTilde,
         configuration: FitConfiguration = .init()
     ) throws -> (result: HypotestResult, jacobian: HypotestJacobian) {
+        try jacobian(poi: poi, data: data, of: model, testStatistic: testStatistic, configuration: configuration)
+    }
+
+    /// `jacobian(poi:data:model:testStatistic:configuration:)` for any differentiable model.
+    static func jacobian(
+        poi: Double, data: [Double], of model: some DifferentiableLikelihoodModel, testStatistic: TestStatistic,
+        configuration: FitConfiguration
+    ) throws -> (result: HypotestResult, jacobian: HypotestJacobian) {
         let (result, statistics) = try statisticDerivatives(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
         let all = outputSensitivities(result)
@@ -65,6 +73,14 @@ extension Hypotest {
     public static func derivatives(
         poi: Double, data: [Double], model: Model, testStatistic: TestStatistic = .qmuTilde,
         configuration: FitConfiguration = .init()
+    ) throws -> (result: HypotestResult, derivatives: HypotestDerivatives) {
+        try derivatives(poi: poi, data: data, of: model, testStatistic: testStatistic, configuration: configuration)
+    }
+
+    /// `derivatives(poi:data:model:testStatistic:configuration:)` for any differentiable model.
+    static func derivatives(
+        poi: Double, data: [Double], of model: some DifferentiableLikelihoodModel, testStatistic: TestStatistic,
+        configuration: FitConfiguration
     ) throws -> (result: HypotestResult, derivatives: HypotestDerivatives) {
         let (result, statistics) = try statisticDerivatives(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
@@ -99,7 +115,8 @@ extension Hypotest {
     }
 
     static func statisticDerivatives(
-        poi: Double, data: [Double], model: Model, testStatistic: TestStatistic, configuration: FitConfiguration
+        poi: Double, data: [Double], model: some DifferentiableLikelihoodModel, testStatistic: TestStatistic,
+        configuration: FitConfiguration
     ) throws -> (HypotestResult, StatisticDerivatives) {
         let result = try run(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
@@ -129,7 +146,7 @@ extension Hypotest {
                 cotangent: asimovCotangent, pars: result.asimovFit.parameters, includeAuxdata: true)
             for k in 0..<inputCount { qAInputs[k] += throughExpected.inputs[k] }
             let fitJacobian = try ImplicitDifferentiation.fitJacobian(
-                result.asimovFit, model: model, data: data, bounds: configuration.bounds)
+                result.asimovFit, of: model, data: data, bounds: configuration.bounds)
             let n = model.parameterCount
             for i in 0..<n where throughExpected.pars[i] != 0 {
                 let weight = throughExpected.pars[i]
@@ -189,7 +206,8 @@ extension Hypotest {
     /// ∂output/∂μ for the six outputs at the tested POI. By the envelope theorem ∂q/∂μ = 2 ∂NLL/∂μ at the
     /// conditional optimum (μ is the fixed coordinate there); the Asimov data are built at a fixed POI and do not
     /// move with μ.
-    static func poiSensitivity(_ result: HypotestResult, model: Model, data: [Double]) throws -> [Double] {
+    static func poiSensitivity(_ result: HypotestResult, model: some LikelihoodModel, data: [Double]) throws -> [Double]
+    {
         guard let poiIndex = model.poiIndex, result.testStatistic != .q0 else {
             throw NeosError.invalidArgument("derivatives with respect to the tested POI need a q or qtilde test")
         }

@@ -14,8 +14,17 @@ public enum ImplicitDifferentiation {
         public var moving: [Int]
     }
 
+    /// The Jacobians of `fit`, a fit of `model` to `data` within `bounds` (the model's suggested bounds when nil).
     public static func fitJacobian(
         _ fit: FitResult, model: Model, data: [Double], bounds: [(lower: Double, upper: Double)]? = nil
+    ) throws -> FitJacobian {
+        try fitJacobian(fit, of: model, data: data, bounds: bounds)
+    }
+
+    /// `fitJacobian(_:model:data:bounds:)` for any differentiable model.
+    static func fitJacobian(
+        _ fit: FitResult, of model: some DifferentiableLikelihoodModel, data: [Double],
+        bounds: [(lower: Double, upper: Double)]?
     ) throws -> FitJacobian {
         let n = model.parameterCount
         let x = fit.parameters

@@ -112,6 +112,17 @@ extension UpperLimits {
         data: [Double], model: Model, level: Double = 0.05, configuration: FitConfiguration = .init(),
         absoluteTolerance: Double = 2e-12, relativeTolerance: Double = 1e-10
     ) throws -> (limits: [Double], inputs: [Double], data: [Double]) {
+        try jacobian(
+            data: data, of: model, level: level, configuration: configuration, absoluteTolerance: absoluteTolerance,
+            relativeTolerance: relativeTolerance)
+    }
+
+    /// `jacobian(data:model:level:configuration:absoluteTolerance:relativeTolerance:)` for any differentiable
+    /// model.
+    static func jacobian(
+        data: [Double], of model: some DifferentiableLikelihoodModel, level: Double, configuration: FitConfiguration,
+        absoluteTolerance: Double, relativeTolerance: Double
+    ) throws -> (limits: [Double], inputs: [Double], data: [Double]) {
         let solved = try rootFinding(
             data: data, model: model, level: level, configuration: configuration, absoluteTolerance: absoluteTolerance,
             relativeTolerance: relativeTolerance)
@@ -121,7 +132,7 @@ extension UpperLimits {
         var dataRows: [Double] = []
         for (curve, limit) in limits.enumerated() {
             let (result, jacobian) = try Hypotest.jacobian(
-                poi: limit, data: data, model: model, testStatistic: .qmuTilde, configuration: configuration)
+                poi: limit, data: data, of: model, testStatistic: .qmuTilde, configuration: configuration)
             let slope = try Hypotest.poiSensitivity(result, model: model, data: data)[curve]
             guard slope != 0, slope.isFinite else {
                 throw NeosError(.numeric, "CLs does not change with the POI at the limit \(limit): no derivative")
