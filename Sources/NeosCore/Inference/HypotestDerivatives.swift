@@ -37,6 +37,7 @@ public struct HypotestDerivatives: Sendable {
     static func headlineRows(_ testStatistic: TestStatistic) -> [Int] {
         [testStatistic == .q0 ? clsbRow : clsRow] + Array(bandRows)
     }
+    /// The value of each row of `rowNames`.
     public var values: [Double]
     /// Row-major, rowNames.count × model.inputCount.
     public var inputs: [Double]

@@ -8,7 +8,9 @@ public enum ImplicitDifferentiation {
     /// Jacobians of a fit's parameters, row-major: `inputs` is n_pars × n_inputs (w.r.t. `model.inputs()`),
     /// `data` is n_pars × data.count (main data and auxdata).
     public struct FitJacobian: Sendable {
+        /// d θ̂/dψ, row-major parameterCount × inputCount.
         public var inputs: [Double]
+        /// d θ̂/dn, row-major parameterCount × data.count.
         public var data: [Double]
         /// The parameters that moved freely at the optimum (the rest have zero rows).
         public var moving: [Int]

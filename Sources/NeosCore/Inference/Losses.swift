@@ -6,7 +6,9 @@
 
 /// A loss value and its gradient with respect to the model's inputs (aligned with `model.inputs().values`).
 public struct LossWithGradient: Sendable {
+    /// The loss.
     public var value: Double
+    /// d loss/dψ, one entry per model input.
     public var gradient: [Double]
 }
 

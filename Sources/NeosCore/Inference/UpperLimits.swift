@@ -1,6 +1,7 @@
 /// Upper limits on the POI from CLs(μ) = level, observed and for the five expected-band curves
 /// (`pyhf.infer.intervals.upper_limits`).
 public struct UpperLimitResult: Sendable {
+    /// The observed upper limit on the POI.
     public var observed: Double
     /// Ordered as pyhf's expected set (−2σ … +2σ band edges of the limit, ascending).
     public var expected: [Double]
@@ -8,6 +9,7 @@ public struct UpperLimitResult: Sendable {
     public var scanned: [(poi: Double, result: HypotestResult)]
 }
 
+/// Upper limits on the POI at a CLs level: by a scan with interpolation, or by root finding.
 public enum UpperLimits {
     /// With a scan: CLs at every scan point, then linear interpolation of μ against CLs at `level` (pyhf's
     /// `linear_grid_scan`, including numpy.interp's clamping at the ends of the scan).

@@ -32,22 +32,33 @@ public final class Model: Sendable {
     public var parameterOrder: [String] { structure.parameterOrder }
     /// One name per parameter slot (`name` for scalars, `name[i]` for vector sets): pyhf's `par_names`.
     public var parameterNames: [String] { structure.parameterNames }
+    /// The number of parameter slots (the length of every parameter vector).
     public var parameterCount: Int { structure.parameterCount }
+    /// The POI's index in the parameter vector, nil when the model has none.
     public var poiIndex: Int? { structure.poiIndex }
+    /// The POI's parameter name, nil when the model has none.
     public var poiName: String? { structure.poiName }
+    /// pyhf's `suggested_init`: one initial value per parameter slot.
     public var suggestedInit: [Double] { structure.suggestedInit }
+    /// pyhf's `suggested_bounds`: one closed interval per parameter slot.
     public var suggestedBounds: [(lower: Double, upper: Double)] { structure.suggestedBounds }
+    /// pyhf's `suggested_fixed`: whether each parameter slot is held at its initial value in fits.
     public var suggestedFixed: [Bool] { structure.suggestedFixed }
+    /// The auxiliary data of the constraint terms, in par_order (pyhf's `config.auxdata`).
     public var auxdata: [Double] { numbers.auxdata }
     /// Channel names, sorted (the main-data order).
     public var channels: [String] { structure.channels }
+    /// The number of bins of each channel, in `channels` order.
     public var channelBinCounts: [Int] { structure.channelBinCounts }
     /// The global sorted sample list.
     public var samples: [String] { structure.samples }
+    /// The number of main-data bins (all channels).
     public var mainBinCount: Int { structure.mainBinCount }
+    /// The number of auxiliary data, the tail of every data vector.
     public var auxdataCount: Int { structure.auxCount }
-    /// The interpolation codes in use.
+    /// The normsys interpolation code in use.
     public var normsysInterpolation: NormsysInterpolation { structure.normsysCode }
+    /// The histosys interpolation code in use.
     public var histosysInterpolation: HistosysInterpolation { structure.histosysCode }
     /// Slice of `name`'s parameters in the parameter vector.
     public func parameterSlice(_ name: String) -> Range<Int>? {

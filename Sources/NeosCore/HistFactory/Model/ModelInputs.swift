@@ -69,6 +69,7 @@ extension Model {
         (structure.inputNames, numbers.inputs)
     }
 
+    /// The number of inputs, the length of `inputs().values` and of every input gradient.
     public var inputCount: Int { structure.inputCount }
 
     /// The same model structure with new input numbers (no JSON involved). Staterror widths, shapesys τ and
