@@ -171,4 +171,23 @@ final class DenseLinearAlgebraTests: XCTestCase {
         XCTAssertEqual(DenseLinearAlgebra.submatrix(a, size: 4, indices: []), [])
         XCTAssertEqual(DenseLinearAlgebra.submatrix(a, size: 4, indices: [0, 1, 2, 3]), a)
     }
+
+    func testNegativeCurvatureDirectionOfSmallMatrices() {
+        // Eigenvalues −1 and 3: the direction has dᵀAd < 0; the first pivot is taken, the second is the Schur
+        // complement 1 − 4 = −3, which is dᵀAd for d = (−2, 1).
+        let indefinite = [1.0, 2, 2, 1]
+        let d = try! XCTUnwrap(
+            DenseLinearAlgebra.negativeCurvatureDirection(indefinite, size: 2, scale: [1, 1]))
+        XCTAssertEqual(d[0], -2, accuracy: 1e-15)
+        XCTAssertEqual(d[1], 1)
+        let curvature = d[0] * (d[0] + 2 * d[1]) + d[1] * (2 * d[0] + d[1])
+        XCTAssertEqual(curvature, -3, accuracy: 1e-14)
+        // A zero row (a parameter the data do not constrain) is singular but has no negative curvature.
+        XCTAssertNil(DenseLinearAlgebra.negativeCurvatureDirection([2, 0, 0, 0], size: 2, scale: [2, 1]))
+        XCTAssertNil(DenseLinearAlgebra.negativeCurvatureDirection([2, 1, 1, 2], size: 2, scale: [2, 2]))
+        // A negative pivot after a skipped zero one: d lives on the taken pivots and the negative one only.
+        let three = [4.0, 0, 2, 0, 0, 0, 2, 0, -1]
+        let e = try! XCTUnwrap(DenseLinearAlgebra.negativeCurvatureDirection(three, size: 3, scale: [4, 1, 1]))
+        XCTAssertEqual(e, [-0.5, 0, 1])
+    }
 }
