@@ -3,10 +3,11 @@
 //
 // Targets:
 //   NeosCore  all numerics, pure Swift (no C types in its API, no Foundation)
-//   COpenBLAS the system OpenBLAS (dgemm for the network's dense layers)
+//   COpenBLAS the system OpenBLAS (dgemm for the network's dense layers; LAPACK dpotrf/dpotrs/dpotri for fit Hessians)
 //   CNeos     the C module over include/neos.h (symlinked), so the ABI layer is checked against the header
 //   Neos      the C ABI (`@c @implementation`), shipped as libneos.so
 //   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
+//   NeosCoreBench  timings of the model's hot paths (benchmarks/swift), run as `swift run -c release neos-core-bench`
 import PackageDescription
 
 let package = Package(
@@ -15,11 +16,13 @@ let package = Package(
         .library(name: "neos", type: .dynamic, targets: ["Neos"]),
         .library(name: "NeosCore", targets: ["NeosCore"]),
         .executable(name: "neos-cli", targets: ["NeosCLI"]),
+        .executable(name: "neos-core-bench", targets: ["NeosCoreBench"]),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .target(name: "NeosCore", dependencies: ["COpenBLAS"]),
         .executableTarget(name: "NeosCLI", dependencies: ["NeosCore"]),
+        .executableTarget(name: "NeosCoreBench", dependencies: ["NeosCore"], path: "benchmarks/swift/NeosCoreBench"),
         .target(name: "CNeos"),
         .target(name: "Neos", dependencies: ["NeosCore", "CNeos"]),
         // The reference JSON files are read from the source tree by path; they are not bundle resources.

@@ -2,6 +2,7 @@
 public enum ModifierType: String, Sendable, CaseIterable, Comparable {
     case histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror
 
+    /// Orders types by their JSON names.
     public static func < (a: ModifierType, b: ModifierType) -> Bool { a.rawValue < b.rawValue }
 }
 

@@ -12,9 +12,12 @@ public enum HistosysInterpolation: String, Sendable, CaseIterable {
 /// (normsys code4, histosys code4p). A non-nil value replaces the defaults entirely: a type left `nil` in it
 /// falls back to that applier's own default, normsys code1 / histosys code0 (pyhf quirk).
 public struct ModifierSettings: Sendable, Equatable {
+    /// The normsys interpolation code; nil means code1 (pyhf's applier default).
     public var normsys: NormsysInterpolation?
+    /// The histosys interpolation code; nil means code0 (pyhf's applier default).
     public var histosys: HistosysInterpolation?
 
+    /// Settings with the given codes (nil for a type: that applier's own default).
     public init(normsys: NormsysInterpolation? = nil, histosys: HistosysInterpolation? = nil) {
         self.normsys = normsys
         self.histosys = histosys

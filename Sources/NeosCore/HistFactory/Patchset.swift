@@ -2,6 +2,8 @@
 public struct Patchset: Sendable {
     let patches: [(name: String, patch: JSON)]
 
+    /// Parses a patchset document: version 1.0.0, a non-empty list of patches, each a jsonpatch with a unique
+    /// metadata.name.
     public init(json: String) throws {
         let document = try JSON.parse(json)
         _ = try document.members(at: "", allowed: ["metadata", "patches", "version"])
@@ -27,6 +29,7 @@ public struct Patchset: Sendable {
         self.patches = patches
     }
 
+    /// The patches' names (metadata.name), in document order.
     public var patchNames: [String] { patches.map(\.name) }
 
     /// The named patch as JSON text (a jsonpatch array), ready for `Workspace.model(patches:)`.

@@ -74,6 +74,7 @@ public struct Workspace: Sendable {
         self.observations = observations
     }
 
+    /// The measurements' names, in document order.
     public var measurementNames: [String] { measurements.map(\.name) }
 
     /// Channel names sorted as pyhf (by code point).

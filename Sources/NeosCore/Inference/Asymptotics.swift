@@ -17,8 +17,11 @@ public enum Asymptotics {
 
     /// The test statistic in √q space and the p-values that follow from it.
     public struct PValues: Sendable, Equatable {
+        /// CL_{s+b} = Φ(−(t + √q_A)), the p-value of the signal-plus-background hypothesis.
         public var clsb: Double
+        /// CL_b = Φ(−t), from the background-only hypothesis.
         public var clb: Double
+        /// CL_s = CL_{s+b} / CL_b.
         public var cls: Double
     }
 
@@ -43,61 +46,5 @@ public enum Asymptotics {
     /// The expected p-values at the five band points (see ``bandSigmas``).
     public static func expectedPValues(qAsimov: Double) -> [PValues] {
         bandSigmas.map { pValues(statistic: $0, qAsimov: qAsimov) }
-    }
-}
-
-/// The full result of an asymptotic hypothesis test (`pyhf.infer.hypotest` with every return option).
-public struct HypotestResult: Sendable {
-    public var testStatistic: TestStatistic
-    public var poi: Double
-    public var observed: Asymptotics.PValues
-    /// Five entries, ordered as pyhf's expected set.
-    public var expected: [Asymptotics.PValues]
-    public var qObserved: Double
-    public var qAsimov: Double
-    /// The statistic in √q space.
-    public var statistic: Double
-    public var asimovData: [Double]
-    public var observedStatistic: TestStatisticResult
-    public var asimovStatistic: TestStatisticResult
-    public var asimovFit: FitResult
-
-    /// What pyhf's hypotest returns first: CLs, or for q0 the discovery p-value p0 = CLsb.
-    public var headline: Double { testStatistic == .q0 ? observed.clsb : observed.cls }
-    /// The expected set pyhf returns: CLs, or for q0 the CLsb band.
-    public var expectedHeadline: [Double] { expected.map { testStatistic == .q0 ? $0.clsb : $0.cls } }
-    /// Observed discovery significance √q0 (meaningful for q0).
-    public var significance: Double { qObserved.squareRoot() }
-    /// Median expected significance √q_A (meaningful for q0).
-    public var expectedSignificance: Double { qAsimov.squareRoot() }
-}
-
-public enum Hypotest {
-    /// `pyhf.infer.hypotest(poi, data, model, ..., test_stat=...)` with the asymptotic calculator: five fits
-    /// (two on the data, one for the Asimov data, two on the Asimov data).
-    public static func run(
-        poi: Double, data: [Double], model: some LikelihoodModel, testStatistic: TestStatistic = .qmuTilde,
-        configuration: FitConfiguration = .init()
-    ) throws -> HypotestResult {
-        guard [.qmu, .qmuTilde, .q0].contains(testStatistic) else {
-            throw NeosError.invalidArgument(
-                "the asymptotic calculator supports the test statistics q, qtilde and q0, not \(testStatistic.rawValue)"
-            )
-        }
-        guard poi.isFinite else { throw NeosError.invalidArgument("poi is \(poi); it must be finite") }
-        let observed = try testStatistic.evaluate(poi: poi, data: data, model: model, configuration: configuration)
-        let asimovPOI: Double = testStatistic == .q0 ? 1 : 0
-        let asimov = try Asymptotics.asimovData(
-            asimovPOI: asimovPOI, data: data, model: model, configuration: configuration)
-        let onAsimov = try testStatistic.evaluate(
-            poi: poi, data: asimov.data, model: model, configuration: configuration)
-        let t = Asymptotics.sqrtSpaceStatistic(
-            qObserved: observed.value, qAsimov: onAsimov.value, testStatistic: testStatistic)
-        return HypotestResult(
-            testStatistic: testStatistic, poi: poi,
-            observed: Asymptotics.pValues(statistic: t, qAsimov: onAsimov.value),
-            expected: Asymptotics.expectedPValues(qAsimov: onAsimov.value), qObserved: observed.value,
-            qAsimov: onAsimov.value, statistic: t, asimovData: asimov.data, observedStatistic: observed,
-            asimovStatistic: onAsimov, asimovFit: asimov.fit)
     }
 }

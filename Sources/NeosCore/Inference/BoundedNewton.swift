@@ -127,213 +127,271 @@ struct BoundedNewton {
         return Trial(point: point, value: try objective.value(point), predicted: predicted)
     }
 
-    func minimize(from start: [Double]) throws -> Result {
-        let n = start.count
-        var x = (0..<n).map { fixed[$0] ? start[$0] : min(max(start[$0], lower[$0]), upper[$0]) }
-        var f = try objective.value(x)
-        guard f.isFinite else {
-            throw NeosError(.fitFailed, "the objective is \(f) at the initial parameters")
-        }
+    /// What a descent carries from one iteration to the next.
+    private struct Descent {
+        var x: [Double]
+        var f: Double
+        /// The Levenberg–Marquardt damping, relative to each moving parameter's curvature scale.
         var damping = 0.0
         var edm = Double.infinity
-        // Trust radius in units of each parameter's own curvature scale (about one standard deviation per unit):
-        // a step never jumps further than this, so a fit does not leap across the likelihood into another basin.
-        // It doubles after good capped steps.
+        /// Trust radius in units of each parameter's own curvature scale (about one standard deviation per unit): a
+        /// step never jumps further than this, so a fit does not leap across the likelihood into another basin. It
+        /// doubles after good capped steps.
         var radius = 2.0
         var heldAtBreakpoints = 0
-        var heldAtKink = [Bool](repeating: false, count: n)
+        var heldAtKink: [Bool]
         var gradient: [Double] = []
         var hessian: [Double] = []
-        func finish(converged: Bool, reason: String, iterations: Int, edm: Double) -> Result {
+
+        func result(converged: Bool, reason: String, iterations: Int, edm: Double) -> Result {
             Result(
                 parameters: x, value: f, converged: converged, reason: reason, iterations: iterations, edm: edm,
                 gradient: gradient, hessian: hessian, heldAtKink: heldAtKink)
         }
-        for iteration in 0..<options.maxIterations {
-            // 1. A parameter exactly on a breakpoint (the usual α = 0 start of code0/code1) leaves it for the
-            // side where the objective is lower; where both sides rise it stays, held.
-            heldAtKink = [Bool](repeating: false, count: n)
-            heldAtBreakpoints = 0
-            for i in 0..<n where !fixed[i] && breakpoints(i).contains(x[i]) {
-                if let (point, value) = try lowerNeighbour(of: x, f, coordinate: i, sides: [1, -1]) {
-                    x = point
-                    f = value
-                } else {
-                    heldAtKink[i] = true
-                    heldAtBreakpoints += 1
-                }
-            }
+    }
 
-            // 2. Derivatives. Each parameter moves within its piece: the open interval between the breakpoints (or
-            // bounds) around it, so a step stops just short of a breakpoint instead of landing on it. A parameter
-            // on the edge of its piece with the gradient pushing outward is held; at a breakpoint edge, unless the
-            // objective is lower just across it, in which case it crosses and the iteration starts again.
-            (gradient, hessian) = try objective.derivatives(x)
-            guard gradient.allSatisfy(\.isFinite), hessian.allSatisfy(\.isFinite) else {
-                return finish(converged: false, reason: "non-finite derivatives", iterations: iteration, edm: edm)
+    /// The parameters that move in an iteration, each inside its piece [low, high], and the quadratic model over
+    /// them: gradient g, Hessian h (m×m, row-major) and the Marquardt scale of each.
+    private struct LocalModel {
+        var moving: [Int]
+        var low: [Double]
+        var high: [Double]
+        var g: [Double] = []
+        var h: [Double] = []
+        var scale: [Double] = []
+        var m: Int { moving.count }
+    }
+
+    /// The local descent from `start`: each iteration leaves breakpoints for their falling side
+    /// (`leaveBreakpoints`), takes derivatives, picks the moving parameters and their pieces (`localModel`), tests
+    /// convergence by the EDM (`distanceToMinimum`) and takes a step that lowers the objective (`step`).
+    func minimize(from start: [Double]) throws -> Result {
+        let n = start.count
+        let x = (0..<n).map { fixed[$0] ? start[$0] : min(max(start[$0], lower[$0]), upper[$0]) }
+        let f = try objective.value(x)
+        guard f.isFinite else {
+            throw NeosError(.fitFailed, "the objective is \(f) at the initial parameters")
+        }
+        var descent = Descent(x: x, f: f, heldAtKink: [Bool](repeating: false, count: n))
+        for iteration in 0..<options.maxIterations {
+            try leaveBreakpoints(&descent)
+            (descent.gradient, descent.hessian) = try objective.derivatives(descent.x)
+            guard descent.gradient.allSatisfy(\.isFinite), descent.hessian.allSatisfy(\.isFinite) else {
+                return descent.result(
+                    converged: false, reason: "non-finite derivatives", iterations: iteration, edm: descent.edm)
             }
-            var moving: [Int] = []
-            var low: [Double] = []
-            var high: [Double] = []
-            var crossed = false
-            for i in 0..<n where !fixed[i] && !heldAtKink[i] {
-                let points = breakpoints(i)
-                let below = points.last { $0 < x[i] }
-                let above = points.first { $0 > x[i] }
-                let a = below.map(\.nextUp) ?? lower[i]
-                let b = above.map(\.nextDown) ?? upper[i]
-                // On an edge with a zero gradient the parameter has nothing to gain to first order: hold it too
-                // (its row of the Hessian may be empty, e.g. a normfactor at 0 multiplying a vanished sample).
-                if x[i] <= a && gradient[i] >= 0 || x[i] >= b && gradient[i] <= 0 {
-                    let side: Double = x[i] <= a ? -1 : 1
-                    let breakpoint = side < 0 ? below : above
-                    if breakpoint != nil,
-                        let (point, value) = try lowerNeighbour(
-                            of: x, f, coordinate: i, sides: [side], across: breakpoint)
-                    {
-                        x = point
-                        f = value
-                        crossed = true
-                        break
-                    }
-                    if breakpoint != nil {
-                        heldAtKink[i] = true
-                        heldAtBreakpoints += 1
-                    }
-                    continue
-                }
-                moving.append(i)
-                low.append(a)
-                high.append(b)
-            }
-            if crossed { continue }
-            if moving.isEmpty {
-                return finish(
+            guard let local = try localModel(&descent) else { continue }
+            if local.moving.isEmpty {
+                return descent.result(
                     converged: true,
                     reason: "every free parameter is held"
-                        + (heldAtBreakpoints > 0 ? " (\(heldAtBreakpoints) at a kink of the likelihood)" : ""),
+                        + (descent.heldAtBreakpoints > 0
+                            ? " (\(descent.heldAtBreakpoints) at a kink of the likelihood)" : ""),
                     iterations: iteration, edm: 0)
             }
-            let m = moving.count
-            let g = moving.map { gradient[$0] }
-            let h = DenseLinearAlgebra.submatrix(hessian, size: n, indices: moving)
-            // Marquardt scaling, floored relative to the largest curvature so that a direction with no curvature
-            // of its own (but coupled to others) is damped too.
-            let largest = (0..<m).map { abs(h[$0 * m + $0]) }.max() ?? 1
-            let scale = (0..<m).map { max(abs(h[$0 * m + $0]), 1e-6 * largest, 1e-12) }
-
-            // 3. EDM; where the Hessian is singular (a parameter the data do not constrain), from the least
-            // regularised version that factorises, so flat directions with zero gradient contribute nothing. Where
-            // it is indefinite (a saddle, or a product of parameters such as μ·k near μ = k = 0), the regularisation
-            // grows until it is positive definite, as MINUIT forces a positive-definite matrix for its EDM: the
-            // value cannot declare convergence (a saddle is no minimum), but it measures how far a stalled
-            // descent still is from stationarity.
-            edm = .infinity
-            var regularisation = 0.0
-            while regularisation <= 1e12 {
-                var regularised = h
-                for a in 0..<m { regularised[a * m + a] += regularisation * scale[a] }
-                if let factor = DenseLinearAlgebra.cholesky(regularised, size: m) {
-                    let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
-                    edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
-                    if edm < options.edmTolerance && regularisation <= 1e-4 {
-                        // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
-                        // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
-                        var polished = x
-                        for (a, i) in moving.enumerated() { polished[i] = min(max(x[i] - solved[a], low[a]), high[a]) }
-                        let polishedValue = try objective.value(polished)
-                        if polishedValue.isFinite && polishedValue <= f + noise(f) {
-                            x = polished
-                            f = polishedValue
-                        }
-                        return finish(
-                            converged: true,
-                            reason: "EDM \(edm) below \(options.edmTolerance)"
-                                + (heldAtBreakpoints > 0
-                                    ? " with \(heldAtBreakpoints) parameter(s) held at a kink of the likelihood" : ""),
-                            iterations: iteration, edm: edm)
-                    }
-                    break
-                }
-                regularisation = regularisation == 0 ? 1e-12 : regularisation * 100
+            let regularisation: Double
+            switch try distanceToMinimum(&descent, local) {
+            case .converged:
+                return descent.result(
+                    converged: true,
+                    reason: "EDM \(descent.edm) below \(options.edmTolerance)"
+                        + (descent.heldAtBreakpoints > 0
+                            ? " with \(descent.heldAtBreakpoints) parameter(s) held at a kink of the likelihood" : ""),
+                    iterations: iteration, edm: descent.edm)
+            case .regularised(let value): regularisation = value
             }
-
-            // 4. A damped Newton step inside the trust radius, projected onto the pieces; shortened and damped
-            // further until it lowers the objective. Where the Hessian has a direction of negative curvature and
-            // the Newton step does poorly (rejected, or under a quarter of its predicted decrease: a saddle, where
-            // damping alone shrinks the steps until rounding stops them), a step along that direction to the trust
-            // radius competes with it and the lower of the two is taken.
-            // Only a Hessian that needed regularisation for the EDM can have negative curvature; the direction (unit
-            // scaled length, downhill) is found once, when first needed.
-            lazy var curvature: [Double]? = {
-                guard regularisation > 0,
-                    var d = DenseLinearAlgebra.negativeCurvatureDirection(h, size: m, scale: scale)
-                else { return nil }
-                if zip(g, d).map(*).reduce(0, +) > 0 { d = d.map { -$0 } }
-                let length = scaledLength(d, scale)
-                return length > 0 && length.isFinite ? d.map { $0 / length } : nil
-            }()
-            var accepted = false
-            for _ in 0..<120 {
-                var damped = h
-                for a in 0..<m { damped[a * m + a] += damping * scale[a] }
-                guard let factor = DenseLinearAlgebra.cholesky(damped, size: m) else {
-                    damping = damping == 0 ? 1e-6 : damping * 10
-                    continue
-                }
-                var direction = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g).map { -$0 }
-                let newtonLength = scaledLength(direction, scale)
-                let capped = newtonLength > radius
-                if capped { for a in 0..<m { direction[a] *= radius / newtonLength } }
-                var trial = try self.trial(direction, from: x, moving: moving, low: low, high: high, g: g, h: h)
-                var alongCurvature = false
-                // The Newton step keeps the descent's path whenever the quadratic model predicts it well; the
-                // curvature direction is for when it does not (rejected, or less than a quarter of the predicted
-                // decrease), since a long step along it can also carry the descent into another basin.
-                let newtonIsGood =
-                    trial.value.isFinite && trial.predicted > 0 && (f - trial.value) >= 0.25 * trial.predicted
-                if !newtonIsGood, let curvature {
-                    let other = try self.trial(
-                        curvature.map { $0 * radius }, from: x, moving: moving, low: low, high: high, g: g, h: h)
-                    if other.value < trial.value {
-                        trial = other
-                        alongCurvature = true
-                    }
-                }
-                if trial.value.isFinite && trial.value <= f + noise(f) && (trial.predicted > 0 || f - trial.value >= 0)
-                {
-                    let ratio = trial.predicted > 0 ? (f - trial.value) / trial.predicted : 1
-                    if ratio > 0.75 {
-                        damping = damping < 1e-12 ? 0 : damping / 4
-                        if capped || alongCurvature { radius *= 2 }
-                    }
-                    if ratio < 0.25 {
-                        damping = damping == 0 ? 1e-6 : damping * 4
-                        radius = max(radius / 2, 1e-3)
-                    }
-                    x = trial.point
-                    f = trial.value
-                    accepted = true
-                    break
-                }
-                radius = min(radius, newtonLength) / 4
-                damping = damping == 0 ? 1e-4 : damping * 3
-                if damping > 1e30 || radius < 1e-300 { break }
-            }
-            if !accepted {
+            guard try step(&descent, local, regularisation: regularisation) else {
                 // No step lowers the objective: the precision limit. That counts as converged only when the EDM
                 // is already small on MINUIT's default scale.
+                let edm = descent.edm
                 let converged = edm < 1e-6
-                return finish(
+                return descent.result(
                     converged: converged,
                     reason: converged
                         ? "at the precision limit with EDM \(edm)" : "no step lowers the objective (EDM \(edm))",
                     iterations: iteration, edm: edm)
             }
-            radius = max(radius, 1e-3)
+            descent.radius = max(descent.radius, 1e-3)
         }
-        return finish(
+        return descent.result(
             converged: false, reason: "reached \(options.maxIterations) iterations", iterations: options.maxIterations,
-            edm: edm)
+            edm: descent.edm)
+    }
+
+    /// Step 1. A parameter exactly on a breakpoint (the usual α = 0 start of code0/code1) leaves it for the side
+    /// where the objective is lower; where both sides rise it stays, held.
+    private func leaveBreakpoints(_ descent: inout Descent) throws {
+        let n = descent.x.count
+        descent.heldAtKink = [Bool](repeating: false, count: n)
+        descent.heldAtBreakpoints = 0
+        for i in 0..<n where !fixed[i] && breakpoints(i).contains(descent.x[i]) {
+            if let (point, value) = try lowerNeighbour(of: descent.x, descent.f, coordinate: i, sides: [1, -1]) {
+                descent.x = point
+                descent.f = value
+            } else {
+                descent.heldAtKink[i] = true
+                descent.heldAtBreakpoints += 1
+            }
+        }
+    }
+
+    /// Step 2, from the derivatives at `descent.x`. Each parameter moves within its piece: the open interval
+    /// between the breakpoints (or bounds) around it, so a step stops just short of a breakpoint instead of landing
+    /// on it. A parameter on the edge of its piece with the gradient pushing outward is held; at a breakpoint edge,
+    /// unless the objective is lower just across it, in which case it crosses and nil asks for a new iteration.
+    private func localModel(_ descent: inout Descent) throws -> LocalModel? {
+        let n = descent.x.count
+        var local = LocalModel(moving: [], low: [], high: [])
+        for i in 0..<n where !fixed[i] && !descent.heldAtKink[i] {
+            let x = descent.x
+            let gradient = descent.gradient
+            let points = breakpoints(i)
+            let below = points.last { $0 < x[i] }
+            let above = points.first { $0 > x[i] }
+            let a = below.map(\.nextUp) ?? lower[i]
+            let b = above.map(\.nextDown) ?? upper[i]
+            // On an edge with a zero gradient the parameter has nothing to gain to first order: hold it too
+            // (its row of the Hessian may be empty, e.g. a normfactor at 0 multiplying a vanished sample).
+            if x[i] <= a && gradient[i] >= 0 || x[i] >= b && gradient[i] <= 0 {
+                let side: Double = x[i] <= a ? -1 : 1
+                let breakpoint = side < 0 ? below : above
+                if breakpoint != nil,
+                    let (point, value) = try lowerNeighbour(
+                        of: x, descent.f, coordinate: i, sides: [side], across: breakpoint)
+                {
+                    descent.x = point
+                    descent.f = value
+                    return nil
+                }
+                if breakpoint != nil {
+                    descent.heldAtKink[i] = true
+                    descent.heldAtBreakpoints += 1
+                }
+                continue
+            }
+            local.moving.append(i)
+            local.low.append(a)
+            local.high.append(b)
+        }
+        guard !local.moving.isEmpty else { return local }
+        let m = local.m
+        local.g = local.moving.map { descent.gradient[$0] }
+        local.h = DenseLinearAlgebra.submatrix(descent.hessian, size: n, indices: local.moving)
+        // Marquardt scaling, floored relative to the largest curvature so that a direction with no curvature
+        // of its own (but coupled to others) is damped too.
+        let largest = (0..<m).map { abs(local.h[$0 * m + $0]) }.max() ?? 1
+        local.scale = (0..<m).map { max(abs(local.h[$0 * m + $0]), 1e-6 * largest, 1e-12) }
+        return local
+    }
+
+    /// How step 3 ended: converged (the parameters polished by a last Newton step), or not, with the
+    /// regularisation the Hessian needed to factorise (0 when it is positive definite).
+    private enum Distance {
+        case converged
+        case regularised(Double)
+    }
+
+    /// Step 3. EDM; where the Hessian is singular (a parameter the data do not constrain), from the least
+    /// regularised version that factorises, so flat directions with zero gradient contribute nothing. Where it is
+    /// indefinite (a saddle, or a product of parameters such as μ·k near μ = k = 0), the regularisation grows until
+    /// it is positive definite, as MINUIT forces a positive-definite matrix for its EDM: the value cannot declare
+    /// convergence (a saddle is no minimum), but it measures how far a stalled descent still is from stationarity.
+    private func distanceToMinimum(_ descent: inout Descent, _ local: LocalModel) throws -> Distance {
+        let m = local.m
+        let g = local.g
+        descent.edm = .infinity
+        var regularisation = 0.0
+        while regularisation <= 1e12 {
+            var regularised = local.h
+            for a in 0..<m { regularised[a * m + a] += regularisation * local.scale[a] }
+            if let factor = DenseLinearAlgebra.cholesky(regularised, size: m) {
+                let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
+                descent.edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
+                if descent.edm < options.edmTolerance && regularisation <= 1e-4 {
+                    // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
+                    // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
+                    var polished = descent.x
+                    for (a, i) in local.moving.enumerated() {
+                        polished[i] = min(max(descent.x[i] - solved[a], local.low[a]), local.high[a])
+                    }
+                    let polishedValue = try objective.value(polished)
+                    if polishedValue.isFinite && polishedValue <= descent.f + noise(descent.f) {
+                        descent.x = polished
+                        descent.f = polishedValue
+                    }
+                    return .converged
+                }
+                break
+            }
+            regularisation = regularisation == 0 ? 1e-12 : regularisation * 100
+        }
+        return .regularised(regularisation)
+    }
+
+    /// Step 4. A damped Newton step inside the trust radius, projected onto the pieces; shortened and damped
+    /// further until it lowers the objective. Where the Hessian has a direction of negative curvature and the
+    /// Newton step does poorly (rejected, or under a quarter of its predicted decrease: a saddle, where damping
+    /// alone shrinks the steps until rounding stops them), a step along that direction to the trust radius competes
+    /// with it and the lower of the two is taken. False when no step lowers the objective.
+    private func step(_ descent: inout Descent, _ local: LocalModel, regularisation: Double) throws -> Bool {
+        let (m, g, h, scale) = (local.m, local.g, local.h, local.scale)
+        // Only a Hessian that needed regularisation for the EDM can have negative curvature; the direction (unit
+        // scaled length, downhill) is found once, when first needed.
+        lazy var curvature: [Double]? = {
+            guard regularisation > 0,
+                var d = DenseLinearAlgebra.negativeCurvatureDirection(h, size: m, scale: scale)
+            else { return nil }
+            if zip(g, d).map(*).reduce(0, +) > 0 { d = d.map { -$0 } }
+            let length = scaledLength(d, scale)
+            return length > 0 && length.isFinite ? d.map { $0 / length } : nil
+        }()
+        let f = descent.f
+        for _ in 0..<120 {
+            var damped = h
+            for a in 0..<m { damped[a * m + a] += descent.damping * scale[a] }
+            guard let factor = DenseLinearAlgebra.cholesky(damped, size: m) else {
+                descent.damping = descent.damping == 0 ? 1e-6 : descent.damping * 10
+                continue
+            }
+            var direction = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g).map { -$0 }
+            let newtonLength = scaledLength(direction, scale)
+            let capped = newtonLength > descent.radius
+            if capped { for a in 0..<m { direction[a] *= descent.radius / newtonLength } }
+            var trial = try self.trial(
+                direction, from: descent.x, moving: local.moving, low: local.low, high: local.high, g: g, h: h)
+            var alongCurvature = false
+            // The Newton step keeps the descent's path whenever the quadratic model predicts it well; the
+            // curvature direction is for when it does not (rejected, or less than a quarter of the predicted
+            // decrease), since a long step along it can also carry the descent into another basin.
+            let newtonIsGood =
+                trial.value.isFinite && trial.predicted > 0 && (f - trial.value) >= 0.25 * trial.predicted
+            if !newtonIsGood, let curvature {
+                let other = try self.trial(
+                    curvature.map { $0 * descent.radius }, from: descent.x, moving: local.moving, low: local.low,
+                    high: local.high, g: g, h: h)
+                if other.value < trial.value {
+                    trial = other
+                    alongCurvature = true
+                }
+            }
+            if trial.value.isFinite && trial.value <= f + noise(f) && (trial.predicted > 0 || f - trial.value >= 0) {
+                let ratio = trial.predicted > 0 ? (f - trial.value) / trial.predicted : 1
+                if ratio > 0.75 {
+                    descent.damping = descent.damping < 1e-12 ? 0 : descent.damping / 4
+                    if capped || alongCurvature { descent.radius *= 2 }
+                }
+                if ratio < 0.25 {
+                    descent.damping = descent.damping == 0 ? 1e-6 : descent.damping * 4
+                    descent.radius = max(descent.radius / 2, 1e-3)
+                }
+                descent.x = trial.point
+                descent.f = trial.value
+                return true
+            }
+            descent.radius = min(descent.radius, newtonLength) / 4
+            descent.damping = descent.damping == 0 ? 1e-4 : descent.damping * 3
+            if descent.damping > 1e30 || descent.radius < 1e-300 { break }
+        }
+        return false
     }
 }

@@ -37,6 +37,7 @@ public struct HypotestDerivatives: Sendable {
     static func headlineRows(_ testStatistic: TestStatistic) -> [Int] {
         [testStatistic == .q0 ? clsbRow : clsRow] + Array(bandRows)
     }
+    /// The value of each row of `rowNames`.
     public var values: [Double]
     /// Row-major, rowNames.count × model.inputCount.
     public var inputs: [Double]
@@ -49,6 +50,14 @@ extension Hypotest {
     public static func jacobian(
         poi: Double, data: [Double], model: Model, testStatistic: TestStatistic = .qmuTilde,
         configuration: FitConfiguration = .init()
+    ) throws -> (result: HypotestResult, jacobian: HypotestJacobian) {
+        try jacobian(poi: poi, data: data, of: model, testStatistic: testStatistic, configuration: configuration)
+    }
+
+    /// `jacobian(poi:data:model:testStatistic:configuration:)` for any differentiable model.
+    static func jacobian(
+        poi: Double, data: [Double], of model: some DifferentiableLikelihoodModel, testStatistic: TestStatistic,
+        configuration: FitConfiguration
     ) throws -> (result: HypotestResult, jacobian: HypotestJacobian) {
         let (result, statistics) = try statisticDerivatives(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
@@ -65,6 +74,14 @@ extension Hypotest {
     public static func derivatives(
         poi: Double, data: [Double], model: Model, testStatistic: TestStatistic = .qmuTilde,
         configuration: FitConfiguration = .init()
+    ) throws -> (result: HypotestResult, derivatives: HypotestDerivatives) {
+        try derivatives(poi: poi, data: data, of: model, testStatistic: testStatistic, configuration: configuration)
+    }
+
+    /// `derivatives(poi:data:model:testStatistic:configuration:)` for any differentiable model.
+    static func derivatives(
+        poi: Double, data: [Double], of model: some DifferentiableLikelihoodModel, testStatistic: TestStatistic,
+        configuration: FitConfiguration
     ) throws -> (result: HypotestResult, derivatives: HypotestDerivatives) {
         let (result, statistics) = try statisticDerivatives(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
@@ -99,7 +116,8 @@ extension Hypotest {
     }
 
     static func statisticDerivatives(
-        poi: Double, data: [Double], model: Model, testStatistic: TestStatistic, configuration: FitConfiguration
+        poi: Double, data: [Double], model: some DifferentiableLikelihoodModel, testStatistic: TestStatistic,
+        configuration: FitConfiguration
     ) throws -> (HypotestResult, StatisticDerivatives) {
         let result = try run(
             poi: poi, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
@@ -129,7 +147,7 @@ extension Hypotest {
                 cotangent: asimovCotangent, pars: result.asimovFit.parameters, includeAuxdata: true)
             for k in 0..<inputCount { qAInputs[k] += throughExpected.inputs[k] }
             let fitJacobian = try ImplicitDifferentiation.fitJacobian(
-                result.asimovFit, model: model, data: data, bounds: configuration.bounds)
+                result.asimovFit, of: model, data: data, bounds: configuration.bounds)
             let n = model.parameterCount
             for i in 0..<n where throughExpected.pars[i] != 0 {
                 let weight = throughExpected.pars[i]
@@ -189,7 +207,8 @@ extension Hypotest {
     /// ∂output/∂μ for the six outputs at the tested POI. By the envelope theorem ∂q/∂μ = 2 ∂NLL/∂μ at the
     /// conditional optimum (μ is the fixed coordinate there); the Asimov data are built at a fixed POI and do not
     /// move with μ.
-    static func poiSensitivity(_ result: HypotestResult, model: Model, data: [Double]) throws -> [Double] {
+    static func poiSensitivity(_ result: HypotestResult, model: some LikelihoodModel, data: [Double]) throws -> [Double]
+    {
         guard let poiIndex = model.poiIndex, result.testStatistic != .q0 else {
             throw NeosError.invalidArgument("derivatives with respect to the tested POI need a q or qtilde test")
         }
@@ -205,34 +224,5 @@ extension Hypotest {
         return HypotestDerivatives.headlineRows(result.testStatistic).map {
             all[$0].0 * qObsSlope + all[$0].1 * qASlope
         }
-    }
-}
-
-extension UpperLimits {
-    /// Upper limits by root finding and their derivatives with respect to the model's inputs and the data, by
-    /// implicit differentiation of CLs(μ*, ψ) = level: dμ*/dψ = −(∂CLs/∂ψ) / (∂CLs/∂μ) at each root. Rows: the
-    /// observed limit, then the five expected ones (pyhf's order).
-    public static func jacobian(
-        data: [Double], model: Model, level: Double = 0.05, configuration: FitConfiguration = .init(),
-        absoluteTolerance: Double = 2e-12, relativeTolerance: Double = 1e-10
-    ) throws -> (limits: [Double], inputs: [Double], data: [Double]) {
-        let solved = try rootFinding(
-            data: data, model: model, level: level, configuration: configuration, absoluteTolerance: absoluteTolerance,
-            relativeTolerance: relativeTolerance)
-        let limits = [solved.observed] + solved.expected
-        let inputCount = model.inputCount
-        var inputRows: [Double] = []
-        var dataRows: [Double] = []
-        for (curve, limit) in limits.enumerated() {
-            let (result, jacobian) = try Hypotest.jacobian(
-                poi: limit, data: data, model: model, testStatistic: .qmuTilde, configuration: configuration)
-            let slope = try Hypotest.poiSensitivity(result, model: model, data: data)[curve]
-            guard slope != 0, slope.isFinite else {
-                throw NeosError(.numeric, "CLs does not change with the POI at the limit \(limit): no derivative")
-            }
-            inputRows += (0..<inputCount).map { -jacobian.inputs[curve * inputCount + $0] / slope }
-            dataRows += (0..<data.count).map { -jacobian.data[curve * data.count + $0] / slope }
-        }
-        return (limits, inputRows, dataRows)
     }
 }

@@ -8,14 +8,25 @@ public enum ImplicitDifferentiation {
     /// Jacobians of a fit's parameters, row-major: `inputs` is n_pars × n_inputs (w.r.t. `model.inputs()`),
     /// `data` is n_pars × data.count (main data and auxdata).
     public struct FitJacobian: Sendable {
+        /// d θ̂/dψ, row-major parameterCount × inputCount.
         public var inputs: [Double]
+        /// d θ̂/dn, row-major parameterCount × data.count.
         public var data: [Double]
         /// The parameters that moved freely at the optimum (the rest have zero rows).
         public var moving: [Int]
     }
 
+    /// The Jacobians of `fit`, a fit of `model` to `data` within `bounds` (the model's suggested bounds when nil).
     public static func fitJacobian(
         _ fit: FitResult, model: Model, data: [Double], bounds: [(lower: Double, upper: Double)]? = nil
+    ) throws -> FitJacobian {
+        try fitJacobian(fit, of: model, data: data, bounds: bounds)
+    }
+
+    /// `fitJacobian(_:model:data:bounds:)` for any differentiable model.
+    static func fitJacobian(
+        _ fit: FitResult, of model: some DifferentiableLikelihoodModel, data: [Double],
+        bounds: [(lower: Double, upper: Double)]?
     ) throws -> FitJacobian {
         let n = model.parameterCount
         let x = fit.parameters

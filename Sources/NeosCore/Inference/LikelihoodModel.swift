@@ -29,7 +29,9 @@ public protocol LikelihoodModel: Sendable {
 }
 
 extension LikelihoodModel {
+    /// No breakpoints: the likelihood is smooth in every parameter.
     public var parameterBreakpoints: [[Double]] { [] }
+    /// `logpdf` once per value.
     public func logpdfAlongCoordinates(_ pars: [Double], data: [Double], values: [[Double]]) throws -> [[Double]] {
         try values.enumerated().map { index, list in
             try list.map { value in
@@ -39,7 +41,9 @@ extension LikelihoodModel {
             }
         }
     }
+    /// `par0`, `par1`, … .
     public var parameterNames: [String] { (0..<parameterCount).map { "par\($0)" } }
+    /// The plain difference of the two `logpdf` values.
     public func logpdfDifference(_ a: [Double], _ b: [Double], data: [Double]) throws -> Double {
         try logpdf(a, data: data) - logpdf(b, data: data)
     }

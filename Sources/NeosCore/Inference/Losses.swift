@@ -6,7 +6,9 @@
 
 /// A loss value and its gradient with respect to the model's inputs (aligned with `model.inputs().values`).
 public struct LossWithGradient: Sendable {
+    /// The loss.
     public var value: Double
+    /// d loss/dψ, one entry per model input.
     public var gradient: [Double]
 }
 
@@ -21,6 +23,11 @@ public enum Losses {
     /// CLs of pyhf's "q" test at `testPOI` on the background-only Asimov data (every parameter at its init, POI at 0):
     /// q = 2[NLL(θ̂̂) − NLL(θ_A)], and, since the observed data are the Asimov data, CLs = 2Φ(−√q) = erfc(√(q/2)).
     public static func expectedCLs(model: Model, testPOI: Double = 1) throws -> LossWithGradient {
+        try expectedCLs(of: model, testPOI: testPOI)
+    }
+
+    /// `expectedCLs(model:testPOI:)` for any differentiable model.
+    static func expectedCLs(of model: some DifferentiableLikelihoodModel, testPOI: Double) throws -> LossWithGradient {
         let q = try asimovStatistic(model: model, asimovPOI: 0, testPOI: testPOI)
         let root = (0.5 * q.value).squareRoot()
         let cls = erfc(root)
@@ -31,6 +38,11 @@ public enum Losses {
 
     /// The discovery p-value on the Asimov data at POI = 1: q0 = 2[NLL(θ̂̂(μ=0)) − NLL(θ_A)], p0 = Φ(−√q0).
     public static func discoveryP0(model: Model) throws -> LossWithGradient {
+        try discoveryP0(of: model)
+    }
+
+    /// `discoveryP0(model:)` for any differentiable model.
+    static func discoveryP0(of model: some DifferentiableLikelihoodModel) throws -> LossWithGradient {
         let q = try asimovStatistic(model: model, asimovPOI: 1, testPOI: 0)
         let root = (0.5 * q.value).squareRoot()
         let p0 = 0.5 * erfc(root)
@@ -42,11 +54,20 @@ public enum Losses {
     /// init, POI at 0) as the observation; its gradient is the implicit derivative of CLs(μ*) = level, through the
     /// inputs directly and through the Asimov data.
     public static func expectedUpperLimit(model: Model, level: Double = 0.05) throws -> LossWithGradient {
+        try expectedUpperLimit(of: model, level: level)
+    }
+
+    /// `expectedUpperLimit(model:level:)` for any differentiable model.
+    static func expectedUpperLimit(of model: some DifferentiableLikelihoodModel, level: Double) throws
+        -> LossWithGradient
+    {
         guard let poi = model.poiIndex else { throw NeosError(.model, "the model has no parameter of interest") }
         var generating = model.suggestedInit
         generating[poi] = 0
         let asimov = try model.expectedData(generating, includeAuxdata: true)
-        let (limits, inputRows, dataRows) = try UpperLimits.jacobian(data: asimov, model: model, level: level)
+        let (limits, inputRows, dataRows) = try UpperLimits.jacobian(
+            data: asimov, of: model, level: level, configuration: .init(), absoluteTolerance: 2e-12,
+            relativeTolerance: 1e-10)
         let median = 3  // row 0 is the observed limit, rows 1...5 the band; the median is the band's middle
         let inputCount = model.inputCount
         let dataCotangent = Array(dataRows[(median * asimov.count)..<((median + 1) * asimov.count)])
@@ -59,7 +80,14 @@ public enum Losses {
     /// POI at `poiValue`) on their own Asimov data. Inverting the whole matrix profiles every free nuisance
     /// parameter (the Cramér–Rao bound of a profiled fit); fixed parameters are left out of I.
     public static func poiUncertainty(model: Model, poiValue: Double = 1) throws -> LossWithGradient {
-        let variance = try poiVariance(model: model, poiValue: poiValue)
+        try poiUncertainty(of: model, poiValue: poiValue)
+    }
+
+    /// `poiUncertainty(model:poiValue:)` for any differentiable model.
+    static func poiUncertainty(of model: some DifferentiableLikelihoodModel, poiValue: Double) throws
+        -> LossWithGradient
+    {
+        let variance = try poiVariance(of: model, poiValue: poiValue)
         let sigma = variance.value.squareRoot()
         return LossWithGradient(value: sigma, gradient: variance.gradient.map { $0 / (2 * sigma) })
     }
@@ -68,6 +96,11 @@ public enum Losses {
     /// profiled through the inverse Fisher matrix, at the nominal parameters on their Asimov data. Its gradient:
     /// d(I⁻¹)_μμ = −uᵀ dI u with u = I⁻¹ e_μ, where dI follows the inputs both directly and through the data.
     public static func poiVariance(model: Model, poiValue: Double = 1) throws -> LossWithGradient {
+        try poiVariance(of: model, poiValue: poiValue)
+    }
+
+    /// `poiVariance(model:poiValue:)` for any differentiable model.
+    static func poiVariance(of model: some DifferentiableLikelihoodModel, poiValue: Double) throws -> LossWithGradient {
         guard let poi = model.poiIndex else { throw NeosError(.model, "the model has no parameter of interest") }
         try Validate.finite(poiValue, "POI value")
         var nominal = model.suggestedInit
@@ -94,7 +127,9 @@ public enum Losses {
 
     /// q = max(0, 2[NLL(θ̂̂(testPOI); n_A) − NLL(θ_A; n_A)]) with n_A the expected data at θ_A (init, POI at
     /// asimovPOI), and dq/d inputs.
-    static func asimovStatistic(model: Model, asimovPOI: Double, testPOI: Double) throws -> LossWithGradient {
+    static func asimovStatistic(model: some DifferentiableLikelihoodModel, asimovPOI: Double, testPOI: Double) throws
+        -> LossWithGradient
+    {
         guard let poi = model.poiIndex else { throw NeosError(.model, "the model has no parameter of interest") }
         var generating = model.suggestedInit
         generating[poi] = asimovPOI

@@ -6,10 +6,15 @@
 
 /// The outcome of a maximum-likelihood fit. Values are on pyhf's scale: the objective is twice the NLL.
 public struct FitResult: Sendable {
+    /// The fitted parameters (all slots, fixed ones at their fixed values).
     public var parameters: [Double]
+    /// Twice the NLL at `parameters`, the minimised objective.
     public var twiceNLL: Double
+    /// Whether the minimiser met its convergence criterion (`reason` says which or why not).
     public var converged: Bool
+    /// How the minimiser ended, in words.
     public var reason: String
+    /// The iterations of the descent that ended at `parameters`.
     public var iterations: Int
     /// Estimated distance to the minimum, ½ gᵀH⁻¹g of twice the NLL over the free parameters.
     public var edm: Double
@@ -25,6 +30,7 @@ public struct FitResult: Sendable {
     /// Observed Fisher information −∇² log L at the fitted point (all parameters, row-major).
     public var fisherInformation: [Double]
 
+    /// A result from its parts; `held` defaults to none held.
     public init(
         parameters: [Double], twiceNLL: Double, converged: Bool, reason: String, iterations: Int, edm: Double,
         fixed: [Bool], held: [Bool]? = nil, fisherInformation: [Double]
@@ -99,12 +105,18 @@ public struct FitResult: Sendable {
 
 /// Settings shared by every fit: pyhf's `init_pars`, `par_bounds`, `fixed_params` (nil = the model's suggestion).
 public struct FitConfiguration: Sendable {
+    /// Initial parameters, pyhf's `init_pars` (nil: the model's `suggestedInit`).
     public var initialParameters: [Double]?
+    /// Box bounds, pyhf's `par_bounds` (nil: the model's `suggestedBounds`).
     public var bounds: [(lower: Double, upper: Double)]?
+    /// Which parameters are held at their initial values, pyhf's `fixed_params` (nil: `suggestedFixed`).
     public var fixed: [Bool]?
+    /// The most Newton iterations a descent may take.
     public var maxIterations: Int
+    /// The EDM below which a fit has converged, on the twice-NLL scale (as MINUIT with errordef 1).
     public var edmTolerance: Double
 
+    /// A configuration; every argument defaults to pyhf's behaviour.
     public init(
         initialParameters: [Double]? = nil, bounds: [(lower: Double, upper: Double)]? = nil, fixed: [Bool]? = nil,
         maxIterations: Int = 1000, edmTolerance: Double = 1e-14

@@ -27,10 +27,14 @@ public enum TestStatistic: String, Sendable, CaseIterable {
 
 /// A test statistic's value together with the two fits behind it.
 public struct TestStatisticResult: Sendable {
+    /// The statistic: the twice-NLL difference clipped at 0, with the one-sided rules applied (q, q̃: 0 when
+    /// μ̂ > μ; q0: 0 when μ̂ < 0).
     public var value: Double
     /// Twice-NLL difference before clipping at 0 and before the one-sided rule.
     public var unclipped: Double
+    /// The fit with the POI fixed at the tested value (μ = 0 for q0).
     public var conditionalFit: FitResult
+    /// The global fit (restarted from the conditional optimum when that one is lower).
     public var unconditionalFit: FitResult
 }
 

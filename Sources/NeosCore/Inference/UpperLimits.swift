@@ -1,6 +1,7 @@
 /// Upper limits on the POI from CLs(μ) = level, observed and for the five expected-band curves
 /// (`pyhf.infer.intervals.upper_limits`).
 public struct UpperLimitResult: Sendable {
+    /// The observed upper limit on the POI.
     public var observed: Double
     /// Ordered as pyhf's expected set (−2σ … +2σ band edges of the limit, ascending).
     public var expected: [Double]
@@ -8,6 +9,7 @@ public struct UpperLimitResult: Sendable {
     public var scanned: [(poi: Double, result: HypotestResult)]
 }
 
+/// Upper limits on the POI at a CLs level: by a scan with interpolation, or by root finding.
 public enum UpperLimits {
     /// With a scan: CLs at every scan point, then linear interpolation of μ against CLs at `level` (pyhf's
     /// `linear_grid_scan`, including numpy.interp's clamping at the ends of the scan).
@@ -101,5 +103,45 @@ public enum UpperLimits {
 
     static func validate(level: Double) throws {
         guard level > 0, level < 1 else { throw NeosError.invalidArgument("level is \(level); it must be in (0, 1)") }
+    }
+}
+
+extension UpperLimits {
+    /// Upper limits by root finding and their derivatives with respect to the model's inputs and the data, by
+    /// implicit differentiation of CLs(μ*, ψ) = level: dμ*/dψ = −(∂CLs/∂ψ) / (∂CLs/∂μ) at each root. Rows: the
+    /// observed limit, then the five expected ones (pyhf's order).
+    public static func jacobian(
+        data: [Double], model: Model, level: Double = 0.05, configuration: FitConfiguration = .init(),
+        absoluteTolerance: Double = 2e-12, relativeTolerance: Double = 1e-10
+    ) throws -> (limits: [Double], inputs: [Double], data: [Double]) {
+        try jacobian(
+            data: data, of: model, level: level, configuration: configuration, absoluteTolerance: absoluteTolerance,
+            relativeTolerance: relativeTolerance)
+    }
+
+    /// `jacobian(data:model:level:configuration:absoluteTolerance:relativeTolerance:)` for any differentiable
+    /// model.
+    static func jacobian(
+        data: [Double], of model: some DifferentiableLikelihoodModel, level: Double, configuration: FitConfiguration,
+        absoluteTolerance: Double, relativeTolerance: Double
+    ) throws -> (limits: [Double], inputs: [Double], data: [Double]) {
+        let solved = try rootFinding(
+            data: data, model: model, level: level, configuration: configuration, absoluteTolerance: absoluteTolerance,
+            relativeTolerance: relativeTolerance)
+        let limits = [solved.observed] + solved.expected
+        let inputCount = model.inputCount
+        var inputRows: [Double] = []
+        var dataRows: [Double] = []
+        for (curve, limit) in limits.enumerated() {
+            let (result, jacobian) = try Hypotest.jacobian(
+                poi: limit, data: data, of: model, testStatistic: .qmuTilde, configuration: configuration)
+            let slope = try Hypotest.poiSensitivity(result, model: model, data: data)[curve]
+            guard slope != 0, slope.isFinite else {
+                throw NeosError(.numeric, "CLs does not change with the POI at the limit \(limit): no derivative")
+            }
+            inputRows += (0..<inputCount).map { -jacobian.inputs[curve * inputCount + $0] / slope }
+            dataRows += (0..<data.count).map { -jacobian.data[curve * data.count + $0] / slope }
+        }
+        return (limits, inputRows, dataRows)
     }
 }

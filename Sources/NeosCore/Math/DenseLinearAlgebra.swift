@@ -1,67 +1,76 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import COpenBLAS
 
 /// Small dense symmetric linear algebra on row-major square matrices (a few hundred rows at most: fit Hessians).
+///
+/// Cholesky factorisation, solves and SPD inverses go through LAPACK (dpotrf, dpotrs, dpotri) from the OpenBLAS
+/// library the network's dgemm uses. LAPACK is column-major, and a row-major symmetric matrix is its own
+/// column-major image: the row-major lower triangle is LAPACK's upper one ("U"), so the row-major lower factor L of
+/// A = L Lᵀ is LAPACK's U of A = UᵀU in the same memory, with no transposition.
 public enum DenseLinearAlgebra {
     /// The lower Cholesky factor L (row-major, upper triangle zero) with A = L Lᵀ, or nil if A is not
-    /// numerically positive definite.
+    /// numerically positive definite (a pivot that is not positive, or any non-finite entry of the factor). Only
+    /// A's lower triangle is read.
     public static func cholesky(_ matrix: [Double], size n: Int) -> [Double]? {
         precondition(matrix.count == n * n, "cholesky: matrix is not \(n)×\(n)")
-        var factor = [Double](repeating: 0, count: n * n)
-        for j in 0..<n {
-            var diagonal = matrix[j * n + j]
-            for k in 0..<j { diagonal -= factor[j * n + k] * factor[j * n + k] }
-            guard diagonal > 0, diagonal.isFinite else { return nil }
-            let pivot = diagonal.squareRoot()
-            factor[j * n + j] = pivot
-            for i in (j + 1)..<max(n, j + 1) {
-                var value = matrix[i * n + j]
-                for k in 0..<j { value -= factor[i * n + k] * factor[j * n + k] }
-                factor[i * n + j] = value / pivot
-            }
+        guard n > 0 else { return [] }
+        var factor = matrix
+        let info = factor.withUnsafeMutableBufferPointer { a in
+            lapack(order: n) { uplo, order, info in dpotrf_(uplo, order, a.baseAddress, order, info, 1) }
+        }
+        guard info == 0 else { return nil }
+        // dpotrf leaves the other triangle as it was; the factor's upper triangle is zero by definition. dpotrf's
+        // pivot test (a_jj ≤ 0) lets NaN through, so finiteness is checked on the result.
+        for i in 0..<n {
+            for j in 0..<i { guard factor[i * n + j].isFinite else { return nil } }
+            guard factor[i * n + i].isFinite else { return nil }
+            for j in (i + 1)..<n { factor[i * n + j] = 0 }
         }
         return factor
     }
 
-    /// Solves L Lᵀ x = b for x given the Cholesky factor L.
+    /// Solves L Lᵀ x = b for x given the Cholesky factor L from `cholesky` (n×n, row-major) and b (length n).
     public static func choleskySolve(factor: [Double], size n: Int, _ rhs: [Double]) -> [Double] {
-        var y = rhs
-        for i in 0..<n {
-            var value = y[i]
-            for k in 0..<i { value -= factor[i * n + k] * y[k] }
-            y[i] = value / factor[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var value = y[i]
-            for k in (i + 1)..<max(n, i + 1) { value -= factor[k * n + i] * y[k] }
-            y[i] = value / factor[i * n + i]
-        }
-        return y
-    }
-
-    /// A⁻¹ of a symmetric positive-definite matrix, or nil if it is not positive definite.
-    public static func inverseSPD(_ matrix: [Double], size n: Int) -> [Double]? {
-        guard let factor = cholesky(matrix, size: n) else { return nil }
-        var inverse = [Double](repeating: 0, count: n * n)
-        var unit = [Double](repeating: 0, count: n)
-        for column in 0..<n {
-            unit[column] = 1
-            let solved = choleskySolve(factor: factor, size: n, unit)
-            unit[column] = 0
-            for row in 0..<n { inverse[row * n + column] = solved[row] }
-        }
-        // Symmetrise away rounding so callers can rely on exact symmetry.
-        for i in 0..<n {
-            for j in (i + 1)..<max(n, i + 1) {
-                let mean = 0.5 * (inverse[i * n + j] + inverse[j * n + i])
-                inverse[i * n + j] = mean
-                inverse[j * n + i] = mean
+        precondition(factor.count == n * n && rhs.count == n, "choleskySolve: wrong sizes")
+        guard n > 0 else { return [] }
+        var solution = rhs
+        let info = factor.withUnsafeBufferPointer { a in
+            solution.withUnsafeMutableBufferPointer { b in
+                lapack(order: n) { uplo, order, info in
+                    var columns: Int32 = 1
+                    dpotrs_(uplo, order, &columns, a.baseAddress, order, b.baseAddress, order, info, 1)
+                }
             }
         }
+        precondition(info == 0, "dpotrs rejected argument \(-info)")
+        return solution
+    }
+
+    /// A⁻¹ of a symmetric positive-definite matrix (row-major, exactly symmetric), or nil if `cholesky` refuses it.
+    public static func inverseSPD(_ matrix: [Double], size n: Int) -> [Double]? {
+        guard var inverse = cholesky(matrix, size: n) else { return nil }
+        guard n > 0 else { return [] }
+        let info = inverse.withUnsafeMutableBufferPointer { a in
+            lapack(order: n) { uplo, order, info in dpotri_(uplo, order, a.baseAddress, order, info, 1) }
+        }
+        guard info == 0 else { return nil }
+        // dpotri fills the triangle it was given (the row-major lower one); the upper one is its mirror image.
+        for i in 0..<n {
+            for j in (i + 1)..<n { inverse[i * n + j] = inverse[j * n + i] }
+        }
         return inverse
+    }
+
+    /// Calls a LAPACK routine on an n×n problem with uplo "U" (the row-major lower triangle) and n as both the
+    /// order and the leading dimension; returns its info.
+    private static func lapack(
+        order n: Int,
+        _ routine: (UnsafePointer<CChar>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void
+    ) -> Int32 {
+        precondition(n <= Int(Int32.max), "LAPACK: order \(n) exceeds 32-bit integers")
+        var order = Int32(n)
+        var info: Int32 = 0
+        "U".withCString { uplo in routine(uplo, &order, &info) }
+        return info
     }
 
     /// A direction d of negative curvature (dᵀAd < 0) of a symmetric matrix, or nil if there is none worth

@@ -51,4 +51,24 @@ final class JSONPatchTests: XCTestCase {
             XCTAssertEqual(($0 as? NeosError)?.kind, .parse)
         }
     }
+
+    func testInvalidJSONPatch() throws {
+        let workspace = try Workspace(json: InvalidWorkspaces.base)
+        InvalidWorkspaces.assertError(.model, ["patches[0][0] (remove /channels/7)", "path does not exist"]) {
+            _ = try workspace.model(patches: [#"[{"op": "remove", "path": "/channels/7"}]"#])
+        }
+        InvalidWorkspaces.assertError(
+            .model, ["patches[0][1] (test /channels/0/name)", "test failed", "\"SR\"", "\"XX\""]
+        ) {
+            _ = try workspace.model(patches: [
+                #"[{"op": "add", "path": "/channels/0/samples/0/data/0", "value": 1}, {"op": "test", "path": "/channels/0/name", "value": "XX"}]"#
+            ])
+        }
+        InvalidWorkspaces.assertError(.parse, ["patches[0][0].op: unknown operation \"frobnicate\""]) {
+            _ = try workspace.model(patches: [#"[{"op": "frobnicate", "path": "/channels"}]"#])
+        }
+        InvalidWorkspaces.assertError(.parse, ["patches[0][0]: missing required key \"path\""]) {
+            _ = try workspace.model(patches: [#"[{"op": "remove"}]"#])
+        }
+    }
 }

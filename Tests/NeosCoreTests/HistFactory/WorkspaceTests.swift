@@ -44,3 +44,60 @@ final class WorkspaceTests: XCTestCase {
         XCTAssertNotEqual(unpatched.inputs().values[hi], 1.2)
     }
 }
+
+/// Workspace documents that are malformed, unsupported or inconsistent with their observations and measurements.
+final class WorkspaceErrorTests: XCTestCase {
+    func testBaseWorkspaceIsValid() throws {
+        let workspace = try Workspace(json: InvalidWorkspaces.base)
+        let model = try workspace.model()
+        XCTAssertEqual(model.channels, ["CR", "SR"])
+        XCTAssertEqual(try workspace.data(model: model).prefix(3), [101, 55, 66])
+    }
+
+    func testMalformedJSONNamesThePosition() {
+        InvalidWorkspaces.assertError(.parse, ["malformed JSON", "line 2, column 17"]) {
+            _ = try Workspace(json: "{\"channels\": [\n  {\"name\": \"SR\" \"samples\": []}]}")
+        }
+        InvalidWorkspaces.assertError(.parse, ["unterminated string"]) { _ = try JSON.parse("{\"a\": \"abc") }
+        InvalidWorkspaces.assertError(.parse, ["after the end of the JSON value"]) { _ = try JSON.parse("[1, 2] 3") }
+        InvalidWorkspaces.assertError(.parse, ["the text is empty"]) { _ = try JSON.parse("  ") }
+    }
+
+    func testNonFiniteYields() {
+        InvalidWorkspaces.assertError(.parse, ["non-finite numbers (NaN, Infinity) are not allowed"]) {
+            _ = try JSON.parse("[1, NaN]")
+        }
+        InvalidWorkspaces.assertError(.parse, ["non-finite numbers"]) { _ = try JSON.parse("[-Infinity]") }
+        InvalidWorkspaces.assertError(.model, ["channels[0].samples[0].data[1]: non-finite number inf"]) {
+            _ = try Workspace(json: InvalidWorkspaces.base.replacingOccurrences(of: "[5, 6]", with: "[5, 1e999]"))
+        }
+    }
+
+    func testUnknownVersion() {
+        InvalidWorkspaces.assertError(.parse, ["version: unsupported workspace version \"2.0.0\""]) {
+            _ = try Workspace(
+                json: try InvalidWorkspaces.variant(#"[{"op": "replace", "path": "/version", "value": "2.0.0"}]"#))
+        }
+    }
+
+    func testObservationsMissingForAChannel() {
+        InvalidWorkspaces.assertError(.model, ["observations: no observation for channel \"CR\""]) {
+            _ = try Workspace(json: try InvalidWorkspaces.variant(#"[{"op": "remove", "path": "/observations/1"}]"#))
+        }
+    }
+
+    func testObservationOfWrongLength() {
+        InvalidWorkspaces.assertError(.model, ["observations[0].data: expected 2 numbers", "got 3"]) {
+            _ = try Workspace(
+                json: try InvalidWorkspaces.variant(#"[{"op": "add", "path": "/observations/0/data/-", "value": 1}]"#))
+        }
+    }
+
+    func testMeasurementNotFound() throws {
+        let workspace = try Workspace(json: InvalidWorkspaces.base)
+        XCTAssertEqual(workspace.measurementNames, ["meas"])
+        InvalidWorkspaces.assertError(.invalidArgument, ["measurement \"other\" not found", "\"meas\""]) {
+            _ = try workspace.model(measurementName: "other")
+        }
+    }
+}

@@ -37,25 +37,6 @@ final class BasinSearchTests: XCTestCase {
         return Case(model: model, data: data, fit: fit, pyhfTwiceNLL: reference)
     }
 
-    func testNegativeCurvatureDirection() {
-        // Eigenvalues −1 and 3: the direction has dᵀAd < 0; the first pivot is taken, the second is the Schur
-        // complement 1 − 4 = −3, which is dᵀAd for d = (−2, 1).
-        let indefinite = [1.0, 2, 2, 1]
-        let d = try! XCTUnwrap(
-            DenseLinearAlgebra.negativeCurvatureDirection(indefinite, size: 2, scale: [1, 1]))
-        XCTAssertEqual(d[0], -2, accuracy: 1e-15)
-        XCTAssertEqual(d[1], 1)
-        let curvature = d[0] * (d[0] + 2 * d[1]) + d[1] * (2 * d[0] + d[1])
-        XCTAssertEqual(curvature, -3, accuracy: 1e-14)
-        // A zero row (a parameter the data do not constrain) is singular but has no negative curvature.
-        XCTAssertNil(DenseLinearAlgebra.negativeCurvatureDirection([2, 0, 0, 0], size: 2, scale: [2, 1]))
-        XCTAssertNil(DenseLinearAlgebra.negativeCurvatureDirection([2, 1, 1, 2], size: 2, scale: [2, 2]))
-        // A negative pivot after a skipped zero one: d lives on the taken pivots and the negative one only.
-        let three = [4.0, 0, 2, 0, 0, 0, 2, 0, -1]
-        let e = try! XCTUnwrap(DenseLinearAlgebra.negativeCurvatureDirection(three, size: 3, scale: [4, 1, 1]))
-        XCTAssertEqual(e, [-0.5, 0, 1])
-    }
-
     /// f(μ, k) = twice the Poisson NLL of a bin whose data lack the sample μ·k·s: every point with μ·k = 0 is a
     /// minimum and the Hessian near them is indefinite. The descent used to shrink μ and k together until rounding
     /// stopped it, with no positive-definite Hessian for its EDM ("no step lowers the objective (EDM inf)").
@@ -113,35 +94,5 @@ final class BasinSearchTests: XCTestCase {
         let fit = try MLE.fit(data: fixture.data, model: fixture.model)
         XCTAssertLessThanOrEqual(fit.twiceNLL, fixture.pyhfTwiceNLL + 1e-9, fit.reason)
         XCTAssertEqual(fit.parameters[try XCTUnwrap(fixture.model.poiIndex)], 10)
-    }
-
-    /// The cheap evaluation along coordinates that the probes use equals full evaluations.
-    func testLogpdfAlongCoordinatesMatchesLogpdf() throws {
-        for name in ["seed33", "seed50", "seed91"] {
-            let fixture = try Self.nonconvexCase(name)
-            let model = fixture.model
-            var generator = SplitMix64(seed: 7)
-            let bounds = model.suggestedBounds
-            let point = (0..<model.parameterCount).map { i in
-                model.suggestedFixed[i]
-                    ? model.suggestedInit[i]
-                    : model.suggestedInit[i] + 0.3 * (generator.nextUniform() - 0.5)
-                        * min(1, bounds[i].upper - bounds[i].lower)
-            }
-            let values = (0..<model.parameterCount).map { i -> [Double] in
-                i % 3 == 2 ? [] : [bounds[i].lower, point[i], 0.5 * (point[i] + bounds[i].upper)]
-            }
-            let along = try model.logpdfAlongCoordinates(point, data: fixture.data, values: values)
-            for (i, list) in values.enumerated() {
-                XCTAssertEqual(along[i].count, list.count)
-                for (value, result) in zip(list, along[i]) {
-                    var moved = point
-                    moved[i] = value
-                    let full = try model.logpdf(moved, data: fixture.data)
-                    XCTAssertEqual(
-                        result, full, accuracy: 1e-12 * max(1, abs(full)), "\(name) parameter \(i) at \(value)")
-                }
-            }
-        }
     }
 }

@@ -66,39 +66,3 @@ final class HypotestDerivativesTests: XCTestCase {
         }
     }
 }
-
-final class UpperLimitDerivativesTests: XCTestCase {
-    /// Observed and expected limits' derivatives against central differences of re-solved limits (1e-5 relative).
-    func testAgainstResolvedFiniteDifferences() throws {
-        let model = try SimpleModels.uncorrelatedBackground(
-            signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
-        let data = [51, 48] + model.auxdata
-        func limits(_ model: Model, _ data: [Double]) throws -> [Double] {
-            let solved = try UpperLimits.rootFinding(
-                data: data, model: model, absoluteTolerance: 1e-15, relativeTolerance: 1e-15)
-            return [solved.observed] + solved.expected
-        }
-        let (values, inputRows, dataRows) = try UpperLimits.jacobian(data: data, model: model)
-        XCTAssertEqual(values[0], 1.0115718815879498, accuracy: 1e-7)
-        FiniteDifferences.assertEntries(
-            inputRows,
-            try FiniteDifferences.jacobian(model.inputs().values, step: 1e-4) {
-                try limits(model.withInputs($0), data)
-            },
-            rtol: 1e-5, atol: 1e-9, "limits d/d inputs")
-        FiniteDifferences.assertEntries(
-            dataRows, try FiniteDifferences.jacobian(data, step: 1e-4) { try limits(model, $0) }, rtol: 1e-5,
-            atol: 1e-9,
-            "limits d/d data")
-    }
-
-    /// A limit beyond the POI's upper bound is an error that says so, not a fit refused for its start.
-    func testLimitBeyondTheBoundsIsReported() throws {
-        let model = try SimpleModels.uncorrelatedBackground(
-            signal: [0.5, 0.4], background: [50, 52], uncertainty: [3, 7])
-        XCTAssertThrowsError(try UpperLimits.rootFinding(data: [51, 48] + model.auxdata, model: model)) { error in
-            XCTAssertEqual((error as? NeosError)?.kind, .numeric)
-            XCTAssertTrue("\(error)".contains("up to the POI's upper bound μ = 10.0"), "\(error)")
-        }
-    }
-}

@@ -6,6 +6,7 @@
 ///
 /// Kink at α = 0; α = 0 takes the down branch, as pyhf.
 public enum InterpolationCode0 {
+    /// The weights of lo, nom and hi in Δ(α) and their α-derivatives (the down branch at α = 0).
     @inline(__always)
     public static func weights(alpha: Double) -> AdditiveWeights {
         if alpha > 0 {
@@ -14,6 +15,7 @@ public enum InterpolationCode0 {
         return AdditiveWeights(lo: -alpha, nom: alpha, hi: 0, dLo: -1, dNom: 1, dHi: 0, d2Lo: 0, d2Nom: 0, d2Hi: 0)
     }
 
+    /// Δ(α), the additive change of one bin's rate.
     @inline(__always)
     public static func delta(alpha: Double, lo: Double, nom: Double, hi: Double) -> Double {
         alpha > 0 ? alpha * (hi - nom) : alpha * (nom - lo)

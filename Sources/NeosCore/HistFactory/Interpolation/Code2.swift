@@ -7,6 +7,7 @@
 ///
 /// [pyhf quirk] Discontinuous at |α| = 1 (the a + b offset is missing); it is not ROOT's code 2.
 public enum InterpolationCode2 {
+    /// The weights of lo, nom and hi in Δ(α) and their α-derivatives on the piece α falls in.
     @inline(__always)
     public static func weights(alpha: Double) -> AdditiveWeights {
         if alpha > 1 {
@@ -27,6 +28,7 @@ public enum InterpolationCode2 {
             d2Hi: 0)
     }
 
+    /// Δ(α), the additive change of one bin's rate.
     @inline(__always)
     public static func delta(alpha: Double, lo: Double, nom: Double, hi: Double) -> Double {
         let a = 0.5 * (hi + lo) - nom

@@ -40,6 +40,7 @@ public enum InterpolationCode4 {
         return c
     }
 
+    /// f(α), the multiplicative factor: exponential for |α| ≥ 1, the sixth-order polynomial inside.
     @inline(__always)
     public static func value(alpha: Double, lo: Double, nom: Double, hi: Double) -> Double {
         if alpha >= 1 { return pow(hi / nom, alpha) }
@@ -67,6 +68,7 @@ public enum InterpolationCode4 {
         return result
     }
 
+    /// f(α) with its α, input and mixed derivatives.
     @inline(__always)
     public static func evaluate(alpha: Double, lo: Double, nom: Double, hi: Double) -> MultiplicativeInterpolation {
         if alpha >= 1 { return ExponentialBranch.up(alpha: alpha, nom: nom, hi: hi) }

@@ -7,6 +7,7 @@
 ///
 /// Value, first and second derivative are continuous at |α| = 1.
 public enum InterpolationCode4p {
+    /// The weights of lo, nom and hi in Δ(α) and their α-derivatives.
     @inline(__always)
     public static func weights(alpha: Double) -> AdditiveWeights {
         if alpha > 1 {
@@ -26,6 +27,7 @@ public enum InterpolationCode4p {
             d2Lo: d2p / 16, d2Nom: -d2p / 8, d2Hi: d2p / 16)
     }
 
+    /// Δ(α), the additive change of one bin's rate.
     @inline(__always)
     public static func delta(alpha: Double, lo: Double, nom: Double, hi: Double) -> Double {
         if alpha > 1 { return alpha * (hi - nom) }

@@ -30,3 +30,14 @@ enum ShapeSysModifier {
             usesAuxdata: true, auxdata: factors, usesSigmas: false, sigmas: nil, usesFactors: true, factors: factors)
     }
 }
+
+extension ModelStructure {
+    /// ∂τ_c/∂ψ for an input-derived shapesys factor.
+    func forEachTauDerivative(_ c: Int, _ numbers: ModelNumbers, _ body: (Int, Double) -> Void) {
+        guard poisNominal[c] >= 0 else { return }
+        let d = ShapeSysModifier.tauDerivatives(
+            nominal: numbers.inputs[poisNominal[c]], sigma: numbers.inputs[poisSigma[c]])
+        body(poisNominal[c], d.nominal)
+        body(poisSigma[c], d.sigma)
+    }
+}

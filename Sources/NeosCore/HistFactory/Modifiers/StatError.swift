@@ -33,3 +33,21 @@ enum StatErrorModifier {
             usesFactors: false, factors: nil)
     }
 }
+
+extension ModelStructure {
+    /// ∂σ_g/∂ψ for a staterror-derived width, as (input index, derivative) pairs passed to `body`.
+    func forEachSigmaDerivative(_ g: Int, _ numbers: ModelNumbers, _ body: (Int, Double) -> Void) {
+        let start = gaussStatStart[g]
+        let end = gaussStatStart[g + 1]
+        if start == end { return }
+        let inputs = numbers.inputs
+        var total = 0.0
+        for k in start..<end { total += inputs[statNominal[k]] }
+        let sigma = numbers.gaussSigma[g]
+        for k in start..<end {
+            let delta = inputs[statDelta[k]]
+            body(statDelta[k], delta / (total * total * sigma))
+            body(statNominal[k], -sigma / total)
+        }
+    }
+}

@@ -8,40 +8,24 @@
 /// `dAlpha`/`d2Alpha` are ∂f/∂α and ∂²f/∂α²; `dLo`, `dNom`, `dHi` are ∂f/∂(input); `dAlphaLo` etc. are the
 /// mixed ∂²f/∂α∂(input) that implicit differentiation through the model inputs needs.
 public struct MultiplicativeInterpolation: Sendable, Equatable {
+    /// f(α).
     public var value: Double
+    /// ∂f/∂α.
     public var dAlpha: Double
+    /// ∂²f/∂α².
     public var d2Alpha: Double
+    /// ∂f/∂lo.
     public var dLo: Double
+    /// ∂f/∂nom.
     public var dNom: Double
+    /// ∂f/∂hi.
     public var dHi: Double
+    /// ∂²f/∂α∂lo.
     public var dAlphaLo: Double
+    /// ∂²f/∂α∂nom.
     public var dAlphaNom: Double
+    /// ∂²f/∂α∂hi.
     public var dAlphaHi: Double
-}
-
-/// Additive interpolations (histosys codes 0, 2 and 4p) are linear in the three histograms for fixed α:
-///
-///     Δ(α) = w_lo(α)·lo + w_nom(α)·nom + w_hi(α)·hi
-///
-/// so the weights are at once ∂Δ/∂(input), and their α-derivatives give ∂Δ/∂α, ∂²Δ/∂α² and ∂²Δ/∂α∂(input).
-public struct AdditiveWeights: Sendable, Equatable {
-    public var lo: Double
-    public var nom: Double
-    public var hi: Double
-    /// dw/dα
-    public var dLo: Double
-    public var dNom: Double
-    public var dHi: Double
-    /// d²w/dα²
-    public var d2Lo: Double
-    public var d2Nom: Double
-    public var d2Hi: Double
-
-    public func delta(lo l: Double, nom n: Double, hi h: Double) -> Double { lo * l + nom * n + hi * h }
-    public func dDelta(lo l: Double, nom n: Double, hi h: Double) -> Double { dLo * l + dNom * n + dHi * h }
-    public func d2Delta(lo l: Double, nom n: Double, hi h: Double) -> Double {
-        d2Lo * l + d2Nom * n + d2Hi * h
-    }
 }
 
 /// The exponential branch f = δ^e(α) shared by codes 1 and 4, with δ = input/nom and e = ±α.

@@ -62,3 +62,21 @@ struct ModelNumbers: Sendable {
         self.auxdata = auxdata
     }
 }
+
+extension Model {
+    /// Every number the model was built from, with its name (layout documented in `ModelNumbers`).
+    public func inputs() -> (names: [String], values: [Double]) {
+        (structure.inputNames, numbers.inputs)
+    }
+
+    /// The number of inputs, the length of `inputs().values` and of every input gradient.
+    public var inputCount: Int { structure.inputCount }
+
+    /// The same model structure with new input numbers (no JSON involved). Staterror widths, shapesys τ and
+    /// auxdata are re-derived; bins fixed or invalid at build time stay so.
+    public func withInputs(_ values: [Double]) throws -> Model {
+        try Validate.length(values.count, equals: structure.inputCount, "inputs")
+        try values.withUnsafeBufferPointer { try Validate.finite($0, "inputs") }
+        return Model(structure: structure, numbers: try ModelNumbers(structure: structure, inputs: values))
+    }
+}

@@ -1,0 +1,89 @@
+/// A HistFactory model (pyhf's `pyhf.Model`), immutable and safe to share between threads.
+///
+/// Parameter vectors follow `parameterOrder` / `parameterNames`; data vectors are the main bins in `channels`
+/// order followed by `auxdata`. Every numeric method validates its arguments (lengths, finiteness) and throws
+/// `.invalidArgument` otherwise.
+public final class Model: Sendable {
+    let structure: ModelStructure
+    let numbers: ModelNumbers
+
+    init(structure: ModelStructure, numbers: ModelNumbers) {
+        self.structure = structure
+        self.numbers = numbers
+    }
+
+    /// A `pyhf.Model(spec)`: `json` is `{"channels": [...], "parameters": [...]}` (parameters optional).
+    /// `poiName` nil or "" means no parameter of interest.
+    public convenience init(spec json: String, poiName: String? = "mu", modifierSettings: ModifierSettings? = nil)
+        throws
+    {
+        let spec = try ModelSpec(modelJSON: try JSON.parse(json))
+        try self.init(spec: spec, poiName: poiName, modifierSettings: modifierSettings)
+    }
+
+    convenience init(spec: ModelSpec, poiName: String?, modifierSettings: ModifierSettings?) throws {
+        let (structure, inputs) = try ModelBuilder.build(spec: spec, poiName: poiName, settings: modifierSettings)
+        self.init(structure: structure, numbers: try ModelNumbers(structure: structure, inputs: inputs))
+    }
+
+    // MARK: configuration
+
+    /// Parameter-set names in pyhf's `par_order`.
+    public var parameterOrder: [String] { structure.parameterOrder }
+    /// One name per parameter slot (`name` for scalars, `name[i]` for vector sets): pyhf's `par_names`.
+    public var parameterNames: [String] { structure.parameterNames }
+    /// The number of parameter slots (the length of every parameter vector).
+    public var parameterCount: Int { structure.parameterCount }
+    /// The POI's index in the parameter vector, nil when the model has none.
+    public var poiIndex: Int? { structure.poiIndex }
+    /// The POI's parameter name, nil when the model has none.
+    public var poiName: String? { structure.poiName }
+    /// pyhf's `suggested_init`: one initial value per parameter slot.
+    public var suggestedInit: [Double] { structure.suggestedInit }
+    /// pyhf's `suggested_bounds`: one closed interval per parameter slot.
+    public var suggestedBounds: [(lower: Double, upper: Double)] { structure.suggestedBounds }
+    /// pyhf's `suggested_fixed`: whether each parameter slot is held at its initial value in fits.
+    public var suggestedFixed: [Bool] { structure.suggestedFixed }
+    /// The auxiliary data of the constraint terms, in par_order (pyhf's `config.auxdata`).
+    public var auxdata: [Double] { numbers.auxdata }
+    /// Channel names, sorted (the main-data order).
+    public var channels: [String] { structure.channels }
+    /// The number of bins of each channel, in `channels` order.
+    public var channelBinCounts: [Int] { structure.channelBinCounts }
+    /// The global sorted sample list.
+    public var samples: [String] { structure.samples }
+    /// The number of main-data bins (all channels).
+    public var mainBinCount: Int { structure.mainBinCount }
+    /// The number of auxiliary data, the tail of every data vector.
+    public var auxdataCount: Int { structure.auxCount }
+    /// The normsys interpolation code in use.
+    public var normsysInterpolation: NormsysInterpolation { structure.normsysCode }
+    /// The histosys interpolation code in use.
+    public var histosysInterpolation: HistosysInterpolation { structure.histosysCode }
+    /// Slice of `name`'s parameters in the parameter vector.
+    public func parameterSlice(_ name: String) -> Range<Int>? {
+        structure.paramSets.first { $0.name == name }.map { $0.start..<($0.start + $0.count) }
+    }
+
+    // MARK: validation
+
+    func checkPars(_ pars: [Double]) throws {
+        try Validate.length(pars.count, equals: structure.parameterCount, "pars")
+        try pars.withUnsafeBufferPointer { try Validate.finite($0, "pars") }
+    }
+
+    func checkData(_ data: [Double]) throws {
+        try Validate.length(
+            data.count, equals: structure.mainBinCount + structure.auxCount, "data (main bins + auxdata)")
+        try data.withUnsafeBufferPointer { try Validate.finite($0, "data") }
+    }
+
+    /// Checks parameters and data, then runs a kernel on their buffers.
+    func evaluate<R>(
+        _ pars: [Double], _ data: [Double], _ kernel: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> R
+    ) throws -> R {
+        try checkPars(pars)
+        try checkData(data)
+        return pars.withUnsafeBufferPointer { pars in data.withUnsafeBufferPointer { data in kernel(pars, data) } }
+    }
+}
