@@ -116,7 +116,7 @@ func output(_ pointer: UnsafeMutablePointer<Double>?, _ length: Int, expected: I
 {
     guard let pointer else { throw NeosError.invalidArgument("\(name) is NULL") }
     guard length == expected else {
-        throw NeosError.invalidArgument("n_\(name) is \(length), expected \(expected)")
+        throw NeosError.invalidArgument("\(name) has length \(length), expected \(expected)")
     }
     return UnsafeMutableBufferPointer(start: pointer, count: length)
 }

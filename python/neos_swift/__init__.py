@@ -22,10 +22,10 @@ from .histograms import CutGradients, HistGradients, cut, cut_vjp, hist, hist_vj
 from .workspace import Model, PatchSet, Workspace
 
 __version__ = _lib.neos_version().decode()
-ABI_VERSION = _lib.neos_abi_version()
+VERSION_NUMBER = _lib.neos_version_number()
 
 __all__ = [
-    "ABI_VERSION",
+    "VERSION_NUMBER",
     "CutGradients",
     "FitFailed",
     "HistGradients",
