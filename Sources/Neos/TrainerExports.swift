@@ -15,25 +15,26 @@ func eventSets(
     _ points: UnsafePointer<UnsafePointer<Double>?>?, _ counts: UnsafePointer<Int>?,
     _ weights: UnsafePointer<UnsafePointer<Double>?>?, _ label: String
 ) throws -> [String: EventSet] {
+    let prefix = label.isEmpty ? "" : label + "_"
     let n = try count(n_sets, "n_sets", elementSize: MemoryLayout<UnsafePointer<Double>>.size)
     guard n > 0 else { throw NeosError.invalidArgument("n_sets is 0") }
     guard let names else { throw NeosError.invalidArgument("names is NULL") }
-    guard let points else { throw NeosError.invalidArgument("\(label)points is NULL") }
-    guard let counts else { throw NeosError.invalidArgument("\(label)counts is NULL") }
+    guard let points else { throw NeosError.invalidArgument("\(prefix)points is NULL") }
+    guard let counts else { throw NeosError.invalidArgument("\(prefix)counts is NULL") }
     let d = try count(dimension, "dimension")
     guard d > 0 else { throw NeosError.invalidArgument("dimension is 0") }
     var out: [String: EventSet] = [:]
     for i in 0..<n {
         let name = try string(names[i], "names[\(i)]")
         guard out[name] == nil else { throw NeosError.invalidArgument("event set \"\(name)\" is given twice") }
-        let events = try count(counts[i], "\(label)counts[\(i)]")
-        let values = try count(events, times: d, "\(label)counts[\(i)] × dimension")
-        let buffer = try copiedInput(points[i], values, "\(label)points[\(i)]")
-        let w = try weights.flatMap { $0[i] }.map { try copiedInput($0, events, "\(label)weights[\(i)]") }
+        let events = try count(counts[i], "\(prefix)counts[\(i)]")
+        let values = try count(events, times: d, "\(prefix)counts[\(i)] × dimension")
+        let buffer = try copiedInput(points[i], values, "\(prefix)points[\(i)]")
+        let w = try weights.flatMap { $0[i] }.map { try copiedInput($0, events, "\(prefix)weights[\(i)]") }
         do {
             out[name] = try EventSet(points: buffer, dimension: d, weights: w)
         } catch let error as NeosError {
-            throw NeosError(error.kind, "\(label)events \"\(name)\": \(error.message)")
+            throw NeosError(error.kind, "\(label.isEmpty ? "" : label + " ")events \"\(name)\": \(error.message)")
         }
     }
     return out
@@ -63,8 +64,8 @@ public func neos_trainer_create_with_events(
     abiCall("neos_trainer_create_with_events") {
         let out = try handleOutput(out_trainer, "out_trainer")
         let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
-        let train = try eventSets(n_sets, names, dimension, train_points, train_counts, train_weights, "train_")
-        let test = try eventSets(n_sets, names, dimension, test_points, test_counts, test_weights, "test_")
+        let train = try eventSets(n_sets, names, dimension, train_points, train_counts, train_weights, "train")
+        let test = try eventSets(n_sets, names, dimension, test_points, test_counts, test_weights, "test")
         let trainer = try Trainer(configuration: configuration, events: (train, test))
         store(.trainer, trainer, into: out)
     }
