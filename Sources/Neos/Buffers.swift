@@ -1,9 +1,10 @@
+import NeosCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import NeosCore
 
 /// NEOS_ERR_OUT_OF_MEMORY: an allocation the call would make does not fit in the memory available now. The core
 /// has no such error kind; the ABI layer raises it before it allocates, or before it asks the core for a result
@@ -59,7 +60,8 @@ enum Memory {
     static func reserve(_ elements: Int, of elementSize: Int = MemoryLayout<Double>.size, for what: String) throws {
         let free = available
         guard let needed = bytes(elements, elementSize) else {
-            throw OutOfMemory(message: "\(what) would need \(elements) × \(elementSize) bytes, more than can be addressed")
+            throw OutOfMemory(
+                message: "\(what) would need \(elements) × \(elementSize) bytes, more than can be addressed")
         }
         guard needed <= free else {
             throw OutOfMemory(

@@ -1,9 +1,10 @@
+import NeosCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import NeosCore
 
 /// The types of object a C handle can name.
 enum HandleKind: Sendable {
@@ -23,9 +24,11 @@ enum HandleKind: Sendable {
     }
 }
 
-/// Every live handle, by its value. A handle is not an address: it is a serial number (times 16, so it looks like an
-/// aligned pointer and is never NULL) that is never reused, so a freed handle stays unknown forever and a handle is
-/// checked without reading any memory it points to. The registry holds the only strong reference to each object;
+/// Every live handle, by its value. A handle is not an address: it is a serial number that is never reused, times 16
+/// (aligned, like a pointer) above a fixed base ("ne" in the top 16 bits on 64-bit machines, outside any user-space
+/// address; 2^44 handles fit below it), so a freed
+/// handle stays unknown forever, no pointer to real memory or small integer is ever mistaken for a handle, and a
+/// handle is checked without reading any memory it points to. The registry holds the only strong reference to each object;
 /// a call borrows a strong reference under the lock, so a concurrent free only ends the object after that call.
 final class HandleRegistry: @unchecked Sendable {
     /// One object and its type.
@@ -38,6 +41,9 @@ final class HandleRegistry: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var entries: [UInt: Entry] = [:]
     private var lastSerial: UInt = 0
+
+    /// The bits every handle has: 0x6e65 ("ne") in the top 16 bits of a 64-bit word.
+    static let base: UInt = 0x6e65 << UInt(UInt.bitWidth - 16)
 
     /// The registry of the library.
     static let shared = HandleRegistry()
@@ -58,7 +64,8 @@ final class HandleRegistry: @unchecked Sendable {
     func insert(_ kind: HandleKind, _ value: Any) -> OpaquePointer {
         locked {
             lastSerial += 1
-            let handle = lastSerial << 4
+            precondition(lastSerial < 1 << (UInt.bitWidth - 20), "neos: handle serial numbers exhausted")
+            let handle = Self.base | (lastSerial << 4)
             entries[handle] = Entry(kind: kind, value: value)
             return OpaquePointer(bitPattern: handle)!
         }

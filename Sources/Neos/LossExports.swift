@@ -3,7 +3,8 @@ import NeosCore
 
 /// Checks a loss's outputs, then writes its value and (when wanted) its gradient.
 func writeLoss(
-    _ loss: LossWithGradient, _ out_value: UnsafeMutablePointer<Double>, _ out_gradient: UnsafeMutableBufferPointer<Double>?
+    _ loss: LossWithGradient, _ out_value: UnsafeMutablePointer<Double>,
+    _ out_gradient: UnsafeMutableBufferPointer<Double>?
 ) throws {
     let value = try finite(loss.value, "out_value")
     if let out_gradient, loss.gradient.count != out_gradient.count {

@@ -298,7 +298,8 @@ func splitName(_ split: neos_split) throws -> String {
     case NEOS_SPLIT_TRAIN: return "train"
     default:
         throw NeosError.invalidArgument(
-            "split is \(split); expected NEOS_SPLIT_TEST (\(NEOS_SPLIT_TEST)) or NEOS_SPLIT_TRAIN (\(NEOS_SPLIT_TRAIN))")
+            "split is \(split); expected NEOS_SPLIT_TEST (\(NEOS_SPLIT_TEST)) or NEOS_SPLIT_TRAIN (\(NEOS_SPLIT_TRAIN))"
+        )
     }
 }
 
