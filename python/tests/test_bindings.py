@@ -241,6 +241,9 @@ def test_versions_agree_from_header_to_library():
     assert lib.neos_version_number() == number == _library.VERSION_NUMBER == neos_swift.VERSION_NUMBER
     assert _header_defines()["NEOS_VERSION_STRING"] == f'"{major}.{minor}.{patch}"'
     assert neos_swift.__version__ == f"{major}.{minor}.{patch}"
+    assert neos_swift.ABI_VERSION == number  # the 0.x name, kept
+    pyproject = (HEADER.parents[1] / "python" / "pyproject.toml").read_text()
+    assert re.search(r'^version = "([^"]+)"', pyproject, flags=re.M)[1] == f"{major}.{minor}.{patch}"
 
 
 def test_the_import_refuses_another_abi():
