@@ -33,3 +33,9 @@ enum ErrorState {
 func staticCString(_ literal: StaticString) -> UnsafePointer<CChar> {
     UnsafeRawPointer(literal.utf8Start).assumingMemoryBound(to: CChar.self)
 }
+
+/// A copy of `text` as a NUL-terminated C string that lives for the whole process (for constant tables).
+func processLifetimeCString(_ text: String) -> UnsafePointer<CChar> {
+    guard let copy = strdup(text) else { fatalError("neos: out of memory copying a constant string") }
+    return UnsafePointer(copy)
+}

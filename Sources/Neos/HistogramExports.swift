@@ -1,6 +1,7 @@
 import CNeos
 import NeosCore
 
+/// The histogram options of a NEOS_HIST_* bit set, refusing unknown bits.
 func histogramOptions(_ flags: UInt32) throws -> HistogramOptions {
     let known = UInt32(NEOS_HIST_DENSITY | NEOS_HIST_REFLECT_INFINITIES)
     guard flags & ~known == 0 else { throw NeosError.invalidArgument("flags has unknown bits: \(flags)") }
@@ -9,6 +10,7 @@ func histogramOptions(_ flags: UInt32) throws -> HistogramOptions {
         reflectInfinities: flags & UInt32(NEOS_HIST_REFLECT_INFINITIES) != 0)
 }
 
+/// The cut side of a neos_cut_keep constant.
 func cutSide(_ keep: neos_cut_keep) throws -> CutSide {
     switch keep {
     case NEOS_KEEP_ABOVE: .above
@@ -17,69 +19,75 @@ func cutSide(_ keep: neos_cut_keep) throws -> CutSide {
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_hist(
     _ data: UnsafePointer<Double>?, _ n_data: Int, _ weights: UnsafePointer<Double>?,
     _ edges: UnsafePointer<Double>?, _ n_edges: Int, _ bandwidth: Double, _ flags: UInt32,
-    _ out_counts: UnsafeMutablePointer<Double>?, _ n_counts: Int
+    _ out_counts: UnsafeMutablePointer<Double>?, _ n_out_counts: Int
 ) -> neos_status {
     abiCall("neos_hist") {
-        let dataBuffer = try input(data, count(n_data, "n_data"), "data")
-        let edgeBuffer = try input(edges, count(n_edges, "n_edges"), "edges")
-        let out = try output(out_counts, n_counts, expected: max(n_edges - 1, 0), "out_counts")
+        let dataBuffer = try input(data, n_data, "data")
+        let edgeBuffer = try input(edges, n_edges, "edges")
+        let out = try output(out_counts, n_out_counts, expected: max(n_edges - 1, 0), "out_counts")
         try Histogram.counts(
             data: dataBuffer, edges: edgeBuffer, bandwidth: bandwidth, weights: optionalInput(weights, n_data),
             options: histogramOptions(flags), into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_hist_vjp(
-    _ cotangent: UnsafePointer<Double>?, _ n_cotangent: Int, _ data: UnsafePointer<Double>?, _ n_data: Int,
-    _ weights: UnsafePointer<Double>?, _ edges: UnsafePointer<Double>?, _ n_edges: Int, _ bandwidth: Double,
-    _ flags: UInt32, _ grad_data: UnsafeMutablePointer<Double>?, _ n_grad_data: Int,
-    _ grad_weights: UnsafeMutablePointer<Double>?, _ n_grad_weights: Int, _ grad_edges: UnsafeMutablePointer<Double>?,
-    _ n_grad_edges: Int, _ grad_bandwidth: UnsafeMutablePointer<Double>?
+    _ data: UnsafePointer<Double>?, _ n_data: Int, _ weights: UnsafePointer<Double>?,
+    _ edges: UnsafePointer<Double>?, _ n_edges: Int, _ bandwidth: Double, _ flags: UInt32,
+    _ cotangent: UnsafePointer<Double>?, _ n_cotangent: Int, _ out_grad_data: UnsafeMutablePointer<Double>?,
+    _ n_out_grad_data: Int, _ out_grad_weights: UnsafeMutablePointer<Double>?, _ n_out_grad_weights: Int,
+    _ out_grad_edges: UnsafeMutablePointer<Double>?, _ n_out_grad_edges: Int,
+    _ out_grad_bandwidth: UnsafeMutablePointer<Double>?
 ) -> neos_status {
     abiCall("neos_hist_vjp") {
-        let cotangentBuffer = try input(cotangent, count(n_cotangent, "n_cotangent"), "cotangent")
-        let dataBuffer = try input(data, count(n_data, "n_data"), "data")
-        let edgeBuffer = try input(edges, count(n_edges, "n_edges"), "edges")
+        let dataBuffer = try input(data, n_data, "data")
+        let edgeBuffer = try input(edges, n_edges, "edges")
+        let cotangentBuffer = try input(cotangent, n_cotangent, "cotangent")
         let bandwidthGradient = try Histogram.vjp(
             cotangent: cotangentBuffer, data: dataBuffer, edges: edgeBuffer, bandwidth: bandwidth,
             weights: optionalInput(weights, n_data), options: histogramOptions(flags),
-            gradData: optionalOutput(grad_data, n_grad_data, expected: n_data, "grad_data"),
-            gradWeights: optionalOutput(grad_weights, n_grad_weights, expected: n_data, "grad_weights"),
-            gradEdges: optionalOutput(grad_edges, n_grad_edges, expected: n_edges, "grad_edges"))
-        grad_bandwidth?.pointee = bandwidthGradient
+            gradData: optionalOutput(out_grad_data, n_out_grad_data, expected: n_data, "out_grad_data"),
+            gradWeights: optionalOutput(out_grad_weights, n_out_grad_weights, expected: n_data, "out_grad_weights"),
+            gradEdges: optionalOutput(out_grad_edges, n_out_grad_edges, expected: n_edges, "out_grad_edges"))
+        out_grad_bandwidth?.pointee = bandwidthGradient
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_cut(
     _ data: UnsafePointer<Double>?, _ n_data: Int, _ cut_value: Double, _ slope: Double, _ keep: neos_cut_keep,
-    _ out_weights: UnsafeMutablePointer<Double>?, _ n_out: Int
+    _ out_weights: UnsafeMutablePointer<Double>?, _ n_out_weights: Int
 ) -> neos_status {
     abiCall("neos_cut") {
-        let dataBuffer = try input(data, count(n_data, "n_data"), "data")
-        let out = try output(out_weights, n_out, expected: n_data, "out_weights")
+        let dataBuffer = try input(data, n_data, "data")
+        let out = try output(out_weights, n_out_weights, expected: n_data, "out_weights")
         try Cut.weights(data: dataBuffer, cutValue: cut_value, slope: slope, keep: cutSide(keep), into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_cut_vjp(
-    _ cotangent: UnsafePointer<Double>?, _ n_cotangent: Int, _ data: UnsafePointer<Double>?, _ n_data: Int,
-    _ cut_value: Double, _ slope: Double, _ keep: neos_cut_keep, _ grad_data: UnsafeMutablePointer<Double>?,
-    _ n_grad_data: Int, _ grad_cut_value: UnsafeMutablePointer<Double>?, _ grad_slope: UnsafeMutablePointer<Double>?
+    _ data: UnsafePointer<Double>?, _ n_data: Int, _ cut_value: Double, _ slope: Double, _ keep: neos_cut_keep,
+    _ cotangent: UnsafePointer<Double>?, _ n_cotangent: Int, _ out_grad_data: UnsafeMutablePointer<Double>?,
+    _ n_out_grad_data: Int, _ out_grad_cut_value: UnsafeMutablePointer<Double>?,
+    _ out_grad_slope: UnsafeMutablePointer<Double>?
 ) -> neos_status {
     abiCall("neos_cut_vjp") {
-        let cotangentBuffer = try input(cotangent, count(n_cotangent, "n_cotangent"), "cotangent")
-        let dataBuffer = try input(data, count(n_data, "n_data"), "data")
+        let dataBuffer = try input(data, n_data, "data")
+        let cotangentBuffer = try input(cotangent, n_cotangent, "cotangent")
         let gradients = try Cut.vjp(
             cotangent: cotangentBuffer, data: dataBuffer, cutValue: cut_value, slope: slope, keep: cutSide(keep),
-            gradData: optionalOutput(grad_data, n_grad_data, expected: n_data, "grad_data"))
-        grad_cut_value?.pointee = gradients.cutValue
-        grad_slope?.pointee = gradients.slope
+            gradData: optionalOutput(out_grad_data, n_out_grad_data, expected: n_data, "out_grad_data"))
+        out_grad_cut_value?.pointee = gradients.cutValue
+        out_grad_slope?.pointee = gradients.slope
     }
 }

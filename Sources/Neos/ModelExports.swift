@@ -1,6 +1,7 @@
 import CNeos
 import NeosCore
 
+/// pyhf's modifier_settings from optional JSON text.
 func modifierSettings(_ pointer: UnsafePointer<CChar>?) throws -> ModifierSettings? {
     guard let json = optionalString(pointer) else { return nil }
     return try ModifierSettings(json: json)
@@ -9,6 +10,7 @@ func modifierSettings(_ pointer: UnsafePointer<CChar>?) throws -> ModifierSettin
 /// A JSON array of strings, for metadata outputs.
 func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
 
+/// The model behind a caller's handle.
 func borrowModel(_ pointer: OpaquePointer?) throws -> Model {
     try borrowHandle(pointer, .model, as: Model.self, "model")
 }
@@ -16,30 +18,39 @@ func borrowModel(_ pointer: OpaquePointer?) throws -> Model {
 /// Checks a parameter vector against the model before the core sees it.
 func parameters(_ pointer: UnsafePointer<Double>?, _ count: Int, _ model: Model) throws -> [Double] {
     try Validate.count(count, equals: model.parameterCount, "n_pars")
-    return Array(try input(pointer, count, "pars"))
+    return try copiedInput(pointer, count, "pars")
 }
 
+/// Checks an output against the values it receives, then writes them.
 func copy(_ values: [Double], into pointer: UnsafeMutablePointer<Double>?, _ count: Int, _ name: String) throws {
     let out = try output(pointer, count, expected: values.count, name)
-    out.write(values)
+    out.write(try finite(values, name))
 }
 
+/// Makes a handle for a new object and stores it in the caller's out-pointer (checked before the work).
+func store(_ kind: HandleKind, _ value: Any, into out: UnsafeMutablePointer<OpaquePointer?>) {
+    out.pointee = makeHandle(kind, value)
+}
+
+/// See include/neos.h.
 @c @implementation
 public func neos_workspace_from_json(
-    _ json: UnsafePointer<CChar>?, _ json_length: Int, _ out_workspace: UnsafeMutablePointer<OpaquePointer?>?
+    _ json: UnsafePointer<CChar>?, _ out_workspace: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_workspace_from_json") {
-        guard out_workspace != nil else { throw NeosError.invalidArgument("out_workspace is NULL") }
-        let workspace = try Workspace(json: text(json, json_length, "json"))
-        try store(makeHandle(.workspace, workspace), into: out_workspace, "out_workspace")
+        let out = try handleOutput(out_workspace, "out_workspace")
+        let workspace = try Workspace(json: string(json, "json"))
+        store(.workspace, workspace, into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_workspace_free(_ workspace: OpaquePointer?) {
-    releaseHandle(workspace, .workspace, as: Workspace.self)
+    releaseHandle(workspace, .workspace)
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_workspace_model(
     _ workspace: OpaquePointer?, _ measurement_name: UnsafePointer<CChar>?,
@@ -48,9 +59,9 @@ public func neos_workspace_model(
 ) -> neos_status {
     abiCall("neos_workspace_model") {
         let workspace = try borrowHandle(workspace, .workspace, as: Workspace.self, "workspace")
-        guard out_model != nil else { throw NeosError.invalidArgument("out_model is NULL") }
+        let out = try handleOutput(out_model, "out_model")
         var patchTexts: [String] = []
-        if try count(n_patches, "n_patches") > 0 {
+        if try count(n_patches, "n_patches", elementSize: MemoryLayout<UnsafePointer<CChar>>.size) > 0 {
             guard let patches else { throw NeosError.invalidArgument("patches is NULL but n_patches is \(n_patches)") }
             for index in 0..<n_patches { patchTexts.append(try string(patches[index], "patches[\(index)]")) }
         }
@@ -58,27 +69,29 @@ public func neos_workspace_model(
             measurementName: optionalString(measurement_name),
             modifierSettings: modifierSettings(modifier_settings_json),
             patches: patchTexts)
-        try store(makeHandle(.model, model), into: out_model, "out_model")
+        store(.model, model, into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_workspace_data(
-    _ workspace: OpaquePointer?, _ model: OpaquePointer?, _ include_auxdata: Int32,
-    _ out_data: UnsafeMutablePointer<Double>?, _ n_out: Int
+    _ workspace: OpaquePointer?, _ model: OpaquePointer?, _ include_auxdata: Bool,
+    _ out_data: UnsafeMutablePointer<Double>?, _ n_out_data: Int
 ) -> neos_status {
     abiCall("neos_workspace_data") {
         let workspace = try borrowHandle(workspace, .workspace, as: Workspace.self, "workspace")
         let model = try borrowModel(model)
-        let data = try workspace.data(model: model, includeAuxdata: include_auxdata != 0)
-        try copy(data, into: out_data, n_out, "out_data")
+        let data = try workspace.data(model: model, includeAuxdata: include_auxdata)
+        try copy(data, into: out_data, n_out_data, "out_data")
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_workspace_metadata_json(
-    _ workspace: OpaquePointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ buffer_length: Int,
-    _ required_length: UnsafeMutablePointer<Int>?
+    _ workspace: OpaquePointer?, _ out_json: UnsafeMutablePointer<CChar>?, _ n_out_json: Int,
+    _ out_json_length: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_workspace_metadata_json") {
         let workspace = try borrowHandle(workspace, .workspace, as: Workspace.self, "workspace")
@@ -86,77 +99,83 @@ public func neos_workspace_metadata_json(
             .init(key: "measurements", value: strings(workspace.measurementNames)),
             .init(key: "channels", value: strings(workspace.channelNames)),
         ])
-        try writeString(json.serialized(), buffer, buffer_length, required_length)
+        try writeString(json.serialized(), out_json, n_out_json, out_json_length)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_patchset_from_json(
-    _ json: UnsafePointer<CChar>?, _ json_length: Int, _ out_patchset: UnsafeMutablePointer<OpaquePointer?>?
+    _ json: UnsafePointer<CChar>?, _ out_patchset: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_patchset_from_json") {
-        guard out_patchset != nil else { throw NeosError.invalidArgument("out_patchset is NULL") }
-        let patchset = try Patchset(json: text(json, json_length, "json"))
-        try store(makeHandle(.patchset, patchset), into: out_patchset, "out_patchset")
+        let out = try handleOutput(out_patchset, "out_patchset")
+        let patchset = try Patchset(json: string(json, "json"))
+        store(.patchset, patchset, into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_patchset_free(_ patchset: OpaquePointer?) {
-    releaseHandle(patchset, .patchset, as: Patchset.self)
+    releaseHandle(patchset, .patchset)
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_patchset_names_json(
-    _ patchset: OpaquePointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ buffer_length: Int,
-    _ required_length: UnsafeMutablePointer<Int>?
+    _ patchset: OpaquePointer?, _ out_json: UnsafeMutablePointer<CChar>?, _ n_out_json: Int,
+    _ out_json_length: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_patchset_names_json") {
         let patchset = try borrowHandle(patchset, .patchset, as: Patchset.self, "patchset")
-        try writeString(strings(patchset.patchNames).serialized(), buffer, buffer_length, required_length)
+        try writeString(strings(patchset.patchNames).serialized(), out_json, n_out_json, out_json_length)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_patchset_patch_json(
-    _ patchset: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ buffer: UnsafeMutablePointer<CChar>?,
-    _ buffer_length: Int, _ required_length: UnsafeMutablePointer<Int>?
+    _ patchset: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out_json: UnsafeMutablePointer<CChar>?,
+    _ n_out_json: Int, _ out_json_length: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_patchset_patch_json") {
         let patchset = try borrowHandle(patchset, .patchset, as: Patchset.self, "patchset")
-        try writeString(try patchset.patch(named: string(name, "name")), buffer, buffer_length, required_length)
+        try writeString(try patchset.patch(named: string(name, "name")), out_json, n_out_json, out_json_length)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_from_json(
-    _ spec_json: UnsafePointer<CChar>?, _ spec_length: Int, _ poi_name: UnsafePointer<CChar>?,
+    _ spec_json: UnsafePointer<CChar>?, _ poi_name: UnsafePointer<CChar>?,
     _ modifier_settings_json: UnsafePointer<CChar>?, _ out_model: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_model_from_json") {
-        guard out_model != nil else { throw NeosError.invalidArgument("out_model is NULL") }
+        let out = try handleOutput(out_model, "out_model")
         let model = try Model(
-            spec: text(spec_json, spec_length, "spec_json"), poiName: optionalString(poi_name),
+            spec: string(spec_json, "spec_json"), poiName: optionalString(poi_name),
             modifierSettings: modifierSettings(modifier_settings_json))
-        try store(makeHandle(.model, model), into: out_model, "out_model")
+        store(.model, model, into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_simplemodels_uncorrelated_background(
     _ signal: UnsafePointer<Double>?, _ background: UnsafePointer<Double>?, _ uncertainty: UnsafePointer<Double>?,
     _ n_bins: Int, _ out_model: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_simplemodels_uncorrelated_background") {
-        guard out_model != nil else { throw NeosError.invalidArgument("out_model is NULL") }
-        let bins = try count(n_bins, "n_bins")
+        let out = try handleOutput(out_model, "out_model")
         let model = try SimpleModels.uncorrelatedBackground(
-            signal: Array(input(signal, bins, "signal")), background: Array(input(background, bins, "background")),
-            uncertainty: Array(input(uncertainty, bins, "uncertainty")))
-        try store(makeHandle(.model, model), into: out_model, "out_model")
+            signal: copiedInput(signal, n_bins, "signal"), background: copiedInput(background, n_bins, "background"),
+            uncertainty: copiedInput(uncertainty, n_bins, "uncertainty"))
+        store(.model, model, into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_simplemodels_correlated_background(
     _ signal: UnsafePointer<Double>?, _ background: UnsafePointer<Double>?, _ background_up: UnsafePointer<Double>?,
@@ -164,42 +183,44 @@ public func neos_simplemodels_correlated_background(
     _ out_model: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_simplemodels_correlated_background") {
-        guard out_model != nil else { throw NeosError.invalidArgument("out_model is NULL") }
-        let bins = try count(n_bins, "n_bins")
+        let out = try handleOutput(out_model, "out_model")
         let model = try SimpleModels.correlatedBackground(
-            signal: Array(input(signal, bins, "signal")), background: Array(input(background, bins, "background")),
-            backgroundUp: Array(input(background_up, bins, "background_up")),
-            backgroundDown: Array(input(background_down, bins, "background_down")),
+            signal: copiedInput(signal, n_bins, "signal"), background: copiedInput(background, n_bins, "background"),
+            backgroundUp: copiedInput(background_up, n_bins, "background_up"),
+            backgroundDown: copiedInput(background_down, n_bins, "background_down"),
             modifierSettings: modifierSettings(modifier_settings_json))
-        try store(makeHandle(.model, model), into: out_model, "out_model")
+        store(.model, model, into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_free(_ model: OpaquePointer?) {
-    releaseHandle(model, .model, as: Model.self)
+    releaseHandle(model, .model)
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_sizes(
-    _ model: OpaquePointer?, _ n_pars: UnsafeMutablePointer<Int>?, _ n_main: UnsafeMutablePointer<Int>?,
-    _ n_aux: UnsafeMutablePointer<Int>?, _ n_inputs: UnsafeMutablePointer<Int>?,
-    _ poi_index: UnsafeMutablePointer<Int64>?
+    _ model: OpaquePointer?, _ out_n_pars: UnsafeMutablePointer<Int>?, _ out_n_main: UnsafeMutablePointer<Int>?,
+    _ out_n_aux: UnsafeMutablePointer<Int>?, _ out_n_inputs: UnsafeMutablePointer<Int>?,
+    _ out_poi_index: UnsafeMutablePointer<Int64>?
 ) -> neos_status {
     abiCall("neos_model_sizes") {
         let model = try borrowModel(model)
-        n_pars?.pointee = model.parameterCount
-        n_main?.pointee = model.mainBinCount
-        n_aux?.pointee = model.auxdataCount
-        n_inputs?.pointee = model.inputCount
-        poi_index?.pointee = Int64(model.poiIndex ?? -1)
+        out_n_pars?.pointee = model.parameterCount
+        out_n_main?.pointee = model.mainBinCount
+        out_n_aux?.pointee = model.auxdataCount
+        out_n_inputs?.pointee = model.inputCount
+        out_poi_index?.pointee = Int64(model.poiIndex ?? -1)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_metadata_json(
-    _ model: OpaquePointer?, _ buffer: UnsafeMutablePointer<CChar>?, _ buffer_length: Int,
-    _ required_length: UnsafeMutablePointer<Int>?
+    _ model: OpaquePointer?, _ out_json: UnsafeMutablePointer<CChar>?, _ n_out_json: Int,
+    _ out_json_length: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_model_metadata_json") {
         let model = try borrowModel(model)
@@ -215,34 +236,36 @@ public func neos_model_metadata_json(
             .init(key: "normsys_interpcode", value: .string(model.normsysInterpolation.rawValue)),
             .init(key: "histosys_interpcode", value: .string(model.histosysInterpolation.rawValue)),
         ])
-        try writeString(json.serialized(), buffer, buffer_length, required_length)
+        try writeString(json.serialized(), out_json, n_out_json, out_json_length)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_suggested(
-    _ model: OpaquePointer?, _ out_init: UnsafeMutablePointer<Double>?, _ n_init: Int,
-    _ out_bounds: UnsafeMutablePointer<Double>?, _ n_bounds: Int, _ out_fixed: UnsafeMutablePointer<UInt8>?,
-    _ n_fixed: Int, _ out_auxdata: UnsafeMutablePointer<Double>?, _ n_auxdata: Int
+    _ model: OpaquePointer?, _ out_init: UnsafeMutablePointer<Double>?, _ n_out_init: Int,
+    _ out_bounds: UnsafeMutablePointer<Double>?, _ n_out_bounds: Int, _ out_fixed: UnsafeMutablePointer<Bool>?,
+    _ n_out_fixed: Int, _ out_auxdata: UnsafeMutablePointer<Double>?, _ n_out_auxdata: Int
 ) -> neos_status {
     abiCall("neos_model_suggested") {
         let model = try borrowModel(model)
         let n = model.parameterCount
         // Check every requested output before writing any.
-        let initOut = try optionalOutput(out_init, n_init, expected: n, "out_init")
-        let boundsOut = try optionalOutput(out_bounds, n_bounds, expected: 2 * n, "out_bounds")
-        if out_fixed != nil { try Validate.count(n_fixed, equals: n, "n_fixed") }
-        let auxOut = try optionalOutput(out_auxdata, n_auxdata, expected: model.auxdataCount, "out_auxdata")
+        let initOut = try optionalOutput(out_init, n_out_init, expected: n, "out_init")
+        let boundsOut = try optionalOutput(out_bounds, n_out_bounds, expected: 2 * n, "out_bounds")
+        if out_fixed != nil { try Validate.count(n_out_fixed, equals: n, "n_out_fixed") }
+        let auxOut = try optionalOutput(out_auxdata, n_out_auxdata, expected: model.auxdataCount, "out_auxdata")
         initOut?.write(model.suggestedInit)
         for (index, bound) in model.suggestedBounds.enumerated() {
             boundsOut?[2 * index] = bound.lower
             boundsOut?[2 * index + 1] = bound.upper
         }
-        if let out_fixed { for (index, flag) in model.suggestedFixed.enumerated() { out_fixed[index] = flag ? 1 : 0 } }
+        if let out_fixed { for (index, flag) in model.suggestedFixed.enumerated() { out_fixed[index] = flag } }
         auxOut?.write(model.auxdata)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_logpdf(
     _ model: OpaquePointer?, _ pars: UnsafePointer<Double>?, _ n_pars: Int, _ data: UnsafePointer<Double>?,
@@ -250,55 +273,60 @@ public func neos_model_logpdf(
 ) -> neos_status {
     abiCall("neos_model_logpdf") {
         let model = try borrowModel(model)
-        guard let out_logpdf else { throw NeosError.invalidArgument("out_logpdf is NULL") }
-        let value = try model.logpdf(
-            parameters(pars, n_pars, model), data: Array(input(data, count(n_data, "n_data"), "data")))
-        out_logpdf.pointee = value
+        let out = try scalarOutput(out_logpdf, "out_logpdf")
+        let value = try model.logpdf(parameters(pars, n_pars, model), data: copiedInput(data, n_data, "data"))
+        out.pointee = try finite(value, "out_logpdf")
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_expected_data(
-    _ model: OpaquePointer?, _ pars: UnsafePointer<Double>?, _ n_pars: Int, _ include_auxdata: Int32,
-    _ out_data: UnsafeMutablePointer<Double>?, _ n_out: Int
+    _ model: OpaquePointer?, _ pars: UnsafePointer<Double>?, _ n_pars: Int, _ include_auxdata: Bool,
+    _ out_data: UnsafeMutablePointer<Double>?, _ n_out_data: Int
 ) -> neos_status {
     abiCall("neos_model_expected_data") {
         let model = try borrowModel(model)
-        let expected = try model.expectedData(parameters(pars, n_pars, model), includeAuxdata: include_auxdata != 0)
-        try copy(expected, into: out_data, n_out, "out_data")
+        let expected = try model.expectedData(parameters(pars, n_pars, model), includeAuxdata: include_auxdata)
+        try copy(expected, into: out_data, n_out_data, "out_data")
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_nll_derivatives(
     _ model: OpaquePointer?, _ pars: UnsafePointer<Double>?, _ n_pars: Int, _ data: UnsafePointer<Double>?,
-    _ n_data: Int, _ out_gradient: UnsafeMutablePointer<Double>?, _ n_gradient: Int,
-    _ out_hessian: UnsafeMutablePointer<Double>?, _ n_hessian: Int
+    _ n_data: Int, _ out_gradient: UnsafeMutablePointer<Double>?, _ n_out_gradient: Int,
+    _ out_hessian: UnsafeMutablePointer<Double>?, _ n_out_hessian: Int
 ) -> neos_status {
     abiCall("neos_model_nll_derivatives") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let observed = Array(try input(data, count(n_data, "n_data"), "data"))
+        let observed = try copiedInput(data, n_data, "data")
         let n = model.parameterCount
-        let gradientOut = try optionalOutput(out_gradient, n_gradient, expected: n, "out_gradient")
-        let hessianOut = try optionalOutput(out_hessian, n_hessian, expected: n * n, "out_hessian")
-        let gradient = gradientOut == nil ? [] : try model.nllGradient(point, data: observed)
-        let hessian = hessianOut == nil ? [] : try model.nllHessian(point, data: observed)
+        let gradientOut = try optionalOutput(out_gradient, n_out_gradient, expected: n, "out_gradient")
+        let hessianCount = try count(n, times: n, "n_pars × n_pars")
+        let hessianOut = try optionalOutput(out_hessian, n_out_hessian, expected: hessianCount, "out_hessian")
+        if hessianOut != nil { try Memory.reserve(hessianCount, for: "the Hessian") }
+        let gradient = gradientOut == nil ? [] : try finite(model.nllGradient(point, data: observed), "out_gradient")
+        let hessian = hessianOut == nil ? [] : try finite(model.nllHessian(point, data: observed), "out_hessian")
         gradientOut?.write(gradient)
         hessianOut?.write(hessian)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
-public func neos_model_inputs(_ model: OpaquePointer?, _ out_inputs: UnsafeMutablePointer<Double>?, _ n_inputs: Int)
-    -> neos_status
-{
+public func neos_model_inputs(
+    _ model: OpaquePointer?, _ out_inputs: UnsafeMutablePointer<Double>?, _ n_out_inputs: Int
+) -> neos_status {
     abiCall("neos_model_inputs") {
         let model = try borrowModel(model)
-        try copy(model.inputs().values, into: out_inputs, n_inputs, "out_inputs")
+        try copy(model.inputs().values, into: out_inputs, n_out_inputs, "out_inputs")
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_with_inputs(
     _ model: OpaquePointer?, _ inputs: UnsafePointer<Double>?, _ n_inputs: Int,
@@ -306,50 +334,60 @@ public func neos_model_with_inputs(
 ) -> neos_status {
     abiCall("neos_model_with_inputs") {
         let model = try borrowModel(model)
-        guard out_model != nil else { throw NeosError.invalidArgument("out_model is NULL") }
+        let out = try handleOutput(out_model, "out_model")
         try Validate.count(n_inputs, equals: model.inputCount, "n_inputs")
-        let updated = try model.withInputs(Array(input(inputs, n_inputs, "inputs")))
-        try store(makeHandle(.model, updated), into: out_model, "out_model")
+        let updated = try model.withInputs(copiedInput(inputs, n_inputs, "inputs"))
+        store(.model, updated, into: out)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
-public func neos_model_logpdf_vjp(
+public func neos_model_logpdf_gradient(
     _ model: OpaquePointer?, _ pars: UnsafePointer<Double>?, _ n_pars: Int, _ data: UnsafePointer<Double>?,
-    _ n_data: Int, _ grad_pars: UnsafeMutablePointer<Double>?, _ n_grad_pars: Int,
-    _ grad_data: UnsafeMutablePointer<Double>?, _ n_grad_data: Int, _ grad_inputs: UnsafeMutablePointer<Double>?,
-    _ n_grad_inputs: Int
+    _ n_data: Int, _ out_grad_pars: UnsafeMutablePointer<Double>?, _ n_out_grad_pars: Int,
+    _ out_grad_data: UnsafeMutablePointer<Double>?, _ n_out_grad_data: Int,
+    _ out_grad_inputs: UnsafeMutablePointer<Double>?, _ n_out_grad_inputs: Int
 ) -> neos_status {
-    abiCall("neos_model_logpdf_vjp") {
+    abiCall("neos_model_logpdf_gradient") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let observed = Array(try input(data, count(n_data, "n_data"), "data"))
-        let parsOut = try optionalOutput(grad_pars, n_grad_pars, expected: model.parameterCount, "grad_pars")
-        let dataOut = try optionalOutput(grad_data, n_grad_data, expected: observed.count, "grad_data")
-        let inputsOut = try optionalOutput(grad_inputs, n_grad_inputs, expected: model.inputCount, "grad_inputs")
+        let observed = try copiedInput(data, n_data, "data")
+        let parsOut = try optionalOutput(
+            out_grad_pars, n_out_grad_pars, expected: model.parameterCount, "out_grad_pars")
+        let dataOut = try optionalOutput(out_grad_data, n_out_grad_data, expected: observed.count, "out_grad_data")
+        let inputsOut = try optionalOutput(
+            out_grad_inputs, n_out_grad_inputs, expected: model.inputCount, "out_grad_inputs")
         let gradients = try model.logpdfVJP(point, data: observed)
-        parsOut?.write(gradients.pars)
-        dataOut?.write(gradients.data)
-        inputsOut?.write(gradients.inputs)
+        let pars = try finite(gradients.pars, "out_grad_pars")
+        let data = try finite(gradients.data, "out_grad_data")
+        let inputs = try finite(gradients.inputs, "out_grad_inputs")
+        parsOut?.write(pars)
+        dataOut?.write(data)
+        inputsOut?.write(inputs)
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_model_expected_data_vjp(
-    _ model: OpaquePointer?, _ cotangent: UnsafePointer<Double>?, _ n_cotangent: Int,
-    _ pars: UnsafePointer<Double>?, _ n_pars: Int, _ include_auxdata: Int32,
-    _ grad_pars: UnsafeMutablePointer<Double>?, _ n_grad_pars: Int, _ grad_inputs: UnsafeMutablePointer<Double>?,
-    _ n_grad_inputs: Int
+    _ model: OpaquePointer?, _ pars: UnsafePointer<Double>?, _ n_pars: Int, _ include_auxdata: Bool,
+    _ cotangent: UnsafePointer<Double>?, _ n_cotangent: Int, _ out_grad_pars: UnsafeMutablePointer<Double>?,
+    _ n_out_grad_pars: Int, _ out_grad_inputs: UnsafeMutablePointer<Double>?, _ n_out_grad_inputs: Int
 ) -> neos_status {
     abiCall("neos_model_expected_data_vjp") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let cotangentValues = Array(try input(cotangent, count(n_cotangent, "n_cotangent"), "cotangent"))
-        let parsOut = try optionalOutput(grad_pars, n_grad_pars, expected: model.parameterCount, "grad_pars")
-        let inputsOut = try optionalOutput(grad_inputs, n_grad_inputs, expected: model.inputCount, "grad_inputs")
+        let cotangentValues = try copiedInput(cotangent, n_cotangent, "cotangent")
+        let parsOut = try optionalOutput(
+            out_grad_pars, n_out_grad_pars, expected: model.parameterCount, "out_grad_pars")
+        let inputsOut = try optionalOutput(
+            out_grad_inputs, n_out_grad_inputs, expected: model.inputCount, "out_grad_inputs")
         let gradients = try model.expectedDataVJP(
-            cotangent: cotangentValues, pars: point, includeAuxdata: include_auxdata != 0)
-        parsOut?.write(gradients.pars)
-        inputsOut?.write(gradients.inputs)
+            cotangent: cotangentValues, pars: point, includeAuxdata: include_auxdata)
+        let pars = try finite(gradients.pars, "out_grad_pars")
+        let inputs = try finite(gradients.inputs, "out_grad_inputs")
+        parsOut?.write(pars)
+        inputsOut?.write(inputs)
     }
 }

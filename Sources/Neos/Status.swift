@@ -2,6 +2,7 @@ import CNeos
 import NeosCore
 
 extension NeosError.Kind {
+    /// The C status of a core error kind.
     var status: neos_status {
         switch self {
         case .invalidArgument: NEOS_ERR_INVALID_ARGUMENT
@@ -23,17 +24,22 @@ func abiCall(_ function: StaticString, _ body: () throws -> Void) -> neos_status
     } catch let error as NeosError {
         ErrorState.set("\(function): \(error.message)")
         return error.kind.status
+    } catch let error as OutOfMemory {
+        ErrorState.set("\(function): \(error.message)")
+        return NEOS_ERR_OUT_OF_MEMORY
     } catch {
         ErrorState.set("\(function): unexpected error: \(error)")
         return NEOS_ERR_INTERNAL
     }
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_last_error_message() -> UnsafePointer<CChar>! {
     ErrorState.current
 }
 
+/// See include/neos.h.
 @c @implementation
 public func neos_status_name(_ status: neos_status) -> UnsafePointer<CChar>! {
     switch status {
@@ -45,6 +51,6 @@ public func neos_status_name(_ status: neos_status) -> UnsafePointer<CChar>! {
     case NEOS_ERR_NUMERIC: staticCString("NEOS_ERR_NUMERIC")
     case NEOS_ERR_OUT_OF_MEMORY: staticCString("NEOS_ERR_OUT_OF_MEMORY")
     case NEOS_ERR_INTERNAL: staticCString("NEOS_ERR_INTERNAL")
-    default: staticCString("NEOS_UNKNOWN_STATUS")
+    default: nil
     }
 }

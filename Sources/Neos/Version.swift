@@ -1,14 +1,16 @@
 import CNeos
 
-/// Bumped with every release; the ABI number in include/neos.h is bumped with every added function.
-let libraryVersion: StaticString = "0.1.0"
+/// The header's NEOS_VERSION_STRING as a C string that lives for the whole process.
+nonisolated(unsafe) let versionString: UnsafePointer<CChar> = processLifetimeCString(NEOS_VERSION_STRING)
 
+/// See include/neos.h: the header's NEOS_VERSION_NUMBER, compiled in.
 @c @implementation
-public func neos_version() -> UnsafePointer<CChar>! {
-    staticCString(libraryVersion)
+public func neos_version_number() -> Int32 {
+    NEOS_VERSION_NUMBER
 }
 
+/// See include/neos.h: the header's NEOS_VERSION_STRING, compiled in.
 @c @implementation
-public func neos_abi_version() -> Int32 {
-    NEOS_ABI_VERSION
+public func neos_version() -> UnsafePointer<CChar>! {
+    versionString
 }

@@ -1,16 +1,37 @@
 #!/usr/bin/env bash
-# Compiles Tests/c/test_neos.c against include/neos.h and libneos (as C, and the header once more as C++),
-# then runs it. Usage: bash Tests/c/run.sh [folder holding libneos.so]   (default: .build/debug)
+# Compiles include/neos.h on its own as C99, C11 and C++ (11 and 17) with every warning an error and -pedantic,
+# then Tests/c/test_neos.c against it and libneos (C99 and C++, so the whole ABI is exercised from both), and runs
+# the programs. Usage: bash Tests/c/run.sh [folder holding libneos.so]   (default: .build/debug)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 libdir="$(cd "${1:-$root/.build/debug}" && pwd)"
 out="$root/Tests/c/build"
 mkdir -p "$out"
-cc -std=c11 -Wall -Wextra -Werror -I"$root/include" "$root/Tests/c/test_neos.c" -L"$libdir" -lneos \
-    -Wl,-rpath,"$libdir" -lm -o "$out/test_neos"
-# The header must also compile as C++ (extern "C" guards).
-printf '#include "neos.h"\nint main() { return neos_abi_version() == NEOS_ABI_VERSION ? 0 : 1; }\n' > "$out/header.cpp"
-c++ -std=c++17 -Wall -Wextra -Werror -I"$root/include" "$out/header.cpp" -L"$libdir" -lneos \
-    -Wl,-rpath,"$libdir" -o "$out/header_cpp"
-"$out/header_cpp"
+warnings=(-Wall -Wextra -Werror -pedantic)
+
+# The header alone: a translation unit that includes it and checks the version macros agree with each other.
+cat > "$out/header_only.c" <<'C'
+#include "neos.h"
+typedef char version_number_matches_parts[NEOS_VERSION_NUMBER ==
+                                                  NEOS_VERSION_MAJOR * 1000000 + NEOS_VERSION_MINOR * 1000 +
+                                                      NEOS_VERSION_PATCH
+                                              ? 1
+                                              : -1];
+int neos_header_only(void);
+int neos_header_only(void) { return (int)sizeof(version_number_matches_parts); }
+C
+for std in c99 c11; do
+    cc -std=$std "${warnings[@]}" -I"$root/include" -c "$out/header_only.c" -o "$out/header_only_$std.o"
+done
+cp "$out/header_only.c" "$out/header_only.cpp"
+for std in c++11 c++17; do
+    c++ -std=$std "${warnings[@]}" -I"$root/include" -c "$out/header_only.cpp" -o "$out/header_only_$std.o"
+done
+
+# The test program, as C99 and as C++ (the header's extern "C" and types must work from both).
+cc -std=c99 -D_POSIX_C_SOURCE=200809L "${warnings[@]}" -I"$root/include" "$root/Tests/c/test_neos.c" -L"$libdir" \
+    -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_neos"
+c++ -std=c++17 -x c++ "${warnings[@]}" -Wno-missing-field-initializers -I"$root/include" \
+    "$root/Tests/c/test_neos.c" -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_neos_cpp"
 "$out/test_neos"
+"$out/test_neos_cpp"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import errors
 from .errors import InvalidArgument
 
 _LIBRARY_NAME = "libneos.so"
@@ -22,11 +23,54 @@ c_status = ctypes.c_int32
 c_handle = ctypes.c_void_p
 c_handle_out = ctypes.POINTER(ctypes.c_void_p)
 c_size_t_p = ctypes.POINTER(ctypes.c_size_t)
-c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
+c_bool = ctypes.c_bool
+c_bool_p = ctypes.POINTER(ctypes.c_bool)
+c_char_p = ctypes.c_char_p
 c_char_pp = ctypes.POINTER(ctypes.c_char_p)
 c_double_pp = ctypes.POINTER(c_double_p)
+c_int32 = ctypes.c_int32
+c_double = ctypes.c_double
 _D, _S, _H = c_double_p, c_size_t, c_handle
-_FIT_SETTINGS = [_D, _D, c_uint8_p, _S]  # init, bounds, fixed, n_pars
+_FIT_SETTINGS = [_D, _D, c_bool_p, _S]  # init, bounds, fixed, n_pars
+_TEXT_OUT = [c_char_p, _S, c_size_t_p]  # out_json, n_out_json, out_json_length
+_JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
+
+# The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
+# must have the same major version and at least this number, since later minor versions only add.
+VERSION_NUMBER = 1_000_000
+
+# The header's named constants the bindings use (a test checks each against include/neos.h).
+CONSTANTS = {
+    "NEOS_HIST_DENSITY": 1,
+    "NEOS_HIST_REFLECT_INFINITIES": 2,
+    "NEOS_KEEP_ABOVE": 0,
+    "NEOS_KEEP_BELOW": 1,
+    "NEOS_EXPECTED_SET_SIZE": 5,
+    "NEOS_HYPOTEST_CLSB": 4,
+    "NEOS_HYPOTEST_CLB": 5,
+    "NEOS_HYPOTEST_CLS": 6,
+    "NEOS_HYPOTEST_EXPECTED": 7,
+    "NEOS_HYPOTEST_ROWS": 12,
+    "NEOS_UPPER_LIMIT_OBSERVED": 0,
+    "NEOS_UPPER_LIMIT_EXPECTED": 1,
+    "NEOS_UPPER_LIMIT_ROWS": 6,
+    "NEOS_UPPER_LIMIT_SCAN_CAPACITY": 256,
+    "NEOS_SPLIT_TEST": 0,
+    "NEOS_SPLIT_TRAIN": 1,
+}
+HIST_DENSITY = CONSTANTS["NEOS_HIST_DENSITY"]
+HIST_REFLECT_INFINITIES = CONSTANTS["NEOS_HIST_REFLECT_INFINITIES"]
+KEEP_ABOVE = CONSTANTS["NEOS_KEEP_ABOVE"]
+KEEP_BELOW = CONSTANTS["NEOS_KEEP_BELOW"]
+EXPECTED_SET_SIZE = CONSTANTS["NEOS_EXPECTED_SET_SIZE"]
+HYPOTEST_CLSB = CONSTANTS["NEOS_HYPOTEST_CLSB"]
+HYPOTEST_CLB = CONSTANTS["NEOS_HYPOTEST_CLB"]
+HYPOTEST_CLS = CONSTANTS["NEOS_HYPOTEST_CLS"]
+HYPOTEST_EXPECTED = CONSTANTS["NEOS_HYPOTEST_EXPECTED"]
+HYPOTEST_ROWS = CONSTANTS["NEOS_HYPOTEST_ROWS"]
+UPPER_LIMIT_ROWS = CONSTANTS["NEOS_UPPER_LIMIT_ROWS"]
+UPPER_LIMIT_SCAN_CAPACITY = CONSTANTS["NEOS_UPPER_LIMIT_SCAN_CAPACITY"]
+SPLITS = {"test": CONSTANTS["NEOS_SPLIT_TEST"], "train": CONSTANTS["NEOS_SPLIT_TRAIN"]}
 
 
 def _library_path() -> Path:
@@ -47,129 +91,73 @@ def _library_path() -> Path:
     return bundled
 
 
-# name -> (restype, argtypes). Every function of include/neos.h is declared here; a test checks that the two
-# lists agree.
+# name -> (restype, argtypes), in the header's order. Every function of include/neos.h is declared here; a test
+# parses the header and checks that the two agree in names and in every argument and return type.
 SIGNATURES: dict[str, tuple[object, list[object]]] = {
-    "neos_last_error_message": (ctypes.c_char_p, []),
-    "neos_status_name": (ctypes.c_char_p, [c_status]),
-    "neos_version": (ctypes.c_char_p, []),
-    "neos_abi_version": (ctypes.c_int32, []),
-    "neos_hist": (
-        c_status,
-        [
-            c_double_p,
-            c_size_t,
-            c_double_p,
-            c_double_p,
-            c_size_t,
-            ctypes.c_double,
-            ctypes.c_uint32,
-            c_double_p,
-            c_size_t,
-        ],
-    ),
+    # Versions
+    "neos_version_number": (c_int32, []),
+    "neos_version": (c_char_p, []),
+    # Status codes and errors
+    "neos_last_error_message": (c_char_p, []),
+    "neos_status_name": (c_char_p, [c_status]),
+    # Histograms and cuts
+    "neos_hist": (c_status, [_D, _S, _D, _D, _S, c_double, ctypes.c_uint32, _D, _S]),
     "neos_hist_vjp": (
         c_status,
-        [
-            c_double_p,
-            c_size_t,
-            c_double_p,
-            c_size_t,
-            c_double_p,
-            c_double_p,
-            c_size_t,
-            ctypes.c_double,
-            ctypes.c_uint32,
-            c_double_p,
-            c_size_t,
-            c_double_p,
-            c_size_t,
-            c_double_p,
-            c_size_t,
-            c_double_p,
-        ],
+        [_D, _S, _D, _D, _S, c_double, ctypes.c_uint32, _D, _S, _D, _S, _D, _S, _D, _S, _D],
     ),
-    "neos_cut": (
-        c_status,
-        [c_double_p, c_size_t, ctypes.c_double, ctypes.c_double, ctypes.c_int32, c_double_p, c_size_t],
-    ),
-    "neos_cut_vjp": (
-        c_status,
-        [
-            c_double_p,
-            c_size_t,
-            c_double_p,
-            c_size_t,
-            ctypes.c_double,
-            ctypes.c_double,
-            ctypes.c_int32,
-            c_double_p,
-            c_size_t,
-            c_double_p,
-            c_double_p,
-        ],
-    ),
-    "neos_workspace_from_json": (c_status, [ctypes.c_char_p, _S, c_handle_out]),
+    "neos_cut": (c_status, [_D, _S, c_double, c_double, c_int32, _D, _S]),
+    "neos_cut_vjp": (c_status, [_D, _S, c_double, c_double, c_int32, _D, _S, _D, _S, _D, _D]),
+    # Workspaces and models
+    "neos_workspace_from_json": (c_status, [c_char_p, c_handle_out]),
     "neos_workspace_free": (None, [_H]),
-    "neos_workspace_model": (c_status, [_H, ctypes.c_char_p, ctypes.c_char_p, c_char_pp, _S, c_handle_out]),
-    "neos_workspace_data": (c_status, [_H, _H, ctypes.c_int32, _D, _S]),
-    "neos_workspace_metadata_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
-    "neos_patchset_from_json": (c_status, [ctypes.c_char_p, _S, c_handle_out]),
+    "neos_workspace_model": (c_status, [_H, c_char_p, c_char_p, c_char_pp, _S, c_handle_out]),
+    "neos_workspace_data": (c_status, [_H, _H, c_bool, _D, _S]),
+    "neos_workspace_metadata_json": (c_status, [_H, *_TEXT_OUT]),
+    "neos_patchset_from_json": (c_status, [c_char_p, c_handle_out]),
     "neos_patchset_free": (None, [_H]),
-    "neos_patchset_names_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
-    "neos_patchset_patch_json": (c_status, [_H, ctypes.c_char_p, ctypes.c_char_p, _S, c_size_t_p]),
-    "neos_model_from_json": (c_status, [ctypes.c_char_p, _S, ctypes.c_char_p, ctypes.c_char_p, c_handle_out]),
+    "neos_patchset_names_json": (c_status, [_H, *_TEXT_OUT]),
+    "neos_patchset_patch_json": (c_status, [_H, c_char_p, *_TEXT_OUT]),
+    "neos_model_from_json": (c_status, [c_char_p, c_char_p, c_char_p, c_handle_out]),
     "neos_simplemodels_uncorrelated_background": (c_status, [_D, _D, _D, _S, c_handle_out]),
-    "neos_simplemodels_correlated_background": (c_status, [_D, _D, _D, _D, _S, ctypes.c_char_p, c_handle_out]),
+    "neos_simplemodels_correlated_background": (c_status, [_D, _D, _D, _D, _S, c_char_p, c_handle_out]),
     "neos_model_free": (None, [_H]),
     "neos_model_sizes": (
         c_status,
         [_H, c_size_t_p, c_size_t_p, c_size_t_p, c_size_t_p, ctypes.POINTER(ctypes.c_int64)],
     ),
-    "neos_model_metadata_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
-    "neos_model_suggested": (c_status, [_H, _D, _S, _D, _S, c_uint8_p, _S, _D, _S]),
+    "neos_model_metadata_json": (c_status, [_H, *_TEXT_OUT]),
+    "neos_model_suggested": (c_status, [_H, _D, _S, _D, _S, c_bool_p, _S, _D, _S]),
     "neos_model_logpdf": (c_status, [_H, _D, _S, _D, _S, _D]),
-    "neos_model_expected_data": (c_status, [_H, _D, _S, ctypes.c_int32, _D, _S]),
+    "neos_model_logpdf_gradient": (c_status, [_H, _D, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
+    "neos_model_expected_data": (c_status, [_H, _D, _S, c_bool, _D, _S]),
+    "neos_model_expected_data_vjp": (c_status, [_H, _D, _S, c_bool, _D, _S, _D, _S, _D, _S]),
     "neos_model_nll_derivatives": (c_status, [_H, _D, _S, _D, _S, _D, _S, _D, _S]),
     "neos_model_inputs": (c_status, [_H, _D, _S]),
     "neos_model_with_inputs": (c_status, [_H, _D, _S, c_handle_out]),
-    "neos_model_logpdf_vjp": (c_status, [_H, _D, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
-    "neos_model_expected_data_vjp": (c_status, [_H, _D, _S, _D, _S, ctypes.c_int32, _D, _S, _D, _S]),
-    "neos_fit": (c_status, [_H, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S]),
-    "neos_fixed_poi_fit": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S]),
-    "neos_fit_jacobian": (
-        c_status,
-        [_H, ctypes.c_int32, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _S, _D, _S],
-    ),
-    "neos_test_statistic": (c_status, [_H, ctypes.c_char_p, ctypes.c_double, _D, _S, *_FIT_SETTINGS, _D]),
-    "neos_hypotest": (c_status, [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _D, _D, _D]),
-    "neos_loss_expected_cls": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
-    "neos_loss_discovery_p0": (c_status, [_H, _D, _D, _S]),
-    "neos_loss_expected_upper_limit": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
-    "neos_hypotest_jacobian": (
-        c_status,
-        [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _S, _D, _S, _D, _S],
-    ),
+    # Inference
+    "neos_fit": (c_status, [_H, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS]),
+    "neos_fixed_poi_fit": (c_status, [_H, c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS]),
+    "neos_test_statistic": (c_status, [_H, c_double, c_char_p, _D, _S, *_FIT_SETTINGS, _D]),
+    "neos_hypotest": (c_status, [_H, c_double, c_char_p, _D, _S, *_FIT_SETTINGS, _D, _S, *_JACOBIANS]),
+    "neos_hypotest_row_name": (c_char_p, [c_int32]),
     "neos_upper_limit": (
         c_status,
-        [_H, _D, _S, _D, _S, ctypes.c_double, *_FIT_SETTINGS, _D, _D, _D, _D, _S, c_size_t_p],
+        [_H, c_double, _D, _S, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _S, _D, _S, c_size_t_p],
     ),
-    "neos_hypotest_with_jacobian": (
-        c_status,
-        [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _D, _D, _D, _D, _S, _D, _S],
-    ),
-    "neos_hypotest_derivatives": (
-        c_status,
-        [_H, ctypes.c_double, _D, _S, *_FIT_SETTINGS, ctypes.c_char_p, _D, _S, _D, _S, _D, _S],
-    ),
-    "neos_upper_limit_jacobian": (c_status, [_H, _D, _S, ctypes.c_double, *_FIT_SETTINGS, _D, _S, _D, _S, _D, _S]),
-    "neos_loss_poi_uncertainty": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
-    "neos_loss_poi_variance": (c_status, [_H, ctypes.c_double, _D, _D, _S]),
-    "neos_trainer_create": (c_status, [ctypes.c_char_p, c_handle_out]),
+    "neos_upper_limit_jacobian": (c_status, [_H, c_double, _D, _S, *_FIT_SETTINGS, _D, _S, *_JACOBIANS]),
+    # Losses
+    "neos_loss_expected_cls": (c_status, [_H, c_double, _D, _D, _S]),
+    "neos_loss_discovery_p0": (c_status, [_H, _D, _D, _S]),
+    "neos_loss_expected_upper_limit": (c_status, [_H, c_double, _D, _D, _S]),
+    "neos_loss_poi_uncertainty": (c_status, [_H, c_double, _D, _D, _S]),
+    "neos_loss_poi_variance": (c_status, [_H, c_double, _D, _D, _S]),
+    # Training
+    "neos_trainer_create": (c_status, [c_char_p, c_handle_out]),
     "neos_trainer_create_with_events": (
         c_status,
         [
-            ctypes.c_char_p,
+            c_char_p,
             _S,
             c_char_pp,
             _S,
@@ -184,33 +172,49 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     ),
     "neos_trainer_free": (None, [_H]),
     "neos_trainer_sizes": (c_status, [_H, c_size_t_p, c_size_t_p, c_size_t_p, c_size_t_p]),
-    "neos_trainer_get_parameters": (c_status, [_H, _D, _S]),
+    "neos_trainer_parameters": (c_status, [_H, _D, _S]),
     "neos_trainer_set_parameters": (c_status, [_H, _D, _S]),
     "neos_trainer_bin_edges": (c_status, [_H, _D, _S]),
     "neos_trainer_step": (c_status, [_H, _D]),
     "neos_trainer_run": (c_status, [_H, _S]),
     "neos_trainer_evaluate": (c_status, [_H, _D, _D, _D]),
-    "neos_trainer_histogram": (c_status, [_H, ctypes.c_char_p, ctypes.c_int32, ctypes.c_double, _D, _S]),
+    "neos_trainer_histogram": (c_status, [_H, c_char_p, c_int32, c_double, _D, _S]),
+    "neos_trainer_histograms": (c_status, [_H, c_int32, c_double, _D, _S]),
     "neos_trainer_predict": (c_status, [_H, _D, _S, _S, _D, _S]),
     "neos_trainer_loss_and_gradient": (
         c_status,
         [_H, _D, _S, _S, c_char_pp, _S, c_double_pp, c_size_t_p, c_double_pp, _D, _D, _S],
     ),
-    "neos_trainer_metrics_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_trainer_metrics_json": (c_status, [_H, *_TEXT_OUT]),
     "neos_trainer_restore_best": (c_status, [_H]),
-    "neos_trainer_save": (c_status, [_H, ctypes.c_char_p]),
-    "neos_trainer_load": (c_status, [_H, ctypes.c_char_p]),
-    "neos_trainer_event_count": (c_status, [_H, ctypes.c_char_p, ctypes.c_int32, c_size_t_p, c_size_t_p]),
-    "neos_trainer_events": (c_status, [_H, ctypes.c_char_p, ctypes.c_int32, _D, _S]),
-    "neos_trainer_event_sets_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
-    "neos_trainer_histograms": (c_status, [_H, ctypes.c_int32, ctypes.c_double, _D, _S]),
+    "neos_trainer_save": (c_status, [_H, c_char_p]),
+    "neos_trainer_load": (c_status, [_H, c_char_p]),
+    "neos_trainer_event_sets_json": (c_status, [_H, *_TEXT_OUT]),
+    "neos_trainer_event_count": (c_status, [_H, c_char_p, c_int32, c_size_t_p, c_size_t_p]),
+    "neos_trainer_events": (c_status, [_H, c_char_p, c_int32, _D, _S]),
     "neos_trainer_record_plot_frame": (c_status, [_H]),
-    "neos_trainer_plot_data_json": (c_status, [_H, ctypes.c_char_p, _S, c_size_t_p]),
+    "neos_trainer_plot_data_json": (c_status, [_H, *_TEXT_OUT]),
 }
+
+
+def check_version(number: int, where: str) -> None:
+    """Refuses a library whose ABI these bindings cannot use: another major version, or an older minor one."""
+    if number // 1_000_000 != VERSION_NUMBER // 1_000_000 or number < VERSION_NUMBER:
+
+        def text(n):
+            return f"{n // 1_000_000}.{n // 1000 % 1000}.{n % 1000}"
+
+        raise ImportError(
+            f"{where} has ABI version {text(number)} (neos_version_number() = {number}); these bindings need "
+            f"{text(VERSION_NUMBER)} or a later {VERSION_NUMBER // 1_000_000}.x"
+        )
 
 
 def _load() -> ctypes.CDLL:
     library = ctypes.CDLL(str(_library_path()))
+    version = library.neos_version_number
+    version.restype, version.argtypes = c_int32, []
+    check_version(version(), str(_library_path()))
     for name, (restype, argtypes) in SIGNATURES.items():
         function = getattr(library, name)
         function.restype = restype
@@ -220,6 +224,7 @@ def _load() -> ctypes.CDLL:
 
 lib = _load()
 path = _library_path()
+errors._bind_statuses(lib)
 
 
 def as_doubles(values, name: str) -> np.ndarray:
@@ -237,8 +242,29 @@ def pointer(array: np.ndarray | None):
     return array.ctypes.data_as(c_double_p)
 
 
-def byte_pointer(array: np.ndarray | None):
-    """The C pointer of a uint8 array, or NULL for None."""
+def c_string(text: str, name: str) -> bytes:
+    """``text`` as the NUL-terminated UTF-8 the header takes; a NUL inside would silently cut it, so it is refused."""
+    data = text.encode("utf-8")
+    if b"\0" in data:
+        raise InvalidArgument(f"{name} contains a NUL character; C strings end at the first one")
+    return data
+
+
+def bool_pointer(array: np.ndarray | None):
+    """The C pointer of a numpy bool array (one byte per entry, as C's bool), or NULL for None."""
     if array is None:
         return None
-    return array.ctypes.data_as(c_uint8_p)
+    if array.dtype != np.bool_ or not array.flags.c_contiguous:
+        raise TypeError("bool_pointer needs a C-contiguous numpy bool array")
+    return array.ctypes.data_as(c_bool_p)
+
+
+def _row_names() -> tuple[str, ...]:
+    names = []
+    while (name := lib.neos_hypotest_row_name(len(names))) is not None:
+        names.append(name.decode())
+    return tuple(names)
+
+
+# The rows of neos_hypotest, from the library.
+HYPOTEST_ROW_NAMES = _row_names()

@@ -1,4 +1,7 @@
-"""Exceptions: one class per neos_status, all deriving from NeosError."""
+"""Exceptions: one class per neos_status, all deriving from NeosError.
+
+The status codes are not copied here: when the library loads, ``_bind_statuses`` reads every code's name from
+``neos_status_name`` and gives each class its code (``InvalidArgument.status`` and so on)."""
 
 from __future__ import annotations
 
@@ -12,47 +15,60 @@ class NeosError(Exception):
 class InvalidArgument(NeosError, ValueError):
     """A NULL, a wrong length, a NaN or a value outside its domain."""
 
-    status = 1
-
 
 class ParseError(NeosError, ValueError):
     """Malformed JSON, or JSON of the wrong shape."""
-
-    status = 2
 
 
 class ModelError(NeosError, ValueError):
     """A well-formed input that does not describe a valid model."""
 
-    status = 3
-
 
 class FitFailed(NeosError, RuntimeError):
     """A minimisation did not converge."""
-
-    status = 4
 
 
 class NumericError(NeosError, ArithmeticError):
     """A result would be non-finite or undefined."""
 
-    status = 5
-
 
 class OutOfMemory(NeosError, MemoryError):
-    status = 6
+    """The call would allocate more memory than the machine has available; nothing was done."""
 
 
 class InternalError(NeosError, RuntimeError):
     """A bug in neos-swift."""
 
-    status = 7
 
-
-_BY_STATUS = {
-    cls.status: cls
-    for cls in (InvalidArgument, ParseError, ModelError, FitFailed, NumericError, OutOfMemory, InternalError)
+# The C constant's name of each status -> its exception.
+_CLASSES = {
+    "NEOS_ERR_INVALID_ARGUMENT": InvalidArgument,
+    "NEOS_ERR_PARSE": ParseError,
+    "NEOS_ERR_MODEL": ModelError,
+    "NEOS_ERR_FIT_FAILED": FitFailed,
+    "NEOS_ERR_NUMERIC": NumericError,
+    "NEOS_ERR_OUT_OF_MEMORY": OutOfMemory,
+    "NEOS_ERR_INTERNAL": InternalError,
 }
+_BY_STATUS: dict[int, type[NeosError]] = {}
+STATUS_NAMES: dict[int, str] = {}
+
+
+def _bind_statuses(library) -> None:
+    """Reads the library's status codes (0, 1, ... up to the first without a name) and binds one class to each."""
+    code = 0
+    while (name := library.neos_status_name(code)) is not None:
+        STATUS_NAMES[code] = name.decode()
+        code += 1
+    names = set(STATUS_NAMES.values())
+    if names != set(_CLASSES) | {"NEOS_OK"}:
+        raise ImportError(
+            f"libneos reports the statuses {sorted(names)}; these bindings know {sorted(set(_CLASSES) | {'NEOS_OK'})}"
+        )
+    for code, name in STATUS_NAMES.items():
+        if name in _CLASSES:
+            _CLASSES[name].status = code
+            _BY_STATUS[code] = _CLASSES[name]
 
 
 def check(status: int) -> None:

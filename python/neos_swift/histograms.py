@@ -10,12 +10,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._library import as_doubles, lib, pointer
+from ._library import HIST_DENSITY, HIST_REFLECT_INFINITIES, KEEP_ABOVE, KEEP_BELOW, as_doubles, lib, pointer
 from .errors import InvalidArgument, check
 
-_DENSITY = 1
-_REFLECT_INFINITIES = 2
-_KEEP = {"above": 0, "below": 1}
+_KEEP = {"above": KEEP_ABOVE, "below": KEEP_BELOW}
 
 
 class HistGradients(NamedTuple):
@@ -36,7 +34,7 @@ class CutGradients(NamedTuple):
 
 
 def _flags(density: bool, reflect_infinities: bool) -> int:
-    return (_DENSITY if density else 0) | (_REFLECT_INFINITIES if reflect_infinities else 0)
+    return (HIST_DENSITY if density else 0) | (HIST_REFLECT_INFINITIES if reflect_infinities else 0)
 
 
 def _hist_inputs(data, bins, weights):
@@ -96,8 +94,6 @@ def hist_vjp(
     grad_bandwidth = ctypes.c_double()
     check(
         lib.neos_hist_vjp(
-            pointer(cotangent),
-            len(cotangent),
             pointer(data),
             len(data),
             pointer(weights),
@@ -105,6 +101,8 @@ def hist_vjp(
             len(bins),
             float(bandwidth),
             _flags(density, reflect_infinities),
+            pointer(cotangent),
+            len(cotangent),
             pointer(grad_data),
             len(data),
             pointer(grad_weights),
@@ -141,13 +139,13 @@ def cut_vjp(cotangent, data, cut_val, slope=1.0, keep="above") -> CutGradients:
     grad_slope = ctypes.c_double()
     check(
         lib.neos_cut_vjp(
-            pointer(cotangent),
-            len(cotangent),
             pointer(data),
             len(data),
             float(cut_val),
             float(slope),
             _keep(keep),
+            pointer(cotangent),
+            len(cotangent),
             pointer(grad_data),
             len(grad_data),
             ctypes.byref(grad_cut),

@@ -20,16 +20,16 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from ._handles import Handle, new_handle_pointer, read_json, read_string
-from ._library import c_double_p, lib, pointer
+from ._library import SPLITS, c_double_p, c_string, lib, pointer
 from .errors import InvalidArgument, check
 
 
 def _config_text(config) -> bytes:
     if config is None:
         config = {}
-    if isinstance(config, (str, bytes)):
-        return config.encode() if isinstance(config, str) else config
-    return json.dumps(config).encode()
+    if isinstance(config, bytes):
+        config = config.decode("utf-8")
+    return c_string(config if isinstance(config, str) else json.dumps(config), "config")
 
 
 class _EventArrays:
@@ -66,10 +66,17 @@ class _EventArrays:
                 raise InvalidArgument(f"weights of {name!r} must have shape ({array.shape[0]},), got {w.shape}")
             self.weights.append(w)
         n = len(names)
-        self.c_names = (ctypes.c_char_p * n)(*[name.encode() for name in names])
+        self.c_names = (ctypes.c_char_p * n)(*[c_string(name, "event set name") for name in names])
         self.c_points = (c_double_p * n)(*[pointer(a) for a in arrays])
         self.c_counts = (ctypes.c_size_t * n)(*[a.shape[0] for a in arrays])
         self.c_weights = (c_double_p * n)(*[pointer(w) for w in self.weights])
+
+
+def _split(split: str) -> int:
+    """The neos_split constant of "test" or "train"."""
+    if split not in SPLITS:
+        raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
+    return SPLITS[split]
 
 
 class Trainer(Handle):
@@ -134,7 +141,7 @@ class Trainer(Handle):
     def parameters(self) -> np.ndarray:
         """The trained vector (a copy): network parameters (per layer W row-major, then b), then inner edges."""
         out = np.empty(self.n_parameters)
-        check(lib.neos_trainer_get_parameters(self, pointer(out), out.size))
+        check(lib.neos_trainer_parameters(self, pointer(out), out.size))
         return out
 
     @parameters.setter
@@ -184,14 +191,13 @@ class Trainer(Handle):
     def histograms(self, split: str = "test", bandwidth: float | None = None) -> dict:
         """The yields each event set contributes to the model, ``{name: (n_bins,) array}``; ``bandwidth`` None
         uses the configured evaluation bandwidth (0: hard histograms)."""
-        if split not in ("test", "train"):
-            raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
+        code = _split(split)
         names = self.event_sets
         values = np.empty((len(names), self.n_bins))
         check(
             lib.neos_trainer_histograms(
                 self,
-                0 if split == "test" else 1,
+                code,
                 -1.0 if bandwidth is None else float(bandwidth),
                 pointer(values),
                 values.size,
@@ -206,13 +212,12 @@ class Trainer(Handle):
 
     def events(self, name: str, split: str = "test") -> np.ndarray:
         """One event set's events as an (N, d) array (a copy)."""
-        if split not in ("test", "train"):
-            raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
+        code = _split(split)
         count, dimension = ctypes.c_size_t(), ctypes.c_size_t()
-        code = 0 if split == "test" else 1
-        check(lib.neos_trainer_event_count(self, name.encode(), code, ctypes.byref(count), ctypes.byref(dimension)))
+        text = c_string(name, "name")
+        check(lib.neos_trainer_event_count(self, text, code, ctypes.byref(count), ctypes.byref(dimension)))
         out = np.empty((count.value, dimension.value))
-        check(lib.neos_trainer_events(self, name.encode(), code, pointer(out), out.size))
+        check(lib.neos_trainer_events(self, text, code, pointer(out), out.size))
         return out
 
     def predict(self, points) -> np.ndarray:
@@ -259,7 +264,7 @@ class Trainer(Handle):
 
     def save(self, path) -> None:
         """Writes the network and bin edges (format: a JSON header line, then little-endian float64 values)."""
-        check(lib.neos_trainer_save(self, str(path).encode()))
+        check(lib.neos_trainer_save(self, c_string(str(path), "path")))
 
     def load(self, path) -> None:
-        check(lib.neos_trainer_load(self, str(path).encode()))
+        check(lib.neos_trainer_load(self, c_string(str(path), "path")))

@@ -14,12 +14,12 @@ from typing import NamedTuple
 import numpy as np
 
 from ._handles import Handle, read_json, read_string
-from ._library import as_doubles, byte_pointer, lib, pointer
+from ._library import as_doubles, bool_pointer, c_string, lib, pointer
 from .errors import InvalidArgument, check
 
 
-def _json_text(value) -> bytes:
-    return (value if isinstance(value, str) else json.dumps(value)).encode("utf-8")
+def _json_text(value, name="json") -> bytes:
+    return c_string(value if isinstance(value, str) else json.dumps(value), name)
 
 
 def _settings_text(modifier_settings) -> bytes | None:
@@ -61,7 +61,7 @@ class ModelConfig:
         }
         init = np.empty(self.npars)
         bounds = np.empty(2 * self.npars)
-        fixed = np.empty(self.npars, dtype=np.uint8)
+        fixed = np.empty(self.npars, dtype=np.bool_)
         aux = np.empty(self.nauxdata)
         check(
             lib.neos_model_suggested(
@@ -70,7 +70,7 @@ class ModelConfig:
                 init.size,
                 pointer(bounds),
                 bounds.size,
-                byte_pointer(fixed),
+                bool_pointer(fixed),
                 fixed.size,
                 pointer(aux),
                 aux.size,
@@ -127,8 +127,7 @@ class Model(Handle):
         check(
             lib.neos_model_from_json(
                 text,
-                len(text),
-                None if poi_name is None else poi_name.encode(),
+                None if poi_name is None else c_string(poi_name, "poi_name"),
                 _settings_text(modifier_settings),
                 ctypes.byref(handle),
             )
@@ -152,9 +151,7 @@ class Model(Handle):
         pars = self._pars(pars)
         out = np.empty(self.config.nmaindata + (self.config.nauxdata if include_auxdata else 0))
         check(
-            lib.neos_model_expected_data(
-                self, pointer(pars), pars.size, int(bool(include_auxdata)), pointer(out), out.size
-            )
+            lib.neos_model_expected_data(self, pointer(pars), pars.size, bool(include_auxdata), pointer(out), out.size)
         )
         return out
 
@@ -204,7 +201,7 @@ class Model(Handle):
         pars, data = self._pars(pars), self._data(data)
         grad_pars, grad_data, grad_inputs = np.empty(pars.size), np.empty(data.size), np.empty(self.config.ninputs)
         check(
-            lib.neos_model_logpdf_vjp(
+            lib.neos_model_logpdf_gradient(
                 self,
                 pointer(pars),
                 pars.size,
@@ -227,11 +224,11 @@ class Model(Handle):
         check(
             lib.neos_model_expected_data_vjp(
                 self,
-                pointer(cotangent),
-                cotangent.size,
                 pointer(pars),
                 pars.size,
-                int(bool(include_auxdata)),
+                bool(include_auxdata),
+                pointer(cotangent),
+                cotangent.size,
                 pointer(grad_pars),
                 grad_pars.size,
                 pointer(grad_inputs),
@@ -254,7 +251,7 @@ class Workspace(Handle):
     def __init__(self, spec, **_ignored):
         text = _json_text(spec)
         handle = ctypes.c_void_p()
-        check(lib.neos_workspace_from_json(text, len(text), ctypes.byref(handle)))
+        check(lib.neos_workspace_from_json(text, ctypes.byref(handle)))
         super().__init__(handle)
         metadata = read_json(lib.neos_workspace_metadata_json, self)
         self.measurement_names = metadata["measurements"]
@@ -267,7 +264,7 @@ class Workspace(Handle):
         check(
             lib.neos_workspace_model(
                 self,
-                None if measurement_name is None else measurement_name.encode(),
+                None if measurement_name is None else c_string(measurement_name, "measurement_name"),
                 _settings_text(modifier_settings),
                 array,
                 len(patch_texts),
@@ -279,7 +276,7 @@ class Workspace(Handle):
     def data(self, model: Model, include_auxdata=True) -> list[float]:
         """Observations in the model's channel order, then its auxdata (a list, as pyhf)."""
         out = np.empty(model.config.nmaindata + (model.config.nauxdata if include_auxdata else 0))
-        check(lib.neos_workspace_data(self, model, int(bool(include_auxdata)), pointer(out), out.size))
+        check(lib.neos_workspace_data(self, model, bool(include_auxdata), pointer(out), out.size))
         return out.tolist()
 
 
@@ -291,12 +288,12 @@ class PatchSet(Handle):
     def __init__(self, spec):
         text = _json_text(spec)
         handle = ctypes.c_void_p()
-        check(lib.neos_patchset_from_json(text, len(text), ctypes.byref(handle)))
+        check(lib.neos_patchset_from_json(text, ctypes.byref(handle)))
         super().__init__(handle)
         self.patch_names = read_json(lib.neos_patchset_names_json, self)
 
     def __getitem__(self, name: str) -> list:
-        return json.loads(read_string(lib.neos_patchset_patch_json, self, name.encode()))
+        return json.loads(read_string(lib.neos_patchset_patch_json, self, c_string(name, "name")))
 
     def __iter__(self):
         return iter(self.patch_names)

@@ -12,11 +12,13 @@ import neos_swift
 from conftest import HEADER
 from neos_swift import _library
 
-DECLARED = sorted(set(re.findall(r"\b(neos_[a-z0-9_]+)\s*\(", HEADER.read_text())))
+# Names of declared functions: each declaration starts a line with NEOS_API (test_bindings.py parses the types).
+DECLARED = sorted(set(re.findall(r"^NEOS_API [^;(]*?\b(neos_[a-z0-9_]+)\(", HEADER.read_text(), flags=re.M)))
 
 
 def test_header_declares_functions():
     assert "neos_hist" in DECLARED and "neos_last_error_message" in DECLARED
+    assert len(DECLARED) == HEADER.read_text().count("\nNEOS_API ")
 
 
 def test_every_declared_function_is_exported():
@@ -26,6 +28,8 @@ def test_every_declared_function_is_exported():
     symbols = {line.split()[-1] for line in exported.splitlines() if line.strip()}
     missing = [name for name in DECLARED if name not in symbols]
     assert not missing, f"declared in neos.h but not exported by {_library.path}: {missing}"
+    undeclared = sorted(name for name in symbols if name.startswith("neos_") and name not in DECLARED)
+    assert not undeclared, f"exported by {_library.path} but not declared in neos.h: {undeclared}"
 
 
 def test_python_binds_exactly_the_header():
@@ -33,7 +37,7 @@ def test_python_binds_exactly_the_header():
 
 
 def test_versions():
-    assert neos_swift.ABI_VERSION == int(re.search(r"#define NEOS_ABI_VERSION (\d+)", HEADER.read_text())[1])
+    assert neos_swift.VERSION_NUMBER == int(re.search(r"#define NEOS_VERSION_NUMBER (\d+)", HEADER.read_text())[1])
     assert re.fullmatch(r"\d+\.\d+\.\d+", neos_swift.__version__)
 
 

@@ -3,11 +3,20 @@ tests and upper limits, computed natively with exact derivatives."""
 
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 
-from .._library import lib, pointer
+from .._library import (
+    EXPECTED_SET_SIZE,
+    HYPOTEST_CLB,
+    HYPOTEST_CLS,
+    HYPOTEST_CLSB,
+    HYPOTEST_EXPECTED,
+    HYPOTEST_ROW_NAMES,
+    HYPOTEST_ROWS,
+    c_string,
+    lib,
+    pointer,
+)
 from ..errors import InvalidArgument, check
 from . import intervals, mle, test_statistics
 from ._settings import FitSettings, data_array
@@ -37,58 +46,54 @@ def hypotest(
     the data."""
     if calctype != "asymptotics":
         raise InvalidArgument(f"only calctype='asymptotics' is supported, not {calctype!r}")
+    values, wrt_inputs, wrt_data = _hypotest(
+        poi_test, data, pdf, init_pars, par_bounds, fixed_params, test_stat, return_jacobian
+    )
+    headline = HYPOTEST_CLSB if test_stat == "q0" else HYPOTEST_CLS
+    band = list(range(HYPOTEST_EXPECTED, HYPOTEST_EXPECTED + EXPECTED_SET_SIZE))
+    result = [np.asarray(values[headline])]
+    if return_tail_probs:
+        result.append(
+            [np.asarray(values[HYPOTEST_CLB])]
+            if test_stat == "q0"
+            else [np.asarray(values[HYPOTEST_CLSB]), np.asarray(values[HYPOTEST_CLB])]
+        )
+    if return_expected:
+        result.append(np.asarray(values[HYPOTEST_EXPECTED + EXPECTED_SET_SIZE // 2]))
+    if return_expected_set:
+        result.append(values[band].copy())
+    if return_jacobian:
+        rows = [headline, *band]
+        result.append(mle.Jacobian(wrt_inputs[rows], wrt_data[rows]))
+    return result[0] if len(result) == 1 else tuple(result)
+
+
+def _hypotest(poi_test, data, pdf, init_pars, par_bounds, fixed_params, test_stat, with_jacobian):
+    """One neos_hypotest call: every row's value, and with ``with_jacobian`` the (rows, n) Jacobians (else None)."""
     settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
     data = data_array(data, pdf)
-    cls = ctypes.c_double()
-    tails = np.empty(2)
-    expected = np.empty(5)
-    if return_jacobian:
-        # One native call: the fits behind the hypotest are run once and differentiated implicitly.
-        inputs = np.empty(6 * pdf.config.ninputs)
-        wrt_data = np.empty(6 * data.size)
-        check(
-            lib.neos_hypotest_with_jacobian(
-                pdf,
-                float(poi_test),
-                pointer(data),
-                data.size,
-                *settings.args,
-                test_stat.encode(),
-                ctypes.byref(cls),
-                pointer(tails),
-                pointer(expected),
-                None,
-                pointer(inputs),
-                inputs.size,
-                pointer(wrt_data),
-                wrt_data.size,
-            )
+    values = np.empty(HYPOTEST_ROWS)
+    wrt_inputs = np.empty(HYPOTEST_ROWS * pdf.config.ninputs) if with_jacobian else None
+    wrt_data = np.empty(HYPOTEST_ROWS * data.size) if with_jacobian else None
+    check(
+        lib.neos_hypotest(
+            pdf,
+            float(poi_test),
+            c_string(test_stat, "test_stat"),
+            pointer(data),
+            data.size,
+            *settings.args,
+            pointer(values),
+            values.size,
+            pointer(wrt_inputs),
+            0 if wrt_inputs is None else wrt_inputs.size,
+            pointer(wrt_data),
+            0 if wrt_data is None else wrt_data.size,
         )
-    else:
-        check(
-            lib.neos_hypotest(
-                pdf,
-                float(poi_test),
-                pointer(data),
-                data.size,
-                *settings.args,
-                test_stat.encode(),
-                ctypes.byref(cls),
-                pointer(tails),
-                pointer(expected),
-                None,
-            )
-        )
-    result = [np.asarray(cls.value)]
-    if return_tail_probs:
-        result.append([np.asarray(tails[1])] if test_stat == "q0" else [np.asarray(tails[0]), np.asarray(tails[1])])
-    if return_expected:
-        result.append(np.asarray(expected[2]))
-    if return_expected_set:
-        result.append(expected.copy())
-    if return_jacobian:
-        result.append(mle.Jacobian(inputs.reshape(6, -1), wrt_data.reshape(6, -1)))
-    return result[0] if len(result) == 1 else tuple(result)
+    )
+    if not with_jacobian:
+        return values, None, None
+    return values, wrt_inputs.reshape(HYPOTEST_ROWS, -1), wrt_data.reshape(HYPOTEST_ROWS, -1)
 
 
 class HypotestDerivatives:
@@ -99,20 +104,7 @@ class HypotestDerivatives:
     the p0 band). ``values`` has one entry per row; ``inputs`` has shape (rows, len(pdf.inputs()[1])) and ``data``
     (rows, len(data)). ``derivatives["cls"]`` gives one row as ``(value, d/d inputs, d/d data)``."""
 
-    names = (
-        "q_observed",
-        "q_asimov",
-        "z_observed",
-        "z_asimov",
-        "clsb",
-        "clb",
-        "cls",
-        "expected_m2",
-        "expected_m1",
-        "expected_0",
-        "expected_p1",
-        "expected_p2",
-    )
+    names = HYPOTEST_ROW_NAMES  # from the library (neos_hypotest_row_name)
 
     def __init__(self, values: np.ndarray, inputs: np.ndarray, data: np.ndarray):
         self.values = values
@@ -136,26 +128,7 @@ def hypotest_derivatives(
     """The asymptotic hypothesis test of :func:`hypotest` with every output (test statistics, significances, CLsb,
     CLb, CLs and the expected band) and their exact derivatives with respect to ``pdf.inputs()`` and the data, from
     one set of fits (implicit differentiation at each optimum, p-values in log space)."""
-    settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
-    data = data_array(data, pdf)
-    rows = len(HypotestDerivatives.names)
-    values = np.empty(rows)
-    inputs = np.empty(rows * pdf.config.ninputs)
-    wrt_data = np.empty(rows * data.size)
-    check(
-        lib.neos_hypotest_derivatives(
-            pdf,
-            float(poi_test),
-            pointer(data),
-            data.size,
-            *settings.args,
-            test_stat.encode(),
-            pointer(values),
-            rows,
-            pointer(inputs),
-            inputs.size,
-            pointer(wrt_data),
-            wrt_data.size,
-        )
+    values, wrt_inputs, wrt_data = _hypotest(
+        poi_test, data, pdf, init_pars, par_bounds, fixed_params, test_stat, with_jacobian=True
     )
-    return HypotestDerivatives(values, inputs.reshape(rows, -1), wrt_data.reshape(rows, -1))
+    return HypotestDerivatives(values, wrt_inputs, wrt_data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._library import as_doubles, byte_pointer, pointer
+from .._library import as_doubles, bool_pointer, pointer
 from ..errors import InvalidArgument
 
 
@@ -24,12 +24,12 @@ class FitSettings:
             self.bounds = bounds.reshape(-1)
         self.fixed = None
         if fixed_params is not None and len(fixed_params) != 0:
-            self.fixed = np.ascontiguousarray(np.asarray(fixed_params, dtype=bool), dtype=np.uint8)
+            self.fixed = np.ascontiguousarray(np.asarray(fixed_params, dtype=np.bool_))
             if self.fixed.shape != (n,):
                 raise InvalidArgument(f"fixed_params must have {n} entries, got shape {self.fixed.shape}")
         if self.init is not None and self.init.size != n:
             raise InvalidArgument(f"init_pars has {self.init.size} entries, expected {n}")
-        self.args = (pointer(self.init), pointer(self.bounds), byte_pointer(self.fixed), n)
+        self.args = (pointer(self.init), pointer(self.bounds), bool_pointer(self.fixed), n)
 
 
 def data_array(data, model) -> np.ndarray:

@@ -20,31 +20,6 @@ class Jacobian:
         self.data = data
 
 
-def _jacobian(poi, data, pdf, settings, pars=None):
-    """The fit's Jacobian; the fitted parameters land in ``pars`` when it is given."""
-    n, n_inputs = pdf.config.npars, pdf.config.ninputs
-    pars = np.empty(n) if pars is None else pars
-    inputs = np.empty(n * n_inputs)
-    wrt_data = np.empty(n * data.size)
-    check(
-        lib.neos_fit_jacobian(
-            pdf,
-            0 if poi is None else 1,
-            0.0 if poi is None else float(poi),
-            pointer(data),
-            data.size,
-            *settings.args,
-            pointer(pars),
-            n,
-            pointer(inputs),
-            inputs.size,
-            pointer(wrt_data),
-            wrt_data.size,
-        )
-    )
-    return Jacobian(inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size))
-
-
 def _fit(
     poi,
     data,
@@ -57,13 +32,16 @@ def _fit(
     return_correlations,
     return_jacobian=False,
 ):
+    """One native fit (neos_fit, or neos_fixed_poi_fit when ``poi`` is given) with exactly the outputs asked for."""
     settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
     data = data_array(data, pdf)
-    n = pdf.config.npars
+    n, n_inputs = pdf.config.npars, pdf.config.ninputs
     pars = np.empty(n)
     twice_nll = ctypes.c_double()
     uncertainties = np.empty(n) if return_uncertainties else None
     correlations = np.empty(n * n) if return_correlations else None
+    wrt_inputs = np.empty(n * n_inputs) if return_jacobian else None
+    wrt_data = np.empty(n * data.size) if return_jacobian else None
     outputs = (
         pointer(pars),
         n,
@@ -72,13 +50,12 @@ def _fit(
         n if return_uncertainties else 0,
         pointer(correlations),
         n * n if return_correlations else 0,
+        pointer(wrt_inputs),
+        0 if wrt_inputs is None else wrt_inputs.size,
+        pointer(wrt_data),
+        0 if wrt_data is None else wrt_data.size,
     )
-    jacobian = None
-    if return_jacobian and not (return_uncertainties or return_correlations):
-        # One native fit: the Jacobian call returns the fitted parameters too, and 2NLL follows from them.
-        jacobian = _jacobian(poi, data, pdf, settings, pars)
-        twice_nll.value = float(-2 * pdf.logpdf(pars, data)[0])
-    elif poi is None:
+    if poi is None:
         check(lib.neos_fit(pdf, pointer(data), data.size, *settings.args, *outputs))
     else:
         check(lib.neos_fixed_poi_fit(pdf, float(poi), pointer(data), data.size, *settings.args, *outputs))
@@ -90,7 +67,7 @@ def _fit(
     if return_correlations:
         extras.append(correlations.reshape(n, n))
     if return_jacobian:
-        extras.append(jacobian if jacobian is not None else _jacobian(poi, data, pdf, settings))
+        extras.append(Jacobian(wrt_inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size)))
     return (result, *extras) if extras else result
 
 

@@ -28,7 +28,7 @@ def _statistic(name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_
     out = ctypes.c_double()
     check(
         lib.neos_test_statistic(
-            pdf, name.encode(), float(mu), pointer(data), data.size, *settings.args, ctypes.byref(out)
+            pdf, float(mu), name.encode(), pointer(data), data.size, *settings.args, ctypes.byref(out)
         )
     )
     return np.asarray(out.value)

@@ -6,11 +6,9 @@ import ctypes
 
 import numpy as np
 
-from ..._library import as_doubles, lib, pointer
+from ..._library import UPPER_LIMIT_ROWS, UPPER_LIMIT_SCAN_CAPACITY, as_doubles, lib, pointer
 from ...errors import InvalidArgument, check
 from .._settings import FitSettings, data_array
-
-_ROOT_FINDING_CAPACITY = 256
 
 
 def upper_limit(
@@ -42,52 +40,58 @@ def upper_limit(
             )
         from ..mle import Jacobian
 
-        limits = np.empty(6)
-        inputs = np.empty(6 * model.config.ninputs)
-        wrt_data = np.empty(6 * data.size)
+        rows = UPPER_LIMIT_ROWS
+        limits = np.empty(rows)
+        inputs = np.empty(rows * model.config.ninputs)
+        wrt_data = np.empty(rows * data.size)
         check(
             lib.neos_upper_limit_jacobian(
                 model,
+                float(level),
                 pointer(data),
                 data.size,
-                float(level),
                 *settings.args,
                 pointer(limits),
-                6,
+                limits.size,
                 pointer(inputs),
                 inputs.size,
                 pointer(wrt_data),
                 wrt_data.size,
             )
         )
-        return np.asarray(limits[0]), limits[1:].copy(), Jacobian(inputs.reshape(6, -1), wrt_data.reshape(6, -1))
+        return (
+            np.asarray(limits[0]),
+            limits[1:].copy(),
+            Jacobian(inputs.reshape(rows, -1), wrt_data.reshape(rows, -1)),
+        )
     scan_array = None if scan is None else as_doubles(scan, "scan")
-    capacity = _ROOT_FINDING_CAPACITY if scan_array is None else scan_array.size
-    observed = ctypes.c_double()
-    expected = np.empty(5)
+    capacity = UPPER_LIMIT_SCAN_CAPACITY if scan_array is None else scan_array.size
+    limits = np.empty(UPPER_LIMIT_ROWS)
     pois = np.empty(capacity)
-    cls = np.empty(6 * capacity)
+    cls = np.empty(UPPER_LIMIT_ROWS * capacity)
     count = ctypes.c_size_t()
     check(
         lib.neos_upper_limit(
             model,
-            pointer(data),
-            data.size,
+            float(level),
             pointer(scan_array),
             0 if scan_array is None else scan_array.size,
-            float(level),
+            pointer(data),
+            data.size,
             *settings.args,
-            ctypes.byref(observed),
-            pointer(expected),
+            pointer(limits),
+            limits.size,
             pointer(pois),
+            pois.size,
             pointer(cls),
-            capacity,
+            cls.size,
             ctypes.byref(count),
         )
     )
-    limits = (np.asarray(observed.value), expected)
+    result = (np.asarray(limits[0]), limits[1:].copy())
     if not return_results:
-        return limits
+        return result
     n = count.value
-    results = [[np.asarray(row[0]), row[1:].copy()] for row in cls[: 6 * n].reshape(n, 6)]
-    return (*limits, (pois[:n].copy(), results))
+    rows = cls[: UPPER_LIMIT_ROWS * n].reshape(n, UPPER_LIMIT_ROWS)
+    results = [[np.asarray(row[0]), row[1:].copy()] for row in rows]
+    return (*result, (pois[:n].copy(), results))
