@@ -278,7 +278,7 @@ def _neos_info() -> dict[str, Any]:
         from neos_swift import _library
     except Exception as error:  # a missing/mismatched library must not hide the rest of the report
         return {"error": repr(error)}
-    return {"version": neos_swift.__version__, "abi_version": neos_swift.ABI_VERSION, "library": str(_library.path)}
+    return {"version": neos_swift.__version__, "version_number": neos_swift.VERSION_NUMBER, "library": str(_library.path)}
 
 
 def _jax_info() -> dict[str, Any]:
@@ -334,7 +334,7 @@ def machine_summary(info: dict[str, Any]) -> list[str]:
     ]
     neos = info["neos_swift"]
     if "version" in neos:
-        lines.append(f"neos-swift: {neos['version']} (ABI {neos['abi_version']}) from {neos['library']}")
+        lines.append(f"neos-swift: {neos['version']} (version number {neos['version_number']}) from {neos['library']}")
     else:
         lines.append(f"neos-swift: {neos.get('error')}")
     if info["jax"]:

@@ -24,11 +24,8 @@ from .workspace import Model, PatchSet, Workspace
 __version__ = _lib.neos_version().decode()
 # The library's ABI version, MAJOR * 1000000 + MINOR * 1000 + PATCH (checked against the bindings at import).
 VERSION_NUMBER = _lib.neos_version_number()
-# The name of 0.x (then a counter of ABI additions); the same number as VERSION_NUMBER since 1.0.
-ABI_VERSION = VERSION_NUMBER
 
 __all__ = [
-    "ABI_VERSION",
     "VERSION_NUMBER",
     "CutGradients",
     "FitFailed",
