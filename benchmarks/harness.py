@@ -278,7 +278,11 @@ def _neos_info() -> dict[str, Any]:
         from neos_swift import _library
     except Exception as error:  # a missing/mismatched library must not hide the rest of the report
         return {"error": repr(error)}
-    return {"version": neos_swift.__version__, "version_number": neos_swift.VERSION_NUMBER, "library": str(_library.path)}
+    return {
+        "version": neos_swift.__version__,
+        "version_number": neos_swift.VERSION_NUMBER,
+        "library": str(_library.path),
+    }
 
 
 def _jax_info() -> dict[str, Any]:
