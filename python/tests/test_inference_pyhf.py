@@ -52,15 +52,16 @@ CASES = int(os.environ.get("NEOS_INFERENCE_CASES", str(len(STORED))))
 
 # How many cases of test_uncertainties_match_minuit may be skipped, per reason (the start of the skip message), for
 # the 150 stored cases; more cases scale it. Counted on the stored pyhf 0.7.6 results: MINUIT fails on 11, and 30 are
-# valleys (16 where pyhf's converged fit lies far away at an equal twice NLL, 9 with a Hessian not positive definite,
-# 5 with a flat direction). conftest.py fails the run when a reason is skipped more often than this.
+# valleys: 16 where pyhf's converged fit lies far away at an equal twice NLL, and 14 where our Hessian at the minimum
+# has a flat direction (not positive definite, or flat to 1e-8 of its diagonal: which of the two is rounding, e.g.
+# seed 74's scaled Hessian has an eigenvalue of 1e-16 that one Cholesky accepts and another refuses).
+# conftest.py fails the run when a reason is skipped more often than this.
 SKIP_BUDGET = {
     reason: -(-count * max(CASES, 150) // 150)
     for reason, count in {
         "pyhf's minuit fit fails": 11,
         "a valley, not a point": 16,
-        "a valley: our Hessian at the minimum is not positive definite": 9,
-        "a valley: a direction of our Hessian": 5,
+        "a valley: ": 14,
     }.items()
 }
 RTOL = 1e-6
