@@ -830,11 +830,6 @@ class Workspace(_ChannelSummary, dict):
     def __deepcopy__(self, memo):
         return type(self)(copy.deepcopy(dict(self), memo))
 
-    @property
-    def parameters(self) -> list[str]:
-        """The sorted names of the parameters the workspace's modifiers define (pyhf: Workspace.parameters)."""
-        return sorted({name for name, _ in self.modifiers})
-
     def get_measurement(self, measurement_name=None, measurement_index=None) -> dict:
         """The measurement called ``measurement_name``, else the one at ``measurement_index``, else the first."""
         if not self.measurement_names:
@@ -930,7 +925,10 @@ class Workspace(_ChannelSummary, dict):
         rename_samples = rename_samples or {}
         rename_channels = rename_channels or {}
         rename_measurements = rename_measurements or {}
-        invalid = _pyhf_error("InvalidWorkspaceOperation")
+
+        def invalid(message):
+            return _pyhf_error("InvalidWorkspaceOperation")(message)
+
         modifier_types = dict(self.modifiers)
         for kind in prune_modifier_types:
             if kind not in modifier_types.values():
