@@ -6,7 +6,7 @@ ctypes layer with pyhf- and relaxed-style names.
 
 from __future__ import annotations
 
-from . import infer, losses, neos, simplemodels  # noqa: E402  (after the types they use)
+from . import exceptions, infer, losses, neos, probability, schema, simplemodels, utils  # noqa: E402  (after the types they use)
 from ._library import lib as _lib
 from .errors import (
     FitFailed,
@@ -42,10 +42,14 @@ __all__ = [
     "Workspace",
     "cut",
     "cut_vjp",
+    "exceptions",
     "hist",
     "hist_vjp",
     "infer",
     "losses",
     "neos",
+    "probability",
+    "schema",
     "simplemodels",
+    "utils",
 ]

@@ -1,5 +1,8 @@
 """Exceptions: one class per neos_status, all deriving from NeosError.
 
+pyhf's exception classes (``neos_swift.exceptions``) derive from these; ``check`` raises the pyhf class where pyhf
+would raise one for the situation (``exceptions._library_error_class`` decides), so catching either works.
+
 The status codes are not copied here: when the library loads, ``_bind_statuses`` reads every code's name from
 ``neos_status_name`` and gives each class its code (``InvalidArgument.status`` and so on)."""
 
@@ -76,6 +79,7 @@ def check(status: int) -> None:
     if status == 0:
         return
     from ._library import lib
+    from .exceptions import _library_error_class
 
     message = (lib.neos_last_error_message() or b"").decode("utf-8", "replace")
-    raise _BY_STATUS.get(status, NeosError)(message)
+    raise _library_error_class(_BY_STATUS.get(status, NeosError), message)(message)

@@ -1,0 +1,92 @@
+"""pyhf 0.7.6's ``pyhf.utils``: content digests, ``key=value`` option parsing, and the citation.
+
+``digest`` hashes the JSON text pyhf hashes (keys sorted, non-ASCII kept, UTF-8), so a workspace's digest here is
+the one pyhf records in patchsets. ``options_from_eqdelimstring`` reads each value as a YAML scalar (``10`` is an
+int, ``1.0e-8`` a float, ``false`` a bool), as pyhf does. ``EqDelimStringParamType`` is the click parameter type
+for such options; it is built on first use, so click is needed only by code that asks for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+__all__ = [
+    "EqDelimStringParamType",  # noqa: F822  (built on first access, by __getattr__)
+    "citation",
+    "digest",
+    "options_from_eqdelimstring",
+]
+
+
+def __dir__():
+    return __all__
+
+
+_CITATION = """@software{neos_swift,
+  title = "{neos-swift: v%(version)s}",
+  version = {%(version)s},
+  note = {neos and pyhf inference, native and differentiable: a Swift core, one C header, a Python package}
+}"""
+
+
+def options_from_eqdelimstring(opts):
+    """``["a=10", "b=x=y"]`` -> ``{"a": 10, "b": "x=y"}``: each option split at its first ``=``, each value
+    read as YAML. An option without ``=`` raises ``IndexError`` (which ``EqDelimStringParamType`` reports)."""
+    import yaml
+
+    lines = []
+    for opt in opts:
+        parts = opt.split("=", 1)
+        lines.append(f"{parts[0]}: {parts[1]}")
+    return yaml.safe_load("\n".join(lines))
+
+
+def digest(obj, algorithm="sha256"):
+    """The hex digest of ``obj``'s canonical JSON text (sorted keys, UTF-8) with ``hashlib``'s ``algorithm``.
+
+    Raises ``ValueError`` when ``obj`` is not JSON-serialisable or ``hashlib`` has no such algorithm."""
+    try:
+        text = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf8")
+    except TypeError:
+        raise ValueError("The supplied object is not JSON-serializable for calculating a hash.") from None
+    try:
+        constructor = getattr(hashlib, algorithm)
+    except AttributeError:
+        raise ValueError(f"{algorithm} is not an algorithm provided by Python's hashlib library.") from None
+    return constructor(text).hexdigest()
+
+
+def citation(oneline=False):
+    """The BibTeX entry for neos-swift; with ``oneline=True``, the same text without its line breaks."""
+    from ._library import lib
+
+    text = _CITATION % {"version": lib.neos_version().decode()}
+    return "".join(text.splitlines()) if oneline else text
+
+
+def _make_eqdelim_param_type():
+    import click
+
+    class EqDelimStringParamType(click.ParamType):
+        """A click option value of the form ``key=value``, converted to ``{key: value}`` (value read as YAML)."""
+
+        name = "equal-delimited option"
+
+        def convert(self, value, param, ctx):
+            try:
+                return options_from_eqdelimstring([value])
+            except IndexError:
+                self.fail(f"{value:s} is not a valid equal-delimited string", param, ctx)
+
+    EqDelimStringParamType.__module__ = __name__
+    EqDelimStringParamType.__qualname__ = "EqDelimStringParamType"
+    return EqDelimStringParamType
+
+
+def __getattr__(name):
+    if name == "EqDelimStringParamType":
+        cls = _make_eqdelim_param_type()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
