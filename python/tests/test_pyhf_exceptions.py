@@ -118,28 +118,28 @@ DUPLICATE_PARAMETERS = {
 SAME_AS_PYHF = [
     (
         "empty channels",
-        lambda: Model.from_spec({"channels": []}),
+        lambda: Model({"channels": []}),
         lambda: pyhf.Model({"channels": []}),
         "InvalidSpecification",
         neos_swift.ParseError,
     ),
     (
         "unknown key",
-        lambda: Model.from_spec({**SPEC, "extra": 1}),
+        lambda: Model({**SPEC, "extra": 1}),
         lambda: pyhf.Model({**SPEC, "extra": 1}),
         "InvalidSpecification",
         neos_swift.ParseError,
     ),
     (
         "duplicated parameter configuration",
-        lambda: Model.from_spec(DUPLICATE_PARAMETERS),
+        lambda: Model(DUPLICATE_PARAMETERS),
         lambda: pyhf.Model(DUPLICATE_PARAMETERS),
         "InvalidModel",
         neos_swift.ModelError,
     ),
     (
         "undeclared parameter of interest",
-        lambda: Model.from_spec(SPEC, poi_name="not_there"),
+        lambda: Model(SPEC, poi_name="not_there"),
         lambda: pyhf.Model(SPEC, poi_name="not_there"),
         "InvalidModel",
         neos_swift.ModelError,
@@ -160,28 +160,28 @@ SAME_AS_PYHF = [
     ),
     (
         "logpdf with too many parameters",
-        lambda: Model.from_spec(SPEC).logpdf([1.0, 1.0, 1.0, 1.0], [45.0, 55.0, 100.0, 69.4]),
+        lambda: Model(SPEC).logpdf([1.0, 1.0, 1.0, 1.0], [45.0, 55.0, 100.0, 69.4]),
         lambda: pyhf.Model(SPEC).logpdf([1.0, 1.0, 1.0, 1.0], [45.0, 55.0, 100.0, 69.4]),
         "InvalidPdfParameters",
         neos_swift.InvalidArgument,
     ),
     (
         "logpdf with too few data",
-        lambda: Model.from_spec(SPEC).logpdf([1.0, 1.0, 1.0], [45.0, 55.0]),
+        lambda: Model(SPEC).logpdf([1.0, 1.0, 1.0], [45.0, 55.0]),
         lambda: pyhf.Model(SPEC).logpdf([1.0, 1.0, 1.0], [45.0, 55.0]),
         "InvalidPdfData",
         neos_swift.InvalidArgument,
     ),
     (
         "hypotest without a parameter of interest",
-        lambda: neos_swift.infer.hypotest(1.0, [45.0, 55.0, 100.0, 69.4], Model.from_spec(SPEC, poi_name=None)),
+        lambda: neos_swift.infer.hypotest(1.0, [45.0, 55.0, 100.0, 69.4], Model(SPEC, poi_name=None)),
         lambda: pyhf.infer.hypotest(1.0, [45.0, 55.0, 100.0, 69.4], pyhf.Model(SPEC, poi_name=None)),
         "UnspecifiedPOI",
         neos_swift.ModelError,
     ),
     (
         "fit whose likelihood is zero at the start",
-        lambda: neos_swift.infer.mle.fit([5.0], Model.from_spec(EMPTY_SPEC)),
+        lambda: neos_swift.infer.mle.fit([5.0], Model(EMPTY_SPEC)),
         lambda: pyhf.infer.mle.fit([5.0], pyhf.Model(EMPTY_SPEC)),
         "FailedMinimization",
         neos_swift.FitFailed,
@@ -217,7 +217,7 @@ def test_library_errors_are_raised_as_pyhfs_class(ours, theirs, name, status_cla
 
 
 def test_unknown_interpolation_code_is_invalid_interp_code():
-    error = _raised(lambda: Model.from_spec(SPEC, modifier_settings={"normsys": {"interpcode": "code7"}}))
+    error = _raised(lambda: Model(SPEC, modifier_settings={"normsys": {"interpcode": "code7"}}))
     assert type(error) is exceptions.InvalidInterpCode
     assert isinstance(error, neos_swift.InvalidArgument)
     assert "code7" in str(error)
@@ -231,7 +231,7 @@ def test_errors_without_a_pyhf_counterpart_keep_their_status_class():
 
 
 def test_failed_minimization_carries_a_result():
-    error = _raised(lambda: neos_swift.infer.mle.fit([5.0], Model.from_spec(EMPTY_SPEC)))
+    error = _raised(lambda: neos_swift.infer.mle.fit([5.0], Model(EMPTY_SPEC)))
     assert error.result.success is False
     assert error.result.message == str(error)
 
@@ -244,7 +244,7 @@ def test_failed_minimization_carries_a_result():
 
 
 def test_invalid_specification_from_the_core_names_the_location():
-    error = _raised(lambda: Model.from_spec(_with(SPEC, ["channels", 0, "samples"], [])))
+    error = _raised(lambda: Model(_with(SPEC, ["channels", 0, "samples"], [])))
     assert type(error) is exceptions.InvalidSpecification
     assert error.path == "channels[0].samples"
     assert error.parent is None
