@@ -6,7 +6,8 @@ ctypes layer with pyhf- and relaxed-style names.
 
 from __future__ import annotations
 
-from . import infer, losses, neos, simplemodels  # noqa: E402  (after the types they use)
+from . import events, infer, losses, neos, optimize, simplemodels, tensor  # noqa: E402  (after the types they use)
+from ._backend import get_backend, set_backend
 from ._library import lib as _lib
 from .errors import (
     FitFailed,
@@ -41,6 +42,14 @@ __all__ = [
     "PatchSet",
     "Workspace",
     "cut",
+    "default_backend",
+    "events",
+    "get_backend",
+    "optimize",
+    "optimizer",
+    "set_backend",
+    "tensor",
+    "tensorlib",
     "cut_vjp",
     "hist",
     "hist_vjp",
@@ -49,3 +58,14 @@ __all__ = [
     "neos",
     "simplemodels",
 ]
+
+
+def __getattr__(name):
+    # pyhf's module attributes that follow set_backend: the current tensor backend and optimizer, the default backend.
+    if name == "tensorlib":
+        return get_backend()[0]
+    if name == "optimizer":
+        return get_backend()[1]
+    if name == "default_backend":
+        return get_backend(default=True)[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
