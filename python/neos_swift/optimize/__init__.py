@@ -1,15 +1,35 @@
 """Optimizers with pyhf's names (``pyhf.optimize``): :class:`scipy_optimizer` (the default) and
 :class:`minuit_optimizer`. They carry and check pyhf's options; the fit itself is always neos_swift's native
-one (see :mod:`neos_swift.optimize.mixins`)."""
+one (see :mod:`neos_swift.optimize.mixins`).
+
+As pyhf's ``pyhf.optimize``, each optimizer is looked up when first asked for (and again if the attribute is
+deleted); ``scipy_optimizer`` needs scipy (its result objects are ``scipy.optimize.OptimizeResult``).
+"""
 
 from __future__ import annotations
 
-from .mixins import OptimizerMixin
-from .opt_minuit import MinuitRecord, minuit_optimizer
-from .opt_scipy import scipy_optimizer
+import importlib
 
-# pyhf shows them one level up: pyhf.optimize.scipy_optimizer.
-scipy_optimizer.__module__ = __name__
-minuit_optimizer.__module__ = __name__
+from .mixins import OptimizerMixin
 
 __all__ = ["MinuitRecord", "OptimizerMixin", "minuit_optimizer", "scipy_optimizer"]
+
+
+def __dir__():
+    return __all__
+
+
+def __getattr__(name):
+    if name == "scipy_optimizer":
+        importlib.import_module("scipy.optimize")  # raises ImportError when scipy is unavailable (or hidden)
+        from .opt_scipy import scipy_optimizer as found
+    elif name in ("minuit_optimizer", "MinuitRecord"):
+        from . import opt_minuit
+
+        found = getattr(opt_minuit, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # pyhf shows them one level up: pyhf.optimize.scipy_optimizer.
+    found.__module__ = __name__
+    globals()[name] = found
+    return found
