@@ -429,3 +429,28 @@ def test_fits_return_the_current_backends_arrays():
     np.testing.assert_allclose(np.asarray(jax_pars), numpy_pars, rtol=1e-12)
     neos_swift.set_backend("numpy", precision="32b")
     assert neos_swift.infer.mle.fit(data, model).dtype == np.float32
+
+
+def test_importing_through_an_alias_gives_the_same_modules():
+    """A pyhf user's ``sys.modules["pyhf"] = neos_swift`` followed by ``import pyhf.optimize.mixins`` (or
+    ``pyhf.tensor``, ``pyhf.events``) must reach our modules, not load second copies with their own classes."""
+    import sys
+
+    alias = "aliased_pyhf_for_test"
+    before = set(sys.modules)
+    original = {name: getattr(neos_swift, name) for name in ("events", "optimize", "tensor")}
+    sys.modules[alias] = neos_swift
+    try:
+        events_module = importlib.import_module(f"{alias}.events")
+        mixins = importlib.import_module(f"{alias}.optimize.mixins")
+        minuit = importlib.import_module(f"{alias}.optimize.opt_minuit")
+        tensor = importlib.import_module(f"{alias}.tensor")
+        assert events_module is events and tensor is original["tensor"]
+        assert mixins.OptimizerMixin is neos_swift.optimize.OptimizerMixin
+        assert minuit.minuit_optimizer is neos_swift.optimize.minuit_optimizer
+        assert {name: getattr(neos_swift, name) for name in original} == original
+        neos_swift.set_backend("numpy", "minuit")
+        assert isinstance(neos_swift.optimizer, minuit.minuit_optimizer)
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
