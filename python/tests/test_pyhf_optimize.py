@@ -193,7 +193,7 @@ def test_options_change_nothing_in_the_answer():
     model, _, data = models()
     reference = neos_swift.infer.mle.fit(data, model, return_uncertainties=True)
     neos_swift.set_backend("numpy", "minuit")
-    for options in ({"tolerance": 10.0}, {"strategy": 0}, {"maxiter": 5}):
+    for options in ({"tolerance": 10.0}, {"strategy": 0}, {"maxiter": 5}, {"do_stitch": True}, {"do_grad": True}):
         np.testing.assert_array_equal(
             neos_swift.infer.mle.fit(data, model, return_uncertainties=True, **options), reference
         )

@@ -167,6 +167,7 @@ def _dispatch(
     return_jacobian,
     return_result_obj,
     do_grad,
+    do_stitch,
     options,
 ):
     """The fit with the current optimizer: ours run natively; another object's ``minimize`` is called as pyhf
@@ -213,6 +214,7 @@ def _dispatch(
         return_uncertainties=return_uncertainties,
         return_correlations=return_correlations,
         do_grad=do_grad,
+        do_stitch=do_stitch,
         **options,
     )
 
@@ -229,6 +231,7 @@ def fit(
     return_jacobian=False,
     return_result_obj=False,
     do_grad=None,
+    do_stitch=False,
     **options,
 ):
     """Global maximum-likelihood fit (minimises twice the NLL with exact derivatives), as
@@ -241,7 +244,8 @@ def fit(
     :mod:`neos_swift.optimize` for its fields per optimizer) and last, with ``return_jacobian``, a
     :class:`Jacobian` of the best-fit parameters (implicit differentiation). ``options`` are the current
     optimizer's per-fit options (pyhf's ``maxiter``, ``tolerance``, ``strategy``, ...); any other raises
-    ``exceptions.Unsupported``. Uncertainties and correlations are exact whichever optimizer is set (with
+    ``exceptions.Unsupported``. ``do_grad`` only resolves minuit's default strategy, as in pyhf; ``do_stitch``
+    changes nothing (held parameters are always reported in place). Uncertainties and correlations are exact whichever optimizer is set (with
     scipy, pyhf itself returns none)."""
     return _dispatch(
         None,
@@ -256,6 +260,7 @@ def fit(
         return_jacobian,
         return_result_obj,
         do_grad,
+        do_stitch,
         options,
     )
 
@@ -273,6 +278,7 @@ def fixed_poi_fit(
     return_jacobian=False,
     return_result_obj=False,
     do_grad=None,
+    do_stitch=False,
     **options,
 ):
     """The fit with the parameter of interest held at ``poi_val``; returns as :func:`fit`."""
@@ -289,6 +295,7 @@ def fixed_poi_fit(
         return_jacobian,
         return_result_obj,
         do_grad,
+        do_stitch,
         options,
     )
 
