@@ -6,7 +6,20 @@ ctypes layer with pyhf- and relaxed-style names.
 
 from __future__ import annotations
 
-from . import exceptions, infer, losses, neos, probability, schema, simplemodels, utils  # noqa: E402  (after the types they use)
+from . import (  # noqa: E402  (after the types they use)
+    events,
+    exceptions,
+    infer,
+    losses,
+    neos,
+    optimize,
+    probability,
+    schema,
+    simplemodels,
+    tensor,
+    utils,
+)
+from ._backend import get_backend, set_backend
 from ._library import lib as _lib
 from .errors import (
     FitFailed,
@@ -41,6 +54,14 @@ __all__ = [
     "PatchSet",
     "Workspace",
     "cut",
+    "default_backend",
+    "events",
+    "get_backend",
+    "optimize",
+    "optimizer",
+    "set_backend",
+    "tensor",
+    "tensorlib",
     "cut_vjp",
     "exceptions",
     "hist",
@@ -53,3 +74,14 @@ __all__ = [
     "simplemodels",
     "utils",
 ]
+
+
+def __getattr__(name):
+    # pyhf's module attributes that follow set_backend: the current tensor backend and optimizer, the default backend.
+    if name == "tensorlib":
+        return get_backend()[0]
+    if name == "optimizer":
+        return get_backend()[1]
+    if name == "default_backend":
+        return get_backend(default=True)[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

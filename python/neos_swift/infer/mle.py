@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ctypes
+from types import MappingProxyType
 
 import numpy as np
 
 from .._library import lib, pointer
-from ..errors import check
+from ..errors import NumericError, check
 from ._settings import FitSettings, data_array
 
 
@@ -20,36 +21,24 @@ class Jacobian:
         self.data = data
 
 
-def _fit(
-    poi,
-    data,
-    pdf,
-    init_pars,
-    par_bounds,
-    fixed_params,
-    return_fitted_val,
-    return_uncertainties,
-    return_correlations,
-    return_jacobian=False,
-):
-    """One native fit (neos_fit, or neos_fixed_poi_fit when ``poi`` is given) with exactly the outputs asked for."""
-    settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
-    data = data_array(data, pdf)
+def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian):
+    """One native fit (neos_fit, or neos_fixed_poi_fit when ``poi`` is given) computing only what is asked for:
+    (pars, twice_nll, uncertainties or None, correlations (n, n) or None, Jacobian or None)."""
     n, n_inputs = pdf.config.npars, pdf.config.ninputs
     pars = np.empty(n)
     twice_nll = ctypes.c_double()
-    uncertainties = np.empty(n) if return_uncertainties else None
-    correlations = np.empty(n * n) if return_correlations else None
-    wrt_inputs = np.empty(n * n_inputs) if return_jacobian else None
-    wrt_data = np.empty(n * data.size) if return_jacobian else None
+    unc = np.empty(n) if uncertainties else None
+    corr = np.empty(n * n) if correlations else None
+    wrt_inputs = np.empty(n * n_inputs) if jacobian else None
+    wrt_data = np.empty(n * data.size) if jacobian else None
     outputs = (
         pointer(pars),
         n,
         ctypes.byref(twice_nll),
-        pointer(uncertainties),
-        n if return_uncertainties else 0,
-        pointer(correlations),
-        n * n if return_correlations else 0,
+        pointer(unc),
+        0 if unc is None else n,
+        pointer(corr),
+        0 if corr is None else n * n,
         pointer(wrt_inputs),
         0 if wrt_inputs is None else wrt_inputs.size,
         pointer(wrt_data),
@@ -59,16 +48,175 @@ def _fit(
         check(lib.neos_fit(pdf, pointer(data), data.size, *settings.args, *outputs))
     else:
         check(lib.neos_fixed_poi_fit(pdf, float(poi), pointer(data), data.size, *settings.args, *outputs))
-    # pyhf: with uncertainties, each row is (value, uncertainty); then the fitted 2NLL; then correlations.
-    result = np.column_stack([pars, uncertainties]) if return_uncertainties else pars
-    extras = []
-    if return_fitted_val:
-        extras.append(np.asarray(twice_nll.value))
+    jac = Jacobian(wrt_inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size)) if jacobian else None
+    return pars, twice_nll.value, unc, None if corr is None else corr.reshape(n, n), jac
+
+
+def _minimize(
+    optimizer,
+    poi,
+    data,
+    pdf,
+    init_pars,
+    par_bounds,
+    fixed_params,
+    return_fitted_val=False,
+    return_result_obj=False,
+    return_uncertainties=False,
+    return_correlations=False,
+    return_jacobian=False,
+    do_grad=None,
+    options=None,
+):
+    """The native fit as pyhf's ``optimizer.minimize`` reports it, for one of our optimizer objects.
+
+    Returns, in pyhf's order, the parameters (shape (n,), or (n, 2) rows of [value, uncertainty] with
+    ``return_uncertainties``), then the (n, n) correlations, the fitted twice NLL, the
+    ``scipy.optimize.OptimizeResult``, and last (neos_swift's addition) the :class:`Jacobian`; a single output is
+    returned bare. Arrays are the current tensor backend's (``tensorlib.astensor``)."""
+    from .._backend import get_backend
+
+    tensorlib = get_backend()[0]
+    do_grad = tensorlib.default_do_grad if do_grad is None else do_grad
+    requested = optimizer._resolve(dict(options or {}), do_grad)
+    settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
+    data = data_array(data, pdf)
+    # pyhf's minuit result object carries uncertainties and correlations whether or not they were asked for.
+    reported = return_result_obj and optimizer._reports_uncertainties
+    want_unc, want_corr = return_uncertainties or reported, return_correlations or reported
+    try:
+        pars, twice_nll, unc, corr, jac = _native_fit(poi, data, pdf, settings, want_unc, want_corr, return_jacobian)
+    except NumericError:
+        if not reported or return_uncertainties or return_correlations:
+            raise
+        # Only the result object wanted them and the Hessian is singular: report the fit without them.
+        pars, twice_nll, unc, corr, jac = _native_fit(poi, data, pdf, settings, False, False, return_jacobian)
+    fixed = np.array(pdf.config.suggested_fixed() if settings.fixed is None else settings.fixed, dtype=bool)
+    if poi is not None:
+        fixed[pdf.config.poi_index] = True
+    if corr is not None:
+        # pyhf stitches held parameters into the correlation matrix as zero rows and columns, diagonal included.
+        corr = np.where(fixed[:, None] | fixed[None, :], 0.0, corr)
+    if unc is not None:
+        # Held parameters have no uncertainty (pyhf sets MINUIT's to 0 too); errordef scales as MINUIT's errors.
+        unc = np.where(fixed, 0.0, unc) * np.sqrt(requested.get("errordef", 1))
+    x = np.column_stack([pars, unc]) if return_uncertainties else pars
+    returns = [tensorlib.astensor(x)]
     if return_correlations:
-        extras.append(correlations.reshape(n, n))
+        returns.append(tensorlib.astensor(corr))
+    if return_fitted_val:
+        returns.append(tensorlib.astensor(twice_nll))
+    if return_result_obj:
+        result = _result_object(optimizer, requested, pdf, tensorlib, x, pars, twice_nll, unc, corr, reported, fixed)
+        returns.append(result)
     if return_jacobian:
-        extras.append(Jacobian(wrt_inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size)))
-    return (result, *extras) if extras else result
+        returns.append(jac)
+    return tuple(returns) if len(returns) > 1 else returns[0]
+
+
+def _result_object(optimizer, requested, pdf, tensorlib, x, pars, twice_nll, unc, corr, reported, fixed):
+    """pyhf's fit result: ``x`` (as returned first), ``fun``, ``success``, ``message``, ``unc``/``corr`` (None for
+    scipy, as pyhf's), for minuit also ``hess_inv`` and ``minuit``; and neos_swift's ``optimizer`` (the requested
+    optimizer's name) and ``options`` (the options this fit resolved)."""
+    from scipy.optimize import OptimizeResult
+
+    from ..optimize import MinuitRecord
+
+    result = OptimizeResult(
+        x=tensorlib.astensor(x),
+        fun=tensorlib.astensor(twice_nll),
+        success=True,
+        status=0,
+        message="Optimization terminated successfully.",
+        unc=None,
+        corr=None,
+        optimizer=optimizer.name,
+        options=MappingProxyType(requested),
+    )
+    if reported and unc is not None:
+        covariance = corr * np.outer(unc, unc)
+        names = getattr(pdf.config, "par_names", None)
+        names = tuple(names) if names else tuple(f"x{i}" for i in range(len(pars)))
+        result.unc = tensorlib.astensor(unc)
+        result.corr = tensorlib.astensor(corr)
+        result.hess_inv = covariance
+        result.minuit = MinuitRecord(
+            values=pars,
+            errors=unc,
+            covariance=covariance,
+            fixed=list(fixed),
+            parameters=names,
+            fval=float(twice_nll),
+            strategy=requested["strategy"],
+            tol=requested["tolerance"],
+            errordef=requested["errordef"],
+        )
+    return result
+
+
+def _dispatch(
+    poi,
+    data,
+    pdf,
+    init_pars,
+    par_bounds,
+    fixed_params,
+    return_fitted_val,
+    return_uncertainties,
+    return_correlations,
+    return_jacobian,
+    return_result_obj,
+    do_grad,
+    do_stitch,
+    options,
+):
+    """The fit with the current optimizer: ours run natively; another object's ``minimize`` is called as pyhf
+    calls it (``twice_nll`` objective, ``(index, value)`` pairs of held parameters)."""
+    from .._backend import get_backend
+    from ..optimize import OptimizerMixin
+
+    optimizer = get_backend()[1]
+    if isinstance(optimizer, OptimizerMixin):
+        return _minimize(
+            optimizer,
+            poi,
+            data,
+            pdf,
+            init_pars,
+            par_bounds,
+            fixed_params,
+            return_fitted_val=return_fitted_val,
+            return_result_obj=return_result_obj,
+            return_uncertainties=return_uncertainties,
+            return_correlations=return_correlations,
+            return_jacobian=return_jacobian,
+            do_grad=do_grad,
+            options=options,
+        )
+    if return_jacobian:
+        raise TypeError(f"return_jacobian needs one of neos_swift's optimizers, not {type(optimizer).__name__}")
+    init = list(pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars)
+    bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
+    fixed = list(pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params)
+    if poi is not None:
+        init[pdf.config.poi_index] = poi
+        fixed[pdf.config.poi_index] = True
+    fixed_vals = [(index, value) for index, (value, held) in enumerate(zip(init, fixed)) if held]
+    return optimizer.minimize(
+        twice_nll,
+        data,
+        pdf,
+        init,
+        bounds,
+        fixed_vals,
+        return_fitted_val=return_fitted_val,
+        return_result_obj=return_result_obj,
+        return_uncertainties=return_uncertainties,
+        return_correlations=return_correlations,
+        do_grad=do_grad,
+        do_stitch=do_stitch,
+        **options,
+    )
 
 
 def fit(
@@ -81,12 +229,25 @@ def fit(
     return_uncertainties=False,
     return_correlations=False,
     return_jacobian=False,
-    **_ignored,
+    return_result_obj=False,
+    do_grad=None,
+    do_stitch=False,
+    **options,
 ):
-    """Global maximum-likelihood fit (minimises twice the NLL with exact derivatives). Raises
-    ``neos_swift.FitFailed`` when it does not converge, as pyhf raises FailedMinimization. With
-    ``return_jacobian`` a :class:`Jacobian` of the best-fit parameters comes last (implicit differentiation)."""
-    return _fit(
+    """Global maximum-likelihood fit (minimises twice the NLL with exact derivatives), as
+    ``pyhf.infer.mle.fit``. Raises ``neos_swift.FitFailed`` when it does not converge, as pyhf raises
+    FailedMinimization.
+
+    Returns, in pyhf's order: the best-fit parameters ((n,), or (n, 2) rows of [value, uncertainty] with
+    ``return_uncertainties``), the (n, n) correlations (``return_correlations``), the fitted twice NLL
+    (``return_fitted_val``), a ``scipy.optimize.OptimizeResult`` (``return_result_obj``; see
+    :mod:`neos_swift.optimize` for its fields per optimizer) and last, with ``return_jacobian``, a
+    :class:`Jacobian` of the best-fit parameters (implicit differentiation). ``options`` are the current
+    optimizer's per-fit options (pyhf's ``maxiter``, ``tolerance``, ``strategy``, ...); any other raises
+    ``exceptions.Unsupported``. ``do_grad`` only resolves minuit's default strategy, as in pyhf; ``do_stitch``
+    changes nothing (held parameters are always reported in place). Uncertainties and correlations are exact whichever optimizer is set (with
+    scipy, pyhf itself returns none)."""
+    return _dispatch(
         None,
         data,
         pdf,
@@ -97,6 +258,10 @@ def fit(
         return_uncertainties,
         return_correlations,
         return_jacobian,
+        return_result_obj,
+        do_grad,
+        do_stitch,
+        options,
     )
 
 
@@ -111,10 +276,13 @@ def fixed_poi_fit(
     return_uncertainties=False,
     return_correlations=False,
     return_jacobian=False,
-    **_ignored,
+    return_result_obj=False,
+    do_grad=None,
+    do_stitch=False,
+    **options,
 ):
-    """The fit with the parameter of interest held at ``poi_val``."""
-    return _fit(
+    """The fit with the parameter of interest held at ``poi_val``; returns as :func:`fit`."""
+    return _dispatch(
         poi_val,
         data,
         pdf,
@@ -125,6 +293,10 @@ def fixed_poi_fit(
         return_uncertainties,
         return_correlations,
         return_jacobian,
+        return_result_obj,
+        do_grad,
+        do_stitch,
+        options,
     )
 
 

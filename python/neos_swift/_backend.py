@@ -1,0 +1,134 @@
+"""The current and default (tensor backend, optimizer) pair: ``neos_swift.set_backend``/``get_backend``, as pyhf's
+``pyhf.set_backend``/``pyhf.get_backend``; ``neos_swift.tensorlib``, ``.optimizer`` and ``.default_backend`` read it.
+
+The tensor backend is what pyhf-style code computes with around our calls (``tensorlib.astensor`` etc.); the
+optimizer records how a user asked fits to be done. Every fit runs in the native core (exact derivatives, Newton
+to convergence) whichever optimizer is set; see :mod:`neos_swift.optimize` for what each option means here.
+"""
+
+from __future__ import annotations
+
+from . import events, optimize, tensor
+from .tensor._unavailable import _UnavailableBackend
+
+_PRECISIONS = ("32b", "64b")
+
+_state = {
+    "default": (tensor.numpy_backend(), optimize.scipy_optimizer()),
+}
+_state["current"] = _state["default"]
+
+
+def _exceptions():
+    """pyhf's exception classes, imported where one is raised."""
+    from . import exceptions
+
+    return exceptions
+
+
+def get_backend(default: bool = False):
+    """``(tensorlib, optimizer)``: the current pair, or the default one with ``default=True``."""
+    return _state["default"] if default else _state["current"]
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def _supported_class(module, name, kind):
+    """The class of ours that ``name`` refers to (``numpy`` -> tensor.numpy_backend), or None for unknown names."""
+    try:
+        return getattr(module, f"{name}_{kind}")
+    except AttributeError:
+        return None
+
+
+@events.register("change_backend")
+def set_backend(backend, custom_optimizer=None, precision=None, default=False):
+    """Make ``backend`` (a name such as "numpy"/"jax" as str or bytes, or a backend object) and ``custom_optimizer``
+    (None for a new scipy_optimizer, "scipy"/"minuit" as str or bytes, or an optimizer object) current; with
+    ``default=True`` also the default. ``precision`` ("32b"/"64b") wins over the backend object's own.
+
+    Raises, as pyhf: ``exceptions.Unsupported`` for another precision, ``exceptions.InvalidBackend`` /
+    ``exceptions.InvalidOptimizer`` for unknown names, ``AttributeError`` for a custom object that takes a
+    supported name without being of its class, ``exceptions.ImportBackendError`` for pytorch/tensorflow (which
+    neos_swift does not have). Fires ``tensorlib_changed``/``optimizer_changed`` (and ``default_*`` with
+    ``default=True``) when the pair changes, between ``change_backend::before`` and ``::after``."""
+    kwargs = {}
+    if precision:
+        precision = _text(precision).lower()
+        if precision not in _PRECISIONS:
+            raise _exceptions().Unsupported(
+                f"The backend precision provided is not supported: {precision}. "
+                f"Select from one of the supported precisions: {', '.join(_PRECISIONS)}"
+            )
+        kwargs["precision"] = precision
+
+    backend = _text(backend)
+    if isinstance(backend, str):
+        backend_class = _supported_class(tensor, backend.lower(), "backend")
+        if backend_class is None:
+            raise _exceptions().InvalidBackend(
+                f"The backend provided is not supported: {backend.lower()}. "
+                "Select from one of the supported backends: numpy, jax"
+            )
+        new_backend = backend_class(**kwargs)
+    else:
+        new_backend = backend
+    backend_class = _supported_class(tensor, new_backend.name, "backend")
+    if backend_class is not None and not isinstance(new_backend, backend_class):
+        raise AttributeError(
+            f"'{new_backend.name}' is not a valid name attribute for backend type {type(new_backend)}: "
+            "custom backends must have names unique from supported backends"
+        )
+    if precision is not None and new_backend.precision != precision:
+        if backend_class is None:
+            raise _exceptions().Unsupported(
+                f"precision={precision!r} cannot be applied to the custom backend {new_backend.name!r}"
+            )
+        new_backend = backend_class(**kwargs)
+    if isinstance(new_backend, _UnavailableBackend):
+        new_backend._refuse()
+
+    if custom_optimizer is None:
+        new_optimizer = optimize.scipy_optimizer()
+    else:
+        custom_optimizer = _text(custom_optimizer)
+        if isinstance(custom_optimizer, str):
+            optimizer_class = _supported_class(optimize, custom_optimizer.lower(), "optimizer")
+            if optimizer_class is None:
+                raise _exceptions().InvalidOptimizer(
+                    f"The optimizer provided is not supported: {custom_optimizer.lower()}. "
+                    "Select from one of the supported optimizers: scipy, minuit"
+                )
+            new_optimizer = optimizer_class()
+        else:
+            new_optimizer = custom_optimizer
+        optimizer_class = _supported_class(optimize, new_optimizer.name, "optimizer")
+        if optimizer_class is not None and not isinstance(new_optimizer, optimizer_class):
+            raise AttributeError(
+                f"'{new_optimizer.name}' is not a valid name attribute for optimizer type {type(new_optimizer)}: "
+                "custom optimizers must have names unique from supported optimizers"
+            )
+
+    def changed(old):
+        old_backend, old_optimizer = old
+        return (
+            (old_backend.name, old_backend.precision) != (new_backend.name, new_backend.precision),
+            old_optimizer != new_optimizer,
+        )
+
+    tensorlib_changed, optimizer_changed = changed(_state["current"])
+    _state["current"] = (new_backend, new_optimizer)
+    if default:
+        default_tensorlib_changed, default_optimizer_changed = changed(_state["default"])
+        if default_tensorlib_changed:
+            events.trigger("default_tensorlib_changed")()
+        if default_optimizer_changed:
+            events.trigger("default_optimizer_changed")()
+        _state["default"] = _state["current"]
+    if tensorlib_changed:
+        events.trigger("tensorlib_changed")()
+    if optimizer_changed:
+        events.trigger("optimizer_changed")()
+    new_backend._setup()

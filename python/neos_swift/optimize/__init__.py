@@ -1,0 +1,45 @@
+"""Optimizers with pyhf's names (``pyhf.optimize``): :class:`scipy_optimizer` (the default) and
+:class:`minuit_optimizer`. They carry and check pyhf's options; the fit itself is always neos_swift's native
+one (see :mod:`neos_swift.optimize.mixins`).
+
+As pyhf's ``pyhf.optimize``, each optimizer is looked up when first asked for (and again if the attribute is
+deleted); ``scipy_optimizer`` needs scipy (its result objects are ``scipy.optimize.OptimizeResult``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ != "neos_swift.optimize":
+    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
+    # ``import pyhf.optimize``): hand out this very module instead of a copy, so that both names share
+    # one set of classes and registries.
+    import importlib
+
+    sys.modules[__name__] = importlib.import_module("neos_swift.optimize")
+
+import importlib
+
+from .mixins import OptimizerMixin
+
+__all__ = ["MinuitRecord", "OptimizerMixin", "minuit_optimizer", "scipy_optimizer"]
+
+
+def __dir__():
+    return __all__
+
+
+def __getattr__(name):
+    if name == "scipy_optimizer":
+        importlib.import_module("scipy.optimize")  # raises ImportError when scipy is unavailable (or hidden)
+        from .opt_scipy import scipy_optimizer as found
+    elif name in ("minuit_optimizer", "MinuitRecord"):
+        from . import opt_minuit
+
+        found = getattr(opt_minuit, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # pyhf shows them one level up: pyhf.optimize.scipy_optimizer.
+    found.__module__ = __name__
+    globals()[name] = found
+    return found

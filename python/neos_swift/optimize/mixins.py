@@ -1,0 +1,109 @@
+"""What pyhf's optimizers share (``pyhf.optimize.mixins.OptimizerMixin``): ``maxiter``/``verbose`` and ``minimize``.
+
+neos_swift's fits always run in the native core: exact gradient and Hessian, Newton steps to convergence, and
+uncertainties/correlations from the exact Hessian at the minimum. An optimizer object therefore does not choose an
+algorithm; it carries the options a pyhf user sets, checks them as pyhf does (an unknown option raises
+``exceptions.Unsupported``) and decides what the fit reports, as pyhf's optimizers differ there: a ``minuit``
+result object has ``unc``, ``corr``, ``hess_inv`` and a ``minuit`` record; a ``scipy`` one does not.
+"""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ != "neos_swift.optimize.mixins":
+    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
+    # ``import pyhf.optimize.mixins``): hand out this very module instead of a copy, so that both names share
+    # one set of classes and registries.
+    import importlib
+
+    sys.modules[__name__] = importlib.import_module("neos_swift.optimize.mixins")
+
+
+class OptimizerMixin:
+    """Options common to all optimizers: ``maxiter`` (default 100000) and ``verbose`` (default 0).
+
+    The native fit's iteration count is its own and far below any ``maxiter`` pyhf users set; ``maxiter`` is
+    checked (a positive integer) and recorded on the result object, as are all options."""
+
+    __slots__ = ["maxiter", "verbose"]
+
+    #: Options a single fit call may override, besides those common to all optimizers.
+    _call_options: tuple = ()
+
+    def __init__(self, **kwargs):
+        self.maxiter = kwargs.pop("maxiter", 100000)
+        self.verbose = kwargs.pop("verbose", 0)
+        if kwargs:
+            from ..exceptions import Unsupported
+
+            raise Unsupported(f"Unsupported kwargs were passed in: {list(kwargs.keys())}.")
+
+    def _resolve(self, options: dict, do_grad: bool) -> dict:
+        """This call's options: the object's, overridden by ``options`` (a fit's extra keyword arguments, consumed).
+        Raises ``exceptions.Unsupported`` for any option this optimizer does not take, as pyhf's do."""
+        resolved = {name: options.pop(name, getattr(self, name)) for name in self._call_options}
+        if options:
+            from ..exceptions import Unsupported
+
+            raise Unsupported(f"Unsupported options were passed in: {list(options.keys())}.")
+        maxiter = resolved.get("maxiter", self.maxiter)
+        if isinstance(maxiter, bool) or not isinstance(maxiter, int) or maxiter < 1:
+            raise ValueError(f"maxiter must be a positive integer, got {maxiter!r}")
+        return self._complete(resolved, do_grad)
+
+    def _complete(self, resolved: dict, do_grad: bool) -> dict:
+        return resolved
+
+    #: Whether this optimizer's result object carries uncertainties and correlations (pyhf: minuit's does).
+    _reports_uncertainties = False
+
+    def minimize(
+        self,
+        objective,
+        data,
+        pdf,
+        init_pars,
+        par_bounds,
+        fixed_vals=None,
+        return_fitted_val=False,
+        return_result_obj=False,
+        return_uncertainties=False,
+        return_correlations=False,
+        do_grad=None,
+        do_stitch=False,
+        **kwargs,
+    ):
+        """pyhf's ``optimizer.minimize`` for ``objective = infer.mle.twice_nll`` (the only objective pyhf's fits
+        minimise): the native fit of ``pdf`` to ``data`` from ``init_pars`` within ``par_bounds``, with the
+        ``(index, value)`` pairs of ``fixed_vals`` held. Returns what :func:`neos_swift.infer.mle.fit` returns.
+        ``do_stitch`` changes nothing here: held parameters are always reported in place."""
+        from ..infer import mle
+
+        if objective is not mle.twice_nll:
+            from ..exceptions import Unsupported
+
+            raise Unsupported(
+                "neos_swift minimises only neos_swift.infer.mle.twice_nll (natively, with exact derivatives); "
+                f"got {objective!r}"
+            )
+        init = list(init_pars)
+        fixed = [False] * len(init)
+        for index, value in fixed_vals or []:
+            init[index] = value
+            fixed[index] = True
+        return mle._minimize(
+            self,
+            None,
+            data,
+            pdf,
+            init,
+            par_bounds,
+            fixed,
+            return_fitted_val=return_fitted_val,
+            return_result_obj=return_result_obj,
+            return_uncertainties=return_uncertainties,
+            return_correlations=return_correlations,
+            do_grad=do_grad,
+            options=kwargs,
+        )

@@ -1,0 +1,207 @@
+"""What the numpy and jax tensor backends share: pyhf's tensorlib surface written once over an array namespace.
+
+A backend class sets ``_xp`` (the array module: numpy or jax.numpy), ``_special`` (erf, erfinv, xlogy, gammaln)
+and ``_stats_norm`` (pdf, cdf) and its own ``astensor``/``tolist``/``to_numpy`` where the array types differ.
+Every method is the namespace's own operation, so under the jax backend the results are jax values that
+``jax.grad`` and ``jax.jit`` trace through.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+log = logging.getLogger(__name__)
+
+_DTYPES = ("float", "int", "bool")
+
+
+class _Poisson:
+    """pyhf's ``poisson_dist``: ``sample(shape)`` draws counts, ``log_prob(n)`` is the backend's poisson_logpdf."""
+
+    def __init__(self, backend, rate):
+        self._backend = backend
+        self.rate = rate
+
+    def sample(self, sample_shape):
+        import numpy as np
+        from scipy import stats
+
+        rate = np.asarray(self.rate)
+        draws = stats.poisson(rate).rvs(size=tuple(sample_shape) + rate.shape)
+        return self._backend._from_sampled(draws)
+
+    def log_prob(self, value):
+        return self._backend.poisson_logpdf(value, self.rate)
+
+
+class _Normal:
+    """pyhf's ``normal_dist``: ``sample(shape)`` draws values, ``log_prob(x)`` is the backend's normal_logpdf."""
+
+    def __init__(self, backend, loc, scale):
+        self._backend = backend
+        self.loc = loc
+        self.scale = scale
+
+    def sample(self, sample_shape):
+        import numpy as np
+        from scipy import stats
+
+        loc = np.asarray(self.loc)
+        draws = stats.norm(loc, np.asarray(self.scale)).rvs(size=tuple(sample_shape) + loc.shape)
+        return self._backend._from_sampled(draws)
+
+    def log_prob(self, value):
+        return self._backend.normal_logpdf(value, self.loc, self.scale)
+
+
+class _ArrayBackend:
+    """The shared methods; subclasses declare pyhf's slots (name, precision, dtypemap, default_do_grad)."""
+
+    __slots__ = ()
+
+    def _init(self, name, precision, xp, default_do_grad):
+        self.name = name
+        self.precision = precision
+        wide = precision == "64b"
+        self.dtypemap = {
+            "float": xp.float64 if wide else xp.float32,
+            "int": xp.int64 if wide else xp.int32,
+            "bool": xp.bool_,
+        }
+        self.default_do_grad = default_do_grad
+
+    def _setup(self):
+        """Global set-up when the backend becomes current (nothing for these backends)."""
+
+    def _dtype(self, dtype):
+        try:
+            return self.dtypemap[dtype]
+        except KeyError:
+            log.error(f"Invalid dtype: dtype must be one of {list(self.dtypemap)}.", exc_info=True)
+            raise
+
+    def _from_sampled(self, draws):
+        return self.astensor(draws)
+
+    # Construction and conversion
+    def astensor(self, tensor_in, dtype="float"):
+        return self._xp.asarray(tensor_in, dtype=self._dtype(dtype))
+
+    def ones(self, shape, dtype="float"):
+        return self._xp.ones(shape, dtype=self._dtype(dtype))
+
+    def zeros(self, shape, dtype="float"):
+        return self._xp.zeros(shape, dtype=self._dtype(dtype))
+
+    # Shape manipulation
+    def shape(self, tensor):
+        return tensor.shape
+
+    def reshape(self, tensor, newshape):
+        return self._xp.reshape(tensor, newshape)
+
+    def ravel(self, tensor):
+        return self._xp.ravel(tensor)
+
+    def transpose(self, tensor_in):
+        return tensor_in.transpose()
+
+    def tile(self, tensor_in, repeats):
+        return self._xp.tile(tensor_in, repeats)
+
+    def stack(self, sequence, axis=0):
+        return self._xp.stack(sequence, axis=axis)
+
+    def concatenate(self, sequence, axis=0):
+        return self._xp.concatenate(sequence, axis=axis)
+
+    def simple_broadcast(self, *args):
+        return self._xp.broadcast_arrays(*args)
+
+    # Indexing and selection
+    def gather(self, tensor, indices):
+        return tensor[indices]
+
+    def boolean_mask(self, tensor, mask):
+        return tensor[mask]
+
+    def where(self, mask, tensor_in_1, tensor_in_2):
+        return self._xp.where(mask, tensor_in_1, tensor_in_2)
+
+    def clip(self, tensor_in, min_value, max_value):
+        return self._xp.clip(tensor_in, min_value, max_value)
+
+    def conditional(self, predicate, true_callable, false_callable):
+        return true_callable() if predicate else false_callable()
+
+    def isfinite(self, tensor):
+        return self._xp.isfinite(tensor)
+
+    # Arithmetic and reductions
+    def sum(self, tensor_in, axis=None):
+        return self._xp.sum(tensor_in, axis=axis)
+
+    def product(self, tensor_in, axis=None):
+        return self._xp.prod(tensor_in, axis=axis)
+
+    def abs(self, tensor):
+        return self._xp.abs(tensor)
+
+    def power(self, tensor_in_1, tensor_in_2):
+        return self._xp.power(tensor_in_1, tensor_in_2)
+
+    def sqrt(self, tensor_in):
+        return self._xp.sqrt(tensor_in)
+
+    def divide(self, tensor_in_1, tensor_in_2):
+        return self._xp.divide(tensor_in_1, tensor_in_2)
+
+    def log(self, tensor_in):
+        return self._xp.log(tensor_in)
+
+    def exp(self, tensor_in):
+        return self._xp.exp(tensor_in)
+
+    def outer(self, tensor_in_1, tensor_in_2):
+        return self._xp.outer(tensor_in_1, tensor_in_2)
+
+    def einsum(self, subscripts, *operands):
+        return self._xp.einsum(subscripts, *operands)
+
+    def percentile(self, tensor_in, q, axis=None, interpolation="linear"):
+        """The q-th percentile; ``interpolation`` is pyhf's name for numpy's ``method`` (linear, lower, higher,
+        midpoint, nearest)."""
+        return self._xp.percentile(tensor_in, q, axis=axis, method=interpolation)
+
+    def erf(self, tensor_in):
+        return self._special.erf(tensor_in)
+
+    def erfinv(self, tensor_in):
+        return self._special.erfinv(tensor_in)
+
+    # Distributions
+    def poisson_logpdf(self, n, lam):
+        """log of the continuous Poisson p.m.f., n! = Gamma(n + 1); finite at lam = 0 for n = 0."""
+        n, lam = self._xp.asarray(n), self._xp.asarray(lam)
+        return self._special.xlogy(n, lam) - lam - self._special.gammaln(n + 1.0)
+
+    def poisson(self, n, lam):
+        return self._xp.exp(self.poisson_logpdf(n, lam))
+
+    def normal_logpdf(self, x, mu, sigma):
+        xp = self._xp
+        z = xp.divide(xp.subtract(x, mu), sigma)
+        return -0.5 * z * z - xp.log(xp.multiply(sigma, math.sqrt(2.0 * math.pi)))
+
+    def normal(self, x, mu, sigma):
+        return self._stats_norm.pdf(x, loc=mu, scale=sigma)
+
+    def normal_cdf(self, x, mu=0, sigma=1):
+        return self._stats_norm.cdf(x, loc=mu, scale=sigma)
+
+    def poisson_dist(self, rate):
+        return _Poisson(self, rate)
+
+    def normal_dist(self, mu, sigma):
+        return _Normal(self, mu, sigma)

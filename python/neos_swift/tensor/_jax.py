@@ -1,0 +1,44 @@
+"""pyhf's ``jax_backend`` (``pyhf.tensor.jax_backend``), over jax.numpy: every operation is a jax operation, so
+values built with it flow through ``jax.grad``/``jax.jit``. Importing it switches on float64 in jax, as pyhf does."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import jax.scipy.special as jax_special
+import jax.scipy.stats as jax_stats
+import numpy as np
+
+from ._common import _ArrayBackend
+
+jax.config.update("jax_enable_x64", True)
+
+
+class jax_backend(_ArrayBackend):  # noqa: N801  (pyhf's name)
+    """JAX tensor backend: ``name == "jax"``, ``precision`` "64b" (default) or "32b", gradients by default."""
+
+    __slots__ = ["name", "precision", "dtypemap", "default_do_grad"]
+
+    #: The array type of this backend's tensors.
+    array_type = jax.Array
+    #: The element type of this backend's tensors (jax arrays carry their dtype themselves).
+    array_subtype = jax.Array
+
+    _xp = jnp
+    _special = jax_special
+    _stats_norm = jax_stats.norm
+
+    def __init__(self, **kwargs):
+        self._init("jax", kwargs.get("precision", "64b"), jnp, True)
+
+    def _from_sampled(self, draws):
+        return jnp.asarray(draws, dtype=self.dtypemap["float"])
+
+    def tolist(self, tensor_in):
+        if isinstance(tensor_in, list):
+            return tensor_in
+        return jnp.asarray(tensor_in).tolist()
+
+    def to_numpy(self, tensor_in):
+        """A numpy copy with the tensor's dtype."""
+        return np.asarray(tensor_in, dtype=tensor_in.dtype)
