@@ -6,7 +6,8 @@
 # PYHF_CHECKOUT  a pyhf v0.7.6 source tree (git checkout or unpacked sdist) holding tests/conftest.py.
 # --python PY    a Python whose site-packages has neos_swift and pyhf's test dependencies (pytest, pytest-mock,
 #                scikit-hep-testdata, uproot, matplotlib, jax, iminuit, ...) but NOT pyhf itself. Default: $PYTHON or
-#                python3. pytest-timeout and pytest-socket are used when present.
+#                python3. pytest-timeout and pytest-socket are used when present. PYTHONPATH is kept (after the
+#                plugin), so PYTHONPATH=python NEOS_LIBRARY=.build/debug tests a source tree.
 # --out DIR      where the plugin copy, junit XML, log and lists go. Default: a new folder from mktemp -d.
 # --baseline F   a file of test node IDs (one a line) that pass with pyhf itself: prints how many of them pass here.
 # --noconftest   diagnostic: skip pyhf's tests/conftest.py. Its import needs pyhf.events, pyhf.set_backend,
@@ -80,7 +81,7 @@ args+=("${extra[@]}")
 
 echo "pyhf_test_suite: running pyhf's tests from $checkout; output in $out"
 set +e
-(cd "$checkout" && PYTHONPATH="$out/plugin" PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest "${args[@]}") \
+(cd "$checkout" && PYTHONPATH="$out/plugin${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest "${args[@]}") \
     >"$out/pytest.log" 2>&1
 status=$?
 set -e
