@@ -4,22 +4,18 @@
     import Glibc
 #endif
 
-/// pyhf's `simplemodels.uncorrelated_background` written out by hand, so inference is tested independently of
-/// the HistFactory builder: λ_b = μ s_b + γ_b b_b, aux Poisson(a_b | γ_b τ_b), τ_b = (b_b/σ_b)², pars [μ, γ...].
-struct ShapesysToyModel: LikelihoodModel {
-    let signal: [Double]
-    let background: [Double]
-    let tau: [Double]
+/// pyhf's `simplemodels.uncorrelated_background` likelihood written out by hand, so inference is tested
+/// independently of the HistFactory builder: λ_b = μ s_b + γ_b b_b, aux Poisson(a_b | γ_b τ_b), pars [μ, γ...].
+/// `ShapesysToyModel` and the differentiable `DifferentiableToyModel` share it.
+protocol ShapesysToyLikelihood: LikelihoodModel {
+    var signal: [Double] { get }
+    var background: [Double] { get }
+    var tau: [Double] { get }
+}
 
-    init(signal: [Double], background: [Double], uncertainty: [Double]) {
-        self.signal = signal
-        self.background = background
-        tau = zip(background, uncertainty).map { ($0 / $1) * ($0 / $1) }
-    }
-
+extension ShapesysToyLikelihood {
     var bins: Int { signal.count }
     var parameterCount: Int { 1 + bins }
-    var parameterNames: [String] { ["mu"] + (0..<bins).map { "uncorr_bkguncrt[\($0)]" } }
     var poiIndex: Int? { 0 }
     var suggestedInit: [Double] { [Double](repeating: 1, count: parameterCount) }
     var suggestedBounds: [(lower: Double, upper: Double)] {
@@ -72,4 +68,19 @@ struct ShapesysToyModel: LikelihoodModel {
         let main = (0..<bins).map { rate(pars, $0) }
         return includeAuxdata ? main + (0..<bins).map { pars[1 + $0] * tau[$0] } : main
     }
+}
+
+/// The toy likelihood with pyhf's parameter names and τ_b = (b_b/σ_b)² from absolute uncertainties σ_b.
+struct ShapesysToyModel: ShapesysToyLikelihood {
+    let signal: [Double]
+    let background: [Double]
+    let tau: [Double]
+
+    init(signal: [Double], background: [Double], uncertainty: [Double]) {
+        self.signal = signal
+        self.background = background
+        tau = zip(background, uncertainty).map { ($0 / $1) * ($0 / $1) }
+    }
+
+    var parameterNames: [String] { ["mu"] + (0..<bins).map { "uncorr_bkguncrt[\($0)]" } }
 }
