@@ -1,3 +1,5 @@
+import XCTest
+
 @testable import NeosCore
 
 #if canImport(Glibc)
@@ -83,4 +85,15 @@ struct ShapesysToyModel: ShapesysToyLikelihood {
     }
 
     var parameterNames: [String] { ["mu"] + (0..<bins).map { "uncorr_bkguncrt[\($0)]" } }
+}
+
+/// The tests on pyhf's uncorrelated_background example of neos.md §7.2 (signal [12, 11], background [50, 52],
+/// uncertainty [3, 7], observed [51, 48]): its model, its data with auxdata, and a comparison to a relative precision.
+class ShapesysToyTestCase: XCTestCase {
+    let model = ShapesysToyModel(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+    var data: [Double] { [51, 48] + model.auxdata }
+
+    func assertClose(_ a: Double, _ b: Double, relative: Double, _ label: String = "", line: UInt = #line) {
+        XCTAssertEqual(a, b, accuracy: relative * abs(b), label, line: line)
+    }
 }
