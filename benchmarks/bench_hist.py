@@ -98,19 +98,13 @@ def make_jax_functions(bandwidth: float):
 def main(argv=None) -> int:
     settings = harness.parse_args(WORKLOAD, __doc__.splitlines()[0], argv)
 
+    harness.enable_jax_x64()
     import jax
-
-    jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
     import neos_swift
     import numpy as np
 
-    info = harness.machine_info()
-    harness.print_machine_summary(info)
-    print(
-        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}"
-        f"{' [--quick]' if settings.quick else ''}"
-    )
+    info = harness.report_machine(settings)
 
     rng = np.random.default_rng(SEED)
     results = []
@@ -209,57 +203,36 @@ def main(argv=None) -> int:
                     }
                 )
 
-    headers = [
-        "workload (value + VJP)",
-        "neos-swift",
-        "relaxed/jax",
-        "neos/jax",
-        "numpy-KDE",
-        "neos/numpy",
-        "numpy.histogram",
-        "jax 1st call",
-    ]
-    rows = []
-    for r in results:
-        t = r["value_and_vjp"]
-        rows.append(
-            [
-                r["label"],
-                harness.format_timing(t["neos_swift"]),
-                harness.format_timing(t["relaxed_jax"]),
-                harness.format_ratio(t["neos_swift"], t["relaxed_jax"]),
-                harness.format_timing(t["numpy_kde"]),
-                harness.format_ratio(t["neos_swift"], t["numpy_kde"]),
-                harness.format_timing(t["numpy_histogram"]),
-                harness.format_seconds(r["relaxed_jax_first_call_seconds"]["value_and_vjp"]),
-            ]
-        )
-    harness.print_table(headers, rows, title="hist: value + VJP (d/d data, d/d bins), medians ±half-IQR")
+    # Both tables: neos-swift, relaxed/jax and numpy-KDE with the two ratios, then numpy.histogram (timed once, with
+    # the value + VJP case).
+    headers = ["neos-swift", "relaxed/jax", "neos/jax", "numpy-KDE", "neos/numpy", "numpy.histogram"]
 
-    headers = [
-        "workload (value only)",
-        "neos-swift",
-        "relaxed/jax",
-        "neos/jax",
-        "numpy-KDE",
-        "neos/numpy",
-        "numpy.histogram",
-    ]
-    rows = []
-    for r in results:
-        t = r["value_only"]
-        rows.append(
-            [
-                r["label"],
-                harness.format_timing(t["neos_swift"]),
-                harness.format_timing(t["relaxed_jax"]),
-                harness.format_ratio(t["neos_swift"], t["relaxed_jax"]),
-                harness.format_timing(t["numpy_kde"]),
-                harness.format_ratio(t["neos_swift"], t["numpy_kde"]),
-                harness.format_timing(r["value_and_vjp"]["numpy_histogram"]),
-            ]
-        )
-    harness.print_table(headers, rows, title="hist: value only, medians ±half-IQR")
+    def comparison(r, key):
+        t = r[key]
+        return [
+            r["label"],
+            harness.format_timing(t["neos_swift"]),
+            harness.format_timing(t["relaxed_jax"]),
+            harness.format_ratio(t["neos_swift"], t["relaxed_jax"]),
+            harness.format_timing(t["numpy_kde"]),
+            harness.format_ratio(t["neos_swift"], t["numpy_kde"]),
+            harness.format_timing(r["value_and_vjp"]["numpy_histogram"]),
+        ]
+
+    harness.print_table(
+        ["workload (value + VJP)", *headers, "jax 1st call"],
+        [
+            comparison(r, "value_and_vjp")
+            + [harness.format_seconds(r["relaxed_jax_first_call_seconds"]["value_and_vjp"])]
+            for r in results
+        ],
+        title="hist: value + VJP (d/d data, d/d bins), medians ±half-IQR",
+    )
+    harness.print_table(
+        ["workload (value only)", *headers],
+        [comparison(r, "value_only") for r in results],
+        title="hist: value only, medians ±half-IQR",
+    )
 
     worst = {
         impl: max(max(r["agreement_max_rel_diff_vs_relaxed"][impl].values()) for r in results)

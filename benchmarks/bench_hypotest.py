@@ -113,6 +113,16 @@ def measure_reference(settings, fn, single_call_seconds):
     return harness.measure(fn, settings.repeat, settings.warmup)
 
 
+def report_reference(tag, key, first_call, timing, columns, differences):
+    """One reference's line: its first call, its median and neos-swift's relative differences from it."""
+    print(
+        f"[{tag}] {key}: first call {harness.format_seconds(first_call)}, median "
+        f"{harness.format_timing(timing)} (n={timing.repeat}); rel diff of neos-swift "
+        f"[{columns}] " + ", ".join(f"{d:.1e}" for d in differences),
+        flush=True,
+    )
+
+
 def timed(fn):
     """(result, seconds) of one call."""
     import time
@@ -160,12 +170,7 @@ def run_hypotest_case(settings, label, make_model):
         if backend == "jax":  # the first call compiled; time a warm one to pick the repetitions
             single = harness.time_once(pyhf_call)
         timings[key] = measure_reference(settings, pyhf_call, single)
-        print(
-            f"[{label}] {key}: first call {harness.format_seconds(first_calls[key])}, median "
-            f"{harness.format_timing(timings[key])} (n={timings[key].repeat}); rel diff of neos-swift "
-            "[CLs, band] " + ", ".join(f"{d:.1e}" for d in agreement[key]),
-            flush=True,
-        )
+        report_reference(label, key, first_calls[key], timings[key], "CLs, band", agreement[key])
     pyhf.set_backend("numpy")
     return {
         "label": label,
@@ -226,11 +231,8 @@ def run_upper_limit(settings):
             agreement[key] = check_agreement(f"{label}, {variant} vs {key}", key, neos_values, values[key])
             single = first_calls[key] if backend == "numpy" else harness.time_once(pyhf_call)
             timings[key] = measure_reference(settings, pyhf_call, single)
-            print(
-                f"[{label}, {variant}] {key}: first call {harness.format_seconds(first_calls[key])}, median "
-                f"{harness.format_timing(timings[key])} (n={timings[key].repeat}); rel diff of neos-swift "
-                "[obs, exp band] " + ", ".join(f"{d:.1e}" for d in agreement[key]),
-                flush=True,
+            report_reference(
+                f"{label}, {variant}", key, first_calls[key], timings[key], "obs, exp band", agreement[key]
             )
         pyhf.set_backend("numpy")
         results.append(
@@ -251,16 +253,11 @@ def run_upper_limit(settings):
 def main(argv=None) -> int:
     settings = harness.parse_args(WORKLOAD, __doc__.splitlines()[0], argv)
 
-    import jax
-
-    jax.config.update("jax_enable_x64", True)
-
-    info = harness.machine_info()
-    harness.print_machine_summary(info)
-    print(
-        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}; references "
-        f"slower than {SLOW_SECONDS:g} s per call: {1 if settings.quick else SLOW_REPEAT} samples, no warm-up"
-        f"{' [--quick]' if settings.quick else ''}"
+    harness.enable_jax_x64()
+    info = harness.report_machine(
+        settings,
+        f"; references slower than {SLOW_SECONDS:g} s per call: {1 if settings.quick else SLOW_REPEAT} samples, "
+        "no warm-up",
     )
 
     results = [run_hypotest_case(settings, label, make_model) for label, make_model in HYPOTEST_CASES]

@@ -222,28 +222,25 @@ def compare_gradients(structure, neos_names, neos_grad, jax_grad, signal):
     nominal_entries = [i for i, n in enumerate(structure.input_names) if "/nominal[" in n]
     large = [i for i in range(len(ref)) if abs(ref[i]) > 1e-3 * scale]
     top = sorted(range(len(ref)), key=lambda i: -abs(ref[i]))[:5]
+
+    def entries(indices):
+        return {
+            structure.input_names[i]: {
+                "neos_swift": float(neos[i]),
+                "jax": float(ref[i]),
+                "rel_diff": float(diff[i] / abs(ref[i])),
+            }
+            for i in indices
+        }
+
     return {
         "max_abs_diff_over_max_grad": float(np.max(diff) / scale),
         "worst_entry": structure.input_names[int(np.argmax(diff))],
         "max_rel_diff_entries_above_1e-3_of_max": float(np.max(diff[large] / np.abs(ref[large]))),
         "n_entries_above_1e-3_of_max": len(large),
         "max_rel_diff_nominal": float(np.max(diff[nominal_entries] / np.maximum(np.abs(ref[nominal_entries]), 1e-300))),
-        "signal": {
-            structure.input_names[i]: {
-                "neos_swift": float(neos[i]),
-                "jax": float(ref[i]),
-                "rel_diff": float(diff[i] / abs(ref[i])),
-            }
-            for i in signal_entries
-        },
-        "largest": {
-            structure.input_names[i]: {
-                "neos_swift": float(neos[i]),
-                "jax": float(ref[i]),
-                "rel_diff": float(diff[i] / abs(ref[i])),
-            }
-            for i in top
-        },
+        "signal": entries(signal_entries),
+        "largest": entries(top),
     }
 
 
@@ -441,9 +438,7 @@ def main(argv=None) -> int:
     pre.add_argument("--cases", default=",".join(CASES), help="models: 4bin,sbottom")
     own, rest = pre.parse_known_args(argv)
 
-    import jax
-
-    jax.config.update("jax_enable_x64", True)
+    harness.enable_jax_x64()
     if own.first_call_child:
         return first_call_child(*own.first_call_child)
 
@@ -461,13 +456,10 @@ def main(argv=None) -> int:
 
     loads = {"start": loadavg()}
     run_snapshot = cpu_snapshot()
-    info = harness.machine_info()
-    harness.print_machine_summary(info)
-    print(f"Load average at start: {loads['start']}")
-    print(
-        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}; jax first call: "
-        f"{'fresh process' if first_call_mode == 'process' else 'fresh jit in this process'}"
-        f"{' [--quick]' if settings.quick else ''}",
+    info = harness.report_machine(
+        settings,
+        f"; jax first call: {'fresh process' if first_call_mode == 'process' else 'fresh jit in this process'}",
+        notes=[f"Load average at start: {loads['start']}"],
         flush=True,
     )
 

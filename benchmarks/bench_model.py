@@ -186,17 +186,10 @@ ROWS = (
 def main(argv=None) -> int:
     settings = harness.parse_args(WORKLOAD, __doc__.splitlines()[0], argv)
 
-    import jax
-
-    jax.config.update("jax_enable_x64", True)
+    harness.enable_jax_x64()
     import numpy as np
 
-    info = harness.machine_info()
-    harness.print_machine_summary(info)
-    print(
-        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}"
-        f"{' [--quick]' if settings.quick else ''}"
-    )
+    info = harness.report_machine(settings)
 
     rng = np.random.default_rng(SEED)
     results = [run_case(settings, label, spec_path, patch_path, rng) for label, spec_path, patch_path in CASES]

@@ -362,6 +362,28 @@ def print_machine_summary(info: dict[str, Any]) -> None:
         print(line)
 
 
+def report_machine(settings: Settings, detail: str = "", notes: Sequence[str] = (), flush: bool = False) -> dict:
+    """The start of every workload's report: collects :func:`machine_info` (returned, for :func:`write_results`),
+    prints its summary, then the ``notes`` lines, then the repetitions line with ``detail`` appended."""
+    info = machine_info()
+    print_machine_summary(info)
+    for note in notes:
+        print(note)
+    print(
+        f"Repetitions: {settings.repeat} samples (median, ±half-IQR), warm-up {settings.warmup}{detail}"
+        f"{' [--quick]' if settings.quick else ''}",
+        flush=flush,
+    )
+    return info
+
+
+def enable_jax_x64() -> None:
+    """Double precision in jax, which every comparison with neos-swift needs; call it before jax makes an array."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------------------------

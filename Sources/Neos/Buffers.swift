@@ -107,6 +107,13 @@ func copiedInput(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: Strin
     return Array(UnsafeBufferPointer(start: pointer, count: length))
 }
 
+/// A caller's array whose length the call fixes: n_<name> must be `expected` (checked first), then it is copied as
+/// `copiedInput(_:_:_:)` copies.
+func copiedInput(_ pointer: UnsafePointer<Double>?, _ length: Int, expected: Int, _ name: String) throws -> [Double] {
+    try Validate.count(length, equals: expected, "n_\(name)")
+    return try copiedInput(pointer, length, name)
+}
+
 /// An optional array read in place whose length is given by another argument (weights[n_data]); NULL: not given.
 func optionalInput(_ pointer: UnsafePointer<Double>?, _ length: Int) -> UnsafeBufferPointer<Double>? {
     pointer.map { UnsafeBufferPointer(start: $0, count: length) }

@@ -19,8 +19,7 @@ func fitConfiguration(
 
 /// The caller's data (main bins then auxdata), checked against the model.
 func observations(_ data: UnsafePointer<Double>?, _ n_data: Int, _ model: Model) throws -> [Double] {
-    try Validate.count(n_data, equals: model.mainBinCount + model.auxdataCount, "n_data")
-    return try copiedInput(data, n_data, "data")
+    try copiedInput(data, n_data, expected: model.mainBinCount + model.auxdataCount, "data")
 }
 
 /// A test statistic named by the caller.

@@ -10,6 +10,16 @@ func modifierSettings(_ pointer: UnsafePointer<CChar>?) throws -> ModifierSettin
 /// A JSON array of strings, for metadata outputs.
 func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
 
+/// The workspace behind a caller's handle.
+func borrowWorkspace(_ pointer: OpaquePointer?) throws -> Workspace {
+    try borrowHandle(pointer, .workspace, as: Workspace.self, "workspace")
+}
+
+/// The patchset behind a caller's handle.
+func borrowPatchset(_ pointer: OpaquePointer?) throws -> Patchset {
+    try borrowHandle(pointer, .patchset, as: Patchset.self, "patchset")
+}
+
 /// The model behind a caller's handle.
 func borrowModel(_ pointer: OpaquePointer?) throws -> Model {
     try borrowHandle(pointer, .model, as: Model.self, "model")
@@ -17,8 +27,7 @@ func borrowModel(_ pointer: OpaquePointer?) throws -> Model {
 
 /// Checks a parameter vector against the model before the core sees it.
 func parameters(_ pointer: UnsafePointer<Double>?, _ count: Int, _ model: Model) throws -> [Double] {
-    try Validate.count(count, equals: model.parameterCount, "n_pars")
-    return try copiedInput(pointer, count, "pars")
+    try copiedInput(pointer, count, expected: model.parameterCount, "pars")
 }
 
 /// Checks an output against the values it receives, then writes them.
@@ -27,9 +36,13 @@ func copy(_ values: [Double], into pointer: UnsafeMutablePointer<Double>?, _ cou
     out.write(try finite(values, name))
 }
 
-/// Makes a handle for a new object and stores it in the caller's out-pointer (checked before the work).
-func store(_ kind: HandleKind, _ value: Any, into out: UnsafeMutablePointer<OpaquePointer?>) {
-    out.pointee = makeHandle(kind, value)
+/// The shape of every export that makes an object: checks the caller's out-pointer (`name`) before the work, makes
+/// the object, then stores a new handle of `kind` to it there.
+func newHandle(
+    _ kind: HandleKind, into out: UnsafeMutablePointer<OpaquePointer?>?, _ name: String, _ make: () throws -> Any
+) throws {
+    let out = try handleOutput(out, name)
+    out.pointee = makeHandle(kind, try make())
 }
 
 /// See include/neos.h.
@@ -38,9 +51,7 @@ public func neos_workspace_from_json(
     _ json: UnsafePointer<CChar>?, _ out_workspace: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_workspace_from_json") {
-        let out = try handleOutput(out_workspace, "out_workspace")
-        let workspace = try Workspace(json: string(json, "json"))
-        store(.workspace, workspace, into: out)
+        try newHandle(.workspace, into: out_workspace, "out_workspace") { try Workspace(json: string(json, "json")) }
     }
 }
 
@@ -58,18 +69,20 @@ public func neos_workspace_model(
     _ n_patches: Int, _ out_model: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_workspace_model") {
-        let workspace = try borrowHandle(workspace, .workspace, as: Workspace.self, "workspace")
-        let out = try handleOutput(out_model, "out_model")
-        var patchTexts: [String] = []
-        if try count(n_patches, "n_patches", elementSize: MemoryLayout<UnsafePointer<CChar>>.size) > 0 {
-            guard let patches else { throw NeosError.invalidArgument("patches is NULL but n_patches is \(n_patches)") }
-            for index in 0..<n_patches { patchTexts.append(try string(patches[index], "patches[\(index)]")) }
+        let workspace = try borrowWorkspace(workspace)
+        try newHandle(.model, into: out_model, "out_model") {
+            var patchTexts: [String] = []
+            if try count(n_patches, "n_patches", elementSize: MemoryLayout<UnsafePointer<CChar>>.size) > 0 {
+                guard let patches else {
+                    throw NeosError.invalidArgument("patches is NULL but n_patches is \(n_patches)")
+                }
+                for index in 0..<n_patches { patchTexts.append(try string(patches[index], "patches[\(index)]")) }
+            }
+            return try workspace.model(
+                measurementName: optionalString(measurement_name),
+                modifierSettings: modifierSettings(modifier_settings_json),
+                patches: patchTexts)
         }
-        let model = try workspace.model(
-            measurementName: optionalString(measurement_name),
-            modifierSettings: modifierSettings(modifier_settings_json),
-            patches: patchTexts)
-        store(.model, model, into: out)
     }
 }
 
@@ -80,7 +93,7 @@ public func neos_workspace_data(
     _ out_data: UnsafeMutablePointer<Double>?, _ n_out_data: Int
 ) -> neos_status {
     abiCall("neos_workspace_data") {
-        let workspace = try borrowHandle(workspace, .workspace, as: Workspace.self, "workspace")
+        let workspace = try borrowWorkspace(workspace)
         let model = try borrowModel(model)
         let data = try workspace.data(model: model, includeAuxdata: include_auxdata)
         try copy(data, into: out_data, n_out_data, "out_data")
@@ -94,7 +107,7 @@ public func neos_workspace_metadata_json(
     _ out_json_length: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_workspace_metadata_json") {
-        let workspace = try borrowHandle(workspace, .workspace, as: Workspace.self, "workspace")
+        let workspace = try borrowWorkspace(workspace)
         let json = JSON.object([
             .init(key: "measurements", value: strings(workspace.measurementNames)),
             .init(key: "channels", value: strings(workspace.channelNames)),
@@ -109,9 +122,7 @@ public func neos_patchset_from_json(
     _ json: UnsafePointer<CChar>?, _ out_patchset: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_patchset_from_json") {
-        let out = try handleOutput(out_patchset, "out_patchset")
-        let patchset = try Patchset(json: string(json, "json"))
-        store(.patchset, patchset, into: out)
+        try newHandle(.patchset, into: out_patchset, "out_patchset") { try Patchset(json: string(json, "json")) }
     }
 }
 
@@ -128,7 +139,7 @@ public func neos_patchset_names_json(
     _ out_json_length: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_patchset_names_json") {
-        let patchset = try borrowHandle(patchset, .patchset, as: Patchset.self, "patchset")
+        let patchset = try borrowPatchset(patchset)
         try writeString(strings(patchset.patchNames).serialized(), out_json, n_out_json, out_json_length)
     }
 }
@@ -140,7 +151,7 @@ public func neos_patchset_patch_json(
     _ n_out_json: Int, _ out_json_length: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_patchset_patch_json") {
-        let patchset = try borrowHandle(patchset, .patchset, as: Patchset.self, "patchset")
+        let patchset = try borrowPatchset(patchset)
         try writeString(try patchset.patch(named: string(name, "name")), out_json, n_out_json, out_json_length)
     }
 }
@@ -152,11 +163,11 @@ public func neos_model_from_json(
     _ modifier_settings_json: UnsafePointer<CChar>?, _ out_model: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_model_from_json") {
-        let out = try handleOutput(out_model, "out_model")
-        let model = try Model(
-            spec: string(spec_json, "spec_json"), poiName: optionalString(poi_name),
-            modifierSettings: modifierSettings(modifier_settings_json))
-        store(.model, model, into: out)
+        try newHandle(.model, into: out_model, "out_model") {
+            try Model(
+                spec: string(spec_json, "spec_json"), poiName: optionalString(poi_name),
+                modifierSettings: modifierSettings(modifier_settings_json))
+        }
     }
 }
 
@@ -167,11 +178,12 @@ public func neos_simplemodels_uncorrelated_background(
     _ n_bins: Int, _ out_model: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_simplemodels_uncorrelated_background") {
-        let out = try handleOutput(out_model, "out_model")
-        let model = try SimpleModels.uncorrelatedBackground(
-            signal: copiedInput(signal, n_bins, "signal"), background: copiedInput(background, n_bins, "background"),
-            uncertainty: copiedInput(uncertainty, n_bins, "uncertainty"))
-        store(.model, model, into: out)
+        try newHandle(.model, into: out_model, "out_model") {
+            try SimpleModels.uncorrelatedBackground(
+                signal: copiedInput(signal, n_bins, "signal"),
+                background: copiedInput(background, n_bins, "background"),
+                uncertainty: copiedInput(uncertainty, n_bins, "uncertainty"))
+        }
     }
 }
 
@@ -183,13 +195,14 @@ public func neos_simplemodels_correlated_background(
     _ out_model: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_simplemodels_correlated_background") {
-        let out = try handleOutput(out_model, "out_model")
-        let model = try SimpleModels.correlatedBackground(
-            signal: copiedInput(signal, n_bins, "signal"), background: copiedInput(background, n_bins, "background"),
-            backgroundUp: copiedInput(background_up, n_bins, "background_up"),
-            backgroundDown: copiedInput(background_down, n_bins, "background_down"),
-            modifierSettings: modifierSettings(modifier_settings_json))
-        store(.model, model, into: out)
+        try newHandle(.model, into: out_model, "out_model") {
+            try SimpleModels.correlatedBackground(
+                signal: copiedInput(signal, n_bins, "signal"),
+                background: copiedInput(background, n_bins, "background"),
+                backgroundUp: copiedInput(background_up, n_bins, "background_up"),
+                backgroundDown: copiedInput(background_down, n_bins, "background_down"),
+                modifierSettings: modifierSettings(modifier_settings_json))
+        }
     }
 }
 
@@ -334,10 +347,9 @@ public func neos_model_with_inputs(
 ) -> neos_status {
     abiCall("neos_model_with_inputs") {
         let model = try borrowModel(model)
-        let out = try handleOutput(out_model, "out_model")
-        try Validate.count(n_inputs, equals: model.inputCount, "n_inputs")
-        let updated = try model.withInputs(copiedInput(inputs, n_inputs, "inputs"))
-        store(.model, updated, into: out)
+        try newHandle(.model, into: out_model, "out_model") {
+            try model.withInputs(copiedInput(inputs, n_inputs, expected: model.inputCount, "inputs"))
+        }
     }
 }
 

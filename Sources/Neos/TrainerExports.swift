@@ -46,9 +46,10 @@ public func neos_trainer_create(
     _ config_json: UnsafePointer<CChar>?, _ out_trainer: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_trainer_create") {
-        let out = try handleOutput(out_trainer, "out_trainer")
-        let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
-        store(.trainer, try Trainer(configuration: configuration), into: out)
+        try newHandle(.trainer, into: out_trainer, "out_trainer") {
+            let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
+            return try Trainer(configuration: configuration)
+        }
     }
 }
 
@@ -62,12 +63,12 @@ public func neos_trainer_create_with_events(
     _ out_trainer: UnsafeMutablePointer<OpaquePointer?>?
 ) -> neos_status {
     abiCall("neos_trainer_create_with_events") {
-        let out = try handleOutput(out_trainer, "out_trainer")
-        let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
-        let train = try eventSets(n_sets, names, dimension, train_points, train_counts, train_weights, "train")
-        let test = try eventSets(n_sets, names, dimension, test_points, test_counts, test_weights, "test")
-        let trainer = try Trainer(configuration: configuration, events: (train, test))
-        store(.trainer, trainer, into: out)
+        try newHandle(.trainer, into: out_trainer, "out_trainer") {
+            let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
+            let train = try eventSets(n_sets, names, dimension, train_points, train_counts, train_weights, "train")
+            let test = try eventSets(n_sets, names, dimension, test_points, test_counts, test_weights, "test")
+            return try Trainer(configuration: configuration, events: (train, test))
+        }
     }
 }
 
@@ -111,8 +112,8 @@ public func neos_trainer_set_parameters(
 ) -> neos_status {
     abiCall("neos_trainer_set_parameters") {
         let trainer = try borrowTrainer(trainer)
-        try Validate.count(n_parameters, equals: trainer.parameterCount, "n_parameters")
-        try trainer.setParameters(try copiedInput(parameters, n_parameters, "parameters"))
+        try trainer.setParameters(
+            try copiedInput(parameters, n_parameters, expected: trainer.parameterCount, "parameters"))
     }
 }
 
@@ -242,8 +243,7 @@ public func neos_trainer_loss_and_gradient(
 ) -> neos_status {
     abiCall("neos_trainer_loss_and_gradient") {
         let trainer = try borrowTrainer(trainer)
-        try Validate.count(n_parameters, equals: trainer.parameterCount, "n_parameters")
-        let values = try copiedInput(parameters, n_parameters, "parameters")
+        let values = try copiedInput(parameters, n_parameters, expected: trainer.parameterCount, "parameters")
         let events = try eventSets(n_sets, names, dimension, points, counts, weights, "")
         let lossOut = try scalarOutput(out_loss, "out_loss")
         let gradientOut = try optionalOutput(

@@ -6,23 +6,11 @@ public enum SimpleModels {
         -> Model
     {
         try check(signal: signal, ["background": background, "uncertainty": uncertainty])
-        let channel = ModelSpec.Channel(
-            name: "singlechannel",
-            samples: [
-                .init(
-                    name: "signal", data: signal,
-                    modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")],
-                    path: "signal"),
-                .init(
-                    name: "background", data: background,
-                    modifiers: [
-                        .init(
-                            name: "uncorr_bkguncrt", type: .shapesys, data: .uncertainties(uncertainty),
-                            path: "uncertainty")
-                    ],
-                    path: "background"),
-            ], path: "singlechannel")
-        return try Model(spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: nil)
+        return try model(
+            channel: "singlechannel", signal: signal, background: background,
+            modifier: .init(
+                name: "uncorr_bkguncrt", type: .shapesys, data: .uncertainties(uncertainty), path: "uncertainty"),
+            modifierSettings: nil)
     }
 
     /// Background with a correlated histosys "correlated_bkg_uncertainty" between backgroundDown and backgroundUp.
@@ -32,21 +20,29 @@ public enum SimpleModels {
     ) throws -> Model {
         try check(
             signal: signal, ["background": background, "backgroundUp": backgroundUp, "backgroundDown": backgroundDown])
+        return try model(
+            channel: "single_channel", signal: signal, background: background,
+            modifier: .init(
+                name: "correlated_bkg_uncertainty", type: .histosys,
+                data: .histosys(hi: backgroundUp, lo: backgroundDown), path: "backgroundUp/backgroundDown"),
+            modifierSettings: modifierSettings)
+    }
+
+    /// The channel both models are: sample "signal" with normfactor "mu" (the POI), and sample "background" with
+    /// the one `modifier` that tells them apart.
+    static func model(
+        channel name: String, signal: [Double], background: [Double], modifier: ModelSpec.Modifier,
+        modifierSettings: ModifierSettings?
+    ) throws -> Model {
         let channel = ModelSpec.Channel(
-            name: "single_channel",
+            name: name,
             samples: [
                 .init(
                     name: "signal", data: signal,
                     modifiers: [.init(name: "mu", type: .normfactor, data: .none, path: "signal.modifiers[0]")],
                     path: "signal"),
-                .init(
-                    name: "background", data: background,
-                    modifiers: [
-                        .init(
-                            name: "correlated_bkg_uncertainty", type: .histosys,
-                            data: .histosys(hi: backgroundUp, lo: backgroundDown), path: "backgroundUp/backgroundDown")
-                    ], path: "background"),
-            ], path: "single_channel")
+                .init(name: "background", data: background, modifiers: [modifier], path: "background"),
+            ], path: name)
         return try Model(
             spec: ModelSpec(channels: [channel], parameters: []), poiName: "mu", modifierSettings: modifierSettings)
     }

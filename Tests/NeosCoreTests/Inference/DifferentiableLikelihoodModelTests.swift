@@ -6,24 +6,15 @@ import XCTest
     import Glibc
 #endif
 
-/// pyhf's `uncorrelated_background` written out by hand as a `DifferentiableLikelihoodModel` whose inputs are the
-/// signal and background rates ψ = (s, b) (τ held at its value for the given uncertainties): λ_b = μ s_b + γ_b b_b,
-/// aux Poisson(a_b | γ_b τ_b), pars [μ, γ...]. Every derivative is the closed form of these two lines, so the
+/// pyhf's `uncorrelated_background` written out by hand (`ShapesysToyLikelihood`) as a
+/// `DifferentiableLikelihoodModel` whose inputs are the signal and background rates ψ = (s, b) (τ held at its value
+/// for the given uncertainties): λ_b = μ s_b + γ_b b_b, aux Poisson(a_b | γ_b τ_b), pars [μ, γ...]. Every derivative is the closed form of these two lines, so the
 /// losses and implicit differentiation are checked on a model that shares no code with HistFactory's `Model`.
-struct DifferentiableToyModel: DifferentiableLikelihoodModel {
+struct DifferentiableToyModel: ShapesysToyLikelihood, DifferentiableLikelihoodModel {
     let signal: [Double]
     let background: [Double]
     let tau: [Double]
 
-    var bins: Int { signal.count }
-    var parameterCount: Int { 1 + bins }
-    var poiIndex: Int? { 0 }
-    var suggestedInit: [Double] { [Double](repeating: 1, count: parameterCount) }
-    var suggestedBounds: [(lower: Double, upper: Double)] {
-        [(0, 10)] + [(lower: Double, upper: Double)](repeating: (1e-10, 10), count: bins)
-    }
-    var suggestedFixed: [Bool] { [Bool](repeating: false, count: parameterCount) }
-    var auxdata: [Double] { tau }
     var inputs: [Double] { signal + background }
     var inputCount: Int { 2 * bins }
 
@@ -31,49 +22,10 @@ struct DifferentiableToyModel: DifferentiableLikelihoodModel {
         DifferentiableToyModel(signal: Array(values[0..<bins]), background: Array(values[bins...]), tau: tau)
     }
 
-    func rate(_ pars: [Double], _ b: Int) -> Double { pars[0] * signal[b] + pars[1 + b] * background[b] }
     /// 1 − n/λ and n/λ² of main bin b.
     func weights(_ pars: [Double], _ data: [Double], _ b: Int) -> (w: Double, curvature: Double, lambda: Double) {
         let lambda = rate(pars, b)
         return (1 - data[b] / lambda, data[b] / (lambda * lambda), lambda)
-    }
-
-    func logpdf(_ pars: [Double], data: [Double]) throws -> Double {
-        var total = 0.0
-        for b in 0..<bins {
-            total += ShapesysToyModel.logPoisson(data[b], rate(pars, b))
-            total += ShapesysToyModel.logPoisson(data[bins + b], pars[1 + b] * tau[b])
-        }
-        return total
-    }
-
-    func nllGradient(_ pars: [Double], data: [Double]) throws -> [Double] {
-        var gradient = [Double](repeating: 0, count: parameterCount)
-        for b in 0..<bins {
-            let w = weights(pars, data, b).w
-            gradient[0] += w * signal[b]
-            gradient[1 + b] += w * background[b] + tau[b] - data[bins + b] / pars[1 + b]
-        }
-        return gradient
-    }
-
-    func nllHessian(_ pars: [Double], data: [Double]) throws -> [Double] {
-        let n = parameterCount
-        var hessian = [Double](repeating: 0, count: n * n)
-        for b in 0..<bins {
-            let c = weights(pars, data, b).curvature
-            let g = 1 + b
-            hessian[0] += c * signal[b] * signal[b]
-            hessian[g] += c * signal[b] * background[b]
-            hessian[g * n] += c * signal[b] * background[b]
-            hessian[g * n + g] += c * background[b] * background[b] + data[bins + b] / (pars[g] * pars[g])
-        }
-        return hessian
-    }
-
-    func expectedData(_ pars: [Double], includeAuxdata: Bool) throws -> [Double] {
-        let main = (0..<bins).map { rate(pars, $0) }
-        return includeAuxdata ? main + (0..<bins).map { pars[1 + $0] * tau[$0] } : main
     }
 
     func logpdfVJP(_ pars: [Double], data: [Double]) throws -> (pars: [Double], data: [Double], inputs: [Double]) {

@@ -5,14 +5,7 @@ import XCTest
 /// Test statistics and asymptotic CLs on pyhf's uncorrelated_background (written out by
 /// hand in ShapesysToyModel), against the pyhf 0.7.6 numbers in Tests/Data/pyhf/README.md and the recomputed table
 /// of neos.md §7.2.
-final class HypotestTests: XCTestCase {
-    let model = ShapesysToyModel(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
-    var data: [Double] { [51, 48] + model.auxdata }
-
-    func assertClose(_ a: Double, _ b: Double, relative: Double, _ label: String = "", line: UInt = #line) {
-        XCTAssertEqual(a, b, accuracy: relative * abs(b), label, line: line)
-    }
-
+final class HypotestTests: ShapesysToyTestCase {
     /// Reference values from an independent, tightly converged fit (scipy L-BFGS-B with ftol 1e-15 on pyhf's
     /// own twice_nll, then the asymptotic formulas): 1e-7 relative, the precision of that reference.
     func testHypotestMatchesTightlyConvergedReference() throws {

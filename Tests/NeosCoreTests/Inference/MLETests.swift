@@ -5,14 +5,7 @@ import XCTest
 /// Fits and their uncertainties on pyhf's uncorrelated_background (written out by
 /// hand in ShapesysToyModel), against the pyhf 0.7.6 numbers in Tests/Data/pyhf/README.md and the recomputed table
 /// of neos.md §7.2.
-final class MLETests: XCTestCase {
-    let model = ShapesysToyModel(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
-    var data: [Double] { [51, 48] + model.auxdata }
-
-    func assertClose(_ a: Double, _ b: Double, relative: Double, _ label: String = "", line: UInt = #line) {
-        XCTAssertEqual(a, b, accuracy: relative * abs(b), label, line: line)
-    }
-
+final class MLETests: ShapesysToyTestCase {
     /// The fit reports covariance from the exact Hessian; for this model the best fit on its own Asimov data is
     /// the generating point, with the Fisher information of neos.md §7.3 (s=5, b=50, σ=5 per bin).
     func testFitAndCramerRaoUncertainties() throws {

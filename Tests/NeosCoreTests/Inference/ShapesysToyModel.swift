@@ -1,25 +1,23 @@
+import XCTest
+
 @testable import NeosCore
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// pyhf's `simplemodels.uncorrelated_background` written out by hand, so inference is tested independently of
-/// the HistFactory builder: λ_b = μ s_b + γ_b b_b, aux Poisson(a_b | γ_b τ_b), τ_b = (b_b/σ_b)², pars [μ, γ...].
-struct ShapesysToyModel: LikelihoodModel {
-    let signal: [Double]
-    let background: [Double]
-    let tau: [Double]
+/// pyhf's `simplemodels.uncorrelated_background` likelihood written out by hand, so inference is tested
+/// independently of the HistFactory builder: λ_b = μ s_b + γ_b b_b, aux Poisson(a_b | γ_b τ_b), pars [μ, γ...].
+/// `ShapesysToyModel` and the differentiable `DifferentiableToyModel` share it.
+protocol ShapesysToyLikelihood: LikelihoodModel {
+    var signal: [Double] { get }
+    var background: [Double] { get }
+    var tau: [Double] { get }
+}
 
-    init(signal: [Double], background: [Double], uncertainty: [Double]) {
-        self.signal = signal
-        self.background = background
-        tau = zip(background, uncertainty).map { ($0 / $1) * ($0 / $1) }
-    }
-
+extension ShapesysToyLikelihood {
     var bins: Int { signal.count }
     var parameterCount: Int { 1 + bins }
-    var parameterNames: [String] { ["mu"] + (0..<bins).map { "uncorr_bkguncrt[\($0)]" } }
     var poiIndex: Int? { 0 }
     var suggestedInit: [Double] { [Double](repeating: 1, count: parameterCount) }
     var suggestedBounds: [(lower: Double, upper: Double)] {
@@ -71,5 +69,31 @@ struct ShapesysToyModel: LikelihoodModel {
     func expectedData(_ pars: [Double], includeAuxdata: Bool) throws -> [Double] {
         let main = (0..<bins).map { rate(pars, $0) }
         return includeAuxdata ? main + (0..<bins).map { pars[1 + $0] * tau[$0] } : main
+    }
+}
+
+/// The toy likelihood with pyhf's parameter names and τ_b = (b_b/σ_b)² from absolute uncertainties σ_b.
+struct ShapesysToyModel: ShapesysToyLikelihood {
+    let signal: [Double]
+    let background: [Double]
+    let tau: [Double]
+
+    init(signal: [Double], background: [Double], uncertainty: [Double]) {
+        self.signal = signal
+        self.background = background
+        tau = zip(background, uncertainty).map { ($0 / $1) * ($0 / $1) }
+    }
+
+    var parameterNames: [String] { ["mu"] + (0..<bins).map { "uncorr_bkguncrt[\($0)]" } }
+}
+
+/// The tests on pyhf's uncorrelated_background example of neos.md §7.2 (signal [12, 11], background [50, 52],
+/// uncertainty [3, 7], observed [51, 48]): its model, its data with auxdata, and a comparison to a relative precision.
+class ShapesysToyTestCase: XCTestCase {
+    let model = ShapesysToyModel(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+    var data: [Double] { [51, 48] + model.auxdata }
+
+    func assertClose(_ a: Double, _ b: Double, relative: Double, _ label: String = "", line: UInt = #line) {
+        XCTAssertEqual(a, b, accuracy: relative * abs(b), label, line: line)
     }
 }

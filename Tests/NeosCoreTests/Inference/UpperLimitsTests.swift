@@ -5,12 +5,15 @@ import XCTest
 /// Upper limits by scan and by root finding on pyhf's uncorrelated_background (written out by
 /// hand in ShapesysToyModel), against the pyhf 0.7.6 numbers in Tests/Data/pyhf/README.md and the recomputed table
 /// of neos.md §7.2.
-final class UpperLimitsTests: XCTestCase {
-    let model = ShapesysToyModel(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
-    var data: [Double] { [51, 48] + model.auxdata }
-
-    func assertClose(_ a: Double, _ b: Double, relative: Double, _ label: String = "", line: UInt = #line) {
-        XCTAssertEqual(a, b, accuracy: relative * abs(b), label, line: line)
+final class UpperLimitsTests: ShapesysToyTestCase {
+    /// The observed then expected limits against the converged reference (1e-7 relative) and pyhf's (2e-5).
+    func assertLimits(
+        _ limits: UpperLimitResult, _ reference: [Double], pyhf: [Double], _ method: String, line: UInt = #line
+    ) {
+        for (index, value) in ([limits.observed] + limits.expected).enumerated() {
+            assertClose(value, reference[index], relative: 1e-7, "\(method) limit \(index)", line: line)
+            assertClose(value, pyhf[index], relative: 2e-5, "\(method) limit \(index) vs pyhf", line: line)
+        }
     }
 
     /// Upper limits by scan (interpolated as pyhf) and by root finding, against the same tightly converged
@@ -23,20 +26,14 @@ final class UpperLimitsTests: XCTestCase {
             1.5024583526471385, 2.0923554663687134,
         ]
         let pyhfScan = [1.0262704738584554, 0.65765653, 0.87999725, 1.12453992, 1.50243428, 2.09232927]
-        for (index, value) in ([scanned.observed] + scanned.expected).enumerated() {
-            assertClose(value, scanReference[index], relative: 1e-7, "scan limit \(index)")
-            assertClose(value, pyhfScan[index], relative: 2e-5, "scan limit \(index) vs pyhf")
-        }
+        assertLimits(scanned, scanReference, pyhf: pyhfScan, "scan")
         let solved = try UpperLimits.rootFinding(data: data, model: model)
         let rootReference = [
             1.0115718815879498, 0.5598842555572217, 0.7570290240323296, 1.0623550012963359,
             1.5011808277070713, 2.0508020221164203,
         ]
         let pyhfRoot = [1.01156939, 0.55988001, 0.75702336, 1.06234693, 1.50116923, 2.05078596]
-        for (index, value) in ([solved.observed] + solved.expected).enumerated() {
-            assertClose(value, rootReference[index], relative: 1e-7, "root limit \(index)")
-            assertClose(value, pyhfRoot[index], relative: 2e-5, "root limit \(index) vs pyhf")
-        }
+        assertLimits(solved, rootReference, pyhf: pyhfRoot, "root")
         // Each limit is a root: CLs there is the level.
         let atObserved = try Hypotest.run(poi: solved.observed, data: data, model: model)
         XCTAssertEqual(atObserved.observed.cls, 0.05, accuracy: 1e-9)
