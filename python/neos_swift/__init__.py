@@ -7,12 +7,15 @@ ctypes layer with pyhf- and relaxed-style names.
 from __future__ import annotations
 
 from . import (  # noqa: E402  (after the types they use)
+    compat,
     events,
     exceptions,
     infer,
     losses,
     neos,
     optimize,
+    patchset,
+    pdf,
     probability,
     schema,
     simplemodels,
@@ -32,7 +35,8 @@ from .errors import (
     ParseError,
 )
 from .histograms import CutGradients, HistGradients, cut, cut_vjp, hist, hist_vjp
-from .workspace import Model, PatchSet, Workspace
+from .patchset import PatchSet
+from .workspace import Model, Workspace
 
 __version__ = _lib.neos_version().decode()
 # The library's ABI version, MAJOR * 1000000 + MINOR * 1000 + PATCH (checked against the bindings at import).
@@ -62,6 +66,7 @@ __all__ = [
     "set_backend",
     "tensor",
     "tensorlib",
+    "compat",
     "cut_vjp",
     "exceptions",
     "hist",
@@ -69,6 +74,8 @@ __all__ = [
     "infer",
     "losses",
     "neos",
+    "patchset",
+    "pdf",
     "probability",
     "schema",
     "simplemodels",

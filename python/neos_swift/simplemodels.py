@@ -1,12 +1,19 @@
-"""pyhf.simplemodels: the two one-channel models pyhf builds from arrays."""
+"""pyhf.simplemodels: the two one-channel models pyhf builds from arrays (pyhf 0.7.6's specs and keywords)."""
 
 from __future__ import annotations
 
 import ctypes
 
+from . import schema
 from ._library import as_doubles, lib, pointer
 from .errors import InvalidArgument, check
 from .workspace import Model, _settings_text
+
+__all__ = ["correlated_background", "uncorrelated_background"]
+
+
+def __dir__():
+    return __all__
 
 
 def _arrays(**arrays):
@@ -17,9 +24,50 @@ def _arrays(**arrays):
     return converted
 
 
-def uncorrelated_background(signal, bkg, bkg_uncertainty) -> Model:
+def _listed(values):
+    # Arrays (numpy, jax) become lists, so the spec is JSON; lists stay as the caller gave them, as in pyhf.
+    return values.tolist() if hasattr(values, "tolist") else values
+
+
+def _spec(channel, signal, bkg, background_modifier):
+    # pyhf's spec for these models.
+    signal, bkg = _listed(signal), _listed(bkg)
+    return {
+        "channels": [
+            {
+                "name": channel,
+                "samples": [
+                    {
+                        "name": "signal",
+                        "data": signal,
+                        "modifiers": [{"name": "mu", "type": "normfactor", "data": None}],
+                    },
+                    {"name": "background", "data": bkg, "modifiers": [background_modifier]},
+                ],
+            }
+        ]
+    }
+
+
+def _model(handle, spec, batch_size, validate, modifier_settings=None) -> Model:
+    # libneos built the model from the arrays; the spec is what pyhf builds it from (for .spec, pickling, set_poi).
+    model = Model._from_handle(handle, spec=spec, modifier_settings=modifier_settings, batch_size=batch_size)
+    model.validate = validate
+    return model
+
+
+def _validate(spec, validate) -> None:
+    if validate:
+        schema.validate(spec, "model.json")
+
+
+def uncorrelated_background(signal, bkg, bkg_uncertainty, batch_size=None, validate=True) -> Model:
     """Signal × normfactor ``mu``; background with a shapesys ``uncorr_bkguncrt`` of absolute uncertainties."""
+    spec = _spec(
+        "singlechannel", signal, bkg, {"name": "uncorr_bkguncrt", "type": "shapesys", "data": _listed(bkg_uncertainty)}
+    )
     a = _arrays(signal=signal, bkg=bkg, bkg_uncertainty=bkg_uncertainty)
+    _validate(spec, validate)
     handle = ctypes.c_void_p()
     check(
         lib.neos_simplemodels_uncorrelated_background(
@@ -30,12 +78,22 @@ def uncorrelated_background(signal, bkg, bkg_uncertainty) -> Model:
             ctypes.byref(handle),
         )
     )
-    return Model(handle)
+    return _model(handle, spec, batch_size, validate)
 
 
-def correlated_background(signal, bkg, bkg_up, bkg_down, modifier_settings=None) -> Model:
-    """Signal × normfactor ``mu``; background with a histosys ``correlated_bkg_uncertainty`` (up/down)."""
+def correlated_background(
+    signal, bkg, bkg_up, bkg_down, batch_size=None, validate=True, modifier_settings=None
+) -> Model:
+    """Signal × normfactor ``mu``; background with a histosys ``correlated_bkg_uncertainty`` (up/down).
+    ``modifier_settings`` (not in pyhf's signature) picks the interpolation codes, as for ``Model``."""
+    modifier = {
+        "name": "correlated_bkg_uncertainty",
+        "type": "histosys",
+        "data": {"hi_data": _listed(bkg_up), "lo_data": _listed(bkg_down)},
+    }
+    spec = _spec("single_channel", signal, bkg, modifier)
     a = _arrays(signal=signal, bkg=bkg, bkg_up=bkg_up, bkg_down=bkg_down)
+    _validate(spec, validate)
     handle = ctypes.c_void_p()
     check(
         lib.neos_simplemodels_correlated_background(
@@ -48,4 +106,4 @@ def correlated_background(signal, bkg, bkg_up, bkg_down, modifier_settings=None)
             ctypes.byref(handle),
         )
     )
-    return Model(handle)
+    return _model(handle, spec, batch_size, validate, modifier_settings)

@@ -1,0 +1,148 @@
+"""pyhf.patchset: a patchset's metadata and its patches as pyhf 0.7.6 objects.
+
+libneos reads and checks the patchset (``workspace.PatchSet``: schema, duplicate names or values, labels); this
+module names its parts as pyhf does: ``Patch`` objects looked up by name or values, ``verify`` and ``apply``."""
+
+from __future__ import annotations
+
+from . import exceptions, utils
+from . import workspace as _workspace
+
+__all__ = ["Patch", "PatchSet"]
+
+
+def __dir__():
+    return __all__
+
+
+class Patch:
+    """One patch of a patchset: its ``metadata`` (``name``, ``values``) and its JSON-patch operations ``patch``.
+    ``apply(document)`` returns a patched copy of ``document``, as ``jsonpatch.JsonPatch.apply``."""
+
+    def __init__(self, spec):
+        self.patch = spec["patch"]
+        self._metadata = spec["metadata"]
+
+    @property
+    def metadata(self):
+        return self._metadata
+
+    @property
+    def name(self):
+        return self.metadata["name"]
+
+    @property
+    def values(self):
+        return tuple(self.metadata["values"])
+
+    def apply(self, obj, in_place=False):
+        if in_place:
+            raise NotImplementedError("Patch.apply patches a copy; in_place=True is not supported")
+        return _workspace._apply_jsonpatch(obj, self.patch)
+
+    def __call__(self, obj, in_place=False):
+        return self.apply(obj, in_place=in_place)
+
+    def __iter__(self):
+        return iter(self.patch)
+
+    def __len__(self):
+        return len(self.patch)
+
+    def __eq__(self, other):
+        if not isinstance(other, Patch):
+            return False
+        return self.patch == other.patch and self.metadata == other.metadata
+
+    def __hash__(self):
+        return hash((self.name, self.values))
+
+    def __repr__(self):
+        cls = type(self)
+        return f"<{cls.__module__}.{cls.__qualname__} object '{self.name}{self.values}' at {hex(id(self))}>"
+
+
+class PatchSet(_workspace.PatchSet):
+    """pyhf's PatchSet: ``version``, ``metadata`` (``references``, ``description``, ``digests``, ``labels``),
+    ``patches``; ``patchset[name]``, ``patchset[values]`` (tuple or list) and ``patchset[a, b]`` give the
+    ``Patch``; iterating gives the patches. ``verify(workspace)`` checks the digests, ``apply(workspace, key)``
+    returns the patched ``Workspace``."""
+
+    def __init__(self, spec, **config_kwargs):
+        self.schema = config_kwargs.pop("schema", "patchset.json")
+        self._version = config_kwargs.pop("version", spec.get("version", None))
+        if config_kwargs:
+            raise TypeError(f"unexpected keyword arguments {sorted(config_kwargs)}")
+        super().__init__(spec)  # libneos validates and raises pyhf's exceptions
+        self._metadata = spec["metadata"]
+        self._patches = [Patch(patch_spec) for patch_spec in spec["patches"]]
+        self._by_key = {}
+        for patch in self._patches:
+            self._by_key[patch.name] = patch
+            self._by_key[patch.values] = patch
+
+    @property
+    def version(self):
+        return self._version
+
+    @property
+    def metadata(self):
+        return self._metadata
+
+    @property
+    def references(self):
+        return self.metadata["references"]
+
+    @property
+    def description(self):
+        return self.metadata["description"]
+
+    @property
+    def digests(self):
+        return self.metadata["digests"]
+
+    @property
+    def labels(self):
+        return self.metadata["labels"]
+
+    @property
+    def patches(self):
+        return self._patches
+
+    def __getitem__(self, key):
+        if isinstance(key, Patch) and key in self._patches:
+            return key  # `for patch in patchset: patchset[patch]`, as for the names-only PatchSet before
+        if isinstance(key, list):
+            key = tuple(key)
+        try:
+            return self._by_key[key]
+        except (KeyError, TypeError):
+            raise exceptions.InvalidPatchLookup(f'No patch associated with "{key}" is defined in patchset.') from None
+
+    def __iter__(self):
+        return iter(self._patches)
+
+    def __len__(self):
+        return len(self._patches)
+
+    def __repr__(self):
+        cls = type(self)
+        count = len(self._patches)
+        return (
+            f"<{cls.__module__}.{cls.__qualname__} object with {count} patch{'es' if count != 1 else ''}"
+            f" at {hex(id(self))}>"
+        )
+
+    def verify(self, spec):
+        """``PatchSetVerificationError`` unless each of the patchset's digests is that of ``spec``."""
+        for algorithm, expected in self.digests.items():
+            got = utils.digest(spec, algorithm=algorithm)
+            if got != expected:
+                raise exceptions.PatchSetVerificationError(
+                    f"The digest verification failed for hash algorithm '{algorithm}'. Expected: {expected}. Got: {got}"
+                )
+
+    def apply(self, spec, key):
+        """The workspace ``spec`` with the patch ``key`` (name or values) applied, after ``verify(spec)``."""
+        self.verify(spec)
+        return _workspace.Workspace(self[key].apply(spec))
