@@ -78,6 +78,14 @@ class PatchSet(_workspace.PatchSet):
         self._patches = [Patch(patch_spec) for patch_spec in spec["patches"]]
         self._by_key = {}
         for patch in self._patches:
+            for key, what in ((patch.name, "name"), (patch.values, "values")):
+                if key in self._by_key:
+                    raise exceptions.InvalidPatchSet(f"Multiple patches were defined by {what} for {patch}.")
+            if len(patch.values) != len(self.labels):
+                raise exceptions.InvalidPatchSet(
+                    f"Incompatible number of values ({len(patch.values)}) for {patch} in patchset."
+                    f" Expected {len(self.labels)}."
+                )
             self._by_key[patch.name] = patch
             self._by_key[patch.values] = patch
 
