@@ -17,7 +17,8 @@ def __dir__():
 
 class Patch:
     """One patch of a patchset: its ``metadata`` (``name``, ``values``) and its JSON-patch operations ``patch``.
-    ``apply(document)`` returns a patched copy of ``document``, as ``jsonpatch.JsonPatch.apply``."""
+    ``apply(document)`` returns a patched copy of ``document``, as ``jsonpatch.JsonPatch.apply``; with
+    ``in_place=True`` a plain dict or list is patched itself and returned."""
 
     def __init__(self, spec):
         self.patch = spec["patch"]
@@ -36,12 +37,18 @@ class Patch:
         return tuple(self.metadata["values"])
 
     def apply(self, obj, in_place=False):
-        if in_place:
-            raise NotImplementedError("Patch.apply patches a copy; in_place=True is not supported")
-        return _workspace._apply_jsonpatch(obj, self.patch)
-
-    def __call__(self, obj, in_place=False):
-        return self.apply(obj, in_place=in_place)
+        patched = _workspace._apply_jsonpatch(obj, self.patch)
+        if not in_place:
+            return patched
+        if type(obj) is dict:
+            obj.clear()
+            obj.update(patched)
+        elif type(obj) is list:
+            obj[:] = patched
+        else:
+            # a Workspace holds libneos' copy of its spec: editing it in place would leave the two apart
+            raise TypeError(f"in_place=True patches a plain dict or list, not {type(obj).__name__}")
+        return obj
 
     def __iter__(self):
         return iter(self.patch)

@@ -211,6 +211,17 @@ def test_patchset_verify_and_apply_as_pyhf():
             call()
 
 
+def test_patch_apply_in_place_as_pyhf():
+    ours, theirs = neos_swift.PatchSet(load(PATCHSET))[0,], pyhf.PatchSet(load(PATCHSET))[0,]
+    mine, pyhfs = load(BKGONLY), load(BKGONLY)
+    assert ours.apply(mine, in_place=True) is mine
+    theirs.apply(pyhfs, in_place=True)
+    assert mine == pyhfs != load(BKGONLY)
+    assert ours.apply(load(BKGONLY)) == theirs.apply(load(BKGONLY)) == mine
+    with pytest.raises(TypeError):
+        ours.apply(neos_swift.Workspace(load(BKGONLY)), in_place=True)
+
+
 def test_patch_objects_work_as_model_patches():
     ours, theirs = neos_swift.PatchSet(load(PATCHSET)), pyhf.PatchSet(load(PATCHSET))
     workspace, pyhf_workspace = neos_swift.Workspace(load(BKGONLY)), pyhf.Workspace(load(BKGONLY))
