@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
+if __name__ != "neos_swift.simplemodels":
+    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
+    # ``import pyhf.simplemodels``): hand out this very module, so both names share one set of classes.
+    import importlib
+
+    sys.modules[__name__] = importlib.import_module("neos_swift.simplemodels")
+
 import ctypes
 
-from . import schema
-from ._library import as_doubles, lib, pointer
-from .errors import InvalidArgument, check
-from .workspace import Model, _settings_text
+from neos_swift import schema
+from neos_swift._library import as_doubles, lib, pointer
+from neos_swift.errors import InvalidArgument, check
+from neos_swift.workspace import Model, _settings_text
 
 __all__ = ["correlated_background", "uncorrelated_background"]
 

@@ -7,6 +7,8 @@ import copy
 import json
 import pickle
 import re
+import subprocess
+import sys
 
 import neos_swift
 import numpy as np
@@ -47,6 +49,24 @@ def test_pdf_module_names_pyhfs_model():
     model = neos_swift.pdf.Model(spec, poi_name="SigXsecOverSM")
     assert isinstance(model.config, neos_swift.pdf._ModelConfig)
     assert model.config.par_order == pyhf.pdf.Model(spec, poi_name="SigXsecOverSM").config.par_order
+
+
+def test_import_swap_reaches_the_same_modules():
+    """``sys.modules["pyhf"] = neos_swift`` then ``import pyhf.<module>`` gives neos_swift's module itself (run in a
+    fresh interpreter, since this process imports pyhf as the oracle)."""
+    script = (
+        "import sys, neos_swift\n"
+        "sys.modules['pyhf'] = neos_swift\n"
+        "import pyhf.patchset, pyhf.pdf, pyhf.compat, pyhf.simplemodels\n"
+        "from pyhf.patchset import Patch, PatchSet\n"
+        "assert PatchSet is neos_swift.PatchSet and Patch is neos_swift.patchset.Patch\n"
+        "assert pyhf.pdf.Model is neos_swift.Model and pyhf.compat is neos_swift.compat\n"
+        "assert pyhf.simplemodels is neos_swift.simplemodels\n"
+        "assert isinstance(pyhf.simplemodels.uncorrelated_background([1.0], [2.0], [0.5]), pyhf.pdf.Model)\n"
+        "assert not [name for name in sys.modules if name.startswith('pyhf.') and not name.split('.')[1]"
+        " in ('patchset', 'pdf', 'compat', 'simplemodels')], sorted(sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
 
 
 # pyhf.compat
