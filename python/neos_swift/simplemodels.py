@@ -15,7 +15,7 @@ import ctypes
 
 from neos_swift import schema
 from neos_swift._library import as_doubles, lib, pointer
-from neos_swift.errors import InvalidArgument, check
+from neos_swift.errors import check
 from neos_swift.workspace import Model, _settings_text
 
 __all__ = ["correlated_background", "uncorrelated_background"]
@@ -26,10 +26,11 @@ def __dir__():
 
 
 def _arrays(**arrays):
+    """The arrays as doubles, or None when their lengths differ (then libneos' model reader names the mismatch,
+    with pyhf's exception InvalidModel)."""
     converted = {name: as_doubles(values, name) for name, values in arrays.items()}
-    lengths = {name: array.size for name, array in converted.items()}
-    if len(set(lengths.values())) != 1:
-        raise InvalidArgument(f"every array needs one entry per bin; lengths are {lengths}")
+    if len({array.size for array in converted.values()}) != 1:
+        return None
     return converted
 
 
@@ -75,8 +76,10 @@ def uncorrelated_background(signal, bkg, bkg_uncertainty, batch_size=None, valid
     spec = _spec(
         "singlechannel", signal, bkg, {"name": "uncorr_bkguncrt", "type": "shapesys", "data": _listed(bkg_uncertainty)}
     )
-    a = _arrays(signal=signal, bkg=bkg, bkg_uncertainty=bkg_uncertainty)
     _validate(spec, validate)
+    a = _arrays(signal=signal, bkg=bkg, bkg_uncertainty=bkg_uncertainty)
+    if a is None:
+        return Model(spec, batch_size=batch_size, validate=validate)
     handle = ctypes.c_void_p()
     check(
         lib.neos_simplemodels_uncorrelated_background(
@@ -101,8 +104,10 @@ def correlated_background(
         "data": {"hi_data": _listed(bkg_up), "lo_data": _listed(bkg_down)},
     }
     spec = _spec("single_channel", signal, bkg, modifier)
-    a = _arrays(signal=signal, bkg=bkg, bkg_up=bkg_up, bkg_down=bkg_down)
     _validate(spec, validate)
+    a = _arrays(signal=signal, bkg=bkg, bkg_up=bkg_up, bkg_down=bkg_down)
+    if a is None:
+        return Model(spec, batch_size=batch_size, validate=validate, modifier_settings=modifier_settings)
     handle = ctypes.c_void_p()
     check(
         lib.neos_simplemodels_correlated_background(

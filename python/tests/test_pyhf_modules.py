@@ -315,3 +315,22 @@ def test_simplemodels_take_numpy_arrays():
     _, theirs = both_uncorrelated()
     assert ours.spec == theirs.spec
     json.dumps(ours.spec)
+
+
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (([1.0, 2.0], [2.0], [0.5]), "InvalidModel"),  # one bin short
+        (([1.0], ["a"], [0.5]), "InvalidSpecification"),  # not a number: the schema says so first
+    ],
+)
+def test_simplemodels_errors_as_pyhf(args, error):
+    with pytest.raises(getattr(pyhf.exceptions, error)):
+        pyhf.simplemodels.uncorrelated_background(*args)
+    with pytest.raises(getattr(neos_swift.exceptions, error)):
+        neos_swift.simplemodels.uncorrelated_background(*args)
+    up_down = (args[0], args[1], args[1], args[2])
+    with pytest.raises(getattr(pyhf.exceptions, error)):
+        pyhf.simplemodels.correlated_background(*up_down)
+    with pytest.raises(getattr(neos_swift.exceptions, error)):
+        neos_swift.simplemodels.correlated_background(*up_down)
