@@ -1,0 +1,41 @@
+"""pyhf's inference helpers (``pyhf.infer.utils``): choosing a calculator and a test statistic by name."""
+
+from __future__ import annotations
+
+from ..exceptions import InvalidTestStatistic, Unsupported
+from .test_statistics import q0, qmu, qmu_tilde
+
+__all__ = ["all_pois_floating", "create_calculator", "get_test_stat"]
+
+
+def __dir__():
+    return __all__
+
+
+def all_pois_floating(pdf, fixed_params):
+    """True when the parameter of interest is not fixed in ``fixed_params`` (one bool per model parameter)."""
+    return not fixed_params[pdf.config.poi_index]
+
+
+def create_calculator(calctype, *args, **kwargs):
+    """The calculator of type ``calctype`` built from ``args`` and ``kwargs``. ``"asymptotics"`` gives an
+    :class:`~neos_swift.infer.calculators.AsymptoticCalculator`; ``"toybased"`` raises
+    :class:`~neos_swift.exceptions.Unsupported`, since pseudo-experiments are not yet fitted in the core. Any other
+    name raises KeyError, as in pyhf."""
+    from .calculators import AsymptoticCalculator
+
+    if calctype == "toybased":
+        raise Unsupported(
+            "calctype='toybased' (ToyCalculator) is not yet available in neos-swift: pseudo-experiments are not "
+            "fitted in the core yet; use calctype='asymptotics'"
+        )
+    return {"asymptotics": AsymptoticCalculator}[calctype](*args, **kwargs)
+
+
+def get_test_stat(name):
+    """The test statistic function named ``name``: ``"q0"`` (:func:`q0`), ``"q"`` (:func:`qmu`) or ``"qtilde"``
+    (:func:`qmu_tilde`); any other name raises :class:`~neos_swift.exceptions.InvalidTestStatistic`."""
+    try:
+        return {"q0": q0, "q": qmu, "qtilde": qmu_tilde}[name]
+    except KeyError:
+        raise InvalidTestStatistic(f"unknown test statistic {name!r}; expected 'q0', 'q' or 'qtilde'") from None
