@@ -324,3 +324,39 @@ def test_keyword_catch_alls_are_gone():
         neos_swift.infer.test_statistics.qmu_tilde(1.0, data, ours_model, not_an_option=True)
     with pytest.raises(TypeError):
         neos_swift.infer.hypotest_derivatives(1.0, data, ours_model, not_an_option=True)
+
+
+@pytest.mark.parametrize("test_stat", TEST_STATS)
+def test_fitted_pars_are_pyhfs(test_stat):
+    ours_model, theirs_model, data = models()
+    poi = 0.0 if test_stat == "q0" else 1.4
+    ours = calculators.AsymptoticCalculator(data, ours_model, test_stat=test_stat)
+    assert ours.fitted_pars is None
+    ours.teststatistic(poi)
+    converged_backend(1e-12)
+    theirs = pyhf.infer.calculators.AsymptoticCalculator(data, theirs_model, test_stat=test_stat)
+    theirs.teststatistic(poi)
+    pyhf.set_backend("numpy", precision="64b")
+    fields = [
+        "asimov_pars",
+        "free_fit_to_data",
+        "free_fit_to_asimov",
+        "fixed_poi_fit_to_data",
+        "fixed_poi_fit_to_asimov",
+    ]
+    for field in fields:
+        np.testing.assert_allclose(
+            getattr(ours.fitted_pars, field), getattr(theirs.fitted_pars, field), rtol=1e-5, atol=1e-7, err_msg=field
+        )
+
+
+def test_no_nan_where_pyhf_guards_against_it():
+    # pyhf issue 1992: q = q_A = 0 at mu = 0 must give the statistic 0, not 0/0.
+    model = neos_swift.simplemodels.uncorrelated_background(signal=[1.0], bkg=[1.0], bkg_uncertainty=[1.0])
+    data = [2.0, *model.config.auxdata]
+    calc = calculators.AsymptoticCalculator(data, model, test_stat="qtilde")
+    assert calc.teststatistic(0.0) == pytest.approx(0.0)
+    # pyhf issue 529: a tiny signal still gives finite CLs and expected CLs.
+    model = neos_swift.simplemodels.uncorrelated_background(signal=[0.005], bkg=[28.0], bkg_uncertainty=[5.0])
+    results = neos_swift.infer.hypotest(1.0, [28.0, *model.config.auxdata], model, return_expected=True)
+    assert all(np.isfinite(r) for r in results)

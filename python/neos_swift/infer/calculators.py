@@ -8,6 +8,8 @@ those numbers: the test statistic in pyhf's ``-mu_hat/sigma`` space and the unit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.special import ndtr
 
@@ -21,7 +23,7 @@ from .._library import (
 )
 from . import test_statistics, utils
 
-__all__ = ["AsymptoticCalculator", "AsymptoticTestStatDistribution"]
+__all__ = ["AsymptoticCalculator", "AsymptoticTestStatDistribution", "HypoTestFitResults"]
 
 _Z_OBSERVED = HYPOTEST_ROW_NAMES.index("z_observed")
 _Z_ASIMOV = HYPOTEST_ROW_NAMES.index("z_asimov")
@@ -60,6 +62,17 @@ class AsymptoticTestStatDistribution:
         return np.where(shifted > self.cutoff, shifted, self.cutoff)
 
 
+@dataclass(frozen=True)
+class HypoTestFitResults:
+    """The best-fit parameters of the five fits behind :meth:`AsymptoticCalculator.teststatistic`."""
+
+    asimov_pars: np.ndarray
+    free_fit_to_data: np.ndarray
+    free_fit_to_asimov: np.ndarray
+    fixed_poi_fit_to_data: np.ndarray
+    fixed_poi_fit_to_asimov: np.ndarray
+
+
 class AsymptoticCalculator:
     """pyhf's asymptotic calculator for ``test_stat`` ``"qtilde"``, ``"q"`` or ``"q0"`` and ``calc_base_dist``
     ``"normal"`` or ``"clipped_normal"`` (the latter caps the expected statistic so that no expected limit comes
@@ -83,7 +96,7 @@ class AsymptoticCalculator:
         self.test_stat = test_stat
         self.calc_base_dist = calc_base_dist
         self.sqrtqmuA_v = None
-        self.fitted_pars = None
+        self._fitted_pars = None
         self._core_values = None  # the neos_hypotest rows of the last teststatistic call
         self._core_poi = None
 
@@ -112,6 +125,7 @@ class AsymptoticCalculator:
         )
         self._core_values = values
         self._core_poi = poi_test
+        self._fitted_pars = None
         sqrtqmu_v = values[_Z_OBSERVED]
         sqrtqmuA_v = values[_Z_ASIMOV]
         self.sqrtqmuA_v = np.asarray(sqrtqmuA_v)
@@ -120,6 +134,30 @@ class AsymptoticCalculator:
         else:
             teststat = sqrtqmu_v - sqrtqmuA_v
         return np.asarray(teststat), wrt_inputs, wrt_data
+
+    @property
+    def fitted_pars(self):
+        """pyhf's :class:`HypoTestFitResults` of the last :meth:`teststatistic` (None before it). neos_hypotest
+        returns no parameters, so the five fits are run again through the core's fits (``infer.mle``) on first
+        access, which keeps a hypotest that never reads them at one set of fits."""
+        if self._fitted_pars is None and self._core_values is not None:
+            self._fitted_pars = self._fits(self._core_poi)
+        return self._fitted_pars
+
+    def _fits(self, poi_test):
+        from . import mle
+
+        settings = (self.init_pars, self.par_bounds, self.fixed_params)
+        poi = 0.0 if self.test_stat == "q0" else poi_test  # pyhf's q0 fits the POI at 0
+        asimov_pars = mle.fixed_poi_fit(1.0 if self.test_stat == "q0" else 0.0, self.data, self.pdf, *settings)
+        asimov_data = self.pdf.expected_data(asimov_pars)
+        return HypoTestFitResults(
+            asimov_pars=asimov_pars,
+            free_fit_to_data=mle.fit(self.data, self.pdf, *settings),
+            free_fit_to_asimov=mle.fit(asimov_data, self.pdf, *settings),
+            fixed_poi_fit_to_data=mle.fixed_poi_fit(poi, self.data, self.pdf, *settings),
+            fixed_poi_fit_to_asimov=mle.fixed_poi_fit(poi, asimov_data, self.pdf, *settings),
+        )
 
     def distributions(self, poi_test):
         """``(signal plus background, background only)`` distributions of the statistic at ``poi_test``."""
