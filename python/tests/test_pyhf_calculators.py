@@ -360,3 +360,20 @@ def test_no_nan_where_pyhf_guards_against_it():
     model = neos_swift.simplemodels.uncorrelated_background(signal=[0.005], bkg=[28.0], bkg_uncertainty=[5.0])
     results = neos_swift.infer.hypotest(1.0, [28.0, *model.config.auxdata], model, return_expected=True)
     assert all(np.isfinite(r) for r in results)
+
+
+@pytest.mark.parametrize("asimov_mu", [0.0, 1.0])
+def test_generate_asimov_data_is_pyhfs(asimov_mu):
+    ours_model, theirs_model, data = models()
+    settings = (None, None, None)
+    ours_data, ours_pars = calculators.generate_asimov_data(
+        asimov_mu, data, ours_model, *settings, return_fitted_pars=True
+    )
+    converged_backend(1e-12)
+    theirs_data, theirs_pars = pyhf.infer.calculators.generate_asimov_data(
+        asimov_mu, data, theirs_model, *settings, return_fitted_pars=True
+    )
+    pyhf.set_backend("numpy", precision="64b")
+    np.testing.assert_allclose(ours_pars, theirs_pars, rtol=1e-6)
+    np.testing.assert_allclose(ours_data, theirs_data, rtol=1e-6)
+    np.testing.assert_array_equal(calculators.generate_asimov_data(asimov_mu, data, ours_model, *settings), ours_data)

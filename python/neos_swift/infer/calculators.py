@@ -23,7 +23,7 @@ from .._library import (
 )
 from . import test_statistics, utils
 
-__all__ = ["AsymptoticCalculator", "AsymptoticTestStatDistribution", "HypoTestFitResults"]
+__all__ = ["AsymptoticCalculator", "AsymptoticTestStatDistribution", "HypoTestFitResults", "generate_asimov_data"]
 
 _Z_OBSERVED = HYPOTEST_ROW_NAMES.index("z_observed")
 _Z_ASIMOV = HYPOTEST_ROW_NAMES.index("z_asimov")
@@ -32,6 +32,16 @@ _NSIGMA = (2, 1, 0, -1, -2)  # pyhf's band order: from the -2 sigma p-value (lar
 
 def __dir__():
     return __all__
+
+
+def generate_asimov_data(asimov_mu, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_pars=False):
+    """The Asimov data at ``asimov_mu``: the model's expected data (with auxdata) at the core's fit of the data with
+    the POI fixed at ``asimov_mu``; with ``return_fitted_pars`` also those fitted parameters."""
+    from . import mle
+
+    pars = mle.fixed_poi_fit(asimov_mu, data, pdf, init_pars, par_bounds, fixed_params)
+    asimov_data = pdf.expected_data(pars)
+    return (asimov_data, pars) if return_fitted_pars else asimov_data
 
 
 class AsymptoticTestStatDistribution:
@@ -149,8 +159,8 @@ class AsymptoticCalculator:
 
         settings = (self.init_pars, self.par_bounds, self.fixed_params)
         poi = 0.0 if self.test_stat == "q0" else poi_test  # pyhf's q0 fits the POI at 0
-        asimov_pars = mle.fixed_poi_fit(1.0 if self.test_stat == "q0" else 0.0, self.data, self.pdf, *settings)
-        asimov_data = self.pdf.expected_data(asimov_pars)
+        asimov_mu = 1.0 if self.test_stat == "q0" else 0.0
+        asimov_data, asimov_pars = generate_asimov_data(asimov_mu, self.data, self.pdf, *settings, True)
         return HypoTestFitResults(
             asimov_pars=asimov_pars,
             free_fit_to_data=mle.fit(self.data, self.pdf, *settings),
