@@ -377,3 +377,12 @@ def test_generate_asimov_data_is_pyhfs(asimov_mu):
     np.testing.assert_allclose(ours_pars, theirs_pars, rtol=1e-6)
     np.testing.assert_allclose(ours_data, theirs_data, rtol=1e-6)
     np.testing.assert_array_equal(calculators.generate_asimov_data(asimov_mu, data, ours_model, *settings), ours_data)
+
+
+def test_jacobian_of_the_clipped_band_is_refused():
+    # The core differentiates the normal band; returning it beside clipped values would be silently wrong.
+    ours_model, _, data = models()
+    with pytest.raises(exceptions.Unsupported, match="clipped_normal"):
+        neos_swift.infer.hypotest(1.0, data, ours_model, calc_base_dist="clipped_normal", return_jacobian=True)
+    value, jacobian = neos_swift.infer.hypotest(1.0, data, ours_model, return_jacobian=True)
+    assert jacobian.inputs.shape[0] == 6

@@ -17,7 +17,7 @@ from .._library import (
     pointer,
 )
 from ..errors import check
-from ..exceptions import InvalidModel, UnspecifiedPOI
+from ..exceptions import InvalidModel, UnspecifiedPOI, Unsupported
 from . import calculators, intervals, mle, test_statistics, utils
 from ._settings import FitSettings, data_array
 
@@ -70,10 +70,13 @@ def hypotest(
     calc = utils.create_calculator(
         calctype, data, pdf, init_pars, par_bounds, fixed_params, test_stat=test_stat, **kwargs
     )
+    if return_jacobian and calc.calc_base_dist != "normal":
+        # The core differentiates the normal band only; a Jacobian of other values than those returned is wrong.
+        raise Unsupported(f"return_jacobian=True needs calc_base_dist='normal', not {calc.calc_base_dist!r}")
     # One core call gives the statistic, every p-value and, when asked, their derivatives.
     _, wrt_inputs, wrt_data = calc._teststatistic(poi_test, return_jacobian)
     sb_dist, b_dist = calc.distributions(poi_test)
-    (clsb, clb, cls), band = calc._core_results(poi_test)
+    (clsb, clb, cls), band = calc._core_results()
     is_q0 = test_stat == "q0"
     if band is None:  # clipped_normal: pyhf's band over the clipped distributions
         clsb_exp, _, cls_exp = calc.expected_pvalues(sb_dist, b_dist)

@@ -196,7 +196,7 @@ class AsymptoticCalculator:
         ]
         return [list(column) for column in zip(*rows)]
 
-    def _core_results(self, poi_test):
+    def _core_results(self):
         """The observed ``(CLsb, CLb, CLs)`` and the expected band (CLs, for q0 p0) as the core computed them, for
         the normal base distribution; ``None`` for the band under ``clipped_normal``, which the core does not model."""
         values = self._core_values
