@@ -386,3 +386,21 @@ def test_jacobian_of_the_clipped_band_is_refused():
         neos_swift.infer.hypotest(1.0, data, ours_model, calc_base_dist="clipped_normal", return_jacobian=True)
     value, jacobian = neos_swift.infer.hypotest(1.0, data, ours_model, return_jacobian=True)
     assert jacobian.inputs.shape[0] == 6
+
+
+@pytest.mark.parametrize("name", ["qmu", "qmu_tilde", "tmu", "tmu_tilde", "q0"])
+def test_no_poi_raises_pyhfs_error(name):
+    spec = pyhf.simplemodels.uncorrelated_background(signal=[12.0], bkg=[50.0], bkg_uncertainty=[3.0]).spec
+    theirs_model, ours_model = pyhf.Model(spec, poi_name=None), neos_swift.Model(spec, poi_name=None)
+    data = [51.0, *theirs_model.config.auxdata]
+    settings = [theirs_model.config.suggested_init(), theirs_model.config.suggested_bounds(), [False, False]]
+    with pytest.raises(pyhf.exceptions.UnspecifiedPOI) as theirs:
+        getattr(pyhf.infer.test_statistics, name)(1.0, data, theirs_model, *settings)
+    with pytest.raises(exceptions.UnspecifiedPOI) as ours:
+        getattr(neos_swift.infer.test_statistics, name)(1.0, data, ours_model, *settings)
+    assert str(ours.value) == str(theirs.value)
+    with pytest.raises(pyhf.exceptions.UnspecifiedPOI) as theirs:
+        pyhf.infer.hypotest(1.0, data, theirs_model)
+    with pytest.raises(exceptions.UnspecifiedPOI) as ours:
+        neos_swift.infer.hypotest(1.0, data, ours_model)
+    assert str(ours.value) == str(theirs.value)
