@@ -222,6 +222,8 @@ def test_toybased_is_refused_not_ignored():
         neos_swift.infer.hypotest(1.0, data, ours_model, calctype="toybased", ntoys=10)
     with pytest.raises(exceptions.Unsupported, match="not yet available"):
         utils.create_calculator("toybased", data, ours_model)
+    with pytest.raises(exceptions.Unsupported, match="not yet available"):
+        calculators.ToyCalculator(data, ours_model, ntoys=10)
 
 
 def test_unknown_calctype_raises_keyerror_like_pyhf():

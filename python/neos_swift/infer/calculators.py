@@ -21,9 +21,16 @@ from .._library import (
     HYPOTEST_EXPECTED,
     HYPOTEST_ROW_NAMES,
 )
+from ..exceptions import Unsupported
 from . import test_statistics, utils
 
-__all__ = ["AsymptoticCalculator", "AsymptoticTestStatDistribution", "HypoTestFitResults", "generate_asimov_data"]
+__all__ = [
+    "AsymptoticCalculator",
+    "AsymptoticTestStatDistribution",
+    "HypoTestFitResults",
+    "ToyCalculator",
+    "generate_asimov_data",
+]
 
 _Z_OBSERVED = HYPOTEST_ROW_NAMES.index("z_observed")
 _Z_ASIMOV = HYPOTEST_ROW_NAMES.index("z_asimov")
@@ -205,3 +212,14 @@ class AsymptoticCalculator:
         if self.calc_base_dist == "normal":
             band = [np.asarray(v) for v in values[HYPOTEST_EXPECTED : HYPOTEST_EXPECTED + EXPECTED_SET_SIZE]]
         return observed, band
+
+
+class ToyCalculator:
+    """pyhf's pseudo-experiment calculator is not available yet: its toys would have to be fitted in the core.
+    Constructing one raises :class:`~neos_swift.exceptions.Unsupported` rather than falling back to asymptotics."""
+
+    def __init__(self, *args, **kwargs):
+        raise Unsupported(
+            "calctype='toybased' (ToyCalculator) is not yet available in neos-swift: pseudo-experiments are not "
+            "fitted in the core yet; use calctype='asymptotics'"
+        )

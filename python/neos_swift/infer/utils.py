@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..exceptions import InvalidTestStatistic, Unsupported
+from ..exceptions import InvalidTestStatistic
 from .test_statistics import q0, qmu, qmu_tilde
 
 __all__ = ["all_pois_floating", "create_calculator", "get_test_stat"]
@@ -22,14 +22,9 @@ def create_calculator(calctype, *args, **kwargs):
     :class:`~neos_swift.infer.calculators.AsymptoticCalculator`; ``"toybased"`` raises
     :class:`~neos_swift.exceptions.Unsupported`, since pseudo-experiments are not yet fitted in the core. Any other
     name raises KeyError, as in pyhf."""
-    from .calculators import AsymptoticCalculator
+    from .calculators import AsymptoticCalculator, ToyCalculator
 
-    if calctype == "toybased":
-        raise Unsupported(
-            "calctype='toybased' (ToyCalculator) is not yet available in neos-swift: pseudo-experiments are not "
-            "fitted in the core yet; use calctype='asymptotics'"
-        )
-    return {"asymptotics": AsymptoticCalculator}[calctype](*args, **kwargs)
+    return {"asymptotics": AsymptoticCalculator, "toybased": ToyCalculator}[calctype](*args, **kwargs)
 
 
 def get_test_stat(name):
