@@ -406,3 +406,9 @@ def test_no_poi_raises_pyhfs_error(name):
     with pytest.raises(exceptions.UnspecifiedPOI) as ours:
         neos_swift.infer.hypotest(1.0, data, ours_model)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_public_names_are_pyhfs():
+    assert dir(utils) == dir(pyhf.infer.utils)
+    # pyhf also lists EmpiricalDistribution, the toy calculator's distribution, which comes with toys.
+    assert set(dir(calculators)) == set(dir(pyhf.infer.calculators)) - {"EmpiricalDistribution"}

@@ -27,7 +27,6 @@ from . import test_statistics, utils
 __all__ = [
     "AsymptoticCalculator",
     "AsymptoticTestStatDistribution",
-    "HypoTestFitResults",
     "ToyCalculator",
     "generate_asimov_data",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..exceptions import InvalidTestStatistic
 from .test_statistics import q0, qmu, qmu_tilde
 
-__all__ = ["all_pois_floating", "create_calculator", "get_test_stat"]
+__all__ = ["create_calculator", "get_test_stat"]  # as pyhf; all_pois_floating is public but unlisted
 
 
 def __dir__():
