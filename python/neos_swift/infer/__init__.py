@@ -7,7 +7,6 @@ import numpy as np
 
 from .._library import (
     EXPECTED_SET_SIZE,
-    HYPOTEST_CLB,
     HYPOTEST_CLS,
     HYPOTEST_CLSB,
     HYPOTEST_EXPECTED,
@@ -17,11 +16,21 @@ from .._library import (
     lib,
     pointer,
 )
-from ..errors import InvalidArgument, check
-from . import intervals, mle, test_statistics
+from ..errors import check
+from ..exceptions import InvalidModel, UnspecifiedPOI, Unsupported
+from . import calculators, intervals, mle, test_statistics, utils
 from ._settings import FitSettings, data_array
 
-__all__ = ["HypotestDerivatives", "hypotest", "hypotest_derivatives", "intervals", "mle", "test_statistics"]
+__all__ = [
+    "HypotestDerivatives",
+    "calculators",
+    "hypotest",
+    "hypotest_derivatives",
+    "intervals",
+    "mle",
+    "test_statistics",
+    "utils",
+]
 
 
 def hypotest(
@@ -35,36 +44,56 @@ def hypotest(
     return_tail_probs=False,
     return_expected=False,
     return_expected_set=False,
+    return_calculator=False,
     test_stat="qtilde",
     return_jacobian=False,
-    **_ignored,
+    **kwargs,
 ):
     """Asymptotic hypothesis test at ``poi_test``. Returns CLs (for ``test_stat="q0"``: the discovery p-value
-    p0), then as requested ``[CLsb, CLb]`` (q0: ``[CLb]``), the expected median and the expected band, exactly
-    in pyhf's order. With ``return_jacobian`` a :class:`~neos_swift.infer.mle.Jacobian` comes last: the
-    derivatives of CLs observed and of the five band values (in that order) with respect to ``pdf.inputs()`` and
-    the data."""
-    if calctype != "asymptotics":
-        raise InvalidArgument(f"only calctype='asymptotics' is supported, not {calctype!r}")
-    values, wrt_inputs, wrt_data = _hypotest(
-        poi_test, data, pdf, init_pars, par_bounds, fixed_params, test_stat, return_jacobian
-    )
-    headline = HYPOTEST_CLSB if test_stat == "q0" else HYPOTEST_CLS
-    band = list(range(HYPOTEST_EXPECTED, HYPOTEST_EXPECTED + EXPECTED_SET_SIZE))
-    result = [np.asarray(values[headline])]
-    if return_tail_probs:
-        result.append(
-            [np.asarray(values[HYPOTEST_CLB])]
-            if test_stat == "q0"
-            else [np.asarray(values[HYPOTEST_CLSB]), np.asarray(values[HYPOTEST_CLB])]
+    p0), then as requested ``[CLsb, CLb]`` (q0: ``[CLb]``), the expected median and the expected band (a list of
+    five values), exactly in pyhf's order. With ``return_jacobian`` a :class:`~neos_swift.infer.mle.Jacobian`
+    follows: the derivatives of CLs observed and of the five band values (in that order) with respect to
+    ``pdf.inputs()`` and the data. With ``return_calculator`` the
+    :class:`~neos_swift.infer.calculators.AsymptoticCalculator` comes last. Further keyword arguments go to the
+    calculator, as in pyhf (``calc_base_dist``); one it does not take raises TypeError. ``calctype="toybased"``
+    raises :class:`~neos_swift.exceptions.Unsupported`."""
+    init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
+    par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
+    fixed_params = pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params
+    if pdf.config.poi_index is None:
+        raise UnspecifiedPOI("No POI is defined. A POI is required to run a hypothesis test.")
+    if not utils.all_pois_floating(pdf, fixed_params):
+        raise InvalidModel(
+            f"POI at index [{pdf.config.poi_index}] is set as fixed, which makes profile likelihood ratio based "
+            "inference impossible. Please unfix the POI to continue."
         )
+    calc = utils.create_calculator(
+        calctype, data, pdf, init_pars, par_bounds, fixed_params, test_stat=test_stat, **kwargs
+    )
+    if return_jacobian and calc.calc_base_dist != "normal":
+        # The core differentiates the normal band only; a Jacobian of other values than those returned is wrong.
+        raise Unsupported(f"return_jacobian=True needs calc_base_dist='normal', not {calc.calc_base_dist!r}")
+    # One core call gives the statistic, every p-value and, when asked, their derivatives.
+    _, wrt_inputs, wrt_data = calc._teststatistic(poi_test, return_jacobian)
+    sb_dist, b_dist = calc.distributions(poi_test)
+    (clsb, clb, cls), band = calc._core_results()
+    is_q0 = test_stat == "q0"
+    if band is None:  # clipped_normal: pyhf's band over the clipped distributions
+        clsb_exp, _, cls_exp = calc.expected_pvalues(sb_dist, b_dist)
+        band = [np.asarray(v) for v in (clsb_exp if is_q0 else cls_exp)]
+    result = [clsb if is_q0 else cls]
+    if return_tail_probs:
+        result.append([clb] if is_q0 else [clsb, clb])
     if return_expected:
-        result.append(np.asarray(values[HYPOTEST_EXPECTED + EXPECTED_SET_SIZE // 2]))
+        result.append(np.asarray(band[2]))
     if return_expected_set:
-        result.append(values[band].copy())
+        result.append(band)
     if return_jacobian:
-        rows = [headline, *band]
+        headline = HYPOTEST_CLSB if is_q0 else HYPOTEST_CLS
+        rows = [headline, *range(HYPOTEST_EXPECTED, HYPOTEST_EXPECTED + EXPECTED_SET_SIZE)]
         result.append(mle.Jacobian(wrt_inputs[rows], wrt_data[rows]))
+    if return_calculator:
+        result.append(calc)
     return result[0] if len(result) == 1 else tuple(result)
 
 
@@ -123,7 +152,7 @@ class HypotestDerivatives:
 
 
 def hypotest_derivatives(
-    poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, test_stat="qtilde", **_ignored
+    poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, test_stat="qtilde"
 ) -> HypotestDerivatives:
     """The asymptotic hypothesis test of :func:`hypotest` with every output (test statistics, significances, CLsb,
     CLb, CLs and the expected band) and their exact derivatives with respect to ``pdf.inputs()`` and the data, from

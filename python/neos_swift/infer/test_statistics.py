@@ -3,15 +3,52 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 
 import numpy as np
 
 from .._library import lib, pointer
 from ..errors import check
+from ..exceptions import UnspecifiedPOI
 from ._settings import FitSettings, data_array
+
+# pyhf's logger name, so that a pyhf user's logging configuration (and pytest's caplog) reaches these messages.
+log = logging.getLogger("pyhf.infer.test_statistics")
+
+_ALTERNATIVE = {"qmu": "qmu_tilde", "qmu_tilde": "qmu", "tmu": "tmu_tilde", "tmu_tilde": "tmu"}
+_HYPOTEST_NAME = {"qmu": "q", "qmu_tilde": "qtilde"}
+
+
+def _check_configuration(name, mu, pdf, par_bounds):
+    """pyhf's checks before a test statistic: a POI must exist (else UnspecifiedPOI), and a warning is logged when
+    the POI's lower bound does not suit the statistic (the tilde statistics want it at zero, the others not), or
+    for q0 when ``mu`` is not 0."""
+    poi = pdf.config.poi_index
+    if poi is None:
+        raise UnspecifiedPOI("No POI is defined. A POI is required for profile likelihood based test statistics.")
+    if name == "q0":
+        if mu != 0.0:
+            log.warning("q0 test statistic only used for fit configuration with POI set to zero. Setting mu=0.")
+        return
+    bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
+    at_zero = bounds[poi][0] == 0
+    tilde = name.endswith("_tilde")
+    if at_zero == tilde:
+        return
+    other = _ALTERNATIVE[name]
+    message = (
+        f"{name} test statistic used for fit configuration with POI {'not ' if tilde else ''}bounded at zero.\n"
+        f"Use the {other} test statistic (pyhf.infer.test_statistics.{other}) instead."
+    )
+    if name in _HYPOTEST_NAME:
+        message += (
+            f'\nIf you called this from pyhf.infer.mle or pyhf.infer.hypotest, set test_stat="{_HYPOTEST_NAME[other]}".'
+        )
+    log.warning(message)
 
 
 def _statistic(name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian=False):
+    _check_configuration(name, mu, pdf, par_bounds)
     if return_jacobian:
         # The hypotest's q_obs is this statistic; its derivatives come from the same implicit differentiation.
         from . import hypotest_derivatives
@@ -34,27 +71,27 @@ def _statistic(name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_
     return np.asarray(out.value)
 
 
-def qmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, **_ignored):
+def qmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False):
     """pyhf's ``qmu``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
     derivatives with respect to ``pdf.inputs()`` and the data."""
     return _statistic("qmu", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian)
 
 
-def qmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, **_ignored):
+def qmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False):
     """pyhf's ``qmu_tilde``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
     derivatives with respect to ``pdf.inputs()`` and the data."""
     return _statistic("qmu_tilde", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian)
 
 
-def tmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, **_ignored):
+def tmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None):
     return _statistic("tmu", mu, data, pdf, init_pars, par_bounds, fixed_params)
 
 
-def tmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, **_ignored):
+def tmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None):
     return _statistic("tmu_tilde", mu, data, pdf, init_pars, par_bounds, fixed_params)
 
 
-def q0(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, **_ignored):
+def q0(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False):
     """pyhf's ``q0``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
     derivatives with respect to ``pdf.inputs()`` and the data."""
     return _statistic("q0", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian)

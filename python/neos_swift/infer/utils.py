@@ -1,0 +1,36 @@
+"""pyhf's inference helpers (``pyhf.infer.utils``): choosing a calculator and a test statistic by name."""
+
+from __future__ import annotations
+
+from ..exceptions import InvalidTestStatistic
+from .test_statistics import q0, qmu, qmu_tilde
+
+__all__ = ["create_calculator", "get_test_stat"]  # as pyhf; all_pois_floating is public but unlisted
+
+
+def __dir__():
+    return __all__
+
+
+def all_pois_floating(pdf, fixed_params):
+    """True when the parameter of interest is not fixed in ``fixed_params`` (one bool per model parameter)."""
+    return not fixed_params[pdf.config.poi_index]
+
+
+def create_calculator(calctype, *args, **kwargs):
+    """The calculator of type ``calctype`` built from ``args`` and ``kwargs``. ``"asymptotics"`` gives an
+    :class:`~neos_swift.infer.calculators.AsymptoticCalculator`; ``"toybased"`` raises
+    :class:`~neos_swift.exceptions.Unsupported`, since pseudo-experiments are not yet fitted in the core. Any other
+    name raises KeyError, as in pyhf."""
+    from .calculators import AsymptoticCalculator, ToyCalculator
+
+    return {"asymptotics": AsymptoticCalculator, "toybased": ToyCalculator}[calctype](*args, **kwargs)
+
+
+def get_test_stat(name):
+    """The test statistic function named ``name``: ``"q0"`` (:func:`q0`), ``"q"`` (:func:`qmu`) or ``"qtilde"``
+    (:func:`qmu_tilde`); any other name raises :class:`~neos_swift.exceptions.InvalidTestStatistic`."""
+    try:
+        return {"q0": q0, "q": qmu, "qtilde": qmu_tilde}[name]
+    except KeyError:
+        raise InvalidTestStatistic(f"unknown test statistic {name!r}; expected 'q0', 'q' or 'qtilde'") from None
