@@ -47,8 +47,21 @@ def _check_configuration(name, mu, pdf, par_bounds):
     log.warning(message)
 
 
-def _statistic(name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian=False):
+def _statistic(
+    name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian=False, return_fitted_pars=False
+):
     _check_configuration(name, mu, pdf, par_bounds)
+    if return_fitted_pars and return_jacobian:
+        raise TypeError("return_fitted_pars and return_jacobian cannot be combined")
+    if return_fitted_pars:
+        # pyhf's (statistic, (θ̂̂ at the tested POI, (μ̂, θ̂))): the core's two fits, as the statistic runs them.
+        from . import mle
+
+        value = _statistic(name, mu, data, pdf, init_pars, par_bounds, fixed_params)
+        tested = 0.0 if name == "q0" else mu
+        constrained = mle.fixed_poi_fit(tested, data, pdf, init_pars, par_bounds, fixed_params)
+        free = mle.fit(data, pdf, init_pars, par_bounds, fixed_params)
+        return value, (constrained, free)
     if return_jacobian:
         # The hypotest's q_obs is this statistic; its derivatives come from the same implicit differentiation.
         from . import hypotest_derivatives
@@ -71,27 +84,40 @@ def _statistic(name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_
     return np.asarray(out.value)
 
 
-def qmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False):
+def qmu(
+    mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, return_fitted_pars=False
+):
     """pyhf's ``qmu``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
-    derivatives with respect to ``pdf.inputs()`` and the data."""
-    return _statistic("qmu", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian)
+    derivatives with respect to ``pdf.inputs()`` and the data; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the
+    fixed-POI and the free fit, as pyhf."""
+    return _statistic("qmu", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian, return_fitted_pars)
 
 
-def qmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False):
+def qmu_tilde(
+    mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, return_fitted_pars=False
+):
     """pyhf's ``qmu_tilde``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
-    derivatives with respect to ``pdf.inputs()`` and the data."""
-    return _statistic("qmu_tilde", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian)
+    derivatives with respect to ``pdf.inputs()`` and the data; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the
+    fixed-POI and the free fit, as pyhf."""
+    return _statistic(
+        "qmu_tilde", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian, return_fitted_pars
+    )
 
 
-def tmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None):
-    return _statistic("tmu", mu, data, pdf, init_pars, par_bounds, fixed_params)
+def tmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_pars=False):
+    """pyhf's ``tmu``; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the fixed-POI and the free fit."""
+    return _statistic("tmu", mu, data, pdf, init_pars, par_bounds, fixed_params, False, return_fitted_pars)
 
 
-def tmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None):
-    return _statistic("tmu_tilde", mu, data, pdf, init_pars, par_bounds, fixed_params)
+def tmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_pars=False):
+    """pyhf's ``tmu_tilde``; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the fixed-POI and the free fit."""
+    return _statistic("tmu_tilde", mu, data, pdf, init_pars, par_bounds, fixed_params, False, return_fitted_pars)
 
 
-def q0(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False):
+def q0(
+    mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, return_fitted_pars=False
+):
     """pyhf's ``q0``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
-    derivatives with respect to ``pdf.inputs()`` and the data."""
-    return _statistic("q0", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian)
+    derivatives with respect to ``pdf.inputs()`` and the data; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the
+    fixed-POI and the free fit, as pyhf."""
+    return _statistic("q0", mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian, return_fitted_pars)
