@@ -43,6 +43,28 @@ def _supported_class(module, name, kind):
         return None
 
 
+def _resolve(value, module, kind, invalid, supported, **kwargs):
+    """A supported name (str or bytes, any case) -> a new object of its class, else ``invalid``; an object -> itself,
+    unless it takes a supported name without being of that class (AttributeError, as pyhf). Returns the object and
+    the class of ours its name refers to (None for a custom name)."""
+    value = _text(value)
+    if isinstance(value, str):
+        named_class = _supported_class(module, value.lower(), kind)
+        if named_class is None:
+            raise invalid(
+                f"The {kind} provided is not supported: {value.lower()}. "
+                f"Select from one of the supported {kind}s: {supported}"
+            )
+        value = named_class(**kwargs)
+    named_class = _supported_class(module, value.name, kind)
+    if named_class is not None and not isinstance(value, named_class):
+        raise AttributeError(
+            f"'{value.name}' is not a valid name attribute for {kind} type {type(value)}: "
+            f"custom {kind}s must have names unique from supported {kind}s"
+        )
+    return value, named_class
+
+
 @events.register("change_backend")
 def set_backend(backend, custom_optimizer=None, precision=None, default=False):
     """Make ``backend`` (a name such as "numpy"/"jax" as str or bytes, or a backend object) and ``custom_optimizer``
@@ -64,23 +86,9 @@ def set_backend(backend, custom_optimizer=None, precision=None, default=False):
             )
         kwargs["precision"] = precision
 
-    backend = _text(backend)
-    if isinstance(backend, str):
-        backend_class = _supported_class(tensor, backend.lower(), "backend")
-        if backend_class is None:
-            raise _exceptions().InvalidBackend(
-                f"The backend provided is not supported: {backend.lower()}. "
-                "Select from one of the supported backends: numpy, jax"
-            )
-        new_backend = backend_class(**kwargs)
-    else:
-        new_backend = backend
-    backend_class = _supported_class(tensor, new_backend.name, "backend")
-    if backend_class is not None and not isinstance(new_backend, backend_class):
-        raise AttributeError(
-            f"'{new_backend.name}' is not a valid name attribute for backend type {type(new_backend)}: "
-            "custom backends must have names unique from supported backends"
-        )
+    new_backend, backend_class = _resolve(
+        backend, tensor, "backend", _exceptions().InvalidBackend, "numpy, jax", **kwargs
+    )
     if precision is not None and new_backend.precision != precision:
         if backend_class is None:
             raise _exceptions().Unsupported(
@@ -93,23 +101,9 @@ def set_backend(backend, custom_optimizer=None, precision=None, default=False):
     if custom_optimizer is None:
         new_optimizer = optimize.scipy_optimizer()
     else:
-        custom_optimizer = _text(custom_optimizer)
-        if isinstance(custom_optimizer, str):
-            optimizer_class = _supported_class(optimize, custom_optimizer.lower(), "optimizer")
-            if optimizer_class is None:
-                raise _exceptions().InvalidOptimizer(
-                    f"The optimizer provided is not supported: {custom_optimizer.lower()}. "
-                    "Select from one of the supported optimizers: scipy, minuit"
-                )
-            new_optimizer = optimizer_class()
-        else:
-            new_optimizer = custom_optimizer
-        optimizer_class = _supported_class(optimize, new_optimizer.name, "optimizer")
-        if optimizer_class is not None and not isinstance(new_optimizer, optimizer_class):
-            raise AttributeError(
-                f"'{new_optimizer.name}' is not a valid name attribute for optimizer type {type(new_optimizer)}: "
-                "custom optimizers must have names unique from supported optimizers"
-            )
+        new_optimizer, _ = _resolve(
+            custom_optimizer, optimize, "optimizer", _exceptions().InvalidOptimizer, "scipy, minuit"
+        )
 
     def changed(old):
         old_backend, old_optimizer = old
