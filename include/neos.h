@@ -810,8 +810,8 @@ typedef int32_t neos_interpolation_code;
  *   histogramssets[n_histogramssets]  [s][h][k][b], k = 0 lo, 1 nom, 2 hi: n_systematics x n_samples x 3 x n_bins
  *                                     values, finite.
  *   alphasets[n_alphasets]            [s][a]: n_systematics x n_alphas values, finite.
- *   out[n_out]                        receives [s][h][a][b]: n_systematics x n_samples x n_alphas x n_bins values.
- *   out_dalpha[n_out_dalpha]          receives d out / d alpha in the same layout (on a kink, the one-sided
+ *   out_values[n_out_values]          receives [s][h][a][b]: n_systematics x n_samples x n_alphas x n_bins values.
+ *   out_dalpha[n_out_dalpha]          receives d value / d alpha in the same layout (on a kink, the one-sided
  *                                     derivative of the piece the value comes from); may be NULL.
  * alpha0 is code 4's transition point, finite and > 0 (pyhf's default 1); the other codes have none and need 1.
  * Each count may be 0; every product of counts is checked for overflow. An unknown code, a length that differs
@@ -823,7 +823,8 @@ typedef int32_t neos_interpolation_code;
 NEOS_API neos_status neos_interpolate(neos_interpolation_code code, double alpha0, size_t n_systematics,
                                       size_t n_samples, size_t n_bins, size_t n_alphas, const double *histogramssets,
                                       size_t n_histogramssets, const double *alphasets, size_t n_alphasets,
-                                      double *out, size_t n_out, double *out_dalpha, size_t n_out_dalpha);
+                                      double *out_values, size_t n_out_values, double *out_dalpha,
+                                      size_t n_out_dalpha);
 /* ---- end of Interpolators (ABI 1.1) ---- */
 
 #ifdef __cplusplus

@@ -27,7 +27,8 @@ func interpolationCode(_ code: neos_interpolation_code, alpha0: Double) throws -
 public func neos_interpolate(
     _ code: neos_interpolation_code, _ alpha0: Double, _ n_systematics: Int, _ n_samples: Int, _ n_bins: Int,
     _ n_alphas: Int, _ histogramssets: UnsafePointer<Double>?, _ n_histogramssets: Int,
-    _ alphasets: UnsafePointer<Double>?, _ n_alphasets: Int, _ out: UnsafeMutablePointer<Double>?, _ n_out: Int,
+    _ alphasets: UnsafePointer<Double>?, _ n_alphasets: Int, _ out_values: UnsafeMutablePointer<Double>?,
+    _ n_out_values: Int,
     _ out_dalpha: UnsafeMutablePointer<Double>?, _ n_out_dalpha: Int
 ) -> neos_status {
     abiCall("neos_interpolate") {
@@ -48,7 +49,7 @@ public func neos_interpolate(
         try Validate.count(n_alphasets, equals: alphaCount, "n_alphasets")
         let histograms = try input(histogramssets, n_histogramssets, "histogramssets")
         let alphaValues = try input(alphasets, n_alphasets, "alphasets")
-        let values = try output(out, n_out, expected: valueCount, "out")
+        let values = try output(out_values, n_out_values, expected: valueCount, "out_values")
         let slopes = try optionalOutput(out_dalpha, n_out_dalpha, expected: valueCount, "out_dalpha")
         let batch = try InterpolationBatch(
             code: interpolationCode(code, alpha0: alpha0), systematics: systematics, samples: samples, bins: bins,

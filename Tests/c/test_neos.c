@@ -651,7 +651,7 @@ static void test_interpolate(void) {
     CHECK(strstr(neos_last_error_message(), "n_alphasets is 4, expected 5") != NULL);
     CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 4, NULL,
                            0) == NEOS_ERR_INVALID_ARGUMENT);
-    CHECK(strstr(neos_last_error_message(), "out has length 4, expected 5") != NULL);
+    CHECK(strstr(neos_last_error_message(), "out_values has length 4, expected 5") != NULL);
     CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, untouched,
                            3) == NEOS_ERR_INVALID_ARGUMENT);
     CHECK(strstr(neos_last_error_message(), "out_dalpha has length 3, expected 5") != NULL);
@@ -670,7 +670,7 @@ static void test_interpolate(void) {
           NEOS_ERR_INVALID_ARGUMENT);
     CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, NULL, 5, NULL, 0) ==
           NEOS_ERR_INVALID_ARGUMENT);
-    CHECK(strstr(neos_last_error_message(), "out is NULL") != NULL);
+    CHECK(strstr(neos_last_error_message(), "out_values is NULL") != NULL);
     /* unknown codes, alpha0 where the code has none, and code 4's alpha0 outside its domain */
     CHECK(neos_interpolate(3, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 5, NULL, 0) ==
           NEOS_ERR_INVALID_ARGUMENT);

@@ -9,7 +9,8 @@ The numbers come from the same core functions as the model's histosys and normsy
 converts arrays. Two things differ from numpy arithmetic, by design:
 
 - NaN is padding (pyhf's own tests pad ragged histogram sets with NaN): a bin whose lo, nominal or hi is NaN, and
-  an alpha that is NaN, are not sent to libneos, and their outputs are NaN.
+  an alpha that is NaN, are not sent to libneos, and their outputs are NaN (where numpy's masks give a number in
+  a few cases, e.g. NaN ** 0 = 1 for code 1 at alpha = 0).
 - Infinite inputs raise ``InvalidArgument``; a result that would be infinite or NaN (a multiplicative code with a
   zero nominal, say) raises ``NumericError`` naming the entry, where numpy would warn and return it.
 
@@ -35,7 +36,6 @@ from .. import events
 from .._backend import get_backend
 from .._library import lib, pointer
 from ..errors import InvalidArgument, check
-from ..exceptions import InvalidInterpCode
 
 __all__ = ["code0", "code1", "code2", "code4", "code4p"]
 
@@ -236,4 +236,7 @@ def get(interpcode, do_tensorized_calc=True):
     try:
         return interpcodes[interpcode]
     except KeyError:
-        raise InvalidInterpCode from None
+        # looked up when raised, as the package's other pyhf exceptions are (a test may reload the module)
+        from .. import exceptions
+
+        raise exceptions.InvalidInterpCode from None
