@@ -786,6 +786,47 @@ NEOS_API neos_status neos_trainer_record_plot_frame(neos_trainer *trainer);
 NEOS_API neos_status neos_trainer_plot_data_json(const neos_trainer *trainer, char *out_json, size_t n_out_json,
                                                  size_t *out_json_length);
 
+/* ---- Interpolators (ABI 1.1) ---- */
+/* ---------------------------------------------------------------------------------------------------------
+ * Interpolators (pyhf.interpolators)
+ *
+ * pyhf's histogram interpolations evaluated over its histogram-set shapes: for each systematic s, sample h, alpha
+ * a and bin b, Delta(alpha) (additive codes 0, 2, 4p) or the factor f(alpha) (multiplicative codes 1, 4) from that
+ * bin's lo, nom and hi, exactly as the model's histosys and normsys modifiers use them.
+ * ------------------------------------------------------------------------------------------------------- */
+
+/** An interpolation code (neos_interpolate). */
+typedef int32_t neos_interpolation_code;
+#define NEOS_INTERPOLATION_CODE0 0  /**< additive, piecewise linear */
+#define NEOS_INTERPOLATION_CODE1 1  /**< multiplicative, piecewise exponential */
+#define NEOS_INTERPOLATION_CODE2 2  /**< additive, quadratic inside [-1, 1], linear outside (pyhf's tensorised) */
+#define NEOS_INTERPOLATION_CODE4 4  /**< multiplicative, polynomial inside (-alpha0, alpha0), exponential outside */
+#define NEOS_INTERPOLATION_CODE4P 5 /**< additive, polynomial inside [-1, 1], linear outside */
+/** Code 2 as pyhf's per-entry reference implementation: (b - 2a)(alpha + 1) below alpha = -1. */
+#define NEOS_INTERPOLATION_CODE2_REFERENCE 6
+
+/**
+ * Interpolates histogram sets in pyhf's layout (row-major):
+ *   histogramssets[n_histogramssets]  [s][h][k][b], k = 0 lo, 1 nom, 2 hi: n_systematics x n_samples x 3 x n_bins
+ *                                     values, finite.
+ *   alphasets[n_alphasets]            [s][a]: n_systematics x n_alphas values, finite.
+ *   out_values[n_out_values]          receives [s][h][a][b]: n_systematics x n_samples x n_alphas x n_bins values.
+ *   out_dalpha[n_out_dalpha]          receives d value / d alpha in the same layout (on a kink, the one-sided
+ *                                     derivative of the piece the value comes from); may be NULL.
+ * alpha0 is code 4's transition point, finite and > 0 (pyhf's default 1); the other codes have none and need 1.
+ * Each count may be 0; every product of counts is checked for overflow. An unknown code, a length that differs
+ * from its product, or a non-finite input is NEOS_ERR_INVALID_ARGUMENT; a result that would be non-finite (a
+ * multiplicative code with nom == 0, or a power or logarithm of a negative ratio) is NEOS_ERR_NUMERIC, naming
+ * the entry.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_interpolate(neos_interpolation_code code, double alpha0, size_t n_systematics,
+                                      size_t n_samples, size_t n_bins, size_t n_alphas, const double *histogramssets,
+                                      size_t n_histogramssets, const double *alphasets, size_t n_alphasets,
+                                      double *out_values, size_t n_out_values, double *out_dalpha,
+                                      size_t n_out_dalpha);
+/* ---- end of Interpolators (ABI 1.1) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

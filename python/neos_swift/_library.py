@@ -194,6 +194,9 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_trainer_events": (c_status, [_H, c_char_p, c_int32, _D, _S]),
     "neos_trainer_record_plot_frame": (c_status, [_H]),
     "neos_trainer_plot_data_json": (c_status, [_H, *_TEXT_OUT]),
+    # Interpolators (ABI 1.1): code, alpha0, n_systematics, n_samples, n_bins, n_alphas, histogramssets, alphasets,
+    # out, out_dalpha
+    "neos_interpolate": (c_status, [c_int32, c_double, _S, _S, _S, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
 }
 
 
