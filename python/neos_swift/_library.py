@@ -37,7 +37,7 @@ _JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
 
 # The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
 # must have the same major version and at least this number, since later minor versions only add.
-VERSION_NUMBER = 1_000_000
+VERSION_NUMBER = 1_001_000
 
 # The header's named constants the bindings use (a test checks each against include/neos.h).
 CONSTANTS = {
