@@ -194,6 +194,16 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_trainer_events": (c_status, [_H, c_char_p, c_int32, _D, _S]),
     "neos_trainer_record_plot_frame": (c_status, [_H]),
     "neos_trainer_plot_data_json": (c_status, [_H, *_TEXT_OUT]),
+    # ---- Pseudo-experiments (ABI 1.1) ----
+    # neos_toy_data(model, pars, n_pars, n_toys, seed, out_data, n_out_data)
+    "neos_toy_data": (c_status, [_H, _D, _S, _S, ctypes.c_uint64, _D, _S]),
+    # neos_toy_test_statistics(model, poi, test_stat, pars, init, bounds, fixed, n_pars, n_toys, seed, n_threads,
+    #                          out_values, n_out_values)
+    "neos_toy_test_statistics": (
+        c_status,
+        [_H, c_double, c_char_p, _D, *_FIT_SETTINGS, _S, ctypes.c_uint64, _S, _D, _S],
+    ),
+    # ---- end of Pseudo-experiments (ABI 1.1) ----
 }
 
 
