@@ -71,7 +71,7 @@ def test_same_seed_gives_identical_pvalues_on_one_and_two_threads():
 
 def test_progress_bar_computes_the_same_toys_in_blocks(capsys):
     # With a bar the toys are computed in blocks of 64 (seed advanced per block); the values must not change.
-    pytest.importorskip("tqdm")
+    # (tqdm is installed with pyhf, which these tests import.)
     model, data = one_bin()
     plain = calculators.ToyCalculator(data, model, ntoys=150, track_progress=False, seed=5).distributions(1.0)
     shown = calculators.ToyCalculator(data, model, ntoys=150, track_progress=True, seed=5).distributions(1.0)
