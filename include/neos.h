@@ -799,7 +799,8 @@ NEOS_API neos_status neos_trainer_plot_data_json(const neos_trainer *trainer, ch
  * (main bins + auxdata), row-major; n_toys may be 0 up to NEOS_MAX_TOYS.
  *
  * Toy i draws from its own SplitMix64 stream, seeded with output i (from 0) of SplitMix64(seed), so toy i is the
- * same in every call with this seed, whatever n_toys is. Poisson counts are exact for every mean up to 2^52
+ * same in every call with this seed, whatever n_toys is, and toys a..a+n-1 of seed s are toys 0..n-1 of seed
+ * s + a * 0x9E3779B97F4A7C15 (mod 2^64): a run can be split into blocks without changing a toy. Poisson counts are exact for every mean up to 2^52
  * (inversion below 10, Hoermann's PTRS above), normal draws are Box-Muller. A negative expected rate at pars is
  * NEOS_ERR_NUMERIC.
  * @since 1.1
