@@ -612,6 +612,9 @@ static void test_toys(void) {
     int integers = 1;
     for (int i = 0; i < 20; i++) integers &= toys[i] >= 0 && toys[i] == floor(toys[i]);
     CHECK(integers);
+    double later[12]; /* toys 2..4 of seed 42 are toys 0..2 of seed 42 + 2 * 0x9E3779B97F4A7C15 */
+    CHECK(neos_toy_data(model, pars, 3, 3, (uint64_t)42 + 2 * UINT64_C(0x9E3779B97F4A7C15), later, 12) == NEOS_OK);
+    CHECK(memcmp(later, toys + 8, sizeof later) == 0);
     CHECK(neos_toy_data(model, pars, 3, 0, 42, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT); /* out_data is required */
     CHECK(neos_toy_data(model, pars, 3, 0, 42, toys, 0) == NEOS_OK);
 
