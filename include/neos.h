@@ -826,6 +826,44 @@ NEOS_API neos_status neos_interpolate(neos_interpolation_code code, double alpha
                                       double *out_values, size_t n_out_values, double *out_dalpha,
                                       size_t n_out_dalpha);
 /* ---- end of Interpolators (ABI 1.1) ---- */
+/* ---- Pseudo-experiments (ABI 1.1) ---- */
+
+/** The most pseudo-experiments one call of neos_toy_data or neos_toy_test_statistics generates. @since 1.1 */
+#define NEOS_MAX_TOYS 100000000
+
+/**
+ * Pseudo-experiments drawn at the parameters pars[n_pars] (pyhf's Model.make_pdf(pars).sample((n_toys,))): each
+ * toy is the main bins, each a Poisson count around the expected rate, then the auxdata, each Gaussian around its
+ * constrained parameter (normsys, histosys, lumi, staterror widths) or Poisson around parameter x tau (shapesys);
+ * auxdata without a constraint keep their values. out_data[n_out_data] receives n_toys rows of n_data values
+ * (main bins + auxdata), row-major; n_toys may be 0 up to NEOS_MAX_TOYS.
+ *
+ * Toy i draws from its own SplitMix64 stream, seeded with output i (from 0) of SplitMix64(seed), so toy i is the
+ * same in every call with this seed, whatever n_toys is, and toys a..a+n-1 of seed s are toys 0..n-1 of seed
+ * s + a * 0x9E3779B97F4A7C15 (mod 2^64): a run can be split into blocks without changing a toy. Poisson counts are exact for every mean up to 2^52
+ * (inversion below 10, Hoermann's PTRS above), normal draws are Box-Muller. A negative expected rate at pars is
+ * NEOS_ERR_NUMERIC.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_toy_data(const neos_model *model, const double *pars, size_t n_pars, size_t n_toys,
+                                   uint64_t seed, double *out_data, size_t n_out_data);
+
+/**
+ * The test statistic at poi (test_stat as for neos_test_statistic) of each of n_toys pseudo-experiments drawn at
+ * pars (exactly the toys of neos_toy_data with this seed), fitted with init, bounds and fixed as
+ * neos_test_statistic fits the data (each may be NULL: the model's suggestion; all n_pars long): one hypothesis of
+ * pyhf's ToyCalculator.distributions. out_values[n_out_values] (n_out_values == n_toys) receives them in toy order.
+ * The toys run on n_threads threads (0: every core); the values do not depend on n_threads. If toys fail (a fit
+ * that does not converge is NEOS_ERR_FIT_FAILED), the status and message are those of the lowest-numbered failing
+ * toy, whose number the message gives, and nothing is written.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_toy_test_statistics(const neos_model *model, double poi, const char *test_stat,
+                                              const double *pars, const double *init, const double *bounds,
+                                              const bool *fixed, size_t n_pars, size_t n_toys, uint64_t seed,
+                                              size_t n_threads, double *out_values, size_t n_out_values);
+
+/* ---- end of Pseudo-experiments (ABI 1.1) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -703,6 +703,67 @@ static void test_interpolate(void) {
     for (int i = 0; i < 5; i++) intact = intact && untouched[i] == 7;
     CHECK(intact);
 }
+/* ---- Pseudo-experiments (ABI 1.1) ---- */
+static void test_toys(void) {
+    const double signal[2] = {12, 11}, background[2] = {50, 52}, uncertainty[2] = {3, 7};
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(signal, background, uncertainty, 2, &model) == NEOS_OK);
+    const double pars[3] = {1, 1, 1};
+
+    /* Toy data: 5 rows of 4 (2 main bins, 2 shapesys auxdata), integer counts; toy i does not depend on n_toys. */
+    double toys[20], first[8];
+    CHECK(neos_toy_data(model, pars, 3, 5, 42, toys, 20) == NEOS_OK);
+    CHECK(neos_toy_data(model, pars, 3, 2, 42, first, 8) == NEOS_OK && memcmp(first, toys, sizeof first) == 0);
+    int integers = 1;
+    for (int i = 0; i < 20; i++) integers &= toys[i] >= 0 && toys[i] == floor(toys[i]);
+    CHECK(integers);
+    double later[12]; /* toys 2..4 of seed 42 are toys 0..2 of seed 42 + 2 * 0x9E3779B97F4A7C15 */
+    CHECK(neos_toy_data(model, pars, 3, 3, (uint64_t)42 + 2 * UINT64_C(0x9E3779B97F4A7C15), later, 12) == NEOS_OK);
+    CHECK(memcmp(later, toys + 8, sizeof later) == 0);
+    CHECK(neos_toy_data(model, pars, 3, 0, 42, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT); /* out_data is required */
+    CHECK(neos_toy_data(model, pars, 3, 0, 42, toys, 0) == NEOS_OK);
+
+    /* Toy statistics: identical on 1 and 2 threads; the statistic of toy i is neos_test_statistic of its data. */
+    double one[6], two[6], q = -1;
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 1, one, 6) == NEOS_OK);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 2, two, 6) == NEOS_OK);
+    CHECK(memcmp(one, two, sizeof one) == 0);
+    CHECK(neos_test_statistic(model, 1.0, "qtilde", toys + 8, 4, NULL, NULL, NULL, 3, &q) == NEOS_OK && q == one[2]);
+
+    /* Errors write nothing. */
+    double untouched[6] = {-7, -7, -7, -7, -7, -7};
+    const bool fixed_poi[3] = {true, false, false};
+    const double negative[3] = {-10, 1, 1};
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 5) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 2, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "nonsense", pars, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", NULL, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, fixed_poi, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_MODEL);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", negative, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_NUMERIC);
+    CHECK(strstr(neos_last_error_message(), "toy 0 of 6") != NULL);
+    CHECK(neos_toy_test_statistics(model, NAN, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, (size_t)NEOS_MAX_TOYS + 1, 42, 0,
+                                   untouched, 6) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "NEOS_MAX_TOYS") != NULL);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, (size_t)-1, 42, 0, untouched,
+                                   (size_t)-1) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_data(model, pars, 3, (size_t)-1, 42, untouched, 6) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_data(model, pars, 3, 2, 42, untouched, 6) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_data(model, negative, 3, 1, 42, untouched, 4) == NEOS_ERR_NUMERIC);
+    int kept = 1;
+    for (int i = 0; i < 6; i++) kept &= untouched[i] == -7;
+    CHECK(kept);
+    neos_model_free(model);
+    CHECK(neos_toy_data(model, pars, 3, 1, 42, toys, 4) == NEOS_ERR_INVALID_ARGUMENT); /* freed */
+}
+/* ---- end of Pseudo-experiments (ABI 1.1) ---- */
 
 int main(void) {
     test_versions();
@@ -715,6 +776,7 @@ int main(void) {
     test_losses();
     test_trainer();
     test_interpolate();
+    test_toys();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

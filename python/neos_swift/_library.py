@@ -197,6 +197,16 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # Interpolators (ABI 1.1): code, alpha0, n_systematics, n_samples, n_bins, n_alphas, histogramssets, alphasets,
     # out, out_dalpha
     "neos_interpolate": (c_status, [c_int32, c_double, _S, _S, _S, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
+    # ---- Pseudo-experiments (ABI 1.1) ----
+    # neos_toy_data(model, pars, n_pars, n_toys, seed, out_data, n_out_data)
+    "neos_toy_data": (c_status, [_H, _D, _S, _S, ctypes.c_uint64, _D, _S]),
+    # neos_toy_test_statistics(model, poi, test_stat, pars, init, bounds, fixed, n_pars, n_toys, seed, n_threads,
+    #                          out_values, n_out_values)
+    "neos_toy_test_statistics": (
+        c_status,
+        [_H, c_double, c_char_p, _D, *_FIT_SETTINGS, _S, ctypes.c_uint64, _S, _D, _S],
+    ),
+    # ---- end of Pseudo-experiments (ABI 1.1) ----
 }
 
 
