@@ -1,0 +1,27 @@
+"""pyhf 0.7.6's ``pyhf.parameters``: the parameter-set classes a model's configuration hands out and the
+:class:`ParamViewer` that picks named parameter sets out of a (possibly batched) parameter tensor."""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ != "neos_swift.parameters":
+    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
+    # ``import pyhf.parameters``): hand out this very package, so both names share one set of classes.
+    import importlib
+
+    sys.modules[__name__] = importlib.import_module("neos_swift.parameters")
+
+from neos_swift.parameters.paramsets import (
+    constrained_by_normal,
+    constrained_by_poisson,
+    paramset,
+    unconstrained,
+)
+from neos_swift.parameters.paramview import ParamViewer
+
+__all__ = ["ParamViewer", "constrained_by_normal", "constrained_by_poisson", "paramset", "unconstrained"]
+
+
+def __dir__():
+    return __all__
