@@ -194,13 +194,14 @@ def _modifier_types_from_inputs(input_names):
 class ModelConfig(_ChannelSummary):
     """pyhf's ``model.config`` (``pyhf.pdf._ModelConfig``): parameter bookkeeping and suggestions.
 
-    ``_ModelConfig(spec, poi_name=..., modifier_settings=...)`` builds the configuration of a model spec, as
-    pyhf's; any other keyword is pyhf's ``Unsupported``. A model makes its own with ``ModelConfig._of``."""
+    ``_ModelConfig(spec, modifier_settings=...)`` builds the configuration of a model spec as pyhf's does:
+    without a POI until ``set_poi``; any other keyword is pyhf's ``Unsupported``. A model makes its own with
+    ``ModelConfig._of``."""
 
     def __init__(self, spec, **config_kwargs):
-        options = {name: config_kwargs.pop(name) for name in ("poi_name", "modifier_settings") if name in config_kwargs}
+        settings = config_kwargs.pop("modifier_settings", None)
         _unsupported(config_kwargs)
-        model = Model(spec, **options)
+        model = Model(spec, poi_name=None, modifier_settings=settings)
         self.__dict__.update(model.config.__dict__)
 
     @classmethod

@@ -19,8 +19,16 @@ from neos_swift.parameters.paramsets import (
     unconstrained,
 )
 from neos_swift.parameters.paramview import ParamViewer
+from neos_swift.parameters.utils import reduce_paramsets_requirements
 
-__all__ = ["ParamViewer", "constrained_by_normal", "constrained_by_poisson", "paramset", "unconstrained"]
+__all__ = [
+    "ParamViewer",
+    "constrained_by_normal",
+    "constrained_by_poisson",
+    "paramset",
+    "reduce_paramsets_requirements",
+    "unconstrained",
+]
 
 
 def __dir__():
