@@ -86,3 +86,98 @@ def test_components_need_the_tail_probabilities():
 
 def test_the_public_names_are_pyhfs():
     assert dir(brazil) == dir(pyhf_brazil)
+
+
+# --- pyhf.contrib.utils.download, with ``requests`` replaced by a fake that serves fixed bytes (no network).
+
+
+class _Response:
+    def __init__(self, content, status_code=200):
+        self.content, self.status_code = content, status_code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.fixture
+def serve(monkeypatch):
+    import sys
+    import types
+
+    served = {}
+    fake = types.ModuleType("requests")
+
+    def get(url, headers=None):
+        served["headers"] = headers
+        return _Response(served["content"], served.get("status", 200))
+
+    fake.get = get
+    monkeypatch.setitem(sys.modules, "requests", fake)
+
+    def set_content(content, status=200):
+        served["content"], served["status"] = content, status
+        return served
+
+    return set_content
+
+
+def _archive(tmp_path, kind):
+    source = tmp_path / "source"
+    source.mkdir(exist_ok=True)
+    (source / "spec.json").write_text('{"x": 1}')
+    buffer = io.BytesIO()
+    if kind == "zip":
+        import zipfile
+
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.write(source / "spec.json", "top/spec.json")
+    else:
+        import tarfile
+
+        with tarfile.open(fileobj=buffer, mode="w:gz" if kind == "tar.gz" else "w") as archive:
+            archive.add(source / "spec.json", "spec.json")
+    return buffer.getvalue()
+
+
+URL = "https://www.hepdata.net/record/resource/1?view=true"
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "tar", "zip"])
+def test_download_unpacks_each_archive_kind(tmp_path, serve, kind):
+    from neos_swift.contrib.utils import download
+
+    served = serve(_archive(tmp_path, kind))
+    target = tmp_path / "likelihoods"
+    download(URL, str(target))
+    assert (target / "spec.json").read_text() == '{"x": 1}'
+    assert "application/x-tar" in served["headers"]["Accept"]
+    download(URL, str(target))  # again, over the existing folder
+    assert (target / "spec.json").exists()
+
+
+def test_download_compress_keeps_the_bytes(tmp_path, serve):
+    from neos_swift.contrib.utils import download
+
+    content = _archive(tmp_path, "tar.gz")
+    serve(content)
+    download(URL, str(tmp_path / "archive.tar.gz"), compress=True)
+    assert (tmp_path / "archive.tar.gz").read_bytes() == content
+
+
+def test_download_refusals(tmp_path, serve):
+    from neos_swift.contrib.utils import download
+
+    serve(_archive(tmp_path, "tar"))
+    with pytest.raises(neos_swift.exceptions.InvalidArchiveHost):
+        download("https://example.org/a.tar", str(tmp_path / "x"))
+    download("https://example.org/a.tar", str(tmp_path / "x"), force=True)
+    assert (tmp_path / "x" / "spec.json").exists()
+    serve(b"", status=404)
+    with pytest.raises(neos_swift.exceptions.InvalidArchive, match="404"):
+        download(URL, str(tmp_path / "y"))
+    serve(b"neither tar nor zip")
+    with pytest.raises(neos_swift.exceptions.InvalidArchive, match="not a tarfile or a zipfile"):
+        download(URL, str(tmp_path / "z"))
