@@ -8,15 +8,6 @@ data, likelihoods) all come from libneos; what is computed here is pyhf's naming
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.pdf":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.pdf``): hand out this very module, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.pdf")
-
 import copy
 import ctypes
 import json

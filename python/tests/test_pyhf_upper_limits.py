@@ -131,8 +131,6 @@ def test_refusals():
         ours_ul.upper_limit(DATA, OURS, scan=SCAN, return_jacobian=True)
     with pytest.raises(neos_swift.errors.InvalidArgument, match="return_jacobian"):
         ours_ul.upper_limit(DATA, OURS, return_jacobian=True, test_stat="q")
-    with pytest.raises(neos_swift.exceptions.Unsupported):
-        ours_ul.upper_limit(DATA, OURS, scan=SCAN, calctype="toybased")
 
 
 def test_jacobian_limits_are_the_root_findings():

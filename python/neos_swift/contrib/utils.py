@@ -4,14 +4,6 @@ It needs the ``requests`` package (pyhf's "contrib" extra); without it the call 
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.contrib.utils":
-    # Imported a second time under another package name: hand out this very module.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.contrib.utils")
-
 import io
 import shutil
 import tarfile

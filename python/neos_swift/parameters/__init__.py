@@ -3,15 +3,6 @@
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.parameters":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.parameters``): hand out this very package, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.parameters")
-
 from neos_swift.parameters.paramsets import (
     constrained_by_normal,
     constrained_by_poisson,

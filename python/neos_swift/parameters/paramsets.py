@@ -7,13 +7,6 @@ and auxiliary data; the widths are the ones the model's constraint terms use."""
 from __future__ import annotations
 
 import math
-import sys
-
-if __name__ != "neos_swift.parameters.paramsets":
-    # Imported a second time under another package name: hand out this very module (one set of classes).
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.parameters.paramsets")
 
 __all__ = [
     "constrained_by_normal",

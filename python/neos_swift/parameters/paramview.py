@@ -3,14 +3,6 @@ one row (shape ``(npars,)``) or of a batch of rows (shape ``(batch, npars)``).""
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.parameters.paramview":
-    # Imported a second time under another package name: hand out this very module (one set of classes).
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.parameters.paramview")
-
 import numpy as np
 
 __all__ = ["ParamViewer"]

@@ -3,14 +3,6 @@ merged from what every modifier of that name requires and what the measurement's
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.parameters.utils":
-    # Imported a second time under another package name: hand out this very module.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.parameters.utils")
-
 __all__ = ["reduce_paramsets_requirements"]
 
 # The properties a parameter-set requirement may carry, in pyhf's order.

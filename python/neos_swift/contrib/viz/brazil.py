@@ -6,14 +6,6 @@ The inputs are whatever ``infer.hypotest`` returned at each tested POI value; no
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.contrib.viz.brazil":
-    # Imported a second time under another package name: hand out this very module (one namedtuple class).
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.contrib.viz.brazil")
-
 from collections import namedtuple
 
 import numpy as np
