@@ -185,14 +185,17 @@ def _modifier_types_from_inputs(input_names):
 class ModelConfig(_ChannelSummary):
     """pyhf's ``model.config`` (``pyhf.pdf._ModelConfig``): parameter bookkeeping and suggestions.
 
-    ``_ModelConfig(spec, modifier_settings=...)`` builds the configuration of a model spec as pyhf's does:
-    without a POI until ``set_poi``; any other keyword is pyhf's ``Unsupported``. A model makes its own with
+    ``_ModelConfig(spec, modifier_settings=...)`` builds the configuration of a spec's channels as pyhf's does
+    (a workspace spec will do), without a POI until ``set_poi``; any other keyword is pyhf's ``Unsupported``. A model makes its own with
     ``ModelConfig._of``."""
 
     def __init__(self, spec, **config_kwargs):
         settings = config_kwargs.pop("modifier_settings", None)
         _unsupported(config_kwargs)
-        model = Model(spec, poi_name=None, modifier_settings=settings)
+        # pyhf's configuration reads the channels (a workspace spec will do); libneos also needs the parameter
+        # configs of modifiers without defaults (lumi), which a model spec carries.
+        channels = {"channels": spec["channels"], "parameters": spec.get("parameters", [])}
+        model = Model(channels, poi_name=None, modifier_settings=settings)
         self.__dict__.update(model.config.__dict__)
 
     @classmethod

@@ -198,6 +198,17 @@ def test_model_config_from_a_spec_and_its_keywords():
     assert config.par_order == pyhf.Model(copy.deepcopy(SPEC)).config.par_order
     config.set_poi("mu")
     assert config.poi_index == pyhf.Model(copy.deepcopy(SPEC)).config.poi_index
+    # A workspace spec will do: its channels are read, as by pyhf.
+    channels = [
+        {
+            "name": "c",
+            "samples": [
+                {"name": "s", "data": [1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]}
+            ],
+        }
+    ]
+    workspace_spec = {"channels": channels, "measurements": [], "observations": [], "version": "1.0.0"}
+    assert neos_swift.pdf._ModelConfig(workspace_spec).par_order == ["mu"]
     for keyword in ("poi_name", "measurement_name"):
         with pytest.raises(neos_swift.exceptions.Unsupported):
             neos_swift.pdf._ModelConfig(copy.deepcopy(SPEC), **{keyword: "mu"})
