@@ -671,11 +671,21 @@ class Model(Handle):
     def _batch(self, pars, data=None):
         """The rows of a batched call: pars of shape (batch_size, npars), data one row per batch or shared."""
         pars = np.ascontiguousarray(pars, dtype=np.float64)
+        if pars.ndim >= 1 and pars.shape[-1] != self.config.npars:
+            # pyhf checks the last axis first, with its own classes (both are InvalidArgument here).
+            raise _pyhf_error("InvalidPdfParameters")(
+                f"eval failed as pars has len {pars.shape[-1]} but {self.config.npars} was expected"
+            )
         if pars.ndim != 2 or pars.shape[0] != self.batch_size:
             raise InvalidArgument(f"pars must have shape ({self.batch_size}, npars) for batch_size={self.batch_size}")
         if data is None:
             return pars, None
         data = np.ascontiguousarray(data, dtype=np.float64)
+        n_data = self.config.nmaindata + self.config.nauxdata
+        if data.ndim >= 1 and data.shape[-1] != n_data:
+            raise _pyhf_error("InvalidPdfData")(
+                f"eval failed as data has len {data.shape[-1]} but {n_data} was expected"
+            )
         if data.ndim == 1:
             data = np.broadcast_to(data, (self.batch_size, data.size))
         if data.ndim != 2 or data.shape[0] != self.batch_size:

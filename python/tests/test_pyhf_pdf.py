@@ -157,6 +157,12 @@ def test_batched_make_pdf_has_pyhfs_shapes_and_values():
     np.testing.assert_allclose(values, ours.logpdf(pars, data), rtol=RTOL)
     assert ours.main_model.logpdf(data[: ours.config.nmaindata], pars).shape == (3,)
     assert ours.make_pdf(pars).sample((5,)).shape == (5, 3, data.size)
+    # Wrong lengths of the last axis raise pyhf's classes, as pyhf's batched logpdf does.
+    for kind, bad_pars, bad_data in (("InvalidPdfParameters", pars[:, :-1], data), ("InvalidPdfData", pars, data[:-1])):
+        with pytest.raises(getattr(pyhf.exceptions, kind)):
+            theirs.logpdf(bad_pars, bad_data)
+        with pytest.raises(getattr(neos_swift.exceptions, kind)):
+            ours.logpdf(bad_pars, bad_data)
 
 
 def test_expected_data_by_sample_is_pyhfs_and_sums_to_the_rates():
