@@ -732,6 +732,19 @@ class Model(Handle):
         return self.expected_data(pars)[..., self.config.nmaindata :]
 
     @property
+    def nominal_rates(self) -> np.ndarray:
+        """Each sample's nominal rates (its input numbers) over all main bins, in pyhf's layout: shape
+        ``(1, nsamples, batch_size or 1, nmaindata)``, 0 where a sample is absent."""
+        samples = {name: index for index, name in enumerate(self.config.samples)}
+        rates = np.zeros((len(samples), self.config.nmaindata))
+        _, values = self.inputs()
+        for name, value in zip(self.config.input_names, values):
+            parts = name.split("/")
+            if len(parts) == 3 and parts[2].startswith("nominal["):
+                rates[samples[parts[1]], self.config.channel_slices[parts[0]].start + int(parts[2][8:-1])] = value
+        return np.tile(rates[None, :, None, :], (1, 1, self.batch_size or 1, 1))
+
+    @property
     def fullpdf_tv(self) -> _DataView:
         """Where the main bins and the auxiliary data sit in the full data."""
         n_main, n_aux = self.config.nmaindata, self.config.nauxdata

@@ -158,6 +158,7 @@ def test_batched_make_pdf_has_pyhfs_shapes_and_values():
     np.testing.assert_allclose(values, ours.logpdf(pars, data), rtol=RTOL)
     assert ours.main_model.logpdf(data[: ours.config.nmaindata], pars).shape == (3,)
     assert ours.make_pdf(pars).sample((5,)).shape == (5, 3, data.size)
+    np.testing.assert_array_equal(ours.nominal_rates, theirs.nominal_rates)  # (1, nsamples, 3, nbins)
     # Wrong lengths of the last axis raise pyhf's classes, as pyhf's batched logpdf does.
     for kind, bad_pars, bad_data in (("InvalidPdfParameters", pars[:, :-1], data), ("InvalidPdfData", pars, data[:-1])):
         with pytest.raises(getattr(pyhf.exceptions, kind)):
@@ -276,6 +277,7 @@ def test_reference_workspaces_widths_densities_and_samples(path):
         assert float(ours.constraint_logpdf(data[n_main:], pars)) == pytest.approx(
             float(theirs.constraint_logpdf(data[n_main:], pars)), rel=RTOL
         )
+    np.testing.assert_array_equal(ours.nominal_rates, theirs.nominal_rates)
     # Per-sample rates: sums of a few products; absolute floor for samples absent from a bin (exact zeros).
     np.testing.assert_allclose(
         ours.main_model.expected_data(pars, return_by_sample=True),
