@@ -26,7 +26,7 @@ def gaussianity(model, bestfit_pars, data, rng_key, n_samples=1000):
     Gaussian with the same maximum, over ``n_samples`` points drawn (``rng_key``) from relaxed's Gaussian
     approximation (mean ``bestfit_pars``, covariance the inverse of :func:`~neos_swift.relaxed.fisher_info`, as
     relaxed draws them). log L is libneos' (NaN where the likelihood has no finite value: a sample with a
-    negative rate, which the mean skips); sampling and the Gaussian are jax's."""
+    negative rate, which the mean skips, with a zero gradient); sampling and the Gaussian are jax's."""
     model = _model.as_model(model)
     covariance = jnp.linalg.inv(fisher_info(model, bestfit_pars, data))
     flat_best, unravel = flatten_util.ravel_pytree(bestfit_pars)
@@ -44,4 +44,8 @@ def gaussianity(model, bestfit_pars, data, rng_key, n_samples=1000):
         return jsp.stats.multivariate_normal.logpdf(point, mean, covariance)
 
     gaussian_nll = jax.vmap(lambda pars: -(gaussian(pars, flat_best) - gaussian(flat_best, flat_best)))(samples)
-    return jnp.nanmean((model_nll - gaussian_nll) ** 2, axis=0)
+    diffs = model_nll - gaussian_nll
+    # nanmean of the squares, written so that a NaN sample gets a zero gradient instead of 0 · NaN.
+    outside = jnp.isnan(diffs)
+    squares = jnp.where(outside, jnp.nan, jnp.where(outside, 0.0, diffs) ** 2)
+    return jnp.nanmean(squares, axis=0)
