@@ -322,6 +322,18 @@ def test_hypotest_under_vmap_over_models():
         assert row == relaxed.infer.hypotest(1.0, data, model_of(x), INIT, bounds=BOUNDS)
 
 
+def test_models_pass_through_jit_as_arguments():
+    # The model is a pytree (its inputs the leaf, its structure static): jit traces it like any array argument,
+    # and compiles once per structure.
+    model, data = relaxed.Model(base_model()), data_of("excess")
+    hypotest = jax.jit(lambda m, d: relaxed.infer.hypotest(1.0, d, m, INIT, bounds=BOUNDS, test_stat="q0"))
+    np.testing.assert_allclose(hypotest(model, data), REFERENCE["excess_hypotest_q0_True"], rtol=1e-9)
+    fisher = jax.jit(relaxed.cramer_rao_uncert, static_argnames="return_tree")(model, POINT, data, return_tree=False)
+    np.testing.assert_allclose(fisher, np.sqrt(np.diag(REFERENCE["excess_fisher_info"])), rtol=1e-12)
+    scaled = model.replace({"singlechannel/signal/nominal": jnp.array(SIGNAL) * 2})
+    assert hypotest(scaled, data) < hypotest(model, data)
+
+
 # ---- Fisher information and metrics ---------------------------------------------------------------------------------
 
 
