@@ -334,6 +334,20 @@ def test_models_pass_through_jit_as_arguments():
     assert hypotest(scaled, data) < hypotest(model, data)
 
 
+def test_fits_and_fisher_info_under_vmap_and_plain_models():
+    inputs, data = jnp.asarray(base_model().inputs()[1]), data_of("excess")
+    batch = jnp.stack([inputs, inputs * 1.1])
+    fits = jax.vmap(lambda x: flat(relaxed.mle.fit(data, model_of(x), INIT, bounds=BOUNDS)))(batch)
+    fishers = jax.vmap(lambda x: relaxed.fisher_info(model_of(x), POINT, data))(batch)
+    for fitted, fisher, x in zip(fits, fishers, batch):
+        np.testing.assert_array_equal(fitted, flat(relaxed.mle.fit(data, model_of(x), INIT, bounds=BOUNDS)))
+        np.testing.assert_array_equal(fisher, relaxed.fisher_info(model_of(x), POINT, data))
+    # A neos_swift model without the wrapper is taken with its own numbers.
+    np.testing.assert_array_equal(fits[0], flat(relaxed.mle.fit(data, base_model(), INIT, bounds=BOUNDS)))
+    with pytest.raises(TypeError, match="expected a neos_swift model"):
+        relaxed.fisher_info(object(), POINT, data)
+
+
 # ---- Fisher information and metrics ---------------------------------------------------------------------------------
 
 
