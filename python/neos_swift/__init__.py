@@ -7,10 +7,12 @@ ctypes layer with pyhf- and relaxed-style names.
 from __future__ import annotations
 
 from . import (  # noqa: E402  (after the types they use)
+    _alias,  # noqa: F401  (first: installs the finder that keeps one module object per submodule)
     compat,
     events,
     exceptions,
     infer,
+    interpolators,
     losses,
     neos,
     optimize,
@@ -72,6 +74,7 @@ __all__ = [
     "hist",
     "hist_vjp",
     "infer",
+    "interpolators",
     "losses",
     "neos",
     "patchset",

@@ -37,7 +37,7 @@ _JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
 
 # The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
 # must have the same major version and at least this number, since later minor versions only add.
-VERSION_NUMBER = 1_000_000
+VERSION_NUMBER = 1_001_000
 
 # The header's named constants the bindings use (a test checks each against include/neos.h).
 CONSTANTS = {
@@ -194,6 +194,19 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_trainer_events": (c_status, [_H, c_char_p, c_int32, _D, _S]),
     "neos_trainer_record_plot_frame": (c_status, [_H]),
     "neos_trainer_plot_data_json": (c_status, [_H, *_TEXT_OUT]),
+    # Interpolators (ABI 1.1): code, alpha0, n_systematics, n_samples, n_bins, n_alphas, histogramssets, alphasets,
+    # out, out_dalpha
+    "neos_interpolate": (c_status, [c_int32, c_double, _S, _S, _S, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
+    # ---- Pseudo-experiments (ABI 1.1) ----
+    # neos_toy_data(model, pars, n_pars, n_toys, seed, out_data, n_out_data)
+    "neos_toy_data": (c_status, [_H, _D, _S, _S, ctypes.c_uint64, _D, _S]),
+    # neos_toy_test_statistics(model, poi, test_stat, pars, init, bounds, fixed, n_pars, n_toys, seed, n_threads,
+    #                          out_values, n_out_values)
+    "neos_toy_test_statistics": (
+        c_status,
+        [_H, c_double, c_char_p, _D, *_FIT_SETTINGS, _S, ctypes.c_uint64, _S, _D, _S],
+    ),
+    # ---- end of Pseudo-experiments (ABI 1.1) ----
 }
 
 

@@ -1,4 +1,10 @@
-"""pyhf.pdf: the HistFactory model class and its configuration (pyhf 0.7.6's public names)."""
+"""pyhf.pdf: the HistFactory model class and its configuration (pyhf 0.7.6's public names).
+
+A pyhf user changes only the import: ``neos_swift.Model(spec)`` (and ``Workspace.model()``) gives models whose
+``config``, ``logpdf`` and ``expected_data`` behave as pyhf 0.7.6's, and which can also be rebuilt from new input
+numbers (``with_inputs``) and differentiated with respect to them. The numbers (parameter suggestions, auxiliary
+data, likelihoods) all come from libneos; what is computed here is pyhf's naming and ordering bookkeeping.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,606 @@ if __name__ != "neos_swift.pdf":
 
     sys.modules[__name__] = importlib.import_module("neos_swift.pdf")
 
-from neos_swift.workspace import Model
-from neos_swift.workspace import ModelConfig as _ModelConfig
+import copy
+import ctypes
+import json
+from typing import NamedTuple
+
+import numpy as np
+
+from neos_swift._handles import Handle, read_json
+from neos_swift._library import as_doubles, bool_pointer, c_string, lib, pointer
+from neos_swift.errors import InvalidArgument, check
 
 __all__ = ["Model", "_ModelConfig"]
 
 
 def __dir__():
     return __all__
+
+
+# pyhf's constraint of each modifier type (pyhf.modifiers.*: "op_code"-independent bookkeeping).
+_PDF_TYPE = {
+    "normsys": "normal",
+    "histosys": "normal",
+    "lumi": "normal",
+    "staterror": "normal",
+    "shapesys": "poisson",
+    "normfactor": None,
+    "shapefactor": None,
+}
+_DEFAULT_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
+
+
+def _pyhf_error(name: str) -> type[Exception]:
+    """pyhf's exception class ``name`` (neos_swift.exceptions mirrors pyhf.exceptions)."""
+    from neos_swift import exceptions
+
+    return getattr(exceptions, name)
+
+
+def _json_text(value, name="json") -> bytes:
+    return c_string(value if isinstance(value, str) else json.dumps(value), name)
+
+
+def _settings_text(modifier_settings) -> bytes | None:
+    return None if modifier_settings is None else _json_text(modifier_settings)
+
+
+def _unsupported(options) -> None:
+    if options:
+        raise _pyhf_error("Unsupported")(f"Unsupported options were passed in: {list(options)}.")
+
+
+def _summary(channels):
+    """pyhf's channel summary of a list of channel specs: sorted channel, sample and (name, type) modifier lists,
+    bins per channel and each channel's slice of the main data."""
+    names, samples, modifiers, nbins = set(), set(), set(), {}
+    for channel in channels:
+        names.add(channel["name"])
+        nbins[channel["name"]] = len(channel["samples"][0]["data"])
+        for sample in channel["samples"]:
+            samples.add(sample["name"])
+            modifiers.update((modifier["name"], modifier["type"]) for modifier in sample["modifiers"])
+    ordered = sorted(names)
+    channel_nbins = {name: nbins[name] for name in ordered}
+    slices, begin = {}, 0
+    for name in ordered:
+        slices[name] = slice(begin, begin + channel_nbins[name])
+        begin += channel_nbins[name]
+    return ordered, sorted(samples), sorted(modifiers), channel_nbins, slices
+
+
+class _ChannelSummary:
+    """pyhf's ``_ChannelSummaryMixin`` properties, from the summary tuple of ``_summary``."""
+
+    def _set_summary(self, summary) -> None:
+        self._channels, self._samples, self._modifiers, self._channel_nbins, self._channel_slices = summary
+
+    @property
+    def channels(self) -> list[str]:
+        return self._channels
+
+    @property
+    def samples(self) -> list[str]:
+        return self._samples
+
+    @property
+    def modifiers(self) -> list[tuple[str, str]]:
+        return self._modifiers
+
+    @property
+    def channel_nbins(self) -> dict[str, int]:
+        return self._channel_nbins
+
+    @property
+    def channel_slices(self) -> dict[str, slice]:
+        return self._channel_slices
+
+
+class ParamSet:
+    """pyhf's ``pyhf.parameters.paramset``: one named parameter set of the model, as ``config.param_set(name)``.
+
+    ``constrained`` sets also carry ``pdf_type`` ("normal" or "poisson") and their ``auxdata``."""
+
+    def __init__(self, name, modifier_type, init, bounds, fixed, is_scalar, auxdata):
+        self.name = name
+        self.modifier_type = modifier_type
+        self.n_parameters = len(init)
+        self.suggested_init = list(init)
+        self.suggested_bounds = [tuple(pair) for pair in bounds]
+        self.suggested_fixed = list(fixed)
+        self.is_scalar = is_scalar
+        pdf_type = _PDF_TYPE.get(modifier_type)
+        self.constrained = pdf_type is not None
+        if self.constrained:
+            self.pdf_type = pdf_type
+            self.auxdata = list(auxdata)
+
+    @property
+    def suggested_fixed_as_bool(self) -> bool:
+        """The fixed flags as one bool when they agree (pyhf's compression; RuntimeError when they do not)."""
+        first = self.suggested_fixed[0]
+        if any(flag != first for flag in self.suggested_fixed):
+            raise RuntimeError(f"{self.suggested_fixed} is neither all-True nor all-False, so not compressible")
+        return first
+
+    def __repr__(self):
+        kind = f"constrained by {self.pdf_type}" if self.constrained else "unconstrained"
+        return f"<ParamSet {self.name!r}: {self.n_parameters} parameter(s), {kind}>"
+
+
+def _modifier_types_from_inputs(input_names):
+    """Parameter name -> modifier type, from libneos' input names ("channel/sample/type/name..."), for models built
+    without a spec (simplemodels). Modifiers without input numbers (normfactor, shapefactor, lumi) do not appear."""
+    types = {}
+    for name in input_names:
+        parts = name.split("/")
+        if len(parts) >= 4:
+            types.setdefault(parts[3].split("[")[0], parts[2])
+    return types
+
+
+class ModelConfig(_ChannelSummary):
+    """pyhf's ``model.config`` (``pyhf.pdf._ModelConfig``): parameter bookkeeping and suggestions."""
+
+    def __init__(self, model: Model, modifier_settings):
+        metadata = read_json(lib.neos_model_metadata_json, model)
+        n_pars, n_main, n_aux, n_inputs = (ctypes.c_size_t() for _ in range(4))
+        poi_index = ctypes.c_int64()
+        check(
+            lib.neos_model_sizes(
+                model,
+                ctypes.byref(n_pars),
+                ctypes.byref(n_main),
+                ctypes.byref(n_aux),
+                ctypes.byref(n_inputs),
+                ctypes.byref(poi_index),
+            )
+        )
+        self._model = model
+        self.npars = n_pars.value
+        self._nmaindata = n_main.value
+        self.ninputs = n_inputs.value
+        self._poi_index = None if poi_index.value < 0 else poi_index.value
+        self._poi_name = metadata["poi_name"]
+        self._par_order = list(metadata["par_order"])
+        self._par_names = list(metadata["par_names"])
+        self.input_names = metadata["input_names"]
+        self.modifier_settings = modifier_settings
+        channels = list(metadata["channels"])
+        nbins = {name: int(bins) for name, bins in zip(channels, metadata["channel_nbins"])}
+        slices, begin = {}, 0
+        for name in channels:
+            slices[name] = slice(begin, begin + nbins[name])
+            begin += nbins[name]
+        self._channels, self._samples, self._channel_nbins, self._channel_slices = (
+            channels,
+            list(metadata["samples"]),
+            nbins,
+            slices,
+        )
+
+        init = np.empty(self.npars)
+        bounds = np.empty(2 * self.npars)
+        fixed = np.empty(self.npars, dtype=np.bool_)
+        aux = np.empty(n_aux.value)
+        check(
+            lib.neos_model_suggested(
+                model,
+                pointer(init),
+                init.size,
+                pointer(bounds),
+                bounds.size,
+                bool_pointer(fixed),
+                fixed.size,
+                pointer(aux),
+                aux.size,
+            )
+        )
+        self._init = init.tolist()
+        self._bounds = [tuple(pair) for pair in bounds.reshape(-1, 2).tolist()]
+        self._fixed = [bool(flag) for flag in fixed]
+        self._auxdata = aux.tolist()
+
+        self.parameters = sorted(self._par_order)
+        self._par_map = None
+        self._slices, start = {}, 0
+        for name in self._par_order:
+            count = sum(1 for full in self._par_names if full == name or full.startswith(name + "["))
+            self._slices[name] = slice(start, start + count)
+            start += count
+
+    @property
+    def modifiers(self) -> list[tuple[str, str]]:
+        return self._model._structure()[1]
+
+    def _build_par_map(self):
+        modifier_types = self._model._structure()[0]
+        # pyhf's par_map: each parameter set's slice of the parameter vector and its paramset. Constrained sets
+        # take their auxdata in par_order, one number per parameter (pyhf's auxdata_order).
+        par_map = {}
+        auxdata_order = []
+        aux_start = 0
+        for name in self._par_order:
+            where = self._slices[name]
+            count = where.stop - where.start
+            is_scalar = name in self._par_names
+            modifier_type = modifier_types.get(name, "normfactor" if is_scalar else "shapefactor")
+            constrained = _PDF_TYPE.get(modifier_type) is not None
+            auxdata = self._auxdata[aux_start : aux_start + count] if constrained else []
+            if constrained:
+                auxdata_order.append(name)
+                aux_start += count
+            paramset = ParamSet(
+                name, modifier_type, self._init[where], self._bounds[where], self._fixed[where], is_scalar, auxdata
+            )
+            par_map[name] = {"slice": where, "paramset": paramset}
+        if aux_start != len(self._auxdata):
+            raise InvalidArgument(
+                f"the constrained parameter sets {auxdata_order} cover {aux_start} auxiliary data, the model "
+                f"has {len(self._auxdata)}: a modifier type is missing from the model's bookkeeping"
+            )
+        self._par_map, self._auxdata_order = par_map, auxdata_order
+
+    @property
+    def par_map(self) -> dict:
+        """pyhf's parameter map: name -> {"slice": its slice of the parameters, "paramset": its ParamSet}."""
+        if self._par_map is None:
+            self._build_par_map()
+        return self._par_map
+
+    @property
+    def auxdata_order(self) -> list[str]:
+        """The constrained parameter sets, in the order their auxdata come."""
+        if self._par_map is None:
+            self._build_par_map()
+        return self._auxdata_order
+
+    @property
+    def par_order(self) -> list[str]:
+        return self._par_order
+
+    @property
+    def par_names(self) -> list[str]:
+        return self._par_names
+
+    @property
+    def poi_name(self) -> str | None:
+        return self._poi_name
+
+    @property
+    def poi_index(self) -> int | None:
+        return self._poi_index
+
+    @property
+    def auxdata(self) -> list[float]:
+        return self._auxdata
+
+    @property
+    def nmaindata(self) -> int:
+        return self._nmaindata
+
+    @property
+    def nauxdata(self) -> int:
+        return len(self._auxdata)
+
+    def suggested_init(self) -> list[float]:
+        return list(self._init)
+
+    def suggested_bounds(self) -> list[tuple[float, float]]:
+        return list(self._bounds)
+
+    def suggested_fixed(self) -> list[bool]:
+        return list(self._fixed)
+
+    def par_slice(self, name: str) -> slice:
+        """The slice of the parameter vector that the parameter set ``name`` occupies (KeyError if none)."""
+        return self._slices[name]
+
+    def param_set(self, name: str) -> ParamSet:
+        """The parameter set ``name`` (KeyError if none)."""
+        return self.par_map[name]["paramset"]
+
+    def set_poi(self, name: str | None) -> None:
+        """Make ``name`` the parameter of interest (``None``: no POI), as pyhf. libneos' inference reads the POI
+        from the model, so the model is rebuilt around the new one."""
+        if name is not None:
+            if name not in self.parameters:
+                raise _pyhf_error("InvalidModel")(
+                    f"The parameter of interest '{name}' cannot be fit as it is not declared in the model specification."
+                )
+            if self.par_slice(name).stop - self.par_slice(name).start > 1:
+                raise _pyhf_error("InvalidModel")(
+                    f"The parameter '{name}' contains multiple components and is not currently supported as "
+                    "parameter of interest."
+                )
+        if name == self._poi_name:
+            return
+        self._model._set_poi(name)
+        self._poi_name = name
+        self._poi_index = None if name is None else self.par_slice(name).start
+
+
+class LogpdfGradients(NamedTuple):
+    pars: np.ndarray
+    data: np.ndarray
+    inputs: np.ndarray
+
+
+class ExpectedDataGradients(NamedTuple):
+    pars: np.ndarray
+    inputs: np.ndarray
+
+
+def _model_options(config_kwargs, poi_default="mu"):
+    """pyhf's Model config keywords, popped from ``config_kwargs``; anything left over is pyhf's Unsupported."""
+    options = {
+        "schema": config_kwargs.pop("schema", "model.json"),
+        "version": config_kwargs.pop("version", None),
+        "poi_name": config_kwargs.pop("poi_name", poi_default),
+        "modifier_settings": config_kwargs.pop("modifier_settings", None),
+    }
+    _unsupported(config_kwargs)
+    if options["poi_name"] == "":
+        options["poi_name"] = None
+    return options
+
+
+def _check_build_options(modifier_set, clip_sample_data, clip_bin_data) -> None:
+    # pyhf keywords whose behaviour libneos does not have: refused rather than ignored.
+    for name, value in (
+        ("modifier_set", modifier_set),
+        ("clip_sample_data", clip_sample_data),
+        ("clip_bin_data", clip_bin_data),
+    ):
+        if value is not None:
+            raise _pyhf_error("Unsupported")(
+                f"{name} is not supported by neos_swift: libneos builds pyhf's HistFactory modifiers without clipping."
+            )
+
+
+def _native_model(spec, poi_name, modifier_settings) -> ctypes.c_void_p:
+    handle = ctypes.c_void_p()
+    check(
+        lib.neos_model_from_json(
+            _json_text(spec),
+            None if poi_name is None else c_string(poi_name, "poi_name"),
+            _settings_text(modifier_settings),
+            ctypes.byref(handle),
+        )
+    )
+    return handle
+
+
+def _rebuild_model(spec, config):
+    return Model(spec, **config)
+
+
+class Model(Handle):
+    """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, poi_name="mu",
+    modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe to share between threads.
+
+    With ``batch_size=N`` the parameters are ``N`` rows (shape ``(N, npars)``) and ``logpdf`` returns shape ``(N,)``
+    and ``expected_data`` shape ``(N, len)``, as pyhf's batched models; libneos evaluates row by row."""
+
+    _free_name = "neos_model_free"
+
+    def __init__(
+        self,
+        spec,
+        modifier_set=None,
+        batch_size=None,
+        validate: bool = True,
+        clip_sample_data=None,
+        clip_bin_data=None,
+        **config_kwargs,
+    ):
+        if isinstance(spec, ctypes.c_void_p):
+            # A handle from a libneos constructor (simplemodels); Model._from_handle is the spelling to use.
+            if modifier_set is not None or batch_size is not None or config_kwargs:
+                raise TypeError("Model(handle) takes no options; use Model(spec, ...)")
+            self._setup(spec, None, None, None)
+            return
+        _check_build_options(modifier_set, clip_sample_data, clip_bin_data)
+        options = _model_options(config_kwargs)
+        spec = copy.deepcopy(spec)
+        handle = _native_model(spec, options["poi_name"], options["modifier_settings"])
+        self._setup(handle, spec, None, options["modifier_settings"], batch_size=batch_size)
+        self.schema, self.version, self.validate = options["schema"], options["version"], validate
+
+    @classmethod
+    def _from_handle(
+        cls, handle, spec=None, structure=None, modifier_settings=None, batch_size=None, lazy_spec=None
+    ) -> Model:
+        """A Model owning a handle made by libneos. ``spec`` (or ``lazy_spec``, a function returning it) is the
+        model spec it was built from, when known; ``structure`` the modifier bookkeeping of a model it derives
+        from (``with_inputs``)."""
+        model = cls.__new__(cls)
+        model._setup(handle, spec, structure, modifier_settings, batch_size=batch_size, lazy_spec=lazy_spec)
+        return model
+
+    def _setup(self, handle, spec, structure, modifier_settings, batch_size=None, lazy_spec=None) -> None:
+        super().__init__(handle)
+        self.batch_size = batch_size
+        self.schema, self.version, self.validate = "model.json", None, True
+        self._spec, self._lazy_spec = spec, lazy_spec
+        self._modifier_settings = modifier_settings
+        self._structure_cache = structure
+        self.config = ModelConfig(self, modifier_settings if modifier_settings is not None else _DEFAULT_SETTINGS)
+
+    def _structure(self):
+        """(parameter name -> modifier type, pyhf's sorted (name, type) modifier list), from the spec when the
+        model has one, else from libneos' input names (simplemodels: modifiers without numbers are factors)."""
+        if self._structure_cache is None:
+            if self._spec is not None or self._lazy_spec is not None:
+                modifiers = _summary(self.spec["channels"])[2]
+                types = {}
+                for name, kind in modifiers:
+                    types.setdefault(name, kind)
+            else:
+                types = _modifier_types_from_inputs(self.config.input_names)
+                for name in self.config.par_order:
+                    types.setdefault(name, "normfactor" if name in self.config.par_names else "shapefactor")
+                modifiers = sorted(types.items())
+            self._structure_cache = (types, modifiers)
+        return self._structure_cache
+
+    def _set_poi(self, name) -> None:
+        handle = _native_model(self.spec, name, self._modifier_settings)
+        Handle.__init__(self, handle)
+
+    @property
+    def spec(self) -> dict:
+        """The model spec ({"channels", "parameters"}) the model was built from, patches applied."""
+        if self._spec is None and self._lazy_spec is not None:
+            self._spec = self._lazy_spec()
+        if self._spec is None:
+            raise AttributeError("this model was built by libneos directly (simplemodels, with_inputs): it has no spec")
+        return self._spec
+
+    def __reduce__(self):
+        config = {"poi_name": self.config.poi_name, "batch_size": self.batch_size}
+        if self._modifier_settings is not None:
+            config["modifier_settings"] = self._modifier_settings
+        return (_rebuild_model, (self.spec, config))
+
+    def _pars(self, pars) -> np.ndarray:
+        return as_doubles(pars, "pars")
+
+    def _data(self, data) -> np.ndarray:
+        return as_doubles(data, "data")
+
+    def _batch(self, pars, data=None):
+        """The rows of a batched call: pars of shape (batch_size, npars), data one row per batch or shared."""
+        pars = np.ascontiguousarray(pars, dtype=np.float64)
+        if pars.ndim != 2 or pars.shape[0] != self.batch_size:
+            raise InvalidArgument(f"pars must have shape ({self.batch_size}, npars) for batch_size={self.batch_size}")
+        if data is None:
+            return pars, None
+        data = np.ascontiguousarray(data, dtype=np.float64)
+        if data.ndim == 1:
+            data = np.broadcast_to(data, (self.batch_size, data.size))
+        if data.ndim != 2 or data.shape[0] != self.batch_size:
+            raise InvalidArgument(
+                f"data must have shape ({self.batch_size}, n) or (n,) for batch_size={self.batch_size}"
+            )
+        return pars, np.ascontiguousarray(data)
+
+    def _logpdf_row(self, pars, data) -> float:
+        pars, data = self._pars(pars), self._data(data)
+        out = ctypes.c_double()
+        check(lib.neos_model_logpdf(self, pointer(pars), pars.size, pointer(data), data.size, ctypes.byref(out)))
+        return out.value
+
+    def logpdf(self, pars, data) -> np.ndarray:
+        """log L(pars | data), as pyhf: shape (1,), or (batch_size,) for a batched model. ``data`` = main bins
+        then auxdata."""
+        if self.batch_size is None:
+            return np.array([self._logpdf_row(pars, data)])
+        pars, data = self._batch(pars, data)
+        return np.array([self._logpdf_row(row, row_data) for row, row_data in zip(pars, data)])
+
+    def pdf(self, pars, data) -> np.ndarray:
+        return np.exp(self.logpdf(pars, data))
+
+    def _expected_row(self, pars, include_auxdata) -> np.ndarray:
+        pars = self._pars(pars)
+        out = np.empty(self.config.nmaindata + (self.config.nauxdata if include_auxdata else 0))
+        check(
+            lib.neos_model_expected_data(self, pointer(pars), pars.size, bool(include_auxdata), pointer(out), out.size)
+        )
+        return out
+
+    def expected_data(self, pars, include_auxdata=True) -> np.ndarray:
+        if self.batch_size is None:
+            return self._expected_row(pars, include_auxdata)
+        pars, _ = self._batch(pars)
+        return np.stack([self._expected_row(row, include_auxdata) for row in pars])
+
+    def expected_actualdata(self, pars) -> np.ndarray:
+        return self.expected_data(pars, include_auxdata=False)
+
+    def expected_auxdata(self, pars) -> np.ndarray:
+        return self.expected_data(pars)[..., self.config.nmaindata :]
+
+    def nll_gradient(self, pars, data) -> np.ndarray:
+        """Exact ∇ of NLL = −logpdf with respect to the parameters."""
+        pars, data = self._pars(pars), self._data(data)
+        out = np.empty(self.config.npars)
+        check(
+            lib.neos_model_nll_derivatives(
+                self, pointer(pars), pars.size, pointer(data), data.size, pointer(out), out.size, None, 0
+            )
+        )
+        return out
+
+    def nll_hessian(self, pars, data) -> np.ndarray:
+        """Exact ∇² of NLL = −logpdf with respect to the parameters, shape (npars, npars)."""
+        pars, data = self._pars(pars), self._data(data)
+        out = np.empty(self.config.npars**2)
+        check(
+            lib.neos_model_nll_derivatives(
+                self, pointer(pars), pars.size, pointer(data), data.size, None, 0, pointer(out), out.size
+            )
+        )
+        return out.reshape(self.config.npars, self.config.npars)
+
+    def inputs(self) -> tuple[list[str], np.ndarray]:
+        """``(names, values)``: every number the model was built from, flattened."""
+        out = np.empty(self.config.ninputs)
+        check(lib.neos_model_inputs(self, pointer(out), out.size))
+        return list(self.config.input_names), out
+
+    def with_inputs(self, values) -> Model:
+        """The same model built from new input numbers (aligned with ``inputs()[1]``), without re-parsing."""
+        values = as_doubles(values, "values")
+        handle = ctypes.c_void_p()
+        check(lib.neos_model_with_inputs(self, pointer(values), values.size, ctypes.byref(handle)))
+        return Model._from_handle(
+            handle, structure=self._structure(), modifier_settings=self._modifier_settings, batch_size=self.batch_size
+        )
+
+    def logpdf_vjp(self, pars, data) -> LogpdfGradients:
+        """Gradient of logpdf with respect to the parameters, the data and the model's inputs."""
+        pars, data = self._pars(pars), self._data(data)
+        grad_pars, grad_data, grad_inputs = np.empty(pars.size), np.empty(data.size), np.empty(self.config.ninputs)
+        check(
+            lib.neos_model_logpdf_gradient(
+                self,
+                pointer(pars),
+                pars.size,
+                pointer(data),
+                data.size,
+                pointer(grad_pars),
+                grad_pars.size,
+                pointer(grad_data),
+                grad_data.size,
+                pointer(grad_inputs),
+                grad_inputs.size,
+            )
+        )
+        return LogpdfGradients(grad_pars, grad_data, grad_inputs)
+
+    def expected_data_vjp(self, cotangent, pars, include_auxdata=True) -> ExpectedDataGradients:
+        """Gradient of ``cotangent · expected_data(pars)`` with respect to the parameters and the inputs."""
+        cotangent, pars = as_doubles(cotangent, "cotangent"), self._pars(pars)
+        grad_pars, grad_inputs = np.empty(pars.size), np.empty(self.config.ninputs)
+        check(
+            lib.neos_model_expected_data_vjp(
+                self,
+                pointer(pars),
+                pars.size,
+                bool(include_auxdata),
+                pointer(cotangent),
+                cotangent.size,
+                pointer(grad_pars),
+                grad_pars.size,
+                pointer(grad_inputs),
+                grad_inputs.size,
+            )
+        )
+        return ExpectedDataGradients(grad_pars, grad_inputs)
+
+
+_ModelConfig = ModelConfig

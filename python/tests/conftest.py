@@ -39,33 +39,29 @@ def rng():
     return np.random.default_rng(20261130)
 
 
-# Skip budgets: a test module may declare SKIP_BUDGET = {message prefix: most skips}; a run that skips more of its
-# tests for a reason than that fails, so a regression cannot hide behind growing skips.
-_skips_by_module: dict[str, list[str]] = {}
+# Our tests skip nothing: a skipped test fails the run. A module may instead count cases it checks differently
+# (NOT_COMPARED, a collections.Counter of reasons) against NOT_COMPARED_BUDGET = {reason: most cases}; a run over
+# budget fails, so a regression cannot hide behind a growing count.
+_skipped: list[str] = []
 
 
 def pytest_runtest_logreport(report):
-    if report.skipped and isinstance(report.longrepr, tuple):
-        message = report.longrepr[2].removeprefix("Skipped: ")
-        _skips_by_module.setdefault(report.nodeid.split("::")[0], []).append(message)
+    if report.skipped:
+        _skipped.append(report.nodeid)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    modules = {item.module.__name__: item.module for item in session.items}
-    over = []
-    for path, messages in _skips_by_module.items():
-        module = modules.get(Path(path).stem)
-        budget = getattr(module, "SKIP_BUDGET", None)
-        if budget is None:
+    problems = [f"{nodeid}: skipped (our tests skip nothing)" for nodeid in _skipped]
+    modules = {id(item.module): item.module for item in session.items}
+    for module in modules.values():
+        budget, counts = getattr(module, "NOT_COMPARED_BUDGET", None), getattr(module, "NOT_COMPARED", None)
+        if budget is None or counts is None:
             continue
-        unbudgeted = [m for m in messages if not any(m.startswith(reason) for reason in budget)]
-        if unbudgeted:
-            over.append(f"{path}: skipped for a reason without a budget: {unbudgeted[0]!r}")
-        for reason, allowed in budget.items():
-            count = sum(m.startswith(reason) for m in messages)
+        for reason, count in counts.items():
+            allowed = budget.get(reason, 0)
             if count > allowed:
-                over.append(f"{path}: {count} skips for {reason!r}, at most {allowed} allowed")
-    if over:
+                problems.append(f"{module.__name__}: {count} cases {reason!r}, at most {allowed} allowed")
+    if problems:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        reporter.write_line("\n" + "\n".join(["skip budget exceeded:", *over]), red=True)
+        reporter.write_line("\n" + "\n".join(["test policy:", *problems]), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

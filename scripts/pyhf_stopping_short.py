@@ -1,0 +1,146 @@
+"""Evidence for the numbers where neos_swift and pyhf 0.7.6's defaults differ: which fit is the lower minimum.
+
+    PYTHONPATH=python python scripts/pyhf_stopping_short.py [--markdown]
+
+Run with a Python that has both pyhf 0.7.6 and neos_swift importable (e.g. python/requirements-test.txt's venv).
+For each case (the examples of pyhf's API reference whose printed numbers differ from ours) it fits with
+
+- pyhf's defaults (scipy SLSQP, tolerance 1e-6: the numbers pyhf's docs print),
+- pyhf converged (the same SLSQP with tolerance 1e-14, and iminuit with tolerance 1e-10),
+- neos_swift,
+
+and evaluates every best-fit point with pyhf's own ``-2 * model.logpdf``: the smaller twice NLL is the better fit
+of the same likelihood. Then the derived quantity (q0, q̃μ, CLs, the upper limit) from each. Nothing here is a
+test; the output is what docs/pyhf-compatibility.md quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import neos_swift
+import numpy as np
+import pyhf
+
+SIGNAL, BACKGROUND, UNCERTAINTY = [12.0, 11.0], [50.0, 52.0], [3.0, 7.0]
+
+
+def models():
+    reference = pyhf.simplemodels.uncorrelated_background(SIGNAL, BACKGROUND, UNCERTAINTY)
+    ours = neos_swift.simplemodels.uncorrelated_background(SIGNAL, BACKGROUND, UNCERTAINTY)
+    return reference, ours
+
+
+def twice_nll(model, pars, data):
+    return float(-2 * model.logpdf(np.asarray(pars, dtype=float), np.asarray(data, dtype=float))[0])
+
+
+def configurations():
+    return {
+        "pyhf default": lambda: pyhf.set_backend("numpy", pyhf.optimize.scipy_optimizer()),
+        "pyhf SLSQP tol 1e-14": lambda: pyhf.set_backend("numpy", pyhf.optimize.scipy_optimizer(tolerance=1e-14)),
+        "pyhf minuit tol 1e-10": lambda: pyhf.set_backend("numpy", pyhf.optimize.minuit_optimizer(tolerance=1e-10)),
+    }
+
+
+def fits(observations, poi=None):
+    """Best-fit points (free, or the POI fixed at ``poi``) from each configuration and from neos_swift, with the
+    twice NLL pyhf evaluates at each."""
+    reference, ours = models()
+    data = observations + reference.config.auxdata
+    rows = []
+    for name, configure in configurations().items():
+        configure()
+        if poi is None:
+            pars = pyhf.infer.mle.fit(data, reference)
+        else:
+            pars = pyhf.infer.mle.fixed_poi_fit(poi, data, reference)
+        rows.append((name, np.asarray(pars), twice_nll(reference, pars, data)))
+    pyhf.set_backend("numpy")
+    pars = neos_swift.infer.mle.fit(data, ours) if poi is None else neos_swift.infer.mle.fixed_poi_fit(poi, data, ours)
+    rows.append(("neos_swift", np.asarray(pars), twice_nll(reference, pars, data)))
+    return rows
+
+
+def derived(observations, quantity):
+    """A derived number (callable of (module, model, data)) from each configuration and from neos_swift."""
+    reference, ours = models()
+    data = observations + reference.config.auxdata
+    values = []
+    for name, configure in configurations().items():
+        configure()
+        values.append((name, quantity(pyhf, reference, data)))
+    pyhf.set_backend("numpy")
+    values.append(("neos_swift", quantity(neos_swift, ours, data)))
+    return values
+
+
+def q0(module, model, data):
+    fit = module.infer.test_statistics.q0
+    return float(
+        fit(
+            0.0,
+            data,
+            model,
+            model.config.suggested_init(),
+            model.config.suggested_bounds(),
+            model.config.suggested_fixed(),
+        )
+    )
+
+
+def qmu_tilde(module, model, data):
+    fit = module.infer.test_statistics.qmu_tilde
+    return float(
+        fit(
+            1.0,
+            data,
+            model,
+            model.config.suggested_init(),
+            model.config.suggested_bounds(),
+            model.config.suggested_fixed(),
+        )
+    )
+
+
+def cls(module, model, data):
+    observed, expected = module.infer.hypotest(1.0, data, model, test_stat="qtilde", return_expected=True)
+    return f"{float(observed):.8f}, {float(expected):.8f}"
+
+
+def upper_limit(module, model, data):
+    observed, _ = module.infer.intervals.upper_limits.upper_limit(data, model, np.linspace(0, 5, 21))
+    return float(observed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    print(f"pyhf {pyhf.__version__}, neos_swift {neos_swift.__version__}")
+    cases = [
+        ("free fit, n = [51, 48] (mle.fit)", [51, 48], None),
+        ("μ = 1 fit, n = [51, 48] (mle.fixed_poi_fit, generate_asimov_data)", [51, 48], 1.0),
+        ("free fit, n = [60, 65] (q0)", [60, 65], None),
+        ("μ = 0 fit, n = [60, 65] (q0)", [60, 65], 0.0),
+    ]
+    for title, observations, poi in cases:
+        print(f"\n### {title}\n")
+        print("| fit | best-fit parameters | twice NLL (pyhf's logpdf) |")
+        print("|---|---|--:|")
+        for name, pars, value in fits(observations, poi):
+            print(f"| {name} | {np.array2string(pars, precision=8)} | {value:.10f} |")
+    for title, observations, quantity in [
+        ("q0 at n = [60, 65]", [60, 65], q0),
+        ("q̃μ at μ = 1, n = [51, 48]", [51, 48], qmu_tilde),
+        ("CLs observed, expected at μ = 1, n = [51, 48] (README)", [51, 48], cls),
+        ("observed upper limit, linear scan 0–5 (21 points), n = [51, 48]", [51, 48], upper_limit),
+    ]:
+        print(f"\n### {title}\n")
+        print("| fit | value |")
+        print("|---|--:|")
+        for name, value in derived(observations, quantity):
+            print(f"| {name} | {value if isinstance(value, str) else f'{value:.8f}'} |")
+
+
+if __name__ == "__main__":
+    main()
