@@ -207,6 +207,9 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
         [_H, c_double, c_char_p, _D, *_FIT_SETTINGS, _S, ctypes.c_uint64, _S, _D, _S],
     ),
     # ---- end of Pseudo-experiments (ABI 1.1) ----
+    # ---- Error reasons (ABI 1.1) ----
+    "neos_last_error_reason": (c_char_p, []),
+    # ---- end of Error reasons (ABI 1.1) ----
 }
 
 
