@@ -1,10 +1,10 @@
+import NeosCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-import NeosCore
 
 /// The thread-local text behind `neos_last_error_message()`: one malloc'd C string per thread, replaced on each
 /// failure and freed with the thread; and beside it the failure's reason for `neos_last_error_reason()`, a
