@@ -37,7 +37,7 @@ _JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
 
 # The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
 # must have the same major version and at least this number, since later minor versions only add.
-VERSION_NUMBER = 1_000_000
+VERSION_NUMBER = 1_001_000
 
 # The header's named constants the bindings use (a test checks each against include/neos.h).
 CONSTANTS = {
@@ -194,6 +194,30 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_trainer_events": (c_status, [_H, c_char_p, c_int32, _D, _S]),
     "neos_trainer_record_plot_frame": (c_status, [_H]),
     "neos_trainer_plot_data_json": (c_status, [_H, *_TEXT_OUT]),
+    # Workspace operations (ABI 1.1): prune, rename, combine, sorted and build make new workspace handles;
+    # neos_workspace_json and neos_json_patch_apply follow the text-output rule.
+    "neos_workspace_json": (c_status, [_H, *_TEXT_OUT]),
+    "neos_workspace_prune": (
+        c_status,
+        [_H, c_char_pp, _S, c_char_pp, _S, c_char_pp, _S, c_char_pp, _S, c_char_pp, _S, c_handle_out],
+    ),
+    "neos_workspace_rename": (
+        c_status,
+        [_H, *[c_char_pp, c_char_pp, _S] * 4, c_handle_out],
+    ),
+    "neos_workspace_combine": (c_status, [_H, _H, c_int32, c_bool, c_handle_out]),
+    "neos_workspace_sorted": (c_status, [_H, c_handle_out]),
+    "neos_workspace_build": (c_status, [c_char_p, _H, _D, _S, c_char_p, c_handle_out]),
+    "neos_json_patch_apply": (c_status, [c_char_p, c_char_p, *_TEXT_OUT]),
+}
+
+# The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
+CONSTANTS.update({"NEOS_JOIN_NONE": 0, "NEOS_JOIN_OUTER": 1, "NEOS_JOIN_LEFT_OUTER": 2, "NEOS_JOIN_RIGHT_OUTER": 3})
+JOINS = {
+    "none": CONSTANTS["NEOS_JOIN_NONE"],
+    "outer": CONSTANTS["NEOS_JOIN_OUTER"],
+    "left outer": CONSTANTS["NEOS_JOIN_LEFT_OUTER"],
+    "right outer": CONSTANTS["NEOS_JOIN_RIGHT_OUTER"],
 }
 
 

@@ -1,5 +1,7 @@
 /// A pyhf workspace (schema 1.0.0): channels, observations, measurements.
 public struct Workspace: Sendable {
+    /// The whole document as given (member order kept), which the workspace operations edit.
+    let document: JSON
     let channelsJSON: JSON
     let spec: ModelSpec
     let observations: [String: (data: [Double], path: String)]
@@ -19,6 +21,7 @@ public struct Workspace: Sendable {
             throw NeosError(
                 .parse, "version: unsupported workspace version \"\(version)\" (only \"1.0.0\" is supported)")
         }
+        self.document = document
         channelsJSON = try document.required("channels", at: "")
         // measurements
         var measurements: [(name: String, poi: String, parametersJSON: JSON, path: String)] = []
