@@ -791,8 +791,22 @@ NEOS_API neos_status neos_trainer_plot_data_json(const neos_trainer *trainer, ch
  * workspace (the arguments are not changed), checked as neos_workspace_from_json checks one, and stores its new
  * handle in *out_workspace, released with neos_workspace_free. A name, type or join the operation cannot apply
  * (a name not in the workspace, names in common) is NEOS_ERR_INVALID_ARGUMENT with pyhf's message; a result
- * that is not a workspace (nothing left to prune to) is the NEOS_ERR_PARSE or NEOS_ERR_MODEL of the check.
+ * that is not a workspace (nothing left to prune to) is the NEOS_ERR_PARSE or NEOS_ERR_MODEL of the check, which
+ * is that of neos_workspace_from_json_with_options with NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL (pyhf checks its
+ * results against the schema only, so a join may leave a channel without observation).
  * Arrays of names are NUL-terminated strings; an array may be NULL when its length is 0. */
+
+/** neos_workspace_from_json_with_options option: a channel may have no observation (pyhf's schema allows it;
+ * neos_workspace_data then fails for a model with that channel). */
+#define NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL 1u
+
+/**
+ * Parses a workspace from JSON text as neos_workspace_from_json, with options (0, or
+ * NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL). *out_workspace receives a new handle, released with neos_workspace_free.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_from_json_with_options(const char *json, uint32_t options,
+                                                           neos_workspace **out_workspace);
 
 /**
  * The workspace as JSON text (text-output rule): the document as given, or as the operation below made it,
@@ -863,6 +877,28 @@ NEOS_API neos_status neos_workspace_sorted(const neos_workspace *workspace, neos
  */
 NEOS_API neos_status neos_workspace_build(const char *model_spec_json, const neos_model *model, const double *data,
                                           size_t n_data, const char *name, neos_workspace **out_workspace);
+
+/**
+ * pyhf's private _join_items, for lists of JSON objects: left_json and right_json are JSON arrays of objects that
+ * all have the member key; the joined array is written (text-output rule). deep_merge_key (may be NULL) names a
+ * list member merged (left outer) into the primary side's item of the same key instead of adding the item.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_json_join_items(neos_join join, const char *left_json, const char *right_json,
+                                          const char *key, const char *deep_merge_key, char *out_json,
+                                          size_t n_out_json, size_t *out_json_length);
+
+/**
+ * One of the joins neos_workspace_combine makes, on JSON arrays of named objects (text-output rule): list is
+ * "channels" (samples merged when merge_channels), "observations", "measurements" or "parameters" (the parameter
+ * configs of the measurement measurement_name, always an outer join; measurement_name may be NULL otherwise).
+ * The refusals are neos_workspace_combine's.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_join_list(const char *list, neos_join join, bool merge_channels,
+                                              const char *measurement_name, const char *left_json,
+                                              const char *right_json, char *out_json, size_t n_out_json,
+                                              size_t *out_json_length);
 
 /**
  * Applies a JSON Patch (RFC 6902, patch_json: an array of operations) to the JSON text document_json and writes

@@ -54,6 +54,24 @@ func workspaceJoin(_ join: neos_join) throws -> WorkspaceJoin {
 
 /// See include/neos.h.
 @c @implementation
+public func neos_workspace_from_json_with_options(
+    _ json: UnsafePointer<CChar>?, _ options: UInt32, _ out_workspace: UnsafeMutablePointer<OpaquePointer?>?
+) -> neos_status {
+    abiCall("neos_workspace_from_json_with_options") {
+        let known = UInt32(NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL)
+        guard options & ~known == 0 else {
+            throw NeosError.invalidArgument(
+                "options is \(options); the only option is NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL (1)")
+        }
+        let text = try string(json, "json")
+        try newHandle(.workspace, into: out_workspace, "out_workspace") {
+            try Workspace(json: text, observationsRequired: options & known == 0)
+        }
+    }
+}
+
+/// See include/neos.h.
+@c @implementation
 public func neos_workspace_json(
     _ workspace: OpaquePointer?, _ out_json: UnsafeMutablePointer<CChar>?, _ n_out_json: Int,
     _ out_json_length: UnsafeMutablePointer<Int>?
@@ -179,5 +197,52 @@ public func neos_json_patch_apply(
         let document = try named("document_json") { try JSON.parse(try string(document_json, "document_json")) }
         let patch = try named("patch_json") { try JSON.parse(try string(patch_json, "patch_json")) }
         try writeString(try JSONPatch.apply(patch, to: document).serialized(), out_json, n_out_json, out_json_length)
+    }
+}
+
+/// A caller's JSON text argument parsed, a parse error naming the argument.
+func parsedJSON(_ pointer: UnsafePointer<CChar>?, _ name: String) throws -> JSON {
+    try named(name) { try JSON.parse(try string(pointer, name)) }
+}
+
+/// See include/neos.h.
+@c @implementation
+public func neos_json_join_items(
+    _ join: neos_join, _ left_json: UnsafePointer<CChar>?, _ right_json: UnsafePointer<CChar>?,
+    _ key: UnsafePointer<CChar>?, _ deep_merge_key: UnsafePointer<CChar>?, _ out_json: UnsafeMutablePointer<CChar>?,
+    _ n_out_json: Int, _ out_json_length: UnsafeMutablePointer<Int>?
+) -> neos_status {
+    abiCall("neos_json_join_items") {
+        let join = try workspaceJoin(join)
+        let key = try string(key, "key")
+        let sides = try [("left_json", left_json), ("right_json", right_json)].map { name, pointer in
+            guard case .array(let items) = try parsedJSON(pointer, name) else {
+                throw NeosError.invalidArgument("\(name) is not a JSON array")
+            }
+            return items
+        }
+        let joined = try Workspace.joinItems(
+            join, sides[0], sides[1], key: key, deepMergeKey: optionalString(deep_merge_key))
+        try writeString(JSON.array(joined).serialized(), out_json, n_out_json, out_json_length)
+    }
+}
+
+/// See include/neos.h.
+@c @implementation
+public func neos_workspace_join_list(
+    _ list: UnsafePointer<CChar>?, _ join: neos_join, _ merge_channels: Bool,
+    _ measurement_name: UnsafePointer<CChar>?, _ left_json: UnsafePointer<CChar>?,
+    _ right_json: UnsafePointer<CChar>?, _ out_json: UnsafeMutablePointer<CChar>?, _ n_out_json: Int,
+    _ out_json_length: UnsafeMutablePointer<Int>?
+) -> neos_status {
+    abiCall("neos_workspace_join_list") {
+        let list = try string(list, "list")
+        let join = try workspaceJoin(join)
+        let left = try parsedJSON(left_json, "left_json")
+        let right = try parsedJSON(right_json, "right_json")
+        let joined = try Workspace.joinList(
+            list, join, left, right, mergeChannels: merge_channels,
+            measurementName: optionalString(measurement_name) ?? "")
+        try writeString(JSON.array(joined).serialized(), out_json, n_out_json, out_json_length)
     }
 }

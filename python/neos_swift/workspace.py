@@ -1,18 +1,17 @@
-"""HistFactory workspaces and models with pyhf's names and return shapes.
+"""HistFactory workspaces with pyhf's names and return shapes.
 
-A pyhf user changes only the import: ``neos_swift.Workspace(spec).model()`` and ``neos_swift.Model(spec)`` give
-models whose ``config``, ``logpdf`` and ``expected_data`` behave as pyhf 0.7.6's, and which can also be rebuilt
-from new input numbers (``with_inputs``) and differentiated with respect to them.
+A pyhf user changes only the import: ``neos_swift.Workspace(spec)`` holds the spec as a dict, as pyhf's does, and
+libneos holds the parsed workspace. Every operation (the model, the data, prune, rename, combine, sorted, build and
+the JSON patches) runs in libneos; what is done here is converting arguments and results (dicts to JSON text,
+names to C string arrays, libneos' errors to pyhf's exception classes).
 
-The numbers (parameter suggestions, auxiliary data, likelihoods) all come from libneos. What is computed here is
-the naming and ordering bookkeeping that pyhf defines on top of a spec: sorted channel/sample/modifier lists,
-channel slices, the parameter map, and the workspace's JSON edits (prune, rename, combine, sorted, build), which
-the C ABI does not offer yet.
+A result comes back as libneos' JSON text of the new workspace, read with ``json.loads``: its values are exactly
+the inputs', but libneos writes an integral number as an integer, so a ``20.0`` of the input reads back as ``20``
+(equal in Python, but another ``json.dumps`` text and so another ``utils.digest`` than pyhf's result).
 """
 
 from __future__ import annotations
 
-import collections
 import copy
 import ctypes
 import json
@@ -22,8 +21,8 @@ from typing import ClassVar
 import numpy as np
 
 from ._handles import Handle, read_json, read_string
-from ._library import c_string, lib, pointer
-from .errors import InvalidArgument, check
+from ._library import CONSTANTS, JOINS, c_string, lib, pointer
+from .errors import InvalidArgument, ModelError, ParseError, check
 from .pdf import (
     Model,
     _ChannelSummary,
@@ -39,93 +38,13 @@ from .pdf import (
 
 log = logging.getLogger(__name__)
 
-# --- RFC 6902 (jsonpatch), for Model.spec of a patched workspace model: libneos applies the patches itself when it
-# builds the model, but the ABI does not hand back the patched spec.
-
-
-def _pointer_tokens(path: str) -> list[str]:
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise InvalidArgument(f"jsonpatch path {path!r} does not start with '/'")
-    return [token.replace("~1", "/").replace("~0", "~") for token in path[1:].split("/")]
-
-
-def _container(document, tokens, path):
-    node = document
-    for token in tokens[:-1]:
-        node = _child(node, token, path)
-    return node
-
-
-def _child(node, token, path):
-    try:
-        return node[int(token)] if isinstance(node, list) else node[token]
-    except (KeyError, IndexError, ValueError, TypeError):
-        raise InvalidArgument(f"jsonpatch path {path!r} does not exist") from None
-
-
-def _index(node, token, path, adding=False):
-    if token == "-" and adding:
-        return len(node)
-    try:
-        index = int(token)
-    except ValueError:
-        raise InvalidArgument(f"jsonpatch path {path!r} does not name a list index") from None
-    if not 0 <= index <= len(node) - (0 if adding else 1):
-        raise InvalidArgument(f"jsonpatch path {path!r} is out of range")
-    return index
-
-
-def _patch_remove(document, path):
-    tokens = _pointer_tokens(path)
-    parent = _container(document, tokens, path)
-    if isinstance(parent, list):
-        return parent.pop(_index(parent, tokens[-1], path))
-    if tokens[-1] not in parent:
-        raise InvalidArgument(f"jsonpatch path {path!r} does not exist")
-    return parent.pop(tokens[-1])
-
-
-def _patch_add(document, path, value):
-    tokens = _pointer_tokens(path)
-    if not tokens:
-        return value
-    parent = _container(document, tokens, path)
-    if isinstance(parent, list):
-        parent.insert(_index(parent, tokens[-1], path, adding=True), value)
-    else:
-        parent[tokens[-1]] = value
-    return document
-
 
 def _apply_jsonpatch(document, patch):
-    document = copy.deepcopy(document)
-    for operation in patch:
-        op, path = operation["op"], operation["path"]
-        if op == "add":
-            document = _patch_add(document, path, copy.deepcopy(operation["value"]))
-        elif op == "remove":
-            _patch_remove(document, path)
-        elif op == "replace":
-            if _pointer_tokens(path):
-                _patch_remove(document, path)
-            document = _patch_add(document, path, copy.deepcopy(operation["value"]))
-        elif op in ("move", "copy"):
-            source = operation["from"]
-            tokens = _pointer_tokens(source)
-            value = _child(_container(document, tokens, source), tokens[-1], source) if tokens else document
-            if op == "move":
-                _patch_remove(document, source)
-            document = _patch_add(document, path, copy.deepcopy(value))
-        elif op == "test":
-            tokens = _pointer_tokens(path)
-            value = _child(_container(document, tokens, path), tokens[-1], path) if tokens else document
-            if value != operation["value"]:
-                raise InvalidArgument(f"jsonpatch test at {path!r} failed")
-        else:
-            raise InvalidArgument(f"unknown jsonpatch operation {op!r}")
-    return document
+    """``document`` (a dict or list) with the RFC 6902 ``patch`` (a list of operations) applied, by libneos; the
+    argument is not changed."""
+    return json.loads(
+        read_string(lib.neos_json_patch_apply, _json_text(document, "document"), _json_text(patch, "patch"))
+    )
 
 
 def _patch_list(patch):
@@ -138,79 +57,115 @@ class _NativeWorkspace(Handle):
     _free_name = "neos_workspace_free"
 
 
+def _operation(status: int) -> None:
+    """``check`` for a workspace operation: a name or join it cannot apply is pyhf's InvalidWorkspaceOperation
+    (a ValueError for merge_channels with join 'none', as pyhf), a result that is not a workspace pyhf's
+    InvalidSpecification."""
+    try:
+        check(status)
+    except InvalidArgument as error:
+        message = str(error)
+        if "You can only merge channels" in message:
+            raise InvalidArgument(message) from None
+        raise _pyhf_error("InvalidWorkspaceOperation")(message) from None
+    except ParseError as error:
+        if isinstance(error, _pyhf_error("InvalidSpecification")):
+            raise
+        raise _pyhf_error("InvalidSpecification")(str(error)) from None
+
+
+def _join_code(join) -> int:
+    try:
+        return JOINS[join]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Workspaces must be joined using one of the valid join operations ({Workspace.valid_joins}); not {join}"
+        ) from None
+
+
+def _names(values, what) -> tuple[ctypes.Array, int]:
+    """A C array of NUL-terminated names (iterating ``values`` as pyhf does: a string gives its characters)."""
+    encoded = [c_string(str(value), what) for value in values]
+    return (ctypes.c_char_p * max(len(encoded), 1))(*encoded), len(encoded)
+
+
+def _joined(function, *args) -> list:
+    text = ctypes.c_size_t()
+    _operation(function(*args, None, 0, ctypes.byref(text)))
+    buffer = ctypes.create_string_buffer(text.value)
+    _operation(function(*args, buffer, text.value, ctypes.byref(text)))
+    return json.loads(buffer.value.decode("utf-8"))
+
+
 def _join_items(join, left_items, right_items, key="name", deep_merge_key=None):
-    """pyhf's join of two lists of named items: 'none' and 'outer' keep everything (outer drops exact duplicates),
-    the one-sided outer joins keep the primary side's item of a shared name; deep_merge_key merges those."""
-    primary, secondary = (right_items, left_items) if join == "right outer" else (left_items, right_items)
-    joined = copy.deepcopy(primary)
-    keys = [item[key] for item in joined]
-    for item in secondary:
-        if item[key] in keys and deep_merge_key is not None:
-            target = joined[keys.index(item[key])]
-            target[deep_merge_key] = _join_items("left outer", target[deep_merge_key], item[deep_merge_key])
-        elif (
-            join == "none"
-            or (join == "outer" and item not in primary)
-            or (join in ("left outer", "right outer") and item[key] not in keys)
-        ):
-            joined.append(copy.deepcopy(item))
-    return joined
+    """pyhf's ``_join_items`` (libneos' join of two lists of objects by their ``key``)."""
+    return _joined(
+        lib.neos_json_join_items,
+        _join_code(join),
+        _json_text(list(left_items), "left_items"),
+        _json_text(list(right_items), "right_items"),
+        c_string(key, "key"),
+        None if deep_merge_key is None else c_string(deep_merge_key, "deep_merge_key"),
+    )
 
 
-def _join_named(join, left, right, what):
-    """Channels or observations: a 'none' join refuses shared names, an 'outer' join differing items of one name."""
-    joined = _join_items(join, left, right)
-    if join == "none":
-        common = {item["name"] for item in left} & {item["name"] for item in right}
-        if common:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have any {what} in common with the same name: {common}. You can also try a "
-                f"different join operation: {Workspace.valid_joins}."
-            )
-    elif join == "outer":
-        repeated = [name for name, count in collections.Counter(item["name"] for item in joined).items() if count > 1]
-        if repeated:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have {what} in common with incompatible structure: {repeated}. You can also try "
-                f"a different join operation: {Workspace.valid_joins}."
-            )
-    return joined
+def _join_list(what, join, left, right, merge=False, measurement_name=None):
+    return _joined(
+        lib.neos_workspace_join_list,
+        c_string(what, "list"),
+        _join_code(join),
+        bool(merge),
+        None if measurement_name is None else c_string(measurement_name, "measurement_name"),
+        _json_text(list(left), "left"),
+        _json_text(list(right), "right"),
+    )
 
 
-def _join_measurements(join, left, right):
-    joined = _join_items(join, left, right)
-    if join == "none":
-        common = {item["name"] for item in left} & {item["name"] for item in right}
-        if common:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have any measurements in common with the same name: {common}. You can also try "
-                f"a different join operation: {Workspace.valid_joins}."
-            )
-        return joined
-    if join != "outer":
-        return joined
-    by_name = {}
-    for measurement in joined:
-        by_name.setdefault(measurement["name"], []).append(measurement)
-    bad_poi = [name for name, group in by_name.items() if len({m["config"]["poi"] for m in group}) > 1]
-    if bad_poi:
+def _join_versions(join, left_version, right_version):
+    """pyhf's ``_join_versions``: checked here too, since libneos reads only version 1.0.0 workspaces."""
+    if left_version != right_version:
         raise _pyhf_error("InvalidWorkspaceOperation")(
-            f"Workspaces cannot have the same measurements with incompatible POI: {bad_poi}."
+            f"Workspaces of different versions cannot be combined: {left_version} != {right_version}"
         )
-    merged = []
-    for name, group in by_name.items():
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        parameters = _join_items("outer", *(m["config"]["parameters"] for m in group))
-        repeated = [p for p, count in collections.Counter(item["name"] for item in parameters).items() if count > 1]
-        if repeated:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have a measurement ({name}) with incompatible parameter configs: {repeated}. "
-                f"You can also try a different join operation: {Workspace.valid_joins}."
-            )
-        merged.append({"name": name, "config": {"poi": group[0]["config"]["poi"], "parameters": parameters}})
-    return merged
+    return left_version
+
+
+def _join_channels(join, left_channels, right_channels, merge=False):
+    """pyhf's ``_join_channels``."""
+    return _join_list("channels", join, left_channels, right_channels, merge=merge)
+
+
+def _join_observations(join, left_observations, right_observations):
+    """pyhf's ``_join_observations``."""
+    return _join_list("observations", join, left_observations, right_observations)
+
+
+def _join_parameter_configs(measurement_name, left_parameters, right_parameters):
+    """pyhf's ``_join_parameter_configs`` (an outer join)."""
+    return _join_list("parameters", "outer", left_parameters, right_parameters, measurement_name=measurement_name)
+
+
+def _join_measurements(join, left_measurements, right_measurements):
+    """pyhf's ``_join_measurements``."""
+    return _join_list("measurements", join, left_measurements, right_measurements)
+
+
+def _native_of(workspace) -> _NativeWorkspace:
+    """libneos' workspace for ``workspace`` as it is now: its own handle while its dict is unchanged, else (a dict
+    edited in place, or a plain dict) a new one parsed from the current contents."""
+    if isinstance(workspace, Workspace) and dict(workspace) == workspace._parsed:
+        return workspace._native
+    handle = ctypes.c_void_p()
+    status = lib.neos_workspace_from_json_with_options(
+        _json_text(dict(workspace)), CONSTANTS["NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL"], ctypes.byref(handle)
+    )
+    try:
+        check(status)
+    except ParseError as error:  # pyhf's classes for a spec that is not a workspace, as Workspace(spec) raises
+        raise _pyhf_error("InvalidSpecification")(str(error)) from None
+    except ModelError as error:
+        raise _pyhf_error("InvalidModel")(str(error)) from None
+    return _NativeWorkspace(handle)
 
 
 class Workspace(_ChannelSummary, dict):
@@ -223,8 +178,13 @@ class Workspace(_ChannelSummary, dict):
     def __init__(self, spec, validate: bool = True, **config_kwargs):
         handle = ctypes.c_void_p()
         check(lib.neos_workspace_from_json(_json_text(spec), ctypes.byref(handle)))
-        self._native = _NativeWorkspace(handle)
         spec = json.loads(spec) if isinstance(spec, str) else copy.deepcopy(dict(spec))
+        self._setup(_NativeWorkspace(handle), spec, validate, config_kwargs)
+
+    def _setup(self, native: _NativeWorkspace, spec: dict, validate: bool, config_kwargs: dict) -> None:
+        self._native = native
+        # what libneos parsed: an edit of the dict in place after this makes operations parse it again
+        self._parsed = copy.deepcopy(spec)
         self.schema = config_kwargs.pop("schema", "workspace.json")
         self.version = config_kwargs.pop("version", spec.get("version"))
         self.validate = validate
@@ -233,6 +193,13 @@ class Workspace(_ChannelSummary, dict):
         self._set_summary(_summary(spec["channels"]))
         self.measurement_names = [measurement["name"] for measurement in spec.get("measurements", [])]
         self.observations = {observation["name"]: observation["data"] for observation in spec["observations"]}
+
+    @classmethod
+    def _from_native(cls, native: _NativeWorkspace) -> Workspace:
+        """The Workspace of a handle libneos made (an operation's result), its dict read from libneos' JSON."""
+        workspace = cls.__new__(cls)
+        workspace._setup(native, json.loads(read_string(lib.neos_workspace_json, native)), True, {})
+        return workspace
 
     @property
     def _as_parameter_(self):
@@ -337,184 +304,87 @@ class Workspace(_ChannelSummary, dict):
         check(lib.neos_workspace_data(self, model, bool(include_auxdata), pointer(out), out.size))
         return out.tolist()
 
-    def _prune_and_rename(
-        self,
-        prune_modifiers=(),
-        prune_modifier_types=(),
-        prune_samples=(),
-        prune_channels=(),
-        prune_measurements=(),
-        rename_modifiers=None,
-        rename_samples=None,
-        rename_channels=None,
-        rename_measurements=None,
-    ) -> Workspace:
-        rename_modifiers = rename_modifiers or {}
-        rename_samples = rename_samples or {}
-        rename_channels = rename_channels or {}
-        rename_measurements = rename_measurements or {}
-
-        def invalid(message):
-            return _pyhf_error("InvalidWorkspaceOperation")(message)
-
-        modifier_types = dict(self.modifiers)
-        for kind in prune_modifier_types:
-            if kind not in modifier_types.values():
-                raise invalid(f"{kind} is not one of the modifier types in this workspace.")
-        checks = (
-            ((*prune_modifiers, *rename_modifiers), modifier_types, "modifiers"),
-            ((*prune_samples, *rename_samples), self.samples, "samples"),
-            ((*prune_channels, *rename_channels), self.channels, "channels"),
-            ((*prune_measurements, *rename_measurements), self.measurement_names, "measurements"),
-        )
-        for names, known, what in checks:
-            for name in names:
-                if name not in known:
-                    raise invalid(f"{name} is not one of the {what} in this workspace.")
-
-        def kept_modifiers(sample):
-            return [
-                dict(modifier, name=rename_modifiers.get(modifier["name"], modifier["name"]))
-                for modifier in sample["modifiers"]
-                if modifier["name"] not in prune_modifiers and modifier["type"] not in prune_modifier_types
-            ]
-
-        spec = {
-            "channels": [
-                {
-                    "name": rename_channels.get(channel["name"], channel["name"]),
-                    "samples": [
-                        {
-                            "name": rename_samples.get(sample["name"], sample["name"]),
-                            "data": sample["data"],
-                            "modifiers": kept_modifiers(sample),
-                        }
-                        for sample in channel["samples"]
-                        if sample["name"] not in prune_samples
-                    ],
-                }
-                for channel in self["channels"]
-                if channel["name"] not in prune_channels
-            ],
-            "measurements": [
-                {
-                    "name": rename_measurements.get(measurement["name"], measurement["name"]),
-                    "config": {
-                        "parameters": [
-                            dict(parameter, name=rename_modifiers.get(parameter["name"], parameter["name"]))
-                            for parameter in measurement["config"]["parameters"]
-                            if parameter["name"] not in prune_modifiers
-                        ],
-                        "poi": rename_modifiers.get(measurement["config"]["poi"], measurement["config"]["poi"]),
-                    },
-                }
-                for measurement in self["measurements"]
-                if measurement["name"] not in prune_measurements
-            ],
-            "observations": [
-                dict(observation, name=rename_channels.get(observation["name"], observation["name"]))
-                for observation in self["observations"]
-                if observation["name"] not in prune_channels
-            ],
-            "version": self["version"],
-        }
-        return Workspace(copy.deepcopy(spec))
+    def _new(self, function, *args) -> Workspace:
+        """The workspace libneos' ``function(*args, &out)`` makes."""
+        handle = ctypes.c_void_p()
+        _operation(function(*args, ctypes.byref(handle)))
+        return type(self)._from_native(_NativeWorkspace(handle))
 
     def prune(self, modifiers=None, modifier_types=None, samples=None, channels=None, measurements=None) -> Workspace:
         """A new workspace without the named modifiers (and modifier types), samples, channels, measurements."""
-        return self._prune_and_rename(
-            prune_modifiers=modifiers or [],
-            prune_modifier_types=modifier_types or [],
-            prune_samples=samples or [],
-            prune_channels=channels or [],
-            prune_measurements=measurements or [],
-        )
+        arguments = []
+        for values, what in (
+            (modifiers, "modifiers"),
+            (modifier_types, "modifier_types"),
+            (samples, "samples"),
+            (channels, "channels"),
+            (measurements, "measurements"),
+        ):
+            arguments.extend(_names(values or [], what))
+        return self._new(lib.neos_workspace_prune, _native_of(self), *arguments)
 
     def rename(self, modifiers=None, samples=None, channels=None, measurements=None) -> Workspace:
         """A new workspace with modifiers, samples, channels, measurements renamed by the ``{old: new}`` maps."""
-        return self._prune_and_rename(
-            rename_modifiers=modifiers,
-            rename_samples=samples,
-            rename_channels=channels,
-            rename_measurements=measurements,
-        )
+        arguments = []
+        for mapping, what in (
+            (modifiers, "modifiers"),
+            (samples, "samples"),
+            (channels, "channels"),
+            (measurements, "measurements"),
+        ):
+            pairs = list((mapping or {}).items())
+            old, count = _names([old for old, _ in pairs], f"old {what}")
+            new, _ = _names([new for _, new in pairs], f"new {what}")
+            arguments.extend((old, new, count))
+        return self._new(lib.neos_workspace_rename, _native_of(self), *arguments)
 
     @classmethod
     def combine(cls, left, right, join="none", merge_channels=False) -> Workspace:
         """The union of two workspaces' channels, observations and measurements; ``join`` is one of
         ``valid_joins``, and ``merge_channels`` (outer joins only) merges the samples of shared channels."""
-        if join not in cls.valid_joins:
-            raise ValueError(
-                f"Workspaces must be joined using one of the valid join operations ({cls.valid_joins}); not {join}"
-            )
-        if merge_channels and join not in ("outer", "left outer", "right outer"):
-            raise ValueError(
-                f"You can only merge channels using the 'outer', 'left outer', or 'right outer' join operations; "
-                f"not {join}"
-            )
+        code = _join_code(join)
         if join in ("left outer", "right outer"):
             log.warning(
                 "You are using an unsafe join operation. This will silence exceptions that might be raised during a "
                 "normal 'outer' operation."
             )
-        if left["version"] != right["version"]:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces of different versions cannot be combined: {left['version']} != {right['version']}"
+        if not merge_channels or join != "none":
+            _join_versions(join, left["version"], right["version"])
+        handle = ctypes.c_void_p()
+        _operation(
+            lib.neos_workspace_combine(
+                _native_of(left), _native_of(right), code, bool(merge_channels), ctypes.byref(handle)
             )
-        if merge_channels:
-            channels = _join_items(join, left["channels"], right["channels"], deep_merge_key="samples")
-            if join == "outer":
-                channels = _join_named(join, channels, [], "channels")
-        else:
-            channels = _join_named(join, left["channels"], right["channels"], "channels")
-        spec = {
-            "channels": channels,
-            "measurements": _join_measurements(join, left["measurements"], right["measurements"]),
-            "observations": _join_named(join, left["observations"], right["observations"], "observations"),
-            "version": left["version"],
-        }
-        return cls(spec)
+        )
+        return cls._from_native(_NativeWorkspace(handle))
 
     @classmethod
     def sorted(cls, workspace) -> Workspace:
         """A copy with channels, samples, modifiers (by name, type), measurements, their parameters and the
         observations sorted by name."""
-        spec = copy.deepcopy(dict(workspace))
-        spec["channels"].sort(key=lambda channel: channel["name"])
-        for channel in spec["channels"]:
-            channel["samples"].sort(key=lambda sample: sample["name"])
-            for sample in channel["samples"]:
-                sample["modifiers"].sort(key=lambda modifier: (modifier["name"], modifier["type"]))
-        spec["measurements"].sort(key=lambda measurement: measurement["name"])
-        for measurement in spec["measurements"]:
-            measurement["config"]["parameters"].sort(key=lambda parameter: parameter["name"])
-        spec["observations"].sort(key=lambda observation: observation["name"])
-        return cls(spec)
+        handle = ctypes.c_void_p()
+        _operation(lib.neos_workspace_sorted(_native_of(workspace), ctypes.byref(handle)))
+        return cls._from_native(_NativeWorkspace(handle))
 
     @classmethod
     def build(cls, model: Model, data, name="measurement", validate: bool = True) -> Workspace:
         """A workspace holding ``model``'s channels, one measurement ``name`` with the model's parameter
         configurations, and ``data`` (main bins in the model's channel order) as the observations."""
-        data = list(np.asarray(data, dtype=np.float64).tolist())
-        parameters = [
-            {
-                "bounds": [list(pair) for pair in entry["paramset"].suggested_bounds],
-                "inits": entry["paramset"].suggested_init,
-                "fixed": entry["paramset"].suggested_fixed_as_bool,
-                "name": par_name,
-            }
-            for par_name, entry in model.config.par_map.items()
-        ]
-        spec = {
-            "channels": copy.deepcopy(model.spec["channels"]),
-            "version": "1.0.0",
-            "measurements": [{"name": name, "config": {"poi": model.config.poi_name, "parameters": parameters}}],
-            "observations": [
-                {"name": channel, "data": data[model.config.channel_slices[channel]]}
-                for channel in model.config.channels
-            ],
-        }
-        return cls(spec, validate=validate)
+        values = np.ascontiguousarray(np.asarray(data, dtype=np.float64).ravel())
+        handle = ctypes.c_void_p()
+        _operation(
+            lib.neos_workspace_build(
+                _json_text(model.spec, "model.spec"),
+                model,
+                pointer(values),
+                values.size,
+                c_string(name, "name"),
+                ctypes.byref(handle),
+            )
+        )
+        workspace = cls._from_native(_NativeWorkspace(handle))
+        workspace.validate = validate
+        return workspace
 
 
 class PatchSet(Handle):

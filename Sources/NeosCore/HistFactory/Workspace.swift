@@ -10,11 +10,15 @@ public struct Workspace: Sendable {
     let measurementParameters: [[ModelSpec.ParameterConfig]]
 
     /// Parses and checks the whole workspace; errors name the JSON path.
-    public init(json: String) throws {
-        try self.init(document: try JSON.parse(json))
+    ///
+    /// With `observationsRequired` false a channel may have no observation, as pyhf's schema allows (pyhf's
+    /// `Workspace.data` then fails, as `data(model:)` does); an observation that is there must still have its
+    /// channel's bin count.
+    public init(json: String, observationsRequired: Bool = true) throws {
+        try self.init(document: try JSON.parse(json), observationsRequired: observationsRequired)
     }
 
-    init(document: JSON) throws {
+    init(document: JSON, observationsRequired: Bool = true) throws {
         _ = try document.members(at: "", allowed: ["channels", "measurements", "observations", "version"])
         let version = try document.required("version", at: "").string(at: "version")
         guard version == "1.0.0" else {
@@ -64,6 +68,7 @@ public struct Workspace: Sendable {
         }
         for channel in spec.channels {
             guard let observation = observations[channel.name] else {
+                if !observationsRequired { continue }
                 throw NeosError(
                     .model, "observations: no observation for channel \"\(channel.name)\" (\(channel.path))")
             }

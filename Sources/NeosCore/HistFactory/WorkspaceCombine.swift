@@ -56,21 +56,39 @@ extension Workspace {
             ]))
     }
 
-    /// pyhf's `_join_items`: the primary side's items (the right one for `rightOuter`), then each item of the
-    /// other side that the join keeps; with `deepMergeKey`, an item whose name the primary side has merges its
-    /// `deepMergeKey` list into the first such item by a `leftOuter` join instead.
-    static func joinItems(_ join: WorkspaceJoin, _ left: [JSON], _ right: [JSON], deepMergeKey: String? = nil)
-        throws -> [JSON]
-    {
+    /// pyhf's `_join_items` on lists of objects keyed by their member `key`: the primary side's items (the right
+    /// one for `rightOuter`), then each item of the other side that the join keeps; with `deepMergeKey`, an item
+    /// whose key the primary side has merges its `deepMergeKey` list into the first such item by a `leftOuter`
+    /// join instead. Keys and items compare as Python compares the values `json.loads` gives.
+    ///
+    /// - Throws: `.invalidArgument` for an item that is not an object with `key` (or whose `deepMergeKey` is not
+    ///   a list when it is to be merged).
+    public static func joinItems(
+        _ join: WorkspaceJoin, _ left: [JSON], _ right: [JSON], key: String = "name", deepMergeKey: String? = nil
+    ) throws -> [JSON] {
+        func keyOf(_ item: JSON) throws -> JSON {
+            guard let value = item[key] else {
+                throw NeosError.invalidArgument(
+                    "an item to join has no member \"\(key)\": \(JSONPatch.abbreviate(item))")
+            }
+            return value
+        }
+        func list(_ item: JSON, _ member: String) throws -> [JSON] {
+            guard case .array(let items)? = item[member] else {
+                throw NeosError.invalidArgument(
+                    "an item to merge has no list \"\(member)\": \(JSONPatch.abbreviate(item))")
+            }
+            return items
+        }
         let (primary, secondary) = join == .rightOuter ? (right, left) : (left, right)
         var joined = primary
-        let keys = try primary.map(PythonJSON.name)
+        let keys = try primary.map(keyOf)
         for item in secondary {
-            let name = try PythonJSON.name(item)
-            if let deepMergeKey, let target = keys.firstIndex(of: name) {
+            let itemKey = try keyOf(item)
+            let target = keys.firstIndex { PythonJSON.equal($0, itemKey) }
+            if let deepMergeKey, let target {
                 let merged = try joinItems(
-                    .leftOuter, try joined[target].required(deepMergeKey, at: name).items(at: deepMergeKey),
-                    try item.required(deepMergeKey, at: name).items(at: deepMergeKey))
+                    .leftOuter, try list(joined[target], deepMergeKey), try list(item, deepMergeKey), key: key)
                 joined[target] = joined[target].setting(deepMergeKey, to: .array(merged))
                 continue
             }
@@ -79,7 +97,7 @@ extension Workspace {
             case .outer:
                 if !primary.contains(where: { PythonJSON.equal($0, item) }) { joined.append(item) }
             case .leftOuter, .rightOuter:
-                if !keys.contains(name) { joined.append(item) }
+                if target == nil { joined.append(item) }
             }
         }
         return joined
@@ -110,6 +128,52 @@ extension Workspace {
         case .leftOuter, .rightOuter: break
         }
         return joined
+    }
+
+    /// pyhf's `_join_parameter_configs`: the `outer` join of two measurements' parameter configs, refusing a
+    /// name left twice (two differing configs of one parameter) with a message naming the measurement.
+    static func joinParameterConfigs(_ measurement: String, _ left: [JSON], _ right: [JSON]) throws -> [JSON] {
+        let parameters = try joinItems(.outer, left, right)
+        let repeated = try PythonJSON.repeatedNames(parameters)
+        if !repeated.isEmpty {
+            throw NeosError.invalidArgument(
+                "Workspaces cannot have a measurement (\(measurement)) with incompatible parameter configs: \(PythonJSON.list(repeated)). You can also try a different join operation: \(WorkspaceJoin.validJoins)."
+            )
+        }
+        return parameters
+    }
+
+    /// One of the joins `combine` makes, on lists given as JSON arrays: `list` is "channels" (merged when
+    /// `mergeChannels`), "observations", "measurements" or "parameters" (the parameter configs of the
+    /// measurement `measurementName`, always an `outer` join), as pyhf's `_join_channels`, `_join_observations`,
+    /// `_join_measurements` and `_join_parameter_configs`.
+    ///
+    /// - Throws: `.invalidArgument` for another `list`, lists that are not arrays of named objects, and the
+    ///   refusals of `combine`.
+    public static func joinList(
+        _ list: String, _ join: WorkspaceJoin, _ left: JSON, _ right: JSON, mergeChannels: Bool = false,
+        measurementName: String = ""
+    ) throws -> [JSON] {
+        func items(_ value: JSON, _ side: String) throws -> [JSON] {
+            guard case .array(let items) = value else {
+                throw NeosError.invalidArgument("\(side): expected a JSON array, got \(value.kindName)")
+            }
+            for (index, item) in items.enumerated() where item["name"]?.kindName != "a string" {
+                throw NeosError.invalidArgument("\(side)[\(index)]: expected an object with a string \"name\"")
+            }
+            return items
+        }
+        let (leftItems, rightItems) = (try items(left, "left"), try items(right, "right"))
+        switch list {
+        case "channels":
+            return try joinNamed(join, leftItems, rightItems, "channels", deepMergeKey: mergeChannels ? "samples" : nil)
+        case "observations": return try joinNamed(join, leftItems, rightItems, "observations")
+        case "measurements": return try joinMeasurements(join, leftItems, rightItems)
+        case "parameters": return try joinParameterConfigs(measurementName, leftItems, rightItems)
+        default:
+            throw NeosError.invalidArgument(
+                "list is \"\(list)\"; expected \"channels\", \"observations\", \"measurements\" or \"parameters\"")
+        }
     }
 
     /// pyhf's `_join_measurements`: as `joinNamed` for join `none`; for join `outer`, the measurements of one name
@@ -146,14 +210,8 @@ extension Workspace {
             // pyhf joins exactly two lists here; more than two (a name repeated within one side) are joined in turn.
             var parameters = try config(group[0]).required("parameters", at: "config").items(at: "parameters")
             for other in group.dropFirst() {
-                parameters = try joinItems(
-                    .outer, parameters, try config(other).required("parameters", at: "config").items(at: "parameters"))
-            }
-            let repeated = try PythonJSON.repeatedNames(parameters)
-            if !repeated.isEmpty {
-                throw NeosError.invalidArgument(
-                    "Workspaces cannot have a measurement (\(name)) with incompatible parameter configs: \(PythonJSON.list(repeated)). You can also try a different join operation: \(WorkspaceJoin.validJoins)."
-                )
+                parameters = try joinParameterConfigs(
+                    name, parameters, try config(other).required("parameters", at: "config").items(at: "parameters"))
             }
             out.append(
                 .object([

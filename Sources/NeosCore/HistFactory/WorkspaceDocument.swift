@@ -9,9 +9,10 @@ extension Workspace {
     /// a float, so a digest of `json.dumps(sort_keys=True)` over this text can differ from one over the input.
     public var json: String { document.serialized() }
 
-    /// A new workspace from an edited document, checked as `Workspace(json:)` checks one.
+    /// A new workspace from an edited document, checked as `Workspace(json:observationsRequired: false)` checks
+    /// one: pyhf checks its results against the schema only, so a join may leave a channel without observation.
     static func checked(_ document: JSON) throws -> Workspace {
-        try Workspace(document: document)
+        try Workspace(document: document, observationsRequired: false)
     }
 
     /// The items of the top-level array `key` (checked when the workspace was read).
