@@ -59,7 +59,7 @@ extension Workspace {
     /// pyhf's `_join_items` on lists of objects keyed by their member `key`: the primary side's items (the right
     /// one for `rightOuter`), then each item of the other side that the join keeps; with `deepMergeKey`, an item
     /// whose key the primary side has merges its `deepMergeKey` list into the first such item by a `leftOuter`
-    /// join instead. Keys and items compare as Python compares the values `json.loads` gives.
+    /// join (of items keyed by "name", whatever `key` is, as pyhf) instead. Keys and items compare as Python compares the values `json.loads` gives.
     ///
     /// - Throws: `.invalidArgument` for an item that is not an object with `key` (or whose `deepMergeKey` is not
     ///   a list when it is to be merged).
@@ -88,7 +88,7 @@ extension Workspace {
             let target = keys.firstIndex { PythonJSON.equal($0, itemKey) }
             if let deepMergeKey, let target {
                 let merged = try joinItems(
-                    .leftOuter, try list(joined[target], deepMergeKey), try list(item, deepMergeKey), key: key)
+                    .leftOuter, try list(joined[target], deepMergeKey), try list(item, deepMergeKey))
                 joined[target] = joined[target].setting(deepMergeKey, to: .array(merged))
                 continue
             }

@@ -81,3 +81,63 @@ final class WorkspaceCombineTests: XCTestCase {
         XCTAssertEqual(WorkspaceJoin.validJoins, "['none', 'outer', 'left outer', 'right outer']")
     }
 }
+
+final class WorkspaceJoinListTests: XCTestCase {
+    func testJoinItemsByAnyKeyMergesDeepListsByName() throws {
+        // pyhf's _join_items(join, left, right, key="key", deep_merge_key="deep"): the deep lists join by "name"
+        let left = try JSON.parse(#"[{"key": 1, "deep": [{"name": 1}]}, {"key": 2, "deep": []}]"#).items(at: "")
+        let right = try JSON.parse(#"[{"key": 1, "deep": [{"name": 1}, {"name": 2}]}, {"key": 3, "deep": []}]"#)
+            .items(at: "")
+        let joined = try Workspace.joinItems(.outer, left, right, key: "key", deepMergeKey: "deep")
+        XCTAssertEqual(
+            JSON.array(joined).serialized(),
+            #"[{"key":1,"deep":[{"name":1},{"name":2}]},{"key":2,"deep":[]},{"key":3,"deep":[]}]"#)
+        // keys compare as Python values: 1 and 1.0 are one key, so a right outer join keeps the right item only
+        let oneFloat = try JSON.parse(#"[{"key": 1.0, "x": "right"}]"#).items(at: "")
+        let rightOuter = try Workspace.joinItems(.rightOuter, left, oneFloat, key: "key")
+        XCTAssertEqual(
+            JSON.array(rightOuter).serialized(), #"[{"key":1,"x":"right"},{"key":2,"deep":[]}]"#)
+        WorkspaceOperationFixture.assertThrows(.invalidArgument, "an item to join has no member \"key\"") {
+            _ = try Workspace.joinItems(.none, left, try JSON.parse(#"[{"name": 1}]"#).items(at: ""), key: "key")
+        }
+    }
+
+    func testJoinListIsCombinesJoinOfOneList() throws {
+        let left = try JSON.parse(#"[{"name": "p", "inits": [1]}]"#)
+        let same = try JSON.parse(#"[{"inits": [1.0], "name": "p"}]"#)
+        // equal as Python dicts (member order and 1 == 1.0 do not matter): kept once
+        XCTAssertEqual(try Workspace.joinList("parameters", .outer, left, same, measurementName: "m").count, 1)
+        let other = try JSON.parse(#"[{"name": "p", "inits": [2]}]"#)
+        WorkspaceOperationFixture.assertThrows(
+            .invalidArgument, "a measurement (m) with incompatible parameter configs: ['p']"
+        ) {
+            _ = try Workspace.joinList("parameters", .outer, left, other, measurementName: "m")
+        }
+        WorkspaceOperationFixture.assertThrows(.invalidArgument, "observations in common with the same name: {'p'}") {
+            _ = try Workspace.joinList("observations", .none, left, other)
+        }
+        WorkspaceOperationFixture.assertThrows(.invalidArgument, "list is \"samples\"") {
+            _ = try Workspace.joinList("samples", .none, left, other)
+        }
+        WorkspaceOperationFixture.assertThrows(.invalidArgument, "right[0]: expected an object with a string \"name\"")
+        {
+            _ = try Workspace.joinList("channels", .none, left, try JSON.parse("[1]"))
+        }
+    }
+
+    func testAJoinMayLeaveAChannelWithoutObservation() throws {
+        // pyhf: the right workspace's observation renamed to the left's channel; a left outer join keeps the left
+        // observation and leaves the right channel without one (pyhf checks the result against the schema only)
+        let workspace = try WorkspaceOperationFixture.parsed()
+        let text = try workspace.renamed(channels: [("sr", "sr2"), ("cr", "cr2")]).json
+            .replacingOccurrences(of: #"{"name":"sr2","data""#, with: #"{"name":"sr","data""#)
+        XCTAssertThrowsError(try Workspace(json: text))
+        let right = try Workspace(json: text, observationsRequired: false)
+        let combined = try Workspace.combine(workspace, right, join: .leftOuter)
+        XCTAssertEqual(combined.channelNames, ["cr", "cr2", "sr", "sr2"])
+        XCTAssertEqual(try combined.topLevelItems("observations").map(PythonJSON.name), ["sr", "cr", "cr2"])
+        WorkspaceOperationFixture.assertThrows(.model, "no observation for channel \"sr2\"") {
+            _ = try combined.data(model: try combined.model())
+        }
+    }
+}
