@@ -12,6 +12,15 @@ the inputs', but libneos writes an integral number as an integer, so a ``20.0`` 
 
 from __future__ import annotations
 
+import sys
+
+if __name__ != "neos_swift.workspace":
+    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
+    # ``import pyhf.workspace``): hand out this very module, so both names share one Workspace class.
+    import importlib
+
+    sys.modules[__name__] = importlib.import_module("neos_swift.workspace")
+
 import copy
 import ctypes
 import json
@@ -150,6 +159,14 @@ def _join_measurements(join, left_measurements, right_measurements):
     return _join_list("measurements", join, left_measurements, right_measurements)
 
 
+def _validate(spec, schema_name, version) -> None:
+    """``schema.validate``, looked up when called: pyhf's suite replaces ``pyhf.schema.validate`` (a mock) to count
+    the checks a Workspace makes."""
+    import neos_swift
+
+    neos_swift.schema.validate(spec, schema_name, version=version)
+
+
 def _native_of(workspace) -> _NativeWorkspace:
     """libneos' workspace for ``workspace`` as it is now: its own handle while its dict is unchanged, else (a dict
     edited in place, or a plain dict) a new one parsed from the current contents."""
@@ -176,17 +193,21 @@ class Workspace(_ChannelSummary, dict):
     valid_joins: ClassVar[list[str]] = ["none", "outer", "left outer", "right outer"]
 
     def __init__(self, spec, validate: bool = True, **config_kwargs):
+        spec = json.loads(spec) if isinstance(spec, str) else copy.deepcopy(dict(spec))
+        schema_name = config_kwargs.pop("schema", "workspace.json")
+        version = config_kwargs.pop("version", spec.get("version"))
+        if validate:
+            _validate(spec, schema_name, version)  # first, as pyhf: a spec of the wrong shape fails as pyhf's does
         handle = ctypes.c_void_p()
         check(lib.neos_workspace_from_json(_json_text(spec), ctypes.byref(handle)))
-        spec = json.loads(spec) if isinstance(spec, str) else copy.deepcopy(dict(spec))
-        self._setup(_NativeWorkspace(handle), spec, validate, config_kwargs)
+        self._setup(_NativeWorkspace(handle), spec, validate, schema_name, version, config_kwargs)
 
-    def _setup(self, native: _NativeWorkspace, spec: dict, validate: bool, config_kwargs: dict) -> None:
+    def _setup(self, native, spec: dict, validate: bool, schema_name: str, version, config_kwargs: dict) -> None:
         self._native = native
         # what libneos parsed: an edit of the dict in place after this makes operations parse it again
         self._parsed = copy.deepcopy(spec)
-        self.schema = config_kwargs.pop("schema", "workspace.json")
-        self.version = config_kwargs.pop("version", spec.get("version"))
+        self.schema = schema_name
+        self.version = version
         self.validate = validate
         _unsupported(config_kwargs)
         super().__init__(spec)
@@ -195,10 +216,14 @@ class Workspace(_ChannelSummary, dict):
         self.observations = {observation["name"]: observation["data"] for observation in spec["observations"]}
 
     @classmethod
-    def _from_native(cls, native: _NativeWorkspace) -> Workspace:
-        """The Workspace of a handle libneos made (an operation's result), its dict read from libneos' JSON."""
+    def _from_native(cls, native: _NativeWorkspace, validate: bool = True) -> Workspace:
+        """The Workspace of a handle libneos made (an operation's result), its dict read from libneos' JSON and,
+        with ``validate``, checked against the schema as pyhf checks its results."""
+        spec = json.loads(read_string(lib.neos_workspace_json, native))
+        if validate:
+            _validate(spec, "workspace.json", spec.get("version"))
         workspace = cls.__new__(cls)
-        workspace._setup(native, json.loads(read_string(lib.neos_workspace_json, native)), True, {})
+        workspace._setup(native, spec, validate, "workspace.json", spec.get("version"), {})
         return workspace
 
     @property
@@ -226,7 +251,13 @@ class Workspace(_ChannelSummary, dict):
         return type(self)(copy.deepcopy(dict(self), memo))
 
     def get_measurement(self, measurement_name=None, measurement_index=None) -> dict:
-        """The measurement called ``measurement_name``, else the one at ``measurement_index``, else the first."""
+        """The measurement called ``measurement_name``, else the one at ``measurement_index``, else the first,
+        checked against pyhf's measurement schema."""
+        measurement = self._measurement(measurement_name, measurement_index)
+        _validate(measurement, "measurement.json", self.version)
+        return measurement
+
+    def _measurement(self, measurement_name, measurement_index) -> dict:
         if not self.measurement_names:
             raise _pyhf_error("InvalidMeasurement")("No measurements have been defined.")
         if measurement_name is not None:
@@ -257,8 +288,8 @@ class Workspace(_ChannelSummary, dict):
     def model(self, measurement_name=None, measurement_index=None, patches=None, **config_kwargs) -> Model:
         """The model of a measurement (by name, else index, else the first), patches applied, as pyhf. Keywords are
         pyhf.Model's; ``poi_name`` overrides the measurement's POI (``None``: no POI)."""
-        if measurement_name is None:
-            measurement_name = self.get_measurement(measurement_index=measurement_index)["name"]
+        measurement = self.get_measurement(measurement_name=measurement_name, measurement_index=measurement_index)
+        measurement_name = measurement["name"]
         modifier_set = config_kwargs.pop("modifier_set", None)
         batch_size = config_kwargs.pop("batch_size", None)
         validate = config_kwargs.pop("validate", True)
@@ -269,7 +300,7 @@ class Workspace(_ChannelSummary, dict):
         poi_given = "poi_name" in config_kwargs
         options = _model_options(config_kwargs)
         settings = options["modifier_settings"]
-        if poi_given and options["poi_name"] != self.get_measurement(measurement_name)["config"]["poi"]:
+        if poi_given and options["poi_name"] != measurement["config"]["poi"]:
             # Another POI than the measurement's (or none): built from the model spec, as pyhf does.
             spec = self._model_spec(measurement_name, patches)
             handle = _native_model(spec, options["poi_name"], settings)
@@ -382,9 +413,7 @@ class Workspace(_ChannelSummary, dict):
                 ctypes.byref(handle),
             )
         )
-        workspace = cls._from_native(_NativeWorkspace(handle))
-        workspace.validate = validate
-        return workspace
+        return cls._from_native(_NativeWorkspace(handle), validate=validate)
 
 
 class PatchSet(Handle):
