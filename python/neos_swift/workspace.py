@@ -193,13 +193,15 @@ class Workspace(_ChannelSummary, dict):
     valid_joins: ClassVar[list[str]] = ["none", "outer", "left outer", "right outer"]
 
     def __init__(self, spec, validate: bool = True, **config_kwargs):
+        # libneos reads the text as given first (its errors name the line or the JSON path), then pyhf's schema
+        # check runs on the dict, as pyhf's Workspace runs it
+        handle = ctypes.c_void_p()
+        check(lib.neos_workspace_from_json(_json_text(spec), ctypes.byref(handle)))
         spec = json.loads(spec) if isinstance(spec, str) else copy.deepcopy(dict(spec))
         schema_name = config_kwargs.pop("schema", "workspace.json")
         version = config_kwargs.pop("version", spec.get("version"))
         if validate:
-            _validate(spec, schema_name, version)  # first, as pyhf: a spec of the wrong shape fails as pyhf's does
-        handle = ctypes.c_void_p()
-        check(lib.neos_workspace_from_json(_json_text(spec), ctypes.byref(handle)))
+            _validate(spec, schema_name, version)
         self._setup(_NativeWorkspace(handle), spec, validate, schema_name, version, config_kwargs)
 
     def _setup(self, native, spec: dict, validate: bool, schema_name: str, version, config_kwargs: dict) -> None:
