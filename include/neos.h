@@ -786,8 +786,86 @@ NEOS_API neos_status neos_trainer_record_plot_frame(neos_trainer *trainer);
 NEOS_API neos_status neos_trainer_plot_data_json(const neos_trainer *trainer, char *out_json, size_t n_out_json,
                                                  size_t *out_json_length);
 
-/* ---- Workspace operations (ABI 1.1) ----
- * pyhf 0.7.6's Workspace.prune, rename, combine, sorted and build, on workspace handles: each makes a new
+/* ---- Interpolators (ABI 1.1) ---- */
+/* ---------------------------------------------------------------------------------------------------------
+ * Interpolators (pyhf.interpolators)
+ *
+ * pyhf's histogram interpolations evaluated over its histogram-set shapes: for each systematic s, sample h, alpha
+ * a and bin b, Delta(alpha) (additive codes 0, 2, 4p) or the factor f(alpha) (multiplicative codes 1, 4) from that
+ * bin's lo, nom and hi, exactly as the model's histosys and normsys modifiers use them.
+ * ------------------------------------------------------------------------------------------------------- */
+
+/** An interpolation code (neos_interpolate). */
+typedef int32_t neos_interpolation_code;
+#define NEOS_INTERPOLATION_CODE0 0  /**< additive, piecewise linear */
+#define NEOS_INTERPOLATION_CODE1 1  /**< multiplicative, piecewise exponential */
+#define NEOS_INTERPOLATION_CODE2 2  /**< additive, quadratic inside [-1, 1], linear outside (pyhf's tensorised) */
+#define NEOS_INTERPOLATION_CODE4 4  /**< multiplicative, polynomial inside (-alpha0, alpha0), exponential outside */
+#define NEOS_INTERPOLATION_CODE4P 5 /**< additive, polynomial inside [-1, 1], linear outside */
+/** Code 2 as pyhf's per-entry reference implementation: (b - 2a)(alpha + 1) below alpha = -1. */
+#define NEOS_INTERPOLATION_CODE2_REFERENCE 6
+
+/**
+ * Interpolates histogram sets in pyhf's layout (row-major):
+ *   histogramssets[n_histogramssets]  [s][h][k][b], k = 0 lo, 1 nom, 2 hi: n_systematics x n_samples x 3 x n_bins
+ *                                     values, finite.
+ *   alphasets[n_alphasets]            [s][a]: n_systematics x n_alphas values, finite.
+ *   out_values[n_out_values]          receives [s][h][a][b]: n_systematics x n_samples x n_alphas x n_bins values.
+ *   out_dalpha[n_out_dalpha]          receives d value / d alpha in the same layout (on a kink, the one-sided
+ *                                     derivative of the piece the value comes from); may be NULL.
+ * alpha0 is code 4's transition point, finite and > 0 (pyhf's default 1); the other codes have none and need 1.
+ * Each count may be 0; every product of counts is checked for overflow. An unknown code, a length that differs
+ * from its product, or a non-finite input is NEOS_ERR_INVALID_ARGUMENT; a result that would be non-finite (a
+ * multiplicative code with nom == 0, or a power or logarithm of a negative ratio) is NEOS_ERR_NUMERIC, naming
+ * the entry.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_interpolate(neos_interpolation_code code, double alpha0, size_t n_systematics,
+                                      size_t n_samples, size_t n_bins, size_t n_alphas, const double *histogramssets,
+                                      size_t n_histogramssets, const double *alphasets, size_t n_alphasets,
+                                      double *out_values, size_t n_out_values, double *out_dalpha,
+                                      size_t n_out_dalpha);
+/* ---- end of Interpolators (ABI 1.1) ---- */
+/* ---- Pseudo-experiments (ABI 1.1) ---- */
+
+/** The most pseudo-experiments one call of neos_toy_data or neos_toy_test_statistics generates. @since 1.1 */
+#define NEOS_MAX_TOYS 100000000
+
+/**
+ * Pseudo-experiments drawn at the parameters pars[n_pars] (pyhf's Model.make_pdf(pars).sample((n_toys,))): each
+ * toy is the main bins, each a Poisson count around the expected rate, then the auxdata, each Gaussian around its
+ * constrained parameter (normsys, histosys, lumi, staterror widths) or Poisson around parameter x tau (shapesys);
+ * auxdata without a constraint keep their values. out_data[n_out_data] receives n_toys rows of n_data values
+ * (main bins + auxdata), row-major; n_toys may be 0 up to NEOS_MAX_TOYS.
+ *
+ * Toy i draws from its own SplitMix64 stream, seeded with output i (from 0) of SplitMix64(seed), so toy i is the
+ * same in every call with this seed, whatever n_toys is, and toys a..a+n-1 of seed s are toys 0..n-1 of seed
+ * s + a * 0x9E3779B97F4A7C15 (mod 2^64): a run can be split into blocks without changing a toy. Poisson counts are exact for every mean up to 2^52
+ * (inversion below 10, Hoermann's PTRS above), normal draws are Box-Muller. A negative expected rate at pars is
+ * NEOS_ERR_NUMERIC.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_toy_data(const neos_model *model, const double *pars, size_t n_pars, size_t n_toys,
+                                   uint64_t seed, double *out_data, size_t n_out_data);
+
+/**
+ * The test statistic at poi (test_stat as for neos_test_statistic) of each of n_toys pseudo-experiments drawn at
+ * pars (exactly the toys of neos_toy_data with this seed), fitted with init, bounds and fixed as
+ * neos_test_statistic fits the data (each may be NULL: the model's suggestion; all n_pars long): one hypothesis of
+ * pyhf's ToyCalculator.distributions. out_values[n_out_values] (n_out_values == n_toys) receives them in toy order.
+ * The toys run on n_threads threads (0: every core); the values do not depend on n_threads. If toys fail (a fit
+ * that does not converge is NEOS_ERR_FIT_FAILED), the status and message are those of the lowest-numbered failing
+ * toy, whose number the message gives, and nothing is written.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_toy_test_statistics(const neos_model *model, double poi, const char *test_stat,
+                                              const double *pars, const double *init, const double *bounds,
+                                              const bool *fixed, size_t n_pars, size_t n_toys, uint64_t seed,
+                                              size_t n_threads, double *out_values, size_t n_out_values);
+
+/* ---- end of Pseudo-experiments (ABI 1.1) ---- */
+/* ---- Workspace operations (ABI 1.1) ---- */
+/* pyhf 0.7.6's Workspace.prune, rename, combine, sorted and build, on workspace handles: each makes a new
  * workspace (the arguments are not changed), checked as neos_workspace_from_json checks one, and stores its new
  * handle in *out_workspace, released with neos_workspace_free. A name, type or join the operation cannot apply
  * (a name not in the workspace, names in common) is NEOS_ERR_INVALID_ARGUMENT with pyhf's message; a result
@@ -908,6 +986,8 @@ NEOS_API neos_status neos_workspace_join_list(const char *list, neos_join join, 
  */
 NEOS_API neos_status neos_json_patch_apply(const char *document_json, const char *patch_json, char *out_json,
                                            size_t n_out_json, size_t *out_json_length);
+
+/* ---- end of Workspace operations (ABI 1.1) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -598,6 +598,172 @@ static void test_trainer(void) {
     free(gradient);
 }
 
+/* ---- Interpolators (ABI 1.1) ---- */
+static void test_interpolate(void) {
+    /* One systematic, one sample, one bin (lo, nom, hi) = (0.5, 1, 2) at five alphas: code 0's deltas are
+     * alpha (hi - nom) above 0 and alpha (nom - lo) below; code 1's factors 2^alpha and 0.5^-alpha. */
+    const double histograms[3] = {0.5, 1.0, 2.0};
+    const double alphas[5] = {-2, -1, 0, 1, 2};
+    double out[5] = {0}, slopes[5] = {0};
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, NULL, 0) ==
+          NEOS_OK);
+    CHECK(out[0] == -1 && out[1] == -0.5 && out[2] == 0 && out[3] == 1 && out[4] == 2);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE1, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, slopes, 5) ==
+          NEOS_OK);
+    /* powers of 2 and 0.5 and their logarithms: exact or to rounding */
+    CHECK(out[0] == 0.25 && out[1] == 0.5 && out[2] == 1 && out[3] == 2 && out[4] == 4);
+    CHECK(close_to(slopes[4], 4 * log(2.0), 1e-15) && close_to(slopes[0], -0.25 * log(0.5), 1e-15));
+    /* Codes 2, 4p, 2 (reference) and 4 with alpha0 = 0.5: values equal the per-entry closed forms at the edges. */
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE2, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, NULL, 0) ==
+          NEOS_OK);
+    CHECK(out[1] == -0.5 && out[3] == 1 && out[0] == -2 * (0.75 - 2 * 0.25)); /* (b - 2a) alpha below -1 */
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE2_REFERENCE, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, NULL,
+                           0) == NEOS_OK);
+    CHECK(out[0] == -1 * (0.75 - 2 * 0.25)); /* (b - 2a)(alpha + 1) */
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE4P, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, NULL, 0) ==
+          NEOS_OK);
+    CHECK(out[0] == -1 && out[4] == 2 && out[2] == 0);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE4, 0.5, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, slopes, 5) ==
+          NEOS_OK);
+    CHECK(out[3] == 2 && out[1] == 0.5 && out[2] == 1 && close_to(slopes[3], 2 * log(2.0), 1e-15));
+
+    /* Two systematics x two samples x two bins, three alphas each: the [s][h][a][b] layout. */
+    const double sets[24] = {9, 18, 10, 20, 11, 22, 4, 8, 5, 10, 6, 12, 1, 2, 1, 2, 1, 2, 3, 3, 4, 4, 6, 6};
+    const double alphasets[6] = {0.5, 1, -1, 2, 0, -2};
+    double values[24];
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 2, 2, 2, 3, sets, 24, alphasets, 6, values, 24, NULL, 0) ==
+          NEOS_OK);
+    /* s0 h1 a2 b1: alpha -1, (lo, nom, hi) = (8, 10, 12): -2; s1 h1 a0 b0: alpha 2, (3, 4, 6): 4 */
+    CHECK(values[(0 * 2 + 1) * 6 + 2 * 2 + 1] == -2 && values[(1 * 2 + 1) * 6 + 0 * 2 + 0] == 4);
+
+    /* Empty axes are fine. */
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE1, 1, 1, 0, 2, 3, sets, 0, alphasets, 3, values, 0, NULL, 0) ==
+          NEOS_OK);
+
+    /* Errors: nothing is written. */
+    double untouched[5] = {7, 7, 7, 7, 7};
+    /* each length against its product */
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 2, alphas, 5, untouched, 5, NULL,
+                           0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "n_histogramssets is 2, expected 3") != NULL);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 4, untouched, 5, NULL,
+                           0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "n_alphasets is 4, expected 5") != NULL);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 4, NULL,
+                           0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "out_values has length 4, expected 5") != NULL);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, out, 5, untouched,
+                           3) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "out_dalpha has length 3, expected 5") != NULL);
+    /* counts beyond any buffer, and products that overflow, before anything is read */
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, (size_t)-1, 1, 1, 1, histograms, 3, alphas, 5, untouched, 5,
+                           NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "n_systematics") != NULL);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, (size_t)1 << 26, (size_t)1 << 26, 1, 1, histograms, 3, alphas,
+                           5, untouched, 5, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "n_systematics \xc3\x97 n_samples") != NULL);
+    /* NULL pointers */
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, NULL, 3, alphas, 5, untouched, 5, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "histogramssets is NULL") != NULL);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, NULL, 5, untouched, 5, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, NULL, 5, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "out_values is NULL") != NULL);
+    /* unknown codes, alpha0 where the code has none, and code 4's alpha0 outside its domain */
+    CHECK(neos_interpolate(3, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 5, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "code 3 is not a neos_interpolation_code") != NULL);
+    CHECK(neos_interpolate(-1, 1, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 5, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE1, 0.5, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 5, NULL,
+                           0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "only code 4 has an alpha0") != NULL);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE4, 0, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 5, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE4, NAN, 1, 1, 1, 5, histograms, 3, alphas, 5, untouched, 5, NULL,
+                           0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "code 4 needs a finite alpha0 > 0") != NULL);
+    /* non-finite inputs */
+    const double nan_histograms[3] = {0.5, NAN, 2.0};
+    const double inf_alphas[5] = {-2, -1, INFINITY, 1, 2};
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, nan_histograms, 3, alphas, 5, untouched, 5, NULL,
+                           0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "histogramssets[1] is nan") != NULL);
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE0, 1, 1, 1, 1, 5, histograms, 3, inf_alphas, 5, untouched, 5, NULL,
+                           0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "alphasets[2] is inf") != NULL);
+    /* a result that would be infinite: a multiplicative code with a zero nominal */
+    const double zero_nominal[3] = {0.5, 0.0, 2.0};
+    CHECK(neos_interpolate(NEOS_INTERPOLATION_CODE1, 1, 1, 1, 1, 5, zero_nominal, 3, alphas, 5, untouched, 5, NULL,
+                           0) == NEOS_ERR_NUMERIC);
+    CHECK(strstr(neos_last_error_message(), "code 1 at systematic 0, sample 0, alpha 0, bin 0") != NULL);
+    int intact = 1;
+    for (int i = 0; i < 5; i++) intact = intact && untouched[i] == 7;
+    CHECK(intact);
+}
+/* ---- Pseudo-experiments (ABI 1.1) ---- */
+static void test_toys(void) {
+    const double signal[2] = {12, 11}, background[2] = {50, 52}, uncertainty[2] = {3, 7};
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(signal, background, uncertainty, 2, &model) == NEOS_OK);
+    const double pars[3] = {1, 1, 1};
+
+    /* Toy data: 5 rows of 4 (2 main bins, 2 shapesys auxdata), integer counts; toy i does not depend on n_toys. */
+    double toys[20], first[8];
+    CHECK(neos_toy_data(model, pars, 3, 5, 42, toys, 20) == NEOS_OK);
+    CHECK(neos_toy_data(model, pars, 3, 2, 42, first, 8) == NEOS_OK && memcmp(first, toys, sizeof first) == 0);
+    int integers = 1;
+    for (int i = 0; i < 20; i++) integers &= toys[i] >= 0 && toys[i] == floor(toys[i]);
+    CHECK(integers);
+    double later[12]; /* toys 2..4 of seed 42 are toys 0..2 of seed 42 + 2 * 0x9E3779B97F4A7C15 */
+    CHECK(neos_toy_data(model, pars, 3, 3, (uint64_t)42 + 2 * UINT64_C(0x9E3779B97F4A7C15), later, 12) == NEOS_OK);
+    CHECK(memcmp(later, toys + 8, sizeof later) == 0);
+    CHECK(neos_toy_data(model, pars, 3, 0, 42, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT); /* out_data is required */
+    CHECK(neos_toy_data(model, pars, 3, 0, 42, toys, 0) == NEOS_OK);
+
+    /* Toy statistics: identical on 1 and 2 threads; the statistic of toy i is neos_test_statistic of its data. */
+    double one[6], two[6], q = -1;
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 1, one, 6) == NEOS_OK);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 2, two, 6) == NEOS_OK);
+    CHECK(memcmp(one, two, sizeof one) == 0);
+    CHECK(neos_test_statistic(model, 1.0, "qtilde", toys + 8, 4, NULL, NULL, NULL, 3, &q) == NEOS_OK && q == one[2]);
+
+    /* Errors write nothing. */
+    double untouched[6] = {-7, -7, -7, -7, -7, -7};
+    const bool fixed_poi[3] = {true, false, false};
+    const double negative[3] = {-10, 1, 1};
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 5) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 2, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "nonsense", pars, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", NULL, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, fixed_poi, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_MODEL);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", negative, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_NUMERIC);
+    CHECK(strstr(neos_last_error_message(), "toy 0 of 6") != NULL);
+    CHECK(neos_toy_test_statistics(model, NAN, "qtilde", pars, NULL, NULL, NULL, 3, 6, 42, 0, untouched, 6) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, (size_t)NEOS_MAX_TOYS + 1, 42, 0,
+                                   untouched, 6) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "NEOS_MAX_TOYS") != NULL);
+    CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", pars, NULL, NULL, NULL, 3, (size_t)-1, 42, 0, untouched,
+                                   (size_t)-1) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_data(model, pars, 3, (size_t)-1, 42, untouched, 6) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_data(model, pars, 3, 2, 42, untouched, 6) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_data(model, negative, 3, 1, 42, untouched, 4) == NEOS_ERR_NUMERIC);
+    int kept = 1;
+    for (int i = 0; i < 6; i++) kept &= untouched[i] == -7;
+    CHECK(kept);
+    neos_model_free(model);
+    CHECK(neos_toy_data(model, pars, 3, 1, 42, toys, 4) == NEOS_ERR_INVALID_ARGUMENT); /* freed */
+}
+/* ---- end of Pseudo-experiments (ABI 1.1) ---- */
 /* Workspace operations (ABI 1.1): each makes a new handle or writes JSON text; errors leave *out untouched. */
 static char *workspace_text(const neos_workspace *workspace) {
     size_t needed = 0;
@@ -771,6 +937,8 @@ int main(void) {
     test_malformed_workspaces();
     test_losses();
     test_trainer();
+    test_interpolate();
+    test_toys();
     test_workspace_operations();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

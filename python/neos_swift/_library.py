@@ -194,7 +194,21 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_trainer_events": (c_status, [_H, c_char_p, c_int32, _D, _S]),
     "neos_trainer_record_plot_frame": (c_status, [_H]),
     "neos_trainer_plot_data_json": (c_status, [_H, *_TEXT_OUT]),
-    # Workspace operations (ABI 1.1): prune, rename, combine, sorted and build make new workspace handles;
+    # Interpolators (ABI 1.1): code, alpha0, n_systematics, n_samples, n_bins, n_alphas, histogramssets, alphasets,
+    # out, out_dalpha
+    "neos_interpolate": (c_status, [c_int32, c_double, _S, _S, _S, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
+    # ---- Pseudo-experiments (ABI 1.1) ----
+    # neos_toy_data(model, pars, n_pars, n_toys, seed, out_data, n_out_data)
+    "neos_toy_data": (c_status, [_H, _D, _S, _S, ctypes.c_uint64, _D, _S]),
+    # neos_toy_test_statistics(model, poi, test_stat, pars, init, bounds, fixed, n_pars, n_toys, seed, n_threads,
+    #                          out_values, n_out_values)
+    "neos_toy_test_statistics": (
+        c_status,
+        [_H, c_double, c_char_p, _D, *_FIT_SETTINGS, _S, ctypes.c_uint64, _S, _D, _S],
+    ),
+    # ---- end of Pseudo-experiments (ABI 1.1) ----
+    # ---- Workspace operations (ABI 1.1) ----
+    # prune, rename, combine, sorted and build make new workspace handles;
     # neos_workspace_json and neos_json_patch_apply follow the text-output rule.
     "neos_workspace_from_json_with_options": (c_status, [c_char_p, ctypes.c_uint32, c_handle_out]),
     "neos_workspace_json": (c_status, [_H, *_TEXT_OUT]),
@@ -212,6 +226,7 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_json_join_items": (c_status, [c_int32, c_char_p, c_char_p, c_char_p, c_char_p, *_TEXT_OUT]),
     "neos_workspace_join_list": (c_status, [c_char_p, c_int32, c_bool, c_char_p, c_char_p, c_char_p, *_TEXT_OUT]),
     "neos_json_patch_apply": (c_status, [c_char_p, c_char_p, *_TEXT_OUT]),
+    # ---- end of Workspace operations (ABI 1.1) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

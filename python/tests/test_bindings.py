@@ -26,9 +26,10 @@ typedef unsigned long size_t;
 typedef int int32_t;
 typedef unsigned int uint32_t;
 typedef long int64_t;
+typedef unsigned long uint64_t;
 typedef _Bool bool;
 """
-_STANDARD = {"size_t", "int32_t", "uint32_t", "int64_t", "bool"}
+_STANDARD = {"size_t", "int32_t", "uint32_t", "int64_t", "uint64_t", "bool"}
 
 
 @functools.cache
@@ -83,6 +84,7 @@ def _ctype(node: c_ast.Node):
             "int32_t": ctypes.c_int32,
             "uint32_t": ctypes.c_uint32,
             "int64_t": ctypes.c_int64,
+            "uint64_t": ctypes.c_uint64,
             "bool": ctypes.c_bool,
         }
         return scalars[name]

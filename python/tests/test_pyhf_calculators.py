@@ -216,14 +216,13 @@ def test_unknown_keyword_raises_typeerror_like_pyhf():
         neos_swift.infer.hypotest(1.0, data, ours_model, not_an_option=True)
 
 
-def test_toybased_is_refused_not_ignored():
+def test_toybased_builds_a_toy_calculator_like_pyhf():
     ours_model, _, data = models()
-    with pytest.raises(exceptions.Unsupported, match="toy"):
-        neos_swift.infer.hypotest(1.0, data, ours_model, calctype="toybased", ntoys=10)
-    with pytest.raises(exceptions.Unsupported, match="not yet available"):
-        utils.create_calculator("toybased", data, ours_model)
-    with pytest.raises(exceptions.Unsupported, match="not yet available"):
-        calculators.ToyCalculator(data, ours_model, ntoys=10)
+    calc = utils.create_calculator("toybased", data, ours_model, ntoys=10, track_progress=False)
+    assert isinstance(calc, calculators.ToyCalculator)
+    assert (calc.ntoys, calc.test_stat, calc.track_progress) == (10, "qtilde", False)
+    with pytest.raises(TypeError):  # a keyword neither calculator takes
+        utils.create_calculator("toybased", data, ours_model, calc_base_dist="normal")
 
 
 def test_unknown_calctype_raises_keyerror_like_pyhf():
@@ -410,5 +409,4 @@ def test_no_poi_raises_pyhfs_error(name):
 
 def test_public_names_are_pyhfs():
     assert dir(utils) == dir(pyhf.infer.utils)
-    # pyhf also lists EmpiricalDistribution, the toy calculator's distribution, which comes with toys.
-    assert set(dir(calculators)) == set(dir(pyhf.infer.calculators)) - {"EmpiricalDistribution"}
+    assert dir(calculators) == dir(pyhf.infer.calculators)

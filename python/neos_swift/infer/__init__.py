@@ -49,14 +49,15 @@ def hypotest(
     return_jacobian=False,
     **kwargs,
 ):
-    """Asymptotic hypothesis test at ``poi_test``. Returns CLs (for ``test_stat="q0"``: the discovery p-value
-    p0), then as requested ``[CLsb, CLb]`` (q0: ``[CLb]``), the expected median and the expected band (a list of
-    five values), exactly in pyhf's order. With ``return_jacobian`` a :class:`~neos_swift.infer.mle.Jacobian`
-    follows: the derivatives of CLs observed and of the five band values (in that order) with respect to
-    ``pdf.inputs()`` and the data. With ``return_calculator`` the
-    :class:`~neos_swift.infer.calculators.AsymptoticCalculator` comes last. Further keyword arguments go to the
-    calculator, as in pyhf (``calc_base_dist``); one it does not take raises TypeError. ``calctype="toybased"``
-    raises :class:`~neos_swift.exceptions.Unsupported`."""
+    """Hypothesis test at ``poi_test``, asymptotic or (``calctype="toybased"``) from pseudo-experiments. Returns CLs
+    (for ``test_stat="q0"``: the discovery p-value p0), then as requested ``[CLsb, CLb]`` (q0: ``[CLb]``), the
+    expected median and the expected band (a list of five values), exactly in pyhf's order. With
+    ``return_jacobian`` (asymptotics only) a :class:`~neos_swift.infer.mle.Jacobian` follows: the derivatives of
+    CLs observed and of the five band values (in that order) with respect to ``pdf.inputs()`` and the data. With
+    ``return_calculator`` the :class:`~neos_swift.infer.calculators.AsymptoticCalculator` or
+    :class:`~neos_swift.infer.calculators.ToyCalculator` comes last. Further keyword arguments go to the
+    calculator, as in pyhf (``calc_base_dist``; ``ntoys``, ``track_progress`` and our ``seed`` and ``threads`` for
+    toys); one it does not take raises TypeError."""
     init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
     par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
     fixed_params = pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params
@@ -70,6 +71,18 @@ def hypotest(
     calc = utils.create_calculator(
         calctype, data, pdf, init_pars, par_bounds, fixed_params, test_stat=test_stat, **kwargs
     )
+    if calctype == "toybased":
+        if return_jacobian:
+            raise Unsupported("return_jacobian=True needs calctype='asymptotics': toy p-values are step functions")
+        return _toy_hypotest(
+            calc,
+            poi_test,
+            test_stat == "q0",
+            return_tail_probs,
+            return_expected,
+            return_expected_set,
+            return_calculator,
+        )
     if return_jacobian and calc.calc_base_dist != "normal":
         # The core differentiates the normal band only; a Jacobian of other values than those returned is wrong.
         raise Unsupported(f"return_jacobian=True needs calc_base_dist='normal', not {calc.calc_base_dist!r}")
@@ -92,6 +105,25 @@ def hypotest(
         headline = HYPOTEST_CLSB if is_q0 else HYPOTEST_CLS
         rows = [headline, *range(HYPOTEST_EXPECTED, HYPOTEST_EXPECTED + EXPECTED_SET_SIZE)]
         result.append(mle.Jacobian(wrt_inputs[rows], wrt_data[rows]))
+    if return_calculator:
+        result.append(calc)
+    return result[0] if len(result) == 1 else tuple(result)
+
+
+def _toy_hypotest(calc, poi_test, is_q0, return_tail_probs, return_expected, return_expected_set, return_calculator):
+    """hypotest's returns from a ToyCalculator: pyhf's sequence of statistic, distributions, p-values and band."""
+    teststat = calc.teststatistic(poi_test)
+    sb_dist, b_dist = calc.distributions(poi_test)
+    clsb, clb, cls = (np.asarray(v) for v in calc.pvalues(teststat, sb_dist, b_dist))
+    clsb_exp, _, cls_exp = calc.expected_pvalues(sb_dist, b_dist)
+    band = [np.asarray(v) for v in (clsb_exp if is_q0 else cls_exp)]
+    result = [clsb if is_q0 else cls]
+    if return_tail_probs:
+        result.append([clb] if is_q0 else [clsb, clb])
+    if return_expected:
+        result.append(np.asarray(band[2]))
+    if return_expected_set:
+        result.append(band)
     if return_calculator:
         result.append(calc)
     return result[0] if len(result) == 1 else tuple(result)

@@ -1,4 +1,5 @@
-"""pyhf's asymptotic calculator (``pyhf.infer.calculators``).
+"""pyhf's calculators (``pyhf.infer.calculators``): asymptotic, and toy-based with the pseudo-experiments generated
+and fitted in the core.
 
 The calculator's numbers come from the core: one ``neos_hypotest`` call per :meth:`AsymptoticCalculator.teststatistic`
 gives q_obs, q_A, their square roots, CLsb, CLb, CLs and the expected band. What is left in Python is pyhf's API over
@@ -20,13 +21,18 @@ from .._library import (
     HYPOTEST_CLSB,
     HYPOTEST_EXPECTED,
     HYPOTEST_ROW_NAMES,
+    c_string,
+    lib,
+    pointer,
 )
-from ..exceptions import Unsupported
+from ..errors import InvalidArgument, check
 from . import test_statistics, utils
+from ._settings import FitSettings
 
 __all__ = [
     "AsymptoticCalculator",
     "AsymptoticTestStatDistribution",
+    "EmpiricalDistribution",
     "ToyCalculator",
     "generate_asimov_data",
 ]
@@ -213,12 +219,193 @@ class AsymptoticCalculator:
         return observed, band
 
 
-class ToyCalculator:
-    """pyhf's pseudo-experiment calculator is not available yet: its toys would have to be fitted in the core.
-    Constructing one raises :class:`~neos_swift.exceptions.Unsupported` rather than falling back to asymptotics."""
+# The percentiles of the -2 ... +2 standard-deviation points of a unit normal, which pyhf's toy band is read at.
+_BAND_PERCENTILES = 100 * ndtr(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]))
+# SplitMix64's increment: toys a..<b of seed s are toys 0..<(b - a) of seed s + a * _GAMMA (mod 2**64), since toy i's
+# stream is seeded by output i of SplitMix64(s) (see neos_toy_data in include/neos.h).
+_GAMMA = 0x9E3779B97F4A7C15
+_UINT64 = 2**64
+# Toys per core call when a progress bar is shown (it advances once per call); without one, one call does all.
+_PROGRESS_BATCH = 64
 
-    def __init__(self, *args, **kwargs):
-        raise Unsupported(
-            "calctype='toybased' (ToyCalculator) is not yet available in neos-swift: pseudo-experiments are not "
-            "fitted in the core yet; use calctype='asymptotics'"
+
+def _toy_data(pdf, pars, ntoys, seed):
+    """``ntoys`` pseudo-experiments (rows of main data then auxdata) drawn by the core at ``pars`` from ``seed``."""
+    pars = np.ascontiguousarray(pars, dtype=np.float64)
+    ntoys = _toy_count(ntoys)
+    out = np.empty((ntoys, pdf.config.nmaindata + pdf.config.nauxdata))
+    check(lib.neos_toy_data(pdf, pointer(pars), pars.size, ntoys, _seed(seed), pointer(out), out.size))
+    return out
+
+
+def _toy_test_statistics(pdf, poi_test, test_stat, pars, settings, ntoys, seed, threads=None):
+    """The core's test statistic ``test_stat`` at ``poi_test`` of ``ntoys`` toys drawn at ``pars`` from ``seed``
+    (exactly the toys of :func:`_toy_data`), fitted with ``settings`` (a :class:`FitSettings`) on ``threads``
+    threads (None: every core)."""
+    pars = np.ascontiguousarray(pars, dtype=np.float64)
+    ntoys = _toy_count(ntoys)
+    out = np.empty(ntoys)
+    check(
+        lib.neos_toy_test_statistics(
+            pdf,
+            float(poi_test),
+            c_string(test_stat, "test_stat"),
+            pointer(pars),
+            *settings.args,
+            ntoys,
+            _seed(seed),
+            0 if threads is None else _thread_count(threads),
+            pointer(out),
+            out.size,
         )
+    )
+    return out
+
+
+def _toy_count(ntoys):
+    if isinstance(ntoys, bool) or not isinstance(ntoys, (int, np.integer)) or ntoys < 0:
+        raise InvalidArgument(f"ntoys must be a non-negative integer, got {ntoys!r}")
+    return int(ntoys)
+
+
+def _thread_count(threads):
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise InvalidArgument(f"threads must be a positive integer or None, got {threads!r}")
+    return int(threads)
+
+
+def _seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < _UINT64:
+        raise InvalidArgument(f"seed must be an integer in [0, 2**64), got {seed!r}")
+    return int(seed)
+
+
+class EmpiricalDistribution:
+    """The distribution of a test statistic given by samples of it (the toys' values): p-values are the fraction of
+    samples at or above a value, and expected values are the samples' percentiles, as pyhf's."""
+
+    def __init__(self, samples):
+        self.samples = np.ravel(np.asarray(samples, dtype=np.float64))
+
+    def pvalue(self, value):
+        """The fraction of the samples that are at least ``value`` (a 0-d array)."""
+        return np.asarray(np.count_nonzero(self.samples >= value) / self.samples.shape[0])
+
+    def expected_value(self, nsigma):
+        """The statistic ``nsigma`` standard deviations into the distribution: the samples' percentile at the unit
+        normal's distribution function of ``nsigma``, linearly interpolated (numpy's default)."""
+        return np.percentile(self.samples, ndtr(np.asarray(nsigma, dtype=np.float64)) * 100, method="linear")
+
+
+class ToyCalculator:
+    """pyhf's toy-based calculator: the test statistic's distributions under signal plus background and under
+    background only come from pseudo-experiments that the core draws and fits.
+
+    The toys of each hypothesis are drawn at the fit of the data with the POI fixed at the tested value (for
+    ``"q0"`` at 0) and at 0 (for ``"q0"`` at 1), as pyhf does, and each is fitted exactly as the observed data are.
+    ``seed`` (keyword; beyond pyhf) makes them reproducible: each :meth:`distributions` call with a seed gives the
+    same toys, on any number of ``threads`` (None: every core). Without a seed, each call draws one from numpy's
+    global random state, so ``numpy.random.seed(...)`` before the calls reproduces them as it does pyhf's toys.
+    ``track_progress`` shows a tqdm bar per hypothesis when tqdm is installed (the toys are then computed in
+    blocks; the values are the same)."""
+
+    def __init__(
+        self,
+        data,
+        pdf,
+        init_pars=None,
+        par_bounds=None,
+        fixed_params=None,
+        test_stat="qtilde",
+        ntoys=2000,
+        track_progress=True,
+        *,
+        seed=None,
+        threads=None,
+    ):
+        self.ntoys = ntoys
+        self.data = data
+        self.pdf = pdf
+        self.init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
+        self.par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
+        self.fixed_params = (
+            pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params
+        )
+        self.test_stat = test_stat
+        self.track_progress = track_progress
+        self.seed = None if seed is None else _seed(seed)
+        self.threads = None if threads is None else _thread_count(threads)
+
+    def _settings(self):
+        return (self.init_pars, self.par_bounds, self.fixed_params)
+
+    def distributions(self, poi_test, track_progress=None):
+        """``(signal plus background, background only)`` :class:`EmpiricalDistribution` of the statistic at
+        ``poi_test``, each from ``ntoys`` toys."""
+        from . import mle
+
+        statistic = utils.get_test_stat(self.test_stat)
+        test_statistics._check_configuration(statistic.__name__, poi_test, self.pdf, self.par_bounds)
+        seed = self.seed
+        if seed is None:
+            seed = int(np.random.randint(0, _UINT64, dtype=np.uint64))
+        signal_pars = mle.fixed_poi_fit(poi_test, self.data, self.pdf, *self._settings())
+        background_mu = 1.0 if self.test_stat == "q0" else 0.0
+        background_pars = mle.fixed_poi_fit(background_mu, self.data, self.pdf, *self._settings())
+        show = self.track_progress if track_progress is None else track_progress
+        samples = [
+            self._toys(poi_test, pars, stream, show, label)
+            for pars, stream, label in (
+                (signal_pars, seed, "Signal-like"),
+                (background_pars, (seed + 1) % _UINT64, "Background-like"),
+            )
+        ]
+        return EmpiricalDistribution(samples[0]), EmpiricalDistribution(samples[1])
+
+    def _toys(self, poi_test, pars, seed, show, label):
+        settings = FitSettings(self.pdf, *self._settings())
+        ntoys = _toy_count(self.ntoys)
+        try:
+            import tqdm
+        except ImportError:
+            show = False
+        if not show:
+            return _toy_test_statistics(self.pdf, poi_test, self.test_stat, pars, settings, ntoys, seed, self.threads)
+        values = np.empty(ntoys)
+        with tqdm.tqdm(total=ntoys, leave=False, unit="toy", desc=label) as bar:
+            for first in range(0, ntoys, _PROGRESS_BATCH):
+                count = min(_PROGRESS_BATCH, ntoys - first)
+                block_seed = (seed + first * _GAMMA) % _UINT64
+                values[first : first + count] = _toy_test_statistics(
+                    self.pdf, poi_test, self.test_stat, pars, settings, count, block_seed, self.threads
+                )
+                bar.update(count)
+        return values
+
+    def pvalues(self, teststat, sig_plus_bkg_distribution, bkg_only_distribution):
+        """``(CLsb, CLb, CLs)`` of the statistic value ``teststat``: the fractions of the signal-plus-background
+        and background-only toys at or above it, and their ratio."""
+        clsb = sig_plus_bkg_distribution.pvalue(teststat)
+        clb = bkg_only_distribution.pvalue(teststat)
+        return clsb, clb, np.asarray(clsb / clb)
+
+    def expected_pvalues(self, sig_plus_bkg_distribution, bkg_only_distribution):
+        """``[CLsb band, CLb band, CLs band]``: the p-values of every background-only toy, read at the -2 ... +2
+        standard-deviation percentiles (pyhf's order: ascending percentiles), each band a list of five 0-d
+        arrays."""
+        background = bkg_only_distribution.samples
+        # Each background toy's value t through both distributions at once: the count of samples >= t is the
+        # number of samples minus those sorted before t, exactly what pvalue counts one value at a time.
+        tails = [
+            (dist.samples.size - np.searchsorted(np.sort(dist.samples), background, side="left")) / dist.samples.size
+            for dist in (sig_plus_bkg_distribution, bkg_only_distribution)
+        ]
+        pvalues = np.stack([tails[0], tails[1], tails[0] / tails[1]], axis=1)
+        bands = np.percentile(pvalues, _BAND_PERCENTILES, axis=0, method="linear").T
+        return [[np.asarray(value) for value in band] for band in bands]
+
+    def teststatistic(self, poi_test):
+        """The test statistic (q, q-tilde or q0 itself, not in the asymptotic calculator's sqrt space) of the
+        observed data at ``poi_test``."""
+        statistic = utils.get_test_stat(self.test_stat)
+        return statistic(poi_test, self.data, self.pdf, *self._settings())

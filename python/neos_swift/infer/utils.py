@@ -18,10 +18,9 @@ def all_pois_floating(pdf, fixed_params):
 
 
 def create_calculator(calctype, *args, **kwargs):
-    """The calculator of type ``calctype`` built from ``args`` and ``kwargs``. ``"asymptotics"`` gives an
-    :class:`~neos_swift.infer.calculators.AsymptoticCalculator`; ``"toybased"`` raises
-    :class:`~neos_swift.exceptions.Unsupported`, since pseudo-experiments are not yet fitted in the core. Any other
-    name raises KeyError, as in pyhf."""
+    """The calculator of type ``calctype`` built from ``args`` and ``kwargs``: ``"asymptotics"`` gives an
+    :class:`~neos_swift.infer.calculators.AsymptoticCalculator`, ``"toybased"`` a
+    :class:`~neos_swift.infer.calculators.ToyCalculator`. Any other name raises KeyError, as in pyhf."""
     from .calculators import AsymptoticCalculator, ToyCalculator
 
     return {"asymptotics": AsymptoticCalculator, "toybased": ToyCalculator}[calctype](*args, **kwargs)

@@ -37,4 +37,18 @@ public enum InterpolationCode2 {
         if alpha >= -1 { return a * alpha * alpha + b * alpha }
         return (b - 2 * a) * alpha
     }
+
+    /// Δ(α) as pyhf's per-entry reference code 2 (`pyhf.interpolators.get(2, do_tensorized_calc=False)`), which
+    /// differs from the tensorised one below −1 only:
+    ///
+    ///     Δ(α) = (b − 2a)(α + 1)   for α < −1
+    ///
+    /// [pyhf quirk] pyhf's two implementations of code 2 disagree for α < −1; models use the tensorised one.
+    @inline(__always)
+    public static func referenceDelta(alpha: Double, lo: Double, nom: Double, hi: Double) -> Double {
+        guard alpha < -1 else { return delta(alpha: alpha, lo: lo, nom: nom, hi: hi) }
+        let a = 0.5 * (hi + lo) - nom
+        let b = 0.5 * (hi - lo)
+        return (b - 2 * a) * (alpha + 1)
+    }
 }

@@ -68,6 +68,69 @@ public enum InterpolationCode4 {
         return result
     }
 
+    /// f(α) with pyhf's transition point α₀ > 0 (code4's `alpha0`; the model's code 4 is α₀ = 1): δ⁺^α for
+    /// α ≥ α₀, δ⁻^(−α) for α ≤ −α₀, and in between 1 + Σ cᵢ tⁱ in t = α/α₀. Substituting α = α₀ t moves the six
+    /// matching conditions at ±α₀ to ±1 with the slope rows scaled by α₀ and the curvature rows by α₀², so the
+    /// α₀ = 1 matrix serves every α₀:
+    ///
+    ///     c = A⁻¹ [δ⁺^α₀ − 1, δ⁻^α₀ − 1, α₀ δ⁺^α₀ ln δ⁺, −α₀ δ⁻^α₀ ln δ⁻, α₀² δ⁺^α₀ ln²δ⁺, α₀² δ⁻^α₀ ln²δ⁻]
+    ///
+    /// (the same polynomial as pyhf's coefficients in powers of α, whose matrix carries the α₀ⁱ factors). For
+    /// α₀ = 1 this is `value(alpha:lo:nom:hi:)`, bit for bit.
+    public static func value(alpha: Double, lo: Double, nom: Double, hi: Double, alpha0: Double) -> Double {
+        if alpha0 == 1 { return value(alpha: alpha, lo: lo, nom: nom, hi: hi) }
+        if alpha >= alpha0 { return pow(hi / nom, alpha) }
+        if alpha <= -alpha0 { return pow(lo / nom, -alpha) }
+        let c = coefficients(lo: lo, nom: nom, hi: hi, alpha0: alpha0)
+        let t = alpha / alpha0
+        var result = 1.0
+        var power = 1.0
+        for i in 0..<6 {
+            power *= t
+            result += c[i] * power
+        }
+        return result
+    }
+
+    /// ∂f/∂α of `value(alpha:lo:nom:hi:alpha0:)`: the exponential branch's at ±α₀ (where that branch starts, as
+    /// the value), (1/α₀) Σ i cᵢ tⁱ⁻¹ inside.
+    public static func dAlpha(alpha: Double, lo: Double, nom: Double, hi: Double, alpha0: Double) -> Double {
+        if alpha0 == 1 { return evaluate(alpha: alpha, lo: lo, nom: nom, hi: hi).dAlpha }
+        if alpha >= alpha0 { return ExponentialBranch.up(alpha: alpha, nom: nom, hi: hi).dAlpha }
+        if alpha <= -alpha0 { return ExponentialBranch.down(alpha: alpha, lo: lo, nom: nom).dAlpha }
+        let c = coefficients(lo: lo, nom: nom, hi: hi, alpha0: alpha0)
+        let t = alpha / alpha0
+        var slope = 0.0
+        var power = 1.0  // t^(i−1)
+        for i in 0..<6 {
+            slope += Double(i + 1) * c[i] * power
+            power *= t
+        }
+        return slope / alpha0
+    }
+
+    /// The coefficients c₁…c₆ in powers of t = α/α₀ for transition point α₀ (see `value(alpha:lo:nom:hi:alpha0:)`).
+    static func coefficients(lo: Double, nom: Double, hi: Double, alpha0: Double) -> [Double] {
+        let up = hi / nom
+        let down = lo / nom
+        let lnUp = log(up)
+        let lnDown = log(down)
+        let upPower = pow(up, alpha0)
+        let downPower = pow(down, alpha0)
+        let alpha02 = alpha0 * alpha0
+        let b = [
+            upPower - 1, downPower - 1, alpha0 * (upPower * lnUp), -alpha0 * (downPower * lnDown),
+            alpha02 * (upPower * lnUp * lnUp), alpha02 * (downPower * lnDown * lnDown),
+        ]
+        var c = [Double](repeating: 0, count: 6)
+        for i in 0..<6 {
+            var sum = 0.0
+            for j in 0..<6 { sum += inverseA[6 * i + j] * b[j] }
+            c[i] = sum
+        }
+        return c
+    }
+
     /// f(α) with its α, input and mixed derivatives.
     @inline(__always)
     public static func evaluate(alpha: Double, lo: Double, nom: Double, hi: Double) -> MultiplicativeInterpolation {

@@ -1,0 +1,326 @@
+"""pyhf 0.7.6's ``pyhf.writexml``: a JSON workspace to HistFactory XML files and one ROOT file of histograms.
+
+``writexml(spec, specdir, data_rootdir, resultprefix)`` writes one channel XML file per channel
+(``<specdir>/<resultprefix>_<channel>.xml``), every histogram into ``<data_rootdir>/data.root``, and the DTD the
+files refer to (``HistFactorySchema.dtd``, ROOT's, next to ``specdir``); it returns the top-level ``Combination``
+document as bytes, for the caller to save. The files are the ones pyhf 0.7.6 writes for the same workspace: the
+same elements, attributes (in the same order), indentation and histogram names, with the ROOT file holding
+histograms of the same names, contents and binning (``TH1D``, unit-width bins from 0).
+
+Histograms are named ``hist<channel>_<sample>[_<modifier>][Low|High]`` (``hist<channel>_data`` for the
+observation). Relative uncertainties are what HistFactory XML stores for staterror and shapesys, so their
+histograms hold ``uncertainty / nominal`` (0 where the nominal is 0). A ``lumi`` modifier becomes
+``NormalizeByTheory="True"`` on its sample; a ``NormFactor``'s ``Val``/``Low``/``High`` come from the first
+measurement's configuration of that parameter (default 1, 0 and 10); the parameters a measurement fixes are
+listed in one ``ParamSetting Const="True"`` under their ROOT names (``alpha_`` for normsys and histosys,
+``gamma_`` for shapesys and staterror, ``Lumi`` for the luminosity).
+
+One difference from pyhf 0.7.6: ``LumiRelErr`` is the luminosity's relative uncertainty (``sigma / Lumi``), which
+is what ``readxml`` and ROOT read it as; pyhf writes ``sigma``, the same number when ``Lumi`` is 1, and a width
+multiplied by ``Lumi`` when the files are read back otherwise.
+
+uproot writes the ROOT file (the ``xmlio`` extra, ``python -m pip install 'neos-swift[xmlio]'``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ != "neos_swift.writexml":
+    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
+    # ``import pyhf.writexml``): hand out this very module, so both names share one output file and one set of
+    # functions (and a test's patch of one is a patch of the other).
+    import importlib
+
+    sys.modules[__name__] = importlib.import_module("neos_swift.writexml")
+
+import logging
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+
+try:
+    import uproot
+except ImportError as _error:  # uproot itself or one of its dependencies (awkward, ...)
+    raise ImportError(
+        "neos_swift.writexml writes ROOT files with uproot, which could not be imported "
+        f"({_error}); install the xmlio extra: python -m pip install 'neos-swift[xmlio]' "
+        "(from a checkout: python -m pip install './python[xmlio]')",
+        name=getattr(_error, "name", None),
+    ) from _error
+
+__all__ = [
+    "build_channel",
+    "build_data",
+    "build_measurement",
+    "build_modifier",
+    "build_sample",
+    "indent",
+]
+
+# pyhf's logger name, so that logging configured for pyhf applies to this module too.
+log = logging.getLogger("pyhf.writexml")
+
+# The ROOT file being written (an uproot directory, a mapping from histogram name to histogram) while
+# ``writexml`` runs; the ``build_*`` functions add their histograms to it and name its path as ``InputFile``.
+_ROOT_DATA_FILE = None
+
+# ROOT's HistFactory DTD, shipped with this package (see README.md in this folder).
+_DTD = Path(__file__).resolve().parent / "HistFactorySchema.dtd"
+
+# The XML element of each modifier type.
+_ELEMENTS = {
+    "histosys": "HistoSys",
+    "staterror": "StatError",
+    "normsys": "OverallSys",
+    "shapesys": "ShapeSys",
+    "normfactor": "NormFactor",
+    "shapefactor": "ShapeFactor",
+}
+
+# ROOT's prefix for the parameters of each constrained modifier type (unconstrained ones have none).
+_ROOT_PREFIXES = {
+    "normsys": "alpha_",
+    "histosys": "alpha_",
+    "shapesys": "gamma_",
+    "staterror": "gamma_",
+}
+
+
+def __dir__():
+    return __all__
+
+
+def _make_hist_name(channel, sample, modifier="", prefix="hist", suffix="") -> str:
+    """``<prefix><channel>_<sample>_<modifier><suffix>``, leaving out the parts that are empty."""
+    return prefix + "_".join(part for part in (channel, sample, modifier) if part) + suffix
+
+
+def _export_root_histogram(hist_name, data) -> None:
+    """Adds ``data`` to the ROOT file as histogram ``hist_name`` with unit-width bins from 0. Raises ``KeyError``
+    when the file already has a histogram of that name (two names of the spec that collide once joined)."""
+    if hist_name in _ROOT_DATA_FILE:
+        raise KeyError(f"Duplicate key {hist_name} being written.")
+    values = np.asarray(data, dtype=float)
+    _ROOT_DATA_FILE[hist_name] = uproot.to_writable((values, np.arange(len(values) + 1)))
+
+
+def _relative(uncertainties, nominal) -> list[float]:
+    """``uncertainties / nominal`` bin by bin, 0 where the nominal is 0."""
+    uncertainties = np.asarray(uncertainties, dtype=float)
+    nominal = np.asarray(nominal, dtype=float)
+    return np.divide(uncertainties, nominal, out=np.zeros_like(uncertainties), where=nominal != 0).tolist()
+
+
+def _is_blank(text) -> bool:
+    return not text or not text.strip()
+
+
+def indent(elem, level=0) -> None:
+    """Indents ``elem`` and its descendants in place by two spaces a level, as pyhf 0.7.6 does: an element with
+    children gets a line break and its children's indentation as text, every element below the top gets a line
+    break and its own level's indentation as tail (so a closing tag sits at its last child's indentation), and
+    the top element, when it has children, a line break as tail. Text and tails that are not blank are kept."""
+    here = "\n" + "  " * level
+    children = list(elem)
+    if children:
+        if _is_blank(elem.text):
+            elem.text = here + "  "
+        if _is_blank(elem.tail):
+            elem.tail = here
+        for child in children:
+            indent(child, level + 1)
+    elif level and _is_blank(elem.tail):
+        elem.tail = here
+
+
+def build_measurement(measurementspec, modifiertypes):
+    """The ``Measurement`` element of a JSON measurement.
+
+    Args:
+        measurementspec (dict): the measurement (``name``, ``config`` with ``poi`` and ``parameters``).
+        modifiertypes (dict): modifier name -> modifier type, to give each fixed parameter its ROOT name.
+
+    Returns:
+        xml.etree.ElementTree.Element: ``Measurement`` with ``Name``, ``Lumi``, ``LumiRelErr``,
+        ``ExportOnly="True"``, a ``POI`` and, when the measurement fixes parameters, one ``ParamSetting``.
+
+    Raises ``KeyError`` for a fixed parameter that no modifier in ``modifiertypes`` has."""
+    config = measurementspec["config"]
+    fixed = []
+    lumi, sigma = 1.0, 0.0
+    for parameter in config["parameters"]:
+        name = parameter["name"]
+        if parameter.get("fixed", False):
+            if name == "lumi":
+                fixed.append("Lumi")
+            elif name not in modifiertypes:
+                raise KeyError(
+                    f"parameter {name} is fixed in measurement {measurementspec['name']}, but no modifier has it"
+                )
+            else:
+                fixed.append(_ROOT_PREFIXES.get(modifiertypes[name], "") + name)
+        if name == "lumi":
+            lumi, sigma = parameter["auxdata"][0], parameter["sigmas"][0]
+
+    measurement = ET.Element(
+        "Measurement",
+        Name=measurementspec["name"],
+        Lumi=str(lumi),
+        LumiRelErr=str(sigma / lumi if lumi else sigma),
+        ExportOnly=str(True),
+    )
+    poi = ET.SubElement(measurement, "POI")
+    poi.text = config["poi"]
+    if fixed:
+        setting = ET.SubElement(measurement, "ParamSetting", Const="True")
+        setting.text = " ".join(fixed)
+    return measurement
+
+
+def _normfactor_settings(spec, name) -> dict[str, str]:
+    """``Val``, ``Low`` and ``High`` of NormFactor ``name``: from the first measurement's configuration of that
+    parameter (HistFactory configures a NormFactor in the channel file, once for all measurements), else 1, 0 and
+    10. ``Const`` is left to the measurement's ``ParamSetting``."""
+    init, low, high = 1, 0, 10
+    for parameter in spec["measurements"][0]["config"]["parameters"]:
+        if parameter["name"] == name:
+            init = parameter.get("inits", [init])[0]
+            low, high = parameter.get("bounds", [[low, high]])[0]
+    return {"Val": str(init), "Low": str(low), "High": str(high)}
+
+
+def build_modifier(spec, modifierspec, channelname, samplename, sampledata):
+    """The XML element of one JSON modifier of sample ``samplename`` in channel ``channelname``, its histograms
+    added to the ROOT file; ``None`` for a ``lumi`` modifier (``build_sample`` sets ``NormalizeByTheory``) and,
+    with a logged warning, for a modifier type HistFactory XML has no element for.
+
+    ``spec`` is the workspace (a NormFactor's ``Val``/``Low``/``High`` are read from its first measurement) and
+    ``sampledata`` the sample's nominal rates (staterror and shapesys are stored relative to them)."""
+    name, kind = modifierspec["name"], modifierspec["type"]
+    if name == "lumi":
+        return None
+    if kind not in _ELEMENTS:
+        log.warning(f"Skipping modifier {name}({kind}) for now")
+        return None
+
+    attributes = {"Name": name}
+    if kind == "histosys":
+        attributes["HistoNameLow"] = _make_hist_name(channelname, samplename, name, suffix="Low")
+        attributes["HistoNameHigh"] = _make_hist_name(channelname, samplename, name, suffix="High")
+        _export_root_histogram(attributes["HistoNameLow"], modifierspec["data"]["lo_data"])
+        _export_root_histogram(attributes["HistoNameHigh"], modifierspec["data"]["hi_data"])
+    elif kind == "normsys":
+        attributes["High"] = str(modifierspec["data"]["hi"])
+        attributes["Low"] = str(modifierspec["data"]["lo"])
+    elif kind == "normfactor":
+        attributes.update(_normfactor_settings(spec, name))
+    elif kind == "staterror":
+        # HistFactory names the staterror of a channel itself: a StatError element has no Name.
+        del attributes["Name"]
+        attributes["Activate"] = "True"
+        attributes["HistoName"] = _make_hist_name(channelname, samplename, name)
+        _export_root_histogram(attributes["HistoName"], _relative(modifierspec["data"], sampledata))
+    elif kind == "shapesys":
+        attributes["ConstraintType"] = "Poisson"
+        attributes["HistoName"] = _make_hist_name(channelname, samplename, name)
+        _export_root_histogram(attributes["HistoName"], _relative(modifierspec["data"], sampledata))
+    return ET.Element(_ELEMENTS[kind], **attributes)
+
+
+def build_sample(spec, samplespec, channelname):
+    """The ``Sample`` element of one JSON sample of channel ``channelname``, with its modifiers' elements; its
+    nominal histogram (after its modifiers' histograms) added to the ROOT file."""
+    histname = _make_hist_name(channelname, samplespec["name"])
+    sample = ET.Element(
+        "Sample",
+        Name=samplespec["name"],
+        HistoName=histname,
+        InputFile=_ROOT_DATA_FILE.file_path,
+        NormalizeByTheory="False",
+    )
+    for modifierspec in samplespec["modifiers"]:
+        if modifierspec["type"] == "lumi":
+            sample.set("NormalizeByTheory", "True")
+        modifier = build_modifier(spec, modifierspec, channelname, samplespec["name"], samplespec["data"])
+        if modifier is not None:
+            sample.append(modifier)
+    _export_root_histogram(histname, samplespec["data"])
+    return sample
+
+
+def build_data(obsspec, channelname):
+    """The ``Data`` element of channel ``channelname``, its observation (from the list ``obsspec``) added to the
+    ROOT file. Raises ``KeyError`` when ``obsspec`` has no observation of that channel."""
+    observation = next((item for item in obsspec if item["name"] == channelname), None)
+    if observation is None:
+        raise KeyError(f"no observation for channel {channelname}")
+    histname = _make_hist_name(channelname, "data")
+    data = ET.Element("Data", HistoName=histname, InputFile=_ROOT_DATA_FILE.file_path)
+    _export_root_histogram(histname, observation["data"])
+    return data
+
+
+def build_channel(spec, channelspec, obsspec):
+    """The ``Channel`` element of one JSON channel: its ``Data`` (when ``obsspec``, the observations, is not
+    empty) and its samples."""
+    channel = ET.Element("Channel", Name=channelspec["name"], InputFile=_ROOT_DATA_FILE.file_path)
+    if obsspec:
+        channel.append(build_data(obsspec, channelspec["name"]))
+    for samplespec in channelspec["samples"]:
+        channel.append(build_sample(spec, samplespec, channelspec["name"]))
+    return channel
+
+
+def _modifier_types(channels) -> dict[str, str]:
+    """Modifier name -> type over all channels; a name used with two types gets the later in sorted order."""
+    pairs = {
+        (modifier["name"], modifier["type"])
+        for channel in channels
+        for sample in channel["samples"]
+        for modifier in sample["modifiers"]
+    }
+    return dict(sorted(pairs))
+
+
+def writexml(spec, specdir, data_rootdir, resultprefix) -> bytes:
+    """Writes a JSON workspace as HistFactory XML and ROOT files, and returns the top-level XML document.
+
+    Args:
+        spec (dict): the workspace (``channels``, ``observations``, ``measurements``).
+        specdir: an existing folder for the channel files ``<resultprefix>_<channel>.xml``; the DTD is written
+            into its parent folder.
+        data_rootdir: an existing folder for ``data.root`` (replaced if it exists).
+        resultprefix: the channel files' prefix, and joined to ``specdir`` the ``OutputFilePrefix`` of the
+            ``Combination``.
+
+    Returns:
+        bytes: the ``Combination`` document (UTF-8), whose ``Input`` elements name the channel files.
+
+    Raises ``KeyError`` when two histograms would have the same name, and what the file system raises for
+    folders that do not exist."""
+    global _ROOT_DATA_FILE
+
+    specdir = Path(specdir)
+    shutil.copyfile(_DTD, specdir.parent / _DTD.name)
+    combination = ET.Element("Combination", OutputFilePrefix=str(specdir / resultprefix))
+    try:
+        with uproot.recreate(Path(data_rootdir) / "data.root") as _ROOT_DATA_FILE:
+            for channelspec in spec["channels"]:
+                filename = str(specdir / f"{resultprefix}_{channelspec['name']}.xml")
+                channel = build_channel(spec, channelspec, spec.get("observations"))
+                indent(channel)
+                with open(filename, "w", encoding="utf-8") as handle:
+                    handle.write(f"<!DOCTYPE Channel SYSTEM '../{_DTD.name}'>\n\n")
+                    handle.write(ET.tostring(channel, encoding="utf-8").decode("utf-8"))
+                ET.SubElement(combination, "Input").text = filename
+    finally:
+        _ROOT_DATA_FILE = None
+
+    modifiertypes = _modifier_types(spec["channels"])
+    for measurement in spec["measurements"]:
+        combination.append(build_measurement(measurement, modifiertypes))
+    indent(combination)
+    return f"<!DOCTYPE Combination  SYSTEM '{_DTD.name}'>\n\n".encode() + ET.tostring(combination, encoding="utf-8")
