@@ -7,6 +7,7 @@ ctypes layer with pyhf- and relaxed-style names.
 from __future__ import annotations
 
 from . import (  # noqa: E402  (after the types they use)
+    _alias,  # noqa: F401  (first: installs the finder that keeps one module object per submodule)
     compat,
     events,
     exceptions,

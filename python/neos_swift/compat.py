@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.compat":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.compat``): hand out this very module, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.compat")
-
 import re
 
 __all__ = ["interpret_rootname", "paramset_to_rootnames"]

@@ -12,16 +12,6 @@ globals ``__events`` and ``__disabled_events``, the names pyhf's own test fixtur
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.events":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.events``): hand out this very module instead of a copy, so that both names share
-    # one set of classes and registries.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.events")
-
 import functools
 import weakref
 

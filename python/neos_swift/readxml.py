@@ -38,16 +38,6 @@ with empty or mangled names); ``mounts`` may be given as strings; ``clear_fileca
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.readxml":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.readxml``): hand out this very module, so both names share one file cache and one set of
-    # functions (and a test's patch of one is a patch of the other).
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.readxml")
-
 import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Callable

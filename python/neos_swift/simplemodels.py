@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.simplemodels":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.simplemodels``): hand out this very module, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.simplemodels")
-
 import ctypes
 
 from neos_swift import schema

@@ -21,15 +21,6 @@ either way.
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.interpolators":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.interpolators``): hand out this very module, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.interpolators")
-
 import numpy as np
 
 from .. import events

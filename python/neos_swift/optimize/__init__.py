@@ -8,16 +8,6 @@ deleted); ``scipy_optimizer`` needs scipy (its result objects are ``scipy.optimi
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.optimize":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.optimize``): hand out this very module instead of a copy, so that both names share
-    # one set of classes and registries.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.optimize")
-
 import importlib
 
 from .mixins import OptimizerMixin

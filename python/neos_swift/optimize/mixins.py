@@ -9,16 +9,6 @@ result object has ``unc``, ``corr``, ``hess_inv`` and a ``minuit`` record; a ``s
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.optimize.mixins":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.optimize.mixins``): hand out this very module instead of a copy, so that both names share
-    # one set of classes and registries.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.optimize.mixins")
-
 
 class OptimizerMixin:
     """Options common to all optimizers: ``maxiter`` (default 100000) and ``verbose`` (default 0).

@@ -2,16 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.optimize.opt_minuit":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.optimize.opt_minuit``): hand out this very module instead of a copy, so that both names share
-    # one set of classes and registries.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.optimize.opt_minuit")
-
 from .mixins import OptimizerMixin
 
 

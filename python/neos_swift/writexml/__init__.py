@@ -24,16 +24,6 @@ uproot writes the ROOT file (the ``xmlio`` extra, ``python -m pip install 'neos-
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.writexml":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.writexml``): hand out this very module, so both names share one output file and one set of
-    # functions (and a test's patch of one is a patch of the other).
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.writexml")
-
 import logging
 import shutil
 import xml.etree.ElementTree as ET
