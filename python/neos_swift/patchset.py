@@ -6,15 +6,6 @@ names or values, labels); this module names its parts as pyhf does: ``Patch`` ob
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.patchset":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.patchset``): hand out this very module, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.patchset")
-
 from neos_swift import exceptions, utils
 from neos_swift import workspace as _workspace
 

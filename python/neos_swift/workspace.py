@@ -12,15 +12,6 @@ the inputs', but libneos writes an integral number as an integer, so a ``20.0`` 
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.workspace":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.workspace``): hand out this very module, so both names share one Workspace class.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.workspace")
-
 import copy
 import ctypes
 import json
@@ -29,6 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from . import schema
 from ._handles import Handle, read_json, read_string
 from ._library import CONSTANTS, JOINS, c_string, lib, pointer
 from .errors import InvalidArgument, ModelError, ParseError, check
@@ -160,11 +152,9 @@ def _join_measurements(join, left_measurements, right_measurements):
 
 
 def _validate(spec, schema_name, version) -> None:
-    """``schema.validate``, looked up when called: pyhf's suite replaces ``pyhf.schema.validate`` (a mock) to count
-    the checks a Workspace makes."""
-    import neos_swift
-
-    neos_swift.schema.validate(spec, schema_name, version=version)
+    """``schema.validate``, looked up when called (pyhf's suite replaces ``pyhf.schema.validate`` with a mock to
+    count the checks a Workspace makes)."""
+    schema.validate(spec, schema_name, version=version)
 
 
 def _native_of(workspace) -> _NativeWorkspace:
