@@ -58,15 +58,15 @@ class _NativeWorkspace(Handle):
     _free_name = "neos_workspace_free"
 
 
-def _operation(status: int) -> None:
+def _operation(status: int, refusals: bool = True) -> None:
     """``check`` for a workspace operation: a name or join it cannot apply is pyhf's InvalidWorkspaceOperation
-    (a ValueError for merge_channels with join 'none', as pyhf), a result that is not a workspace pyhf's
-    InvalidSpecification."""
+    (a ValueError for merge_channels with join 'none', as pyhf; with ``refusals`` False every argument error
+    stays InvalidArgument), a result that is not a workspace pyhf's InvalidSpecification."""
     try:
         check(status)
     except InvalidArgument as error:
         message = str(error)
-        if "You can only merge channels" in message:
+        if not refusals or "You can only merge channels" in message:
             raise InvalidArgument(message) from None
         raise _pyhf_error("InvalidWorkspaceOperation")(message) from None
     except ParseError as error:
@@ -160,8 +160,13 @@ def _validate(spec, schema_name, version) -> None:
 def _native_of(workspace) -> _NativeWorkspace:
     """libneos' workspace for ``workspace`` as it is now: its own handle while its dict is unchanged, else (a dict
     edited in place, or a plain dict) a new one parsed from the current contents."""
-    if isinstance(workspace, Workspace) and dict(workspace) == workspace._parsed:
-        return workspace._native
+    if isinstance(workspace, Workspace):
+        try:
+            unchanged = bool(dict(workspace) == workspace._parsed)
+        except (TypeError, ValueError):  # an array put into the dict compares element-wise
+            unchanged = False
+        if unchanged:
+            return workspace._native
     handle = ctypes.c_void_p()
     status = lib.neos_workspace_from_json_with_options(
         _json_text(dict(workspace)), CONSTANTS["NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL"], ctypes.byref(handle)
@@ -403,7 +408,8 @@ class Workspace(_ChannelSummary, dict):
                 values.size,
                 c_string(name, "name"),
                 ctypes.byref(handle),
-            )
+            ),
+            refusals=False,
         )
         return cls._from_native(_NativeWorkspace(handle), validate=validate)
 

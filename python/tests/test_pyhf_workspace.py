@@ -466,3 +466,14 @@ def test_patches_are_applied_by_libneos_as_jsonpatch_does():
         neos_swift.workspace._apply_jsonpatch(document, [{"op": "test", "path": "/d", "value": 3}])
     with pytest.raises(neos_swift.errors.ModelError, match="path does not exist"):
         neos_swift.workspace._apply_jsonpatch(document, [{"op": "remove", "path": "/nope"}])
+
+
+def test_build_refuses_data_of_another_length():
+    # pyhf slices whatever it is given; libneos takes the main bins, or the main bins and the auxdata
+    ours = neos_swift.Workspace(load(TWO_CHANNELS))
+    model = ours.model()
+    main = ours.data(model, include_auxdata=False)
+    assert neos_swift.Workspace.build(model, ours.data(model)) == neos_swift.Workspace.build(model, main)
+    with pytest.raises(neos_swift.InvalidArgument, match=f"n_data is {len(main) - 1}") as raised:
+        neos_swift.Workspace.build(model, main[:-1])
+    assert not isinstance(raised.value, neos_swift.exceptions.InvalidWorkspaceOperation)
