@@ -40,12 +40,45 @@ from .pdf import (
 log = logging.getLogger(__name__)
 
 
+class _NumberKinds:
+    """Which integral numbers of some inputs were Python floats. libneos writes ``20.0`` as ``20`` and ``json.loads``
+    reads that back as an int; ``retyped`` makes a result's integral number a float again where the inputs had it
+    as one: at the same place (the keys leading to it) or, for a place the inputs do not have, anywhere. So the
+    results' ``json.dumps`` text, and pyhf's digest of it, are pyhf's. ``floats`` names places always float."""
+
+    def __init__(self, *documents, floats=()):
+        self._at, self._anywhere, self._floats = {}, {}, set(floats)
+        stack = [(document, ()) for document in documents]
+        while stack:
+            node, keys = stack.pop()
+            if isinstance(node, dict):
+                stack.extend((value, (*keys, key)) for key, value in node.items())
+            elif isinstance(node, (list, tuple)):
+                stack.extend((value, keys) for value in node)
+            elif isinstance(node, (int, float)) and not isinstance(node, bool) and float(node).is_integer():
+                kind = float if isinstance(node, float) else int
+                self._at.setdefault((keys, node), set()).add(kind)  # 20 and 20.0 are one key
+                self._anywhere.setdefault(node, set()).add(kind)
+
+    def retyped(self, node, keys=()):
+        if isinstance(node, dict):
+            return {key: self.retyped(value, (*keys, key)) for key, value in node.items()}
+        if isinstance(node, list):
+            return [self.retyped(value, keys) for value in node]
+        if isinstance(node, int) and not isinstance(node, bool):
+            kinds = self._at.get((keys, node)) or self._anywhere.get(node)
+            if keys in self._floats or kinds == {float}:
+                return float(node)
+        return node
+
+
 def _apply_jsonpatch(document, patch):
     """``document`` (a dict or list) with the RFC 6902 ``patch`` (a list of operations) applied, by libneos; the
     argument is not changed."""
-    return json.loads(
+    patched = json.loads(
         read_string(lib.neos_json_patch_apply, _json_text(document, "document"), _json_text(patch, "patch"))
     )
+    return _NumberKinds(document, patch).retyped(patched)
 
 
 def _patch_list(patch):
@@ -100,7 +133,7 @@ def _joined(function, *args) -> list:
 
 def _join_items(join, left_items, right_items, key="name", deep_merge_key=None):
     """pyhf's ``_join_items`` (libneos' join of two lists of objects by their ``key``)."""
-    return _joined(
+    joined = _joined(
         lib.neos_json_join_items,
         _join_code(join),
         _json_text(list(left_items), "left_items"),
@@ -108,10 +141,11 @@ def _join_items(join, left_items, right_items, key="name", deep_merge_key=None):
         c_string(key, "key"),
         None if deep_merge_key is None else c_string(deep_merge_key, "deep_merge_key"),
     )
+    return _NumberKinds(list(left_items), list(right_items)).retyped(joined)
 
 
 def _join_list(what, join, left, right, merge=False, measurement_name=None):
-    return _joined(
+    joined = _joined(
         lib.neos_workspace_join_list,
         c_string(what, "list"),
         _join_code(join),
@@ -120,6 +154,7 @@ def _join_list(what, join, left, right, merge=False, measurement_name=None):
         _json_text(list(left), "left"),
         _json_text(list(right), "right"),
     )
+    return _NumberKinds(list(left), list(right)).retyped(joined)
 
 
 def _join_versions(join, left_version, right_version):
@@ -213,10 +248,11 @@ class Workspace(_ChannelSummary, dict):
         self.observations = {observation["name"]: observation["data"] for observation in spec["observations"]}
 
     @classmethod
-    def _from_native(cls, native: _NativeWorkspace, validate: bool = True) -> Workspace:
-        """The Workspace of a handle libneos made (an operation's result), its dict read from libneos' JSON and,
-        with ``validate``, checked against the schema as pyhf checks its results."""
-        spec = json.loads(read_string(lib.neos_workspace_json, native))
+    def _from_native(cls, native: _NativeWorkspace, kinds: _NumberKinds, validate: bool = True) -> Workspace:
+        """The Workspace of a handle libneos made (an operation's result), its dict read from libneos' JSON (the
+        integral floats of the inputs, ``kinds``, made floats again) and, with ``validate``, checked against the
+        schema as pyhf checks its results."""
+        spec = kinds.retyped(json.loads(read_string(lib.neos_workspace_json, native)))
         if validate:
             _validate(spec, "workspace.json", spec.get("version"))
         workspace = cls.__new__(cls)
@@ -336,7 +372,7 @@ class Workspace(_ChannelSummary, dict):
         """The workspace libneos' ``function(*args, &out)`` makes."""
         handle = ctypes.c_void_p()
         _operation(function(*args, ctypes.byref(handle)))
-        return type(self)._from_native(_NativeWorkspace(handle))
+        return type(self)._from_native(_NativeWorkspace(handle), _NumberKinds(dict(self)))
 
     def prune(self, modifiers=None, modifier_types=None, samples=None, channels=None, measurements=None) -> Workspace:
         """A new workspace without the named modifiers (and modifier types), samples, channels, measurements."""
@@ -384,7 +420,7 @@ class Workspace(_ChannelSummary, dict):
                 _native_of(left), _native_of(right), code, bool(merge_channels), ctypes.byref(handle)
             )
         )
-        return cls._from_native(_NativeWorkspace(handle))
+        return cls._from_native(_NativeWorkspace(handle), _NumberKinds(dict(left), dict(right)))
 
     @classmethod
     def sorted(cls, workspace) -> Workspace:
@@ -392,7 +428,7 @@ class Workspace(_ChannelSummary, dict):
         observations sorted by name."""
         handle = ctypes.c_void_p()
         _operation(lib.neos_workspace_sorted(_native_of(workspace), ctypes.byref(handle)))
-        return cls._from_native(_NativeWorkspace(handle))
+        return cls._from_native(_NativeWorkspace(handle), _NumberKinds(dict(workspace)))
 
     @classmethod
     def build(cls, model: Model, data, name="measurement", validate: bool = True) -> Workspace:
@@ -411,7 +447,12 @@ class Workspace(_ChannelSummary, dict):
             ),
             refusals=False,
         )
-        return cls._from_native(_NativeWorkspace(handle), validate=validate)
+        # pyhf keeps the data's own numbers (floats unless all given are ints) and the model's float inits
+        floats = {("measurements", "config", "parameters", "inits")}
+        if not all(isinstance(value, int) for value in np.asarray(data, dtype=object).ravel().tolist()):
+            floats.add(("observations", "data"))
+        kinds = _NumberKinds(model.spec, floats=floats)
+        return cls._from_native(_NativeWorkspace(handle), kinds, validate=validate)
 
 
 class PatchSet(Handle):

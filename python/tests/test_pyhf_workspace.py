@@ -416,18 +416,29 @@ def test_pruning_everything_is_an_invalid_specification_as_in_pyhf():
         ours.prune(channels="channel1")
 
 
-def test_results_read_back_integral_floats_as_integers():
-    # libneos writes 50.0 as 50: the value is the same, the Python type (and so json.dumps and a digest) is not
-    ours, theirs = both(TWO_CHANNELS)
-    modifier = theirs.modifiers[0][0]
-    mine, pyhfs = ours.prune(modifiers=[modifier]), theirs.prune(modifiers=[modifier])
+@pytest.mark.parametrize("path", [MULTI_MEASUREMENT, TWO_CHANNELS, SHARED])
+def test_results_keep_integral_floats_so_digests_are_pyhfs(path):
+    # libneos writes 50.0 as 50; the conversion makes it a float again where the input had a float, so that
+    # json.dumps of a result, and pyhf's digest of it, are pyhf's
+    ours, theirs = both(path)
     data = theirs["channels"][0]["samples"][0]["data"]
     assert any(isinstance(value, float) and value.is_integer() for value in data)
-    assert dict(mine) == dict(pyhfs)
-    assert all(type(value) is int for value in mine["channels"][0]["samples"][0]["data"] if float(value).is_integer())
-    assert all(
-        float(value) == float(mine_value) for value, mine_value in zip(data, mine["channels"][0]["samples"][0]["data"])
-    )
+    modifier = theirs.modifiers[0][0]
+    pairs = [
+        (ours.prune(modifiers=[modifier]), theirs.prune(modifiers=[modifier])),
+        (
+            ours.rename(channels={theirs.channels[0]: "renamed"}),
+            theirs.rename(channels={theirs.channels[0]: "renamed"}),
+        ),
+        (neos_swift.Workspace.sorted(ours), pyhf.Workspace.sorted(theirs)),
+        (neos_swift.Workspace.combine(ours, ours, join="outer"), pyhf.Workspace.combine(theirs, theirs, join="outer")),
+    ]
+    for mine, pyhfs in pairs:
+        assert json.dumps(dict(mine), sort_keys=True) == json.dumps(dict(pyhfs), sort_keys=True)
+        assert neos_swift.utils.digest(mine) == pyhf.utils.digest(pyhfs)
+    # an integer stays an integer, a float a float, also in a patched document
+    patched = neos_swift.workspace._apply_jsonpatch({"a": [1, 2.0]}, [{"op": "add", "path": "/b", "value": 3.0}])
+    assert json.dumps(patched) == '{"a": [1, 2.0], "b": 3.0}'
 
 
 def test_the_schema_is_checked_as_in_pyhf(monkeypatch):
