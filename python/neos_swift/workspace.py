@@ -248,11 +248,13 @@ class Workspace(_ChannelSummary, dict):
         self.observations = {observation["name"]: observation["data"] for observation in spec["observations"]}
 
     @classmethod
-    def _from_native(cls, native: _NativeWorkspace, kinds: _NumberKinds, validate: bool = True) -> Workspace:
+    def _from_native(cls, native: _NativeWorkspace, kinds: _NumberKinds, validate: bool = True, edit=None) -> Workspace:
         """The Workspace of a handle libneos made (an operation's result), its dict read from libneos' JSON (the
-        integral floats of the inputs, ``kinds``, made floats again) and, with ``validate``, checked against the
-        schema as pyhf checks its results."""
+        integral floats of the inputs, ``kinds``, made floats again, then ``edit(spec)`` when given) and, with
+        ``validate``, checked against the schema as pyhf checks its results."""
         spec = kinds.retyped(json.loads(read_string(lib.neos_workspace_json, native)))
+        if edit is not None:
+            edit(spec)
         if validate:
             _validate(spec, "workspace.json", spec.get("version"))
         workspace = cls.__new__(cls)
@@ -366,7 +368,13 @@ class Workspace(_ChannelSummary, dict):
         """Observations in the model's channel order, then its auxdata (a list, as pyhf)."""
         out = np.empty(model.config.nmaindata + (model.config.nauxdata if include_auxdata else 0))
         check(lib.neos_workspace_data(self, model, bool(include_auxdata), pointer(out), out.size))
-        return out.tolist()
+        values = out.tolist()
+        # pyhf returns the observations as stored: an integer count stays an int (Workspace.build keeps it so)
+        stored = [value for channel in model.config.channels for value in self.observations.get(channel, [])]
+        for index, (kept, value) in enumerate(zip(stored, values)):
+            if isinstance(kept, int) and not isinstance(kept, bool) and kept == value:
+                values[index] = kept
+        return values
 
     def _new(self, function, *args) -> Workspace:
         """The workspace libneos' ``function(*args, &out)`` makes."""
@@ -447,12 +455,18 @@ class Workspace(_ChannelSummary, dict):
             ),
             refusals=False,
         )
-        # pyhf keeps the data's own numbers (floats unless all given are ints) and the model's float inits
-        floats = {("measurements", "config", "parameters", "inits")}
-        if not all(isinstance(value, int) for value in np.asarray(data, dtype=object).ravel().tolist()):
-            floats.add(("observations", "data"))
-        kinds = _NumberKinds(model.spec, floats=floats)
-        return cls._from_native(_NativeWorkspace(handle), kinds, validate=validate)
+        # pyhf keeps the data's own numbers (an int stays an int, anything else is a float) and float inits
+        given = iter(np.asarray(data, dtype=object).ravel().tolist())
+
+        def observed(spec):
+            for observation in spec["observations"]:
+                observation["data"] = [
+                    int(value) if isinstance(number, int) and not isinstance(number, bool) else float(value)
+                    for value, number in zip(observation["data"], given)
+                ]
+
+        kinds = _NumberKinds(model.spec, floats={("measurements", "config", "parameters", "inits")})
+        return cls._from_native(_NativeWorkspace(handle), kinds, validate=validate, edit=observed)
 
 
 class PatchSet(Handle):

@@ -488,3 +488,21 @@ def test_build_refuses_data_of_another_length():
     with pytest.raises(neos_swift.InvalidArgument, match=f"n_data is {len(main) - 1}") as raised:
         neos_swift.Workspace.build(model, main[:-1])
     assert not isinstance(raised.value, neos_swift.exceptions.InvalidWorkspaceOperation)
+
+
+def test_build_keeps_the_datas_integers_as_pyhf():
+    # pyhf stores the data as given (ints stay ints) and hands them back from data(): build(model, data(model))
+    # of a built workspace is the same document, digest included
+    spec = load("workspaces/validation_2bin_histosys.json")
+    ours, theirs = both(spec)
+    nmain = theirs.model().config.nmaindata
+    counts = list(range(10, 10 + nmain))
+    mine = neos_swift.Workspace.build(ours.model(), counts)
+    pyhfs = pyhf.Workspace.build(theirs.model(), counts)
+    assert json.dumps(mine["observations"]) == json.dumps(pyhfs["observations"])
+    again = neos_swift.Workspace.build(mine.model(), mine.data(mine.model()))
+    assert neos_swift.utils.digest(again) == neos_swift.utils.digest(mine)
+    halves = [count + 0.5 for count in counts]
+    assert json.dumps(neos_swift.Workspace.build(ours.model(), halves)["observations"]) == json.dumps(
+        pyhf.Workspace.build(theirs.model(), halves)["observations"]
+    )
