@@ -6,8 +6,11 @@ the JSON patches) runs in libneos; what is done here is converting arguments and
 names to C string arrays, libneos' errors to pyhf's exception classes).
 
 A result comes back as libneos' JSON text of the new workspace, read with ``json.loads``: its values are exactly
-the inputs', but libneos writes an integral number as an integer, so a ``20.0`` of the input reads back as ``20``
-(equal in Python, but another ``json.dumps`` text and so another ``utils.digest`` than pyhf's result).
+the inputs', but libneos writes an integral number as an integer, so a ``20.0`` of the input would read back as
+``20`` (equal in Python, but another ``json.dumps`` text and so another ``utils.digest`` than pyhf's result).
+``_NumberKinds`` makes such numbers floats again where the inputs had floats; what stays apart from pyhf is the
+type of the integral bounds ``Workspace.build`` writes (pyhf keeps each modifier's default, ``[0, 10]`` or
+``[1e-10, 10.0]``; ours follow the numbers of the model's spec).
 """
 
 from __future__ import annotations
