@@ -8,9 +8,8 @@ names to C string arrays, libneos' errors to pyhf's exception classes).
 A result comes back as libneos' JSON text of the new workspace, read with ``json.loads``: its values are exactly
 the inputs', but libneos writes an integral number as an integer, so a ``20.0`` of the input would read back as
 ``20`` (equal in Python, but another ``json.dumps`` text and so another ``utils.digest`` than pyhf's result).
-``_NumberKinds`` makes such numbers floats again where the inputs had floats; what stays apart from pyhf is the
-type of the integral bounds ``Workspace.build`` writes (pyhf keeps each modifier's default, ``[0, 10]`` or
-``[1e-10, 10.0]``; ours follow the numbers of the model's spec).
+``_NumberKinds`` makes such numbers floats again where the inputs had floats, and ``_BuiltNumbers`` gives a built
+workspace pyhf's number types, so that results have pyhf's ``json.dumps`` text and digest.
 """
 
 from __future__ import annotations
@@ -458,18 +457,49 @@ class Workspace(_ChannelSummary, dict):
             ),
             refusals=False,
         )
-        # pyhf keeps the data's own numbers (an int stays an int, anything else is a float) and float inits
-        given = iter(np.asarray(data, dtype=object).ravel().tolist())
+        return cls._from_native(
+            _NativeWorkspace(handle), _NumberKinds(), validate=validate, edit=_BuiltNumbers(model.spec, data)
+        )
 
-        def observed(spec):
-            for observation in spec["observations"]:
-                observation["data"] = [
-                    int(value) if isinstance(number, int) and not isinstance(number, bool) else float(value)
-                    for value, number in zip(observation["data"], given)
-                ]
 
-        kinds = _NumberKinds(model.spec, floats={("measurements", "config", "parameters", "inits")})
-        return cls._from_native(_NativeWorkspace(handle), kinds, validate=validate, edit=observed)
+def _like(value, given):
+    """``value`` as an int where pyhf would keep the int ``given`` (``None``: a float), else as a float."""
+    return int(value) if isinstance(given, int) and not isinstance(given, bool) else float(value)
+
+
+class _BuiltNumbers:
+    """The number types of pyhf's ``Workspace.build`` for a workspace libneos built: the data as given (an int stays
+    an int), a parameter's bounds and inits as its measurement config gives them, else pyhf's defaults (integer
+    bounds ``[0, 10]`` for a normfactor, floats otherwise), and the channels as in the model's spec."""
+
+    _INTEGER_BOUNDS = ("normfactor",)
+
+    def __init__(self, spec, data):
+        self._spec = _NumberKinds(spec)
+        self._data = np.asarray(data, dtype=object).ravel().tolist()
+        self._configs = {config["name"]: config for config in spec.get("parameters", [])}
+        self._types = {
+            modifier["name"]: modifier["type"]
+            for channel in spec["channels"]
+            for sample in channel["samples"]
+            for modifier in sample["modifiers"]
+        }
+
+    def __call__(self, built: dict) -> None:
+        built["channels"] = self._spec.retyped(built["channels"], ("channels",))
+        given = iter(self._data)
+        for observation in built["observations"]:
+            observation["data"] = [_like(value, next(given, None)) for value in observation["data"]]
+        for parameter in built["measurements"][0]["config"]["parameters"]:
+            config = self._configs.get(parameter["name"], {})
+            default = 0 if self._types.get(parameter["name"]) in self._INTEGER_BOUNDS else None
+            bounds = config.get("bounds") or [[default, default]] * len(parameter["bounds"])
+            parameter["bounds"] = [
+                [_like(value, limit) for value, limit in zip(pair, limits)]
+                for pair, limits in zip(parameter["bounds"], bounds)
+            ]
+            inits = config.get("inits") or [None] * len(parameter["inits"])
+            parameter["inits"] = [_like(value, init) for value, init in zip(parameter["inits"], inits)]
 
 
 class PatchSet(Handle):

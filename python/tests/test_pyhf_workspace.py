@@ -324,7 +324,15 @@ def test_sorted_matches_pyhf(path):
     assert mine != ours
 
 
-@pytest.mark.parametrize("path", [MULTI_MEASUREMENT, TWO_CHANNELS, "workspaces/validation_1bin_shapesys.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        MULTI_MEASUREMENT,
+        TWO_CHANNELS,
+        "workspaces/validation_1bin_shapesys.json",
+        "workspaces/validation_2bin_2channel_coupledshapefactor.json",
+    ],
+)
 def test_build_matches_pyhf(path):
     ours, theirs = both(path)
     mine_model, pyhfs_model = ours.model(), theirs.model()
@@ -332,6 +340,8 @@ def test_build_matches_pyhf(path):
     mine = neos_swift.Workspace.build(mine_model, data, name="rebuilt")
     pyhfs = pyhf.Workspace.build(pyhfs_model, data, name="rebuilt")
     assert_same_workspace(mine, pyhfs)
+    # the same numbers of the same types (pyhf's default bounds of a normfactor are ints, the others floats)
+    assert neos_swift.utils.digest(mine) == pyhf.utils.digest(pyhfs)
     if "lumi" in dict(mine.modifiers).values():
         return  # build keeps inits, bounds and fixed only: a lumi parameter loses its auxdata (in pyhf too)
     rebuilt = mine.model()
