@@ -22,12 +22,15 @@ class _LoadedModule(importlib.abc.Loader):
 
     def __init__(self, module):
         self._module = module
+        self._spec = module.__spec__
 
     def create_module(self, spec):
         return self._module
 
     def exec_module(self, module):
-        pass
+        # The import system has just set module.__spec__ to the alias's spec; give back the module's own, so that
+        # __spec__.parent and __package__ agree again (relative imports inside the package warn otherwise).
+        module.__spec__ = self._spec
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):

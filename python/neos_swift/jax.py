@@ -1,22 +1,53 @@
 """neos-swift's differentiable results as jax functions, for relaxed/jax pipelines.
 
-Each function takes a model (the structure) and jax arrays (the numbers: ``inputs`` aligned with
-``model.inputs()[1]``, and ``data`` where a function has data) and returns a jax scalar. Values and gradients come
-from the native library through ``jax.pure_callback`` inside a ``jax.custom_vjp``, so they work under ``jax.grad``
-and ``jax.jit`` (first-order only; ``vmap`` runs the callback sequentially). float64 is switched on at import.
+Each loss takes a model (the structure) and jax arrays (the numbers: ``inputs`` aligned with
+``model.inputs()[1]``, and ``data`` where a function has data) and returns a jax scalar; :func:`hist` and
+:func:`cut` are relaxed's differentiable histogram and cut. Values and gradients come from the native library
+through ``jax.pure_callback`` inside a ``jax.custom_vjp``, so they work under ``jax.grad`` and ``jax.jit``
+(first-order only; ``vmap`` runs the callback once per element). float64 is switched on at import.
 """
 
 from __future__ import annotations
+
+import functools
+import inspect
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import infer, losses
+from . import histograms, infer, losses
+from .errors import InvalidArgument
 
 jax.config.update("jax_enable_x64", True)
 
-__all__ = ["discovery_p0", "expected_cls", "expected_upper_limit", "hypotest", "pipeline_loss", "poi_uncertainty"]
+__all__ = [
+    "cut",
+    "discovery_p0",
+    "expected_cls",
+    "expected_upper_limit",
+    "hist",
+    "hypotest",
+    "pipeline_loss",
+    "poi_uncertainty",
+]
+
+# jax >= 0.4.34 takes vmap_method; older releases (relaxed 0.4.0 needs jax 0.4.19) loop under vmap by default.
+_SEQUENTIAL = {"vmap_method": "sequential"} if "vmap_method" in inspect.signature(jax.pure_callback).parameters else {}
+
+
+def callback(function, shapes, *arguments):
+    """``jax.pure_callback(function, shapes, *arguments)`` that runs once per element under ``jax.vmap``, on every
+    jax release this package supports. ``function`` receives numpy float64 arrays."""
+
+    def host(*values):
+        return function(*(np.asarray(value, dtype=np.float64) for value in values))
+
+    return jax.pure_callback(host, shapes, *arguments, **_SEQUENTIAL)
+
+
+def _float64(shape):
+    return jax.ShapeDtypeStruct(tuple(shape), jnp.float64)
 
 
 def _scalar_with_gradient(evaluate):
@@ -24,22 +55,11 @@ def _scalar_with_gradient(evaluate):
 
     @jax.custom_vjp
     def function(x):
-        return jax.pure_callback(
-            lambda v: np.float64(evaluate(np.asarray(v, dtype=float))[0]),
-            jax.ShapeDtypeStruct((), jnp.float64),
-            x,
-            vmap_method="sequential",
-        )
+        return callback(lambda v: np.float64(evaluate(v)[0]), _float64(()), x)
 
     def forward(x):
-        shapes = (jax.ShapeDtypeStruct((), jnp.float64), jax.ShapeDtypeStruct(x.shape, jnp.float64))
-        value, gradient = jax.pure_callback(
-            lambda v: tuple(np.asarray(part, dtype=np.float64) for part in evaluate(np.asarray(v, dtype=float))),
-            shapes,
-            x,
-            vmap_method="sequential",
-        )
-        return value, gradient
+        shapes = (_float64(()), _float64(x.shape))
+        return callback(lambda v: tuple(np.asarray(part, dtype=np.float64) for part in evaluate(v)), shapes, x)
 
     def backward(gradient, cotangent):
         return (cotangent * gradient,)
@@ -97,3 +117,88 @@ def pipeline_loss(trainer, parameters, events, weights=None):
     return _scalar_with_gradient(lambda values: trainer.loss_and_gradient(values, events, weights))(
         jnp.asarray(parameters, jnp.float64)
     )
+
+
+@functools.cache
+def _hist_function(density, reflect_infinities, weighted):
+    """The jax binned KDE for one choice of the static options: arguments (data, bins, bandwidth[, weights])."""
+    options = {"density": density, "reflect_infinities": reflect_infinities}
+
+    def counts(*arguments):
+        return callback(
+            lambda d, e, h, *w: histograms.hist(d, e, float(h), weights=w[0] if w else None, **options),
+            _float64((arguments[1].shape[0] - 1,)),
+            *arguments,
+        )
+
+    def gradients(arguments, cotangent):
+        data, bins = arguments[0], arguments[1]
+        shapes = (_float64(data.shape), _float64(bins.shape), _float64(()), _float64(data.shape))
+
+        def host(c, d, e, h, *w):
+            g = histograms.hist_vjp(c, d, e, float(h), weights=w[0] if w else None, **options)
+            return g.data, g.bins, np.float64(g.bandwidth), g.weights
+
+        # libneos refuses non-finite cotangents; jax's dense arithmetic would make every gradient entry NaN.
+        finite = jnp.isfinite(cotangent)
+        grads = callback(host, shapes, jnp.where(finite, cotangent, 0.0), *arguments)
+        grads = tuple(jnp.where(jnp.all(finite), g, jnp.nan) for g in grads)
+        return grads if weighted else grads[:3]
+
+    function = jax.custom_vjp(counts)
+    function.defvjp(lambda *arguments: (counts(*arguments), arguments), gradients)
+    return function
+
+
+def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights=None):
+    """relaxed.hist as a jax function: the binned KDE of ``data`` (1-D) in the bins with ``bins`` (1-D edges), a
+    Gaussian kernel of width ``bandwidth``; ``density`` and ``reflect_infinities`` as
+    :func:`neos_swift.histograms.hist`, ``weights`` one per event (the neos addition). Differentiable with respect
+    to ``data``, ``bins``, ``bandwidth`` and ``weights``; the two flags are static."""
+    arguments = [jnp.asarray(data, jnp.float64), jnp.asarray(bins, jnp.float64), jnp.asarray(bandwidth, jnp.float64)]
+    if arguments[0].ndim != 1 or arguments[1].ndim != 1 or arguments[2].ndim != 0:
+        raise InvalidArgument("hist takes 1-D data, 1-D bins and a scalar bandwidth")
+    if weights is not None:
+        arguments.append(jnp.asarray(weights, jnp.float64))
+        if arguments[3].shape != arguments[0].shape:
+            raise InvalidArgument(f"weights has shape {arguments[3].shape}, data {arguments[0].shape}")
+    return _hist_function(bool(density), bool(reflect_infinities), weights is not None)(*arguments)
+
+
+@functools.cache
+def _cut_function(keep):
+    """The jax sigmoid cut for one ``keep``: arguments (data, cut_val, slope)."""
+
+    def weights(data, cut_val, slope):
+        return callback(
+            lambda d, c, s: histograms.cut(d, float(c), float(s), keep=keep), _float64(data.shape), data, cut_val, slope
+        )
+
+    def gradients(arguments, cotangent):
+        shapes = (_float64(arguments[0].shape), _float64(()), _float64(()))
+
+        def host(t, d, c, s):
+            g = histograms.cut_vjp(t, d, float(c), float(s), keep=keep)
+            return g.data, np.float64(g.cut_val), np.float64(g.slope)
+
+        # libneos refuses non-finite cotangents; as in jax, such an entry makes its event's gradient and the
+        # summed cut_val and slope gradients NaN.
+        finite = jnp.isfinite(cotangent)
+        data, cut_val, slope = callback(host, shapes, jnp.where(finite, cotangent, 0.0), *arguments)
+        every = jnp.all(finite)
+        return jnp.where(finite, data, jnp.nan), jnp.where(every, cut_val, jnp.nan), jnp.where(every, slope, jnp.nan)
+
+    function = jax.custom_vjp(weights)
+    function.defvjp(lambda *arguments: (weights(*arguments), arguments), gradients)
+    return function
+
+
+def cut(data, cut_val, slope=1.0, keep="above"):
+    """relaxed.cut as a jax function: the sigmoid weights ``sigmoid(±slope·(data − cut_val))`` of 1-D ``data``
+    (``keep`` "above" or "below", static; anything else raises a ValueError). Differentiable with respect to
+    ``data``, ``cut_val`` and ``slope``."""
+    histograms._keep(keep)
+    data = jnp.asarray(data, jnp.float64)
+    if data.ndim != 1:
+        raise InvalidArgument(f"cut takes 1-D data, not shape {data.shape}")
+    return _cut_function(keep)(data, jnp.asarray(cut_val, jnp.float64), jnp.asarray(slope, jnp.float64))

@@ -8,15 +8,6 @@ data, likelihoods) all come from libneos; what is computed here is pyhf's naming
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.pdf":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.pdf``): hand out this very module, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.pdf")
-
 import copy
 import ctypes
 import json
@@ -24,9 +15,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from neos_swift import probability
 from neos_swift._handles import Handle, read_json
 from neos_swift._library import as_doubles, bool_pointer, c_string, lib, pointer
 from neos_swift.errors import InvalidArgument, check
+from neos_swift.parameters import paramsets
 
 __all__ = ["Model", "_ModelConfig"]
 
@@ -55,8 +48,15 @@ def _pyhf_error(name: str) -> type[Exception]:
     return getattr(exceptions, name)
 
 
+def _tensor_as_json(value):
+    # Specs may hold tensors (pyhf accepts them): NumPy and JAX arrays and scalars become JSON lists and numbers.
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _json_text(value, name="json") -> bytes:
-    return c_string(value if isinstance(value, str) else json.dumps(value), name)
+    return c_string(value if isinstance(value, str) else json.dumps(value, default=_tensor_as_json), name)
 
 
 def _settings_text(modifier_settings) -> bytes | None:
@@ -114,36 +114,61 @@ class _ChannelSummary:
         return self._channel_slices
 
 
-class ParamSet:
-    """pyhf's ``pyhf.parameters.paramset``: one named parameter set of the model, as ``config.param_set(name)``.
+def _paramset(name, modifier_type, init, bounds, fixed, is_scalar, auxdata, widths):
+    """pyhf's parameter set object for one of the model's parameter sets: ``constrained_by_normal`` (with its
+    ``sigmas`` where the model has widths other than 1: lumi, staterror), ``constrained_by_poisson`` (shapesys:
+    its ``factors`` are its auxdata) or ``unconstrained``."""
+    common = {
+        "name": name,
+        "n_parameters": len(init),
+        "inits": list(init),
+        "bounds": [tuple(pair) for pair in bounds],
+        "fixed": list(fixed),
+        "is_scalar": is_scalar,
+    }
+    pdf_type = _PDF_TYPE.get(modifier_type)
+    if pdf_type == "normal":
+        return paramsets.constrained_by_normal(**common, auxdata=list(auxdata), sigmas=widths)
+    if pdf_type == "poisson":
+        return paramsets.constrained_by_poisson(**common, auxdata=list(auxdata), factors=list(auxdata))
+    return paramsets.unconstrained(**common)
 
-    ``constrained`` sets also carry ``pdf_type`` ("normal" or "poisson") and their ``auxdata``."""
 
-    def __init__(self, name, modifier_type, init, bounds, fixed, is_scalar, auxdata):
-        self.name = name
-        self.modifier_type = modifier_type
-        self.n_parameters = len(init)
-        self.suggested_init = list(init)
-        self.suggested_bounds = [tuple(pair) for pair in bounds]
-        self.suggested_fixed = list(fixed)
-        self.is_scalar = is_scalar
-        pdf_type = _PDF_TYPE.get(modifier_type)
-        self.constrained = pdf_type is not None
-        if self.constrained:
-            self.pdf_type = pdf_type
-            self.auxdata = list(auxdata)
-
-    @property
-    def suggested_fixed_as_bool(self) -> bool:
-        """The fixed flags as one bool when they agree (pyhf's compression; RuntimeError when they do not)."""
-        first = self.suggested_fixed[0]
-        if any(flag != first for flag in self.suggested_fixed):
-            raise RuntimeError(f"{self.suggested_fixed} is neither all-True nor all-False, so not compressible")
-        return first
-
-    def __repr__(self):
-        kind = f"constrained by {self.pdf_type}" if self.constrained else "unconstrained"
-        return f"<ParamSet {self.name!r}: {self.n_parameters} parameter(s), {kind}>"
+def _staterror_sigmas(config, modifier_types) -> dict[str, list[float]]:
+    """Each staterror set's constraint widths, from the model's input numbers as pyhf 0.7.6 defines them: per bin
+    of the channels the modifier is in, sqrt(sum of (uncertainty / nominal total)^2) over the samples carrying it,
+    the nominal total summing every sample that carries the modifier in any channel (0 where that total is 0).
+    A width of 0 is reported as 1 (pyhf fixes that parameter; libneos' fixed flags say so)."""
+    names = [name for name, kind in modifier_types.items() if kind == "staterror"]
+    if not names:
+        return {}
+    nominal, uncertainty = {}, {name: {} for name in names}
+    _, values = config._model.inputs()
+    for full, value in zip(config.input_names, values):
+        parts = full.split("/")
+        if len(parts) == 3 and parts[2].startswith("nominal["):
+            nominal[(parts[0], parts[1], int(parts[2][8:-1]))] = value
+        elif len(parts) == 4 and parts[2] == "staterror":
+            name, index = parts[3].split("[")
+            if name in uncertainty:
+                uncertainty[name][(parts[0], parts[1], int(index[:-1]))] = value
+    sigmas = {}
+    for name in names:
+        carriers = {sample for _, sample, _ in uncertainty[name]}
+        channels = [channel for channel in config.channels if any(key[0] == channel for key in uncertainty[name])]
+        widths = []
+        for channel in channels:
+            for index in range(config.channel_nbins[channel]):
+                total = sum(nominal.get((channel, sample, index), 0.0) for sample in carriers)
+                relative = 0.0
+                if total > 0:
+                    relative = sum(
+                        (uncertainty[name].get((channel, sample, index), 0.0) / total) ** 2 for sample in carriers
+                    )
+                width = float(np.sqrt(relative))
+                widths.append(width if width != 0.0 else 1.0)
+        sigmas[name] = widths
+    return sigmas
 
 
 def _modifier_types_from_inputs(input_names):
@@ -158,9 +183,28 @@ def _modifier_types_from_inputs(input_names):
 
 
 class ModelConfig(_ChannelSummary):
-    """pyhf's ``model.config`` (``pyhf.pdf._ModelConfig``): parameter bookkeeping and suggestions."""
+    """pyhf's ``model.config`` (``pyhf.pdf._ModelConfig``): parameter bookkeeping and suggestions.
 
-    def __init__(self, model: Model, modifier_settings):
+    ``_ModelConfig(spec, modifier_settings=...)`` builds the configuration of a spec's channels as pyhf's does
+    (a workspace spec will do), without a POI until ``set_poi``; any other keyword is pyhf's ``Unsupported``. A model makes its own with
+    ``ModelConfig._of``."""
+
+    def __init__(self, spec, **config_kwargs):
+        settings = config_kwargs.pop("modifier_settings", None)
+        _unsupported(config_kwargs)
+        # pyhf's configuration reads the channels (a workspace spec will do); libneos also needs the parameter
+        # configs of modifiers without defaults (lumi), which a model spec carries.
+        channels = {"channels": spec["channels"], "parameters": spec.get("parameters", [])}
+        model = Model(channels, poi_name=None, modifier_settings=settings)
+        self.__dict__.update(model.config.__dict__)
+
+    @classmethod
+    def _of(cls, model: Model, modifier_settings) -> ModelConfig:
+        config = cls.__new__(cls)
+        config._read(model, modifier_settings)
+        return config
+
+    def _read(self, model: Model, modifier_settings) -> None:
         metadata = read_json(lib.neos_model_metadata_json, model)
         n_pars, n_main, n_aux, n_inputs = (ctypes.c_size_t() for _ in range(4))
         poi_index = ctypes.c_int64()
@@ -232,7 +276,8 @@ class ModelConfig(_ChannelSummary):
         return self._model._structure()[1]
 
     def _build_par_map(self):
-        modifier_types = self._model._structure()[0]
+        modifier_types, _, lumi_sigmas = self._model._structure()
+        widths = {**_staterror_sigmas(self, modifier_types), **lumi_sigmas}
         # pyhf's par_map: each parameter set's slice of the parameter vector and its paramset. Constrained sets
         # take their auxdata in par_order, one number per parameter (pyhf's auxdata_order).
         par_map = {}
@@ -248,8 +293,15 @@ class ModelConfig(_ChannelSummary):
             if constrained:
                 auxdata_order.append(name)
                 aux_start += count
-            paramset = ParamSet(
-                name, modifier_type, self._init[where], self._bounds[where], self._fixed[where], is_scalar, auxdata
+            paramset = _paramset(
+                name,
+                modifier_type,
+                self._init[where],
+                self._bounds[where],
+                self._fixed[where],
+                is_scalar,
+                auxdata,
+                widths.get(name),
             )
             par_map[name] = {"slice": where, "paramset": paramset}
         if aux_start != len(self._auxdata):
@@ -314,7 +366,7 @@ class ModelConfig(_ChannelSummary):
         """The slice of the parameter vector that the parameter set ``name`` occupies (KeyError if none)."""
         return self._slices[name]
 
-    def param_set(self, name: str) -> ParamSet:
+    def param_set(self, name: str) -> paramsets.paramset:
         """The parameter set ``name`` (KeyError if none)."""
         return self.par_map[name]["paramset"]
 
@@ -393,6 +445,127 @@ def _rebuild_model(spec, config):
     return Model(spec, **config)
 
 
+class _DataView:
+    """Splits the last axis of a tensor into index groups and stitches such parts back (what pyhf's Simultaneous
+    distributions need of a tensor viewer): ``split(x)[k] = x[..., groups[k]]``; ``stitch`` is its inverse."""
+
+    def __init__(self, groups, batch_size=None):
+        self.groups = [np.asarray(group, dtype=np.int64) for group in groups]
+        self.batch_size = batch_size
+        self._size = sum(group.size for group in self.groups)
+
+    def split(self, data, selection=None):
+        data = np.asarray(data, dtype=np.float64)
+        return [data[..., group] for group in self.groups]
+
+    def stitch(self, parts):
+        parts = [np.asarray(part, dtype=np.float64) for part in parts]
+        lead = np.broadcast_shapes(*(part.shape[:-1] for part in parts))
+        out = np.empty((*lead, self._size))
+        for group, part in zip(self.groups, parts):
+            out[..., group] = part
+        return out
+
+
+class _MainModel:
+    """pyhf's ``model.main_model``: the Poisson terms of the main bins, with libneos' expected rates."""
+
+    def __init__(self, model: Model):
+        self._model = model
+        self.batch_size = model.batch_size
+
+    @property
+    def config(self) -> ModelConfig:
+        return self._model.config
+
+    def has_pdf(self) -> bool:
+        """The main model always has a density."""
+        return True
+
+    def expected_data(self, pars, return_by_sample=False) -> np.ndarray:
+        """The expected main-bin rates at ``pars``: shape ``(nmaindata,)`` (``(batch, nmaindata)`` batched). With
+        ``return_by_sample`` each sample's rates, in ``config.samples`` order: ``(nsamples, nmaindata)``
+        (``(batch, nsamples, nmaindata)`` batched), summing to the rates."""
+        if not return_by_sample:
+            return self._model.expected_data(pars, include_auxdata=False)
+        if self.batch_size is None:
+            return self._model._rates_by_sample(pars)
+        pars, _ = self._model._batch(pars)
+        return np.stack([self._model._rates_by_sample(row) for row in pars])
+
+    def make_pdf(self, pars) -> probability.Independent:
+        """The joint Poisson distribution of the main bins at ``pars``."""
+        return probability.Independent(probability.Poisson(self.expected_data(pars)), batch_size=self.batch_size)
+
+    def logpdf(self, maindata, pars) -> np.ndarray:
+        """The main bins' log-likelihood: the sum of their Poisson log-densities at ``maindata``."""
+        return self.make_pdf(pars).log_prob(maindata)
+
+
+class _ConstraintModel:
+    """pyhf's ``model.constraint_model``: the constraint terms of the auxiliary data. Normal terms have their
+    means, Poisson terms their rates, from libneos' expected auxiliary data; the widths are the parameter sets'."""
+
+    def __init__(self, model: Model):
+        self._model = model
+        self.batch_size = model.batch_size
+        self._layout = None
+
+    @property
+    def config(self) -> ModelConfig:
+        return self._model.config
+
+    def has_pdf(self) -> bool:
+        """Whether the model has any constraint term (any auxiliary data)."""
+        return self.config.nauxdata > 0
+
+    def _terms(self):
+        """(auxdata indices of Normal terms, their widths, auxdata indices of Poisson terms), from par_map."""
+        if self._layout is None:
+            normal, widths, poisson, start = [], [], [], 0
+            for name in self.config.auxdata_order:
+                paramset = self.config.param_set(name)
+                indices = list(range(start, start + paramset.n_parameters))
+                start += paramset.n_parameters
+                if paramset.pdf_type == "normal":
+                    normal.extend(indices)
+                    widths.extend(paramset.width())
+                else:
+                    poisson.extend(indices)
+            self._layout = (normal, np.asarray(widths, dtype=np.float64), poisson)
+        return self._layout
+
+    @property
+    def constraints_tv(self) -> _DataView:
+        """Where the Normal terms' and the Poisson terms' auxiliary data sit in the auxdata."""
+        normal, _, poisson = self._terms()
+        return _DataView([group for group in (normal, poisson) if group], self.batch_size)
+
+    def make_pdf(self, pars) -> probability.Simultaneous | None:
+        """The joint distribution of the auxiliary data at ``pars`` (``None`` without constraints)."""
+        if not self.has_pdf():
+            return None
+        expected = self._model.expected_data(pars)[..., self.config.nmaindata :]
+        normal, widths, poisson = self._terms()
+        parts = []
+        if normal:
+            loc = expected[..., normal]
+            parts.append(
+                probability.Independent(
+                    probability.Normal(loc, np.broadcast_to(widths, loc.shape)), batch_size=self.batch_size
+                )
+            )
+        if poisson:
+            parts.append(
+                probability.Independent(probability.Poisson(expected[..., poisson]), batch_size=self.batch_size)
+            )
+        return probability.Simultaneous(parts, self.constraints_tv, self.batch_size)
+
+    def logpdf(self, auxdata, pars) -> np.ndarray:
+        """The constraint terms' log-likelihood at ``auxdata``."""
+        return self.make_pdf(pars).log_prob(auxdata)
+
+
 class Model(Handle):
     """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, poi_name="mu",
     modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe to share between threads.
@@ -443,23 +616,31 @@ class Model(Handle):
         self._spec, self._lazy_spec = spec, lazy_spec
         self._modifier_settings = modifier_settings
         self._structure_cache = structure
-        self.config = ModelConfig(self, modifier_settings if modifier_settings is not None else _DEFAULT_SETTINGS)
+        self.config = ModelConfig._of(self, modifier_settings if modifier_settings is not None else _DEFAULT_SETTINGS)
+        self.main_model = _MainModel(self)
+        self.constraint_model = _ConstraintModel(self)
+        self._sample_models = None
 
     def _structure(self):
-        """(parameter name -> modifier type, pyhf's sorted (name, type) modifier list), from the spec when the
-        model has one, else from libneos' input names (simplemodels: modifiers without numbers are factors)."""
+        """(parameter name -> modifier type, pyhf's sorted (name, type) modifier list, lumi name -> its sigmas),
+        from the spec when the model has one, else from libneos' input names (simplemodels: modifiers without
+        numbers are factors, and there is no lumi)."""
         if self._structure_cache is None:
+            lumi_sigmas = {}
             if self._spec is not None or self._lazy_spec is not None:
                 modifiers = _summary(self.spec["channels"])[2]
                 types = {}
                 for name, kind in modifiers:
                     types.setdefault(name, kind)
+                for parameter in self.spec.get("parameters", []):
+                    if types.get(parameter["name"]) == "lumi" and "sigmas" in parameter:
+                        lumi_sigmas[parameter["name"]] = [float(sigma) for sigma in parameter["sigmas"]]
             else:
                 types = _modifier_types_from_inputs(self.config.input_names)
                 for name in self.config.par_order:
                     types.setdefault(name, "normfactor" if name in self.config.par_names else "shapefactor")
                 modifiers = sorted(types.items())
-            self._structure_cache = (types, modifiers)
+            self._structure_cache = (types, modifiers, lumi_sigmas)
         return self._structure_cache
 
     def _set_poi(self, name) -> None:
@@ -490,11 +671,21 @@ class Model(Handle):
     def _batch(self, pars, data=None):
         """The rows of a batched call: pars of shape (batch_size, npars), data one row per batch or shared."""
         pars = np.ascontiguousarray(pars, dtype=np.float64)
+        if pars.ndim >= 1 and pars.shape[-1] != self.config.npars:
+            # pyhf checks the last axis first, with its own classes (both are InvalidArgument here).
+            raise _pyhf_error("InvalidPdfParameters")(
+                f"eval failed as pars has len {pars.shape[-1]} but {self.config.npars} was expected"
+            )
         if pars.ndim != 2 or pars.shape[0] != self.batch_size:
             raise InvalidArgument(f"pars must have shape ({self.batch_size}, npars) for batch_size={self.batch_size}")
         if data is None:
             return pars, None
         data = np.ascontiguousarray(data, dtype=np.float64)
+        n_data = self.config.nmaindata + self.config.nauxdata
+        if data.ndim >= 1 and data.shape[-1] != n_data:
+            raise _pyhf_error("InvalidPdfData")(
+                f"eval failed as data has len {data.shape[-1]} but {n_data} was expected"
+            )
         if data.ndim == 1:
             data = np.broadcast_to(data, (self.batch_size, data.size))
         if data.ndim != 2 or data.shape[0] != self.batch_size:
@@ -539,6 +730,75 @@ class Model(Handle):
 
     def expected_auxdata(self, pars) -> np.ndarray:
         return self.expected_data(pars)[..., self.config.nmaindata :]
+
+    @property
+    def nominal_rates(self) -> np.ndarray:
+        """Each sample's nominal rates (its input numbers) over all main bins, in pyhf's layout: shape
+        ``(1, nsamples, batch_size or 1, nmaindata)``, 0 where a sample is absent."""
+        samples = {name: index for index, name in enumerate(self.config.samples)}
+        rates = np.zeros((len(samples), self.config.nmaindata))
+        _, values = self.inputs()
+        for name, value in zip(self.config.input_names, values):
+            parts = name.split("/")
+            if len(parts) == 3 and parts[2].startswith("nominal["):
+                rates[samples[parts[1]], self.config.channel_slices[parts[0]].start + int(parts[2][8:-1])] = value
+        return np.tile(rates[None, :, None, :], (1, 1, self.batch_size or 1, 1))
+
+    @property
+    def fullpdf_tv(self) -> _DataView:
+        """Where the main bins and the auxiliary data sit in the full data."""
+        n_main, n_aux = self.config.nmaindata, self.config.nauxdata
+        groups = [range(n_main)] + ([range(n_main, n_main + n_aux)] if n_aux else [])
+        return _DataView(groups, self.batch_size)
+
+    def make_pdf(self, pars) -> probability.Simultaneous:
+        """pyhf's distribution object of the model at ``pars``: the main model's then the constraint model's
+        distribution, joined. ``log_prob(data)`` is the sum of their log-densities, ``expected_data()`` the main
+        rates then the expected auxdata, ``sample(shape)`` draws pseudo-data of that shape (NumPy's global random
+        state, as pyhf's NumPy backend); ``[0]`` and ``[1]`` are the two parts."""
+        parts = [self.main_model.make_pdf(pars)]
+        constraint = self.constraint_model.make_pdf(pars)
+        if constraint is not None:
+            parts.append(constraint)
+        return probability.Simultaneous(parts, self.fullpdf_tv, self.batch_size)
+
+    def mainlogpdf(self, maindata, pars) -> np.ndarray:
+        """The main bins' log-likelihood (``main_model.logpdf``)."""
+        return self.main_model.logpdf(maindata, pars)
+
+    def constraint_logpdf(self, auxdata, pars) -> np.ndarray:
+        """The constraint terms' log-likelihood (``constraint_model.logpdf``)."""
+        return self.constraint_model.logpdf(auxdata, pars)
+
+    def _sample_layout(self):
+        """(input indices, their sample's index in ``config.samples``, their main-data bin) of the inputs that a
+        sample's rate is proportional to: its nominal and histosys rates. Built once."""
+        if self._sample_models is None:
+            samples = {name: index for index, name in enumerate(self.config.samples)}
+            indices, rows, bins = [], [], []
+            for index, name in enumerate(self.config.input_names):
+                parts = name.split("/")
+                if len(parts) >= 3 and parts[2].startswith(("nominal", "histosys")) and name.endswith("]"):
+                    indices.append(index)
+                    rows.append(samples[parts[1]])
+                    bins.append(self.config.channel_slices[parts[0]].start + int(name[name.rindex("[") + 1 : -1]))
+            self._sample_models = (np.array(indices, dtype=np.int64), np.array(rows), np.array(bins))
+        return self._sample_models
+
+    def _rates_by_sample(self, pars) -> np.ndarray:
+        """Each sample's expected main rates at one parameter row, shape (nsamples, nmaindata).
+
+        A sample's rate in a bin is its multiplicative factors times its nominal plus its additive (histosys)
+        shifts, and those shifts are linear in the sample's nominal, hi and lo rates: the rate is homogeneous of
+        degree one in them, so it equals the sum of each such input times the rate's derivative with respect to
+        it (Euler). One VJP of libneos' expected data (cotangent all ones; each of these inputs moves only its own
+        bin) gives every derivative."""
+        indices, rows, bins = self._sample_layout()
+        _, values = self.inputs()
+        gradient = self.expected_data_vjp(np.ones(self.config.nmaindata), pars, include_auxdata=False).inputs
+        out = np.zeros((len(self.config.samples), self.config.nmaindata))
+        np.add.at(out, (rows, bins), values[indices] * gradient[indices])
+        return out
 
     def nll_gradient(self, pars, data) -> np.ndarray:
         """Exact ∇ of NLL = −logpdf with respect to the parameters."""

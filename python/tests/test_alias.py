@@ -61,3 +61,9 @@ def test_other_packages_are_untouched():
     # Without the alias the finder declines: a missing top-level name stays missing.
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("pyhf_not_installed_anywhere.schema")
+
+
+def test_module_keeps_its_own_spec(aliased):
+    module = importlib.import_module("pyhf.schema")
+    assert module.__spec__.name == "neos_swift.schema"
+    assert module.__spec__.parent == module.__package__

@@ -9,16 +9,6 @@ the backends loaded so far.
 
 from __future__ import annotations
 
-import sys
-
-if __name__ != "neos_swift.tensor":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.tensor``): hand out this very module instead of a copy, so that both names share
-    # one set of classes and registries.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.tensor")
-
 import importlib
 
 __all__ = ["array_subtypes", "array_types", "jax_backend", "numpy_backend", "pytorch_backend", "tensorflow_backend"]

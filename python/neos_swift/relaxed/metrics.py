@@ -1,0 +1,51 @@
+"""relaxed.metrics: the Asimov significance of a counting experiment and the Gaussianity of a likelihood."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import jax.scipy as jsp
+from jax import flatten_util
+
+from . import _model
+from .ops import fisher_info
+
+__all__ = ("asimov_sig", "gaussianity")
+
+
+def asimov_sig(s, b):
+    """The median expected discovery significance of signal counts ``s`` over background counts ``b`` (arrays
+    of bins, or numbers): Z_A = √(2 Σ [(s + b) ln(1 + s/b) − s]), elementwise jax."""
+    s = jnp.asarray(s, jnp.float64)
+    b = jnp.asarray(b, jnp.float64)
+    return jnp.sqrt(2 * jnp.sum((s + b) * jnp.log1p(s / b) - s))
+
+
+def gaussianity(model, bestfit_pars, data, rng_key, n_samples=1000):
+    """relaxed's Gaussianity metric: the mean squared difference between the model's −Δlog L and that of a
+    Gaussian with the same maximum, over ``n_samples`` points drawn (``rng_key``) from relaxed's Gaussian
+    approximation (mean ``bestfit_pars``, covariance the inverse of :func:`~neos_swift.relaxed.fisher_info`, as
+    relaxed draws them). log L is libneos' (NaN where the likelihood has no finite value: a sample with a
+    negative rate, which the mean skips, with a zero gradient); sampling and the Gaussian are jax's."""
+    model = _model.as_model(model)
+    covariance = jnp.linalg.inv(fisher_info(model, bestfit_pars, data))
+    flat_best, unravel = flatten_util.ravel_pytree(bestfit_pars)
+    samples = jax.random.multivariate_normal(key=rng_key, mean=flat_best, cov=covariance, shape=(n_samples,))
+    flat_data = _model.flat_data(model, data)
+    best = model.logpdf(bestfit_pars, flat_data)
+
+    def sampled_logpdf(pars):
+        # Samples outside the likelihood's domain (negative rates) are NaN, which nanmean drops, as in relaxed.
+        return _model.logpdf(model, _model.flat_pars(model, unravel(pars)), flat_data, nan_outside=True)
+
+    model_nll = jax.vmap(lambda pars: -(sampled_logpdf(pars) - best))(samples)
+
+    def gaussian(mean, point):
+        return jsp.stats.multivariate_normal.logpdf(point, mean, covariance)
+
+    gaussian_nll = jax.vmap(lambda pars: -(gaussian(pars, flat_best) - gaussian(flat_best, flat_best)))(samples)
+    diffs = model_nll - gaussian_nll
+    # nanmean of the squares, written so that a NaN sample gets a zero gradient instead of 0 · NaN.
+    outside = jnp.isnan(diffs)
+    squares = jnp.where(outside, jnp.nan, jnp.where(outside, 0.0, diffs) ** 2)
+    return jnp.nanmean(squares, axis=0)

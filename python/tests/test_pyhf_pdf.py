@@ -1,0 +1,287 @@
+"""pyhf.pdf's distribution surface of a model: ``main_model``, ``constraint_model``, ``make_pdf`` and the parameter
+sets' constraint widths, with pyhf 0.7.6 as the oracle. The densities are closed forms over libneos' rates, so
+they must agree with libneos' own ``logpdf`` as well as with pyhf's."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import neos_swift
+import numpy as np
+import pyhf
+import pytest
+from conftest import REFDATA
+
+pyhf.set_backend("numpy", precision="64b")
+
+# Every constrained modifier type; a staterror shared by two samples and one whose second bin has no uncertainty
+# (pyhf: width 1, parameter fixed); a sample ("b1") carrying the staterror in one channel and not in the other,
+# whose nominal still counts in pyhf's staterror totals; a lumi with its own sigma; a shapefactor.
+SPEC = {
+    "channels": [
+        {
+            "name": "c",
+            "samples": [
+                {
+                    "name": "s",
+                    "data": [10.0, 10.0],
+                    "modifiers": [
+                        {"name": "mu", "type": "normfactor", "data": None},
+                        {"name": "lumi", "type": "lumi", "data": None},
+                    ],
+                },
+                {
+                    "name": "b1",
+                    "data": [50.0, 70.0],
+                    "modifiers": [
+                        {"name": "st", "type": "staterror", "data": [12.0, 12.0]},
+                        {"name": "sh", "type": "shapesys", "data": [5.0, 7.0]},
+                    ],
+                },
+                {
+                    "name": "b2",
+                    "data": [30.0, 20.0],
+                    "modifiers": [
+                        {"name": "st", "type": "staterror", "data": [5.0, 5.0]},
+                        {"name": "ns", "type": "normsys", "data": {"hi": 1.1, "lo": 0.9}},
+                        {"name": "hs", "type": "histosys", "data": {"hi_data": [31, 21], "lo_data": [29, 19]}},
+                        {"name": "sf", "type": "shapefactor", "data": None},
+                    ],
+                },
+            ],
+        },
+        {
+            "name": "d",
+            "samples": [
+                {
+                    "name": "b1",
+                    "data": [5.0, 0.0],
+                    "modifiers": [{"name": "st2", "type": "staterror", "data": [1.0, 0.0]}],
+                },
+                {
+                    "name": "b2",
+                    "data": [2.0, 3.0],
+                    "modifiers": [{"name": "st2", "type": "staterror", "data": [0.5, 0.0]}],
+                },
+                {"name": "s", "data": [3.0, 4.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+            ],
+        },
+    ],
+    "parameters": [{"name": "lumi", "auxdata": [1.0], "sigmas": [0.02], "bounds": [[0.5, 1.5]], "inits": [1.0]}],
+}
+
+# Relative agreement of two double-precision evaluations of the same closed forms (sums of a dozen logs and
+# products): a few ulps each, so 1e-12 leaves two orders of magnitude.
+RTOL = 1e-12
+
+
+def both(spec=SPEC, **kwargs):
+    return neos_swift.Model(copy.deepcopy(spec), **kwargs), pyhf.Model(copy.deepcopy(spec), **kwargs)
+
+
+def off_init(model):
+    # Away from the suggestion, so every modifier moves the rates (and no normal term sits at its mean).
+    return np.asarray(model.config.suggested_init()) * 1.05 + 0.01
+
+
+def test_parameter_sets_are_pyhfs_classes_with_pyhfs_widths():
+    ours, theirs = both()
+    for name in theirs.config.par_order:
+        mine, pyhfs = ours.config.param_set(name), theirs.config.param_set(name)
+        assert type(mine).__name__ == type(pyhfs).__name__, name
+        assert isinstance(mine, neos_swift.parameters.paramsets.paramset)
+        assert hasattr(mine, "sigmas") == hasattr(pyhfs, "sigmas"), name
+        if hasattr(pyhfs, "sigmas"):
+            np.testing.assert_allclose(mine.sigmas, pyhfs.sigmas, rtol=RTOL, err_msg=name)
+        if hasattr(pyhfs, "factors"):
+            np.testing.assert_allclose(mine.factors, pyhfs.factors, rtol=RTOL, err_msg=name)
+        if pyhfs.constrained:
+            np.testing.assert_allclose(mine.width(), pyhfs.width(), rtol=RTOL, err_msg=name)
+    # The staterror in "d" has no uncertainty in its second bin: width 1 and the parameter fixed, as pyhf.
+    assert ours.config.param_set("st2").sigmas[1] == 1.0
+    assert ours.config.param_set("st2").suggested_fixed == [False, True]
+
+
+def test_shapesys_factors_where_nominal_or_uncertainty_vanish():
+    spec = {
+        "channels": [
+            {
+                "name": "c",
+                "samples": [
+                    {
+                        "name": "sig",
+                        "data": [2.0, 1.0, 1.0, 3.0],
+                        "modifiers": [{"name": "mu", "type": "normfactor", "data": None}],
+                    },
+                    {
+                        "name": "bkg",
+                        "data": [100.0, 0.0, 70.0, 0.1],
+                        "modifiers": [{"name": "sys", "type": "shapesys", "data": [10.0, 1.0, 0.0, 0.1]}],
+                    },
+                ],
+            }
+        ]
+    }
+    ours, theirs = both(spec)
+    np.testing.assert_allclose(ours.config.param_set("sys").factors, theirs.config.param_set("sys").factors, rtol=RTOL)
+    assert ours.config.param_set("sys").suggested_fixed == list(theirs.config.param_set("sys").suggested_fixed)
+
+
+def test_make_pdf_is_libneos_logpdf_and_pyhfs_density():
+    ours, theirs = both()
+    pars = off_init(theirs)
+    data = np.asarray(theirs.expected_data(pars)) * 1.1
+    pdf = ours.make_pdf(pars)
+    assert float(pdf.log_prob(data)) == pytest.approx(float(ours.logpdf(pars, data)[0]), rel=RTOL)
+    assert float(pdf.log_prob(data)) == pytest.approx(float(theirs.make_pdf(pars).log_prob(data)), rel=RTOL)
+    np.testing.assert_allclose(pdf.expected_data(), theirs.make_pdf(pars).expected_data(), rtol=RTOL)
+    n_main = ours.config.nmaindata
+    main, aux = data[:n_main], data[n_main:]
+    assert float(ours.main_model.logpdf(main, pars)) == pytest.approx(float(theirs.mainlogpdf(main, pars)), rel=RTOL)
+    assert float(ours.constraint_logpdf(aux, pars)) == pytest.approx(
+        float(theirs.constraint_model.logpdf(aux, pars)), rel=RTOL
+    )
+    np.testing.assert_allclose(pdf[0].expected_data(), ours.expected_actualdata(pars), rtol=RTOL)
+    np.testing.assert_allclose(pdf[1].expected_data(), ours.expected_auxdata(pars), rtol=RTOL)
+    assert ours.constraint_model.has_pdf() and ours.main_model.has_pdf()
+
+
+def test_batched_make_pdf_has_pyhfs_shapes_and_values():
+    ours, theirs = both(batch_size=3)
+    row = off_init(theirs)
+    pars = np.stack([row, row * 0.9, row * 1.1])
+    data = np.asarray(theirs.expected_data(pars))[0] * 1.1
+    values = ours.make_pdf(pars).log_prob(data)
+    assert values.shape == (3,)
+    np.testing.assert_allclose(values, theirs.make_pdf(pars).log_prob(data), rtol=RTOL)
+    np.testing.assert_allclose(values, ours.logpdf(pars, data), rtol=RTOL)
+    assert ours.main_model.logpdf(data[: ours.config.nmaindata], pars).shape == (3,)
+    assert ours.make_pdf(pars).sample((5,)).shape == (5, 3, data.size)
+    np.testing.assert_array_equal(ours.nominal_rates, theirs.nominal_rates)  # (1, nsamples, 3, nbins)
+    # Wrong lengths of the last axis raise pyhf's classes, as pyhf's batched logpdf does.
+    for kind, bad_pars, bad_data in (("InvalidPdfParameters", pars[:, :-1], data), ("InvalidPdfData", pars, data[:-1])):
+        with pytest.raises(getattr(pyhf.exceptions, kind)):
+            theirs.logpdf(bad_pars, bad_data)
+        with pytest.raises(getattr(neos_swift.exceptions, kind)):
+            ours.logpdf(bad_pars, bad_data)
+
+
+def test_expected_data_by_sample_is_pyhfs_and_sums_to_the_rates():
+    ours, theirs = both()
+    pars = off_init(theirs)
+    by_sample = ours.main_model.expected_data(pars, return_by_sample=True)
+    assert by_sample.shape == (len(ours.config.samples), ours.config.nmaindata)
+    np.testing.assert_allclose(by_sample, theirs.main_model.expected_data(pars, return_by_sample=True), rtol=RTOL)
+    np.testing.assert_allclose(by_sample.sum(axis=0), ours.main_model.expected_data(pars), rtol=RTOL)
+    batched, theirs_batched = both(batch_size=2)
+    rows = np.stack([pars, pars * 0.8])
+    np.testing.assert_allclose(
+        batched.main_model.expected_data(rows, return_by_sample=True),
+        theirs_batched.main_model.expected_data(rows, return_by_sample=True),
+        rtol=RTOL,
+    )
+
+
+def test_samples_follow_numpys_random_state_as_pyhfs():
+    ours, theirs = both()
+    pars = np.asarray(theirs.config.suggested_init())
+    np.random.seed(7)
+    mine = ours.make_pdf(pars).sample((4,))
+    np.random.seed(7)
+    pyhfs = theirs.make_pdf(pars).sample((4,))
+    assert mine.shape == (4, ours.config.nmaindata + ours.config.nauxdata)
+    # Same draws from the same stream; the normal draws pass through loc + scale * z in both, so equal to
+    # rounding.
+    np.testing.assert_allclose(mine, pyhfs, rtol=RTOL)
+
+
+def test_model_config_from_a_spec_and_its_keywords():
+    config = neos_swift.pdf._ModelConfig(copy.deepcopy(SPEC))
+    # pyhf's bare _ModelConfig has the channel summary and no POI (its parameters come later, from pyhf.Model).
+    theirs = pyhf.pdf._ModelConfig(copy.deepcopy(SPEC))
+    for name in ("channels", "samples", "modifiers", "channel_nbins", "channel_slices", "modifier_settings"):
+        assert getattr(config, name) == getattr(theirs, name), name
+    assert config.poi_name is None and theirs.poi_name is None
+    assert config.par_order == pyhf.Model(copy.deepcopy(SPEC)).config.par_order
+    config.set_poi("mu")
+    assert config.poi_index == pyhf.Model(copy.deepcopy(SPEC)).config.poi_index
+    # A workspace spec will do: its channels are read, as by pyhf.
+    channels = [
+        {
+            "name": "c",
+            "samples": [
+                {"name": "s", "data": [1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]}
+            ],
+        }
+    ]
+    workspace_spec = {"channels": channels, "measurements": [], "observations": [], "version": "1.0.0"}
+    assert neos_swift.pdf._ModelConfig(workspace_spec).par_order == ["mu"]
+    for keyword in ("poi_name", "measurement_name"):
+        with pytest.raises(neos_swift.exceptions.Unsupported):
+            neos_swift.pdf._ModelConfig(copy.deepcopy(SPEC), **{keyword: "mu"})
+
+
+def test_specs_may_hold_numpy_arrays():
+    spec = copy.deepcopy(SPEC)
+    spec["channels"][0]["samples"][0]["data"] = np.array([10.0, 10.0])
+    spec["parameters"][0]["sigmas"] = [np.float64(0.02)]
+    ours = neos_swift.Model(spec)
+    np.testing.assert_allclose(
+        ours.expected_data(ours.config.suggested_init()),
+        both()[1].expected_data(both()[1].config.suggested_init()),
+        rtol=RTOL,
+    )
+
+
+def test_reference_workspace_densities_split_as_pyhfs():
+    workspace = pyhf.Workspace(json.loads((REFDATA / "xml_converted/xmlimport_input.json").read_text()))
+    theirs = workspace.model()
+    ours = neos_swift.Workspace(dict(workspace)).model()
+    pars = off_init(theirs)
+    data = np.asarray(workspace.data(theirs))
+    assert float(ours.make_pdf(pars).log_prob(data)) == pytest.approx(float(theirs.logpdf(pars, data)[0]), rel=RTOL)
+    n_main = theirs.config.nmaindata
+    assert float(ours.mainlogpdf(data[:n_main], pars)) == pytest.approx(
+        float(theirs.mainlogpdf(data[:n_main], pars)), rel=RTOL
+    )
+
+
+REFERENCE_WORKSPACES = sorted(
+    str(path.relative_to(REFDATA))
+    for folder in ("workspaces", "xml_converted")
+    for path in (REFDATA / folder).glob("*.json")
+) + ["sbottom_ins1748602/RegionA/BkgOnly.json", "tests_data/test_modifiers__issue1720_greedy_staterror.json"]
+
+
+@pytest.mark.parametrize("path", REFERENCE_WORKSPACES)
+def test_reference_workspaces_widths_densities_and_samples(path):
+    spec = json.loads((REFDATA / path).read_text())
+    # The sbottom background-only workspace gets its signal (and POI) from a patch.
+    signal = REFDATA / path.replace("BkgOnly.json", "patch.sbottom_1300_205_60.json")
+    patches = [json.loads(signal.read_text())] if "BkgOnly" in path else []
+    workspace = pyhf.Workspace(spec)
+    theirs = workspace.model(patches=patches)
+    ours = neos_swift.Workspace(spec).model(patches=patches)
+    for name in theirs.config.par_order:
+        mine, pyhfs = ours.config.param_set(name), theirs.config.param_set(name)
+        if pyhfs.constrained:
+            np.testing.assert_allclose(mine.width(), pyhfs.width(), rtol=RTOL, err_msg=name)
+    pars = off_init(theirs)
+    data = np.asarray(workspace.data(theirs))
+    n_main = theirs.config.nmaindata
+    assert float(ours.mainlogpdf(data[:n_main], pars)) == pytest.approx(
+        float(theirs.mainlogpdf(data[:n_main], pars)), rel=RTOL
+    )
+    if theirs.config.nauxdata:
+        assert float(ours.constraint_logpdf(data[n_main:], pars)) == pytest.approx(
+            float(theirs.constraint_logpdf(data[n_main:], pars)), rel=RTOL
+        )
+    np.testing.assert_array_equal(ours.nominal_rates, theirs.nominal_rates)
+    # Per-sample rates: sums of a few products; absolute floor for samples absent from a bin (exact zeros).
+    np.testing.assert_allclose(
+        ours.main_model.expected_data(pars, return_by_sample=True),
+        theirs.main_model.expected_data(pars, return_by_sample=True),
+        rtol=RTOL,
+        atol=1e-12,
+    )
