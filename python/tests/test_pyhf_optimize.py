@@ -493,6 +493,9 @@ def test_verbose_prints_a_summary(capsys):
     neos_swift.set_backend("numpy", neos_swift.optimize.scipy_optimizer(verbose=1))
     neos_swift.infer.mle.fit(data, model)
     assert "twice NLL" in capsys.readouterr().out
+    neos_swift.set_backend("numpy", neos_swift.optimize.scipy_optimizer(solver_options={"disp": True}))
+    neos_swift.infer.mle.fit(data, model)
+    assert "twice NLL" in capsys.readouterr().out
     neos_swift.set_backend("numpy", "scipy")
     neos_swift.infer.mle.fit(data, model)
     assert capsys.readouterr().out == ""

@@ -113,7 +113,8 @@ class OptimizerMixin:
         them), the fit is reported without them; when the fit fails, ``exceptions.FailedMinimization`` carries
         an unsuccessful result object.
 
-        With ``verbose`` (a positive level) a one-line summary of the fit is printed."""
+        With ``verbose`` (a positive level), or scipy's ``disp`` solver option, a one-line summary of the fit is
+        printed."""
         from scipy.optimize import OptimizeResult
 
         from ..errors import FitFailed, NumericError
@@ -157,7 +158,8 @@ class OptimizerMixin:
             options=MappingProxyType(requested),
         )
         self._annotate(result, pdf, requested)
-        if requested.get("verbose", self.verbose):
+        # scipy's disp is the solver's own switch for the same summary (pyhf sets it from verbose).
+        if requested.get("verbose", self.verbose) or requested.get("solver_options", {}).get("disp"):
             print(
                 f"neos_swift native fit ({self.name} options): converged, twice NLL = {twice_nll:.10g}, pars = {pars}"
             )
