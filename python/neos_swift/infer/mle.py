@@ -207,9 +207,11 @@ def fit(
     :mod:`neos_swift.optimize` for its fields per optimizer) and last, with ``return_jacobian``, a
     :class:`Jacobian` of the best-fit parameters (implicit differentiation). ``options`` are the current
     optimizer's per-fit options (pyhf's ``maxiter``, ``tolerance``, ``strategy``, ...); any other raises
-    ``exceptions.Unsupported``. ``do_grad`` only resolves minuit's default strategy, as in pyhf; ``do_stitch``
-    changes nothing (held parameters are always reported in place). Uncertainties and correlations are exact whichever optimizer is set (with
-    scipy, pyhf itself returns none)."""
+    ``exceptions.Unsupported``. ``do_grad`` resolves minuit's default strategy, as in pyhf,
+    and ``do_grad=True`` under the numpy backend raises ``exceptions.Unsupported`` (numpy has no automatic
+    differentiation, as pyhf says); the fit's own derivatives are exact either way. ``do_stitch`` changes nothing
+    (held parameters are always reported in place). Uncertainties and correlations are exact whichever optimizer
+    is set (with scipy, pyhf itself returns none)."""
     return _dispatch(
         None,
         data,
