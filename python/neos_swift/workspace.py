@@ -26,16 +26,15 @@ from . import schema
 from ._handles import Handle, read_json, read_string
 from ._library import CONSTANTS, JOINS, c_string, lib, pointer
 from .errors import InvalidArgument, ModelError, ParseError, check
+from .mixins import _ChannelSummaryMixin, _summary
 from .pdf import (
     Model,
-    _ChannelSummary,
     _check_build_options,
     _json_text,
     _model_options,
     _native_model,
     _pyhf_error,
     _settings_text,
-    _summary,
     _unsupported,
 )
 
@@ -217,7 +216,7 @@ def _native_of(workspace) -> _NativeWorkspace:
     return _NativeWorkspace(handle)
 
 
-class Workspace(_ChannelSummary, dict):
+class Workspace(_ChannelSummaryMixin, dict):
     """A pyhf workspace (``pyhf.Workspace(spec)``): the spec as a dict, parsed and validated by libneos.
 
     ``spec`` may also be JSON text. Edits (prune, rename, combine, sorted, build) return new workspaces."""
@@ -367,7 +366,12 @@ class Workspace(_ChannelSummary, dict):
         return model
 
     def data(self, model: Model, include_auxdata=True) -> list[float]:
-        """Observations in the model's channel order, then its auxdata (a list, as pyhf)."""
+        """Observations in the model's channel order, then its auxdata (a list, as pyhf). A model with a channel
+        this workspace has no observations for (a model of another workspace) raises KeyError, as in pyhf."""
+        missing = [channel for channel in model.config.channels if channel not in self.observations]
+        if missing:
+            log.error("Invalid channel: the workspace has no observations for channel %r of the model", missing[0])
+            raise KeyError(missing[0])
         out = np.empty(model.config.nmaindata + (model.config.nauxdata if include_auxdata else 0))
         check(lib.neos_workspace_data(self, model, bool(include_auxdata), pointer(out), out.size))
         values = out.tolist()
