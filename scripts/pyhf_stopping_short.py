@@ -115,6 +115,17 @@ def upper_limit(module, model, data):
     return float(observed)
 
 
+def upper_limit_11(module, model, data):
+    observed, _ = module.infer.intervals.upper_limits.upper_limit(data, model, np.linspace(0, 5, 11))
+    return float(observed)
+
+
+def cls_at_grid_points(module, model, data):
+    """CLs at the two scan points (μ = 1, 1.5) between which the 11-point scan's limit is interpolated."""
+    values = [float(module.infer.hypotest(mu, data, model, test_stat="qtilde")) for mu in (1.0, 1.5)]
+    return ", ".join(f"{value:.8f}" for value in values)
+
+
 VALIDATION = Path(__file__).resolve().parents[1] / "Tests" / "Data" / "pyhf" / "workspaces"
 # pyhf's tests/test_validation.py cases whose CLs pyhf's defaults give differently from ours: (workspace, μ, test
 # statistic). pyhf's test builds each model with modifier_settings={"normsys": {"interpcode": "code1"}}.
@@ -177,6 +188,12 @@ def main() -> None:
         ("q̃μ at μ = 1, n = [51, 48]", [51, 48], qmu_tilde),
         ("CLs observed, expected at μ = 1, n = [51, 48] (README)", [51, 48], cls),
         ("observed upper limit, linear scan 0–5 (21 points), n = [51, 48]", [51, 48], upper_limit),
+        (
+            "observed upper limit, linear scan 0–5 (11 points), n = [51, 48] (tests/test_infer.py)",
+            [51, 48],
+            upper_limit_11,
+        ),
+        ("CLs at μ = 1 and 1.5, n = [51, 48] (the 11-point scan's bracket)", [51, 48], cls_at_grid_points),
     ]:
         print(f"\n### {title}\n")
         print("| fit | value |")
