@@ -864,6 +864,130 @@ NEOS_API neos_status neos_toy_test_statistics(const neos_model *model, double po
                                               size_t n_threads, double *out_values, size_t n_out_values);
 
 /* ---- end of Pseudo-experiments (ABI 1.1) ---- */
+/* ---- Workspace operations (ABI 1.1) ---- */
+/* pyhf 0.7.6's Workspace.prune, rename, combine, sorted and build, on workspace handles: each makes a new
+ * workspace (the arguments are not changed), checked as neos_workspace_from_json checks one, and stores its new
+ * handle in *out_workspace, released with neos_workspace_free. A name, type or join the operation cannot apply
+ * (a name not in the workspace, names in common) is NEOS_ERR_INVALID_ARGUMENT with pyhf's message; a result
+ * that is not a workspace (nothing left to prune to) is the NEOS_ERR_PARSE or NEOS_ERR_MODEL of the check, which
+ * is that of neos_workspace_from_json_with_options with NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL (pyhf checks its
+ * results against the schema only, so a join may leave a channel without observation).
+ * Arrays of names are NUL-terminated strings; an array may be NULL when its length is 0. */
+
+/** neos_workspace_from_json_with_options option: a channel may have no observation (pyhf's schema allows it;
+ * neos_workspace_data then fails for a model with that channel). */
+#define NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL 1u
+
+/**
+ * Parses a workspace from JSON text as neos_workspace_from_json, with options (0, or
+ * NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL). *out_workspace receives a new handle, released with neos_workspace_free.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_from_json_with_options(const char *json, uint32_t options,
+                                                           neos_workspace **out_workspace);
+
+/**
+ * The workspace as JSON text (text-output rule): the document as given, or as the operation below made it,
+ * members in order. Integral numbers are written as integers (20.0 as 20); every number reads back exactly.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_json(const neos_workspace *workspace, char *out_json, size_t n_out_json,
+                                         size_t *out_json_length);
+
+/**
+ * pyhf's Workspace.prune: removes the modifiers named in modifiers[n_modifiers] (with their parameter configs),
+ * the modifiers of the types in modifier_types[n_modifier_types], the samples, the channels (with their
+ * observations) and the measurements named. Every name and type must be in the workspace.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_prune(const neos_workspace *workspace, const char *const *modifiers,
+                                          size_t n_modifiers, const char *const *modifier_types,
+                                          size_t n_modifier_types, const char *const *samples, size_t n_samples,
+                                          const char *const *channels, size_t n_channels,
+                                          const char *const *measurements, size_t n_measurements,
+                                          neos_workspace **out_workspace);
+
+/**
+ * pyhf's Workspace.rename: old_X[i] becomes new_X[i] (n_X pairs each) for modifiers (with their parameter
+ * configs and the POI), samples, channels (with their observations) and measurements. Every old name must be in
+ * the workspace; of a repeated old name the last pair counts.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_rename(const neos_workspace *workspace, const char *const *old_modifiers,
+                                           const char *const *new_modifiers, size_t n_modifiers,
+                                           const char *const *old_samples, const char *const *new_samples,
+                                           size_t n_samples, const char *const *old_channels,
+                                           const char *const *new_channels, size_t n_channels,
+                                           const char *const *old_measurements,
+                                           const char *const *new_measurements, size_t n_measurements,
+                                           neos_workspace **out_workspace);
+
+/** How neos_workspace_combine joins two workspaces (pyhf's Workspace.valid_joins). */
+typedef int32_t neos_join;
+#define NEOS_JOIN_NONE 0        /**< "none": both sides' items; a name on both sides is an error. */
+#define NEOS_JOIN_OUTER 1       /**< "outer": equal items once; differing items of one name are an error. */
+#define NEOS_JOIN_LEFT_OUTER 2  /**< "left outer": the left items, then the right ones of new names. */
+#define NEOS_JOIN_RIGHT_OUTER 3 /**< "right outer": the right items, then the left ones of new names. */
+
+/**
+ * pyhf's Workspace.combine(left, right, join, merge_channels): channels, observations and measurements joined;
+ * under NEOS_JOIN_OUTER measurements of one name (and POI) merge their parameter configs. merge_channels (not
+ * with NEOS_JOIN_NONE) merges the samples of channels of one name.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_combine(const neos_workspace *left, const neos_workspace *right, neos_join join,
+                                            bool merge_channels, neos_workspace **out_workspace);
+
+/**
+ * pyhf's Workspace.sorted: channels, samples, modifiers (by name, then type), measurements, parameter configs
+ * and observations sorted by name (Unicode code points, stable).
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_sorted(const neos_workspace *workspace, neos_workspace **out_workspace);
+
+/**
+ * pyhf's Workspace.build(model, data, name): the channels of model_spec_json (the spec the model was built from;
+ * its channels must be the model's), one measurement called name (NULL: "measurement") with the model's POI and
+ * its suggested bounds, inits and fixed flags as parameter configs, and data[n_data] (the main bins in the
+ * model's channel order, n_data = n_main, or n_main + n_aux with the auxdata, which is not stored) as the
+ * observations. A model without POI is NEOS_ERR_MODEL.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_build(const char *model_spec_json, const neos_model *model, const double *data,
+                                          size_t n_data, const char *name, neos_workspace **out_workspace);
+
+/**
+ * pyhf's private _join_items, for lists of JSON objects: left_json and right_json are JSON arrays of objects that
+ * all have the member key; the joined array is written (text-output rule). deep_merge_key (may be NULL) names a
+ * list member merged (left outer) into the primary side's item of the same key instead of adding the item.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_json_join_items(neos_join join, const char *left_json, const char *right_json,
+                                          const char *key, const char *deep_merge_key, char *out_json,
+                                          size_t n_out_json, size_t *out_json_length);
+
+/**
+ * One of the joins neos_workspace_combine makes, on JSON arrays of named objects (text-output rule): list is
+ * "channels" (samples merged when merge_channels), "observations", "measurements" or "parameters" (the parameter
+ * configs of the measurement measurement_name, always an outer join; measurement_name may be NULL otherwise).
+ * The refusals are neos_workspace_combine's.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_workspace_join_list(const char *list, neos_join join, bool merge_channels,
+                                              const char *measurement_name, const char *left_json,
+                                              const char *right_json, char *out_json, size_t n_out_json,
+                                              size_t *out_json_length);
+
+/**
+ * Applies a JSON Patch (RFC 6902, patch_json: an array of operations) to the JSON text document_json and writes
+ * the patched document (text-output rule). A malformed document or patch is NEOS_ERR_PARSE; an operation that
+ * cannot be applied (a path that does not exist, a failed test) is NEOS_ERR_MODEL.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_json_patch_apply(const char *document_json, const char *patch_json, char *out_json,
+                                           size_t n_out_json, size_t *out_json_length);
+
+/* ---- end of Workspace operations (ABI 1.1) ---- */
 /* ---- Error reasons (ABI 1.1) ---- */
 
 /**

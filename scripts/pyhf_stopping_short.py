@@ -17,6 +17,8 @@ test; the output is what docs/pyhf-compatibility.md quotes.
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 import neos_swift
 import numpy as np
@@ -113,6 +115,58 @@ def upper_limit(module, model, data):
     return float(observed)
 
 
+def upper_limit_11(module, model, data):
+    observed, _ = module.infer.intervals.upper_limits.upper_limit(data, model, np.linspace(0, 5, 11))
+    return float(observed)
+
+
+def cls_at_grid_points(module, model, data):
+    """CLs at the two scan points (μ = 1, 1.5) between which the 11-point scan's limit is interpolated."""
+    values = [float(module.infer.hypotest(mu, data, model, test_stat="qtilde")) for mu in (1.0, 1.5)]
+    return ", ".join(f"{value:.8f}" for value in values)
+
+
+VALIDATION = Path(__file__).resolve().parents[1] / "Tests" / "Data" / "pyhf" / "workspaces"
+# pyhf's tests/test_validation.py cases whose CLs pyhf's defaults give differently from ours: (workspace, μ, test
+# statistic). pyhf's test builds each model with modifier_settings={"normsys": {"interpcode": "code1"}}.
+VALIDATION_CASES = [
+    ("validation_1bin_shapesys.json", 1.0, "q"),
+    ("validation_1bin_shapesys_q0.json", 0.0, "q0"),
+    ("validation_1bin_lumi.json", 1.0, "q"),
+    ("validation_1bin_normsys.json", 1.0, "q"),
+    ("validation_2bin_2channel.json", 1.0, "q"),
+    ("validation_2bin_2channel_couplednorm.json", 1.0, "q"),
+    ("validation_2bin_2channel_coupledhistosys.json", 1.0, "q"),
+]
+SETTINGS = {"normsys": {"interpcode": "code1"}}
+
+
+def validation_case(name, mu, test_stat):
+    """CLs (or p0) and the twice NLLs, evaluated by pyhf, of the fits behind it: pyhf's defaults, pyhf converged,
+    neos_swift. The fits are the free fit and the fit with the POI fixed at the tested value (at 0 for q0), on the
+    observed data."""
+    spec = json.loads((VALIDATION / name).read_text())
+    reference_ws = pyhf.Workspace(spec)
+    reference = reference_ws.model(modifier_settings=SETTINGS)
+    data = np.asarray(reference_ws.data(reference), dtype=float)
+    ours = neos_swift.Workspace(spec).model(modifier_settings=SETTINGS)
+    rows = []
+
+    def run(module, model):
+        result = module.infer.hypotest(mu, data, model, test_stat=test_stat, return_expected_set=True)
+        free = module.infer.mle.fit(data, model)
+        fixed = module.infer.mle.fixed_poi_fit(mu, data, model)
+        observed, band = float(result[0]), ", ".join(f"{float(value):.6g}" for value in result[1])
+        return f"{observed:.10g} [{band}]", twice_nll(reference, free, data), twice_nll(reference, fixed, data)
+
+    for label, configure in configurations().items():
+        configure()
+        rows.append((label, *run(pyhf, reference)))
+    pyhf.set_backend("numpy")
+    rows.append(("neos_swift", *run(neos_swift, ours)))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args()
@@ -134,12 +188,24 @@ def main() -> None:
         ("q̃μ at μ = 1, n = [51, 48]", [51, 48], qmu_tilde),
         ("CLs observed, expected at μ = 1, n = [51, 48] (README)", [51, 48], cls),
         ("observed upper limit, linear scan 0–5 (21 points), n = [51, 48]", [51, 48], upper_limit),
+        (
+            "observed upper limit, linear scan 0–5 (11 points), n = [51, 48] (tests/test_infer.py)",
+            [51, 48],
+            upper_limit_11,
+        ),
+        ("CLs at μ = 1 and 1.5, n = [51, 48] (the 11-point scan's bracket)", [51, 48], cls_at_grid_points),
     ]:
         print(f"\n### {title}\n")
         print("| fit | value |")
         print("|---|--:|")
         for name, value in derived(observations, quantity):
             print(f"| {name} | {value if isinstance(value, str) else f'{value:.8f}'} |")
+    for name, mu, test_stat in VALIDATION_CASES:
+        print(f"\n### tests/test_validation.py: {name}, {test_stat} at μ = {mu:g}\n")
+        print("| fit | CLs [expected band] (p-values for q0) | twice NLL, free fit | twice NLL, μ fixed |")
+        print("|---|--:|--:|--:|")
+        for label, value, free, fixed in validation_case(name, mu, test_stat):
+            print(f"| {label} | {value} | {free:.10f} | {fixed:.10f} |")
 
 
 if __name__ == "__main__":

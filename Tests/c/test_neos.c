@@ -764,6 +764,168 @@ static void test_toys(void) {
     CHECK(neos_toy_data(model, pars, 3, 1, 42, toys, 4) == NEOS_ERR_INVALID_ARGUMENT); /* freed */
 }
 /* ---- end of Pseudo-experiments (ABI 1.1) ---- */
+/* Workspace operations (ABI 1.1): each makes a new handle or writes JSON text; errors leave *out untouched. */
+static char *workspace_text(const neos_workspace *workspace) {
+    size_t needed = 0;
+    if (neos_workspace_json(workspace, NULL, 0, &needed) != NEOS_OK) return NULL;
+    char *text = (char *)malloc(needed);
+    if (text && neos_workspace_json(workspace, text, needed, &needed) != NEOS_OK) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static void test_workspace_operations(void) {
+    neos_workspace *workspace = NULL, *out = NULL;
+    CHECK(neos_workspace_from_json(WORKSPACE, &workspace) == NEOS_OK);
+    char *text = workspace_text(workspace);
+    CHECK(text != NULL && strstr(text, "\"name\":\"uncorr_bkguncrt\",\"type\":\"shapesys\"") != NULL);
+    char small[8] = "unset";
+    size_t needed = 0;
+    CHECK(neos_workspace_json(workspace, small, sizeof small, &needed) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strcmp(small, "unset") == 0 && strstr(neos_last_error_message(), "the text needs") != NULL);
+    CHECK(neos_workspace_json(NULL, NULL, 0, &needed) == NEOS_ERR_INVALID_ARGUMENT);
+    free(text);
+
+    /* A channel without observation: refused by default, accepted with the option. */
+    const char *no_observation =
+        "{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [1], \"modifiers\": []}]}],"
+        " \"observations\": [{\"name\": \"other\", \"data\": [1]}],"
+        " \"measurements\": [{\"name\": \"m\", \"config\": {\"poi\": \"\", \"parameters\": []}}], \"version\": \"1.0.0\"}";
+    CHECK(neos_workspace_from_json_with_options(no_observation, 0, &out) == NEOS_ERR_MODEL && out == NULL);
+    CHECK(neos_workspace_from_json_with_options(no_observation, 2, &out) == NEOS_ERR_INVALID_ARGUMENT && out == NULL);
+    CHECK(neos_workspace_from_json_with_options(no_observation, NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL, &out) == NEOS_OK);
+    neos_workspace_free(out);
+    out = NULL;
+
+    /* prune */
+    const char *modifier[1] = {"uncorr_bkguncrt"};
+    CHECK(neos_workspace_prune(workspace, modifier, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, &out) == NEOS_OK);
+    text = workspace_text(out);
+    CHECK(text != NULL && strstr(text, "shapesys") == NULL && strstr(text, "normfactor") != NULL);
+    free(text);
+    neos_workspace_free(out);
+    out = NULL;
+    const char *nope[1] = {"nope"};
+    CHECK(neos_workspace_prune(workspace, nope, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, &out) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(out == NULL && strstr(neos_last_error_message(), "nope is not one of the modifiers in this workspace.") != NULL);
+    CHECK(neos_workspace_prune(workspace, NULL, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, &out) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "modifiers is NULL but n_modifiers is 1") != NULL);
+    CHECK(neos_workspace_prune(workspace, modifier, (size_t)-1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, &out) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    const char *measurement[1] = {"Measurement"};
+    CHECK(neos_workspace_prune(workspace, NULL, 0, NULL, 0, NULL, 0, NULL, 0, measurement, 1, &out) == NEOS_ERR_PARSE);
+    CHECK(out == NULL && strstr(neos_last_error_message(), "measurements: expected a non-empty array") != NULL);
+    CHECK(neos_workspace_prune(workspace, modifier, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+
+    /* rename */
+    const char *old_channel[1] = {"singlechannel"}, *new_channel[1] = {"sr"};
+    neos_workspace *renamed = NULL;
+    CHECK(neos_workspace_rename(workspace, NULL, NULL, 0, NULL, NULL, 0, old_channel, new_channel, 1, measurement,
+                                new_channel, 1, &renamed) == NEOS_OK);
+    text = workspace_text(renamed);
+    CHECK(text != NULL && strstr(text, "singlechannel") == NULL && strstr(text, "\"measurements\":[{\"name\":\"sr\"") != NULL);
+    free(text);
+    CHECK(neos_workspace_rename(workspace, NULL, NULL, 0, NULL, NULL, 0, nope, new_channel, 1, NULL, NULL, 0, &out) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(out == NULL && strstr(neos_last_error_message(), "nope is not one of the channels") != NULL);
+    CHECK(neos_workspace_rename(workspace, NULL, NULL, 0, NULL, NULL, 0, old_channel, NULL, 1, NULL, NULL, 0, &out) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "new_channels is NULL") != NULL);
+
+    /* combine: the renamed copy has another channel and measurement, so every join keeps both */
+    CHECK(neos_workspace_combine(workspace, renamed, NEOS_JOIN_OUTER, false, &out) == NEOS_OK);
+    char metadata[256];
+    CHECK(neos_workspace_metadata_json(out, metadata, sizeof metadata, &needed) == NEOS_OK);
+    CHECK(strcmp(metadata, "{\"measurements\":[\"Measurement\",\"sr\"],\"channels\":[\"singlechannel\",\"sr\"]}") == 0);
+    neos_workspace_free(out);
+    out = NULL;
+    CHECK(neos_workspace_combine(workspace, workspace, NEOS_JOIN_NONE, false, &out) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(out == NULL &&
+          strstr(neos_last_error_message(), "cannot have any channels in common with the same name: {'singlechannel'}"));
+    CHECK(neos_workspace_combine(workspace, workspace, NEOS_JOIN_LEFT_OUTER, true, &out) == NEOS_OK);
+    neos_workspace_free(out);
+    out = NULL;
+    CHECK(neos_workspace_combine(workspace, workspace, NEOS_JOIN_NONE, true, &out) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "You can only merge channels") != NULL);
+    CHECK(neos_workspace_combine(workspace, workspace, 9, false, &out) == NEOS_ERR_INVALID_ARGUMENT && out == NULL);
+    CHECK(neos_workspace_combine(workspace, NULL, NEOS_JOIN_OUTER, false, &out) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "right is NULL") != NULL);
+
+    /* sorted: the background sample comes before the signal */
+    CHECK(neos_workspace_sorted(workspace, &out) == NEOS_OK);
+    text = workspace_text(out);
+    CHECK(text != NULL && strstr(text, "background") < strstr(text, "signal"));
+    free(text);
+    neos_workspace_free(out);
+    out = NULL;
+    CHECK(neos_workspace_sorted(NULL, &out) == NEOS_ERR_INVALID_ARGUMENT && out == NULL);
+
+    /* build: the model of the workspace and its two main bins */
+    neos_model *model = NULL;
+    CHECK(neos_workspace_model(workspace, NULL, NULL, NULL, 0, &model) == NEOS_OK);
+    const char *spec =
+        "{\"channels\": [{\"name\": \"singlechannel\", \"samples\": ["
+        "  {\"name\": \"signal\", \"data\": [5.0, 10.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+        "  {\"name\": \"background\", \"data\": [50.0, 60.0], \"modifiers\": [{\"name\": \"uncorr_bkguncrt\", \"type\": \"shapesys\", \"data\": [5.0, 12.0]}]}]}]}";
+    const double observed[2] = {52.0, 61.5};
+    CHECK(neos_workspace_build(spec, model, observed, 2, NULL, &out) == NEOS_OK);
+    text = workspace_text(out);
+    CHECK(text != NULL && strstr(text, "\"observations\":[{\"name\":\"singlechannel\",\"data\":[52,61.5]}]") != NULL);
+    CHECK(text != NULL && strstr(text, "{\"name\":\"measurement\",\"config\":{\"poi\":\"mu\"") != NULL);
+    free(text);
+    neos_workspace_free(out);
+    out = NULL;
+    CHECK(neos_workspace_build(spec, model, observed, 3, "m", &out) == NEOS_ERR_INVALID_ARGUMENT && out == NULL);
+    CHECK(strstr(neos_last_error_message(), "n_data is 3; expected 2 (the main bins) or 4") != NULL);
+    CHECK(neos_workspace_build(spec, model, NULL, 2, "m", &out) == NEOS_ERR_INVALID_ARGUMENT && out == NULL);
+    CHECK(neos_workspace_build(NULL, model, observed, 2, "m", &out) == NEOS_ERR_INVALID_ARGUMENT && out == NULL);
+    const double not_finite[2] = {52.0, NAN};
+    CHECK(neos_workspace_build(spec, model, not_finite, 2, "m", &out) == NEOS_ERR_INVALID_ARGUMENT && out == NULL);
+    neos_model_free(model);
+
+    /* JSON patch */
+    char patched[64];
+    CHECK(neos_json_patch_apply("{\"a\": [1, 2]}", "[{\"op\": \"add\", \"path\": \"/a/-\", \"value\": 3.5}]", patched,
+                                sizeof patched, &needed) == NEOS_OK);
+    CHECK(strcmp(patched, "{\"a\":[1,2,3.5]}") == 0 && needed == strlen(patched) + 1);
+    CHECK(neos_json_patch_apply("{\"a\": 1}", "[{\"op\": \"test\", \"path\": \"/a\", \"value\": 2}]", patched,
+                                sizeof patched, &needed) == NEOS_ERR_MODEL);
+    CHECK(strstr(neos_last_error_message(), "test failed") != NULL && strcmp(patched, "{\"a\":[1,2,3.5]}") == 0);
+    CHECK(neos_json_patch_apply("{\"a\": 1}", "[{\"op\": ", NULL, 0, &needed) == NEOS_ERR_PARSE);
+    CHECK(strstr(neos_last_error_message(), "patch_json: malformed JSON") != NULL);
+    CHECK(neos_json_patch_apply(NULL, "[]", NULL, 0, &needed) == NEOS_ERR_INVALID_ARGUMENT);
+
+    /* pyhf's private joins */
+    char joined[128];
+    CHECK(neos_json_join_items(NEOS_JOIN_LEFT_OUTER, "[{\"name\": \"a\"}]", "[{\"name\": \"a\", \"x\": 1}, {\"name\": \"b\"}]",
+                               "name", NULL, joined, sizeof joined, &needed) == NEOS_OK);
+    CHECK(strcmp(joined, "[{\"name\":\"a\"},{\"name\":\"b\"}]") == 0);
+    CHECK(neos_json_join_items(NEOS_JOIN_OUTER, "[{\"key\": 1, \"deep\": [{\"name\": 1}]}]",
+                               "[{\"key\": 1, \"deep\": [{\"name\": 2}]}]", "key", "deep", joined, sizeof joined,
+                               &needed) == NEOS_OK);
+    CHECK(strcmp(joined, "[{\"key\":1,\"deep\":[{\"name\":1},{\"name\":2}]}]") == 0);
+    CHECK(neos_json_join_items(NEOS_JOIN_NONE, "[{\"name\": \"a\"}]", "{}", "name", NULL, joined, sizeof joined,
+                               &needed) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "right_json is not a JSON array") != NULL);
+    CHECK(neos_json_join_items(NEOS_JOIN_NONE, "[{\"id\": 1}]", "[]", "name", NULL, joined, sizeof joined, &needed) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_workspace_join_list("parameters", NEOS_JOIN_OUTER, false, "m", "[{\"name\": \"p\", \"inits\": [1]}]",
+                                   "[{\"name\": \"p\", \"inits\": [2]}]", joined, sizeof joined,
+                                   &needed) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "a measurement (m) with incompatible parameter configs: ['p']") != NULL);
+    CHECK(neos_workspace_join_list("observations", NEOS_JOIN_OUTER, false, NULL, "[{\"name\": \"c\", \"data\": [1]}]",
+                                   "[{\"name\": \"c\", \"data\": [1.0]}]", joined, sizeof joined, &needed) == NEOS_OK);
+    CHECK(strcmp(joined, "[{\"name\":\"c\",\"data\":[1]}]") == 0);
+    CHECK(neos_workspace_join_list("samples", NEOS_JOIN_OUTER, false, NULL, "[]", "[]", joined, sizeof joined,
+                                   &needed) == NEOS_ERR_INVALID_ARGUMENT);
+
+    neos_workspace_free(renamed);
+    neos_workspace_free(workspace);
+}
 
 /* ---- Error reasons (ABI 1.1) ---- */
 static void test_error_reasons(void) {
@@ -811,6 +973,7 @@ int main(void) {
     test_trainer();
     test_interpolate();
     test_toys();
+    test_workspace_operations();
     test_error_reasons();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

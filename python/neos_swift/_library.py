@@ -207,9 +207,46 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
         [_H, c_double, c_char_p, _D, *_FIT_SETTINGS, _S, ctypes.c_uint64, _S, _D, _S],
     ),
     # ---- end of Pseudo-experiments (ABI 1.1) ----
+    # ---- Workspace operations (ABI 1.1) ----
+    # prune, rename, combine, sorted and build make new workspace handles;
+    # neos_workspace_json and neos_json_patch_apply follow the text-output rule.
+    "neos_workspace_from_json_with_options": (c_status, [c_char_p, ctypes.c_uint32, c_handle_out]),
+    "neos_workspace_json": (c_status, [_H, *_TEXT_OUT]),
+    "neos_workspace_prune": (
+        c_status,
+        [_H, c_char_pp, _S, c_char_pp, _S, c_char_pp, _S, c_char_pp, _S, c_char_pp, _S, c_handle_out],
+    ),
+    "neos_workspace_rename": (
+        c_status,
+        [_H, *[c_char_pp, c_char_pp, _S] * 4, c_handle_out],
+    ),
+    "neos_workspace_combine": (c_status, [_H, _H, c_int32, c_bool, c_handle_out]),
+    "neos_workspace_sorted": (c_status, [_H, c_handle_out]),
+    "neos_workspace_build": (c_status, [c_char_p, _H, _D, _S, c_char_p, c_handle_out]),
+    "neos_json_join_items": (c_status, [c_int32, c_char_p, c_char_p, c_char_p, c_char_p, *_TEXT_OUT]),
+    "neos_workspace_join_list": (c_status, [c_char_p, c_int32, c_bool, c_char_p, c_char_p, c_char_p, *_TEXT_OUT]),
+    "neos_json_patch_apply": (c_status, [c_char_p, c_char_p, *_TEXT_OUT]),
+    # ---- end of Workspace operations (ABI 1.1) ----
     # ---- Error reasons (ABI 1.1) ----
     "neos_last_error_reason": (c_char_p, []),
     # ---- end of Error reasons (ABI 1.1) ----
+}
+
+# The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
+CONSTANTS.update(
+    {
+        "NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL": 1,
+        "NEOS_JOIN_NONE": 0,
+        "NEOS_JOIN_OUTER": 1,
+        "NEOS_JOIN_LEFT_OUTER": 2,
+        "NEOS_JOIN_RIGHT_OUTER": 3,
+    }
+)
+JOINS = {
+    "none": CONSTANTS["NEOS_JOIN_NONE"],
+    "outer": CONSTANTS["NEOS_JOIN_OUTER"],
+    "left outer": CONSTANTS["NEOS_JOIN_LEFT_OUTER"],
+    "right outer": CONSTANTS["NEOS_JOIN_RIGHT_OUTER"],
 }
 
 

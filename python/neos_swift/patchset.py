@@ -1,18 +1,10 @@
 """pyhf.patchset: a patchset's metadata and its patches as pyhf 0.7.6 objects.
 
-libneos reads and checks the patchset (``workspace.PatchSet``: schema, duplicate names or values, labels); this
-module names its parts as pyhf does: ``Patch`` objects looked up by name or values, ``verify`` and ``apply``."""
+The patchset is checked against pyhf's schema, then read and checked by libneos (``workspace.PatchSet``: duplicate
+names or values, labels); this module names its parts as pyhf does: ``Patch`` objects looked up by name or values,
+``verify`` and ``apply`` (the patch applied by libneos' JSON Patch)."""
 
 from __future__ import annotations
-
-import sys
-
-if __name__ != "neos_swift.patchset":
-    # Imported a second time under another package name (``sys.modules["pyhf"] = neos_swift`` and then
-    # ``import pyhf.patchset``): hand out this very module, so both names share one set of classes.
-    import importlib
-
-    sys.modules[__name__] = importlib.import_module("neos_swift.patchset")
 
 from neos_swift import exceptions, utils
 from neos_swift import workspace as _workspace
@@ -89,7 +81,10 @@ class PatchSet(_workspace.PatchSet):
         self._version = config_kwargs.pop("version", spec.get("version", None))
         if config_kwargs:
             raise TypeError(f"unexpected keyword arguments {sorted(config_kwargs)}")
-        super().__init__(spec)  # libneos validates and raises pyhf's exceptions
+        # pyhf's schema check first (a patch's values of the wrong type fail there, before they are hashed), then
+        # libneos reads the patchset and raises pyhf's exceptions for what the schema cannot see
+        _workspace._validate(spec, self.schema, self._version)
+        super().__init__(spec)
         self._metadata = spec["metadata"]
         self._patches = [Patch(patch_spec) for patch_spec in spec["patches"]]
         self._by_key = {}

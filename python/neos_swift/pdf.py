@@ -19,6 +19,7 @@ from neos_swift import probability
 from neos_swift._handles import Handle, read_json
 from neos_swift._library import as_doubles, bool_pointer, c_string, lib, pointer
 from neos_swift.errors import InvalidArgument, check
+from neos_swift.mixins import _ChannelSummaryMixin, _summary
 from neos_swift.parameters import paramsets
 
 __all__ = ["Model", "_ModelConfig"]
@@ -66,52 +67,6 @@ def _settings_text(modifier_settings) -> bytes | None:
 def _unsupported(options) -> None:
     if options:
         raise _pyhf_error("Unsupported")(f"Unsupported options were passed in: {list(options)}.")
-
-
-def _summary(channels):
-    """pyhf's channel summary of a list of channel specs: sorted channel, sample and (name, type) modifier lists,
-    bins per channel and each channel's slice of the main data."""
-    names, samples, modifiers, nbins = set(), set(), set(), {}
-    for channel in channels:
-        names.add(channel["name"])
-        nbins[channel["name"]] = len(channel["samples"][0]["data"])
-        for sample in channel["samples"]:
-            samples.add(sample["name"])
-            modifiers.update((modifier["name"], modifier["type"]) for modifier in sample["modifiers"])
-    ordered = sorted(names)
-    channel_nbins = {name: nbins[name] for name in ordered}
-    slices, begin = {}, 0
-    for name in ordered:
-        slices[name] = slice(begin, begin + channel_nbins[name])
-        begin += channel_nbins[name]
-    return ordered, sorted(samples), sorted(modifiers), channel_nbins, slices
-
-
-class _ChannelSummary:
-    """pyhf's ``_ChannelSummaryMixin`` properties, from the summary tuple of ``_summary``."""
-
-    def _set_summary(self, summary) -> None:
-        self._channels, self._samples, self._modifiers, self._channel_nbins, self._channel_slices = summary
-
-    @property
-    def channels(self) -> list[str]:
-        return self._channels
-
-    @property
-    def samples(self) -> list[str]:
-        return self._samples
-
-    @property
-    def modifiers(self) -> list[tuple[str, str]]:
-        return self._modifiers
-
-    @property
-    def channel_nbins(self) -> dict[str, int]:
-        return self._channel_nbins
-
-    @property
-    def channel_slices(self) -> dict[str, slice]:
-        return self._channel_slices
 
 
 def _paramset(name, modifier_type, init, bounds, fixed, is_scalar, auxdata, widths):
@@ -182,7 +137,7 @@ def _modifier_types_from_inputs(input_names):
     return types
 
 
-class ModelConfig(_ChannelSummary):
+class ModelConfig(_ChannelSummaryMixin):
     """pyhf's ``model.config`` (``pyhf.pdf._ModelConfig``): parameter bookkeeping and suggestions.
 
     ``_ModelConfig(spec, modifier_settings=...)`` builds the configuration of a spec's channels as pyhf's does

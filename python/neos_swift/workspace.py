@@ -1,18 +1,19 @@
-"""HistFactory workspaces and models with pyhf's names and return shapes.
+"""HistFactory workspaces with pyhf's names and return shapes.
 
-A pyhf user changes only the import: ``neos_swift.Workspace(spec).model()`` and ``neos_swift.Model(spec)`` give
-models whose ``config``, ``logpdf`` and ``expected_data`` behave as pyhf 0.7.6's, and which can also be rebuilt
-from new input numbers (``with_inputs``) and differentiated with respect to them.
+A pyhf user changes only the import: ``neos_swift.Workspace(spec)`` holds the spec as a dict, as pyhf's does, and
+libneos holds the parsed workspace. Every operation (the model, the data, prune, rename, combine, sorted, build and
+the JSON patches) runs in libneos; what is done here is converting arguments and results (dicts to JSON text,
+names to C string arrays, libneos' errors to pyhf's exception classes).
 
-The numbers (parameter suggestions, auxiliary data, likelihoods) all come from libneos. What is computed here is
-the naming and ordering bookkeeping that pyhf defines on top of a spec: sorted channel/sample/modifier lists,
-channel slices, the parameter map, and the workspace's JSON edits (prune, rename, combine, sorted, build), which
-the C ABI does not offer yet.
+A result comes back as libneos' JSON text of the new workspace, read with ``json.loads``: its values are exactly
+the inputs', but libneos writes an integral number as an integer, so a ``20.0`` of the input would read back as
+``20`` (equal in Python, but another ``json.dumps`` text and so another ``utils.digest`` than pyhf's result).
+``_NumberKinds`` makes such numbers floats again where the inputs had floats, and ``_BuiltNumbers`` gives a built
+workspace pyhf's number types, so that results have pyhf's ``json.dumps`` text and digest.
 """
 
 from __future__ import annotations
 
-import collections
 import copy
 import ctypes
 import json
@@ -21,111 +22,64 @@ from typing import ClassVar
 
 import numpy as np
 
+from . import schema
 from ._handles import Handle, read_json, read_string
-from ._library import c_string, lib, pointer
-from .errors import InvalidArgument, check
+from ._library import CONSTANTS, JOINS, c_string, lib, pointer
+from .errors import InvalidArgument, ModelError, ParseError, check
+from .mixins import _ChannelSummaryMixin, _summary
 from .pdf import (
     Model,
-    _ChannelSummary,
     _check_build_options,
     _json_text,
     _model_options,
     _native_model,
     _pyhf_error,
     _settings_text,
-    _summary,
     _unsupported,
 )
 
 log = logging.getLogger(__name__)
 
-# --- RFC 6902 (jsonpatch), for Model.spec of a patched workspace model: libneos applies the patches itself when it
-# builds the model, but the ABI does not hand back the patched spec.
 
+class _NumberKinds:
+    """Which integral numbers of some inputs were Python floats. libneos writes ``20.0`` as ``20`` and ``json.loads``
+    reads that back as an int; ``retyped`` makes a result's integral number a float again where the inputs had it
+    as one: at the same place (the keys leading to it) or, for a place the inputs do not have, anywhere. So the
+    results' ``json.dumps`` text, and pyhf's digest of it, are pyhf's. ``floats`` names places always float."""
 
-def _pointer_tokens(path: str) -> list[str]:
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise InvalidArgument(f"jsonpatch path {path!r} does not start with '/'")
-    return [token.replace("~1", "/").replace("~0", "~") for token in path[1:].split("/")]
+    def __init__(self, *documents, floats=()):
+        self._at, self._anywhere, self._floats = {}, {}, set(floats)
+        stack = [(document, ()) for document in documents]
+        while stack:
+            node, keys = stack.pop()
+            if isinstance(node, dict):
+                stack.extend((value, (*keys, key)) for key, value in node.items())
+            elif isinstance(node, (list, tuple)):
+                stack.extend((value, keys) for value in node)
+            elif isinstance(node, (int, float)) and not isinstance(node, bool) and float(node).is_integer():
+                kind = float if isinstance(node, float) else int
+                self._at.setdefault((keys, node), set()).add(kind)  # 20 and 20.0 are one key
+                self._anywhere.setdefault(node, set()).add(kind)
 
-
-def _container(document, tokens, path):
-    node = document
-    for token in tokens[:-1]:
-        node = _child(node, token, path)
-    return node
-
-
-def _child(node, token, path):
-    try:
-        return node[int(token)] if isinstance(node, list) else node[token]
-    except (KeyError, IndexError, ValueError, TypeError):
-        raise InvalidArgument(f"jsonpatch path {path!r} does not exist") from None
-
-
-def _index(node, token, path, adding=False):
-    if token == "-" and adding:
-        return len(node)
-    try:
-        index = int(token)
-    except ValueError:
-        raise InvalidArgument(f"jsonpatch path {path!r} does not name a list index") from None
-    if not 0 <= index <= len(node) - (0 if adding else 1):
-        raise InvalidArgument(f"jsonpatch path {path!r} is out of range")
-    return index
-
-
-def _patch_remove(document, path):
-    tokens = _pointer_tokens(path)
-    parent = _container(document, tokens, path)
-    if isinstance(parent, list):
-        return parent.pop(_index(parent, tokens[-1], path))
-    if tokens[-1] not in parent:
-        raise InvalidArgument(f"jsonpatch path {path!r} does not exist")
-    return parent.pop(tokens[-1])
-
-
-def _patch_add(document, path, value):
-    tokens = _pointer_tokens(path)
-    if not tokens:
-        return value
-    parent = _container(document, tokens, path)
-    if isinstance(parent, list):
-        parent.insert(_index(parent, tokens[-1], path, adding=True), value)
-    else:
-        parent[tokens[-1]] = value
-    return document
+    def retyped(self, node, keys=()):
+        if isinstance(node, dict):
+            return {key: self.retyped(value, (*keys, key)) for key, value in node.items()}
+        if isinstance(node, list):
+            return [self.retyped(value, keys) for value in node]
+        if isinstance(node, int) and not isinstance(node, bool):
+            kinds = self._at.get((keys, node)) or self._anywhere.get(node)
+            if keys in self._floats or kinds == {float}:
+                return float(node)
+        return node
 
 
 def _apply_jsonpatch(document, patch):
-    document = copy.deepcopy(document)
-    for operation in patch:
-        op, path = operation["op"], operation["path"]
-        if op == "add":
-            document = _patch_add(document, path, copy.deepcopy(operation["value"]))
-        elif op == "remove":
-            _patch_remove(document, path)
-        elif op == "replace":
-            if _pointer_tokens(path):
-                _patch_remove(document, path)
-            document = _patch_add(document, path, copy.deepcopy(operation["value"]))
-        elif op in ("move", "copy"):
-            source = operation["from"]
-            tokens = _pointer_tokens(source)
-            value = _child(_container(document, tokens, source), tokens[-1], source) if tokens else document
-            if op == "move":
-                _patch_remove(document, source)
-            document = _patch_add(document, path, copy.deepcopy(value))
-        elif op == "test":
-            tokens = _pointer_tokens(path)
-            value = _child(_container(document, tokens, path), tokens[-1], path) if tokens else document
-            if value != operation["value"]:
-                raise InvalidArgument(f"jsonpatch test at {path!r} failed")
-        else:
-            raise InvalidArgument(f"unknown jsonpatch operation {op!r}")
-    return document
+    """``document`` (a dict or list) with the RFC 6902 ``patch`` (a list of operations) applied, by libneos; the
+    argument is not changed."""
+    patched = json.loads(
+        read_string(lib.neos_json_patch_apply, _json_text(document, "document"), _json_text(patch, "patch"))
+    )
+    return _NumberKinds(document, patch).retyped(patched)
 
 
 def _patch_list(patch):
@@ -138,82 +92,131 @@ class _NativeWorkspace(Handle):
     _free_name = "neos_workspace_free"
 
 
+def _operation(status: int, refusals: bool = True) -> None:
+    """``check`` for a workspace operation: a name or join it cannot apply is pyhf's InvalidWorkspaceOperation
+    (a ValueError for merge_channels with join 'none', as pyhf; with ``refusals`` False every argument error
+    stays InvalidArgument), a result that is not a workspace pyhf's InvalidSpecification."""
+    try:
+        check(status)
+    except InvalidArgument as error:
+        message = str(error)
+        if not refusals or "You can only merge channels" in message:
+            raise InvalidArgument(message) from None
+        raise _pyhf_error("InvalidWorkspaceOperation")(message) from None
+    except ParseError as error:
+        if isinstance(error, _pyhf_error("InvalidSpecification")):
+            raise
+        raise _pyhf_error("InvalidSpecification")(str(error)) from None
+
+
+def _join_code(join) -> int:
+    try:
+        return JOINS[join]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Workspaces must be joined using one of the valid join operations ({Workspace.valid_joins}); not {join}"
+        ) from None
+
+
+def _names(values, what) -> tuple[ctypes.Array, int]:
+    """A C array of NUL-terminated names (iterating ``values`` as pyhf does: a string gives its characters)."""
+    encoded = [c_string(str(value), what) for value in values]
+    return (ctypes.c_char_p * max(len(encoded), 1))(*encoded), len(encoded)
+
+
+def _joined(function, *args) -> list:
+    text = ctypes.c_size_t()
+    _operation(function(*args, None, 0, ctypes.byref(text)))
+    buffer = ctypes.create_string_buffer(text.value)
+    _operation(function(*args, buffer, text.value, ctypes.byref(text)))
+    return json.loads(buffer.value.decode("utf-8"))
+
+
 def _join_items(join, left_items, right_items, key="name", deep_merge_key=None):
-    """pyhf's join of two lists of named items: 'none' and 'outer' keep everything (outer drops exact duplicates),
-    the one-sided outer joins keep the primary side's item of a shared name; deep_merge_key merges those."""
-    primary, secondary = (right_items, left_items) if join == "right outer" else (left_items, right_items)
-    joined = copy.deepcopy(primary)
-    keys = [item[key] for item in joined]
-    for item in secondary:
-        if item[key] in keys and deep_merge_key is not None:
-            target = joined[keys.index(item[key])]
-            target[deep_merge_key] = _join_items("left outer", target[deep_merge_key], item[deep_merge_key])
-        elif (
-            join == "none"
-            or (join == "outer" and item not in primary)
-            or (join in ("left outer", "right outer") and item[key] not in keys)
-        ):
-            joined.append(copy.deepcopy(item))
-    return joined
+    """pyhf's ``_join_items`` (libneos' join of two lists of objects by their ``key``)."""
+    joined = _joined(
+        lib.neos_json_join_items,
+        _join_code(join),
+        _json_text(list(left_items), "left_items"),
+        _json_text(list(right_items), "right_items"),
+        c_string(key, "key"),
+        None if deep_merge_key is None else c_string(deep_merge_key, "deep_merge_key"),
+    )
+    return _NumberKinds(list(left_items), list(right_items)).retyped(joined)
 
 
-def _join_named(join, left, right, what):
-    """Channels or observations: a 'none' join refuses shared names, an 'outer' join differing items of one name."""
-    joined = _join_items(join, left, right)
-    if join == "none":
-        common = {item["name"] for item in left} & {item["name"] for item in right}
-        if common:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have any {what} in common with the same name: {common}. You can also try a "
-                f"different join operation: {Workspace.valid_joins}."
-            )
-    elif join == "outer":
-        repeated = [name for name, count in collections.Counter(item["name"] for item in joined).items() if count > 1]
-        if repeated:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have {what} in common with incompatible structure: {repeated}. You can also try "
-                f"a different join operation: {Workspace.valid_joins}."
-            )
-    return joined
+def _join_list(what, join, left, right, merge=False, measurement_name=None):
+    joined = _joined(
+        lib.neos_workspace_join_list,
+        c_string(what, "list"),
+        _join_code(join),
+        bool(merge),
+        None if measurement_name is None else c_string(measurement_name, "measurement_name"),
+        _json_text(list(left), "left"),
+        _json_text(list(right), "right"),
+    )
+    return _NumberKinds(list(left), list(right)).retyped(joined)
 
 
-def _join_measurements(join, left, right):
-    joined = _join_items(join, left, right)
-    if join == "none":
-        common = {item["name"] for item in left} & {item["name"] for item in right}
-        if common:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have any measurements in common with the same name: {common}. You can also try "
-                f"a different join operation: {Workspace.valid_joins}."
-            )
-        return joined
-    if join != "outer":
-        return joined
-    by_name = {}
-    for measurement in joined:
-        by_name.setdefault(measurement["name"], []).append(measurement)
-    bad_poi = [name for name, group in by_name.items() if len({m["config"]["poi"] for m in group}) > 1]
-    if bad_poi:
+def _join_versions(join, left_version, right_version):
+    """pyhf's ``_join_versions``: checked here too, since libneos reads only version 1.0.0 workspaces."""
+    if left_version != right_version:
         raise _pyhf_error("InvalidWorkspaceOperation")(
-            f"Workspaces cannot have the same measurements with incompatible POI: {bad_poi}."
+            f"Workspaces of different versions cannot be combined: {left_version} != {right_version}"
         )
-    merged = []
-    for name, group in by_name.items():
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        parameters = _join_items("outer", *(m["config"]["parameters"] for m in group))
-        repeated = [p for p, count in collections.Counter(item["name"] for item in parameters).items() if count > 1]
-        if repeated:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces cannot have a measurement ({name}) with incompatible parameter configs: {repeated}. "
-                f"You can also try a different join operation: {Workspace.valid_joins}."
-            )
-        merged.append({"name": name, "config": {"poi": group[0]["config"]["poi"], "parameters": parameters}})
-    return merged
+    return left_version
 
 
-class Workspace(_ChannelSummary, dict):
+def _join_channels(join, left_channels, right_channels, merge=False):
+    """pyhf's ``_join_channels``."""
+    return _join_list("channels", join, left_channels, right_channels, merge=merge)
+
+
+def _join_observations(join, left_observations, right_observations):
+    """pyhf's ``_join_observations``."""
+    return _join_list("observations", join, left_observations, right_observations)
+
+
+def _join_parameter_configs(measurement_name, left_parameters, right_parameters):
+    """pyhf's ``_join_parameter_configs`` (an outer join)."""
+    return _join_list("parameters", "outer", left_parameters, right_parameters, measurement_name=measurement_name)
+
+
+def _join_measurements(join, left_measurements, right_measurements):
+    """pyhf's ``_join_measurements``."""
+    return _join_list("measurements", join, left_measurements, right_measurements)
+
+
+def _validate(spec, schema_name, version) -> None:
+    """``schema.validate``, looked up when called (pyhf's suite replaces ``pyhf.schema.validate`` with a mock to
+    count the checks a Workspace makes)."""
+    schema.validate(spec, schema_name, version=version)
+
+
+def _native_of(workspace) -> _NativeWorkspace:
+    """libneos' workspace for ``workspace`` as it is now: its own handle while its dict is unchanged, else (a dict
+    edited in place, or a plain dict) a new one parsed from the current contents."""
+    if isinstance(workspace, Workspace):
+        try:
+            unchanged = bool(dict(workspace) == workspace._parsed)
+        except (TypeError, ValueError):  # an array put into the dict compares element-wise
+            unchanged = False
+        if unchanged:
+            return workspace._native
+    handle = ctypes.c_void_p()
+    status = lib.neos_workspace_from_json_with_options(
+        _json_text(dict(workspace)), CONSTANTS["NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL"], ctypes.byref(handle)
+    )
+    try:
+        check(status)
+    except ParseError as error:  # pyhf's classes for a spec that is not a workspace, as Workspace(spec) raises
+        raise _pyhf_error("InvalidSpecification")(str(error)) from None
+    except ModelError as error:
+        raise _pyhf_error("InvalidModel")(str(error)) from None
+    return _NativeWorkspace(handle)
+
+
+class Workspace(_ChannelSummaryMixin, dict):
     """A pyhf workspace (``pyhf.Workspace(spec)``): the spec as a dict, parsed and validated by libneos.
 
     ``spec`` may also be JSON text. Edits (prune, rename, combine, sorted, build) return new workspaces."""
@@ -221,18 +224,43 @@ class Workspace(_ChannelSummary, dict):
     valid_joins: ClassVar[list[str]] = ["none", "outer", "left outer", "right outer"]
 
     def __init__(self, spec, validate: bool = True, **config_kwargs):
+        # libneos reads the text as given first (its errors name the line or the JSON path), then pyhf's schema
+        # check runs on the dict, as pyhf's Workspace runs it
         handle = ctypes.c_void_p()
         check(lib.neos_workspace_from_json(_json_text(spec), ctypes.byref(handle)))
-        self._native = _NativeWorkspace(handle)
         spec = json.loads(spec) if isinstance(spec, str) else copy.deepcopy(dict(spec))
-        self.schema = config_kwargs.pop("schema", "workspace.json")
-        self.version = config_kwargs.pop("version", spec.get("version"))
+        schema_name = config_kwargs.pop("schema", "workspace.json")
+        version = config_kwargs.pop("version", spec.get("version"))
+        if validate:
+            _validate(spec, schema_name, version)
+        self._setup(_NativeWorkspace(handle), spec, validate, schema_name, version, config_kwargs)
+
+    def _setup(self, native, spec: dict, validate: bool, schema_name: str, version, config_kwargs: dict) -> None:
+        self._native = native
+        # what libneos parsed: an edit of the dict in place after this makes operations parse it again
+        self._parsed = copy.deepcopy(spec)
+        self.schema = schema_name
+        self.version = version
         self.validate = validate
         _unsupported(config_kwargs)
         super().__init__(spec)
         self._set_summary(_summary(spec["channels"]))
         self.measurement_names = [measurement["name"] for measurement in spec.get("measurements", [])]
         self.observations = {observation["name"]: observation["data"] for observation in spec["observations"]}
+
+    @classmethod
+    def _from_native(cls, native: _NativeWorkspace, kinds: _NumberKinds, validate: bool = True, edit=None) -> Workspace:
+        """The Workspace of a handle libneos made (an operation's result), its dict read from libneos' JSON (the
+        integral floats of the inputs, ``kinds``, made floats again, then ``edit(spec)`` when given) and, with
+        ``validate``, checked against the schema as pyhf checks its results."""
+        spec = kinds.retyped(json.loads(read_string(lib.neos_workspace_json, native)))
+        if edit is not None:
+            edit(spec)
+        if validate:
+            _validate(spec, "workspace.json", spec.get("version"))
+        workspace = cls.__new__(cls)
+        workspace._setup(native, spec, validate, "workspace.json", spec.get("version"), {})
+        return workspace
 
     @property
     def _as_parameter_(self):
@@ -259,7 +287,13 @@ class Workspace(_ChannelSummary, dict):
         return type(self)(copy.deepcopy(dict(self), memo))
 
     def get_measurement(self, measurement_name=None, measurement_index=None) -> dict:
-        """The measurement called ``measurement_name``, else the one at ``measurement_index``, else the first."""
+        """The measurement called ``measurement_name``, else the one at ``measurement_index``, else the first,
+        checked against pyhf's measurement schema."""
+        measurement = self._measurement(measurement_name, measurement_index)
+        _validate(measurement, "measurement.json", self.version)
+        return measurement
+
+    def _measurement(self, measurement_name, measurement_index) -> dict:
         if not self.measurement_names:
             raise _pyhf_error("InvalidMeasurement")("No measurements have been defined.")
         if measurement_name is not None:
@@ -290,8 +324,8 @@ class Workspace(_ChannelSummary, dict):
     def model(self, measurement_name=None, measurement_index=None, patches=None, **config_kwargs) -> Model:
         """The model of a measurement (by name, else index, else the first), patches applied, as pyhf. Keywords are
         pyhf.Model's; ``poi_name`` overrides the measurement's POI (``None``: no POI)."""
-        if measurement_name is None:
-            measurement_name = self.get_measurement(measurement_index=measurement_index)["name"]
+        measurement = self.get_measurement(measurement_name=measurement_name, measurement_index=measurement_index)
+        measurement_name = measurement["name"]
         modifier_set = config_kwargs.pop("modifier_set", None)
         batch_size = config_kwargs.pop("batch_size", None)
         validate = config_kwargs.pop("validate", True)
@@ -302,7 +336,7 @@ class Workspace(_ChannelSummary, dict):
         poi_given = "poi_name" in config_kwargs
         options = _model_options(config_kwargs)
         settings = options["modifier_settings"]
-        if poi_given and options["poi_name"] != self.get_measurement(measurement_name)["config"]["poi"]:
+        if poi_given and options["poi_name"] != measurement["config"]["poi"]:
             # Another POI than the measurement's (or none): built from the model spec, as pyhf does.
             spec = self._model_spec(measurement_name, patches)
             handle = _native_model(spec, options["poi_name"], settings)
@@ -332,189 +366,144 @@ class Workspace(_ChannelSummary, dict):
         return model
 
     def data(self, model: Model, include_auxdata=True) -> list[float]:
-        """Observations in the model's channel order, then its auxdata (a list, as pyhf)."""
+        """Observations in the model's channel order, then its auxdata (a list, as pyhf). A model with a channel
+        this workspace has no observations for (a model of another workspace) raises KeyError, as in pyhf."""
+        missing = [channel for channel in model.config.channels if channel not in self.observations]
+        if missing:
+            log.error("Invalid channel: the workspace has no observations for channel %r of the model", missing[0])
+            raise KeyError(missing[0])
         out = np.empty(model.config.nmaindata + (model.config.nauxdata if include_auxdata else 0))
         check(lib.neos_workspace_data(self, model, bool(include_auxdata), pointer(out), out.size))
-        return out.tolist()
+        values = out.tolist()
+        # pyhf returns the observations as stored: an integer count stays an int (Workspace.build keeps it so)
+        stored = [value for channel in model.config.channels for value in self.observations.get(channel, [])]
+        for index, (kept, value) in enumerate(zip(stored, values)):
+            if isinstance(kept, int) and not isinstance(kept, bool) and kept == value:
+                values[index] = kept
+        return values
 
-    def _prune_and_rename(
-        self,
-        prune_modifiers=(),
-        prune_modifier_types=(),
-        prune_samples=(),
-        prune_channels=(),
-        prune_measurements=(),
-        rename_modifiers=None,
-        rename_samples=None,
-        rename_channels=None,
-        rename_measurements=None,
-    ) -> Workspace:
-        rename_modifiers = rename_modifiers or {}
-        rename_samples = rename_samples or {}
-        rename_channels = rename_channels or {}
-        rename_measurements = rename_measurements or {}
-
-        def invalid(message):
-            return _pyhf_error("InvalidWorkspaceOperation")(message)
-
-        modifier_types = dict(self.modifiers)
-        for kind in prune_modifier_types:
-            if kind not in modifier_types.values():
-                raise invalid(f"{kind} is not one of the modifier types in this workspace.")
-        checks = (
-            ((*prune_modifiers, *rename_modifiers), modifier_types, "modifiers"),
-            ((*prune_samples, *rename_samples), self.samples, "samples"),
-            ((*prune_channels, *rename_channels), self.channels, "channels"),
-            ((*prune_measurements, *rename_measurements), self.measurement_names, "measurements"),
-        )
-        for names, known, what in checks:
-            for name in names:
-                if name not in known:
-                    raise invalid(f"{name} is not one of the {what} in this workspace.")
-
-        def kept_modifiers(sample):
-            return [
-                dict(modifier, name=rename_modifiers.get(modifier["name"], modifier["name"]))
-                for modifier in sample["modifiers"]
-                if modifier["name"] not in prune_modifiers and modifier["type"] not in prune_modifier_types
-            ]
-
-        spec = {
-            "channels": [
-                {
-                    "name": rename_channels.get(channel["name"], channel["name"]),
-                    "samples": [
-                        {
-                            "name": rename_samples.get(sample["name"], sample["name"]),
-                            "data": sample["data"],
-                            "modifiers": kept_modifiers(sample),
-                        }
-                        for sample in channel["samples"]
-                        if sample["name"] not in prune_samples
-                    ],
-                }
-                for channel in self["channels"]
-                if channel["name"] not in prune_channels
-            ],
-            "measurements": [
-                {
-                    "name": rename_measurements.get(measurement["name"], measurement["name"]),
-                    "config": {
-                        "parameters": [
-                            dict(parameter, name=rename_modifiers.get(parameter["name"], parameter["name"]))
-                            for parameter in measurement["config"]["parameters"]
-                            if parameter["name"] not in prune_modifiers
-                        ],
-                        "poi": rename_modifiers.get(measurement["config"]["poi"], measurement["config"]["poi"]),
-                    },
-                }
-                for measurement in self["measurements"]
-                if measurement["name"] not in prune_measurements
-            ],
-            "observations": [
-                dict(observation, name=rename_channels.get(observation["name"], observation["name"]))
-                for observation in self["observations"]
-                if observation["name"] not in prune_channels
-            ],
-            "version": self["version"],
-        }
-        return Workspace(copy.deepcopy(spec))
+    def _new(self, function, *args) -> Workspace:
+        """The workspace libneos' ``function(*args, &out)`` makes."""
+        handle = ctypes.c_void_p()
+        _operation(function(*args, ctypes.byref(handle)))
+        return type(self)._from_native(_NativeWorkspace(handle), _NumberKinds(dict(self)))
 
     def prune(self, modifiers=None, modifier_types=None, samples=None, channels=None, measurements=None) -> Workspace:
         """A new workspace without the named modifiers (and modifier types), samples, channels, measurements."""
-        return self._prune_and_rename(
-            prune_modifiers=modifiers or [],
-            prune_modifier_types=modifier_types or [],
-            prune_samples=samples or [],
-            prune_channels=channels or [],
-            prune_measurements=measurements or [],
-        )
+        arguments = []
+        for values, what in (
+            (modifiers, "modifiers"),
+            (modifier_types, "modifier_types"),
+            (samples, "samples"),
+            (channels, "channels"),
+            (measurements, "measurements"),
+        ):
+            arguments.extend(_names(values or [], what))
+        return self._new(lib.neos_workspace_prune, _native_of(self), *arguments)
 
     def rename(self, modifiers=None, samples=None, channels=None, measurements=None) -> Workspace:
         """A new workspace with modifiers, samples, channels, measurements renamed by the ``{old: new}`` maps."""
-        return self._prune_and_rename(
-            rename_modifiers=modifiers,
-            rename_samples=samples,
-            rename_channels=channels,
-            rename_measurements=measurements,
-        )
+        arguments = []
+        for mapping, what in (
+            (modifiers, "modifiers"),
+            (samples, "samples"),
+            (channels, "channels"),
+            (measurements, "measurements"),
+        ):
+            pairs = list((mapping or {}).items())
+            old, count = _names([old for old, _ in pairs], f"old {what}")
+            new, _ = _names([new for _, new in pairs], f"new {what}")
+            arguments.extend((old, new, count))
+        return self._new(lib.neos_workspace_rename, _native_of(self), *arguments)
 
     @classmethod
     def combine(cls, left, right, join="none", merge_channels=False) -> Workspace:
         """The union of two workspaces' channels, observations and measurements; ``join`` is one of
         ``valid_joins``, and ``merge_channels`` (outer joins only) merges the samples of shared channels."""
-        if join not in cls.valid_joins:
-            raise ValueError(
-                f"Workspaces must be joined using one of the valid join operations ({cls.valid_joins}); not {join}"
-            )
-        if merge_channels and join not in ("outer", "left outer", "right outer"):
-            raise ValueError(
-                f"You can only merge channels using the 'outer', 'left outer', or 'right outer' join operations; "
-                f"not {join}"
-            )
+        code = _join_code(join)
         if join in ("left outer", "right outer"):
             log.warning(
                 "You are using an unsafe join operation. This will silence exceptions that might be raised during a "
                 "normal 'outer' operation."
             )
-        if left["version"] != right["version"]:
-            raise _pyhf_error("InvalidWorkspaceOperation")(
-                f"Workspaces of different versions cannot be combined: {left['version']} != {right['version']}"
+        if not merge_channels or join != "none":
+            _join_versions(join, left["version"], right["version"])
+        handle = ctypes.c_void_p()
+        _operation(
+            lib.neos_workspace_combine(
+                _native_of(left), _native_of(right), code, bool(merge_channels), ctypes.byref(handle)
             )
-        if merge_channels:
-            channels = _join_items(join, left["channels"], right["channels"], deep_merge_key="samples")
-            if join == "outer":
-                channels = _join_named(join, channels, [], "channels")
-        else:
-            channels = _join_named(join, left["channels"], right["channels"], "channels")
-        spec = {
-            "channels": channels,
-            "measurements": _join_measurements(join, left["measurements"], right["measurements"]),
-            "observations": _join_named(join, left["observations"], right["observations"], "observations"),
-            "version": left["version"],
-        }
-        return cls(spec)
+        )
+        return cls._from_native(_NativeWorkspace(handle), _NumberKinds(dict(left), dict(right)))
 
     @classmethod
     def sorted(cls, workspace) -> Workspace:
         """A copy with channels, samples, modifiers (by name, type), measurements, their parameters and the
         observations sorted by name."""
-        spec = copy.deepcopy(dict(workspace))
-        spec["channels"].sort(key=lambda channel: channel["name"])
-        for channel in spec["channels"]:
-            channel["samples"].sort(key=lambda sample: sample["name"])
-            for sample in channel["samples"]:
-                sample["modifiers"].sort(key=lambda modifier: (modifier["name"], modifier["type"]))
-        spec["measurements"].sort(key=lambda measurement: measurement["name"])
-        for measurement in spec["measurements"]:
-            measurement["config"]["parameters"].sort(key=lambda parameter: parameter["name"])
-        spec["observations"].sort(key=lambda observation: observation["name"])
-        return cls(spec)
+        handle = ctypes.c_void_p()
+        _operation(lib.neos_workspace_sorted(_native_of(workspace), ctypes.byref(handle)))
+        return cls._from_native(_NativeWorkspace(handle), _NumberKinds(dict(workspace)))
 
     @classmethod
     def build(cls, model: Model, data, name="measurement", validate: bool = True) -> Workspace:
         """A workspace holding ``model``'s channels, one measurement ``name`` with the model's parameter
         configurations, and ``data`` (main bins in the model's channel order) as the observations."""
-        data = list(np.asarray(data, dtype=np.float64).tolist())
-        parameters = [
-            {
-                "bounds": [list(pair) for pair in entry["paramset"].suggested_bounds],
-                "inits": entry["paramset"].suggested_init,
-                "fixed": entry["paramset"].suggested_fixed_as_bool,
-                "name": par_name,
-            }
-            for par_name, entry in model.config.par_map.items()
-        ]
-        spec = {
-            "channels": copy.deepcopy(model.spec["channels"]),
-            "version": "1.0.0",
-            "measurements": [{"name": name, "config": {"poi": model.config.poi_name, "parameters": parameters}}],
-            "observations": [
-                {"name": channel, "data": data[model.config.channel_slices[channel]]}
-                for channel in model.config.channels
-            ],
+        values = np.ascontiguousarray(np.asarray(data, dtype=np.float64).ravel())
+        handle = ctypes.c_void_p()
+        _operation(
+            lib.neos_workspace_build(
+                _json_text(model.spec, "model.spec"),
+                model,
+                pointer(values),
+                values.size,
+                c_string(name, "name"),
+                ctypes.byref(handle),
+            ),
+            refusals=False,
+        )
+        return cls._from_native(
+            _NativeWorkspace(handle), _NumberKinds(), validate=validate, edit=_BuiltNumbers(model.spec, data)
+        )
+
+
+def _like(value, given):
+    """``value`` as an int where pyhf would keep the int ``given`` (``None``: a float), else as a float."""
+    return int(value) if isinstance(given, int) and not isinstance(given, bool) else float(value)
+
+
+class _BuiltNumbers:
+    """The number types of pyhf's ``Workspace.build`` for a workspace libneos built: the data as given (an int stays
+    an int), a parameter's bounds and inits as its measurement config gives them, else pyhf's defaults (integer
+    bounds ``[0, 10]`` for a normfactor, floats otherwise), and the channels as in the model's spec."""
+
+    _INTEGER_BOUNDS = ("normfactor",)
+
+    def __init__(self, spec, data):
+        self._spec = _NumberKinds(spec)
+        self._data = np.asarray(data, dtype=object).ravel().tolist()
+        self._configs = {config["name"]: config for config in spec.get("parameters", [])}
+        self._types = {
+            modifier["name"]: modifier["type"]
+            for channel in spec["channels"]
+            for sample in channel["samples"]
+            for modifier in sample["modifiers"]
         }
-        return cls(spec, validate=validate)
+
+    def __call__(self, built: dict) -> None:
+        built["channels"] = self._spec.retyped(built["channels"], ("channels",))
+        given = iter(self._data)
+        for observation in built["observations"]:
+            observation["data"] = [_like(value, next(given, None)) for value in observation["data"]]
+        for parameter in built["measurements"][0]["config"]["parameters"]:
+            config = self._configs.get(parameter["name"], {})
+            default = 0 if self._types.get(parameter["name"]) in self._INTEGER_BOUNDS else None
+            bounds = config.get("bounds") or [[default, default]] * len(parameter["bounds"])
+            parameter["bounds"] = [
+                [_like(value, limit) for value, limit in zip(pair, limits)]
+                for pair, limits in zip(parameter["bounds"], bounds)
+            ]
+            inits = config.get("inits") or [None] * len(parameter["inits"])
+            parameter["inits"] = [_like(value, init) for value, init in zip(parameter["inits"], inits)]
 
 
 class PatchSet(Handle):

@@ -205,32 +205,23 @@ def test_deprecated_api_warning_wording():
     assert "old_thing is deprecated in favor of new_thing as of pyhf v0.8.0" in str(caught[0].message)
 
 
-@pytest.fixture
-def restored_modules():
-    saved = dict(sys.modules)
-    yield
-    for name in set(sys.modules) - set(saved):
-        del sys.modules[name]
-    sys.modules.update(saved)
-
-
-def test_scipy_optimizer_needs_scipy(restored_modules, monkeypatch):
+def test_scipy_optimizer_needs_scipy(monkeypatch):
     monkeypatch.delattr(neos_swift.optimize, "scipy_optimizer", raising=False)  # looked up again below
-    sys.modules["scipy"] = None  # hidden: importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "scipy", None)  # hidden: importing it raises ImportError
     with pytest.raises(ImportError):
         neos_swift.optimize.scipy_optimizer  # noqa: B018  (the lookup is what is tested)
 
 
-def test_minuit_optimizer_needs_iminuit(restored_modules, monkeypatch):
+def test_minuit_optimizer_needs_iminuit(monkeypatch):
     monkeypatch.delattr(neos_swift.optimize, "minuit_optimizer", raising=False)
-    sys.modules["iminuit"] = None
+    monkeypatch.setitem(sys.modules, "iminuit", None)
     with pytest.raises(exceptions.ImportBackendError, match="problem importing Minuit"):
         neos_swift.optimize.minuit_optimizer  # noqa: B018
     # The record of a fit's MINUIT-like fields does not need iminuit (scipy fits build result objects with it).
     assert neos_swift.optimize.MinuitRecord is not None
 
 
-def test_optimizers_come_back_when_their_library_is_there(restored_modules, monkeypatch):
+def test_optimizers_come_back_when_their_library_is_there(monkeypatch):
     monkeypatch.delattr(neos_swift.optimize, "minuit_optimizer", raising=False)
     monkeypatch.delattr(neos_swift.optimize, "scipy_optimizer", raising=False)
     assert neos_swift.optimize.minuit_optimizer().name == "minuit"

@@ -177,8 +177,6 @@ def test_minuit_strategy_resolves_as_pyhf():
     neos_swift.set_backend("numpy", neos_swift.optimize.minuit_optimizer(tolerance=0.2))
     _, result = neos_swift.infer.mle.fit(data, model, return_result_obj=True)
     assert (result.minuit.strategy, result.minuit.tol) == (1, 0.2)  # numpy: no gradients, strategy 1
-    _, result = neos_swift.infer.mle.fit(data, model, return_result_obj=True, do_grad=True)
-    assert result.minuit.strategy == 0
     for strategy in (0, 1, 2):
         _, result = neos_swift.infer.mle.fit(data, model, return_result_obj=True, strategy=strategy, tolerance=0.5)
         assert (result.minuit.strategy, result.minuit.tol) == (strategy, 0.5)
@@ -187,13 +185,15 @@ def test_minuit_strategy_resolves_as_pyhf():
     assert result.minuit.strategy == 2 and result.optimizer == "minuit"
     _, result = neos_swift.infer.mle.fit(data, model, return_result_obj=True, strategy=None)
     assert result.minuit.strategy == 0  # jax: gradients by default
+    _, result = neos_swift.infer.mle.fit(data, model, return_result_obj=True, strategy=None, do_grad=False)
+    assert result.minuit.strategy == 1  # gradients refused: MINUIT's careful strategy, as pyhf
 
 
 def test_options_change_nothing_in_the_answer():
     model, _, data = models()
     reference = neos_swift.infer.mle.fit(data, model, return_uncertainties=True)
     neos_swift.set_backend("numpy", "minuit")
-    for options in ({"tolerance": 10.0}, {"strategy": 0}, {"maxiter": 5}, {"do_stitch": True}, {"do_grad": True}):
+    for options in ({"tolerance": 10.0}, {"strategy": 0}, {"maxiter": 5}, {"do_stitch": True}, {"do_grad": False}):
         np.testing.assert_array_equal(
             neos_swift.infer.mle.fit(data, model, return_uncertainties=True, **options), reference
         )
@@ -279,3 +279,223 @@ def test_a_foreign_optimizer_is_called_as_pyhf_calls_it():
     assert objective is neos_swift.infer.mle.twice_nll and init[poi] == 2.0
     assert fixed_vals == [(poi, 2.0)]
     assert kwargs["return_fitted_val"] and kwargs["tolerance"] == 3 and not kwargs["return_result_obj"]
+
+
+# pyhf.optimize.common: stitching and objective shims
+
+
+def optimize_common():
+    return importlib.import_module("neos_swift.optimize.common")
+
+
+def test_stitch_pars_puts_held_values_back_in_place():
+    common = optimize_common()
+    passthrough = common._make_stitch_pars()
+    anything = ["a", object()]
+    assert passthrough(anything) is anything and passthrough(anything, stitch_with=[1.0]) is anything
+    viewer = neos_swift.tensor.common._TensorViewer([[0, 3], [1, 2, 4]])
+    stitch = common._make_stitch_pars(viewer, [7.0, 8.0])
+    assert stitch(np.array([1.0, 2.0, 3.0])).tolist() == [7.0, 1.0, 2.0, 8.0, 3.0]
+    assert stitch(np.array([1.0, 2.0, 3.0]), stitch_with=np.zeros(2)).tolist() == [0.0, 1.0, 2.0, 0.0, 3.0]
+
+
+@pytest.mark.parametrize("do_stitch", [False, True])
+def test_shim_matches_pyhf(do_stitch):
+    """Same inputs to pyhf's shim and ours: the same x0/bounds/fixed_vals, and the wrapped objective equals pyhf's
+    twice NLL at the same free parameters (rtol 1e-12: the same formula, summed in a different order)."""
+    common = optimize_common()
+    pyhf_common = importlib.import_module("pyhf.optimize.common")
+    ours_model, their_model, data = models()
+    init, bounds = ours_model.config.suggested_init(), ours_model.config.suggested_bounds()
+    fixed_vals = [(ours_model.config.poi_index, 1.5)]
+    mine, stitch = common.shim(
+        neos_swift.infer.mle.twice_nll, data, ours_model, init, bounds, fixed_vals, do_stitch=do_stitch
+    )
+    theirs, their_stitch = pyhf_common.shim(
+        pyhf.infer.mle.twice_nll, data, their_model, init, bounds, fixed_vals, do_stitch=do_stitch
+    )
+    for key in ("x0", "bounds", "fixed_vals"):
+        assert [list(np.atleast_1d(entry)) for entry in mine[key]] == [list(np.atleast_1d(e)) for e in theirs[key]]
+    assert mine["do_grad"] is theirs["do_grad"] is False
+    free = np.array(mine["x0"]) * 1.1
+    if not do_stitch:
+        free[ours_model.config.poi_index] = 1.5
+    np.testing.assert_allclose(mine["func"](free), theirs["func"](free), rtol=1e-12)
+    assert stitch(free).tolist() == np.asarray(their_stitch(free)).tolist()
+
+
+def test_numpy_refuses_gradients_as_pyhf():
+    common = optimize_common()
+    model, _, data = models()
+    init, bounds = model.config.suggested_init(), model.config.suggested_bounds()
+    with pytest.raises(exceptions().Unsupported, match="autodifferentiation"):
+        common.shim(neos_swift.infer.mle.twice_nll, data, model, init, bounds, do_grad=True)
+    for optimizer in ("scipy", "minuit"):
+        neos_swift.set_backend("numpy", optimizer)
+        with pytest.raises(exceptions().Unsupported, match="autodifferentiation"):
+            neos_swift.infer.mle.fit(data, model, do_grad=True)
+        with pytest.raises(exceptions().Unsupported, match="autodifferentiation"):
+            neos_swift.infer.mle.fixed_poi_fit(1.0, data, model, do_grad=True)
+        assert neos_swift.infer.mle.fit(data, model, do_grad=False).shape == (model.config.npars,)
+
+
+def test_jax_shim_gradient_is_the_native_one_of_the_free_parameters():
+    """With do_stitch the gradient has the free parameters' entries of 2 * nll_gradient (exact: the same
+    numbers moved), and agrees with central differences of the wrapped value (rtol 1e-6: the differences' error)."""
+    from conftest import assert_gradient, central_differences
+
+    common = optimize_common()
+    model, _, data = models()
+    neos_swift.set_backend("jax")
+    init, bounds = model.config.suggested_init(), model.config.suggested_bounds()
+    poi = model.config.poi_index
+    kwargs, stitch = common.shim(
+        neos_swift.infer.mle.twice_nll, data, model, init, bounds, [(poi, 0.7)], do_grad=True, do_stitch=True
+    )
+    free = np.array(kwargs["x0"]) * 1.05
+    value, gradient = kwargs["func"](free)
+    full = np.asarray(stitch(neos_swift.tensorlib.astensor(free)))
+    assert float(value) == pytest.approx(float(neos_swift.infer.mle.twice_nll(full, data, model)[0]), rel=1e-15)
+    free_idx = [index for index in range(model.config.npars) if index != poi]
+    np.testing.assert_array_equal(np.asarray(gradient), 2 * model.nll_gradient(full, data)[free_idx])
+    assert_gradient(np.asarray(gradient), central_differences(lambda p: float(kwargs["func"](p)[0]), free))
+
+    def traceable(pars, data, pdf):  # any jax-traceable objective is differentiated by jax itself
+        return neos_swift.tensorlib.astensor([neos_swift.tensorlib.sum(pars**2)])
+
+    kwargs, _ = common.shim(traceable, data, model, init, bounds, [(poi, 0.7)], do_grad=True, do_stitch=True)
+    value, gradient = kwargs["func"](free)
+    assert float(value) == pytest.approx(0.49 + float(np.sum(free**2)), rel=1e-14)
+    np.testing.assert_allclose(np.asarray(gradient), 2 * free, rtol=1e-15)
+
+
+def test_tensor_shim_of_an_unknown_backend_raises(monkeypatch):
+    common = optimize_common()
+    assert common._get_tensor_shim() is common._numpy_objective
+    monkeypatch.setattr(neos_swift.tensorlib, "name", "abacus")
+    with pytest.raises(ValueError, match="No optimizer shim for abacus."):
+        common._get_tensor_shim()
+
+
+# What a fit reports, as pyhf users read it
+
+
+def test_every_minuit_fit_makes_its_record(monkeypatch):
+    """The optimizer's _minimize makes the result object on every fit (pyhf's makes it too), so its minuit
+    record shows the strategy and tolerance each fit resolved, result object asked for or not."""
+    model, _, data = models()
+    neos_swift.set_backend("numpy", neos_swift.optimize.minuit_optimizer(tolerance=0.3))
+    seen = []
+    original = neos_swift.optimize.minuit_optimizer._minimize
+
+    def recording(self, *args, **kwargs):
+        seen.append(original(self, *args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(neos_swift.optimize.minuit_optimizer, "_minimize", recording)
+    neos_swift.infer.mle.fit(data, model)
+    neos_swift.infer.mle.fit(data, model, strategy=2, tolerance=0.05)
+    assert [(r.minuit.strategy, r.minuit.tol) for r in seen] == [(1, 0.3), (2, 0.05)]
+    assert seen[0].minuit.errors is None and seen[0].minuit.parameters == tuple(model.config.par_names)
+
+
+def test_minuit_names_parameters_x0_without_names(monkeypatch):
+    model, _, data = models()
+    neos_swift.set_backend("numpy", "minuit")
+    monkeypatch.setattr(type(model.config), "par_names", property(lambda self: None))
+    _, result = neos_swift.infer.mle.fit(data, model, return_result_obj=True)
+    assert result.minuit.parameters == tuple(f"x{i}" for i in range(model.config.npars))
+
+
+def test_uncertainty_is_the_exact_curvature_of_twice_nll():
+    """With the POI held, sigma = 1 / sqrt(d^2 NLL / d alpha^2). pyhf's logpdf differenced twice (step 1e-3:
+    truncation ~1e-7 relative) gives it to rtol 1e-5; MINUIT's 0.26418 (pyhf's own test) is 5e-4 off, from
+    HESSE in the bounded-parameter transform."""
+    spec = {
+        "channels": [
+            {
+                "name": "singlechannel",
+                "samples": [
+                    {
+                        "name": "signal",
+                        "data": [30.0, 95.0],
+                        "modifiers": [{"name": "mu", "type": "normfactor", "data": None}],
+                    },
+                    {
+                        "name": "background",
+                        "data": [100.0, 150.0],
+                        "modifiers": [
+                            {
+                                "name": "bkg_norm",
+                                "type": "histosys",
+                                "data": {"lo_data": [98, 100], "hi_data": [102, 190]},
+                            }
+                        ],
+                    },
+                ],
+            }
+        ]
+    }
+    ours, theirs = neos_swift.Model(spec), pyhf.Model(spec)
+    data = [120.0, 180.0, *ours.config.auxdata]
+    neos_swift.set_backend("numpy", "minuit")
+    fitted = neos_swift.infer.mle.fixed_poi_fit(1.0, data, ours, return_uncertainties=True)
+    alpha = ours.config.par_order.index("bkg_norm")
+
+    def nll(value):
+        pars = np.array(fitted[:, 0])
+        pars[alpha] = value
+        return -float(theirs.logpdf(pars, data)[0])
+
+    step, best = 1e-3, float(fitted[alpha, 0])
+    curvature = (nll(best + step) - 2 * nll(best) + nll(best - step)) / step**2
+    assert fitted[alpha, 1] == pytest.approx(1 / np.sqrt(curvature), rel=1e-5)
+    assert fitted[ours.config.poi_index].tolist() == [1.0, 0.0]
+
+
+def test_failed_fit_carries_an_unsuccessful_result(monkeypatch):
+    model, _, data = models()
+    mle = importlib.import_module("neos_swift.infer.mle")
+
+    def failing(*args):
+        raise exceptions().FailedMinimization("neos_fit: the fit did not converge: test")
+
+    monkeypatch.setattr(mle, "_native_fit", failing)
+    for optimizer in ("scipy", "minuit"):
+        neos_swift.set_backend("numpy", optimizer)
+        with pytest.raises(exceptions().FailedMinimization, match="Optimization failed") as caught:
+            neos_swift.infer.mle.fit(data, model)
+        assert isinstance(caught.value.result, OptimizeResult) and not caught.value.result.success
+        assert "did not converge: test" in caught.value.result.message
+        assert caught.value.result.optimizer == optimizer
+
+
+def test_scipy_checks_method_and_solver_options_as_scipy():
+    from scipy.optimize import OptimizeWarning
+
+    model, _, data = models()
+    neos_swift.set_backend("numpy", neos_swift.optimize.scipy_optimizer(solver_options={"ftol": 1e-9, "eps": 1e-7}))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reference = neos_swift.infer.mle.fit(data, model)  # SLSQP's own options: no warning
+    neos_swift.set_backend("numpy", neos_swift.optimize.scipy_optimizer(solver_options={"bogus": 1, "ftol": 1}))
+    with pytest.warns(OptimizeWarning, match="Unknown solver options: bogus$"):
+        np.testing.assert_array_equal(neos_swift.infer.mle.fit(data, model), reference)
+    with pytest.raises(ValueError, match="Unknown solver simplex-annealing"):
+        neos_swift.infer.mle.fit(data, model, method="simplex-annealing")
+    neos_swift.infer.mle.fit(data, model, method="l-bfgs-b")  # scipy compares method names in lower case
+
+
+def test_verbose_prints_a_summary(capsys):
+    model, _, data = models()
+    neos_swift.set_backend("numpy", neos_swift.optimize.scipy_optimizer(verbose=1))
+    neos_swift.infer.mle.fit(data, model)
+    assert "twice NLL" in capsys.readouterr().out
+    neos_swift.set_backend("numpy", neos_swift.optimize.scipy_optimizer(solver_options={"disp": True}))
+    neos_swift.infer.mle.fit(data, model)
+    assert "twice NLL" in capsys.readouterr().out
+    neos_swift.set_backend("numpy", "scipy")
+    neos_swift.infer.mle.fit(data, model)
+    assert capsys.readouterr().out == ""

@@ -324,7 +324,15 @@ def test_sorted_matches_pyhf(path):
     assert mine != ours
 
 
-@pytest.mark.parametrize("path", [MULTI_MEASUREMENT, TWO_CHANNELS, "workspaces/validation_1bin_shapesys.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        MULTI_MEASUREMENT,
+        TWO_CHANNELS,
+        "workspaces/validation_1bin_shapesys.json",
+        "workspaces/validation_2bin_2channel_coupledshapefactor.json",
+    ],
+)
 def test_build_matches_pyhf(path):
     ours, theirs = both(path)
     mine_model, pyhfs_model = ours.model(), theirs.model()
@@ -332,8 +340,179 @@ def test_build_matches_pyhf(path):
     mine = neos_swift.Workspace.build(mine_model, data, name="rebuilt")
     pyhfs = pyhf.Workspace.build(pyhfs_model, data, name="rebuilt")
     assert_same_workspace(mine, pyhfs)
+    # the same numbers of the same types (pyhf's default bounds of a normfactor are ints, the others floats)
+    assert neos_swift.utils.digest(mine) == pyhf.utils.digest(pyhfs)
     if "lumi" in dict(mine.modifiers).values():
         return  # build keeps inits, bounds and fixed only: a lumi parameter loses its auxdata (in pyhf too)
     rebuilt = mine.model()
     assert rebuilt.config.par_names == mine_model.config.par_names
     np.testing.assert_allclose(mine.data(rebuilt), ours.data(mine_model), rtol=1e-12)
+
+
+# --- The operations run in libneos: what the Python side still has to get right is the conversion. ---
+
+
+def test_operations_read_a_dict_edited_in_place():
+    # pyhf's operations read the dict as it is now (its names are checked against the summary made when the
+    # workspace was); ours parse the dict again once it differs from what libneos holds
+    ours, theirs = both(TWO_CHANNELS)
+    for workspace in (ours, theirs):
+        workspace["channels"][0]["samples"][0]["data"][0] = 1234.5
+    modifier = theirs.modifiers[0][0]
+    mine, pyhfs = ours.prune(modifiers=[modifier]), theirs.prune(modifiers=[modifier])
+    assert_same_workspace(mine, pyhfs)
+    assert mine["channels"][0]["samples"][0]["data"][0] == 1234.5
+    assert_same_workspace(neos_swift.Workspace.sorted(ours), pyhf.Workspace.sorted(theirs))
+
+
+def test_an_edited_observation_can_leave_a_channel_without_one_as_in_pyhf():
+    # pyhf's schema allows a channel without observation: a left outer join then keeps the left observation
+    ours, theirs = both(TWO_CHANNELS)
+    renames = {"channels": {name: f"renamed_{name}" for name in theirs.channels}}
+    mine, pyhfs = ours.rename(**renames), theirs.rename(**renames)
+    for workspace, original in ((mine, ours), (pyhfs, theirs)):
+        workspace["observations"][0]["name"] = original["observations"][0]["name"]
+        workspace["observations"][0]["data"][0] = -10.0
+    combined = neos_swift.Workspace.combine(ours, mine, join="left outer")
+    assert_same_workspace(combined, pyhf.Workspace.combine(theirs, pyhfs, join="left outer"))
+    with pytest.raises(pyhf.exceptions.InvalidWorkspaceOperation):
+        pyhf.Workspace.combine(theirs, pyhfs, join="outer")
+    with pytest.raises(neos_swift.exceptions.InvalidWorkspaceOperation, match="observations in common"):
+        neos_swift.Workspace.combine(ours, mine, join="outer")
+
+
+@pytest.mark.parametrize("join", ["none", "outer", "left outer", "right outer"])
+def test_private_joins_match_pyhfs(join):
+    # pyhf's suite calls its private join helpers directly; ours are libneos' joins
+    ours, theirs = both(SHARED)
+    other = copy.deepcopy(dict(theirs))
+    other["channels"][0]["samples"][0]["data"] = [value + 1 for value in other["channels"][0]["samples"][0]["data"]]
+    for helper in ("_join_channels", "_join_observations", "_join_measurements"):
+        arguments = (join, theirs[helper[6:]], other[helper[6:]])
+        try:
+            expected = getattr(pyhf.workspace, helper)(*arguments)
+        except pyhf.exceptions.InvalidWorkspaceOperation as error:
+            with pytest.raises(neos_swift.exceptions.InvalidWorkspaceOperation, match=str(error).split(":")[0]):
+                getattr(neos_swift.workspace, helper)(*arguments)
+        else:
+            assert getattr(neos_swift.workspace, helper)(*arguments) == expected, helper
+    items = [{"name": 1, "deep": [{"name": "a"}]}, {"name": 2, "deep": []}]
+    more = [{"name": 1, "deep": [{"name": "b"}]}, {"name": 3, "deep": []}]
+    for deep in (None, "deep"):
+        mine = neos_swift.workspace._join_items(join, items, more, deep_merge_key=deep)
+        assert mine == pyhf.workspace._join_items(join, items, more, deep_merge_key=deep)
+    parameters = theirs["measurements"][0]["config"]["parameters"]
+    assert neos_swift.workspace._join_parameter_configs("m", parameters, parameters) == parameters
+
+
+def test_parameter_config_conflicts_name_the_measurement():
+    first, second = [{"name": "p", "inits": [1.0]}], [{"name": "p", "inits": [2.0]}]
+    with pytest.raises(pyhf.exceptions.InvalidWorkspaceOperation, match=r"measurement \(meas\)"):
+        pyhf.workspace._join_parameter_configs("meas", first, second)
+    with pytest.raises(neos_swift.exceptions.InvalidWorkspaceOperation, match=r"measurement \(meas\) .*\['p'\]"):
+        neos_swift.workspace._join_parameter_configs("meas", first, second)
+    with pytest.raises(ValueError, match="valid join operations"):
+        neos_swift.workspace._join_items("inner", first, second)
+
+
+def test_pruning_everything_is_an_invalid_specification_as_in_pyhf():
+    ours, theirs = both(TWO_CHANNELS)
+    with pytest.raises(pyhf.exceptions.InvalidSpecification):
+        theirs.prune(measurements=theirs.measurement_names)
+    with pytest.raises(neos_swift.exceptions.InvalidSpecification, match="measurements"):
+        ours.prune(measurements=ours.measurement_names)
+    # a string is iterated as pyhf iterates it: its characters are not channels
+    with pytest.raises(neos_swift.exceptions.InvalidWorkspaceOperation, match="c is not one of the channels"):
+        ours.prune(channels="channel1")
+
+
+@pytest.mark.parametrize("path", [MULTI_MEASUREMENT, TWO_CHANNELS, SHARED])
+def test_results_keep_integral_floats_so_digests_are_pyhfs(path):
+    # libneos writes 50.0 as 50; the conversion makes it a float again where the input had a float, so that
+    # json.dumps of a result, and pyhf's digest of it, are pyhf's
+    ours, theirs = both(path)
+    data = theirs["channels"][0]["samples"][0]["data"]
+    assert any(isinstance(value, float) and value.is_integer() for value in data)
+    modifier = theirs.modifiers[0][0]
+    pairs = [
+        (ours.prune(modifiers=[modifier]), theirs.prune(modifiers=[modifier])),
+        (
+            ours.rename(channels={theirs.channels[0]: "renamed"}),
+            theirs.rename(channels={theirs.channels[0]: "renamed"}),
+        ),
+        (neos_swift.Workspace.sorted(ours), pyhf.Workspace.sorted(theirs)),
+        (neos_swift.Workspace.combine(ours, ours, join="outer"), pyhf.Workspace.combine(theirs, theirs, join="outer")),
+    ]
+    for mine, pyhfs in pairs:
+        assert json.dumps(dict(mine), sort_keys=True) == json.dumps(dict(pyhfs), sort_keys=True)
+        assert neos_swift.utils.digest(mine) == pyhf.utils.digest(pyhfs)
+    # an integer stays an integer, a float a float, also in a patched document
+    patched = neos_swift.workspace._apply_jsonpatch({"a": [1, 2.0]}, [{"op": "add", "path": "/b", "value": 3.0}])
+    assert json.dumps(patched) == '{"a": [1, 2.0], "b": 3.0}'
+
+
+def test_the_schema_is_checked_as_in_pyhf(monkeypatch):
+    spec = {"channels": [{"name": "SR", "samples_wrong_name": []}]}
+    with pytest.raises(pyhf.exceptions.InvalidSpecification):
+        pyhf.Workspace(spec)
+    with pytest.raises(neos_swift.exceptions.InvalidSpecification, match="version"):
+        neos_swift.Workspace(spec)
+    # pyhf checks the workspace against workspace.json when it is made (unless validate=False) and the measurement
+    # against measurement.json when get_measurement picks it; so does ours, through the same function
+    checked = []
+    monkeypatch.setattr(neos_swift.schema, "validate", lambda spec, name, version=None: checked.append(name))
+    workspace = neos_swift.Workspace(load(TWO_CHANNELS))
+    assert checked == ["workspace.json"]
+    workspace.get_measurement()
+    assert checked == ["workspace.json", "measurement.json"]
+    unchecked = neos_swift.Workspace(load(TWO_CHANNELS), validate=False)
+    assert unchecked == workspace and unchecked.validate is False and len(checked) == 2
+    neos_swift.Workspace.build(workspace.model(), [1.0] * workspace.model().config.nmaindata, validate=False)
+    assert checked.count("workspace.json") == 1
+
+
+def test_patches_are_applied_by_libneos_as_jsonpatch_does():
+    import jsonpatch
+
+    document = {"a": [1, {"b": "c"}], "d": 2.5}
+    patch = [
+        {"op": "add", "path": "/a/1/e", "value": [3]},
+        {"op": "move", "from": "/d", "path": "/f"},
+        {"op": "test", "path": "/a/0", "value": 1},
+        {"op": "remove", "path": "/a/0"},
+    ]
+    assert neos_swift.workspace._apply_jsonpatch(document, patch) == jsonpatch.JsonPatch(patch).apply(document)
+    assert document == {"a": [1, {"b": "c"}], "d": 2.5}  # the argument is not changed
+    with pytest.raises(neos_swift.errors.ModelError, match="test failed"):
+        neos_swift.workspace._apply_jsonpatch(document, [{"op": "test", "path": "/d", "value": 3}])
+    with pytest.raises(neos_swift.errors.ModelError, match="path does not exist"):
+        neos_swift.workspace._apply_jsonpatch(document, [{"op": "remove", "path": "/nope"}])
+
+
+def test_build_refuses_data_of_another_length():
+    # pyhf slices whatever it is given; libneos takes the main bins, or the main bins and the auxdata
+    ours = neos_swift.Workspace(load(TWO_CHANNELS))
+    model = ours.model()
+    main = ours.data(model, include_auxdata=False)
+    assert neos_swift.Workspace.build(model, ours.data(model)) == neos_swift.Workspace.build(model, main)
+    with pytest.raises(neos_swift.InvalidArgument, match=f"n_data is {len(main) - 1}") as raised:
+        neos_swift.Workspace.build(model, main[:-1])
+    assert not isinstance(raised.value, neos_swift.exceptions.InvalidWorkspaceOperation)
+
+
+def test_build_keeps_the_datas_integers_as_pyhf():
+    # pyhf stores the data as given (ints stay ints) and hands them back from data(): build(model, data(model))
+    # of a built workspace is the same document, digest included
+    spec = load("workspaces/validation_2bin_histosys.json")
+    ours, theirs = both(spec)
+    nmain = theirs.model().config.nmaindata
+    counts = list(range(10, 10 + nmain))
+    mine = neos_swift.Workspace.build(ours.model(), counts)
+    pyhfs = pyhf.Workspace.build(theirs.model(), counts)
+    assert json.dumps(mine["observations"]) == json.dumps(pyhfs["observations"])
+    again = neos_swift.Workspace.build(mine.model(), mine.data(mine.model()))
+    assert neos_swift.utils.digest(again) == neos_swift.utils.digest(mine)
+    halves = [count + 0.5 for count in counts]
+    assert json.dumps(neos_swift.Workspace.build(ours.model(), halves)["observations"]) == json.dumps(
+        pyhf.Workspace.build(theirs.model(), halves)["observations"]
+    )

@@ -1,5 +1,7 @@
 /// A pyhf workspace (schema 1.0.0): channels, observations, measurements.
 public struct Workspace: Sendable {
+    /// The whole document as given (member order kept), which the workspace operations edit.
+    let document: JSON
     let channelsJSON: JSON
     let spec: ModelSpec
     let observations: [String: (data: [Double], path: String)]
@@ -8,17 +10,22 @@ public struct Workspace: Sendable {
     let measurementParameters: [[ModelSpec.ParameterConfig]]
 
     /// Parses and checks the whole workspace; errors name the JSON path.
-    public init(json: String) throws {
-        try self.init(document: try JSON.parse(json))
+    ///
+    /// With `observationsRequired` false a channel may have no observation, as pyhf's schema allows (pyhf's
+    /// `Workspace.data` then fails, as `data(model:)` does); an observation that is there must still have its
+    /// channel's bin count.
+    public init(json: String, observationsRequired: Bool = true) throws {
+        try self.init(document: try JSON.parse(json), observationsRequired: observationsRequired)
     }
 
-    init(document: JSON) throws {
+    init(document: JSON, observationsRequired: Bool = true) throws {
         _ = try document.members(at: "", allowed: ["channels", "measurements", "observations", "version"])
         let version = try document.required("version", at: "").string(at: "version")
         guard version == "1.0.0" else {
             throw NeosError(
                 .parse, "version: unsupported workspace version \"\(version)\" (only \"1.0.0\" is supported)")
         }
+        self.document = document
         channelsJSON = try document.required("channels", at: "")
         // measurements
         var measurements: [(name: String, poi: String, parametersJSON: JSON, path: String)] = []
@@ -61,6 +68,7 @@ public struct Workspace: Sendable {
         }
         for channel in spec.channels {
             guard let observation = observations[channel.name] else {
+                if !observationsRequired { continue }
                 throw NeosError(
                     .model, "observations: no observation for channel \"\(channel.name)\" (\(channel.path))")
             }

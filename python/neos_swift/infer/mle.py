@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ctypes
-from types import MappingProxyType
 
 import numpy as np
 
 from .._library import lib, pointer
-from ..errors import NumericError, check
+from ..errors import check
 from ._settings import FitSettings, data_array
 
 
@@ -75,83 +74,47 @@ def _minimize(
     ``scipy.optimize.OptimizeResult``, and last (neos_swift's addition) the :class:`Jacobian`; a single output is
     returned bare. Arrays are the current tensor backend's (``tensorlib.astensor``)."""
     from .._backend import get_backend
+    from ..optimize.common import _require_gradients_available
 
     tensorlib = get_backend()[0]
     do_grad = tensorlib.default_do_grad if do_grad is None else do_grad
+    _require_gradients_available(tensorlib, do_grad)
     requested = optimizer._resolve(dict(options or {}), do_grad)
     settings = FitSettings(pdf, init_pars, par_bounds, fixed_params)
     data = data_array(data, pdf)
     # pyhf's minuit result object carries uncertainties and correlations whether or not they were asked for.
     reported = return_result_obj and optimizer._reports_uncertainties
-    want_unc, want_corr = return_uncertainties or reported, return_correlations or reported
-    try:
-        pars, twice_nll, unc, corr, jac = _native_fit(poi, data, pdf, settings, want_unc, want_corr, return_jacobian)
-    except NumericError:
-        if not reported or return_uncertainties or return_correlations:
-            raise
-        # Only the result object wanted them and the Hessian is singular: report the fit without them.
-        pars, twice_nll, unc, corr, jac = _native_fit(poi, data, pdf, settings, False, False, return_jacobian)
-    fixed = np.array(pdf.config.suggested_fixed() if settings.fixed is None else settings.fixed, dtype=bool)
-    if poi is not None:
-        fixed[pdf.config.poi_index] = True
-    if corr is not None:
-        # pyhf stitches held parameters into the correlation matrix as zero rows and columns, diagonal included.
-        corr = np.where(fixed[:, None] | fixed[None, :], 0.0, corr)
-    if unc is not None:
-        # Held parameters have no uncertainty (pyhf sets MINUIT's to 0 too); errordef scales as MINUIT's errors.
-        unc = np.where(fixed, 0.0, unc) * np.sqrt(requested.get("errordef", 1))
-    x = np.column_stack([pars, unc]) if return_uncertainties else pars
+    result = optimizer._minimize(
+        poi,
+        data,
+        pdf,
+        settings,
+        requested,
+        uncertainties=return_uncertainties or reported,
+        correlations=return_correlations or reported,
+        jacobian=return_jacobian,
+        required=return_uncertainties or return_correlations,
+    )
+    jac = result.pop("jacobian")
+    x = np.column_stack([result.x, result.unc]) if return_uncertainties else result.x
     returns = [tensorlib.astensor(x)]
     if return_correlations:
-        returns.append(tensorlib.astensor(corr))
+        returns.append(tensorlib.astensor(result.corr))
     if return_fitted_val:
-        returns.append(tensorlib.astensor(twice_nll))
+        returns.append(tensorlib.astensor(result.fun))
     if return_result_obj:
-        result = _result_object(optimizer, requested, pdf, tensorlib, x, pars, twice_nll, unc, corr, reported, fixed)
+        # pyhf's result object: x as returned first, tensors of the current backend; unc and corr only where
+        # pyhf's optimizer reports them (minuit), None otherwise.
+        result.x, result.fun = tensorlib.astensor(x), tensorlib.astensor(result.fun)
+        if reported and result.unc is not None:
+            result.unc, result.corr = tensorlib.astensor(result.unc), tensorlib.astensor(result.corr)
+        else:
+            result.unc = result.corr = None
+        del result["fixed"]
         returns.append(result)
     if return_jacobian:
         returns.append(jac)
     return tuple(returns) if len(returns) > 1 else returns[0]
-
-
-def _result_object(optimizer, requested, pdf, tensorlib, x, pars, twice_nll, unc, corr, reported, fixed):
-    """pyhf's fit result: ``x`` (as returned first), ``fun``, ``success``, ``message``, ``unc``/``corr`` (None for
-    scipy, as pyhf's), for minuit also ``hess_inv`` and ``minuit``; and neos_swift's ``optimizer`` (the requested
-    optimizer's name) and ``options`` (the options this fit resolved)."""
-    from scipy.optimize import OptimizeResult
-
-    from ..optimize import MinuitRecord
-
-    result = OptimizeResult(
-        x=tensorlib.astensor(x),
-        fun=tensorlib.astensor(twice_nll),
-        success=True,
-        status=0,
-        message="Optimization terminated successfully.",
-        unc=None,
-        corr=None,
-        optimizer=optimizer.name,
-        options=MappingProxyType(requested),
-    )
-    if reported and unc is not None:
-        covariance = corr * np.outer(unc, unc)
-        names = getattr(pdf.config, "par_names", None)
-        names = tuple(names) if names else tuple(f"x{i}" for i in range(len(pars)))
-        result.unc = tensorlib.astensor(unc)
-        result.corr = tensorlib.astensor(corr)
-        result.hess_inv = covariance
-        result.minuit = MinuitRecord(
-            values=pars,
-            errors=unc,
-            covariance=covariance,
-            fixed=list(fixed),
-            parameters=names,
-            fval=float(twice_nll),
-            strategy=requested["strategy"],
-            tol=requested["tolerance"],
-            errordef=requested["errordef"],
-        )
-    return result
 
 
 def _dispatch(
@@ -244,9 +207,11 @@ def fit(
     :mod:`neos_swift.optimize` for its fields per optimizer) and last, with ``return_jacobian``, a
     :class:`Jacobian` of the best-fit parameters (implicit differentiation). ``options`` are the current
     optimizer's per-fit options (pyhf's ``maxiter``, ``tolerance``, ``strategy``, ...); any other raises
-    ``exceptions.Unsupported``. ``do_grad`` only resolves minuit's default strategy, as in pyhf; ``do_stitch``
-    changes nothing (held parameters are always reported in place). Uncertainties and correlations are exact whichever optimizer is set (with
-    scipy, pyhf itself returns none)."""
+    ``exceptions.Unsupported``. ``do_grad`` resolves minuit's default strategy, as in pyhf,
+    and ``do_grad=True`` under the numpy backend raises ``exceptions.Unsupported`` (numpy has no automatic
+    differentiation, as pyhf says); the fit's own derivatives are exact either way. ``do_stitch`` changes nothing
+    (held parameters are always reported in place). Uncertainties and correlations are exact whichever optimizer
+    is set (with scipy, pyhf itself returns none)."""
     return _dispatch(
         None,
         data,

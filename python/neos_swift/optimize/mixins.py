@@ -9,6 +9,10 @@ result object has ``unc``, ``corr``, ``hess_inv`` and a ``minuit`` record; a ``s
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
+import numpy as np
+
 
 class OptimizerMixin:
     """Options common to all optimizers: ``maxiter`` (default 100000) and ``verbose`` (default 0).
@@ -97,3 +101,69 @@ class OptimizerMixin:
             do_grad=do_grad,
             options=kwargs,
         )
+
+    def _minimize(self, poi, data, pdf, settings, requested, uncertainties, correlations, jacobian, required):
+        """One native fit with this call's resolved options (``requested``), as a ``scipy.optimize.OptimizeResult``.
+
+        ``x`` holds the best-fit parameters (shape (n,)), ``fun`` the twice NLL, ``fixed`` which parameters were
+        held (the POI too when ``poi`` is given); ``unc`` (held ones 0, scaled by ``errordef``) and ``corr`` (held
+        rows and columns 0) when ``uncertainties``/``correlations`` ask for them, else None; ``jacobian`` (a
+        :class:`neos_swift.infer.mle.Jacobian`, or None). A minuit optimizer adds ``hess_inv`` and its ``minuit``
+        record. When the Hessian is singular and the numbers were not ``required`` (only a result object wanted
+        them), the fit is reported without them; when the fit fails, ``exceptions.FailedMinimization`` carries
+        an unsuccessful result object.
+
+        With ``verbose`` (a positive level), or scipy's ``disp`` solver option, a one-line summary of the fit is
+        printed."""
+        from scipy.optimize import OptimizeResult
+
+        from ..errors import FitFailed, NumericError
+        from ..exceptions import FailedMinimization
+        from ..infer import mle
+
+        try:
+            try:
+                pars, twice_nll, unc, corr, jac = mle._native_fit(
+                    poi, data, pdf, settings, uncertainties, correlations, jacobian
+                )
+            except NumericError:
+                if required or not (uncertainties or correlations):
+                    raise
+                pars, twice_nll, unc, corr, jac = mle._native_fit(poi, data, pdf, settings, False, False, jacobian)
+        except FitFailed as error:
+            message = getattr(getattr(error, "result", None), "message", None) or str(error)
+            failed = OptimizeResult(success=False, status=1, message=f"Optimization failed. {message}")
+            failed.optimizer = self.name
+            raise FailedMinimization(failed) from error
+        fixed = np.array(pdf.config.suggested_fixed() if settings.fixed is None else settings.fixed, dtype=bool)
+        if poi is not None:
+            fixed[pdf.config.poi_index] = True
+        if corr is not None:
+            # pyhf stitches held parameters into the correlation matrix as zero rows and columns, diagonal included.
+            corr = np.where(fixed[:, None] | fixed[None, :], 0.0, corr)
+        if unc is not None:
+            # Held parameters have no uncertainty (pyhf sets MINUIT's to 0 too); errordef scales as MINUIT's errors.
+            unc = np.where(fixed, 0.0, unc) * np.sqrt(requested.get("errordef", 1))
+        result = OptimizeResult(
+            x=pars,
+            fun=twice_nll,
+            success=True,
+            status=0,
+            message="Optimization terminated successfully.",
+            unc=unc,
+            corr=corr,
+            fixed=fixed,
+            jacobian=jac,
+            optimizer=self.name,
+            options=MappingProxyType(requested),
+        )
+        self._annotate(result, pdf, requested)
+        # scipy's disp is the solver's own switch for the same summary (pyhf sets it from verbose).
+        if requested.get("verbose", self.verbose) or requested.get("solver_options", {}).get("disp"):
+            print(
+                f"neos_swift native fit ({self.name} options): converged, twice NLL = {twice_nll:.10g}, pars = {pars}"
+            )
+        return result
+
+    def _annotate(self, result, pdf, requested):
+        """What this optimizer adds to a result object (nothing by default)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .mixins import OptimizerMixin
 
 
@@ -50,10 +52,32 @@ class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
         resolved["errordef"] = self.errordef
         return resolved
 
+    def _annotate(self, result, pdf, requested):
+        """A minuit result object's ``minuit`` record (always) and ``hess_inv`` (the covariance, when the fit
+        computed uncertainties and correlations; held parameters give zero rows and columns)."""
+        covariance = None
+        if result.unc is not None and result.corr is not None:
+            covariance = result.corr * np.outer(result.unc, result.unc)
+            result.hess_inv = covariance
+        names = getattr(pdf.config, "par_names", None)
+        names = tuple(names) if names else tuple(f"x{i}" for i in range(len(result.x)))
+        result.minuit = MinuitRecord(
+            values=result.x,
+            errors=result.unc,
+            covariance=covariance,
+            fixed=[bool(held) for held in result.fixed],
+            parameters=names,
+            fval=float(result.fun),
+            strategy=requested["strategy"],
+            tol=requested["tolerance"],
+            errordef=requested["errordef"],
+        )
+
 
 class MinuitRecord:
     """The fields of an ``iminuit.Minuit`` that pyhf users read from ``result.minuit``, filled from the native fit
-    (no MINUIT ran): ``values``, ``errors``, ``covariance`` (n x n, zero rows for held parameters), ``fixed``,
+    (no MINUIT ran): ``values``, ``errors``, ``covariance`` (n x n, zero rows for held parameters; ``errors`` and
+    ``covariance`` are None when the fit did not compute them), ``fixed``,
     ``parameters`` (names, or x0, x1, ... without them), ``fval``, ``valid``, ``strategy``, ``tol``, ``errordef``."""
 
     def __init__(self, values, errors, covariance, fixed, parameters, fval, strategy, tol, errordef):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from .mixins import OptimizerMixin
 
 
@@ -11,6 +13,10 @@ class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
     "SLSQP"), ``tolerance`` and ``solver_options``; anything else raises ``exceptions.Unsupported``.
 
     The fit is the native Newton fit whatever these say; they are recorded on the result object (``options``).
+    They are checked as scipy checks them: a ``method`` scipy.optimize.minimize does not have raises ValueError,
+    and ``solver_options`` names that SLSQP does not take (with the default method) give scipy's
+    ``OptimizeWarning`` ("Unknown solver options: ..."); other methods' option names are not checked. A positive
+    ``verbose`` prints a summary of each fit.
     Its convergence test (on the exact Newton decrement) is tighter than SLSQP's at any ``tolerance`` pyhf users
     pass, so a tolerance never loosens our answer. As pyhf's scipy result, the result object has ``unc`` and
     ``corr`` set to None; ``return_uncertainties``/``return_correlations`` still return the exact ones (a
@@ -35,6 +41,42 @@ class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
         tolerance = resolved["tolerance"]
         if tolerance is not None and not tolerance > 0:
             raise ValueError(f"tolerance must be positive or None, got {tolerance!r}")
-        if not isinstance(resolved["solver_options"], dict):
-            raise TypeError(f"solver_options must be a dict, got {type(resolved['solver_options']).__name__}")
+        solver_options = resolved["solver_options"]
+        if not isinstance(solver_options, dict):
+            raise TypeError(f"solver_options must be a dict, got {type(solver_options).__name__}")
+        method = resolved["method"]
+        if not isinstance(method, str) or method.lower() not in _MINIMIZE_METHODS:
+            # scipy.optimize.minimize's own refusal of a method it does not have.
+            raise ValueError(f"Unknown solver {method}")
+        unknown = [name for name in solver_options if name not in _SLSQP_OPTIONS]
+        if method.lower() == "slsqp" and unknown:
+            # pyhf passes solver_options to scipy, which warns about names SLSQP does not take; so do we.
+            from scipy.optimize import OptimizeWarning
+
+            warnings.warn(f"Unknown solver options: {', '.join(unknown)}", OptimizeWarning, stacklevel=5)
         return resolved
+
+
+#: The methods of ``scipy.optimize.minimize`` (lower case, as it compares them).
+_MINIMIZE_METHODS = frozenset(
+    {
+        "nelder-mead",
+        "powell",
+        "cg",
+        "bfgs",
+        "newton-cg",
+        "l-bfgs-b",
+        "tnc",
+        "cobyla",
+        "cobyqa",
+        "slsqp",
+        "trust-constr",
+        "dogleg",
+        "trust-ncg",
+        "trust-exact",
+        "trust-krylov",
+    }
+)
+
+#: The options ``scipy.optimize.minimize(method="SLSQP")`` documents (scipy 1.9 to 1.17); others are warned of.
+_SLSQP_OPTIONS = frozenset({"ftol", "eps", "disp", "maxiter", "iprint", "finite_diff_rel_step", "workers"})
