@@ -243,12 +243,9 @@ def _overall_sys(element, sample: _Sample):
 
 
 def _norm_factor(element, sample: _Sample):
-    config = {
-        "name": element.attrib["Name"],
-        "bounds": [[float(element.attrib["Low"]), float(element.attrib["High"])]],
-        "inits": [float(element.attrib["Val"])],
-        **_const(element),
-    }
+    name = element.attrib["Name"]
+    low, high, init = (float(element.attrib[attribute]) for attribute in ("Low", "High", "Val"))
+    config = {"name": name, "bounds": [[low, high]], "inits": [init], **_const(element)}
     return _modifier("normfactor", element), config
 
 
@@ -368,15 +365,12 @@ def process_channel(channelxml, resolver, track_progress=False) -> tuple[str, li
 def _lumi_config(measurement) -> dict:
     """The luminosity's configuration: its value as auxdata and init, width ``Lumi * LumiRelErr``, bounds 5 widths
     either side."""
-    lumi = float(measurement.attrib["Lumi"])
-    sigma = lumi * float(measurement.attrib["LumiRelErr"])
-    return {
-        "name": "lumi",
-        "auxdata": [lumi],
-        "bounds": [[lumi - 5.0 * sigma, lumi + 5.0 * sigma]],
-        "inits": [lumi],
-        "sigmas": [sigma],
-    }
+    lumi, relative_error = (float(measurement.attrib[attribute]) for attribute in ("Lumi", "LumiRelErr"))
+    sigma = lumi * relative_error
+    reach = 5.0 * sigma
+    config = {"name": "lumi", "auxdata": [lumi], "bounds": [[lumi - reach, lumi + reach]]}
+    config.update(inits=[lumi], sigmas=[sigma])
+    return config
 
 
 def _settings(measurement):
@@ -438,18 +432,19 @@ def dedupe_parameters(parameters) -> list[dict]:
     samples is configured once per sample in the XML, and those configurations must agree.
 
     Raises ``RuntimeError`` (naming the parameter, each configuration logged) when two of them differ."""
-    by_name: dict[str, list[dict]] = {}
+    latest: dict[str, dict] = {}
     for config in parameters:
-        by_name.setdefault(config["name"], []).append(config)
-    for name, configs in by_name.items():
-        if any(config != configs[0] for config in configs[1:]):
-            for config in configs:
+        latest[config["name"]] = config  # a name keeps the place of its first configuration
+    clash = next((name for name in latest if any(c["name"] == name and c != latest[name] for c in parameters)), None)
+    if clash is not None:
+        for config in parameters:
+            if config["name"] == clash:
                 log.warning(config)
-            raise RuntimeError(
-                f"cannot import the workspace: the parameter configurations for {name} differ between the "
-                "NormFactors that name it"
-            )
-    return [configs[-1] for configs in by_name.values()]
+        raise RuntimeError(
+            f"cannot import the workspace: the parameter configurations for {clash} differ between the "
+            "NormFactors that name it"
+        )
+    return list(latest.values())
 
 
 def _validated(spec: dict, validation_as_error: bool) -> dict:
