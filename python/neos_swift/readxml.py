@@ -33,7 +33,15 @@ the inherited path (ROOT's convention) is found too.
 
 Differences from pyhf 0.7.6 (all where pyhf misreads the file): ``ParamSetting`` lists and ``Input`` paths are split
 and stripped on any whitespace (pyhf splits on single spaces, so a doubled space or a line break produced parameters
-with empty or mangled names); ``mounts`` may be given as strings; ``clear_filecache`` closes the files it forgets.
+with empty or mangled names); ``mounts`` may be given as strings; ``clear_filecache`` closes the files it forgets;
+a relative-uncertainty histogram (``ShapeSys``, external ``StatError``) whose bin count is not its sample's is a
+``ValueError`` (pyhf cuts a ``ShapeSys`` one to the shorter length, and numpy refuses or broadcasts a ``StatError``
+one).
+
+How it is built: ``_Scope`` resolves every histogram reference (``InputFile``/``HistoPath``/``HistoName`` and the
+``HistoSys`` and ``StatError`` variants of those attributes, falling back to the sample's and then the channel's
+file and folder), and ``_MODIFIER_BUILDERS`` maps each modifier tag to the function that builds its JSON modifier
+(and, for a ``NormFactor``, its parameter configuration); a tag that is not in the table is logged and skipped.
 """
 
 from __future__ import annotations
