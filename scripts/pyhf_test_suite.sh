@@ -69,7 +69,12 @@ if echo "$probe" | grep -q "pyhf_importable True"; then
         "neos_swift's folder, but a Python without pyhf is the clean measurement" >&2
 fi
 
-args=(tests -p neos_pyhf_alias -p no:cacheprovider -o addopts= -q -rN --tb=native
+# Test paths given after `--` (tests/test_x.py, tests/test_x.py::name) replace the default of the whole tests/.
+paths=(tests)
+for arg in "${extra[@]}"; do
+    case "$arg" in tests/*) paths=() ;; esac
+done
+args=("${paths[@]}" -p neos_pyhf_alias -p no:cacheprovider -o addopts= -q -rN --tb=native
     --continue-on-collection-errors
     --ignore=tests/test_notebooks.py --ignore=tests/benchmarks
     -k "not pytorch and not tensorflow"

@@ -33,7 +33,15 @@ the inherited path (ROOT's convention) is found too.
 
 Differences from pyhf 0.7.6 (all where pyhf misreads the file): ``ParamSetting`` lists and ``Input`` paths are split
 and stripped on any whitespace (pyhf splits on single spaces, so a doubled space or a line break produced parameters
-with empty or mangled names); ``mounts`` may be given as strings; ``clear_filecache`` closes the files it forgets.
+with empty or mangled names); ``mounts`` may be given as strings; ``clear_filecache`` closes the files it forgets;
+a relative-uncertainty histogram (``ShapeSys``, external ``StatError``) whose bin count is not its sample's is a
+``ValueError`` (pyhf cuts a ``ShapeSys`` one to the shorter length, and numpy refuses or broadcasts a ``StatError``
+one).
+
+How it is built: ``_Scope`` resolves every histogram reference (``InputFile``/``HistoPath``/``HistoName`` and the
+``HistoSys`` and ``StatError`` variants of those attributes, falling back to the sample's and then the channel's
+file and folder), and ``_MODIFIER_BUILDERS`` maps each modifier tag to the function that builds its JSON modifier
+(and, for a ``NormFactor``, its parameter configuration); a tag that is not in the table is logged and skipped.
 """
 
 from __future__ import annotations
@@ -81,6 +89,14 @@ def __dir__():
     return __all__
 
 
+# The attributes that name a histogram, as (file, folder, histogram name). An element that leaves out the file or
+# the folder inherits its sample's (a sample inherits its channel's); the name it must give.
+_NOMINAL = ("InputFile", "HistoPath", "HistoName")
+_EXTERNAL = ("HistoFile", "HistoPath", "HistoName")
+_LOW = ("HistoFileLow", "HistoPathLow", "HistoNameLow")
+_HIGH = ("HistoFileHigh", "HistoPathHigh", "HistoNameHigh")
+
+
 def _missing_data_message() -> str:
     return (
         "Conversion of workspaces without data is currently not supported.\n"
@@ -88,23 +104,12 @@ def _missing_data_message() -> str:
     )
 
 
-class _NoProgress:
-    """What the loops use when no progress bar is shown: the items, and a description that goes nowhere."""
-
-    def __init__(self, items):
-        self._items = items
-
-    def __iter__(self):
-        return iter(self._items)
-
-    def set_description(self, description):
-        """Ignored: there is no bar to describe."""
-
-
-def _progress(items, unit: str, enabled: bool, total: int | None = None):
-    """A tqdm progress bar over ``items`` when ``enabled`` (tqdm is part of the xmlio extra), else the items."""
+def _tracked(items, unit: str, enabled: bool, describe: Callable[[object], str], total: int | None = None):
+    """Yields ``items``; when ``enabled``, through a tqdm progress bar (tqdm is part of the xmlio extra) that shows
+    ``describe(item)`` for the item being processed."""
     if not enabled:
-        return _NoProgress(items)
+        yield from items
+        return
     try:
         import tqdm
     except ImportError as error:
@@ -113,7 +118,10 @@ def _progress(items, unit: str, enabled: bool, total: int | None = None):
             "python -m pip install 'neos-swift[xmlio]'",
             name="tqdm",
         ) from error
-    return tqdm.tqdm(items, unit=unit, total=total)
+    bar = tqdm.tqdm(items, unit=unit, total=total)
+    for item in bar:
+        bar.set_description(describe(item))
+        yield item
 
 
 def resolver_factory(rootdir, mounts) -> Callable[[str], Path]:
@@ -122,16 +130,16 @@ def resolver_factory(rootdir, mounts) -> Callable[[str], Path]:
     A name under one of the ``mounts``' second paths (the path as the XML spells it) is moved to the first (where
     the files are on this machine); the first mount that matches wins. The result is then taken relative to
     ``rootdir``: a relative name is joined to it, an absolute one is kept."""
-    rootdir = Path(rootdir)
-    mounts = [(Path(local), Path(in_xml)) for local, in_xml in (mounts or [])]
+    base = Path(rootdir)
+    table = [(Path(in_xml), Path(local)) for local, in_xml in (mounts or [])]
+
+    def under(path: Path, folder: Path) -> bool:
+        return path == folder or folder in path.parents
 
     def resolver(filename) -> Path:
-        path = Path(filename)
-        for local, in_xml in mounts:
-            if path == in_xml or in_xml in path.parents:
-                path = local / path.relative_to(in_xml)
-                break
-        return rootdir / path
+        named = Path(filename)
+        moved = next((local / named.relative_to(in_xml) for in_xml, local in table if under(named, in_xml)), named)
+        return base / moved
 
     return resolver
 
@@ -139,8 +147,16 @@ def resolver_factory(rootdir, mounts) -> Callable[[str], Path]:
 def extract_error(hist) -> list[float]:
     """The bin uncertainties of an uproot histogram, without under- and overflow: the square roots of the summed
     squared weights (``fSumw2``) when the histogram was filled with weights, else of the bin contents (Poisson)."""
-    variances = hist.variances() if hist.weighted else hist.to_numpy()[0]
-    return np.sqrt(variances).tolist()
+    return np.sqrt(hist.variances() if hist.weighted else hist.values()).tolist()
+
+
+def _opened(fullpath: str, cache) -> tuple[object, set[str]]:
+    """The ROOT file at ``fullpath`` and its keys (without cycle numbers), from ``cache`` or opened into it."""
+    entry = cache.get(fullpath)
+    if entry is None:
+        rootfile = uproot.open(fullpath)
+        entry = cache[fullpath] = (rootfile, set(rootfile.keys(cycle=False)))
+    return entry
 
 
 def import_root_histogram(resolver, filename, path, name, filecache=None) -> tuple[list[float], list[float]]:
@@ -153,24 +169,142 @@ def import_root_histogram(resolver, filename, path, name, filecache=None) -> tup
 
     Raises ``KeyError`` when neither name is in the file, and what uproot raises when the file cannot be read
     (``FileNotFoundError`` for a missing one)."""
-    cache = filecache or _FILE_CACHE
-    folder = (path or "").strip("/")
     fullpath = str(resolver(filename))
-    if fullpath in cache:
-        rootfile, keys = cache[fullpath]
-    else:
-        rootfile = uproot.open(fullpath)
-        keys = set(rootfile.keys(cycle=False))
-        cache[fullpath] = (rootfile, keys)
+    rootfile, keys = _opened(fullpath, filecache or _FILE_CACHE)
+    lookups = (name, f"{(path or '').strip('/')}/{name}")
+    key = next((lookup for lookup in lookups if lookup in keys), None)
+    if key is None:
+        raise KeyError(f"no histogram {name} in {fullpath} (looked for {lookups[0]!r} and {lookups[1]!r})")
+    hist = rootfile[key]
+    return hist.values().tolist(), extract_error(hist)
 
-    nested = f"{folder}/{name}"
-    if name in keys:
-        hist = rootfile[name]
-    elif nested in keys:
-        hist = rootfile[nested]
+
+class _Scope:
+    """Where the histograms of the elements inside a channel or sample are: the resolver, and the file and folder
+    that an element uses when it names none of its own."""
+
+    def __init__(self, resolver, inputfile: str, histopath: str):
+        self.resolver = resolver
+        self.inputfile = inputfile
+        self.histopath = histopath
+
+    def locate(self, element, attributes=_NOMINAL) -> tuple[str, str, str]:
+        """The (file, folder, name) of the histogram that ``element`` names with ``attributes``: its own file and
+        folder where it gives them, else this scope's; ``KeyError`` when it gives no name."""
+        file_attribute, folder_attribute, name_attribute = attributes
+        return (
+            element.attrib.get(file_attribute, self.inputfile),
+            element.attrib.get(folder_attribute, self.histopath),
+            element.attrib[name_attribute],
+        )
+
+    def inside(self, element) -> _Scope:
+        """The scope of the elements inside ``element``: its ``InputFile`` and ``HistoPath`` where it sets them."""
+        return _Scope(
+            self.resolver,
+            element.attrib.get("InputFile", self.inputfile),
+            element.attrib.get("HistoPath", self.histopath),
+        )
+
+    def read(self, element, attributes=_NOMINAL) -> tuple[list[float], list[float]]:
+        """The contents and uncertainties of the histogram ``element`` names with ``attributes``."""
+        return import_root_histogram(self.resolver, *self.locate(element, attributes))
+
+
+class _Sample:
+    """What a sample's modifier elements are built from: the sample's scope, its channel's name, and its nominal
+    histogram's contents and uncertainties."""
+
+    def __init__(self, element, scope: _Scope, channel_name: str):
+        self.name = element.attrib.get("Name")
+        self.channel_name = channel_name
+        self.scope = scope
+        self.data, self.errors = scope.read(element)
+
+    def absolute(self, element, relative: list[float]) -> list[float]:
+        """Relative uncertainties (a ``ShapeSys`` or external ``StatError`` histogram) as the absolute ones of the
+        JSON format: times the nominal contents, bin by bin; ``ValueError`` when the bin counts differ."""
+        if len(relative) != len(self.data):
+            raise ValueError(
+                f"{element.tag} of sample {self.name} has {len(relative)} bins, its nominal histogram {len(self.data)}"
+            )
+        return [fraction * nominal for fraction, nominal in zip(relative, self.data)]
+
+
+def _modifier(kind: str, element, data=None) -> dict:
+    return {"name": element.attrib["Name"], "type": kind, "data": data}
+
+
+def _const(element) -> dict:
+    """``fixed`` as a ``Const`` attribute sets it (nothing when it is absent or empty)."""
+    const = element.attrib.get("Const")
+    return {"fixed": const == "True"} if const else {}
+
+
+# The builders of the modifier elements: (element, _Sample) -> (the JSON modifier, or None when the element is not
+# considered; the parameter configuration it carries, or None).
+
+
+def _overall_sys(element, sample: _Sample):
+    bounds = {"lo": float(element.attrib["Low"]), "hi": float(element.attrib["High"])}
+    return _modifier("normsys", element, bounds), None
+
+
+def _norm_factor(element, sample: _Sample):
+    name = element.attrib["Name"]
+    low, high, init = (float(element.attrib[attribute]) for attribute in ("Low", "High", "Val"))
+    config = {"name": name, "bounds": [[low, high]], "inits": [init], **_const(element)}
+    return _modifier("normfactor", element), config
+
+
+def _histo_sys(element, sample: _Sample):
+    variations = {
+        "lo_data": sample.scope.read(element, _LOW)[0],
+        "hi_data": sample.scope.read(element, _HIGH)[0],
+    }
+    return _modifier("histosys", element, variations), None
+
+
+def _stat_error(element, sample: _Sample):
+    if element.attrib["Activate"] != "True":
+        return None, None
+    if element.attrib.get("HistoName", ""):
+        widths = sample.absolute(element, sample.scope.read(element, _EXTERNAL)[0])
     else:
-        raise KeyError(f"no histogram {name} in {fullpath} (looked for {name!r} and {nested!r})")
-    return hist.to_numpy()[0].tolist(), extract_error(hist)
+        widths = sample.errors
+    if not widths:
+        raise RuntimeError(f"cannot determine the stat error of sample {sample.name}.")
+    # HistFactory names the staterror after the channel: a StatError element has no Name.
+    return {"name": f"staterror_{sample.channel_name}", "type": "staterror", "data": widths}, None
+
+
+def _shape_sys(element, sample: _Sample):
+    if element.attrib.get("ConstraintType", "Poisson") != "Poisson":
+        log.warning("shapesys modifier %s has a non-poisson constraint", element.attrib["Name"])
+    widths = sample.absolute(element, sample.scope.read(element, _NOMINAL)[0])
+    return _modifier("shapesys", element, widths), None
+
+
+def _shape_factor(element, sample: _Sample):
+    return _modifier("shapefactor", element), None
+
+
+def _not_considered(element, sample: _Sample):
+    return None, None
+
+
+_MODIFIER_BUILDERS = {
+    "HistoSys": _histo_sys,
+    "NormFactor": _norm_factor,
+    "OverallSys": _overall_sys,
+    "ShapeFactor": _shape_factor,
+    "ShapeSys": _shape_sys,
+    "StatError": _stat_error,
+}
+
+
+def _modifier_label(element) -> str:
+    return f"  - modifier {element.attrib.get('Name', 'n/a')}({element.tag})"
 
 
 def process_sample(sample, resolver, inputfile, histopath, channel_name, track_progress=False) -> dict:
@@ -179,82 +313,23 @@ def process_sample(sample, resolver, inputfile, histopath, channel_name, track_p
 
     ``inputfile`` and ``histopath`` are the channel's, used where the sample sets none; ``channel_name`` names
     its staterror (``staterror_<channel_name>``). Raises ``RuntimeError`` when a staterror would be empty."""
-    inputfile = sample.attrib.get("InputFile", inputfile)
-    histopath = sample.attrib.get("HistoPath", histopath)
-    data, err = import_root_histogram(resolver, inputfile, histopath, sample.attrib["HistoName"])
-
-    def histogram(tag, file_attribute, path_attribute, name_attribute):
-        values, _ = import_root_histogram(
-            resolver,
-            tag.attrib.get(file_attribute, inputfile),
-            tag.attrib.get(path_attribute, histopath),
-            tag.attrib[name_attribute],
-        )
-        return values
-
+    nominal = _Sample(sample, _Scope(resolver, inputfile, histopath).inside(sample), channel_name)
+    modifiers = (
+        [{"name": "lumi", "type": "lumi", "data": None}] if sample.attrib.get("NormalizeByTheory") == "True" else []
+    )
     parameter_configs = []
-    modifiers = []
-    if sample.attrib.get("NormalizeByTheory", "False") == "True":
-        modifiers.append({"name": "lumi", "type": "lumi", "data": None})
-
-    tags = _progress(list(sample), "modifier", track_progress, total=len(sample))
-    for tag in tags:
-        tags.set_description(f"  - modifier {tag.attrib.get('Name', 'n/a')}({tag.tag})")
-        kind = tag.tag
-        if kind == "OverallSys":
-            modifiers.append(
-                {
-                    "name": tag.attrib["Name"],
-                    "type": "normsys",
-                    "data": {"lo": float(tag.attrib["Low"]), "hi": float(tag.attrib["High"])},
-                }
-            )
-        elif kind == "NormFactor":
-            modifiers.append({"name": tag.attrib["Name"], "type": "normfactor", "data": None})
-            config = {
-                "name": tag.attrib["Name"],
-                "bounds": [[float(tag.attrib["Low"]), float(tag.attrib["High"])]],
-                "inits": [float(tag.attrib["Val"])],
-            }
-            if tag.attrib.get("Const"):
-                config["fixed"] = tag.attrib["Const"] == "True"
+    children = list(sample)
+    for element in _tracked(children, "modifier", track_progress, _modifier_label, total=len(children)):
+        modifier, config = _MODIFIER_BUILDERS.get(element.tag, _not_considered)(element, nominal)
+        if modifier is None:
+            log.warning("not considering modifier tag %s", element)
+            continue
+        modifiers.append(modifier)
+        if config is not None:
             parameter_configs.append(config)
-        elif kind == "HistoSys":
-            low = histogram(tag, "HistoFileLow", "HistoPathLow", "HistoNameLow")
-            high = histogram(tag, "HistoFileHigh", "HistoPathHigh", "HistoNameHigh")
-            modifiers.append(
-                {"name": tag.attrib["Name"], "type": "histosys", "data": {"lo_data": low, "hi_data": high}}
-            )
-        elif kind == "StatError" and tag.attrib["Activate"] == "True":
-            if tag.attrib.get("HistoName", "") == "":
-                staterror = err
-            else:
-                # The external histogram holds relative uncertainties; the JSON format wants absolute ones.
-                relative = histogram(tag, "HistoFile", "HistoPath", "HistoName")
-                staterror = np.multiply(relative, data).tolist()
-            if not staterror:
-                raise RuntimeError(f"cannot determine the stat error of sample {sample.attrib.get('Name')}.")
-            modifiers.append({"name": f"staterror_{channel_name}", "type": "staterror", "data": staterror})
-        elif kind == "ShapeSys":
-            if tag.attrib.get("ConstraintType", "Poisson") != "Poisson":
-                log.warning("shapesys modifier %s has a non-poisson constraint", tag.attrib["Name"])
-            relative = histogram(tag, "InputFile", "HistoPath", "HistoName")
-            # Relative uncertainties in the ROOT file, absolute ones in the JSON format.
-            modifiers.append(
-                {
-                    "name": tag.attrib["Name"],
-                    "type": "shapesys",
-                    "data": [nominal * fraction for nominal, fraction in zip(data, relative)],
-                }
-            )
-        elif kind == "ShapeFactor":
-            modifiers.append({"name": tag.attrib["Name"], "type": "shapefactor", "data": None})
-        else:
-            log.warning("not considering modifier tag %s", tag)
-
     return {
         "name": sample.attrib["Name"],
-        "data": data,
+        "data": nominal.data,
         "modifiers": modifiers,
         "parameter_configs": parameter_configs,
     }
@@ -265,59 +340,85 @@ def process_data(sample, resolver, inputfile, histopath) -> list[float]:
 
     Raises ``NotImplementedError`` when no file or no histogram name is given: workspaces without data are not
     supported (as in pyhf)."""
-    inputfile = sample.attrib.get("InputFile", inputfile)
-    histopath = sample.attrib.get("HistoPath", histopath)
-    histoname = sample.attrib["HistoName"]
-    if inputfile == "" or histoname == "":
+    located = _Scope(resolver, inputfile, histopath).locate(sample)
+    filename, _, histoname = located
+    if "" in (filename, histoname):
         raise NotImplementedError(_missing_data_message())
-    data, _ = import_root_histogram(resolver, inputfile, histopath, histoname)
-    return data
+    return import_root_histogram(resolver, *located)[0]
 
 
 def process_channel(channelxml, resolver, track_progress=False) -> tuple[str, list[float], list[dict], list[dict]]:
     """A parsed channel XML document (an ``ElementTree``) as ``(name, observed data, samples, parameter
     configurations of its NormFactors)``. Raises ``RuntimeError`` when the channel has no ``Data`` element."""
     channel = channelxml.getroot()
-    inputfile = channel.attrib.get("InputFile", "")
-    histopath = channel.attrib.get("HistoPath", "")
-    channel_name = channel.attrib["Name"]
+    name = channel.attrib["Name"]
+    scope = _Scope(resolver, "", "").inside(channel)
+    observation = channel.find("Data")
+    if observation is None:
+        raise RuntimeError(f"Channel {name} is missing data. See issue #1911.")
+    observed = process_data(observation, resolver, scope.inputfile, scope.histopath)
 
-    data = channel.findall("Data")
-    if not data:
-        raise RuntimeError(f"Channel {channel_name} is missing data. See issue #1911.")
-    observed = process_data(data[0], resolver, inputfile, histopath)
+    def label(element) -> str:
+        return f"  - sample {element.attrib.get('Name')}"
 
-    samples = []
-    parameter_configs = []
-    elements = _progress(channel.findall("Sample"), "sample", track_progress)
-    for element in elements:
-        elements.set_description(f"  - sample {element.attrib.get('Name')}")
-        sample = process_sample(element, resolver, inputfile, histopath, channel_name, track_progress)
-        parameter_configs.extend(sample.pop("parameter_configs"))
-        samples.append(sample)
-    return channel_name, observed, samples, parameter_configs
+    elements = _tracked(channel.findall("Sample"), "sample", track_progress, label)
+    samples = [
+        process_sample(element, resolver, scope.inputfile, scope.histopath, name, track_progress)
+        for element in elements
+    ]
+    configs = [config for sample in samples for config in sample.pop("parameter_configs")]
+    return name, observed, samples, configs
 
 
 def _lumi_config(measurement) -> dict:
-    lumi = float(measurement.attrib["Lumi"])
-    sigma = lumi * float(measurement.attrib["LumiRelErr"])
-    return {
-        "name": "lumi",
-        "auxdata": [lumi],
-        "bounds": [[lumi - 5.0 * sigma, lumi + 5.0 * sigma]],
-        "inits": [lumi],
-        "sigmas": [sigma],
-    }
+    """The luminosity's configuration: its value as auxdata and init, width ``Lumi * LumiRelErr``, bounds 5 widths
+    either side."""
+    lumi, relative_error = (float(measurement.attrib[attribute]) for attribute in ("Lumi", "LumiRelErr"))
+    sigma = lumi * relative_error
+    reach = 5.0 * sigma
+    config = {"name": "lumi", "auxdata": [lumi], "bounds": [[lumi - reach, lumi + reach]]}
+    config.update(inits=[lumi], sigmas=[sigma])
+    return config
 
 
-def _setting(param) -> dict:
-    """What a ``ParamSetting`` sets on each parameter it names."""
-    setting = {}
-    if param.attrib.get("Const"):
-        setting["fixed"] = param.attrib["Const"] == "True"
-    if param.attrib.get("Val"):
-        setting["inits"] = [float(param.attrib["Val"])]
-    return setting
+def _settings(measurement):
+    """Each (ROOT parameter name, what its ``ParamSetting`` sets) of a measurement, in document order."""
+    for param in measurement.findall("ParamSetting"):
+        value = param.attrib.get("Val")
+        setting = {**_const(param), **({"inits": [float(value)]} if value else {})}
+        for rootname in (param.text or "").split():
+            yield rootname, setting
+
+
+def _set_parameter(measurement_name: str, rootname: str) -> str:
+    """The parameter set that a ``ParamSetting`` on ``rootname`` configures; ``ValueError`` for one bin of a
+    non-scalar set (a gamma), which the JSON format cannot configure alone."""
+    meaning = compat.interpret_rootname(rootname)
+    if not meaning["is_scalar"]:
+        raise ValueError(
+            f"measurement {measurement_name} sets {rootname}: a ParamSetting on one bin of a non-scalar parameter "
+            "(a gamma) cannot be expressed in the JSON format, whose configurations are per parameter set"
+        )
+    return meaning["name"]
+
+
+def _measurement(element, normfactor_configs) -> dict:
+    """One ``Measurement`` element as a JSON measurement (see ``process_measurements``)."""
+    name = element.attrib["Name"]
+    lumi = _lumi_config(element)
+    poi = element.find("POI")
+    if poi is None:
+        raise RuntimeError(f"Measurement {name} is missing POI specification")
+    # Copies, so that one measurement's settings do not reach another's (or the caller's) configurations.
+    others = {config["name"]: dict(config) for config in normfactor_configs}
+    for rootname, setting in _settings(element):
+        target = _set_parameter(name, rootname)
+        if target == "lumi":
+            lumi.update(setting)
+        else:
+            # A parameter that a setting names moves behind those no setting names.
+            others[target] = {**others.pop(target, {"name": target}), **setting}
+    return {"name": name, "config": {"poi": (poi.text or "").strip(), "parameters": [lumi, *others.values()]}}
 
 
 def process_measurements(toplvl, other_parameter_configs=None) -> list[dict]:
@@ -331,40 +432,7 @@ def process_measurements(toplvl, other_parameter_configs=None) -> list[dict]:
 
     Raises ``RuntimeError`` for a measurement without ``POI`` and ``ValueError`` for a ``ParamSetting`` on a
     non-scalar parameter (``gamma_<name>_<bin>``), which the JSON format cannot express."""
-    results = []
-    for measurement in toplvl.findall("Measurement"):
-        name = measurement.attrib["Name"]
-        parameters = {config["name"]: dict(config) for config in (other_parameter_configs or [])}
-        lumi = _lumi_config(measurement)
-
-        poi = measurement.find("POI")
-        if poi is None:
-            raise RuntimeError(f"Measurement {name} is missing POI specification")
-
-        for param in measurement.findall("ParamSetting"):
-            setting = _setting(param)
-            for rootname in (param.text or "").split():
-                meaning = compat.interpret_rootname(rootname)
-                if not meaning["is_scalar"]:
-                    raise ValueError(
-                        f"measurement {name} sets {rootname}: a ParamSetting on one bin of a non-scalar parameter "
-                        "(a gamma) cannot be expressed in the JSON format, whose configurations are per parameter "
-                        "set"
-                    )
-                if meaning["name"] == "lumi":
-                    lumi.update(setting)
-                    continue
-                config = parameters.pop(meaning["name"], {"name": meaning["name"]})
-                config.update(setting)
-                parameters[meaning["name"]] = config
-
-        results.append(
-            {
-                "name": name,
-                "config": {"poi": poi.text.strip() if poi.text else "", "parameters": [lumi, *parameters.values()]},
-            }
-        )
-    return results
+    return [_measurement(element, other_parameter_configs or []) for element in toplvl.findall("Measurement")]
 
 
 def dedupe_parameters(parameters) -> list[dict]:
@@ -372,18 +440,33 @@ def dedupe_parameters(parameters) -> list[dict]:
     samples is configured once per sample in the XML, and those configurations must agree.
 
     Raises ``RuntimeError`` (naming the parameter, each configuration logged) when two of them differ."""
-    by_name: dict[str, list[dict]] = {}
+    latest: dict[str, dict] = {}
     for config in parameters:
-        by_name.setdefault(config["name"], []).append(config)
-    for name, configs in by_name.items():
-        if any(config != configs[0] for config in configs[1:]):
-            for config in configs:
+        latest[config["name"]] = config  # a name keeps the place of its first configuration
+    clash = next((name for name in latest if any(c["name"] == name and c != latest[name] for c in parameters)), None)
+    if clash is not None:
+        for config in parameters:
+            if config["name"] == clash:
                 log.warning(config)
-            raise RuntimeError(
-                f"cannot import the workspace: the parameter configurations for {name} differ between the "
-                "NormFactors that name it"
-            )
-    return [configs[-1] for configs in by_name.values()]
+        raise RuntimeError(
+            f"cannot import the workspace: the parameter configurations for {clash} differ between the "
+            "NormFactors that name it"
+        )
+    return list(latest.values())
+
+
+def _validated(spec: dict, validation_as_error: bool) -> dict:
+    """``spec`` after the workspace schema's check: ``InvalidSpecification`` raised, or logged as a warning."""
+    # The schema module and exception classes that ``neos_swift.schema`` / ``neos_swift.exceptions`` name now: when
+    # the package is imported as pyhf, ``import pyhf.schema`` can load a second copy of those modules and bind it
+    # to the package (then a patch of ``pyhf.schema.validate`` is a patch of that copy).
+    try:
+        neos_swift.schema.validate(spec, "workspace.json")
+    except (exceptions.InvalidSpecification, neos_swift.exceptions.InvalidSpecification) as error:
+        if validation_as_error:
+            raise
+        log.warning(error)
+    return spec
 
 
 def parse(configfile, rootdir, mounts=None, track_progress=False, validation_as_error=True) -> dict:
@@ -407,43 +490,30 @@ def parse(configfile, rootdir, mounts=None, track_progress=False, validation_as_
     ``process_measurements`` and ``dedupe_parameters``."""
     toplvl = ET.parse(configfile)
     resolver = resolver_factory(rootdir, mounts)
-    names = [element.text.strip() for element in toplvl.findall("Input") if element.text and element.text.strip()]
+    files = [element.text.strip() for element in toplvl.findall("Input") if (element.text or "").strip()]
 
-    channels, observations, parameter_configs = [], [], []
-    inputs = _progress(names, "channel", track_progress)
-    for name in inputs:
-        inputs.set_description(f"Processing {name}")
-        channel, data, samples, configs = process_channel(ET.parse(resolver(name)), resolver, track_progress)
-        channels.append({"name": channel, "samples": samples})
-        observations.append({"name": channel, "data": data})
-        parameter_configs.extend(configs)
+    def label(name) -> str:
+        return f"Processing {name}"
 
-    measurements = process_measurements(toplvl, other_parameter_configs=dedupe_parameters(parameter_configs))
-    # The schema module and exception classes that ``neos_swift.schema`` / ``neos_swift.exceptions`` name now: when
-    # the package is imported as pyhf, ``import pyhf.schema`` can load a second copy of those modules and bind it
-    # to the package (then a patch of ``pyhf.schema.validate`` is a patch of that copy).
-    schema = neos_swift.schema
-    invalid = (exceptions.InvalidSpecification, neos_swift.exceptions.InvalidSpecification)
-    result = {
-        "measurements": measurements,
-        "channels": channels,
-        "observations": observations,
-        "version": schema.version,
+    read = [
+        process_channel(ET.parse(resolver(name)), resolver, track_progress)
+        for name in _tracked(files, "channel", track_progress, label)
+    ]
+    normfactors = dedupe_parameters([config for *_, configs in read for config in configs])
+    spec = {
+        "measurements": process_measurements(toplvl, other_parameter_configs=normfactors),
+        "channels": [{"name": name, "samples": samples} for name, _, samples, _ in read],
+        "observations": [{"name": name, "data": data} for name, data, _, _ in read],
+        "version": neos_swift.schema.version,
     }
-    try:
-        schema.validate(result, "workspace.json")
-    except invalid as error:
-        if validation_as_error:
-            raise
-        log.warning(error)
-    return result
+    return _validated(spec, validation_as_error)
 
 
 def clear_filecache() -> None:
     """Closes and forgets the ROOT files that ``import_root_histogram`` keeps open."""
     global _FILE_CACHE
-    cache, _FILE_CACHE = _FILE_CACHE, {}
-    for rootfile, _ in cache.values():
+    forgotten, _FILE_CACHE = _FILE_CACHE, {}
+    for rootfile, _ in forgotten.values():
         close = getattr(rootfile, "close", None)
         if close is not None:
             close()

@@ -102,3 +102,85 @@ def test_requirements_merge_as_pyhfs():
         parameters.reduce_paramsets_requirements(requirements, {"free": {"inits": [2.0]}})
     with pytest.raises(neos_swift.exceptions.InvalidModel):
         parameters.reduce_paramsets_requirements(requirements, {"shared": {"sigmas": [2.0]}})
+
+
+# The constructor is keyword-only with explicit keywords: what pyhf would swallow is refused here.
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("unconstrained", {"sigma": [1.0] * 3}),  # a typo of sigmas: no kind knows it
+        ("unconstrained", {"auxdata": [0.0] * 3}),  # an unconstrained set has no auxiliary data
+        ("constrained_by_normal", {"auxdata": [0.0] * 3, "factors": [1.0] * 3}),
+        ("constrained_by_poisson", {"auxdata": [1.0] * 3, "factors": [1.0] * 3, "sigmas": [1.0] * 3}),
+        ("constrained_by_normal", {}),  # auxdata left out
+        ("constrained_by_poisson", {"auxdata": [1.0] * 3}),  # factors left out
+    ],
+)
+def test_keywords_a_kind_does_not_take_or_needs_are_type_errors(kind, extra):
+    with pytest.raises(TypeError):
+        getattr(paramsets, kind)(**COMMON, fixed=False, **extra)
+
+
+def test_arguments_are_keyword_only():
+    with pytest.raises(TypeError):
+        paramsets.unconstrained("p", 3, [0.5, 1.0, 1.5], [(0, 2)] * 3, False, False)
+
+
+def test_a_misconfigured_scalar_set_is_a_value_error_before_its_extra_keywords_are_looked_at():
+    # pyhf's own test passes auxdata to the base class and expects the ValueError.
+    with pytest.raises(ValueError, match="Scalar but N>1"):
+        paramsets.paramset(**dict(COMMON, is_scalar=True), fixed=False, auxdata=[0.0] * 3)
+
+
+def test_fixed_flags_of_the_wrong_length_are_refused_at_construction():
+    with pytest.raises(ValueError, match="3 parameter"):
+        paramsets.unconstrained(**COMMON, fixed=[True, False])
+
+
+def test_empty_sigmas_leave_no_attribute_as_pyhfs():
+    mine = paramsets.constrained_by_normal(**COMMON, fixed=False, auxdata=[0.0] * 3, sigmas=[])
+    theirs = pyhf.parameters.paramsets.constrained_by_normal(**COMMON, fixed=False, auxdata=[0.0] * 3, sigmas=[])
+    assert hasattr(mine, "sigmas") is hasattr(theirs, "sigmas") is False
+    assert mine.width() == theirs.width() == [1.0, 1.0, 1.0]
+
+
+def test_a_merged_requirement_builds_the_set_it_names():
+    requirements = {
+        "k": [
+            {
+                "paramset_type": "constrained_by_poisson",
+                "n_parameters": 2,
+                "is_scalar": False,
+                "inits": (1.0, 1.0),
+                "bounds": ((1e-10, 10.0), (1e-10, 10.0)),
+                "fixed": False,
+                "auxdata": (4.0, 16.0),
+                "factors": (4.0, 16.0),
+            }
+        ]
+    }
+    (config,) = parameters.reduce_paramsets_requirements(requirements, {}).values()
+    built = getattr(paramsets, config["paramset_type"])(**config)
+    assert (built.name, built.pdf_type, built.factors) == ("k", "poisson", [4.0, 16.0])
+    # 1/sqrt(4) and 1/sqrt(16) are exact.
+    assert built.width() == [0.5, 0.25]
+    with pytest.raises(ValueError, match="not a constrained_by_poisson"):
+        paramsets.constrained_by_normal(**config)
+
+
+def test_requirement_rules_one_by_one():
+    shared = {"n_parameters": 1, "inits": (0.0,), "sigmas": (1.0,)}
+    # Must agree: a property one modifier has and the other has not is a disagreement too.
+    with pytest.raises(neos_swift.exceptions.InvalidNameReuse, match="'sigmas'.*'undefined'"):
+        parameters.reduce_paramsets_requirements({"x": [shared, {"n_parameters": 1, "inits": (0.0,)}]}, {})
+    # May be unset: a falsy user value of a property the set does not have is kept as given (as pyhf).
+    merged = parameters.reduce_paramsets_requirements({"x": [{"n_parameters": 1}]}, {"x": {"factors": None}})
+    assert merged == {"x": {"n_parameters": 1, "factors": None, "name": "x"}}
+    # Lengths must match, for a user tuple too (pyhf checks only lists).
+    with pytest.raises(neos_swift.exceptions.InvalidModel, match=r"\(2\) for inits.*expected 1"):
+        parameters.reduce_paramsets_requirements({"x": [shared]}, {"x": {"inits": (1.0, 2.0)}})
+    # Keys of the user config that are not properties (its name, say) are ignored.
+    merged = parameters.reduce_paramsets_requirements({"x": [shared]}, {"x": {"name": "x", "inits": [3.0]}})
+    assert merged == {"x": {"n_parameters": 1, "inits": [3.0], "sigmas": [1.0], "name": "x"}}

@@ -534,3 +534,34 @@ def test_without_uproot_the_package_imports_and_readxml_names_the_extra():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "ImportError:" in result.stdout
     assert "uproot" in result.stdout and "neos-swift[xmlio]" in result.stdout
+
+
+def test_relative_uncertainties_need_the_nominal_bin_count(tmp_path):
+    # pyhf truncates a ShapeSys histogram of another length to the nominal one; that is refused here.
+    top = write_configuration(
+        tmp_path, sr=SR_XML.replace('HistoName="bkg_SR_rel"', 'HistoName="rel3" InputFile="data/three.root"')
+    )
+    with uproot.recreate(tmp_path / "data" / "three.root") as f:
+        f["rel3"] = th1([0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match="ShapeSys of sample bkg has 3 bins, its nominal histogram 2"):
+        readxml.parse(top, tmp_path)
+
+
+def test_modifiers_follow_the_sample_children_in_order_after_lumi(tmp_path):
+    write_root_files(tmp_path)
+    resolver = readxml.resolver_factory(tmp_path, [])
+    element = ET.fromstring(
+        '<Sample Name="s" HistoName="bkg_SR" NormalizeByTheory="True">'
+        '<ShapeFactor Name="f"/><OverallSys Name="n" Low="0.5" High="2"/><StatError Activate="True"/>'
+        '<NormFactor Name="k" Val="1" Low="0" High="2"/></Sample>'
+    )
+    sample = readxml.process_sample(element, resolver, "analysis.root", "", "SR")
+    assert [(m["name"], m["type"]) for m in sample["modifiers"]] == [
+        ("lumi", "lumi"),
+        ("f", "shapefactor"),
+        ("n", "normsys"),
+        ("staterror_SR", "staterror"),
+        ("k", "normfactor"),
+    ]
+    assert sample["modifiers"][3]["data"] == [1.5, 0.75]  # sqrt(sumw2) of bkg_SR
+    assert sample == pyhf.readxml.process_sample(element, resolver, "analysis.root", "", "SR")
