@@ -194,7 +194,14 @@ def _message_location(message: str) -> str:
 
 # Exported functions that read a specification (a model, a workspace, a patchset, or a model built from a
 # workspace with modifier settings and patches).
-_SPEC_READERS = frozenset({"neos_model_from_json", "neos_workspace_from_json", "neos_workspace_model"})
+_SPEC_READERS = frozenset(
+    {
+        "neos_model_from_json",
+        "neos_workspace_from_json",
+        "neos_workspace_from_json_with_options",
+        "neos_workspace_model",
+    }
+)
 _MODEL_BUILDERS = _SPEC_READERS | {
     "neos_simplemodels_uncorrelated_background",
     "neos_simplemodels_correlated_background",
