@@ -193,7 +193,8 @@ def _custom_schemas(folder, version="1.1.0", max_channels=1):
         document["$id"] = f"{version}/{name}"
         if name == "defs.json":
             document["definitions"]["model"]["properties"]["channels"]["maxItems"] = max_channels
-        (folder / version / name).write_text(json.dumps(document))
+        # The documents of this version name it (pyhf's 1.0.0 schema pins "version" to "1.0.0").
+        (folder / version / name).write_text(json.dumps(document).replace('"const": "1.0.0"', f'"const": "{version}"'))
     return folder
 
 
@@ -249,3 +250,23 @@ def test_validation_never_uses_the_network(tmp_path, monkeypatch, restored_schem
     schema.variables.SCHEMA_CACHE.clear()
     assert schema.validate(WORKSPACE, "workspace.json") is None
     assert schema.validate(_patchset(), "patchset.json") is None
+
+
+def test_a_workspace_is_checked_against_the_schema_of_its_version(tmp_path, restored_schema_state):
+    # A 1.1.0 workspace is read by the core (schema major version 1) and validated against the user's 1.1.0 schema
+    # folder; without such a folder, its schema is not found.
+    one_channel = {
+        "channels": MODEL["channels"][:1],
+        "observations": [
+            {"name": MODEL["channels"][0]["name"], "data": [1.0] * len(MODEL["channels"][0]["samples"][0]["data"])}
+        ],
+        "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": []}}],
+        "version": "1.1.0",
+    }
+    with pytest.raises(SchemaNotFound):
+        neos_swift.Workspace(one_channel)
+    with schema(_custom_schemas(tmp_path / "custom")):
+        workspace = neos_swift.Workspace(one_channel)
+        assert workspace.version == "1.1.0"
+    with pytest.raises(InvalidSpecification, match="unsupported workspace version"):
+        neos_swift.Workspace(dict(one_channel, version="2.0.0"), validate=False)

@@ -2,16 +2,13 @@
 public struct Patchset: Sendable {
     let patches: [(name: String, patch: JSON)]
 
-    /// Parses a patchset document: version 1.0.0, a non-empty list of patches, each a jsonpatch with a unique
+    /// Parses a patchset document: schema version 1.x (SchemaVersion), a non-empty list of patches, each a jsonpatch with a unique
     /// metadata.name.
     public init(json: String) throws {
         let document = try JSON.parse(json)
         _ = try document.members(at: "", allowed: ["metadata", "patches", "version"])
         let version = try document.required("version", at: "").string(at: "version")
-        guard version == "1.0.0" else {
-            throw NeosError(
-                .parse, "version: unsupported patchset version \"\(version)\" (only \"1.0.0\" is supported)")
-        }
+        try SchemaVersion.check(version, kind: "patchset")
         _ = try document.required("metadata", at: "").members(at: "metadata")
         var patches: [(name: String, patch: JSON)] = []
         for (i, item) in try document.required("patches", at: "").items(at: "patches", nonEmpty: true).enumerated() {

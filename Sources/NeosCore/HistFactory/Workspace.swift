@@ -21,10 +21,7 @@ public struct Workspace: Sendable {
     init(document: JSON, observationsRequired: Bool = true) throws {
         _ = try document.members(at: "", allowed: ["channels", "measurements", "observations", "version"])
         let version = try document.required("version", at: "").string(at: "version")
-        guard version == "1.0.0" else {
-            throw NeosError(
-                .parse, "version: unsupported workspace version \"\(version)\" (only \"1.0.0\" is supported)")
-        }
+        try SchemaVersion.check(version, kind: "workspace")
         self.document = document
         channelsJSON = try document.required("channels", at: "")
         // measurements
