@@ -227,6 +227,17 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_workspace_join_list": (c_status, [c_char_p, c_int32, c_bool, c_char_p, c_char_p, c_char_p, *_TEXT_OUT]),
     "neos_json_patch_apply": (c_status, [c_char_p, c_char_p, *_TEXT_OUT]),
     # ---- end of Workspace operations (ABI 1.1) ----
+    # ---- Fit options (ABI 1.1) ----
+    # neos_fit / neos_fixed_poi_fit with max_iterations and edm_tolerance after the fit settings
+    "neos_fit_with_options": (
+        c_status,
+        [_H, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS],
+    ),
+    "neos_fixed_poi_fit_with_options": (
+        c_status,
+        [_H, c_double, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS],
+    ),
+    # ---- end of Fit options (ABI 1.1) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

@@ -23,10 +23,11 @@ struct BoundedNewton {
         var valuesAlongCoordinates: (([Double], [[Double]]) throws -> [[Double]])? = nil
     }
 
+    /// The iteration cap and EDM tolerance of one descent (what they mean: FitOptions.swift).
     struct Options {
-        var maxIterations = 1000
+        var maxIterations = FitConfiguration.defaultMaxIterations
         /// On the objective's own scale (twice the NLL for fits, as MINUIT with errordef 1).
-        var edmTolerance = 1e-14
+        var edmTolerance = FitConfiguration.defaultEDMTolerance
     }
 
     struct Result {
@@ -202,9 +203,9 @@ struct BoundedNewton {
             }
             guard try step(&descent, local, regularisation: regularisation) else {
                 // No step lowers the objective: the precision limit. That counts as converged only when the EDM
-                // is already small on MINUIT's default scale.
+                // is already small on MINUIT's default scale (or below a looser tolerance asked for).
                 let edm = descent.edm
-                let converged = edm < 1e-6
+                let converged = edm < max(1e-6, options.edmTolerance)
                 return descent.result(
                     converged: converged,
                     reason: converged
@@ -214,8 +215,10 @@ struct BoundedNewton {
             descent.radius = max(descent.radius, 1e-3)
         }
         return descent.result(
-            converged: false, reason: "reached \(options.maxIterations) iterations", iterations: options.maxIterations,
-            edm: descent.edm)
+            converged: false,
+            reason: "\(FitConfiguration.iterationLimitMessage) after \(options.maxIterations) iteration(s) "
+                + "(EDM \(descent.edm), tolerance \(options.edmTolerance))",
+            iterations: options.maxIterations, edm: descent.edm)
     }
 
     /// Step 1. A parameter exactly on a breakpoint (the usual α = 0 start of code0/code1) leaves it for the side
