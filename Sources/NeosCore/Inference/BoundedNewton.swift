@@ -163,7 +163,8 @@ struct BoundedNewton {
         var m: Int { moving.count }
     }
 
-    /// The local descent from `start`: each iteration leaves breakpoints for their falling side
+    /// The local descent from `start`, at most `options.maxIterations` iterations (each one step, or one crossing of
+    /// a breakpoint; `Result.iterations` counts them): each iteration leaves breakpoints for their falling side
     /// (`leaveBreakpoints`), takes derivatives, picks the moving parameters and their pieces (`localModel`), tests
     /// convergence by the EDM (`distanceToMinimum`) and takes a step that lowers the objective (`step`).
     func minimize(from start: [Double]) throws -> Result {
@@ -174,7 +175,8 @@ struct BoundedNewton {
             throw NeosError(.fitFailed, "the objective is \(f) at the initial parameters")
         }
         var descent = Descent(x: x, f: f, heldAtKink: [Bool](repeating: false, count: n))
-        for iteration in 0..<options.maxIterations {
+        // Iteration k (from 0) tests the point after k steps; the last one may converge but takes no step.
+        for iteration in 0...options.maxIterations {
             try leaveBreakpoints(&descent)
             (descent.gradient, descent.hessian) = try objective.derivatives(descent.x)
             guard descent.gradient.allSatisfy(\.isFinite), descent.hessian.allSatisfy(\.isFinite) else {
@@ -201,6 +203,7 @@ struct BoundedNewton {
                     iterations: iteration, edm: descent.edm)
             case .regularised(let value): regularisation = value
             }
+            guard iteration < options.maxIterations else { break }
             guard try step(&descent, local, regularisation: regularisation) else {
                 // No step lowers the objective: the precision limit. That counts as converged only when the EDM
                 // is already small on MINUIT's default scale (or below a looser tolerance asked for).

@@ -1,10 +1,12 @@
 /// The two settings that control how far a fit's descent goes, pyhf's optimizer options `maxiter` and
 /// `tolerance` in the core's own units.
 ///
-/// - One iteration is one local-model step of `BoundedNewton`: the gradient and Hessian of twice the NLL at the
-///   current point, the convergence test on the EDM, and (when not converged) one accepted damped Newton step,
-///   which costs a few evaluations of the objective. A descent that has not converged when its iterations run
-///   out fails with `.fitFailed` and a message that starts with ``FitConfiguration/iterationLimitMessage``.
+/// - One iteration is one step of `BoundedNewton`: the gradient and Hessian of twice the NLL at the current point,
+///   the convergence test on the EDM and, when not converged, one accepted damped Newton step (a few evaluations
+///   of the objective) or one crossing of a breakpoint. A descent converged after k iterations
+///   (`FitResult.iterations == k`) succeeds with any cap ≥ k: the point after the last allowed step is still
+///   tested. One that has not converged then fails with `.fitFailed` and a message that contains
+///   ``FitConfiguration/iterationLimitMessage``.
 ///   Each descent of the basin search (BasinSearch.swift) has the cap to itself: the first descent must converge
 ///   within it, a restart that reaches it is discarded (it cannot replace a converged minimum), so the search
 ///   costs at most (1 + restarts) × cap iterations and a cap never turns a converged fit into a failure.
