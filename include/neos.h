@@ -1012,7 +1012,8 @@ NEOS_API neos_status neos_json_patch_apply(const char *document_json, const char
 #define NEOS_FIT_DEFAULT_EDM_TOLERANCE 1e-14
 
 /**
- * neos_fit with the options max_iterations and edm_tolerance (above), every other argument and output as there.
+ * neos_fit with the options max_iterations and edm_tolerance (above), every other argument and output as there,
+ * and *out_iterations (may be NULL): the iterations of the descent that ended at out_pars (pyhf's scipy nit).
  * With NEOS_FIT_DEFAULT_MAX_ITERATIONS and NEOS_FIT_DEFAULT_EDM_TOLERANCE it gives exactly neos_fit's result.
  * @since 1.1
  */
@@ -1023,11 +1024,12 @@ NEOS_API neos_status neos_fit_with_options(const neos_model *model, const double
                                            double *out_uncertainties, size_t n_out_uncertainties,
                                            double *out_correlations, size_t n_out_correlations,
                                            double *out_jacobian_inputs, size_t n_out_jacobian_inputs,
-                                           double *out_jacobian_data, size_t n_out_jacobian_data);
+                                           double *out_jacobian_data, size_t n_out_jacobian_data,
+                                           size_t *out_iterations);
 
 /**
  * neos_fixed_poi_fit with the options max_iterations and edm_tolerance (above), every other argument and output
- * as there.
+ * as there, and *out_iterations (may be NULL) as for neos_fit_with_options.
  * @since 1.1
  */
 NEOS_API neos_status neos_fixed_poi_fit_with_options(const neos_model *model, double poi, const double *data,
@@ -1038,7 +1040,7 @@ NEOS_API neos_status neos_fixed_poi_fit_with_options(const neos_model *model, do
                                                      size_t n_out_uncertainties, double *out_correlations,
                                                      size_t n_out_correlations, double *out_jacobian_inputs,
                                                      size_t n_out_jacobian_inputs, double *out_jacobian_data,
-                                                     size_t n_out_jacobian_data);
+                                                     size_t n_out_jacobian_data, size_t *out_iterations);
 /* ---- end of Fit options (ABI 1.1) ---- */
 
 #ifdef __cplusplus

@@ -17,7 +17,8 @@ func fitOptions(_ max_iterations: Int, _ edm_tolerance: Double) throws -> (maxIt
 }
 
 /// The shared body of neos_fit_with_options and neos_fixed_poi_fit_with_options: neos_fit's checks and outputs
-/// (every output optional, all checked before the fit), with the caller's iteration cap and EDM tolerance.
+/// (every output optional, all checked before the fit), with the caller's iteration cap and EDM tolerance, and
+/// the iterations the fit took.
 func fitWithOptionsCall(
     _ model: OpaquePointer?, poi: Double?, _ data: UnsafePointer<Double>?, _ n_data: Int,
     _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?, _ fixed: UnsafePointer<Bool>?,
@@ -26,7 +27,8 @@ func fitWithOptionsCall(
     _ out_uncertainties: UnsafeMutablePointer<Double>?, _ n_out_uncertainties: Int,
     _ out_correlations: UnsafeMutablePointer<Double>?, _ n_out_correlations: Int,
     _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_out_jacobian_inputs: Int,
-    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int,
+    _ out_iterations: UnsafeMutablePointer<Int>?
 ) throws {
     let options = try fitOptions(max_iterations, edm_tolerance)
     let model = try borrowModel(model)
@@ -64,6 +66,7 @@ func fitWithOptionsCall(
     uncertaintiesOut?.write(uncertainties)
     correlationsOut?.write(correlations)
     jacobianOut.write(inputs: jacobian.inputs, data: jacobian.data)
+    out_iterations?.pointee = fit.iterations
 }
 
 /// See include/neos.h.
@@ -75,13 +78,14 @@ public func neos_fit_with_options(
     _ out_twice_nll: UnsafeMutablePointer<Double>?, _ out_uncertainties: UnsafeMutablePointer<Double>?,
     _ n_out_uncertainties: Int, _ out_correlations: UnsafeMutablePointer<Double>?, _ n_out_correlations: Int,
     _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_out_jacobian_inputs: Int,
-    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int,
+    _ out_iterations: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_fit_with_options") {
         try fitWithOptionsCall(
             model, poi: nil, data, n_data, initial, bounds, fixed, n_pars, max_iterations, edm_tolerance, out_pars,
             n_out_pars, out_twice_nll, out_uncertainties, n_out_uncertainties, out_correlations, n_out_correlations,
-            out_jacobian_inputs, n_out_jacobian_inputs, out_jacobian_data, n_out_jacobian_data)
+            out_jacobian_inputs, n_out_jacobian_inputs, out_jacobian_data, n_out_jacobian_data, out_iterations)
     }
 }
 
@@ -95,12 +99,13 @@ public func neos_fixed_poi_fit_with_options(
     _ out_uncertainties: UnsafeMutablePointer<Double>?, _ n_out_uncertainties: Int,
     _ out_correlations: UnsafeMutablePointer<Double>?, _ n_out_correlations: Int,
     _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_out_jacobian_inputs: Int,
-    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int,
+    _ out_iterations: UnsafeMutablePointer<Int>?
 ) -> neos_status {
     abiCall("neos_fixed_poi_fit_with_options") {
         try fitWithOptionsCall(
             model, poi: poi, data, n_data, initial, bounds, fixed, n_pars, max_iterations, edm_tolerance, out_pars,
             n_out_pars, out_twice_nll, out_uncertainties, n_out_uncertainties, out_correlations, n_out_correlations,
-            out_jacobian_inputs, n_out_jacobian_inputs, out_jacobian_data, n_out_jacobian_data)
+            out_jacobian_inputs, n_out_jacobian_inputs, out_jacobian_data, n_out_jacobian_data, out_iterations)
     }
 }

@@ -228,14 +228,14 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_json_patch_apply": (c_status, [c_char_p, c_char_p, *_TEXT_OUT]),
     # ---- end of Workspace operations (ABI 1.1) ----
     # ---- Fit options (ABI 1.1) ----
-    # neos_fit / neos_fixed_poi_fit with max_iterations and edm_tolerance after the fit settings
+    # neos_fit / neos_fixed_poi_fit with max_iterations and edm_tolerance after the fit settings, out_iterations last
     "neos_fit_with_options": (
         c_status,
-        [_H, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS],
+        [_H, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS, c_size_t_p],
     ),
     "neos_fixed_poi_fit_with_options": (
         c_status,
-        [_H, c_double, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS],
+        [_H, c_double, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS, c_size_t_p],
     ),
     # ---- end of Fit options (ABI 1.1) ----
 }

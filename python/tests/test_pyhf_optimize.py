@@ -566,6 +566,13 @@ def test_maxiter_caps_the_newton_steps(poi):
             continue
         break
     assert 2 < needed < 60, "the far data need several steps, far fewer than the default cap"
+    # The result object counts the same iterations.
+    (_, _, result) = (
+        neos_swift.infer.mle.fit(data, model, return_fitted_val=True, return_result_obj=True)
+        if poi is None
+        else neos_swift.infer.mle.fixed_poi_fit(poi, data, model, return_fitted_val=True, return_result_obj=True)
+    )
+    assert result.nit == needed
     np.testing.assert_array_equal(capped[0], reference[0])
     assert capped[1] == reference[1]
     with pytest.raises(exceptions().FailedMinimization, match="^Iteration limit reached$") as caught:
@@ -618,10 +625,13 @@ def test_a_looser_tolerance_keeps_its_promise(optimizer, tolerance, goal):
     the converged minimum (the EDM is the decrease still expected); pyhf's own fit at the same tolerance is held
     to the same promise. Slack: 1e-9 for rounding of a twice NLL of O(100) between two libraries."""
     model, theirs, data = far()
-    pars, twice_nll = neos_swift.infer.mle.fit(data, model, return_fitted_val=True)
+    pars, twice_nll, result = neos_swift.infer.mle.fit(data, model, return_fitted_val=True, return_result_obj=True)
     neos_swift.set_backend("numpy", optimizer)
-    loose, loose_nll = neos_swift.infer.mle.fit(data, model, return_fitted_val=True, tolerance=tolerance)
+    loose, loose_nll, loose_result = neos_swift.infer.mle.fit(
+        data, model, return_fitted_val=True, return_result_obj=True, tolerance=tolerance
+    )
     assert not np.array_equal(loose, pars), "the tolerance did not reach the fit"
+    assert 1 <= loose_result.nit < result.nit
     assert -1e-9 <= loose_nll - twice_nll <= goal
     pyhf.set_backend("numpy", optimizer)
     _, their_nll = pyhf.infer.mle.fit(data, theirs, return_fitted_val=True, tolerance=tolerance)

@@ -27,7 +27,8 @@ MAX_ITERATIONS = 100_000_000
 def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian, max_iterations, edm_tolerance):
     """One native fit (``neos_fit_with_options``, or ``neos_fixed_poi_fit_with_options`` when ``poi`` is given)
     with an iteration cap and an EDM tolerance, computing only what is asked for: (pars, twice_nll,
-    uncertainties or None, correlations (n, n) or None, :class:`neos_swift.infer.mle.Jacobian` or None)."""
+    uncertainties or None, correlations (n, n) or None, :class:`neos_swift.infer.mle.Jacobian` or None,
+    iterations)."""
     from .._library import lib, pointer
     from ..errors import check
     from ..infer.mle import Jacobian
@@ -35,6 +36,7 @@ def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian,
     n, n_inputs = pdf.config.npars, pdf.config.ninputs
     pars = np.empty(n)
     twice_nll = ctypes.c_double()
+    iterations = ctypes.c_size_t()
     unc = np.empty(n) if uncertainties else None
     corr = np.empty(n * n) if correlations else None
     wrt_inputs = np.empty(n * n_inputs) if jacobian else None
@@ -52,6 +54,7 @@ def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian,
         0 if wrt_inputs is None else wrt_inputs.size,
         pointer(wrt_data),
         0 if wrt_data is None else wrt_data.size,
+        ctypes.byref(iterations),
     )
     if poi is None:
         check(lib.neos_fit_with_options(pdf, pointer(data), data.size, *settings.args, *options, *outputs))
@@ -62,7 +65,7 @@ def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian,
             )
         )
     jac = Jacobian(wrt_inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size)) if jacobian else None
-    return pars, twice_nll.value, unc, None if corr is None else corr.reshape(n, n), jac
+    return pars, twice_nll.value, unc, None if corr is None else corr.reshape(n, n), jac, iterations.value
 
 
 #: What libneos' message of a fit that ran out of iterations contains (include/neos.h, Fit options).
@@ -173,8 +176,9 @@ class OptimizerMixin:
     def _minimize(self, poi, data, pdf, settings, requested, uncertainties, correlations, jacobian, required):
         """One native fit with this call's resolved options (``requested``), as a ``scipy.optimize.OptimizeResult``.
 
-        ``x`` holds the best-fit parameters (shape (n,)), ``fun`` the twice NLL, ``fixed`` which parameters were
-        held (the POI too when ``poi`` is given); ``unc`` (held ones 0, scaled by ``errordef``) and ``corr`` (held
+        ``x`` holds the best-fit parameters (shape (n,)), ``fun`` the twice NLL, ``nit`` the Newton iterations of
+        the descent that ended at ``x`` (scipy's name), ``fixed`` which parameters were held (the POI too when
+        ``poi`` is given); ``unc`` (held ones 0, scaled by ``errordef``) and ``corr`` (held
         rows and columns 0) when ``uncertainties``/``correlations`` ask for them, else None; ``jacobian`` (a
         :class:`neos_swift.infer.mle.Jacobian`, or None). A minuit optimizer adds ``hess_inv`` and its ``minuit``
         record. When the Hessian is singular and the numbers were not ``required`` (only a result object wanted
@@ -192,13 +196,15 @@ class OptimizerMixin:
         limits = (maxiter, self._edm_tolerance(requested))
         try:
             try:
-                pars, twice_nll, unc, corr, jac = _native_fit(
+                pars, twice_nll, unc, corr, jac, nit = _native_fit(
                     poi, data, pdf, settings, uncertainties, correlations, jacobian, *limits
                 )
             except NumericError:
                 if required or not (uncertainties or correlations):
                     raise
-                pars, twice_nll, unc, corr, jac = _native_fit(poi, data, pdf, settings, False, False, jacobian, *limits)
+                pars, twice_nll, unc, corr, jac, nit = _native_fit(
+                    poi, data, pdf, settings, False, False, jacobian, *limits
+                )
         except FitFailed as error:
             message = getattr(getattr(error, "result", None), "message", None) or str(error)
             if _ITERATION_LIMIT in message:
@@ -226,6 +232,7 @@ class OptimizerMixin:
             unc=unc,
             corr=corr,
             fixed=fixed,
+            nit=nit,
             jacobian=jac,
             optimizer=self.name,
             options=MappingProxyType(requested),
