@@ -78,9 +78,9 @@ class OptimizerMixin:
     ``maxiter`` (a positive integer) caps the native fit's iterations, one per Newton step (what each optimizer's
     ``maxiter`` counts in pyhf is in its class). A fit that has not converged within it raises
     ``exceptions.FailedMinimization`` whose result object says so as pyhf's optimizer would (see
-    ``_iteration_limit``). A fit that converges needs some 5 to 30 iterations, so pyhf's default changes nothing.
-    The native fit's restarts from other starting points (its search for a lower minimum) each have the cap to
-    themselves. Every option is recorded on the result object (``options``)."""
+    ``_iteration_limit``). Fits converge in far fewer Newton iterations than pyhf's default allows, so the
+    default changes nothing. The native fit's restarts from other starting points (its search for a lower
+    minimum) each have the cap to themselves. Every option is recorded on the result object (``options``)."""
 
     __slots__ = ["maxiter", "verbose"]
 
