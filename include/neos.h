@@ -988,6 +988,25 @@ NEOS_API neos_status neos_json_patch_apply(const char *document_json, const char
                                            size_t n_out_json, size_t *out_json_length);
 
 /* ---- end of Workspace operations (ABI 1.1) ---- */
+/* ---- Error reasons (ABI 1.1) ---- */
+
+/**
+ * The reason of the last failed call on this thread: a stable identifier naming the specific situation within
+ * its status, so that a caller can tell cases apart without reading the message; "" if that failure has no
+ * reason (or none has failed yet). Like neos_last_error_message() it belongs to the failing thread, is replaced
+ * by every failing call (a failure without a reason sets ""), and is never NULL. The identifiers (new ones may
+ * be added; none changes meaning):
+ *   "invalid_modifier"  a modifier that cannot be built: an unknown type (NEOS_ERR_PARSE, being outside the
+ *                       HistFactory schema), or bin-wise data (staterror, shapesys, histosys hi_data / lo_data)
+ *                       whose length is not the sample's bin count (NEOS_ERR_MODEL; NEOS_ERR_PARSE when empty,
+ *                       which the schema forbids too).
+ *   "name_reuse"        one parameter name used by modifiers whose parameter sets cannot be merged (different
+ *                       types, sizes, constraints or defaults): NEOS_ERR_MODEL.
+ * @since 1.1
+ */
+NEOS_API const char *neos_last_error_reason(void);
+
+/* ---- end of Error reasons (ABI 1.1) ---- */
 
 /* ---- Fit options (ABI 1.1) ---- */
 /* How far a fit's descent goes: pyhf's optimizer options maxiter and tolerance. neos_fit and neos_fixed_poi_fit

@@ -22,7 +22,7 @@ func abiCall(_ function: StaticString, _ body: () throws -> Void) -> neos_status
         try body()
         return NEOS_OK
     } catch let error as NeosError {
-        ErrorState.set("\(function): \(error.message)")
+        ErrorState.set("\(function): \(error.message)", reason: error.reason)
         return error.kind.status
     } catch let error as OutOfMemory {
         ErrorState.set("\(function): \(error.message)")

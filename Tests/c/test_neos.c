@@ -376,7 +376,7 @@ static void test_malformed_workspaces(void) {
          " \"modifiers\": [{\"name\": \"m\", \"type\": \"nonsense\", \"data\": null}]}]}],"
          " \"observations\": [{\"name\": \"c\", \"data\": [1.0]}],"
          " \"measurements\": [{\"name\": \"x\", \"config\": {\"poi\": \"m\", \"parameters\": []}}], \"version\": \"1.0.0\"}",
-         NEOS_ERR_MODEL, "channels[0].samples[0].modifiers[0].type: unknown modifier type \"nonsense\""},
+         NEOS_ERR_PARSE, "channels[0].samples[0].modifiers[0].type: unknown modifier type \"nonsense\""},
         {"{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [1.0, 2.0],"
          " \"modifiers\": [{\"name\": \"h\", \"type\": \"histosys\", \"data\": {\"hi_data\": [1.0, 2.0, 3.0],"
          " \"lo_data\": [1.0, 2.0]}}]}]}], \"observations\": [{\"name\": \"c\", \"data\": [1.0, 2.0]}],"
@@ -927,6 +927,39 @@ static void test_workspace_operations(void) {
     neos_workspace_free(workspace);
 }
 
+/* ---- Error reasons (ABI 1.1) ---- */
+static void test_error_reasons(void) {
+    neos_model *model = NULL;
+    /* staterror data of 1 number on a 2-bin sample: a modifier that cannot be built */
+    const char *short_staterror = "{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [5, 6], "
+                                  "\"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}, "
+                                  "{\"name\": \"st\", \"type\": \"staterror\", \"data\": [1]}]}]}]}";
+    CHECK(neos_model_from_json(short_staterror, "mu", NULL, &model) == NEOS_ERR_MODEL && model == NULL);
+    CHECK(strcmp(neos_last_error_reason(), "invalid_modifier") == 0);
+    /* an unknown type is outside the schema (parse) and also a modifier that cannot be built */
+    const char *unknown = "{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [5], "
+                          "\"modifiers\": [{\"name\": \"x\", \"type\": \"no_such_type\", \"data\": [1]}]}]}]}";
+    CHECK(neos_model_from_json(unknown, "mu", NULL, &model) == NEOS_ERR_PARSE && model == NULL);
+    CHECK(strcmp(neos_last_error_reason(), "invalid_modifier") == 0);
+    /* one name for a normfactor and a normsys */
+    const char *reused = "{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [5], "
+                         "\"modifiers\": [{\"name\": \"p\", \"type\": \"normfactor\", \"data\": null}]}, "
+                         "{\"name\": \"b\", \"data\": [50], \"modifiers\": [{\"name\": \"p\", \"type\": \"normsys\", "
+                         "\"data\": {\"hi\": 1.1, \"lo\": 0.9}}]}]}]}";
+    CHECK(neos_model_from_json(reused, "p", NULL, &model) == NEOS_ERR_MODEL && model == NULL);
+    CHECK(strcmp(neos_last_error_reason(), "name_reuse") == 0);
+    CHECK(strstr(neos_last_error_message(), "\"p\"") != NULL);
+    /* a failure without a reason clears it; a success leaves the last failure's reason alone */
+    CHECK(neos_model_from_json(NULL, "mu", NULL, &model) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_last_error_reason() != NULL && strcmp(neos_last_error_reason(), "") == 0);
+    CHECK(neos_model_from_json(reused, "p", NULL, &model) == NEOS_ERR_MODEL);
+    const char *good = "{\"channels\": [{\"name\": \"c\", \"samples\": [{\"name\": \"s\", \"data\": [5], "
+                       "\"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}]}";
+    CHECK(neos_model_from_json(good, "mu", NULL, &model) == NEOS_OK && model != NULL);
+    CHECK(strcmp(neos_last_error_reason(), "name_reuse") == 0);
+    neos_model_free(model);
+}
+/* ---- end of Error reasons (ABI 1.1) ---- */
 /* Fit options (ABI 1.1): with the defaults, exactly neos_fit; a cap of one step fails a fit that needs more; a
  * looser tolerance stays within its promise; options out of range, NULLs and short outputs are refused untouched. */
 static void test_fit_options(void) {
@@ -1038,6 +1071,7 @@ int main(void) {
     test_interpolate();
     test_toys();
     test_workspace_operations();
+    test_error_reasons();
     test_fit_options();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

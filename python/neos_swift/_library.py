@@ -227,6 +227,9 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "neos_workspace_join_list": (c_status, [c_char_p, c_int32, c_bool, c_char_p, c_char_p, c_char_p, *_TEXT_OUT]),
     "neos_json_patch_apply": (c_status, [c_char_p, c_char_p, *_TEXT_OUT]),
     # ---- end of Workspace operations (ABI 1.1) ----
+    # ---- Error reasons (ABI 1.1) ----
+    "neos_last_error_reason": (c_char_p, []),
+    # ---- end of Error reasons (ABI 1.1) ----
     # ---- Fit options (ABI 1.1) ----
     # neos_fit / neos_fixed_poi_fit with max_iterations and edm_tolerance after the fit settings, out_iterations last
     "neos_fit_with_options": (

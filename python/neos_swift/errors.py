@@ -75,11 +75,13 @@ def _bind_statuses(library) -> None:
 
 
 def check(status: int) -> None:
-    """Raise the exception for a non-zero status, carrying the library's thread-local message."""
+    """Raise the exception for a non-zero status, carrying the library's thread-local message; its class also
+    follows the failure's reason (``neos_last_error_reason()``), e.g. pyhf's InvalidModifier."""
     if status == 0:
         return
     from ._library import lib
     from .exceptions import _library_error_class
 
     message = (lib.neos_last_error_message() or b"").decode("utf-8", "replace")
-    raise _library_error_class(_BY_STATUS.get(status, NeosError), message)(message)
+    reason = (lib.neos_last_error_reason() or b"").decode("ascii", "replace")
+    raise _library_error_class(_BY_STATUS.get(status, NeosError), message, reason)(message)

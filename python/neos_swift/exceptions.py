@@ -7,9 +7,10 @@ that reports the same situation, and from the builtin base pyhf gives it. So bot
     except neos_swift.ModelError:                 # neos-swift's own code, unchanged
 
 Errors from libneos are raised as the pyhf class that pyhf raises in that situation. ``errors.check`` asks
-:func:`_library_error_class` for the class, which decides from the status and from the exported function that
-failed (libneos prefixes every error message with that function's name: ``"neos_model_logpdf: n_pars is 2,
-expected 1"``). The chosen class is always a subclass of the status's own class.
+:func:`_library_error_class` for the class, which decides from the status, from the failure's reason
+(``neos_last_error_reason()``: ``"invalid_modifier"``, ``"name_reuse"``, or ``""``) and from the exported
+function that failed (libneos prefixes every error message with that function's name: ``"neos_model_logpdf:
+n_pars is 2, expected 1"``). The chosen class is always a subclass of the status's own class.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 import types
+import warnings
 
 from .errors import FitFailed, InvalidArgument, ModelError, NeosError, ParseError
 
@@ -125,6 +127,12 @@ class InvalidModifier(ModelError):
     """A modifier that does not exist or is built wrongly."""
 
 
+class _InvalidModifierSpecification(InvalidSpecification, InvalidModifier):
+    """A modifier outside the HistFactory schema that is also one that cannot be built: an unknown type, or empty
+    bin-wise data. pyhf raises InvalidSpecification for it when it validates the specification (the default) and
+    InvalidModifier when it does not; libneos always checks, and this class is both."""
+
+
 class InvalidInterpCode(InvalidArgument):
     """An interpolation code that does not exist for the modifier type it is given to."""
 
@@ -166,6 +174,17 @@ class FailedMinimization(FitFailed):
         super().__init__(getattr(result, "message", "Unknown failure. See fit result for more details."))
 
 
+def _deprecated_api_warning(deprecated_api, new_api, deprecated_release, remove_release):
+    """Warns (``DeprecationWarning``, attributed to the caller of the deprecated function) that ``deprecated_api``
+    is replaced by ``new_api`` since ``deprecated_release`` and goes away in ``remove_release``; pyhf's wording."""
+    warnings.warn(
+        f"{deprecated_api} is deprecated in favor of {new_api} as of pyhf v{deprecated_release} and will be "
+        f"removed in pyhf v{remove_release}. Please use {new_api}.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
 def _message_location(message: str) -> str:
     """The JSON location a libneos message names after its function prefix (``"channels[0].samples"`` in
     ``"neos_model_from_json: channels[0].samples: expected a non-empty array"``), or ``""``."""
@@ -175,7 +194,14 @@ def _message_location(message: str) -> str:
 
 # Exported functions that read a specification (a model, a workspace, a patchset, or a model built from a
 # workspace with modifier settings and patches).
-_SPEC_READERS = frozenset({"neos_model_from_json", "neos_workspace_from_json", "neos_workspace_model"})
+_SPEC_READERS = frozenset(
+    {
+        "neos_model_from_json",
+        "neos_workspace_from_json",
+        "neos_workspace_from_json_with_options",
+        "neos_workspace_model",
+    }
+)
 _MODEL_BUILDERS = _SPEC_READERS | {
     "neos_simplemodels_uncorrelated_background",
     "neos_simplemodels_correlated_background",
@@ -193,13 +219,24 @@ _PDF_EVALUATORS = frozenset(
 )
 
 
-def _library_error_class(base: type[NeosError], message: str) -> type[NeosError]:
-    """The class to raise for a libneos error of status class ``base`` with ``message``: the pyhf class for
-    the situation, or ``base`` itself where pyhf has no class of its own for it."""
+# neos_last_error_reason() identifiers -> the pyhf class, for failures of the status class each is reported with.
+_REASONS = {
+    ("invalid_modifier", ParseError): _InvalidModifierSpecification,
+    ("invalid_modifier", ModelError): InvalidModifier,
+    ("name_reuse", ModelError): InvalidNameReuse,
+}
+
+
+def _library_error_class(base: type[NeosError], message: str, reason: str = "") -> type[NeosError]:
+    """The class to raise for a libneos error of status class ``base`` with ``message`` and ``reason`` (the
+    identifier from ``neos_last_error_reason()``): the pyhf class for the situation, or ``base`` itself where
+    pyhf has no class of its own for it."""
     match = re.match(r"(neos_\w+): (.*)", message, re.DOTALL)
     function, detail = (match.group(1), match.group(2)) if match else ("", message)
     chosen = base
-    if base is FitFailed:
+    if (reason, base) in _REASONS:
+        chosen = _REASONS[reason, base]
+    elif base is FitFailed:
         chosen = FailedMinimization
     elif base is ParseError:
         if function in _SPEC_READERS or function == "neos_patchset_from_json":

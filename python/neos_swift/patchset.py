@@ -88,7 +88,12 @@ class PatchSet(_workspace.PatchSet):
         self._metadata = spec["metadata"]
         self._patches = [Patch(patch_spec) for patch_spec in spec["patches"]]
         self._by_key = {}
-        for patch in self._patches:
+        for index, patch in enumerate(self._patches):
+            for position, value in enumerate(patch.values):  # the schema's values: numbers or strings
+                if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                    raise exceptions.InvalidSpecification(
+                        f"patches[{index}].metadata.values[{position}]: expected a number or a string, got {value!r}"
+                    )
             for key, what in ((patch.name, "name"), (patch.values, "values")):
                 if key in self._by_key:
                     raise exceptions.InvalidPatchSet(f"Multiple patches were defined by {what} for {patch}.")

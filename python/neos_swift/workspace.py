@@ -25,7 +25,7 @@ import numpy as np
 from . import schema
 from ._handles import Handle, read_json, read_string
 from ._library import CONSTANTS, JOINS, c_string, lib, pointer
-from .errors import InvalidArgument, ModelError, ParseError, check
+from .errors import InvalidArgument, ParseError, check
 from .mixins import _ChannelSummaryMixin, _summary
 from .pdf import (
     Model,
@@ -207,12 +207,7 @@ def _native_of(workspace) -> _NativeWorkspace:
     status = lib.neos_workspace_from_json_with_options(
         _json_text(dict(workspace)), CONSTANTS["NEOS_WORKSPACE_OBSERVATIONS_OPTIONAL"], ctypes.byref(handle)
     )
-    try:
-        check(status)
-    except ParseError as error:  # pyhf's classes for a spec that is not a workspace, as Workspace(spec) raises
-        raise _pyhf_error("InvalidSpecification")(str(error)) from None
-    except ModelError as error:
-        raise _pyhf_error("InvalidModel")(str(error)) from None
+    check(status)  # pyhf's classes for a spec that is not a workspace, as Workspace(spec) raises
     return _NativeWorkspace(handle)
 
 

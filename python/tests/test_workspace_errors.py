@@ -192,12 +192,6 @@ CASES = [
         "other",
     ),
     (
-        "init outside bounds",
-        lambda: build(edited(set_path(["measurements", 0, "config", "parameters"], [{"name": "mu", "inits": [12.0]}]))),
-        neos_swift.ModelError,
-        "outside its bounds",
-    ),
-    (
         "inits of the wrong length",
         lambda: build(
             edited(set_path(["measurements", 0, "config", "parameters"], [{"name": "staterror_SR", "inits": [1.0]}]))

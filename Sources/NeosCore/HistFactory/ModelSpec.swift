@@ -156,9 +156,12 @@ struct ModelSpec: Sendable {
         let name = try json.required("name", at: path).string(at: JSONPath.key(path, "name"))
         let typeName = try json.required("type", at: path).string(at: JSONPath.key(path, "type"))
         guard let type = ModifierType(rawValue: typeName) else {
+            // pyhf's schema lists the types, so the document has the wrong shape; the modifier is also one that
+            // cannot be built (pyhf's InvalidModifier when validation is off): the reason says which.
             throw NeosError(
-                .model,
-                "\(path).type: unknown modifier type \"\(typeName)\" (expected one of histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror)"
+                .parse,
+                "\(path).type: unknown modifier type \"\(typeName)\" (expected one of histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror)",
+                reason: .invalidModifier
             )
         }
         let dataPath = JSONPath.key(path, "data")
@@ -183,17 +186,28 @@ struct ModelSpec: Sendable {
             data = .normsys(hi: hi, lo: lo)
         case .histosys:
             _ = try dataJSON.members(at: dataPath, allowed: ["hi_data", "lo_data"])
-            let hi = try dataJSON.required("hi_data", at: dataPath).numbers(
-                at: JSONPath.key(dataPath, "hi_data"), count: binCount, countReason: " (one per bin of the sample)")
-            let lo = try dataJSON.required("lo_data", at: dataPath).numbers(
-                at: JSONPath.key(dataPath, "lo_data"), count: binCount, countReason: " (one per bin of the sample)")
+            let hi = try binWiseNumbers(
+                dataJSON.required("hi_data", at: dataPath), at: JSONPath.key(dataPath, "hi_data"), binCount: binCount)
+            let lo = try binWiseNumbers(
+                dataJSON.required("lo_data", at: dataPath), at: JSONPath.key(dataPath, "lo_data"), binCount: binCount)
             data = .histosys(hi: hi, lo: lo)
         case .shapesys, .staterror:
-            let values = try dataJSON.numbers(
-                at: dataPath, count: binCount, countReason: " (one per bin of the sample)")
-            data = .uncertainties(values)
+            data = .uncertainties(try binWiseNumbers(dataJSON, at: dataPath, binCount: binCount))
         }
         return Modifier(name: name, type: type, data: data, path: path)
+    }
+
+    /// The numbers of a bin-wise modifier's data (staterror, shapesys, histosys hi_data / lo_data): one per bin of
+    /// the sample. A wrong count is a modifier that cannot be built (reason `.invalidModifier`); an empty array
+    /// is also outside pyhf's schema (at least one number), so it is a `.parse` error with that reason.
+    static func binWiseNumbers(_ json: JSON, at path: String, binCount: Int) throws -> [Double] {
+        if case .array(let items) = json, items.count != binCount {
+            throw NeosError(
+                items.isEmpty ? .parse : .model,
+                "\(path): expected \(binCount) numbers, got \(items.count) (one per bin of the sample)",
+                reason: .invalidModifier)
+        }
+        return try json.numbers(at: path)
     }
 
     static func readParameter(_ json: JSON, path: String) throws -> ParameterConfig {

@@ -64,7 +64,8 @@ enum ParameterSets {
             for other in occurrences.dropFirst() where other.requirement != first.requirement {
                 throw NeosError(
                     .model,
-                    "\(other.path): parameter \"\(name)\" is shared by a \(first.type.rawValue) modifier (\(first.path)) and a \(other.type.rawValue) modifier with different settings (kind, size, defaults); use unique modifier names"
+                    "\(other.path): parameter \"\(name)\" is shared by a \(first.type.rawValue) modifier (\(first.path)) and a \(other.type.rawValue) modifier with different settings (kind, size, defaults); use unique modifier names",
+                    reason: .nameReuse
                 )
             }
             var req = first.requirement
@@ -126,13 +127,8 @@ enum ParameterSets {
                     "\(firstPath): the \(typeName) parameter \"\(name)\" has no defaults; the measurement config must set its \(missing.joined(separator: ", ")) (e.g. {\"name\": \"\(name)\", \"inits\": [1.0], \"bounds\": [[0.5, 1.5]], \"auxdata\": [1.0], \"sigmas\": [0.1]})"
                 )
             }
-            for i in 0..<req.count where !(inits[i] >= bounds[i].lower && inits[i] <= bounds[i].upper) {
-                let where_ = configByName[name]?.path ?? firstPath
-                throw NeosError(
-                    .model,
-                    "\(where_): init \(inits[i]) of parameter \"\(name)\"\(req.isScalar ? "" : "[\(i)]") is outside its bounds [\(bounds[i].lower), \(bounds[i].upper)]"
-                )
-            }
+            // As pyhf, an init outside its bounds is kept in the model (its suggested_init); a fit that starts
+            // there is refused with both numbers named (MLE.minimize), as pyhf's fits refuse it.
             set.inits = inits
             set.bounds = bounds
             set.fixed = req.fixed

@@ -41,7 +41,7 @@ final class ModelSpecTests: XCTestCase {
     }
 
     func testWrongLengthHiData() {
-        InvalidWorkspaces.assertError(
+        assertModifierError(
             .model, ["channels[0].samples[1].modifiers[0].data.hi_data: expected 2 numbers, got 3"]
         ) {
             _ = try InvalidWorkspaces.model(
@@ -50,7 +50,7 @@ final class ModelSpecTests: XCTestCase {
     }
 
     func testWrongLengthLoData() {
-        InvalidWorkspaces.assertError(
+        assertModifierError(
             .model, ["channels[0].samples[1].modifiers[0].data.lo_data: expected 2 numbers, got 1"]
         ) {
             _ = try InvalidWorkspaces.model(
@@ -59,25 +59,68 @@ final class ModelSpecTests: XCTestCase {
     }
 
     func testWrongLengthShapesysData() {
-        InvalidWorkspaces.assertError(.model, ["channels[1].samples[0].modifiers[0].data: expected 1 numbers, got 2"]) {
+        assertModifierError(.model, ["channels[1].samples[0].modifiers[0].data: expected 1 numbers, got 2"]) {
             _ = try InvalidWorkspaces.model(
                 #"[{"op": "replace", "path": "/channels/1/samples/0/modifiers/0/data", "value": [1, 2]}]"#)
         }
     }
 
     func testWrongLengthStaterrorData() {
-        InvalidWorkspaces.assertError(.model, ["channels[0].samples[1].modifiers[2].data: expected 2 numbers, got 1"]) {
+        assertModifierError(.model, ["channels[0].samples[1].modifiers[2].data: expected 2 numbers, got 1"]) {
             _ = try InvalidWorkspaces.model(
                 #"[{"op": "replace", "path": "/channels/0/samples/1/modifiers/2/data", "value": [1]}]"#)
         }
     }
 
+    /// An unknown type is outside pyhf's schema (a parse error) and a modifier that cannot be built (the reason).
     func testUnknownModifierType() {
-        InvalidWorkspaces.assertError(
-            .model, ["channels[0].samples[0].modifiers[0].type: unknown modifier type \"normfactr\""]
+        assertModifierError(
+            .parse, ["channels[0].samples[0].modifiers[0].type: unknown modifier type \"normfactr\""]
         ) {
             _ = try InvalidWorkspaces.model(
                 #"[{"op": "replace", "path": "/channels/0/samples/0/modifiers/0/type", "value": "normfactr"}]"#)
+        }
+    }
+
+    /// Empty bin-wise data: pyhf's schema wants at least one number (a parse error), and the count is not the
+    /// sample's bin count (the reason), for each of staterror, shapesys and histosys.
+    func testEmptyBinWiseModifierData() {
+        for (pointer, path, bins) in [
+            ("/channels/0/samples/1/modifiers/2/data", "channels[0].samples[1].modifiers[2].data", 2),
+            ("/channels/1/samples/0/modifiers/0/data", "channels[1].samples[0].modifiers[0].data", 1),
+            ("/channels/0/samples/1/modifiers/0/data/hi_data", "channels[0].samples[1].modifiers[0].data.hi_data", 2),
+        ] {
+            assertModifierError(.parse, ["\(path): expected \(bins) numbers, got 0"]) {
+                _ = try InvalidWorkspaces.model(#"[{"op": "replace", "path": "\#(pointer)", "value": []}]"#)
+            }
+        }
+    }
+
+    /// Errors that are not about one modifier carry no reason.
+    func testOtherErrorsHaveNoReason() {
+        do {
+            _ = try InvalidWorkspaces.model(#"[{"op": "add", "path": "/channels/0/samples/1/data/-", "value": 7}]"#)
+            XCTFail("a sample of the wrong length was accepted")
+        } catch let error as NeosError {
+            XCTAssertEqual(error.kind, .model)
+            XCTAssertNil(error.reason, error.message)
+        } catch {
+            XCTFail("unexpected error \(error)")
+        }
+    }
+
+    /// Asserts an error of `kind` with every message fragment and the reason `.invalidModifier`.
+    private func assertModifierError(
+        _ kind: NeosError.Kind, _ fragments: [String], file: StaticString = #filePath, line: UInt = #line,
+        _ body: () throws -> Void
+    ) {
+        InvalidWorkspaces.assertError(kind, fragments, file: file, line: line, body)
+        do {
+            try body()
+        } catch let error as NeosError {
+            XCTAssertEqual(error.reason, .invalidModifier, error.message, file: file, line: line)
+        } catch {
+            XCTFail("unexpected error \(error)", file: file, line: line)
         }
     }
 

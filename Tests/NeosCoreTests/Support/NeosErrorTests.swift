@@ -12,6 +12,16 @@ final class NeosErrorTests: XCTestCase {
         XCTAssertNotEqual(error, NeosError(.parse, "bad thing"))
     }
 
+    /// A reason is optional (nil unless given), part of equality, and its identifiers are the stable strings the
+    /// C ABI reports (neos_last_error_reason).
+    func testReason() {
+        XCTAssertNil(NeosError(.model, "m").reason)
+        let reused = NeosError(.model, "m", reason: .nameReuse)
+        XCTAssertEqual(reused.reason, .nameReuse)
+        XCTAssertNotEqual(reused, NeosError(.model, "m"))
+        XCTAssertEqual(NeosError.Reason.allCases.map(\.rawValue), ["invalid_modifier", "name_reuse"])
+    }
+
     /// Errors thrown by the core carry their kind through `throws`, so callers can map them to status codes.
     func testKindSurvivesThrowing() {
         XCTAssertThrowsError(try JSON.parse("[")) { XCTAssertEqual(($0 as? NeosError)?.kind, .parse) }

@@ -18,7 +18,7 @@ from .._library import (
 )
 from ..errors import check
 from ..exceptions import InvalidModel, UnspecifiedPOI, Unsupported
-from . import calculators, intervals, mle, test_statistics, utils
+from . import _generic, calculators, intervals, mle, test_statistics, utils
 from ._settings import FitSettings, data_array
 
 __all__ = [
@@ -67,6 +67,24 @@ def hypotest(
         raise InvalidModel(
             f"POI at index [{pdf.config.poi_index}] is set as fixed, which makes profile likelihood ratio based "
             "inference impossible. Please unfix the POI to continue."
+        )
+    if not _generic.is_native(pdf):
+        # A model with pyhf's interface that libneos did not build: its fits run in Python (see _generic).
+        return _generic.hypotest(
+            poi_test,
+            data,
+            pdf,
+            init_pars,
+            par_bounds,
+            fixed_params,
+            calctype,
+            return_tail_probs,
+            return_expected,
+            return_expected_set,
+            return_calculator,
+            test_stat,
+            return_jacobian,
+            **kwargs,
         )
     calc = utils.create_calculator(
         calctype, data, pdf, init_pars, par_bounds, fixed_params, test_stat=test_stat, **kwargs

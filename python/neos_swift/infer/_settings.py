@@ -11,10 +11,18 @@ from ..errors import InvalidArgument
 class FitSettings:
     """Keeps the converted arrays alive for the duration of a call; ``args`` is (init, bounds, fixed, n_pars).
 
-    As pyhf, an argument that is None (or empty) means the model's suggestion."""
+    As pyhf, an argument that is None (or empty) means the model's suggestion: ``model.config.suggested_*()``,
+    read at the call and passed explicitly, so that what the configuration reports (pyhf lets a user change a
+    parameter set's suggestions) is what the fit uses."""
 
     def __init__(self, model, init_pars=None, par_bounds=None, fixed_params=None):
         n = model.config.npars
+        if init_pars is None or len(init_pars) == 0:
+            init_pars = model.config.suggested_init()
+        if par_bounds is None or len(par_bounds) == 0:
+            par_bounds = model.config.suggested_bounds()
+        if fixed_params is None or len(fixed_params) == 0:
+            fixed_params = model.config.suggested_fixed()
         self.init = None if init_pars is None or len(init_pars) == 0 else as_doubles(init_pars, "init_pars")
         self.bounds = None
         if par_bounds is not None and len(par_bounds) != 0:

@@ -3,7 +3,9 @@
 one (see :mod:`neos_swift.optimize.mixins`).
 
 As pyhf's ``pyhf.optimize``, each optimizer is looked up when first asked for (and again if the attribute is
-deleted); ``scipy_optimizer`` needs scipy (its result objects are ``scipy.optimize.OptimizeResult``).
+deleted), and each needs the library pyhf's needs: ``scipy_optimizer`` scipy (its result objects are
+``scipy.optimize.OptimizeResult``; ImportError without it) and ``minuit_optimizer`` iminuit (pyhf's ``minuit``
+extra; ``exceptions.ImportBackendError`` without it, as pyhf), although no MINUIT runs here.
 """
 
 from __future__ import annotations
@@ -21,9 +23,21 @@ def __dir__():
 
 def __getattr__(name):
     if name == "scipy_optimizer":
-        importlib.import_module("scipy.optimize")  # raises ImportError when scipy is unavailable (or hidden)
+        # ImportError when scipy is unavailable or hidden (None in sys.modules: the package itself is checked, as
+        # a cached scipy.optimize would otherwise still be found).
+        importlib.import_module("scipy")
+        importlib.import_module("scipy.optimize")
         from .opt_scipy import scipy_optimizer as found
     elif name in ("minuit_optimizer", "MinuitRecord"):
+        if name == "minuit_optimizer":
+            try:
+                importlib.import_module("iminuit")
+            except ImportError as error:
+                from ..exceptions import ImportBackendError
+
+                raise ImportBackendError(
+                    "There was a problem importing Minuit. The minuit optimizer cannot be used.", error
+                ) from error
         from . import opt_minuit
 
         found = getattr(opt_minuit, name)
