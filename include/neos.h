@@ -1008,6 +1008,60 @@ NEOS_API const char *neos_last_error_reason(void);
 
 /* ---- end of Error reasons (ABI 1.1) ---- */
 
+/* ---- Fit options (ABI 1.1) ---- */
+/* How far a fit's descent goes: pyhf's optimizer options maxiter and tolerance. neos_fit and neos_fixed_poi_fit
+ * use the defaults below.
+ *   max_iterations  the most iterations each descent may take, 1 to NEOS_FIT_MAX_ITERATIONS. One iteration is
+ *                   the gradient and Hessian of -2 log L, the convergence test and, if not converged, one damped
+ *                   Newton step (a few evaluations of -2 log L). The fit's restarts from other starting points
+ *                   (the search for a lower minimum) each have the cap to themselves; a restart that reaches it
+ *                   is dropped. When the first descent reaches it before converging the call is
+ *                   NEOS_ERR_FIT_FAILED and neos_last_error_message() contains "iteration limit reached".
+ *   edm_tolerance   the fit has converged when the estimated distance to the minimum, EDM = g^T H^-1 g / 2 of
+ *                   -2 log L over the moving parameters, is below it (MINUIT's criterion with errordef 1; pyhf's
+ *                   minuit tolerance t is edm_tolerance = 0.002 * t * errordef, its scipy tolerance, SLSQP's
+ *                   ftol, is edm_tolerance = t). Finite and > 0.
+ * Options outside these ranges are NEOS_ERR_INVALID_ARGUMENT, checked before anything else is read. */
+
+/** The iteration cap of neos_fit and neos_fixed_poi_fit. @since 1.1 */
+#define NEOS_FIT_DEFAULT_MAX_ITERATIONS 1000
+/** The largest max_iterations a fit accepts. @since 1.1 */
+#define NEOS_FIT_MAX_ITERATIONS 100000000
+/** The EDM tolerance of neos_fit and neos_fixed_poi_fit (a few ulps of twice a typical NLL). @since 1.1 */
+#define NEOS_FIT_DEFAULT_EDM_TOLERANCE 1e-14
+
+/**
+ * neos_fit with the options max_iterations and edm_tolerance (above), every other argument and output as there,
+ * and *out_iterations (may be NULL): the iterations of the descent that ended at out_pars (pyhf's scipy nit).
+ * With NEOS_FIT_DEFAULT_MAX_ITERATIONS and NEOS_FIT_DEFAULT_EDM_TOLERANCE it gives exactly neos_fit's result.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_fit_with_options(const neos_model *model, const double *data, size_t n_data,
+                                           const double *init, const double *bounds, const bool *fixed,
+                                           size_t n_pars, size_t max_iterations, double edm_tolerance,
+                                           double *out_pars, size_t n_out_pars, double *out_twice_nll,
+                                           double *out_uncertainties, size_t n_out_uncertainties,
+                                           double *out_correlations, size_t n_out_correlations,
+                                           double *out_jacobian_inputs, size_t n_out_jacobian_inputs,
+                                           double *out_jacobian_data, size_t n_out_jacobian_data,
+                                           size_t *out_iterations);
+
+/**
+ * neos_fixed_poi_fit with the options max_iterations and edm_tolerance (above), every other argument and output
+ * as there, and *out_iterations (may be NULL) as for neos_fit_with_options.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_fixed_poi_fit_with_options(const neos_model *model, double poi, const double *data,
+                                                     size_t n_data, const double *init, const double *bounds,
+                                                     const bool *fixed, size_t n_pars, size_t max_iterations,
+                                                     double edm_tolerance, double *out_pars, size_t n_out_pars,
+                                                     double *out_twice_nll, double *out_uncertainties,
+                                                     size_t n_out_uncertainties, double *out_correlations,
+                                                     size_t n_out_correlations, double *out_jacobian_inputs,
+                                                     size_t n_out_jacobian_inputs, double *out_jacobian_data,
+                                                     size_t n_out_jacobian_data, size_t *out_iterations);
+/* ---- end of Fit options (ABI 1.1) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -960,6 +960,103 @@ static void test_error_reasons(void) {
     neos_model_free(model);
 }
 /* ---- end of Error reasons (ABI 1.1) ---- */
+/* Fit options (ABI 1.1): with the defaults, exactly neos_fit; a cap of one step fails a fit that needs more; a
+ * looser tolerance stays within its promise; options out of range, NULLs and short outputs are refused untouched. */
+static void test_fit_options(void) {
+    const double signal[2] = {12, 11}, background[2] = {50, 52}, uncertainty[2] = {3, 7};
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(signal, background, uncertainty, 2, &model) == NEOS_OK);
+    double data[4] = {140, 30, 0, 0}; /* far from the initial point: several Newton steps */
+    CHECK(neos_model_suggested(model, NULL, 0, NULL, 0, NULL, 0, data + 2, 2) == NEOS_OK);
+
+    double reference[3], reference_nll, pars[3], twice_nll, uncertainties[3];
+    CHECK(neos_fit(model, data, 4, NULL, NULL, NULL, 3, reference, 3, &reference_nll, NULL, 0, NULL, 0, NULL, 0, NULL,
+                   0) == NEOS_OK);
+    size_t iterations = 0;
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, NEOS_FIT_DEFAULT_MAX_ITERATIONS,
+                                NEOS_FIT_DEFAULT_EDM_TOLERANCE, pars, 3, &twice_nll, uncertainties, 3, NULL, 0, NULL, 0,
+                                NULL, 0, &iterations) == NEOS_OK);
+    CHECK(memcmp(pars, reference, sizeof pars) == 0 && twice_nll == reference_nll && uncertainties[0] > 0);
+    /* A cap of exactly the iterations the fit took is enough (the last point is still tested); one fewer is not. */
+    CHECK(iterations > 1 && iterations < 100);
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, iterations, NEOS_FIT_DEFAULT_EDM_TOLERANCE, pars,
+                                3, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_OK);
+    CHECK(memcmp(pars, reference, sizeof pars) == 0);
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, iterations - 1, NEOS_FIT_DEFAULT_EDM_TOLERANCE,
+                                pars, 3, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_ERR_FIT_FAILED);
+    /* pyhf's default maxiter (100000) changes nothing either. */
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, 100000, NEOS_FIT_DEFAULT_EDM_TOLERANCE, pars, 3,
+                                &twice_nll, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_OK);
+    CHECK(memcmp(pars, reference, sizeof pars) == 0 && twice_nll == reference_nll);
+
+    /* Twice the NLL within the tolerance of the minimum (the EDM bounds what is left to gain). */
+    size_t loose_iterations = 0;
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, NEOS_FIT_DEFAULT_MAX_ITERATIONS, 0.1, pars, 3,
+                                &twice_nll, NULL, 0, NULL, 0, NULL, 0, NULL, 0, &loose_iterations) == NEOS_OK);
+    CHECK(twice_nll >= reference_nll - 1e-12 && twice_nll - reference_nll <= 0.1);
+    CHECK(loose_iterations < iterations);
+
+    /* One step is not enough: NEOS_ERR_FIT_FAILED with the iteration limit in the message, outputs untouched. */
+    pars[0] = -7;
+    twice_nll = -7;
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, 1, NEOS_FIT_DEFAULT_EDM_TOLERANCE, pars, 3,
+                                &twice_nll, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_ERR_FIT_FAILED);
+    CHECK(strstr(neos_last_error_message(), "iteration limit reached") != NULL);
+    CHECK(pars[0] == -7 && twice_nll == -7);
+    iterations = 12345;
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, 1, NEOS_FIT_DEFAULT_EDM_TOLERANCE, NULL, 0, NULL,
+                                NULL, 0, NULL, 0, NULL, 0, NULL, 0, &iterations) == NEOS_ERR_FIT_FAILED);
+    CHECK(iterations == 12345);
+    CHECK(neos_fixed_poi_fit_with_options(model, 3.0, data, 4, NULL, NULL, NULL, 3, 1, NEOS_FIT_DEFAULT_EDM_TOLERANCE,
+                                          pars, 3, &twice_nll, NULL, 0, NULL, 0, NULL, 0, NULL,
+                                          0, NULL) == NEOS_ERR_FIT_FAILED);
+    CHECK(pars[0] == -7);
+
+    /* The fixed-POI fit with the defaults is neos_fixed_poi_fit's. */
+    double fixed_reference[3];
+    CHECK(neos_fixed_poi_fit(model, 3.0, data, 4, NULL, NULL, NULL, 3, fixed_reference, 3, NULL, NULL, 0, NULL, 0,
+                             NULL, 0, NULL, 0) == NEOS_OK);
+    CHECK(neos_fixed_poi_fit_with_options(model, 3.0, data, 4, NULL, NULL, NULL, 3, NEOS_FIT_DEFAULT_MAX_ITERATIONS,
+                                          NEOS_FIT_DEFAULT_EDM_TOLERANCE, pars, 3, NULL, NULL, 0, NULL, 0, NULL, 0,
+                                          NULL, 0, NULL) == NEOS_OK);
+    CHECK(memcmp(pars, fixed_reference, sizeof pars) == 0 && pars[0] == 3.0);
+
+    /* Options out of range: zero or huge caps (a wrapped -1 too), zero, negative, NaN or infinite tolerances. */
+    const size_t bad_caps[3] = {0, (size_t)NEOS_FIT_MAX_ITERATIONS + 1, (size_t)-1};
+    for (int k = 0; k < 3; k++) {
+        CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, bad_caps[k], NEOS_FIT_DEFAULT_EDM_TOLERANCE,
+                                    pars, 3, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+        CHECK(neos_fixed_poi_fit_with_options(model, 1.0, data, 4, NULL, NULL, NULL, 3, bad_caps[k],
+                                              NEOS_FIT_DEFAULT_EDM_TOLERANCE, pars, 3, NULL, NULL, 0, NULL, 0, NULL, 0,
+                                              NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    }
+    CHECK(strstr(neos_last_error_message(), "max_iterations") != NULL);
+    const double bad_tolerances[4] = {0.0, -1e-3, NAN, INFINITY};
+    for (int k = 0; k < 4; k++) {
+        CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, NEOS_FIT_DEFAULT_MAX_ITERATIONS,
+                                    bad_tolerances[k], pars, 3, NULL, NULL, 0, NULL, 0, NULL, 0, NULL,
+                                    0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+        CHECK(neos_fixed_poi_fit_with_options(model, 1.0, data, 4, NULL, NULL, NULL, 3,
+                                              NEOS_FIT_DEFAULT_MAX_ITERATIONS, bad_tolerances[k], pars, 3, NULL, NULL,
+                                              0, NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    }
+    CHECK(strstr(neos_last_error_message(), "edm_tolerance") != NULL);
+    CHECK(pars[0] == 3.0); /* every refusal above left out_pars alone */
+
+    /* NULL model or data, a short output, a wrong n_pars: refused as by neos_fit. */
+    CHECK(neos_fit_with_options(NULL, data, 4, NULL, NULL, NULL, 3, 10, 1e-10, pars, 3, NULL, NULL, 0, NULL, 0, NULL,
+                                0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_fit_with_options(model, NULL, 4, NULL, NULL, NULL, 3, 10, 1e-10, pars, 3, NULL, NULL, 0, NULL, 0, NULL,
+                                0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, 10, 1e-10, pars, 2, NULL, NULL, 0, NULL, 0, NULL,
+                                0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_fixed_poi_fit_with_options(model, 1.0, data, 4, NULL, NULL, NULL, 2, 10, 1e-10, pars, 3, NULL, NULL, 0,
+                                          NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_fixed_poi_fit_with_options(model, NAN, data, 4, NULL, NULL, NULL, 3, 10, 1e-10, pars, 3, NULL, NULL, 0,
+                                          NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(pars[0] == 3.0);
+    neos_model_free(model);
+}
 
 int main(void) {
     test_versions();
@@ -975,6 +1072,7 @@ int main(void) {
     test_toys();
     test_workspace_operations();
     test_error_reasons();
+    test_fit_options();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -230,6 +230,17 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # ---- Error reasons (ABI 1.1) ----
     "neos_last_error_reason": (c_char_p, []),
     # ---- end of Error reasons (ABI 1.1) ----
+    # ---- Fit options (ABI 1.1) ----
+    # neos_fit / neos_fixed_poi_fit with max_iterations and edm_tolerance after the fit settings, out_iterations last
+    "neos_fit_with_options": (
+        c_status,
+        [_H, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS, c_size_t_p],
+    ),
+    "neos_fixed_poi_fit_with_options": (
+        c_status,
+        [_H, c_double, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS, c_size_t_p],
+    ),
+    # ---- end of Fit options (ABI 1.1) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

@@ -14,7 +14,9 @@
 ///   only end lower still) and the fit restarts there. Probes cost objective values only, and models evaluate
 ///   them cheaply (`Objective.valuesAlongCoordinate`).
 /// The search repeats while it finds something, at most `maximumPasses` times; each accepted restart must improve
-/// by more than rounding.
+/// by more than rounding. Every descent, the first and each restart, has the iteration cap of `options` to itself
+/// (FitOptions.swift): a restart that reaches it has not converged and is dropped, so only the first descent's
+/// outcome can fail the fit.
 extension BoundedNewton {
     static let maximumPasses = 3
     static let probeMultiples: [Double] = [1, -1, 2, -2]

@@ -23,10 +23,11 @@ struct BoundedNewton {
         var valuesAlongCoordinates: (([Double], [[Double]]) throws -> [[Double]])? = nil
     }
 
+    /// The iteration cap and EDM tolerance of one descent (what they mean: FitOptions.swift).
     struct Options {
-        var maxIterations = 1000
+        var maxIterations = FitConfiguration.defaultMaxIterations
         /// On the objective's own scale (twice the NLL for fits, as MINUIT with errordef 1).
-        var edmTolerance = 1e-14
+        var edmTolerance = FitConfiguration.defaultEDMTolerance
     }
 
     struct Result {
@@ -162,7 +163,8 @@ struct BoundedNewton {
         var m: Int { moving.count }
     }
 
-    /// The local descent from `start`: each iteration leaves breakpoints for their falling side
+    /// The local descent from `start`, at most `options.maxIterations` iterations (each one step, or one crossing of
+    /// a breakpoint; `Result.iterations` counts them): each iteration leaves breakpoints for their falling side
     /// (`leaveBreakpoints`), takes derivatives, picks the moving parameters and their pieces (`localModel`), tests
     /// convergence by the EDM (`distanceToMinimum`) and takes a step that lowers the objective (`step`).
     func minimize(from start: [Double]) throws -> Result {
@@ -173,7 +175,8 @@ struct BoundedNewton {
             throw NeosError(.fitFailed, "the objective is \(f) at the initial parameters")
         }
         var descent = Descent(x: x, f: f, heldAtKink: [Bool](repeating: false, count: n))
-        for iteration in 0..<options.maxIterations {
+        // Iteration k (from 0) tests the point after k steps; the last one may converge but takes no step.
+        for iteration in 0...options.maxIterations {
             try leaveBreakpoints(&descent)
             (descent.gradient, descent.hessian) = try objective.derivatives(descent.x)
             guard descent.gradient.allSatisfy(\.isFinite), descent.hessian.allSatisfy(\.isFinite) else {
@@ -200,11 +203,12 @@ struct BoundedNewton {
                     iterations: iteration, edm: descent.edm)
             case .regularised(let value): regularisation = value
             }
+            guard iteration < options.maxIterations else { break }
             guard try step(&descent, local, regularisation: regularisation) else {
                 // No step lowers the objective: the precision limit. That counts as converged only when the EDM
-                // is already small on MINUIT's default scale.
+                // is already small on MINUIT's default scale (or below a looser tolerance asked for).
                 let edm = descent.edm
-                let converged = edm < 1e-6
+                let converged = edm < max(1e-6, options.edmTolerance)
                 return descent.result(
                     converged: converged,
                     reason: converged
@@ -214,8 +218,10 @@ struct BoundedNewton {
             descent.radius = max(descent.radius, 1e-3)
         }
         return descent.result(
-            converged: false, reason: "reached \(options.maxIterations) iterations", iterations: options.maxIterations,
-            edm: descent.edm)
+            converged: false,
+            reason: "\(FitConfiguration.iterationLimitMessage) after \(options.maxIterations) iteration(s) "
+                + "(EDM \(descent.edm), tolerance \(options.edmTolerance))",
+            iterations: options.maxIterations, edm: descent.edm)
     }
 
     /// Step 1. A parameter exactly on a breakpoint (the usual α = 0 start of code0/code1) leaves it for the side

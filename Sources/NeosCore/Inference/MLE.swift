@@ -111,15 +111,17 @@ public struct FitConfiguration: Sendable {
     public var bounds: [(lower: Double, upper: Double)]?
     /// Which parameters are held at their initial values, pyhf's `fixed_params` (nil: `suggestedFixed`).
     public var fixed: [Bool]?
-    /// The most Newton iterations a descent may take.
+    /// The most iterations (Newton steps, see FitOptions.swift) each descent may take; pyhf's `maxiter`.
     public var maxIterations: Int
-    /// The EDM below which a fit has converged, on the twice-NLL scale (as MINUIT with errordef 1).
+    /// The EDM below which a fit has converged, on the twice-NLL scale (as MINUIT with errordef 1); pyhf's
+    /// `tolerance` through the mapping of FitOptions.swift.
     public var edmTolerance: Double
 
     /// A configuration; every argument defaults to pyhf's behaviour.
     public init(
         initialParameters: [Double]? = nil, bounds: [(lower: Double, upper: Double)]? = nil, fixed: [Bool]? = nil,
-        maxIterations: Int = 1000, edmTolerance: Double = 1e-14
+        maxIterations: Int = FitConfiguration.defaultMaxIterations,
+        edmTolerance: Double = FitConfiguration.defaultEDMTolerance
     ) {
         self.initialParameters = initialParameters
         self.bounds = bounds
@@ -132,7 +134,8 @@ public struct FitConfiguration: Sendable {
 /// Maximum-likelihood fits with pyhf's conventions (`pyhf.infer.mle`), minimising twice the NLL with exact
 /// gradients and Hessians.
 public enum MLE {
-    /// The global fit. Throws `.fitFailed` when the fit does not converge, like pyhf's `FailedMinimization`.
+    /// The global fit. Throws `.fitFailed` when the fit does not converge, like pyhf's `FailedMinimization` (when
+    /// it ran out of iterations, the message says "iteration limit reached", see FitOptions.swift).
     public static func fit(data: [Double], model: some LikelihoodModel, configuration: FitConfiguration = .init())
         throws -> FitResult
     {
@@ -188,6 +191,7 @@ public enum MLE {
     public static func minimize(data: [Double], model: some LikelihoodModel, configuration: FitConfiguration)
         throws -> FitResult
     {
+        try configuration.validateOptions()
         let n = model.parameterCount
         let initial = configuration.initialParameters ?? model.suggestedInit
         let bounds = configuration.bounds ?? model.suggestedBounds

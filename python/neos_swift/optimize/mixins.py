@@ -1,24 +1,86 @@
 """What pyhf's optimizers share (``pyhf.optimize.mixins.OptimizerMixin``): ``maxiter``/``verbose`` and ``minimize``.
 
-neos_swift's fits always run in the native core: exact gradient and Hessian, Newton steps to convergence, and
-uncertainties/correlations from the exact Hessian at the minimum. An optimizer object therefore does not choose an
-algorithm; it carries the options a pyhf user sets, checks them as pyhf does (an unknown option raises
-``exceptions.Unsupported``) and decides what the fit reports, as pyhf's optimizers differ there: a ``minuit``
-result object has ``unc``, ``corr``, ``hess_inv`` and a ``minuit`` record; a ``scipy`` one does not.
+neos_swift's fits always run in the native core: exact gradient and Hessian, damped Newton steps to MINUIT's EDM
+criterion, and uncertainties/correlations from the exact Hessian at the minimum. An optimizer object therefore does
+not choose an algorithm; it carries the options a pyhf user sets, checks them as pyhf does (an unknown option
+raises ``exceptions.Unsupported``), hands ``maxiter`` and ``tolerance`` to the native fit (libneos'
+``neos_fit_with_options``: an iteration cap and an EDM tolerance, each optimizer with its own mapping) and decides
+what the fit reports, as pyhf's optimizers differ there: a ``minuit`` result object has ``unc``, ``corr``,
+``hess_inv`` and a ``minuit`` record; a ``scipy`` one does not.
 """
 
 from __future__ import annotations
 
+import ctypes
 from types import MappingProxyType
 
 import numpy as np
+
+#: include/neos.h's NEOS_FIT_DEFAULT_EDM_TOLERANCE: the native fit's own EDM goal (twice the NLL), which an
+#: optimizer without a tolerance of its own uses (a test checks it against the header).
+DEFAULT_EDM_TOLERANCE = 1e-14
+#: include/neos.h's NEOS_FIT_MAX_ITERATIONS: the largest cap libneos takes. A larger ``maxiter`` asks for no
+#: limit a fit could reach and is passed as this one.
+MAX_ITERATIONS = 100_000_000
+
+
+def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian, max_iterations, edm_tolerance):
+    """One native fit (``neos_fit_with_options``, or ``neos_fixed_poi_fit_with_options`` when ``poi`` is given)
+    with an iteration cap and an EDM tolerance, computing only what is asked for: (pars, twice_nll,
+    uncertainties or None, correlations (n, n) or None, :class:`neos_swift.infer.mle.Jacobian` or None,
+    iterations)."""
+    from .._library import lib, pointer
+    from ..errors import check
+    from ..infer.mle import Jacobian
+
+    n, n_inputs = pdf.config.npars, pdf.config.ninputs
+    pars = np.empty(n)
+    twice_nll = ctypes.c_double()
+    iterations = ctypes.c_size_t()
+    unc = np.empty(n) if uncertainties else None
+    corr = np.empty(n * n) if correlations else None
+    wrt_inputs = np.empty(n * n_inputs) if jacobian else None
+    wrt_data = np.empty(n * data.size) if jacobian else None
+    options = (min(int(max_iterations), MAX_ITERATIONS), float(edm_tolerance))
+    outputs = (
+        pointer(pars),
+        n,
+        ctypes.byref(twice_nll),
+        pointer(unc),
+        0 if unc is None else n,
+        pointer(corr),
+        0 if corr is None else n * n,
+        pointer(wrt_inputs),
+        0 if wrt_inputs is None else wrt_inputs.size,
+        pointer(wrt_data),
+        0 if wrt_data is None else wrt_data.size,
+        ctypes.byref(iterations),
+    )
+    if poi is None:
+        check(lib.neos_fit_with_options(pdf, pointer(data), data.size, *settings.args, *options, *outputs))
+    else:
+        check(
+            lib.neos_fixed_poi_fit_with_options(
+                pdf, float(poi), pointer(data), data.size, *settings.args, *options, *outputs
+            )
+        )
+    jac = Jacobian(wrt_inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size)) if jacobian else None
+    return pars, twice_nll.value, unc, None if corr is None else corr.reshape(n, n), jac, iterations.value
+
+
+#: What libneos' message of a fit that ran out of iterations contains (include/neos.h, Fit options).
+_ITERATION_LIMIT = "iteration limit reached"
 
 
 class OptimizerMixin:
     """Options common to all optimizers: ``maxiter`` (default 100000) and ``verbose`` (default 0).
 
-    The native fit's iteration count is its own and far below any ``maxiter`` pyhf users set; ``maxiter`` is
-    checked (a positive integer) and recorded on the result object, as are all options."""
+    ``maxiter`` (a positive integer) caps the native fit's iterations, one per Newton step (what each optimizer's
+    ``maxiter`` counts in pyhf is in its class). A fit that has not converged within it raises
+    ``exceptions.FailedMinimization`` whose result object says so as pyhf's optimizer would (see
+    ``_iteration_limit``). Fits converge in far fewer Newton iterations than pyhf's default allows, so the
+    default changes nothing. The native fit's restarts from other starting points (its search for a lower
+    minimum) each have the cap to themselves. Every option is recorded on the result object (``options``)."""
 
     __slots__ = ["maxiter", "verbose"]
 
@@ -48,6 +110,15 @@ class OptimizerMixin:
 
     def _complete(self, resolved: dict, do_grad: bool) -> dict:
         return resolved
+
+    def _edm_tolerance(self, requested: dict) -> float:
+        """The native fit's EDM tolerance (twice the NLL) for this call's resolved options; each optimizer maps
+        its ``tolerance``. Without a mapping, the native default."""
+        return DEFAULT_EDM_TOLERANCE
+
+    def _iteration_limit(self, maxiter: int) -> dict:
+        """The fields of the unsuccessful result object of a fit that ran out of its ``maxiter`` iterations."""
+        return {"status": 1, "message": f"Optimization failed. Iteration limit ({maxiter}) reached."}
 
     #: Whether this optimizer's result object carries uncertainties and correlations (pyhf: minuit's does).
     _reports_uncertainties = False
@@ -105,8 +176,9 @@ class OptimizerMixin:
     def _minimize(self, poi, data, pdf, settings, requested, uncertainties, correlations, jacobian, required):
         """One native fit with this call's resolved options (``requested``), as a ``scipy.optimize.OptimizeResult``.
 
-        ``x`` holds the best-fit parameters (shape (n,)), ``fun`` the twice NLL, ``fixed`` which parameters were
-        held (the POI too when ``poi`` is given); ``unc`` (held ones 0, scaled by ``errordef``) and ``corr`` (held
+        ``x`` holds the best-fit parameters (shape (n,)), ``fun`` the twice NLL, ``nit`` the Newton iterations of
+        the descent that ended at ``x`` (scipy's name), ``fixed`` which parameters were held (the POI too when
+        ``poi`` is given); ``unc`` (held ones 0, scaled by ``errordef``) and ``corr`` (held
         rows and columns 0) when ``uncertainties``/``correlations`` ask for them, else None; ``jacobian`` (a
         :class:`neos_swift.infer.mle.Jacobian`, or None). A minuit optimizer adds ``hess_inv`` and its ``minuit``
         record. When the Hessian is singular and the numbers were not ``required`` (only a result object wanted
@@ -119,21 +191,28 @@ class OptimizerMixin:
 
         from ..errors import FitFailed, NumericError
         from ..exceptions import FailedMinimization
-        from ..infer import mle
 
+        maxiter = requested.get("maxiter", self.maxiter)
+        limits = (maxiter, self._edm_tolerance(requested))
         try:
             try:
-                pars, twice_nll, unc, corr, jac = mle._native_fit(
-                    poi, data, pdf, settings, uncertainties, correlations, jacobian
+                pars, twice_nll, unc, corr, jac, nit = _native_fit(
+                    poi, data, pdf, settings, uncertainties, correlations, jacobian, *limits
                 )
             except NumericError:
                 if required or not (uncertainties or correlations):
                     raise
-                pars, twice_nll, unc, corr, jac = mle._native_fit(poi, data, pdf, settings, False, False, jacobian)
+                pars, twice_nll, unc, corr, jac, nit = _native_fit(
+                    poi, data, pdf, settings, False, False, jacobian, *limits
+                )
         except FitFailed as error:
             message = getattr(getattr(error, "result", None), "message", None) or str(error)
-            failed = OptimizeResult(success=False, status=1, message=f"Optimization failed. {message}")
+            if _ITERATION_LIMIT in message:
+                failed = OptimizeResult(success=False, nit=maxiter, **self._iteration_limit(maxiter))
+            else:
+                failed = OptimizeResult(success=False, status=1, message=f"Optimization failed. {message}")
             failed.optimizer = self.name
+            failed.native_message = message
             raise FailedMinimization(failed) from error
         fixed = np.array(pdf.config.suggested_fixed() if settings.fixed is None else settings.fixed, dtype=bool)
         if poi is not None:
@@ -153,6 +232,7 @@ class OptimizerMixin:
             unc=unc,
             corr=corr,
             fixed=fixed,
+            nit=nit,
             jacobian=jac,
             optimizer=self.name,
             options=MappingProxyType(requested),

@@ -15,9 +15,13 @@ class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
 
     What the options mean here (no MINUIT runs; the fit is the native exact Newton fit):
 
-    * ``tolerance`` is MINUIT's EDM goal (0.002 * tolerance * errordef). Our fit stops on the exact Newton
-      decrement, far below that goal at any tolerance, so a larger tolerance never loosens the answer. It must be
-      positive and is recorded as ``minuit.tol``.
+    * ``tolerance`` sets MINUIT's convergence goal: the fit stops when its EDM (½ gᵀH⁻¹g of twice the NLL, exact
+      here) is below 0.002 * tolerance * errordef, as Migrad does; pyhf's default 0.1 gives 2e-4. After that
+      the native fit takes one more Newton step, so it usually ends much closer to the minimum than the goal.
+      It must be positive and is recorded as ``minuit.tol``.
+    * ``maxiter`` is Migrad's call limit in pyhf (``ncall``); here it caps the Newton iterations (each a few
+      calls, so the cap is never tighter than MINUIT's). A fit that reaches it raises
+      ``exceptions.FailedMinimization`` with pyhf's message "Optimization failed. Call limit was reached.".
     * ``strategy`` (0, 1, 2; None resolves as pyhf: 0 with gradients, 1 without) sets how carefully MINUIT
       estimates the Hessian. Ours is exact, so every strategy gives the same uncertainties: those of strategy 2 at
       the true minimum. Recorded as ``minuit.strategy``.
@@ -51,6 +55,13 @@ class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
             raise ValueError(f"errordef must be positive, got {self.errordef!r}")
         resolved["errordef"] = self.errordef
         return resolved
+
+    def _edm_tolerance(self, requested):
+        # Migrad's goal: EDM < 0.002 * tol * errordef, on the objective's scale (twice the NLL).
+        return 0.002 * float(requested["tolerance"]) * float(requested["errordef"])
+
+    def _iteration_limit(self, maxiter):
+        return {"status": 1, "message": "Optimization failed. Call limit was reached."}
 
     def _annotate(self, result, pdf, requested):
         """A minuit result object's ``minuit`` record (always) and ``hess_inv`` (the covariance, when the fit

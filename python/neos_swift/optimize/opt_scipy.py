@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from .mixins import OptimizerMixin
+from .mixins import DEFAULT_EDM_TOLERANCE, OptimizerMixin
 
 
 class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
@@ -12,13 +12,21 @@ class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
     {}), plus ``maxiter``/``verbose``. A fit may override ``maxiter``, ``verbose``, ``method`` (pyhf's default
     "SLSQP"), ``tolerance`` and ``solver_options``; anything else raises ``exceptions.Unsupported``.
 
-    The fit is the native Newton fit whatever these say; they are recorded on the result object (``options``).
-    They are checked as scipy checks them: a ``method`` scipy.optimize.minimize does not have raises ValueError,
-    and ``solver_options`` names that SLSQP does not take (with the default method) give scipy's
+    The fit is the native Newton fit whatever the method; the options are recorded on the result object
+    (``options``), and two of them control it, mapped from SLSQP's meaning:
+
+    * ``maxiter`` caps the fit's Newton iterations, as it caps SLSQP's major iterations (each one gradient and
+      one step). A fit that reaches it raises ``exceptions.FailedMinimization`` whose result has scipy's
+      ``status`` 9, ``message`` "Iteration limit reached" and ``nit``.
+    * ``tolerance`` is scipy's ``tol``, SLSQP's ``ftol``: SLSQP stops when twice the NLL changes by less than it
+      between iterations. The native fit stops when the change it still expects (MINUIT's EDM of twice the NLL)
+      is below it, so the EDM tolerance is ``tolerance`` itself. None (pyhf's default) keeps the native goal,
+      1e-14, which converges to rounding level.
+
+    The options are checked as scipy checks them: a ``method`` scipy.optimize.minimize does not have raises
+    ValueError, and ``solver_options`` names that SLSQP does not take (with the default method) give scipy's
     ``OptimizeWarning`` ("Unknown solver options: ..."); other methods' option names are not checked. A positive
-    ``verbose`` prints a summary of each fit.
-    Its convergence test (on the exact Newton decrement) is tighter than SLSQP's at any ``tolerance`` pyhf users
-    pass, so a tolerance never loosens our answer. As pyhf's scipy result, the result object has ``unc`` and
+    ``verbose`` prints a summary of each fit. As pyhf's scipy result, the result object has ``unc`` and
     ``corr`` set to None; ``return_uncertainties``/``return_correlations`` still return the exact ones (a
     superset of pyhf, which returns no uncertainty column and None correlations with scipy)."""
 
@@ -55,6 +63,14 @@ class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
 
             warnings.warn(f"Unknown solver options: {', '.join(unknown)}", OptimizeWarning, stacklevel=5)
         return resolved
+
+    def _edm_tolerance(self, requested):
+        tolerance = requested["tolerance"]
+        return DEFAULT_EDM_TOLERANCE if tolerance is None else float(tolerance)
+
+    def _iteration_limit(self, maxiter):
+        # scipy's SLSQP exit mode 9.
+        return {"status": 9, "message": "Iteration limit reached"}
 
 
 #: The methods of ``scipy.optimize.minimize`` (lower case, as it compares them).
