@@ -374,6 +374,39 @@ def test_build_sample_data_and_channel(rootfile):
     assert [child.tag for child in channel] == ["Sample"]  # no observations, no Data
 
 
+def test_build_sample_with_lumi_and_histograms_in_pyhfs_order(rootfile):
+    samplespec = {
+        "name": "s",
+        "data": [4.0, 2.0],
+        "modifiers": [
+            {"name": "h", "type": "histosys", "data": {"lo_data": [3.0, 1.0], "hi_data": [5.0, 3.0]}},
+            {"name": "lumi", "type": "lumi", "data": None},
+            {"name": "e", "type": "staterror", "data": [1.0, 0.0]},
+        ],
+    }
+    sample = writexml.build_sample({}, samplespec, "c")
+    # the attributes keep pyhf's order; a lumi modifier makes the sample normalised by theory and has no element
+    assert list(sample.attrib.items()) == [
+        ("Name", "s"),
+        ("HistoName", "histc_s"),
+        ("InputFile", "/data/out.root"),
+        ("NormalizeByTheory", "True"),
+    ]
+    assert [m.tag for m in sample] == ["HistoSys", "StatError"]
+    # the modifiers' histograms are written first, the nominal last
+    assert list(rootfile) == ["histc_s_hLow", "histc_s_hHigh", "histc_s_e", "histc_s"]
+    assert rootfile["histc_s_e"].values().tolist() == [0.25, 0.0]
+
+
+def test_build_data_takes_the_first_observation_of_a_name(rootfile):
+    writexml.build_data([{"name": "c", "data": [1.0]}, {"name": "c", "data": [2.0]}], "c")
+    assert rootfile["histc_data"].values().tolist() == [1.0]
+    # a missing observation writes nothing
+    with pytest.raises(KeyError):
+        writexml.build_data([], "d")
+    assert list(rootfile) == ["histc_data"]
+
+
 def test_build_measurement():
     measurement = {
         "name": "m",

@@ -222,35 +222,38 @@ def build_modifier(spec, modifierspec, channelname, samplename, sampledata):
 
 def build_sample(spec, samplespec, channelname):
     """The ``Sample`` element of one JSON sample of channel ``channelname``, with its modifiers' elements; its
-    nominal histogram (after its modifiers' histograms) added to the ROOT file."""
-    histname = _make_hist_name(channelname, samplespec["name"])
+    nominal histogram (after its modifiers' histograms) added to the ROOT file. ``NormalizeByTheory`` is "True"
+    when the sample has a ``lumi`` modifier."""
+    name, nominal = samplespec["name"], samplespec["data"]
+    modifiers = [build_modifier(spec, modifier, channelname, name, nominal) for modifier in samplespec["modifiers"]]
+    histname = _make_hist_name(channelname, name)
+    _export_root_histogram(histname, nominal)
+    by_theory = any(modifier["type"] == "lumi" for modifier in samplespec["modifiers"])
     sample = ET.Element(
         "Sample",
-        Name=samplespec["name"],
+        Name=name,
         HistoName=histname,
         InputFile=_ROOT_DATA_FILE.file_path,
-        NormalizeByTheory="False",
+        NormalizeByTheory=str(by_theory),
     )
-    for modifierspec in samplespec["modifiers"]:
-        if modifierspec["type"] == "lumi":
-            sample.set("NormalizeByTheory", "True")
-        modifier = build_modifier(spec, modifierspec, channelname, samplespec["name"], samplespec["data"])
-        if modifier is not None:
-            sample.append(modifier)
-    _export_root_histogram(histname, samplespec["data"])
+    sample.extend(element for element in modifiers if element is not None)
     return sample
+
+
+def _observed_counts(obsspec, channelname):
+    """The data of the first observation named ``channelname``; ``KeyError`` if there is none."""
+    for observation in obsspec:
+        if observation["name"] == channelname:
+            return observation["data"]
+    raise KeyError(f"no observation for channel {channelname}")
 
 
 def build_data(obsspec, channelname):
     """The ``Data`` element of channel ``channelname``, its observation (from the list ``obsspec``) added to the
     ROOT file. Raises ``KeyError`` when ``obsspec`` has no observation of that channel."""
-    observation = next((item for item in obsspec if item["name"] == channelname), None)
-    if observation is None:
-        raise KeyError(f"no observation for channel {channelname}")
     histname = _make_hist_name(channelname, "data")
-    data = ET.Element("Data", HistoName=histname, InputFile=_ROOT_DATA_FILE.file_path)
-    _export_root_histogram(histname, observation["data"])
-    return data
+    _export_root_histogram(histname, _observed_counts(obsspec, channelname))
+    return ET.Element("Data", HistoName=histname, InputFile=_ROOT_DATA_FILE.file_path)
 
 
 def build_channel(spec, channelspec, obsspec):
