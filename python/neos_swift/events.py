@@ -44,6 +44,16 @@ class Callables(Sequence):
     def __init__(self):
         self._callbacks = []
 
+    # The sequence protocol (iteration, ``in``, ``index`` and ``reversed`` come from Sequence).
+    def __getitem__(self, index):
+        return self.callbacks[index]
+
+    def __len__(self):
+        return len(self.callbacks)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.callbacks!r})"
+
     def append(self, callback):
         """Add ``callback`` (a function, or a bound method: then the function and its object are held apart, so
         that the object can be collected) to the end of the list."""
@@ -80,15 +90,6 @@ class Callables(Sequence):
             if callback is not None:
                 callback(*args, **kwargs)
         self._flush()
-
-    def __len__(self):
-        return len(self.callbacks)
-
-    def __getitem__(self, index):
-        return self.callbacks[index]
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.callbacks!r})"
 
 
 def subscribe(event: str):

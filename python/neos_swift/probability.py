@@ -98,8 +98,8 @@ class _Joint:
 
 
 class Independent(_Joint):
-    """The joint distribution of a batch of independent variables of one type (``batched_pdf``, e.g. a Poisson
-    with one rate per bin): its log-density is the sum of the batch's log-densities over the last axis."""
+    """Many variables of one kind, independent of each other (``batched_pdf``, e.g. a Poisson with one rate per
+    bin), taken as one distribution: its log-density adds up the batch's log-densities over the last axis."""
 
     def __init__(self, batched_pdf, batch_size=None):
         self._components = [batched_pdf]

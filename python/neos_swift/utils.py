@@ -82,7 +82,7 @@ def _make_eqdelim_param_type():
 
         def convert(self, value, param, ctx):
             if "=" not in value:
-                self.fail(f"{value:s} is not a valid equal-delimited string", param, ctx)
+                self.fail(f"{value:s} has no '=': expected key=value", param, ctx)
             return options_from_eqdelimstring([value])
 
     EqDelimStringParamType.__module__ = __name__
