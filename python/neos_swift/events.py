@@ -45,11 +45,12 @@ class Callables(Sequence):
         self._callbacks = []
 
     # The sequence protocol (iteration, ``in``, ``index`` and ``reversed`` come from Sequence).
-    def __getitem__(self, index):
-        return self.callbacks[index]
+    def __getitem__(self, position):
+        return self.callbacks[position]
 
     def __len__(self):
-        return len(self.callbacks)
+        self._flush()
+        return len(self._callbacks)
 
     def __repr__(self):
         return f"{type(self).__name__}({self.callbacks!r})"

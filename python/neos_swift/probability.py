@@ -54,8 +54,7 @@ class Normal:
     """Gaussian densities, one per entry: centred on ``loc`` with width ``scale`` (tensors that broadcast)."""
 
     def __init__(self, loc, scale):
-        self.loc = loc
-        self.scale = scale
+        self.loc, self.scale = loc, scale
 
     def log_prob(self, value):
         """The log of the density at ``value``, broadcast against ``loc`` and ``scale``."""

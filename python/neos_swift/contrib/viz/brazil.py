@@ -73,9 +73,9 @@ def plot_brazil_band(
         ax,
         test_pois,
         np.full(len(test_pois), test_size),
+        label=rf"$\alpha={test_size}$",
         color=test_size_color,
         linestyle=test_size_linestyle,
-        label=rf"$\alpha={test_size}$",
     )
     return observed, expected, one_sigma, two_sigma, size_line
 
