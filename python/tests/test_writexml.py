@@ -340,6 +340,27 @@ def test_build_modifier_elements(rootfile):
     assert rootfile["histch_s_st"].values().tolist() == [0.0, 0.25]
 
 
+def test_normfactor_settings_take_what_the_first_measurement_configures(rootfile):
+    parameters = [
+        {"name": "b", "bounds": [[0.5, 3]]},  # bounds only: Val keeps its default
+        {"name": "i", "inits": [0.25]},  # inits only: Low and High keep theirs
+        {"name": "t", "inits": [1.5], "bounds": [[-2, 2]]},
+        {"name": "t", "bounds": [[1, 5]]},  # configured twice: the later bounds, the earlier inits (as pyhf)
+    ]
+    spec = {"measurements": [{"config": {"parameters": parameters}}, {"config": {"parameters": []}}]}
+
+    def attributes(name):
+        return writexml.build_modifier(spec, {"name": name, "type": "normfactor", "data": None}, "c", "s", [1.0]).attrib
+
+    assert attributes("b") == {"Name": "b", "Val": "1", "Low": "0.5", "High": "3"}
+    assert attributes("i") == {"Name": "i", "Val": "0.25", "Low": "0", "High": "10"}
+    assert attributes("t") == {"Name": "t", "Val": "1.5", "Low": "1", "High": "5"}
+    for name in ("b", "i", "t", "unset"):
+        modifier = {"name": name, "type": "normfactor", "data": None}
+        assert attributes(name) == pyhf.writexml.build_modifier(spec, modifier, "c", "s", [1.0]).attrib
+    assert rootfile == {}
+
+
 def test_build_modifier_skips_unknown_types(rootfile, caplog):
     with caplog.at_level(logging.WARNING, logger="pyhf.writexml"):
         assert writexml.build_modifier({}, {"name": "odd", "type": "custom", "data": None}, "c", "s", None) is None
