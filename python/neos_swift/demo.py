@@ -84,6 +84,8 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
 
 
 def main(argv=None) -> None:
+    """The command line of ``python -m neos_swift.demo``: parses ``argv`` (``sys.argv[1:]`` when None), trains
+    and writes the metrics, parameters and plots into ``--out``."""
     parser = argparse.ArgumentParser(prog="python -m neos_swift.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--loss", default=None, help="cls (default), discovery, poi_uncert, inferno, bce, upper_limit")

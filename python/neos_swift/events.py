@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import weakref
+from collections.abc import Sequence
 
 __all__ = ["Callables", "disable", "enable", "noop", "register", "subscribe", "trigger"]
 
@@ -34,29 +35,48 @@ def noop(*args, **kwargs):
     """What :func:`trigger` returns for an event with no callbacks: accepts anything and does nothing."""
 
 
-class Callables:
-    """The callbacks subscribed to one event, weakly referenced, called in subscription order."""
+class Callables(Sequence):
+    """The callbacks subscribed to one event, weakly referenced, called in subscription order.
+
+    As a sequence it holds the living callbacks as (weakref to the function, weakref to its object or ``None``
+    for a plain function) pairs; the dead ones are dropped whenever it is read."""
 
     def __init__(self):
-        # Each entry is (weakref to the function, weakref to the bound object or None for plain functions).
         self._callbacks = []
 
-    def append(self, callback):
-        owner = getattr(callback, "__self__", None)
-        function = getattr(callback, "__func__", None)
-        if owner is not None and function is not None:
-            self._callbacks.append((weakref.ref(function), weakref.ref(owner)))
-        else:
-            self._callbacks.append((weakref.ref(callback), None))
+    # The sequence protocol (iteration, ``in``, ``index`` and ``reversed`` come from Sequence).
+    def __getitem__(self, position):
+        return self.callbacks[position]
 
-    def _alive(self, entry):
+    def __len__(self):
+        self._flush()
+        return len(self._callbacks)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.callbacks!r})"
+
+    def append(self, callback):
+        """Add ``callback`` (a function, or a bound method: then the function and its object are held apart, so
+        that the object can be collected) to the end of the list."""
+        bound_to = getattr(callback, "__self__", None)
+        function = getattr(callback, "__func__", None)
+        if bound_to is None or function is None:
+            self._callbacks.append((weakref.ref(callback), None))
+        else:
+            self._callbacks.append((weakref.ref(function), weakref.ref(bound_to)))
+
+    @staticmethod
+    def _resolve(entry):
+        """The callable an entry stands for (a bound method rebuilt from its parts), or None once it is dead."""
         function_ref, owner_ref = entry
-        if function_ref() is None:
-            return False
-        return owner_ref is None or owner_ref() is not None
+        function = function_ref()
+        if function is None or owner_ref is None:
+            return function
+        owner = owner_ref()
+        return None if owner is None else functools.partial(function, owner)
 
     def _flush(self):
-        self._callbacks = [entry for entry in self._callbacks if self._alive(entry)]
+        self._callbacks = [entry for entry in self._callbacks if self._resolve(entry) is not None]
 
     @property
     def callbacks(self):
@@ -65,30 +85,12 @@ class Callables:
         return self._callbacks
 
     def __call__(self, *args, **kwargs):
-        for function_ref, owner_ref in list(self._callbacks):
-            function = function_ref()
-            if function is None:
-                continue
-            if owner_ref is None:
-                function(*args, **kwargs)
-                continue
-            owner = owner_ref()
-            if owner is not None:
-                function(owner, *args, **kwargs)
-        # Flushed after the calls: a callback may drop the last reference to an object subscribed later in the list.
+        # Resolved one at a time: a callback may drop the last reference to an object subscribed after it.
+        for entry in list(self._callbacks):
+            callback = self._resolve(entry)
+            if callback is not None:
+                callback(*args, **kwargs)
         self._flush()
-
-    def __iter__(self):
-        return iter(self.callbacks)
-
-    def __getitem__(self, index):
-        return self.callbacks[index]
-
-    def __len__(self):
-        return len(self.callbacks)
-
-    def __repr__(self):
-        return f"Callables({self.callbacks})"
 
 
 def subscribe(event: str):
@@ -103,17 +105,19 @@ def subscribe(event: str):
 
 
 def register(event: str):
-    """Decorator: the wrapped function triggers ``{event}::before`` before and ``{event}::after`` after each call."""
+    """Decorator: the wrapped function triggers ``{event}::before`` before and ``{event}::after`` after each call
+    (not after a call that raises)."""
+    before, after = f"{event}::before", f"{event}::after"
 
     def decorator(function):
         @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            trigger(f"{event}::before")()
+        def announced(*args, **kwargs):
+            trigger(before)()
             result = function(*args, **kwargs)
-            trigger(f"{event}::after")()
+            trigger(after)()
             return result
 
-        return wrapper
+        return announced
 
     return decorator
 

@@ -127,14 +127,17 @@ class Trainer(Handle):
 
     @property
     def n_network_parameters(self) -> int:
+        """How many of :attr:`parameters` are the network's (the rest are the trained inner edges)."""
         return self._sizes()[1]
 
     @property
     def n_bins(self) -> int:
+        """The number of histogram bins the network's output is binned into."""
         return self._sizes()[2]
 
     @property
     def steps_taken(self) -> int:
+        """How many optimisation steps the trainer has taken so far."""
         return self._sizes()[3]
 
     @property
@@ -146,6 +149,8 @@ class Trainer(Handle):
 
     @parameters.setter
     def parameters(self, values) -> None:
+        """Replaces the trained vector (the getter's layout and length, finite values; otherwise the library
+        refuses it); the optimiser's state is kept."""
         values = np.ascontiguousarray(values, dtype=np.float64)
         check(lib.neos_trainer_set_parameters(self, pointer(values), values.size))
 
@@ -267,4 +272,6 @@ class Trainer(Handle):
         check(lib.neos_trainer_save(self, c_string(str(path), "path")))
 
     def load(self, path) -> None:
+        """Reads the network and bin edges from a file written by :meth:`save`; its network shape must be this
+        trainer's."""
         check(lib.neos_trainer_load(self, c_string(str(path), "path")))

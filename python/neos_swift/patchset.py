@@ -27,17 +27,22 @@ class Patch:
 
     @property
     def metadata(self):
+        """The patch's metadata as the patchset file gives it (``name``, ``values``)."""
         return self._metadata
 
     @property
     def name(self):
+        """The patch's name (``metadata['name']``)."""
         return self.metadata["name"]
 
     @property
     def values(self):
+        """The patch's signal-grid values as a tuple (``metadata['values']``), one per label of its patchset."""
         return tuple(self.metadata["values"])
 
     def apply(self, obj, in_place=False):
+        """A copy of ``obj`` (a spec dict, list or ``Workspace``) with the patch's operations applied; with
+        ``in_place=True`` a plain dict or list is changed itself and returned (``TypeError`` for any other type)."""
         patched = _workspace._apply_jsonpatch(obj, self.patch)
         if not in_place:
             return patched
@@ -107,30 +112,37 @@ class PatchSet(_workspace.PatchSet):
 
     @property
     def version(self):
+        """The patchset's schema version (the ``version`` keyword, else the file's ``version``)."""
         return self._version
 
     @property
     def metadata(self):
+        """The patchset's metadata: ``references``, ``description``, ``digests`` and ``labels``."""
         return self._metadata
 
     @property
     def references(self):
+        """The patchset's references (``metadata['references']``, e.g. its HEPData record)."""
         return self.metadata["references"]
 
     @property
     def description(self):
+        """The patchset's description (``metadata['description']``)."""
         return self.metadata["description"]
 
     @property
     def digests(self):
+        """The digests of the background-only workspace the patches apply to, by algorithm name."""
         return self.metadata["digests"]
 
     @property
     def labels(self):
+        """The names of the signal-grid coordinates that each patch's ``values`` give."""
         return self.metadata["labels"]
 
     @property
     def patches(self):
+        """The patches, as :class:`Patch` objects in the file's order."""
         return self._patches
 
     def __getitem__(self, key):

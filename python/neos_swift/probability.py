@@ -28,7 +28,7 @@ def _shape(sample_shape) -> tuple:
 
 
 class Poisson:
-    """The Poisson distribution with mean ``rate`` (a tensor: one distribution per entry)."""
+    """Counts, one Poisson law per entry of ``rate`` (its mean): a tensor of independent distributions."""
 
     def __init__(self, rate):
         self.rate = rate
@@ -51,11 +51,10 @@ class Poisson:
 
 
 class Normal:
-    """The Normal distribution with mean ``loc`` and standard deviation ``scale`` (tensors)."""
+    """Gaussian densities, one per entry: centred on ``loc`` with width ``scale`` (tensors that broadcast)."""
 
     def __init__(self, loc, scale):
-        self.loc = loc
-        self.scale = scale
+        self.loc, self.scale = loc, scale
 
     def log_prob(self, value):
         """The log of the density at ``value``, broadcast against ``loc`` and ``scale``."""
@@ -72,63 +71,78 @@ class Normal:
         return np.random.standard_normal(_shape(sample_shape) + loc.shape) * scale + loc
 
 
-class Independent:
-    """The joint distribution of a batch of independent variables of one type (``batched_pdf``, e.g. a Poisson
-    with one rate per bin): its log-density is the sum of the batch's log-densities over the last axis."""
+def _sum_of_terms(terms) -> np.ndarray:
+    """The elementwise sum of log-density terms, broadcast against each other; always a new array."""
+    return np.sum(np.stack(np.broadcast_arrays(*(_array(term) for term in terms))), axis=0)
+
+
+class _Joint:
+    """A distribution made of component distributions (``self._components``). Its mean and its draws are the
+    components' means and draws, assembled into one tensor by ``_assemble``; each subclass says how, and how its
+    log-density is made of the components' log-densities."""
+
+    _components: list
+
+    def _assemble(self, parts):
+        raise NotImplementedError
+
+    def expected_data(self):
+        """The components' means, assembled into one tensor."""
+        return self._assemble([component.expected_data() for component in self._components])
+
+    def sample(self, sample_shape=()):
+        """One draw of shape ``sample_shape`` from each component, assembled: the batch (or total) size is the
+        last axis."""
+        return self._assemble([component.sample(sample_shape) for component in self._components])
+
+
+class Independent(_Joint):
+    """Many variables of one kind, independent of each other (``batched_pdf``, e.g. a Poisson with one rate per
+    bin), taken as one distribution: its log-density adds up the batch's log-densities over the last axis."""
 
     def __init__(self, batched_pdf, batch_size=None):
+        self._components = [batched_pdf]
         self.batch_size = batch_size
-        self._pdf = batched_pdf
+
+    def _assemble(self, parts):
+        # One component, already laid out as the batch: its mean is returned as it is (the same object).
+        (whole,) = parts
+        return whole
 
     def log_prob(self, value):
         """The sum over the last axis of the batch's log-densities at ``value``."""
-        return np.sum(self._pdf.log_prob(value), axis=-1)
-
-    def expected_data(self):
-        """The batch's means."""
-        return self._pdf.expected_data()
-
-    def sample(self, sample_shape=()):
-        """Draws of the whole batch, of shape ``sample_shape + batch shape``."""
-        return self._pdf.sample(sample_shape)
+        (batch,) = self._components
+        return np.sum(batch.log_prob(value), axis=-1)
 
 
-class Simultaneous:
+class Simultaneous(_Joint):
     """The joint distribution of several different distributions (``pdfobjs``), whose values are laid out in
     one tensor by ``tensorview`` (an object with pyhf's ``_TensorViewer`` methods ``split`` and ``stitch``).
 
     Indexing and iteration give the component distributions."""
 
     def __init__(self, pdfobjs, tensorview, batch_size=None):
+        self._components = pdfobjs
         self.tv = tensorview
-        self._pdfobjs = pdfobjs
         self.batch_size = batch_size
 
     def __iter__(self):
-        yield from self._pdfobjs
+        return iter(self._components)
 
     def __getitem__(self, index):
-        return self._pdfobjs[index]
+        return self._components[index]
 
-    def expected_data(self):
-        """The components' means, stitched into one tensor."""
-        return self.tv.stitch([pdf.expected_data() for pdf in self])
-
-    def sample(self, sample_shape=()):
-        """One draw from each component, stitched: shape ``sample_shape + (total size,)``."""
-        return self.tv.stitch([pdf.sample(sample_shape) for pdf in self])
+    def _assemble(self, parts):
+        return self.tv.stitch(parts)
 
     def log_prob(self, value):
         """The sum of the components' log-densities at their parts of ``value``."""
-        parts = self.tv.split(value)
-        return Simultaneous._joint_logpdf(
-            [pdf.log_prob(part) for pdf, part in zip(self, parts)], batch_size=self.batch_size
-        )
+        terms = [component.log_prob(part) for component, part in zip(self._components, self.tv.split(value))]
+        return self._joint_logpdf(terms, batch_size=self.batch_size)
 
     @staticmethod
     def _joint_logpdf(terms, batch_size=None):
-        if len(terms) == 1:
-            return terms[0]
-        if len(terms) == 2 and batch_size is None:
-            return terms[0] + terms[1]
-        return np.sum(np.stack(terms), axis=0)
+        """The elementwise sum of log-density ``terms`` (any number of them, broadcast against each other), as a
+        new array. ``batch_size`` is part of pyhf's signature; a batch is a leading axis and does not change
+        the sum."""
+        return _sum_of_terms(terms)

@@ -42,19 +42,26 @@ def options_from_eqdelimstring(opts):
     return yaml.safe_load("\n".join(lines))
 
 
+def _canonical_json(obj) -> bytes:
+    """The text pyhf hashes: JSON with sorted keys and non-ASCII characters kept, in UTF-8."""
+    try:
+        return json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    except TypeError as error:
+        raise ValueError(f"cannot digest an object that is not JSON-serializable ({error})") from None
+
+
 def digest(obj, algorithm="sha256"):
-    """The hex digest of ``obj``'s canonical JSON text (sorted keys, UTF-8) with ``hashlib``'s ``algorithm``.
+    """The hex digest of ``obj``'s canonical JSON text (sorted keys, UTF-8) with ``hashlib``'s ``algorithm``
+    (any name ``hashlib.new`` knows, e.g. "sha256", "md5", "sha1").
 
     Raises ``ValueError`` when ``obj`` is not JSON-serialisable or ``hashlib`` has no such algorithm."""
+    text = _canonical_json(obj)
     try:
-        text = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf8")
-    except TypeError:
-        raise ValueError("The supplied object is not JSON-serializable for calculating a hash.") from None
-    try:
-        constructor = getattr(hashlib, algorithm)
-    except AttributeError:
-        raise ValueError(f"{algorithm} is not an algorithm provided by Python's hashlib library.") from None
-    return constructor(text).hexdigest()
+        hasher = hashlib.new(algorithm)
+    except ValueError:
+        raise ValueError(f"hashlib has no algorithm {algorithm!r}") from None
+    hasher.update(text)
+    return hasher.hexdigest()
 
 
 def citation(oneline=False):
@@ -74,10 +81,9 @@ def _make_eqdelim_param_type():
         name = "equal-delimited option"
 
         def convert(self, value, param, ctx):
-            try:
-                return options_from_eqdelimstring([value])
-            except IndexError:
-                self.fail(f"{value:s} is not a valid equal-delimited string", param, ctx)
+            if "=" not in value:
+                self.fail(f"{value:s} has no '=': expected key=value", param, ctx)
+            return options_from_eqdelimstring([value])
 
     EqDelimStringParamType.__module__ = __name__
     EqDelimStringParamType.__qualname__ = "EqDelimStringParamType"

@@ -155,6 +155,50 @@ def test_backends_are_slotted():
             assert getattr(backend, attribute) is not None
 
 
+BACKEND_CLASSES = ["numpy_backend", "jax_backend", "pytorch_backend", "tensorflow_backend"]
+
+
+@pytest.mark.parametrize("cls", BACKEND_CLASSES)
+def test_backends_refuse_unknown_keywords(cls):
+    backend_class = getattr(neos_swift.tensor, cls)
+    # a misspelt precision is an error, not a silently 64-bit backend
+    with pytest.raises(TypeError, match="precison"):
+        backend_class(precison="32b")
+    with pytest.raises(TypeError):
+        backend_class("32b")  # keywords only, as pyhf's **kwargs
+    # pyhf's own test fixtures pass poisson_from_normal (pyhf 0.7.6 ignores it): accepted, and changes nothing
+    assert backend_class(poisson_from_normal=True).dtypemap == backend_class().dtypemap
+
+
+@pytest.mark.parametrize("cls", BACKEND_CLASSES)
+def test_precision_has_pyhfs_meaning(cls):
+    backend_class = getattr(neos_swift.tensor, cls)
+    # pyhf's pytorch/tensorflow classes need their framework to be built; numpy's and jax's are compared
+    pyhf_class = getattr(pyhf.tensor, cls) if cls in ("numpy_backend", "jax_backend") else None
+    for precision in ("64b", "32b", "16b", None):
+        ours = backend_class(precision=precision)
+        # only "64b" is wide; the value is kept as given (set_backend is where precisions are checked)
+        assert ours.precision == precision
+        assert np.dtype(ours.dtypemap["float"]).itemsize == (8 if precision == "64b" else 4)
+        assert np.dtype(ours.dtypemap["int"]).itemsize == (8 if precision == "64b" else 4)
+        if pyhf_class is not None:
+            theirs = pyhf_class(precision=precision)
+            assert theirs.precision == precision and ours.dtypemap == theirs.dtypemap
+    assert backend_class().precision == "64b"
+
+
+def test_gather_and_boolean_mask_take_lists_in_both_backends():
+    for name in ("numpy", "jax"):
+        neos_swift.set_backend(name)
+        tensorlib = neos_swift.tensorlib
+        values = tensorlib.astensor([[1, 2], [3, 4], [5, 6]])
+        assert tensorlib.tolist(tensorlib.gather(values, [2, 0])) == [[5.0, 6.0], [1.0, 2.0]]
+        assert tensorlib.tolist(tensorlib.gather(values[:, 0], [[2, 0], [1, 1]])) == [[5.0, 1.0], [3.0, 3.0]]
+        mask = [[True, False], [False, True], [True, True]]
+        assert tensorlib.tolist(tensorlib.boolean_mask(values, mask)) == [1.0, 4.0, 5.0, 6.0]
+        assert tensorlib.tolist(tensorlib.boolean_mask(values, [False, True, False])) == [[3.0, 4.0]]
+
+
 def test_array_types_follow_loaded_backends():
     neos_swift.set_backend("jax")
     assert np.ndarray in neos_swift.tensor.array_types
@@ -301,6 +345,53 @@ def test_plain_functions_are_weak_too():
     assert seen == [] and len(events.trigger("gone")) == 0
 
 
+def test_callables_is_a_read_only_sequence_of_living_entries():
+    class Listener:
+        def hear(self):
+            pass
+
+    def plain():
+        pass
+
+    kept, dropped = Listener(), Listener()
+    callables = events.Callables()
+    callables.append(plain)
+    callables.append(kept.hear)
+    callables.append(dropped.hear)
+    del dropped
+    gc.collect()
+    entries = list(callables)
+    assert len(entries) == 2 == len(callables)
+    assert entries[0] == (callables[0][0], None) and entries[0][0]() is plain
+    assert entries[1][1]() is kept and callables[-1] == entries[1]
+    assert callables[0:1] == entries[:1]
+    assert entries[1] in callables and callables.index(entries[1]) == 1
+    assert list(reversed(callables)) == entries[::-1]
+    assert repr(callables) == f"Callables({entries!r})" and "weakref" in repr(callables)
+    with pytest.raises(IndexError):
+        callables[2]
+
+
+def test_register_does_not_fire_after_when_the_call_raises():
+    order = []
+
+    @events.register("fails")
+    def fails():
+        raise RuntimeError("no")
+
+    def before():
+        order.append("before")
+
+    def after():
+        order.append("after")
+
+    events.subscribe("fails::before")(before)
+    events.subscribe("fails::after")(after)
+    with pytest.raises(RuntimeError):
+        fails()
+    assert order == ["before"]
+
+
 # tensorlib operations, against pyhf's numpy backend
 
 
@@ -391,6 +482,26 @@ def test_distributions(ours):
         pyhf.tensor.numpy_backend().normal_logpdf(np.array([0.5, 0.5]), np.array([0.0, 1.0]), np.array([1.0, 2.0])),
     )
     assert ours.shape(normal.sample((3,))) == (3, 2)
+
+
+def test_distribution_draws_are_pyhfs_for_one_seed(ours):
+    theirs = pyhf.tensor.numpy_backend()
+    rate, loc, scale = [3.0, 10.0, 0.5], [0.0, 1.0], [1.0, 2.0]
+    for shape in ((), (4,), (2, 3)):
+        np.random.seed(5)
+        mine = (
+            ours.poisson_dist(ours.astensor(rate)).sample(shape),
+            ours.normal_dist(*map(ours.astensor, (loc, scale))).sample(shape),
+        )
+        np.random.seed(5)
+        pyhfs = (
+            theirs.poisson_dist(np.array(rate)).sample(shape),
+            theirs.normal_dist(np.array(loc), np.array(scale)).sample(shape),
+        )
+        for a, b in zip(mine, pyhfs):
+            # the same scipy draws from the same global state: equal, converted to the backend's dtype
+            assert ours.shape(a) == b.shape
+            np.testing.assert_array_equal(np.asarray(a), b)
 
 
 def test_numpy_backend_returns_numpy_and_jax_backend_jax():

@@ -209,3 +209,32 @@ def test_refusals():
 def test_constants_are_the_headers():
     defines = dict(re.findall(r"#define (NEOS_INTERPOLATION_\w+) (\d+)", HEADER.read_text()))
     assert {name: int(value) for name, value in defines.items()} == interpolators.INTERPOLATION_CODES
+
+
+def test_get_reads_do_tensorized_calc_by_truth_value_as_pyhf():
+    for flag in (0, 1, "", "no", None, [], [0]):
+        for key in (0, 2, "4p"):
+            ours = interpolators.get(key, do_tensorized_calc=flag)
+            assert ours.__name__ == pyhf.interpolators.get(key, do_tensorized_calc=flag).__name__
+            assert ours.__name__.startswith("_slow_") == (not flag)
+    # a code that cannot be a dict key is a TypeError in both (pyhf indexes a dict with it)
+    with pytest.raises(TypeError):
+        interpolators.get([1])
+    with pytest.raises(TypeError):
+        pyhf.interpolators.get([1])
+
+
+def test_the_reference_classes_ignore_subscribe_and_give_the_same_numbers(monkeypatch):
+    registry = {}
+    monkeypatch.setitem(vars(events), "__events", registry)
+    histograms = [[[[9.0, 4.0], [10.0, 5.0], [12.0, 5.5]]]]
+    alphas = np.array([[-1.5, 0.3, 2.0]])
+    for code in (0, 1, 2, 4, "4p"):
+        reference = interpolators.get(code, do_tensorized_calc=False)
+        quiet, asked = reference(histograms, subscribe=False), reference(histograms, subscribe=True)
+        assert "tensorlib_changed" not in registry
+        np.testing.assert_array_equal(quiet(alphas), asked(alphas))
+    # the tensorised class of the same code does subscribe (so the registry above is the one in use)
+    kept = interpolators.get(1)(histograms, subscribe=True)
+    assert len(registry["tensorlib_changed"]) == 1
+    del kept

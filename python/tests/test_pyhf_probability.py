@@ -145,7 +145,10 @@ def test_simultaneous_indexes_and_iterates_like_a_list():
 
 def test_joint_logpdf_of_one_two_and_more_terms():
     a, b, c = np.array([-1.0, -2.0]), np.array([-0.5, -4.0]), np.array([-3.0, -1.0])
-    assert probability.Simultaneous._joint_logpdf([a]) is a
+    # One summing path for any number of terms: a single term comes back equal, as a new array.
+    single = probability.Simultaneous._joint_logpdf([a])
+    np.testing.assert_array_equal(single, a)
+    assert single is not a
     np.testing.assert_array_equal(probability.Simultaneous._joint_logpdf([a, b]), a + b)
     np.testing.assert_array_equal(probability.Simultaneous._joint_logpdf([a, b], batch_size=2), a + b)
     np.testing.assert_array_equal(probability.Simultaneous._joint_logpdf([a, b, c]), a + b + c)
@@ -154,3 +157,36 @@ def test_joint_logpdf_of_one_two_and_more_terms():
             probability.Simultaneous._joint_logpdf(terms, batch_size=batch),
             pyhf.probability.Simultaneous._joint_logpdf(terms, batch_size=batch),
         )
+
+
+def test_joint_logpdf_broadcasts_its_terms_as_pyhfs_sum_of_two():
+    # pyhf adds two terms with +, which broadcasts; a scalar term and a batch of terms therefore combine.
+    batch, scalar = np.array([-1.0, -2.0, -3.0]), np.float64(-0.5)
+    np.testing.assert_array_equal(probability.Simultaneous._joint_logpdf([batch, scalar]), batch + scalar)
+    np.testing.assert_array_equal(
+        probability.Simultaneous._joint_logpdf([batch, scalar]),
+        pyhf.probability.Simultaneous._joint_logpdf([batch, scalar]),
+    )
+    with pytest.raises(ValueError):
+        probability.Simultaneous._joint_logpdf([np.zeros(2), np.zeros(3)])
+
+
+def test_batched_simultaneous_log_prob_sums_per_batch_row():
+    # Two rows of parameters (a batch of 2): each row's log-density is the sum over all its components.
+    viewer = _TensorViewer([[0, 1], [2]])
+    joint = probability.Simultaneous(
+        [
+            probability.Independent(probability.Poisson(np.array([[3.0, 4.0], [5.0, 6.0]])), batch_size=2),
+            probability.Independent(probability.Normal(np.array([[0.0], [1.0]]), np.array([[1.0], [2.0]])), 2),
+        ],
+        viewer,
+        batch_size=2,
+    )
+    value = np.array([2.0, 5.0, 0.5])
+    expected = [
+        scipy.stats.poisson.logpmf([2.0, 5.0], [3.0, 4.0]).sum() + scipy.stats.norm.logpdf(0.5, 0.0, 1.0),
+        scipy.stats.poisson.logpmf([2.0, 5.0], [5.0, 6.0]).sum() + scipy.stats.norm.logpdf(0.5, 1.0, 2.0),
+    ]
+    # rtol: scipy's logpmf and our xlogy/gammaln formula agree to a few ulp, summed over three terms.
+    np.testing.assert_allclose(joint.log_prob(value), expected, rtol=1e-13)
+    np.testing.assert_array_equal(joint.expected_data(), [[3.0, 4.0, 0.0], [5.0, 6.0, 1.0]])

@@ -50,6 +50,21 @@ def test_digest_refuses_an_unknown_algorithm_by_name():
         utils.digest({}, algorithm="no_such_hash")
 
 
+def test_digest_takes_every_name_hashlib_new_knows():
+    import hashlib
+
+    text = json.dumps({"b": [1, 2], "a": "é"}, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    # sha512_256 is an OpenSSL name: hashlib.new knows it, hashlib has no attribute of that name
+    assert utils.digest({"a": "é", "b": [1, 2]}, algorithm="sha512_256") == hashlib.new("sha512_256", text).hexdigest()
+
+
+def test_digest_of_a_circular_object_is_a_value_error():
+    loop = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        utils.digest(loop)
+
+
 OPTIONS = [
     ["n=3"],
     ["x=-2.5", "flag=false", "other=True"],
@@ -94,7 +109,7 @@ def test_eqdelim_param_type_in_a_click_command():
     assert json.loads(good.output) == [{"maxiter": 100}, {"method": "SLSQP"}]
     bad = runner.invoke(command, ["--opt", "maxiter"])
     assert bad.exit_code == 2
-    assert "maxiter is not a valid equal-delimited string" in bad.output
+    assert "maxiter has no '=': expected key=value" in bad.output
 
 
 def test_citation_is_neos_swifts():

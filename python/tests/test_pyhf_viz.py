@@ -84,6 +84,42 @@ def test_components_need_the_tail_probabilities():
         draw(brazil, PLAIN, components=True)
 
 
+def test_an_unknown_keyword_is_a_type_error_not_ignored():
+    axes = Figure().subplots()
+    with pytest.raises(TypeError, match="'colour'"):
+        brazil.plot_results(POIS, PLAIN, ax=axes, colour="blue")
+    # refused before anything is drawn
+    assert not axes.lines and not axes.collections
+    with pytest.raises(TypeError, match="colour"):
+        brazil.plot_brazil_band(POIS, POIS, [POIS] * 5, 0.05, axes, colour="blue")
+    with pytest.raises(TypeError, match="line_width"):
+        brazil.plot_cls_components(POIS, [[0.1, 0.2]] * len(POIS), axes, line_width=3)
+    # every keyword of either drawing function is one plot_results takes
+    artists = brazil.plot_results(
+        POIS, WITH_TAILS, ax=axes, components=True, linewidth=4, clb_color="orange", test_size_linestyle="dashed"
+    )
+    assert artists.clb.get_linewidth() == 4 and artists.clb.get_color() == "orange"
+    assert artists.test_size.get_linestyle() == "--"
+
+
+def test_the_median_bands_and_test_size_close_the_legend():
+    axes = Figure().subplots()
+    (before,) = axes.plot([0.0, 5.0], [0.5, 0.5], label="drawn before")
+    artists = brazil.plot_results(POIS, WITH_TAILS, ax=axes, components=True)
+    legend = axes.get_legend()
+    handles = legend.legend_handles if hasattr(legend, "legend_handles") else legend.legendHandles
+    texts = [text.get_text() for text in legend.get_texts()]
+    assert texts[:4] == ["drawn before", r"$\mathrm{CL}_{s}$", r"$\mathrm{CL}_{s+b}$", r"$\mathrm{CL}_{b}$"]
+    assert texts[4:] == [
+        r"$\mathrm{CL}_{s,\mathrm{exp}}$",
+        r"$\pm1\sigma$ $\mathrm{CL}_{s,\mathrm{exp}}$",
+        r"$\pm2\sigma$ $\mathrm{CL}_{s,\mathrm{exp}}$",
+        r"$\alpha=0.05$",
+    ]
+    assert len(handles) == 8 and before.get_label() == "drawn before"
+    assert artists.one_sigma_band.get_facecolor()[0][:3] == pytest.approx((0.0, 0.5, 0.0), abs=0.01)
+
+
 def test_the_public_names_are_pyhfs():
     assert dir(brazil) == dir(pyhf_brazil)
 
@@ -179,5 +215,72 @@ def test_download_refusals(tmp_path, serve):
     with pytest.raises(neos_swift.exceptions.InvalidArchive, match="404"):
         download(URL, str(tmp_path / "y"))
     serve(b"neither tar nor zip")
-    with pytest.raises(neos_swift.exceptions.InvalidArchive, match="not a tarfile or a zipfile"):
+    with pytest.raises(neos_swift.exceptions.InvalidArchive, match="neither a tar nor a zip archive"):
         download(URL, str(tmp_path / "z"))
+    assert not (tmp_path / "z").exists()
+
+
+def _tar_with(members):
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, payload in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            archive.addfile(info, io.BytesIO(payload))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("hostile", ["../escaped.json", "inner/../../escaped.json"])
+def test_download_refuses_a_tar_member_outside_the_folder_and_writes_nothing(tmp_path, serve, hostile):
+    import tarfile
+
+    from neos_swift.contrib.utils import download
+
+    assert hasattr(tarfile, "data_filter"), "this Python has tarfile's extraction filters (3.11.4 and later)"
+    # the harmless member comes first: it must not be written either, the archive is refused as a whole
+    serve(_tar_with([("spec.json", b"{}"), (hostile, b"escaped")]))
+    target = tmp_path / "likelihoods"
+    with pytest.raises(neos_swift.exceptions.InvalidArchive, match="refusing to unpack"):
+        download(URL, str(target))
+    assert not target.exists()
+    assert not (tmp_path / "escaped.json").exists()
+
+
+def test_download_keeps_an_absolute_tar_member_inside_the_folder(tmp_path, serve):
+    from neos_swift.contrib.utils import download
+
+    absolute = tmp_path / "outside" / "absolute.json"
+    serve(_tar_with([(str(absolute), b"{}")]))
+    target = tmp_path / "likelihoods"
+    download(URL, str(target))
+    # the data filter strips the leading slash: the member lands below the target, not at its absolute path
+    assert not absolute.exists()
+    assert (target / str(absolute).lstrip("/")).read_bytes() == b"{}"
+
+
+def test_download_zip_layouts(tmp_path, serve):
+    import zipfile
+
+    from neos_swift.contrib.utils import download
+
+    def zipped(names):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name in names:
+                archive.writestr(name, name)
+        return buffer.getvalue()
+
+    target = tmp_path / "out"
+    # one top folder next to macOS's __MACOSX clutter: the folder becomes the target, the clutter is dropped
+    serve(zipped(["top/spec.json", "__MACOSX/top/._spec.json"]))
+    download(URL, str(target))
+    assert sorted(path.name for path in target.iterdir()) == ["spec.json"]
+    # several top entries: they are the target's contents, nothing is lost; a name with .. stays inside
+    serve(zipped(["a.json", "b/c.json", "../d.json"]))
+    download(URL, str(target))
+    assert sorted(path.name for path in target.iterdir()) == ["a.json", "b", "d.json"]
+    assert not (tmp_path / "d.json").exists()
+    # no staging folder is left next to the target
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]

@@ -340,6 +340,27 @@ def test_build_modifier_elements(rootfile):
     assert rootfile["histch_s_st"].values().tolist() == [0.0, 0.25]
 
 
+def test_normfactor_settings_take_what_the_first_measurement_configures(rootfile):
+    parameters = [
+        {"name": "b", "bounds": [[0.5, 3]]},  # bounds only: Val keeps its default
+        {"name": "i", "inits": [0.25]},  # inits only: Low and High keep theirs
+        {"name": "t", "inits": [1.5], "bounds": [[-2, 2]]},
+        {"name": "t", "bounds": [[1, 5]]},  # configured twice: the later bounds, the earlier inits (as pyhf)
+    ]
+    spec = {"measurements": [{"config": {"parameters": parameters}}, {"config": {"parameters": []}}]}
+
+    def attributes(name):
+        return writexml.build_modifier(spec, {"name": name, "type": "normfactor", "data": None}, "c", "s", [1.0]).attrib
+
+    assert attributes("b") == {"Name": "b", "Val": "1", "Low": "0.5", "High": "3"}
+    assert attributes("i") == {"Name": "i", "Val": "0.25", "Low": "0", "High": "10"}
+    assert attributes("t") == {"Name": "t", "Val": "1.5", "Low": "1", "High": "5"}
+    for name in ("b", "i", "t", "unset"):
+        modifier = {"name": name, "type": "normfactor", "data": None}
+        assert attributes(name) == pyhf.writexml.build_modifier(spec, modifier, "c", "s", [1.0]).attrib
+    assert rootfile == {}
+
+
 def test_build_modifier_skips_unknown_types(rootfile, caplog):
     with caplog.at_level(logging.WARNING, logger="pyhf.writexml"):
         assert writexml.build_modifier({}, {"name": "odd", "type": "custom", "data": None}, "c", "s", None) is None
@@ -372,6 +393,39 @@ def test_build_sample_data_and_channel(rootfile):
     channel = writexml.build_channel({}, {"name": "d", "samples": [{"name": "t", "data": [1.0], "modifiers": []}]}, [])
     assert channel.attrib == {"Name": "d", "InputFile": "/data/out.root"}
     assert [child.tag for child in channel] == ["Sample"]  # no observations, no Data
+
+
+def test_build_sample_with_lumi_and_histograms_in_pyhfs_order(rootfile):
+    samplespec = {
+        "name": "s",
+        "data": [4.0, 2.0],
+        "modifiers": [
+            {"name": "h", "type": "histosys", "data": {"lo_data": [3.0, 1.0], "hi_data": [5.0, 3.0]}},
+            {"name": "lumi", "type": "lumi", "data": None},
+            {"name": "e", "type": "staterror", "data": [1.0, 0.0]},
+        ],
+    }
+    sample = writexml.build_sample({}, samplespec, "c")
+    # the attributes keep pyhf's order; a lumi modifier makes the sample normalised by theory and has no element
+    assert list(sample.attrib.items()) == [
+        ("Name", "s"),
+        ("HistoName", "histc_s"),
+        ("InputFile", "/data/out.root"),
+        ("NormalizeByTheory", "True"),
+    ]
+    assert [m.tag for m in sample] == ["HistoSys", "StatError"]
+    # the modifiers' histograms are written first, the nominal last
+    assert list(rootfile) == ["histc_s_hLow", "histc_s_hHigh", "histc_s_e", "histc_s"]
+    assert rootfile["histc_s_e"].values().tolist() == [0.25, 0.0]
+
+
+def test_build_data_takes_the_first_observation_of_a_name(rootfile):
+    writexml.build_data([{"name": "c", "data": [1.0]}, {"name": "c", "data": [2.0]}], "c")
+    assert rootfile["histc_data"].values().tolist() == [1.0]
+    # a missing observation writes nothing
+    with pytest.raises(KeyError):
+        writexml.build_data([], "d")
+    assert list(rootfile) == ["histc_data"]
 
 
 def test_build_measurement():

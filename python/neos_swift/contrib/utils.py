@@ -1,12 +1,18 @@
 """``pyhf.contrib.utils.download``: fetch a published likelihood archive (HEPData) and unpack it.
 
-It needs the ``requests`` package (pyhf's "contrib" extra); without it the call raises ``ImportError``."""
+It needs the ``requests`` package (pyhf's "contrib" extra); without it the call raises ``ImportError``.
+
+Unpacking is limited to the target folder: tar members go through tarfile's ``"data"`` filter where the Python
+has it (3.12, and the security releases of 3.9 to 3.11), all of them checked before the first is written, so an
+archive with absolute paths, ``..`` components, links out of the folder or device files is refused as a whole
+(``InvalidArchive``); zipfile already maps every member name into the target folder."""
 
 from __future__ import annotations
 
 import io
 import shutil
 import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,22 +22,85 @@ __all__ = ["download"]
 # The hosts an archive may come from without force=True (pyhf's list).
 _TRUSTED_HOSTS = ("www.hepdata.net", "doi.org")
 
+# HEPData answers a request that accepts an archive type with the file itself rather than its landing page (DOI
+# content negotiation).
+_ACCEPT_ARCHIVES = {"Accept": "application/x-tar, application/zip"}
+
+# What macOS's archiver adds next to the real top folder of a zip archive.
+_ZIP_CLUTTER = "__MACOSX"
+
 
 def __dir__():
     return __all__
 
 
-def _unzip(content: bytes, output_directory: Path) -> None:
-    # A zip archive holds one top folder; its contents become output_directory, as a tar archive's would.
-    if output_directory.exists():
-        shutil.rmtree(output_directory)
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        archive.extractall(output_directory)
-    top = next(iter(output_directory.iterdir()))
-    staging = output_directory.parent / (output_directory.name + "__tmp__")
-    top.replace(staging)
-    shutil.rmtree(output_directory)
-    staging.replace(output_directory)
+def _exceptions():
+    # looked up when used, as the package's other pyhf exceptions are (a test may reload the module)
+    from neos_swift import exceptions
+
+    return exceptions
+
+
+def _check_host(archive_url: str) -> None:
+    host = urlsplit(archive_url).netloc
+    if host not in _TRUSTED_HOSTS:
+        raise _exceptions().InvalidArchiveHost(
+            f"{host} is not an approved archive host ({', '.join(_TRUSTED_HOSTS)}); "
+            "use force=True (the CLI's --force option) to download from it"
+        )
+
+
+def _fetch(archive_url: str) -> bytes:
+    import requests
+
+    with requests.get(archive_url, headers=_ACCEPT_ARCHIVES) as response:
+        if response.status_code != 200:
+            raise _exceptions().InvalidArchive(
+                f"{archive_url} answered with status {response.status_code}: "
+                "the host has a problem or the URL is not an archive's"
+            )
+        return response.content
+
+
+def _untar(content: bytes, target: Path) -> bool:
+    """Unpacks a tar archive (any compression tarfile reads) into ``target``; False if it is not one."""
+    try:
+        archive = tarfile.open(mode="r:*", fileobj=io.BytesIO(content))
+    except tarfile.ReadError:
+        return False
+    with archive:
+        if not hasattr(tarfile, "data_filter"):
+            archive.extractall(target)
+            return True
+        try:
+            for member in archive.getmembers():
+                tarfile.data_filter(member, str(target))
+        except tarfile.FilterError as error:
+            raise _exceptions().InvalidArchive(f"refusing to unpack the archive: {error}") from error
+        archive.extractall(target, filter="data")
+    return True
+
+
+def _unzip(content: bytes, target: Path) -> bool:
+    """Unpacks a zip archive so that its top folder becomes ``target`` (replaced if it exists), as a tar
+    archive's members would land; a zip with several top entries becomes ``target`` as a whole. False if the
+    content is not a zip archive."""
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            archive.extractall(staging)
+        shutil.rmtree(staging / _ZIP_CLUTTER, ignore_errors=True)
+        entries = list(staging.iterdir())
+        unpacked = entries[0] if len(entries) == 1 and entries[0].is_dir() else staging
+        if target.exists():
+            shutil.rmtree(target)
+        unpacked.replace(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return True
 
 
 def download(archive_url, output_directory, force=False, compress=False):
@@ -40,36 +109,13 @@ def download(archive_url, output_directory, force=False, compress=False):
     file ``output_directory`` instead. Hosts other than HEPData's and doi.org need ``force=True``.
 
     Raises ``exceptions.InvalidArchiveHost`` for an untrusted host and ``exceptions.InvalidArchive`` for a
-    response other than 200 or content that is neither a tar nor a zip archive."""
-    from neos_swift import exceptions
-
-    host = urlsplit(archive_url).netloc
-    if not force and host not in _TRUSTED_HOSTS:
-        raise exceptions.InvalidArchiveHost(
-            f"{host} is not an approved archive host: {', '.join(_TRUSTED_HOSTS)}\n"
-            "To download an archive from this host use the --force option."
-        )
-    import requests
-
-    # HEPData returns the file itself when asked for an archive type (DOI content negotiation).
-    with requests.get(archive_url, headers={"Accept": "application/x-tar, application/zip"}) as response:
-        if response.status_code != 200:
-            raise exceptions.InvalidArchive(
-                f"{archive_url} gives a response code of {response.status_code}.\nThere is either something "
-                f"temporarily wrong with the archive host or {archive_url} is an invalid URL."
-            )
-        content = response.content
+    response other than 200, content that is neither a tar nor a zip archive, or a tar archive with members
+    that would land outside ``output_directory``."""
+    if not force:
+        _check_host(archive_url)
+    content = _fetch(archive_url)
+    target = Path(output_directory)
     if compress:
-        Path(output_directory).write_bytes(content)
-        return
-    try:
-        with tarfile.open(mode="r:*", fileobj=io.BytesIO(content)) as archive:
-            archive.extractall(output_directory)
-        return
-    except tarfile.ReadError:
-        pass
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise exceptions.InvalidArchive(
-            f"The archive downloaded from {archive_url} is not a tarfile or a zipfile and so can not be opened as one."
-        )
-    _unzip(content, Path(output_directory))
+        target.write_bytes(content)
+    elif not (_untar(content, target) or _unzip(content, target)):
+        raise _exceptions().InvalidArchive(f"{archive_url} gave neither a tar nor a zip archive")

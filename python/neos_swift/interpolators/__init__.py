@@ -59,6 +59,9 @@ class _Interpolator:
     """What every code shares: the histogram sets as libneos reads them, and the call."""
 
     _code: str  # the key of INTERPOLATION_CODES
+    # Whether ``subscribe=True`` registers ``_precompute`` for ``tensorlib_changed``: pyhf's tensorised classes do,
+    # its per-entry reference classes accept the argument and never subscribe (they cache nothing).
+    _follows_backend_changes = True
 
     def __init__(self, histogramssets, subscribe=True, alpha0=1.0):
         self._histogramssets = _histogram_sets(histogramssets)
@@ -66,7 +69,7 @@ class _Interpolator:
         # pyhf's initial alphas shape: one alpha per systematic.
         self.alphasets_shape = (self._histogramssets.shape[0], 1)
         self._precompute()
-        if subscribe:
+        if subscribe and self._follows_backend_changes:
             events.subscribe("tensorlib_changed")(self._precompute)
 
     def _precompute(self):
@@ -184,50 +187,57 @@ class code4p(_Interpolator):  # noqa: N801  (pyhf's class name)
         super().__init__(histogramssets, subscribe)
 
 
-class _Reference:
-    """pyhf's per-entry ("slow") classes take the same arguments and never subscribe to events."""
+class _slow_code0(code0):  # noqa: N801
+    """Code 0 as ``get(0, do_tensorized_calc=False)`` returns it (the same numbers as :class:`code0`).
 
-    def __init__(self, histogramssets, subscribe=True, *args, **kwargs):
-        super().__init__(histogramssets, False, *args, **kwargs)
+    ``subscribe`` is accepted and ignored, as by pyhf's reference classes: nothing it holds depends on the
+    backend. The same holds for every ``_slow_code*`` class."""
 
-
-class _slow_code0(_Reference, code0):  # noqa: N801
-    """Code 0 as ``get(0, do_tensorized_calc=False)`` returns it (the same numbers as :class:`code0`)."""
+    _follows_backend_changes = False
 
 
-class _slow_code1(_Reference, code1):  # noqa: N801
+class _slow_code1(code1):  # noqa: N801
     """Code 1 as ``get(1, do_tensorized_calc=False)`` returns it (the same numbers as :class:`code1`)."""
 
+    _follows_backend_changes = False
 
-class _slow_code2(_Reference, code2):  # noqa: N801
+
+class _slow_code2(code2):  # noqa: N801
     """pyhf's reference code 2: below alpha = -1 it gives (b - 2a)(alpha + 1) rather than (b - 2a) alpha."""
 
     _code = "NEOS_INTERPOLATION_CODE2_REFERENCE"
+    _follows_backend_changes = False
 
 
-class _slow_code4(_Reference, code4):  # noqa: N801
+class _slow_code4(code4):  # noqa: N801
     """Code 4 as ``get(4, do_tensorized_calc=False)`` returns it (the same numbers as :class:`code4`)."""
 
+    _follows_backend_changes = False
 
-class _slow_code4p(_Reference, code4p):  # noqa: N801
+
+class _slow_code4p(code4p):  # noqa: N801
     """Code 4p as ``get('4p', do_tensorized_calc=False)`` returns it (the same numbers as :class:`code4p`)."""
+
+    _follows_backend_changes = False
+
+
+# Interpolation code -> (tensorised class, per-entry reference class); ``get`` picks by ``do_tensorized_calc``.
+_CLASSES_BY_CODE = {
+    0: (code0, _slow_code0),
+    1: (code1, _slow_code1),
+    2: (code2, _slow_code2),
+    4: (code4, _slow_code4),
+    "4p": (code4p, _slow_code4p),
+}
 
 
 def get(interpcode, do_tensorized_calc=True):
-    """The interpolator class of ``interpcode`` (0, 1, 2, 4 or '4p', looked up as pyhf looks it up, in a dict);
-    ``do_tensorized_calc=False`` gives pyhf's per-entry reference classes. Any other code raises
-    ``InvalidInterpCode``."""
-    interpcodes = {
-        0: code0 if do_tensorized_calc else _slow_code0,
-        1: code1 if do_tensorized_calc else _slow_code1,
-        2: code2 if do_tensorized_calc else _slow_code2,
-        4: code4 if do_tensorized_calc else _slow_code4,
-        "4p": code4p if do_tensorized_calc else _slow_code4p,
-    }
-    try:
-        return interpcodes[interpcode]
-    except KeyError:
+    """The interpolator class of ``interpcode`` (0, 1, 2, 4 or '4p', compared as dict keys are, so ``1.0`` and
+    ``True`` are code 1); ``do_tensorized_calc=False`` gives pyhf's per-entry reference classes. Any other code
+    raises ``InvalidInterpCode``."""
+    if interpcode not in _CLASSES_BY_CODE:
         # looked up when raised, as the package's other pyhf exceptions are (a test may reload the module)
         from .. import exceptions
 
-        raise exceptions.InvalidInterpCode from None
+        raise exceptions.InvalidInterpCode
+    return _CLASSES_BY_CODE[interpcode][not do_tensorized_calc]

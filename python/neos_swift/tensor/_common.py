@@ -16,42 +16,57 @@ log = logging.getLogger(__name__)
 _DTYPES = ("float", "int", "bool")
 
 
-class _Poisson:
-    """pyhf's ``poisson_dist``: ``sample(shape)`` draws counts, ``log_prob(n)`` is the backend's poisson_logpdf."""
+class _Distribution:
+    """What pyhf's ``poisson_dist`` and ``normal_dist`` objects do: ``sample(shape)`` draws from the frozen scipy
+    distribution of the parameters (NumPy's global random state, as pyhf), of shape ``shape + parameter shape``,
+    and returns them as the backend's tensor; ``log_prob(value)`` is the backend's log-density. A subclass
+    names its parameters and gives ``_frozen`` and ``log_prob``."""
 
-    def __init__(self, backend, rate):
+    def __init__(self, backend):
         self._backend = backend
-        self.rate = rate
+
+    def _frozen(self):
+        raise NotImplementedError
 
     def sample(self, sample_shape):
+        """Draws of shape ``sample_shape + parameter shape``."""
+        frozen = self._frozen()
+        return self._backend._from_sampled(frozen.rvs(size=tuple(sample_shape) + frozen.mean().shape))
+
+
+class _Poisson(_Distribution):
+    """pyhf's ``poisson_dist``: counts with mean ``rate``."""
+
+    def __init__(self, backend, rate):
+        super().__init__(backend)
+        self.rate = rate
+
+    def _frozen(self):
         import numpy as np
         from scipy import stats
 
-        rate = np.asarray(self.rate)
-        draws = stats.poisson(rate).rvs(size=tuple(sample_shape) + rate.shape)
-        return self._backend._from_sampled(draws)
+        return stats.poisson(np.asarray(self.rate))
 
     def log_prob(self, value):
+        """The backend's ``poisson_logpdf(value, rate)``."""
         return self._backend.poisson_logpdf(value, self.rate)
 
 
-class _Normal:
-    """pyhf's ``normal_dist``: ``sample(shape)`` draws values, ``log_prob(x)`` is the backend's normal_logpdf."""
+class _Normal(_Distribution):
+    """pyhf's ``normal_dist``: values around ``loc`` with width ``scale``."""
 
     def __init__(self, backend, loc, scale):
-        self._backend = backend
-        self.loc = loc
-        self.scale = scale
+        super().__init__(backend)
+        self.loc, self.scale = loc, scale
 
-    def sample(self, sample_shape):
+    def _frozen(self):
         import numpy as np
         from scipy import stats
 
-        loc = np.asarray(self.loc)
-        draws = stats.norm(loc, np.asarray(self.scale)).rvs(size=tuple(sample_shape) + loc.shape)
-        return self._backend._from_sampled(draws)
+        return stats.norm(np.asarray(self.loc), np.asarray(self.scale))
 
     def log_prob(self, value):
+        """The backend's ``normal_logpdf(value, loc, scale)``."""
         return self._backend.normal_logpdf(value, self.loc, self.scale)
 
 
@@ -120,11 +135,18 @@ class _ArrayBackend:
         return self._xp.broadcast_arrays(*args)
 
     # Indexing and selection
+    def _subscript(self, tensor, key):
+        # The key is made an array first, so that a Python list indexes as an array does (jax refuses lists).
+        return tensor[self._xp.asarray(key)]
+
     def gather(self, tensor, indices):
-        return tensor[indices]
+        """The entries of ``tensor`` at the integer array ``indices`` along its first axis, in the shape of
+        ``indices`` (followed by the remaining axes)."""
+        return self._subscript(tensor, indices)
 
     def boolean_mask(self, tensor, mask):
-        return tensor[mask]
+        """The entries of ``tensor`` where ``mask`` (a boolean array of the leading shape) is true, flattened."""
+        return self._subscript(tensor, mask)
 
     def where(self, mask, tensor_in_1, tensor_in_2):
         return self._xp.where(mask, tensor_in_1, tensor_in_2)

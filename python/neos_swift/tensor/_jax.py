@@ -15,7 +15,11 @@ jax.config.update("jax_enable_x64", True)
 
 
 class jax_backend(_ArrayBackend):  # noqa: N801  (pyhf's name)
-    """JAX tensor backend: ``name == "jax"``, ``precision`` "64b" (default) or "32b", gradients by default."""
+    """JAX tensor backend: ``name == "jax"``, gradients by default.
+
+    ``precision`` is pyhf's: "64b" (the default) gives float64/int64 tensors, any other value float32/int32, and
+    is kept as given. ``poisson_from_normal`` is accepted and unused, as by :class:`numpy_backend`. Any other
+    keyword is a ``TypeError``."""
 
     __slots__ = ["name", "precision", "dtypemap", "default_do_grad"]
 
@@ -28,8 +32,8 @@ class jax_backend(_ArrayBackend):  # noqa: N801  (pyhf's name)
     _special = jax_special
     _stats_norm = jax_stats.norm
 
-    def __init__(self, **kwargs):
-        self._init("jax", kwargs.get("precision", "64b"), jnp, True)
+    def __init__(self, *, precision="64b", poisson_from_normal=False):
+        self._init("jax", precision, jnp, True)
 
     def _from_sampled(self, draws):
         return jnp.asarray(draws, dtype=self.dtypemap["float"])

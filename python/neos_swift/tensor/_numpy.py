@@ -9,9 +9,12 @@ from ._common import _ArrayBackend
 
 
 class numpy_backend(_ArrayBackend):  # noqa: N801  (pyhf's name)
-    """NumPy tensor backend: ``name == "numpy"``, ``precision`` "64b" (default) or "32b", no automatic gradients.
+    """NumPy tensor backend: ``name == "numpy"``, no automatic gradients.
 
-    Keyword arguments other than ``precision`` are accepted and unused, as pyhf's backend accepts them."""
+    ``precision`` is pyhf's: "64b" (the default) gives float64/int64 tensors, any other value float32/int32, and
+    is kept as given. ``poisson_from_normal`` is accepted and unused, as pyhf 0.7.6 accepts and ignores it (an
+    option of older pyhf versions that pyhf's own test fixtures still pass). Any other keyword is a
+    ``TypeError``."""
 
     __slots__ = ["name", "precision", "dtypemap", "default_do_grad"]
 
@@ -24,8 +27,8 @@ class numpy_backend(_ArrayBackend):  # noqa: N801  (pyhf's name)
     _special = special
     _stats_norm = stats.norm
 
-    def __init__(self, **kwargs):
-        self._init("numpy", kwargs.get("precision", "64b"), np, False)
+    def __init__(self, *, precision="64b", poisson_from_normal=False):
+        self._init("numpy", precision, np, False)
 
     def tolist(self, tensor_in):
         if isinstance(tensor_in, list):

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 
 class _UnavailableBackend:
+    """pyhf's descriptive slots for a framework neos_swift does not have. The keywords are those of the numpy
+    backend (``precision`` with pyhf's meaning, ``poisson_from_normal`` accepted and unused); any other is a
+    ``TypeError``."""
+
     __slots__ = ["name", "precision", "dtypemap", "default_do_grad"]
 
     #: The framework's display name, for the error message.
     framework = ""
+    #: pyhf's ``name`` of the backend.
+    backend_name = ""
 
-    def __init__(self, **kwargs):
-        self.precision = kwargs.get("precision", "64b")
-        wide = self.precision == "64b"
+    def __init__(self, *, precision="64b", poisson_from_normal=False):
+        self.name = self.backend_name
+        self.precision = precision
+        wide = precision == "64b"
         # The framework's dtype names, as strings: the framework itself is not imported.
         self.dtypemap = {
             "float": "float64" if wide else "float32",
@@ -45,10 +52,7 @@ class pytorch_backend(_UnavailableBackend):  # noqa: N801  (pyhf's name)
 
     __slots__ = []
     framework = "PyTorch"
-
-    def __init__(self, **kwargs):
-        self.name = "pytorch"
-        super().__init__(**kwargs)
+    backend_name = "pytorch"
 
 
 class tensorflow_backend(_UnavailableBackend):  # noqa: N801  (pyhf's name)
@@ -56,7 +60,4 @@ class tensorflow_backend(_UnavailableBackend):  # noqa: N801  (pyhf's name)
 
     __slots__ = []
     framework = "TensorFlow"
-
-    def __init__(self, **kwargs):
-        self.name = "tensorflow"
-        super().__init__(**kwargs)
+    backend_name = "tensorflow"

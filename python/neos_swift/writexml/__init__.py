@@ -60,15 +60,6 @@ _ROOT_DATA_FILE = None
 # ROOT's HistFactory DTD, shipped with this package (see README.md in this folder).
 _DTD = Path(__file__).resolve().parent / "HistFactorySchema.dtd"
 
-# The XML element of each modifier type.
-_ELEMENTS = {
-    "histosys": "HistoSys",
-    "staterror": "StatError",
-    "normsys": "OverallSys",
-    "shapesys": "ShapeSys",
-    "normfactor": "NormFactor",
-    "shapefactor": "ShapeFactor",
-}
 
 # ROOT's prefix for the parameters of each constrained modifier type (unconstrained ones have none).
 _ROOT_PREFIXES = {
@@ -174,12 +165,69 @@ def _normfactor_settings(spec, name) -> dict[str, str]:
     """``Val``, ``Low`` and ``High`` of NormFactor ``name``: from the first measurement's configuration of that
     parameter (HistFactory configures a NormFactor in the channel file, once for all measurements), else 1, 0 and
     10. ``Const`` is left to the measurement's ``ParamSetting``."""
-    init, low, high = 1, 0, 10
-    for parameter in spec["measurements"][0]["config"]["parameters"]:
-        if parameter["name"] == name:
-            init = parameter.get("inits", [init])[0]
-            low, high = parameter.get("bounds", [[low, high]])[0]
+    # A name configured more than once: each later entry overrides the keys it has.
+    setting = {
+        key: value
+        for item in spec["measurements"][0]["config"]["parameters"]
+        if item["name"] == name
+        for key, value in item.items()
+    }
+    (low, high), init = setting.get("bounds", [[0, 10]])[0], setting.get("inits", [1])[0]
     return {"Val": str(init), "Low": str(low), "High": str(high)}
+
+
+# The attributes of each modifier type's element, in HistFactory's order. Each builder gets the workspace, the
+# JSON modifier, a function from a suffix to the modifier's histogram name and the sample's nominal rates, writes
+# the histograms the element names, and returns the attributes.
+
+
+def _histosys_attributes(spec, modifier, hist_name, nominal):
+    names = {"HistoNameLow": hist_name("Low"), "HistoNameHigh": hist_name("High")}
+    _export_root_histogram(names["HistoNameLow"], modifier["data"]["lo_data"])
+    _export_root_histogram(names["HistoNameHigh"], modifier["data"]["hi_data"])
+    return {"Name": modifier["name"], **names}
+
+
+def _normsys_attributes(spec, modifier, hist_name, nominal):
+    factors = modifier["data"]
+    return {"Name": modifier["name"], "High": str(factors["hi"]), "Low": str(factors["lo"])}
+
+
+def _normfactor_attributes(spec, modifier, hist_name, nominal):
+    return {"Name": modifier["name"], **_normfactor_settings(spec, modifier["name"])}
+
+
+def _relative_histogram(modifier, hist_name, nominal) -> str:
+    """Writes the modifier's uncertainties relative to the nominal rates (how HistFactory stores staterror and
+    shapesys) and returns the histogram's name."""
+    histname = hist_name("")
+    _export_root_histogram(histname, _relative(modifier["data"], nominal))
+    return histname
+
+
+def _staterror_attributes(spec, modifier, hist_name, nominal):
+    # HistFactory names the staterror of a channel itself: a StatError element has no Name.
+    return {"Activate": "True", "HistoName": _relative_histogram(modifier, hist_name, nominal)}
+
+
+def _shapesys_attributes(spec, modifier, hist_name, nominal):
+    histname = _relative_histogram(modifier, hist_name, nominal)
+    return {"Name": modifier["name"], "ConstraintType": "Poisson", "HistoName": histname}
+
+
+def _shapefactor_attributes(spec, modifier, hist_name, nominal):
+    return {"Name": modifier["name"]}
+
+
+# Modifier type -> (XML element, attribute builder).
+_MODIFIER_ELEMENTS = {
+    "histosys": ("HistoSys", _histosys_attributes),
+    "staterror": ("StatError", _staterror_attributes),
+    "normsys": ("OverallSys", _normsys_attributes),
+    "shapesys": ("ShapeSys", _shapesys_attributes),
+    "normfactor": ("NormFactor", _normfactor_attributes),
+    "shapefactor": ("ShapeFactor", _shapefactor_attributes),
+}
 
 
 def build_modifier(spec, modifierspec, channelname, samplename, sampledata):
@@ -192,75 +240,61 @@ def build_modifier(spec, modifierspec, channelname, samplename, sampledata):
     name, kind = modifierspec["name"], modifierspec["type"]
     if name == "lumi":
         return None
-    if kind not in _ELEMENTS:
+    if kind not in _MODIFIER_ELEMENTS:
         log.warning(f"Skipping modifier {name}({kind}) for now")
         return None
+    element, attributes_of = _MODIFIER_ELEMENTS[kind]
 
-    attributes = {"Name": name}
-    if kind == "histosys":
-        attributes["HistoNameLow"] = _make_hist_name(channelname, samplename, name, suffix="Low")
-        attributes["HistoNameHigh"] = _make_hist_name(channelname, samplename, name, suffix="High")
-        _export_root_histogram(attributes["HistoNameLow"], modifierspec["data"]["lo_data"])
-        _export_root_histogram(attributes["HistoNameHigh"], modifierspec["data"]["hi_data"])
-    elif kind == "normsys":
-        attributes["High"] = str(modifierspec["data"]["hi"])
-        attributes["Low"] = str(modifierspec["data"]["lo"])
-    elif kind == "normfactor":
-        attributes.update(_normfactor_settings(spec, name))
-    elif kind == "staterror":
-        # HistFactory names the staterror of a channel itself: a StatError element has no Name.
-        del attributes["Name"]
-        attributes["Activate"] = "True"
-        attributes["HistoName"] = _make_hist_name(channelname, samplename, name)
-        _export_root_histogram(attributes["HistoName"], _relative(modifierspec["data"], sampledata))
-    elif kind == "shapesys":
-        attributes["ConstraintType"] = "Poisson"
-        attributes["HistoName"] = _make_hist_name(channelname, samplename, name)
-        _export_root_histogram(attributes["HistoName"], _relative(modifierspec["data"], sampledata))
-    return ET.Element(_ELEMENTS[kind], **attributes)
+    def hist_name(suffix):
+        return _make_hist_name(channelname, samplename, name, suffix=suffix)
+
+    return ET.Element(element, **attributes_of(spec, modifierspec, hist_name, sampledata))
 
 
 def build_sample(spec, samplespec, channelname):
     """The ``Sample`` element of one JSON sample of channel ``channelname``, with its modifiers' elements; its
-    nominal histogram (after its modifiers' histograms) added to the ROOT file."""
-    histname = _make_hist_name(channelname, samplespec["name"])
+    nominal histogram (after its modifiers' histograms) added to the ROOT file. ``NormalizeByTheory`` is "True"
+    when the sample has a ``lumi`` modifier."""
+    name, nominal = samplespec["name"], samplespec["data"]
+    modifiers = [build_modifier(spec, modifier, channelname, name, nominal) for modifier in samplespec["modifiers"]]
+    histname = _make_hist_name(channelname, name)
+    _export_root_histogram(histname, nominal)
+    by_theory = any(modifier["type"] == "lumi" for modifier in samplespec["modifiers"])
     sample = ET.Element(
         "Sample",
-        Name=samplespec["name"],
+        Name=name,
         HistoName=histname,
         InputFile=_ROOT_DATA_FILE.file_path,
-        NormalizeByTheory="False",
+        NormalizeByTheory=str(by_theory),
     )
-    for modifierspec in samplespec["modifiers"]:
-        if modifierspec["type"] == "lumi":
-            sample.set("NormalizeByTheory", "True")
-        modifier = build_modifier(spec, modifierspec, channelname, samplespec["name"], samplespec["data"])
-        if modifier is not None:
-            sample.append(modifier)
-    _export_root_histogram(histname, samplespec["data"])
+    sample.extend(element for element in modifiers if element is not None)
     return sample
+
+
+def _observed_counts(obsspec, channelname):
+    """The data of the first observation named ``channelname``; ``KeyError`` if there is none."""
+    for observation in obsspec:
+        if observation["name"] == channelname:
+            return observation["data"]
+    raise KeyError(f"no observation for channel {channelname}")
 
 
 def build_data(obsspec, channelname):
     """The ``Data`` element of channel ``channelname``, its observation (from the list ``obsspec``) added to the
     ROOT file. Raises ``KeyError`` when ``obsspec`` has no observation of that channel."""
-    observation = next((item for item in obsspec if item["name"] == channelname), None)
-    if observation is None:
-        raise KeyError(f"no observation for channel {channelname}")
     histname = _make_hist_name(channelname, "data")
-    data = ET.Element("Data", HistoName=histname, InputFile=_ROOT_DATA_FILE.file_path)
-    _export_root_histogram(histname, observation["data"])
-    return data
+    _export_root_histogram(histname, _observed_counts(obsspec, channelname))
+    return ET.Element("Data", HistoName=histname, InputFile=_ROOT_DATA_FILE.file_path)
 
 
 def build_channel(spec, channelspec, obsspec):
     """The ``Channel`` element of one JSON channel: its ``Data`` (when ``obsspec``, the observations, is not
     empty) and its samples."""
-    channel = ET.Element("Channel", Name=channelspec["name"], InputFile=_ROOT_DATA_FILE.file_path)
-    if obsspec:
-        channel.append(build_data(obsspec, channelspec["name"]))
-    for samplespec in channelspec["samples"]:
-        channel.append(build_sample(spec, samplespec, channelspec["name"]))
+    name = channelspec["name"]
+    children = [build_data(obsspec, name)] if obsspec else []
+    children.extend(build_sample(spec, samplespec, name) for samplespec in channelspec["samples"])
+    channel = ET.Element("Channel", Name=name, InputFile=_ROOT_DATA_FILE.file_path)
+    channel.extend(children)
     return channel
 
 

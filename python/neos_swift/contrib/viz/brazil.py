@@ -2,10 +2,13 @@
 the observed CLs as a black line, the five expected CLs as dotted lines (the median dashed) over a yellow
 +-2 sigma and a green +-1 sigma band, the test size as a red line; optionally CLs+b (red) and CLb (blue).
 
-The inputs are whatever ``infer.hypotest`` returned at each tested POI value; nothing is computed here."""
+The inputs are whatever ``infer.hypotest`` returned at each tested POI value; nothing is computed here. The
+styling keywords are pyhf's names and defaults; a keyword none of the functions knows raises ``TypeError``, as
+it would for any Python function (pyhf ignores it)."""
 
 from __future__ import annotations
 
+import inspect
 from collections import namedtuple
 
 import numpy as np
@@ -30,104 +33,149 @@ class BrazilBandCollection(
 
 _CLS = r"$\mathrm{CL}_{s}$"
 _CLS_EXP = r"$\mathrm{CL}_{s,\mathrm{exp}}$"
+_MEDIAN = 2  # the index of the median among the five expected curves (-2 sigma ... +2 sigma)
 
 
-def plot_brazil_band(test_pois, cls_obs, cls_exp, test_size, ax, **kwargs):
+def _line(ax, x, y, **style):
+    """Draws one line and returns its artist."""
+    (artist,) = ax.plot(x, y, **style)
+    return artist
+
+
+def _fill(ax, x, curves, low, high, facecolor, width):
+    """Fills between two expected curves (``low`` and ``high`` index ``curves``), labelled as the +-width band."""
+    return ax.fill_between(x, curves[low], curves[high], facecolor=facecolor, label=rf"$\pm{width}\sigma$ {_CLS_EXP}")
+
+
+def plot_brazil_band(
+    test_pois, cls_obs, cls_exp, test_size, ax, *, color="black", test_size_color="red", test_size_linestyle="solid"
+):
     """Draw the observed CLs, the expected band ``cls_exp`` (five sequences, -2 sigma to +2 sigma) and the test
-    size ``test_size`` against ``test_pois`` on ``ax``. Keywords: ``color`` of the CLs lines (black),
-    ``test_size_color`` (red) and ``test_size_linestyle`` (solid). Returns the artists (observed line, expected
-    lines, one sigma band, two sigma band, test-size line)."""
-    color = kwargs.pop("color", "black")
-    (observed,) = ax.plot(test_pois, cls_obs, color=color, label=_CLS)
-    expected = []
-    for index in range(5):
-        median = index == 2
-        (line,) = ax.plot(
+    size ``test_size`` against ``test_pois`` on ``ax``. ``color`` is the CLs lines' colour, ``test_size_color``
+    and ``test_size_linestyle`` the test-size line's. Returns the artists (observed line, expected lines, one
+    sigma band, two sigma band, test-size line)."""
+    observed = _line(ax, test_pois, cls_obs, color=color, label=_CLS)
+    expected = [
+        _line(
+            ax,
             test_pois,
-            cls_exp[index],
+            curve,
             color=color,
-            linestyle="dashed" if median else "dotted",
-            label=_CLS_EXP if median else None,
+            linestyle="dashed" if index == _MEDIAN else "dotted",
+            label=_CLS_EXP if index == _MEDIAN else None,
         )
-        expected.append(line)
-    two_sigma = ax.fill_between(
-        test_pois, cls_exp[0], cls_exp[-1], facecolor="yellow", label=r"$\pm2\sigma$ " + _CLS_EXP
-    )
-    one_sigma = ax.fill_between(
-        test_pois, cls_exp[1], cls_exp[-2], facecolor="green", label=r"$\pm1\sigma$ " + _CLS_EXP
-    )
-    (size_line,) = ax.plot(
+        for index, curve in enumerate(cls_exp[:5])
+    ]
+    # The wider band first, so that the narrower one is drawn over it.
+    two_sigma = _fill(ax, test_pois, cls_exp, 0, -1, "yellow", 2)
+    one_sigma = _fill(ax, test_pois, cls_exp, 1, -2, "green", 1)
+    size_line = _line(
+        ax,
         test_pois,
-        [test_size] * len(test_pois),
-        color=kwargs.pop("test_size_color", "red"),
-        linestyle=kwargs.pop("test_size_linestyle", "solid"),
+        np.full(len(test_pois), test_size),
         label=rf"$\alpha={test_size}$",
+        color=test_size_color,
+        linestyle=test_size_linestyle,
     )
     return observed, expected, one_sigma, two_sigma, size_line
 
 
-def plot_cls_components(test_pois, tail_probs, ax, **kwargs):
-    """Draw the observed CLs+b and CLb (``tail_probs``: one ``[CLs+b, CLb]`` pair per tested POI) on ``ax``.
-    Keywords: ``linewidth`` (2), ``clsb_color`` (red), ``clb_color`` (blue), ``no_clsb`` / ``no_clb`` to leave
-    one out. Returns the two lines (``None`` for one left out)."""
-    pairs = np.asarray([[pair[0], pair[1]] for pair in tail_probs], dtype=np.float64).reshape(-1, 2)
-    width = kwargs.pop("linewidth", 2)
-    lines = []
-    for column, (skip, color_key, color, label) in enumerate(
-        (
-            ("no_clsb", "clsb_color", "red", r"$\mathrm{CL}_{s+b}$"),
-            ("no_clb", "clb_color", "blue", r"$\mathrm{CL}_{b}$"),
-        )
+def plot_cls_components(
+    test_pois, tail_probs, ax, *, linewidth=2, no_clsb=False, no_clb=False, clsb_color="red", clb_color="blue"
+):
+    """Draw the observed CLs+b and CLb (``tail_probs``: one ``[CLs+b, CLb]`` pair per tested POI) on ``ax``, in
+    ``clsb_color`` and ``clb_color`` with width ``linewidth``; ``no_clsb`` / ``no_clb`` leave one out. Returns
+    the two lines (``None`` for one left out)."""
+    columns = np.asarray([[pair[0], pair[1]] for pair in tail_probs], dtype=np.float64).reshape(-1, 2).T
+    drawn = []
+    for values, skip, colour, label in (
+        (columns[0], no_clsb, clsb_color, r"$\mathrm{CL}_{s+b}$"),
+        (columns[1], no_clb, clb_color, r"$\mathrm{CL}_{b}$"),
     ):
-        if kwargs.pop(skip, False):
-            lines.append(None)
-            continue
-        (line,) = ax.plot(test_pois, pairs[:, column], color=kwargs.pop(color_key, color), linewidth=width, label=label)
-        lines.append(line)
-    return tuple(lines)
+        drawn.append(None if skip else _line(ax, test_pois, values, color=colour, linewidth=linewidth, label=label))
+    return tuple(drawn)
 
 
-def _legend_last(handles, labels, parts):
-    # Each part in turn: the first entry whose label contains it goes to the end of the legend.
-    for part in parts:
-        index = next(i for i, label in enumerate(labels) if part in label)
-        handles.append(handles.pop(index))
-        labels.append(labels.pop(index))
+def _keyword_only(function) -> frozenset:
+    return frozenset(
+        name
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    )
 
 
-def plot_results(test_pois, tests, test_size=0.05, ax=None, **kwargs):
+# Which of plot_results' styling keywords each drawing function takes.
+_BAND_KEYWORDS = _keyword_only(plot_brazil_band)
+_COMPONENT_KEYWORDS = _keyword_only(plot_cls_components)
+
+
+def _split_styles(styles: dict) -> tuple[dict, dict]:
+    """The keywords for :func:`plot_brazil_band` and for :func:`plot_cls_components`; ``TypeError`` for one that
+    neither takes."""
+    unknown = sorted(set(styles) - _BAND_KEYWORDS - _COMPONENT_KEYWORDS)
+    if unknown:
+        raise TypeError(f"plot_results() got an unexpected keyword argument {unknown[0]!r}")
+    band = {key: value for key, value in styles.items() if key in _BAND_KEYWORDS}
+    parts = {key: value for key, value in styles.items() if key in _COMPONENT_KEYWORDS}
+    return band, parts
+
+
+def _move_to_end(handles, labels, last):
+    """The legend entries in their order, except the artists of ``last``, which go to the end in that order."""
+    place = {id(artist): rank for rank, artist in enumerate(last, start=1)}
+    order = sorted(range(len(handles)), key=lambda index: place.get(id(handles[index]), 0))
+    return [handles[index] for index in order], [labels[index] for index in order]
+
+
+def plot_results(
+    test_pois,
+    tests,
+    test_size=0.05,
+    ax=None,
+    *,
+    components=False,
+    no_cls=False,
+    xlabel=r"$\mu$ (POI)",
+    ylabel=_CLS,
+    **styles,
+):
     """Plot hypothesis tests at ``test_pois``: each entry of ``tests`` is ``[CLs_obs, CLs_exp band]``, or, as
     ``hypotest(..., return_tail_probs=True, return_expected_set=True)`` returns, ``[CLs_obs, [CLs+b, CLb],
     CLs_exp band]``. On ``ax`` (the current axes by default).
 
-    Keywords: ``components`` (also draw CLs+b and CLb: needs the three-part entries, ``ValueError`` otherwise),
-    ``no_cls`` (leave the band out), ``xlabel``, ``ylabel``, and those of :func:`plot_brazil_band` and
-    :func:`plot_cls_components`. The y range is [0, 1], or [test_size / 10, 1] on a log axis. Returns a
-    :class:`BrazilBandCollection`."""
+    ``components`` also draws CLs+b and CLb (it needs the three-part entries: ``ValueError`` otherwise),
+    ``no_cls`` leaves the CLs lines and band out, ``xlabel`` and ``ylabel`` label the axes, and ``styles`` are
+    the keywords of :func:`plot_brazil_band` and :func:`plot_cls_components` (``TypeError`` for any other). The
+    y range is [0, 1], or [test_size / 10, 1] on a log axis. Returns a :class:`BrazilBandCollection`."""
+    band_styles, component_styles = _split_styles(styles)
+    if components and len(tests[0]) != 3:
+        raise ValueError(
+            f"components=True needs tests with len of 3, [CLs_obs, [CLsb, CLb], CLs_exp band]; "
+            f"tests[0] has len {len(tests[0])}"
+        )
     if ax is None:
         import matplotlib.pyplot as plt
 
         ax = plt.gca()
-    components = kwargs.pop("components", False)
-    no_cls = kwargs.pop("no_cls", False)
-    parts = len(tests[0])
-    if components and parts != 3:
-        raise ValueError(
-            f"The components of 'tests' should have len of 3 to visualize the CLs components but have len {parts}."
-            "\n'tests' should have format of: [CLs_obs, [CLsb, CLb], [CLs_exp band]]"
-        )
-    cls_obs = np.array([test[0] for test in tests]).flatten()
-    band = np.array([test[-1] for test in tests])
-    cls_exp = [np.array([row[index] for row in band]).flatten() for index in range(5)]
-    artists = (None,) * 5 if no_cls else plot_brazil_band(test_pois, cls_obs, cls_exp, test_size, ax, **kwargs)
-    clsb, clb = (
-        plot_cls_components(test_pois, [test[1] for test in tests], ax, **kwargs) if components else (None, None)
+
+    observed = np.asarray([test[0] for test in tests], dtype=np.float64).reshape(-1)
+    # One row per tested POI, one column per expected curve (-2 sigma ... +2 sigma).
+    band = np.asarray([np.asarray(test[-1], dtype=np.float64).reshape(-1) for test in tests])
+    drawn = (None,) * 5 if no_cls else plot_brazil_band(test_pois, observed, list(band.T), test_size, ax, **band_styles)
+    tails = (
+        plot_cls_components(test_pois, [test[1] for test in tests], ax, **component_styles)
+        if components
+        else (None, None)
     )
-    ax.set_xlabel(kwargs.pop("xlabel", r"$\mu$ (POI)"))
-    ax.set_ylabel(kwargs.pop("ylabel", _CLS))
-    ax.set_ylim(test_size * 0.1 if ax.get_yscale() == "log" else 0, 1)
+
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0.1 * test_size if ax.get_yscale() == "log" else 0, 1)
+
     handles, labels = ax.get_legend_handles_labels()
     if not no_cls:
-        _legend_last(handles, labels, ("exp", "pm1", "pm2", "alpha"))
+        # The expected median, the two bands and the test size close the legend.
+        _, expected, one_sigma, two_sigma, size_line = drawn
+        handles, labels = _move_to_end(handles, labels, (expected[_MEDIAN], one_sigma, two_sigma, size_line))
     ax.legend(handles, labels, loc="best")
-    return BrazilBandCollection(*artists, clsb, clb, ax)
+    return BrazilBandCollection(*drawn, *tails, ax)
