@@ -36,6 +36,10 @@ struct EntryThirdDerivatives {
     private var wNom: [Double]
     private var wHi: [Double]
     private var additiveSum = 0.0  // A
+    // contractThird's per-factor Σ_n c_mn a_n and E_m, per-additive Σ_m a_m c_{m,h}
+    private var scratchCa: [Double]
+    private var scratchE: [Double]
+    private var scratchG: [Double]
     private var nominalWeight = 0.0  // ∂A/∂nom
 
     var slotCount: Int { factorCount + addCount }
@@ -54,6 +58,9 @@ struct EntryThirdDerivatives {
         wLo = [Double](repeating: 0, count: 3 * a)
         wNom = [Double](repeating: 0, count: 3 * a)
         wHi = [Double](repeating: 0, count: 3 * a)
+        scratchCa = [Double](repeating: 0, count: m)
+        scratchE = [Double](repeating: 0, count: m)
+        scratchG = [Double](repeating: 0, count: a)
     }
 
     /// Fills the tables for entry `e` at the parameters `pars`.
@@ -170,6 +177,131 @@ struct EntryThirdDerivatives {
             if product == 0 { return 0 }
         }
         return product
+    }
+
+    /// For a symmetric slot cotangent `c` (slotCount × slotCount, row-major) returns T = Σ_ij c_ij ∂²ν/∂s_i∂s_j and
+    /// writes ∂T/∂s_k into `slotsOut[0..<slotCount]` and, when `withInputs`, ∂T/∂(input position k) into
+    /// `inputsOut[0..<inputCount]` (0 at positions without an input).
+    ///
+    /// With every factor nonzero, in terms of the factors' logarithmic derivatives a = f′/f, b = f″/f, c₃ = f‴/f,
+    /// F = Π f and E_m = Σ_h c_{m,h} Δ′_h:
+    ///
+    ///     T = F·B,  B = A·S₂ + 2 Σ_m a_m E_m + Σ_h c_hh Δ″_h,  S₂ = Σ_{m≠n} c_mn a_m a_n + Σ_m c_mm b_m
+    ///
+    /// and, since ∂a_k/∂s_k = b_k − a_k², ∂b_k/∂s_k = c₃_k − a_k b_k, ∂F/∂s_k = a_k F,
+    ///
+    ///     ∂T/∂α_k = F [a_k B + A (2 (Σ_{n≠k} c_kn a_n)(b_k − a_k²) + c_kk (c₃_k − a_k b_k)) + 2 E_k (b_k − a_k²)]
+    ///     ∂T/∂β_h = F [Δ′_h S₂ + 2 (Σ_m a_m c_{m,h}) Δ″_h + c_hh Δ‴_h]
+    ///
+    /// (the inputs alike, through the input derivatives of f, f′, f″ and of the weights): O(S²) per entry. An entry
+    /// with a zero factor (μ = 0, say) has no logarithmic derivatives and takes the term-by-term sum over
+    /// `derivative`, O(S³·M), exact as well.
+    mutating func contractThird(
+        _ c: UnsafeMutablePointer<Double>, slotsOut: UnsafeMutablePointer<Double>,
+        inputsOut: UnsafeMutablePointer<Double>, withInputs: Bool
+    ) -> Double {
+        let M = factorCount
+        let H = addCount
+        let S = M + H
+        let K = inputCount
+        var allNonzero = true
+        for m in 0..<M where f[4 * m] == 0 { allNonzero = false }
+        if !allNonzero {
+            var t = 0.0
+            for k in 0..<S { slotsOut[k] = 0 }
+            for i in 0..<S {
+                for j in 0..<S where c[i * S + j] != 0 {
+                    let w = c[i * S + j]
+                    t += w * derivative(i, j, -1, input: -1)
+                    for k in 0..<S { slotsOut[k] += w * derivative(i, j, k, input: -1) }
+                }
+            }
+            if withInputs {
+                for k in 0..<K {
+                    var sum = 0.0
+                    if inputIndex[k] >= 0 {
+                        for i in 0..<S {
+                            for j in 0..<S where c[i * S + j] != 0 {
+                                sum += c[i * S + j] * derivative(i, j, -1, input: k)
+                            }
+                        }
+                    }
+                    inputsOut[k] = sum
+                }
+            }
+            return t
+        }
+        var F = 1.0
+        for m in 0..<M { F *= f[4 * m] }
+        let A = additiveSum
+        // per-factor logarithmic derivatives and contractions
+        var s2 = 0.0
+        var fa = 0.0
+        var d2 = 0.0
+        for m in 0..<M {
+            let a = f[4 * m + 1] / f[4 * m]
+            var ca = 0.0
+            for n in 0..<M where n != m { ca += c[m * S + n] * f[4 * n + 1] / f[4 * n] }
+            var e = 0.0
+            for h in 0..<H { e += c[m * S + M + h] * delta[4 * h + 1] }
+            scratchCa[m] = ca
+            scratchE[m] = e
+            s2 += a * ca + c[m * S + m] * f[4 * m + 2] / f[4 * m]
+            fa += a * e
+        }
+        for h in 0..<H {
+            var g = 0.0
+            for m in 0..<M { g += f[4 * m + 1] / f[4 * m] * c[m * S + M + h] }
+            scratchG[h] = g
+            d2 += c[(M + h) * S + M + h] * delta[4 * h + 2]
+        }
+        let B = A * s2 + 2 * fa + d2
+        for k in 0..<M {
+            let f0 = f[4 * k]
+            let a = f[4 * k + 1] / f0
+            let b = f[4 * k + 2] / f0
+            let c3 = f[4 * k + 3] / f0
+            let da = b - a * a
+            let db = c3 - a * b
+            let dB = A * (2 * scratchCa[k] * da + c[k * S + k] * db) + 2 * scratchE[k] * da
+            slotsOut[k] = F * (a * B + dB)
+        }
+        for h in 0..<H {
+            let chh = c[(M + h) * S + M + h]
+            slotsOut[M + h] = F * (delta[4 * h + 1] * s2 + 2 * scratchG[h] * delta[4 * h + 2] + chh * delta[4 * h + 3])
+        }
+        if withInputs {
+            // nominal: A, every Δ′_h and Δ″_h move with it
+            var dB = nominalWeight * s2
+            for h in 0..<H {
+                dB += 2 * scratchG[h] * wNom[3 * h + 1] + c[(M + h) * S + M + h] * wNom[3 * h + 2]
+            }
+            inputsOut[0] = F * dB
+            for h in 0..<H {
+                let chh = c[(M + h) * S + M + h]
+                for (position, table) in [(1 + 2 * h, wHi), (2 + 2 * h, wLo)] {
+                    inputsOut[position] =
+                        F * (table[3 * h] * s2 + 2 * scratchG[h] * table[3 * h + 1] + chh * table[3 * h + 2])
+                }
+            }
+            for m in 0..<M {
+                let f0 = f[4 * m]
+                let a = f[4 * m + 1] / f0
+                let b = f[4 * m + 2] / f0
+                for (position, table) in [(1 + 2 * H + 2 * m, fHi), (2 + 2 * H + 2 * m, fLo)] {
+                    if inputIndex[position] < 0 {
+                        inputsOut[position] = 0
+                        continue
+                    }
+                    let phi0 = table[3 * m]
+                    let da = (table[3 * m + 1] - a * phi0) / f0
+                    let db = (table[3 * m + 2] - b * phi0) / f0
+                    let dB = A * (2 * scratchCa[m] * da + c[m * S + m] * db) + 2 * scratchE[m] * da
+                    inputsOut[position] = F * (phi0 / f0 * B + dB)
+                }
+            }
+        }
+        return F * B
     }
 
     /// Counts an additive slot into (additive, order); false when it is a second, different additive.

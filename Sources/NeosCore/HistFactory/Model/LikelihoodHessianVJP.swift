@@ -6,7 +6,8 @@
 ///     ∂G_b/∂x = (n/λ² T − 2n/λ³ Q) ∂λ/∂x + w Σ_pq C̄_pq ∂³λ/∂θ_p∂θ_q∂x + 2c Σ_p (C̄g)_p ∂²λ/∂θ_p∂x
 ///     ∂G_b/∂n_b = −T/λ + Q/λ²
 ///
-/// (the third derivatives from `EntryThirdDerivatives`). Constraints: a Gaussian one adds C̄_pp/σ², whose only
+/// (the first and second derivatives from `EntryKernel`, the contracted third ones from
+/// `EntryThirdDerivatives.contractThird`). Constraints: a Gaussian one adds C̄_pp/σ², whose only
 /// dependence is σ(ψ) (staterror); a Poisson one adds C̄_pp a/θ², depending on θ and its auxdatum a only.
 extension ModelStructure {
     /// (∂G/∂θ, ∂G/∂data, ∂G/∂ψ) for G = Σ C_pq H_pq; the inputs part is empty unless `wantInputs`.
@@ -22,7 +23,17 @@ extension ModelStructure {
         var gPars = [Double](repeating: 0, count: n)
         var gData = [Double](repeating: 0, count: mainBinCount + auxCount)
         var gInputs = [Double](repeating: 0, count: wantInputs ? inputCount : 0)
+        var kernel = EntryKernel(self)
         var table = EntryThirdDerivatives(self)
+        let maxSlots = kernel.maxSlots
+        let slotCotangent = UnsafeMutablePointer<Double>.allocate(capacity: maxSlots * maxSlots)
+        let third = UnsafeMutablePointer<Double>.allocate(capacity: maxSlots)
+        let thirdInputs = UnsafeMutablePointer<Double>.allocate(capacity: kernel.maxInputs)
+        defer {
+            slotCotangent.deallocate()
+            third.deallocate()
+            thirdInputs.deallocate()
+        }
         var dense = [Double](repeating: 0, count: n)  // g over the bin's parameters
         var u = [Double](repeating: 0, count: n)  // C̄ g
         var mark = [Bool](repeating: false, count: n)
@@ -33,20 +44,17 @@ extension ModelStructure {
                 var t = 0.0
                 touched.removeAll(keepingCapacity: true)
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
-                    table.load(e, pars, inputs)
-                    lambda += table.derivative(-1, -1, -1, input: -1)
-                    let S = table.slotCount
+                    kernel.full(e, pars, inputs, hessian: true, inputGradient: false, mixedInputs: false)
+                    lambda += kernel.value
+                    let S = kernel.slotCount
                     for i in 0..<S {
-                        let p = table.slotParam[i]
+                        let p = kernel.slotParam[i]
                         if !mark[p] {
                             mark[p] = true
                             touched.append(p)
                         }
-                        dense[p] += table.derivative(i, -1, -1, input: -1)
-                        for j in 0..<S {
-                            let weight = sym[p * n + table.slotParam[j]]
-                            if weight != 0 { t += weight * table.derivative(i, j, -1, input: -1) }
-                        }
+                        dense[p] += kernel.slotGrad[i]
+                        for j in 0..<S { t += sym[p * n + kernel.slotParam[j]] * kernel.slotHess[i * S + j] }
                     }
                 }
                 var quadratic = 0.0
@@ -65,37 +73,35 @@ extension ModelStructure {
                 gData[b] = -t / lambda + quadratic / (lambda * lambda)
                 for p in touched { gPars[p] += rateCoefficient * dense[p] }
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
-                    table.load(e, pars, inputs)
-                    let S = table.slotCount
-                    for k in 0..<S {
-                        var third = 0.0
-                        var second = 0.0
+                    kernel.full(e, pars, inputs, hessian: true, inputGradient: wantInputs, mixedInputs: wantInputs)
+                    let S = kernel.slotCount
+                    let K = kernel.inputCount
+                    if w != 0 {
+                        table.load(e, pars, inputs)
                         for i in 0..<S {
-                            let p = table.slotParam[i]
-                            if c != 0 && u[p] != 0 { second += u[p] * table.derivative(i, k, -1, input: -1) }
-                            if w == 0 { continue }
                             for j in 0..<S {
-                                let weight = sym[p * n + table.slotParam[j]]
-                                if weight != 0 { third += weight * table.derivative(i, j, k, input: -1) }
+                                slotCotangent[i * S + j] = sym[kernel.slotParam[i] * n + kernel.slotParam[j]]
                             }
                         }
-                        gPars[table.slotParam[k]] += w * third + 2 * c * second
+                        _ = table.contractThird(
+                            slotCotangent, slotsOut: third, inputsOut: thirdInputs, withInputs: wantInputs)
+                    }
+                    for k in 0..<S {
+                        var second = 0.0
+                        if c != 0 {
+                            for i in 0..<S { second += u[kernel.slotParam[i]] * kernel.slotHess[i * S + k] }
+                        }
+                        gPars[kernel.slotParam[k]] += (w != 0 ? w * third[k] : 0) + 2 * c * second
                     }
                     if !wantInputs { continue }
-                    for k in 0..<table.inputCount where table.inputIndex[k] >= 0 {
-                        var third = 0.0
+                    for k in 0..<K where kernel.inputIndex[k] >= 0 {
                         var second = 0.0
-                        for i in 0..<S {
-                            let p = table.slotParam[i]
-                            if c != 0 && u[p] != 0 { second += u[p] * table.derivative(i, -1, -1, input: k) }
-                            if w == 0 { continue }
-                            for j in 0..<S {
-                                let weight = sym[p * n + table.slotParam[j]]
-                                if weight != 0 { third += weight * table.derivative(i, j, -1, input: k) }
-                            }
+                        if c != 0 {
+                            for i in 0..<S { second += u[kernel.slotParam[i]] * kernel.mixed[i * K + k] }
                         }
-                        let first = table.derivative(-1, -1, -1, input: k)
-                        gInputs[table.inputIndex[k]] += rateCoefficient * first + w * third + 2 * c * second
+                        gInputs[kernel.inputIndex[k]] +=
+                            rateCoefficient * kernel.inputGrad[k] + (w != 0 ? w * thirdInputs[k] : 0) + 2 * c
+                            * second
                     }
                 }
                 for p in touched {
