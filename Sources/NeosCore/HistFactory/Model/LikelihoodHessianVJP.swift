@@ -69,8 +69,10 @@ extension ModelStructure {
                 let c = Likelihood.curvature(count, lambda)
                 let dwdLambda = count == 0 ? 0 : count / (lambda * lambda)
                 let dcdLambda = count == 0 ? 0 : -2 * count / (lambda * lambda * lambda)
-                let rateCoefficient = dwdLambda * t + dcdLambda * quadratic
-                gData[b] = -t / lambda + quadratic / (lambda * lambda)
+                // A bin whose rate has no curvature and no slope (T = Q = 0; e.g. λ_b ≡ 0 with n_b = 0) adds nothing
+                // to H for any n_b or λ_b: its terms are dropped rather than formed as 0·∞.
+                let rateCoefficient = (t == 0 ? 0 : dwdLambda * t) + (quadratic == 0 ? 0 : dcdLambda * quadratic)
+                gData[b] = (t == 0 ? 0 : -t / lambda) + (quadratic == 0 ? 0 : quadratic / (lambda * lambda))
                 for p in touched { gPars[p] += rateCoefficient * dense[p] }
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
                     kernel.full(e, pars, inputs, hessian: true, inputGradient: wantInputs, mixedInputs: wantInputs)

@@ -178,6 +178,28 @@ final class LikelihoodHessianVJPTests: XCTestCase {
         }
     }
 
+    /// A bin whose rate is zero for every parameter value (every sample empty there) with no events: the Hessian
+    /// does not depend on it, so its data gradient is 0, and the rest is finite and matches finite differences.
+    func testAnEmptyBinContributesNothing() throws {
+        let spec = """
+            {"channels": [{"name": "c", "samples": [
+              {"name": "s", "data": [5.0, 0.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": null}]},
+              {"name": "b", "data": [10.0, 0.0], "modifiers": [
+                {"name": "n", "type": "normsys", "data": {"hi": 1.1, "lo": 0.9}},
+                {"name": "h", "type": "histosys", "data": {"hi_data": [11.0, 0.0], "lo_data": [9.5, 0.0]}}]}]}]}
+            """
+        let model = try Model(spec: spec, poiName: "mu")
+        var pars = model.suggestedInit
+        for i in pars.indices { pars[i] += 0.3 + 0.1 * Double(i) }
+        let data = [12.0, 0.0] + model.auxdata
+        let c = Self.cotangent(pars.count)
+        let vjp = try model.nllHessianVJP(pars, data: data, cotangent: c)
+        XCTAssertTrue((vjp.pars + vjp.data + vjp.inputs).allSatisfy(\.isFinite))
+        XCTAssertEqual(vjp.data[1], 0)
+        FiniteDifferences.assertClose(
+            vjp.pars, try FiniteDifferences.gradient(pars) { try Self.contraction(model, $0, data, c) }, "∂/∂θ")
+    }
+
     func testInvalidCotangentIsRejected() throws {
         let model = try Model(spec: LikelihoodTests.fullSpec, poiName: "mu")
         let pars = model.suggestedInit
