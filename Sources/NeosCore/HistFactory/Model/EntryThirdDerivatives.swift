@@ -204,33 +204,84 @@ struct EntryThirdDerivatives {
         let H = addCount
         let S = M + H
         let K = inputCount
-        var allNonzero = true
-        for m in 0..<M where f[4 * m] == 0 { allNonzero = false }
-        if !allNonzero {
-            var t = 0.0
-            for k in 0..<S { slotsOut[k] = 0 }
-            for i in 0..<S {
-                for j in 0..<S where c[i * S + j] != 0 {
-                    let w = c[i * S + j]
-                    t += w * derivative(i, j, -1, input: -1)
-                    for k in 0..<S { slotsOut[k] += w * derivative(i, j, k, input: -1) }
-                }
+        for k in 0..<S { slotsOut[k] = 0 }
+        if withInputs { for k in 0..<K { inputsOut[k] = 0 } }
+        // Zero factors: a linear one (f = s) enters ν, hence T and its gradient, as an affine function of its slot,
+        // so their values at s = 0 are the averages of those at s = ±1, where the logarithmic form holds: with
+        // up to three such factors (2³ evaluations), exact. Otherwise (a zero normsys factor, or more) term by term.
+        var zeros = (-1, -1, -1)
+        var zeroCount = 0
+        var termByTerm = false
+        for m in 0..<M where f[4 * m] == 0 {
+            let linear = f[4 * m + 1] == 1 && f[4 * m + 2] == 0 && f[4 * m + 3] == 0
+            if !linear || zeroCount == 3 {
+                termByTerm = true
+                break
             }
-            if withInputs {
-                for k in 0..<K {
-                    var sum = 0.0
-                    if inputIndex[k] >= 0 {
-                        for i in 0..<S {
-                            for j in 0..<S where c[i * S + j] != 0 {
-                                sum += c[i * S + j] * derivative(i, j, -1, input: k)
-                            }
+            switch zeroCount {
+            case 0: zeros.0 = m
+            case 1: zeros.1 = m
+            default: zeros.2 = m
+            }
+            zeroCount += 1
+        }
+        if termByTerm { return contractTermByTerm(c, slotsOut: slotsOut, inputsOut: inputsOut, withInputs: withInputs) }
+        if zeroCount == 0 {
+            return logarithmicContraction(c, slotsOut, inputsOut, withInputs, weight: 1)
+        }
+        let patterns = 1 << zeroCount
+        let weight = 1 / Double(patterns)
+        var t = 0.0
+        for pattern in 0..<patterns {
+            for (bit, m) in [zeros.0, zeros.1, zeros.2].prefix(zeroCount).enumerated() {
+                f[4 * m] = pattern & (1 << bit) != 0 ? 1 : -1
+            }
+            t += logarithmicContraction(c, slotsOut, inputsOut, withInputs, weight: weight)
+        }
+        for m in [zeros.0, zeros.1, zeros.2].prefix(zeroCount) { f[4 * m] = 0 }
+        return t
+    }
+
+    /// contractThird as the plain sum of `derivative` over slot pairs: O(S³·M), for entries the logarithmic form
+    /// cannot take.
+    func contractTermByTerm(
+        _ c: UnsafeMutablePointer<Double>, slotsOut: UnsafeMutablePointer<Double>,
+        inputsOut: UnsafeMutablePointer<Double>, withInputs: Bool
+    ) -> Double {
+        let S = slotCount
+        var t = 0.0
+        for k in 0..<S { slotsOut[k] = 0 }
+        for i in 0..<S {
+            for j in 0..<S where c[i * S + j] != 0 {
+                let w = c[i * S + j]
+                t += w * derivative(i, j, -1, input: -1)
+                for k in 0..<S { slotsOut[k] += w * derivative(i, j, k, input: -1) }
+            }
+        }
+        if withInputs {
+            for k in 0..<inputCount {
+                var sum = 0.0
+                if inputIndex[k] >= 0 {
+                    for i in 0..<S {
+                        for j in 0..<S where c[i * S + j] != 0 {
+                            sum += c[i * S + j] * derivative(i, j, -1, input: k)
                         }
                     }
-                    inputsOut[k] = sum
                 }
+                inputsOut[k] = sum
             }
-            return t
         }
+        return t
+    }
+
+    /// The logarithmic form of contractThird (every factor nonzero), added with `weight` into the outputs.
+    private mutating func logarithmicContraction(
+        _ c: UnsafeMutablePointer<Double>, _ slotsOut: UnsafeMutablePointer<Double>,
+        _ inputsOut: UnsafeMutablePointer<Double>, _ withInputs: Bool, weight: Double
+    ) -> Double {
+        let M = factorCount
+        let H = addCount
+        let S = M + H
         var F = 1.0
         for m in 0..<M { F *= f[4 * m] }
         let A = additiveSum
@@ -264,11 +315,12 @@ struct EntryThirdDerivatives {
             let da = b - a * a
             let db = c3 - a * b
             let dB = A * (2 * scratchCa[k] * da + c[k * S + k] * db) + 2 * scratchE[k] * da
-            slotsOut[k] = F * (a * B + dB)
+            slotsOut[k] += weight * F * (a * B + dB)
         }
         for h in 0..<H {
             let chh = c[(M + h) * S + M + h]
-            slotsOut[M + h] = F * (delta[4 * h + 1] * s2 + 2 * scratchG[h] * delta[4 * h + 2] + chh * delta[4 * h + 3])
+            slotsOut[M + h] +=
+                weight * F * (delta[4 * h + 1] * s2 + 2 * scratchG[h] * delta[4 * h + 2] + chh * delta[4 * h + 3])
         }
         if withInputs {
             // nominal: A, every Δ′_h and Δ″_h move with it
@@ -276,12 +328,12 @@ struct EntryThirdDerivatives {
             for h in 0..<H {
                 dB += 2 * scratchG[h] * wNom[3 * h + 1] + c[(M + h) * S + M + h] * wNom[3 * h + 2]
             }
-            inputsOut[0] = F * dB
+            inputsOut[0] += weight * F * dB
             for h in 0..<H {
                 let chh = c[(M + h) * S + M + h]
                 for (position, table) in [(1 + 2 * h, wHi), (2 + 2 * h, wLo)] {
-                    inputsOut[position] =
-                        F * (table[3 * h] * s2 + 2 * scratchG[h] * table[3 * h + 1] + chh * table[3 * h + 2])
+                    inputsOut[position] +=
+                        weight * F * (table[3 * h] * s2 + 2 * scratchG[h] * table[3 * h + 1] + chh * table[3 * h + 2])
                 }
             }
             for m in 0..<M {
@@ -289,19 +341,16 @@ struct EntryThirdDerivatives {
                 let a = f[4 * m + 1] / f0
                 let b = f[4 * m + 2] / f0
                 for (position, table) in [(1 + 2 * H + 2 * m, fHi), (2 + 2 * H + 2 * m, fLo)] {
-                    if inputIndex[position] < 0 {
-                        inputsOut[position] = 0
-                        continue
-                    }
+                    if inputIndex[position] < 0 { continue }
                     let phi0 = table[3 * m]
                     let da = (table[3 * m + 1] - a * phi0) / f0
                     let db = (table[3 * m + 2] - b * phi0) / f0
                     let dB = A * (2 * scratchCa[m] * da + c[m * S + m] * db) + 2 * scratchE[m] * da
-                    inputsOut[position] = F * (phi0 / f0 * B + dB)
+                    inputsOut[position] += weight * F * (phi0 / f0 * B + dB)
                 }
             }
         }
-        return F * B
+        return weight * F * B
     }
 
     /// Counts an additive slot into (additive, order); false when it is a second, different additive.
