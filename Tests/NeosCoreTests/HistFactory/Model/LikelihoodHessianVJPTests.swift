@@ -206,6 +206,33 @@ final class LikelihoodHessianVJPTests: XCTestCase {
             vjp.pars, try FiniteDifferences.gradient(pars) { try Self.contraction(model, $0, data, c) }, "∂/∂θ")
     }
 
+    /// Entries with one to four zero normfactors: up to three take the average over ±1, four the term-by-term sum;
+    /// all against finite differences (tolerances as above).
+    func testZeroFactorsAgainstFiniteDifferences() throws {
+        let spec = """
+            {"channels": [{"name": "c", "samples": [
+              {"name": "s", "data": [5.0, 7.0], "modifiers": [
+                {"name": "a", "type": "normfactor", "data": null}, {"name": "b", "type": "normfactor", "data": null},
+                {"name": "c", "type": "normfactor", "data": null}, {"name": "d", "type": "normfactor", "data": null},
+                {"name": "n", "type": "normsys", "data": {"hi": 1.2, "lo": 0.85}},
+                {"name": "h", "type": "histosys", "data": {"hi_data": [6.0, 7.5], "lo_data": [4.5, 6.2]}}]},
+              {"name": "b", "data": [10.0, 9.0], "modifiers": [
+                {"name": "n", "type": "normsys", "data": {"hi": 1.1, "lo": 0.9}}]}]}]}
+            """
+        let model = try Model(spec: spec, poiName: "a")
+        for zeros in 1...4 {
+            var pars = model.suggestedInit
+            for (i, name) in model.parameterNames.enumerated() {
+                switch name {
+                case "a", "b", "c", "d": pars[i] = ["a", "b", "c", "d"].firstIndex(of: name)! < zeros ? 0 : 1.3
+                case "n": pars[i] = 0.4
+                default: pars[i] = -0.3
+                }
+            }
+            try checkVJP(model, pars, [13.0, 8.0] + model.auxdata, "\(zeros) zero factors")
+        }
+    }
+
     func testInvalidCotangentIsRejected() throws {
         let model = try Model(spec: LikelihoodTests.fullSpec, poiName: "mu")
         let pars = model.suggestedInit
