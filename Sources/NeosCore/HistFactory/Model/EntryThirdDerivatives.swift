@@ -193,9 +193,10 @@ struct EntryThirdDerivatives {
     ///     ∂T/∂α_k = F [a_k B + A (2 (Σ_{n≠k} c_kn a_n)(b_k − a_k²) + c_kk (c₃_k − a_k b_k)) + 2 E_k (b_k − a_k²)]
     ///     ∂T/∂β_h = F [Δ′_h S₂ + 2 (Σ_m a_m c_{m,h}) Δ″_h + c_hh Δ‴_h]
     ///
-    /// (the inputs alike, through the input derivatives of f, f′, f″ and of the weights): O(S²) per entry. An entry
-    /// with a zero factor (μ = 0, say) has no logarithmic derivatives and takes the term-by-term sum over
-    /// `derivative`, O(S³·M), exact as well.
+    /// (the inputs alike, through the input derivatives of f, f′, f″ and of the weights): O(S²) per entry. Zero
+    /// linear factors (μ = 0, say) have no logarithmic derivatives; T and its gradient are affine in their slots, so
+    /// they are the average of the logarithmic form at ±1 (2^Z evaluations for Z ≤ 3 zeros). A zero normsys factor
+    /// or more zeros take the term-by-term sum over `derivative` (`contractTermByTerm`, O(S³·M)); all exact.
     mutating func contractThird(
         _ c: UnsafeMutablePointer<Double>, slotsOut: UnsafeMutablePointer<Double>,
         inputsOut: UnsafeMutablePointer<Double>, withInputs: Bool
