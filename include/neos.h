@@ -1062,6 +1062,24 @@ NEOS_API neos_status neos_fixed_poi_fit_with_options(const neos_model *model, do
                                                      size_t n_out_jacobian_data, size_t *out_iterations);
 /* ---- end of Fit options (ABI 1.1) ---- */
 
+/* ---- Hessian VJP (ABI 1.1) ---- */
+/**
+ * Vector-Jacobian product of the Hessian of neos_model_nll_derivatives: for the row-major cotangent
+ * C = cotangent[n_cotangent] (n_pars * n_pars values), the exact gradient of sum_pq C_pq d2NLL/dpar_p dpar_q at
+ * pars[n_pars] and data[n_data] (n_main + n_aux values) with respect to the parameters
+ * (out_grad_pars[n_out_grad_pars], n_pars values), the data (out_grad_data[n_out_grad_data], n_data values, main
+ * bins then auxdata) and the model's inputs (out_grad_inputs[n_out_grad_inputs], n_inputs values, the order of
+ * neos_model_inputs). Each output may be NULL. Only C's symmetric part matters. At an interpolation kink the
+ * derivatives are those of the branch the rate takes there (one-sided).
+ * @since 1.1
+ */
+NEOS_API neos_status neos_model_nll_hessian_vjp(const neos_model *model, const double *pars, size_t n_pars,
+                                                const double *data, size_t n_data, const double *cotangent,
+                                                size_t n_cotangent, double *out_grad_pars, size_t n_out_grad_pars,
+                                                double *out_grad_data, size_t n_out_grad_data,
+                                                double *out_grad_inputs, size_t n_out_grad_inputs);
+/* ---- end of Hessian VJP (ABI 1.1) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1058,6 +1058,102 @@ static void test_fit_options(void) {
     neos_model_free(model);
 }
 
+/* sum_pq C_pq H_pq of a model at pars and data (a helper of test_nll_hessian_vjp). */
+static double hessian_contraction(const neos_model *model, const double *pars, const double *data,
+                                  const double *cotangent) {
+    double hessian[9];
+    double sum = 0;
+    CHECK(neos_model_nll_derivatives(model, pars, 3, data, 4, NULL, 0, hessian, 9) == NEOS_OK);
+    for (int k = 0; k < 9; k++) sum += cotangent[k] * hessian[k];
+    return sum;
+}
+
+static void test_nll_hessian_vjp(void) {
+    const double signal[2] = {12, 11}, background[2] = {50, 52}, uncertainty[2] = {3, 7};
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(signal, background, uncertainty, 2, &model) == NEOS_OK);
+    const double pars[3] = {1.3, 0.9, 1.1};
+    double data[4] = {70, 55, 0, 0};
+    CHECK(neos_model_suggested(model, NULL, 0, NULL, 0, NULL, 0, data + 2, 2) == NEOS_OK);
+    const double cotangent[9] = {0.7, -0.2, 0.4, 0.1, 1.1, -0.3, 0.5, 0.2, 0.9};
+    double grad_pars[3], grad_data[4], grad_inputs[6];
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, cotangent, 9, grad_pars, 3, grad_data, 4, grad_inputs,
+                                     6) == NEOS_OK);
+
+    /* Against central differences of the exact Hessian (step 1e-5: truncation ~1e-10, rounding ~1e-16 |G| / 1e-5
+     * ~1e-9 relative), each within 1e-6 relative. */
+    const double h = 1e-5;
+    for (int k = 0; k < 3; k++) {
+        double up[3] = {pars[0], pars[1], pars[2]}, down[3] = {pars[0], pars[1], pars[2]};
+        up[k] += h;
+        down[k] -= h;
+        double numeric =
+            (hessian_contraction(model, up, data, cotangent) - hessian_contraction(model, down, data, cotangent)) /
+            (2 * h);
+        CHECK(close_to(grad_pars[k], numeric, 1e-6 * fmax(1, fabs(numeric))));
+    }
+    for (int k = 0; k < 4; k++) {
+        double up[4] = {data[0], data[1], data[2], data[3]}, down[4] = {data[0], data[1], data[2], data[3]};
+        up[k] += h;
+        down[k] -= h;
+        double numeric =
+            (hessian_contraction(model, pars, up, cotangent) - hessian_contraction(model, pars, down, cotangent)) /
+            (2 * h);
+        CHECK(close_to(grad_data[k], numeric, 1e-6 * fmax(1, fabs(numeric))));
+    }
+    double inputs[6];
+    CHECK(neos_model_inputs(model, inputs, 6) == NEOS_OK);
+    for (int k = 0; k < 6; k++) {
+        double shifted[6];
+        double values[2];
+        for (int side = 0; side < 2; side++) {
+            neos_model *moved = NULL;
+            memcpy(shifted, inputs, sizeof shifted);
+            shifted[k] += side == 0 ? h * fmax(1, fabs(inputs[k])) : -h * fmax(1, fabs(inputs[k]));
+            CHECK(neos_model_with_inputs(model, shifted, 6, &moved) == NEOS_OK);
+            values[side] = hessian_contraction(moved, pars, data, cotangent);
+            neos_model_free(moved);
+        }
+        double numeric = (values[0] - values[1]) / (2 * h * fmax(1, fabs(inputs[k])));
+        CHECK(close_to(grad_inputs[k], numeric, 1e-6 * fmax(1, fabs(numeric))));
+    }
+
+    /* Every output may be NULL; one output alone gives the same numbers. */
+    double only_pars[3];
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, cotangent, 9, NULL, 0, NULL, 0, NULL, 0) == NEOS_OK);
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, cotangent, 9, only_pars, 3, NULL, 0, NULL, 0) ==
+          NEOS_OK);
+    CHECK(memcmp(only_pars, grad_pars, sizeof only_pars) == 0);
+
+    /* Refusals leave every output alone: a wrong or wrapped n_cotangent, NULL or non-finite cotangent, a short
+     * output, wrong n_pars or n_data, NULL model. */
+    double untouched[6] = {-7, -7, -7, -7, -7, -7};
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, cotangent, 8, untouched, 3, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "n_cotangent") != NULL);
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, cotangent, (size_t)-1, untouched, 3, NULL, 0, NULL,
+                                     0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, NULL, 9, untouched, 3, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    double bad[9] = {0, 0, 0, 0, NAN, 0, 0, 0, 0};
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, bad, 9, untouched, 3, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "cotangent") != NULL);
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, cotangent, 9, untouched, 3, untouched + 3, 3, NULL,
+                                     0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "out_grad_data") != NULL);
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 4, cotangent, 9, untouched, 3, NULL, 0, untouched, 5) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 2, data, 4, cotangent, 9, untouched, 3, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_nll_hessian_vjp(model, pars, 3, data, 3, cotangent, 9, untouched, 3, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_nll_hessian_vjp(NULL, pars, 3, data, 4, cotangent, 9, untouched, 3, NULL, 0, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    for (int k = 0; k < 6; k++) CHECK(untouched[k] == -7);
+    neos_model_free(model);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1073,6 +1169,7 @@ int main(void) {
     test_workspace_operations();
     test_error_reasons();
     test_fit_options();
+    test_nll_hessian_vjp();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

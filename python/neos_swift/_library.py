@@ -241,6 +241,9 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
         [_H, c_double, _D, _S, *_FIT_SETTINGS, _S, c_double, _D, _S, _D, _D, _S, _D, _S, *_JACOBIANS, c_size_t_p],
     ),
     # ---- end of Fit options (ABI 1.1) ----
+    # ---- Hessian VJP (ABI 1.1) ----
+    "neos_model_nll_hessian_vjp": (c_status, [_H, _D, _S, _D, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
+    # ---- end of Hessian VJP (ABI 1.1) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

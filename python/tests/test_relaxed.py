@@ -9,6 +9,7 @@ parameter "shapesys", ours "uncorr_bkguncrt", nothing else differs.
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 
@@ -18,6 +19,8 @@ import neos_swift
 import neos_swift.relaxed as relaxed
 import numpy as np
 import pytest
+from conftest import REFDATA, assert_gradient, central_differences
+from neos_swift import _hessian
 from neos_swift.exceptions import InvalidArgument, Unsupported
 from scipy.stats import norm
 
@@ -377,8 +380,10 @@ def test_fisher_info_gradients_match_finite_differences():
         return jnp.sum(relaxed.fisher_info(model_of(x), p, d) * jnp.arange(1.0, 10.0).reshape(3, 3))
 
     grads = jax.jit(jax.grad(entry_sum, argnums=(0, 1, 2)))(inputs, pars, data)
-    # The Hessian's VJP is itself central differences (HESSIAN_STEP = 1e-5) of the exact Hessian; compared with
-    # differences of the value at 1e-4, the two agree to ~1e-7 relative.
+    # The Hessian's VJP is libneos' exact third derivatives. Central differences of the value at step 1e-4 carry a
+    # truncation error O(h²) ≈ 3e-8 relative here (it falls 100-fold from step 1e-3, as an exact reference's must)
+    # and rounding ~1e-16/1e-4 ≈ 1e-12: rtol 3e-7 keeps a tenfold margin; the former finite-difference VJP was
+    # only good to ~1e-7.
     arguments = [inputs, pars, data]
     for k, grad in enumerate(grads):
 
@@ -387,7 +392,68 @@ def test_fisher_info_gradients_match_finite_differences():
             values[k] = v
             return float(entry_sum(*values))
 
-        np.testing.assert_allclose(grad, central_difference(shifted, arguments[k], 1e-4), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(grad, central_difference(shifted, arguments[k], 1e-4), rtol=3e-7, atol=1e-12)
+
+
+HESSIAN_WORKSPACES = [
+    "validation_2bin_2channel_coupledhistosys.json",
+    "validation_2bin_2channel_couplednorm.json",
+    "validation_1bin_shapesys.json",
+    "validation_1bin_lumi.json",
+    "validation_2bin_2channel_coupledshapefactor.json",
+]
+HESSIAN_CODES = [
+    None,
+    {"normsys": {"interpcode": "code1"}, "histosys": {"interpcode": "code0"}},
+    {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code2"}},
+]
+
+
+@pytest.mark.parametrize("settings", HESSIAN_CODES)
+@pytest.mark.parametrize("name", HESSIAN_WORKSPACES)
+def test_nll_hessian_vjp_is_the_derivative_of_the_exact_hessian(name, settings):
+    """libneos' Hessian VJP against central differences of its exact Hessian (the finite differences that relaxed's
+    gradients used before), with respect to parameters, data and inputs, away from interpolation kinks."""
+    workspace = neos_swift.Workspace(json.loads((REFDATA / "workspaces" / name).read_text()))
+    model = workspace.model(modifier_settings=settings) if settings else workspace.model()
+    n = model.config.npars
+    pars = np.asarray(model.config.suggested_init()) + 0.3 * np.sin(np.arange(n) * 1.9 + 0.5) + 0.05
+    observed = np.asarray(workspace.data(model))
+    data = observed * (1 + 0.1 * np.sin(np.arange(observed.size)))  # n ≠ λ: every term of the VJP is exercised
+    cotangent = np.sin(np.arange(n * n) * 0.77 + 0.3).reshape(n, n)  # not symmetric: only its symmetric part counts
+    gradients = _hessian.nll_hessian_vjp(model, pars, data, cotangent)
+
+    def contraction(m, p, d):
+        return np.sum(cotangent * m.nll_hessian(p, d))
+
+    # Step 1e-5 (relative): truncation O(h²) ~1e-10 and rounding ~1e-16·|G|/h ~1e-11 of the largest entry; measured
+    # at most 4e-8 (the input part, whose entries span orders of magnitude), so rtol 1e-6 relative to each pair's
+    # larger magnitude with an absolute floor of 1e-6 of the largest entry.
+    references = [
+        (gradients.pars, central_differences(lambda p: contraction(model, p, data), pars, 1e-5)),
+        (gradients.data, central_differences(lambda d: contraction(model, pars, d), data, 1e-5)),
+        (
+            gradients.inputs,
+            central_differences(lambda x: contraction(model.with_inputs(x), pars, data), model.inputs()[1], 1e-5),
+        ),
+    ]
+    for exact, numeric in references:
+        assert_gradient(exact, numeric, rtol=1e-6, atol=1e-6 * np.max(np.abs(numeric)))
+    assert np.max(np.abs(gradients.inputs)) > 0
+    transposed = _hessian.nll_hessian_vjp(model, pars, data, cotangent.T, inputs=False)
+    assert transposed.inputs is None
+    np.testing.assert_allclose(transposed.pars, gradients.pars, rtol=1e-12)  # the same symmetric part
+
+
+def test_nll_hessian_vjp_refuses_a_bad_cotangent():
+    model = base_model()
+    pars, data = model.config.suggested_init(), data_of("excess")
+    with pytest.raises(InvalidArgument, match="cotangent"):
+        _hessian.nll_hessian_vjp(model, pars, data, np.ones((2, 2)))
+    with pytest.raises(InvalidArgument, match="cotangent"):
+        _hessian.nll_hessian_vjp(model, pars, data, np.full((3, 3), np.nan))
+    with pytest.raises(InvalidArgument, match="data"):
+        _hessian.nll_hessian_vjp(model, pars, data[:-1], np.ones((3, 3)))
 
 
 def test_gaussianity_is_relaxeds_formula():
@@ -412,10 +478,11 @@ def test_gaussianity_is_relaxeds_formula():
     # Sums of 50 squares computed in two orders: 1e-10.
     np.testing.assert_allclose(value, np.mean(diffs), rtol=1e-10)
     # Its gradient (samples outside the domain contribute nothing) against differences of the value: the NLL
-    # Hessian's VJP is central differences (HESSIAN_STEP 1e-5) and so is this check (1e-6 relative), ~1e-5.
+    # Hessian's VJP is exact, so the only error is the check's own: at step 1e-5 truncation ~1e-9 relative (1e-7 at
+    # 1e-4, falling as h²) and rounding ~1e-16·|metric|/1e-5 ≈ 1e-10; measured 2e-9, so rtol 1e-7.
     metric = lambda d: relaxed.metrics.gaussianity(model, POINT, d, key, n_samples=50)  # noqa: E731
     grad = jax.jit(jax.grad(metric))(data)
-    np.testing.assert_allclose(grad, central_difference(lambda d: float(metric(d)), data, 1e-6), rtol=1e-4)
+    np.testing.assert_allclose(grad, central_difference(lambda d: float(metric(d)), data, 1e-5), rtol=1e-7)
 
 
 def test_a_neos_pipeline_events_to_cls_is_differentiable_end_to_end():

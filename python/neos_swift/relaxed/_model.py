@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _hessian
 from .. import infer as _infer
 from ..errors import InvalidArgument, NumericError
 from ..jax import callback
@@ -261,12 +262,6 @@ def expected_data(model, pars, include_auxdata=True):
 
 # ---- the NLL Hessian ----------------------------------------------------------------------------------------------
 
-# The VJP of the Hessian needs third derivatives of the likelihood, which libneos does not provide yet: it is taken
-# by central differences of libneos' exact Hessian, each argument k stepped by HESSIAN_STEP * max(1, |x_k|). The
-# truncation error is O(step² · |∂⁴ log L|) and the rounding error O(1e-16 · |H| / step): about 1e-10 relative for
-# likelihoods of order-one curvature scale.
-HESSIAN_STEP = 1e-5
-
 
 def _hessian_host(structure, inputs, pars, data):
     return _rebuilt(structure, inputs).nll_hessian(pars, data)
@@ -281,20 +276,8 @@ def _hessian_function(structure):
 
     def gradients(arguments, cotangent):
         def host(i, p, d, c):
-            values = [i, p, d]
-            grads = []
-            for which, x in enumerate(values):
-                g = np.empty(x.size)
-                for k in range(x.size):
-                    step = HESSIAN_STEP * max(1.0, abs(x[k]))
-                    shifted = [v.copy() for v in values]
-                    shifted[which][k] = x[k] + step
-                    up = _hessian_host(structure.model, *shifted)
-                    shifted[which][k] = x[k] - step
-                    down = _hessian_host(structure.model, *shifted)
-                    g[k] = np.sum(c * (up - down)) / (2 * step)
-                grads.append(g)
-            return tuple(grads)
+            g = _hessian.nll_hessian_vjp(_rebuilt(structure.model, i), p, d, c)
+            return g.inputs, g.pars, g.data
 
         return callback(host, tuple(_float64(a.shape) for a in arguments), *arguments, cotangent)
 
@@ -304,8 +287,9 @@ def _hessian_function(structure):
 
 
 def nll_hessian(model, pars, data):
-    """∇²(−log L) with respect to the flat ``pars``, shape (npars, npars): libneos' exact Hessian; its VJP by
-    central differences of that Hessian (see ``HESSIAN_STEP``)."""
+    """∇²(−log L) with respect to the flat ``pars``, shape (npars, npars): libneos' exact Hessian, and its exact
+    VJP with respect to ``pars``, ``data`` and the model's inputs (libneos' third derivatives of the likelihood,
+    :func:`neos_swift._hessian.nll_hessian_vjp`)."""
     return _hessian_function(_Structure(model.structure))(model.inputs, pars, data)
 
 

@@ -32,8 +32,8 @@ def fisher_info(model, pars, data):
     ``jax.flatten_util.ravel_pytree(pars)``; with a dict naming only some parameters, the others are held at their
     suggested init and the Hessian is that of the named ones.
 
-    The Hessian is libneos' exact NLL Hessian (its derivative: see ``_model.HESSIAN_STEP``); the inverse and its
-    derivative are jax's."""
+    The Hessian and its VJP are libneos' exact NLL Hessian and third derivatives; the inverse and its derivative
+    are jax's."""
     return jnp.linalg.inv(_named_hessian(_model.as_model(model), pars, data))
 
 
