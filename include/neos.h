@@ -1080,6 +1080,30 @@ NEOS_API neos_status neos_model_nll_hessian_vjp(const neos_model *model, const d
                                                 double *out_grad_inputs, size_t n_out_grad_inputs);
 /* ---- end of Hessian VJP (ABI 1.1) ---- */
 
+/* ---- Constraint widths (ABI 1.1) ---- */
+
+/** The kind of constraint term a parameter has (pyhf's pdf_type of its parameter set). @since 1.1 */
+typedef int32_t neos_constraint_kind;
+#define NEOS_CONSTRAINT_NONE 0    /**< unconstrained (normfactor, shapefactor): its width is 0 */
+#define NEOS_CONSTRAINT_NORMAL 1  /**< Normal(auxdatum | parameter, sigma): its width is sigma > 0 */
+#define NEOS_CONSTRAINT_POISSON 2 /**< Poisson(auxdatum | parameter * tau) (shapesys): its width is tau */
+
+/**
+ * Each parameter's constraint, in the model's parameter order, as the model's constraint terms use it and as
+ * pyhf 0.7.6's parameter sets report it: out_kinds[n_out_kinds] receives its neos_constraint_kind and
+ * out_widths[n_out_widths] its width: for NEOS_CONSTRAINT_NORMAL the standard deviation sigma (pyhf's sigmas: 1
+ * for normsys and histosys, lumi's configured sigma or 1, staterror's combined relative uncertainty of the bin,
+ * 1 where that is 0), for NEOS_CONSTRAINT_POISSON the factor tau (pyhf's factors: shapesys' (nominal /
+ * uncertainty)^2, 1 in a bin where either is 0, or the configured factors; the relative width is 1/sqrt(tau)),
+ * and 0 for NEOS_CONSTRAINT_NONE. Both lengths are n_pars; either output may be NULL (not wanted). Every
+ * written width is finite; on an error nothing is written.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_constraint_kind *out_kinds,
+                                                  size_t n_out_kinds, double *out_widths, size_t n_out_widths);
+
+/* ---- end of Constraint widths (ABI 1.1) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
