@@ -8,7 +8,8 @@ Run with a venv that has pyhf 0.7.6 (e.g. /work/main/.venv):
 
 Each case is a model spec (a workspace's channels and its first measurement's parameter configs) built without a
 POI (the widths do not depend on it), or a spec stored inline ("spec") for configurations no reference file has
-(measurement-set staterror sigmas, shapesys factors and auxdata). For each parameter set, in par_order: its
+(measurement-set staterror sigmas, shapesys factors and auxdata, and a model whose uncertainties are
+doubled, for Model.withInputs). For each parameter set, in par_order: its
 pdf_type ("normal", "poisson" or null for unconstrained sets), its "sigmas" (null when pyhf's set has no such
 attribute: normsys, histosys, lumi without configured sigmas) and its "factors" (Poisson sets).
 """
@@ -54,7 +55,11 @@ def inline_cases():
             {
                 "name": "c",
                 "samples": [
-                    {"name": "s", "data": [2.0, 1.0, 1.0], "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+                    {
+                        "name": "s",
+                        "data": [2.0, 1.0, 1.0],
+                        "modifiers": [{"name": "mu", "type": "normfactor", "data": None}],
+                    },
                     {
                         "name": "b",
                         "data": [100.0, 0.0, 70.0],
@@ -74,12 +79,17 @@ def inline_cases():
     ]
     auxdata_only = copy.deepcopy(shapesys)
     auxdata_only["parameters"] = [{"name": "sys", "auxdata": [90.0, 1.0, 95.0]}]
+    # The same model with every staterror and shapesys uncertainty doubled: what Model.withInputs must reproduce.
+    doubled = copy.deepcopy(shapesys)
+    for modifier in doubled["channels"][0]["samples"][1]["modifiers"]:
+        modifier["data"] = [2 * value for value in modifier["data"]]
     lumi_default_sigma = copy.deepcopy(base)
     lumi_default_sigma["parameters"] = [
         {k: v for k, v in p.items() if k != "sigmas"} for p in base.get("parameters", [])
     ]
     return [
         ("inline_shapesys_staterror_vanishing_bins", shapesys),
+        ("inline_shapesys_staterror_doubled_uncertainties", doubled),
         ("inline_configured_factors_and_sigmas", configured),
         ("inline_configured_shapesys_auxdata", auxdata_only),
         ("inline_every_modifier_lumi_without_sigmas", lumi_default_sigma),
@@ -110,7 +120,13 @@ def main():
         cases.append({"name": path, "file": path, "sets": describe(pyhf.Model(spec, poi_name=None))})
     with open(os.path.join(HERE, "every_modifier_spec.json")) as f:
         spec = json.load(f)
-    cases.append({"name": "every_modifier_spec", "file": "tests:every_modifier_spec.json", "sets": describe(pyhf.Model(spec, poi_name=None))})
+    cases.append(
+        {
+            "name": "every_modifier_spec",
+            "file": "tests:every_modifier_spec.json",
+            "sets": describe(pyhf.Model(spec, poi_name=None)),
+        }
+    )
     for name, spec in inline_cases():
         cases.append({"name": name, "spec": spec, "sets": describe(pyhf.Model(copy.deepcopy(spec), poi_name=None))})
     with open(OUT, "w") as f:
