@@ -1154,6 +1154,72 @@ static void test_nll_hessian_vjp(void) {
     neos_model_free(model);
 }
 
+/* neos_model_constraint_widths: par_order lumi, mu, ns, sh[0], sh[1], st[0], st[1] (pyhf 0.7.6's for this spec).
+ * Widths: lumi's configured sigma; mu none (0); normsys 1; shapesys tau = (50/5)^2, (60/12)^2; staterror
+ * sigma = 4/50, 3/60 (one carrying sample). */
+static void test_constraint_widths(void) {
+    const char *spec =
+        "{\"channels\": [{\"name\": \"c\", \"samples\": ["
+        "  {\"name\": \"sig\", \"data\": [5.0, 10.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null},"
+        "    {\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null}]},"
+        "  {\"name\": \"bkg\", \"data\": [50.0, 60.0], \"modifiers\": [{\"name\": \"sh\", \"type\": \"shapesys\", \"data\": [5.0, 12.0]},"
+        "    {\"name\": \"st\", \"type\": \"staterror\", \"data\": [4.0, 3.0]},"
+        "    {\"name\": \"ns\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.9}}]}]}],"
+        " \"parameters\": [{\"name\": \"lumi\", \"auxdata\": [1.0], \"sigmas\": [0.02], \"bounds\": [[0.5, 1.5]], \"inits\": [1.0]}]}";
+    neos_model *model = NULL;
+    CHECK(neos_model_from_json(spec, "mu", NULL, &model) == NEOS_OK);
+    size_t n_pars = 0;
+    CHECK(neos_model_sizes(model, &n_pars, NULL, NULL, NULL, NULL) == NEOS_OK && n_pars == 7);
+    const neos_constraint_kind expected_kinds[7] = {NEOS_CONSTRAINT_NORMAL,  NEOS_CONSTRAINT_NONE,
+                                                    NEOS_CONSTRAINT_NORMAL,  NEOS_CONSTRAINT_POISSON,
+                                                    NEOS_CONSTRAINT_POISSON, NEOS_CONSTRAINT_NORMAL,
+                                                    NEOS_CONSTRAINT_NORMAL};
+    const double expected_widths[7] = {0.02, 0.0, 1.0, 100.0, 25.0, 0.08, 0.05};
+    neos_constraint_kind kinds[7];
+    double widths[7];
+    CHECK(neos_model_constraint_widths(model, kinds, 7, widths, 7) == NEOS_OK);
+    for (int i = 0; i < 7; i++) {
+        CHECK(kinds[i] == expected_kinds[i]);
+        /* tau and sigma are one division (and a square) of exact inputs: a few ulps */
+        CHECK(close_to(widths[i], expected_widths[i], 1e-14 * (1.0 + expected_widths[i])));
+    }
+    /* either output may be NULL (with any length): the other is still written */
+    double only_widths[7] = {-7, -7, -7, -7, -7, -7, -7};
+    CHECK(neos_model_constraint_widths(model, NULL, 0, only_widths, 7) == NEOS_OK && only_widths[3] == widths[3]);
+    neos_constraint_kind only_kinds[7] = {-7, -7, -7, -7, -7, -7, -7};
+    CHECK(neos_model_constraint_widths(model, only_kinds, 7, NULL, 99) == NEOS_OK && only_kinds[1] == NEOS_CONSTRAINT_NONE);
+
+    /* errors: nothing is written to either buffer */
+    neos_constraint_kind untouched_kinds[8] = {-7, -7, -7, -7, -7, -7, -7, -7};
+    double untouched_widths[8] = {-7, -7, -7, -7, -7, -7, -7, -7};
+    CHECK(neos_model_constraint_widths(NULL, untouched_kinds, 7, untouched_widths, 7) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "model") != NULL);
+    CHECK(neos_model_constraint_widths(model, untouched_kinds, 7, untouched_widths, 6) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "out_widths has length 6, expected 7") != NULL);
+    CHECK(neos_model_constraint_widths(model, untouched_kinds, 6, untouched_widths, 7) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "n_out_kinds") != NULL);
+    CHECK(neos_model_constraint_widths(model, untouched_kinds, 8, untouched_widths, 8) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_constraint_widths(model, untouched_kinds, 7, untouched_widths, SIZE_MAX) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    for (int i = 0; i < 8; i++) CHECK(untouched_kinds[i] == -7 && untouched_widths[i] == -7);
+
+    /* with_inputs: staterror widths and shapesys factors follow the new uncertainties (all doubled) */
+    size_t n_inputs = 0;
+    CHECK(neos_model_sizes(model, NULL, NULL, NULL, &n_inputs, NULL) == NEOS_OK && n_inputs == 10);
+    double inputs[10];
+    CHECK(neos_model_inputs(model, inputs, 10) == NEOS_OK);
+    /* input order: bkg's nominal[0..1], its modifiers by name (ns hi, lo; sh[0..1]; st[0..1]), sig's nominal[0..1] */
+    neos_model *moved = NULL;
+    double doubled[10];
+    for (int i = 0; i < 10; i++) doubled[i] = (i >= 4 && i < 8) ? 2 * inputs[i] : inputs[i];
+    CHECK(neos_model_with_inputs(model, doubled, 10, &moved) == NEOS_OK);
+    CHECK(neos_model_constraint_widths(moved, kinds, 7, widths, 7) == NEOS_OK);
+    CHECK(close_to(widths[3], 25.0, 1e-12) && close_to(widths[4], 6.25, 1e-12));
+    CHECK(close_to(widths[5], 0.16, 1e-14) && close_to(widths[6], 0.1, 1e-14) && widths[0] == 0.02);
+    neos_model_free(moved);
+    neos_model_free(model);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1170,6 +1236,7 @@ int main(void) {
     test_error_reasons();
     test_fit_options();
     test_nll_hessian_vjp();
+    test_constraint_widths();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
