@@ -244,6 +244,10 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # ---- Hessian VJP (ABI 1.1) ----
     "neos_model_nll_hessian_vjp": (c_status, [_H, _D, _S, _D, _S, _D, _S, _D, _S, _D, _S, _D, _S]),
     # ---- end of Hessian VJP (ABI 1.1) ----
+    # ---- Constraint widths (ABI 1.1) ----
+    # neos_model_constraint_widths(model, out_kinds, n_out_kinds, out_widths, n_out_widths)
+    "neos_model_constraint_widths": (c_status, [_H, ctypes.POINTER(c_int32), _S, _D, _S]),
+    # ---- end of Constraint widths (ABI 1.1) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
@@ -261,6 +265,14 @@ JOINS = {
     "outer": CONSTANTS["NEOS_JOIN_OUTER"],
     "left outer": CONSTANTS["NEOS_JOIN_LEFT_OUTER"],
     "right outer": CONSTANTS["NEOS_JOIN_RIGHT_OUTER"],
+}
+
+# The constraint kinds of neos_model_constraint_widths (NEOS_CONSTRAINT_*), by pyhf's pdf_type (None: unconstrained).
+CONSTANTS.update({"NEOS_CONSTRAINT_NONE": 0, "NEOS_CONSTRAINT_NORMAL": 1, "NEOS_CONSTRAINT_POISSON": 2})
+CONSTRAINT_PDF_TYPES = {
+    CONSTANTS["NEOS_CONSTRAINT_NONE"]: None,
+    CONSTANTS["NEOS_CONSTRAINT_NORMAL"]: "normal",
+    CONSTANTS["NEOS_CONSTRAINT_POISSON"]: "poisson",
 }
 
 

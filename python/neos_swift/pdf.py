@@ -17,7 +17,7 @@ import numpy as np
 
 from neos_swift import probability
 from neos_swift._handles import Handle, read_json
-from neos_swift._library import as_doubles, bool_pointer, c_string, lib, pointer
+from neos_swift._library import CONSTRAINT_PDF_TYPES, as_doubles, bool_pointer, c_string, lib, pointer
 from neos_swift.errors import InvalidArgument, check
 from neos_swift.mixins import _ChannelSummaryMixin, _summary
 from neos_swift.parameters import paramsets
@@ -29,16 +29,6 @@ def __dir__():
     return __all__
 
 
-# pyhf's constraint of each modifier type (pyhf.modifiers.*: "op_code"-independent bookkeeping).
-_PDF_TYPE = {
-    "normsys": "normal",
-    "histosys": "normal",
-    "lumi": "normal",
-    "staterror": "normal",
-    "shapesys": "poisson",
-    "normfactor": None,
-    "shapefactor": None,
-}
 _DEFAULT_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
 
 
@@ -69,10 +59,11 @@ def _unsupported(options) -> None:
         raise _pyhf_error("Unsupported")(f"Unsupported options were passed in: {list(options)}.")
 
 
-def _paramset(name, modifier_type, init, bounds, fixed, is_scalar, auxdata, widths):
-    """pyhf's parameter set object for one of the model's parameter sets: ``constrained_by_normal`` (with its
-    ``sigmas`` where the model has widths other than 1: lumi, staterror), ``constrained_by_poisson`` (shapesys:
-    its ``factors`` are its auxdata) or ``unconstrained``."""
+def _paramset(name, pdf_type, init, bounds, fixed, is_scalar, auxdata, widths, has_sigmas):
+    """pyhf's parameter set object for one of the model's parameter sets, from libneos' constraint of it
+    (``pdf_type`` and ``widths`` from neos_model_constraint_widths): ``constrained_by_normal`` (with ``sigmas``
+    where pyhf's set has them: staterror, lumi with configured sigmas), ``constrained_by_poisson`` (shapesys: its
+    ``factors`` are libneos' tau) or ``unconstrained``."""
     common = {
         "name": name,
         "n_parameters": len(init),
@@ -81,49 +72,12 @@ def _paramset(name, modifier_type, init, bounds, fixed, is_scalar, auxdata, widt
         "fixed": list(fixed),
         "is_scalar": is_scalar,
     }
-    pdf_type = _PDF_TYPE.get(modifier_type)
     if pdf_type == "normal":
-        return paramsets.constrained_by_normal(**common, auxdata=list(auxdata), sigmas=widths)
+        sigmas = list(widths) if has_sigmas else None
+        return paramsets.constrained_by_normal(**common, auxdata=list(auxdata), sigmas=sigmas)
     if pdf_type == "poisson":
-        return paramsets.constrained_by_poisson(**common, auxdata=list(auxdata), factors=list(auxdata))
+        return paramsets.constrained_by_poisson(**common, auxdata=list(auxdata), factors=list(widths))
     return paramsets.unconstrained(**common)
-
-
-def _staterror_sigmas(config, modifier_types) -> dict[str, list[float]]:
-    """Each staterror set's constraint widths, from the model's input numbers as pyhf 0.7.6 defines them: per bin
-    of the channels the modifier is in, sqrt(sum of (uncertainty / nominal total)^2) over the samples carrying it,
-    the nominal total summing every sample that carries the modifier in any channel (0 where that total is 0).
-    A width of 0 is reported as 1 (pyhf fixes that parameter; libneos' fixed flags say so)."""
-    names = [name for name, kind in modifier_types.items() if kind == "staterror"]
-    if not names:
-        return {}
-    nominal, uncertainty = {}, {name: {} for name in names}
-    _, values = config._model.inputs()
-    for full, value in zip(config.input_names, values):
-        parts = full.split("/")
-        if len(parts) == 3 and parts[2].startswith("nominal["):
-            nominal[(parts[0], parts[1], int(parts[2][8:-1]))] = value
-        elif len(parts) == 4 and parts[2] == "staterror":
-            name, index = parts[3].split("[")
-            if name in uncertainty:
-                uncertainty[name][(parts[0], parts[1], int(index[:-1]))] = value
-    sigmas = {}
-    for name in names:
-        carriers = {sample for _, sample, _ in uncertainty[name]}
-        channels = [channel for channel in config.channels if any(key[0] == channel for key in uncertainty[name])]
-        widths = []
-        for channel in channels:
-            for index in range(config.channel_nbins[channel]):
-                total = sum(nominal.get((channel, sample, index), 0.0) for sample in carriers)
-                relative = 0.0
-                if total > 0:
-                    relative = sum(
-                        (uncertainty[name].get((channel, sample, index), 0.0) / total) ** 2 for sample in carriers
-                    )
-                width = float(np.sqrt(relative))
-                widths.append(width if width != 0.0 else 1.0)
-        sigmas[name] = widths
-    return sigmas
 
 
 def _modifier_types_from_inputs(input_names):
@@ -230,9 +184,25 @@ class ModelConfig(_ChannelSummaryMixin):
     def modifiers(self) -> list[tuple[str, str]]:
         return self._model._structure()[1]
 
+    def _constraint_widths(self) -> tuple[list[str | None], list[float]]:
+        """(pyhf's pdf_type, width) of every parameter, from libneos' constraint terms: sigma for normal
+        constraints, tau (pyhf's factors) for Poisson ones, 0 for unconstrained parameters."""
+        kinds = np.empty(self.npars, dtype=np.int32)
+        widths = np.empty(self.npars)
+        check(
+            lib.neos_model_constraint_widths(
+                self._model,
+                kinds.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+                kinds.size,
+                pointer(widths),
+                widths.size,
+            )
+        )
+        return [CONSTRAINT_PDF_TYPES[int(kind)] for kind in kinds], widths.tolist()
+
     def _build_par_map(self):
-        modifier_types, _, lumi_sigmas = self._model._structure()
-        widths = {**_staterror_sigmas(self, modifier_types), **lumi_sigmas}
+        modifier_types, _, lumi_with_sigmas = self._model._structure()
+        pdf_types, widths = self._constraint_widths()
         # pyhf's par_map: each parameter set's slice of the parameter vector and its paramset. Constrained sets
         # take their auxdata in par_order, one number per parameter (pyhf's auxdata_order).
         par_map = {}
@@ -241,28 +211,32 @@ class ModelConfig(_ChannelSummaryMixin):
         for name in self._par_order:
             where = self._slices[name]
             count = where.stop - where.start
-            is_scalar = name in self._par_names
-            modifier_type = modifier_types.get(name, "normfactor" if is_scalar else "shapefactor")
-            constrained = _PDF_TYPE.get(modifier_type) is not None
-            auxdata = self._auxdata[aux_start : aux_start + count] if constrained else []
-            if constrained:
+            pdf_type = pdf_types[where.start] if count else None
+            if any(kind != pdf_type for kind in pdf_types[where]):
+                raise InvalidArgument(f"libneos reports more than one constraint kind for the parameter set {name}")
+            auxdata = self._auxdata[aux_start : aux_start + count] if pdf_type is not None else []
+            if pdf_type is not None:
                 auxdata_order.append(name)
                 aux_start += count
+            # pyhf's normal sets carry sigmas only where a width is defined for them: staterror's per-bin
+            # uncertainties and a lumi's configured sigmas (normsys, histosys and a lumi without them have width 1).
+            has_sigmas = modifier_types.get(name) == "staterror" or name in lumi_with_sigmas
             paramset = _paramset(
                 name,
-                modifier_type,
+                pdf_type,
                 self._init[where],
                 self._bounds[where],
                 self._fixed[where],
-                is_scalar,
+                name in self._par_names,
                 auxdata,
-                widths.get(name),
+                widths[where],
+                has_sigmas,
             )
             par_map[name] = {"slice": where, "paramset": paramset}
         if aux_start != len(self._auxdata):
             raise InvalidArgument(
                 f"the constrained parameter sets {auxdata_order} cover {aux_start} auxiliary data, the model "
-                f"has {len(self._auxdata)}: a modifier type is missing from the model's bookkeeping"
+                f"has {len(self._auxdata)}"
             )
         self._par_map, self._auxdata_order = par_map, auxdata_order
 
@@ -577,25 +551,25 @@ class Model(Handle):
         self._sample_models = None
 
     def _structure(self):
-        """(parameter name -> modifier type, pyhf's sorted (name, type) modifier list, lumi name -> its sigmas),
-        from the spec when the model has one, else from libneos' input names (simplemodels: modifiers without
-        numbers are factors, and there is no lumi)."""
+        """(parameter name -> modifier type, pyhf's sorted (name, type) modifier list, the lumi parameters whose
+        sigmas the spec's parameter configs set), from the spec when the model has one, else from libneos' input
+        names (simplemodels: modifiers without numbers are factors, and there is no lumi)."""
         if self._structure_cache is None:
-            lumi_sigmas = {}
+            lumi_with_sigmas = set()
             if self._spec is not None or self._lazy_spec is not None:
                 modifiers = _summary(self.spec["channels"])[2]
                 types = {}
                 for name, kind in modifiers:
                     types.setdefault(name, kind)
                 for parameter in self.spec.get("parameters", []):
-                    if types.get(parameter["name"]) == "lumi" and "sigmas" in parameter:
-                        lumi_sigmas[parameter["name"]] = [float(sigma) for sigma in parameter["sigmas"]]
+                    if types.get(parameter["name"]) == "lumi" and parameter.get("sigmas"):
+                        lumi_with_sigmas.add(parameter["name"])
             else:
                 types = _modifier_types_from_inputs(self.config.input_names)
                 for name in self.config.par_order:
                     types.setdefault(name, "normfactor" if name in self.config.par_names else "shapefactor")
                 modifiers = sorted(types.items())
-            self._structure_cache = (types, modifiers, lumi_sigmas)
+            self._structure_cache = (types, modifiers, frozenset(lumi_with_sigmas))
         return self._structure_cache
 
     def _set_poi(self, name) -> None:
