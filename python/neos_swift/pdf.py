@@ -104,7 +104,7 @@ class ModelConfig(_ChannelSummaryMixin):
         # pyhf's configuration reads the channels (a workspace spec will do); libneos also needs the parameter
         # configs of modifiers without defaults (lumi), which a model spec carries.
         channels = {"channels": spec["channels"], "parameters": spec.get("parameters", [])}
-        model = Model(channels, poi_name=None, modifier_settings=settings)
+        model = Model(channels, validate=False, poi_name=None, modifier_settings=settings)
         self.__dict__.update(model.config.__dict__)
 
     @classmethod
@@ -182,6 +182,7 @@ class ModelConfig(_ChannelSummaryMixin):
 
     @property
     def modifiers(self) -> list[tuple[str, str]]:
+        """pyhf's modifier list: every (name, type) pair of the model's modifiers, once each, sorted."""
         return self._model._structure()[1]
 
     def _constraint_widths(self) -> tuple[list[str | None], list[float]]:
@@ -256,39 +257,49 @@ class ModelConfig(_ChannelSummaryMixin):
 
     @property
     def par_order(self) -> list[str]:
+        """The parameter-set names in the order their parameters take in the parameter vector."""
         return self._par_order
 
     @property
     def par_names(self) -> list[str]:
+        """One name per parameter: the set's name for scalar sets, ``name[i]`` for the i-th of a vector set."""
         return self._par_names
 
     @property
     def poi_name(self) -> str | None:
+        """The name of the parameter of interest, ``None`` without one."""
         return self._poi_name
 
     @property
     def poi_index(self) -> int | None:
+        """The POI's index in the parameter vector, ``None`` without a POI."""
         return self._poi_index
 
     @property
     def auxdata(self) -> list[float]:
+        """The auxiliary data of the constraint terms, in ``auxdata_order``: the tail of every data vector."""
         return self._auxdata
 
     @property
     def nmaindata(self) -> int:
+        """The number of main-data bins, over all channels."""
         return self._nmaindata
 
     @property
     def nauxdata(self) -> int:
+        """The number of auxiliary data."""
         return len(self._auxdata)
 
     def suggested_init(self) -> list[float]:
+        """The initial value of every parameter, as fits start from it (a new list each call)."""
         return list(self._init)
 
     def suggested_bounds(self) -> list[tuple[float, float]]:
+        """The (lower, upper) bounds of every parameter in fits (a new list each call)."""
         return list(self._bounds)
 
     def suggested_fixed(self) -> list[bool]:
+        """Whether each parameter is held at its initial value in fits (a new list each call)."""
         return list(self._fixed)
 
     def par_slice(self, name: str) -> slice:
@@ -320,12 +331,19 @@ class ModelConfig(_ChannelSummaryMixin):
 
 
 class LogpdfGradients(NamedTuple):
+    """``Model.logpdf_vjp``'s result: the gradient of logpdf with respect to the parameters (``pars``, one entry
+    each), the data (``data``, main bins then auxdata) and the model's input numbers (``inputs``, aligned with
+    ``Model.inputs()``)."""
+
     pars: np.ndarray
     data: np.ndarray
     inputs: np.ndarray
 
 
 class ExpectedDataGradients(NamedTuple):
+    """``Model.expected_data_vjp``'s result: the gradient of ``cotangent · expected_data`` with respect to the
+    parameters (``pars``) and the model's input numbers (``inputs``, aligned with ``Model.inputs()``)."""
+
     pars: np.ndarray
     inputs: np.ndarray
 
@@ -370,8 +388,75 @@ def _native_model(spec, poi_name, modifier_settings) -> ctypes.c_void_p:
     return handle
 
 
-def _rebuild_model(spec, config):
-    return Model(spec, **config)
+def _validate_spec(spec, schema_name, version) -> None:
+    """pyhf's schema check of a model spec (``InvalidSpecification`` when it does not conform; JSON text is read
+    first). ``schema.validate`` is looked up when called, as pyhf's is (pyhf's tests replace it with a mock)."""
+    from neos_swift import schema
+
+    schema.validate(json.loads(spec) if isinstance(spec, str) else spec, schema_name, version=version)
+
+
+# The members of a model spec that pyhf's model reads, by the object they are in (pyhf's model.json schema).
+_SPEC_MEMBERS = {
+    "model": ("channels", "parameters"),
+    "channel": ("name", "samples"),
+    "sample": ("name", "data", "modifiers"),
+    "modifier": ("name", "type", "data"),
+    "parameter": ("name", "inits", "bounds", "auxdata", "factors", "sigmas", "fixed"),
+}
+
+
+# pyhf's HistFactory modifier types, in the order of pyhf.modifiers.histfactory_set.
+_MODIFIER_TYPES = ("histosys", "lumi", "normfactor", "normsys", "shapefactor", "shapesys", "staterror")
+
+
+def _members_pyhf_reads(spec):
+    """``spec`` without the object members pyhf's model does not read (what an unchecked pyhf model ignores); a
+    modifier type pyhf does not have is its ``InvalidModifier``. Values of the wrong kind are left for libneos."""
+
+    def keep(value, kind):
+        if not isinstance(value, dict):
+            return value
+        return {key: item for key, item in value.items() if key in _SPEC_MEMBERS[kind]}
+
+    def each(values, kind, inner=None):
+        if not isinstance(values, list):
+            return values
+        return [
+            inner(keep(value, kind)) if inner and isinstance(value, dict) else keep(value, kind) for value in values
+        ]
+
+    def sample(value):
+        if "modifiers" not in value:
+            return value
+        modifiers = each(value["modifiers"], "modifier")
+        for modifier in modifiers if isinstance(modifiers, list) else []:
+            kind = modifier.get("type") if isinstance(modifier, dict) else None
+            if isinstance(kind, str) and kind not in _MODIFIER_TYPES:
+                # what pyhf's model raises for a type the schema would have refused
+                raise _pyhf_error("InvalidModifier")(f"{kind} not among {list(_MODIFIER_TYPES)}")
+        return {**value, "modifiers": modifiers}
+
+    def channel(value):
+        return {**value, "samples": each(value["samples"], "sample", sample)} if "samples" in value else value
+
+    spec = keep(spec, "model")
+    if not isinstance(spec, dict):
+        return spec
+    if "channels" in spec:
+        spec["channels"] = each(spec["channels"], "channel", channel)
+    if "parameters" in spec:
+        spec["parameters"] = each(spec["parameters"], "parameter")
+    return spec
+
+
+def _rebuild_model(spec, config, checks=None):
+    """A pickled model rebuilt from its spec: the schema check already ran when it was first built, so it is not
+    repeated; ``checks`` restores its ``validate``, ``schema`` and ``version``."""
+    model = Model(spec, **config)
+    if checks is not None:
+        model.validate, model.schema, model.version = checks
+    return model
 
 
 class _DataView:
@@ -499,6 +584,10 @@ class Model(Handle):
     """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, poi_name="mu",
     modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe to share between threads.
 
+    As pyhf, the spec is first checked against the JSON schema ``schema`` (default ``"model.json"``) of
+    ``version`` (default the current one) unless ``validate=False``: ``InvalidSpecification`` when it does not
+    conform. libneos checks what it builds from either way (a spec it cannot build is ``InvalidModel``).
+
     With ``batch_size=N`` the parameters are ``N`` rows (shape ``(N, npars)``) and ``logpdf`` returns shape ``(N,)``
     and ``expected_data`` shape ``(N, len)``, as pyhf's batched models; libneos evaluates row by row."""
 
@@ -520,9 +609,15 @@ class Model(Handle):
                 raise TypeError("Model(handle) takes no options; use Model(spec, ...)")
             self._setup(spec, None, None, None)
             return
+        spec = copy.deepcopy(spec)
+        if validate:
+            # pyhf checks the spec against its schema (``schema``, ``version``) before anything else reads it.
+            _validate_spec(spec, config_kwargs.get("schema", "model.json"), config_kwargs.get("version"))
+        else:
+            # Unchecked, pyhf reads only the members it knows and ignores the rest; libneos refuses unknown keys.
+            spec = _members_pyhf_reads(json.loads(spec) if isinstance(spec, str) else spec)
         _check_build_options(modifier_set, clip_sample_data, clip_bin_data)
         options = _model_options(config_kwargs)
-        spec = copy.deepcopy(spec)
         handle = _native_model(spec, options["poi_name"], options["modifier_settings"])
         self._setup(handle, spec, None, options["modifier_settings"], batch_size=batch_size)
         self.schema, self.version, self.validate = options["schema"], options["version"], validate
@@ -586,10 +681,10 @@ class Model(Handle):
         return self._spec
 
     def __reduce__(self):
-        config = {"poi_name": self.config.poi_name, "batch_size": self.batch_size}
+        config = {"poi_name": self.config.poi_name, "batch_size": self.batch_size, "validate": False}
         if self._modifier_settings is not None:
             config["modifier_settings"] = self._modifier_settings
-        return (_rebuild_model, (self.spec, config))
+        return (_rebuild_model, (self.spec, config, (self.validate, self.schema, self.version)))
 
     def _pars(self, pars) -> np.ndarray:
         return as_doubles(pars, "pars")
@@ -638,6 +733,7 @@ class Model(Handle):
         return np.array([self._logpdf_row(row, row_data) for row, row_data in zip(pars, data)])
 
     def pdf(self, pars, data) -> np.ndarray:
+        """The likelihood L(pars | data) = exp(logpdf), with logpdf's shapes."""
         return np.exp(self.logpdf(pars, data))
 
     def _expected_row(self, pars, include_auxdata) -> np.ndarray:
@@ -649,15 +745,19 @@ class Model(Handle):
         return out
 
     def expected_data(self, pars, include_auxdata=True) -> np.ndarray:
+        """The expected data at ``pars``: the main bins' rates, then (``include_auxdata``) the constraint terms'
+        expected auxiliary data. Shape ``(n,)``, or ``(batch_size, n)`` for a batched model."""
         if self.batch_size is None:
             return self._expected_row(pars, include_auxdata)
         pars, _ = self._batch(pars)
         return np.stack([self._expected_row(row, include_auxdata) for row in pars])
 
     def expected_actualdata(self, pars) -> np.ndarray:
+        """The expected main-bin rates at ``pars`` (``expected_data`` without the auxiliary data)."""
         return self.expected_data(pars, include_auxdata=False)
 
     def expected_auxdata(self, pars) -> np.ndarray:
+        """The constraint terms' expected auxiliary data at ``pars`` (the tail of ``expected_data``)."""
         return self.expected_data(pars)[..., self.config.nmaindata :]
 
     @property

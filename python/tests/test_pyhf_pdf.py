@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 
 import neos_swift
 import numpy as np
@@ -285,3 +286,149 @@ def test_reference_workspaces_widths_densities_and_samples(path):
         rtol=RTOL,
         atol=1e-12,
     )
+
+
+# A shapesys and a staterror with a vanishing bin each (nominal 0, uncertainty 0), for the widths' configurations.
+SHAPESYS_SPEC = {
+    "channels": [
+        {
+            "name": "c",
+            "samples": [
+                {
+                    "name": "s",
+                    "data": [2.0, 1.0, 1.0],
+                    "modifiers": [{"name": "mu", "type": "normfactor", "data": None}],
+                },
+                {
+                    "name": "b",
+                    "data": [100.0, 0.0, 70.0],
+                    "modifiers": [
+                        {"name": "sys", "type": "shapesys", "data": [10.0, 1.0, 7.0]},
+                        {"name": "stat", "type": "staterror", "data": [3.0, 0.0, 2.0]},
+                    ],
+                },
+            ],
+        }
+    ]
+}
+
+
+def assert_same_constraints(ours, theirs):
+    for name in theirs.config.par_order:
+        mine, pyhfs = ours.config.param_set(name), theirs.config.param_set(name)
+        assert type(mine).__name__ == type(pyhfs).__name__, name
+        for attribute in ("sigmas", "factors", "auxdata"):
+            assert hasattr(mine, attribute) == hasattr(pyhfs, attribute), (name, attribute)
+            if hasattr(pyhfs, attribute):
+                np.testing.assert_allclose(getattr(mine, attribute), getattr(pyhfs, attribute), rtol=RTOL)
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        [{"name": "sys", "factors": [4.0, 9.0, 16.0]}, {"name": "stat", "sigmas": [0.5, 0.25, 0.125]}],
+        [{"name": "sys", "auxdata": [90.0, 1.0, 95.0]}],
+    ],
+    ids=["configured factors and sigmas", "configured shapesys auxdata"],
+)
+def test_configured_factors_sigmas_and_auxdata_are_pyhfs(parameters):
+    # pyhf's factors are the configured ones, never the auxdata: libneos' tau is what its constraint terms use.
+    spec = {**copy.deepcopy(SHAPESYS_SPEC), "parameters": parameters}
+    ours, theirs = both(spec, poi_name=None)
+    assert_same_constraints(ours, theirs)
+    data = np.asarray(theirs.expected_data(off_init(theirs)))
+    n_main = theirs.config.nmaindata
+    assert float(ours.constraint_logpdf(data[n_main:], off_init(theirs))) == pytest.approx(
+        float(theirs.constraint_logpdf(data[n_main:], off_init(theirs))), rel=RTOL
+    )
+
+
+def test_widths_follow_new_inputs_as_pyhfs_model_of_those_numbers():
+    ours = neos_swift.Model(copy.deepcopy(SHAPESYS_SPEC), poi_name=None)
+    names, values = ours.inputs()
+    doubled = np.where([("/shapesys/" in n or "/staterror/" in n) for n in names], 2 * values, values)
+    spec = copy.deepcopy(SHAPESYS_SPEC)
+    for modifier in spec["channels"][0]["samples"][1]["modifiers"]:
+        modifier["data"] = [2 * value for value in modifier["data"]]
+    moved, theirs = ours.with_inputs(doubled), pyhf.Model(spec, poi_name=None)
+    assert_same_constraints(moved, theirs)
+    # the original model keeps its own widths
+    assert ours.config.param_set("stat").sigmas[0] == pytest.approx(0.03, rel=RTOL)
+
+
+def test_a_lumi_without_configured_sigmas_has_width_one_and_no_sigmas():
+    spec = copy.deepcopy(SPEC)
+    del spec["parameters"][0]["sigmas"]
+    ours, theirs = both(spec)
+    assert not hasattr(theirs.config.param_set("lumi"), "sigmas")
+    assert_same_constraints(ours, theirs)
+    assert ours.config.param_set("lumi").width() == [1.0] == theirs.config.param_set("lumi").width()
+
+
+def test_libneos_reports_each_parameters_constraint_kind_and_width():
+    ours, theirs = both()
+    pdf_types, widths = ours.config._constraint_widths()
+    for name in theirs.config.par_order:
+        where, paramset = theirs.config.par_slice(name), theirs.config.param_set(name)
+        assert pdf_types[where] == [getattr(paramset, "pdf_type", None)] * paramset.n_parameters, name
+        expected = paramset.factors if getattr(paramset, "pdf_type", None) == "poisson" else None
+        if getattr(paramset, "pdf_type", None) == "normal":
+            expected = paramset.width()
+        np.testing.assert_allclose(widths[where], expected or [0.0] * paramset.n_parameters, rtol=RTOL)
+
+
+INVALID_SPECS = {
+    "an unknown sample member": lambda spec: spec["channels"][0]["samples"][0].update(note="x"),
+    "an unknown top-level member": lambda spec: spec.update(note="x"),
+    "an unknown parameter-config member": lambda spec: spec["parameters"][0].update(note="x"),
+    "an empty sample": lambda spec: spec["channels"][0]["samples"][0].update(data=[]),
+}
+
+
+@pytest.mark.parametrize("change", INVALID_SPECS.values(), ids=INVALID_SPECS.keys())
+def test_validate_checks_the_schema_as_pyhf(change):
+    spec = copy.deepcopy(SPEC)
+    change(spec)
+    with pytest.raises(pyhf.exceptions.InvalidSpecification) as theirs:
+        pyhf.Model(copy.deepcopy(spec))
+    with pytest.raises(neos_swift.exceptions.InvalidSpecification) as ours:
+        neos_swift.Model(copy.deepcopy(spec))
+    # the same schema violation (jsonschema's message, then pyhf's path and instance)
+    assert str(ours.value).splitlines()[0] == str(theirs.value).splitlines()[0]
+
+
+@pytest.mark.parametrize("change", list(INVALID_SPECS.values())[:3], ids=list(INVALID_SPECS)[:3])
+def test_without_validation_unknown_members_are_ignored_as_pyhf(change):
+    spec = copy.deepcopy(SPEC)
+    change(spec)
+    ours, theirs = both(spec, validate=False)
+    assert ours.validate is False
+    pars = off_init(theirs)
+    np.testing.assert_allclose(ours.expected_data(pars), theirs.expected_data(pars), rtol=RTOL)
+    assert_same_constraints(ours, theirs)
+
+
+def test_without_validation_an_unknown_modifier_type_is_pyhfs_invalid_modifier():
+    spec = copy.deepcopy(SPEC)
+    spec["channels"][0]["samples"][0]["modifiers"][0]["type"] = "not_a_type"
+    with pytest.raises(pyhf.exceptions.InvalidModifier) as theirs:
+        pyhf.Model(copy.deepcopy(spec), validate=False)
+    with pytest.raises(neos_swift.exceptions.InvalidModifier) as ours:
+        neos_swift.Model(copy.deepcopy(spec), validate=False)
+    assert str(ours.value) == str(theirs.value)
+    with pytest.raises(neos_swift.exceptions.InvalidSpecification):
+        neos_swift.Model(copy.deepcopy(spec))
+
+
+def test_validation_runs_once_per_model_through_schema_validate(monkeypatch):
+    calls = []
+    monkeypatch.setattr(neos_swift.schema, "validate", lambda *args, **kwargs: calls.append((args[1:], kwargs)))
+    model = neos_swift.Model(copy.deepcopy(SPEC), version="1.0.0")
+    assert calls == [(("model.json",), {"version": "1.0.0"})]
+    neos_swift.Model(copy.deepcopy(SPEC), validate=False)
+    neos_swift.pdf._ModelConfig(copy.deepcopy(SPEC))
+    assert len(calls) == 1
+    # a pickled model is rebuilt from its checked spec without a second check, and keeps its settings
+    copied = pickle.loads(pickle.dumps(model))
+    assert len(calls) == 1
+    assert (copied.validate, copied.schema, copied.version) == (True, "model.json", "1.0.0")
