@@ -375,16 +375,82 @@ def _check_build_options(modifier_set, clip_sample_data, clip_bin_data) -> None:
             )
 
 
+def _modifiers_of(spec):
+    """(sample, modifier) for every modifier of a spec, skipping anything that is not shaped as pyhf's schema says
+    (libneos has named that already)."""
+    for channel in spec.get("channels", []) if isinstance(spec, dict) else []:
+        for sample in channel.get("samples", []) if isinstance(channel, dict) else []:
+            for modifier in sample.get("modifiers", []) if isinstance(sample, dict) else []:
+                if isinstance(modifier, dict):
+                    yield sample, modifier
+
+
+def _reused_names(spec) -> dict[str, list[str]]:
+    """The modifier names that modifiers of different types share, with those types, where pyhf cannot merge
+    their parameter sets: every pair of types except normsys and histosys (whose sets have the same defaults)."""
+    types: dict[str, set[str]] = {}
+    for _, modifier in _modifiers_of(spec):
+        if isinstance(modifier.get("name"), str):
+            types.setdefault(modifier["name"], set()).add(str(modifier.get("type")))
+    merged = {name: {"histosys" if kind == "normsys" else kind for kind in kinds} for name, kinds in types.items()}
+    return {name: sorted(types[name]) for name, kinds in merged.items() if len(kinds) > 1}
+
+
+def _misshapen_modifiers(spec) -> list[str]:
+    """The bin-wise modifiers (histosys, shapesys, staterror) whose data do not have one entry per bin of their
+    sample, described."""
+    found = []
+    for sample, modifier in _modifiers_of(spec):
+        data, kind = modifier.get("data"), modifier.get("type")
+        if kind == "histosys" and isinstance(data, dict):
+            arrays = [data.get("hi_data"), data.get("lo_data")]
+        elif kind in ("shapesys", "staterror"):
+            arrays = [data]
+        else:
+            continue
+        bins = len(sample.get("data") or [])
+        lengths = [len(array) for array in arrays if hasattr(array, "__len__")]
+        if any(length != bins for length in lengths):
+            found.append(
+                f"the {kind} modifier '{modifier.get('name')}' of sample '{sample.get('name')}' has data of length "
+                f"{' and '.join(str(length) for length in lengths)}, the sample has {bins} bins"
+            )
+    return found
+
+
+def _refusal_as_pyhf(spec, error):
+    """libneos' refusal of a spec (an InvalidModel) as the exception pyhf raises for the same fault:
+    InvalidNameReuse for a name shared by parameter sets that differ, InvalidModifier for bin-wise modifier data
+    of the wrong length; ``error`` itself otherwise."""
+    spec = json.loads(spec) if isinstance(spec, str) else spec
+    reused = _reused_names(spec)
+    if reused:
+        described = ", ".join(f"'{name}' ({' and '.join(kinds)})" for name, kinds in sorted(reused.items()))
+        return _pyhf_error("InvalidNameReuse")(
+            f"modifiers of different types share the names {described}; use unique modifier names ({error})"
+        )
+    misshapen = _misshapen_modifiers(spec)
+    if misshapen:
+        return _pyhf_error("InvalidModifier")(f"{'; '.join(misshapen)} ({error})")
+    return error
+
+
 def _native_model(spec, poi_name, modifier_settings) -> ctypes.c_void_p:
     handle = ctypes.c_void_p()
-    check(
-        lib.neos_model_from_json(
-            _json_text(spec),
-            None if poi_name is None else c_string(poi_name, "poi_name"),
-            _settings_text(modifier_settings),
-            ctypes.byref(handle),
+    try:
+        check(
+            lib.neos_model_from_json(
+                _json_text(spec),
+                None if poi_name is None else c_string(poi_name, "poi_name"),
+                _settings_text(modifier_settings),
+                ctypes.byref(handle),
+            )
         )
-    )
+    except _pyhf_error("InvalidModel") as error:
+        refusal = _refusal_as_pyhf(spec, error)
+        if refusal is error:
+            raise
+        raise refusal from error
     return handle
 
 

@@ -432,3 +432,51 @@ def test_validation_runs_once_per_model_through_schema_validate(monkeypatch):
     copied = pickle.loads(pickle.dumps(model))
     assert len(calls) == 1
     assert (copied.validate, copied.schema, copied.version) == (True, "model.json", "1.0.0")
+
+
+@pytest.mark.parametrize("other", ["normsys", "staterror"])
+def test_a_name_shared_by_modifiers_pyhf_cannot_merge_is_invalid_name_reuse(other):
+    data = {"normsys": {"hi": 1.1, "lo": 0.9}, "staterror": [1.0]}[other]
+    spec = {
+        "channels": [
+            {
+                "name": "c",
+                "samples": [
+                    {"name": "s", "data": [5.0], "modifiers": [{"name": "x", "type": "normfactor", "data": None}]},
+                    {"name": "b", "data": [50.0], "modifiers": [{"name": "x", "type": other, "data": data}]},
+                ],
+            }
+        ]
+    }
+    with pytest.raises(pyhf.exceptions.InvalidNameReuse):
+        pyhf.Model(copy.deepcopy(spec), poi_name="x")
+    with pytest.raises(
+        neos_swift.exceptions.InvalidNameReuse,
+        match=f"'x' \\({other} and normfactor\\)|'x' \\(normfactor and {other}\\)",
+    ):
+        neos_swift.Model(copy.deepcopy(spec), poi_name="x")
+    # normsys and histosys have the same parameter-set defaults: pyhf (and libneos) share one parameter
+    spec["channels"][0]["samples"][0]["modifiers"] = [
+        {"name": "x", "type": "histosys", "data": {"hi_data": [6.0], "lo_data": [4.0]}}
+    ]
+    if other == "normsys":
+        ours, theirs = both(spec, poi_name=None)
+        assert ours.config.par_order == theirs.config.par_order == ["x"]
+
+
+@pytest.mark.parametrize(
+    "modifier",
+    [
+        {"name": "h", "type": "histosys", "data": {"hi_data": [11.0, 12.0], "lo_data": [9.0]}},
+        {"name": "sh_b2", "type": "shapesys", "data": [1.0, 1.0, 1.0]},
+        {"name": "st", "type": "staterror", "data": [1.0]},
+    ],
+    ids=lambda modifier: modifier["type"],
+)
+def test_bin_wise_modifier_data_of_the_wrong_length_is_invalid_modifier(modifier):
+    spec = copy.deepcopy(SPEC)
+    spec["channels"][0]["samples"][2]["modifiers"].append(modifier)
+    with pytest.raises(pyhf.exceptions.InvalidModifier):
+        pyhf.Model(copy.deepcopy(spec))
+    with pytest.raises(neos_swift.exceptions.InvalidModifier, match=f"'{modifier['name']}' of sample 'b2'"):
+        neos_swift.Model(copy.deepcopy(spec))
