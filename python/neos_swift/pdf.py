@@ -375,82 +375,16 @@ def _check_build_options(modifier_set, clip_sample_data, clip_bin_data) -> None:
             )
 
 
-def _modifiers_of(spec):
-    """(sample, modifier) for every modifier of a spec, skipping anything that is not shaped as pyhf's schema says
-    (libneos has named that already)."""
-    for channel in spec.get("channels", []) if isinstance(spec, dict) else []:
-        for sample in channel.get("samples", []) if isinstance(channel, dict) else []:
-            for modifier in sample.get("modifiers", []) if isinstance(sample, dict) else []:
-                if isinstance(modifier, dict):
-                    yield sample, modifier
-
-
-def _reused_names(spec) -> dict[str, list[str]]:
-    """The modifier names that modifiers of different types share, with those types, where pyhf cannot merge
-    their parameter sets: every pair of types except normsys and histosys (whose sets have the same defaults)."""
-    types: dict[str, set[str]] = {}
-    for _, modifier in _modifiers_of(spec):
-        if isinstance(modifier.get("name"), str):
-            types.setdefault(modifier["name"], set()).add(str(modifier.get("type")))
-    merged = {name: {"histosys" if kind == "normsys" else kind for kind in kinds} for name, kinds in types.items()}
-    return {name: sorted(types[name]) for name, kinds in merged.items() if len(kinds) > 1}
-
-
-def _misshapen_modifiers(spec) -> list[str]:
-    """The bin-wise modifiers (histosys, shapesys, staterror) whose data do not have one entry per bin of their
-    sample, described."""
-    found = []
-    for sample, modifier in _modifiers_of(spec):
-        data, kind = modifier.get("data"), modifier.get("type")
-        if kind == "histosys" and isinstance(data, dict):
-            arrays = [data.get("hi_data"), data.get("lo_data")]
-        elif kind in ("shapesys", "staterror"):
-            arrays = [data]
-        else:
-            continue
-        bins = len(sample.get("data") or [])
-        lengths = [len(array) for array in arrays if hasattr(array, "__len__")]
-        if any(length != bins for length in lengths):
-            found.append(
-                f"the {kind} modifier '{modifier.get('name')}' of sample '{sample.get('name')}' has data of length "
-                f"{' and '.join(str(length) for length in lengths)}, the sample has {bins} bins"
-            )
-    return found
-
-
-def _refusal_as_pyhf(spec, error):
-    """libneos' refusal of a spec (an InvalidModel) as the exception pyhf raises for the same fault:
-    InvalidNameReuse for a name shared by parameter sets that differ, InvalidModifier for bin-wise modifier data
-    of the wrong length; ``error`` itself otherwise."""
-    spec = json.loads(spec) if isinstance(spec, str) else spec
-    reused = _reused_names(spec)
-    if reused:
-        described = ", ".join(f"'{name}' ({' and '.join(kinds)})" for name, kinds in sorted(reused.items()))
-        return _pyhf_error("InvalidNameReuse")(
-            f"modifiers of different types share the names {described}; use unique modifier names ({error})"
-        )
-    misshapen = _misshapen_modifiers(spec)
-    if misshapen:
-        return _pyhf_error("InvalidModifier")(f"{'; '.join(misshapen)} ({error})")
-    return error
-
-
 def _native_model(spec, poi_name, modifier_settings) -> ctypes.c_void_p:
     handle = ctypes.c_void_p()
-    try:
-        check(
-            lib.neos_model_from_json(
-                _json_text(spec),
-                None if poi_name is None else c_string(poi_name, "poi_name"),
-                _settings_text(modifier_settings),
-                ctypes.byref(handle),
-            )
+    check(
+        lib.neos_model_from_json(
+            _json_text(spec),
+            None if poi_name is None else c_string(poi_name, "poi_name"),
+            _settings_text(modifier_settings),
+            ctypes.byref(handle),
         )
-    except _pyhf_error("InvalidModel") as error:
-        refusal = _refusal_as_pyhf(spec, error)
-        if refusal is error:
-            raise
-        raise refusal from error
+    )
     return handle
 
 
@@ -472,13 +406,10 @@ _SPEC_MEMBERS = {
 }
 
 
-# pyhf's HistFactory modifier types, in the order of pyhf.modifiers.histfactory_set.
-_MODIFIER_TYPES = ("histosys", "lumi", "normfactor", "normsys", "shapefactor", "shapesys", "staterror")
-
-
 def _members_pyhf_reads(spec):
-    """``spec`` without the object members pyhf's model does not read (what an unchecked pyhf model ignores); a
-    modifier type pyhf does not have is its ``InvalidModifier``. Values of the wrong kind are left for libneos."""
+    """``spec`` without the object members pyhf's model does not read (what an unchecked pyhf model ignores).
+    Values of the wrong kind, and modifier types pyhf does not have, are left for libneos to refuse (an unknown
+    type is pyhf's InvalidModifier through libneos' error reason)."""
 
     def keep(value, kind):
         if not isinstance(value, dict):
@@ -493,15 +424,7 @@ def _members_pyhf_reads(spec):
         ]
 
     def sample(value):
-        if "modifiers" not in value:
-            return value
-        modifiers = each(value["modifiers"], "modifier")
-        for modifier in modifiers if isinstance(modifiers, list) else []:
-            kind = modifier.get("type") if isinstance(modifier, dict) else None
-            if isinstance(kind, str) and kind not in _MODIFIER_TYPES:
-                # what pyhf's model raises for a type the schema would have refused
-                raise _pyhf_error("InvalidModifier")(f"{kind} not among {list(_MODIFIER_TYPES)}")
-        return {**value, "modifiers": modifiers}
+        return {**value, "modifiers": each(value["modifiers"], "modifier")} if "modifiers" in value else value
 
     def channel(value):
         return {**value, "samples": each(value["samples"], "sample", sample)} if "samples" in value else value
@@ -650,9 +573,11 @@ class Model(Handle):
     """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, poi_name="mu",
     modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe to share between threads.
 
-    As pyhf, the spec is first checked against the JSON schema ``schema`` (default ``"model.json"``) of
-    ``version`` (default the current one) unless ``validate=False``: ``InvalidSpecification`` when it does not
-    conform. libneos checks what it builds from either way (a spec it cannot build is ``InvalidModel``).
+    As pyhf, the spec is checked against the JSON schema ``schema`` (default ``"model.json"``) of ``version``
+    (default the current one) unless ``validate=False``: ``InvalidSpecification`` when it does not conform. libneos
+    reads it first either way, and refuses what it cannot build with pyhf's class (``InvalidSpecification`` for
+    the wrong shape, ``InvalidModifier``, ``InvalidModel``, ...); without validation, members pyhf does not read are
+    ignored, as pyhf ignores them.
 
     With ``batch_size=N`` the parameters are ``N`` rows (shape ``(N, npars)``) and ``logpdf`` returns shape ``(N,)``
     and ``expected_data`` shape ``(N, len)``, as pyhf's batched models; libneos evaluates row by row."""
@@ -676,16 +601,17 @@ class Model(Handle):
             self._setup(spec, None, None, None)
             return
         spec = copy.deepcopy(spec)
-        if validate:
-            # pyhf checks the spec against its schema (``schema``, ``version``) before anything else reads it.
-            _validate_spec(spec, config_kwargs.get("schema", "model.json"), config_kwargs.get("version"))
-        else:
+        if not validate:
             # Unchecked, pyhf reads only the members it knows and ignores the rest; libneos refuses unknown keys.
             spec = _members_pyhf_reads(json.loads(spec) if isinstance(spec, str) else spec)
         _check_build_options(modifier_set, clip_sample_data, clip_bin_data)
         options = _model_options(config_kwargs)
+        # libneos reads the spec first (its refusals name the JSON path and carry pyhf's class, e.g.
+        # InvalidModifier), then pyhf's schema check runs, as for a Workspace; the handle is freed if it fails.
         handle = _native_model(spec, options["poi_name"], options["modifier_settings"])
         self._setup(handle, spec, None, options["modifier_settings"], batch_size=batch_size)
+        if validate:
+            _validate_spec(spec, options["schema"], options["version"])
         self.schema, self.version, self.validate = options["schema"], options["version"], validate
 
     @classmethod
