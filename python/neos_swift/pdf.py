@@ -577,7 +577,7 @@ class Model(Handle):
     (default the current one) unless ``validate=False``: ``InvalidSpecification`` when it does not conform. libneos
     reads it first either way, and refuses what it cannot build with pyhf's class (``InvalidSpecification`` for
     the wrong shape, ``InvalidModifier``, ``InvalidModel``, ...); without validation, members pyhf does not read are
-    ignored, as pyhf ignores them.
+    ignored, as pyhf ignores them (and ``spec`` is the spec without them).
 
     With ``batch_size=N`` the parameters are ``N`` rows (shape ``(N, npars)``) and ``logpdf`` returns shape ``(N,)``
     and ``expected_data`` shape ``(N, len)``, as pyhf's batched models; libneos evaluates row by row."""
