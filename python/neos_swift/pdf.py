@@ -59,16 +59,17 @@ def _unsupported(options) -> None:
         raise _pyhf_error("Unsupported")(f"Unsupported options were passed in: {list(options)}.")
 
 
-def _paramset(name, pdf_type, init, bounds, fixed, is_scalar, auxdata, widths, has_sigmas):
+def _paramset(name, pdf_type, init, bounds, fixed, is_scalar, auxdata, widths, has_sigmas, bounds_configured):
     """pyhf's parameter set object for one of the model's parameter sets, from libneos' constraint of it
     (``pdf_type`` and ``widths`` from neos_model_constraint_widths): ``constrained_by_normal`` (with ``sigmas``
     where pyhf's set has them: staterror, lumi with configured sigmas), ``constrained_by_poisson`` (shapesys: its
-    ``factors`` are libneos' tau) or ``unconstrained``."""
+    ``factors`` are libneos' tau) or ``unconstrained``. Bounds are (lower, upper) tuples, or [lower, upper] lists
+    where the spec's parameter config set them (pyhf keeps the configured lists)."""
     common = {
         "name": name,
         "n_parameters": len(init),
         "inits": list(init),
-        "bounds": [tuple(pair) for pair in bounds],
+        "bounds": [(list if bounds_configured else tuple)(pair) for pair in bounds],
         "fixed": list(fixed),
         "is_scalar": is_scalar,
     }
@@ -202,7 +203,7 @@ class ModelConfig(_ChannelSummaryMixin):
         return [CONSTRAINT_PDF_TYPES[int(kind)] for kind in kinds], widths.tolist()
 
     def _build_par_map(self):
-        modifier_types, _, lumi_with_sigmas = self._model._structure()
+        modifier_types, _, configured = self._model._structure()
         pdf_types, widths = self._constraint_widths()
         # pyhf's par_map: each parameter set's slice of the parameter vector and its paramset. Constrained sets
         # take their auxdata in par_order, one number per parameter (pyhf's auxdata_order).
@@ -221,7 +222,8 @@ class ModelConfig(_ChannelSummaryMixin):
                 aux_start += count
             # pyhf's normal sets carry sigmas only where a width is defined for them: staterror's per-bin
             # uncertainties and a lumi's configured sigmas (normsys, histosys and a lumi without them have width 1).
-            has_sigmas = modifier_types.get(name) == "staterror" or name in lumi_with_sigmas
+            keys = configured.get(name, frozenset())
+            has_sigmas = modifier_types.get(name) == "staterror" or "sigmas" in keys
             paramset = _paramset(
                 name,
                 pdf_type,
@@ -232,6 +234,7 @@ class ModelConfig(_ChannelSummaryMixin):
                 auxdata,
                 widths[where],
                 has_sigmas,
+                "bounds" in keys,
             )
             par_map[name] = {"slice": where, "paramset": paramset}
         if aux_start != len(self._auxdata):
@@ -638,25 +641,28 @@ class Model(Handle):
         self._sample_models = None
 
     def _structure(self):
-        """(parameter name -> modifier type, pyhf's sorted (name, type) modifier list, the lumi parameters whose
-        sigmas the spec's parameter configs set), from the spec when the model has one, else from libneos' input
-        names (simplemodels: modifiers without numbers are factors, and there is no lumi)."""
+        """(parameter name -> modifier type, pyhf's sorted (name, type) modifier list, parameter name -> the keys
+        its parameter config in the spec sets, non-empty), from the spec when the model has one, else from libneos'
+        input names (simplemodels: modifiers without numbers are factors, and there are no parameter configs)."""
         if self._structure_cache is None:
-            lumi_with_sigmas = set()
+            configured = {}
             if self._spec is not None or self._lazy_spec is not None:
                 modifiers = _summary(self.spec["channels"])[2]
                 types = {}
                 for name, kind in modifiers:
                     types.setdefault(name, kind)
                 for parameter in self.spec.get("parameters", []):
-                    if types.get(parameter["name"]) == "lumi" and parameter.get("sigmas"):
-                        lumi_with_sigmas.add(parameter["name"])
+                    configured[parameter["name"]] = frozenset(
+                        key
+                        for key, value in parameter.items()
+                        if value is not None and not (hasattr(value, "__len__") and len(value) == 0)
+                    )
             else:
                 types = _modifier_types_from_inputs(self.config.input_names)
                 for name in self.config.par_order:
                     types.setdefault(name, "normfactor" if name in self.config.par_names else "shapefactor")
                 modifiers = sorted(types.items())
-            self._structure_cache = (types, modifiers, frozenset(lumi_with_sigmas))
+            self._structure_cache = (types, modifiers, configured)
         return self._structure_cache
 
     def _set_poi(self, name) -> None:

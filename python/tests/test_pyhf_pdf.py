@@ -493,3 +493,14 @@ def test_bin_wise_modifier_data_of_the_wrong_length_is_invalid_modifier(modifier
         pyhf.Model(copy.deepcopy(spec))
     with pytest.raises(neos_swift.exceptions.InvalidModifier, match="samples\\[2\\].modifiers\\[4\\]"):
         neos_swift.Model(copy.deepcopy(spec))
+
+
+def test_configured_bounds_and_inits_are_kept_as_pyhfs_sets_keep_them():
+    # pyhf keeps a parameter config's lists as given and its defaults as tuples.
+    spec = {**copy.deepcopy(SHAPESYS_SPEC), "parameters": [{"name": "sys", "bounds": [[0.5, 2.0]] * 3}]}
+    ours, theirs = both(spec, poi_name=None)
+    for name in ("sys", "stat", "mu"):
+        mine, pyhfs = ours.config.param_set(name), theirs.config.param_set(name)
+        assert mine.suggested_bounds == pyhfs.suggested_bounds, name
+        assert [type(pair) for pair in mine.suggested_bounds] == [type(pair) for pair in pyhfs.suggested_bounds]
+        assert mine.suggested_init == pyhfs.suggested_init, name
