@@ -304,3 +304,29 @@ def test_hypotest_of_a_model_libneos_did_not_build(observed):
     # And a setting the Python path does not implement is refused, not approximated.
     with pytest.raises(exceptions.Unsupported):
         neos_swift.infer.hypotest(1.0, data, generic, calctype="toybased")
+
+
+def test_a_multi_component_poi_is_refused_with_pyhfs_words():
+    # A shapefactor over two bins has two components: not a scalar, so not a POI (pyhf's InvalidModel and wording).
+    spec = {
+        "channels": [
+            {
+                "name": "SR",
+                "samples": [
+                    {
+                        "name": "signal",
+                        "data": [5.0, 10.0],
+                        "modifiers": [{"name": "mu", "type": "shapefactor", "data": None}],
+                    }
+                ],
+            }
+        ],
+        "observations": [{"name": "SR", "data": [5.0, 10.0]}],
+        "measurements": [{"name": "m", "config": {"poi": "mu", "parameters": []}}],
+        "version": "1.0.0",
+    }
+    message = "The parameter 'mu' contains multiple components and is not currently supported as parameter of interest"
+    with pytest.raises(neos_swift.exceptions.InvalidModel, match=message):
+        neos_swift.Workspace(spec).model()
+    with pytest.raises(pyhf.exceptions.InvalidModel, match=message):
+        pyhf.Workspace(spec).model()

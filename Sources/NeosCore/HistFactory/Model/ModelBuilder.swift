@@ -346,7 +346,8 @@ enum ModelBuilder {
         guard paramSets[index].count == 1 else {
             throw NeosError(
                 .model,
-                "the parameter of interest \"\(requested)\" has \(paramSets[index].count) components; only a scalar parameter can be the POI"
+                // The first sentence is pyhf's (its users and tests match on it).
+                "The parameter '\(requested)' contains multiple components and is not currently supported as parameter of interest. It has \(paramSets[index].count) components; only a scalar parameter can be the POI."
             )
         }
         return (paramSets[index].start, requested)
