@@ -293,17 +293,25 @@ class ModelConfig(_ChannelSummaryMixin):
         """The number of auxiliary data."""
         return len(self._auxdata)
 
+    def _from_param_sets(self, attribute: str, cached: list) -> list:
+        # pyhf assembles the suggestions from the parameter sets on every call, so a user's change to a set
+        # (config.param_set("mu").suggested_fixed = [True]) is what fits see. Until the sets exist (par_map is
+        # built on first use) the suggestions are libneos' own.
+        if self._par_map is None:
+            return list(cached)
+        return [value for name in self._par_order for value in getattr(self._par_map[name]["paramset"], attribute)]
+
     def suggested_init(self) -> list[float]:
         """The initial value of every parameter, as fits start from it (a new list each call)."""
-        return list(self._init)
+        return self._from_param_sets("suggested_init", self._init)
 
     def suggested_bounds(self) -> list[tuple[float, float]]:
         """The (lower, upper) bounds of every parameter in fits (a new list each call)."""
-        return list(self._bounds)
+        return self._from_param_sets("suggested_bounds", self._bounds)
 
     def suggested_fixed(self) -> list[bool]:
         """Whether each parameter is held at its initial value in fits (a new list each call)."""
-        return list(self._fixed)
+        return self._from_param_sets("suggested_fixed", self._fixed)
 
     def par_slice(self, name: str) -> slice:
         """The slice of the parameter vector that the parameter set ``name`` occupies (KeyError if none)."""

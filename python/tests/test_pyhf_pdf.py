@@ -504,3 +504,17 @@ def test_configured_bounds_and_inits_are_kept_as_pyhfs_sets_keep_them():
         assert mine.suggested_bounds == pyhfs.suggested_bounds, name
         assert [type(pair) for pair in mine.suggested_bounds] == [type(pair) for pair in pyhfs.suggested_bounds]
         assert mine.suggested_init == pyhfs.suggested_init, name
+
+
+def test_changes_to_a_parameter_set_reach_the_suggestions_and_the_fits():
+    # As in pyhf, the suggestions are assembled from the parameter sets: fixing the POI's set fixes it for fits,
+    # and inference then refuses (a fixed POI leaves no profile likelihood ratio).
+    model = neos_swift.simplemodels.uncorrelated_background([12.0, 11.0], [50.0, 52.0], [3.0, 7.0])
+    data = [51.0, 48.0] + model.config.auxdata
+    assert model.config.suggested_fixed() == [False, False, False]
+    model.config.param_set("mu").suggested_fixed = [True]
+    model.config.param_set("uncorr_bkguncrt").suggested_init = [1.5, 0.5]
+    assert model.config.suggested_fixed() == [True, False, False]
+    assert model.config.suggested_init() == [1.0, 1.5, 0.5]
+    with pytest.raises(neos_swift.exceptions.InvalidModel, match="fixed"):
+        neos_swift.infer.hypotest(1.0, data, model)
