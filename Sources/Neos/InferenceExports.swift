@@ -35,7 +35,9 @@ func hypotestRows(_ result: HypotestResult) -> [Double] {
     ] + result.expectedHeadline
 }
 
-/// The shared body of neos_fit and neos_fixed_poi_fit: every output optional, all checked before the fit.
+/// The shared body of neos_fit, neos_fixed_poi_fit and their _with_options forms: every output optional, all
+/// checked before the fit; `options` (already checked by `fitOptions`) replaces the default iteration cap and
+/// EDM tolerance, and `out_iterations` receives the iterations the fit took.
 func fitCall(
     _ model: OpaquePointer?, poi: Double?, _ data: UnsafePointer<Double>?, _ n_data: Int,
     _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?, _ fixed: UnsafePointer<Bool>?,
@@ -43,11 +45,16 @@ func fitCall(
     _ out_twice_nll: UnsafeMutablePointer<Double>?, _ out_uncertainties: UnsafeMutablePointer<Double>?,
     _ n_out_uncertainties: Int, _ out_correlations: UnsafeMutablePointer<Double>?, _ n_out_correlations: Int,
     _ out_jacobian_inputs: UnsafeMutablePointer<Double>?, _ n_out_jacobian_inputs: Int,
-    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int
+    _ out_jacobian_data: UnsafeMutablePointer<Double>?, _ n_out_jacobian_data: Int,
+    options: (maxIterations: Int, edmTolerance: Double)? = nil, out_iterations: UnsafeMutablePointer<Int>? = nil
 ) throws {
     let model = try borrowModel(model)
     let observed = try observations(data, n_data, model)
-    let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
+    var configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
+    if let options {
+        configuration.maxIterations = options.maxIterations
+        configuration.edmTolerance = options.edmTolerance
+    }
     let n = model.parameterCount
     let square = try count(n, times: n, "n_pars × n_pars")
     let parsOut = try optionalOutput(out_pars, n_out_pars, expected: n, "out_pars")
@@ -78,6 +85,7 @@ func fitCall(
     uncertaintiesOut?.write(uncertainties)
     correlationsOut?.write(correlations)
     jacobianOut.write(inputs: jacobian.inputs, data: jacobian.data)
+    out_iterations?.pointee = fit.iterations
 }
 
 /// See include/neos.h.
