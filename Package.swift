@@ -3,7 +3,6 @@
 //
 // Targets:
 //   NeosCore  all numerics, pure Swift (no C types in its API, no Foundation)
-//   COpenBLAS the system OpenBLAS (dgemm for the network's dense layers; LAPACK dpotrf/dpotrs/dpotri for fit Hessians)
 //   CNeos     the C module over include/neos.h (symlinked), so the ABI layer is checked against the header
 //   Neos      the C ABI (`@c @implementation`), shipped as libneos.so
 //   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
@@ -19,8 +18,8 @@ let package = Package(
         .executable(name: "neos-core-bench", targets: ["NeosCoreBench"]),
     ],
     targets: [
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
-        .target(name: "NeosCore", dependencies: ["COpenBLAS"]),
+        // BLAS/LAPACK are resolved at run time (Sources/NeosCore/Math/BLAS.swift): nothing is linked for them.
+        .target(name: "NeosCore"),
         .executableTarget(name: "NeosCLI", dependencies: ["NeosCore"]),
         .executableTarget(name: "NeosCoreBench", dependencies: ["NeosCore"], path: "benchmarks/swift/NeosCoreBench"),
         .target(name: "CNeos"),

@@ -1104,6 +1104,34 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
 
 /* ---- end of Constraint widths (ABI 1.1) ---- */
 
+/* ---- BLAS (ABI 1.1) ---- */
+
+/**
+ * Names the shared library libneos takes its BLAS and LAPACK routines from (cblas_dgemm, cblas_dgemv, dpotrf_,
+ * dpotrs_, dpotri_, with 32-bit integers, plain or with scipy-openblas's "scipy_" prefix), for instance a current
+ * OpenBLAS such as the scipy-openblas32 wheel's libscipy_openblas.so. libneos links no BLAS: at the first call
+ * that needs one it takes, in this order, the library named here, else the one in the environment variable
+ * NEOS_BLAS_LIBRARY, else the system's libopenblas.so.0 (loaded, when the process has not loaded it already and
+ * OPENBLAS_CORETYPE is unset, with that variable set for the load only to SkylakeX on CPUs with AVX-512 or
+ * Haswell on CPUs with AVX2 and FMA, so that an OpenBLAS older than the CPU runs a fitting kernel instead of its
+ * generic one), else portable loops built into libneos (correct, slow). Call it before the first call that needs
+ * BLAS: NEOS_ERR_INVALID_ARGUMENT if another library is already in use or this one does not load, lacks a routine
+ * or uses 64-bit integers (nothing changes then). Naming the library already in use again is NEOS_OK.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_blas_use_library(const char *path);
+
+/**
+ * Which BLAS libneos runs on, as JSON text (text-output rule): {"library": the path as loaded or "built-in",
+ * "core": OpenBLAS's kernel family for this CPU (openblas_get_corename, e.g. "SkylakeX"; "" if the library does
+ * not say), "configuration": openblas_get_config or "", "fallback_reason": why the library in use is not the first one asked for (NEOS_BLAS_LIBRARY), or why none is used, or ""}. Loads
+ * the library first if no call has needed it yet.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_blas_describe(char *out_json, size_t n_out_json, size_t *out_json_length);
+
+/* ---- end of BLAS (ABI 1.1) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

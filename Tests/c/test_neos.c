@@ -1220,6 +1220,41 @@ static void test_constraint_widths(void) {
     neos_model_free(model);
 }
 
+/* BLAS: which library libneos runs on, and naming one. */
+static void test_blas(void) {
+    size_t needed = 0;
+    CHECK(neos_blas_describe(NULL, 0, &needed) == NEOS_OK && needed > 2);
+    char text[4096];
+    memset(text, 'x', sizeof text);
+    CHECK(needed <= sizeof text);
+    CHECK(neos_blas_describe(text, needed, NULL) == NEOS_OK && strlen(text) + 1 == needed);
+    CHECK(strstr(text, "\"library\":") != NULL && strstr(text, "\"core\":") != NULL);
+    /* a buffer one byte short is refused and left as it was */
+    char shorter[4096];
+    memset(shorter, 'x', sizeof shorter);
+    CHECK(neos_blas_describe(shorter, needed - 1, NULL) == NEOS_ERR_INVALID_ARGUMENT && shorter[0] == 'x');
+    CHECK(neos_blas_describe(NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+
+    /* the library is in use now (describe loads it): another one is refused, the same one is not */
+    CHECK(neos_blas_use_library(NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "path") != NULL);
+    CHECK(neos_blas_use_library("") == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_blas_use_library("/nonexistent/libblas-of-nobody.so") == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "already in use") != NULL);
+    const char *start = strstr(text, "\"library\":\"");
+    if (start != NULL) {
+        start += strlen("\"library\":\"");
+        const char *end = strchr(start, '"');
+        char library[1024];
+        size_t length = end != NULL ? (size_t)(end - start) : 0;
+        if (length > 0 && length < sizeof library) {
+            memcpy(library, start, length);
+            library[length] = 0;
+            if (strcmp(library, "built-in") != 0) CHECK(neos_blas_use_library(library) == NEOS_OK);
+        }
+    }
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1237,6 +1272,7 @@ int main(void) {
     test_fit_options();
     test_nll_hessian_vjp();
     test_constraint_widths();
+    test_blas();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

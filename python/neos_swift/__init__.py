@@ -27,6 +27,7 @@ from . import (  # noqa: E402  (after the types they use)
     utils,
 )
 from ._backend import get_backend, set_backend
+from ._config import show_config
 from ._library import lib as _lib
 from .errors import (
     FitFailed,
@@ -47,6 +48,7 @@ __version__ = _lib.neos_version().decode()
 VERSION_NUMBER = _lib.neos_version_number()
 
 __all__ = [
+    "show_config",
     "VERSION_NUMBER",
     "CutGradients",
     "FitFailed",

@@ -248,6 +248,12 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_model_constraint_widths(model, out_kinds, n_out_kinds, out_widths, n_out_widths)
     "neos_model_constraint_widths": (c_status, [_H, ctypes.POINTER(c_int32), _S, _D, _S]),
     # ---- end of Constraint widths (ABI 1.1) ----
+    # ---- BLAS (ABI 1.1) ----
+    # neos_blas_use_library(path)
+    "neos_blas_use_library": (c_status, [c_char_p]),
+    # neos_blas_describe(out_json, n_out_json, out_json_length)
+    "neos_blas_describe": (c_status, _TEXT_OUT),
+    # ---- end of BLAS (ABI 1.1) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
@@ -301,9 +307,28 @@ def _load() -> ctypes.CDLL:
     return library
 
 
+def _bundled_blas() -> Path | None:
+    """The current OpenBLAS the package depends on (the scipy-openblas32 wheel), unless NEOS_BLAS_LIBRARY names
+    another: libneos links no BLAS and would otherwise take the system's, which may be older than the CPU."""
+    if os.environ.get("NEOS_BLAS_LIBRARY"):
+        return None
+    try:
+        import scipy_openblas32
+    except ImportError:
+        return None
+    folder = Path(scipy_openblas32.get_lib_dir())
+    found = sorted(folder.glob("libscipy_openblas*.so*")) + sorted(folder.glob("libscipy_openblas*.dylib"))
+    return found[0] if found else None
+
+
 lib = _load()
 path = _library_path()
 errors._bind_statuses(lib)
+BLAS_LIBRARY = _bundled_blas()
+if BLAS_LIBRARY is not None and lib.neos_blas_use_library(str(BLAS_LIBRARY).encode()) != 0:
+    # Another library is already in use in this process (named by a C caller before Python loaded neos_swift), or
+    # the wheel's library does not load: libneos keeps what it has, and show_config() tells which.
+    BLAS_LIBRARY = None
 
 
 def as_doubles(values, name: str) -> np.ndarray:

@@ -1,9 +1,7 @@
-import COpenBLAS
-
 /// Small dense symmetric linear algebra on row-major square matrices (a few hundred rows at most: fit Hessians).
 ///
-/// Cholesky factorisation, solves and SPD inverses go through LAPACK (dpotrf, dpotrs, dpotri) from the OpenBLAS
-/// library the network's dgemm uses. LAPACK is column-major, and a row-major symmetric matrix is its own
+/// Cholesky factorisation, solves and SPD inverses go through LAPACK (dpotrf, dpotrs, dpotri) of the library `BLAS`
+/// chose at run time (the one the network's dgemm uses). LAPACK is column-major, and a row-major symmetric matrix is its own
 /// column-major image: the row-major lower triangle is LAPACK's upper one ("U"), so the row-major lower factor L of
 /// A = L Lᵀ is LAPACK's U of A = UᵀU in the same memory, with no transposition.
 public enum DenseLinearAlgebra {
@@ -15,7 +13,7 @@ public enum DenseLinearAlgebra {
         guard n > 0 else { return [] }
         var factor = matrix
         let info = factor.withUnsafeMutableBufferPointer { a in
-            lapack(order: n) { uplo, order, info in dpotrf_(uplo, order, a.baseAddress, order, info, 1) }
+            BLAS.choleskyFactor(order: lapackOrder(n), a.baseAddress!)
         }
         guard info == 0 else { return nil }
         // dpotrf leaves the other triangle as it was; the factor's upper triangle is zero by definition. dpotrf's
@@ -35,10 +33,7 @@ public enum DenseLinearAlgebra {
         var solution = rhs
         let info = factor.withUnsafeBufferPointer { a in
             solution.withUnsafeMutableBufferPointer { b in
-                lapack(order: n) { uplo, order, info in
-                    var columns: Int32 = 1
-                    dpotrs_(uplo, order, &columns, a.baseAddress, order, b.baseAddress, order, info, 1)
-                }
+                BLAS.choleskySolve(order: lapackOrder(n), a.baseAddress!, b.baseAddress!)
             }
         }
         precondition(info == 0, "dpotrs rejected argument \(-info)")
@@ -50,7 +45,7 @@ public enum DenseLinearAlgebra {
         guard var inverse = cholesky(matrix, size: n) else { return nil }
         guard n > 0 else { return [] }
         let info = inverse.withUnsafeMutableBufferPointer { a in
-            lapack(order: n) { uplo, order, info in dpotri_(uplo, order, a.baseAddress, order, info, 1) }
+            BLAS.choleskyInverse(order: lapackOrder(n), a.baseAddress!)
         }
         guard info == 0 else { return nil }
         // dpotri fills the triangle it was given (the row-major lower one); the upper one is its mirror image.
@@ -60,17 +55,10 @@ public enum DenseLinearAlgebra {
         return inverse
     }
 
-    /// Calls a LAPACK routine on an n×n problem with uplo "U" (the row-major lower triangle) and n as both the
-    /// order and the leading dimension; returns its info.
-    private static func lapack(
-        order n: Int,
-        _ routine: (UnsafePointer<CChar>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void
-    ) -> Int32 {
+    /// n as LAPACK's 32-bit order and leading dimension.
+    private static func lapackOrder(_ n: Int) -> Int32 {
         precondition(n <= Int(Int32.max), "LAPACK: order \(n) exceeds 32-bit integers")
-        var order = Int32(n)
-        var info: Int32 = 0
-        "U".withCString { uplo in routine(uplo, &order, &info) }
-        return info
+        return Int32(n)
     }
 
     /// A direction d of negative curvature (dᵀAd < 0) of a symmetric matrix, or nil if there is none worth

@@ -1,7 +1,5 @@
-import COpenBLAS
-
-/// C = α·op(A)·op(B) + β·C on row-major buffers, through OpenBLAS's dgemm. This is the only place the core
-/// touches BLAS, so the dense layers' cost is one well-tuned kernel per product.
+/// C = α·op(A)·op(B) + β·C on row-major buffers, through `BLAS`'s dgemm (the library chosen at run time). The
+/// network's only products, so the dense layers' cost is one well-tuned kernel per product.
 enum DenseMatrixProduct {
     /// `rows × columns` result; `inner` is the contracted dimension. `transposeA` means A is stored
     /// inner × rows; `transposeB` means B is stored columns × inner.
@@ -15,10 +13,10 @@ enum DenseMatrixProduct {
             for i in 0..<(rows * columns) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(rows), Int32(columns), Int32(inner), alpha,
-            a, Int32(transposeA ? rows : inner), b, Int32(transposeB ? inner : columns), beta, c, Int32(columns))
+        BLAS.dgemm(
+            transposeA: transposeA, transposeB: transposeB, rows: Int32(rows), columns: Int32(columns),
+            inner: Int32(inner), alpha: alpha, a, lda: Int32(transposeA ? rows : inner), b,
+            ldb: Int32(transposeB ? inner : columns), beta: beta, c, ldc: Int32(columns))
     }
 
     /// y = Aᵀ·x for row-major A (rows × columns): the column sums of A weighted by x (dgemv).
@@ -28,6 +26,6 @@ enum DenseMatrixProduct {
         beta: Double = 0
     ) {
         guard rows > 0, columns > 0 else { return }
-        cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), x, 1, beta, y, 1)
+        BLAS.dgemvTransposed(rows: Int32(rows), columns: Int32(columns), a, lda: Int32(columns), x, beta: beta, y)
     }
 }

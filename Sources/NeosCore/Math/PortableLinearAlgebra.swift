@@ -1,0 +1,91 @@
+/// The BLAS and LAPACK routines of `BLAS` as plain Swift loops, for a process with no BLAS library: the same
+/// arguments and storage (row-major products; LAPACK's column-major "U" triangle, which is the row-major lower
+/// one), correct to rounding and without blocking or threads, so slow on large products.
+enum PortableLinearAlgebra {
+    /// C = α·op(A)·op(B) + β·C on row-major buffers with leading dimensions lda, ldb, ldc.
+    static func dgemm(
+        transposeA: Bool, transposeB: Bool, rows: Int, columns: Int, inner: Int, alpha: Double,
+        _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int, beta: Double,
+        _ c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        for i in 0..<rows {
+            let row = c + i * ldc
+            for j in 0..<columns { row[j] = beta == 0 ? 0 : beta * row[j] }
+            for k in 0..<inner {
+                let scale = alpha * (transposeA ? a[k * lda + i] : a[i * lda + k])
+                guard scale != 0 else { continue }
+                if transposeB {
+                    for j in 0..<columns { row[j] += scale * b[j * ldb + k] }
+                } else {
+                    let bRow = b + k * ldb
+                    for j in 0..<columns { row[j] += scale * bRow[j] }
+                }
+            }
+        }
+    }
+
+    /// y = Aᵀ·x + β·y for row-major A (rows × columns, leading dimension lda).
+    static func dgemvTransposed(
+        rows: Int, columns: Int, _ a: UnsafePointer<Double>, lda: Int, _ x: UnsafePointer<Double>, beta: Double,
+        _ y: UnsafeMutablePointer<Double>
+    ) {
+        for j in 0..<columns { y[j] = beta == 0 ? 0 : beta * y[j] }
+        for i in 0..<rows {
+            let row = a + i * lda
+            for j in 0..<columns { y[j] += x[i] * row[j] }
+        }
+    }
+
+    /// dpotrf "U": A = L Lᵀ in place in the row-major lower triangle (element (i, j), i ≥ j, at i·n + j); the upper
+    /// triangle is left as it was. Returns 0, or j + 1 when the leading minor of order j + 1 is not positive.
+    static func choleskyFactor(order n: Int, _ a: UnsafeMutablePointer<Double>) -> Int32 {
+        for j in 0..<n {
+            var pivot = a[j * n + j]
+            for k in 0..<j { pivot -= a[j * n + k] * a[j * n + k] }
+            // As LAPACK: a pivot that is not positive stops the factorisation (NaN passes, as in dpotrf).
+            guard !(pivot <= 0) else {
+                a[j * n + j] = pivot
+                return Int32(j + 1)
+            }
+            let root = pivot.squareRoot()
+            a[j * n + j] = root
+            for i in (j + 1)..<max(n, j + 1) {
+                var value = a[i * n + j]
+                for k in 0..<j { value -= a[i * n + k] * a[j * n + k] }
+                a[i * n + j] = value / root
+            }
+        }
+        return 0
+    }
+
+    /// dpotrs "U" with one right-hand side: solves L Lᵀ x = b given the factor in the row-major lower triangle.
+    static func choleskySolve(order n: Int, _ a: UnsafePointer<Double>, _ b: UnsafeMutablePointer<Double>) {
+        for i in 0..<n {
+            var value = b[i]
+            for k in 0..<i { value -= a[i * n + k] * b[k] }
+            b[i] = value / a[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var value = b[i]
+            for k in (i + 1)..<max(n, i + 1) { value -= a[k * n + i] * b[k] }
+            b[i] = value / a[i * n + i]
+        }
+    }
+
+    /// dpotri "U": (L Lᵀ)⁻¹ from the factor, written over the row-major lower triangle. Returns 0, or i + 1 when
+    /// the factor's diagonal element i is zero.
+    static func choleskyInverse(order n: Int, _ a: UnsafeMutablePointer<Double>) -> Int32 {
+        for i in 0..<n where a[i * n + i] == 0 { return Int32(i + 1) }
+        var inverse = [Double](repeating: 0, count: n * n)
+        var column = [Double](repeating: 0, count: n)
+        for j in 0..<n {
+            for i in 0..<n { column[i] = i == j ? 1 : 0 }
+            column.withUnsafeMutableBufferPointer { choleskySolve(order: n, UnsafePointer(a), $0.baseAddress!) }
+            for i in 0..<n { inverse[i * n + j] = column[i] }
+        }
+        for i in 0..<n {
+            for j in 0...i { a[i * n + j] = 0.5 * (inverse[i * n + j] + inverse[j * n + i]) }
+        }
+        return 0
+    }
+}
