@@ -136,7 +136,11 @@ let arguments = CommandLine.arguments.dropFirst()
 do {
     switch arguments.first {
     case "train": try train(arguments.dropFirst())
-    case "version": print("neos-swift (native CLI)")
+    case "version":
+        let blas = BLAS.description
+        print("neos-swift (native CLI)")
+        print("BLAS: \(blas.library)" + (blas.core.isEmpty ? "" : " (\(blas.core) kernels)"))
+        if !blas.fallbackReason.isEmpty { print("BLAS fallback: \(blas.fallbackReason)") }
     case "-h", "--help", nil: print(usage)
     default: fail("unknown command \(arguments.first!)\n\(usage)")
     }

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from ._openblas import bundled_openblas
+
 
 def main() -> None:
     command = Path(__file__).resolve().parent / "neos-cli"
@@ -14,6 +16,10 @@ def main() -> None:
         sys.exit(f"neos: the native command was not found at {command}; reinstall with 'pip install ./python'")
     environment = dict(os.environ)
     environment.setdefault("NEOS_PYTHON", sys.executable)
+    # The native command runs on the same current OpenBLAS as the package (scipy-openblas32), not the system's.
+    blas = bundled_openblas()
+    if blas is not None:
+        environment.setdefault("NEOS_BLAS_LIBRARY", str(blas))
     os.execve(str(command), ["neos", *sys.argv[1:]], environment)
 
 

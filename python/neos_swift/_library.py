@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from . import errors
+from ._openblas import bundled_openblas
 from .errors import InvalidArgument
 
 _LIBRARY_NAME = "libneos.so"
@@ -307,24 +308,10 @@ def _load() -> ctypes.CDLL:
     return library
 
 
-def _bundled_blas() -> Path | None:
-    """The current OpenBLAS the package depends on (the scipy-openblas32 wheel), unless NEOS_BLAS_LIBRARY names
-    another: libneos links no BLAS and would otherwise take the system's, which may be older than the CPU."""
-    if os.environ.get("NEOS_BLAS_LIBRARY"):
-        return None
-    try:
-        import scipy_openblas32
-    except ImportError:
-        return None
-    folder = Path(scipy_openblas32.get_lib_dir())
-    found = sorted(folder.glob("libscipy_openblas*.so*")) + sorted(folder.glob("libscipy_openblas*.dylib"))
-    return found[0] if found else None
-
-
 lib = _load()
 path = _library_path()
 errors._bind_statuses(lib)
-BLAS_LIBRARY = _bundled_blas()
+BLAS_LIBRARY = bundled_openblas()
 if BLAS_LIBRARY is not None and lib.neos_blas_use_library(str(BLAS_LIBRARY).encode()) != 0:
     # Another library is already in use in this process (named by a C caller before Python loaded neos_swift), or
     # the wheel's library does not load: libneos keeps what it has, and show_config() tells which.

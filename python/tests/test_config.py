@@ -2,9 +2,8 @@
 
 import json
 
-import pytest
-
 import neos_swift
+import pytest
 from neos_swift import _library
 
 # OpenBLAS's generic x86-64 kernel families: on a CPU with AVX2 one of these means a BLAS older than the CPU.

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// The BLAS and LAPACK routines of the core (dgemm and dgemv for the network's dense layers; dpotrf, dpotrs and
 /// dpotri for fit Hessians), resolved at run time from a shared library instead of being linked when libneos is
@@ -154,22 +155,27 @@ public enum BLAS {
     /// LAPACK's uplo argument "U", NUL-terminated.
     private static let upper: [CChar] = [CChar(UInt8(ascii: "U")), 0]
 
-    typealias DgemmFunction = @convention(c) (
-        Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32, UnsafePointer<Double>?,
-        Int32, Double, UnsafeMutablePointer<Double>?, Int32
-    ) -> Void
-    typealias DgemvFunction = @convention(c) (
-        Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32, UnsafePointer<Double>?, Int32, Double,
-        UnsafeMutablePointer<Double>?, Int32
-    ) -> Void
-    typealias DpotrfFunction = @convention(c) (
-        UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Double>?, UnsafePointer<Int32>?,
-        UnsafeMutablePointer<Int32>?, Int
-    ) -> Void
-    typealias DpotrsFunction = @convention(c) (
-        UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Double>?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<Double>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?, Int
-    ) -> Void
+    typealias DgemmFunction =
+        @convention(c) (
+            Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32, UnsafePointer<Double>?,
+            Int32, Double, UnsafeMutablePointer<Double>?, Int32
+        ) -> Void
+    typealias DgemvFunction =
+        @convention(c) (
+            Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32, UnsafePointer<Double>?, Int32, Double,
+            UnsafeMutablePointer<Double>?, Int32
+        ) -> Void
+    typealias DpotrfFunction =
+        @convention(c) (
+            UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Double>?, UnsafePointer<Int32>?,
+            UnsafeMutablePointer<Int32>?, Int
+        ) -> Void
+    typealias DpotrsFunction =
+        @convention(c) (
+            UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Double>?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<Double>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?,
+            Int
+        ) -> Void
     typealias TextFunction = @convention(c) () -> UnsafePointer<CChar>?
 
     /// The resolved entry points of one library (all nil for the portable loops).
@@ -253,7 +259,8 @@ public enum BLAS {
             }
             return Routines(
                 description: Description(
-                    library: builtInName, core: "", configuration: "", fallbackReason: failures.joined(separator: "; ")))
+                    library: builtInName, core: "", configuration: "", fallbackReason: failures.joined(separator: "; "))
+            )
         }
 
         /// Runs `body` with OPENBLAS_CORETYPE set to `coreType` when it is given and the variable is unset, then
@@ -310,7 +317,8 @@ enum CPUFeatures {
             let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             guard text.hasPrefix("flags") else { continue }
             guard let colon = text.firstIndex(of: ":") else { return nil }
-            return Set(text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            return Set(
+                text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
         }
         return nil
     }
