@@ -230,7 +230,8 @@ NEOS_API neos_status neos_workspace_model(const neos_workspace *workspace, const
 /**
  * The observed data for a model built from this workspace: the observations in the model's channel order,
  * followed by the model's auxiliary data when include_auxdata is true. out_data[n_out_data] must have exactly
- * that length (neos_model_sizes gives n_main and n_aux).
+ * that length (neos_model_sizes gives n_main and n_aux). An observation whose length is not its channel's bin
+ * count is NEOS_ERR_MODEL here, naming it: reading the workspace and building its models accept it, as pyhf does.
  * @since 1.0
  */
 NEOS_API neos_status neos_workspace_data(const neos_workspace *workspace, const neos_model *model,
