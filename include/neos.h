@@ -1115,7 +1115,7 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
 
 /* ---- end of Constraint widths (ABI 1.1) ---- */
 
-/* ---- Model clipping (ABI 1.2) ---- */
+/* ---- Model clipping (ABI 1.1) ---- */
 /* pyhf's model options clip_sample_data and clip_bin_data (pyhf.Model(spec, clip_sample_data=c, ...)): lower
  * bounds on the expected main counts, max(nu, c) for every sample in every bin after its modifiers, and max(lambda,
  * c) for every bin's total. As in pyhf, a sample a channel does not contain counts as a sample of 0 in that
@@ -1128,7 +1128,7 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
  * A new model equal to model but clipped: clip_sample_data and clip_bin_data each point to a finite bound, or are
  * NULL for no clip of that kind (replacing any clipping the model had). A bound that is not finite is
  * NEOS_ERR_INVALID_ARGUMENT. *out_model receives a new handle, released with neos_model_free.
- * @since 1.2
+ * @since 1.1
  */
 NEOS_API neos_status neos_model_with_clipping(const neos_model *model, const double *clip_sample_data,
                                               const double *clip_bin_data, neos_model **out_model);
@@ -1136,21 +1136,21 @@ NEOS_API neos_status neos_model_with_clipping(const neos_model *model, const dou
 /**
  * The model's clipping: *out_has_clip_sample_data / *out_has_clip_bin_data whether that clip is on, and
  * *out_clip_sample_data / *out_clip_bin_data its bound (0 when off). Every output may be NULL.
- * @since 1.2
+ * @since 1.1
  */
 NEOS_API neos_status neos_model_clipping(const neos_model *model, bool *out_has_clip_sample_data,
                                          double *out_clip_sample_data, bool *out_has_clip_bin_data,
                                          double *out_clip_bin_data);
-/* ---- end of Model clipping (ABI 1.2) ---- */
+/* ---- end of Model clipping (ABI 1.1) ---- */
 
-/* ---- Upper limits over a scan (ABI 1.2) ---- */
+/* ---- Upper limits over a scan (ABI 1.1) ---- */
 /* pyhf.infer.intervals.upper_limits.linear_grid_scan: CLs at each POI value of a scan, then the POI where each
  * curve (observed, then the expected set) crosses level, by linear interpolation of mu against CLs (numpy.interp).
  * The scan's values are sorted and duplicates dropped before anything runs, so their order does not change the
  * limits (pyhf interpolates them as given); fewer than two distinct values are NEOS_ERR_INVALID_ARGUMENT. A limit
  * whose crossing lies beyond the scan is returned as the scan's end, as pyhf returns it, and flagged. */
 
-/** Positions of a limit relative to its scan (out_positions of neos_upper_limit_scan). @since 1.2 */
+/** Positions of a limit relative to its scan (out_positions of neos_upper_limit_scan). @since 1.1 */
 #define NEOS_UPPER_LIMIT_BELOW_SCAN -1 /**< CLs < level already at the smallest mu: the smallest mu returned */
 #define NEOS_UPPER_LIMIT_INSIDE_SCAN 0 /**< the scan brackets the crossing (or an end meets the level exactly) */
 #define NEOS_UPPER_LIMIT_ABOVE_SCAN 1  /**< CLs > level still at the largest mu: the largest mu returned */
@@ -1164,14 +1164,14 @@ NEOS_API neos_status neos_model_clipping(const neos_model *model, bool *out_has_
  * out_scan_cls[n_out_scan_cls]    n_scan * NEOS_UPPER_LIMIT_ROWS values: the CLs of each value of scan as the
  *                                 caller passed it (in its order, a duplicate's row repeated), observed then the
  *                                 expected set; may be NULL.
- * @since 1.2
+ * @since 1.1
  */
 NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level, const double *scan, size_t n_scan,
                                            const double *data, size_t n_data, const double *init,
                                            const double *bounds, const bool *fixed, size_t n_pars,
                                            double *out_limits, size_t n_out_limits, int32_t *out_positions,
                                            size_t n_out_positions, double *out_scan_cls, size_t n_out_scan_cls);
-/* ---- end of Upper limits over a scan (ABI 1.2) ---- */
+/* ---- end of Upper limits over a scan (ABI 1.1) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -28,7 +28,8 @@ public func neos_upper_limit_scan(
         let clsOut = try optionalOutput(
             out_scan_cls, n_out_scan_cls, expected: try count(points.count, times: rows, "n_scan × rows"),
             "out_scan_cls")
-        let result = try UpperLimits.scan(points, data: observed, model: model, level: level, configuration: configuration)
+        let result = try UpperLimits.scan(
+            points, data: observed, model: model, level: level, configuration: configuration)
         let limits = try finite([result.observed] + result.expected, "out_limits")
         // The core ran each distinct value once; the caller gets one row per value it passed, in its order.
         var rowsByPoi: [Double: [Double]] = [:]

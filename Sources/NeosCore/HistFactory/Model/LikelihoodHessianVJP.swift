@@ -115,7 +115,8 @@ extension ModelStructure {
                             for i in 0..<S { second += u[kernel.slotParam[i]] * kernel.mixed[i * K + k] }
                         }
                         gInputs[kernel.inputIndex[k]] +=
-                            rateCoefficient * kernel.inputGrad[k] + (thirdWeight != 0 ? thirdWeight * thirdInputs[k] : 0)
+                            rateCoefficient * kernel.inputGrad[k]
+                            + (thirdWeight != 0 ? thirdWeight * thirdInputs[k] : 0)
                             + 2 * c
                             * second
                     }

@@ -163,7 +163,9 @@ final class ModelStructure: Sendable {
         self.clipping = clipping
         if let bound = clipping.sampleData, bound > 0 {
             // Each bin's entries are the samples its channel contains; the others are pyhf's zero nominals.
-            let absent = (0..<(binEntryStart.count - 1)).map { samples.count - (binEntryStart[$0 + 1] - binEntryStart[$0]) }
+            let absent = (0..<(binEntryStart.count - 1)).map {
+                samples.count - (binEntryStart[$0 + 1] - binEntryStart[$0])
+            }
             self.clipAbsentSamples = absent.map { Double($0) * bound }
         } else {
             self.clipAbsentSamples = []

@@ -33,7 +33,8 @@ final class LikelihoodDomainTests: XCTestCase {
             guard let error = error as? NeosError else { return XCTFail("\(error)", file: file, line: line) }
             XCTAssertEqual(error.kind, kind, error.message, file: file, line: line)
             for fragment in fragments {
-                XCTAssertTrue(error.message.contains(fragment), "\(error.message) lacks \(fragment)", file: file, line: line)
+                XCTAssertTrue(
+                    error.message.contains(fragment), "\(error.message) lacks \(fragment)", file: file, line: line)
             }
         }
     }
