@@ -625,8 +625,13 @@ class _ConstraintModel:
 
 
 class Model(Handle):
-    """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, poi_name="mu",
-    modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe to share between threads.
+    """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, clip_sample_data=None,
+    clip_bin_data=None, poi_name="mu", modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe
+    to share between threads.
+
+    ``clip_sample_data`` / ``clip_bin_data`` bound every sample's expected count in every bin, and every bin's
+    total, from below, as pyhf's options do (docs/numerical-conventions.md): libneos clips the rates of every value,
+    derivative and fit of the model, and pyhf's warnings are logged.
 
     As pyhf, the spec is checked against the JSON schema ``schema`` (default ``"model.json"``) of ``version``
     (default the current one) unless ``validate=False``: ``InvalidSpecification`` when it does not conform. libneos
