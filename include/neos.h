@@ -16,7 +16,8 @@
  *     that does not match what the call needs is NEOS_ERR_INVALID_ARGUMENT; so is a length whose bytes exceed
  *     this machine's memory (no such buffer can exist). Lengths are checked before anything is read.
  *   - Outputs are owned by the caller and written only on success: on failure no caller buffer is touched. No
- *     output is ever a NaN or an infinity with NEOS_OK.
+ *     output is ever a NaN or an infinity with NEOS_OK, with one documented exception: neos_model_logpdf gives
+ *     -INFINITY for data that are impossible under the model (its exact value).
  *   - Optional inputs and outputs are marked "may be NULL" (a NULL output's length is then ignored); every other
  *     pointer must be non-NULL (a NULL gives NEOS_ERR_INVALID_ARGUMENT, never a crash).
  *   - Objects are opaque handles made by a neos_*_create / neos_*_from_* function and released by the matching
@@ -229,7 +230,8 @@ NEOS_API neos_status neos_workspace_model(const neos_workspace *workspace, const
 /**
  * The observed data for a model built from this workspace: the observations in the model's channel order,
  * followed by the model's auxiliary data when include_auxdata is true. out_data[n_out_data] must have exactly
- * that length (neos_model_sizes gives n_main and n_aux).
+ * that length (neos_model_sizes gives n_main and n_aux). An observation whose length is not its channel's bin
+ * count is NEOS_ERR_MODEL here, naming it: reading the workspace and building its models accept it, as pyhf does.
  * @since 1.0
  */
 NEOS_API neos_status neos_workspace_data(const neos_workspace *workspace, const neos_model *model,
@@ -331,6 +333,13 @@ NEOS_API neos_status neos_model_suggested(const neos_model *model, double *out_i
 
 /**
  * log L(pars | data) as pyhf's Model.logpdf: pars[n_pars], data[n_data] the main bins then the auxdata.
+ * *out_logpdf is finite, or -INFINITY with NEOS_OK where the data are impossible under the model: a main bin
+ * with data > 0 whose expected count is 0, or a shapesys gamma = 0 whose auxdatum is > 0 (pyhf returns -inf
+ * too). Where log L is undefined the call is NEOS_ERR_NUMERIC and the message names the bin, sample or modifier:
+ * an expected count < 0 (pyhf: NaN when that bin's data are > 0, a meaningless finite number when they are 0),
+ * a normsys factor that is not a number (code4 needs hi > 0 and lo > 0), a shapesys gamma < 0. Observed counts
+ * (main bins and shapesys auxdata) < 0 are NEOS_ERR_INVALID_ARGUMENT in every function that takes data.
+ * See docs/numerical-conventions.md, "Non-finite values".
  * @since 1.0
  */
 NEOS_API neos_status neos_model_logpdf(const neos_model *model, const double *pars, size_t n_pars,
@@ -504,7 +513,9 @@ NEOS_API const char *neos_hypotest_row_name(int32_t row);
  * Upper limit on the POI at CLs = level, 0 < level < 1 (pyhf.infer.intervals.upper_limits.upper_limit, test
  * statistic qtilde).
  * scan[n_scan]                      POI values to interpolate over, or NULL to solve CLs(mu) = level by root
- *                                   finding (n_scan is then ignored).
+ *                                   finding (n_scan is then ignored). Sorted and deduplicated first; fewer than
+ *                                   two distinct values are NEOS_ERR_INVALID_ARGUMENT. neos_upper_limit_scan
+ *                                   also says which limits lie beyond the scan.
  * out_limits[n_out_limits]          NEOS_UPPER_LIMIT_ROWS values: observed, then the expected limits.
  * out_scan_pois[n_out_scan_pois]    every POI at which a hypotest ran, in order; may be NULL.
  * out_scan_cls[n_out_scan_cls]      their CLs, NEOS_UPPER_LIMIT_ROWS per POI (observed, then the expected set);
@@ -1131,6 +1142,63 @@ NEOS_API neos_status neos_blas_use_library(const char *path);
 NEOS_API neos_status neos_blas_describe(char *out_json, size_t n_out_json, size_t *out_json_length);
 
 /* ---- end of BLAS (ABI 1.1) ---- */
+/* ---- Model clipping (ABI 1.1) ---- */
+/* pyhf's model options clip_sample_data and clip_bin_data (pyhf.Model(spec, clip_sample_data=c, ...)): lower
+ * bounds on the expected main counts, max(nu, c) for every sample in every bin after its modifiers, and max(lambda,
+ * c) for every bin's total. As in pyhf, a sample a channel does not contain counts as a sample of 0 in that
+ * channel's bins, so a sample clip c > 0 adds c for each of them. Auxiliary data are never clipped. Every value,
+ * gradient, Hessian, vector-Jacobian product and fit of the model uses the clipped rates; the derivative of
+ * max(x, c) is 0 where x < c and x's own where x >= c (at x == c exactly, the side where the bound is not active).
+ * The models neos_model_with_inputs derives from a clipped model keep its bounds. */
+
+/**
+ * A new model equal to model but clipped: clip_sample_data and clip_bin_data each point to a finite bound, or are
+ * NULL for no clip of that kind (replacing any clipping the model had). A bound that is not finite is
+ * NEOS_ERR_INVALID_ARGUMENT. *out_model receives a new handle, released with neos_model_free.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_model_with_clipping(const neos_model *model, const double *clip_sample_data,
+                                              const double *clip_bin_data, neos_model **out_model);
+
+/**
+ * The model's clipping: *out_has_clip_sample_data / *out_has_clip_bin_data whether that clip is on, and
+ * *out_clip_sample_data / *out_clip_bin_data its bound (0 when off). Every output may be NULL.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_model_clipping(const neos_model *model, bool *out_has_clip_sample_data,
+                                         double *out_clip_sample_data, bool *out_has_clip_bin_data,
+                                         double *out_clip_bin_data);
+/* ---- end of Model clipping (ABI 1.1) ---- */
+
+/* ---- Upper limits over a scan (ABI 1.1) ---- */
+/* pyhf.infer.intervals.upper_limits.linear_grid_scan: CLs at each POI value of a scan, then the POI where each
+ * curve (observed, then the expected set) crosses level, by linear interpolation of mu against CLs (numpy.interp).
+ * The scan's values are sorted and duplicates dropped before anything runs, so their order does not change the
+ * limits (pyhf interpolates them as given); fewer than two distinct values are NEOS_ERR_INVALID_ARGUMENT. A limit
+ * whose crossing lies beyond the scan is returned as the scan's end, as pyhf returns it, and flagged. */
+
+/** Positions of a limit relative to its scan (out_positions of neos_upper_limit_scan). @since 1.1 */
+#define NEOS_UPPER_LIMIT_BELOW_SCAN -1 /**< CLs < level already at the smallest mu: the smallest mu returned */
+#define NEOS_UPPER_LIMIT_INSIDE_SCAN 0 /**< the scan brackets the crossing (or an end meets the level exactly) */
+#define NEOS_UPPER_LIMIT_ABOVE_SCAN 1  /**< CLs > level still at the largest mu: the largest mu returned */
+
+/**
+ * Upper limits at CLs = level, 0 < level < 1, over scan[n_scan] (test statistic qtilde, as neos_upper_limit),
+ * with data, init, bounds, fixed and n_pars as there.
+ * out_limits[n_out_limits]        NEOS_UPPER_LIMIT_ROWS values: observed, then the expected limits.
+ * out_positions[n_out_positions]  NEOS_UPPER_LIMIT_ROWS values, one NEOS_UPPER_LIMIT_*_SCAN per limit; may
+ *                                 be NULL.
+ * out_scan_cls[n_out_scan_cls]    n_scan * NEOS_UPPER_LIMIT_ROWS values: the CLs of each value of scan as the
+ *                                 caller passed it (in its order, a duplicate's row repeated), observed then the
+ *                                 expected set; may be NULL.
+ * @since 1.1
+ */
+NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level, const double *scan, size_t n_scan,
+                                           const double *data, size_t n_data, const double *init,
+                                           const double *bounds, const bool *fixed, size_t n_pars,
+                                           double *out_limits, size_t n_out_limits, int32_t *out_positions,
+                                           size_t n_out_positions, double *out_scan_cls, size_t n_out_scan_cls);
+/* ---- end of Upper limits over a scan (ABI 1.1) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

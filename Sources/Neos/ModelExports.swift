@@ -287,8 +287,8 @@ public func neos_model_logpdf(
     abiCall("neos_model_logpdf") {
         let model = try borrowModel(model)
         let out = try scalarOutput(out_logpdf, "out_logpdf")
-        let value = try model.logpdf(parameters(pars, n_pars, model), data: copiedInput(data, n_data, "data"))
-        out.pointee = try finite(value, "out_logpdf")
+        // Finite, or −inf where the data are impossible (documented in neos.h); undefined values throw, naming why.
+        out.pointee = try model.logpdfChecked(parameters(pars, n_pars, model), data: copiedInput(data, n_data, "data"))
     }
 }
 

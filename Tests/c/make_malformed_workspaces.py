@@ -19,7 +19,12 @@ STATUS = {
 }
 # These fail in a call other than neos_workspace_from_json / neos_workspace_model with default arguments; the C
 # program checks those paths separately.
-OTHER_CALLS = {"unknown measurement", "jsonpatch on a missing path", "unknown interpolation code"}
+OTHER_CALLS = {
+    "unknown measurement",
+    "jsonpatch on a missing path",
+    "unknown interpolation code",
+    "observation of the wrong length",
+}
 
 
 def c_string(text: str) -> str:

@@ -1255,6 +1255,207 @@ static void test_blas(void) {
     }
 }
 
+/* pyhf's clip_sample_data / clip_bin_data through neos_model_with_clipping: pyhf 0.7.6's rates, NULL for no
+ * clip, a non-finite bound refused without touching the output handle, the bounds read back. */
+static void test_model_clipping(void) {
+    const char *spec =
+        "{\"channels\": [{\"name\": \"a\", \"samples\": ["
+        "{\"name\": \"s\", \"data\": [5.0, 0.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+        "{\"name\": \"b\", \"data\": [1.0, 2.0], \"modifiers\": [{\"name\": \"h\", \"type\": \"histosys\","
+        " \"data\": {\"hi_data\": [3.0, 4.0], \"lo_data\": [-2.0, 1.0]}}]}]},"
+        "{\"name\": \"d\", \"samples\": [{\"name\": \"b\", \"data\": [3.0], \"modifiers\": []}]}]}";
+    neos_model *model = NULL;
+    CHECK(neos_model_from_json(spec, "mu", NULL, &model) == NEOS_OK);
+    /* parameters in pyhf's order: h, mu */
+    const double pars[2] = {-2.0, 1.0};
+    double rates[3];
+    CHECK(neos_model_expected_data(model, pars, 2, false, rates, 3) == NEOS_OK);
+    CHECK(rates[0] == 0.0 && rates[1] == 0.0 && rates[2] == 3.0);
+
+    /* pyhf 0.7.6: clip_sample_data=0.5 -> [5.5, 1, 3.5] (d lacks s: 0 clipped to 0.5); clip_bin_data=0.5 -> [0.5,
+     * 0.5, 3] */
+    const double half = 0.5;
+    neos_model *by_sample = NULL, *by_bin = NULL;
+    CHECK(neos_model_with_clipping(model, &half, NULL, &by_sample) == NEOS_OK);
+    CHECK(neos_model_expected_data(by_sample, pars, 2, false, rates, 3) == NEOS_OK);
+    CHECK(close_to(rates[0], 5.5, 1e-12) && close_to(rates[1], 1.0, 1e-12) && close_to(rates[2], 3.5, 1e-12));
+    CHECK(neos_model_with_clipping(model, NULL, &half, &by_bin) == NEOS_OK);
+    CHECK(neos_model_expected_data(by_bin, pars, 2, false, rates, 3) == NEOS_OK);
+    CHECK(close_to(rates[0], 0.5, 1e-12) && close_to(rates[1], 0.5, 1e-12) && close_to(rates[2], 3.0, 1e-12));
+
+    bool has_sample = false, has_bin = true;
+    double sample_bound = -7, bin_bound = -7;
+    CHECK(neos_model_clipping(by_sample, &has_sample, &sample_bound, &has_bin, &bin_bound) == NEOS_OK);
+    CHECK(has_sample && sample_bound == 0.5 && !has_bin && bin_bound == 0.0);
+    CHECK(neos_model_clipping(model, NULL, NULL, NULL, NULL) == NEOS_OK);
+    /* a model derived with new inputs keeps the clipping */
+    double inputs[9]; /* nominals a/b (2), h hi (2), h lo (2), a/s (2), d/b (1) */
+    size_t n_inputs = 0;
+    CHECK(neos_model_sizes(model, NULL, NULL, NULL, &n_inputs, NULL) == NEOS_OK && n_inputs == 9);
+    CHECK(neos_model_inputs(by_bin, inputs, 9) == NEOS_OK);
+    neos_model *derived = NULL;
+    CHECK(neos_model_with_inputs(by_bin, inputs, 9, &derived) == NEOS_OK);
+    CHECK(neos_model_clipping(derived, &has_sample, &sample_bound, &has_bin, &bin_bound) == NEOS_OK);
+    CHECK(!has_sample && has_bin && bin_bound == 0.5);
+    /* with both NULL: the model unclipped again */
+    neos_model *unclipped = NULL;
+    CHECK(neos_model_with_clipping(by_sample, NULL, NULL, &unclipped) == NEOS_OK);
+    CHECK(neos_model_expected_data(unclipped, pars, 2, false, rates, 3) == NEOS_OK && rates[0] == 0.0);
+
+    /* errors: a bound that is not finite, a NULL model or output; the output handle is not written */
+    const double bad = NAN;
+    neos_model *untouched = (neos_model *)&untouched;
+    CHECK(neos_model_with_clipping(model, &bad, NULL, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "clip_sample_data is nan") != NULL);
+    CHECK(untouched == (neos_model *)&untouched);
+    const double infinite = INFINITY;
+    CHECK(neos_model_with_clipping(model, NULL, &infinite, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "clip_bin_data is inf") != NULL);
+    CHECK(neos_model_with_clipping(NULL, &half, NULL, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_with_clipping(model, &half, NULL, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(untouched == (neos_model *)&untouched);
+    CHECK(neos_model_clipping(NULL, &has_sample, NULL, NULL, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    neos_model_free(unclipped);
+    neos_model_free(derived);
+    neos_model_free(by_bin);
+    neos_model_free(by_sample);
+    neos_model_free(model);
+}
+
+/* Class 5 of issue 13: neos_model_logpdf is finite, or -INFINITY with NEOS_OK for impossible data; an undefined
+ * log L is NEOS_ERR_NUMERIC naming the bin or the modifier; negative counts are refused; nothing is written. */
+static void test_nonfinite_logpdf(void) {
+    const char *negative =
+        "{\"channels\": [{\"name\": \"SR\", \"samples\": ["
+        "{\"name\": \"sig\", \"data\": [5.0, 5.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+        "{\"name\": \"bkg\", \"data\": [-10.0, 3.0], \"modifiers\": []}]}]}";
+    neos_model *model = NULL;
+    CHECK(neos_model_from_json(negative, "mu", NULL, &model) == NEOS_OK);
+    const double mu[1] = {1.0};
+    double out = -7;
+    /* expected -5 in bin 0: undefined whatever the count there (pyhf: NaN for 3, a finite 1.45 for 0) */
+    const double three[2] = {3.0, 3.0}, zero[2] = {0.0, 3.0};
+    CHECK(neos_model_logpdf(model, mu, 1, three, 2, &out) == NEOS_ERR_NUMERIC && out == -7);
+    CHECK(strstr(neos_last_error_message(), "channel 'SR' bin 0 (data[0]) expects -5.0 < 0") != NULL);
+    CHECK(strstr(neos_last_error_message(), "'bkg' -10.0") != NULL);
+    CHECK(neos_model_logpdf(model, mu, 1, zero, 2, &out) == NEOS_ERR_NUMERIC && out == -7);
+    double gradient[1] = {-7};
+    CHECK(neos_model_nll_derivatives(model, mu, 1, zero, 2, gradient, 1, NULL, 0) == NEOS_ERR_NUMERIC);
+    CHECK(gradient[0] == -7 && strstr(neos_last_error_message(), "bin 0") != NULL);
+    /* negative counts: pyhf's lgamma gives -inf at -1 and meaningless numbers between */
+    const double minus_half[2] = {-0.5, 3.0};
+    CHECK(neos_model_logpdf(model, mu, 1, minus_half, 2, &out) == NEOS_ERR_INVALID_ARGUMENT && out == -7);
+    CHECK(strstr(neos_last_error_message(), "data[0] is -0.5") != NULL);
+    neos_model_free(model);
+
+    /* nothing expected where 2 are observed: -INFINITY with NEOS_OK (pyhf: -inf); its gradient is NEOS_ERR_NUMERIC */
+    const char *empty =
+        "{\"channels\": [{\"name\": \"SR\", \"samples\": ["
+        "{\"name\": \"sig\", \"data\": [0.0, 5.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+        "{\"name\": \"bkg\", \"data\": [0.0, 3.0], \"modifiers\": []}]}]}";
+    CHECK(neos_model_from_json(empty, "mu", NULL, &model) == NEOS_OK);
+    const double impossible[2] = {2.0, 3.0};
+    CHECK(neos_model_logpdf(model, mu, 1, impossible, 2, &out) == NEOS_OK && isinf(out) && out < 0);
+    gradient[0] = -7;
+    CHECK(neos_model_nll_derivatives(model, mu, 1, impossible, 2, gradient, 1, NULL, 0) == NEOS_ERR_NUMERIC);
+    CHECK(gradient[0] == -7 && strstr(neos_last_error_message(), "observes 2.0 where the model expects 0") != NULL);
+    neos_model_free(model);
+
+    /* a code4 normsys with hi = 0 (pyhf: NaN, even at alpha = 0): the modifier is named */
+    const char *normsys =
+        "{\"channels\": [{\"name\": \"SR\", \"samples\": ["
+        "{\"name\": \"sig\", \"data\": [5.0, 5.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+        "{\"name\": \"bkg\", \"data\": [10.0, 3.0], \"modifiers\": [{\"name\": \"bkg_norm\", \"type\": \"normsys\","
+        " \"data\": {\"hi\": 0.0, \"lo\": 0.9}}]}]}]}";
+    CHECK(neos_model_from_json(normsys, "mu", NULL, &model) == NEOS_OK);
+    const double pars[2] = {1.0, 0.0}, data[3] = {3.0, 3.0, 0.0}; /* mu = 1, bkg_norm = 0 */
+    out = -7;
+    CHECK(neos_model_logpdf(model, pars, 2, data, 3, &out) == NEOS_ERR_NUMERIC && out == -7);
+    CHECK(strstr(neos_last_error_message(), "normsys 'bkg_norm' of sample 'bkg'") != NULL);
+    double expected[2] = {-7, -7};
+    CHECK(neos_model_expected_data(model, pars, 2, false, expected, 2) == NEOS_ERR_NUMERIC);
+    CHECK(expected[0] == -7 && expected[1] == -7);
+    neos_model_free(model);
+}
+
+/* Class 6 of issue 13: neos_upper_limit_scan sorts and deduplicates the scan, refuses fewer than two distinct
+ * values, flags the limits beyond the scan, and returns one CLs row per value as passed. */
+static void test_upper_limit_scan(void) {
+    const double signal[1] = {5.0}, background[1] = {50.0}, uncertainty[1] = {7.0};
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(signal, background, uncertainty, 1, &model) == NEOS_OK);
+    double data[2] = {55.0, 0.0};
+    CHECK(neos_model_suggested(model, NULL, 0, NULL, 0, NULL, 0, data + 1, 1) == NEOS_OK);
+    const double sorted[6] = {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}, shuffled[7] = {3.0, 0.0, 5.0, 1.0, 4.0, 2.0, 3.0};
+    double limits[NEOS_UPPER_LIMIT_ROWS], again[NEOS_UPPER_LIMIT_ROWS], cls[7 * NEOS_UPPER_LIMIT_ROWS];
+    int32_t positions[NEOS_UPPER_LIMIT_ROWS];
+    CHECK(neos_upper_limit_scan(model, 0.05, sorted, 6, data, 2, NULL, NULL, NULL, 2, limits, NEOS_UPPER_LIMIT_ROWS,
+                                positions, NEOS_UPPER_LIMIT_ROWS, NULL, 0) == NEOS_OK);
+    CHECK(neos_upper_limit_scan(model, 0.05, shuffled, 7, data, 2, NULL, NULL, NULL, 2, again, NEOS_UPPER_LIMIT_ROWS,
+                                NULL, 0, cls, 7 * NEOS_UPPER_LIMIT_ROWS) == NEOS_OK);
+    /* the order and the repeated 3.0 do not change the limits (the same hypotests, interpolated the same way) */
+    for (int k = 0; k < NEOS_UPPER_LIMIT_ROWS; k++) CHECK(limits[k] == again[k]);
+    /* rows follow the scan as passed: the repeated 3.0 (rows 0 and 6) has the same CLs; CLs falls with mu */
+    for (int k = 0; k < NEOS_UPPER_LIMIT_ROWS; k++) CHECK(cls[k] == cls[6 * NEOS_UPPER_LIMIT_ROWS + k]);
+    CHECK(cls[1 * NEOS_UPPER_LIMIT_ROWS] > cls[0] && cls[0] > cls[2 * NEOS_UPPER_LIMIT_ROWS]);
+    /* over [0, 5] this model's observed and -2 sigma .. median limits are inside, +1 and +2 sigma above (5 is
+     * returned for them, as pyhf's numpy.interp returns it) */
+    CHECK(positions[0] == NEOS_UPPER_LIMIT_INSIDE_SCAN && positions[3] == NEOS_UPPER_LIMIT_INSIDE_SCAN);
+    CHECK(positions[4] == NEOS_UPPER_LIMIT_ABOVE_SCAN && positions[5] == NEOS_UPPER_LIMIT_ABOVE_SCAN);
+    CHECK(limits[4] == 5.0 && limits[5] == 5.0 && limits[0] > 0.0 && limits[0] < 5.0);
+    /* from mu = 4.2 CLs is already below the level for the -2 sigma .. median limits: flagged below, 4.2
+     * returned; the observed limit (5.09) is inside, the +2 sigma one above (6 returned) */
+    const double high[2] = {4.2, 6.0};
+    CHECK(neos_upper_limit_scan(model, 0.05, high, 2, data, 2, NULL, NULL, NULL, 2, limits, NEOS_UPPER_LIMIT_ROWS,
+                                positions, NEOS_UPPER_LIMIT_ROWS, NULL, 0) == NEOS_OK);
+    CHECK(positions[1] == NEOS_UPPER_LIMIT_BELOW_SCAN && limits[1] == 4.2 && positions[3] == NEOS_UPPER_LIMIT_BELOW_SCAN);
+    CHECK(positions[0] == NEOS_UPPER_LIMIT_INSIDE_SCAN && positions[5] == NEOS_UPPER_LIMIT_ABOVE_SCAN && limits[5] == 6.0);
+
+    /* errors: one distinct value, NaN, short outputs; nothing is written */
+    double untouched[NEOS_UPPER_LIMIT_ROWS] = {-7, -7, -7, -7, -7, -7};
+    int32_t untouched_positions[NEOS_UPPER_LIMIT_ROWS] = {-7, -7, -7, -7, -7, -7};
+    const double one[3] = {1.0, 1.0, 1.0}, not_a_number[2] = {1.0, NAN};
+    CHECK(neos_upper_limit_scan(model, 0.05, one, 3, data, 2, NULL, NULL, NULL, 2, untouched, NEOS_UPPER_LIMIT_ROWS,
+                                untouched_positions, NEOS_UPPER_LIMIT_ROWS, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "3 value(s), 1 distinct") != NULL);
+    CHECK(neos_upper_limit_scan(model, 0.05, not_a_number, 2, data, 2, NULL, NULL, NULL, 2, untouched,
+                                NEOS_UPPER_LIMIT_ROWS, NULL, 0, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "scan[1] is nan") != NULL);
+    CHECK(neos_upper_limit_scan(model, 0.05, sorted, 6, data, 2, NULL, NULL, NULL, 2, untouched, NEOS_UPPER_LIMIT_ROWS,
+                                untouched_positions, 5, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "n_out_positions") != NULL);
+    CHECK(neos_upper_limit_scan(model, 0.05, sorted, 6, data, 2, NULL, NULL, NULL, 2, untouched, NEOS_UPPER_LIMIT_ROWS,
+                                NULL, 0, cls, 6 * NEOS_UPPER_LIMIT_ROWS - 1) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_upper_limit_scan(model, 0.05, NULL, 6, data, 2, NULL, NULL, NULL, 2, untouched, NEOS_UPPER_LIMIT_ROWS,
+                                NULL, 0, NULL, 0) == NEOS_ERR_INVALID_ARGUMENT);
+    for (int k = 0; k < NEOS_UPPER_LIMIT_ROWS; k++) CHECK(untouched[k] == -7 && untouched_positions[k] == -7);
+    /* the scan form of neos_upper_limit refuses one value too */
+    CHECK(neos_upper_limit(model, 0.05, one, 1, data, 2, NULL, NULL, NULL, 2, untouched, NEOS_UPPER_LIMIT_ROWS, NULL,
+                           0, NULL, 0, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(untouched[0] == -7);
+    neos_model_free(model);
+}
+
+/* An observation shorter than its channel: the workspace and its model are built (as pyhf builds them); asking
+ * for the data is NEOS_ERR_MODEL naming the observation. */
+static void test_short_observation(void) {
+    const char *json =
+        "{\"channels\": [{\"name\": \"SR\", \"samples\": [{\"name\": \"sig\", \"data\": [5.0, 10.0], \"modifiers\":"
+        " [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}],"
+        " \"observations\": [{\"name\": \"SR\", \"data\": [1.0]}],"
+        " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": []}}], \"version\": \"1.0.0\"}";
+    neos_workspace *workspace = NULL;
+    neos_model *model = NULL;
+    CHECK(neos_workspace_from_json(json, &workspace) == NEOS_OK);
+    CHECK(neos_workspace_model(workspace, NULL, NULL, NULL, 0, &model) == NEOS_OK);
+    double data[2] = {-7, -7};
+    CHECK(neos_workspace_data(workspace, model, false, data, 2) == NEOS_ERR_MODEL);
+    CHECK(strstr(neos_last_error_message(), "observations[0].data: expected 2 numbers") != NULL);
+    CHECK(data[0] == -7 && data[1] == -7);
+    neos_model_free(model);
+    neos_workspace_free(workspace);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1273,6 +1474,10 @@ int main(void) {
     test_nll_hessian_vjp();
     test_constraint_widths();
     test_blas();
+    test_model_clipping();
+    test_nonfinite_logpdf();
+    test_upper_limit_scan();
+    test_short_observation();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

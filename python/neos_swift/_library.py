@@ -255,6 +255,20 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_blas_describe(out_json, n_out_json, out_json_length)
     "neos_blas_describe": (c_status, _TEXT_OUT),
     # ---- end of BLAS (ABI 1.1) ----
+    # ---- Model clipping (ABI 1.1) ----
+    # neos_model_with_clipping(model, clip_sample_data or NULL, clip_bin_data or NULL, out_model)
+    "neos_model_with_clipping": (c_status, [_H, _D, _D, c_handle_out]),
+    # neos_model_clipping(model, out_has_clip_sample_data, out_clip_sample_data, out_has_clip_bin_data, out_clip_bin_data)
+    "neos_model_clipping": (c_status, [_H, c_bool_p, _D, c_bool_p, _D]),
+    # ---- end of Model clipping (ABI 1.1) ----
+    # ---- Upper limits over a scan (ABI 1.1) ----
+    # neos_upper_limit_scan(model, level, scan, n_scan, data, n_data, init, bounds, fixed, n_pars, out_limits, n,
+    #                       out_positions, n, out_scan_cls, n)
+    "neos_upper_limit_scan": (
+        c_status,
+        [_H, c_double, _D, _S, _D, _S, *_FIT_SETTINGS, _D, _S, ctypes.POINTER(c_int32), _S, _D, _S],
+    ),
+    # ---- end of Upper limits over a scan (ABI 1.1) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
@@ -281,6 +295,12 @@ CONSTRAINT_PDF_TYPES = {
     CONSTANTS["NEOS_CONSTRAINT_NORMAL"]: "normal",
     CONSTANTS["NEOS_CONSTRAINT_POISSON"]: "poisson",
 }
+
+
+# Where neos_upper_limit_scan's limits lie relative to the scan (NEOS_UPPER_LIMIT_*_SCAN).
+CONSTANTS.update(
+    {"NEOS_UPPER_LIMIT_BELOW_SCAN": -1, "NEOS_UPPER_LIMIT_INSIDE_SCAN": 0, "NEOS_UPPER_LIMIT_ABOVE_SCAN": 1}
+)
 
 
 def check_version(number: int, where: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import ctypes
 import json
+import logging
 from typing import NamedTuple
 
 import numpy as np
@@ -28,6 +29,9 @@ __all__ = ["Model", "_ModelConfig"]
 def __dir__():
     return __all__
 
+
+# pyhf's model logs its clipping under its own logger name.
+log = logging.getLogger("pyhf.pdf")
 
 _DEFAULT_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
 
@@ -373,17 +377,47 @@ def _model_options(config_kwargs, poi_default="mu"):
     return options
 
 
-def _check_build_options(modifier_set, clip_sample_data, clip_bin_data) -> None:
-    # pyhf keywords whose behaviour libneos does not have: refused rather than ignored.
-    for name, value in (
-        ("modifier_set", modifier_set),
-        ("clip_sample_data", clip_sample_data),
-        ("clip_bin_data", clip_bin_data),
-    ):
+def _check_build_options(modifier_set, clip_sample_data, clip_bin_data) -> tuple[float | None, float | None]:
+    """Refuses ``modifier_set`` (libneos builds pyhf's HistFactory modifiers only) and returns the clipping bounds
+    as floats (None: off), logging pyhf's warnings for them."""
+    if modifier_set is not None:
+        raise _pyhf_error("Unsupported")(
+            "modifier_set is not supported by neos_swift: libneos builds pyhf's HistFactory modifiers."
+        )
+    bounds = []
+    for name, value in (("clip_sample_data", clip_sample_data), ("clip_bin_data", clip_bin_data)):
         if value is not None:
-            raise _pyhf_error("Unsupported")(
-                f"{name} is not supported by neos_swift: libneos builds pyhf's HistFactory modifiers without clipping."
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise InvalidArgument(f"{name} must be a number or None, got {value!r}") from None
+        bounds.append(value)
+    if bounds[0] is not None:
+        log.warning(f"Clipping expected data per-bin for each sample below {bounds[0]}")
+    if bounds[1] is not None:
+        log.warning(f"Clipping expected data per-bin below {bounds[1]}")
+    return bounds[0], bounds[1]
+
+
+def _with_clipping(handle, clipping) -> ctypes.c_void_p:
+    """``handle`` itself without clipping; otherwise a clipped model derived from it by libneos (``handle`` is
+    freed either way, so a refusal leaks nothing)."""
+    if clipping == (None, None):
+        return handle
+    sample, bin_ = (None if value is None else ctypes.c_double(value) for value in clipping)
+    clipped = ctypes.c_void_p()
+    try:
+        check(
+            lib.neos_model_with_clipping(
+                handle,
+                None if sample is None else ctypes.pointer(sample),
+                None if bin_ is None else ctypes.pointer(bin_),
+                ctypes.byref(clipped),
             )
+        )
+    finally:
+        lib.neos_model_free(handle)
+    return clipped
 
 
 def _native_model(spec, poi_name, modifier_settings) -> ctypes.c_void_p:
@@ -489,6 +523,16 @@ class _MainModel:
         self.batch_size = model.batch_size
 
     @property
+    def clip_sample_data(self) -> float | None:
+        """The lower bound of every sample's expected count in every bin (pyhf's option), None when off."""
+        return self._model._clipping[0]
+
+    @property
+    def clip_bin_data(self) -> float | None:
+        """The lower bound of every main bin's expected count (pyhf's option), None when off."""
+        return self._model._clipping[1]
+
+    @property
     def config(self) -> ModelConfig:
         return self._model.config
 
@@ -581,8 +625,13 @@ class _ConstraintModel:
 
 
 class Model(Handle):
-    """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, poi_name="mu",
-    modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe to share between threads.
+    """A HistFactory model: ``pyhf.Model(spec, batch_size=None, validate=True, clip_sample_data=None,
+    clip_bin_data=None, poi_name="mu", modifier_settings=None)``. Immutable (except ``config.set_poi``) and safe
+    to share between threads.
+
+    ``clip_sample_data`` / ``clip_bin_data`` bound every sample's expected count in every bin, and every bin's
+    total, from below, as pyhf's options do (docs/numerical-conventions.md): libneos clips the rates of every value,
+    derivative and fit of the model, and pyhf's warnings are logged.
 
     As pyhf, the spec is checked against the JSON schema ``schema`` (default ``"model.json"``) of ``version``
     (default the current one) unless ``validate=False``: ``InvalidSpecification`` when it does not conform. libneos
@@ -615,29 +664,42 @@ class Model(Handle):
         if not validate:
             # Unchecked, pyhf reads only the members it knows and ignores the rest; libneos refuses unknown keys.
             spec = _members_pyhf_reads(json.loads(spec) if isinstance(spec, str) else spec)
-        _check_build_options(modifier_set, clip_sample_data, clip_bin_data)
+        clipping = _check_build_options(modifier_set, clip_sample_data, clip_bin_data)
         options = _model_options(config_kwargs)
         # libneos reads the spec first (its refusals name the JSON path and carry pyhf's class, e.g.
         # InvalidModifier), then pyhf's schema check runs, as for a Workspace; the handle is freed if it fails.
-        handle = _native_model(spec, options["poi_name"], options["modifier_settings"])
-        self._setup(handle, spec, None, options["modifier_settings"], batch_size=batch_size)
+        handle = _with_clipping(_native_model(spec, options["poi_name"], options["modifier_settings"]), clipping)
+        self._setup(handle, spec, None, options["modifier_settings"], batch_size=batch_size, clipping=clipping)
         if validate:
             _validate_spec(spec, options["schema"], options["version"])
         self.schema, self.version, self.validate = options["schema"], options["version"], validate
 
     @classmethod
     def _from_handle(
-        cls, handle, spec=None, structure=None, modifier_settings=None, batch_size=None, lazy_spec=None
+        cls,
+        handle,
+        spec=None,
+        structure=None,
+        modifier_settings=None,
+        batch_size=None,
+        lazy_spec=None,
+        clipping=(None, None),
     ) -> Model:
         """A Model owning a handle made by libneos. ``spec`` (or ``lazy_spec``, a function returning it) is the
         model spec it was built from, when known; ``structure`` the modifier bookkeeping of a model it derives
-        from (``with_inputs``)."""
+        from (``with_inputs``); ``clipping`` the (clip_sample_data, clip_bin_data) the handle was made with."""
         model = cls.__new__(cls)
-        model._setup(handle, spec, structure, modifier_settings, batch_size=batch_size, lazy_spec=lazy_spec)
+        model._setup(
+            handle, spec, structure, modifier_settings, batch_size=batch_size, lazy_spec=lazy_spec, clipping=clipping
+        )
         return model
 
-    def _setup(self, handle, spec, structure, modifier_settings, batch_size=None, lazy_spec=None) -> None:
+    def _setup(
+        self, handle, spec, structure, modifier_settings, batch_size=None, lazy_spec=None, clipping=(None, None)
+    ) -> None:
         super().__init__(handle)
+        self._clipping = tuple(clipping)
+        self._unclipped = None
         self.batch_size = batch_size
         self.schema, self.version, self.validate = "model.json", None, True
         self._spec, self._lazy_spec = spec, lazy_spec
@@ -674,8 +736,9 @@ class Model(Handle):
         return self._structure_cache
 
     def _set_poi(self, name) -> None:
-        handle = _native_model(self.spec, name, self._modifier_settings)
+        handle = _with_clipping(_native_model(self.spec, name, self._modifier_settings), self._clipping)
         Handle.__init__(self, handle)
+        self._unclipped = None
 
     @property
     def spec(self) -> dict:
@@ -690,6 +753,7 @@ class Model(Handle):
         config = {"poi_name": self.config.poi_name, "batch_size": self.batch_size, "validate": False}
         if self._modifier_settings is not None:
             config["modifier_settings"] = self._modifier_settings
+        config["clip_sample_data"], config["clip_bin_data"] = self._clipping
         return (_rebuild_model, (self.spec, config, (self.validate, self.schema, self.version)))
 
     def _pars(self, pars) -> np.ndarray:
@@ -827,13 +891,30 @@ class Model(Handle):
         shifts, and those shifts are linear in the sample's nominal, hi and lo rates: the rate is homogeneous of
         degree one in them, so it equals the sum of each such input times the rate's derivative with respect to
         it (Euler). One VJP of libneos' expected data (cotangent all ones; each of these inputs moves only its own
-        bin) gives every derivative."""
+        bin) gives every derivative.
+
+        Clipping breaks that identity (a clipped rate has no derivative), so a clipped model takes the rates of
+        the same model unclipped and applies pyhf's sample clip to them: every sample in every bin, including
+        the zeros of samples a channel does not contain; the bin clip is of the totals only, as in pyhf."""
+        if self._clipping != (None, None):
+            rates = self._unclipped_model()._rates_by_sample(pars)
+            return rates if self._clipping[0] is None else np.maximum(rates, self._clipping[0])
         indices, rows, bins = self._sample_layout()
         _, values = self.inputs()
         gradient = self.expected_data_vjp(np.ones(self.config.nmaindata), pars, include_auxdata=False).inputs
         out = np.zeros((len(self.config.samples), self.config.nmaindata))
         np.add.at(out, (rows, bins), values[indices] * gradient[indices])
         return out
+
+    def _unclipped_model(self) -> Model:
+        """This model without its clipping (libneos derives it; built once)."""
+        if self._unclipped is None:
+            handle = ctypes.c_void_p()
+            check(lib.neos_model_with_clipping(self, None, None, ctypes.byref(handle)))
+            self._unclipped = Model._from_handle(
+                handle, structure=self._structure(), modifier_settings=self._modifier_settings
+            )
+        return self._unclipped
 
     def nll_gradient(self, pars, data) -> np.ndarray:
         """Exact ∇ of NLL = −logpdf with respect to the parameters."""
@@ -869,7 +950,11 @@ class Model(Handle):
         handle = ctypes.c_void_p()
         check(lib.neos_model_with_inputs(self, pointer(values), values.size, ctypes.byref(handle)))
         return Model._from_handle(
-            handle, structure=self._structure(), modifier_settings=self._modifier_settings, batch_size=self.batch_size
+            handle,
+            structure=self._structure(),
+            modifier_settings=self._modifier_settings,
+            batch_size=self.batch_size,
+            clipping=self._clipping,  # libneos' derived model keeps them
         )
 
     def logpdf_vjp(self, pars, data) -> LogpdfGradients:

@@ -36,6 +36,7 @@ from .pdf import (
     _pyhf_error,
     _settings_text,
     _unsupported,
+    _with_clipping,
 )
 
 log = logging.getLogger(__name__)
@@ -324,7 +325,7 @@ class Workspace(_ChannelSummaryMixin, dict):
         modifier_set = config_kwargs.pop("modifier_set", None)
         batch_size = config_kwargs.pop("batch_size", None)
         validate = config_kwargs.pop("validate", True)
-        _check_build_options(
+        clipping = _check_build_options(
             modifier_set, config_kwargs.pop("clip_sample_data", None), config_kwargs.pop("clip_bin_data", None)
         )
         patches = list(patches or [])
@@ -334,8 +335,10 @@ class Workspace(_ChannelSummaryMixin, dict):
         if poi_given and options["poi_name"] != measurement["config"]["poi"]:
             # Another POI than the measurement's (or none): built from the model spec, as pyhf does.
             spec = self._model_spec(measurement_name, patches)
-            handle = _native_model(spec, options["poi_name"], settings)
-            model = Model._from_handle(handle, spec=spec, modifier_settings=settings, batch_size=batch_size)
+            handle = _with_clipping(_native_model(spec, options["poi_name"], settings), clipping)
+            model = Model._from_handle(
+                handle, spec=spec, modifier_settings=settings, batch_size=batch_size, clipping=clipping
+            )
         else:
             # libneos builds the measurement's model (its POI, its parameter configs) and applies the patches.
             patch_texts = [_json_text(_patch_list(patch)) for patch in patches]
@@ -352,10 +355,11 @@ class Workspace(_ChannelSummaryMixin, dict):
                 )
             )
             model = Model._from_handle(
-                handle,
+                _with_clipping(handle, clipping),
                 modifier_settings=settings,
                 batch_size=batch_size,
                 lazy_spec=lambda: self._model_spec(measurement_name, patches),
+                clipping=clipping,
             )
         model.schema, model.version, model.validate = options["schema"], options["version"], validate
         return model

@@ -227,6 +227,8 @@ _SCALAR_OUTPUTS = {
     "out_cls",
     "out_discovery",
     "out_poi_uncertainty",
+    "out_clip_sample_data",
+    "out_clip_bin_data",
 }
 
 

@@ -130,8 +130,6 @@ def test_unknown_and_unsupported_keywords_raise_pyhfs_unsupported():
         pyhf.Model(spec, not_an_option=1)
     with pytest.raises(neos_swift.exceptions.Unsupported, match="not_an_option"):
         neos_swift.Model(spec, not_an_option=1)
-    with pytest.raises(neos_swift.exceptions.Unsupported, match="clip_bin_data"):
-        neos_swift.Model(spec, clip_bin_data=0.0)
     with pytest.raises(neos_swift.exceptions.Unsupported, match="modifier_set"):
         neos_swift.Model(spec, modifier_set={})
     with pytest.raises(neos_swift.exceptions.Unsupported, match="not_an_option"):

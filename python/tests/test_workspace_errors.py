@@ -181,7 +181,10 @@ CASES = [
     ),
     (
         "observation of the wrong length",
-        lambda: build(edited(set_path(["observations", 0, "data"], [1.0]))),
+        # refused when the data are used: pyhf reads the workspace and builds its models
+        lambda: (lambda ws: ws.data(ws.model()))(
+            neos_swift.Workspace(edited(set_path(["observations", 0, "data"], [1.0])))
+        ),
         neos_swift.NeosError,
         "observations[0].data",
     ),

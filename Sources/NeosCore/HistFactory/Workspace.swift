@@ -12,8 +12,8 @@ public struct Workspace: Sendable {
     /// Parses and checks the whole workspace; errors name the JSON path.
     ///
     /// With `observationsRequired` false a channel may have no observation, as pyhf's schema allows (pyhf's
-    /// `Workspace.data` then fails, as `data(model:)` does); an observation that is there must still have its
-    /// channel's bin count.
+    /// `Workspace.data` then fails, as `data(model:)` does). An observation's length is checked by `data(model:)`,
+    /// when the data are used, as pyhf does.
     public init(json: String, observationsRequired: Bool = true) throws {
         try self.init(document: try JSON.parse(json), observationsRequired: observationsRequired)
     }
@@ -64,17 +64,13 @@ public struct Workspace: Sendable {
             observations[name] = (data, path)
         }
         for channel in spec.channels {
-            guard let observation = observations[channel.name] else {
+            guard observations[channel.name] != nil else {
                 if !observationsRequired { continue }
                 throw NeosError(
                     .model, "observations: no observation for channel \"\(channel.name)\" (\(channel.path))")
             }
-            guard observation.data.count == channel.binCount else {
-                throw NeosError(
-                    .model,
-                    "\(observation.path).data: expected \(channel.binCount) numbers (the bin count of channel \"\(channel.name)\"), got \(observation.data.count)"
-                )
-            }
+            // An observation of another length than its channel is refused when the data are used (`data(model:)`),
+            // not here: pyhf reads such a workspace and builds its models, and fails only when the data are asked for.
         }
         self.observations = observations
     }

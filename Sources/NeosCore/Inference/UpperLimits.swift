@@ -5,33 +5,74 @@ public struct UpperLimitResult: Sendable {
     public var observed: Double
     /// Ordered as pyhf's expected set (−2σ … +2σ band edges of the limit, ascending).
     public var expected: [Double]
-    /// Every μ at which a hypotest ran, in the order they ran, with its results.
+    /// Every μ at which a hypotest ran, in the order they ran, with its results (for a scan: its distinct values,
+    /// ascending).
     public var scanned: [(poi: Double, result: HypotestResult)]
+    /// Where each limit (observed, then the expected set) lies relative to a scan: `.inside`, or beyond one of
+    /// its ends, where the limit returned is that end (numpy.interp's clamping, pyhf's value). Root finding
+    /// finds every limit it returns: all `.inside`.
+    public var positions: [ScanPosition] = [ScanPosition](repeating: .inside, count: 6)
+}
+
+/// Where an upper limit lies relative to the POI values of a scan.
+public enum ScanPosition: Int32, Sendable, Equatable {
+    /// CLs is already below the level at the scan's smallest μ: the limit is below the scan (or there is none).
+    case below = -1
+    /// The scan brackets the limit (CLs at its ends on either side of the level, or equal to it).
+    case inside = 0
+    /// CLs is still above the level at the scan's largest μ: the limit is above the scan.
+    case above = 1
 }
 
 /// Upper limits on the POI at a CLs level: by a scan with interpolation, or by root finding.
 public enum UpperLimits {
-    /// With a scan: CLs at every scan point, then linear interpolation of μ against CLs at `level` (pyhf's
-    /// `linear_grid_scan`, including numpy.interp's clamping at the ends of the scan).
+    /// With a scan: CLs at every distinct scan value, then linear interpolation of μ against CLs at `level`
+    /// (pyhf's `linear_grid_scan`, numpy.interp's clamping at the ends of the scan included). The values are
+    /// sorted and duplicates dropped first, so the order in which they are given does not change the limit (pyhf
+    /// interpolates them as given, which for an unsorted scan is not the limit); fewer than two distinct values
+    /// cannot be interpolated and are refused. `positions` says which limits lie beyond the scan, where the value
+    /// returned is the scan's end.
     public static func scan(
         _ points: [Double], data: [Double], model: some LikelihoodModel, level: Double = 0.05,
         testStatistic: TestStatistic = .qmuTilde, configuration: FitConfiguration = .init()
     ) throws -> UpperLimitResult {
         try validate(level: level)
-        guard points.count >= 1 else { throw NeosError.invalidArgument("scan needs at least one point") }
         for (index, point) in points.enumerated() where !point.isFinite {
             throw NeosError.invalidArgument("scan[\(index)] is \(point); every value must be finite")
         }
-        let results = try points.map {
+        let distinct = sortedDistinct(points)
+        guard distinct.count >= 2 else {
+            throw NeosError.invalidArgument(
+                "the scan has \(points.count) value(s), \(distinct.count) distinct: interpolating an upper limit "
+                    + "needs at least two distinct POI values")
+        }
+        let results = try distinct.map {
             try Hypotest.run(
                 poi: $0, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
         }
         let curves = [results.map(\.observed.cls)] + (0..<5).map { band in results.map { $0.expected[band].cls } }
         let limits = curves.map { cls in
-            interpolate(level, abscissae: Array(cls.reversed()), ordinates: Array(points.reversed()))
+            interpolate(level, abscissae: Array(cls.reversed()), ordinates: Array(distinct.reversed()))
         }
-        return UpperLimitResult(
-            observed: limits[0], expected: Array(limits[1...]), scanned: Array(zip(points, results)))
+        var result = UpperLimitResult(
+            observed: limits[0], expected: Array(limits[1...]), scanned: Array(zip(distinct, results)))
+        result.positions = curves.map { position(of: level, along: $0) }
+        return result
+    }
+
+    /// The distinct values of `points`, ascending (−0 and 0 are one value).
+    static func sortedDistinct(_ points: [Double]) -> [Double] {
+        var distinct: [Double] = []
+        for point in points.sorted() where distinct.last != point { distinct.append(point) }
+        return distinct
+    }
+
+    /// Where the crossing of `level` lies for CLs values `cls` at ascending μ: `interpolate` returns the largest μ
+    /// when the level is below CLs there, the smallest when it is above CLs there.
+    static func position(of level: Double, along cls: [Double]) -> ScanPosition {
+        if level < cls[cls.count - 1] { return .above }
+        if level > cls[0] { return .below }
+        return .inside
     }
 
     /// Without a scan: bracket each curve's crossing of `level` inside the POI bounds (halving the lower end until

@@ -86,10 +86,13 @@ final class WorkspaceErrorTests: XCTestCase {
         }
     }
 
-    func testObservationOfWrongLength() {
+    func testObservationOfWrongLengthIsRefusedWhenTheDataAreUsed() throws {
+        // pyhf reads the workspace and builds its models; only asking for the data fails.
+        let workspace = try Workspace(
+            json: try InvalidWorkspaces.variant(#"[{"op": "add", "path": "/observations/0/data/-", "value": 1}]"#))
+        let model = try workspace.model()
         InvalidWorkspaces.assertError(.model, ["observations[0].data: expected 2 numbers", "got 3"]) {
-            _ = try Workspace(
-                json: try InvalidWorkspaces.variant(#"[{"op": "add", "path": "/observations/0/data/-", "value": 1}]"#))
+            _ = try workspace.data(model: model)
         }
     }
 

@@ -33,14 +33,14 @@ extension ModelStructure {
                 }
                 var factor = 1.0
                 for k in entryFactorStart[e]..<entryFactorStart[e + 1] { factor *= factorValues[k] }
-                entryRates[e] = factor * additive
+                entryRates[e] = clipSample(factor * additive).value
             }
             var binTerms = [Double](repeating: 0, count: mainBinCount)
             var main = 0.0
             for b in 0..<mainBinCount {
                 var lambda = 0.0
                 for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryRates[e] }
-                binTerms[b] = Likelihood.logPoisson(data[b], lambda)
+                binTerms[b] = Likelihood.logPoisson(data[b], clipBin(b, lambda).value)
                 main += binTerms[b]
             }
             let constraint = constraintLogpdf(pars, data, numbers)
@@ -115,7 +115,7 @@ extension ModelStructure {
                                 code: histosysCode, alpha: value, lo: inputs[addLo[h]], nom: inputs[entryNominal[e]],
                                 hi: inputs[addHi[h]])
                         }
-                        replaced[e] = factor * additive
+                        replaced[e] = clipSample(factor * additive).value
                     }
                     var total = main + otherConstraints + constraintTerms(p, value)
                     for b in bins {
@@ -123,7 +123,7 @@ extension ModelStructure {
                         for e in binEntryStart[b]..<binEntryStart[b + 1] {
                             lambda += replaced[e].isNaN ? entryRates[e] : replaced[e]
                         }
-                        total += Likelihood.logPoisson(data[b], lambda) - binTerms[b]
+                        total += Likelihood.logPoisson(data[b], clipBin(b, lambda).value) - binTerms[b]
                     }
                     return total
                 }

@@ -5,6 +5,9 @@
 /// which is the chain rule. Products that exclude one or two factors are formed from prefix/suffix products,
 /// never by division, so f_m = 0 (e.g. μ = 0) is exact.
 ///
+/// Under a sample clip (`ModelClipping.sampleData`) an entry below the bound takes the bound as its value and
+/// has no derivatives (`passes` false); at the bound itself the derivatives are the entry's own.
+///
 /// Scratch memory is allocated once per kernel (sized by the largest entry) and reused for every entry.
 struct EntryKernel: ~Copyable {
     let s: ModelStructure
@@ -25,6 +28,8 @@ struct EntryKernel: ~Copyable {
     var factorCount = 0
     var addCount = 0
     var value = 0.0
+    /// False when the sample clip holds the entry at its bound: `value` is the bound and every derivative is 0.
+    var passes = true
 
     var slotCount: Int { factorCount + addCount }
     var inputCount: Int { 1 + 2 * addCount + 2 * factorCount }
@@ -111,7 +116,11 @@ struct EntryKernel: ~Copyable {
             slotParam[factorCount + h] = s.addParam[k]
         }
         let total = prefix[factorCount]
-        value = total * a
+        (value, passes) = s.clipSample(total * a)
+        if !passes {
+            for i in 0..<slotCount { slotGrad[i] = 0 }
+            return
+        }
         for m in 0..<factorCount { slotGrad[m] = df[m] * prefix[m] * suffix[m + 1] * a }
         for h in 0..<addCount { slotGrad[factorCount + h] = total * dDelta[h] }
     }
@@ -193,8 +202,16 @@ struct EntryKernel: ~Copyable {
             inputIndex[2 + 2 * h] = s.addLo[k]
         }
         let total = prefix[M]
-        value = total * a
         let S = M + H
+        (value, passes) = s.clipSample(total * a)
+        if !passes {
+            // The clipped side of max(ν, c): a constant, so every derivative the caller asked for is 0.
+            for i in 0..<S { slotGrad[i] = 0 }
+            if hessian { for i in 0..<(S * S) { slotHess[i] = 0 } }
+            if inputGradient || mixedInputs { for k in 0..<K { inputGrad[k] = 0 } }
+            if mixedInputs { for i in 0..<(S * K) { mixed[i] = 0 } }
+            return
+        }
         for m in 0..<M { slotGrad[m] = df[m] * prefix[m] * suffix[m + 1] * a }
         for h in 0..<H { slotGrad[M + h] = total * dDelta[h] }
 

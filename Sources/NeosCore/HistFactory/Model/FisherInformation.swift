@@ -37,7 +37,9 @@ extension ModelStructure {
                         dDirection[q] += mixed
                     }
                 }
-                if lambda > 0 {
+                let rate = clipBin(b, lambda)
+                lambda = rate.value
+                if rate.passes && lambda > 0 {
                     let ratio = directional / lambda
                     for q in touched { out[q] += 2 * ratio * dDirection[q] - ratio * ratio * dRate[q] }
                 }
@@ -68,7 +70,10 @@ extension ModelStructure {
 extension Model {
     /// The Fisher information −∇²_θ log L on the Asimov data of `pars` (the NLL Hessian there), row-major.
     public func fisherInformation(_ pars: [Double]) throws -> [Double] {
-        try nllHessian(pars, data: try expectedData(pars, includeAuxdata: true))
+        let asimov = try expectedData(pars, includeAuxdata: true)
+        // A negative rate would reach nllHessian as negative (refused) data: name the rate instead.
+        try pars.withUnsafeBufferPointer { try requireDomain($0, nil) }
+        return try nllHessian(pars, data: asimov)
     }
 
     /// ∂/∂(inputs) of vᵀ I v, with I the Asimov Fisher information at `pars` (the data following the inputs).
@@ -76,8 +81,11 @@ extension Model {
         try checkPars(pars)
         try Validate.length(direction.count, equals: parameterCount, "direction")
         try direction.withUnsafeBufferPointer { try Validate.finite($0, "direction") }
-        return pars.withUnsafeBufferPointer {
-            structure.asimovFisherFormInputGradient($0, direction: direction, numbers)
+        return try pars.withUnsafeBufferPointer { pars in
+            try requireDomain(pars, nil)
+            return try finiteResult(
+                structure.asimovFisherFormInputGradient(pars, direction: direction, numbers),
+                "∂(vᵀ I v)/∂inputs", pars, nil, .value)
         }
     }
 }

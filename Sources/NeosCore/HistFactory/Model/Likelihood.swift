@@ -21,9 +21,13 @@ enum Likelihood {
         return x * log(y)
     }
 
+    /// log Pois(n | λ) for n ≥ 0 (continuous in n through lnΓ, as pyhf). λ < 0 is outside the Poisson's domain:
+    /// NaN for every n, so that a fit steps back from a negative rate (pyhf's xlogy gives NaN only for n > 0 and a
+    /// finite, meaningless −λ for n = 0). λ = 0 gives 0 for n = 0 and −∞ for n > 0, the exact values.
     @inline(__always)
     static func logPoisson(_ n: Double, _ lambda: Double) -> Double {
-        xlogy(n, lambda) - lambda - SpecialFunctions.logGamma(n + 1)
+        if lambda < 0 { return .nan }
+        return xlogy(n, lambda) - lambda - SpecialFunctions.logGamma(n + 1)
     }
 
     /// logPois(n | λa) − logPois(n | λb) without forming either: n·ln(1 + d/λb) − d, d = λa − λb.
@@ -36,13 +40,33 @@ enum Likelihood {
         return n == 0 ? -d : n * log1p(d / lambdaB) - d
     }
 
-    /// ∂NLL_b/∂λ_b = 1 − n/λ, with the xlogy convention (n = 0 contributes no n·ln λ, so 1 even at λ = 0).
+    /// ∂NLL_b/∂λ_b = 1 − n/λ, with the xlogy convention (n = 0 contributes no n·ln λ, so 1 even at λ = 0); NaN
+    /// for λ < 0, where `logPoisson` is undefined.
     @inline(__always)
-    static func weight(_ n: Double, _ lambda: Double) -> Double { n == 0 ? 1 : 1 - n / lambda }
+    static func weight(_ n: Double, _ lambda: Double) -> Double {
+        if lambda < 0 { return .nan }
+        return n == 0 ? 1 : 1 - n / lambda
+    }
 
-    /// ∂²NLL_b/∂λ_b² = n/λ² (0 for n = 0, even at λ = 0).
+    /// ∂²NLL_b/∂λ_b² = n/λ² (0 for n = 0, even at λ = 0); NaN for λ < 0.
     @inline(__always)
-    static func curvature(_ n: Double, _ lambda: Double) -> Double { n == 0 ? 0 : n / (lambda * lambda) }
+    static func curvature(_ n: Double, _ lambda: Double) -> Double {
+        if lambda < 0 { return .nan }
+        return n == 0 ? 0 : n / (lambda * lambda)
+    }
+
+    /// The weight of a bin's rate derivatives: `weight`, or 0 where the bin clip holds the rate at its bound (no
+    /// parameter moves it); NaN for λ < 0 either way.
+    @inline(__always)
+    static func weight(_ n: Double, _ lambda: Double, passes: Bool) -> Double {
+        passes || lambda < 0 ? weight(n, lambda) : 0
+    }
+
+    /// `curvature`, or 0 where the bin clip holds the rate; NaN for λ < 0.
+    @inline(__always)
+    static func curvature(_ n: Double, _ lambda: Double, passes: Bool) -> Double {
+        passes || lambda < 0 ? curvature(n, lambda) : 0
+    }
 
     @inline(__always)
     static func logNormal(_ x: Double, _ mean: Double, _ sigma: Double) -> Double {

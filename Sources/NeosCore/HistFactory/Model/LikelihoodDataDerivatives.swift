@@ -15,7 +15,7 @@ extension ModelStructure {
             for b in 0..<mainBinCount {
                 var lambda = 0.0
                 for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                out[b] = log(lambda) - SpecialFunctions.digamma(data[b] + 1)
+                out[b] = log(clipBin(b, lambda).value) - SpecialFunctions.digamma(data[b] + 1)
             }
         }
         for g in 0..<gaussParam.count {
@@ -47,6 +47,9 @@ extension ModelStructure {
                     kernel.first(e, pars, inputs)
                     lambda += kernel.value
                 }
+                let rate = clipBin(b, lambda)
+                if !rate.passes { continue }
+                lambda = rate.value
                 // ∂²NLL/∂θ_j∂n_b = −(∂λ_b/∂θ_j)/λ_b
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
                     kernel.first(e, pars, inputs)
@@ -70,6 +73,10 @@ extension ModelStructure {
 extension Model {
     /// ∂²NLL/∂θ∂n, row-major parameterCount × data.count (main + aux).
     public func nllGradientJacobianData(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try evaluate(pars, data) { pars, data in structure.mixedData(pars, data, numbers) }
+        try evaluate(pars, data) { pars, data in
+            try requireDomain(pars, data)
+            return try finiteResult(
+                structure.mixedData(pars, data, numbers), "∂²NLL/∂θ∂data", pars, data, .dataDerivatives)
+        }
     }
 }

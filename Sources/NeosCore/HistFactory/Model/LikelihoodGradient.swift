@@ -30,7 +30,8 @@ extension ModelStructure {
                             cursor += 1
                         }
                     }
-                    let w = Likelihood.weight(data[b], lambda)
+                    let rate = clipBin(b, lambda)
+                    let w = Likelihood.weight(data[b], rate.value, passes: rate.passes)
                     for i in first..<cursor { grad[slotParams[i]] += w * slotGrads[i] }
                 }
                 constraintGradient(pars, data, numbers, into: grad)
@@ -50,7 +51,8 @@ extension ModelStructure {
         for c in 0..<poisParam.count {
             let theta = pars[poisParam[c]]
             let aux = data[mainBinCount + poisAux[c]]
-            grad[poisParam[c]] += numbers.poisTau[c] - (aux == 0 ? 0 : aux / theta)
+            // A negative rate θτ is outside the Poisson's domain (NaN, as its logpdf term).
+            grad[poisParam[c]] += theta < 0 ? .nan : numbers.poisTau[c] - (aux == 0 ? 0 : aux / theta)
         }
     }
 }
@@ -58,16 +60,23 @@ extension ModelStructure {
 extension Model {
     /// ∇_θ of NLL = −logpdf (exact).
     public func nllGradient(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try evaluate(pars, data) { pars, data in structure.nllGradient(pars, data, numbers) }
+        try evaluate(pars, data) { pars, data in
+            try finiteResult(structure.nllGradient(pars, data, numbers), "∇NLL", pars, data, .parameterDerivatives)
+        }
     }
 
     /// NLL and its gradient in one call (the hot path of a fit).
     public func nllAndGradient(_ pars: [Double], data: [Double]) throws -> (value: Double, gradient: [Double]) {
         try checkPars(pars)
         try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in
-            data.withUnsafeBufferPointer { data in
-                (-structure.logpdf(pars, data, numbers), structure.nllGradient(pars, data, numbers))
+        return try pars.withUnsafeBufferPointer { pars in
+            try data.withUnsafeBufferPointer { data in
+                let value = -structure.logpdf(pars, data, numbers)
+                let gradient = structure.nllGradient(pars, data, numbers)
+                return (
+                    try finiteResult([value], "NLL", pars, data, .parameterDerivatives)[0],
+                    try finiteResult(gradient, "∇NLL", pars, data, .parameterDerivatives)
+                )
             }
         }
     }

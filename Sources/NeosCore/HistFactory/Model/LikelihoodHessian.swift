@@ -21,8 +21,9 @@ extension ModelStructure {
                 for b in 0..<mainBinCount {
                     var lambda = 0.0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                    let w = Likelihood.weight(data[b], lambda)
-                    let curvature = Likelihood.curvature(data[b], lambda)
+                    let rate = clipBin(b, lambda)
+                    let w = Likelihood.weight(data[b], rate.value, passes: rate.passes)
+                    let curvature = Likelihood.curvature(data[b], rate.value, passes: rate.passes)
                     var touchedCount = 0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] {
                         kernel.full(e, pars, inputs, hessian: true, inputGradient: false, mixedInputs: false)
@@ -66,7 +67,7 @@ extension ModelStructure {
                     let theta = pars[poisParam[c]]
                     let aux = data[mainBinCount + poisAux[c]]
                     let p = poisParam[c]
-                    hessian[p * n + p] += aux == 0 ? 0 : aux / (theta * theta)
+                    hessian[p * n + p] += theta < 0 ? .nan : aux == 0 ? 0 : aux / (theta * theta)
                 }
             }
         }
@@ -77,6 +78,8 @@ extension ModelStructure {
 extension Model {
     /// ∇²_θ NLL, row-major parameterCount × parameterCount (exact).
     public func nllHessian(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try evaluate(pars, data) { pars, data in structure.nllHessian(pars, data, numbers) }
+        try evaluate(pars, data) { pars, data in
+            try finiteResult(structure.nllHessian(pars, data, numbers), "∇²NLL", pars, data, .parameterDerivatives)
+        }
     }
 }

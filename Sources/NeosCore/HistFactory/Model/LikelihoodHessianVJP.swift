@@ -64,6 +64,17 @@ extension ModelStructure {
                     u[p] = sum
                     quadratic += dense[p] * sum
                 }
+                let rate = clipBin(b, lambda)
+                if !rate.passes {
+                    // Held at the bin clip's bound, the bin's rate is a constant: its Hessian term is 0 nearby.
+                    for p in touched {
+                        dense[p] = 0
+                        u[p] = 0
+                        mark[p] = false
+                    }
+                    continue
+                }
+                lambda = rate.value
                 let count = data[b]
                 let w = Likelihood.weight(count, lambda)
                 let c = Likelihood.curvature(count, lambda)
@@ -78,7 +89,9 @@ extension ModelStructure {
                     kernel.full(e, pars, inputs, hessian: true, inputGradient: wantInputs, mixedInputs: wantInputs)
                     let S = kernel.slotCount
                     let K = kernel.inputCount
-                    if w != 0 {
+                    // An entry held at the sample clip's bound has no third derivatives either.
+                    let thirdWeight = kernel.passes ? w : 0
+                    if thirdWeight != 0 {
                         table.load(e, pars, inputs)
                         for i in 0..<S {
                             for j in 0..<S {
@@ -93,7 +106,7 @@ extension ModelStructure {
                         if c != 0 {
                             for i in 0..<S { second += u[kernel.slotParam[i]] * kernel.slotHess[i * S + k] }
                         }
-                        gPars[kernel.slotParam[k]] += (w != 0 ? w * third[k] : 0) + 2 * c * second
+                        gPars[kernel.slotParam[k]] += (thirdWeight != 0 ? thirdWeight * third[k] : 0) + 2 * c * second
                     }
                     if !wantInputs { continue }
                     for k in 0..<K where kernel.inputIndex[k] >= 0 {
@@ -102,7 +115,9 @@ extension ModelStructure {
                             for i in 0..<S { second += u[kernel.slotParam[i]] * kernel.mixed[i * K + k] }
                         }
                         gInputs[kernel.inputIndex[k]] +=
-                            rateCoefficient * kernel.inputGrad[k] + (w != 0 ? w * thirdInputs[k] : 0) + 2 * c
+                            rateCoefficient * kernel.inputGrad[k]
+                            + (thirdWeight != 0 ? thirdWeight * thirdInputs[k] : 0)
+                            + 2 * c
                             * second
                     }
                 }
@@ -147,7 +162,15 @@ extension Model {
         try Validate.length(cotangent.count, equals: n * n, "cotangent (parameters × parameters)")
         try cotangent.withUnsafeBufferPointer { try Validate.finite($0, "cotangent") }
         return try evaluate(pars, data) { pars, data in
-            cotangent.withUnsafeBufferPointer { c in structure.nllHessianVJP(pars, data, c, numbers, inputs: inputs) }
+            try requireDomain(pars, data)
+            let result = cotangent.withUnsafeBufferPointer { c in
+                structure.nllHessianVJP(pars, data, c, numbers, inputs: inputs)
+            }
+            return (
+                try finiteResult(result.pars, "the Hessian's VJP (parameters)", pars, data, .parameterDerivatives),
+                try finiteResult(result.data, "the Hessian's VJP (data)", pars, data, .dataDerivatives),
+                try finiteResult(result.inputs, "the Hessian's VJP (inputs)", pars, data, .parameterDerivatives)
+            )
         }
     }
 }

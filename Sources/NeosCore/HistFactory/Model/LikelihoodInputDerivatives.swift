@@ -11,6 +11,12 @@ extension ModelStructure {
             for b in 0..<mainBinCount {
                 let c = cotangent(b)
                 if c == 0 { continue }
+                if clipping.binData != nil {
+                    // A bin held at the bin clip's bound moves with nothing.
+                    var sum = 0.0
+                    for e in binEntryStart[b]..<binEntryStart[b + 1] { sum += entryValue(e, pars, inputs) }
+                    if !clipBin(b, sum).passes { continue }
+                }
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
                     kernel.full(e, pars, inputs, hessian: false, inputGradient: true, mixedInputs: false)
                     for i in 0..<kernel.slotCount { parsOut[kernel.slotParam[i]] += c * kernel.slotGrad[i] }
@@ -80,8 +86,9 @@ extension ModelStructure {
                 for b in 0..<mainBinCount {
                     var lambda = 0.0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                    let w = Likelihood.weight(data[b], lambda)
-                    let curvature = Likelihood.curvature(data[b], lambda)
+                    let rate = clipBin(b, lambda)
+                    let w = Likelihood.weight(data[b], rate.value, passes: rate.passes)
+                    let curvature = Likelihood.curvature(data[b], rate.value, passes: rate.passes)
                     var tp = 0
                     var ti = 0
                     for e in binEntryStart[b]..<binEntryStart[b + 1] {
@@ -153,16 +160,17 @@ extension Model {
     /// Gradient of logpdf with respect to the parameters, the data (main + aux) and the inputs.
     public func logpdfVJP(_ pars: [Double], data: [Double]) throws -> (pars: [Double], data: [Double], inputs: [Double])
     {
-        try checkPars(pars)
-        try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in
-            data.withUnsafeBufferPointer { data in
-                let s = structure
-                let gPars = s.nllGradient(pars, data, numbers).map { -$0 }
-                let gData = s.logpdfDataGradient(pars, data, numbers)
-                let gInputs = s.nllInputGradient(pars, data, numbers).map { -$0 }
-                return (gPars, gData, gInputs)
-            }
+        try evaluate(pars, data) { pars, data in
+            try requireDomain(pars, data)
+            let s = structure
+            let gPars = s.nllGradient(pars, data, numbers).map { -$0 }
+            let gData = s.logpdfDataGradient(pars, data, numbers)
+            let gInputs = s.nllInputGradient(pars, data, numbers).map { -$0 }
+            return (
+                try finiteResult(gPars, "∂ log L/∂θ", pars, data, .parameterDerivatives),
+                try finiteResult(gData, "∂ log L/∂data", pars, data, .dataDerivatives),
+                try finiteResult(gInputs, "∂ log L/∂inputs", pars, data, .parameterDerivatives)
+            )
         }
     }
 
@@ -177,7 +185,7 @@ extension Model {
         try cotangent.withUnsafeBufferPointer { try Validate.finite($0, "cotangent") }
         var gPars = [Double](repeating: 0, count: s.parameterCount)
         var gInputs = [Double](repeating: 0, count: s.inputCount)
-        pars.withUnsafeBufferPointer { pars in
+        try pars.withUnsafeBufferPointer { pars in
             s.ratesVJP({ cotangent[$0] }, pars, numbers, parsOut: &gPars, inputsOut: &gInputs)
             if includeAuxdata {
                 for g in 0..<s.gaussParam.count { gPars[s.gaussParam[g]] += cotangent[s.mainBinCount + s.gaussAux[g]] }
@@ -188,12 +196,18 @@ extension Model {
                     s.forEachTauDerivative(c, numbers) { gInputs[$0] += ct * theta * $1 }
                 }
             }
+            gPars = try finiteResult(gPars, "the expected data's VJP (parameters)", pars, nil, .value)
+            gInputs = try finiteResult(gInputs, "the expected data's VJP (inputs)", pars, nil, .value)
         }
         return (gPars, gInputs)
     }
 
     /// ∂²NLL/∂θ∂ψ, row-major parameterCount × inputCount.
     public func nllGradientJacobianInputs(_ pars: [Double], data: [Double]) throws -> [Double] {
-        try evaluate(pars, data) { pars, data in structure.mixedInputs(pars, data, numbers) }
+        try evaluate(pars, data) { pars, data in
+            try requireDomain(pars, data)
+            return try finiteResult(
+                structure.mixedInputs(pars, data, numbers), "∂²NLL/∂θ∂inputs", pars, data, .parameterDerivatives)
+        }
     }
 }

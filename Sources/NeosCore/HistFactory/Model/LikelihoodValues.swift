@@ -19,7 +19,7 @@ extension ModelStructure {
             sum += HistoSysModifier.delta(
                 code: hcode, alpha: pars[addParam[h]], lo: inputs[addLo[h]], nom: nom, hi: inputs[addHi[h]])
         }
-        return factor * (nom + sum)
+        return clipSample(factor * (nom + sum)).value
     }
 
     /// λ_b, the expected main-bin rates.
@@ -30,7 +30,7 @@ extension ModelStructure {
         for b in 0..<mainBinCount {
             var sum = 0.0
             for e in binEntryStart[b]..<binEntryStart[b + 1] { sum += entryValue(e, pars, inputs) }
-            out[b] = sum
+            out[b] = clipBin(b, sum).value
         }
     }
 
@@ -50,7 +50,7 @@ extension ModelStructure {
             for b in 0..<mainBinCount {
                 var lambda = 0.0
                 for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                main += Likelihood.logPoisson(data[b], lambda)
+                main += Likelihood.logPoisson(data[b], clipBin(b, lambda).value)
             }
             return main + constraintLogpdf(pars, data, numbers)
         }
@@ -73,7 +73,8 @@ extension ModelStructure {
                     lambdaA += entryValue(e, a, inputs)
                     lambdaB += entryValue(e, b, inputs)
                 }
-                sum += Likelihood.logPoissonDifference(data[bin], lambdaA, lambdaB)
+                sum += Likelihood.logPoissonDifference(
+                    data[bin], clipBin(bin, lambdaA).value, clipBin(bin, lambdaB).value)
             }
             for g in 0..<gaussParam.count {
                 let aux = data[mainBinCount + gaussAux[g]]
@@ -108,12 +109,13 @@ extension ModelStructure {
 
 extension Model {
     /// Expected main rates followed (optionally) by the expected auxdata (θ for Gaussian, θτ for Poisson
-    /// constraints): pyhf's `expected_data`.
+    /// constraints): pyhf's `expected_data`, clipped as `clipping` says. Negative rates are returned as they are
+    /// (pyhf's too); a rate that is not a number (a normsys factor outside its domain) throws `.numeric` naming it.
     public func expectedData(_ pars: [Double], includeAuxdata: Bool = true) throws -> [Double] {
         try checkPars(pars)
         let s = structure
         var out = [Double](repeating: 0, count: s.mainBinCount + (includeAuxdata ? s.auxCount : 0))
-        pars.withUnsafeBufferPointer { pars in
+        try pars.withUnsafeBufferPointer { pars in
             numbers.inputs.withUnsafeBufferPointer { inputs in
                 out.withUnsafeMutableBufferPointer { out in
                     s.rates(pars, inputs, into: UnsafeMutableBufferPointer(rebasing: out[0..<s.mainBinCount]))
@@ -122,6 +124,7 @@ extension Model {
                     }
                 }
             }
+            out = try finiteResult(out, "the expected data", pars, nil, .value)
         }
         return out
     }
@@ -131,7 +134,10 @@ extension Model {
         try expectedData(pars, includeAuxdata: false)
     }
 
-    /// pyhf's `Model.logpdf(pars, data)` (a scalar here): data = main bins + auxdata.
+    /// pyhf's `Model.logpdf(pars, data)` (a scalar here): data = main bins + auxdata. The value fits minimise:
+    /// finite, −∞ where the data are impossible, and NaN where log L is undefined (a negative rate, a normsys
+    /// factor outside its domain; see `LikelihoodDomain`), so that a fit's step into such a region is rejected
+    /// and the fit steps back. `logpdfChecked` is the same value for users, with a named error instead of NaN.
     public func logpdf(_ pars: [Double], data: [Double]) throws -> Double {
         try evaluate(pars, data) { pars, data in structure.logpdf(pars, data, numbers) }
     }
@@ -141,7 +147,16 @@ extension Model {
     public func logpdfDifference(_ a: [Double], _ b: [Double], data: [Double]) throws -> Double {
         try checkPars(b)
         return try evaluate(a, data) { a, data in
-            b.withUnsafeBufferPointer { b in structure.logpdfDifference(a, b, data, numbers) }
+            try b.withUnsafeBufferPointer { b in
+                let difference = structure.logpdfDifference(a, b, data, numbers)
+                if difference.isNaN {
+                    try requireDomain(a, data)
+                    try requireDomain(b, data)
+                    throw NeosError(
+                        .numeric, "log L(a) − log L(b) is not a number: the data are impossible (log L = −inf) at both")
+                }
+                return difference
+            }
         }
     }
 }

@@ -72,18 +72,35 @@ public final class Model: Sendable {
         try pars.withUnsafeBufferPointer { try Validate.finite($0, "pars") }
     }
 
+    /// Lengths, finiteness, and counts ≥ 0: the main bins and the Poisson constraints' auxdata are observed counts
+    /// (a Gaussian constraint's auxdatum may be any number). pyhf evaluates negative counts through lnΓ(n + 1),
+    /// which gives −∞ at n = −1 and meaningless numbers between; they are refused here.
     func checkData(_ data: [Double]) throws {
         try Validate.length(
             data.count, equals: structure.mainBinCount + structure.auxCount, "data (main bins + auxdata)")
         try data.withUnsafeBufferPointer { try Validate.finite($0, "data") }
+        let s = structure
+        if let b = data[0..<s.mainBinCount].firstIndex(where: { $0 < 0 }) {
+            throw NeosError.invalidArgument(
+                "data[\(b)] is \(data[b]): \(s.binLabel(b)) is an observed count and must be ≥ 0")
+        }
+        for c in 0..<s.poisParam.count where data[s.mainBinCount + s.poisAux[c]] < 0 {
+            let index = s.mainBinCount + s.poisAux[c]
+            throw NeosError.invalidArgument(
+                "data[\(index)] is \(data[index]): the auxdatum of \(s.parameterNames[s.poisParam[c]])'s Poisson "
+                    + "constraint is an observed count and must be ≥ 0")
+        }
     }
 
     /// Checks parameters and data, then runs a kernel on their buffers.
     func evaluate<R>(
-        _ pars: [Double], _ data: [Double], _ kernel: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> R
+        _ pars: [Double], _ data: [Double],
+        _ kernel: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws -> R
     ) throws -> R {
         try checkPars(pars)
         try checkData(data)
-        return pars.withUnsafeBufferPointer { pars in data.withUnsafeBufferPointer { data in kernel(pars, data) } }
+        return try pars.withUnsafeBufferPointer { pars in
+            try data.withUnsafeBufferPointer { data in try kernel(pars, data) }
+        }
     }
 }

@@ -74,6 +74,11 @@ final class ModelStructure: Sendable {
     let parameterEntryStart: [Int]  // P + 1
     let parameterEntries: [Int]
 
+    // pyhf's clip_sample_data / clip_bin_data (`ModelClipping`), and per main bin the constant that the samples its
+    // channel lacks contribute under a sample clip above 0 (empty when there is none)
+    let clipping: ModelClipping
+    let clipAbsentSamples: [Double]
+
     init(
         channels: [String], channelBinCounts: [Int], samples: [String], paramSets: [ParamSet], poiIndex: Int?,
         poiName: String?, inputNames: [String], normsysCode: NormsysInterpolation, histosysCode: HistosysInterpolation,
@@ -82,7 +87,7 @@ final class ModelStructure: Sendable {
         addParam: [Int], addHi: [Int], addLo: [Int],
         gaussParam: [Int], gaussAux: [Int], gaussSigmaConstant: [Double], gaussStatStart: [Int], statNominal: [Int],
         statDelta: [Int], poisParam: [Int], poisAux: [Int], poisTauConstant: [Double], poisNominal: [Int],
-        poisSigma: [Int], auxConstant: [Double], auxFromPoisson: [Int]
+        poisSigma: [Int], auxConstant: [Double], auxFromPoisson: [Int], clipping: ModelClipping = .none
     ) {
         self.channels = channels
         self.channelBinCounts = channelBinCounts
@@ -155,6 +160,16 @@ final class ModelStructure: Sendable {
         }
         self.parameterEntryStart = [0] + entriesOf.map(\.count).reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1) }
         self.parameterEntries = entriesOf.flatMap { $0 }
+        self.clipping = clipping
+        if let bound = clipping.sampleData, bound > 0 {
+            // Each bin's entries are the samples its channel contains; the others are pyhf's zero nominals.
+            let absent = (0..<(binEntryStart.count - 1)).map {
+                samples.count - (binEntryStart[$0 + 1] - binEntryStart[$0])
+            }
+            self.clipAbsentSamples = absent.map { Double($0) * bound }
+        } else {
+            self.clipAbsentSamples = []
+        }
     }
 
     var entryCount: Int { entryBin.count }

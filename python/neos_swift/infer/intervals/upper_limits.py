@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import ctypes
 import numbers
+import warnings
 
 import numpy as np
 
-from ..._library import UPPER_LIMIT_ROWS, UPPER_LIMIT_SCAN_CAPACITY, as_doubles, lib, pointer
+from ..._library import CONSTANTS, UPPER_LIMIT_ROWS, UPPER_LIMIT_SCAN_CAPACITY, as_doubles, lib, pointer
 from ...errors import InvalidArgument, check
 from .._settings import FitSettings, data_array
 
@@ -29,6 +30,54 @@ _CORE_SETTINGS = {"test_stat": "qtilde", "calctype": "asymptotics", "calc_base_d
 
 def __dir__():
     return __all__
+
+
+class UpperLimitOutsideScanWarning(RuntimeWarning):
+    """A limit of :func:`linear_grid_scan` lies beyond its scan: the value returned is the scan's end (pyhf returns
+    the same value without a word)."""
+
+
+# The limits in the order they are returned, for messages.
+_LIMIT_NAMES = ("observed", "expected -2σ", "expected -1σ", "expected median", "expected +1σ", "expected +2σ")
+_BELOW, _INSIDE, _ABOVE = (
+    CONSTANTS["NEOS_UPPER_LIMIT_BELOW_SCAN"],
+    CONSTANTS["NEOS_UPPER_LIMIT_INSIDE_SCAN"],
+    CONSTANTS["NEOS_UPPER_LIMIT_ABOVE_SCAN"],
+)
+
+
+def _scan_values(scan) -> np.ndarray:
+    """The scan as given (finite floats), refused when it has fewer than two distinct values."""
+    values = np.asarray(as_doubles(scan, "scan"), dtype=np.float64).ravel()
+    if not np.all(np.isfinite(values)):
+        raise InvalidArgument(f"scan[{int(np.argmin(np.isfinite(values)))}] is not finite; every value must be")
+    distinct = np.unique(values)
+    if distinct.size < 2:
+        raise InvalidArgument(
+            f"the scan has {values.size} value(s), {distinct.size} distinct: interpolating an upper limit needs at "
+            "least two distinct POI values"
+        )
+    return values
+
+
+def _warn_outside(positions, scan, level) -> None:
+    """One warning per limit beyond the scan, naming it and the scan's range."""
+    low, high = float(np.min(scan)), float(np.max(scan))
+    for name, position in zip(_LIMIT_NAMES, positions):
+        if position == _ABOVE:
+            warnings.warn(
+                f"the {name} upper limit lies above the scan [{low}, {high}]: CLs is still above {level} at "
+                f"mu = {high}, and {high} (the scan's end) is returned, as pyhf returns it; extend the scan",
+                UpperLimitOutsideScanWarning,
+                stacklevel=4,
+            )
+        elif position == _BELOW:
+            warnings.warn(
+                f"the {name} upper limit lies below the scan [{low}, {high}]: CLs is already below {level} at "
+                f"mu = {low}, and {low} (the scan's start) is returned, as pyhf returns it; extend the scan",
+                UpperLimitOutsideScanWarning,
+                stacklevel=4,
+            )
 
 
 def _in_core(hypotest_kwargs) -> bool:
@@ -59,12 +108,11 @@ def _point_result(row):
     return np.asarray(row[0]), [np.asarray(value) for value in row[1:]]
 
 
-def _core_limit(data, model, level, scan, hypotest_kwargs):
-    """libneos' upper limit: (observed, expected[5], tested POIs, their results)."""
+def _core_limit(data, model, level, hypotest_kwargs):
+    """libneos' upper limit by root finding: (observed, expected[5], tested POIs, their results)."""
     settings = FitSettings(model, *(hypotest_kwargs.get(name) for name in _FIT_KEYWORDS))
     data = data_array(data, model)
-    scan_array = None if scan is None else as_doubles(scan, "scan")
-    capacity = UPPER_LIMIT_SCAN_CAPACITY if scan_array is None else scan_array.size
+    capacity = UPPER_LIMIT_SCAN_CAPACITY
     limits = np.empty(UPPER_LIMIT_ROWS)
     pois = np.empty(capacity)
     cls = np.empty(UPPER_LIMIT_ROWS * capacity)
@@ -73,8 +121,8 @@ def _core_limit(data, model, level, scan, hypotest_kwargs):
         lib.neos_upper_limit(
             model,
             float(level),
-            pointer(scan_array),
-            0 if scan_array is None else scan_array.size,
+            None,
+            0,
             pointer(data),
             data.size,
             *settings.args,
@@ -90,6 +138,35 @@ def _core_limit(data, model, level, scan, hypotest_kwargs):
     n = count.value
     rows = cls[: UPPER_LIMIT_ROWS * n].reshape(n, UPPER_LIMIT_ROWS)
     return np.asarray(limits[0]), [np.asarray(value) for value in limits[1:]], pois[:n].tolist(), rows
+
+
+def _core_scan(data, model, level, scan, hypotest_kwargs):
+    """libneos' upper limit over a scan: (observed, expected[5], one result row per scan value as given, each
+    limit's NEOS_UPPER_LIMIT_*_SCAN position). libneos sorts the values and runs each distinct one once."""
+    settings = FitSettings(model, *(hypotest_kwargs.get(name) for name in _FIT_KEYWORDS))
+    data = data_array(data, model)
+    limits = np.empty(UPPER_LIMIT_ROWS)
+    positions = (ctypes.c_int32 * UPPER_LIMIT_ROWS)()
+    cls = np.empty(UPPER_LIMIT_ROWS * scan.size)
+    check(
+        lib.neos_upper_limit_scan(
+            model,
+            float(level),
+            pointer(scan),
+            scan.size,
+            pointer(data),
+            data.size,
+            *settings.args,
+            pointer(limits),
+            limits.size,
+            positions,
+            UPPER_LIMIT_ROWS,
+            pointer(cls),
+            cls.size,
+        )
+    )
+    rows = cls.reshape(scan.size, UPPER_LIMIT_ROWS)
+    return np.asarray(limits[0]), [np.asarray(value) for value in limits[1:]], rows, list(positions)
 
 
 def _hypotests(data, model, hypotest_kwargs):
@@ -161,7 +238,7 @@ def toms748_scan(
         raise InvalidArgument(f"the bracket [{bounds_low}, {bounds_up}] must be finite")
     if _in_core(hypotest_kwargs):
         # The roots do not depend on the starting bracket; libneos solves them to full precision.
-        observed, expected, pois, rows = _core_limit(data, model, level, None, hypotest_kwargs)
+        observed, expected, pois, rows = _core_limit(data, model, level, hypotest_kwargs)
         results = (pois, [_point_result(row) for row in rows])
     else:
         observed, expected, results = _toms748_python(
@@ -208,19 +285,27 @@ def _toms748_python(data, model, bounds_low, bounds_up, level, atol, rtol, hypot
 def linear_grid_scan(data, model, scan, level=0.05, return_results=False, **hypotest_kwargs):
     """The observed and the five expected upper limits at CLs = ``level``, interpolated (``numpy.interp``, as
     pyhf) over hypotests at the POI values ``scan``. Returns ``(observed, expected)``, plus ``(scan, results)``
-    with ``return_results`` (``scan`` as given, one hypotest result per value)."""
+    with ``return_results`` (``scan`` as given, one hypotest result per value).
+
+    Unlike pyhf, the values are interpolated in ascending order whatever order they come in (pyhf's result for an
+    unsorted scan is not the limit), a repeated value is tested once, and fewer than two distinct values are
+    refused (``InvalidArgument``). A limit beyond the scan is returned as the scan's end, as pyhf returns it, with
+    an :class:`UpperLimitOutsideScanWarning` naming the limit and the scan's range."""
     _check_hypotest_kwargs(hypotest_kwargs)
+    values = _scan_values(scan)
     if _in_core(hypotest_kwargs):
-        observed, expected, _, rows = _core_limit(data, model, level, scan, hypotest_kwargs)
+        observed, expected, rows, positions = _core_scan(data, model, level, values, hypotest_kwargs)
         results = [_point_result(row) for row in rows]
     else:
         at, _ = _hypotests(data, model, hypotest_kwargs)
-        results = [at(poi) for poi in np.asarray(scan, dtype=np.float64)]
-        table = np.array([[float(cls_obs), *map(float, band)] for cls_obs, band in results]).T
-        pois = np.asarray(scan, dtype=np.float64)
+        results = [at(poi) for poi in values]
+        pois = np.unique(values)  # ascending and distinct, as libneos interpolates them
+        table = np.array([[float(cls_obs), *map(float, band)] for cls_obs, band in map(at, pois)]).T
         # CLs falls with the POI: numpy.interp wants rising abscissae, so both run backwards.
         limits = [np.asarray(np.interp(level, row[::-1], pois[::-1])) for row in table]
         observed, expected = limits[0], limits[1:]
+        positions = [_ABOVE if level < row[-1] else _BELOW if level > row[0] else _INSIDE for row in table]
+    _warn_outside(positions, values, level)
     if return_results:
         return observed, expected, (scan, results)
     return observed, expected
