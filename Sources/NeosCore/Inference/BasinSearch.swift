@@ -65,10 +65,11 @@ extension BoundedNewton {
     /// a plain constrained minimum and is not restarted from.
     private func silencesAnother(_ i: Int, _ best: Result) -> Bool {
         let n = best.parameters.count
-        guard best.hessian.count == n * n else { return false }
-        let largest = (0..<n).map { abs(best.hessian[$0 * n + $0]) }.max() ?? 0
+        guard let hessian = best.hessian, hessian.size == n else { return false }
+        let diagonal = (0..<n).map { hessian.diagonal($0) }
+        let largest = diagonal.map { abs($0) }.max() ?? 0
         return (0..<n).contains { j in
-            j != i && !fixed[j] && abs(best.hessian[j * n + j]) <= 1e-12 * largest && best.hessian[i * n + j] != 0
+            j != i && !fixed[j] && abs(diagonal[j]) <= 1e-12 * largest && hessian.entry(i, j) != 0
         }
     }
 
@@ -76,10 +77,11 @@ extension BoundedNewton {
     /// minimum and are left to the next pass once the restart from it has found a lower one), or nil.
     private func probeBelow(_ best: Result) throws -> [Double]? {
         let n = best.parameters.count
-        guard best.hessian.count == n * n else { return nil }
+        guard let hessian = best.hessian, hessian.size == n else { return nil }
         let values: [[Double]] = (0..<n).map { i in
-            guard !fixed[i], best.hessian[i * n + i] > 0 else { return [] }
-            let sigma = (2 / best.hessian[i * n + i]).squareRoot()
+            let curvature = hessian.diagonal(i)
+            guard !fixed[i], curvature > 0 else { return [] }
+            let sigma = (2 / curvature).squareRoot()
             return Self.probeMultiples.map { min(max(best.parameters[i] + $0 * sigma, lower[i]), upper[i]) }
                 .filter { $0 != best.parameters[i] }
         }

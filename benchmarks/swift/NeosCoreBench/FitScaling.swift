@@ -12,6 +12,8 @@
 // JSON text, one NLL, one gradient, one Hessian, and one fit (MLE.fit from the suggested initial parameters).
 //
 //     swift run -c release neos-core-bench fit-scaling [--variants none,histosys,shapesys] [--sizes 1000,4000,...]
+//
+// `--write-workspaces DIR` writes the workspaces instead of timing them (for `fit-workspaces`).
 import Foundation
 import NeosCore
 
@@ -76,6 +78,7 @@ func scalingWorkspace(bins n: Int, variant: String) -> String {
 func runFitScaling(_ arguments: [String]) throws {
     var variants = ["none", "histosys", "shapesys"]
     var sizes = [1000, 4000, 16000, 64000, 256000]
+    var directory: String? = nil
     var index = 0
     while index < arguments.count {
         let option = arguments[index]
@@ -84,9 +87,21 @@ func runFitScaling(_ arguments: [String]) throws {
         switch option {
         case "--variants": variants = value.split(separator: ",").map(String.init)
         case "--sizes": sizes = value.split(separator: ",").compactMap { Int($0) }
+        case "--write-workspaces": directory = value
         default: throw NeosError.invalidArgument("unknown option \(option)")
         }
         index += 2
+    }
+    if let directory {
+        // Only the workspaces, for `fit-workspaces` to fit with two builds and compare.
+        for variant in variants {
+            for n in sizes {
+                let path = "\(directory)/scaling_\(variant)_\(n).json"
+                try scalingWorkspace(bins: n, variant: variant).write(toFile: path, atomically: true, encoding: .utf8)
+                print(path)
+            }
+        }
+        return
     }
     print("CPU: \(cpuModelName()); process CPU seconds per phase (one call each)")
     print("variant   bins    pars  build_s    nll_s   grad_s   hess_s    fit_s  fit_us/bin  iters  twiceNLL")
@@ -109,7 +124,8 @@ func runFitScaling(_ arguments: [String]) throws {
             let fitTime = try cpuSeconds { fit = try MLE.fit(data: data, model: model) }
             print(
                 String(
-                    format: "%-8@ %6d %7d %8.3f %8.4f %8.4f %8.4f %8.3f %11.3f %6d  %.10f", variant as NSString, n,
+                    format: "%@ %6d %7d %8.3f %8.4f %8.4f %8.4f %8.3f %11.3f %6d  %.10f",
+                    variant.padding(toLength: 8, withPad: " ", startingAt: 0) as NSString, n,
                     model.parameterCount, buildTime, nllTime, gradientTime, hessianTime, fitTime,
                     fitTime / Double(n) * 1e6, fit.iterations, fit.twiceNLL))
         }
