@@ -186,8 +186,10 @@ struct JacobianOutputs {
         rows: Int, model: Model, dataCount: Int, _ inputs: UnsafeMutablePointer<Double>?, _ inputsLength: Int,
         _ data: UnsafeMutablePointer<Double>?, _ dataLength: Int
     ) throws {
-        let inputsCount = try count(rows, times: model.inputCount, "rows × n_inputs")
-        let dataCount = try count(rows, times: dataCount, "rows × n_data")
+        // A length only for a Jacobian that is asked for: a fit of a model with a γ per bin has rows × n_inputs
+        // beyond any memory, and needs none of it when no Jacobian is wanted.
+        let inputsCount = inputs == nil ? 0 : try count(rows, times: model.inputCount, "rows × n_inputs")
+        let dataCount = data == nil ? 0 : try count(rows, times: dataCount, "rows × n_data")
         self.inputs = try optionalOutput(inputs, inputsLength, expected: inputsCount, "out_jacobian_inputs")
         self.data = try optionalOutput(data, dataLength, expected: dataCount, "out_jacobian_data")
         if self.inputs != nil || self.data != nil {

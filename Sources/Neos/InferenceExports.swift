@@ -56,7 +56,10 @@ func fitCall(
         configuration.edmTolerance = options.edmTolerance
     }
     let n = model.parameterCount
-    let square = try count(n, times: n, "n_pars × n_pars")
+    // n × n is a length only when uncertainties or correlations are asked for: a fit alone of a model with a γ per
+    // bin (n in the hundreds of thousands) needs no n × n memory.
+    let square =
+        out_uncertainties == nil && out_correlations == nil ? 0 : try count(n, times: n, "n_pars × n_pars")
     let parsOut = try optionalOutput(out_pars, n_out_pars, expected: n, "out_pars")
     let uncertaintiesOut = try optionalOutput(
         out_uncertainties, n_out_uncertainties, expected: n, "out_uncertainties")

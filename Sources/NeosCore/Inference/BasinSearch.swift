@@ -45,8 +45,14 @@ extension BoundedNewton {
                 }
             }
 
-            for i in 0..<n
-            where isHeldByBound(i, in: best) && start[i] > lower[i] && start[i] < upper[i] && silencesAnother(i, best) {
+            // The silent parameters of the current best point, found once per best point rather than once per
+            // held parameter (a model with a γ per bin can hold thousands at a bound).
+            var silent: (value: Double, parameters: [Int])? = nil
+            for i in 0..<n where isHeldByBound(i, in: best) && start[i] > lower[i] && start[i] < upper[i] {
+                if silent?.value != best.value { silent = (best.value, silentParameters(best)) }
+                guard let hessian = best.hessian,
+                    silent?.parameters.contains(where: { $0 != i && hessian.entry(i, $0) != 0 }) == true
+                else { continue }
                 var restart = best.parameters
                 restart[i] = start[i]
                 if try keepIfLower(minimize(from: restart)) { improved = true }
@@ -59,27 +65,27 @@ extension BoundedNewton {
         return best
     }
 
-    /// Whether parameter i, on its bound, silences another free parameter: one whose curvature vanishes there
-    /// (it multiplies a sample that i's bound removed, as k in μ·k at μ = 0) while its mixed derivative with i does
-    /// not. That is how a valley of minima ends on a bound; a bound that silences nothing (μ̂ = 0 on a deficit) is
-    /// a plain constrained minimum and is not restarted from.
-    private func silencesAnother(_ i: Int, _ best: Result) -> Bool {
+    /// The free parameters whose curvature vanishes at `best` (≤ 1e-12 of the largest). A parameter i on its bound
+    /// silences another when one of these has a non-zero mixed derivative with i (it multiplies a sample that i's
+    /// bound removed, as k in μ·k at μ = 0). That is how a valley of minima ends on a bound; a bound that silences
+    /// nothing (μ̂ = 0 on a deficit) is a plain constrained minimum and is not restarted from.
+    private func silentParameters(_ best: Result) -> [Int] {
         let n = best.parameters.count
-        guard best.hessian.count == n * n else { return false }
-        let largest = (0..<n).map { abs(best.hessian[$0 * n + $0]) }.max() ?? 0
-        return (0..<n).contains { j in
-            j != i && !fixed[j] && abs(best.hessian[j * n + j]) <= 1e-12 * largest && best.hessian[i * n + j] != 0
-        }
+        guard let hessian = best.hessian, hessian.size == n else { return [] }
+        let diagonal = (0..<n).map { hessian.diagonal($0) }
+        let largest = diagonal.map { abs($0) }.max() ?? 0
+        return (0..<n).filter { j in !fixed[j] && abs(diagonal[j]) <= 1e-12 * largest }
     }
 
     /// The first one-parameter probe around `best` whose objective is below it (the other probes belong to this
     /// minimum and are left to the next pass once the restart from it has found a lower one), or nil.
     private func probeBelow(_ best: Result) throws -> [Double]? {
         let n = best.parameters.count
-        guard best.hessian.count == n * n else { return nil }
+        guard let hessian = best.hessian, hessian.size == n else { return nil }
         let values: [[Double]] = (0..<n).map { i in
-            guard !fixed[i], best.hessian[i * n + i] > 0 else { return [] }
-            let sigma = (2 / best.hessian[i * n + i]).squareRoot()
+            let curvature = hessian.diagonal(i)
+            guard !fixed[i], curvature > 0 else { return [] }
+            let sigma = (2 / curvature).squareRoot()
             return Self.probeMultiples.map { min(max(best.parameters[i] + $0 * sigma, lower[i]), upper[i]) }
                 .filter { $0 != best.parameters[i] }
         }

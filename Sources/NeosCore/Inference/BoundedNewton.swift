@@ -13,8 +13,8 @@
 struct BoundedNewton {
     struct Objective {
         let value: ([Double]) throws -> Double
-        /// Gradient and row-major Hessian.
-        let derivatives: ([Double]) throws -> (gradient: [Double], hessian: [Double])
+        /// Gradient and Hessian (dense, or block-arrow for many bin-local parameters: FitHessian.swift).
+        let derivatives: ([Double]) throws -> (gradient: [Double], hessian: FitHessian)
         /// Per parameter, the sorted values where the objective is not smooth.
         var breakpoints: [[Double]] = []
         /// The objective along coordinates: for each parameter i, with i replaced by each of `values[i]` (the
@@ -38,9 +38,9 @@ struct BoundedNewton {
         var iterations: Int
         var edm: Double
         /// Gradient and Hessian of the last iteration: at `parameters`, or one polishing Newton step before them
-        /// (empty if the descent ended before computing any).
+        /// (empty, nil, if the descent ended before computing any).
         var gradient: [Double] = []
-        var hessian: [Double] = []
+        var hessian: FitHessian? = nil
         /// The parameters the last iteration held at a kink of the objective (it rises on both sides).
         var heldAtKink: [Bool] = []
     }
@@ -61,9 +61,8 @@ struct BoundedNewton {
         guard !fixed[i], i < result.gradient.count else { return false }
         let x = result.parameters[i]
         let outward = x <= lower[i] ? result.gradient[i] : x >= upper[i] ? -result.gradient[i] : 0
-        guard outward > 0 else { return false }
-        let n = result.parameters.count
-        let curvature = result.hessian[i * n + i]
+        guard outward > 0, let hessian = result.hessian else { return false }
+        let curvature = hessian.diagonal(i)
         return curvature <= 0 || 0.5 * outward * outward / curvature > options.edmTolerance
     }
 
@@ -111,19 +110,13 @@ struct BoundedNewton {
     /// x + change on the moving parameters, projected onto their pieces, with its objective value and the
     /// decrease the quadratic model (g, h over the moving parameters) predicts for the projected step.
     private func trial(
-        _ change: [Double], from x: [Double], moving: [Int], low: [Double], high: [Double], g: [Double], h: [Double]
+        _ change: [Double], from x: [Double], moving: [Int], low: [Double], high: [Double], g: [Double], h: FitHessian
     ) throws -> Trial {
-        let m = moving.count
         var point = x
         for (a, i) in moving.enumerated() { point[i] = min(max(x[i] + change[a], low[a]), high[a]) }
         let step = moving.map { point[$0] - x[$0] }
         guard step.contains(where: { $0 != 0 }) else { return Trial(point: point, value: .infinity, predicted: 0) }
-        var quadratic = 0.0
-        for a in 0..<m {
-            var row = 0.0
-            for b in 0..<m { row += h[a * m + b] * step[b] }
-            quadratic += step[a] * row
-        }
+        let quadratic = h.quadraticForm(step)
         let predicted = -(zip(g, step).map(*).reduce(0, +) + 0.5 * quadratic)
         return Trial(point: point, value: try objective.value(point), predicted: predicted)
     }
@@ -142,7 +135,7 @@ struct BoundedNewton {
         var heldAtBreakpoints = 0
         var heldAtKink: [Bool]
         var gradient: [Double] = []
-        var hessian: [Double] = []
+        var hessian: FitHessian? = nil
 
         func result(converged: Bool, reason: String, iterations: Int, edm: Double) -> Result {
             Result(
@@ -152,13 +145,13 @@ struct BoundedNewton {
     }
 
     /// The parameters that move in an iteration, each inside its piece [low, high], and the quadratic model over
-    /// them: gradient g, Hessian h (m×m, row-major) and the Marquardt scale of each.
+    /// them: gradient g, Hessian h (m×m) and the Marquardt scale of each.
     private struct LocalModel {
         var moving: [Int]
         var low: [Double]
         var high: [Double]
         var g: [Double] = []
-        var h: [Double] = []
+        var h = FitHessian.dense([], size: 0)
         var scale: [Double] = []
         var m: Int { moving.count }
     }
@@ -178,12 +171,14 @@ struct BoundedNewton {
         // Iteration k (from 0) tests the point after k steps; the last one may converge but takes no step.
         for iteration in 0...options.maxIterations {
             try leaveBreakpoints(&descent)
-            (descent.gradient, descent.hessian) = try objective.derivatives(descent.x)
-            guard descent.gradient.allSatisfy(\.isFinite), descent.hessian.allSatisfy(\.isFinite) else {
+            let (gradient, hessian) = try objective.derivatives(descent.x)
+            descent.gradient = gradient
+            descent.hessian = hessian
+            guard gradient.allSatisfy(\.isFinite), hessian.isFinite else {
                 return descent.result(
                     converged: false, reason: "non-finite derivatives", iterations: iteration, edm: descent.edm)
             }
-            guard let local = try localModel(&descent) else { continue }
+            guard let local = try localModel(&descent, hessian: hessian) else { continue }
             if local.moving.isEmpty {
                 return descent.result(
                     converged: true,
@@ -245,7 +240,7 @@ struct BoundedNewton {
     /// between the breakpoints (or bounds) around it, so a step stops just short of a breakpoint instead of landing
     /// on it. A parameter on the edge of its piece with the gradient pushing outward is held; at a breakpoint edge,
     /// unless the objective is lower just across it, in which case it crosses and nil asks for a new iteration.
-    private func localModel(_ descent: inout Descent) throws -> LocalModel? {
+    private func localModel(_ descent: inout Descent, hessian: FitHessian) throws -> LocalModel? {
         let n = descent.x.count
         var local = LocalModel(moving: [], low: [], high: [])
         for i in 0..<n where !fixed[i] && !descent.heldAtKink[i] {
@@ -282,11 +277,12 @@ struct BoundedNewton {
         guard !local.moving.isEmpty else { return local }
         let m = local.m
         local.g = local.moving.map { descent.gradient[$0] }
-        local.h = DenseLinearAlgebra.submatrix(descent.hessian, size: n, indices: local.moving)
+        local.h = hessian.restricted(to: local.moving)
         // Marquardt scaling, floored relative to the largest curvature so that a direction with no curvature
         // of its own (but coupled to others) is damped too.
-        let largest = (0..<m).map { abs(local.h[$0 * m + $0]) }.max() ?? 1
-        local.scale = (0..<m).map { max(abs(local.h[$0 * m + $0]), 1e-6 * largest, 1e-12) }
+        let diagonal = local.moving.map { hessian.diagonal($0) }
+        let largest = (0..<m).map { abs(diagonal[$0]) }.max() ?? 1
+        local.scale = (0..<m).map { max(abs(diagonal[$0]), 1e-6 * largest, 1e-12) }
         return local
     }
 
@@ -303,15 +299,12 @@ struct BoundedNewton {
     /// it is positive definite, as MINUIT forces a positive-definite matrix for its EDM: the value cannot declare
     /// convergence (a saddle is no minimum), but it measures how far a stalled descent still is from stationarity.
     private func distanceToMinimum(_ descent: inout Descent, _ local: LocalModel) throws -> Distance {
-        let m = local.m
         let g = local.g
         descent.edm = .infinity
         var regularisation = 0.0
         while regularisation <= 1e12 {
-            var regularised = local.h
-            for a in 0..<m { regularised[a * m + a] += regularisation * local.scale[a] }
-            if let factor = DenseLinearAlgebra.cholesky(regularised, size: m) {
-                let solved = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g)
+            if let factor = local.h.cholesky(shift: local.scale.map { regularisation * $0 }) {
+                let solved = factor.solve(g)
                 descent.edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
                 if descent.edm < options.edmTolerance && regularisation <= 1e-4 {
                     // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
@@ -340,12 +333,12 @@ struct BoundedNewton {
     /// alone shrinks the steps until rounding stops them), a step along that direction to the trust radius competes
     /// with it and the lower of the two is taken. False when no step lowers the objective.
     private func step(_ descent: inout Descent, _ local: LocalModel, regularisation: Double) throws -> Bool {
-        let (m, g, h, scale) = (local.m, local.g, local.h, local.scale)
+        let (g, h, scale) = (local.g, local.h, local.scale)
         // Only a Hessian that needed regularisation for the EDM can have negative curvature; the direction (unit
         // scaled length, downhill) is found once, when first needed.
         lazy var curvature: [Double]? = {
             guard regularisation > 0,
-                var d = DenseLinearAlgebra.negativeCurvatureDirection(h, size: m, scale: scale)
+                var d = h.negativeCurvatureDirection(scale: scale)
             else { return nil }
             if zip(g, d).map(*).reduce(0, +) > 0 { d = d.map { -$0 } }
             let length = scaledLength(d, scale)
@@ -353,16 +346,14 @@ struct BoundedNewton {
         }()
         let f = descent.f
         for _ in 0..<120 {
-            var damped = h
-            for a in 0..<m { damped[a * m + a] += descent.damping * scale[a] }
-            guard let factor = DenseLinearAlgebra.cholesky(damped, size: m) else {
+            guard let factor = h.cholesky(shift: scale.map { descent.damping * $0 }) else {
                 descent.damping = descent.damping == 0 ? 1e-6 : descent.damping * 10
                 continue
             }
-            var direction = DenseLinearAlgebra.choleskySolve(factor: factor, size: m, g).map { -$0 }
+            var direction = factor.solve(g).map { -$0 }
             let newtonLength = scaledLength(direction, scale)
             let capped = newtonLength > descent.radius
-            if capped { for a in 0..<m { direction[a] *= descent.radius / newtonLength } }
+            if capped { for a in direction.indices { direction[a] *= descent.radius / newtonLength } }
             var trial = try self.trial(
                 direction, from: descent.x, moving: local.moving, low: local.low, high: local.high, g: g, h: h)
             var alongCurvature = false

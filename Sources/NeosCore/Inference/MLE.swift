@@ -27,8 +27,15 @@ public struct FitResult: Sendable {
     /// does the same for a parameter at a limit, whose internal (sin-transformed) coordinate has a vanishing
     /// Jacobian there.
     public var held: [Bool]
-    /// Observed Fisher information −∇² log L at the fitted point (all parameters, row-major).
-    public var fisherInformation: [Double]
+    /// Observed Fisher information −∇² log L at the fitted point (all parameters, row-major). Fits of models with
+    /// many bin-local parameters keep it in block-arrow form (`information`) and make this dense matrix only when
+    /// it is asked for.
+    public var fisherInformation: [Double] {
+        get { information.denseMatrix }
+        set { information = .dense(newValue, size: parameters.count) }
+    }
+    /// The Fisher information as the fit computed it (FitHessian.swift).
+    var information: FitHessian
 
     /// A result from its parts; `held` defaults to none held.
     public init(
@@ -43,7 +50,23 @@ public struct FitResult: Sendable {
         self.edm = edm
         self.fixed = fixed
         self.held = held ?? [Bool](repeating: false, count: parameters.count)
-        self.fisherInformation = fisherInformation
+        self.information = .dense(fisherInformation, size: parameters.count)
+    }
+
+    /// A result whose Fisher information is in the form the fit computed it.
+    init(
+        parameters: [Double], twiceNLL: Double, converged: Bool, reason: String, iterations: Int, edm: Double,
+        fixed: [Bool], held: [Bool], information: FitHessian
+    ) {
+        self.parameters = parameters
+        self.twiceNLL = twiceNLL
+        self.converged = converged
+        self.reason = reason
+        self.iterations = iterations
+        self.edm = edm
+        self.fixed = fixed
+        self.held = held
+        self.information = information
     }
 
     /// Covariance: the inverse Fisher information over the free parameters that are not held, and for each held
@@ -53,6 +76,7 @@ public struct FitResult: Sendable {
     /// not positive definite.
     public var covariance: [Double]? {
         let n = parameters.count
+        let fisherInformation = fisherInformation
         let moving = (0..<n).filter { !fixed[$0] && !held[$0] }
         guard
             let inverse = DenseLinearAlgebra.inverseSPD(
@@ -191,6 +215,18 @@ public enum MLE {
     public static func minimize(data: [Double], model: some LikelihoodModel, configuration: FitConfiguration)
         throws -> FitResult
     {
+        // A HistFactory model with many bin-local parameters gives its Hessian in block-arrow form, so that each
+        // iteration costs time and memory linear in the bins (FitHessian.swift); other models give dense ones.
+        try minimize(
+            data: data, model: model, configuration: configuration,
+            arrowLayout: (model as? Model)?.arrowHessianLayout())
+    }
+
+    /// `minimize` with the Hessian in the block-arrow form of `arrowLayout` (dense when nil); tests choose it.
+    static func minimize(
+        data: [Double], model: some LikelihoodModel, configuration: FitConfiguration,
+        arrowLayout: ArrowHessianLayout?
+    ) throws -> FitResult {
         try configuration.validateOptions()
         let n = model.parameterCount
         let initial = configuration.initialParameters ?? model.suggestedInit
@@ -215,13 +251,21 @@ public enum MLE {
         for (index, value) in data.enumerated() where !value.isFinite {
             throw NeosError.invalidArgument("data[\(index)] is \(value); every value must be finite")
         }
+        func nllHessian(_ pars: [Double]) throws -> FitHessian {
+            if let arrowLayout, let model = model as? Model {
+                return .arrow(try model.nllHessianArrow(pars, data: data, layout: arrowLayout))
+            }
+            return .dense(try model.nllHessian(pars, data: data), size: n)
+        }
         let objective = BoundedNewton.Objective(
             value: { pars in -2 * (try model.logpdf(pars, data: data)) },
             derivatives: { pars in
-                (
-                    try model.nllGradient(pars, data: data).map { 2 * $0 },
-                    try model.nllHessian(pars, data: data).map { 2 * $0 }
-                )
+                let hessian: FitHessian
+                switch try nllHessian(pars) {
+                case .dense(let values, let size): hessian = .dense(values.map { 2 * $0 }, size: size)
+                case .arrow(let matrix): hessian = .arrow(matrix.scaled(by: 2))
+                }
+                return (try model.nllGradient(pars, data: data).map { 2 * $0 }, hessian)
             }, breakpoints: model.parameterBreakpoints,
             valuesAlongCoordinates: { pars, values in
                 try model.logpdfAlongCoordinates(pars, data: data, values: values).map { $0.map { -2 * $0 } }
@@ -231,7 +275,7 @@ public enum MLE {
             options: .init(maxIterations: configuration.maxIterations, edmTolerance: configuration.edmTolerance))
         // The likelihood need not be convex: lowestMinimum restarts the descent where another basin may lie.
         let outcome = try minimizer.lowestMinimum(from: initial)
-        let information = try model.nllHessian(outcome.parameters, data: data)
+        let information = try nllHessian(outcome.parameters)
         let breakpoints = model.parameterBreakpoints
         var held = [Bool](repeating: false, count: n)
         for i in 0..<n where !fixed[i] {
@@ -241,13 +285,13 @@ public enum MLE {
                 let kink = breakpoints[i].min(by: { abs($0 - outcome.parameters[i]) < abs($1 - outcome.parameters[i]) })
             {
                 held[i] = try isHeldByKink(
-                    i, at: kink, outcome.parameters, curvature: 2 * information[i * n + i], data: data, model: model,
+                    i, at: kink, outcome.parameters, curvature: 2 * information.diagonal(i), data: data, model: model,
                     edmTolerance: configuration.edmTolerance)
             }
         }
         return FitResult(
             parameters: outcome.parameters, twiceNLL: outcome.value, converged: outcome.converged,
             reason: outcome.reason, iterations: outcome.iterations, edm: outcome.edm, fixed: fixed, held: held,
-            fisherInformation: information)
+            information: information)
     }
 }

@@ -72,6 +72,26 @@ public enum DenseLinearAlgebra {
     public static func negativeCurvatureDirection(
         _ matrix: [Double], size n: Int, scale: [Double], tolerance: Double = 1e-8
     ) -> [Double]? {
+        guard let factorisation = pivotSkippingCholesky(matrix, size: n, scale: scale, tolerance: tolerance),
+            let (j, _) = factorisation.mostNegative
+        else { return nil }
+        return negativeCurvatureDirection(factorisation, size: n, pivot: j)
+    }
+
+    /// The pivot-skipping Cholesky factorisation of `negativeCurvatureDirection`: the factor (row-major lower,
+    /// zero in the columns of skipped pivots), which pivots were taken, and the most negative skipped pivot with
+    /// its value relative to its scale.
+    struct PivotSkippingCholesky {
+        var factor: [Double]
+        var taken: [Bool]
+        var mostNegative: (index: Int, relative: Double)?
+    }
+
+    /// The factorisation of `negativeCurvatureDirection` (see there), nil if a pivot is not finite. The arrow
+    /// solver (ArrowMatrix.swift) runs it on each block and on the Schur complement of the global rows.
+    static func pivotSkippingCholesky(
+        _ matrix: [Double], size n: Int, scale: [Double], tolerance: Double
+    ) -> PivotSkippingCholesky? {
         precondition(matrix.count == n * n && scale.count == n, "negativeCurvatureDirection: wrong sizes")
         var factor = [Double](repeating: 0, count: n * n)
         var taken = [Bool](repeating: false, count: n)
@@ -93,8 +113,16 @@ public enum DenseLinearAlgebra {
                 mostNegative = (j, pivot / scale[j])
             }
         }
-        guard let (j, _) = mostNegative else { return nil }
-        // Solve Lᵀ y = l over the taken pivots before j (back substitution), d = −y.
+        return PivotSkippingCholesky(factor: factor, taken: taken, mostNegative: mostNegative)
+    }
+
+    /// The direction of a skipped pivot j of a pivot-skipping factorisation: Lᵀ y = l over the pivots taken
+    /// before j (back substitution), d = (−y, 1).
+    static func negativeCurvatureDirection(_ factorisation: PivotSkippingCholesky, size n: Int, pivot j: Int)
+        -> [Double]
+    {
+        let factor = factorisation.factor
+        let taken = factorisation.taken
         var direction = [Double](repeating: 0, count: n)
         direction[j] = 1
         for k in stride(from: j - 1, through: 0, by: -1) where taken[k] {

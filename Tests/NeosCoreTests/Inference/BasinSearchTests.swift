@@ -55,9 +55,8 @@ final class BasinSearchTests: XCTestCase {
                 let c = 2 * background / (rate * rate)
                 let g0 = signal * x[1]
                 let g1 = signal * x[0]
-                return (
-                    [w * g0, w * g1], [c * g0 * g0, c * g0 * g1 + w * signal, c * g0 * g1 + w * signal, c * g1 * g1]
-                )
+                let hessian = [c * g0 * g0, c * g0 * g1 + w * signal, c * g0 * g1 + w * signal, c * g1 * g1]
+                return ([w * g0, w * g1], .dense(hessian, size: 2))
             })
         let minimizer = BoundedNewton(
             objective: objective, lower: [0, 0], upper: [10, 10], fixed: [false, false], options: .init())

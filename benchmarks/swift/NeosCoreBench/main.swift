@@ -29,6 +29,15 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 /// `value` with one decimal.
 func formatted(_ value: Double) -> String { String(format: "%.1f", value) }
 
+if CommandLine.arguments.dropFirst().first == "fit-scaling" {
+    try runFitScaling(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "fit-workspaces" {
+    runFitWorkspaces(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+
 let text = try referenceText("sbottom_ins1748602/RegionA/BkgOnly.json")
 let patch = try referenceText("sbottom_ins1748602/RegionA/patch.sbottom_1300_205_60.json")
 var workspace: Workspace!
