@@ -47,7 +47,14 @@ final class ArrowHessianFitTests: XCTestCase {
 
     func testArrowHessianEqualsTheDenseHessian() throws {
         let workspace = try Workspace(json: Self.mixedWorkspace(bins: 12))
-        let model = try workspace.model()
+        // Unclipped, and with bin clips that hold some bins at their bound (pyhf's clip_bin_data): the arrow form
+        // must drop the clipped bins' terms exactly as the dense one does.
+        for clipping in [ModelClipping.none, ModelClipping(sampleData: 0, binData: 28)] {
+            try assertArrowHessianEqualsDense(workspace: workspace, model: workspace.model().withClipping(clipping))
+        }
+    }
+
+    private func assertArrowHessianEqualsDense(workspace: Workspace, model: Model) throws {
         let data = try workspace.data(model: model)
         let layout = try XCTUnwrap(model.arrowHessianLayout(minimumLocals: 0))
         // mu, norm and shape touch several bins; every γ and shapefactor one bin.

@@ -150,8 +150,9 @@ extension ModelStructure {
                 }
                 var lambda = 0.0
                 for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                let w = Likelihood.weight(data[b], lambda)
-                let curvature = Likelihood.curvature(data[b], lambda)
+                let rate = clipBin(b, lambda)
+                let w = Likelihood.weight(data[b], rate.value, passes: rate.passes)
+                let curvature = Likelihood.curvature(data[b], rate.value, passes: rate.passes)
                 var touchedCount = 0
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
                     kernel.full(e, pars, inputs, hessian: true, inputGradient: false, mixedInputs: false)
