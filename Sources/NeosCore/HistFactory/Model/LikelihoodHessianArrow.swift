@@ -95,7 +95,6 @@ extension ModelStructure {
         var matrix = layout.template
         let n = parameterCount
         let g = matrix.globals.count
-        var kernel = EntryKernel(self)
         let place = matrix.place
         let localGroup = matrix.localGroup
         let groupStart = matrix.groupStart
@@ -130,73 +129,16 @@ extension ModelStructure {
                 coupling[couplingStart[group] + row * c + columnOf[pq]] += v
             }
         }
-        numbers.inputs.withUnsafeBufferPointer { inputs in
-            let dense = UnsafeMutablePointer<Double>.allocate(capacity: n)
-            dense.initialize(repeating: 0, count: n)
-            let touched = UnsafeMutablePointer<Int>.allocate(capacity: n)
-            let mark = UnsafeMutablePointer<Bool>.allocate(capacity: n)
-            mark.initialize(repeating: false, count: n)
-            defer {
-                dense.deallocate()
-                touched.deallocate()
-                mark.deallocate()
-            }
-            for b in 0..<mainBinCount {
+        accumulateNLLHessian(
+            pars, data, numbers,
+            beginBin: { b in
                 let group = layout.groupOfBin[b]
                 if group >= 0 {
                     for (t, column) in couplingColumns[columnStart[group]..<columnStart[group + 1]].enumerated() {
                         columnOf[column] = t
                     }
                 }
-                var lambda = 0.0
-                for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
-                let rate = clipBin(b, lambda)
-                let w = Likelihood.weight(data[b], rate.value, passes: rate.passes)
-                let curvature = Likelihood.curvature(data[b], rate.value, passes: rate.passes)
-                var touchedCount = 0
-                for e in binEntryStart[b]..<binEntryStart[b + 1] {
-                    kernel.full(e, pars, inputs, hessian: true, inputGradient: false, mixedInputs: false)
-                    let S = kernel.slotCount
-                    for i in 0..<S {
-                        let p = kernel.slotParam[i]
-                        if !mark[p] {
-                            mark[p] = true
-                            touched[touchedCount] = p
-                            touchedCount += 1
-                        }
-                        dense[p] += kernel.slotGrad[i]
-                        if w != 0 {
-                            for j in 0..<S { add(p, kernel.slotParam[j], w * kernel.slotHess[i * S + j]) }
-                        }
-                    }
-                }
-                if curvature != 0 {
-                    for i in 0..<touchedCount {
-                        let p = touched[i]
-                        let gp = curvature * dense[p]
-                        for j in 0..<touchedCount {
-                            let q = touched[j]
-                            add(p, q, gp * dense[q])
-                        }
-                    }
-                }
-                for i in 0..<touchedCount {
-                    dense[touched[i]] = 0
-                    mark[touched[i]] = false
-                }
-            }
-        }
-        for c in 0..<gaussParam.count {
-            let sigma = numbers.gaussSigma[c]
-            let p = gaussParam[c]
-            add(p, p, 1 / (sigma * sigma))
-        }
-        for c in 0..<poisParam.count {
-            let theta = pars[poisParam[c]]
-            let aux = data[mainBinCount + poisAux[c]]
-            let p = poisParam[c]
-            add(p, p, aux == 0 ? 0 : aux / (theta * theta))
-        }
+            }, add: add)
         matrix.global = global
         matrix.blocks = blocks
         matrix.coupling = coupling
