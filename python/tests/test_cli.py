@@ -40,8 +40,7 @@ PYHF_CONVERGED = ["--optconf", "tolerance=1.0e-12"]
 
 def run(*args, stdin=None):
     """Invoke the command line in this process; returns click's Result (exit code, stdout, stderr)."""
-    result = CliRunner().invoke(cli, [str(arg) for arg in args], input=stdin)
-    return result
+    return CliRunner().invoke(cli, [str(arg) for arg in args], input=stdin)
 
 
 def ok(*args, stdin=None):
@@ -154,9 +153,9 @@ def test_workspace_commands_print_what_the_api_returns(tmp_path):
     ws = Workspace(spec)
     channel = ws.channels[0]
 
-    pruned = load_text(ok("prune", COUPLED, "-c", channel))
+    pruned = json.loads(ok("prune", COUPLED, "-c", channel))
     assert pruned == json.loads(json.dumps(ws.prune(channels=[channel])))
-    renamed = load_text(ok("rename", COUPLED, "-c", channel, "renamed", "-m", "mu", "signal_strength"))
+    renamed = json.loads(ok("rename", COUPLED, "-c", channel, "renamed", "-m", "mu", "signal_strength"))
     assert renamed == json.loads(
         json.dumps(ws.rename(channels={channel: "renamed"}, modifiers={"mu": "signal_strength"}))
     )
@@ -173,22 +172,18 @@ def test_workspace_commands_print_what_the_api_returns(tmp_path):
         "--output-file",
         renamed_file,
     )
-    combined = load_text(ok("combine", COUPLED, renamed_file, "--join", "outer"))
+    combined = json.loads(ok("combine", COUPLED, renamed_file, "--join", "outer"))
     expected = Workspace.combine(ws, Workspace(load(renamed_file)), join="outer")
     assert combined == json.loads(json.dumps(expected))
     assert Workspace(combined).channels == sorted([*ws.channels, "renamed"])
 
-    assert load_text(ok("sort", COUPLED)) == json.loads(json.dumps(Workspace.sorted(ws)))
+    assert json.loads(ok("sort", COUPLED)) == json.loads(json.dumps(Workspace.sorted(ws)))
     assert ok("sort", "-", stdin=COUPLED.read_text()) == ok("sort", COUPLED)
 
     plain = ok("digest", COUPLED, "-a", "sha256", "-a", "md5")
     assert plain == f"sha256:{utils.digest(ws)}\nmd5:{utils.digest(ws, algorithm='md5')}\n"
-    as_json = load_text(ok("digest", COUPLED, "-a", "md5", "-j"))
+    as_json = json.loads(ok("digest", COUPLED, "-a", "md5", "-j"))
     assert as_json == {"md5": utils.digest(ws, algorithm="md5")}
-
-
-def load_text(text):
-    return json.loads(text)
 
 
 def test_fit_matches_the_api_and_pyhf_converged(tmp_path):
@@ -196,7 +191,7 @@ def test_fit_matches_the_api_and_pyhf_converged(tmp_path):
         ws = Workspace(load(path))
         model = ws.model()
         best, twice_nll = mle.fit(ws.data(model), model, return_fitted_val=True)
-        ours = load_text(ok("fit", path, "--value"))
+        ours = json.loads(ok("fit", path, "--value"))
         assert set(ours) == {"mle_parameters", "twice_nll"}
         np.testing.assert_allclose(ours["twice_nll"], float(twice_nll), rtol=SAME_RTOL)
         for name, entry in model.config.par_map.items():
@@ -220,7 +215,7 @@ def test_cls_matches_the_api_and_pyhf_converged():
         model = ws.model(modifier_settings={"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}})
         for test_poi in (1.0, 1.5):
             observed, expected = hypotest(test_poi, ws.data(model), model, return_expected_set=True)
-            ours = load_text(ok("cls", path, "--test-poi", test_poi))
+            ours = json.loads(ok("cls", path, "--test-poi", test_poi))
             np.testing.assert_allclose(ours["CLs_obs"], float(observed), rtol=SAME_RTOL)
             np.testing.assert_allclose(ours["CLs_exp"], np.asarray(expected, dtype=float), rtol=SAME_RTOL)
             theirs = pyhf_command("cls", path, "--test-poi", test_poi, *PYHF_CONVERGED)
@@ -240,7 +235,7 @@ def test_cls_where_pyhfs_free_fit_stays_in_a_higher_minimum():
     theirs = pyhf_command("cls", COUPLED, "--test-poi", 0.5, *PYHF_CONVERGED)
     pyhf_free = pyhf_command("fit", COUPLED, "--value", *PYHF_CONVERGED)["twice_nll"]
     assert lowest < held < pyhf_free and lower[model.config.poi_index] < 0.5
-    ours = load_text(ok("cls", COUPLED, "--test-poi", 0.5))
+    ours = json.loads(ok("cls", COUPLED, "--test-poi", 0.5))
     observed = hypotest(0.5, data, model, test_stat="qtilde")
     np.testing.assert_allclose(ours["CLs_obs"], float(observed), rtol=SAME_RTOL)
     assert ours["CLs_obs"] < 0.5 < theirs["CLs_obs"]  # with q = 0, CLs is 0.5 / CLb >= 0.5
@@ -253,11 +248,11 @@ def test_cls_and_fit_take_patches_from_files_and_standard_input(tmp_path):
     ws = Workspace(load(TWO_BIN))
     model = ws.model(patches=[operations])
     best = mle.fit(ws.data(model), model)
-    from_file = load_text(ok("fit", TWO_BIN, "-p", patch))
-    from_stdin = load_text(ok("fit", TWO_BIN, "--patch", "-", stdin=json.dumps(operations)))
+    from_file = json.loads(ok("fit", TWO_BIN, "-p", patch))
+    from_stdin = json.loads(ok("fit", TWO_BIN, "--patch", "-", stdin=json.dumps(operations)))
     assert from_file == from_stdin
     np.testing.assert_allclose(from_file["mle_parameters"]["mu"], best[model.config.par_slice("mu")], rtol=SAME_RTOL)
-    assert load_text(ok("cls", TWO_BIN, "-p", patch)) != load_text(ok("cls", TWO_BIN))
+    assert json.loads(ok("cls", TWO_BIN, "-p", patch)) != json.loads(ok("cls", TWO_BIN))
 
 
 def test_optimizer_options_reach_the_fit():
@@ -265,8 +260,8 @@ def test_optimizer_options_reach_the_fit():
     assert limited.exit_code == 1
     assert isinstance(limited.exception, neos_swift.exceptions.FailedMinimization)
     assert run("fit", COUPLED, "--optconf", "maxiter=1000").exit_code == 0
-    minuit = load_text(ok("cls", COUPLED, "--optimizer", "minuit"))
-    scipy = load_text(ok("cls", COUPLED))
+    minuit = json.loads(ok("cls", COUPLED, "--optimizer", "minuit"))
+    scipy = json.loads(ok("cls", COUPLED))
     np.testing.assert_allclose(minuit["CLs_exp"], scipy["CLs_exp"], rtol=CLS_RTOL)
     bad = run("fit", COUPLED, "--optconf", "maxiter")
     assert bad.exit_code == 2
@@ -280,8 +275,8 @@ def test_patchset_commands_follow_the_patchset_api(tmp_path):
     assert f"{len(patchset.patches)} patches found in Patchset" in listed
     assert listed.splitlines()[-len(patchset.patches) :] == [patch.name for patch in patchset.patches]
 
-    assert load_text(ok("patchset", "extract", PATCHSET, "--name", first.name)) == first.patch
-    with_metadata = load_text(ok("patchset", "extract", PATCHSET, "--name", first.name, "--with-metadata"))
+    assert json.loads(ok("patchset", "extract", PATCHSET, "--name", first.name)) == first.patch
+    with_metadata = json.loads(ok("patchset", "extract", PATCHSET, "--name", first.name, "--with-metadata"))
     assert with_metadata["patch"] == first.patch
     assert with_metadata["metadata"] == {**first.metadata, **patchset.metadata}
 
@@ -314,7 +309,7 @@ def test_json2xml_then_xml2json_gives_the_workspace_back(tmp_path):
     assert back.channels == original.channels and back.samples == original.samples
     back_model, original_model = back.model(), original.model()
     np.testing.assert_allclose(back.data(back_model), original.data(original_model), rtol=SAME_RTOL)
-    from_xml, from_json = load_text(ok("cls", converted)), load_text(ok("cls", COUPLED))
+    from_xml, from_json = json.loads(ok("cls", converted)), json.loads(ok("cls", COUPLED))
     np.testing.assert_allclose(from_xml["CLs_exp"], from_json["CLs_exp"], rtol=CLS_RTOL)
     np.testing.assert_allclose(from_xml["CLs_obs"], from_json["CLs_obs"], rtol=CLS_RTOL)
 
@@ -351,7 +346,7 @@ def test_completions_with_and_without_click_completion(monkeypatch):
 def test_a_real_process_prints_the_same_json_and_reports_errors():
     done = neos_process("cls", COUPLED)
     assert done.returncode == 0 and done.stderr == ""
-    assert json.loads(done.stdout) == load_text(ok("cls", COUPLED))
+    assert json.loads(done.stdout) == json.loads(ok("cls", COUPLED))
     version = neos_process("--version")
     assert version.returncode == 0 and neos_swift.__version__ in version.stdout and version.stderr == ""
 
