@@ -15,13 +15,8 @@ struct OutOfMemory: Error {
 
 /// The machine's memory, the bound of every claimed length and of every allocation.
 enum Memory {
-    /// Total physical memory in bytes: no caller buffer is larger.
-    static let physical: Int = {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let size = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, size > 0, pages <= Int.max / size else { return Int.max }
-        return pages * size
-    }()
+    /// Total physical memory in bytes: no caller buffer is larger (the core's bound too).
+    static var physical: Int { MemoryBudget.physicalBytes }
 
     /// Memory that can be allocated now without swapping: MemAvailable of /proc/meminfo, else free pages.
     static var available: Int {
@@ -53,6 +48,17 @@ enum Memory {
     static func bytes(_ elements: Int, _ elementSize: Int) -> Int? {
         let (product, overflow) = elements.multipliedReportingOverflow(by: elementSize)
         return overflow || elements < 0 ? nil : product
+    }
+
+    /// Refuses `bytes` (a size the core estimated, as a Double so it cannot overflow) that does not fit in the
+    /// memory available now, with NEOS_ERR_OUT_OF_MEMORY.
+    static func reserve(bytes needed: Double, for what: String) throws {
+        let free = available
+        guard needed <= Double(free) else {
+            throw OutOfMemory(
+                message: "\(what) would need \(MemoryBudget.describe(needed)); only \(describe(free)) of memory "
+                    + "are available")
+        }
     }
 
     /// Refuses an allocation of `elements` values of `elementSize` bytes that does not fit in the memory available

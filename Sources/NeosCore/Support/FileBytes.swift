@@ -6,24 +6,95 @@
 
 /// Whole-file reads and writes without Foundation.
 public enum FileBytes {
-    /// The whole file at `path`, byte for byte.
+    /// The most bytes ``read(_:limit:)`` reads by default: a quarter of the machine's memory, so that a file
+    /// that never ends (/dev/zero, a pipe) or one larger than memory is refused instead of read until an
+    /// allocation fails and aborts the process.
+    public static var defaultLimit: Int { max(MemoryBudget.physicalBytes / 4, 1 << 20) }
+
+    /// The whole file at `path`, byte for byte, if it has at most `limit` bytes.
     ///
-    /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened (with the system's reason)
-    ///   or a read fails.
-    public static func read(_ path: String) throws -> [UInt8] {
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened (with the system's reason),
+    ///   a read fails, or it holds more than `limit` bytes (a regular file is refused by its size before any read;
+    ///   a device or pipe once `limit` bytes have come and more follow).
+    public static func read(_ path: String, limit: Int = defaultLimit) throws -> [UInt8] {
+        try withReader(path) { reader in
+            if let size = reader.size, size > limit {
+                throw NeosError(.invalidArgument, "\(path) has \(size) bytes, more than the \(limit) that may be read")
+            }
+            let bytes = try reader.bytes(upTo: limit)
+            guard reader.atEnd else {
+                throw NeosError(.invalidArgument, "\(path) holds more than the \(limit) bytes that may be read")
+            }
+            return bytes
+        }
+    }
+
+    /// An open file read in pieces, each bounded by the caller (``withReader(_:_:)``).
+    public struct Reader: ~Copyable {
+        let file: UnsafeMutablePointer<FILE>
+        /// The path, for messages.
+        public let path: String
+
+        /// The file's size when it is a regular file (nil for devices and pipes, whose length is unknown).
+        public var size: Int? {
+            var status = stat()
+            guard fstat(fileno(file), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return Int(status.st_size)
+        }
+
+        /// Up to `limit` bytes: fewer only at the end of the file.
+        ///
+        /// - Throws: `NeosError` of kind `.invalidArgument` when a read fails.
+        public func bytes(upTo limit: Int) throws -> [UInt8] {
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while bytes.count < limit {
+                let wanted = min(chunk.count, limit - bytes.count)
+                let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, wanted, file) }
+                if count == 0 { break }
+                bytes.append(contentsOf: chunk[0..<count])
+            }
+            guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
+            return bytes
+        }
+
+        /// The bytes before the next newline (which is consumed), or nil when the file ends first or no newline
+        /// comes within `limit` bytes (nothing beyond those is read).
+        ///
+        /// - Throws: `NeosError` of kind `.invalidArgument` when a read fails.
+        public func line(limit: Int) throws -> [UInt8]? {
+            var bytes: [UInt8] = []
+            while true {
+                let next = getc(file)
+                if next == EOF {
+                    guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
+                    return nil
+                }
+                if next == 0x0A { return bytes }
+                guard bytes.count < limit else { return nil }
+                bytes.append(UInt8(truncatingIfNeeded: next))
+            }
+        }
+
+        /// Whether nothing follows what has been read.
+        public var atEnd: Bool {
+            let next = getc(file)
+            guard next != EOF else { return true }
+            ungetc(next, file)
+            return false
+        }
+    }
+
+    /// Opens `path` for reading, runs `body` on it and closes it.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened, and what `body` throws.
+    public static func withReader<Result>(_ path: String, _ body: (borrowing Reader) throws -> Result) throws -> Result
+    {
         guard let file = fopen(path, "rb") else {
             throw NeosError(.invalidArgument, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
-        return bytes
+        return try body(Reader(file: file, path: path))
     }
 
     /// Writes `bytes` to `path`, creating the file or truncating an existing one.
@@ -43,8 +114,10 @@ public enum FileBytes {
     /// The whole file at `path` as text. Bytes that are not well-formed UTF-8 become U+FFFD (a Swift `String` is
     /// always valid Unicode), so a JSON parser reading the text never sees ill-formed bytes.
     ///
-    /// - Throws: as ``read(_:)``.
-    public static func readText(_ path: String) throws -> String { String(decoding: try read(path), as: UTF8.self) }
+    /// - Throws: as ``read(_:limit:)``.
+    public static func readText(_ path: String, limit: Int = defaultLimit) throws -> String {
+        String(decoding: try read(path, limit: limit), as: UTF8.self)
+    }
 
     /// Writes `text` to `path` as UTF-8, with no byte-order mark and nothing added.
     public static func writeText(_ text: String, to path: String) throws { try write(Array(text.utf8), to: path) }
