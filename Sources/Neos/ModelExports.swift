@@ -330,7 +330,8 @@ public func neos_model_nll_derivatives(
         let observed = try observations(data, n_data, model)
         let n = model.parameterCount
         let gradientOut = try optionalOutput(out_gradient, n_out_gradient, expected: n, "out_gradient")
-        let hessianCount = try count(n, times: n, "n_pars × n_pars")
+        // n_pars² is a length only when the Hessian is wanted: a model too large for one still has a gradient.
+        let hessianCount = out_hessian == nil ? 0 : try count(n, times: n, "n_pars × n_pars")
         let hessianOut = try optionalOutput(out_hessian, n_out_hessian, expected: hessianCount, "out_hessian")
         if hessianOut != nil { try Memory.reserve(hessianCount, for: "the Hessian") }
         let gradient = gradientOut == nil ? [] : try finite(model.nllGradient(point, data: observed), "out_gradient")
