@@ -29,11 +29,19 @@ public enum FileBytes {
         }
     }
 
-    /// An open file read in pieces, each bounded by the caller (``withReader(_:_:)``).
-    public struct Reader: ~Copyable {
+    /// An open file read in pieces, each bounded by the caller (``withReader(_:_:)``). Reads go in 64 KiB chunks;
+    /// what a line search read past its newline is kept for the next read.
+    public final class Reader {
         let file: UnsafeMutablePointer<FILE>
         /// The path, for messages.
         public let path: String
+        /// Bytes read from the file but not yet handed out.
+        var pending: ArraySlice<UInt8> = []
+
+        init(file: UnsafeMutablePointer<FILE>, path: String) {
+            self.file = file
+            self.path = path
+        }
 
         /// The file's size when it is a regular file (nil for devices and pipes, whose length is unknown).
         public var size: Int? {
@@ -42,45 +50,64 @@ public enum FileBytes {
             return Int(status.st_size)
         }
 
+        /// The next chunk of at most `limit` bytes (pending ones first); empty at the end of the file.
+        func chunk(_ limit: Int) throws -> ArraySlice<UInt8> {
+            if !pending.isEmpty {
+                let taken = pending.prefix(limit)
+                pending = pending.dropFirst(taken.count)
+                return taken
+            }
+            var chunk = [UInt8](repeating: 0, count: min(1 << 16, limit))
+            let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
+            guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
+            return chunk[0..<count]
+        }
+
         /// Up to `limit` bytes: fewer only at the end of the file.
         ///
         /// - Throws: `NeosError` of kind `.invalidArgument` when a read fails.
         public func bytes(upTo limit: Int) throws -> [UInt8] {
             var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while bytes.count < limit {
-                let wanted = min(chunk.count, limit - bytes.count)
-                let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, wanted, file) }
-                if count == 0 { break }
-                bytes.append(contentsOf: chunk[0..<count])
+                let next = try chunk(limit - bytes.count)
+                if next.isEmpty { break }
+                bytes.append(contentsOf: next)
             }
-            guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
             return bytes
         }
 
         /// The bytes before the next newline (which is consumed), or nil when the file ends first or no newline
-        /// comes within `limit` bytes (nothing beyond those is read).
+        /// comes within `limit` bytes (nothing more than a chunk beyond those is read).
         ///
         /// - Throws: `NeosError` of kind `.invalidArgument` when a read fails.
         public func line(limit: Int) throws -> [UInt8]? {
             var bytes: [UInt8] = []
-            while true {
-                let next = getc(file)
-                if next == EOF {
-                    guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
-                    return nil
+            while bytes.count <= limit {
+                let next = try chunk(1 << 16)
+                if next.isEmpty { return nil }
+                // memchr: a byte-by-byte search is slow over the 64 MiB a file without newline makes it read.
+                let offset: Int? = next.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress, let found = memchr(base, 0x0A, buffer.count) else {
+                        return nil
+                    }
+                    return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
                 }
-                if next == 0x0A { return bytes }
-                guard bytes.count < limit else { return nil }
-                bytes.append(UInt8(truncatingIfNeeded: next))
+                if let offset {
+                    let newline = next.startIndex + offset
+                    bytes.append(contentsOf: next[..<newline])
+                    pending = next[(newline + 1)...] + pending
+                    return bytes.count <= limit ? bytes : nil
+                }
+                bytes.append(contentsOf: next)
             }
+            return nil
         }
 
         /// Whether nothing follows what has been read.
         public var atEnd: Bool {
-            let next = getc(file)
-            guard next != EOF else { return true }
-            ungetc(next, file)
+            guard pending.isEmpty else { return false }
+            guard let next = try? chunk(1), !next.isEmpty else { return true }
+            pending = next
             return false
         }
     }
@@ -88,8 +115,7 @@ public enum FileBytes {
     /// Opens `path` for reading, runs `body` on it and closes it.
     ///
     /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened, and what `body` throws.
-    public static func withReader<Result>(_ path: String, _ body: (borrowing Reader) throws -> Result) throws -> Result
-    {
+    public static func withReader<Result>(_ path: String, _ body: (Reader) throws -> Result) throws -> Result {
         guard let file = fopen(path, "rb") else {
             throw NeosError(.invalidArgument, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
