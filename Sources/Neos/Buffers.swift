@@ -18,8 +18,13 @@ enum Memory {
     /// Total physical memory in bytes: no caller buffer is larger (the core's bound too).
     static var physical: Int { MemoryBudget.physicalBytes }
 
-    /// Memory that can be allocated now without swapping: MemAvailable of /proc/meminfo, else free pages.
-    static var available: Int {
+    /// Memory that can be allocated now: MemAvailable of /proc/meminfo (else free pages), and no more than the
+    /// process's address-space limit leaves (`ulimit -v`, as batch systems set it: beyond it an allocation fails
+    /// however much memory the machine has free).
+    static var available: Int { min(systemAvailable, addressSpaceLeft) }
+
+    /// MemAvailable of /proc/meminfo, else free pages.
+    static var systemAvailable: Int {
         if let file = fopen("/proc/meminfo", "r") {
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 256)
@@ -36,6 +41,30 @@ enum Memory {
         let size = sysconf(Int32(_SC_PAGESIZE))
         guard pages > 0, size > 0, pages <= Int.max / size else { return physical }
         return pages * size
+    }
+
+    /// RLIMIT_AS minus the address space in use (the first field of /proc/self/statm, in pages); Int.max
+    /// without a limit (RLIM_INFINITY is the largest rlim_t, above Int.max).
+    static var addressSpaceLeft: Int {
+        var limit = rlimit()
+        #if canImport(Glibc)
+            let resource = __rlimit_resource_t(RLIMIT_AS.rawValue)
+        #else
+            let resource = RLIMIT_AS
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < UInt64(Int.max)
+        else { return Int.max }
+        var usedPages = 0
+        if let file = fopen("/proc/self/statm", "r") {
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 256)
+            if fgets(&line, Int32(line.count), file) != nil {
+                let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                usedPages = text.split(separator: " ").first.flatMap { Int($0) } ?? 0
+            }
+        }
+        let used = usedPages.multipliedReportingOverflow(by: max(sysconf(Int32(_SC_PAGESIZE)), 1)).partialValue
+        return max(Int(limit.rlim_cur) - used, 0)
     }
 
     /// Bytes as a human-readable size.

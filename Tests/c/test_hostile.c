@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -778,6 +779,150 @@ static void case_short_outputs(void) {
 }
 
 /* ---------------------------------------------------------------------------------------------------------
+ * Out of memory is a status
+ * ------------------------------------------------------------------------------------------------------- */
+
+/* Under an address-space limit (ulimit -v, as batch systems set it) a model that the machine could hold but this
+ * process cannot is NEOS_ERR_OUT_OF_MEMORY with the size it would need, not an abort. */
+static void case_out_of_memory_under_an_address_space_limit(void) {
+    const size_t bins = (size_t)1 << 21; /* a simple model of 2 M bins needs about 2 GiB */
+    double *values = (double *)malloc(bins * sizeof(double));
+    CHECK(values != NULL);
+    for (size_t k = 0; k < bins; k++) values[k] = 5;
+    long pages = 0;
+    FILE *statm = fopen("/proc/self/statm", "r");
+    CHECK(statm != NULL && fscanf(statm, "%ld", &pages) == 1);
+    fclose(statm);
+    struct rlimit limit;
+    limit.rlim_cur = limit.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)512 << 20);
+    CHECK(setrlimit(RLIMIT_AS, &limit) == 0);
+    neos_model *model = NULL;
+    refused(neos_simplemodels_uncorrelated_background(values, values, values, bins, &model), NEOS_ERR_OUT_OF_MEMORY,
+            "would need");
+    CHECK(model == NULL);
+    /* A small model still fits. */
+    CHECK(neos_simplemodels_uncorrelated_background(values, values, values, 4, &model) == NEOS_OK);
+    neos_model_free(model);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * The remaining functions: text in, text out, names, trainer lengths
+ * ------------------------------------------------------------------------------------------------------- */
+
+static void case_text_functions(void) {
+    const neos_status e = NEOS_ERR_INVALID_ARGUMENT;
+    char text[8 + CANARIES];
+    memset(text, 'X', sizeof text);
+    size_t length = 12345;
+    for (size_t k = 0; k < HUGE_COUNT; k++) {
+        size_t n = huge_lengths[k];
+        refused(neos_json_patch_apply("{}", "[]", text, n, &length), e, "n_out_json");
+        refused(neos_json_join_items(NEOS_JOIN_NONE, "[]", "[]", "name", NULL, text, n, &length), e, "n_out_json");
+        refused(neos_blas_describe(text, n, &length), e, "n_out_json");
+    }
+    refused(neos_json_patch_apply("{}", NULL, text, sizeof text, &length), e, "patch_json");
+    refused(neos_json_patch_apply("{}", "[]", NULL, 0, NULL), e, "NULL");
+    refused(neos_json_patch_apply("{\"a\": ", "[]", text, 8, &length), NEOS_ERR_PARSE, "");
+    refused(neos_workspace_join_list(NULL, NEOS_JOIN_NONE, false, NULL, "[]", "[]", text, 8, &length), e, "list");
+    refused(neos_workspace_from_json("{}", NULL), e, "out_workspace");
+    neos_workspace *workspace = NULL;
+    refused(neos_workspace_from_json("[1, 2", &workspace), NEOS_ERR_PARSE, "");
+    refused(neos_workspace_from_json_with_options("{}", 0xFFFFFFFFu, &workspace), e, "options");
+    refused(neos_workspace_build(NULL, NULL, NULL, 0, NULL, &workspace), e, "NULL");
+    CHECK(workspace == NULL && length == 12345);
+    for (size_t j = 0; j < sizeof text; j++) CHECK(text[j] == 'X');
+    CHECK(neos_status_name(-1) == NULL && neos_status_name(1000) == NULL);
+    CHECK(neos_hypotest_row_name(-1) == NULL && neos_hypotest_row_name(NEOS_HYPOTEST_ROWS) == NULL);
+    CHECK(neos_hypotest_row_name(INT32_MAX) == NULL && neos_hypotest_row_name(INT32_MIN) == NULL);
+    CHECK(neos_last_error_reason() != NULL);
+}
+
+static void case_workspace_lengths(void) {
+    neos_workspace *workspace = simple_workspace();
+    neos_model *fixture = simple_model();
+    neos_workspace *made = NULL;
+    neos_model *model = NULL;
+    const neos_status e = NEOS_ERR_INVALID_ARGUMENT;
+    const char *one[1] = {"x"};
+    for (size_t k = 0; k < HUGE_COUNT; k++) {
+        size_t n = huge_lengths[k];
+        refused(neos_workspace_model(workspace, NULL, NULL, one, n, &model), e, "n_patches");
+        refused(neos_workspace_prune(workspace, one, n, NULL, 0, NULL, 0, NULL, 0, NULL, 0, &made), e, "n_modifiers");
+        refused(neos_workspace_prune(workspace, NULL, 0, NULL, 0, NULL, 0, NULL, 0, one, n, &made), e,
+                "n_measurements");
+        refused(neos_workspace_rename(workspace, one, one, n, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, 0, &made), e,
+                "n_modifiers");
+        refused(neos_workspace_build("{}", fixture, good_data, n, "w", &made), e, "n_data");
+        char text[8];
+        refused(neos_workspace_json(workspace, text, n, NULL), e, "n_out_json");
+    }
+    refused(neos_workspace_model(workspace, NULL, NULL, NULL, 2, &model), e, "patches is NULL");
+    refused(neos_workspace_prune(workspace, NULL, 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0, &made), e, "modifiers");
+    CHECK(made == NULL && model == NULL);
+    neos_model_free(fixture);
+    neos_workspace_free(workspace);
+}
+
+static void case_trainer_lengths(void) {
+    neos_trainer *trainer = small_trainer();
+    const neos_status e = NEOS_ERR_INVALID_ARGUMENT;
+    const double *points = guarded(4, 0.5);
+    for (size_t k = 0; k < HUGE_COUNT; k++) {
+        size_t n = huge_lengths[k];
+        out_buffer out;
+        out_reset(&out);
+        refused(neos_trainer_predict(trainer, points, n, 2, out.values, n), e, "n_points");
+        refused(neos_trainer_predict(trainer, points, 2, n, out.values, 2), e, "dimension");
+        refused(neos_trainer_parameters(trainer, out.values, n), e, "out_parameters");
+        refused(neos_trainer_set_parameters(trainer, points, n), e, "n_parameters");
+        refused(neos_trainer_bin_edges(trainer, out.values, n), e, "out_edges");
+        refused(neos_trainer_histogram(trainer, "sig", NEOS_SPLIT_TEST, -1, out.values, n), e, "out_yields");
+        refused(neos_trainer_histograms(trainer, NEOS_SPLIT_TEST, -1, out.values, n), e, "out_yields");
+        refused(neos_trainer_events(trainer, "sig", NEOS_SPLIT_TEST, out.values, n), e, "out_points");
+        refused(neos_trainer_run(trainer, n), e, "n_steps");
+        refused(neos_trainer_create_with_events("{\"data\": \"events\"}", n, NULL, 2, NULL, NULL, NULL, NULL, NULL,
+                                                NULL, NULL),
+                e, "");
+        CHECK(out_untouched(&out));
+    }
+    /* A claimed dimension the network does not take, though small, is refused before the points are read. */
+    out_buffer out;
+    out_reset(&out);
+    refused(neos_trainer_predict(trainer, points, 1, 4, out.values, 1), e, "dimension");
+    refused(neos_trainer_histogram(trainer, "sig", 7, -1, out.values, 4), e, "split");
+    refused(neos_trainer_histogram(trainer, "sig", NEOS_SPLIT_TEST, NAN, out.values, 4), e, "bandwidth");
+    refused(neos_trainer_histogram(trainer, NULL, NEOS_SPLIT_TEST, -1, out.values, 4), e, "event_set");
+    refused(neos_trainer_event_count(trainer, "nope", NEOS_SPLIT_TEST, NULL, NULL), e, "nope");
+    refused(neos_trainer_save(trainer, NULL), e, "path");
+    refused(neos_trainer_load(trainer, NULL), e, "path");
+    refused(neos_trainer_load(trainer, "/nonexistent/neos/file"), e, "/nonexistent/neos/file");
+    CHECK(out_untouched(&out));
+    size_t n_steps = 99;
+    CHECK(neos_trainer_sizes(trainer, NULL, NULL, NULL, &n_steps) == NEOS_OK && n_steps == 0);
+    neos_trainer_free(trainer);
+}
+
+static void case_toys_and_interpolation_threads(void) {
+    neos_model *model = simple_model();
+    out_buffer out;
+    out_reset(&out);
+    const neos_status e = NEOS_ERR_INVALID_ARGUMENT;
+    for (size_t k = 0; k < HUGE_COUNT; k++) {
+        size_t n = huge_lengths[k];
+        refused(neos_toy_data(model, good_pars, N_PARS, 2, 1, out.values, n), e, "out_data");
+        refused(neos_toy_test_statistics(model, 1, "qtilde", good_pars, NULL, NULL, NULL, N_PARS, 2, 1, n, out.values,
+                                         2),
+                e, "n_threads");
+        refused(neos_model_suggested(model, out.values, n, NULL, 0, NULL, 0, NULL, 0), e, "out_init");
+        refused(neos_model_constraint_widths(model, NULL, 0, out.values, n), e, "out_widths");
+    }
+    refused(neos_toy_test_statistics(model, 1, "nope", good_pars, NULL, NULL, NULL, N_PARS, 2, 1, 1, out.values, 2), e,
+            "nope");
+    CHECK(out_untouched(&out));
+    neos_model_free(model);
+}
+
+/* ---------------------------------------------------------------------------------------------------------
  * The runner: each case in a fork()ed child
  * ------------------------------------------------------------------------------------------------------- */
 
@@ -814,6 +959,11 @@ static const hostile_case cases[] = {
     {"pointers: NULL", case_null_pointers},
     {"numbers: NaN and infinities", case_non_finite_inputs},
     {"outputs: short buffers", case_short_outputs},
+    {"memory: out of memory under ulimit -v", case_out_of_memory_under_an_address_space_limit},
+    {"text in and out, names", case_text_functions},
+    {"workspace lengths", case_workspace_lengths},
+    {"trainer lengths", case_trainer_lengths},
+    {"toys and constraint widths", case_toys_and_interpolation_threads},
 };
 
 int main(int argc, char **argv) {
