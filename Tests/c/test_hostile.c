@@ -25,11 +25,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Failed checks of the running case (in the child). */
+/* Failed checks and all checks of the running case (in the child). */
 static int case_failures = 0;
+static int case_checks = 0;
 
 #define CHECK(cond)                                                                                      \
     do {                                                                                                 \
+        case_checks++;                                                                                   \
         if (!(cond)) {                                                                                   \
             case_failures++;                                                                             \
             fprintf(stderr, "    %s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, \
@@ -45,6 +47,7 @@ static const size_t huge_lengths[HUGE_COUNT] = {SIZE_MAX, SIZE_MAX / 2, (size_t)
  * `needle` (the argument's name). */
 static void refused(neos_status status, neos_status expected, const char *needle) {
     const char *message = neos_last_error_message();
+    case_checks++;
     if (status != expected) {
         case_failures++;
         fprintf(stderr, "    status %s, expected %s (message: %s; wanted \"%s\")\n",
@@ -968,11 +971,16 @@ static const hostile_case cases[] = {
 
 int main(int argc, char **argv) {
     const size_t n_cases = sizeof cases / sizeof cases[0];
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, checks = 0;
     for (size_t k = 0; k < n_cases; k++) {
         if (argc > 1 && strstr(cases[k].name, argv[1]) == NULL) continue;
         fflush(stdout);
         fflush(stderr);
+        int counts[2];
+        if (pipe(counts) != 0) {
+            perror("pipe");
+            return 2;
+        }
         pid_t child = fork();
         if (child < 0) {
             perror("fork");
@@ -982,9 +990,15 @@ int main(int argc, char **argv) {
             alarm(60);  /* a hang fails the case (SIGALRM) */
             cases[k].run();
             fflush(stderr);
+            /* The parent adds up the checks each case made (a crashed case reports none). */
+            if (write(counts[1], &case_checks, sizeof case_checks) != (ssize_t)sizeof case_checks) _exit(1);
             _exit(case_failures == 0 ? 0 : 1);
         }
-        int status = 0;
+        close(counts[1]);
+        int status = 0, child_checks = 0;
+        if (read(counts[0], &child_checks, sizeof child_checks) == (ssize_t)sizeof child_checks)
+            checks += child_checks;
+        close(counts[0]);
         waitpid(child, &status, 0);
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             passed++;
@@ -997,6 +1011,6 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "FAILED %s: exit %d\n", cases[k].name, WEXITSTATUS(status));
         }
     }
-    printf("test_hostile: %d cases passed, %d failed\n", passed, failed);
+    printf("test_hostile: %d cases passed, %d failed (%d checks)\n", passed, failed, checks);
     return failed == 0 ? 0 : 1;
 }
