@@ -301,7 +301,9 @@ public func neos_trainer_save(_ trainer: OpaquePointer?, _ path: UnsafePointer<C
 public func neos_trainer_load(_ trainer: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> neos_status {
     abiCall("neos_trainer_load") {
         let trainer = try borrowTrainer(trainer)
-        try trainer.load(try ParameterFile.read(from: try string(path, "path")))
+        // The trainer's network is named, so a file of another network is refused before its parameters are read.
+        let file = try ParameterFile.read(from: try string(path, "path"), expecting: trainer.pipeline.network)
+        try trainer.load(file)
     }
 }
 

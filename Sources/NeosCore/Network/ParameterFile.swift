@@ -91,7 +91,8 @@ public struct ParameterFile: Sendable, Equatable {
             }
             return Int(value)
         }
-        let parameterBytes = 8 * zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        // The body's bytes and the parameters decoded from them: 16 bytes per parameter while the file is read.
+        let parameterBytes = 16 * zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
         do {
             try MemoryBudget.require(parameterBytes, for: "the parameters of sizes \(sizes)")
         } catch let error as NeosError {
@@ -150,13 +151,22 @@ public struct ParameterFile: Sendable, Equatable {
     ///
     /// - Throws: `.invalidArgument` when it cannot be read, `.parse` when its contents are not a valid parameter
     ///   file (see ``init(encoded:)``); every message names the path.
-    public static func read(from path: String) throws -> ParameterFile {
+    ///
+    /// `expecting`: the network the caller will load the file into; a file of another network is refused
+    /// (`.invalidArgument`, as ``Trainer/load(_:)`` refuses it) after its header, before its parameters are read.
+    public static func read(from path: String, expecting expected: MultilayerPerceptron? = nil) throws
+        -> ParameterFile
+    {
         do {
             return try FileBytes.withReader(path) { reader in
                 guard let line = try reader.line(limit: headerLimit) else {
                     throw NeosError(.parse, "parameter file: no header line in the first \(headerLimit) bytes")
                 }
                 let (network, edges) = try header(line[...])
+                if let expected, network != expected {
+                    throw NeosError.invalidArgument(
+                        "the saved network \(network.sizes) differs from the expected \(expected.sizes)")
+                }
                 let body = try reader.bytes(upTo: 8 * network.parameterCount)
                 guard reader.atEnd else {
                     throw NeosError(

@@ -64,5 +64,11 @@ final class ParameterFileTests: XCTestCase {
         }
         try FileBytes.write(good.encoded(), to: path)
         XCTAssertEqual(try ParameterFile.read(from: path), good)
+        XCTAssertEqual(try ParameterFile.read(from: path, expecting: network), good)
+        let other = try MultilayerPerceptron(sizes: [2, 3, 1], activations: [.relu, .sigmoid])
+        XCTAssertThrowsError(try ParameterFile.read(from: path, expecting: other)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument)
+            XCTAssertTrue("\(error)".contains("[2, 1]") && "\(error)".contains(path), "\(error)")
+        }
     }
 }
