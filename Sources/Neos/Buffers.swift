@@ -160,7 +160,8 @@ func output(_ pointer: UnsafeMutablePointer<Double>?, _ length: Int, expected: I
 {
     guard let pointer else { throw NeosError.invalidArgument("\(name) is NULL") }
     guard length == expected else {
-        throw NeosError.invalidArgument("\(name) has length \(length), expected \(expected)")
+        // size_t arrives as Int: a huge length is shown as the caller wrote it, not as a negative number.
+        throw NeosError.invalidArgument("\(name) has length \(UInt(bitPattern: length)), expected \(expected)")
     }
     return UnsafeMutableBufferPointer(start: pointer, count: length)
 }

@@ -308,6 +308,13 @@ static void case_upper_limit_n_scan(void) {
     for (size_t k = 0; k < HUGE_COUNT; k++) {
         out_buffer limits;
         out_reset(&limits);
+        refused(neos_upper_limit_scan(model, 0.05, scan, huge_lengths[k], good_data, N_DATA, NULL, NULL, NULL, N_PARS,
+                                      limits.values, NEOS_UPPER_LIMIT_ROWS, NULL, 0, NULL, 0),
+                NEOS_ERR_INVALID_ARGUMENT, "n_scan");
+        refused(neos_upper_limit_scan(model, 0.05, scan, 3, good_data, N_DATA, NULL, NULL, NULL, N_PARS, limits.values,
+                                      NEOS_UPPER_LIMIT_ROWS, NULL, 0, limits.values, huge_lengths[k]),
+                NEOS_ERR_INVALID_ARGUMENT, "out_scan_cls has length");
+        CHECK(out_untouched(&limits));
         size_t scan_count = 12345;
         refused(neos_upper_limit(model, 0.05, scan, huge_lengths[k], good_data, N_DATA, NULL, NULL, NULL, N_PARS,
                                  limits.values, NEOS_UPPER_LIMIT_ROWS, NULL, 0, NULL, 0, &scan_count),
@@ -566,6 +573,17 @@ static void every_handle_function(neos_model *model, neos_workspace *workspace, 
                                          1),
                 e, expect_model);
         refused(neos_workspace_build("{}", model, good_data, 1, "w", &made_workspace), e, expect_model);
+        const double clip = 0.5;
+        refused(neos_model_with_clipping(model, &clip, NULL, &made_model), e, expect_model);
+        bool has_sample = true, has_bin = true;
+        double sample_clip = CANARY, bin_clip = CANARY;
+        refused(neos_model_clipping(model, &has_sample, &sample_clip, &has_bin, &bin_clip), e, expect_model);
+        CHECK(has_sample && has_bin && sample_clip == CANARY && bin_clip == CANARY);
+        int32_t positions[NEOS_UPPER_LIMIT_ROWS];
+        const double scan[3] = {0.5, 1, 2};
+        refused(neos_upper_limit_scan(model, 0.05, scan, 3, good_data, N_DATA, NULL, NULL, NULL, N_PARS, out.values,
+                                      NEOS_UPPER_LIMIT_ROWS, positions, NEOS_UPPER_LIMIT_ROWS, NULL, 0),
+                e, expect_model);
     }
     if (expect_workspace) {
         refused(neos_workspace_model(workspace, NULL, NULL, NULL, 0, &made_model), e, expect_workspace);
@@ -838,6 +856,18 @@ static void case_text_functions(void) {
     CHECK(neos_hypotest_row_name(-1) == NULL && neos_hypotest_row_name(NEOS_HYPOTEST_ROWS) == NULL);
     CHECK(neos_hypotest_row_name(INT32_MAX) == NULL && neos_hypotest_row_name(INT32_MIN) == NULL);
     CHECK(neos_last_error_reason() != NULL);
+    CHECK(neos_version_number() == NEOS_VERSION_NUMBER && strcmp(neos_version(), NEOS_VERSION_STRING) == 0);
+    /* Non-finite clip values are refused, and nothing is made. */
+    neos_model *model = simple_model();
+    neos_model *clipped = NULL;
+    const double specials[3] = {NAN, INFINITY, -INFINITY};
+    for (int k = 0; k < 3; k++) {
+        refused(neos_model_with_clipping(model, &specials[k], NULL, &clipped), e, "clip_sample_data");
+        refused(neos_model_with_clipping(model, NULL, &specials[k], &clipped), e, "clip_bin_data");
+    }
+    refused(neos_model_with_clipping(model, NULL, NULL, NULL), e, "out_model");
+    CHECK(clipped == NULL);
+    neos_model_free(model);
 }
 
 static void case_workspace_lengths(void) {
