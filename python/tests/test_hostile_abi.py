@@ -268,3 +268,21 @@ def test_a_wrong_kind_of_handle_is_refused():
         assert lib.neos_model_logpdf(model, PARS, 3, DATA, 4, ctypes.byref(out)) == 0, message()
         """
     )
+
+
+def test_class_3_out_of_memory_is_a_status_under_an_address_space_limit():
+    run_case(
+        """
+        import resource
+        bins = 1 << 21  # a simple model of 2 M bins needs about 2 GiB
+        values = (ctypes.c_double * bins)(*([5.0] * bins))
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * mmap.PAGESIZE
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + (512 << 20), mapped + (512 << 20)))
+        model = ctypes.c_void_p()
+        status = lib.neos_simplemodels_uncorrelated_background(values, values, values, bins, ctypes.byref(model))
+        refused(status, OUT_OF_MEMORY, "would need")
+        assert model.value is None
+        assert lib.neos_simplemodels_uncorrelated_background(values, values, values, 4, ctypes.byref(model)) == 0
+        """
+    )
