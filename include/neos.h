@@ -1200,6 +1200,31 @@ NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level
                                            size_t n_out_positions, double *out_scan_cls, size_t n_out_scan_cls);
 /* ---- end of Upper limits over a scan (ABI 1.1) ---- */
 
+/* ---------------------------------------------------------------------------------------------------------
+ * How every call checks its arguments (issue 13; documentation only, no new functions)
+ *
+ * Before any argument is read, copied or allocated for, a call checks:
+ *  - every handle: NULL, freed, made up (not from libneos) or of another kind (a neos_workspace passed as a
+ *    neos_model) is NEOS_ERR_INVALID_ARGUMENT, naming the parameter; no memory a handle names is ever read;
+ *  - every length the call itself fixes against what it needs: n_pars, n_data (n_main + n_aux), n_cotangent,
+ *    the events' dimension (the trainer's network inputs), n_out_* of every output buffer. A length the call
+ *    does not need is refused unread, so a length longer than the caller's buffer is never read past;
+ *  - every other claimed length (n_bins, n_scan, n_edges, n_toys, n_out_json, ...) against this machine's
+ *    physical memory: a length whose bytes exceed it (SIZE_MAX, SIZE_MAX / 2, 1 << 40) names no real buffer and
+ *    is NEOS_ERR_INVALID_ARGUMENT. A length below that bound that exceeds the caller's buffer cannot be detected
+ *    by any library: it remains the caller's contract;
+ *  - every size an argument or configuration implies (a simple model of n_bins bins, a trainer's weights,
+ *    a batch's activations, the test events' activations, the events and the histograms; a parameter file's
+ *    network) against physical memory (NEOS_ERR_INVALID_ARGUMENT, "... would need N bytes, more than this
+ *    machine's memory") and then against the memory available now, which is also bounded by the process's
+ *    address-space limit, ulimit -v (NEOS_ERR_OUT_OF_MEMORY, "... would need N bytes; only M are available").
+ *    Out of memory is a status: nothing is allocated, nothing is written;
+ *  - files are read with bounds: neos_trainer_load reads a header line of at most 64 MiB and then exactly the
+ *    parameters that header's network has, so /dev/zero or a pipe that never ends is NEOS_ERR_PARSE.
+ * A refused call writes no output (no out-pointer, no buffer, no length) and leaves a message naming the argument
+ * in neos_last_error_message(). Tests/c/test_hostile.c runs every such case in its own process.
+ * ------------------------------------------------------------------------------------------------------- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -171,6 +171,15 @@ public func neos_model_from_json(
     }
 }
 
+/// simplemodels' n_bins: one length for `arrays` caller arrays, checked (with its name) before any is read, and
+/// the model it builds checked against the machine's memory (`SimpleModels.requireMemory`).
+func binCount(_ n_bins: Int, arrays: Int) throws -> Int {
+    let bins = try count(count(n_bins, "n_bins"), times: arrays, "n_bins × \(arrays) arrays") / arrays
+    try SimpleModels.requireMemory(bins: bins)
+    try Memory.reserve(bytes: SimpleModels.bytesNeeded(bins: bins), for: "a simple model of \(bins) bins (n_bins)")
+    return bins
+}
+
 /// See include/neos.h.
 @c @implementation
 public func neos_simplemodels_uncorrelated_background(
@@ -179,10 +188,11 @@ public func neos_simplemodels_uncorrelated_background(
 ) -> neos_status {
     abiCall("neos_simplemodels_uncorrelated_background") {
         try newHandle(.model, into: out_model, "out_model") {
-            try SimpleModels.uncorrelatedBackground(
-                signal: copiedInput(signal, n_bins, "signal"),
-                background: copiedInput(background, n_bins, "background"),
-                uncertainty: copiedInput(uncertainty, n_bins, "uncertainty"))
+            let bins = try binCount(n_bins, arrays: 3)
+            return try SimpleModels.uncorrelatedBackground(
+                signal: copiedInput(signal, bins, "signal"),
+                background: copiedInput(background, bins, "background"),
+                uncertainty: copiedInput(uncertainty, bins, "uncertainty"))
         }
     }
 }
@@ -196,11 +206,12 @@ public func neos_simplemodels_correlated_background(
 ) -> neos_status {
     abiCall("neos_simplemodels_correlated_background") {
         try newHandle(.model, into: out_model, "out_model") {
-            try SimpleModels.correlatedBackground(
-                signal: copiedInput(signal, n_bins, "signal"),
-                background: copiedInput(background, n_bins, "background"),
-                backgroundUp: copiedInput(background_up, n_bins, "background_up"),
-                backgroundDown: copiedInput(background_down, n_bins, "background_down"),
+            let bins = try binCount(n_bins, arrays: 4)
+            return try SimpleModels.correlatedBackground(
+                signal: copiedInput(signal, bins, "signal"),
+                background: copiedInput(background, bins, "background"),
+                backgroundUp: copiedInput(background_up, bins, "background_up"),
+                backgroundDown: copiedInput(background_down, bins, "background_down"),
                 modifierSettings: modifierSettings(modifier_settings_json))
         }
     }
@@ -288,7 +299,8 @@ public func neos_model_logpdf(
         let model = try borrowModel(model)
         let out = try scalarOutput(out_logpdf, "out_logpdf")
         // Finite, or −inf where the data are impossible (documented in neos.h); undefined values throw, naming why.
-        out.pointee = try model.logpdfChecked(parameters(pars, n_pars, model), data: copiedInput(data, n_data, "data"))
+        out.pointee = try model.logpdfChecked(
+            parameters(pars, n_pars, model), data: observations(data, n_data, model))
     }
 }
 
@@ -315,10 +327,11 @@ public func neos_model_nll_derivatives(
     abiCall("neos_model_nll_derivatives") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let observed = try copiedInput(data, n_data, "data")
+        let observed = try observations(data, n_data, model)
         let n = model.parameterCount
         let gradientOut = try optionalOutput(out_gradient, n_out_gradient, expected: n, "out_gradient")
-        let hessianCount = try count(n, times: n, "n_pars × n_pars")
+        // n_pars² is a length only when the Hessian is wanted: a model too large for one still has a gradient.
+        let hessianCount = out_hessian == nil ? 0 : try count(n, times: n, "n_pars × n_pars")
         let hessianOut = try optionalOutput(out_hessian, n_out_hessian, expected: hessianCount, "out_hessian")
         if hessianOut != nil { try Memory.reserve(hessianCount, for: "the Hessian") }
         let gradient = gradientOut == nil ? [] : try finite(model.nllGradient(point, data: observed), "out_gradient")
@@ -364,7 +377,7 @@ public func neos_model_logpdf_gradient(
     abiCall("neos_model_logpdf_gradient") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let observed = try copiedInput(data, n_data, "data")
+        let observed = try observations(data, n_data, model)
         let parsOut = try optionalOutput(
             out_grad_pars, n_out_grad_pars, expected: model.parameterCount, "out_grad_pars")
         let dataOut = try optionalOutput(out_grad_data, n_out_grad_data, expected: observed.count, "out_grad_data")
@@ -390,7 +403,9 @@ public func neos_model_expected_data_vjp(
     abiCall("neos_model_expected_data_vjp") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let cotangentValues = try copiedInput(cotangent, n_cotangent, "cotangent")
+        let cotangentValues = try copiedInput(
+            cotangent, n_cotangent, expected: model.mainBinCount + (include_auxdata ? model.auxdataCount : 0),
+            "cotangent")
         let parsOut = try optionalOutput(
             out_grad_pars, n_out_grad_pars, expected: model.parameterCount, "out_grad_pars")
         let inputsOut = try optionalOutput(

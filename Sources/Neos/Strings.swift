@@ -17,6 +17,8 @@ func writeString(
     _ value: String, _ out_json: UnsafeMutablePointer<CChar>?, _ n_out_json: Int,
     _ out_json_length: UnsafeMutablePointer<Int>?
 ) throws {
+    // A claimed capacity beyond the machine's memory is no buffer's: refused before anything is written.
+    if out_json != nil { _ = try count(n_out_json, "n_out_json", elementSize: 1) }
     let utf8 = Array(value.utf8)
     let needed = utf8.count + 1
     guard let out_json else {

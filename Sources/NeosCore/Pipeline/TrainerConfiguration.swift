@@ -256,6 +256,10 @@ public struct TrainerConfiguration: Sendable {
             }
             edges = explicitEdges
         } else if let binCount {
+            // The edges are built only once the bins' memory is known to fit (10⁹ bins would need the edges alone
+            // to take 8 GB, and the model far more).
+            let needed = 8.0 * 96 * Double(binCount) * Double(max(eventSets.count, GaussianBlobs.names.count))
+            try MemoryBudget.require(needed, for: "the histograms and the model of bins \(binCount)")
             edges = (0...binCount).map { Double($0) / Double(binCount) }
         }
         guard testFraction < 1 else {
@@ -271,6 +275,83 @@ public struct TrainerConfiguration: Sendable {
         if data == "blobs" && inputs != 2 {
             throw NeosError(.invalidArgument, "inputs: the Gaussian blobs have 2 features, got \(inputs)")
         }
+        // Before anything of that size is allocated (the bin edges above are the only array sized by a key).
+        try requireMemory()
+    }
+
+    /// What a training run of this configuration needs in memory, term by term, in bytes (Doubles: products of
+    /// configured sizes cannot overflow). `trainCounts` / `testCounts`: the events per set when the caller
+    /// supplies them (data "events"); for the blobs they follow from `points_per_blob` and `test_fraction`, and
+    /// for data "events" without counts the event-dependent terms are left out (they are checked once the events
+    /// are known).
+    ///
+    /// Each term names the keys it grows with: the network's weights with their gradient, optimiser moments and
+    /// saved copies (8 vectors of the parameter count); a training batch's activations (every layer's output kept
+    /// for the backward pass, its pre-activations and two widest-layer cotangent buffers); the test events'
+    /// activations (the metrics run the whole test split through the network); the events themselves (given or
+    /// generated, split, and a batch subset); the histograms and the statistical model of `bins` bins.
+    public func memoryTerms(trainCounts: [Int]? = nil, testCounts: [Int]? = nil) -> [(what: String, bytes: Double)] {
+        let widths = (hidden + [1]).map(Double.init)
+        let sizes = [Double(inputs)] + widths
+        let parameters = (0..<widths.count).reduce(0.0) { $0 + (sizes[$1] + 1) * sizes[$1 + 1] }
+        let widthSum = widths.reduce(0, +)
+        let widest = widths.max() ?? 1
+        let sets = Double(data == "blobs" ? GaussianBlobs.names.count : max(eventSets.count, 1))
+        let bins = Double(max(edges.count - 1, 1))
+        let doubles = 8.0
+        var terms: [(what: String, bytes: Double)] = [
+            ("the network's weights (inputs \(inputs), hidden \(hidden))", doubles * 8 * parameters),
+            ("the histograms and the model (bins \(edges.count - 1))", doubles * 96 * bins * sets),
+        ]
+        var train: [Double]? = trainCounts.map { $0.map(Double.init) }
+        var test: [Double]? = testCounts.map { $0.map(Double.init) }
+        if data == "blobs" {
+            let heldOut = (Double(pointsPerBlob) * testFraction).rounded(.up)
+            train = Array(repeating: Double(pointsPerBlob) - heldOut, count: Int(sets))
+            test = Array(repeating: heldOut, count: Int(sets))
+        }
+        if let train {
+            let rows = train.reduce(0) { $0 + min($1, Double(batchSize)) }
+            terms.append(
+                (
+                    "the activations of a training batch (batch_size \(batchSize) × \(Int(sets)) event sets, "
+                        + "hidden \(hidden))", doubles * rows * (2 * widthSum + 2 * widest)
+                ))
+        }
+        if let test {
+            let rows = test.reduce(0, +)
+            let source = data == "blobs" ? "points_per_blob \(pointsPerBlob) × test_fraction \(testFraction)" : "test"
+            terms.append(
+                (
+                    "the activations of the test events (\(source), hidden \(hidden))",
+                    doubles * rows * (widthSum + widest)
+                ))
+        }
+        if let train, let test {
+            let events = train.reduce(0, +) + test.reduce(0, +)
+            let source = data == "blobs" ? "points_per_blob \(pointsPerBlob)" : "the given events"
+            terms.append(("the events (\(source), inputs \(inputs))", doubles * 3 * events * Double(inputs + 1)))
+        }
+        return terms
+    }
+
+    /// Refuses a configuration whose training run cannot fit in this machine's memory (``memoryTerms(trainCounts:
+    /// testCounts:)``), naming the largest need and the keys it grows with; returns the total bytes otherwise.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` with the size the configuration would need.
+    @discardableResult
+    public func requireMemory(trainCounts: [Int]? = nil, testCounts: [Int]? = nil) throws -> Double {
+        let terms = memoryTerms(trainCounts: trainCounts, testCounts: testCounts)
+        let total = terms.reduce(0) { $0 + $1.bytes }
+        guard total <= Double(MemoryBudget.physicalBytes) else {
+            let largest = terms.max { $0.bytes < $1.bytes }!
+            throw NeosError(
+                .invalidArgument,
+                "the configuration would need \(MemoryBudget.describe(total)), more than this machine's memory "
+                    + "(\(MemoryBudget.describe(Double(MemoryBudget.physicalBytes)))); most of it for "
+                    + "\(largest.what): \(MemoryBudget.describe(largest.bytes))")
+        }
+        return total
     }
 
     static func objective(_ value: JSON) throws -> PipelineObjective {

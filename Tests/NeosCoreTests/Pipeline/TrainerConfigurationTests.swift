@@ -121,4 +121,43 @@ final class TrainerConfigurationTests: XCTestCase {
             }
         }
     }
+
+    /// A configuration no machine can hold is refused when it is read, with the size it would need and the keys
+    /// of its largest need; neos's demo needs well under a GiB.
+    func testConfigurationsThatCannotFitAreRefusedWithTheirSize() throws {
+        let demo = try TrainerConfiguration(json: "{}")
+        let needed = try demo.requireMemory()
+        XCTAssertGreaterThan(needed, 8 * 1_050_000, "at least the demo network's 1.05 M weights")
+        XCTAssertLessThan(needed, 1_073_741_824, "the demo trains on small machines")
+        let tooLarge = [
+            (#"{"hidden": [10000000]}"#, "batch_size 2000"),
+            (#"{"hidden": [100000000, 100000000, 100000000, 100000000, 100000000, 100000000]}"#, "hidden"),
+            (#"{"bins": 1000000000}"#, "bins 1000000000"),
+            (#"{"points_per_blob": 1000000000}"#, "points_per_blob 1000000000"),
+            (#"{"data": "events", "inputs": 1000000000, "hidden": [1000]}"#, "inputs 1000000000"),
+            (#"{"batch_size": 1000000000, "points_per_blob": 100000000}"#, "batch_size 1000000000"),
+        ]
+        for (text, key) in tooLarge {
+            XCTAssertThrowsError(try TrainerConfiguration(json: text), text) { error in
+                XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument, text)
+                let message = (error as? NeosError)?.message ?? ""
+                XCTAssertTrue(message.contains("would need") && message.contains(key), "\(text): \(message)")
+            }
+        }
+    }
+
+    /// With data "events" the event-dependent needs are checked once the counts are known: a large batch is
+    /// fine for few events, and many events are not.
+    func testEventNeedsFollowTheGivenCounts() throws {
+        let configuration = try TrainerConfiguration(json: #"{"data": "events", "batch_size": 1000000000}"#)
+        let sets = configuration.eventSets.count
+        XCTAssertNoThrow(try configuration.requireMemory(trainCounts: Array(repeating: 100, count: sets)))
+        XCTAssertThrowsError(
+            try configuration.requireMemory(
+                trainCounts: Array(repeating: 1_000_000_000, count: sets),
+                testCounts: Array(repeating: 1_000_000_000, count: sets))
+        ) { error in
+            XCTAssertTrue("\(error)".contains("would need"), "\(error)")
+        }
+    }
 }
