@@ -62,12 +62,12 @@ extern "C" {
  * ------------------------------------------------------------------------------------------------------- */
 
 #define NEOS_VERSION_MAJOR 1 /**< Changes only if signatures change: never after 1.0. */
-#define NEOS_VERSION_MINOR 1 /**< Counts releases that add functions or constants. */
+#define NEOS_VERSION_MINOR 2 /**< Counts releases that add functions or constants. */
 #define NEOS_VERSION_PATCH 0 /**< Counts releases that change no declaration. */
 /** The version of this header as one number, MAJOR * 1000000 + MINOR * 1000 + PATCH. */
-#define NEOS_VERSION_NUMBER 1001000
+#define NEOS_VERSION_NUMBER 1002000
 /** The version of this header as "MAJOR.MINOR.PATCH". */
-#define NEOS_VERSION_STRING "1.1.0"
+#define NEOS_VERSION_STRING "1.2.0"
 
 /**
  * The library's version as one number (NEOS_VERSION_NUMBER of the header it was built with). A program built
@@ -1115,7 +1115,7 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
 
 /* ---- end of Constraint widths (ABI 1.1) ---- */
 
-/* ---- BLAS (ABI 1.1) ---- */
+/* ---- BLAS (ABI 1.2) ---- */
 
 /**
  * Names the shared library libneos takes its BLAS and LAPACK routines from (cblas_dgemm, cblas_dgemv, dpotrf_,
@@ -1128,7 +1128,7 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
  * generic one), else portable loops built into libneos (correct, slow). Call it before the first call that needs
  * BLAS: NEOS_ERR_INVALID_ARGUMENT if another library is already in use or this one does not load, lacks a routine
  * or uses 64-bit integers (nothing changes then). Naming the library already in use again is NEOS_OK.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_blas_use_library(const char *path);
 
@@ -1137,12 +1137,12 @@ NEOS_API neos_status neos_blas_use_library(const char *path);
  * "core": OpenBLAS's kernel family for this CPU (openblas_get_corename, e.g. "SkylakeX"; "" if the library does
  * not say), "configuration": openblas_get_config or "", "fallback_reason": why the library in use is not the first one asked for (NEOS_BLAS_LIBRARY), or why none is used, or ""}. Loads
  * the library first if no call has needed it yet.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_blas_describe(char *out_json, size_t n_out_json, size_t *out_json_length);
 
-/* ---- end of BLAS (ABI 1.1) ---- */
-/* ---- Model clipping (ABI 1.1) ---- */
+/* ---- end of BLAS (ABI 1.2) ---- */
+/* ---- Model clipping (ABI 1.2) ---- */
 /* pyhf's model options clip_sample_data and clip_bin_data (pyhf.Model(spec, clip_sample_data=c, ...)): lower
  * bounds on the expected main counts, max(nu, c) for every sample in every bin after its modifiers, and max(lambda,
  * c) for every bin's total. As in pyhf, a sample a channel does not contain counts as a sample of 0 in that
@@ -1155,7 +1155,7 @@ NEOS_API neos_status neos_blas_describe(char *out_json, size_t n_out_json, size_
  * A new model equal to model but clipped: clip_sample_data and clip_bin_data each point to a finite bound, or are
  * NULL for no clip of that kind (replacing any clipping the model had). A bound that is not finite is
  * NEOS_ERR_INVALID_ARGUMENT. *out_model receives a new handle, released with neos_model_free.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_model_with_clipping(const neos_model *model, const double *clip_sample_data,
                                               const double *clip_bin_data, neos_model **out_model);
@@ -1163,21 +1163,21 @@ NEOS_API neos_status neos_model_with_clipping(const neos_model *model, const dou
 /**
  * The model's clipping: *out_has_clip_sample_data / *out_has_clip_bin_data whether that clip is on, and
  * *out_clip_sample_data / *out_clip_bin_data its bound (0 when off). Every output may be NULL.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_model_clipping(const neos_model *model, bool *out_has_clip_sample_data,
                                          double *out_clip_sample_data, bool *out_has_clip_bin_data,
                                          double *out_clip_bin_data);
-/* ---- end of Model clipping (ABI 1.1) ---- */
+/* ---- end of Model clipping (ABI 1.2) ---- */
 
-/* ---- Upper limits over a scan (ABI 1.1) ---- */
+/* ---- Upper limits over a scan (ABI 1.2) ---- */
 /* pyhf.infer.intervals.upper_limits.linear_grid_scan: CLs at each POI value of a scan, then the POI where each
  * curve (observed, then the expected set) crosses level, by linear interpolation of mu against CLs (numpy.interp).
  * The scan's values are sorted and duplicates dropped before anything runs, so their order does not change the
  * limits (pyhf interpolates them as given); fewer than two distinct values are NEOS_ERR_INVALID_ARGUMENT. A limit
  * whose crossing lies beyond the scan is returned as the scan's end, as pyhf returns it, and flagged. */
 
-/** Positions of a limit relative to its scan (out_positions of neos_upper_limit_scan). @since 1.1 */
+/** Positions of a limit relative to its scan (out_positions of neos_upper_limit_scan). @since 1.2 */
 #define NEOS_UPPER_LIMIT_BELOW_SCAN -1 /**< CLs < level already at the smallest mu: the smallest mu returned */
 #define NEOS_UPPER_LIMIT_INSIDE_SCAN 0 /**< the scan brackets the crossing (or an end meets the level exactly) */
 #define NEOS_UPPER_LIMIT_ABOVE_SCAN 1  /**< CLs > level still at the largest mu: the largest mu returned */
@@ -1191,14 +1191,14 @@ NEOS_API neos_status neos_model_clipping(const neos_model *model, bool *out_has_
  * out_scan_cls[n_out_scan_cls]    n_scan * NEOS_UPPER_LIMIT_ROWS values: the CLs of each value of scan as the
  *                                 caller passed it (in its order, a duplicate's row repeated), observed then the
  *                                 expected set; may be NULL.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level, const double *scan, size_t n_scan,
                                            const double *data, size_t n_data, const double *init,
                                            const double *bounds, const bool *fixed, size_t n_pars,
                                            double *out_limits, size_t n_out_limits, int32_t *out_positions,
                                            size_t n_out_positions, double *out_scan_cls, size_t n_out_scan_cls);
-/* ---- end of Upper limits over a scan (ABI 1.1) ---- */
+/* ---- end of Upper limits over a scan (ABI 1.2) ---- */
 
 /* ---------------------------------------------------------------------------------------------------------
  * How every call checks its arguments (issue 13; documentation only, no new functions)
