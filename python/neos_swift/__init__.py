@@ -29,6 +29,7 @@ from . import (  # noqa: E402  (after the types they use)
 from ._backend import get_backend, set_backend
 from ._library import lib as _lib
 from .errors import (
+    ArgumentTypeError,
     FitFailed,
     InternalError,
     InvalidArgument,
@@ -48,6 +49,7 @@ VERSION_NUMBER = _lib.neos_version_number()
 
 __all__ = [
     "VERSION_NUMBER",
+    "ArgumentTypeError",
     "CutGradients",
     "FitFailed",
     "HistGradients",

@@ -19,6 +19,12 @@ class InvalidArgument(NeosError, ValueError):
     """A NULL, a wrong length, a NaN or a value outside its domain."""
 
 
+class ArgumentTypeError(InvalidArgument, TypeError):
+    """An argument of the wrong type (None for an array, a str for a number, another object for a model): raised
+    by the Python bindings before any call into libneos. Also a ``TypeError``, as pyhf's failure would be, and an
+    :class:`InvalidArgument` (and so a ``ValueError``)."""
+
+
 class ParseError(NeosError, ValueError):
     """Malformed JSON, or JSON of the wrong shape."""
 

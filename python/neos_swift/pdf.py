@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from neos_swift import probability
+from neos_swift._arguments import as_float_array
 from neos_swift._handles import Handle, read_json
 from neos_swift._library import CONSTRAINT_PDF_TYPES, as_doubles, bool_pointer, c_string, lib, pointer
 from neos_swift.errors import InvalidArgument, check
@@ -700,7 +701,7 @@ class Model(Handle):
 
     def _batch(self, pars, data=None):
         """The rows of a batched call: pars of shape (batch_size, npars), data one row per batch or shared."""
-        pars = np.ascontiguousarray(pars, dtype=np.float64)
+        pars = as_float_array("pars", pars, ndim=None)
         if pars.ndim >= 1 and pars.shape[-1] != self.config.npars:
             # pyhf checks the last axis first, with its own classes (both are InvalidArgument here).
             raise _pyhf_error("InvalidPdfParameters")(
@@ -710,7 +711,7 @@ class Model(Handle):
             raise InvalidArgument(f"pars must have shape ({self.batch_size}, npars) for batch_size={self.batch_size}")
         if data is None:
             return pars, None
-        data = np.ascontiguousarray(data, dtype=np.float64)
+        data = as_float_array("data", data, ndim=None)
         n_data = self.config.nmaindata + self.config.nauxdata
         if data.ndim >= 1 and data.shape[-1] != n_data:
             raise _pyhf_error("InvalidPdfData")(

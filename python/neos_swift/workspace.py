@@ -23,6 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import schema
+from ._arguments import as_float_array, as_handle
 from ._handles import Handle, read_json, read_string
 from ._library import CONSTANTS, JOINS, c_string, lib, pointer
 from .errors import InvalidArgument, ParseError, check
@@ -363,6 +364,7 @@ class Workspace(_ChannelSummaryMixin, dict):
     def data(self, model: Model, include_auxdata=True) -> list[float]:
         """Observations in the model's channel order, then its auxdata (a list, as pyhf). A model with a channel
         this workspace has no observations for (a model of another workspace) raises KeyError, as in pyhf."""
+        as_handle("model", model, Model)
         missing = [channel for channel in model.config.channels if channel not in self.observations]
         if missing:
             log.error("Invalid channel: the workspace has no observations for channel %r of the model", missing[0])
@@ -443,7 +445,8 @@ class Workspace(_ChannelSummaryMixin, dict):
     def build(cls, model: Model, data, name="measurement", validate: bool = True) -> Workspace:
         """A workspace holding ``model``'s channels, one measurement ``name`` with the model's parameter
         configurations, and ``data`` (main bins in the model's channel order) as the observations."""
-        values = np.ascontiguousarray(np.asarray(data, dtype=np.float64).ravel())
+        as_handle("model", model, Model)
+        values = np.ascontiguousarray(as_float_array("data", data, ndim=None).ravel())
         handle = ctypes.c_void_p()
         _operation(
             lib.neos_workspace_build(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
+from .._arguments import as_count, as_float, as_model_like
 from .._library import (
     EXPECTED_SET_SIZE,
     HYPOTEST_CLB,
@@ -25,7 +26,7 @@ from .._library import (
     lib,
     pointer,
 )
-from ..errors import InvalidArgument, check
+from ..errors import check
 from . import test_statistics, utils
 from ._settings import FitSettings
 
@@ -111,7 +112,7 @@ class AsymptoticCalculator:
         calc_base_dist="normal",
     ):
         self.data = data
-        self.pdf = pdf
+        self.pdf = as_model_like("pdf", pdf)
         self.init_pars = pdf.config.suggested_init() if init_pars is None else init_pars
         self.par_bounds = pdf.config.suggested_bounds() if par_bounds is None else par_bounds
         self.fixed_params = pdf.config.suggested_fixed() if fixed_params is None else fixed_params
@@ -130,6 +131,7 @@ class AsymptoticCalculator:
     def _teststatistic(self, poi_test, with_jacobian):
         """:meth:`teststatistic`, and the core's (rows, n) Jacobians with respect to the inputs and the data (None
         unless ``with_jacobian``) from the same call."""
+        poi_test = as_float("poi_test", poi_test)
         name = utils.get_test_stat(self.test_stat).__name__
         for _ in range(2):  # pyhf's statistic is evaluated on the data and on the Asimov data; each checks the setup
             test_statistics._check_configuration(name, poi_test, self.pdf, self.par_bounds)
@@ -248,7 +250,7 @@ def _toy_test_statistics(pdf, poi_test, test_stat, pars, settings, ntoys, seed, 
     check(
         lib.neos_toy_test_statistics(
             pdf,
-            float(poi_test),
+            as_float("poi_test", poi_test),
             c_string(test_stat, "test_stat"),
             pointer(pars),
             *settings.args,
@@ -263,21 +265,15 @@ def _toy_test_statistics(pdf, poi_test, test_stat, pars, settings, ntoys, seed, 
 
 
 def _toy_count(ntoys):
-    if isinstance(ntoys, bool) or not isinstance(ntoys, (int, np.integer)) or ntoys < 0:
-        raise InvalidArgument(f"ntoys must be a non-negative integer, got {ntoys!r}")
-    return int(ntoys)
+    return as_count("ntoys", ntoys)
 
 
 def _thread_count(threads):
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise InvalidArgument(f"threads must be a positive integer or None, got {threads!r}")
-    return int(threads)
+    return as_count("threads", threads, minimum=1)
 
 
 def _seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < _UINT64:
-        raise InvalidArgument(f"seed must be an integer in [0, 2**64), got {seed!r}")
-    return int(seed)
+    return as_count("seed", seed, maximum=_UINT64 - 1)  # a uint64 at the ABI
 
 
 class EmpiricalDistribution:
@@ -323,9 +319,9 @@ class ToyCalculator:
         seed=None,
         threads=None,
     ):
-        self.ntoys = ntoys
+        self.ntoys = _toy_count(ntoys)
         self.data = data
-        self.pdf = pdf
+        self.pdf = as_model_like("pdf", pdf)
         self.init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
         self.par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
         self.fixed_params = (
@@ -344,6 +340,7 @@ class ToyCalculator:
         ``poi_test``, each from ``ntoys`` toys."""
         from . import mle
 
+        poi_test = as_float("poi_test", poi_test)
         statistic = utils.get_test_stat(self.test_stat)
         test_statistics._check_configuration(statistic.__name__, poi_test, self.pdf, self.par_bounds)
         seed = self.seed

@@ -6,6 +6,7 @@ import ctypes
 
 import numpy as np
 
+from .._arguments import as_float, as_model_like
 from .._library import lib, pointer
 from ..errors import check
 from ._settings import FitSettings, data_array
@@ -46,7 +47,7 @@ def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian)
     if poi is None:
         check(lib.neos_fit(pdf, pointer(data), data.size, *settings.args, *outputs))
     else:
-        check(lib.neos_fixed_poi_fit(pdf, float(poi), pointer(data), data.size, *settings.args, *outputs))
+        check(lib.neos_fixed_poi_fit(pdf, as_float("poi_val", poi), pointer(data), data.size, *settings.args, *outputs))
     jac = Jacobian(wrt_inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size)) if jacobian else None
     return pars, twice_nll.value, unc, None if corr is None else corr.reshape(n, n), jac
 
@@ -138,6 +139,7 @@ def _dispatch(
     from .._backend import get_backend
     from ..optimize import OptimizerMixin
 
+    as_model_like("pdf", pdf)
     optimizer = get_backend()[1]
     if isinstance(optimizer, OptimizerMixin):
         return _minimize(
@@ -248,7 +250,7 @@ def fixed_poi_fit(
 ):
     """The fit with the parameter of interest held at ``poi_val``; returns as :func:`fit`."""
     return _dispatch(
-        poi_val,
+        as_float("poi_val", poi_val),  # None here would silently make it the free fit
         data,
         pdf,
         init_pars,

@@ -7,6 +7,7 @@ import logging
 
 import numpy as np
 
+from .._arguments import as_float, as_model_like
 from .._library import lib, pointer
 from ..errors import check
 from ..exceptions import UnspecifiedPOI
@@ -50,6 +51,8 @@ def _check_configuration(name, mu, pdf, par_bounds):
 def _statistic(
     name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian=False, return_fitted_pars=False
 ):
+    as_model_like("pdf", pdf)
+    mu = as_float("mu", mu)
     _check_configuration(name, mu, pdf, par_bounds)
     if return_fitted_pars and return_jacobian:
         raise TypeError("return_fitted_pars and return_jacobian cannot be combined")

@@ -1,0 +1,152 @@
+"""Conversion and validation of the arguments of the package's public functions, before anything reaches libneos.
+
+Every public entry point turns its arguments into what the C ABI takes through these helpers, so that a wrong
+argument fails here, with a :class:`~neos_swift.errors.NeosError` that names the argument, the type of the value
+given and what was expected, instead of an ``AttributeError`` from deep inside the package, a ctypes conversion
+error, or (worse) a silently truncated integer or a file named ``"None"``.
+
+What pyhf 0.7.6 accepts is accepted here too: lists, tuples, numpy and jax arrays for tensors, numpy scalars and
+ints where floats are expected. A value of the wrong type raises :class:`~neos_swift.errors.ArgumentTypeError`
+(also a ``TypeError``, as pyhf's own failure would be); a value of the right type outside its domain raises
+:class:`~neos_swift.errors.InvalidArgument` (also a ``ValueError``).
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from collections.abc import Collection, Mapping
+
+import numpy as np
+
+from ._library import c_string
+from .errors import ArgumentTypeError, InvalidArgument
+
+# The largest value of a C size_t (every count the ABI takes): a Python int above it would wrap in ctypes.
+SIZE_MAX = 2**64 - 1
+# The largest count libneos takes: its lengths are size_t at the ABI but signed 64-bit inside, so a size_t of 2**63
+# or more is refused there as "not a valid length".
+INDEX_MAX = 2**63 - 1
+
+_PREVIEW = 60  # characters of a value's repr quoted in a message
+
+
+def describe(value) -> str:
+    """``value``'s type and a short repr, for messages: ``"str 'abc'"``, ``"NoneType None"``."""
+    text = repr(value)
+    if len(text) > _PREVIEW:
+        text = text[: _PREVIEW - 3] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _refuse_type(name: str, value, expected: str) -> ArgumentTypeError:
+    return ArgumentTypeError(f"{name} must be {expected}, got {describe(value)}")
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, (str, bytes, bytearray))
+
+
+def as_float(name: str, value, *, finite: bool = False) -> float:
+    """A real number as a Python float: an int, a float, a numpy or jax scalar, or an array of one element
+    (``float()`` accepts those, and pyhf passes them). ``finite`` also refuses NaN and ±inf."""
+    if value is None or _is_text(value) or isinstance(value, (Mapping, complex)):
+        raise _refuse_type(name, value, "a real number")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise _refuse_type(name, value, "a real number") from None
+    if array.size != 1:
+        raise InvalidArgument(f"{name} must be a single real number, got an array of shape {array.shape}")
+    number = float(array.reshape(()))
+    if finite and not np.isfinite(number):
+        raise InvalidArgument(f"{name} must be finite, got {number}")
+    return number
+
+
+def as_float_array(name: str, value, *, ndim: int | None = 1, shape: tuple | None = None) -> np.ndarray:
+    """A C-contiguous float64 array (a view where ``value`` already is one) of ``ndim`` dimensions, and of
+    ``shape`` when given (``None`` in it: any length there). Accepts what pyhf's tensor backends accept as a
+    tensor: nested lists and tuples of numbers, numpy and jax arrays."""
+    if value is None or _is_text(value) or isinstance(value, (Mapping, set, frozenset)):
+        raise _refuse_type(name, value, "an array of real numbers")
+    try:
+        array = np.ascontiguousarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        # a ragged list (ValueError from numpy) or elements that are not numbers
+        raise _refuse_type(name, value, f"an array of real numbers ({error})") from None
+    if array.dtype == np.float64 and not isinstance(value, np.ndarray) and np.isnan(array).any():
+        # numpy reads None inside a list as NaN; a None is a wrong element, not a number
+        if np.asarray(value, dtype=object).dtype == object and any(
+            element is None for element in np.asarray(value, dtype=object).ravel()
+        ):
+            raise _refuse_type(name, value, "an array of real numbers (it holds None)")
+    if shape is not None:
+        ndim = len(shape)
+    if ndim is not None and array.ndim != ndim:
+        raise InvalidArgument(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+    if shape is not None and any(want is not None and want != have for want, have in zip(shape, array.shape)):
+        wanted = "(" + ", ".join("N" if want is None else str(want) for want in shape) + ")"
+        raise InvalidArgument(f"{name} must have shape {wanted}, got {array.shape}")
+    return array
+
+
+def as_count(name: str, value, maximum: int = INDEX_MAX, minimum: int = 0) -> int:
+    """A whole number in [``minimum``, ``maximum``] as a Python int: an int or numpy integer (anything with
+    ``__index__``), not a bool or a float. Checked before ctypes sees it, which would wrap ``2**64`` to 0."""
+    if isinstance(value, (bool, np.bool_)):
+        raise _refuse_type(name, value, "an integer")
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise _refuse_type(name, value, "an integer") from None
+    if not minimum <= number <= maximum:
+        raise InvalidArgument(f"{name} must be an integer in [{minimum}, {maximum}], got {number}")
+    return number
+
+
+def as_path(name: str, value) -> bytes:
+    """A file system path (a ``str`` or an ``os.PathLike`` giving one) as the C string the ABI takes."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise _refuse_type(name, value, "a path (str or os.PathLike)")
+    path = os.fspath(value)
+    if not isinstance(path, str):
+        raise _refuse_type(name, value, "a path (str or os.PathLike giving a str)")
+    if not path:
+        raise InvalidArgument(f"{name} is an empty path")
+    return c_string(path, name)
+
+
+def as_text(name: str, value) -> bytes:
+    """A ``str`` as the NUL-terminated UTF-8 the ABI takes."""
+    if not isinstance(value, str):
+        raise _refuse_type(name, value, "a str")
+    return c_string(value, name)
+
+
+def as_choice(name: str, value, choices: Collection, error: type[InvalidArgument] = InvalidArgument):
+    """``value`` when it is one of ``choices``; otherwise ``error`` (a subclass of InvalidArgument, such as pyhf's
+    InvalidTestStatistic) naming the choices. An unhashable value is refused as a wrong type."""
+    try:
+        known = value in choices
+    except TypeError:
+        raise _refuse_type(name, value, "one of " + ", ".join(map(repr, choices))) from None
+    if not known:
+        raise error(f"{name} must be one of {', '.join(map(repr, choices))}; got {describe(value)}")
+    return value
+
+
+def as_handle(name: str, value, kind: type):
+    """``value`` when it is an instance of ``kind`` (a class whose objects own a libneos handle: Model,
+    Workspace, PatchSet, Trainer); otherwise an ArgumentTypeError naming the class wanted."""
+    if not isinstance(value, kind):
+        raise _refuse_type(name, value, f"a {kind.__module__.split('.')[0]}.{kind.__name__}")
+    return value
+
+
+def as_model_like(name: str, value):
+    """``value`` when it has a pyhf model's ``config`` (what pyhf's inference functions read first); pyhf's
+    inference is written against that interface, so any such object is accepted."""
+    if getattr(value, "config", None) is None:
+        raise _refuse_type(name, value, "a model (neos_swift.Model or an object with pyhf's model interface)")
+    return value
