@@ -54,6 +54,8 @@ def as_float(name: str, value, *, finite: bool = False) -> float:
         raise _refuse_type(name, value, "a real number")
     try:
         array = np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        raise InvalidArgument(f"{name} must be a real number within float64's range, got {describe(value)}") from None
     except (TypeError, ValueError):
         raise _refuse_type(name, value, "a real number") from None
     if array.size != 1:
@@ -72,6 +74,8 @@ def as_float_array(name: str, value, *, ndim: int | None = 1, shape: tuple | Non
         raise _refuse_type(name, value, "an array of real numbers")
     try:
         array = np.ascontiguousarray(value, dtype=np.float64)
+    except OverflowError:
+        raise InvalidArgument(f"{name} must hold real numbers within float64's range, got {describe(value)}") from None
     except (TypeError, ValueError) as error:
         # a ragged list (ValueError from numpy) or elements that are not numbers
         raise _refuse_type(name, value, f"an array of real numbers ({error})") from None
@@ -144,9 +148,21 @@ def as_handle(name: str, value, kind: type):
     return value
 
 
+def unset(name: str, value) -> bool:
+    """Whether an optional sequence argument (pyhf's ``init_pars``, ``par_bounds``, ``fixed_params``) is left to
+    the model: None or empty. A value without a length (a number, a 0-d array) is refused here, where pyhf's own
+    ``len()`` would raise a bare TypeError."""
+    if value is None:
+        return True
+    try:
+        return len(value) == 0
+    except TypeError:
+        raise _refuse_type(name, value, "a sequence (or None for the model's suggestion)") from None
+
+
 def as_model_like(name: str, value):
-    """``value`` when it has a pyhf model's ``config`` (what pyhf's inference functions read first); pyhf's
-    inference is written against that interface, so any such object is accepted."""
-    if getattr(value, "config", None) is None:
+    """``value`` when it has a pyhf model's ``config`` with its suggestions (what pyhf's inference functions read
+    first); pyhf's inference is written against that interface, so any such object is accepted."""
+    if not hasattr(getattr(value, "config", None), "suggested_init"):
         raise _refuse_type(name, value, "a model (neos_swift.Model or an object with pyhf's model interface)")
     return value

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import histograms, infer, losses
 from ._arguments import as_choice, as_float, as_handle
-from .errors import ArgumentTypeError, InvalidArgument
+from .errors import ArgumentTypeError, InvalidArgument, NeosError
 
 jax.config.update("jax_enable_x64", True)
 
@@ -37,14 +37,44 @@ __all__ = [
 _SEQUENTIAL = {"vmap_method": "sequential"} if "vmap_method" in inspect.signature(jax.pure_callback).parameters else {}
 
 
+# The NeosError the last host callback raised: jax reports a failed callback as its own runtime error, so the
+# public functions below raise this one instead (see _surfacing). Callbacks may run on another thread than their
+# caller, so this is a plain module global, not a thread-local.
+_callback_error: list = [None]
+
+
 def callback(function, shapes, *arguments):
     """``jax.pure_callback(function, shapes, *arguments)`` that runs once per element under ``jax.vmap``, on every
     jax release this package supports. ``function`` receives numpy float64 arrays."""
 
     def host(*values):
-        return function(*(np.asarray(value, dtype=np.float64) for value in values))
+        try:
+            return function(*(np.asarray(value, dtype=np.float64) for value in values))
+        except NeosError as error:
+            _callback_error[0] = error
+            raise
 
     return jax.pure_callback(host, shapes, *arguments, **_SEQUENTIAL)
+
+
+def _surfacing(function):
+    """``function`` raising the NeosError of a failed host callback (NaN data, a cut_val of inf, ...) rather than
+    jax's wrapper of it, when the callback runs during the call (outside ``jax.jit``)."""
+
+    @functools.wraps(function)
+    def surfaced(*arguments, **keywords):
+        _callback_error[0] = None
+        try:
+            return function(*arguments, **keywords)
+        except NeosError:
+            raise
+        except Exception as error:
+            cause, _callback_error[0] = _callback_error[0], None
+            if cause is None:
+                raise
+            raise cause from error
+
+    return surfaced
 
 
 def _float64(shape):
@@ -92,27 +122,32 @@ def _loss(name, model, inputs, **kwargs):
     )
 
 
+@_surfacing
 def expected_cls(model, inputs, test_poi=1.0, test_stat="q"):
     """losses.expected_cls of ``model.with_inputs(inputs)`` as a differentiable jax function of ``inputs``."""
     as_choice("test_stat", test_stat, ("q", "qtilde"))
     return _loss("expected_cls", model, inputs, test_poi=_static_float("test_poi", test_poi), test_stat=test_stat)
 
 
+@_surfacing
 def discovery_p0(model, inputs):
     """losses.discovery_p0 as a differentiable jax function of ``inputs``."""
     return _loss("discovery_p0", model, inputs)
 
 
+@_surfacing
 def expected_upper_limit(model, inputs, level=0.05):
     """losses.expected_upper_limit as a differentiable jax function of ``inputs``."""
     return _loss("expected_upper_limit", model, inputs, level=_static_float("level", level))
 
 
+@_surfacing
 def poi_uncertainty(model, inputs, poi_value=1.0):
     """losses.poi_uncertainty (σ_μ from the Fisher information) as a differentiable jax function of ``inputs``."""
     return _loss("poi_uncertainty", model, inputs, poi_value=_static_float("poi_value", poi_value))
 
 
+@_surfacing
 def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
     """Observed CLs (for q0: p0) of ``infer.hypotest`` as a differentiable jax function of ``inputs`` and ``data``."""
     _model(model)
@@ -120,6 +155,8 @@ def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
     as_choice("test_stat", test_stat, ("q0", "q", "qtilde"))
     inputs = _traceable("inputs", inputs)
     data = _traceable("data", data)
+    if inputs.ndim != 1 or data.ndim != 1:
+        raise InvalidArgument(f"hypotest takes 1-D inputs and data, not shapes {inputs.shape} and {data.shape}")
     split = inputs.shape[0]
 
     def evaluate(both):
@@ -130,6 +167,7 @@ def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
     return _scalar_with_gradient(evaluate)(jnp.concatenate([inputs, data]))
 
 
+@_surfacing
 def pipeline_loss(trainer, parameters, events, weights=None):
     """The neos pipeline's objective (network → histograms → model → loss) of ``trainer``'s configuration as a
     differentiable jax function of the trained vector ``parameters`` (``trainer.parameters``'s layout), on fixed
@@ -175,6 +213,7 @@ def _hist_function(density, reflect_infinities, weighted):
     return function
 
 
+@_surfacing
 def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights=None):
     """relaxed.hist as a jax function: the binned KDE of ``data`` (1-D) in the bins with ``bins`` (1-D edges), a
     Gaussian kernel of width ``bandwidth``; ``density`` and ``reflect_infinities`` as
@@ -183,6 +222,8 @@ def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights
     arguments = [_traceable("data", data), _traceable("bins", bins), _traceable("bandwidth", bandwidth)]
     if arguments[0].ndim != 1 or arguments[1].ndim != 1 or arguments[2].ndim != 0:
         raise InvalidArgument("hist takes 1-D data, 1-D bins and a scalar bandwidth")
+    if arguments[1].shape[0] < 2:
+        raise InvalidArgument(f"bins needs at least 2 edges, got {arguments[1].shape[0]}")
     if weights is not None:
         arguments.append(_traceable("weights", weights))
         if arguments[3].shape != arguments[0].shape:
@@ -218,6 +259,7 @@ def _cut_function(keep):
     return function
 
 
+@_surfacing
 def cut(data, cut_val, slope=1.0, keep="above"):
     """relaxed.cut as a jax function: the sigmoid weights ``sigmoid(±slope·(data − cut_val))`` of 1-D ``data``
     (``keep`` "above" or "below", static; anything else raises a ValueError). Differentiable with respect to
@@ -226,7 +268,10 @@ def cut(data, cut_val, slope=1.0, keep="above"):
     data = _traceable("data", data)
     if data.ndim != 1:
         raise InvalidArgument(f"cut takes 1-D data, not shape {data.shape}")
-    return _cut_function(keep)(data, _traceable("cut_val", cut_val), _traceable("slope", slope))
+    cut_val, slope = _traceable("cut_val", cut_val), _traceable("slope", slope)
+    if cut_val.ndim != 0 or slope.ndim != 0:
+        raise InvalidArgument(f"cut takes a scalar cut_val and slope, not shapes {cut_val.shape} and {slope.shape}")
+    return _cut_function(keep)(data, cut_val, slope)
 
 
 def _traceable(name, value):
@@ -238,6 +283,8 @@ def _traceable(name, value):
         raise ArgumentTypeError(f"{name} must be an array of real numbers, got {type(value).__name__} {value!r:.60}")
     try:
         return jnp.asarray(value, jnp.float64)
+    except OverflowError:
+        raise InvalidArgument(f"{name} must hold real numbers within float64's range") from None
     except (TypeError, ValueError) as error:
         raise ArgumentTypeError(
             f"{name} must be an array of real numbers, got {type(value).__name__}: {error}"

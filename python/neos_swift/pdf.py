@@ -19,7 +19,7 @@ from neos_swift import probability
 from neos_swift._arguments import as_float_array
 from neos_swift._handles import Handle, read_json
 from neos_swift._library import CONSTRAINT_PDF_TYPES, as_doubles, bool_pointer, c_string, lib, pointer
-from neos_swift.errors import InvalidArgument, check
+from neos_swift.errors import ArgumentTypeError, InvalidArgument, check
 from neos_swift.mixins import _ChannelSummaryMixin, _summary
 from neos_swift.parameters import paramsets
 
@@ -48,7 +48,13 @@ def _tensor_as_json(value):
 
 
 def _json_text(value, name="json") -> bytes:
-    return c_string(value if isinstance(value, str) else json.dumps(value, default=_tensor_as_json), name)
+    if isinstance(value, str):
+        return c_string(value, name)
+    try:
+        text = json.dumps(value, default=_tensor_as_json)
+    except (TypeError, ValueError) as error:  # an object JSON has no form for; a circular reference
+        raise ArgumentTypeError(f"{name} must be a JSON document (dict, list or JSON text): {error}") from None
+    return c_string(text, name)
 
 
 def _settings_text(modifier_settings) -> bytes | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._arguments import as_float, as_model_like
+from .._arguments import as_float, as_model_like, unset
 from .._library import (
     EXPECTED_SET_SIZE,
     HYPOTEST_CLS,
@@ -61,9 +61,9 @@ def hypotest(
     toys); one it does not take raises TypeError."""
     as_model_like("pdf", pdf)
     poi_test = as_float("poi_test", poi_test)
-    init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
-    par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
-    fixed_params = pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params
+    init_pars = pdf.config.suggested_init() if unset("init_pars", init_pars) else init_pars
+    par_bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
+    fixed_params = pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params
     if pdf.config.poi_index is None:
         raise UnspecifiedPOI("No POI is defined. A POI is required to run a hypothesis test.")
     if not utils.all_pois_floating(pdf, fixed_params):

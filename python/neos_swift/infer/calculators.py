@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
-from .._arguments import as_count, as_float, as_model_like
+from .._arguments import as_count, as_float, as_model_like, unset
 from .._library import (
     EXPECTED_SET_SIZE,
     HYPOTEST_CLB,
@@ -322,11 +322,9 @@ class ToyCalculator:
         self.ntoys = _toy_count(ntoys)
         self.data = data
         self.pdf = as_model_like("pdf", pdf)
-        self.init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
-        self.par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
-        self.fixed_params = (
-            pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params
-        )
+        self.init_pars = pdf.config.suggested_init() if unset("init_pars", init_pars) else init_pars
+        self.par_bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
+        self.fixed_params = pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params
         self.test_stat = test_stat
         self.track_progress = track_progress
         self.seed = None if seed is None else _seed(seed)

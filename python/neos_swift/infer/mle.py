@@ -6,7 +6,7 @@ import ctypes
 
 import numpy as np
 
-from .._arguments import as_float, as_model_like
+from .._arguments import as_float, as_model_like, unset
 from .._library import lib, pointer
 from ..errors import check
 from ._settings import FitSettings, data_array
@@ -160,9 +160,9 @@ def _dispatch(
         )
     if return_jacobian:
         raise TypeError(f"return_jacobian needs one of neos_swift's optimizers, not {type(optimizer).__name__}")
-    init = list(pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars)
-    bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
-    fixed = list(pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params)
+    init = list(pdf.config.suggested_init() if unset("init_pars", init_pars) else init_pars)
+    bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
+    fixed = list(pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params)
     if poi is not None:
         init[pdf.config.poi_index] = poi
         fixed[pdf.config.poi_index] = True

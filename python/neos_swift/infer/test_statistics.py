@@ -7,7 +7,7 @@ import logging
 
 import numpy as np
 
-from .._arguments import as_float, as_model_like
+from .._arguments import as_float, as_model_like, unset
 from .._library import lib, pointer
 from ..errors import check
 from ..exceptions import UnspecifiedPOI
@@ -31,7 +31,7 @@ def _check_configuration(name, mu, pdf, par_bounds):
         if mu != 0.0:
             log.warning("q0 test statistic only used for fit configuration with POI set to zero. Setting mu=0.")
         return
-    bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
+    bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
     at_zero = bounds[poi][0] == 0
     tilde = name.endswith("_tilde")
     if at_zero == tilde:

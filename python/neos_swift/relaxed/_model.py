@@ -18,7 +18,8 @@ import numpy as np
 
 from .. import _hessian
 from .. import infer as _infer
-from ..errors import InvalidArgument, NumericError
+from .._arguments import as_float
+from ..errors import ArgumentTypeError, InvalidArgument, NumericError
 from ..jax import callback
 
 
@@ -117,7 +118,7 @@ def as_model(model) -> Model:
         return model
     if hasattr(model, "with_inputs") and hasattr(model, "inputs"):
         return Model(model)
-    raise TypeError(f"expected a neos_swift model or neos_swift.relaxed.Model, not {type(model).__name__}")
+    raise ArgumentTypeError(f"expected a neos_swift model or neos_swift.relaxed.Model, not {type(model).__name__}")
 
 
 # ---- parameters and data ------------------------------------------------------------------------------------------
@@ -398,5 +399,7 @@ def observed_clsb(model, poi, test_stat, data, init, bounds, free):
     """libneos' observed CLsb (``test_stat`` "q") or p0 ("q0") at ``poi``, with both fits from ``init`` within
     ``bounds`` (the parameters with ``free[k]`` False held at their init); differentiable with respect to
     ``inputs`` and ``data``."""
-    function = _hypotest_function(_Structure(model.structure), float(poi), test_stat, tuple(bool(f) for f in free))
+    function = _hypotest_function(
+        _Structure(model.structure), as_float("poi", poi), test_stat, tuple(bool(f) for f in free)
+    )
     return function(model.inputs, data, jnp.asarray(init, jnp.float64), jnp.asarray(bounds, jnp.float64))

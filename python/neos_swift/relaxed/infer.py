@@ -48,7 +48,7 @@ def hypotest(
         test_poi, clipped_below, use_cls = 0.0, False, False
     else:
         msg = f"Unknown test statistic: {test_stat}"
-        raise ValueError(msg)
+        raise _model.InvalidArgument(msg)  # a ValueError, as relaxed raises
     model = _model.as_model(model)
     if poi_name != model.config.poi_name:
         raise _model.InvalidArgument(
