@@ -29,6 +29,7 @@ from . import (  # noqa: E402  (after the types they use)
 from ._backend import get_backend, set_backend
 from ._library import lib as _lib
 from .errors import (
+    ArgumentInterfaceError,
     ArgumentTypeError,
     FitFailed,
     InternalError,
@@ -49,6 +50,7 @@ VERSION_NUMBER = _lib.neos_version_number()
 
 __all__ = [
     "VERSION_NUMBER",
+    "ArgumentInterfaceError",
     "ArgumentTypeError",
     "CutGradients",
     "FitFailed",

@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 
 from ._library import c_string
-from .errors import ArgumentTypeError, InvalidArgument
+from .errors import ArgumentInterfaceError, ArgumentTypeError, InvalidArgument
 
 # The largest value of a C size_t (every count the ABI takes): a Python int above it would wrap in ctypes.
 SIZE_MAX = 2**64 - 1
@@ -144,8 +144,27 @@ def as_handle(name: str, value, kind: type):
     """``value`` when it is an instance of ``kind`` (a class whose objects own a libneos handle: Model,
     Workspace, PatchSet, Trainer); otherwise an ArgumentTypeError naming the class wanted."""
     if not isinstance(value, kind):
-        raise _refuse_type(name, value, f"a {kind.__module__.split('.')[0]}.{kind.__name__}")
+        # pyhf would read an attribute of it and fail there: an AttributeError too
+        raise ArgumentInterfaceError(
+            f"{name} must be a {kind.__module__.split('.')[0]}.{kind.__name__}, got {describe(value)}"
+        )
     return value
+
+
+def as_mapping(name: str, value, expected: str = "a dict"):
+    """``value`` when it is a mapping (a dict); pyhf reads such arguments with ``.get``/``.items``, so anything
+    else is an ArgumentInterfaceError (an AttributeError, as pyhf's failure, and a TypeError)."""
+    if not isinstance(value, Mapping):
+        raise ArgumentInterfaceError(f"{name} must be {expected}, got {describe(value)}")
+    return value
+
+
+def as_iterable(name: str, value, expected: str = "a list"):
+    """``value`` as a list when it can be iterated (a list, tuple, set, generator, ...)."""
+    try:
+        return list(value)
+    except TypeError:
+        raise _refuse_type(name, value, expected) from None
 
 
 def unset(name: str, value) -> bool:
@@ -164,5 +183,7 @@ def as_model_like(name: str, value):
     """``value`` when it has a pyhf model's ``config`` with its suggestions (what pyhf's inference functions read
     first); pyhf's inference is written against that interface, so any such object is accepted."""
     if not hasattr(getattr(value, "config", None), "suggested_init"):
-        raise _refuse_type(name, value, "a model (neos_swift.Model or an object with pyhf's model interface)")
+        raise ArgumentInterfaceError(
+            f"{name} must be a model (neos_swift.Model or an object with pyhf's model interface), got {describe(value)}"
+        )
     return value

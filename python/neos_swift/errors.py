@@ -25,6 +25,11 @@ class ArgumentTypeError(InvalidArgument, TypeError):
     :class:`InvalidArgument` (and so a ``ValueError``)."""
 
 
+class ArgumentInterfaceError(ArgumentTypeError, AttributeError):
+    """An argument without the interface pyhf reads from it (a model without ``config``, a spec that is not a
+    mapping): also an ``AttributeError``, as pyhf's own attribute lookup would raise."""
+
+
 class ParseError(NeosError, ValueError):
     """Malformed JSON, or JSON of the wrong shape."""
 

@@ -23,7 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import schema
-from ._arguments import as_float_array, as_handle
+from ._arguments import as_float_array, as_handle, as_iterable, as_mapping
 from ._handles import Handle, read_json, read_string
 from ._library import CONSTANTS, JOINS, c_string, lib, pointer
 from .errors import InvalidArgument, ParseError, check
@@ -114,14 +114,14 @@ def _join_code(join) -> int:
     try:
         return JOINS[join]
     except (KeyError, TypeError):
-        raise ValueError(
+        raise InvalidArgument(  # a ValueError, as pyhf raises
             f"Workspaces must be joined using one of the valid join operations ({Workspace.valid_joins}); not {join}"
         ) from None
 
 
 def _names(values, what) -> tuple[ctypes.Array, int]:
     """A C array of NUL-terminated names (iterating ``values`` as pyhf does: a string gives its characters)."""
-    encoded = [c_string(str(value), what) for value in values]
+    encoded = [c_string(str(value), what) for value in as_iterable(what, values, "a list of names")]
     return (ctypes.c_char_p * max(len(encoded), 1))(*encoded), len(encoded)
 
 
@@ -197,6 +197,7 @@ def _validate(spec, schema_name, version) -> None:
 def _native_of(workspace) -> _NativeWorkspace:
     """libneos' workspace for ``workspace`` as it is now: its own handle while its dict is unchanged, else (a dict
     edited in place, or a plain dict) a new one parsed from the current contents."""
+    as_mapping("workspace", workspace, "a Workspace (or its spec as a dict)")
     if isinstance(workspace, Workspace):
         try:
             unchanged = bool(dict(workspace) == workspace._parsed)
@@ -407,7 +408,7 @@ class Workspace(_ChannelSummaryMixin, dict):
             (channels, "channels"),
             (measurements, "measurements"),
         ):
-            pairs = list((mapping or {}).items())
+            pairs = list(as_mapping(what, mapping or {}, "a dict of old names to new names").items())
             old, count = _names([old for old, _ in pairs], f"old {what}")
             new, _ = _names([new for _, new in pairs], f"new {what}")
             arguments.extend((old, new, count))

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import jax.scipy as jsp
 import numpy as np
 
+from ..jax import _surfacing
 from . import _model
 from .mle import _bounds, _concrete, fit, fixed_poi_fit
 
@@ -18,6 +19,7 @@ __all__ = ("hypotest",)
 _POWER_AT_ZERO = 0.5
 
 
+@_surfacing
 def hypotest(
     test_poi,
     data,
