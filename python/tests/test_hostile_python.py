@@ -572,6 +572,26 @@ def _entries():
             allowed=("builtins.TypeError", "builtins.ValueError"),
         ),
         Entry(
+            "probability.Poisson.log_prob",
+            lambda F, rate, value: neos_swift.probability.Poisson(rate).log_prob(value),
+            rate=("array", lambda F: [5.0, 6.0]),
+            value=("array", lambda F: [4.0, 7.0]),
+            allowed=("builtins.ValueError",),  # numpy's broadcasting error for unequal shapes, as in pyhf
+        ),
+        Entry(
+            "probability.Normal.log_prob",
+            lambda F, loc, scale: neos_swift.probability.Normal(loc, scale).log_prob([0.5, 0.2]),
+            loc=("array", lambda F: [0.0, 0.1]),
+            scale=("array", lambda F: [1.0, 2.0]),
+            allowed=("builtins.ValueError",),  # numpy's broadcasting error for unequal shapes, as in pyhf
+        ),
+        Entry(
+            "schema.validate",
+            lambda F, spec, schema_name: neos_swift.schema.validate(spec, schema_name),
+            spec=("spec", lambda F: _workspace_spec()),
+            schema_name=("text", lambda F: "workspace.json"),
+        ),
+        Entry(
             "set_backend",
             lambda F, backend: neos_swift.set_backend(backend),
             backend=("choice", lambda F: "numpy"),
