@@ -235,6 +235,8 @@ def _entries():
         F.trainer.parameters = values
 
     return [
+        # Not a call of the package: what a crash looks like to the suite (see test_a_crash_fails_only_its_case).
+        Entry("os.abort", lambda F: os.abort()),
         Entry(
             "hist",
             lambda F, data, bins, bandwidth, weights: neos_swift.hist(data, bins, bandwidth, weights=weights),
@@ -708,7 +710,9 @@ def _outcome(entries, fixtures, case):
     entry_name, slot, (form, value) = case
     entry = entries[entry_name]
     arguments = {name: good(fixtures) for name, (_, good) in entry.slots.items()}
-    if form == "named":
+    if slot is None:
+        pass  # the working call itself
+    elif form == "named":
         arguments[slot] = HOSTILE[entry.slots[slot][0]][value](fixtures)
     else:
         arguments[slot] = value
@@ -853,6 +857,16 @@ def test_hostile_argument_raises_a_neos_error(worker, entry_name, slot, kind):
 
     case()
     assert not failures, "\n".join(failures)
+
+
+def test_a_crash_fails_only_its_case(worker):
+    """The isolation itself: a case that kills its process is reported as crashed, and the next case runs."""
+    crashes = worker.crashes
+    status, detail, _, _ = worker.run(("os.abort", None, ("named", None)))
+    assert status == "crashed" and "exit status -6" in detail  # SIGABRT
+    assert worker.crashes == crashes + 1
+    worker.crashes = crashes  # the deliberate crash is not one of the package's
+    assert worker.run(("hist", None, ("named", None)))[0] == "ok"
 
 
 # ---- the validation helpers themselves (pure Python, in-process) ---------------------------------------------------
