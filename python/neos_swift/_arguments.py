@@ -73,7 +73,10 @@ def as_float_array(name: str, value, *, ndim: int | None = 1, shape: tuple | Non
     if value is None or _is_text(value) or isinstance(value, (Mapping, set, frozenset)):
         raise _refuse_type(name, value, "an array of real numbers")
     try:
-        array = np.ascontiguousarray(value, dtype=np.float64)
+        # np.asarray keeps a 0-d value 0-d (np.ascontiguousarray would make it 1-d); a copy only where needed
+        array = np.asarray(value, dtype=np.float64)
+        if not array.flags.c_contiguous:
+            array = np.ascontiguousarray(array)
     except OverflowError:
         raise InvalidArgument(f"{name} must hold real numbers within float64's range, got {describe(value)}") from None
     except (TypeError, ValueError) as error:

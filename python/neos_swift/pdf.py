@@ -707,7 +707,7 @@ class Model(Handle):
 
     def _batch(self, pars, data=None):
         """The rows of a batched call: pars of shape (batch_size, npars), data one row per batch or shared."""
-        pars = as_float_array("pars", pars, ndim=None)
+        pars = np.ascontiguousarray(as_float_array("pars", pars, ndim=None))  # a scalar as one entry
         if pars.ndim >= 1 and pars.shape[-1] != self.config.npars:
             # pyhf checks the last axis first, with its own classes (both are InvalidArgument here).
             raise _pyhf_error("InvalidPdfParameters")(
@@ -717,7 +717,7 @@ class Model(Handle):
             raise InvalidArgument(f"pars must have shape ({self.batch_size}, npars) for batch_size={self.batch_size}")
         if data is None:
             return pars, None
-        data = as_float_array("data", data, ndim=None)
+        data = np.ascontiguousarray(as_float_array("data", data, ndim=None))
         n_data = self.config.nmaindata + self.config.nauxdata
         if data.ndim >= 1 and data.shape[-1] != n_data:
             raise _pyhf_error("InvalidPdfData")(

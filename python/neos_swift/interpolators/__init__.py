@@ -24,10 +24,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import events
-from .._arguments import as_float, as_float_array
+from .._arguments import as_float, as_float_array, describe
 from .._backend import get_backend
 from .._library import lib, pointer
-from ..errors import InvalidArgument, check
+from ..errors import ArgumentTypeError, InvalidArgument, check
 
 __all__ = ["code0", "code1", "code2", "code4", "code4p"]
 
@@ -244,8 +244,8 @@ def get(interpcode, do_tensorized_calc=True):
     raises ``InvalidInterpCode``."""
     try:
         known = interpcode in _CLASSES_BY_CODE
-    except TypeError:  # an unhashable code is no code either
-        known = False
+    except TypeError:  # pyhf indexes a dict with the code: a TypeError for an unhashable one
+        raise ArgumentTypeError(f"interpcode must be 0, 1, 2, 4 or '4p', got {describe(interpcode)}") from None
     if not known:
         # looked up when raised, as the package's other pyhf exceptions are (a test may reload the module)
         from .. import exceptions
