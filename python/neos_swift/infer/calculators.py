@@ -112,7 +112,8 @@ class AsymptoticCalculator:
         calc_base_dist="normal",
     ):
         self.data = data
-        self.pdf = as_model_like("pdf", pdf)
+        # as pyhf, the model is read here only for the suggestions not given (any object will do until then)
+        self.pdf = pdf if None not in (init_pars, par_bounds, fixed_params) else as_model_like("pdf", pdf)
         self.init_pars = pdf.config.suggested_init() if init_pars is None else init_pars
         self.par_bounds = pdf.config.suggested_bounds() if par_bounds is None else par_bounds
         self.fixed_params = pdf.config.suggested_fixed() if fixed_params is None else fixed_params
@@ -132,6 +133,7 @@ class AsymptoticCalculator:
         """:meth:`teststatistic`, and the core's (rows, n) Jacobians with respect to the inputs and the data (None
         unless ``with_jacobian``) from the same call."""
         poi_test = as_float("poi_test", poi_test)
+        as_model_like("pdf", self.pdf)
         name = utils.get_test_stat(self.test_stat).__name__
         for _ in range(2):  # pyhf's statistic is evaluated on the data and on the Asimov data; each checks the setup
             test_statistics._check_configuration(name, poi_test, self.pdf, self.par_bounds)
@@ -321,7 +323,11 @@ class ToyCalculator:
     ):
         self.ntoys = _toy_count(ntoys)
         self.data = data
-        self.pdf = as_model_like("pdf", pdf)
+        given = not (
+            unset("init_pars", init_pars) or unset("par_bounds", par_bounds) or unset("fixed_params", fixed_params)
+        )
+        # as pyhf, the model is read here only for the suggestions not given (any object will do until then)
+        self.pdf = pdf if given else as_model_like("pdf", pdf)
         self.init_pars = pdf.config.suggested_init() if unset("init_pars", init_pars) else init_pars
         self.par_bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
         self.fixed_params = pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params
@@ -339,6 +345,7 @@ class ToyCalculator:
         from . import mle
 
         poi_test = as_float("poi_test", poi_test)
+        as_model_like("pdf", self.pdf)
         statistic = utils.get_test_stat(self.test_stat)
         test_statistics._check_configuration(statistic.__name__, poi_test, self.pdf, self.par_bounds)
         seed = self.seed
