@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 
 from ._library import c_string
-from .errors import ArgumentInterfaceError, ArgumentTypeError, InvalidArgument
+from .errors import ArgumentInterfaceError, ArgumentTypeError, InvalidArgument, OutOfMemory
 
 # The largest value of a C size_t (every count the ABI takes): a Python int above it would wrap in ctypes.
 SIZE_MAX = 2**64 - 1
@@ -110,6 +110,15 @@ def as_count(name: str, value, maximum: int = INDEX_MAX, minimum: int = 0) -> in
     if not minimum <= number <= maximum:
         raise InvalidArgument(f"{name} must be an integer in [{minimum}, {maximum}], got {number}")
     return number
+
+
+def allocate(name: str, shape) -> np.ndarray:
+    """An uninitialised float64 output array of ``shape`` for the result ``name``; a size the machine cannot hold
+    is OutOfMemory (a MemoryError, as numpy's) naming the result, not numpy's anonymous error."""
+    try:
+        return np.empty(shape)
+    except (MemoryError, ValueError) as error:  # ValueError: a size beyond numpy's index range
+        raise OutOfMemory(f"{name} of shape {shape} cannot be allocated ({error})") from None
 
 
 def as_path(name: str, value) -> bytes:

@@ -73,6 +73,7 @@ _COUNTS = {
     "2.0": lambda F: 2.0,
     "numeric text": lambda F: "3",
     "2**64": lambda F: 2**64,
+    "2**40": lambda F: 2**40,  # in range for ctypes, far beyond what fits in memory
     "2**63": lambda F: 2**63,
     "-1": lambda F: -1,
     "np.int8(-1)": lambda F: np.int8(-1),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
-from .._arguments import as_count, as_float, as_model_like, unset
+from .._arguments import allocate, as_count, as_float, as_model_like, unset
 from .._library import (
     EXPECTED_SET_SIZE,
     HYPOTEST_CLB,
@@ -237,7 +237,7 @@ def _toy_data(pdf, pars, ntoys, seed):
     """``ntoys`` pseudo-experiments (rows of main data then auxdata) drawn by the core at ``pars`` from ``seed``."""
     pars = np.ascontiguousarray(pars, dtype=np.float64)
     ntoys = _toy_count(ntoys)
-    out = np.empty((ntoys, pdf.config.nmaindata + pdf.config.nauxdata))
+    out = allocate("toy data", (ntoys, pdf.config.nmaindata + pdf.config.nauxdata))
     check(lib.neos_toy_data(pdf, pointer(pars), pars.size, ntoys, _seed(seed), pointer(out), out.size))
     return out
 
@@ -248,7 +248,7 @@ def _toy_test_statistics(pdf, poi_test, test_stat, pars, settings, ntoys, seed, 
     threads (None: every core)."""
     pars = np.ascontiguousarray(pars, dtype=np.float64)
     ntoys = _toy_count(ntoys)
-    out = np.empty(ntoys)
+    out = allocate("toy test statistics", ntoys)
     check(
         lib.neos_toy_test_statistics(
             pdf,
