@@ -30,6 +30,8 @@ from ._backend import get_backend, set_backend
 from ._config import show_config
 from ._library import lib as _lib
 from .errors import (
+    ArgumentInterfaceError,
+    ArgumentTypeError,
     FitFailed,
     InternalError,
     InvalidArgument,
@@ -50,6 +52,8 @@ VERSION_NUMBER = _lib.neos_version_number()
 __all__ = [
     "show_config",
     "VERSION_NUMBER",
+    "ArgumentInterfaceError",
+    "ArgumentTypeError",
     "CutGradients",
     "FitFailed",
     "HistGradients",

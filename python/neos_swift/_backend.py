@@ -32,7 +32,13 @@ def get_backend(default: bool = False):
 
 
 def _text(value):
-    return value.decode("utf-8") if isinstance(value, bytes) else value
+    if not isinstance(value, bytes):
+        return value
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        # not a name of anything: reported as an unknown name (its repr), as other unknown names are
+        return repr(value)
 
 
 def _supported_class(module, name, kind):
@@ -56,6 +62,12 @@ def _resolve(value, module, kind, invalid, supported, **kwargs):
                 f"Select from one of the supported {kind}s: {supported}"
             )
         value = named_class(**kwargs)
+    if not isinstance(getattr(value, "name", None), str):
+        from ._arguments import describe
+        from .errors import ArgumentInterfaceError
+
+        # pyhf reads value.name here: an AttributeError too
+        raise ArgumentInterfaceError(f"the {kind} must be a name or a {kind} object, got {describe(value)}")
     named_class = _supported_class(module, value.name, kind)
     if named_class is not None and not isinstance(value, named_class):
         raise AttributeError(

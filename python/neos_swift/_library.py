@@ -339,11 +339,10 @@ if BLAS_LIBRARY is not None and lib.neos_blas_use_library(str(BLAS_LIBRARY).enco
 
 
 def as_doubles(values, name: str) -> np.ndarray:
-    """A C-contiguous float64 copy-or-view of ``values`` (a 1-D array)."""
-    array = np.ascontiguousarray(values, dtype=np.float64)
-    if array.ndim != 1:
-        raise InvalidArgument(f"{name} must be 1-dimensional, got shape {array.shape}")
-    return array
+    """A C-contiguous float64 copy-or-view of ``values`` (a 1-D array); see ``_arguments.as_float_array``."""
+    from ._arguments import as_float_array
+
+    return as_float_array(name, values, ndim=1)
 
 
 def pointer(array: np.ndarray | None):
@@ -355,7 +354,12 @@ def pointer(array: np.ndarray | None):
 
 def c_string(text: str, name: str) -> bytes:
     """``text`` as the NUL-terminated UTF-8 the header takes; a NUL inside would silently cut it, so it is refused."""
-    data = text.encode("utf-8")
+    if not isinstance(text, str):
+        raise errors.ArgumentTypeError(f"{name} must be a str, got {type(text).__name__} {text!r:.60}")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate cannot be UTF-8
+        raise InvalidArgument(f"{name} is not valid Unicode text ({error.reason} at {error.start})") from None
     if b"\0" in data:
         raise InvalidArgument(f"{name} contains a NUL character; C strings end at the first one")
     return data

@@ -19,6 +19,17 @@ class InvalidArgument(NeosError, ValueError):
     """A NULL, a wrong length, a NaN or a value outside its domain."""
 
 
+class ArgumentTypeError(InvalidArgument, TypeError):
+    """An argument of the wrong type (None for an array, a str for a number, another object for a model): raised
+    by the Python bindings before any call into libneos. Also a ``TypeError``, as pyhf's failure would be, and an
+    :class:`InvalidArgument` (and so a ``ValueError``)."""
+
+
+class ArgumentInterfaceError(ArgumentTypeError, AttributeError):
+    """An argument without the interface pyhf reads from it (a model without ``config``, a spec that is not a
+    mapping): also an ``AttributeError``, as pyhf's own attribute lookup would raise."""
+
+
 class ParseError(NeosError, ValueError):
     """Malformed JSON, or JSON of the wrong shape."""
 

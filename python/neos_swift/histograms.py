@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._arguments import as_choice, as_float
 from ._library import HIST_DENSITY, HIST_REFLECT_INFINITIES, KEEP_ABOVE, KEEP_BELOW, as_doubles, lib, pointer
-from .errors import InvalidArgument, check
+from .errors import ArgumentTypeError, InvalidArgument, check
 
 _KEEP = {"above": KEEP_ABOVE, "below": KEEP_BELOW}
 
@@ -62,7 +63,7 @@ def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights
             pointer(weights),
             pointer(bins),
             len(bins),
-            float(bandwidth),
+            as_float("bandwidth", bandwidth),
             _flags(density, reflect_infinities),
             pointer(out),
             len(out),
@@ -83,6 +84,8 @@ def hist_vjp(
     ``wrt`` names the gradients wanted (the others come back as None): the weight gradient is the only one that
     needs the kernel CDF, so leaving it out roughly halves the cost.
     """
+    if isinstance(wrt, str) or not all(isinstance(name, str) for name in _iterable("wrt", wrt)):
+        raise ArgumentTypeError(f"wrt must be a collection of argument names, got {type(wrt).__name__} {wrt!r:.60}")
     unknown = set(wrt) - set(_HIST_ARGNAMES)
     if unknown:
         raise InvalidArgument(f"wrt may only name {_HIST_ARGNAMES}, not {sorted(unknown)}")
@@ -99,7 +102,7 @@ def hist_vjp(
             pointer(weights),
             pointer(bins),
             len(bins),
-            float(bandwidth),
+            as_float("bandwidth", bandwidth),
             _flags(density, reflect_infinities),
             pointer(cotangent),
             len(cotangent),
@@ -115,17 +118,23 @@ def hist_vjp(
     return HistGradients(grad_data, grad_bins, grad_weights, grad_bandwidth.value if "bandwidth" in wrt else None)
 
 
+def _iterable(name: str, value):
+    try:
+        return list(value)
+    except TypeError:
+        raise ArgumentTypeError(f"{name} must be a collection, got {type(value).__name__} {value!r:.60}") from None
+
+
 def _keep(keep: str) -> int:
-    if keep not in _KEEP:
-        raise InvalidArgument(f"keep must be one of 'above' or 'below', not {keep!r}")
-    return _KEEP[keep]
+    return _KEEP[as_choice("keep", keep, _KEEP)]
 
 
 def cut(data, cut_val, slope=1.0, keep="above") -> np.ndarray:
     """Sigmoid weights ``sigmoid(+-slope * (data - cut_val))``: a cut that keeps gradients."""
     data = as_doubles(data, "data")
     out = np.empty(len(data))
-    check(lib.neos_cut(pointer(data), len(data), float(cut_val), float(slope), _keep(keep), pointer(out), len(out)))
+    cut_val, slope = as_float("cut_val", cut_val), as_float("slope", slope)
+    check(lib.neos_cut(pointer(data), len(data), cut_val, slope, _keep(keep), pointer(out), len(out)))
     return out
 
 
@@ -141,8 +150,8 @@ def cut_vjp(cotangent, data, cut_val, slope=1.0, keep="above") -> CutGradients:
         lib.neos_cut_vjp(
             pointer(data),
             len(data),
-            float(cut_val),
-            float(slope),
+            as_float("cut_val", cut_val),
+            as_float("slope", slope),
             _keep(keep),
             pointer(cotangent),
             len(cotangent),

@@ -17,7 +17,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import histograms, infer, losses
-from .errors import InvalidArgument
+from ._arguments import as_choice, as_float, as_handle
+from .errors import ArgumentTypeError, InvalidArgument, NeosError
 
 jax.config.update("jax_enable_x64", True)
 
@@ -36,14 +37,44 @@ __all__ = [
 _SEQUENTIAL = {"vmap_method": "sequential"} if "vmap_method" in inspect.signature(jax.pure_callback).parameters else {}
 
 
+# The NeosError the last host callback raised: jax reports a failed callback as its own runtime error, so the
+# public functions below raise this one instead (see _surfacing). Callbacks may run on another thread than their
+# caller, so this is a plain module global, not a thread-local.
+_callback_error: list = [None]
+
+
 def callback(function, shapes, *arguments):
     """``jax.pure_callback(function, shapes, *arguments)`` that runs once per element under ``jax.vmap``, on every
     jax release this package supports. ``function`` receives numpy float64 arrays."""
 
     def host(*values):
-        return function(*(np.asarray(value, dtype=np.float64) for value in values))
+        try:
+            return function(*(np.asarray(value, dtype=np.float64) for value in values))
+        except NeosError as error:
+            _callback_error[0] = error
+            raise
 
     return jax.pure_callback(host, shapes, *arguments, **_SEQUENTIAL)
+
+
+def _surfacing(function):
+    """``function`` raising the NeosError of a failed host callback (NaN data, a cut_val of inf, ...) rather than
+    jax's wrapper of it, when the callback runs during the call (outside ``jax.jit``)."""
+
+    @functools.wraps(function)
+    def surfaced(*arguments, **keywords):
+        _callback_error[0] = None
+        try:
+            return function(*arguments, **keywords)
+        except NeosError:
+            raise
+        except Exception as error:
+            cause, _callback_error[0] = _callback_error[0], None
+            if cause is None:
+                raise
+            raise cause from error
+
+    return surfaced
 
 
 def _float64(shape):
@@ -68,37 +99,64 @@ def _scalar_with_gradient(evaluate):
     return function
 
 
+def _model(model):
+    """``model`` checked before tracing: a wrong one would otherwise fail inside the host callback, where jax
+    reports only that the callback failed."""
+    from .pdf import Model
+
+    return as_handle("model", model, Model)
+
+
+def _static_float(name, value) -> float:
+    """A static (not traced) real argument, checked before tracing."""
+    if isinstance(value, jax.core.Tracer):
+        raise ArgumentTypeError(f"{name} must be a concrete number (it is static here), got a traced value")
+    return as_float(name, value)
+
+
 def _loss(name, model, inputs, **kwargs):
+    _model(model)
     loss = getattr(losses, name)
     return _scalar_with_gradient(lambda values: loss(model.with_inputs(values), return_grad=True, **kwargs))(
-        jnp.asarray(inputs, jnp.float64)
+        _traceable("inputs", inputs)
     )
 
 
+@_surfacing
 def expected_cls(model, inputs, test_poi=1.0, test_stat="q"):
     """losses.expected_cls of ``model.with_inputs(inputs)`` as a differentiable jax function of ``inputs``."""
-    return _loss("expected_cls", model, inputs, test_poi=test_poi, test_stat=test_stat)
+    as_choice("test_stat", test_stat, ("q", "qtilde"))
+    return _loss("expected_cls", model, inputs, test_poi=_static_float("test_poi", test_poi), test_stat=test_stat)
 
 
+@_surfacing
 def discovery_p0(model, inputs):
     """losses.discovery_p0 as a differentiable jax function of ``inputs``."""
     return _loss("discovery_p0", model, inputs)
 
 
+@_surfacing
 def expected_upper_limit(model, inputs, level=0.05):
     """losses.expected_upper_limit as a differentiable jax function of ``inputs``."""
-    return _loss("expected_upper_limit", model, inputs, level=level)
+    return _loss("expected_upper_limit", model, inputs, level=_static_float("level", level))
 
 
+@_surfacing
 def poi_uncertainty(model, inputs, poi_value=1.0):
     """losses.poi_uncertainty (σ_μ from the Fisher information) as a differentiable jax function of ``inputs``."""
-    return _loss("poi_uncertainty", model, inputs, poi_value=poi_value)
+    return _loss("poi_uncertainty", model, inputs, poi_value=_static_float("poi_value", poi_value))
 
 
+@_surfacing
 def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
     """Observed CLs (for q0: p0) of ``infer.hypotest`` as a differentiable jax function of ``inputs`` and ``data``."""
-    inputs = jnp.asarray(inputs, jnp.float64)
-    data = jnp.asarray(data, jnp.float64)
+    _model(model)
+    poi_test = _static_float("poi_test", poi_test)
+    as_choice("test_stat", test_stat, ("q0", "q", "qtilde"))
+    inputs = _traceable("inputs", inputs)
+    data = _traceable("data", data)
+    if inputs.ndim != 1 or data.ndim != 1:
+        raise InvalidArgument(f"hypotest takes 1-D inputs and data, not shapes {inputs.shape} and {data.shape}")
     split = inputs.shape[0]
 
     def evaluate(both):
@@ -109,13 +167,18 @@ def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
     return _scalar_with_gradient(evaluate)(jnp.concatenate([inputs, data]))
 
 
+@_surfacing
 def pipeline_loss(trainer, parameters, events, weights=None):
     """The neos pipeline's objective (network → histograms → model → loss) of ``trainer``'s configuration as a
     differentiable jax function of the trained vector ``parameters`` (``trainer.parameters``'s layout), on fixed
     ``events`` ({name: (N, d) array}): for optimising with optax or composing with other jax code."""
+    from .neos import Trainer, _EventArrays
+
+    as_handle("trainer", trainer, Trainer)
+    _EventArrays(events, weights)  # checks the events here, before tracing
     events = {name: np.asarray(array, dtype=float) for name, array in events.items()}
     return _scalar_with_gradient(lambda values: trainer.loss_and_gradient(values, events, weights))(
-        jnp.asarray(parameters, jnp.float64)
+        _traceable("parameters", parameters)
     )
 
 
@@ -150,16 +213,19 @@ def _hist_function(density, reflect_infinities, weighted):
     return function
 
 
+@_surfacing
 def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights=None):
     """relaxed.hist as a jax function: the binned KDE of ``data`` (1-D) in the bins with ``bins`` (1-D edges), a
     Gaussian kernel of width ``bandwidth``; ``density`` and ``reflect_infinities`` as
     :func:`neos_swift.histograms.hist`, ``weights`` one per event (the neos addition). Differentiable with respect
     to ``data``, ``bins``, ``bandwidth`` and ``weights``; the two flags are static."""
-    arguments = [jnp.asarray(data, jnp.float64), jnp.asarray(bins, jnp.float64), jnp.asarray(bandwidth, jnp.float64)]
+    arguments = [_traceable("data", data), _traceable("bins", bins), _traceable("bandwidth", bandwidth)]
     if arguments[0].ndim != 1 or arguments[1].ndim != 1 or arguments[2].ndim != 0:
         raise InvalidArgument("hist takes 1-D data, 1-D bins and a scalar bandwidth")
+    if arguments[1].shape[0] < 2:
+        raise InvalidArgument(f"bins needs at least 2 edges, got {arguments[1].shape[0]}")
     if weights is not None:
-        arguments.append(jnp.asarray(weights, jnp.float64))
+        arguments.append(_traceable("weights", weights))
         if arguments[3].shape != arguments[0].shape:
             raise InvalidArgument(f"weights has shape {arguments[3].shape}, data {arguments[0].shape}")
     return _hist_function(bool(density), bool(reflect_infinities), weights is not None)(*arguments)
@@ -193,12 +259,33 @@ def _cut_function(keep):
     return function
 
 
+@_surfacing
 def cut(data, cut_val, slope=1.0, keep="above"):
     """relaxed.cut as a jax function: the sigmoid weights ``sigmoid(±slope·(data − cut_val))`` of 1-D ``data``
     (``keep`` "above" or "below", static; anything else raises a ValueError). Differentiable with respect to
     ``data``, ``cut_val`` and ``slope``."""
     histograms._keep(keep)
-    data = jnp.asarray(data, jnp.float64)
+    data = _traceable("data", data)
     if data.ndim != 1:
         raise InvalidArgument(f"cut takes 1-D data, not shape {data.shape}")
-    return _cut_function(keep)(data, jnp.asarray(cut_val, jnp.float64), jnp.asarray(slope, jnp.float64))
+    cut_val, slope = _traceable("cut_val", cut_val), _traceable("slope", slope)
+    if cut_val.ndim != 0 or slope.ndim != 0:
+        raise InvalidArgument(f"cut takes a scalar cut_val and slope, not shapes {cut_val.shape} and {slope.shape}")
+    return _cut_function(keep)(data, cut_val, slope)
+
+
+def _traceable(name, value):
+    """``value`` as a float64 jax array (a tracer stays one); None, text and other non-numbers are refused with
+    the argument's name instead of jax's anonymous error."""
+    if isinstance(value, jax.core.Tracer):
+        return value
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise ArgumentTypeError(f"{name} must be an array of real numbers, got {type(value).__name__} {value!r:.60}")
+    try:
+        return jnp.asarray(value, jnp.float64)
+    except OverflowError:
+        raise InvalidArgument(f"{name} must hold real numbers within float64's range") from None
+    except (TypeError, ValueError) as error:
+        raise ArgumentTypeError(
+            f"{name} must be an array of real numbers, got {type(value).__name__}: {error}"
+        ) from None

@@ -11,12 +11,16 @@ import ctypes
 
 import numpy as np
 
+from ._arguments import as_choice, as_float, as_handle
 from ._library import lib, pointer
-from .errors import InvalidArgument, check
+from .errors import check
 
 
 def _loss(function, model, return_grad, *arguments):
     """Calls one neos_loss_* function: the value, and the gradient w.r.t. the model's inputs when asked for."""
+    from .pdf import Model
+
+    as_handle("model", model, Model)
     value = ctypes.c_double()
     gradient = np.empty(model.config.ninputs) if return_grad else None
     check(function(model, *arguments, ctypes.byref(value), pointer(gradient), 0 if gradient is None else gradient.size))
@@ -28,9 +32,8 @@ def expected_cls(model, test_poi=1.0, test_stat="q", return_grad=False):
 
     On that data μ̂ = 0 and the observed statistic equals the Asimov one, so "q" and "qtilde" give the same CLs,
     2Φ(−√q)."""
-    if test_stat not in ("q", "qtilde"):
-        raise InvalidArgument(f"expected_cls supports test_stat 'q' or 'qtilde', not {test_stat!r}")
-    return _loss(lib.neos_loss_expected_cls, model, return_grad, float(test_poi))
+    as_choice("test_stat", test_stat, ("q", "qtilde"))
+    return _loss(lib.neos_loss_expected_cls, model, return_grad, as_float("test_poi", test_poi))
 
 
 def discovery_p0(model, return_grad=False):
@@ -41,15 +44,15 @@ def discovery_p0(model, return_grad=False):
 def expected_upper_limit(model, level=0.05, return_grad=False):
     """The median expected upper limit at CLs = ``level`` (qtilde, root finding), with the background-only Asimov
     data as the observation."""
-    return _loss(lib.neos_loss_expected_upper_limit, model, return_grad, float(level))
+    return _loss(lib.neos_loss_expected_upper_limit, model, return_grad, as_float("level", level))
 
 
 def poi_uncertainty(model, poi_value=1.0, return_grad=False):
     """neos's ``poi_uncert``: σ_μ = √[(I⁻¹)_μμ] with I the Fisher information at the nominal point (parameters at
     their init, POI at ``poi_value``) on its own Asimov data; every free nuisance parameter is profiled."""
-    return _loss(lib.neos_loss_poi_uncertainty, model, return_grad, float(poi_value))
+    return _loss(lib.neos_loss_poi_uncertainty, model, return_grad, as_float("poi_value", poi_value))
 
 
 def poi_variance(model, poi_value=1.0, return_grad=False):
     """INFERNO's objective: the POI variance (I⁻¹)_μμ, the square of :func:`poi_uncertainty`."""
-    return _loss(lib.neos_loss_poi_variance, model, return_grad, float(poi_value))
+    return _loss(lib.neos_loss_poi_variance, model, return_grad, as_float("poi_value", poi_value))

@@ -19,23 +19,46 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from ._arguments import INDEX_MAX, as_choice, as_count, as_float, as_float_array, as_path, as_text, describe
 from ._handles import Handle, new_handle_pointer, read_json, read_string
 from ._library import SPLITS, c_double_p, c_string, lib, pointer
-from .errors import InvalidArgument, check
+from .errors import ArgumentTypeError, InvalidArgument, check
 
 
 def _config_text(config) -> bytes:
+    """The configuration (None, a dict, or its JSON as str or bytes) as the JSON text the ABI takes."""
     if config is None:
         config = {}
     if isinstance(config, bytes):
-        config = config.decode("utf-8")
-    return c_string(config if isinstance(config, str) else json.dumps(config), "config")
+        try:
+            config = config.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidArgument(f"config is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    if isinstance(config, str):
+        return c_string(config, "config")
+    if not isinstance(config, Mapping):
+        raise ArgumentTypeError(f"config must be a dict, JSON text or None, got {describe(config)}")
+    try:
+        text = json.dumps(config, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidArgument(f"config cannot be written as JSON: {error}") from None
+    return c_string(text, "config")
+
+
+def _event_mapping(name: str, value) -> Mapping:
+    """``value`` when it is a mapping of event set names to arrays (``{name: (N, d) array}``)."""
+    if not isinstance(value, Mapping):
+        raise ArgumentTypeError(f"{name} must be a dict of event set names to (N, d) arrays, got {describe(value)}")
+    return value
 
 
 class _EventArrays:
     """The C view of a dict of event arrays: names, row pointers, counts and weights, kept alive together."""
 
     def __init__(self, events: Mapping[str, np.ndarray], weights: Mapping[str, np.ndarray] | None, names=None):
+        events = _event_mapping("events", events)
+        if weights is not None:
+            weights = _event_mapping("weights", weights)
         names = list(events) if names is None else names
         if not names:
             raise InvalidArgument("no event sets given")
@@ -43,7 +66,8 @@ class _EventArrays:
         for name in names:
             if name not in events:
                 raise InvalidArgument(f"no events for event set {name!r}")
-            array = np.ascontiguousarray(events[name], dtype=np.float64)
+            as_text("event set name", name)
+            array = as_float_array(f"events of {name!r}", events[name], ndim=None)
             if array.ndim == 1:
                 array = array[:, None]
             if array.ndim != 2:
@@ -60,7 +84,7 @@ class _EventArrays:
             w = (
                 None
                 if weights is None or name not in weights
-                else np.ascontiguousarray(weights[name], dtype=np.float64)
+                else as_float_array(f"weights of {name!r}", weights[name], ndim=None)
             )
             if w is not None and w.shape != (array.shape[0],):
                 raise InvalidArgument(f"weights of {name!r} must have shape ({array.shape[0]},), got {w.shape}")
@@ -74,9 +98,7 @@ class _EventArrays:
 
 def _split(split: str) -> int:
     """The neos_split constant of "test" or "train"."""
-    if split not in SPLITS:
-        raise InvalidArgument(f"split must be 'test' or 'train', not {split!r}")
-    return SPLITS[split]
+    return SPLITS[as_choice("split", split, SPLITS)]
 
 
 class Trainer(Handle):
@@ -92,7 +114,8 @@ class Trainer(Handle):
         else:
             if train is None or test is None:
                 raise InvalidArgument("give both train and test events, or neither")
-            names = list(train)
+            names = list(_event_mapping("train", train))
+            _event_mapping("test", test)
             train_c = _EventArrays(train, train_weights, names)
             test_c = _EventArrays(test, test_weights, names)
             if train_c.dimension != test_c.dimension:
@@ -151,7 +174,7 @@ class Trainer(Handle):
     def parameters(self, values) -> None:
         """Replaces the trained vector (the getter's layout and length, finite values; otherwise the library
         refuses it); the optimiser's state is kept."""
-        values = np.ascontiguousarray(values, dtype=np.float64)
+        values = as_float_array("parameters", values)
         check(lib.neos_trainer_set_parameters(self, pointer(values), values.size))
 
     @property
@@ -175,11 +198,15 @@ class Trainer(Handle):
 
     def run(self, steps: int, callback: Callable[[dict], None] | None = None) -> dict:
         """``steps`` steps, each followed by the test metrics; returns :meth:`metrics`. ``callback`` gets each new
-        step's record (steps then run one native call at a time)."""
+        step's record (steps then run one native call at a time). ``steps`` is an integer in [0, 2**63 - 1]: ctypes
+        would silently wrap a larger one (``2**64`` would run 0 steps)."""
+        steps = as_count("steps", steps, INDEX_MAX)
+        if callback is not None and not callable(callback):
+            raise ArgumentTypeError(f"callback must be callable or None, got {describe(callback)}")
         if callback is None:
-            check(lib.neos_trainer_run(self, int(steps)))
+            check(lib.neos_trainer_run(self, steps))
             return self.metrics()
-        for _ in range(int(steps)):
+        for _ in range(steps):
             check(lib.neos_trainer_run(self, 1))
             metrics = self.metrics()
             callback(metrics["steps"][-1])
@@ -203,7 +230,7 @@ class Trainer(Handle):
             lib.neos_trainer_histograms(
                 self,
                 code,
-                -1.0 if bandwidth is None else float(bandwidth),
+                -1.0 if bandwidth is None else as_float("bandwidth", bandwidth),
                 pointer(values),
                 values.size,
             )
@@ -219,7 +246,7 @@ class Trainer(Handle):
         """One event set's events as an (N, d) array (a copy)."""
         code = _split(split)
         count, dimension = ctypes.c_size_t(), ctypes.c_size_t()
-        text = c_string(name, "name")
+        text = as_text("name", name)
         check(lib.neos_trainer_event_count(self, text, code, ctypes.byref(count), ctypes.byref(dimension)))
         out = np.empty((count.value, dimension.value))
         check(lib.neos_trainer_events(self, text, code, pointer(out), out.size))
@@ -227,9 +254,7 @@ class Trainer(Handle):
 
     def predict(self, points) -> np.ndarray:
         """The network's output for an (N, d) array of points."""
-        points = np.ascontiguousarray(points, dtype=np.float64)
-        if points.ndim != 2:
-            raise InvalidArgument(f"points must be an (N, d) array, got shape {points.shape}")
+        points = as_float_array("points", points, ndim=2)
         out = np.empty(points.shape[0])
         check(lib.neos_trainer_predict(self, pointer(points), points.shape[0], points.shape[1], pointer(out), out.size))
         return out
@@ -237,7 +262,7 @@ class Trainer(Handle):
     def loss_and_gradient(self, parameters, events: Mapping[str, np.ndarray], weights=None):
         """The objective and its gradient at ``parameters`` on ``events`` ({name: (N, d) array}); the trainer is not
         changed."""
-        parameters = np.ascontiguousarray(parameters, dtype=np.float64)
+        parameters = as_float_array("parameters", parameters)
         arrays = _EventArrays(events, weights)
         loss = ctypes.c_double()
         gradient = np.empty(parameters.size)
@@ -269,9 +294,9 @@ class Trainer(Handle):
 
     def save(self, path) -> None:
         """Writes the network and bin edges (format: a JSON header line, then little-endian float64 values)."""
-        check(lib.neos_trainer_save(self, c_string(str(path), "path")))
+        check(lib.neos_trainer_save(self, as_path("path", path)))
 
     def load(self, path) -> None:
         """Reads the network and bin edges from a file written by :meth:`save`; its network shape must be this
         trainer's."""
-        check(lib.neos_trainer_load(self, c_string(str(path), "path")))
+        check(lib.neos_trainer_load(self, as_path("path", path)))

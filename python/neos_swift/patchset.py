@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from neos_swift import exceptions, utils
 from neos_swift import workspace as _workspace
+from neos_swift._arguments import as_mapping
 
 __all__ = ["Patch", "PatchSet"]
 
@@ -82,6 +83,7 @@ class PatchSet(_workspace.PatchSet):
     returns the patched ``Workspace``."""
 
     def __init__(self, spec, **config_kwargs):
+        as_mapping("spec", spec, "a patchset (a dict)")  # pyhf reads spec.get(...) first: an AttributeError there
         self.schema = config_kwargs.pop("schema", "patchset.json")
         self._version = config_kwargs.pop("version", spec.get("version", None))
         if config_kwargs:

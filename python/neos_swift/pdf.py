@@ -17,9 +17,10 @@ from typing import NamedTuple
 import numpy as np
 
 from neos_swift import probability
+from neos_swift._arguments import as_float_array
 from neos_swift._handles import Handle, read_json
 from neos_swift._library import CONSTRAINT_PDF_TYPES, as_doubles, bool_pointer, c_string, lib, pointer
-from neos_swift.errors import InvalidArgument, check
+from neos_swift.errors import ArgumentTypeError, InvalidArgument, check
 from neos_swift.mixins import _ChannelSummaryMixin, _summary
 from neos_swift.parameters import paramsets
 
@@ -51,7 +52,13 @@ def _tensor_as_json(value):
 
 
 def _json_text(value, name="json") -> bytes:
-    return c_string(value if isinstance(value, str) else json.dumps(value, default=_tensor_as_json), name)
+    if isinstance(value, str):
+        return c_string(value, name)
+    try:
+        text = json.dumps(value, default=_tensor_as_json)
+    except (TypeError, ValueError) as error:  # an object JSON has no form for; a circular reference
+        raise ArgumentTypeError(f"{name} must be a JSON document (dict, list or JSON text): {error}") from None
+    return c_string(text, name)
 
 
 def _settings_text(modifier_settings) -> bytes | None:
@@ -764,7 +771,7 @@ class Model(Handle):
 
     def _batch(self, pars, data=None):
         """The rows of a batched call: pars of shape (batch_size, npars), data one row per batch or shared."""
-        pars = np.ascontiguousarray(pars, dtype=np.float64)
+        pars = np.ascontiguousarray(as_float_array("pars", pars, ndim=None))  # a scalar as one entry
         if pars.ndim >= 1 and pars.shape[-1] != self.config.npars:
             # pyhf checks the last axis first, with its own classes (both are InvalidArgument here).
             raise _pyhf_error("InvalidPdfParameters")(
@@ -774,7 +781,7 @@ class Model(Handle):
             raise InvalidArgument(f"pars must have shape ({self.batch_size}, npars) for batch_size={self.batch_size}")
         if data is None:
             return pars, None
-        data = np.ascontiguousarray(data, dtype=np.float64)
+        data = np.ascontiguousarray(as_float_array("data", data, ndim=None))
         n_data = self.config.nmaindata + self.config.nauxdata
         if data.ndim >= 1 and data.shape[-1] != n_data:
             raise _pyhf_error("InvalidPdfData")(

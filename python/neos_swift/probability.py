@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._arguments import as_float_array
+
 __all__ = ["Independent", "Normal", "Poisson", "Simultaneous"]
 
 
@@ -19,8 +21,9 @@ def __dir__():
     return __all__
 
 
-def _array(value) -> np.ndarray:
-    return np.asarray(value, dtype=np.float64)
+def _array(value, name="value") -> np.ndarray:
+    # None would silently become NaN (numpy reads it so); pyhf's backends raise a TypeError for it
+    return as_float_array(name, value, ndim=None)
 
 
 def _shape(sample_shape) -> tuple:
@@ -37,7 +40,7 @@ class Poisson:
         """The log of the density at ``value``, broadcast against ``rate``."""
         from scipy.special import gammaln, xlogy
 
-        n, rate = _array(value), _array(self.rate)
+        n, rate = _array(value), _array(self.rate, "rate")
         return xlogy(n, rate) - rate - gammaln(n + 1.0)
 
     def expected_data(self):
@@ -46,7 +49,7 @@ class Poisson:
 
     def sample(self, sample_shape=()):
         """Integer draws of shape ``sample_shape + rate.shape``."""
-        rate = _array(self.rate)
+        rate = _array(self.rate, "rate")
         return np.random.poisson(rate, size=_shape(sample_shape) + rate.shape)
 
 
@@ -58,7 +61,7 @@ class Normal:
 
     def log_prob(self, value):
         """The log of the density at ``value``, broadcast against ``loc`` and ``scale``."""
-        x, loc, scale = _array(value), _array(self.loc), _array(self.scale)
+        x, loc, scale = _array(value), _array(self.loc, "loc"), _array(self.scale, "scale")
         return -np.log(scale * np.sqrt(2.0 * np.pi)) - np.square((x - loc) / (np.sqrt(2.0) * scale))
 
     def expected_data(self):
@@ -67,7 +70,7 @@ class Normal:
 
     def sample(self, sample_shape=()):
         """Draws of shape ``sample_shape + loc.shape``."""
-        loc, scale = _array(self.loc), _array(self.scale)
+        loc, scale = _array(self.loc, "loc"), _array(self.scale, "scale")
         return np.random.standard_normal(_shape(sample_shape) + loc.shape) * scale + loc
 
 

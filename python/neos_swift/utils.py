@@ -47,7 +47,9 @@ def _canonical_json(obj) -> bytes:
     try:
         return json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")
     except TypeError as error:
-        raise ValueError(f"cannot digest an object that is not JSON-serializable ({error})") from None
+        from .errors import InvalidArgument
+
+        raise InvalidArgument(f"cannot digest an object that is not JSON-serializable ({error})") from None
 
 
 def digest(obj, algorithm="sha256"):
@@ -55,11 +57,15 @@ def digest(obj, algorithm="sha256"):
     (any name ``hashlib.new`` knows, e.g. "sha256", "md5", "sha1").
 
     Raises ``ValueError`` when ``obj`` is not JSON-serialisable or ``hashlib`` has no such algorithm."""
+    from ._arguments import as_text
+    from .errors import InvalidArgument
+
+    as_text("algorithm", algorithm)
     text = _canonical_json(obj)
     try:
         hasher = hashlib.new(algorithm)
     except ValueError:
-        raise ValueError(f"hashlib has no algorithm {algorithm!r}") from None
+        raise InvalidArgument(f"hashlib has no algorithm {algorithm!r}") from None  # a ValueError, as pyhf
     hasher.update(text)
     return hasher.hexdigest()
 

@@ -23,6 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import schema
+from ._arguments import as_float_array, as_handle, as_iterable, as_mapping
 from ._handles import Handle, read_json, read_string
 from ._library import CONSTANTS, JOINS, c_string, lib, pointer
 from .errors import InvalidArgument, ParseError, check
@@ -114,14 +115,14 @@ def _join_code(join) -> int:
     try:
         return JOINS[join]
     except (KeyError, TypeError):
-        raise ValueError(
+        raise InvalidArgument(  # a ValueError, as pyhf raises
             f"Workspaces must be joined using one of the valid join operations ({Workspace.valid_joins}); not {join}"
         ) from None
 
 
 def _names(values, what) -> tuple[ctypes.Array, int]:
     """A C array of NUL-terminated names (iterating ``values`` as pyhf does: a string gives its characters)."""
-    encoded = [c_string(str(value), what) for value in values]
+    encoded = [c_string(str(value), what) for value in as_iterable(what, values, "a list of names")]
     return (ctypes.c_char_p * max(len(encoded), 1))(*encoded), len(encoded)
 
 
@@ -197,6 +198,7 @@ def _validate(spec, schema_name, version) -> None:
 def _native_of(workspace) -> _NativeWorkspace:
     """libneos' workspace for ``workspace`` as it is now: its own handle while its dict is unchanged, else (a dict
     edited in place, or a plain dict) a new one parsed from the current contents."""
+    as_mapping("workspace", workspace, "a Workspace (or its spec as a dict)")
     if isinstance(workspace, Workspace):
         try:
             unchanged = bool(dict(workspace) == workspace._parsed)
@@ -367,6 +369,7 @@ class Workspace(_ChannelSummaryMixin, dict):
     def data(self, model: Model, include_auxdata=True) -> list[float]:
         """Observations in the model's channel order, then its auxdata (a list, as pyhf). A model with a channel
         this workspace has no observations for (a model of another workspace) raises KeyError, as in pyhf."""
+        as_handle("model", model, Model)
         missing = [channel for channel in model.config.channels if channel not in self.observations]
         if missing:
             log.error("Invalid channel: the workspace has no observations for channel %r of the model", missing[0])
@@ -409,7 +412,7 @@ class Workspace(_ChannelSummaryMixin, dict):
             (channels, "channels"),
             (measurements, "measurements"),
         ):
-            pairs = list((mapping or {}).items())
+            pairs = list(as_mapping(what, mapping or {}, "a dict of old names to new names").items())
             old, count = _names([old for old, _ in pairs], f"old {what}")
             new, _ = _names([new for _, new in pairs], f"new {what}")
             arguments.extend((old, new, count))
@@ -447,7 +450,8 @@ class Workspace(_ChannelSummaryMixin, dict):
     def build(cls, model: Model, data, name="measurement", validate: bool = True) -> Workspace:
         """A workspace holding ``model``'s channels, one measurement ``name`` with the model's parameter
         configurations, and ``data`` (main bins in the model's channel order) as the observations."""
-        values = np.ascontiguousarray(np.asarray(data, dtype=np.float64).ravel())
+        as_handle("model", model, Model)
+        values = np.ascontiguousarray(as_float_array("data", data, ndim=None).ravel())
         handle = ctypes.c_void_p()
         _operation(
             lib.neos_workspace_build(

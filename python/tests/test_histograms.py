@@ -115,7 +115,7 @@ def test_cut_vjp_matches_finite_differences(keep, rng):
         (lambda: neos_swift.hist(DATA, EDGES, 0.1, weights=[1, 2]), "weights has length 2, expected 4"),
         (lambda: neos_swift.hist(np.zeros((2, 2)), EDGES, 0.1), "data must be 1-dimensional"),
         (lambda: neos_swift.hist_vjp([1, 2], DATA, EDGES, 0.1), "cotangent has length 2, expected 4"),
-        (lambda: neos_swift.cut(DATA, 0.5, keep="left"), "keep must be one of 'above' or 'below', not 'left'"),
+        (lambda: neos_swift.cut(DATA, 0.5, keep="left"), "keep must be one of 'above', 'below'; got str 'left'"),
         (lambda: neos_swift.cut(DATA, np.nan), "cut_val is nan"),
         (lambda: neos_swift.cut_vjp([1.0], DATA, 0.5), "cotangent has length 1, expected 4"),
     ],

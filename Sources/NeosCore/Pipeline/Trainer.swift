@@ -110,6 +110,14 @@ public final class Trainer {
                     throw NeosError.invalidArgument("missing train or test events for event set \"\(name)\"")
                 }
             }
+            // Checked here, not at the first step: events the network cannot read make no trainer.
+            for (split, sets) in [("train", given.train), ("test", given.test)] {
+                for name in sets.keys.sorted() where sets[name]!.dimension != c.inputs {
+                    throw NeosError.invalidArgument(
+                        "\(split) events of \"\(name)\" have \(sets[name]!.dimension) features; the network "
+                            + "takes \(c.inputs) (the configuration's inputs)")
+                }
+            }
             self.train = given.train
             self.test = given.test
             trainSizes = needed.map { given.train[$0]!.count }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._arguments import as_float, as_model_like, unset
 from .._library import (
     EXPECTED_SET_SIZE,
     HYPOTEST_CLS,
@@ -58,9 +59,11 @@ def hypotest(
     :class:`~neos_swift.infer.calculators.ToyCalculator` comes last. Further keyword arguments go to the
     calculator, as in pyhf (``calc_base_dist``; ``ntoys``, ``track_progress`` and our ``seed`` and ``threads`` for
     toys); one it does not take raises TypeError."""
-    init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
-    par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
-    fixed_params = pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params
+    as_model_like("pdf", pdf)
+    poi_test = as_float("poi_test", poi_test)
+    init_pars = pdf.config.suggested_init() if unset("init_pars", init_pars) else init_pars
+    par_bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
+    fixed_params = pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params
     if pdf.config.poi_index is None:
         raise UnspecifiedPOI("No POI is defined. A POI is required to run a hypothesis test.")
     if not utils.all_pois_floating(pdf, fixed_params):
@@ -157,7 +160,7 @@ def _hypotest(poi_test, data, pdf, init_pars, par_bounds, fixed_params, test_sta
     check(
         lib.neos_hypotest(
             pdf,
-            float(poi_test),
+            as_float("poi_test", poi_test),
             c_string(test_stat, "test_stat"),
             pointer(data),
             data.size,
@@ -207,6 +210,7 @@ def hypotest_derivatives(
     """The asymptotic hypothesis test of :func:`hypotest` with every output (test statistics, significances, CLsb,
     CLb, CLs and the expected band) and their exact derivatives with respect to ``pdf.inputs()`` and the data, from
     one set of fits (implicit differentiation at each optimum, p-values in log space)."""
+    as_model_like("pdf", pdf)
     values, wrt_inputs, wrt_data = _hypotest(
         poi_test, data, pdf, init_pars, par_bounds, fixed_params, test_stat, with_jacobian=True
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._arguments import as_float_array, as_model_like, describe, unset
 from .._library import as_doubles, bool_pointer, pointer
-from ..errors import InvalidArgument
+from ..errors import ArgumentTypeError, InvalidArgument
 
 
 class FitSettings:
@@ -16,28 +17,40 @@ class FitSettings:
     parameter set's suggestions) is what the fit uses."""
 
     def __init__(self, model, init_pars=None, par_bounds=None, fixed_params=None):
+        as_model_like("pdf", model)
         n = model.config.npars
-        if init_pars is None or len(init_pars) == 0:
+        if unset("init_pars", init_pars):
             init_pars = model.config.suggested_init()
-        if par_bounds is None or len(par_bounds) == 0:
+        if unset("par_bounds", par_bounds):
             par_bounds = model.config.suggested_bounds()
-        if fixed_params is None or len(fixed_params) == 0:
+        if unset("fixed_params", fixed_params):
             fixed_params = model.config.suggested_fixed()
-        self.init = None if init_pars is None or len(init_pars) == 0 else as_doubles(init_pars, "init_pars")
+        self.init = None if unset("init_pars", init_pars) else as_doubles(init_pars, "init_pars")
         self.bounds = None
-        if par_bounds is not None and len(par_bounds) != 0:
-            bounds = np.ascontiguousarray(par_bounds, dtype=np.float64)
+        if not unset("par_bounds", par_bounds):
+            bounds = as_float_array("par_bounds", par_bounds, ndim=None)
             if bounds.shape != (n, 2):
                 raise InvalidArgument(f"par_bounds must have shape ({n}, 2), got {bounds.shape}")
             self.bounds = bounds.reshape(-1)
         self.fixed = None
-        if fixed_params is not None and len(fixed_params) != 0:
-            self.fixed = np.ascontiguousarray(np.asarray(fixed_params, dtype=np.bool_))
+        if not unset("fixed_params", fixed_params):
+            self.fixed = _bools("fixed_params", fixed_params)
             if self.fixed.shape != (n,):
                 raise InvalidArgument(f"fixed_params must have {n} entries, got shape {self.fixed.shape}")
         if self.init is not None and self.init.size != n:
             raise InvalidArgument(f"init_pars has {self.init.size} entries, expected {n}")
         self.args = (pointer(self.init), pointer(self.bounds), bool_pointer(self.fixed), n)
+
+
+def _bools(name, values) -> np.ndarray:
+    """pyhf's fixed_params (bools, or numbers read as truth values) as a C-contiguous numpy bool array."""
+    if isinstance(values, (str, bytes, dict)):
+        raise ArgumentTypeError(f"{name} must be a list of bools, got {describe(values)}")
+    if isinstance(values, (list, tuple)) and not all(
+        isinstance(v, (bool, int, float, np.bool_, np.number)) for v in values
+    ):
+        raise ArgumentTypeError(f"{name} must be a list of bools, got {describe(values)}")
+    return np.ascontiguousarray(np.asarray(values, dtype=np.bool_))
 
 
 def data_array(data, model) -> np.ndarray:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
+from .._arguments import allocate, as_count, as_float, as_model_like, unset
 from .._library import (
     EXPECTED_SET_SIZE,
     HYPOTEST_CLB,
@@ -25,7 +26,7 @@ from .._library import (
     lib,
     pointer,
 )
-from ..errors import InvalidArgument, check
+from ..errors import check
 from . import test_statistics, utils
 from ._settings import FitSettings
 
@@ -111,7 +112,8 @@ class AsymptoticCalculator:
         calc_base_dist="normal",
     ):
         self.data = data
-        self.pdf = pdf
+        # as pyhf, the model is read here only for the suggestions not given (any object will do until then)
+        self.pdf = pdf if None not in (init_pars, par_bounds, fixed_params) else as_model_like("pdf", pdf)
         self.init_pars = pdf.config.suggested_init() if init_pars is None else init_pars
         self.par_bounds = pdf.config.suggested_bounds() if par_bounds is None else par_bounds
         self.fixed_params = pdf.config.suggested_fixed() if fixed_params is None else fixed_params
@@ -130,6 +132,8 @@ class AsymptoticCalculator:
     def _teststatistic(self, poi_test, with_jacobian):
         """:meth:`teststatistic`, and the core's (rows, n) Jacobians with respect to the inputs and the data (None
         unless ``with_jacobian``) from the same call."""
+        poi_test = as_float("poi_test", poi_test)
+        as_model_like("pdf", self.pdf)
         name = utils.get_test_stat(self.test_stat).__name__
         for _ in range(2):  # pyhf's statistic is evaluated on the data and on the Asimov data; each checks the setup
             test_statistics._check_configuration(name, poi_test, self.pdf, self.par_bounds)
@@ -233,7 +237,7 @@ def _toy_data(pdf, pars, ntoys, seed):
     """``ntoys`` pseudo-experiments (rows of main data then auxdata) drawn by the core at ``pars`` from ``seed``."""
     pars = np.ascontiguousarray(pars, dtype=np.float64)
     ntoys = _toy_count(ntoys)
-    out = np.empty((ntoys, pdf.config.nmaindata + pdf.config.nauxdata))
+    out = allocate("toy data", (ntoys, pdf.config.nmaindata + pdf.config.nauxdata))
     check(lib.neos_toy_data(pdf, pointer(pars), pars.size, ntoys, _seed(seed), pointer(out), out.size))
     return out
 
@@ -244,11 +248,11 @@ def _toy_test_statistics(pdf, poi_test, test_stat, pars, settings, ntoys, seed, 
     threads (None: every core)."""
     pars = np.ascontiguousarray(pars, dtype=np.float64)
     ntoys = _toy_count(ntoys)
-    out = np.empty(ntoys)
+    out = allocate("toy test statistics", ntoys)
     check(
         lib.neos_toy_test_statistics(
             pdf,
-            float(poi_test),
+            as_float("poi_test", poi_test),
             c_string(test_stat, "test_stat"),
             pointer(pars),
             *settings.args,
@@ -263,21 +267,15 @@ def _toy_test_statistics(pdf, poi_test, test_stat, pars, settings, ntoys, seed, 
 
 
 def _toy_count(ntoys):
-    if isinstance(ntoys, bool) or not isinstance(ntoys, (int, np.integer)) or ntoys < 0:
-        raise InvalidArgument(f"ntoys must be a non-negative integer, got {ntoys!r}")
-    return int(ntoys)
+    return as_count("ntoys", ntoys)
 
 
 def _thread_count(threads):
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise InvalidArgument(f"threads must be a positive integer or None, got {threads!r}")
-    return int(threads)
+    return as_count("threads", threads, minimum=1)
 
 
 def _seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < _UINT64:
-        raise InvalidArgument(f"seed must be an integer in [0, 2**64), got {seed!r}")
-    return int(seed)
+    return as_count("seed", seed, maximum=_UINT64 - 1)  # a uint64 at the ABI
 
 
 class EmpiricalDistribution:
@@ -323,14 +321,16 @@ class ToyCalculator:
         seed=None,
         threads=None,
     ):
-        self.ntoys = ntoys
+        self.ntoys = _toy_count(ntoys)
         self.data = data
-        self.pdf = pdf
-        self.init_pars = pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars
-        self.par_bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
-        self.fixed_params = (
-            pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params
+        given = not (
+            unset("init_pars", init_pars) or unset("par_bounds", par_bounds) or unset("fixed_params", fixed_params)
         )
+        # as pyhf, the model is read here only for the suggestions not given (any object will do until then)
+        self.pdf = pdf if given else as_model_like("pdf", pdf)
+        self.init_pars = pdf.config.suggested_init() if unset("init_pars", init_pars) else init_pars
+        self.par_bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
+        self.fixed_params = pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params
         self.test_stat = test_stat
         self.track_progress = track_progress
         self.seed = None if seed is None else _seed(seed)
@@ -344,6 +344,8 @@ class ToyCalculator:
         ``poi_test``, each from ``ntoys`` toys."""
         from . import mle
 
+        poi_test = as_float("poi_test", poi_test)
+        as_model_like("pdf", self.pdf)
         statistic = utils.get_test_stat(self.test_stat)
         test_statistics._check_configuration(statistic.__name__, poi_test, self.pdf, self.par_bounds)
         seed = self.seed

@@ -6,6 +6,7 @@ import ctypes
 
 import numpy as np
 
+from .._arguments import as_float, as_model_like, unset
 from .._library import lib, pointer
 from ..errors import check
 from ._settings import FitSettings, data_array
@@ -46,7 +47,7 @@ def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian)
     if poi is None:
         check(lib.neos_fit(pdf, pointer(data), data.size, *settings.args, *outputs))
     else:
-        check(lib.neos_fixed_poi_fit(pdf, float(poi), pointer(data), data.size, *settings.args, *outputs))
+        check(lib.neos_fixed_poi_fit(pdf, as_float("poi_val", poi), pointer(data), data.size, *settings.args, *outputs))
     jac = Jacobian(wrt_inputs.reshape(n, n_inputs), wrt_data.reshape(n, data.size)) if jacobian else None
     return pars, twice_nll.value, unc, None if corr is None else corr.reshape(n, n), jac
 
@@ -138,6 +139,7 @@ def _dispatch(
     from .._backend import get_backend
     from ..optimize import OptimizerMixin
 
+    as_model_like("pdf", pdf)
     optimizer = get_backend()[1]
     if isinstance(optimizer, OptimizerMixin):
         return _minimize(
@@ -158,9 +160,9 @@ def _dispatch(
         )
     if return_jacobian:
         raise TypeError(f"return_jacobian needs one of neos_swift's optimizers, not {type(optimizer).__name__}")
-    init = list(pdf.config.suggested_init() if init_pars is None or len(init_pars) == 0 else init_pars)
-    bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
-    fixed = list(pdf.config.suggested_fixed() if fixed_params is None or len(fixed_params) == 0 else fixed_params)
+    init = list(pdf.config.suggested_init() if unset("init_pars", init_pars) else init_pars)
+    bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
+    fixed = list(pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params)
     if poi is not None:
         init[pdf.config.poi_index] = poi
         fixed[pdf.config.poi_index] = True
@@ -248,7 +250,7 @@ def fixed_poi_fit(
 ):
     """The fit with the parameter of interest held at ``poi_val``; returns as :func:`fit`."""
     return _dispatch(
-        poi_val,
+        as_float("poi_val", poi_val),  # None here would silently make it the free fit
         data,
         pdf,
         init_pars,

@@ -7,6 +7,7 @@ import logging
 
 import numpy as np
 
+from .._arguments import as_float, as_model_like, unset
 from .._library import lib, pointer
 from ..errors import check
 from ..exceptions import UnspecifiedPOI
@@ -30,7 +31,7 @@ def _check_configuration(name, mu, pdf, par_bounds):
         if mu != 0.0:
             log.warning("q0 test statistic only used for fit configuration with POI set to zero. Setting mu=0.")
         return
-    bounds = pdf.config.suggested_bounds() if par_bounds is None or len(par_bounds) == 0 else par_bounds
+    bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
     at_zero = bounds[poi][0] == 0
     tilde = name.endswith("_tilde")
     if at_zero == tilde:
@@ -50,6 +51,8 @@ def _check_configuration(name, mu, pdf, par_bounds):
 def _statistic(
     name, mu, data, pdf, init_pars, par_bounds, fixed_params, return_jacobian=False, return_fitted_pars=False
 ):
+    as_model_like("pdf", pdf)
+    mu = as_float("mu", mu)
     _check_configuration(name, mu, pdf, par_bounds)
     if return_fitted_pars and return_jacobian:
         raise TypeError("return_fitted_pars and return_jacobian cannot be combined")

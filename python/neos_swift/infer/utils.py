@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .._arguments import as_choice
+from ..errors import InvalidArgument
 from ..exceptions import InvalidTestStatistic
 from .test_statistics import q0, qmu, qmu_tilde
 
@@ -10,6 +12,13 @@ __all__ = ["create_calculator", "get_test_stat"]  # as pyhf; all_pois_floating i
 
 def __dir__():
     return __all__
+
+
+class UnknownCalculator(InvalidArgument, KeyError):
+    """A calculator type that is not ``"asymptotics"`` or ``"toybased"``: a KeyError, as pyhf raises."""
+
+    def __str__(self):  # KeyError's str is the repr of its argument; this is a message
+        return str(self.args[0]) if self.args else ""
 
 
 def all_pois_floating(pdf, fixed_params):
@@ -23,13 +32,15 @@ def create_calculator(calctype, *args, **kwargs):
     :class:`~neos_swift.infer.calculators.ToyCalculator`. Any other name raises KeyError, as in pyhf."""
     from .calculators import AsymptoticCalculator, ToyCalculator
 
-    return {"asymptotics": AsymptoticCalculator, "toybased": ToyCalculator}[calctype](*args, **kwargs)
+    calculators = {"asymptotics": AsymptoticCalculator, "toybased": ToyCalculator}
+    return calculators[as_choice("calctype", calctype, calculators, UnknownCalculator)](*args, **kwargs)
 
 
 def get_test_stat(name):
     """The test statistic function named ``name``: ``"q0"`` (:func:`q0`), ``"q"`` (:func:`qmu`) or ``"qtilde"``
     (:func:`qmu_tilde`); any other name raises :class:`~neos_swift.exceptions.InvalidTestStatistic`."""
+    statistics = {"q0": q0, "q": qmu, "qtilde": qmu_tilde}
     try:
-        return {"q0": q0, "q": qmu, "qtilde": qmu_tilde}[name]
-    except KeyError:
+        return statistics[name]
+    except (KeyError, TypeError):  # TypeError: an unhashable name
         raise InvalidTestStatistic(f"unknown test statistic {name!r}; expected 'q0', 'q' or 'qtilde'") from None

@@ -24,9 +24,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import events
+from .._arguments import as_float, as_float_array, describe
 from .._backend import get_backend
 from .._library import lib, pointer
-from ..errors import InvalidArgument, check
+from ..errors import ArgumentTypeError, InvalidArgument, check
 
 __all__ = ["code0", "code1", "code2", "code4", "code4p"]
 
@@ -46,13 +47,17 @@ def __dir__():
 
 
 def _histogram_sets(histogramssets) -> np.ndarray:
-    histograms = np.array(histogramssets, dtype=np.float64)
+    histograms = np.array(as_float_array("histogramssets", histogramssets, ndim=None))  # a copy, as pyhf keeps
     if histograms.ndim != 4 or histograms.shape[2] != 3:
         raise InvalidArgument(
             "histogramssets must have shape [n_systematics, n_samples, 3 (lo, nom, hi), n_bins], "
             f"got {histograms.shape}"
         )
     return histograms
+
+
+class _NonPositiveAlpha0(InvalidArgument, AssertionError):
+    """Code 4's ``alpha0`` at or below 0 (or NaN): an AssertionError, as pyhf's assertion raises."""
 
 
 class _Interpolator:
@@ -65,7 +70,7 @@ class _Interpolator:
 
     def __init__(self, histogramssets, subscribe=True, alpha0=1.0):
         self._histogramssets = _histogram_sets(histogramssets)
-        self._alpha0 = float(alpha0)
+        self._alpha0 = as_float("alpha0", alpha0)
         # pyhf's initial alphas shape: one alpha per systematic.
         self.alphasets_shape = (self._histogramssets.shape[0], 1)
         self._precompute()
@@ -89,7 +94,7 @@ class _Interpolator:
 
     def _evaluate(self, alphasets, derivative: bool):
         tensorlib, _ = get_backend()
-        alphas = np.asarray(alphasets, dtype=np.float64)
+        alphas = as_float_array("alphasets", alphasets, ndim=None)
         n_systematics, n_samples, _, n_bins = self._buffer.shape
         if alphas.ndim != 2 or alphas.shape[0] != n_systematics:
             raise InvalidArgument(
@@ -171,9 +176,11 @@ class code4(_Interpolator):  # noqa: N801  (pyhf's class name)
     _code = "NEOS_INTERPOLATION_CODE4"
 
     def __init__(self, histogramssets, subscribe=True, alpha0=1):
+        alpha0 = as_float("alpha0", alpha0)
         if not alpha0 > 0:
-            # pyhf asserts this: at alpha0 = 0 the matching conditions have no solution.
-            raise AssertionError(f"alpha0 must be > 0, got {alpha0}")
+            # pyhf asserts this (so an AssertionError, as in pyhf): at alpha0 = 0 the matching conditions have
+            # no solution.
+            raise _NonPositiveAlpha0(f"alpha0 must be > 0, got {alpha0}")
         super().__init__(histogramssets, subscribe, alpha0)
 
 
@@ -235,7 +242,11 @@ def get(interpcode, do_tensorized_calc=True):
     """The interpolator class of ``interpcode`` (0, 1, 2, 4 or '4p', compared as dict keys are, so ``1.0`` and
     ``True`` are code 1); ``do_tensorized_calc=False`` gives pyhf's per-entry reference classes. Any other code
     raises ``InvalidInterpCode``."""
-    if interpcode not in _CLASSES_BY_CODE:
+    try:
+        known = interpcode in _CLASSES_BY_CODE
+    except TypeError:  # pyhf indexes a dict with the code: a TypeError for an unhashable one
+        raise ArgumentTypeError(f"interpcode must be 0, 1, 2, 4 or '4p', got {describe(interpcode)}") from None
+    if not known:
         # looked up when raised, as the package's other pyhf exceptions are (a test may reload the module)
         from .. import exceptions
 

@@ -18,8 +18,9 @@ import numpy as np
 
 from .. import _hessian
 from .. import infer as _infer
-from ..errors import InvalidArgument, NumericError
-from ..jax import callback
+from .._arguments import as_float
+from ..errors import ArgumentTypeError, InvalidArgument, NumericError
+from ..jax import _traceable, callback
 
 
 class _Structure:
@@ -117,7 +118,7 @@ def as_model(model) -> Model:
         return model
     if hasattr(model, "with_inputs") and hasattr(model, "inputs"):
         return Model(model)
-    raise TypeError(f"expected a neos_swift model or neos_swift.relaxed.Model, not {type(model).__name__}")
+    raise ArgumentTypeError(f"expected a neos_swift model or neos_swift.relaxed.Model, not {type(model).__name__}")
 
 
 # ---- parameters and data ------------------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def flat_pars(model, pars, fill=None):
     """The parameter vector (``config.par_order``) from a dict by name (missing names from ``fill``, or the
     suggested init) or from a flat vector. Scalars fill a parameter of any size."""
     if not isinstance(pars, dict):
-        pars = jnp.ravel(jnp.asarray(pars, jnp.float64))
+        pars = jnp.ravel(_traceable("pars", pars))
         if pars.shape != (model.config.npars,):
             raise InvalidArgument(f"pars has {pars.size} values, the model {model.config.npars} parameters")
         return pars
@@ -147,7 +148,7 @@ def flat_pars(model, pars, fill=None):
     for name, value in pars.items():
         where = _parameter(model, name)
         size = where.stop - where.start
-        value = jnp.ravel(jnp.asarray(value, jnp.float64))
+        value = jnp.ravel(_traceable(f"pars[{name!r}]", value))
         if value.size == 1:
             value = jnp.broadcast_to(value, (size,))
         if value.shape != (size,):
@@ -167,8 +168,8 @@ def pars_like(model, vector, template):
 def flat_data(model, data):
     """Data as one vector (main data then auxdata), from a flat array or a pair (main data, auxdata)."""
     if isinstance(data, (tuple, list)) and len(data) == 2 and not np.isscalar(data[0]):
-        data = jnp.concatenate([jnp.ravel(jnp.asarray(part, jnp.float64)) for part in data])
-    data = jnp.ravel(jnp.asarray(data, jnp.float64))
+        data = jnp.concatenate([jnp.ravel(_traceable("data", part)) for part in data])
+    data = jnp.ravel(_traceable("data", data))
     expected = model.config.nmaindata + model.config.nauxdata
     if data.shape != (expected,):
         raise InvalidArgument(f"data has {data.size} values, the model expects {expected} (main data, auxdata)")
@@ -398,5 +399,7 @@ def observed_clsb(model, poi, test_stat, data, init, bounds, free):
     """libneos' observed CLsb (``test_stat`` "q") or p0 ("q0") at ``poi``, with both fits from ``init`` within
     ``bounds`` (the parameters with ``free[k]`` False held at their init); differentiable with respect to
     ``inputs`` and ``data``."""
-    function = _hypotest_function(_Structure(model.structure), float(poi), test_stat, tuple(bool(f) for f in free))
+    function = _hypotest_function(
+        _Structure(model.structure), as_float("poi", poi), test_stat, tuple(bool(f) for f in free)
+    )
     return function(model.inputs, data, jnp.asarray(init, jnp.float64), jnp.asarray(bounds, jnp.float64))

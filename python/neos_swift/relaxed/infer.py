@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import jax.scipy as jsp
 import numpy as np
 
+from ..jax import _surfacing
 from . import _model
 from .mle import _bounds, _concrete, fit, fixed_poi_fit
 
@@ -18,6 +19,7 @@ __all__ = ("hypotest",)
 _POWER_AT_ZERO = 0.5
 
 
+@_surfacing
 def hypotest(
     test_poi,
     data,
@@ -48,7 +50,7 @@ def hypotest(
         test_poi, clipped_below, use_cls = 0.0, False, False
     else:
         msg = f"Unknown test statistic: {test_stat}"
-        raise ValueError(msg)
+        raise _model.InvalidArgument(msg)  # a ValueError, as relaxed raises
     model = _model.as_model(model)
     if poi_name != model.config.poi_name:
         raise _model.InvalidArgument(

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 import jax.scipy as jsp
 from jax import flatten_util
 
+from ..jax import _surfacing
 from . import _model
 from .ops import fisher_info
 
@@ -21,6 +22,7 @@ def asimov_sig(s, b):
     return jnp.sqrt(2 * jnp.sum((s + b) * jnp.log1p(s / b) - s))
 
 
+@_surfacing
 def gaussianity(model, bestfit_pars, data, rng_key, n_samples=1000):
     """relaxed's Gaussianity metric: the mean squared difference between the model's −Δlog L and that of a
     Gaussian with the same maximum, over ``n_samples`` points drawn (``rng_key``) from relaxed's Gaussian

@@ -8,10 +8,14 @@ at its suggested init (relaxed's objective only moves the parameters it is given
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._arguments import as_float
+from ..errors import ArgumentTypeError
 from ..exceptions import Unsupported
+from ..jax import _surfacing
 from . import _model
 
 __all__ = ("fit", "fixed_poi_fit")
@@ -37,7 +41,7 @@ def _bounds(model, bounds, init_pars):
 
 def _check_settings(method, maxiter, tol, other_settings):
     if not isinstance(method, str):
-        raise TypeError(f"method must be a name, not {type(method).__name__}")
+        raise ArgumentTypeError(f"method must be a name, not {type(method).__name__}")
     if int(maxiter) <= 0 or not float(tol) > 0:
         raise _model.InvalidArgument(f"maxiter and tol must be positive, not {maxiter} and {tol}")
     if other_settings:
@@ -50,7 +54,7 @@ def _run(data, model, init_pars, bounds, held=None, held_value=None):
     """The fit as relaxed's ``_minimize`` runs it: returns the flat best fit."""
     model = _model.as_model(model)
     if not isinstance(init_pars, dict):
-        raise TypeError(f"init_pars must be a dict of parameters by name, not {type(init_pars).__name__}")
+        raise ArgumentTypeError(f"init_pars must be a dict of parameters by name, not {type(init_pars).__name__}")
     init = _model.flat_pars(model, init_pars)
     table = _bounds(model, bounds, init_pars)
     free = np.zeros(model.config.npars, dtype=bool)
@@ -64,6 +68,7 @@ def _run(data, model, init_pars, bounds, held=None, held_value=None):
     return model, _model.fit(model, _model.flat_data(model, data), init, table, free)
 
 
+@_surfacing
 def fit(data, model, init_pars, bounds=None, method="LBFGSB", maxiter=500, tol=1e-6, other_settings=None):
     """The maximum-likelihood parameters of ``model`` on ``data``, as a dict with ``init_pars``' keys and shapes.
 
@@ -76,6 +81,7 @@ def fit(data, model, init_pars, bounds=None, method="LBFGSB", maxiter=500, tol=1
     return _model.pars_like(model, best, init_pars)
 
 
+@_surfacing
 def fixed_poi_fit(
     data,
     model,
@@ -103,7 +109,6 @@ def fixed_poi_fit(
 
 
 def _concrete(value, name) -> float:
-    try:
-        return float(np.asarray(value))
-    except Exception as error:  # a jax tracer cannot become a Python number
-        raise TypeError(f"{name} must be a concrete number (it selects which fit runs), not a traced value") from error
+    if isinstance(value, jax.core.Tracer):  # a jax tracer cannot become a Python number
+        raise ArgumentTypeError(f"{name} must be a concrete number (it selects which fit runs), not a traced value")
+    return as_float(name, value)

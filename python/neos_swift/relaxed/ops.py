@@ -6,6 +6,7 @@ import jax.numpy as jnp
 from jax import flatten_util
 
 from .. import jax as _neos_jax
+from ..jax import _surfacing
 from . import _model
 
 __all__ = ("cramer_rao_uncert", "cut", "fisher_info", "hist")
@@ -26,6 +27,7 @@ def hist(data, bins, bandwidth, density=False, reflect_infinities=False):
     return _neos_jax.hist(data, bins, bandwidth, density=density, reflect_infinities=reflect_infinities)
 
 
+@_surfacing
 def fisher_info(model, pars, data):
     """As relaxed: the inverse of −∇² log L at ``pars`` (a dict by name, or a flat vector in
     ``config.par_order``) and ``data``, i.e. the covariance the Cramér–Rao bound gives. Rows and columns follow
@@ -47,6 +49,7 @@ def _named_hessian(model, pars, data):
     return hessian[jnp.ix_(order, order)]
 
 
+@_surfacing
 def cramer_rao_uncert(model, pars, data, return_tree=True):
     """The square roots of the diagonal of :func:`fisher_info`: the Cramér–Rao uncertainties of ``pars``; as a
     pytree shaped like ``pars`` (``return_tree``), or flat."""

@@ -52,7 +52,11 @@ def load_schema(schema_id: str):
         if key in cache:
             return cache[key]
     location = Path(variables.schemas) / schema_id
-    if not location.is_file():
+    try:
+        exists = location.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL: no such schema either
+        exists = False
+    if not exists:
         raise SchemaNotFound(
             f"no schema {schema_id} under {variables.schemas} ({location} does not exist): check the version "
             "and the schema path"
@@ -156,7 +160,11 @@ def validate(
     import jsonschema
     from referencing import Registry
 
+    from .._arguments import as_text
+
+    as_text("schema_name", schema_name)
     version = version or variables.SCHEMA_VERSION
+    as_text("version", version)
     schema = load_schema(str(Path(version) / schema_name))
     validator = _validator_class(bool(allow_tensors))(
         schema, registry=Registry(retrieve=functools.partial(_retrieve, version)), format_checker=None
