@@ -91,17 +91,22 @@ func count(_ a: Int, times b: Int, _ name: String) throws -> Int {
     return try count(product, name)
 }
 
-/// Turns a caller's (pointer, length) pair into a buffer read in place, refusing NULL. `name` is the C parameter.
-func input(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String) throws -> UnsafeBufferPointer<Double> {
-    let length = try count(length, "n_\(name)")
+/// Turns a caller's (pointer, length) pair into a buffer read in place, refusing NULL. `name` is the C parameter;
+/// `lengthName` the C parameter of its length when that is not n_<name> (one n_bins for several arrays).
+func input(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String, length lengthName: String? = nil) throws
+    -> UnsafeBufferPointer<Double>
+{
+    let length = try count(length, lengthName ?? "n_\(name)")
     guard let pointer else { throw NeosError.invalidArgument("\(name) is NULL") }
     return UnsafeBufferPointer(start: pointer, count: length)
 }
 
 /// A caller's array copied into Swift: its length is checked and the copy is refused when it does not fit in the
-/// memory available now (NEOS_ERR_OUT_OF_MEMORY) before anything is read.
-func copiedInput(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String) throws -> [Double] {
-    let length = try count(length, "n_\(name)")
+/// memory available now (NEOS_ERR_OUT_OF_MEMORY) before anything is read. `lengthName` as for `input`.
+func copiedInput(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String, length lengthName: String? = nil)
+    throws -> [Double]
+{
+    let length = try count(length, lengthName ?? "n_\(name)")
     guard let pointer else { throw NeosError.invalidArgument("\(name) is NULL") }
     try Memory.reserve(length, for: "copying \(name)")
     return Array(UnsafeBufferPointer(start: pointer, count: length))

@@ -171,6 +171,12 @@ public func neos_model_from_json(
     }
 }
 
+/// The simple models' n_bins, named as the C caller wrote it: at least one bin (its bound is checked with the
+/// arrays it counts).
+func requireBins(_ n_bins: Int) throws {
+    guard n_bins != 0 else { throw NeosError.invalidArgument("n_bins is 0: a model needs at least one bin") }
+}
+
 /// See include/neos.h.
 @c @implementation
 public func neos_simplemodels_uncorrelated_background(
@@ -179,10 +185,11 @@ public func neos_simplemodels_uncorrelated_background(
 ) -> neos_status {
     abiCall("neos_simplemodels_uncorrelated_background") {
         try newHandle(.model, into: out_model, "out_model") {
-            try SimpleModels.uncorrelatedBackground(
-                signal: copiedInput(signal, n_bins, "signal"),
-                background: copiedInput(background, n_bins, "background"),
-                uncertainty: copiedInput(uncertainty, n_bins, "uncertainty"))
+            try requireBins(n_bins)
+            return try SimpleModels.uncorrelatedBackground(
+                signal: copiedInput(signal, n_bins, "signal", length: "n_bins"),
+                background: copiedInput(background, n_bins, "background", length: "n_bins"),
+                uncertainty: copiedInput(uncertainty, n_bins, "uncertainty", length: "n_bins"))
         }
     }
 }
@@ -196,11 +203,12 @@ public func neos_simplemodels_correlated_background(
 ) -> neos_status {
     abiCall("neos_simplemodels_correlated_background") {
         try newHandle(.model, into: out_model, "out_model") {
-            try SimpleModels.correlatedBackground(
-                signal: copiedInput(signal, n_bins, "signal"),
-                background: copiedInput(background, n_bins, "background"),
-                backgroundUp: copiedInput(background_up, n_bins, "background_up"),
-                backgroundDown: copiedInput(background_down, n_bins, "background_down"),
+            try requireBins(n_bins)
+            return try SimpleModels.correlatedBackground(
+                signal: copiedInput(signal, n_bins, "signal", length: "n_bins"),
+                background: copiedInput(background, n_bins, "background", length: "n_bins"),
+                backgroundUp: copiedInput(background_up, n_bins, "background_up", length: "n_bins"),
+                backgroundDown: copiedInput(background_down, n_bins, "background_down", length: "n_bins"),
                 modifierSettings: modifierSettings(modifier_settings_json))
         }
     }
@@ -288,7 +296,7 @@ public func neos_model_logpdf(
         let model = try borrowModel(model)
         let out = try scalarOutput(out_logpdf, "out_logpdf")
         // Finite, or −inf where the data are impossible (documented in neos.h); undefined values throw, naming why.
-        out.pointee = try model.logpdfChecked(parameters(pars, n_pars, model), data: copiedInput(data, n_data, "data"))
+        out.pointee = try model.logpdfChecked(parameters(pars, n_pars, model), data: observations(data, n_data, model))
     }
 }
 
@@ -315,7 +323,7 @@ public func neos_model_nll_derivatives(
     abiCall("neos_model_nll_derivatives") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let observed = try copiedInput(data, n_data, "data")
+        let observed = try observations(data, n_data, model)
         let n = model.parameterCount
         let gradientOut = try optionalOutput(out_gradient, n_out_gradient, expected: n, "out_gradient")
         let hessianCount = try count(n, times: n, "n_pars × n_pars")
@@ -364,7 +372,7 @@ public func neos_model_logpdf_gradient(
     abiCall("neos_model_logpdf_gradient") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let observed = try copiedInput(data, n_data, "data")
+        let observed = try observations(data, n_data, model)
         let parsOut = try optionalOutput(
             out_grad_pars, n_out_grad_pars, expected: model.parameterCount, "out_grad_pars")
         let dataOut = try optionalOutput(out_grad_data, n_out_grad_data, expected: observed.count, "out_grad_data")
@@ -390,7 +398,9 @@ public func neos_model_expected_data_vjp(
     abiCall("neos_model_expected_data_vjp") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        let cotangentValues = try copiedInput(cotangent, n_cotangent, "cotangent")
+        // One cotangent per expected datum, checked before anything is copied.
+        let expectedCount = model.mainBinCount + (include_auxdata ? model.auxdataCount : 0)
+        let cotangentValues = try copiedInput(cotangent, n_cotangent, expected: expectedCount, "cotangent")
         let parsOut = try optionalOutput(
             out_grad_pars, n_out_grad_pars, expected: model.parameterCount, "out_grad_pars")
         let inputsOut = try optionalOutput(

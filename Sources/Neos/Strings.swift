@@ -26,7 +26,9 @@ func writeString(
         out_json_length.pointee = needed
         return
     }
-    guard n_out_json >= 0, n_out_json >= needed else {
+    // A claimed size beyond this machine's memory is a lie that writing within it would not reveal.
+    _ = try count(n_out_json, "n_out_json", elementSize: 1)
+    guard n_out_json >= needed else {
         throw NeosError.invalidArgument("n_out_json is \(UInt(bitPattern: n_out_json)) bytes; the text needs \(needed)")
     }
     for (index, byte) in utf8.enumerated() { out_json[index] = CChar(bitPattern: byte) }

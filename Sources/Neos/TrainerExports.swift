@@ -40,6 +40,14 @@ func eventSets(
     return out
 }
 
+/// Refuses with NEOS_ERR_OUT_OF_MEMORY a configuration whose run needs more memory than is available now (the
+/// core already refused what exceeds physical memory), naming each term of what it needs.
+func reserve(_ configuration: TrainerConfiguration, eventCount: Int?) throws {
+    let requirement = configuration.memoryRequirement(bins: configuration.edges.count - 1, eventCount: eventCount)
+    try Memory.reserve(
+        requirement.total ?? Int.max, of: 1, for: "the trainer configuration (\(requirement.describe()))")
+}
+
 /// See include/neos.h.
 @c @implementation
 public func neos_trainer_create(
@@ -48,6 +56,7 @@ public func neos_trainer_create(
     abiCall("neos_trainer_create") {
         try newHandle(.trainer, into: out_trainer, "out_trainer") {
             let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
+            try reserve(configuration, eventCount: nil)
             return try Trainer(configuration: configuration)
         }
     }
@@ -67,6 +76,8 @@ public func neos_trainer_create_with_events(
             let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
             let train = try eventSets(n_sets, names, dimension, train_points, train_counts, train_weights, "train")
             let test = try eventSets(n_sets, names, dimension, test_points, test_counts, test_weights, "test")
+            let events = (train.values.map(\.count) + test.values.map(\.count)).reduce(0, +)
+            try reserve(configuration, eventCount: events)
             return try Trainer(configuration: configuration, events: (train, test))
         }
     }
@@ -287,7 +298,11 @@ public func neos_trainer_save(_ trainer: OpaquePointer?, _ path: UnsafePointer<C
 public func neos_trainer_load(_ trainer: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> neos_status {
     abiCall("neos_trainer_load") {
         let trainer = try borrowTrainer(trainer)
-        try trainer.load(try ParameterFile.read(from: try string(path, "path")))
+        // The file can be no longer than this network's parameters and a header: /dev/zero or a huge file is
+        // refused after that many bytes instead of being read until memory runs out.
+        let parameters = trainer.pipeline.network.parameterCount
+        let limit = Memory.bytes(parameters, 8).map { $0 + ParameterFile.maximumHeaderBytes } ?? Int.max
+        try trainer.load(try ParameterFile.read(from: try string(path, "path"), maximumBytes: limit))
     }
 }
 

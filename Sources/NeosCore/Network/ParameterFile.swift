@@ -128,4 +128,15 @@ public struct ParameterFile: Sendable, Equatable {
     public static func read(from path: String) throws -> ParameterFile {
         try ParameterFile(encoded: FileBytes.read(path))
     }
+
+    /// The longest header line accepted from a file read with a bound: the sizes, activations and bin edges of
+    /// any network that fits in memory take far less.
+    public static let maximumHeaderBytes = 16 << 20
+
+    /// Reads the file at `path`, refusing it (`.invalidArgument`, nothing more read) when it is longer than
+    /// `maximumBytes`: the caller knows how many parameters it expects, so an endless or huge file (`/dev/zero`)
+    /// cannot exhaust memory.
+    public static func read(from path: String, maximumBytes: Int) throws -> ParameterFile {
+        try ParameterFile(encoded: FileBytes.read(path, maximumBytes: maximumBytes))
+    }
 }

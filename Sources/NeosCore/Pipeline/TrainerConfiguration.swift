@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Everything a neos training run is made of, read from a JSON object whose keys are all optional; the
 /// defaults are neos's demo (HEAD `demo.ipynb`). Unknown keys are refused with their name.
 ///
@@ -37,6 +43,10 @@
 /// | `replace` | – | with `workspace`: [{"channel", "sample", "events", "histosys": [{"modifier", "hi", "lo"}]}] |
 /// | `bce_signal` | ["sig"] | event sets labelled 1 for bce |
 /// | `bce_background` | ["bkg_nominal"] | event sets labelled 0 for bce |
+///
+/// Sizes are capped by memory, not by fixed limits: a configuration whose network, batch activations, histograms
+/// or generated events (``memoryRequirement(bins:eventCount:)``) need more bytes than the machine has is refused
+/// with `.invalidArgument` when it is read, naming each term and its bytes.
 public struct TrainerConfiguration: Sendable {
     /// `seed`: the root of every random stream.
     public var seed: UInt64 = 0
@@ -247,6 +257,15 @@ public struct TrainerConfiguration: Sendable {
             default: break
             }
         }
+        // Every size is known now and nothing large is allocated yet: refuse a configuration that cannot fit in
+        // this machine's memory before the edges, the events or the network are made.
+        let requirement = memoryRequirement(bins: explicitEdges.map { $0.count - 1 } ?? binCount ?? edges.count - 1)
+        guard let total = requirement.total, total <= Self.physicalMemoryBytes else {
+            throw NeosError(
+                .invalidArgument,
+                "the configuration would need \(requirement.describe()), more than this machine's memory "
+                    + "(\(Self.physicalMemoryBytes) bytes)")
+        }
         if let explicitEdges {
             guard explicitEdges.count >= 2 else { throw NeosError(.invalidArgument, "edges: need at least two edges") }
             try explicitEdges.withUnsafeBufferPointer { try Validate.strictlyIncreasing($0, "edges") }
@@ -313,5 +332,79 @@ public struct TrainerConfiguration: Sendable {
                 nominal: try item.required("events", at: path).string(at: path + ".events"),
                 histosys: histosys)
         }
+    }
+
+    /// Total physical memory in bytes (`Int.max` where the system does not say): the bound of a configuration.
+    public static let physicalMemoryBytes: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0, pages <= Int.max / size else { return Int.max }
+        return pages * size
+    }()
+
+    /// The bytes a training run of this configuration allocates, term by term, each named by the keys that set it.
+    public struct MemoryRequirement: Sendable {
+        /// One term: the configuration keys it comes from and its bytes (nil: more than an `Int` can count).
+        public let terms: [(keys: String, bytes: Int?)]
+
+        /// The sum of the terms, or nil when it overflows.
+        public var total: Int? {
+            var sum = 0
+            for term in terms {
+                guard let bytes = term.bytes else { return nil }
+                let (next, overflow) = sum.addingReportingOverflow(bytes)
+                if overflow { return nil }
+                sum = next
+            }
+            return sum
+        }
+
+        /// "N bytes (hidden, inputs: network ... bytes; ...)", the largest term first.
+        public func describe() -> String {
+            let ordered = terms.sorted { ($0.bytes ?? Int.max) > ($1.bytes ?? Int.max) }
+            let parts = ordered.map { "\($0.keys): \($0.bytes.map { "\($0) bytes" } ?? "more than 2^63 bytes")" }
+            return "\(total.map { "\($0) bytes" } ?? "more than 2^63 bytes") (\(parts.joined(separator: "; ")))"
+        }
+    }
+
+    /// The bytes this configuration needs with `bins` bins and `eventCount` events in all (nil: the generated
+    /// blobs, `points_per_blob` per event set): the network's parameters with their gradient and the optimiser's
+    /// two moments; the layer activations of a batch, kept for the backward pass with their gradients; the
+    /// histograms of every event set with their derivatives per edge; the events themselves, split and batched.
+    public func memoryRequirement(bins: Int, eventCount: Int? = nil) -> MemoryRequirement {
+        func product(_ factors: Int...) -> Int? {
+            var result = 1
+            for factor in factors {
+                guard factor >= 0 else { return nil }
+                let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+                if overflow { return nil }
+                result = next
+            }
+            return result
+        }
+        func sum(_ terms: [Int?]) -> Int? {
+            var result = 0
+            for term in terms {
+                guard let term else { return nil }
+                let (next, overflow) = result.addingReportingOverflow(term)
+                if overflow { return nil }
+                result = next
+            }
+            return result
+        }
+        let widths = [inputs] + hidden + [1]
+        let layerParameters = zip(widths, widths.dropFirst()).map { product($0 + 1, $1) }
+        let parameters = sum(layerParameters)
+        let sets = max(eventSets.count, 1)
+        let events = eventCount ?? product(pointsPerBlob, sets)
+        return MemoryRequirement(terms: [
+            ("hidden, inputs: network", parameters.flatMap { product($0, 4, 8) }),
+            ("batch_size, hidden: activations", sum(widths.map { $0 }).flatMap { product(batchSize, sets, $0, 4, 8) }),
+            ("bins: histograms", product(bins + 1, sets, 4, 8)),
+            (
+                eventCount == nil ? "points_per_blob, inputs: events" : "events",
+                events.flatMap { product($0, inputs + 1, 3, 8) }
+            ),
+        ])
     }
 }

@@ -11,6 +11,15 @@ public enum FileBytes {
     /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened (with the system's reason)
     ///   or a read fails.
     public static func read(_ path: String) throws -> [UInt8] {
+        try read(path, maximumBytes: Int.max)
+    }
+
+    /// The whole file at `path`, refused once more than `maximumBytes` have been read (so an endless file such as
+    /// /dev/zero, or one larger than the caller can use, never exhausts memory).
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be opened (with the system's reason),
+    ///   a read fails, or the file is longer than `maximumBytes`.
+    public static func read(_ path: String, maximumBytes: Int) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else {
             throw NeosError(.invalidArgument, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
@@ -20,6 +29,10 @@ public enum FileBytes {
         while true {
             let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
             if count == 0 { break }
+            guard count <= maximumBytes - bytes.count else {
+                throw NeosError(
+                    .invalidArgument, "\(path) is longer than \(maximumBytes) bytes, the most this read accepts")
+            }
             bytes.append(contentsOf: chunk[0..<count])
         }
         guard ferror(file) == 0 else { throw NeosError(.invalidArgument, "reading \(path) failed") }
