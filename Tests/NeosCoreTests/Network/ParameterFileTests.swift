@@ -30,4 +30,21 @@ final class ParameterFileTests: XCTestCase {
         wrongFormat[12] = UInt8(ascii: "X")
         XCTAssertThrowsError(try ParameterFile(encoded: wrongFormat))
     }
+
+    /// A bounded read stops at its bound: an endless file (/dev/zero) or a file longer than the caller expects is
+    /// refused after that many bytes, and a file within the bound reads as before.
+    func testBoundedReadRefusesEndlessAndOverlongFiles() throws {
+        XCTAssertThrowsError(try ParameterFile.read(from: "/dev/zero", maximumBytes: 1 << 20)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument)
+            XCTAssertTrue("\(error)".contains("/dev/zero") && "\(error)".contains("1048576 bytes"), "\(error)")
+        }
+        let network = try MultilayerPerceptron(sizes: [2, 1], activations: [.sigmoid])
+        let file = try ParameterFile(network: network, parameters: [0.1, 0.2, 0.3])
+        let path = "/tmp/neos-parameterfile-bounded-\(getpid()).neos"
+        try file.write(to: path)
+        defer { unlink(path) }
+        let size = file.encoded().count
+        XCTAssertEqual(try ParameterFile.read(from: path, maximumBytes: size), file)
+        XCTAssertThrowsError(try ParameterFile.read(from: path, maximumBytes: size - 1))
+    }
 }

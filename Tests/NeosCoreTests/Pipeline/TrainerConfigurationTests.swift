@@ -121,4 +121,31 @@ final class TrainerConfigurationTests: XCTestCase {
             }
         }
     }
+
+    /// The demo's defaults need well under a gigabyte; sizes beyond the machine's memory are refused when read,
+    /// before the edges, events or network exist, naming the key and the bytes.
+    func testMemoryRequirementRefusesWhatCannotFit() throws {
+        let demo = TrainerConfiguration()
+        let total = try XCTUnwrap(demo.memoryRequirement(bins: 4).total)
+        // network (2→1024→1024→1): 1,053,697 parameters × 4 vectors × 8 bytes, plus 2000 × 4 sets × 2051 widths
+        // × 32 bytes of activations, 4 sets × 5 edges × 32 bytes, 40,000 events × 3 values × 24 bytes.
+        XCTAssertEqual(total, 1_053_697 * 32 + 2000 * 4 * 2051 * 32 + 5 * 4 * 32 + 40_000 * 3 * 24)
+        let huge = [
+            (#"{"hidden": [10000000]}"#, "hidden"), (#"{"bins": 1000000000}"#, "bins"),
+            (#"{"points_per_blob": 1000000000}"#, "points_per_blob"),
+            (#"{"inputs": 1000000000, "data": "events"}"#, "inputs"),
+            (#"{"batch_size": 1000000000, "hidden": [4096, 4096]}"#, "batch_size"),
+        ]
+        for (text, key) in huge {
+            XCTAssertThrowsError(try TrainerConfiguration(json: text), text) { error in
+                XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument, text)
+                XCTAssertTrue("\(error)".contains(key) && "\(error)".contains("bytes"), "\(text): \(error)")
+            }
+        }
+        // Products beyond Int are reported as such, not wrapped.
+        var wide = TrainerConfiguration()
+        wide.hidden = [1 << 40, 1 << 40]
+        XCTAssertNil(wide.memoryRequirement(bins: 4).total)
+        XCTAssertTrue(wide.memoryRequirement(bins: 4).describe().contains("more than 2^63 bytes"))
+    }
 }
