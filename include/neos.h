@@ -1200,6 +1200,22 @@ NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level
                                            size_t n_out_positions, double *out_scan_cls, size_t n_out_scan_cls);
 /* ---- end of Upper limits over a scan (ABI 1.1) ---- */
 
+/* ---------------------------------------------------------------------------------------------------------
+ * Validation of sizes (documentation only; no declarations)
+ *
+ * Beyond the general rules at the top of this header:
+ *   - An array whose length the model fixes (data, cotangents of expected data) is checked against that length
+ *     before anything is copied, so a wrong n_data or n_cotangent is NEOS_ERR_INVALID_ARGUMENT naming it.
+ *   - A text output's n_out_json larger than this machine's memory is NEOS_ERR_INVALID_ARGUMENT even when the
+ *     text would fit: no such buffer exists.
+ *   - A trainer configuration (neos_trainer_create, neos_trainer_create_with_events) is sized before anything is
+ *     allocated: the network with its gradient and optimiser moments, a batch's activations, the histograms and
+ *     the events. More bytes than this machine's memory is NEOS_ERR_INVALID_ARGUMENT; more than is available now
+ *     is NEOS_ERR_OUT_OF_MEMORY. Either message gives the bytes needed, term by term, naming the keys.
+ *   - neos_trainer_load reads no more than the trainer's parameters and a header need: a longer or endless file
+ *     (/dev/zero) is NEOS_ERR_INVALID_ARGUMENT and the trainer is unchanged.
+ * ------------------------------------------------------------------------------------------------------- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
