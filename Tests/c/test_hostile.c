@@ -710,6 +710,36 @@ static int model_non_finite_inputs(void) {
     return 1;
 }
 
+static int trainer_non_finite_and_short(void) {
+    neos_trainer *trainer = NULL;
+    REQUIRE(neos_trainer_create(small_trainer, &trainer) == NEOS_OK);
+    size_t n_parameters = 0;
+    REQUIRE(neos_trainer_sizes(trainer, &n_parameters, NULL, NULL, NULL) == NEOS_OK);
+    double *values = (double *)malloc((n_parameters + 2) * sizeof *values);
+    REQUIRE(values != NULL);
+    REQUIRE(neos_trainer_parameters(trainer, values, n_parameters) == NEOS_OK);
+    values[1] = NAN;
+    REFUSED(neos_trainer_set_parameters(trainer, values, n_parameters), NEOS_ERR_INVALID_ARGUMENT, "parameters");
+    REFUSED(neos_trainer_set_parameters(trainer, values, n_parameters - 1), NEOS_ERR_INVALID_ARGUMENT,
+            "n_parameters");
+    REFUSED(neos_trainer_set_parameters(trainer, values, HUGE_2), NEOS_ERR_INVALID_ARGUMENT, "n_parameters");
+    fill(values, n_parameters + 2);
+    REFUSED(neos_trainer_parameters(trainer, values, n_parameters - 1), NEOS_ERR_INVALID_ARGUMENT,
+            "out_parameters");
+    REFUSED(neos_trainer_parameters(trainer, values, HUGE_40), NEOS_ERR_INVALID_ARGUMENT, "out_parameters");
+    const double points[4] = {0.5, INFINITY, 0.1, 0.2};
+    REFUSED(neos_trainer_predict(trainer, points, 2, 2, values, 2), NEOS_ERR_INVALID_ARGUMENT, "points");
+    REFUSED(neos_trainer_predict(trainer, points, HUGE_62, 2, values, 2), NEOS_ERR_INVALID_ARGUMENT, "n_points");
+    REFUSED(neos_trainer_predict(trainer, points + 2, 1, 3, values, 1), NEOS_ERR_INVALID_ARGUMENT, "dimension");
+    REFUSED(neos_trainer_histogram(trainer, "sig", NEOS_SPLIT_TEST, NAN, values, 4), NEOS_ERR_INVALID_ARGUMENT,
+            "bandwidth");
+    REFUSED(neos_trainer_histogram(trainer, "sig", 7, 0.1, values, 4), NEOS_ERR_INVALID_ARGUMENT, "split");
+    REFUSED(neos_trainer_histogram(trainer, NULL, NEOS_SPLIT_TEST, 0.1, values, 4), NEOS_ERR_INVALID_ARGUMENT,
+            "event_set");
+    REQUIRE(untouched(values, n_parameters + 2));
+    return 1;
+}
+
 /* ---- the runner ---- */
 
 typedef int (*case_function)(void);
@@ -734,6 +764,7 @@ static const struct named_case named_cases[] = {
     {"class 3: neos_trainer_load /dev/zero", trainer_load_dev_zero},
     {"sweep: functions without a handle", pure_functions_hostile},
     {"sweep: model calls with NULL and non-finite inputs", model_non_finite_inputs},
+    {"sweep: trainer calls with non-finite values and short buffers", trainer_non_finite_and_short},
 };
 #define N_NAMED_CASES (sizeof named_cases / sizeof named_cases[0])
 
