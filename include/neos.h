@@ -62,12 +62,12 @@ extern "C" {
  * ------------------------------------------------------------------------------------------------------- */
 
 #define NEOS_VERSION_MAJOR 1 /**< Changes only if signatures change: never after 1.0. */
-#define NEOS_VERSION_MINOR 1 /**< Counts releases that add functions or constants. */
+#define NEOS_VERSION_MINOR 2 /**< Counts releases that add functions or constants. */
 #define NEOS_VERSION_PATCH 0 /**< Counts releases that change no declaration. */
 /** The version of this header as one number, MAJOR * 1000000 + MINOR * 1000 + PATCH. */
-#define NEOS_VERSION_NUMBER 1001000
+#define NEOS_VERSION_NUMBER 1002000
 /** The version of this header as "MAJOR.MINOR.PATCH". */
-#define NEOS_VERSION_STRING "1.1.0"
+#define NEOS_VERSION_STRING "1.2.0"
 
 /**
  * The library's version as one number (NEOS_VERSION_NUMBER of the header it was built with). A program built
@@ -1115,7 +1115,7 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
 
 /* ---- end of Constraint widths (ABI 1.1) ---- */
 
-/* ---- BLAS (ABI 1.1) ---- */
+/* ---- BLAS (ABI 1.2) ---- */
 
 /**
  * Names the shared library libneos takes its BLAS and LAPACK routines from (cblas_dgemm, cblas_dgemv, dpotrf_,
@@ -1128,7 +1128,7 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
  * generic one), else portable loops built into libneos (correct, slow). Call it before the first call that needs
  * BLAS: NEOS_ERR_INVALID_ARGUMENT if another library is already in use or this one does not load, lacks a routine
  * or uses 64-bit integers (nothing changes then). Naming the library already in use again is NEOS_OK.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_blas_use_library(const char *path);
 
@@ -1137,12 +1137,12 @@ NEOS_API neos_status neos_blas_use_library(const char *path);
  * "core": OpenBLAS's kernel family for this CPU (openblas_get_corename, e.g. "SkylakeX"; "" if the library does
  * not say), "configuration": openblas_get_config or "", "fallback_reason": why the library in use is not the first one asked for (NEOS_BLAS_LIBRARY), or why none is used, or ""}. Loads
  * the library first if no call has needed it yet.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_blas_describe(char *out_json, size_t n_out_json, size_t *out_json_length);
 
-/* ---- end of BLAS (ABI 1.1) ---- */
-/* ---- Model clipping (ABI 1.1) ---- */
+/* ---- end of BLAS (ABI 1.2) ---- */
+/* ---- Model clipping (ABI 1.2) ---- */
 /* pyhf's model options clip_sample_data and clip_bin_data (pyhf.Model(spec, clip_sample_data=c, ...)): lower
  * bounds on the expected main counts, max(nu, c) for every sample in every bin after its modifiers, and max(lambda,
  * c) for every bin's total. As in pyhf, a sample a channel does not contain counts as a sample of 0 in that
@@ -1155,7 +1155,7 @@ NEOS_API neos_status neos_blas_describe(char *out_json, size_t n_out_json, size_
  * A new model equal to model but clipped: clip_sample_data and clip_bin_data each point to a finite bound, or are
  * NULL for no clip of that kind (replacing any clipping the model had). A bound that is not finite is
  * NEOS_ERR_INVALID_ARGUMENT. *out_model receives a new handle, released with neos_model_free.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_model_with_clipping(const neos_model *model, const double *clip_sample_data,
                                               const double *clip_bin_data, neos_model **out_model);
@@ -1163,21 +1163,21 @@ NEOS_API neos_status neos_model_with_clipping(const neos_model *model, const dou
 /**
  * The model's clipping: *out_has_clip_sample_data / *out_has_clip_bin_data whether that clip is on, and
  * *out_clip_sample_data / *out_clip_bin_data its bound (0 when off). Every output may be NULL.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_model_clipping(const neos_model *model, bool *out_has_clip_sample_data,
                                          double *out_clip_sample_data, bool *out_has_clip_bin_data,
                                          double *out_clip_bin_data);
-/* ---- end of Model clipping (ABI 1.1) ---- */
+/* ---- end of Model clipping (ABI 1.2) ---- */
 
-/* ---- Upper limits over a scan (ABI 1.1) ---- */
+/* ---- Upper limits over a scan (ABI 1.2) ---- */
 /* pyhf.infer.intervals.upper_limits.linear_grid_scan: CLs at each POI value of a scan, then the POI where each
  * curve (observed, then the expected set) crosses level, by linear interpolation of mu against CLs (numpy.interp).
  * The scan's values are sorted and duplicates dropped before anything runs, so their order does not change the
  * limits (pyhf interpolates them as given); fewer than two distinct values are NEOS_ERR_INVALID_ARGUMENT. A limit
  * whose crossing lies beyond the scan is returned as the scan's end, as pyhf returns it, and flagged. */
 
-/** Positions of a limit relative to its scan (out_positions of neos_upper_limit_scan). @since 1.1 */
+/** Positions of a limit relative to its scan (out_positions of neos_upper_limit_scan). @since 1.2 */
 #define NEOS_UPPER_LIMIT_BELOW_SCAN -1 /**< CLs < level already at the smallest mu: the smallest mu returned */
 #define NEOS_UPPER_LIMIT_INSIDE_SCAN 0 /**< the scan brackets the crossing (or an end meets the level exactly) */
 #define NEOS_UPPER_LIMIT_ABOVE_SCAN 1  /**< CLs > level still at the largest mu: the largest mu returned */
@@ -1191,29 +1191,38 @@ NEOS_API neos_status neos_model_clipping(const neos_model *model, bool *out_has_
  * out_scan_cls[n_out_scan_cls]    n_scan * NEOS_UPPER_LIMIT_ROWS values: the CLs of each value of scan as the
  *                                 caller passed it (in its order, a duplicate's row repeated), observed then the
  *                                 expected set; may be NULL.
- * @since 1.1
+ * @since 1.2
  */
 NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level, const double *scan, size_t n_scan,
                                            const double *data, size_t n_data, const double *init,
                                            const double *bounds, const bool *fixed, size_t n_pars,
                                            double *out_limits, size_t n_out_limits, int32_t *out_positions,
                                            size_t n_out_positions, double *out_scan_cls, size_t n_out_scan_cls);
-/* ---- end of Upper limits over a scan (ABI 1.1) ---- */
+/* ---- end of Upper limits over a scan (ABI 1.2) ---- */
 
 /* ---------------------------------------------------------------------------------------------------------
- * Validation of sizes (documentation only; no declarations)
+ * How every call checks its arguments (issue 13; documentation only, no new functions)
  *
- * Beyond the general rules at the top of this header:
- *   - An array whose length the model fixes (data, cotangents of expected data) is checked against that length
- *     before anything is copied, so a wrong n_data or n_cotangent is NEOS_ERR_INVALID_ARGUMENT naming it.
- *   - A text output's n_out_json larger than this machine's memory is NEOS_ERR_INVALID_ARGUMENT even when the
- *     text would fit: no such buffer exists.
- *   - A trainer configuration (neos_trainer_create, neos_trainer_create_with_events) is sized before anything is
- *     allocated: the network with its gradient and optimiser moments, a batch's activations, the histograms and
- *     the events. More bytes than this machine's memory is NEOS_ERR_INVALID_ARGUMENT; more than is available now
- *     is NEOS_ERR_OUT_OF_MEMORY. Either message gives the bytes needed, term by term, naming the keys.
- *   - neos_trainer_load reads no more than the trainer's parameters and a header need: a longer or endless file
- *     (/dev/zero) is NEOS_ERR_INVALID_ARGUMENT and the trainer is unchanged.
+ * Before any argument is read, copied or allocated for, a call checks:
+ *  - every handle: NULL, freed, made up (not from libneos) or of another kind (a neos_workspace passed as a
+ *    neos_model) is NEOS_ERR_INVALID_ARGUMENT, naming the parameter; no memory a handle names is ever read;
+ *  - every length the call itself fixes against what it needs: n_pars, n_data (n_main + n_aux), n_cotangent,
+ *    the events' dimension (the trainer's network inputs), n_out_* of every output buffer. A length the call
+ *    does not need is refused unread, so a length longer than the caller's buffer is never read past;
+ *  - every other claimed length (n_bins, n_scan, n_edges, n_toys, n_out_json, ...) against this machine's
+ *    physical memory: a length whose bytes exceed it (SIZE_MAX, SIZE_MAX / 2, 1 << 40) names no real buffer and
+ *    is NEOS_ERR_INVALID_ARGUMENT. A length below that bound that exceeds the caller's buffer cannot be detected
+ *    by any library: it remains the caller's contract;
+ *  - every size an argument or configuration implies (a simple model of n_bins bins, a trainer's weights,
+ *    a batch's activations, the test events' activations, the events and the histograms; a parameter file's
+ *    network) against physical memory (NEOS_ERR_INVALID_ARGUMENT, "... would need N bytes, more than this
+ *    machine's memory") and then against the memory available now, which is also bounded by the process's
+ *    address-space limit, ulimit -v (NEOS_ERR_OUT_OF_MEMORY, "... would need N bytes; only M are available").
+ *    Out of memory is a status: nothing is allocated, nothing is written;
+ *  - files are read with bounds: neos_trainer_load reads a header line of at most 64 MiB and then exactly the
+ *    parameters that header's network has, so /dev/zero or a pipe that never ends is NEOS_ERR_PARSE.
+ * A refused call writes no output (no out-pointer, no buffer, no length) and leaves a message naming the argument
+ * in neos_last_error_message(). Tests/c/test_hostile.c runs every such case in its own process.
  * ------------------------------------------------------------------------------------------------------- */
 
 #ifdef __cplusplus

@@ -16,6 +16,15 @@
 #
 # The alias plugin is scripts/pyhf_suite_conftest.py (sys.modules["pyhf"] = neos_swift, nothing else). Nothing is
 # copied into this repository and nothing is written into the checkout (no bytecode, no pytest cache).
+#
+# pyhf's command-line tests run an executable named `pyhf` (pytest-console-scripts' script_runner). neos_swift
+# installs no such console script (it would shadow a real pyhf installed beside it), so this script writes a
+# launcher OUT/bin/pyhf and puts OUT/bin first on PATH for the run: a Python file, executable, with PY in its #!
+# line, that aliases the package (sys.modules["pyhf"] = neos_swift) and runs neos_swift.cli's main(), the same
+# command line as `python -m neos_swift.cli`. script_runner finds it both ways: in its default inprocess mode it
+# looks the name up among installed entry points, finds none, takes the file from PATH (shutil.which) and executes
+# its source in the test process; in subprocess mode (pass --script-launch-mode=subprocess after --) it runs the
+# file as a program.
 # torch and tensorflow parametrisations are deselected (-k), as are tests/test_notebooks.py and tests/benchmarks/.
 set -euo pipefail
 
@@ -50,6 +59,24 @@ out="$(cd "$out" && pwd)"
 
 # The plugin module name is what -p takes; the copy lives only in the output folder.
 cp "$here/pyhf_suite_conftest.py" "$out/plugin/neos_pyhf_alias.py"
+
+# The `pyhf` launcher for the command-line tests (see the header); its #! names the Python that runs the tests.
+mkdir -p "$out/bin"
+python_path="$(command -v "$python")"
+cat >"$out/bin/pyhf" <<LAUNCHER
+#!$python_path
+# Written by neos-swift's scripts/pyhf_test_suite.sh for one run of pyhf's tests: pyhf's command line, on neos_swift.
+import sys
+
+import neos_swift
+
+sys.modules["pyhf"] = neos_swift
+
+from neos_swift.cli.cli import main
+
+main()
+LAUNCHER
+chmod +x "$out/bin/pyhf"
 
 # What this Python offers, before any aliasing.
 probe="$("$python" - <<'EOF'
@@ -86,7 +113,7 @@ args+=("${extra[@]}")
 
 echo "pyhf_test_suite: running pyhf's tests from $checkout; output in $out"
 set +e
-(cd "$checkout" && PYTHONPATH="$out/plugin${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest "${args[@]}") \
+(cd "$checkout" && PATH="$out/bin:$PATH" PYTHONPATH="$out/plugin${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest "${args[@]}") \
     >"$out/pytest.log" 2>&1
 status=$?
 set -e

@@ -15,16 +15,16 @@ struct OutOfMemory: Error {
 
 /// The machine's memory, the bound of every claimed length and of every allocation.
 enum Memory {
-    /// Total physical memory in bytes: no caller buffer is larger.
-    static let physical: Int = {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let size = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, size > 0, pages <= Int.max / size else { return Int.max }
-        return pages * size
-    }()
+    /// Total physical memory in bytes: no caller buffer is larger (the core's bound too).
+    static var physical: Int { MemoryBudget.physicalBytes }
 
-    /// Memory that can be allocated now without swapping: MemAvailable of /proc/meminfo, else free pages.
-    static var available: Int {
+    /// Memory that can be allocated now: MemAvailable of /proc/meminfo (else free pages), and no more than the
+    /// process's address-space limit leaves (`ulimit -v`, as batch systems set it: beyond it an allocation fails
+    /// however much memory the machine has free).
+    static var available: Int { min(systemAvailable, addressSpaceLeft) }
+
+    /// MemAvailable of /proc/meminfo, else free pages.
+    static var systemAvailable: Int {
         if let file = fopen("/proc/meminfo", "r") {
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 256)
@@ -43,6 +43,30 @@ enum Memory {
         return pages * size
     }
 
+    /// RLIMIT_AS minus the address space in use (the first field of /proc/self/statm, in pages); Int.max
+    /// without a limit (RLIM_INFINITY is the largest rlim_t, above Int.max).
+    static var addressSpaceLeft: Int {
+        var limit = rlimit()
+        #if canImport(Glibc)
+            let resource = __rlimit_resource_t(RLIMIT_AS.rawValue)
+        #else
+            let resource = RLIMIT_AS
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < UInt64(Int.max)
+        else { return Int.max }
+        var usedPages = 0
+        if let file = fopen("/proc/self/statm", "r") {
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 256)
+            if fgets(&line, Int32(line.count), file) != nil {
+                let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                usedPages = text.split(separator: " ").first.flatMap { Int($0) } ?? 0
+            }
+        }
+        let used = usedPages.multipliedReportingOverflow(by: max(sysconf(Int32(_SC_PAGESIZE)), 1)).partialValue
+        return max(Int(limit.rlim_cur) - used, 0)
+    }
+
     /// Bytes as a human-readable size.
     static func describe(_ bytes: Int) -> String {
         let gib = Double(bytes) / 1_073_741_824
@@ -53,6 +77,17 @@ enum Memory {
     static func bytes(_ elements: Int, _ elementSize: Int) -> Int? {
         let (product, overflow) = elements.multipliedReportingOverflow(by: elementSize)
         return overflow || elements < 0 ? nil : product
+    }
+
+    /// Refuses `bytes` (a size the core estimated, as a Double so it cannot overflow) that does not fit in the
+    /// memory available now, with NEOS_ERR_OUT_OF_MEMORY.
+    static func reserve(bytes needed: Double, for what: String) throws {
+        let free = available
+        guard needed <= Double(free) else {
+            throw OutOfMemory(
+                message: "\(what) would need \(MemoryBudget.describe(needed)); only \(describe(free)) of memory "
+                    + "are available")
+        }
     }
 
     /// Refuses an allocation of `elements` values of `elementSize` bytes that does not fit in the memory available
@@ -91,22 +126,17 @@ func count(_ a: Int, times b: Int, _ name: String) throws -> Int {
     return try count(product, name)
 }
 
-/// Turns a caller's (pointer, length) pair into a buffer read in place, refusing NULL. `name` is the C parameter;
-/// `lengthName` the C parameter of its length when that is not n_<name> (one n_bins for several arrays).
-func input(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String, length lengthName: String? = nil) throws
-    -> UnsafeBufferPointer<Double>
-{
-    let length = try count(length, lengthName ?? "n_\(name)")
+/// Turns a caller's (pointer, length) pair into a buffer read in place, refusing NULL. `name` is the C parameter.
+func input(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String) throws -> UnsafeBufferPointer<Double> {
+    let length = try count(length, "n_\(name)")
     guard let pointer else { throw NeosError.invalidArgument("\(name) is NULL") }
     return UnsafeBufferPointer(start: pointer, count: length)
 }
 
 /// A caller's array copied into Swift: its length is checked and the copy is refused when it does not fit in the
-/// memory available now (NEOS_ERR_OUT_OF_MEMORY) before anything is read. `lengthName` as for `input`.
-func copiedInput(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String, length lengthName: String? = nil)
-    throws -> [Double]
-{
-    let length = try count(length, lengthName ?? "n_\(name)")
+/// memory available now (NEOS_ERR_OUT_OF_MEMORY) before anything is read.
+func copiedInput(_ pointer: UnsafePointer<Double>?, _ length: Int, _ name: String) throws -> [Double] {
+    let length = try count(length, "n_\(name)")
     guard let pointer else { throw NeosError.invalidArgument("\(name) is NULL") }
     try Memory.reserve(length, for: "copying \(name)")
     return Array(UnsafeBufferPointer(start: pointer, count: length))
@@ -130,7 +160,8 @@ func output(_ pointer: UnsafeMutablePointer<Double>?, _ length: Int, expected: I
 {
     guard let pointer else { throw NeosError.invalidArgument("\(name) is NULL") }
     guard length == expected else {
-        throw NeosError.invalidArgument("\(name) has length \(length), expected \(expected)")
+        // size_t arrives as Int: a huge length is shown as the caller wrote it, not as a negative number.
+        throw NeosError.invalidArgument("\(name) has length \(UInt(bitPattern: length)), expected \(expected)")
     }
     return UnsafeMutableBufferPointer(start: pointer, count: length)
 }

@@ -17,7 +17,8 @@ func fitConfiguration(
     return configuration
 }
 
-/// The caller's data (main bins then auxdata), checked against the model.
+/// The caller's data (main bins then auxdata): n_data must be what the model needs (checked before anything is
+/// read, so a length longer than the caller's buffer is refused, not read past).
 func observations(_ data: UnsafePointer<Double>?, _ n_data: Int, _ model: Model) throws -> [Double] {
     try copiedInput(data, n_data, expected: model.mainBinCount + model.auxdataCount, "data")
 }

@@ -171,10 +171,13 @@ public func neos_model_from_json(
     }
 }
 
-/// The simple models' n_bins, named as the C caller wrote it: at least one bin (its bound is checked with the
-/// arrays it counts).
-func requireBins(_ n_bins: Int) throws {
-    guard n_bins != 0 else { throw NeosError.invalidArgument("n_bins is 0: a model needs at least one bin") }
+/// simplemodels' n_bins: one length for `arrays` caller arrays, checked (with its name) before any is read, and
+/// the model it builds checked against the machine's memory (`SimpleModels.requireMemory`).
+func binCount(_ n_bins: Int, arrays: Int) throws -> Int {
+    let bins = try count(count(n_bins, "n_bins"), times: arrays, "n_bins × \(arrays) arrays") / arrays
+    try SimpleModels.requireMemory(bins: bins)
+    try Memory.reserve(bytes: SimpleModels.bytesNeeded(bins: bins), for: "a simple model of \(bins) bins (n_bins)")
+    return bins
 }
 
 /// See include/neos.h.
@@ -185,11 +188,11 @@ public func neos_simplemodels_uncorrelated_background(
 ) -> neos_status {
     abiCall("neos_simplemodels_uncorrelated_background") {
         try newHandle(.model, into: out_model, "out_model") {
-            try requireBins(n_bins)
+            let bins = try binCount(n_bins, arrays: 3)
             return try SimpleModels.uncorrelatedBackground(
-                signal: copiedInput(signal, n_bins, "signal", length: "n_bins"),
-                background: copiedInput(background, n_bins, "background", length: "n_bins"),
-                uncertainty: copiedInput(uncertainty, n_bins, "uncertainty", length: "n_bins"))
+                signal: copiedInput(signal, bins, "signal"),
+                background: copiedInput(background, bins, "background"),
+                uncertainty: copiedInput(uncertainty, bins, "uncertainty"))
         }
     }
 }
@@ -203,12 +206,12 @@ public func neos_simplemodels_correlated_background(
 ) -> neos_status {
     abiCall("neos_simplemodels_correlated_background") {
         try newHandle(.model, into: out_model, "out_model") {
-            try requireBins(n_bins)
+            let bins = try binCount(n_bins, arrays: 4)
             return try SimpleModels.correlatedBackground(
-                signal: copiedInput(signal, n_bins, "signal", length: "n_bins"),
-                background: copiedInput(background, n_bins, "background", length: "n_bins"),
-                backgroundUp: copiedInput(background_up, n_bins, "background_up", length: "n_bins"),
-                backgroundDown: copiedInput(background_down, n_bins, "background_down", length: "n_bins"),
+                signal: copiedInput(signal, bins, "signal"),
+                background: copiedInput(background, bins, "background"),
+                backgroundUp: copiedInput(background_up, bins, "background_up"),
+                backgroundDown: copiedInput(background_down, bins, "background_down"),
                 modifierSettings: modifierSettings(modifier_settings_json))
         }
     }
@@ -296,7 +299,8 @@ public func neos_model_logpdf(
         let model = try borrowModel(model)
         let out = try scalarOutput(out_logpdf, "out_logpdf")
         // Finite, or −inf where the data are impossible (documented in neos.h); undefined values throw, naming why.
-        out.pointee = try model.logpdfChecked(parameters(pars, n_pars, model), data: observations(data, n_data, model))
+        out.pointee = try model.logpdfChecked(
+            parameters(pars, n_pars, model), data: observations(data, n_data, model))
     }
 }
 
@@ -326,7 +330,8 @@ public func neos_model_nll_derivatives(
         let observed = try observations(data, n_data, model)
         let n = model.parameterCount
         let gradientOut = try optionalOutput(out_gradient, n_out_gradient, expected: n, "out_gradient")
-        let hessianCount = try count(n, times: n, "n_pars × n_pars")
+        // n_pars² is a length only when the Hessian is wanted: a model too large for one still has a gradient.
+        let hessianCount = out_hessian == nil ? 0 : try count(n, times: n, "n_pars × n_pars")
         let hessianOut = try optionalOutput(out_hessian, n_out_hessian, expected: hessianCount, "out_hessian")
         if hessianOut != nil { try Memory.reserve(hessianCount, for: "the Hessian") }
         let gradient = gradientOut == nil ? [] : try finite(model.nllGradient(point, data: observed), "out_gradient")
@@ -398,9 +403,9 @@ public func neos_model_expected_data_vjp(
     abiCall("neos_model_expected_data_vjp") {
         let model = try borrowModel(model)
         let point = try parameters(pars, n_pars, model)
-        // One cotangent per expected datum, checked before anything is copied.
-        let expectedCount = model.mainBinCount + (include_auxdata ? model.auxdataCount : 0)
-        let cotangentValues = try copiedInput(cotangent, n_cotangent, expected: expectedCount, "cotangent")
+        let cotangentValues = try copiedInput(
+            cotangent, n_cotangent, expected: model.mainBinCount + (include_auxdata ? model.auxdataCount : 0),
+            "cotangent")
         let parsOut = try optionalOutput(
             out_grad_pars, n_out_grad_pars, expected: model.parameterCount, "out_grad_pars")
         let inputsOut = try optionalOutput(

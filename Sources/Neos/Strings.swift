@@ -17,6 +17,8 @@ func writeString(
     _ value: String, _ out_json: UnsafeMutablePointer<CChar>?, _ n_out_json: Int,
     _ out_json_length: UnsafeMutablePointer<Int>?
 ) throws {
+    // A claimed capacity beyond the machine's memory is no buffer's: refused before anything is written.
+    if out_json != nil { _ = try count(n_out_json, "n_out_json", elementSize: 1) }
     let utf8 = Array(value.utf8)
     let needed = utf8.count + 1
     guard let out_json else {
@@ -26,9 +28,7 @@ func writeString(
         out_json_length.pointee = needed
         return
     }
-    // A claimed size beyond this machine's memory is a lie that writing within it would not reveal.
-    _ = try count(n_out_json, "n_out_json", elementSize: 1)
-    guard n_out_json >= needed else {
+    guard n_out_json >= 0, n_out_json >= needed else {
         throw NeosError.invalidArgument("n_out_json is \(UInt(bitPattern: n_out_json)) bytes; the text needs \(needed)")
     }
     for (index, byte) in utf8.enumerated() { out_json[index] = CChar(bitPattern: byte) }

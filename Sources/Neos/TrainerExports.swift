@@ -9,9 +9,11 @@ func borrowTrainer(_ pointer: OpaquePointer?) throws -> Trainer {
     try borrowHandle(pointer, .trainer, as: Trainer.self, "trainer")
 }
 
-/// The caller's event sets (names, points, counts, optional weights) copied into Swift values.
+/// The caller's event sets (names, points, counts, optional weights) copied into Swift values. The network fixes
+/// the features per event (`expectedDimension`): `dimension` is checked against it before any point is read, so a
+/// claimed dimension longer than the caller's rows is refused rather than read past.
 func eventSets(
-    _ n_sets: Int, _ names: UnsafePointer<UnsafePointer<CChar>?>?, _ dimension: Int,
+    _ n_sets: Int, _ names: UnsafePointer<UnsafePointer<CChar>?>?, _ dimension: Int, expectedDimension: Int,
     _ points: UnsafePointer<UnsafePointer<Double>?>?, _ counts: UnsafePointer<Int>?,
     _ weights: UnsafePointer<UnsafePointer<Double>?>?, _ label: String
 ) throws -> [String: EventSet] {
@@ -23,6 +25,9 @@ func eventSets(
     guard let counts else { throw NeosError.invalidArgument("\(prefix)counts is NULL") }
     let d = try count(dimension, "dimension")
     guard d > 0 else { throw NeosError.invalidArgument("dimension is 0") }
+    guard d == expectedDimension else {
+        throw NeosError.invalidArgument("dimension is \(d); the network takes \(expectedDimension) features per event")
+    }
     var out: [String: EventSet] = [:]
     for i in 0..<n {
         let name = try string(names[i], "names[\(i)]")
@@ -40,14 +45,6 @@ func eventSets(
     return out
 }
 
-/// Refuses with NEOS_ERR_OUT_OF_MEMORY a configuration whose run needs more memory than is available now (the
-/// core already refused what exceeds physical memory), naming each term of what it needs.
-func reserve(_ configuration: TrainerConfiguration, eventCount: Int?) throws {
-    let requirement = configuration.memoryRequirement(bins: configuration.edges.count - 1, eventCount: eventCount)
-    try Memory.reserve(
-        requirement.total ?? Int.max, of: 1, for: "the trainer configuration (\(requirement.describe()))")
-}
-
 /// See include/neos.h.
 @c @implementation
 public func neos_trainer_create(
@@ -56,7 +53,7 @@ public func neos_trainer_create(
     abiCall("neos_trainer_create") {
         try newHandle(.trainer, into: out_trainer, "out_trainer") {
             let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
-            try reserve(configuration, eventCount: nil)
+            try Memory.reserve(bytes: configuration.requireMemory(), for: "the trainer's configuration")
             return try Trainer(configuration: configuration)
         }
     }
@@ -74,10 +71,14 @@ public func neos_trainer_create_with_events(
     abiCall("neos_trainer_create_with_events") {
         try newHandle(.trainer, into: out_trainer, "out_trainer") {
             let configuration = try TrainerConfiguration(json: try string(config_json, "config_json"))
-            let train = try eventSets(n_sets, names, dimension, train_points, train_counts, train_weights, "train")
-            let test = try eventSets(n_sets, names, dimension, test_points, test_counts, test_weights, "test")
-            let events = (train.values.map(\.count) + test.values.map(\.count)).reduce(0, +)
-            try reserve(configuration, eventCount: events)
+            let d = configuration.inputs
+            let train = try eventSets(
+                n_sets, names, dimension, expectedDimension: d, train_points, train_counts, train_weights, "train")
+            let test = try eventSets(
+                n_sets, names, dimension, expectedDimension: d, test_points, test_counts, test_weights, "test")
+            let needed = try configuration.requireMemory(
+                trainCounts: train.values.map(\.count), testCounts: test.values.map(\.count))
+            try Memory.reserve(bytes: needed, for: "the trainer's configuration and events")
             return try Trainer(configuration: configuration, events: (train, test))
         }
     }
@@ -259,7 +260,9 @@ public func neos_trainer_loss_and_gradient(
     abiCall("neos_trainer_loss_and_gradient") {
         let trainer = try borrowTrainer(trainer)
         let values = try copiedInput(parameters, n_parameters, expected: trainer.parameterCount, "parameters")
-        let events = try eventSets(n_sets, names, dimension, points, counts, weights, "")
+        let events = try eventSets(
+            n_sets, names, dimension, expectedDimension: trainer.pipeline.network.inputSize, points, counts, weights,
+            "")
         let lossOut = try scalarOutput(out_loss, "out_loss")
         let gradientOut = try optionalOutput(
             out_gradient, n_out_gradient, expected: trainer.parameterCount, "out_gradient")
@@ -302,11 +305,9 @@ public func neos_trainer_save(_ trainer: OpaquePointer?, _ path: UnsafePointer<C
 public func neos_trainer_load(_ trainer: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> neos_status {
     abiCall("neos_trainer_load") {
         let trainer = try borrowTrainer(trainer)
-        // The file can be no longer than this network's parameters and a header: /dev/zero or a huge file is
-        // refused after that many bytes instead of being read until memory runs out.
-        let parameters = trainer.pipeline.network.parameterCount
-        let limit = Memory.bytes(parameters, 8).map { $0 + ParameterFile.maximumHeaderBytes } ?? Int.max
-        try trainer.load(try ParameterFile.read(from: try string(path, "path"), maximumBytes: limit))
+        // The trainer's network is named, so a file of another network is refused before its parameters are read.
+        let file = try ParameterFile.read(from: try string(path, "path"), expecting: trainer.pipeline.network)
+        try trainer.load(file)
     }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compiles include/neos.h on its own as C99, C11 and C++ (11 and 17) with every warning an error and -pedantic,
-# then Tests/c/test_neos.c and Tests/c/test_hostile.c against it and libneos (C99 and C++, so the whole ABI is
-# exercised from both), and runs the programs. Usage: bash Tests/c/run.sh [folder holding libneos.so]   (default: .build/debug)
+# then Tests/c/test_neos.c against it and libneos (C99 and C++, so the whole ABI is exercised from both), then
+# Tests/c/test_hostile.c (hostile arguments, each case in a fork()ed child) the same two ways, and runs the programs. Usage: bash Tests/c/run.sh [folder holding libneos.so]   (default: .build/debug)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 libdir="$(cd "${1:-$root/.build/debug}" && pwd)"
@@ -36,10 +36,18 @@ c++ -std=c++17 -x c++ "${warnings[@]}" -Wno-missing-field-initializers -I"$root/
 "$out/test_neos"
 "$out/test_neos_cpp"
 
-# The hostile-argument suite (issue 13): every case in a fork()ed child, so a crash fails that case only.
+# The hostile-argument cases, as C99 and as C++ (each case forks, so a crash fails that case and the rest still run).
 cc -std=c99 -D_POSIX_C_SOURCE=200809L "${warnings[@]}" -I"$root/include" "$root/Tests/c/test_hostile.c" \
     -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_hostile"
 c++ -std=c++17 -x c++ "${warnings[@]}" -Wno-missing-field-initializers -I"$root/include" \
     "$root/Tests/c/test_hostile.c" -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_hostile_cpp"
 "$out/test_hostile"
 "$out/test_hostile_cpp"
+
+# The bad-handle sweep (61 handle-taking functions × 5 bad handles) and the class 1-3 reproducers, C99 and C++.
+cc -std=c99 -D_POSIX_C_SOURCE=200809L "${warnings[@]}" -I"$root/include" "$root/Tests/c/test_hostile_sweep.c" \
+    -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_hostile_sweep"
+c++ -std=c++17 -x c++ "${warnings[@]}" -Wno-missing-field-initializers -I"$root/include" \
+    "$root/Tests/c/test_hostile_sweep.c" -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_hostile_sweep_cpp"
+"$out/test_hostile_sweep"
+"$out/test_hostile_sweep_cpp"

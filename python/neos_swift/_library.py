@@ -38,7 +38,7 @@ _JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
 
 # The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
 # must have the same major version and at least this number, since later minor versions only add.
-VERSION_NUMBER = 1_001_000
+VERSION_NUMBER = 1_002_000
 
 # The header's named constants the bindings use (a test checks each against include/neos.h).
 CONSTANTS = {
@@ -249,26 +249,26 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_model_constraint_widths(model, out_kinds, n_out_kinds, out_widths, n_out_widths)
     "neos_model_constraint_widths": (c_status, [_H, ctypes.POINTER(c_int32), _S, _D, _S]),
     # ---- end of Constraint widths (ABI 1.1) ----
-    # ---- BLAS (ABI 1.1) ----
+    # ---- BLAS (ABI 1.2) ----
     # neos_blas_use_library(path)
     "neos_blas_use_library": (c_status, [c_char_p]),
     # neos_blas_describe(out_json, n_out_json, out_json_length)
     "neos_blas_describe": (c_status, _TEXT_OUT),
-    # ---- end of BLAS (ABI 1.1) ----
-    # ---- Model clipping (ABI 1.1) ----
+    # ---- end of BLAS (ABI 1.2) ----
+    # ---- Model clipping (ABI 1.2) ----
     # neos_model_with_clipping(model, clip_sample_data or NULL, clip_bin_data or NULL, out_model)
     "neos_model_with_clipping": (c_status, [_H, _D, _D, c_handle_out]),
     # neos_model_clipping(model, out_has_clip_sample_data, out_clip_sample_data, out_has_clip_bin_data, out_clip_bin_data)
     "neos_model_clipping": (c_status, [_H, c_bool_p, _D, c_bool_p, _D]),
-    # ---- end of Model clipping (ABI 1.1) ----
-    # ---- Upper limits over a scan (ABI 1.1) ----
+    # ---- end of Model clipping (ABI 1.2) ----
+    # ---- Upper limits over a scan (ABI 1.2) ----
     # neos_upper_limit_scan(model, level, scan, n_scan, data, n_data, init, bounds, fixed, n_pars, out_limits, n,
     #                       out_positions, n, out_scan_cls, n)
     "neos_upper_limit_scan": (
         c_status,
         [_H, c_double, _D, _S, _D, _S, *_FIT_SETTINGS, _D, _S, ctypes.POINTER(c_int32), _S, _D, _S],
     ),
-    # ---- end of Upper limits over a scan (ABI 1.1) ----
+    # ---- end of Upper limits over a scan (ABI 1.2) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

@@ -60,12 +60,23 @@ public struct ParameterFile: Sendable, Equatable {
         return bytes
     }
 
+    /// The longest header line read (a header holds the sizes, activations and bin edges: 64 MiB is millions of
+    /// edges); a file without a newline in its first 64 MiB is no parameter file, and is not read further.
+    static let headerLimit = 64 << 20
+
     /// Parses a file's bytes; every inconsistency (format, version, shape, length) is a `.parse` error.
     public init(encoded bytes: [UInt8]) throws {
         guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
             throw NeosError(.parse, "parameter file: no header line")
         }
-        let header = try JSON.parse(String(decoding: bytes[0..<newline], as: UTF8.self))
+        let (network, edges) = try Self.header(bytes[0..<newline])
+        try self.init(network: network, binEdges: edges, body: bytes[(newline + 1)...])
+    }
+
+    /// The network and bin edges a header line describes; sizes whose parameters could not fit in this machine's
+    /// memory are refused before the network is made (its parameter count would overflow, or be allocated).
+    static func header(_ line: ArraySlice<UInt8>) throws -> (network: MultilayerPerceptron, edges: [Double]) {
+        let header = try JSON.parse(String(decoding: line, as: UTF8.self))
         _ = try header.members(
             at: "", allowed: ["format", "version", "sizes", "activations", "parameter_count", "bin_edges"])
         guard try header.required("format", at: "").string(at: "format") == Self.format else {
@@ -79,6 +90,13 @@ public struct ParameterFile: Sendable, Equatable {
                 throw NeosError(.parse, "parameter file: sizes must be positive integers, got \(value)")
             }
             return Int(value)
+        }
+        // The body's bytes and the parameters decoded from them: 16 bytes per parameter while the file is read.
+        let parameterBytes = 16 * zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        do {
+            try MemoryBudget.require(parameterBytes, for: "the parameters of sizes \(sizes)")
+        } catch let error as NeosError {
+            throw NeosError(.parse, "parameter file: \(error.message)")
         }
         let activations = try header.required("activations", at: "").items(at: "activations").enumerated().map {
             index, item -> Activation in
@@ -101,19 +119,25 @@ public struct ParameterFile: Sendable, Equatable {
                 "parameter file: parameter_count \(count) does not match the network (\(network.parameterCount))")
         }
         let edges = try header["bin_edges"].map { try $0.numbers(at: "bin_edges") } ?? []
-        let body = bytes.count - newline - 1
-        guard body == 8 * network.parameterCount else {
+        return (network, edges)
+    }
+
+    /// A file's contents from its parsed header and the bytes after the header line.
+    init(network: MultilayerPerceptron, binEdges: [Double], body: ArraySlice<UInt8>) throws {
+        guard body.count == 8 * network.parameterCount else {
             throw NeosError(
-                .parse, "parameter file: expected \(8 * network.parameterCount) bytes of parameters, found \(body)")
+                .parse,
+                "parameter file: expected \(8 * network.parameterCount) bytes of parameters, found \(body.count)")
         }
+        let start = body.startIndex
         var parameters = [Double](repeating: 0, count: network.parameterCount)
         for i in 0..<parameters.count {
             var bits: UInt64 = 0
-            for b in 0..<8 { bits |= UInt64(bytes[newline + 1 + 8 * i + b]) << (8 * b) }
+            for b in 0..<8 { bits |= UInt64(body[start + 8 * i + b]) << (8 * b) }
             parameters[i] = Double(bitPattern: bits)
         }
         try parameters.withUnsafeBufferPointer { try Validate.finite($0, "parameter file values") }
-        try self.init(network: network, parameters: parameters, binEdges: edges)
+        try self.init(network: network, parameters: parameters, binEdges: binEdges)
     }
 
     /// Writes ``encoded()`` to `path`.
@@ -121,22 +145,37 @@ public struct ParameterFile: Sendable, Equatable {
     /// - Throws: `NeosError` of kind `.invalidArgument` when the file cannot be written.
     public func write(to path: String) throws { try FileBytes.write(encoded(), to: path) }
 
-    /// Reads the file at `path`.
+    /// Reads the file at `path`: its header line (at most 64 MiB), then exactly the parameters the header's
+    /// network has, so a file that never ends (/dev/zero) or claims a network no memory holds is refused without
+    /// being read to the end.
     ///
     /// - Throws: `.invalidArgument` when it cannot be read, `.parse` when its contents are not a valid parameter
-    ///   file (see ``init(encoded:)``).
-    public static func read(from path: String) throws -> ParameterFile {
-        try ParameterFile(encoded: FileBytes.read(path))
-    }
-
-    /// The longest header line accepted from a file read with a bound: the sizes, activations and bin edges of
-    /// any network that fits in memory take far less.
-    public static let maximumHeaderBytes = 16 << 20
-
-    /// Reads the file at `path`, refusing it (`.invalidArgument`, nothing more read) when it is longer than
-    /// `maximumBytes`: the caller knows how many parameters it expects, so an endless or huge file (`/dev/zero`)
-    /// cannot exhaust memory.
-    public static func read(from path: String, maximumBytes: Int) throws -> ParameterFile {
-        try ParameterFile(encoded: FileBytes.read(path, maximumBytes: maximumBytes))
+    ///   file (see ``init(encoded:)``); every message names the path.
+    ///
+    /// `expecting`: the network the caller will load the file into; a file of another network is refused
+    /// (`.invalidArgument`, as ``Trainer/load(_:)`` refuses it) after its header, before its parameters are read.
+    public static func read(from path: String, expecting expected: MultilayerPerceptron? = nil) throws
+        -> ParameterFile
+    {
+        do {
+            return try FileBytes.withReader(path) { reader in
+                guard let line = try reader.line(limit: headerLimit) else {
+                    throw NeosError(.parse, "parameter file: no header line in the first \(headerLimit) bytes")
+                }
+                let (network, edges) = try header(line[...])
+                if let expected, network != expected {
+                    throw NeosError.invalidArgument(
+                        "the saved network \(network.sizes) differs from the expected \(expected.sizes)")
+                }
+                let body = try reader.bytes(upTo: 8 * network.parameterCount)
+                guard reader.atEnd else {
+                    throw NeosError(
+                        .parse, "parameter file: more than the \(8 * network.parameterCount) bytes of parameters")
+                }
+                return try ParameterFile(network: network, binEdges: edges, body: body[...])
+            }
+        } catch let error as NeosError where !error.message.contains(path) {
+            throw NeosError(error.kind, "\(path): \(error.message)")
+        }
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Everything a neos training run is made of, read from a JSON object whose keys are all optional; the
 /// defaults are neos's demo (HEAD `demo.ipynb`). Unknown keys are refused with their name.
 ///
@@ -43,10 +37,6 @@
 /// | `replace` | – | with `workspace`: [{"channel", "sample", "events", "histosys": [{"modifier", "hi", "lo"}]}] |
 /// | `bce_signal` | ["sig"] | event sets labelled 1 for bce |
 /// | `bce_background` | ["bkg_nominal"] | event sets labelled 0 for bce |
-///
-/// Sizes are capped by memory, not by fixed limits: a configuration whose network, batch activations, histograms
-/// or generated events (``memoryRequirement(bins:eventCount:)``) need more bytes than the machine has is refused
-/// with `.invalidArgument` when it is read, naming each term and its bytes.
 public struct TrainerConfiguration: Sendable {
     /// `seed`: the root of every random stream.
     public var seed: UInt64 = 0
@@ -257,15 +247,6 @@ public struct TrainerConfiguration: Sendable {
             default: break
             }
         }
-        // Every size is known now and nothing large is allocated yet: refuse a configuration that cannot fit in
-        // this machine's memory before the edges, the events or the network are made.
-        let requirement = memoryRequirement(bins: explicitEdges.map { $0.count - 1 } ?? binCount ?? edges.count - 1)
-        guard let total = requirement.total, total <= Self.physicalMemoryBytes else {
-            throw NeosError(
-                .invalidArgument,
-                "the configuration would need \(requirement.describe()), more than this machine's memory "
-                    + "(\(Self.physicalMemoryBytes) bytes)")
-        }
         if let explicitEdges {
             guard explicitEdges.count >= 2 else { throw NeosError(.invalidArgument, "edges: need at least two edges") }
             try explicitEdges.withUnsafeBufferPointer { try Validate.strictlyIncreasing($0, "edges") }
@@ -275,6 +256,10 @@ public struct TrainerConfiguration: Sendable {
             }
             edges = explicitEdges
         } else if let binCount {
+            // The edges are built only once the bins' memory is known to fit (10⁹ bins would need the edges alone
+            // to take 8 GB, and the model far more).
+            let needed = 8.0 * 96 * Double(binCount) * Double(max(eventSets.count, GaussianBlobs.names.count))
+            try MemoryBudget.require(needed, for: "the histograms and the model of bins \(binCount)")
             edges = (0...binCount).map { Double($0) / Double(binCount) }
         }
         guard testFraction < 1 else {
@@ -290,6 +275,83 @@ public struct TrainerConfiguration: Sendable {
         if data == "blobs" && inputs != 2 {
             throw NeosError(.invalidArgument, "inputs: the Gaussian blobs have 2 features, got \(inputs)")
         }
+        // Before anything of that size is allocated (the bin edges above are the only array sized by a key).
+        try requireMemory()
+    }
+
+    /// What a training run of this configuration needs in memory, term by term, in bytes (Doubles: products of
+    /// configured sizes cannot overflow). `trainCounts` / `testCounts`: the events per set when the caller
+    /// supplies them (data "events"); for the blobs they follow from `points_per_blob` and `test_fraction`, and
+    /// for data "events" without counts the event-dependent terms are left out (they are checked once the events
+    /// are known).
+    ///
+    /// Each term names the keys it grows with: the network's weights with their gradient, optimiser moments and
+    /// saved copies (8 vectors of the parameter count); a training batch's activations (every layer's output kept
+    /// for the backward pass, its pre-activations and two widest-layer cotangent buffers); the test events'
+    /// activations (the metrics run the whole test split through the network); the events themselves (given or
+    /// generated, split, and a batch subset); the histograms and the statistical model of `bins` bins.
+    public func memoryTerms(trainCounts: [Int]? = nil, testCounts: [Int]? = nil) -> [(what: String, bytes: Double)] {
+        let widths = (hidden + [1]).map(Double.init)
+        let sizes = [Double(inputs)] + widths
+        let parameters = (0..<widths.count).reduce(0.0) { $0 + (sizes[$1] + 1) * sizes[$1 + 1] }
+        let widthSum = widths.reduce(0, +)
+        let widest = widths.max() ?? 1
+        let sets = Double(data == "blobs" ? GaussianBlobs.names.count : max(eventSets.count, 1))
+        let bins = Double(max(edges.count - 1, 1))
+        let doubles = 8.0
+        var terms: [(what: String, bytes: Double)] = [
+            ("the network's weights (inputs \(inputs), hidden \(hidden))", doubles * 8 * parameters),
+            ("the histograms and the model (bins \(edges.count - 1))", doubles * 96 * bins * sets),
+        ]
+        var train: [Double]? = trainCounts.map { $0.map(Double.init) }
+        var test: [Double]? = testCounts.map { $0.map(Double.init) }
+        if data == "blobs" {
+            let heldOut = (Double(pointsPerBlob) * testFraction).rounded(.up)
+            train = Array(repeating: Double(pointsPerBlob) - heldOut, count: Int(sets))
+            test = Array(repeating: heldOut, count: Int(sets))
+        }
+        if let train {
+            let rows = train.reduce(0) { $0 + min($1, Double(batchSize)) }
+            terms.append(
+                (
+                    "the activations of a training batch (batch_size \(batchSize) × \(Int(sets)) event sets, "
+                        + "hidden \(hidden))", doubles * rows * (2 * widthSum + 2 * widest)
+                ))
+        }
+        if let test {
+            let rows = test.reduce(0, +)
+            let source = data == "blobs" ? "points_per_blob \(pointsPerBlob) × test_fraction \(testFraction)" : "test"
+            terms.append(
+                (
+                    "the activations of the test events (\(source), hidden \(hidden))",
+                    doubles * rows * (widthSum + widest)
+                ))
+        }
+        if let train, let test {
+            let events = train.reduce(0, +) + test.reduce(0, +)
+            let source = data == "blobs" ? "points_per_blob \(pointsPerBlob)" : "the given events"
+            terms.append(("the events (\(source), inputs \(inputs))", doubles * 3 * events * Double(inputs + 1)))
+        }
+        return terms
+    }
+
+    /// Refuses a configuration whose training run cannot fit in this machine's memory (``memoryTerms(trainCounts:
+    /// testCounts:)``), naming the largest need and the keys it grows with; returns the total bytes otherwise.
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` with the size the configuration would need.
+    @discardableResult
+    public func requireMemory(trainCounts: [Int]? = nil, testCounts: [Int]? = nil) throws -> Double {
+        let terms = memoryTerms(trainCounts: trainCounts, testCounts: testCounts)
+        let total = terms.reduce(0) { $0 + $1.bytes }
+        guard total <= Double(MemoryBudget.physicalBytes) else {
+            let largest = terms.max { $0.bytes < $1.bytes }!
+            throw NeosError(
+                .invalidArgument,
+                "the configuration would need \(MemoryBudget.describe(total)), more than this machine's memory "
+                    + "(\(MemoryBudget.describe(Double(MemoryBudget.physicalBytes)))); most of it for "
+                    + "\(largest.what): \(MemoryBudget.describe(largest.bytes))")
+        }
+        return total
     }
 
     static func objective(_ value: JSON) throws -> PipelineObjective {
@@ -332,79 +394,5 @@ public struct TrainerConfiguration: Sendable {
                 nominal: try item.required("events", at: path).string(at: path + ".events"),
                 histosys: histosys)
         }
-    }
-
-    /// Total physical memory in bytes (`Int.max` where the system does not say): the bound of a configuration.
-    public static let physicalMemoryBytes: Int = {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let size = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, size > 0, pages <= Int.max / size else { return Int.max }
-        return pages * size
-    }()
-
-    /// The bytes a training run of this configuration allocates, term by term, each named by the keys that set it.
-    public struct MemoryRequirement: Sendable {
-        /// One term: the configuration keys it comes from and its bytes (nil: more than an `Int` can count).
-        public let terms: [(keys: String, bytes: Int?)]
-
-        /// The sum of the terms, or nil when it overflows.
-        public var total: Int? {
-            var sum = 0
-            for term in terms {
-                guard let bytes = term.bytes else { return nil }
-                let (next, overflow) = sum.addingReportingOverflow(bytes)
-                if overflow { return nil }
-                sum = next
-            }
-            return sum
-        }
-
-        /// "N bytes (hidden, inputs: network ... bytes; ...)", the largest term first.
-        public func describe() -> String {
-            let ordered = terms.sorted { ($0.bytes ?? Int.max) > ($1.bytes ?? Int.max) }
-            let parts = ordered.map { "\($0.keys): \($0.bytes.map { "\($0) bytes" } ?? "more than 2^63 bytes")" }
-            return "\(total.map { "\($0) bytes" } ?? "more than 2^63 bytes") (\(parts.joined(separator: "; ")))"
-        }
-    }
-
-    /// The bytes this configuration needs with `bins` bins and `eventCount` events in all (nil: the generated
-    /// blobs, `points_per_blob` per event set): the network's parameters with their gradient and the optimiser's
-    /// two moments; the layer activations of a batch, kept for the backward pass with their gradients; the
-    /// histograms of every event set with their derivatives per edge; the events themselves, split and batched.
-    public func memoryRequirement(bins: Int, eventCount: Int? = nil) -> MemoryRequirement {
-        func product(_ factors: Int...) -> Int? {
-            var result = 1
-            for factor in factors {
-                guard factor >= 0 else { return nil }
-                let (next, overflow) = result.multipliedReportingOverflow(by: factor)
-                if overflow { return nil }
-                result = next
-            }
-            return result
-        }
-        func sum(_ terms: [Int?]) -> Int? {
-            var result = 0
-            for term in terms {
-                guard let term else { return nil }
-                let (next, overflow) = result.addingReportingOverflow(term)
-                if overflow { return nil }
-                result = next
-            }
-            return result
-        }
-        let widths = [inputs] + hidden + [1]
-        let layerParameters = zip(widths, widths.dropFirst()).map { product($0 + 1, $1) }
-        let parameters = sum(layerParameters)
-        let sets = max(eventSets.count, 1)
-        let events = eventCount ?? product(pointsPerBlob, sets)
-        return MemoryRequirement(terms: [
-            ("hidden, inputs: network", parameters.flatMap { product($0, 4, 8) }),
-            ("batch_size, hidden: activations", sum(widths.map { $0 }).flatMap { product(batchSize, sets, $0, 4, 8) }),
-            ("bins: histograms", product(bins + 1, sets, 4, 8)),
-            (
-                eventCount == nil ? "points_per_blob, inputs: events" : "events",
-                events.flatMap { product($0, inputs + 1, 3, 8) }
-            ),
-        ])
     }
 }

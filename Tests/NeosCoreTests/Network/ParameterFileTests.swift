@@ -31,20 +31,44 @@ final class ParameterFileTests: XCTestCase {
         XCTAssertThrowsError(try ParameterFile(encoded: wrongFormat))
     }
 
-    /// A bounded read stops at its bound: an endless file (/dev/zero) or a file longer than the caller expects is
-    /// refused after that many bytes, and a file within the bound reads as before.
-    func testBoundedReadRefusesEndlessAndOverlongFiles() throws {
-        XCTAssertThrowsError(try ParameterFile.read(from: "/dev/zero", maximumBytes: 1 << 20)) { error in
-            XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument)
-            XCTAssertTrue("\(error)".contains("/dev/zero") && "\(error)".contains("1048576 bytes"), "\(error)")
+    /// A file that never ends is refused after its bounded header search, not read until memory runs out; the
+    /// message names the file.
+    func testAFileWithoutEndIsRefused() throws {
+        XCTAssertThrowsError(try ParameterFile.read(from: "/dev/zero")) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .parse)
+            XCTAssertTrue("\(error)".contains("/dev/zero") && "\(error)".contains("no header line"), "\(error)")
+        }
+    }
+
+    /// A header whose sizes no memory holds is refused before the network is made (its parameter count would
+    /// overflow); bytes after the parameters are refused too.
+    func testHeadersBeyondMemoryAndTrailingBytesAreRefused() throws {
+        let sizes = Array(repeating: "900000000", count: 12).joined(separator: ", ")
+        let activations = Array(repeating: #""relu""#, count: 11).joined(separator: ", ")
+        let header =
+            #"{"format": "neos-swift-parameters", "version": 1, "sizes": [\#(sizes)], "#
+            + #""activations": [\#(activations)], "parameter_count": 1}"# + "\n"
+        let path = "/tmp/neos-parameterfile-huge-\(getpid()).neos"
+        defer { unlink(path) }
+        try FileBytes.write(Array(header.utf8), to: path)
+        XCTAssertThrowsError(try ParameterFile.read(from: path)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .parse)
+            XCTAssertTrue("\(error)".contains("sizes") && "\(error)".contains("would need"), "\(error)")
         }
         let network = try MultilayerPerceptron(sizes: [2, 1], activations: [.sigmoid])
-        let file = try ParameterFile(network: network, parameters: [0.1, 0.2, 0.3])
-        let path = "/tmp/neos-parameterfile-bounded-\(getpid()).neos"
-        try file.write(to: path)
-        defer { unlink(path) }
-        let size = file.encoded().count
-        XCTAssertEqual(try ParameterFile.read(from: path, maximumBytes: size), file)
-        XCTAssertThrowsError(try ParameterFile.read(from: path, maximumBytes: size - 1))
+        let good = try ParameterFile(network: network, parameters: [0.1, 0.2, 0.3])
+        try FileBytes.write(good.encoded() + [0], to: path)
+        XCTAssertThrowsError(try ParameterFile.read(from: path)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .parse)
+            XCTAssertTrue("\(error)".contains(path), "\(error)")
+        }
+        try FileBytes.write(good.encoded(), to: path)
+        XCTAssertEqual(try ParameterFile.read(from: path), good)
+        XCTAssertEqual(try ParameterFile.read(from: path, expecting: network), good)
+        let other = try MultilayerPerceptron(sizes: [2, 3, 1], activations: [.relu, .sigmoid])
+        XCTAssertThrowsError(try ParameterFile.read(from: path, expecting: other)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument)
+            XCTAssertTrue("\(error)".contains("[2, 1]") && "\(error)".contains(path), "\(error)")
+        }
     }
 }

@@ -122,30 +122,42 @@ final class TrainerConfigurationTests: XCTestCase {
         }
     }
 
-    /// The demo's defaults need well under a gigabyte; sizes beyond the machine's memory are refused when read,
-    /// before the edges, events or network exist, naming the key and the bytes.
-    func testMemoryRequirementRefusesWhatCannotFit() throws {
-        let demo = TrainerConfiguration()
-        let total = try XCTUnwrap(demo.memoryRequirement(bins: 4).total)
-        // network (2→1024→1024→1): 1,053,697 parameters × 4 vectors × 8 bytes, plus 2000 × 4 sets × 2051 widths
-        // × 32 bytes of activations, 4 sets × 5 edges × 32 bytes, 40,000 events × 3 values × 24 bytes.
-        XCTAssertEqual(total, 1_053_697 * 32 + 2000 * 4 * 2051 * 32 + 5 * 4 * 32 + 40_000 * 3 * 24)
-        let huge = [
-            (#"{"hidden": [10000000]}"#, "hidden"), (#"{"bins": 1000000000}"#, "bins"),
-            (#"{"points_per_blob": 1000000000}"#, "points_per_blob"),
-            (#"{"inputs": 1000000000, "data": "events"}"#, "inputs"),
-            (#"{"batch_size": 1000000000, "hidden": [4096, 4096]}"#, "batch_size"),
+    /// A configuration no machine can hold is refused when it is read, with the size it would need and the keys
+    /// of its largest need; neos's demo needs well under a GiB.
+    func testConfigurationsThatCannotFitAreRefusedWithTheirSize() throws {
+        let demo = try TrainerConfiguration(json: "{}")
+        let needed = try demo.requireMemory()
+        XCTAssertGreaterThan(needed, 8 * 1_050_000, "at least the demo network's 1.05 M weights")
+        XCTAssertLessThan(needed, 1_073_741_824, "the demo trains on small machines")
+        let tooLarge = [
+            (#"{"hidden": [10000000]}"#, "batch_size 2000"),
+            (#"{"hidden": [100000000, 100000000, 100000000, 100000000, 100000000, 100000000]}"#, "hidden"),
+            (#"{"bins": 1000000000}"#, "bins 1000000000"),
+            (#"{"points_per_blob": 1000000000}"#, "points_per_blob 1000000000"),
+            (#"{"data": "events", "inputs": 1000000000, "hidden": [1000]}"#, "inputs 1000000000"),
+            (#"{"batch_size": 1000000000, "points_per_blob": 100000000}"#, "batch_size 1000000000"),
         ]
-        for (text, key) in huge {
+        for (text, key) in tooLarge {
             XCTAssertThrowsError(try TrainerConfiguration(json: text), text) { error in
                 XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument, text)
-                XCTAssertTrue("\(error)".contains(key) && "\(error)".contains("bytes"), "\(text): \(error)")
+                let message = (error as? NeosError)?.message ?? ""
+                XCTAssertTrue(message.contains("would need") && message.contains(key), "\(text): \(message)")
             }
         }
-        // Products beyond Int are reported as such, not wrapped.
-        var wide = TrainerConfiguration()
-        wide.hidden = [1 << 40, 1 << 40]
-        XCTAssertNil(wide.memoryRequirement(bins: 4).total)
-        XCTAssertTrue(wide.memoryRequirement(bins: 4).describe().contains("more than 2^63 bytes"))
+    }
+
+    /// With data "events" the event-dependent needs are checked once the counts are known: a large batch is
+    /// fine for few events, and many events are not.
+    func testEventNeedsFollowTheGivenCounts() throws {
+        let configuration = try TrainerConfiguration(json: #"{"data": "events", "batch_size": 1000000000}"#)
+        let sets = configuration.eventSets.count
+        XCTAssertNoThrow(try configuration.requireMemory(trainCounts: Array(repeating: 100, count: sets)))
+        XCTAssertThrowsError(
+            try configuration.requireMemory(
+                trainCounts: Array(repeating: 1_000_000_000, count: sets),
+                testCounts: Array(repeating: 1_000_000_000, count: sets))
+        ) { error in
+            XCTAssertTrue("\(error)".contains("would need"), "\(error)")
+        }
     }
 }

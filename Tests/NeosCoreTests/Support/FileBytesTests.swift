@@ -50,4 +50,19 @@ final class FileBytesTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("for writing"), "\(error)")
         }
     }
+
+    /// A read is bounded: a regular file larger than the limit is refused by its size, a device that never ends
+    /// once the limit has been read.
+    func testReadsAreBounded() throws {
+        let path = directory.appendingPathComponent("limited").path
+        try FileBytes.write(Array(repeating: 7, count: 100), to: path)
+        XCTAssertEqual(try FileBytes.read(path, limit: 100).count, 100)
+        XCTAssertThrowsError(try FileBytes.read(path, limit: 99)) { error in
+            XCTAssertTrue("\(error)".contains("has 100 bytes"), "\(error)")
+        }
+        XCTAssertThrowsError(try FileBytes.read("/dev/zero", limit: 1 << 16)) { error in
+            XCTAssertTrue("\(error)".contains("more than the 65536 bytes"), "\(error)")
+        }
+        XCTAssertThrowsError(try FileBytes.readText("/dev/zero", limit: 10))
+    }
 }

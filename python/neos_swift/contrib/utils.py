@@ -56,7 +56,8 @@ def _fetch(archive_url: str) -> bytes:
     with requests.get(archive_url, headers=_ACCEPT_ARCHIVES) as response:
         if response.status_code != 200:
             raise _exceptions().InvalidArchive(
-                f"{archive_url} answered with status {response.status_code}: "
+                # "gives a response code of N": the words pyhf's message has, which scripts may look for
+                f"{archive_url} gives a response code of {response.status_code}: "
                 "the host has a problem or the URL is not an archive's"
             )
         return response.content
