@@ -239,6 +239,10 @@ public func neos_trainer_predict(
         let values = try count(n, times: dimension, "n_points × dimension")
         let out = try output(out_values, n_out_values, expected: n, "out_values")
         let features = try copiedInput(points, values, "points")
+        // Named as the caller wrote it (the core would call them the network's inputs).
+        if let index = features.firstIndex(where: { !$0.isFinite }) {
+            throw NeosError.invalidArgument("points[\(index)] is \(features[index]); every value must be finite")
+        }
         try Memory.reserve(n, for: "the network's outputs")
         out.write(try finite(trainer.predict(features), "out_values"))
     }

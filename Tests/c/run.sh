@@ -43,3 +43,11 @@ c++ -std=c++17 -x c++ "${warnings[@]}" -Wno-missing-field-initializers -I"$root/
     "$root/Tests/c/test_hostile.c" -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_hostile_cpp"
 "$out/test_hostile"
 "$out/test_hostile_cpp"
+
+# The bad-handle sweep (61 handle-taking functions × 5 bad handles) and the class 1-3 reproducers, C99 and C++.
+cc -std=c99 -D_POSIX_C_SOURCE=200809L "${warnings[@]}" -I"$root/include" "$root/Tests/c/test_hostile_sweep.c" \
+    -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_hostile_sweep"
+c++ -std=c++17 -x c++ "${warnings[@]}" -Wno-missing-field-initializers -I"$root/include" \
+    "$root/Tests/c/test_hostile_sweep.c" -L"$libdir" -lneos -Wl,-rpath,"$libdir" -lm -o "$out/test_hostile_sweep_cpp"
+"$out/test_hostile_sweep"
+"$out/test_hostile_sweep_cpp"
