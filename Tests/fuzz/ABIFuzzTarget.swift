@@ -114,7 +114,8 @@ func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
         let pars = inputArray(&reader, typical: reference.initial, check: &check, "n_pars")
         let data = inputArray(&reader, typical: reference.data, check: &check, "n_data")
         var logpdf = Double(bitPattern: canaryBits)
-        check.verify(neos_model_logpdf(model, pars.pointer, pars.claimed, data.pointer, data.claimed, &logpdf), [logpdf])
+        check.verify(
+            neos_model_logpdf(model, pars.pointer, pars.claimed, data.pointer, data.claimed, &logpdf), [logpdf])
     case 1:
         check = CallCheck("neos_model_logpdf_gradient")
         let pars = inputArray(&reader, typical: reference.initial, check: &check, "n_pars")
@@ -160,8 +161,14 @@ func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
         let data = inputArray(&reader, typical: reference.data, check: &check, "n_data")
         let nPars = reader.length(needed: reference.pars)
         check.length(nPars, needed: reference.pars, "n_pars")
-        let initial = reader.bool() ? DoubleBuffer(claimed: nPars, values: reference.initial.map { reader.bool() ? reader.double(near: $0) : $0 }) : nil
-        let bounds = reader.bool() ? DoubleBuffer(claimed: 2 * nPars, values: reference.bounds.map { reader.bool() ? reader.double(near: $0) : $0 }) : nil
+        let initial =
+            reader.bool()
+            ? DoubleBuffer(
+                claimed: nPars, values: reference.initial.map { reader.bool() ? reader.double(near: $0) : $0 }) : nil
+        let bounds =
+            reader.bool()
+            ? DoubleBuffer(
+                claimed: 2 * nPars, values: reference.bounds.map { reader.bool() ? reader.double(near: $0) : $0 }) : nil
         let maxIterations = reader.byte() % 16 == 0 ? Int(bitPattern: UInt(reader.uint64())) : 1 + reader.choice(60)
         let tolerance = reader.byte() % 8 == 0 ? reader.double(near: 1e-10) : 1e-10
         let pars = outputArray(&reader, needed: reference.pars, optional: true, check: &check)
@@ -211,9 +218,12 @@ func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
     case 9:
         check = CallCheck("neos_toy_data")
         let pars = inputArray(&reader, typical: reference.initial, check: &check, "n_pars")
-        let toys = reader.byte() % 8 == 0 ? FuzzReader.hugeLengths[reader.choice(FuzzReader.hugeLengths.count)] : reader.choice(5)
+        let toys =
+            reader.byte() % 8 == 0
+            ? FuzzReader.hugeLengths[reader.choice(FuzzReader.hugeLengths.count)] : reader.choice(5)
         let needed = toys.multipliedReportingOverflow(by: n)
-        let out = outputArray(&reader, needed: needed.overflow || toys < 0 ? 0 : needed.partialValue, optional: false, check: &check)!
+        let out = outputArray(
+            &reader, needed: needed.overflow || toys < 0 ? 0 : needed.partialValue, optional: false, check: &check)!
         if needed.overflow || toys < 0 || isHuge(toys) { check.mismatches.append("n_toys = \(toys)") }
         check.verify(neos_toy_data(model, pars.pointer, pars.claimed, toys, reader.uint64(), out.pointer, out.claimed))
     case 10:
@@ -257,9 +267,12 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
         var check = CallCheck(function == 0 ? "neos_hist" : "neos_hist_vjp")
         let nData = reader.freeLength(limit: 8)
         let data = DoubleBuffer(claimed: nData, values: (0..<8).map { _ in reader.double(near: 0.5) })
-        let weights = reader.bool() ? DoubleBuffer(claimed: nData, values: (0..<8).map { _ in reader.double(near: 1) }) : nil
+        let weights =
+            reader.bool() ? DoubleBuffer(claimed: nData, values: (0..<8).map { _ in reader.double(near: 1) }) : nil
         let nEdges = reader.freeLength(limit: 6)
-        let edges = DoubleBuffer(claimed: nEdges, values: (0..<6).map { Double($0) / 5 + (reader.byte() % 8 == 0 ? reader.double(near: 0) : 0) })
+        let edges = DoubleBuffer(
+            claimed: nEdges,
+            values: (0..<6).map { Double($0) / 5 + (reader.byte() % 8 == 0 ? reader.double(near: 0) : 0) })
         if isHuge(nData) { check.mismatches.append("n_data = \(nData)") }
         if isHuge(nEdges) || nEdges < 2 { check.mismatches.append("n_edges = \(nEdges)") }
         let bins = isHuge(nEdges) || nEdges < 2 ? 0 : nEdges - 1
@@ -268,9 +281,12 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
         if function == 0 {
             let counts = outputArray(&reader, needed: bins, optional: false, check: &check)!
             check.verify(
-                neos_hist(data.pointer, nData, weights?.pointer, edges.pointer, nEdges, bandwidth, flags, counts.pointer, counts.claimed))
+                neos_hist(
+                    data.pointer, nData, weights?.pointer, edges.pointer, nEdges, bandwidth, flags, counts.pointer,
+                    counts.claimed))
         } else {
-            let cotangent = inputArray(&reader, typical: [Double](repeating: 1, count: bins), check: &check, "n_cotangent")
+            let cotangent = inputArray(
+                &reader, typical: [Double](repeating: 1, count: bins), check: &check, "n_cotangent")
             let gradData = outputArray(&reader, needed: isHuge(nData) ? 0 : nData, optional: true, check: &check)
             let gradEdges = outputArray(&reader, needed: bins == 0 ? 0 : nEdges, optional: true, check: &check)
             var gradBandwidth = Double(bitPattern: canaryBits)
@@ -287,7 +303,9 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
         if isHuge(nData) { check.mismatches.append("n_data = \(nData)") }
         let keep = Int32(reader.choice(3)) - (reader.byte() % 16 == 0 ? 5 : 0)
         let out = outputArray(&reader, needed: isHuge(nData) ? 0 : nData, optional: false, check: &check)!
-        check.verify(neos_cut(data.pointer, nData, reader.double(near: 0.5), reader.double(near: 3), keep, out.pointer, out.claimed))
+        check.verify(
+            neos_cut(
+                data.pointer, nData, reader.double(near: 0.5), reader.double(near: 3), keep, out.pointer, out.claimed))
     case 3:
         var check = CallCheck("neos_simplemodels_uncorrelated_background")
         let bins = reader.freeLength(limit: 4)
@@ -296,14 +314,16 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
         let background = DoubleBuffer(claimed: bins, values: (0..<4).map { _ in reader.double(near: 50) })
         let uncertainty = DoubleBuffer(claimed: bins, values: (0..<4).map { _ in reader.double(near: 5) })
         var model: OpaquePointer? = nil
-        let status = neos_simplemodels_uncorrelated_background(signal.pointer, background.pointer, uncertainty.pointer, bins, &model)
+        let status = neos_simplemodels_uncorrelated_background(
+            signal.pointer, background.pointer, uncertainty.pointer, bins, &model)
         if bins == 0 { check.mismatches.removeAll() }  // whether an empty model is valid is the library's choice
         check.verify(status)
         if status != NEOS_OK && model != nil { violation("simplemodel failed but wrote a handle") }
         if let model {
             let reference = describe(model, workspace: nil)
             var logpdf = Double(bitPattern: canaryBits)
-            let logpdfStatus = neos_model_logpdf(model, reference.initial, reference.pars, reference.data, reference.data.count, &logpdf)
+            let logpdfStatus = neos_model_logpdf(
+                model, reference.initial, reference.pars, reference.data, reference.data.count, &logpdf)
             CallCheck("neos_model_logpdf (simplemodel)").verify(logpdfStatus, [logpdf])
             neos_model_free(model)
         }
@@ -311,7 +331,10 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
         var check = CallCheck("neos_interpolate")
         let codes: [Int32] = [0, 1, 2, 4, 5, 6, 3, -1]
         let code = codes[reader.choice(codes.count)]
-        let counts = (0..<4).map { _ in reader.byte() % 10 == 0 ? FuzzReader.hugeLengths[reader.choice(FuzzReader.hugeLengths.count)] : reader.choice(3) }
+        let counts = (0..<4).map { _ in
+            reader.byte() % 10 == 0
+                ? FuzzReader.hugeLengths[reader.choice(FuzzReader.hugeLengths.count)] : reader.choice(3)
+        }
         let product = { (factors: [Int]) -> Int? in
             var total = 1
             for factor in factors {
@@ -329,9 +352,14 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
             check.mismatches.append("counts \(counts)")
         }
         let histograms = inputArray(
-            &reader, typical: [Double](repeating: 1, count: min(histogramsNeeded ?? 0, 4096)).map { reader.byte() % 4 == 0 ? reader.double(near: $0) : $0 },
+            &reader,
+            typical: [Double](repeating: 1, count: min(histogramsNeeded ?? 0, 4096)).map {
+                reader.byte() % 4 == 0 ? reader.double(near: $0) : $0
+            },
             check: &check, "n_histogramssets")
-        let alphas = inputArray(&reader, typical: [Double](repeating: 0.5, count: min(alphasNeeded ?? 0, 4096)), check: &check, "n_alphasets")
+        let alphas = inputArray(
+            &reader, typical: [Double](repeating: 0.5, count: min(alphasNeeded ?? 0, 4096)), check: &check,
+            "n_alphasets")
         let out = outputArray(&reader, needed: min(outNeeded ?? 0, 4096), optional: false, check: &check)!
         let dalpha = outputArray(&reader, needed: min(outNeeded ?? 0, 4096), optional: true, check: &check)
         check.verify(
@@ -342,12 +370,18 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
     }
 }
 
+/// libFuzzer calls this once before the first input: the reference models are built here, outside the timing
+/// of any input.
 @_cdecl("LLVMFuzzerInitialize")
-public func initializeABIFuzzing(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
+public func initializeABIFuzzing(
+    _ argc: UnsafeMutablePointer<CInt>?,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+) -> CInt {
     _ = referenceModels.count
     return 0
 }
 
+/// One fuzz input: its first byte picks the entry point (13 on a reference model, 4 without one).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzABI(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }

@@ -161,7 +161,9 @@ struct CallCheck {
                 violation("\(name): success with a non-finite scalar output \(value)")
             }
         } else {
-            if String(cString: neos_last_error_message()).isEmpty { violation("\(name): status \(status) without message") }
+            if String(cString: neos_last_error_message()).isEmpty {
+                violation("\(name): status \(status) without message")
+            }
             for (index, (buffer, _)) in outputs.enumerated() where !buffer.untouched {
                 violation("\(name): failed (\(status)) but wrote output \(index)")
             }

@@ -34,7 +34,8 @@ func exercise(model: OpaquePointer, workspace: OpaquePointer) {
     var suggested = CallCheck("neos_model_suggested")
     suggested.output(initial, needed: size.pars)
     suggested.output(bounds, needed: 2 * size.pars)
-    let suggestedStatus = neos_model_suggested(model, initial.pointer, size.pars, bounds.pointer, 2 * size.pars, nil, 0, nil, 0)
+    let suggestedStatus = neos_model_suggested(
+        model, initial.pointer, size.pars, bounds.pointer, 2 * size.pars, nil, 0, nil, 0)
     suggested.verify(suggestedStatus)
     let data = DoubleBuffer(claimed: n, needed: n)
     var observed = CallCheck("neos_workspace_data")
@@ -101,6 +102,7 @@ func loadWorkspace(_ text: [CChar], patch: [CChar]?) {
     }
 }
 
+/// One fuzz input: a JSON text, optionally a NUL byte and a JSON Patch (see the top of this file).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWorkspace(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
