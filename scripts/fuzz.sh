@@ -70,7 +70,7 @@ set +e
 # The Swift runtime's own crash backtracer would race ASan's report; libFuzzer prints the stack.
 export SWIFT_BACKTRACE=enable=no
 "$binary" -max_total_time="$seconds" -max_len="$max_len" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$@" "$corpus" 2>&1 | grep -vE "^#[0-9]+.*(NEW|REDUCE) " | tail -40
+    -artifact_prefix="$artifacts/" "$@" "$corpus" 2>&1 | grep -vE "^#[0-9]+.*(NEW|REDUCE) |# Uses: |dictionary. ######" | tail -40
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then
