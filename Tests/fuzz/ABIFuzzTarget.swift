@@ -101,6 +101,13 @@ func outputArray(_ reader: inout FuzzReader, needed: Int, optional: Bool, check:
     return buffer
 }
 
+/// 2 n for the length of a bounds array, SIZE_MAX where that does not fit (a huge n_pars must be refused anyway).
+func twice(_ count: Int) -> Int {
+    let (value, overflow) = count.multipliedReportingOverflow(by: 2)
+    return overflow ? -1 : value
+}
+
+/// Test statistics the library knows, and two it must refuse.
 let testStatistics = ["qtilde", "q", "q0", "qmu_tilde", "tmu", "tmu_tilde", "", "Q0"]
 
 func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
@@ -168,7 +175,8 @@ func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
         let bounds =
             reader.bool()
             ? DoubleBuffer(
-                claimed: 2 * nPars, values: reference.bounds.map { reader.bool() ? reader.double(near: $0) : $0 }) : nil
+                claimed: twice(nPars), values: reference.bounds.map { reader.bool() ? reader.double(near: $0) : $0 })
+            : nil
         let maxIterations = reader.byte() % 16 == 0 ? Int(bitPattern: UInt(reader.uint64())) : 1 + reader.choice(60)
         let tolerance = reader.byte() % 8 == 0 ? reader.double(near: 1e-10) : 1e-10
         let pars = outputArray(&reader, needed: reference.pars, optional: true, check: &check)
