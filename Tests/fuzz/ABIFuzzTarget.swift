@@ -122,7 +122,8 @@ func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
         let data = inputArray(&reader, typical: reference.data, check: &check, "n_data")
         var logpdf = Double(bitPattern: canaryBits)
         check.verify(
-            neos_model_logpdf(model, pars.pointer, pars.claimed, data.pointer, data.claimed, &logpdf), [logpdf])
+            neos_model_logpdf(model, pars.pointer, pars.claimed, data.pointer, data.claimed, &logpdf), [logpdf],
+            logpdf: true)
     case 1:
         check = CallCheck("neos_model_logpdf_gradient")
         let pars = inputArray(&reader, typical: reference.initial, check: &check, "n_pars")
@@ -220,7 +221,7 @@ func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
         if let changed {
             var logpdf = Double(bitPattern: canaryBits)
             let logpdfStatus = neos_model_logpdf(changed, reference.initial, reference.pars, reference.data, n, &logpdf)
-            CallCheck("neos_model_logpdf (new inputs)").verify(logpdfStatus, [logpdf])
+            CallCheck("neos_model_logpdf (new inputs)").verify(logpdfStatus, [logpdf], logpdf: true)
             neos_model_free(changed)
         }
     case 9:
@@ -332,7 +333,7 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
             var logpdf = Double(bitPattern: canaryBits)
             let logpdfStatus = neos_model_logpdf(
                 model, reference.initial, reference.pars, reference.data, reference.data.count, &logpdf)
-            CallCheck("neos_model_logpdf (simplemodel)").verify(logpdfStatus, [logpdf])
+            CallCheck("neos_model_logpdf (simplemodel)").verify(logpdfStatus, [logpdf], logpdf: true)
             neos_model_free(model)
         }
     default:

@@ -46,7 +46,7 @@ func exercise(model: OpaquePointer, workspace: OpaquePointer) {
 
     var logpdf = Double(bitPattern: canaryBits)
     let logpdfStatus = neos_model_logpdf(model, initial.pointer, size.pars, data.pointer, n, &logpdf)
-    CallCheck("neos_model_logpdf").verify(logpdfStatus, [logpdf])
+    CallCheck("neos_model_logpdf").verify(logpdfStatus, [logpdf], logpdf: true)
 
     let expected = DoubleBuffer(claimed: n, needed: n)
     var expectedCheck = CallCheck("neos_model_expected_data")
