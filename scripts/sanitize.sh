@@ -95,7 +95,7 @@ run_valgrind() {
         echo "sanitize.sh: valgrind found errors or leaks; see $log" >&2
         exit 1
     fi
-    grep -E "test_cycles:|definitely lost|indirectly lost|possibly lost|ERROR SUMMARY" "$log" | sed 's/^==[0-9]*== //'
+    grep -E "test_cycles:|definitely lost:|indirectly lost:|possibly lost:|ERROR SUMMARY" "$log" | sed 's/^==[0-9]*== //'
 }
 
 case "$what" in
