@@ -6,8 +6,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 # System packages: Python headers/venv/ffi for the ctypes package, binutils for nm/strip, a C/C++ compiler for
-# the C test program, OpenBLAS for the network's dense layers (dgemm).
-apt_packages=(python3-dev python3-venv libffi-dev binutils gcc g++ libopenblas-dev)
+# the C test program, OpenBLAS for the network's dense layers (dgemm), valgrind for the memcheck step of .ci/run
+# (scripts/sanitize.sh; the sanitizers and libFuzzer are the Swift toolchain's own compiler-rt runtimes).
+apt_packages=(python3-dev python3-venv libffi-dev binutils gcc g++ libopenblas-dev valgrind)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
