@@ -116,5 +116,11 @@ public enum Cut {
         try Validate.finite(data, "data")
         try Validate.finite(cutValue, "cut_val")
         try Validate.finite(slope, "slope")
+        // x − cut must be finite too: at slope 0 an overflowed difference would make 0·∞ = NaN weights, and the
+        // slope gradient sums the differences themselves.
+        for k in 0..<data.count where !(data[k] - cutValue).isFinite {
+            throw NeosError.invalidArgument(
+                "data[\(k)] − cut_val = \(data[k]) − \(cutValue) overflows double precision")
+        }
     }
 }

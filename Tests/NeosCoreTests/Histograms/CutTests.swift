@@ -49,4 +49,25 @@ final class CutTests: XCTestCase {
         XCTAssertThrowsError(try Cut.weights(data: [1], cutValue: .nan))
         XCTAssertThrowsError(try Cut.weights(data: [1], cutValue: 0, slope: .infinity))
     }
+
+    /// Finite data and cut whose difference overflows (the fuzzer's input: DBL_MAX above a cut at −DBL_MAX, slope 0,
+    /// gave a NaN weight): refused by the value and the VJP, naming the event.
+    func testDifferencesThatOverflowAreRefused() {
+        for call in [
+            {
+                _ = try Cut.weights(
+                    data: [.greatestFiniteMagnitude, 0.5], cutValue: -.greatestFiniteMagnitude, slope: 0)
+            },
+            {
+                _ = try Cut.vjp(
+                    cotangent: [1, 1], data: [.greatestFiniteMagnitude, 0.5], cutValue: -.greatestFiniteMagnitude,
+                    slope: 0)
+            },
+        ] {
+            XCTAssertThrowsError(try call()) { error in
+                XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument)
+                XCTAssertTrue("\(error)".contains("data[0]"), "\(error)")
+            }
+        }
+    }
 }
