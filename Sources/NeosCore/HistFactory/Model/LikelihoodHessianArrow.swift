@@ -93,7 +93,6 @@ extension ModelStructure {
         layout: ArrowHessianLayout
     ) -> ArrowMatrix {
         var matrix = layout.template
-        let n = parameterCount
         let g = matrix.globals.count
         let place = matrix.place
         let localGroup = matrix.localGroup
