@@ -975,7 +975,7 @@ def test_trainer_refuses_events_of_the_wrong_dimension_at_creation():
     names = Trainer({"hidden": [3], "points_per_blob": 20}).event_sets
     events = {name: np.zeros((8, 3)) for name in names}
     # Before: the trainer was made, and its first step failed.
-    with pytest.raises(InvalidArgument, match="have 3 features; the network takes 2"):
+    with pytest.raises(InvalidArgument, match="dimension is 3; the network takes 2 features"):
         Trainer({"data": "events", "hidden": [3]}, train=events, test=events)
 
 
