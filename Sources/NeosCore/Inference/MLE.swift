@@ -42,15 +42,10 @@ public struct FitResult: Sendable {
         parameters: [Double], twiceNLL: Double, converged: Bool, reason: String, iterations: Int, edm: Double,
         fixed: [Bool], held: [Bool]? = nil, fisherInformation: [Double]
     ) {
-        self.parameters = parameters
-        self.twiceNLL = twiceNLL
-        self.converged = converged
-        self.reason = reason
-        self.iterations = iterations
-        self.edm = edm
-        self.fixed = fixed
-        self.held = held ?? [Bool](repeating: false, count: parameters.count)
-        self.information = .dense(fisherInformation, size: parameters.count)
+        self.init(
+            parameters: parameters, twiceNLL: twiceNLL, converged: converged, reason: reason, iterations: iterations,
+            edm: edm, fixed: fixed, held: held ?? [Bool](repeating: false, count: parameters.count),
+            information: .dense(fisherInformation, size: parameters.count))
     }
 
     /// A result whose Fisher information is in the form the fit computed it.
