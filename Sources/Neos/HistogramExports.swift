@@ -50,13 +50,34 @@ public func neos_hist_vjp(
         let dataBuffer = try input(data, n_data, "data")
         let edgeBuffer = try input(edges, n_edges, "edges")
         let cotangentBuffer = try input(cotangent, n_cotangent, "cotangent")
-        let bandwidthGradient = try Histogram.vjp(
-            cotangent: cotangentBuffer, data: dataBuffer, edges: edgeBuffer, bandwidth: bandwidth,
-            weights: optionalInput(weights, n_data), options: histogramOptions(flags),
-            gradData: optionalOutput(out_grad_data, n_out_grad_data, expected: n_data, "out_grad_data"),
-            gradWeights: optionalOutput(out_grad_weights, n_out_grad_weights, expected: n_data, "out_grad_weights"),
-            gradEdges: optionalOutput(out_grad_edges, n_out_grad_edges, expected: n_edges, "out_grad_edges"))
-        out_grad_bandwidth?.pointee = bandwidthGradient
+        let dataOut = try optionalOutput(out_grad_data, n_out_grad_data, expected: n_data, "out_grad_data")
+        let weightsOut = try optionalOutput(
+            out_grad_weights, n_out_grad_weights, expected: n_data, "out_grad_weights")
+        let edgesOut = try optionalOutput(out_grad_edges, n_out_grad_edges, expected: n_edges, "out_grad_edges")
+        // Into scratch first: extreme but finite inputs can overflow to a non-finite gradient, which is refused
+        // with nothing written (the fuzzer found NaN data gradients returned with NEOS_OK).
+        var gradData = [Double](repeating: 0, count: dataOut == nil ? 0 : n_data)
+        var gradWeights = [Double](repeating: 0, count: weightsOut == nil ? 0 : n_data)
+        var gradEdges = [Double](repeating: 0, count: edgesOut == nil ? 0 : n_edges)
+        let bandwidthGradient = try gradData.withUnsafeMutableBufferPointer { gradData in
+            try gradWeights.withUnsafeMutableBufferPointer { gradWeights in
+                try gradEdges.withUnsafeMutableBufferPointer { gradEdges in
+                    try Histogram.vjp(
+                        cotangent: cotangentBuffer, data: dataBuffer, edges: edgeBuffer, bandwidth: bandwidth,
+                        weights: optionalInput(weights, n_data), options: histogramOptions(flags),
+                        gradData: dataOut == nil ? nil : gradData, gradWeights: weightsOut == nil ? nil : gradWeights,
+                        gradEdges: edgesOut == nil ? nil : gradEdges)
+                }
+            }
+        }
+        let checkedData = try finite(gradData, "out_grad_data")
+        let checkedWeights = try finite(gradWeights, "out_grad_weights")
+        let checkedEdges = try finite(gradEdges, "out_grad_edges")
+        let checkedBandwidth = try finite(bandwidthGradient, "out_grad_bandwidth")
+        dataOut?.write(checkedData)
+        weightsOut?.write(checkedWeights)
+        edgesOut?.write(checkedEdges)
+        out_grad_bandwidth?.pointee = checkedBandwidth
     }
 }
 
