@@ -30,9 +30,16 @@ public func neos_hist(
         let dataBuffer = try input(data, n_data, "data")
         let edgeBuffer = try input(edges, n_edges, "edges")
         let out = try output(out_counts, n_out_counts, expected: max(n_edges - 1, 0), "out_counts")
-        try Histogram.counts(
-            data: dataBuffer, edges: edgeBuffer, bandwidth: bandwidth, weights: optionalInput(weights, n_data),
-            options: histogramOptions(flags), into: out)
+        // Into scratch first, as neos_hist_vjp: extreme but finite edges or weights can overflow to a non-finite
+        // count, which is refused with nothing written.
+        var counts = [Double](repeating: 0, count: out.count)
+        try counts.withUnsafeMutableBufferPointer { counts in
+            try Histogram.counts(
+                data: dataBuffer, edges: edgeBuffer, bandwidth: bandwidth, weights: optionalInput(weights, n_data),
+                options: histogramOptions(flags), into: counts)
+        }
+        let checked = try finite(counts, "out_counts")
+        for index in checked.indices { out[index] = checked[index] }
     }
 }
 
