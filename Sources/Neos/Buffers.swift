@@ -68,10 +68,7 @@ enum Memory {
     }
 
     /// Bytes as a human-readable size.
-    static func describe(_ bytes: Int) -> String {
-        let gib = Double(bytes) / 1_073_741_824
-        return gib >= 0.1 ? "\(bytes) bytes (\((gib * 10).rounded() / 10) GiB)" : "\(bytes) bytes"
-    }
+    static func describe(_ bytes: Int) -> String { MemoryBudget.describe(Double(bytes)) }
 
     /// `elements` × `elementSize` in bytes, or nil when that overflows.
     static func bytes(_ elements: Int, _ elementSize: Int) -> Int? {
