@@ -1223,6 +1223,10 @@ NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level
  *    parameters that header's network has, so /dev/zero or a pipe that never ends is NEOS_ERR_PARSE.
  * A refused call writes no output (no out-pointer, no buffer, no length) and leaves a message naming the argument
  * in neos_last_error_message(). Tests/c/test_hostile.c runs every such case in its own process.
+ *
+ * Results are checked too: a call whose result would be NaN or infinite (finite but extreme inputs can overflow a
+ * gradient) returns NEOS_ERR_NUMERIC, naming the output, with nothing written. The one documented exception is
+ * neos_model_logpdf's -inf where log L is -inf (data observed where nothing is expected; see there).
  * ------------------------------------------------------------------------------------------------------- */
 
 #ifdef __cplusplus

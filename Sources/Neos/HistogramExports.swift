@@ -112,10 +112,21 @@ public func neos_cut_vjp(
     abiCall("neos_cut_vjp") {
         let dataBuffer = try input(data, n_data, "data")
         let cotangentBuffer = try input(cotangent, n_cotangent, "cotangent")
-        let gradients = try Cut.vjp(
-            cotangent: cotangentBuffer, data: dataBuffer, cutValue: cut_value, slope: slope, keep: cutSide(keep),
-            gradData: optionalOutput(out_grad_data, n_out_grad_data, expected: n_data, "out_grad_data"))
-        out_grad_cut_value?.pointee = gradients.cutValue
-        out_grad_slope?.pointee = gradients.slope
+        let dataOut = try optionalOutput(out_grad_data, n_out_grad_data, expected: n_data, "out_grad_data")
+        // Into scratch first: finite but extreme cotangents and slopes can overflow a gradient, which is refused
+        // with nothing written.
+        if dataOut != nil { try Memory.reserve(n_data, for: "the data gradient") }
+        var gradData = [Double](repeating: 0, count: dataOut == nil ? 0 : n_data)
+        let gradients = try gradData.withUnsafeMutableBufferPointer { gradData in
+            try Cut.vjp(
+                cotangent: cotangentBuffer, data: dataBuffer, cutValue: cut_value, slope: slope, keep: cutSide(keep),
+                gradData: dataOut == nil ? nil : gradData)
+        }
+        let checkedData = try finite(gradData, "out_grad_data")
+        let cutGradient = try finite(gradients.cutValue, "out_grad_cut_value")
+        let slopeGradient = try finite(gradients.slope, "out_grad_slope")
+        dataOut?.write(checkedData)
+        out_grad_cut_value?.pointee = cutGradient
+        out_grad_slope?.pointee = slopeGradient
     }
 }

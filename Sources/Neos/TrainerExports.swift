@@ -169,7 +169,10 @@ public func neos_trainer_evaluate(
             guard let value = metrics[key] else { throw NeosError(.internal, "the metrics have no \"\(key)\"") }
             return value
         }
-        let (cls, discovery, uncertainty) = try (metric("cls"), metric("discovery"), metric("poi_uncert"))
+        // Only the metrics asked for must be finite: one that is not is refused with nothing written.
+        let cls = out_cls == nil ? 0 : try finite(metric("cls"), "out_cls")
+        let discovery = out_discovery == nil ? 0 : try finite(metric("discovery"), "out_discovery")
+        let uncertainty = out_poi_uncertainty == nil ? 0 : try finite(metric("poi_uncert"), "out_poi_uncertainty")
         out_cls?.pointee = cls
         out_discovery?.pointee = discovery
         out_poi_uncertainty?.pointee = uncertainty

@@ -930,6 +930,10 @@ static void case_trainer_lengths(void) {
     refused(neos_trainer_load(trainer, NULL), e, "path");
     refused(neos_trainer_load(trainer, "/nonexistent/neos/file"), e, "/nonexistent/neos/file");
     CHECK(out_untouched(&out));
+    /* A count of steps that is a real length, but whose log of steps could never fit in memory, is refused before
+     * the first step (it would otherwise run for years and then abort on allocation). */
+    size_t many_steps = (size_t)sysconf(_SC_PHYS_PAGES) * (size_t)sysconf(_SC_PAGESIZE) / 64;
+    refused(neos_trainer_run(trainer, many_steps), NEOS_ERR_INVALID_ARGUMENT, "steps");
     size_t n_steps = 99;
     CHECK(neos_trainer_sizes(trainer, NULL, NULL, NULL, &n_steps) == NEOS_OK && n_steps == 0);
     neos_trainer_free(trainer);
@@ -958,6 +962,24 @@ static void case_toys_and_interpolation_threads(void) {
 /* ---------------------------------------------------------------------------------------------------------
  * The runner: each case in a fork()ed child
  * ------------------------------------------------------------------------------------------------------- */
+
+/* Finite inputs whose gradient overflows: refused as NEOS_ERR_NUMERIC with nothing written. At data == cut the
+ * sigmoid's slope is 1/4, so the data gradient is cotangent * slope / 4 = 2.5e599. */
+static void case_overflowing_results(void) {
+    const double data[1] = {0.5};
+    const double cotangent[1] = {1e300};
+    out_buffer out;
+    out_reset(&out);
+    double cut_gradient = CANARY, slope_gradient = CANARY;
+    refused(neos_cut_vjp(data, 1, 0.5, 1e300, NEOS_KEEP_ABOVE, cotangent, 1, out.values, 1, &cut_gradient,
+                         &slope_gradient),
+            NEOS_ERR_NUMERIC, "out_grad");
+    CHECK(cut_gradient == CANARY && slope_gradient == CANARY && out_untouched(&out));
+    /* Without the data gradient the cut value's gradient (the same sum) is refused as well. */
+    refused(neos_cut_vjp(data, 1, 0.5, 1e300, NEOS_KEEP_ABOVE, cotangent, 1, NULL, 0, &cut_gradient, &slope_gradient),
+            NEOS_ERR_NUMERIC, "out_grad_cut_value");
+    CHECK(cut_gradient == CANARY && slope_gradient == CANARY);
+}
 
 typedef struct {
     const char *name;
@@ -997,6 +1019,7 @@ static const hostile_case cases[] = {
     {"workspace lengths", case_workspace_lengths},
     {"trainer lengths", case_trainer_lengths},
     {"toys and constraint widths", case_toys_and_interpolation_threads},
+    {"results: overflowing gradients", case_overflowing_results},
 };
 
 int main(int argc, char **argv) {

@@ -286,3 +286,25 @@ def test_class_3_out_of_memory_is_a_status_under_an_address_space_limit():
         assert lib.neos_simplemodels_uncorrelated_background(values, values, values, 4, ctypes.byref(model)) == 0
         """
     )
+
+
+def test_class_5_an_overflowing_gradient_is_refused_with_nothing_written():
+    # Finite inputs, infinite result: at data == cut the sigmoid's slope is 1/4, so d/d data = 1e300 · 1e300 / 4.
+    run_case(
+        """
+        grad = canaries(1)
+        cut_gradient, slope_gradient = ctypes.c_double(CANARY), ctypes.c_double(CANARY)
+        status = lib.neos_cut_vjp(doubles([0.5]), 1, 0.5, 1e300, 0, doubles([1e300]), 1, grad, 1,
+                                  ctypes.byref(cut_gradient), ctypes.byref(slope_gradient))
+        refused(status, 5, "out_grad")
+        assert untouched(grad) and cut_gradient.value == CANARY and slope_gradient.value == CANARY
+        """
+    )
+
+
+def test_class_5_the_public_cut_vjp_raises_numeric_error():
+    import neos_swift
+    from neos_swift.errors import NumericError
+
+    with pytest.raises(NumericError, match="out_grad"):
+        neos_swift.cut_vjp([1e300], [0.5], 0.5, slope=1e300)

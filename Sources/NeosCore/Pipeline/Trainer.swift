@@ -238,6 +238,10 @@ public final class Trainer {
     @discardableResult
     public func run(steps: Int, progress: ((StepRecord) -> Void)? = nil) throws -> [StepRecord] {
         guard steps >= 0 else { throw NeosError.invalidArgument("steps must be non-negative, got \(steps)") }
+        // Every step is logged: a run whose log alone cannot fit is refused before its first step (a record with
+        // its loss terms and test metrics takes well under this many bytes).
+        let bytesPerRecord = 1024.0
+        try MemoryBudget.require(Double(steps) * bytesPerRecord, for: "the log of \(steps) steps")
         var new: [StepRecord] = []
         let clock = ContinuousClock()
         for _ in 0..<steps {
