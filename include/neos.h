@@ -1128,6 +1128,10 @@ NEOS_API neos_status neos_model_constraint_widths(const neos_model *model, neos_
  * generic one), else portable loops built into libneos (correct, slow). Call it before the first call that needs
  * BLAS: NEOS_ERR_INVALID_ARGUMENT if another library is already in use or this one does not load, lacks a routine
  * or uses 64-bit integers (nothing changes then). Naming the library already in use again is NEOS_OK.
+ * Threads (since 1.3): when libneos loads an OpenBLAS the process had not loaded before and OPENBLAS_NUM_THREADS
+ * is unset, it sets that library to one thread (openblas_set_num_threads) and splits each large product over the
+ * cores itself (OpenBLAS's own threads spin while they wait, which on a busy machine makes the network's small
+ * products several times slower); a library the host loaded first keeps the host's settings.
  * @since 1.2
  */
 NEOS_API neos_status neos_blas_use_library(const char *path);
@@ -1135,7 +1139,9 @@ NEOS_API neos_status neos_blas_use_library(const char *path);
 /**
  * Which BLAS libneos runs on, as JSON text (text-output rule): {"library": the path as loaded or "built-in",
  * "core": OpenBLAS's kernel family for this CPU (openblas_get_corename, e.g. "SkylakeX"; "" if the library does
- * not say), "configuration": openblas_get_config or "", "fallback_reason": why the library in use is not the first one asked for (NEOS_BLAS_LIBRARY), or why none is used, or ""}. Loads
+ * not say), "configuration": openblas_get_config or "", "fallback_reason": why the library in use is not the
+ * first one asked for (NEOS_BLAS_LIBRARY), or why none is used, or "", "splits_products" (since 1.3): true when
+ * libneos runs the library on one thread and splits products over the cores (see neos_blas_use_library)}. Loads
  * the library first if no call has needed it yet.
  * @since 1.2
  */

@@ -4,8 +4,8 @@
 #   TARGET   workspace  the workspace / patchset / JSON Patch loaders and the model built from them
 #            abi        the C entry points with fuzzed lengths and values on the reference models
 #   SECONDS  how long to fuzz (libFuzzer's -max_total_time)
-# libneos is built once into .build-fuzz (release, coverage-instrumented and under AddressSanitizer: swift build
-# --sanitize=fuzzer --sanitize=address); the harness (Tests/fuzz/*.swift) is compiled against it with swiftc. The
+# libneos is built once into .build-fuzz (release, under AddressSanitizer, with libFuzzer's coverage instrumentation
+# of its own code); the harness (Tests/fuzz/*.swift) is compiled against it with swiftc. The
 # corpus lives in a temporary folder seeded from the repository (Tests/Data and Tests/fuzz/seeds) and is removed
 # afterwards; crash, timeout and out-of-memory inputs are kept in .build-fuzz/artifacts/TARGET/ (reproduce one with
 # .build-fuzz/fuzz-TARGET FILE; minimal reproducers of bugs found go to Tests/fuzz/crashes/). Exit status: 0 when
@@ -26,9 +26,23 @@ esac
 quiet_link() { grep -v "Cannot export local symbol" || true; }
 
 scratch="$root/.build-fuzz"
-swift build --scratch-path "$scratch" -c release --product neos --sanitize=fuzzer --sanitize=address 2>&1 \
-    | quiet_link | grep -E "error|warning: unre|Compiling|Build" | tail -3
+# SwiftPM's --sanitize=fuzzer instruments executables only: libneos itself gets libFuzzer's coverage (edge
+# counters, their PC table and comparison tracing) explicitly, or the fuzzer would be guided by the harness alone.
+build_library() {
+    swift build --scratch-path "$scratch" -c release --product neos --sanitize=address \
+        -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp 2>&1 \
+        | quiet_link | grep -E "error|warning: unre|Compiling|Build" | tail -3
+}
 libdir="$scratch/release"
+instrumented() { nm -D "$libdir/libneos.so" 2>/dev/null | grep -q __sanitizer_cov_8bit_counters_init; }
+build_library
+if ! instrumented; then
+    # A scratch folder from a build with other flags can keep uninstrumented objects: start it afresh once.
+    echo "fuzz.sh: $libdir/libneos.so has no coverage instrumentation; rebuilding $scratch from scratch" >&2
+    rm -rf "$scratch"
+    build_library
+    instrumented || { echo "fuzz.sh: libneos is still not coverage-instrumented" >&2; exit 1; }
+fi
 binary="$scratch/fuzz-$target"
 swiftc -sanitize=fuzzer,address -parse-as-library -O -I "$root/Tests/fuzz" "$root/Tests/fuzz/FuzzSupport.swift" "$root/$harness" \
     -L"$libdir" -lneos -Xlinker -rpath -Xlinker "$libdir" -o "$binary" 2>&1 | quiet_link

@@ -23,6 +23,7 @@ public func neos_blas_describe(
             .init(key: "core", value: .string(description.core)),
             .init(key: "configuration", value: .string(description.configuration)),
             .init(key: "fallback_reason", value: .string(description.fallbackReason)),
+            .init(key: "splits_products", value: .bool(description.splitsProducts)),
         ])
         try writeString(document.serialized(), out_json, n_out_json, out_json_length)
     }

@@ -3,6 +3,7 @@ import here: the `neos` console script uses it before it hands its process to th
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -13,10 +14,12 @@ def bundled_openblas() -> Path | None:
     CPU)."""
     if os.environ.get("NEOS_BLAS_LIBRARY"):
         return None
-    try:
-        import scipy_openblas32
-    except ImportError:
+    # Found, not imported: importing scipy_openblas32 loads its library into the process (RTLD_GLOBAL), and
+    # libneos leaves the thread settings of a library someone else loaded alone; loaded by libneos itself, it runs
+    # single-threaded and libneos splits large products over the cores (threads that block instead of spinning).
+    spec = importlib.util.find_spec("scipy_openblas32")
+    if spec is None or spec.origin is None:
         return None
-    folder = Path(scipy_openblas32.get_lib_dir())
+    folder = Path(spec.origin).parent / "lib"
     found = sorted(folder.glob("libscipy_openblas*.so*")) + sorted(folder.glob("libscipy_openblas*.dylib"))
     return found[0] if found else None

@@ -15,7 +15,7 @@ def test_dicts_name_the_library_the_version_and_the_blas():
     assert config["neos_swift"]["version"] == neos_swift.__version__
     assert config["neos_swift"]["abi_version_number"] == neos_swift.VERSION_NUMBER
     blas = config["blas"]
-    assert set(blas) == {"library", "core", "configuration", "fallback_reason"}
+    assert set(blas) == {"library", "core", "configuration", "fallback_reason", "splits_products"}
     assert blas["library"] != "built-in", blas["fallback_reason"]
     assert blas["core"]
 
@@ -28,6 +28,16 @@ def test_the_bundled_openblas_is_in_use_with_a_kernel_for_this_cpu():
     flags = open("/proc/cpuinfo", encoding="utf-8").read()
     if " avx2 " in flags:
         assert blas["core"] not in GENERIC_CORES
+
+
+def test_libneos_loads_the_bundled_openblas_itself_and_splits_products_over_the_cores():
+    # The package only locates the wheel's library (importing scipy_openblas32 would load it first, and libneos
+    # leaves the threads of a library someone else loaded alone), so libneos owns it: one OpenBLAS thread, the
+    # products split by the core. OPENBLAS_NUM_THREADS, when the environment sets it, keeps OpenBLAS's threading.
+    import os
+
+    blas = neos_swift.show_config(mode="dicts")["blas"]
+    assert blas["splits_products"] is ("OPENBLAS_NUM_THREADS" not in os.environ)
 
 
 def test_stdout_prints_the_same_document(capsys):

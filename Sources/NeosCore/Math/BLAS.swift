@@ -27,6 +27,12 @@ import Synchronization
 ///
 /// A library must export the CBLAS and LAPACK symbols with 32-bit integers, either plain (`cblas_dgemm`,
 /// `dpotrf_`) or with the `scipy_` prefix of scipy-openblas; one built with 64-bit integers is refused.
+///
+/// Threads: OpenBLAS's own threads spin while they wait for work, and on a busy machine the network's small
+/// products (thousands of events × 32 units) then spend most of their time waiting, 2–3× slower than one thread.
+/// So when libneos loads an OpenBLAS itself (not one the process had already loaded, whose settings belong to the
+/// host) and `OPENBLAS_NUM_THREADS` is unset, it sets the library to one thread and splits large products over the
+/// cores itself (`DenseMatrixProduct`), with threads that block instead of spinning.
 public enum BLAS {
     /// What the core runs its dense algebra on.
     public struct Description: Sendable, Equatable {
@@ -40,6 +46,9 @@ public enum BLAS {
         /// Why the library in use is not the one asked for first (NEOS_BLAS_LIBRARY), or why none is used: every
         /// path tried and what failed; "" when the first choice loaded.
         public let fallbackReason: String
+        /// True when libneos set the library to one thread and splits large products over the cores itself (see
+        /// the type's documentation); false when the library's own threading is left as the host configured it.
+        public var splitsProducts: Bool = false
 
         /// True when the portable Swift loops run instead of a BLAS library.
         public var isBuiltIn: Bool { library == BLAS.builtInName }
@@ -68,6 +77,9 @@ public enum BLAS {
 
     /// The library in use, loading it first if no call has needed it yet.
     public static var description: Description { routines.description }
+
+    /// True when products are split over the cores by libneos (`Description.splitsProducts`).
+    static var splitsProducts: Bool { routines.description.splitsProducts }
 
     /// True when a library has been chosen (by a call that needed BLAS, `useLibrary` or `description`).
     public static var isLoaded: Bool {
@@ -177,6 +189,7 @@ public enum BLAS {
             Int
         ) -> Void
     typealias TextFunction = @convention(c) () -> UnsafePointer<CChar>?
+    typealias SetThreadsFunction = @convention(c) (Int32) -> Void
 
     /// The resolved entry points of one library (all nil for the portable loops).
     struct Routines: @unchecked Sendable {
@@ -191,6 +204,9 @@ public enum BLAS {
 
         /// Opens `path` and resolves every routine, plain or with scipy-openblas's prefix.
         static func load(path: String, coreType: String? = nil) throws -> Routines {
+            // A library the process had already loaded keeps the host's thread settings.
+            let alreadyLoaded = dlopen(path, RTLD_NOW | RTLD_NOLOAD)
+            if let alreadyLoaded { dlclose(alreadyLoaded) }
             guard let handle = withCoreType(coreType, { dlopen(path, RTLD_NOW | RTLD_LOCAL) }) else {
                 let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
                 throw NeosError.invalidArgument("the BLAS library \(path) does not load: \(reason)")
@@ -222,9 +238,15 @@ public enum BLAS {
                     "the BLAS library \(path) lacks cblas_dgemm, cblas_dgemv, dpotrf_, dpotrs_ or dpotri_ "
                         + "(plain or scipy_-prefixed)")
             }
-            let description = Description(
+            var description = Description(
                 library: path, core: text("openblas_get_corename").trimmingSpaces, configuration: configuration,
                 fallbackReason: "")
+            if alreadyLoaded == nil, getenv("OPENBLAS_NUM_THREADS") == nil,
+                let setThreads = symbol("openblas_set_num_threads", as: SetThreadsFunction.self)
+            {
+                setThreads(1)
+                description.splitsProducts = true
+            }
             return Routines(
                 description: description, dgemm: dgemm, dgemv: dgemv, dpotrf: dpotrf, dpotrs: dpotrs, dpotri: dpotri)
         }
@@ -234,7 +256,7 @@ public enum BLAS {
             var copy = self
             copy.description = Description(
                 library: description.library, core: description.core, configuration: description.configuration,
-                fallbackReason: fallbackReason)
+                fallbackReason: fallbackReason, splitsProducts: description.splitsProducts)
             return copy
         }
 

@@ -1,11 +1,14 @@
 /// C = α·op(A)·op(B) + β·C on row-major buffers, through `BLAS`'s dgemm (the library chosen at run time). The
-/// network's only products, so the dense layers' cost is one well-tuned kernel per product.
+/// network's only products, so the dense layers' cost is one well-tuned kernel per product (split over the cores
+/// when `BLAS` runs the library single-threaded).
 enum DenseMatrixProduct {
     /// `rows × columns` result; `inner` is the contracted dimension. `transposeA` means A is stored
-    /// inner × rows; `transposeB` means B is stored columns × inner.
+    /// inner × rows; `transposeB` means B is stored columns × inner. `chunks` (tests only) overrides how many blocks
+    /// the product is split into; by default that follows the work and whether `BLAS` splits products.
     static func multiply(
         _ a: UnsafePointer<Double>, transposeA: Bool = false, _ b: UnsafePointer<Double>, transposeB: Bool = false,
-        into c: UnsafeMutablePointer<Double>, rows: Int, columns: Int, inner: Int, alpha: Double = 1, beta: Double = 0
+        into c: UnsafeMutablePointer<Double>, rows: Int, columns: Int, inner: Int, alpha: Double = 1, beta: Double = 0,
+        chunks requestedChunks: Int? = nil
     ) {
         guard rows > 0, columns > 0 else { return }
         guard inner > 0 else {
@@ -13,10 +16,43 @@ enum DenseMatrixProduct {
             for i in 0..<(rows * columns) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        BLAS.dgemm(
-            transposeA: transposeA, transposeB: transposeB, rows: Int32(rows), columns: Int32(columns),
-            inner: Int32(inner), alpha: alpha, a, lda: Int32(transposeA ? rows : inner), b,
-            ldb: Int32(transposeB ? inner : columns), beta: beta, c, ldc: Int32(columns))
+        let lda = transposeA ? rows : inner
+        let ldb = transposeB ? inner : columns
+        // One product on one thread below this many multiply-adds per chunk: a fraction of a millisecond, so
+        // handing a chunk to another core costs a few percent at most.
+        let minimumWorkPerChunk = 1 << 21
+        let work = Double(rows) * Double(columns) * Double(inner)
+        let automatic =
+            BLAS.splitsProducts
+            ? Parallel.chunkCount(Int(min(work, Double(Int.max / 2))), minimumChunk: minimumWorkPerChunk) : 1
+        let chunks = min(requestedChunks ?? automatic, max(rows, columns))
+        guard chunks > 1 else {
+            BLAS.dgemm(
+                transposeA: transposeA, transposeB: transposeB, rows: Int32(rows), columns: Int32(columns),
+                inner: Int32(inner), alpha: alpha, a, lda: Int32(lda), b, ldb: Int32(ldb), beta: beta, c,
+                ldc: Int32(columns))
+            return
+        }
+        // Disjoint blocks of C, each one product with the full contraction, so every element is summed in the
+        // same order as by one call: blocks of rows (of A's rows) when C is tall, else blocks of columns.
+        nonisolated(unsafe) let (a, b, c) = (a, b, c)
+        if rows >= columns {
+            Parallel.forEachChunk(count: rows, chunks: chunks) { _, block in
+                BLAS.dgemm(
+                    transposeA: transposeA, transposeB: transposeB, rows: Int32(block.count), columns: Int32(columns),
+                    inner: Int32(inner), alpha: alpha, a + (transposeA ? block.lowerBound : block.lowerBound * lda),
+                    lda: Int32(lda), b, ldb: Int32(ldb), beta: beta, c + block.lowerBound * columns,
+                    ldc: Int32(columns))
+            }
+        } else {
+            Parallel.forEachChunk(count: columns, chunks: chunks) { _, block in
+                BLAS.dgemm(
+                    transposeA: transposeA, transposeB: transposeB, rows: Int32(rows), columns: Int32(block.count),
+                    inner: Int32(inner), alpha: alpha, a, lda: Int32(lda),
+                    b + (transposeB ? block.lowerBound * ldb : block.lowerBound), ldb: Int32(ldb), beta: beta,
+                    c + block.lowerBound, ldc: Int32(columns))
+            }
+        }
     }
 
     /// y = Aᵀ·x for row-major A (rows × columns): the column sums of A weighted by x (dgemv).

@@ -73,4 +73,35 @@ final class DenseMatrixProductTests: XCTestCase {
             XCTAssertEqual(y[j], sum + 2, accuracy: 1e-15)
         }
     }
+    /// A product split into blocks of rows (tall C) or of columns (wide C), as libneos splits large products over
+    /// the cores, equals the product in one call: every element is the same dot product over the full contraction.
+    /// Compared to 1e-15 relative to the sum of absolute terms (the blocks may reach the library's kernels through
+    /// other edge cases, which may order a sum differently; in practice they agree exactly).
+    func testASplitProductEqualsTheProductInOneCall() {
+        for (rows, columns, inner) in [(1001, 3, 37), (5, 803, 11), (64, 64, 65), (2, 1, 300)] {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    let a = matrix(rows * inner, seed: 11)
+                    let b = matrix(inner * columns, seed: 12)
+                    let c0 = matrix(rows * columns, seed: 13)
+                    let bound = Double(inner) + 1  // |terms| < 1, β·C < 1
+                    var whole = c0
+                    DenseMatrixProduct.multiply(
+                        a, transposeA: transposeA, b, transposeB: transposeB, into: &whole, rows: rows,
+                        columns: columns, inner: inner, alpha: 0.5, beta: 0.25, chunks: 1)
+                    for chunks in [2, 3, 7] {
+                        var split = c0
+                        DenseMatrixProduct.multiply(
+                            a, transposeA: transposeA, b, transposeB: transposeB, into: &split, rows: rows,
+                            columns: columns, inner: inner, alpha: 0.5, beta: 0.25, chunks: chunks)
+                        for k in 0..<whole.count {
+                            XCTAssertEqual(
+                                split[k], whole[k], accuracy: 1e-15 * bound,
+                                "\(rows)×\(columns)×\(inner) tA \(transposeA) tB \(transposeB), \(chunks) chunks")
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
