@@ -21,7 +21,7 @@ from neos_swift._arguments import as_float_array
 from neos_swift._handles import Handle, read_json
 from neos_swift._library import CONSTRAINT_PDF_TYPES, as_doubles, bool_pointer, c_string, lib, pointer
 from neos_swift.errors import ArgumentTypeError, InvalidArgument, check
-from neos_swift.mixins import _ChannelSummaryMixin, _summary
+from neos_swift.mixins import _ChannelSummary, _ChannelSummaryMixin, _slices, _summary
 from neos_swift.parameters import paramsets
 
 __all__ = ["Model", "_ModelConfig"]
@@ -151,15 +151,14 @@ class ModelConfig(_ChannelSummaryMixin):
         self.modifier_settings = modifier_settings
         channels = list(metadata["channels"])
         nbins = {name: int(bins) for name, bins in zip(channels, metadata["channel_nbins"])}
-        slices, begin = {}, 0
-        for name in channels:
-            slices[name] = slice(begin, begin + nbins[name])
-            begin += nbins[name]
-        self._channels, self._samples, self._channel_nbins, self._channel_slices = (
-            channels,
-            list(metadata["samples"]),
-            nbins,
-            slices,
+        self._set_summary(
+            _ChannelSummary(
+                channels=channels,
+                samples=list(metadata["samples"]),
+                modifiers=[],  # not read: ModelConfig.modifiers comes from the model's structure
+                channel_nbins=nbins,
+                channel_slices=_slices(nbins),
+            )
         )
 
         init = np.empty(self.npars)
