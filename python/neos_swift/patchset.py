@@ -76,6 +76,21 @@ class Patch:
         return f"<{cls.__module__}.{cls.__qualname__} object '{self.name}{self.values}' at {hex(id(self))}>"
 
 
+class _MetadataEntry:
+    """A read-only attribute of a patchset that is one entry of its ``metadata`` (looked up on each read, so that
+    it follows the metadata)."""
+
+    def __init__(self, key, doc):
+        self._key = key
+        self.__doc__ = doc
+
+    def __get__(self, patchset, owner=None):
+        return self if patchset is None else patchset.metadata[self._key]
+
+    def __set__(self, patchset, value):
+        raise AttributeError(f"{self._key} is read from the patchset's metadata and cannot be set")
+
+
 def _check_values(index, patch, nlabels) -> None:
     """A patch's values must be numbers or strings (the schema's kinds), one per label of the patchset."""
     for position, value in enumerate(patch.values):
@@ -128,25 +143,12 @@ class PatchSet(_workspace.PatchSet):
         """The patchset's metadata: ``references``, ``description``, ``digests`` and ``labels``."""
         return self._metadata
 
-    @property
-    def references(self):
-        """The patchset's references (``metadata['references']``, e.g. its HEPData record)."""
-        return self.metadata["references"]
-
-    @property
-    def description(self):
-        """The patchset's description (``metadata['description']``)."""
-        return self.metadata["description"]
-
-    @property
-    def digests(self):
-        """The digests of the background-only workspace the patches apply to, by algorithm name."""
-        return self.metadata["digests"]
-
-    @property
-    def labels(self):
-        """The names of the signal-grid coordinates that each patch's ``values`` give."""
-        return self.metadata["labels"]
+    references = _MetadataEntry("references", "The patchset's references (e.g. its HEPData record).")
+    description = _MetadataEntry("description", "The patchset's description.")
+    digests = _MetadataEntry(
+        "digests", "The digests of the background-only workspace the patches apply to, by algorithm."
+    )
+    labels = _MetadataEntry("labels", "The names of the signal-grid coordinates that each patch's ``values`` give.")
 
     @property
     def patches(self):
