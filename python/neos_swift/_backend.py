@@ -57,10 +57,7 @@ def _resolve(value, module, kind, invalid, supported, **kwargs):
     if isinstance(value, str):
         named_class = _supported_class(module, value.lower(), kind)
         if named_class is None:
-            raise invalid(
-                f"The {kind} provided is not supported: {value.lower()}. "
-                f"Select from one of the supported {kind}s: {supported}"
-            )
+            raise invalid(f"no {kind} is called {value.lower()!r}; the {kind}s are {supported}")
         value = named_class(**kwargs)
     if not isinstance(getattr(value, "name", None), str):
         from ._arguments import describe
@@ -71,8 +68,8 @@ def _resolve(value, module, kind, invalid, supported, **kwargs):
     named_class = _supported_class(module, value.name, kind)
     if named_class is not None and not isinstance(value, named_class):
         raise AttributeError(
-            f"'{value.name}' is not a valid name attribute for {kind} type {type(value)}: "
-            f"custom {kind}s must have names unique from supported {kind}s"
+            f"'{value.name}' is not a valid name for a {kind} of {type(value)}: it belongs to one of ours, and a "
+            f"custom {kind} needs a name of its own"
         )
     return value, named_class
 
@@ -93,8 +90,7 @@ def set_backend(backend, custom_optimizer=None, precision=None, default=False):
         precision = _text(precision).lower()
         if precision not in _PRECISIONS:
             raise _exceptions().Unsupported(
-                f"The backend precision provided is not supported: {precision}. "
-                f"Select from one of the supported precisions: {', '.join(_PRECISIONS)}"
+                f"precision {precision!r} is neither of the backends' precisions ({', '.join(_PRECISIONS)})"
             )
         kwargs["precision"] = precision
 
@@ -117,24 +113,24 @@ def set_backend(backend, custom_optimizer=None, precision=None, default=False):
             custom_optimizer, optimize, "optimizer", _exceptions().InvalidOptimizer, "scipy, minuit"
         )
 
-    def changed(old):
+    def changes(old):
+        """What differs from the pair ``old``: "tensorlib" (name or precision) and/or "optimizer"."""
         old_backend, old_optimizer = old
-        return (
-            (old_backend.name, old_backend.precision) != (new_backend.name, new_backend.precision),
-            old_optimizer != new_optimizer,
-        )
+        tensorlib_differs = (old_backend.name, old_backend.precision) != (new_backend.name, new_backend.precision)
+        return [
+            what
+            for what, differs in (("tensorlib", tensorlib_differs), ("optimizer", old_optimizer != new_optimizer))
+            if differs
+        ]
 
-    tensorlib_changed, optimizer_changed = changed(_state["current"])
+    current_changes = changes(_state["current"])
+    default_changes = changes(_state["default"]) if default else []
     _state["current"] = (new_backend, new_optimizer)
+    # The default's events fire while the old default is still in place, then the current pair's (pyhf's order).
+    for what in default_changes:
+        events.trigger(f"default_{what}_changed")()
     if default:
-        default_tensorlib_changed, default_optimizer_changed = changed(_state["default"])
-        if default_tensorlib_changed:
-            events.trigger("default_tensorlib_changed")()
-        if default_optimizer_changed:
-            events.trigger("default_optimizer_changed")()
         _state["default"] = _state["current"]
-    if tensorlib_changed:
-        events.trigger("tensorlib_changed")()
-    if optimizer_changed:
-        events.trigger("optimizer_changed")()
+    for what in current_changes:
+        events.trigger(f"{what}_changed")()
     new_backend._setup()

@@ -84,8 +84,10 @@ class InvalidSpecification(ParseError):
             return
         self.parent = ValidationError
         self.instance = ValidationError.instance
+        # A dotted location with list indices in brackets (pyhf's form of the path): channels[0].samples
         self.path = "".join(f"[{item}]" if isinstance(item, int) else f".{item}" for item in ValidationError.path)
         self.path = self.path.lstrip(".")
+        # pyhf's message, character for character: tests and scripts compare the text.
         super().__init__(
             f"{ValidationError.message}.\n\tPath: {self.path}\n\tInstance: {self.instance} Schema: {self.schema}"
         )
@@ -171,12 +173,15 @@ class FailedMinimization(FitFailed):
         if isinstance(result, str):
             result = types.SimpleNamespace(success=False, message=result)
         self.result = result
-        super().__init__(getattr(result, "message", "Unknown failure. See fit result for more details."))
+        super().__init__(
+            getattr(result, "message", f"Unknown failure: the {type(result).__name__} result says no more")
+        )
 
 
 def _deprecated_api_warning(deprecated_api, new_api, deprecated_release, remove_release):
     """Warns (``DeprecationWarning``, attributed to the caller of the deprecated function) that ``deprecated_api``
-    is replaced by ``new_api`` since ``deprecated_release`` and goes away in ``remove_release``; pyhf's wording."""
+    is replaced by ``new_api`` since ``deprecated_release`` and goes away in ``remove_release``. The first sentence is
+    pyhf's wording, which pyhf's tests (and so users' code) look for."""
     warnings.warn(
         f"{deprecated_api} is deprecated in favor of {new_api} as of pyhf v{deprecated_release} and will be "
         f"removed in pyhf v{remove_release}. Please use {new_api}.",

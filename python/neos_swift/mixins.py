@@ -6,6 +6,9 @@ Workspaces and model configurations share it, as in pyhf; it is bookkeeping over
 
 from __future__ import annotations
 
+import itertools
+from typing import NamedTuple
+
 __all__ = ["_ChannelSummaryMixin"]
 
 
@@ -13,23 +16,38 @@ def __dir__():
     return __all__
 
 
-def _summary(channels):
+class _ChannelSummary(NamedTuple):
+    """What the mixin's properties report, computed once."""
+
+    channels: list[str]
+    samples: list[str]
+    modifiers: list[tuple[str, str]]
+    channel_nbins: dict[str, int]
+    channel_slices: dict[str, slice]
+
+
+def _slices(ordered_nbins: dict[str, int]) -> dict[str, slice]:
+    """Consecutive slices of the main data, one per channel, in the order of ``ordered_nbins``."""
+    ends = list(itertools.accumulate(ordered_nbins.values()))
+    return {name: slice(end - width, end) for (name, width), end in zip(ordered_nbins.items(), ends)}
+
+
+def _summary(channels) -> _ChannelSummary:
     """The summary of a list of channel specs: sorted channel, sample and (name, type) modifier lists, bins per
-    channel (in channel order) and each channel's slice of the main data."""
-    names, samples, modifiers, nbins = set(), set(), set(), {}
-    for channel in channels:
-        names.add(channel["name"])
-        nbins[channel["name"]] = len(channel["samples"][0]["data"])
-        for sample in channel["samples"]:
-            samples.add(sample["name"])
-            modifiers.update((modifier["name"], modifier["type"]) for modifier in sample["modifiers"])
-    ordered = sorted(names)
-    channel_nbins = {name: nbins[name] for name in ordered}
-    slices, begin = {}, 0
-    for name in ordered:
-        slices[name] = slice(begin, begin + channel_nbins[name])
-        begin += channel_nbins[name]
-    return ordered, sorted(samples), sorted(modifiers), channel_nbins, slices
+    channel (in channel order; a channel's width is that of its first sample) and each channel's slice of the main
+    data."""
+    width = {channel["name"]: len(channel["samples"][0]["data"]) for channel in channels}
+    samples = [sample for channel in channels for sample in channel["samples"]]
+    nbins = {name: width[name] for name in sorted(width)}
+    return _ChannelSummary(
+        channels=list(nbins),
+        samples=sorted({sample["name"] for sample in samples}),
+        modifiers=sorted(
+            {(modifier["name"], modifier["type"]) for sample in samples for modifier in sample["modifiers"]}
+        ),
+        channel_nbins=nbins,
+        channel_slices=_slices(nbins),
+    )
 
 
 class _ChannelSummaryMixin:
@@ -43,30 +61,30 @@ class _ChannelSummaryMixin:
         if channels is not None:
             self._set_summary(_summary(channels))
 
-    def _set_summary(self, summary) -> None:
-        self._channels, self._samples, self._modifiers, self._channel_nbins, self._channel_slices = summary
+    def _set_summary(self, summary: _ChannelSummary) -> None:
+        self._channel_summary = summary
 
     @property
     def channels(self) -> list[str]:
         """The channel names, sorted."""
-        return self._channels
+        return self._channel_summary.channels
 
     @property
     def samples(self) -> list[str]:
         """The sample names over all channels, sorted and unique."""
-        return self._samples
+        return self._channel_summary.samples
 
     @property
     def modifiers(self) -> list[tuple[str, str]]:
         """The (name, type) pairs of every modifier, sorted and unique."""
-        return self._modifiers
+        return self._channel_summary.modifiers
 
     @property
     def channel_nbins(self) -> dict[str, int]:
         """Bins per channel, in channel order."""
-        return self._channel_nbins
+        return self._channel_summary.channel_nbins
 
     @property
     def channel_slices(self) -> dict[str, slice]:
         """Each channel's slice of the main data."""
-        return self._channel_slices
+        return self._channel_summary.channel_slices

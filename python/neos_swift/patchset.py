@@ -76,6 +76,34 @@ class Patch:
         return f"<{cls.__module__}.{cls.__qualname__} object '{self.name}{self.values}' at {hex(id(self))}>"
 
 
+class _MetadataEntry:
+    """A read-only attribute of a patchset that is one entry of its ``metadata`` (looked up on each read, so that
+    it follows the metadata)."""
+
+    def __init__(self, key, doc):
+        self._key = key
+        self.__doc__ = doc
+
+    def __get__(self, patchset, owner=None):
+        return self if patchset is None else patchset.metadata[self._key]
+
+    def __set__(self, patchset, value):
+        raise AttributeError(f"{self._key} is read from the patchset's metadata and cannot be set")
+
+
+def _check_values(index, patch, nlabels) -> None:
+    """A patch's values must be numbers or strings (the schema's kinds), one per label of the patchset."""
+    for position, value in enumerate(patch.values):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise exceptions.InvalidSpecification(
+                f"patches[{index}].metadata.values[{position}]: expected a number or a string, got {value!r}"
+            )
+    if len(patch.values) != nlabels:
+        raise exceptions.InvalidPatchSet(
+            f"patch {patch.name!r} has {len(patch.values)} values, but the patchset has {nlabels} labels"
+        )
+
+
 class PatchSet(_workspace.PatchSet):
     """pyhf's PatchSet: ``version``, ``metadata`` (``references``, ``description``, ``digests``, ``labels``),
     ``patches``; ``patchset[name]``, ``patchset[values]`` (tuple or list) and ``patchset[a, b]`` give the
@@ -94,23 +122,16 @@ class PatchSet(_workspace.PatchSet):
         super().__init__(spec)
         self._metadata = spec["metadata"]
         self._patches = [Patch(patch_spec) for patch_spec in spec["patches"]]
-        self._by_key = {}
+        self._by_key = {}  # each patch under its name and under its values: the two ways to ask for it
         for index, patch in enumerate(self._patches):
-            for position, value in enumerate(patch.values):  # the schema's values: numbers or strings
-                if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                    raise exceptions.InvalidSpecification(
-                        f"patches[{index}].metadata.values[{position}]: expected a number or a string, got {value!r}"
+            _check_values(index, patch, len(self.labels))
+            for key in (patch.name, patch.values):
+                holder = self._by_key.setdefault(key, patch)
+                if holder is not patch:
+                    raise exceptions.InvalidPatchSet(
+                        f"patches {holder.name!r} and {patch.name!r} cannot both be looked up by {key!r}: names and "
+                        "value tuples must each be unique in a patchset"
                     )
-            for key, what in ((patch.name, "name"), (patch.values, "values")):
-                if key in self._by_key:
-                    raise exceptions.InvalidPatchSet(f"Multiple patches were defined by {what} for {patch}.")
-            if len(patch.values) != len(self.labels):
-                raise exceptions.InvalidPatchSet(
-                    f"Incompatible number of values ({len(patch.values)}) for {patch} in patchset."
-                    f" Expected {len(self.labels)}."
-                )
-            self._by_key[patch.name] = patch
-            self._by_key[patch.values] = patch
 
     @property
     def version(self):
@@ -122,25 +143,12 @@ class PatchSet(_workspace.PatchSet):
         """The patchset's metadata: ``references``, ``description``, ``digests`` and ``labels``."""
         return self._metadata
 
-    @property
-    def references(self):
-        """The patchset's references (``metadata['references']``, e.g. its HEPData record)."""
-        return self.metadata["references"]
-
-    @property
-    def description(self):
-        """The patchset's description (``metadata['description']``)."""
-        return self.metadata["description"]
-
-    @property
-    def digests(self):
-        """The digests of the background-only workspace the patches apply to, by algorithm name."""
-        return self.metadata["digests"]
-
-    @property
-    def labels(self):
-        """The names of the signal-grid coordinates that each patch's ``values`` give."""
-        return self.metadata["labels"]
+    references = _MetadataEntry("references", "The patchset's references (e.g. its HEPData record).")
+    description = _MetadataEntry("description", "The patchset's description.")
+    digests = _MetadataEntry(
+        "digests", "The digests of the background-only workspace the patches apply to, by algorithm."
+    )
+    labels = _MetadataEntry("labels", "The names of the signal-grid coordinates that each patch's ``values`` give.")
 
     @property
     def patches(self):
@@ -150,12 +158,15 @@ class PatchSet(_workspace.PatchSet):
     def __getitem__(self, key):
         if isinstance(key, Patch) and key in self._patches:
             return key  # `for patch in patchset: patchset[patch]`, as for the names-only PatchSet before
-        if isinstance(key, list):
-            key = tuple(key)
+        lookup = tuple(key) if isinstance(key, list) else key  # values may come as a list; the table holds tuples
         try:
-            return self._by_key[key]
-        except (KeyError, TypeError):
-            raise exceptions.InvalidPatchLookup(f'No patch associated with "{key}" is defined in patchset.') from None
+            found = self._by_key.get(lookup)
+        except TypeError:  # an unhashable key names no patch
+            found = None
+        if found is None:
+            # The opening words are pyhf's, which pyhf's tests look for.
+            raise exceptions.InvalidPatchLookup(f'No patch associated with "{lookup}" is defined in patchset.')
+        return found
 
     def __iter__(self):
         return iter(self._patches)
@@ -173,12 +184,14 @@ class PatchSet(_workspace.PatchSet):
 
     def verify(self, spec):
         """``PatchSetVerificationError`` unless each of the patchset's digests is that of ``spec``."""
-        for algorithm, expected in self.digests.items():
-            got = utils.digest(spec, algorithm=algorithm)
-            if got != expected:
-                raise exceptions.PatchSetVerificationError(
-                    f"The digest verification failed for hash algorithm '{algorithm}'. Expected: {expected}. Got: {got}"
-                )
+        actual = {algorithm: utils.digest(spec, algorithm=algorithm) for algorithm in self.digests}
+        mismatched = [algorithm for algorithm, digest in actual.items() if digest != self.digests[algorithm]]
+        if mismatched:
+            algorithm = mismatched[0]
+            raise exceptions.PatchSetVerificationError(
+                f"this workspace is not the one the patchset was made for: its {algorithm} digest is "
+                f"{actual[algorithm]}, the patchset records {self.digests[algorithm]}"
+            )
 
     def apply(self, spec, key):
         """The workspace ``spec`` with the patch ``key`` (name or values) applied, after ``verify(spec)``."""

@@ -21,7 +21,7 @@ from neos_swift._arguments import as_float_array
 from neos_swift._handles import Handle, read_json
 from neos_swift._library import CONSTRAINT_PDF_TYPES, as_doubles, bool_pointer, c_string, lib, pointer
 from neos_swift.errors import ArgumentTypeError, InvalidArgument, check
-from neos_swift.mixins import _ChannelSummaryMixin, _summary
+from neos_swift.mixins import _ChannelSummary, _ChannelSummaryMixin, _slices, _summary
 from neos_swift.parameters import paramsets
 
 __all__ = ["Model", "_ModelConfig"]
@@ -67,7 +67,7 @@ def _settings_text(modifier_settings) -> bytes | None:
 
 def _unsupported(options) -> None:
     if options:
-        raise _pyhf_error("Unsupported")(f"Unsupported options were passed in: {list(options)}.")
+        raise _pyhf_error("Unsupported")(f"keyword arguments the model does not take: {sorted(options)}")
 
 
 def _paramset(name, pdf_type, init, bounds, fixed, is_scalar, auxdata, widths, has_sigmas, bounds_configured):
@@ -151,15 +151,14 @@ class ModelConfig(_ChannelSummaryMixin):
         self.modifier_settings = modifier_settings
         channels = list(metadata["channels"])
         nbins = {name: int(bins) for name, bins in zip(channels, metadata["channel_nbins"])}
-        slices, begin = {}, 0
-        for name in channels:
-            slices[name] = slice(begin, begin + nbins[name])
-            begin += nbins[name]
-        self._channels, self._samples, self._channel_nbins, self._channel_slices = (
-            channels,
-            list(metadata["samples"]),
-            nbins,
-            slices,
+        self._set_summary(
+            _ChannelSummary(
+                channels=channels,
+                samples=list(metadata["samples"]),
+                modifiers=[],  # not read: ModelConfig.modifiers comes from the model's structure
+                channel_nbins=nbins,
+                channel_slices=_slices(nbins),
+            )
         )
 
         init = np.empty(self.npars)
@@ -338,7 +337,7 @@ class ModelConfig(_ChannelSummaryMixin):
         if name is not None:
             if name not in self.parameters:
                 raise _pyhf_error("InvalidModel")(
-                    f"The parameter of interest '{name}' cannot be fit as it is not declared in the model specification."
+                    f"no parameter named '{name}' in the model, so it cannot be the parameter of interest"
                 )
             if self.par_slice(name).stop - self.par_slice(name).start > 1:
                 raise _pyhf_error("InvalidModel")(
@@ -775,7 +774,7 @@ class Model(Handle):
         if pars.ndim >= 1 and pars.shape[-1] != self.config.npars:
             # pyhf checks the last axis first, with its own classes (both are InvalidArgument here).
             raise _pyhf_error("InvalidPdfParameters")(
-                f"eval failed as pars has len {pars.shape[-1]} but {self.config.npars} was expected"
+                f"pars rows hold {pars.shape[-1]} values; the model has {self.config.npars} parameters"
             )
         if pars.ndim != 2 or pars.shape[0] != self.batch_size:
             raise InvalidArgument(f"pars must have shape ({self.batch_size}, npars) for batch_size={self.batch_size}")
@@ -785,7 +784,7 @@ class Model(Handle):
         n_data = self.config.nmaindata + self.config.nauxdata
         if data.ndim >= 1 and data.shape[-1] != n_data:
             raise _pyhf_error("InvalidPdfData")(
-                f"eval failed as data has len {data.shape[-1]} but {n_data} was expected"
+                f"data rows hold {data.shape[-1]} values; the model has {n_data} (main data then auxdata)"
             )
         if data.ndim == 1:
             data = np.broadcast_to(data, (self.batch_size, data.size))

@@ -116,7 +116,7 @@ def _join_code(join) -> int:
         return JOINS[join]
     except (KeyError, TypeError):
         raise InvalidArgument(  # a ValueError, as pyhf raises
-            f"Workspaces must be joined using one of the valid join operations ({Workspace.valid_joins}); not {join}"
+            f"{join!r} is not one of the valid join operations {Workspace.valid_joins}"
         ) from None
 
 
@@ -164,7 +164,7 @@ def _join_versions(join, left_version, right_version):
     """pyhf's ``_join_versions``: checked here too, since libneos reads only version 1.0.0 workspaces."""
     if left_version != right_version:
         raise _pyhf_error("InvalidWorkspaceOperation")(
-            f"Workspaces of different versions cannot be combined: {left_version} != {right_version}"
+            f"workspaces of different versions ({left_version} and {right_version}) cannot be combined"
         )
     return left_version
 
@@ -297,19 +297,19 @@ class Workspace(_ChannelSummaryMixin, dict):
         if measurement_name is not None:
             if measurement_name not in self.measurement_names:
                 raise _pyhf_error("InvalidMeasurement")(
-                    f"no measurement by name '{measurement_name}' was found in the workspace, pick from one of the "
-                    f"valid ones: {self.measurement_names}"
+                    f"the workspace has no measurement '{measurement_name}'; its measurements are "
+                    f"{self.measurement_names}"
                 )
             return self["measurements"][self.measurement_names.index(measurement_name)]
         if measurement_index is None and len(self.measurement_names) > 1:
-            log.warning("multiple measurements defined. Taking the first measurement.")
+            log.warning(f"{len(self.measurement_names)} measurements and none chosen: using the first")
         index = 0 if measurement_index is None else measurement_index
         try:
             return self["measurements"][index]
         except IndexError:
             raise _pyhf_error("InvalidMeasurement")(
-                f"The measurement index {index} is out of bounds as only {len(self.measurement_names)} "
-                "measurement(s) have been defined."
+                f"measurement index {index} is out of bounds: the workspace defines "
+                f"{len(self.measurement_names)} measurement(s)"
             ) from None
 
     def _model_spec(self, measurement_name, patches) -> dict:
@@ -425,8 +425,9 @@ class Workspace(_ChannelSummaryMixin, dict):
         code = _join_code(join)
         if join in ("left outer", "right outer"):
             log.warning(
-                "You are using an unsafe join operation. This will silence exceptions that might be raised during a "
-                "normal 'outer' operation."
+                # "using an unsafe join operation" is pyhf's wording, which pyhf's tests look for in the log.
+                f"using an unsafe join operation ({join!r}): a component both workspaces have is taken from one "
+                "side without the error an 'outer' join raises"
             )
         if not merge_channels or join != "none":
             _join_versions(join, left["version"], right["version"])

@@ -23,4 +23,4 @@ def emit_json(result, output_file: str | None) -> None:
         return
     with open(output_file, "w+", encoding="utf-8") as stream:
         json.dump(result, stream, indent=4, sort_keys=True)
-    log.debug(f"Written to {output_file:s}")
+    log.debug(f"JSON output in {output_file}")

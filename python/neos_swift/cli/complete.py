@@ -20,8 +20,9 @@ except ImportError:
     @click.argument("shell", default=None)
     def cli(shell):
         """Without click_completion there is no script to print: say how to get it."""
+        # The middle line is pyhf's wording, which pyhf's tests look for.
         click.secho(
-            "This requires the click_completion module.\n"
+            "Completion scripts are written by click_completion, which is not installed.\n"
             "You can install it with the shellcomplete extra:\n"
             "python -m pip install 'neos-swift[shellcomplete]'"
         )

@@ -56,16 +56,28 @@ def _engine_options(command):
     return command
 
 
+# --backend spellings that change the backend: set_backend's name and keywords (pyhf's command line asks torch and
+# tensorflow for 64-bit floats).
+_BACKEND_SWITCHES = {
+    spelling: switch
+    for spellings, switch in (
+        (("pytorch", "torch"), ("pytorch", {"precision": "64b"})),
+        (("tensorflow", "tf"), ("tensorflow", {"precision": "64b"})),
+        (("jax",), ("jax", {})),
+    )
+    for spelling in spellings
+}
+
+
 def _select_engine(backend: str, optimizer: str, optconf) -> object:
     """Make the chosen backend and minimiser (built with the --optconf options) current; returns the tensorlib."""
-    if backend in ("pytorch", "torch"):
-        set_backend("pytorch", precision="64b")
-    elif backend in ("tensorflow", "tf"):
-        set_backend("tensorflow", precision="64b")
-    elif backend == "jax":
-        set_backend("jax")
+    switch = _BACKEND_SWITCHES.get(backend)
+    if switch is not None:  # numpy (the default) stays as it is
+        set_backend(switch[0], **switch[1])
     tensorlib, _ = get_backend()
-    options = {name: value for item in optconf for name, value in item.items()}
+    options = {}
+    for pairs in optconf:  # each --optconf gives one {name: value}
+        options.update(pairs)
     set_backend(tensorlib, getattr(optimize, f"{optimizer}_optimizer")(**options))
     return tensorlib
 

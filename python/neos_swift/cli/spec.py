@@ -118,7 +118,7 @@ def inspect(workspace, output_file, measurement):
     if output_file:
         with open(output_file, "w+", encoding="utf-8") as stream:
             json.dump(summary, stream, indent=4, sort_keys=True)
-        log.debug(f"Written to {output_file:s}")
+        log.debug(f"JSON output in {output_file}")
 
 
 @cli.command()

@@ -11,6 +11,11 @@ log = logging.getLogger(__name__)
 
 __all__ = ["download"]
 
+_NO_DOWNLOAD = (
+    "neos_swift.contrib.utils has no download function here: the contrib command needs the contrib extra "
+    "(python -m pip install 'neos-swift[contrib]')"
+)
+
 
 def __dir__():
     return __all__
@@ -31,16 +36,13 @@ def cli():
 def download(archive_url, output_directory, verbose, force, compress):
     """Download the archive at ARCHIVE_URL (HEPData likelihoods) and unpack it into OUTPUT_DIRECTORY
     (InvalidArchiveHost for another host unless --force)."""
-    try:
-        from neos_swift.contrib import utils
+    from neos_swift.contrib import utils
 
-        utils.download(archive_url, output_directory, force, compress)
-        if verbose:
-            print("\n".join(str(path) for path in Path(output_directory).glob("*")))
-    except AttributeError:
-        # the module loaded without requests, so it has no download function (pyhf's behaviour: log, exit 0)
-        log.error(
-            "\nInstallation of the contrib extra is required to use the contrib CLI API"
-            "\nPlease install with: python -m pip install 'neos-swift[contrib]'\n",
-            exc_info=True,
-        )
+    fetch = getattr(utils, "download", None)
+    if fetch is None:
+        # A contrib.utils without its download function: log and return (exit status 0), as pyhf's command does.
+        log.error(_NO_DOWNLOAD)
+        return
+    fetch(archive_url, output_directory, force, compress)
+    if verbose:
+        print("\n".join(str(path) for path in Path(output_directory).glob("*")))

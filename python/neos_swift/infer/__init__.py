@@ -65,11 +65,12 @@ def hypotest(
     par_bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
     fixed_params = pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params
     if pdf.config.poi_index is None:
-        raise UnspecifiedPOI("No POI is defined. A POI is required to run a hypothesis test.")
+        raise UnspecifiedPOI("No POI is defined: a hypothesis test tests a value of the parameter of interest")
     if not utils.all_pois_floating(pdf, fixed_params):
+        index = pdf.config.poi_index
         raise InvalidModel(
-            f"POI at index [{pdf.config.poi_index}] is set as fixed, which makes profile likelihood ratio based "
-            "inference impossible. Please unfix the POI to continue."
+            f"POI at index [{index}] is set as fixed: the profile likelihood ratio fits it freely in the "
+            f"denominator, so fixed_params[{index}] must be False"
         )
     if not _generic.is_native(pdf):
         # A model with pyhf's interface that libneos did not build: its fits run in Python (see _generic).

@@ -41,6 +41,12 @@ __all__ = [
 _Z_OBSERVED = HYPOTEST_ROW_NAMES.index("z_observed")
 _Z_ASIMOV = HYPOTEST_ROW_NAMES.index("z_asimov")
 _NSIGMA = (2, 1, 0, -1, -2)  # pyhf's band order: from the -2 sigma p-value (largest statistic) to +2 sigma
+# The lowest value the statistic can take under each asymptotic base distribution, from the signal-plus-background
+# centre -sqrt(q_A): the whole normal, or clipped where the expected mu_hat would pass the tested mu.
+_LOWEST_STATISTIC = {
+    "normal": lambda signal_centre: float("-inf"),
+    "clipped_normal": lambda signal_centre: signal_centre,
+}
 
 
 def __dir__():
@@ -58,31 +64,43 @@ def generate_asimov_data(asimov_mu, data, pdf, init_pars, par_bounds, fixed_para
 
 
 class AsymptoticTestStatDistribution:
-    """The asymptotic distribution of the test statistic in pyhf's ``-mu_hat/sigma`` space: a unit-width normal
-    centred at ``shift`` (``-sqrt(q_A)`` under signal plus background, 0 under background only), optionally clipped
-    below ``cutoff``.
+    """Where the statistic of :meth:`AsymptoticCalculator.teststatistic` falls under one hypothesis, in the large
+    sample limit: a normal of width one around ``shift`` (arXiv:1007.1727's Wald approximation; the calculator
+    puts signal plus background at ``-sqrt(q_A)`` and background only at 0). ``cutoff`` is the lowest value the
+    statistic can take: p-values below it are undefined (NaN) and expected values stop at it; ``-inf`` leaves
+    the normal whole.
 
-    These are pyhf's closed forms over a shift the core computed; they stay in Python because pyhf exposes them as
-    functions of an arbitrary statistic value. Tails use ``scipy.special.ndtr`` of the negated argument (never
-    ``1 - cdf``), so p-values far in the tail keep their relative precision."""
+    The tails are ``scipy.special.ndtr`` of the distance from the centre taken with the sign that makes the tail
+    the lower one, so that a p-value of 1e-30 is as precise as one of 0.5; no ``1 - cdf``."""
 
     def __init__(self, shift, cutoff=float("-inf")):
         self.shift = shift
         self.cutoff = cutoff
 
+    def _distance(self, value):
+        # In standard deviations above the centre: the width is one by construction.
+        return np.asarray(value, dtype=np.float64) - self.shift
+
     def cdf(self, value):
-        """P(statistic <= value)."""
-        return ndtr(np.asarray(value, dtype=np.float64) - self.shift)
+        """The probability of the statistic being at most ``value``."""
+        return ndtr(self._distance(value))
 
     def pvalue(self, value):
-        """P(statistic >= value): the right tail; NaN where ``value`` is below the cutoff, as in pyhf."""
-        value = np.asarray(value, dtype=np.float64)
-        return np.where(value >= self.cutoff, ndtr(-(value - self.shift)), np.nan)
+        """The probability of the statistic being at least ``value``; NaN for a ``value`` under the cutoff, which
+        the statistic cannot reach."""
+        reachable = np.asarray(value, dtype=np.float64) >= self.cutoff
+        return np.where(reachable, ndtr(-self._distance(value)), np.nan)
 
     def expected_value(self, nsigma):
-        """The statistic ``nsigma`` standard deviations above the centre, clipped at the cutoff."""
-        shifted = self.shift + np.asarray(nsigma, dtype=np.float64)
-        return np.where(shifted > self.cutoff, shifted, self.cutoff)
+        """The statistic ``nsigma`` standard deviations from the centre, raised to the cutoff when it lies under
+        it (``fmax``: a NaN position gives the cutoff)."""
+        return np.asarray(np.fmax(self.shift + np.asarray(nsigma, dtype=np.float64), self.cutoff))
+
+
+def _cls_of(teststat, sig_plus_bkg_distribution, bkg_only_distribution):
+    """CLsb and CLb, the two tails at ``teststat``, and their ratio CLs."""
+    tails = (sig_plus_bkg_distribution.pvalue(teststat), bkg_only_distribution.pvalue(teststat))
+    return (*tails, np.asarray(tails[0] / tails[1]))
 
 
 @dataclass(frozen=True)
@@ -152,14 +170,14 @@ class AsymptoticCalculator:
         self._core_values = values
         self._core_poi = poi_test
         self._fitted_pars = None
-        sqrtqmu_v = values[_Z_OBSERVED]
-        sqrtqmuA_v = values[_Z_ASIMOV]
-        self.sqrtqmuA_v = np.asarray(sqrtqmuA_v)
-        if self.test_stat == "qtilde" and not sqrtqmu_v <= sqrtqmuA_v:
-            teststat = (sqrtqmu_v**2 - sqrtqmuA_v**2) / (2 * sqrtqmuA_v)
-        else:
-            teststat = sqrtqmu_v - sqrtqmuA_v
-        return np.asarray(teststat), wrt_inputs, wrt_data
+        z_data, z_asimov = values[_Z_OBSERVED], values[_Z_ASIMOV]
+        self.sqrtqmuA_v = np.asarray(z_asimov)
+        gap = z_data - z_asimov
+        if self.test_stat == "qtilde" and gap > 0:
+            # Beyond sqrt(q_A) q-tilde is linear in mu_hat: (q - q_A) / (2 sqrt(q_A)), here factored as
+            # gap (z + z_A) / (2 z_A). A NaN gap stays NaN on either branch.
+            gap = gap * (z_data + z_asimov) / (2 * z_asimov)
+        return np.asarray(gap), wrt_inputs, wrt_data
 
     @property
     def fitted_pars(self):
@@ -188,29 +206,30 @@ class AsymptoticCalculator:
     def distributions(self, poi_test):
         """``(signal plus background, background only)`` distributions of the statistic at ``poi_test``."""
         if self.sqrtqmuA_v is None:
-            raise RuntimeError("need to call .teststatistic(poi_test) first")
-        if self.calc_base_dist == "normal":
-            cutoff = float("-inf")
-        elif self.calc_base_dist == "clipped_normal":
-            cutoff = -self.sqrtqmuA_v
-        else:
-            raise ValueError(f"unknown base distribution for asymptotics {self.calc_base_dist}")
-        return AsymptoticTestStatDistribution(-self.sqrtqmuA_v, cutoff), AsymptoticTestStatDistribution(0.0, cutoff)
+            raise RuntimeError("distributions() needs the Asimov significance: run teststatistic(poi_test) before it")
+        if self.calc_base_dist not in _LOWEST_STATISTIC:
+            raise ValueError(
+                f"calc_base_dist {self.calc_base_dist!r} is neither of the asymptotic base distributions "
+                f"{sorted(_LOWEST_STATISTIC)}"
+            )
+        signal_centre = -self.sqrtqmuA_v
+        lowest = _LOWEST_STATISTIC[self.calc_base_dist](signal_centre)
+        return (
+            AsymptoticTestStatDistribution(signal_centre, lowest),
+            AsymptoticTestStatDistribution(0.0, lowest),
+        )
 
     def pvalues(self, teststat, sig_plus_bkg_distribution, bkg_only_distribution):
         """``(CLsb, CLb, CLs)`` at the statistic value ``teststat``."""
-        clsb = sig_plus_bkg_distribution.pvalue(teststat)
-        clb = bkg_only_distribution.pvalue(teststat)
-        return clsb, clb, np.asarray(clsb / clb)
+        return _cls_of(teststat, sig_plus_bkg_distribution, bkg_only_distribution)
 
     def expected_pvalues(self, sig_plus_bkg_distribution, bkg_only_distribution):
         """``[CLsb band, CLb band, CLs band]``, each five values for the background-only statistic at +2 … -2
         standard deviations (pyhf's order)."""
-        rows = [
-            self.pvalues(bkg_only_distribution.expected_value(n), sig_plus_bkg_distribution, bkg_only_distribution)
-            for n in _NSIGMA
-        ]
-        return [list(column) for column in zip(*rows)]
+        # The five background-only statistics go through both tails at once; each band entry is a 0-d array.
+        statistics = np.stack([bkg_only_distribution.expected_value(n) for n in _NSIGMA])
+        bands = self.pvalues(statistics, sig_plus_bkg_distribution, bkg_only_distribution)
+        return [[np.asarray(value) for value in band] for band in bands]
 
     def _core_results(self):
         """The observed ``(CLsb, CLb, CLs)`` and the expected band (CLs, for q0 p0) as the core computed them, for
@@ -387,9 +406,7 @@ class ToyCalculator:
     def pvalues(self, teststat, sig_plus_bkg_distribution, bkg_only_distribution):
         """``(CLsb, CLb, CLs)`` of the statistic value ``teststat``: the fractions of the signal-plus-background
         and background-only toys at or above it, and their ratio."""
-        clsb = sig_plus_bkg_distribution.pvalue(teststat)
-        clb = bkg_only_distribution.pvalue(teststat)
-        return clsb, clb, np.asarray(clsb / clb)
+        return _cls_of(teststat, sig_plus_bkg_distribution, bkg_only_distribution)
 
     def expected_pvalues(self, sig_plus_bkg_distribution, bkg_only_distribution):
         """``[CLsb band, CLb band, CLs band]``: the p-values of every background-only toy, read at the -2 ... +2

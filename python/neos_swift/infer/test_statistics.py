@@ -29,7 +29,10 @@ def _check_configuration(name, mu, pdf, par_bounds):
         raise UnspecifiedPOI("No POI is defined. A POI is required for profile likelihood based test statistics.")
     if name == "q0":
         if mu != 0.0:
-            log.warning("q0 test statistic only used for fit configuration with POI set to zero. Setting mu=0.")
+            # The words up to "zero" are pyhf's, which pyhf's tests look for in the log.
+            log.warning(
+                f"q0 test statistic only used for fit configuration with POI set to zero: mu = {mu} is tested as 0"
+            )
         return
     bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
     at_zero = bounds[poi][0] == 0
@@ -37,15 +40,14 @@ def _check_configuration(name, mu, pdf, par_bounds):
     if at_zero == tilde:
         return
     other = _ALTERNATIVE[name]
-    message = (
-        f"{name} test statistic used for fit configuration with POI {'not ' if tilde else ''}bounded at zero.\n"
-        f"Use the {other} test statistic (pyhf.infer.test_statistics.{other}) instead."
-    )
+    # "<name> test statistic used for fit" opens the message as pyhf's does: pyhf's tests look for those words.
+    lines = [
+        f"{name} test statistic used for fit with a POI whose lower bound is {'not ' if tilde else ''}0",
+        f"that POI range is {other}'s (pyhf.infer.test_statistics.{other})",
+    ]
     if name in _HYPOTEST_NAME:
-        message += (
-            f'\nIf you called this from pyhf.infer.mle or pyhf.infer.hypotest, set test_stat="{_HYPOTEST_NAME[other]}".'
-        )
-    log.warning(message)
+        lines.append(f'through infer.hypotest or the intervals, choose it with test_stat="{_HYPOTEST_NAME[other]}"')
+    log.warning("; ".join(lines))
 
 
 def _statistic(

@@ -114,7 +114,7 @@ class paramset:  # noqa: N801  (pyhf's class name)
         """The fixed flags as one bool when they all agree; ``RuntimeError`` when they do not."""
         distinct = set(self.suggested_fixed)
         if len(distinct) != 1:
-            raise RuntimeError(f"{self.suggested_fixed} is neither all-True nor all-False, so not compressible")
+            raise RuntimeError(f"the fixed flags {self.suggested_fixed} of {self.name} differ: they are not one bool")
         return distinct.pop()
 
     def __repr__(self):

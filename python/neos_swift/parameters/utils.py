@@ -55,8 +55,8 @@ def _agreed(name, prop, requirements):
     if len(distinct) == 1:
         return distinct[0]
     raise exceptions.InvalidNameReuse(
-        f"Multiple values for '{prop}' ({distinct}) were found for {name}. Use unique modifier names when "
-        "constructing the pdf."
+        f"the modifiers named {name} do not agree on '{prop}' ({distinct}): modifiers that share a name share one "
+        "parameter set, so give them distinct names or equal settings"
     )
 
 
@@ -68,12 +68,12 @@ def _user_value(name, prop, value, required):
 
     if required is _UNSET:
         if value:
-            raise exceptions.InvalidModel(f"{name} does not use the {prop} attribute.")
+            raise exceptions.InvalidModel(f"the parameter set {name} has no {prop} to configure")
         return value
     sequences = (list, tuple)
     if isinstance(value, sequences) and isinstance(required, sequences) and len(value) != len(required):
         raise exceptions.InvalidModel(
-            f"Incorrect number of values ({len(value)}) for {prop} were configured by you, expected {len(required)}."
+            f"wrong number of values ({len(value)}) for {prop} of {name}: expected {len(required)}, one per parameter"
         )
     return value
 

@@ -46,7 +46,7 @@ def hypotest(
     if test_stat in ("q", "qmu"):
         clipped_below, use_cls = True, cls_method
     elif test_stat == "q0":
-        logging.info("test_poi automatically set to 0 for q0 test (bkg-only null hypothesis)")
+        logging.info(f"test_stat='q0' tests the background-only hypothesis: test_poi {test_poi} is taken as 0")
         test_poi, clipped_below, use_cls = 0.0, False, False
     else:
         msg = f"Unknown test statistic: {test_stat}"

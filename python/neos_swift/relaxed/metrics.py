@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import jax.scipy as jsp
 from jax import flatten_util
 
 from ..jax import _surfacing
@@ -28,24 +27,26 @@ def gaussianity(model, bestfit_pars, data, rng_key, n_samples=1000):
     Gaussian with the same maximum, over ``n_samples`` points drawn (``rng_key``) from relaxed's Gaussian
     approximation (mean ``bestfit_pars``, covariance the inverse of :func:`~neos_swift.relaxed.fisher_info`, as
     relaxed draws them). log L is libneos' (NaN where the likelihood has no finite value: a sample with a
-    negative rate, which the mean skips, with a zero gradient); sampling and the Gaussian are jax's."""
+    negative rate, which the mean skips, with a zero gradient); the sampling is jax's."""
     model = _model.as_model(model)
-    covariance = jnp.linalg.inv(fisher_info(model, bestfit_pars, data))
+    information = fisher_info(model, bestfit_pars, data)
+    # relaxed draws from the Gaussian whose covariance is the inverse of fisher_info (the NLL Hessian).
     flat_best, unravel = flatten_util.ravel_pytree(bestfit_pars)
-    samples = jax.random.multivariate_normal(key=rng_key, mean=flat_best, cov=covariance, shape=(n_samples,))
+    samples = jax.random.multivariate_normal(
+        key=rng_key, mean=flat_best, cov=jnp.linalg.inv(information), shape=(n_samples,)
+    )
     flat_data = _model.flat_data(model, data)
     best = model.logpdf(bestfit_pars, flat_data)
 
-    def sampled_logpdf(pars):
+    def rise_above_best(pars):
         # Samples outside the likelihood's domain (negative rates) are NaN, which nanmean drops, as in relaxed.
-        return _model.logpdf(model, _model.flat_pars(model, unravel(pars)), flat_data, nan_outside=True)
+        return best - _model.logpdf(model, _model.flat_pars(model, unravel(pars)), flat_data, nan_outside=True)
 
-    model_nll = jax.vmap(lambda pars: -(sampled_logpdf(pars) - best))(samples)
-
-    def gaussian(mean, point):
-        return jsp.stats.multivariate_normal.logpdf(point, mean, covariance)
-
-    gaussian_nll = jax.vmap(lambda pars: -(gaussian(pars, flat_best) - gaussian(flat_best, flat_best)))(samples)
+    model_nll = jax.vmap(rise_above_best)(samples)
+    # That Gaussian's own rise of -log L above its peak is half the squared Mahalanobis distance from the peak,
+    # with the inverse covariance fisher_info.
+    offsets = samples - flat_best
+    gaussian_nll = 0.5 * jnp.einsum("si,ij,sj->s", offsets, information, offsets)
     diffs = model_nll - gaussian_nll
     # nanmean of the squares, written so that a NaN sample gets a zero gradient instead of 0 · NaN.
     outside = jnp.isnan(diffs)

@@ -176,24 +176,27 @@ def validate(
     return None
 
 
+# (folder, cache) pairs that calls of the module replaced, newest last, for the context manager to restore.
+_REPLACED = []
+
+
 class _SchemaModule(types.ModuleType):
     """The type of this module: callable (to change the schema folder) and a context manager (to change it for
     one block), with ``path`` and ``version`` read from ``variables``."""
 
     def __call__(self, new_path):
-        """Reads schemas from ``new_path`` from now on, with an empty cache; returns the module, so that
-        ``with schema(new_path):`` restores the previous folder and cache at the end of the block."""
-        self.orig_path, variables.schemas = variables.schemas, new_path
-        self.orig_cache = dict(variables.SCHEMA_CACHE)
-        variables.SCHEMA_CACHE.clear()
+        """Reads schemas from ``new_path`` from now on, with a fresh empty cache; returns the module, so that
+        ``with schema(new_path):`` puts the previous folder and cache back at the end of the block."""
+        _REPLACED.append((variables.schemas, variables.SCHEMA_CACHE))
+        variables.schemas, variables.SCHEMA_CACHE = new_path, {}
         return self
 
     def __enter__(self):
         return None
 
     def __exit__(self, *exc_info):
-        variables.schemas = self.orig_path
-        variables.SCHEMA_CACHE = self.orig_cache
+        # The state the latest call replaced; nested blocks unwind in order.
+        variables.schemas, variables.SCHEMA_CACHE = _REPLACED.pop()
 
     @property
     def path(self):

@@ -34,7 +34,7 @@ def _jax_backend():
     except ImportError as error:
         from ..exceptions import ImportBackendError
 
-        raise ImportBackendError("There was a problem importing JAX. The jax backend cannot be used.", error) from error
+        raise ImportBackendError("jax could not be imported, so the jax backend is not available", error) from error
     return jax_backend
 
 

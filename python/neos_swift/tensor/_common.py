@@ -93,7 +93,8 @@ class _ArrayBackend:
         try:
             return self.dtypemap[dtype]
         except KeyError:
-            log.error(f"Invalid dtype: dtype must be one of {list(self.dtypemap)}.", exc_info=True)
+            # "Invalid dtype" opens the message as in pyhf, whose tests look for those words in the log.
+            log.error(f"Invalid dtype {dtype!r}: this backend's dtypes are {list(self.dtypemap)}", exc_info=True)
             raise
 
     def _from_sampled(self, draws):

@@ -41,8 +41,8 @@ class _UnavailableBackend:
         from ..exceptions import ImportBackendError
 
         raise ImportBackendError(
-            f"There was a problem importing {self.framework}. The {self.name} backend cannot be used: neos_swift "
-            f"computes in its native core with numpy or jax front ends and has no {self.framework} backend.",
+            f"the {self.name} backend cannot be used: neos_swift computes in its native core, with numpy or jax "
+            f"front ends, and has no {self.framework} backend",
             ModuleNotFoundError(f"neos_swift has no {self.framework} backend"),
         )
 

@@ -4,8 +4,8 @@ The hypothesis tests behind a limit run in libneos. For pyhf's default test (asy
 expected band) libneos also does the scan or the root finding in one call; its root finding solves
 CLs(mu) = level to full precision, which meets any ``atol``/``rtol`` a caller asks of pyhf's ``toms748``. Other
 test settings (``test_stat="q"``, ``calc_base_dist="clipped_normal"``, ...) go to :func:`~neos_swift.infer.hypotest`
-point by point, with pyhf's interpolation (``numpy.interp``) or pyhf's ``scipy.optimize.toms748`` root finding
-and bracket extension over those hypotests. Every keyword not listed here goes to ``hypotest``, which refuses
+point by point; their limits are interpolated (``numpy.interp``) or solved with ``scipy.optimize.toms748``
+from a widened bracket, the same methods pyhf uses. Every keyword not listed here goes to ``hypotest``, which refuses
 one it does not take (``TypeError``) as pyhf's does.
 """
 
@@ -169,20 +169,46 @@ def _core_scan(data, model, level, scan, hypotest_kwargs):
     return np.asarray(limits[0]), [np.asarray(value) for value in limits[1:]], rows, list(positions)
 
 
-def _hypotests(data, model, hypotest_kwargs):
-    """A cached hypotest (with the expected set) per POI value, through neos_swift.infer.hypotest."""
-    from ... import infer
+class _LimitCurves:
+    """The six curves an upper limit is read from (CLs observed, then the expected CLs at -2 ... +2 sigma) as
+    functions of the POI, through :func:`neos_swift.infer.hypotest`; each POI value is tested once and kept, in
+    the order tested."""
 
-    cache = {}
+    def __init__(self, data, model, hypotest_kwargs):
+        self._data, self._model, self._kwargs = data, model, hypotest_kwargs
+        self.results = {}  # POI -> hypotest(..., return_expected_set=True)'s result, as 0-d arrays
 
-    def at(poi):
+    def result(self, poi):
         poi = float(poi)
-        if poi not in cache:
-            cls_obs, band = infer.hypotest(poi, data, model, return_expected_set=True, **hypotest_kwargs)
-            cache[poi] = (np.asarray(cls_obs), [np.asarray(value) for value in band])
-        return cache[poi]
+        if poi not in self.results:
+            from ... import infer
 
-    return at, cache
+            cls_obs, band = infer.hypotest(poi, self._data, self._model, return_expected_set=True, **self._kwargs)
+            self.results[poi] = (np.asarray(cls_obs), [np.asarray(value) for value in band])
+        return self.results[poi]
+
+    def at(self, poi) -> np.ndarray:
+        """All six curves at ``poi``."""
+        cls_obs, band = self.result(poi)
+        return np.array([cls_obs, *band], dtype=np.float64)
+
+    def tightest_bracket(self, curve, level):
+        """Two tested POIs on either side of ``curve``'s crossing of ``level``: the one with the smallest CLs at or
+        above it and the one with the largest CLs below it."""
+        pois = np.array(list(self.results))
+        heights = np.array([self.at(poi)[curve] for poi in pois]) - level
+        above, below = heights >= 0, heights < 0
+        return pois[above][np.argmin(heights[above])], pois[below][np.argmax(heights[below])]
+
+
+def _widened(curves, low, high, level):
+    """``[low, high]`` grown until it holds every curve's crossing of ``level``, as pyhf grows it: the low end
+    halved while some curve is under the level there, then the high end doubled while some curve is over it."""
+    while np.any(curves.at(low) < level):
+        low /= 2
+    while np.any(curves.at(high) > level):
+        high *= 2
+    return low, high
 
 
 def _jacobian_limit(data, model, level, hypotest_kwargs):
@@ -250,36 +276,21 @@ def toms748_scan(
 
 
 def _toms748_python(data, model, bounds_low, bounds_up, level, atol, rtol, hypotest_kwargs):
-    """pyhf's root finding over hypotests of settings libneos' upper limit does not implement."""
+    """Root finding for the test settings libneos' upper limit does not implement: scipy's ``toms748`` on each of
+    the six curves of :class:`_LimitCurves`, started from the tightest bracket the hypotests so far give it (after
+    widening ``[bounds_low, bounds_up]`` to hold every crossing), stopping within ``atol`` or ``rtol`` of the
+    root. Returns (observed, expected, (tested POIs, their results))."""
     from scipy.optimize import toms748
 
-    at, cache = _hypotests(data, model, hypotest_kwargs)
-
-    def excess(poi, which):
-        cls_obs, band = at(poi)
-        return float((cls_obs if which == 0 else band[which - 1]) - level)
-
-    def every_value(poi):
-        cls_obs, band = at(poi)
-        return np.array([cls_obs, *band], dtype=np.float64)
-
-    while np.any(every_value(bounds_low) < level):
-        bounds_low /= 2
-    while np.any(every_value(bounds_up) > level):
-        bounds_up *= 2
-
-    def bracket(which):
-        # The tested POIs closest to the root on either side: CLs above the level, and below it.
-        pois = np.array(list(cache))
-        values = np.array([excess(poi, which) for poi in pois])
-        above, below = values >= 0, values < 0
-        return pois[above][np.argmin(values[above])], pois[below][np.argmax(values[below])]
-
-    observed = np.asarray(toms748(excess, bounds_low, bounds_up, args=(0,), k=2, xtol=atol, rtol=rtol))
-    expected = [
-        np.asarray(toms748(excess, *bracket(which), args=(which,), k=2, xtol=atol, rtol=rtol)) for which in range(1, 6)
-    ]
-    return observed, expected, (list(cache), list(cache.values()))
+    curves = _LimitCurves(data, model, hypotest_kwargs)
+    _widened(curves, bounds_low, bounds_up, level)
+    limits = []
+    for curve in range(UPPER_LIMIT_ROWS):
+        bracket = curves.tightest_bracket(curve, level)
+        # k=2: two inverse cubic steps per iteration, the setting pyhf runs toms748 with.
+        root = toms748(lambda poi: curves.at(poi)[curve] - level, *bracket, k=2, xtol=atol, rtol=rtol)
+        limits.append(np.asarray(root))
+    return limits[0], limits[1:], (list(curves.results), list(curves.results.values()))
 
 
 def linear_grid_scan(data, model, scan, level=0.05, return_results=False, **hypotest_kwargs):
@@ -297,10 +308,10 @@ def linear_grid_scan(data, model, scan, level=0.05, return_results=False, **hypo
         observed, expected, rows, positions = _core_scan(data, model, level, values, hypotest_kwargs)
         results = [_point_result(row) for row in rows]
     else:
-        at, _ = _hypotests(data, model, hypotest_kwargs)
-        results = [at(poi) for poi in values]
+        curves = _LimitCurves(data, model, hypotest_kwargs)
+        results = [curves.result(poi) for poi in values]
         pois = np.unique(values)  # ascending and distinct, as libneos interpolates them
-        table = np.array([[float(cls_obs), *map(float, band)] for cls_obs, band in map(at, pois)]).T
+        table = np.array([curves.at(poi) for poi in pois]).T
         # CLs falls with the POI: numpy.interp wants rising abscissae, so both run backwards.
         limits = [np.asarray(np.interp(level, row[::-1], pois[::-1])) for row in table]
         observed, expected = limits[0], limits[1:]
@@ -337,7 +348,7 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, return
     if model.config.poi_name is None:
         from ...exceptions import UnspecifiedPOI
 
-        raise UnspecifiedPOI("No POI is defined. A POI is required to find an upper limit.")
+        raise UnspecifiedPOI("No POI is defined: an upper limit is a limit on the parameter of interest")
     low, high = model.config.suggested_bounds()[model.config.poi_index]
     observed, expected, results = toms748_scan(
         data, model, low, high, level=level, from_upper_limit_fn=True, **hypotest_kwargs
