@@ -126,6 +126,33 @@ def cls_at_grid_points(module, model, data):
     return ", ".join(f"{value:.8f}" for value in values)
 
 
+def empirical_distribution_case():
+    """pyhf's tests/test_infer.py::test_emperical_distribution: q̃μ at μ = 1 on ten toys drawn by pyhf's own
+    ``make_pdf(...).sample((10,))`` after ``np.random.seed(0)`` (the same numbers for every row), computed by each
+    configuration. For each toy also the twice NLL, evaluated by pyhf, of pyhf's default free fit and of ours:
+    where q̃μ differs, the lower twice NLL says which free fit is the better one."""
+    reference, ours = models()
+    np.random.seed(0)
+    toys = reference.make_pdf(pyhf.tensorlib.astensor(reference.config.suggested_init())).sample((10,))
+    settings = (
+        reference.config.suggested_init(),
+        reference.config.suggested_bounds(),
+        reference.config.suggested_fixed(),
+    )
+    columns = {}
+    for name, configure in configurations().items():
+        configure()
+        columns[name] = [float(pyhf.infer.test_statistics.qmu_tilde(1.0, toy, reference, *settings)) for toy in toys]
+    pyhf.set_backend("numpy", pyhf.optimize.scipy_optimizer())
+    default_free = [twice_nll(reference, pyhf.infer.mle.fit(toy, reference), toy) for toy in toys]
+    pyhf.set_backend("numpy")
+    columns["neos_swift"] = [
+        float(neos_swift.infer.test_statistics.qmu_tilde(1.0, toy, ours, *settings)) for toy in toys
+    ]
+    our_free = [twice_nll(reference, neos_swift.infer.mle.fit(toy, ours), toy) for toy in toys]
+    return columns, default_free, our_free
+
+
 VALIDATION = Path(__file__).resolve().parents[1] / "Tests" / "Data" / "pyhf" / "workspaces"
 # pyhf's tests/test_validation.py cases whose CLs pyhf's defaults give differently from ours: (workspace, μ, test
 # statistic). pyhf's test builds each model with modifier_settings={"normsys": {"interpcode": "code1"}}.
@@ -200,6 +227,13 @@ def main() -> None:
         print("|---|--:|")
         for name, value in derived(observations, quantity):
             print(f"| {name} | {value if isinstance(value, str) else f'{value:.8f}'} |")
+    columns, default_free, our_free = empirical_distribution_case()
+    print("\n### tests/test_infer.py::test_emperical_distribution: q̃μ at μ = 1 on pyhf's ten seeded toys\n")
+    print("| toy | " + " | ".join(columns) + " | twice NLL, free fit: pyhf default | ours |")
+    print("|--:|" + "--:|" * (len(columns) + 2))
+    for toy in range(len(our_free)):
+        values = " | ".join(f"{column[toy]:.10g}" for column in columns.values())
+        print(f"| {toy} | {values} | {default_free[toy]:.10f} | {our_free[toy]:.10f} |")
     for name, mu, test_stat in VALIDATION_CASES:
         print(f"\n### tests/test_validation.py: {name}, {test_stat} at μ = {mu:g}\n")
         print("| fit | CLs [expected band] (p-values for q0) | twice NLL, free fit | twice NLL, μ fixed |")
