@@ -47,3 +47,14 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
 # Installed when the package is imported (its __init__ imports this module first), once per process.
 if not any(isinstance(finder, _AliasFinder) for finder in sys.meta_path):
     sys.meta_path.insert(0, _AliasFinder())
+
+
+def import_name() -> str:
+    """The name the package is imported under in this process: the alias when a user made one
+    (``sys.modules["pyhf"] = neos_swift``), else the package's own name. Messages that name a module or an install
+    command use it, so that they read as what the user imported."""
+    package = sys.modules[_PACKAGE]
+    for name, module in list(sys.modules.items()):
+        if module is package and "." not in name and name != _PACKAGE:
+            return name
+    return _PACKAGE

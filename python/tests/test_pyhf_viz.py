@@ -284,3 +284,34 @@ def test_download_zip_layouts(tmp_path, serve):
     assert not (tmp_path / "d.json").exists()
     # no staging folder is left next to the target
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
+def _reimport_contrib_utils_without_requests(monkeypatch, caplog, alias=None):
+    import importlib
+    import logging
+    import sys
+
+    import neos_swift.contrib.utils as utils
+
+    monkeypatch.setitem(sys.modules, "requests", None)  # "import requests" now raises ImportError
+    if alias is not None:
+        monkeypatch.setitem(sys.modules, alias, neos_swift)
+    with caplog.at_level(logging.ERROR):
+        importlib.reload(utils)
+    text = caplog.text
+    monkeypatch.undo()
+    importlib.reload(utils)  # back to the module with requests, for the tests after this one
+    return text
+
+
+def test_without_requests_the_import_says_how_to_install_the_extra(monkeypatch, caplog):
+    text = _reimport_contrib_utils_without_requests(monkeypatch, caplog)
+    assert "import of requests halted" in text
+    assert "required to use neos_swift.contrib.utils.download" in text
+    assert "python -m pip install 'neos_swift[contrib]'" in text
+
+
+def test_under_an_alias_the_advice_names_the_alias(monkeypatch, caplog):
+    text = _reimport_contrib_utils_without_requests(monkeypatch, caplog, alias="an_alias_of_neos")
+    assert "required to use an_alias_of_neos.contrib.utils.download" in text
+    assert "'an_alias_of_neos[contrib]'" in text

@@ -9,6 +9,7 @@ import traceback
 import click
 
 from neos_swift import __version__, utils
+from neos_swift._alias import import_name
 from neos_swift.cli import complete, infer, patchset, rootio, spec
 from neos_swift.contrib import cli as contrib
 
@@ -88,15 +89,6 @@ for command in (
 del command
 
 
-def _package_alias() -> str:
-    """The name this package is imported under here: "pyhf" when aliased as pyhf, else "neos_swift"."""
-    package = sys.modules["neos_swift"]
-    for name, module in list(sys.modules.items()):
-        if module is package and "." not in name and name != "neos_swift":
-            return name
-    return "neos_swift"
-
-
 def main(args=None, prog_name=None) -> None:
     """Run the command line (exits). An error of the package is reported as Python reports an uncaught
     exception (traceback, exit status 1), its class named under the package's import name, so that under the
@@ -107,7 +99,7 @@ def main(args=None, prog_name=None) -> None:
         lines = traceback.format_exception(type(error), error, error.__traceback__)
         module = type(error).__module__
         if module == "neos_swift" or module.startswith("neos_swift."):
-            module = _package_alias() + module[len("neos_swift") :]
+            module = import_name() + module[len("neos_swift") :]
             lines[-1] = f"{module}.{type(error).__qualname__}: {error}\n"
         sys.stderr.write("".join(lines))
         sys.exit(1)

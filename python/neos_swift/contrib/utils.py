@@ -1,6 +1,7 @@
 """``pyhf.contrib.utils.download``: fetch a published likelihood archive (HEPData) and unpack it.
 
-It needs the ``requests`` package (pyhf's "contrib" extra); without it the call raises ``ImportError``.
+It needs the ``requests`` package (the "contrib" extra, as in pyhf); without it, importing this module logs how to
+install it and the call raises ``ImportError``.
 
 Unpacking is limited to the target folder: tar members go through tarfile's ``"data"`` filter where the Python
 has it (3.12, and the security releases of 3.9 to 3.11), all of them checked before the first is written, so an
@@ -10,6 +11,7 @@ archive with absolute paths, ``..`` components, links out of the folder or devic
 from __future__ import annotations
 
 import io
+import logging
 import shutil
 import tarfile
 import tempfile
@@ -17,7 +19,22 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from neos_swift._alias import import_name
+
 __all__ = ["download"]
+
+log = logging.getLogger(__name__)
+
+try:
+    import requests  # noqa: F401  (only whether it imports: _fetch imports it again where it is used)
+except ImportError as missing:
+    # Said once, when the module is imported, as pyhf does; download() raises ImportError when it is called. The
+    # second and third lines are pyhf's own words (its tests look for them), naming the package as it was imported.
+    _name = import_name()
+    log.error(
+        f"{missing}\nInstallation of the contrib extra is required to use {_name}.contrib.utils.download\n"
+        f"Please install with: python -m pip install '{_name}[contrib]'\n"
+    )
 
 # The hosts an archive may come from without force=True (pyhf's list).
 _TRUSTED_HOSTS = ("www.hepdata.net", "doi.org")
