@@ -21,9 +21,13 @@
 /// - scipy (SLSQP): `maxiter` counts iterations, one per SLSQP major iteration; `tolerance` is SLSQP's `ftol`, a
 ///   change of the objective (twice the NLL) between iterations, so the EDM tolerance is `tolerance` itself;
 ///   `tolerance=None` keeps ``defaultEDMTolerance``.
-/// - minuit (Migrad): `maxiter` is Migrad's call limit and counts iterations here (each a few calls, so the cap
-///   is never tighter than MINUIT's); `tolerance` sets MINUIT's goal EDM < 0.002 · tolerance · errordef, with
-///   the EDM of the same objective (twice the NLL, errordef 1 in pyhf).
+/// - minuit (Migrad): `maxiter` is Migrad's call budget, charged one call for the start (Migrad's seed) and one
+///   per iteration (Migrad calls the function at least once a step), so the cap is `maxiter` − 1, never tighter
+///   than MINUIT's, and `maxiter` = 1 leaves no iteration (the fit fails, as Migrad's does); `tolerance` sets
+///   MINUIT's goal EDM < 0.002 · tolerance · errordef, with the EDM of the same objective (twice the NLL,
+///   errordef 1 in pyhf).
+/// Python derives a model with these options (`Model.withFitOptions`) for the calculations that fit in the core
+/// (hypotest, test statistics, toys, upper limits) when the optimizer's options are not its defaults.
 public struct FitOptions: Sendable, Equatable {
     /// The most iterations each descent may take (see above); pyhf's `maxiter` through its optimizer's mapping.
     public var maxIterations: Int

@@ -88,7 +88,9 @@ class OptimizerMixin:
     ``exceptions.FailedMinimization`` whose result object says so as pyhf's optimizer would (see
     ``_iteration_limit``). Fits converge in far fewer Newton iterations than pyhf's default allows, so the
     default changes nothing. The native fit's restarts from other starting points (its search for a lower
-    minimum) each have the cap to themselves. Every option is recorded on the result object (``options``)."""
+    minimum) each have the cap to themselves. Every option is recorded on the result object (``options``).
+    ``maxiter`` and ``tolerance`` reach the fits of hypotest, the test statistics, toys and upper limits too
+    (:func:`model_with_optimizer_options`)."""
 
     __slots__ = ["maxiter", "verbose"]
 
