@@ -1235,6 +1235,38 @@ NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level
  * neos_model_logpdf's -inf where log L is -inf (data observed where nothing is expected; see there).
  * ------------------------------------------------------------------------------------------------------- */
 
+/* ---- Fit options on a model (ABI 1.3) ---- */
+/* pyhf's optimizer options maxiter and tolerance for every fit a call makes, not only neos_fit_with_options':
+ * a model can carry fit options (max_iterations and edm_tolerance, meaning and ranges as in "Fit options (ABI 1.1)"),
+ * and then every fit any call makes through it runs with them: neos_fit and neos_fixed_poi_fit, hypotest's free,
+ * fixed-POI and Asimov fits (neos_hypotest and its derivatives), neos_test_statistic, neos_toy_test_statistics,
+ * neos_upper_limit, neos_upper_limit_scan, neos_upper_limit_jacobian and the losses. A fit that does not converge
+ * within them fails as neos_fit_with_options does: NEOS_ERR_FIT_FAILED, neos_last_error_message() containing
+ * "iteration limit reached" when the cap was reached first. neos_fit_with_options and
+ * neos_fixed_poi_fit_with_options still use the options they are given (those of the call win over the model's).
+ * A model that was not given options has NEOS_FIT_DEFAULT_MAX_ITERATIONS and NEOS_FIT_DEFAULT_EDM_TOLERANCE, and
+ * a model given exactly those computes bit for bit what the model without them computes. The models
+ * neos_model_with_inputs and neos_model_with_clipping derive from a model keep its fit options; values, gradients,
+ * Hessians and expected data do not depend on them. */
+
+/**
+ * A new model equal to model whose fits run with max_iterations (1 to NEOS_FIT_MAX_ITERATIONS) and edm_tolerance
+ * (finite and > 0), replacing any fit options the model had. Options outside their ranges are
+ * NEOS_ERR_INVALID_ARGUMENT. *out_model receives a new handle, released with neos_model_free.
+ * @since 1.3
+ */
+NEOS_API neos_status neos_model_with_fit_options(const neos_model *model, size_t max_iterations, double edm_tolerance,
+                                                 neos_model **out_model);
+
+/**
+ * The model's fit options: *out_max_iterations and *out_edm_tolerance (the defaults above for a model that was not
+ * given any). Either output may be NULL.
+ * @since 1.3
+ */
+NEOS_API neos_status neos_model_fit_options(const neos_model *model, size_t *out_max_iterations,
+                                            double *out_edm_tolerance);
+/* ---- end of Fit options on a model (ABI 1.3) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

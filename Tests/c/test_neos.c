@@ -1456,6 +1456,125 @@ static void test_short_observation(void) {
     neos_workspace_free(workspace);
 }
 
+/* Fit options on a model (ABI 1.3): every fit a call makes through the model runs with them, failing as
+ * neos_fit_with_options fails; the defaults change nothing; the call's own options win; bad arguments are refused
+ * with nothing written. */
+static int ran_out_of_iterations(neos_status status, const char *expected_reason) {
+    return status == NEOS_ERR_FIT_FAILED && strstr(neos_last_error_message(), "iteration limit reached") != NULL &&
+           strcmp(neos_last_error_reason(), expected_reason) == 0;
+}
+
+static void test_model_fit_options(void) {
+    const double signal[2] = {12, 11}, background[2] = {50, 52}, uncertainty[2] = {3, 7};
+    neos_model *model = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(signal, background, uncertainty, 2, &model) == NEOS_OK);
+    double data[4] = {140, 30, 0, 0}; /* far from the initial point: every fit needs several Newton steps */
+    CHECK(neos_model_suggested(model, NULL, 0, NULL, 0, NULL, 0, data + 2, 2) == NEOS_OK);
+
+    size_t max_iterations = 0;
+    double edm_tolerance = 0;
+    CHECK(neos_model_fit_options(model, &max_iterations, &edm_tolerance) == NEOS_OK);
+    CHECK(max_iterations == NEOS_FIT_DEFAULT_MAX_ITERATIONS && edm_tolerance == NEOS_FIT_DEFAULT_EDM_TOLERANCE);
+
+    neos_model *capped = NULL, *defaults = NULL;
+    CHECK(neos_model_with_fit_options(model, 1, NEOS_FIT_DEFAULT_EDM_TOLERANCE, &capped) == NEOS_OK);
+    CHECK(neos_model_fit_options(capped, &max_iterations, NULL) == NEOS_OK && max_iterations == 1);
+    CHECK(neos_model_fit_options(capped, NULL, NULL) == NEOS_OK);
+    CHECK(neos_model_with_fit_options(model, NEOS_FIT_DEFAULT_MAX_ITERATIONS, NEOS_FIT_DEFAULT_EDM_TOLERANCE,
+                                      &defaults) == NEOS_OK);
+
+    /* The reason a capped fit leaves, from neos_fit_with_options itself: every call through the capped model must
+     * fail with the same status and reason. */
+    double pars[3], values[NEOS_HYPOTEST_ROWS], value = -7;
+    CHECK(neos_fit_with_options(model, data, 4, NULL, NULL, NULL, 3, 1, NEOS_FIT_DEFAULT_EDM_TOLERANCE, pars, 3, NULL,
+                                NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL) == NEOS_ERR_FIT_FAILED);
+    char reason[64];
+    snprintf(reason, sizeof reason, "%s", neos_last_error_reason());
+    CHECK(ran_out_of_iterations(neos_fit(capped, data, 4, NULL, NULL, NULL, 3, pars, 3, NULL, NULL, 0, NULL, 0, NULL,
+                                         0, NULL, 0),
+                                reason));
+    CHECK(ran_out_of_iterations(neos_hypotest(capped, 1.0, "qtilde", data, 4, NULL, NULL, NULL, 3, values,
+                                              NEOS_HYPOTEST_ROWS, NULL, 0, NULL, 0),
+                                reason));
+    CHECK(ran_out_of_iterations(neos_test_statistic(capped, 1.0, "q0", data, 4, NULL, NULL, NULL, 3, &value), reason));
+    CHECK(value == -7);
+    double limits[NEOS_UPPER_LIMIT_ROWS], scan[3] = {0, 1, 2}, toys[2];
+    CHECK(ran_out_of_iterations(neos_upper_limit(capped, 0.05, NULL, 0, data, 4, NULL, NULL, NULL, 3, limits,
+                                                 NEOS_UPPER_LIMIT_ROWS, NULL, 0, NULL, 0, NULL),
+                                reason));
+    CHECK(ran_out_of_iterations(neos_upper_limit_scan(capped, 0.05, scan, 3, data, 4, NULL, NULL, NULL, 3, limits,
+                                                      NEOS_UPPER_LIMIT_ROWS, NULL, 0, NULL, 0),
+                                reason));
+    CHECK(ran_out_of_iterations(neos_upper_limit_jacobian(capped, 0.05, data, 4, NULL, NULL, NULL, 3, limits,
+                                                          NEOS_UPPER_LIMIT_ROWS, NULL, 0, NULL, 0),
+                                reason));
+    double init[3];
+    CHECK(neos_model_suggested(model, init, 3, NULL, 0, NULL, 0, NULL, 0) == NEOS_OK);
+    CHECK(neos_toy_test_statistics(capped, 1.0, "qtilde", init, NULL, NULL, NULL, 3, 2, 7, 1, toys, 2) ==
+          NEOS_ERR_FIT_FAILED);
+    CHECK(strstr(neos_last_error_message(), "iteration limit reached") != NULL);
+    /* neos_fit_with_options' own options win over the model's */
+    double reference[3], refit[3];
+    CHECK(neos_fit(model, data, 4, NULL, NULL, NULL, 3, reference, 3, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0) ==
+          NEOS_OK);
+    CHECK(neos_fit_with_options(capped, data, 4, NULL, NULL, NULL, 3, NEOS_FIT_DEFAULT_MAX_ITERATIONS,
+                                NEOS_FIT_DEFAULT_EDM_TOLERANCE, refit, 3, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0,
+                                NULL) == NEOS_OK);
+    CHECK(memcmp(refit, reference, sizeof refit) == 0);
+
+    /* A model given the defaults computes exactly what the plain model computes. */
+    double plain_values[NEOS_HYPOTEST_ROWS];
+    CHECK(neos_hypotest(model, 1.0, "qtilde", data, 4, NULL, NULL, NULL, 3, plain_values, NEOS_HYPOTEST_ROWS, NULL, 0,
+                        NULL, 0) == NEOS_OK);
+    CHECK(neos_hypotest(defaults, 1.0, "qtilde", data, 4, NULL, NULL, NULL, 3, values, NEOS_HYPOTEST_ROWS, NULL, 0,
+                        NULL, 0) == NEOS_OK);
+    CHECK(memcmp(values, plain_values, sizeof values) == 0);
+
+    /* Derived models keep the options. */
+    size_t n_inputs = 0;
+    CHECK(neos_model_sizes(capped, NULL, NULL, NULL, &n_inputs, NULL) == NEOS_OK && n_inputs > 0 && n_inputs <= 16);
+    double inputs[16];
+    CHECK(neos_model_inputs(capped, inputs, n_inputs) == NEOS_OK);
+    neos_model *derived = NULL, *clipped = NULL;
+    CHECK(neos_model_with_inputs(capped, inputs, n_inputs, &derived) == NEOS_OK);
+    CHECK(neos_model_fit_options(derived, &max_iterations, NULL) == NEOS_OK && max_iterations == 1);
+    const double zero = 0.0;
+    CHECK(neos_model_with_clipping(capped, NULL, &zero, &clipped) == NEOS_OK);
+    CHECK(neos_model_fit_options(clipped, &max_iterations, NULL) == NEOS_OK && max_iterations == 1);
+
+    /* Refused: options outside their ranges (a wrapped negative size too), NULL or freed handles, a NULL output;
+     * nothing is written. */
+    neos_model *untouched = (neos_model *)&untouched;
+    CHECK(neos_model_with_fit_options(model, 0, 1e-3, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "max_iterations") != NULL);
+    CHECK(neos_model_with_fit_options(model, (size_t)-1, 1e-3, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_with_fit_options(model, NEOS_FIT_MAX_ITERATIONS + (size_t)1, 1e-3, &untouched) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_with_fit_options(model, 10, 0.0, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "edm_tolerance") != NULL);
+    CHECK(neos_model_with_fit_options(model, 10, NAN, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_with_fit_options(model, 10, INFINITY, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_with_fit_options(model, 10, -1e-3, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_model_with_fit_options(NULL, 10, 1e-3, &untouched) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "model") != NULL);
+    CHECK(neos_model_with_fit_options(model, 10, 1e-3, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(untouched == (neos_model *)&untouched);
+    max_iterations = 77;
+    edm_tolerance = 77;
+    CHECK(neos_model_fit_options(NULL, &max_iterations, &edm_tolerance) == NEOS_ERR_INVALID_ARGUMENT);
+    neos_model *freed = NULL;
+    CHECK(neos_model_with_fit_options(model, 10, 1e-3, &freed) == NEOS_OK);
+    neos_model_free(freed);
+    CHECK(neos_model_fit_options(freed, &max_iterations, &edm_tolerance) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(max_iterations == 77 && edm_tolerance == 77);
+
+    neos_model_free(clipped);
+    neos_model_free(derived);
+    neos_model_free(defaults);
+    neos_model_free(capped);
+    neos_model_free(model);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1478,6 +1597,7 @@ int main(void) {
     test_nonfinite_logpdf();
     test_upper_limit_scan();
     test_short_observation();
+    test_model_fit_options();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -269,6 +269,12 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
         [_H, c_double, _D, _S, _D, _S, *_FIT_SETTINGS, _D, _S, ctypes.POINTER(c_int32), _S, _D, _S],
     ),
     # ---- end of Upper limits over a scan (ABI 1.2) ----
+    # ---- Fit options on a model (ABI 1.3) ----
+    # neos_model_with_fit_options(model, max_iterations, edm_tolerance, out_model)
+    "neos_model_with_fit_options": (c_status, [_H, _S, c_double, c_handle_out]),
+    # neos_model_fit_options(model, out_max_iterations, out_edm_tolerance)
+    "neos_model_fit_options": (c_status, [_H, c_size_t_p, _D]),
+    # ---- end of Fit options on a model (ABI 1.3) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

@@ -229,6 +229,7 @@ _SCALAR_OUTPUTS = {
     "out_poi_uncertainty",
     "out_clip_sample_data",
     "out_clip_bin_data",
+    "out_edm_tolerance",
 }
 
 

@@ -1,5 +1,6 @@
 /// The two settings that control how far a fit's descent goes, pyhf's optimizer options `maxiter` and
-/// `tolerance` in the core's own units.
+/// `tolerance` in the core's own units. A fit takes them from its `FitConfiguration` where that sets them, else
+/// from its model (`Model.withFitOptions`, C: neos_model_with_fit_options), else the defaults below.
 ///
 /// - One iteration is one step of `BoundedNewton`: the gradient and Hessian of twice the NLL at the current point,
 ///   the convergence test on the EDM and, when not converged, one accepted damped Newton step (a few evaluations
@@ -20,9 +21,45 @@
 /// - scipy (SLSQP): `maxiter` counts iterations, one per SLSQP major iteration; `tolerance` is SLSQP's `ftol`, a
 ///   change of the objective (twice the NLL) between iterations, so the EDM tolerance is `tolerance` itself;
 ///   `tolerance=None` keeps ``defaultEDMTolerance``.
-/// - minuit (Migrad): `maxiter` is Migrad's call limit and counts iterations here (each a few calls, so the cap
-///   is never tighter than MINUIT's); `tolerance` sets MINUIT's goal EDM < 0.002 · tolerance · errordef, with
-///   the EDM of the same objective (twice the NLL, errordef 1 in pyhf).
+/// - minuit (Migrad): `maxiter` is Migrad's call budget, charged one call for the start (Migrad's seed) and one
+///   per iteration (Migrad calls the function at least once a step), so the cap is `maxiter` − 1, never tighter
+///   than MINUIT's, and `maxiter` = 1 leaves no iteration (the fit fails, as Migrad's does); `tolerance` sets
+///   MINUIT's goal EDM < 0.002 · tolerance · errordef, with the EDM of the same objective (twice the NLL,
+///   errordef 1 in pyhf).
+/// Python derives a model with these options (`Model.withFitOptions`) for the calculations that fit in the core
+/// (hypotest, test statistics, toys, upper limits) when the optimizer's options are not its defaults.
+public struct FitOptions: Sendable, Equatable {
+    /// The most iterations each descent may take (see above); pyhf's `maxiter` through its optimizer's mapping.
+    public var maxIterations: Int
+    /// The EDM below which a descent has converged, on the twice-NLL scale; pyhf's `tolerance` mapped.
+    public var edmTolerance: Double
+
+    /// Options; each argument defaults to the fit as it was before options existed.
+    public init(
+        maxIterations: Int = FitConfiguration.defaultMaxIterations,
+        edmTolerance: Double = FitConfiguration.defaultEDMTolerance
+    ) {
+        self.maxIterations = maxIterations
+        self.edmTolerance = edmTolerance
+    }
+
+    /// ``FitConfiguration/defaultMaxIterations`` and ``FitConfiguration/defaultEDMTolerance``: the options of
+    /// every model not made by `Model.withFitOptions`.
+    public static let defaults = FitOptions()
+
+    /// Throws `invalidArgument` unless `maxIterations` is in 1...``FitConfiguration/maxIterationsLimit`` and
+    /// `edmTolerance` is finite and positive.
+    public func validate() throws {
+        guard maxIterations >= 1 && maxIterations <= FitConfiguration.maxIterationsLimit else {
+            throw NeosError.invalidArgument(
+                "the iteration cap is \(maxIterations); it must be in 1...\(FitConfiguration.maxIterationsLimit)")
+        }
+        guard edmTolerance.isFinite && edmTolerance > 0 else {
+            throw NeosError.invalidArgument("the EDM tolerance is \(edmTolerance); it must be finite and positive")
+        }
+    }
+}
+
 extension FitConfiguration {
     /// The iteration cap of a fit that is not given one (every fit before options existed).
     public static let defaultMaxIterations = 1000
@@ -36,15 +73,31 @@ extension FitConfiguration {
     /// as scipy's "Iteration limit reached").
     public static let iterationLimitMessage = "iteration limit reached"
 
-    /// Throws `invalidArgument` unless `maxIterations` is in 1...``maxIterationsLimit`` and `edmTolerance` is
-    /// finite and positive.
-    public func validateOptions() throws {
-        guard maxIterations >= 1 && maxIterations <= Self.maxIterationsLimit else {
-            throw NeosError.invalidArgument(
-                "the iteration cap is \(maxIterations); it must be in 1...\(Self.maxIterationsLimit)")
-        }
-        guard edmTolerance.isFinite && edmTolerance > 0 else {
-            throw NeosError.invalidArgument("the EDM tolerance is \(edmTolerance); it must be finite and positive")
-        }
+    /// The options a fit of `model` with this configuration runs with, the one place they are decided: each one
+    /// this configuration sets, else the model's (`LikelihoodModel.fitOptions`: the defaults, or those of
+    /// `Model.withFitOptions`). So every fit a calculation makes through a model with options (hypotest's, the
+    /// test statistics', the Asimov fits, toys, upper limits, losses) obeys them, and only a caller that names
+    /// options for one fit (neos_fit_with_options) overrides them.
+    public func options(for model: some LikelihoodModel) -> FitOptions {
+        let modelOptions = model.fitOptions
+        return FitOptions(
+            maxIterations: maxIterations ?? modelOptions.maxIterations,
+            edmTolerance: edmTolerance ?? modelOptions.edmTolerance)
+    }
+}
+
+extension LikelihoodModel {
+    /// The defaults: a model that does not carry options of its own fits as every fit did before options existed.
+    public var fitOptions: FitOptions { .defaults }
+}
+
+extension Model {
+    /// The same model whose fits, every one any calculation makes through it, run with `options` unless a fit's
+    /// configuration names its own (``FitConfiguration/options(for:)``). The derived models of `withInputs` and
+    /// `withClipping` keep them; evaluation (values, gradients, Hessians) does not depend on them. Throws
+    /// `invalidArgument` for options outside their ranges (`FitOptions.validate`).
+    public func withFitOptions(_ options: FitOptions) throws -> Model {
+        try options.validate()
+        return Model(structure: structure, numbers: numbers, fitOptions: options)
     }
 }

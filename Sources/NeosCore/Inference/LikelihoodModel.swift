@@ -26,6 +26,9 @@ public protocol LikelihoodModel: Sendable {
     /// logpdf(a) − logpdf(b), the quantity test statistics are made of. The default subtracts the two values; a
     /// model can sum the difference term by term and keep the precision that √q needs near q = 0.
     func logpdfDifference(_ a: [Double], _ b: [Double], data: [Double]) throws -> Double
+    /// The iteration cap and EDM tolerance of every fit of this model whose configuration names none
+    /// (FitOptions.swift); the default is `FitOptions.defaults`.
+    var fitOptions: FitOptions { get }
 }
 
 extension LikelihoodModel {

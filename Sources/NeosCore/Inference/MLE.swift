@@ -130,17 +130,17 @@ public struct FitConfiguration: Sendable {
     public var bounds: [(lower: Double, upper: Double)]?
     /// Which parameters are held at their initial values, pyhf's `fixed_params` (nil: `suggestedFixed`).
     public var fixed: [Bool]?
-    /// The most iterations (Newton steps, see FitOptions.swift) each descent may take; pyhf's `maxiter`.
-    public var maxIterations: Int
+    /// The most iterations (Newton steps, see FitOptions.swift) each descent may take; pyhf's `maxiter` (nil: the
+    /// model's, see `options(for:)`).
+    public var maxIterations: Int?
     /// The EDM below which a fit has converged, on the twice-NLL scale (as MINUIT with errordef 1); pyhf's
-    /// `tolerance` through the mapping of FitOptions.swift.
-    public var edmTolerance: Double
+    /// `tolerance` through the mapping of FitOptions.swift (nil: the model's, see `options(for:)`).
+    public var edmTolerance: Double?
 
-    /// A configuration; every argument defaults to pyhf's behaviour.
+    /// A configuration; every argument defaults to pyhf's behaviour (the fit options to the model's).
     public init(
         initialParameters: [Double]? = nil, bounds: [(lower: Double, upper: Double)]? = nil, fixed: [Bool]? = nil,
-        maxIterations: Int = FitConfiguration.defaultMaxIterations,
-        edmTolerance: Double = FitConfiguration.defaultEDMTolerance
+        maxIterations: Int? = nil, edmTolerance: Double? = nil
     ) {
         self.initialParameters = initialParameters
         self.bounds = bounds
@@ -222,7 +222,8 @@ public enum MLE {
         data: [Double], model: some LikelihoodModel, configuration: FitConfiguration,
         arrowLayout: ArrowHessianLayout?
     ) throws -> FitResult {
-        try configuration.validateOptions()
+        let options = configuration.options(for: model)
+        try options.validate()
         let n = model.parameterCount
         let initial = configuration.initialParameters ?? model.suggestedInit
         let bounds = configuration.bounds ?? model.suggestedBounds
@@ -267,7 +268,7 @@ public enum MLE {
             })
         let minimizer = BoundedNewton(
             objective: objective, lower: bounds.map(\.lower), upper: bounds.map(\.upper), fixed: fixed,
-            options: .init(maxIterations: configuration.maxIterations, edmTolerance: configuration.edmTolerance))
+            options: .init(maxIterations: options.maxIterations, edmTolerance: options.edmTolerance))
         // The likelihood need not be convex: lowestMinimum restarts the descent where another basin may lie.
         let outcome = try minimizer.lowestMinimum(from: initial)
         let information = try nllHessian(outcome.parameters)
@@ -281,7 +282,7 @@ public enum MLE {
             {
                 held[i] = try isHeldByKink(
                     i, at: kink, outcome.parameters, curvature: 2 * information.diagonal(i), data: data, model: model,
-                    edmTolerance: configuration.edmTolerance)
+                    edmTolerance: options.edmTolerance)
             }
         }
         return FitResult(

@@ -19,6 +19,7 @@ from .._library import (
 )
 from ..errors import check
 from ..exceptions import InvalidModel, UnspecifiedPOI, Unsupported
+from ..optimize.mixins import model_with_optimizer_options
 from . import _generic, calculators, intervals, mle, test_statistics, utils
 from ._settings import FitSettings, data_array
 
@@ -160,7 +161,7 @@ def _hypotest(poi_test, data, pdf, init_pars, par_bounds, fixed_params, test_sta
     wrt_data = np.empty(HYPOTEST_ROWS * data.size) if with_jacobian else None
     check(
         lib.neos_hypotest(
-            pdf,
+            model_with_optimizer_options(pdf),
             as_float("poi_test", poi_test),
             c_string(test_stat, "test_stat"),
             pointer(data),

@@ -27,6 +27,7 @@ from .._library import (
     pointer,
 )
 from ..errors import check
+from ..optimize.mixins import model_with_optimizer_options
 from . import test_statistics, utils
 from ._settings import FitSettings
 
@@ -270,7 +271,7 @@ def _toy_test_statistics(pdf, poi_test, test_stat, pars, settings, ntoys, seed, 
     out = allocate("toy test statistics", ntoys)
     check(
         lib.neos_toy_test_statistics(
-            pdf,
+            model_with_optimizer_options(pdf),
             as_float("poi_test", poi_test),
             c_string(test_stat, "test_stat"),
             pointer(pars),

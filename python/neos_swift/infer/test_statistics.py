@@ -11,6 +11,7 @@ from .._arguments import as_float, as_model_like, unset
 from .._library import lib, pointer
 from ..errors import check
 from ..exceptions import UnspecifiedPOI
+from ..optimize.mixins import model_with_optimizer_options
 from ._settings import FitSettings, data_array
 
 # pyhf's logger name, so that a pyhf user's logging configuration (and pytest's caplog) reaches these messages.
@@ -83,7 +84,13 @@ def _statistic(
     out = ctypes.c_double()
     check(
         lib.neos_test_statistic(
-            pdf, float(mu), name.encode(), pointer(data), data.size, *settings.args, ctypes.byref(out)
+            model_with_optimizer_options(pdf),
+            float(mu),
+            name.encode(),
+            pointer(data),
+            data.size,
+            *settings.args,
+            ctypes.byref(out),
         )
     )
     return np.asarray(out.value)

@@ -7,6 +7,10 @@ raises ``exceptions.Unsupported``), hands ``maxiter`` and ``tolerance`` to the n
 ``neos_fit_with_options``: an iteration cap and an EDM tolerance, each optimizer with its own mapping) and decides
 what the fit reports, as pyhf's optimizers differ there: a ``minuit`` result object has ``unc``, ``corr``,
 ``hess_inv`` and a ``minuit`` record; a ``scipy`` one does not.
+
+The calculations that run their fits inside libneos (hypotest, the test statistics, toys, upper limits) take the
+same cap and tolerance from the model they are given: :func:`model_with_optimizer_options` derives it
+(``neos_model_with_fit_options``) when the optimizer's options are not its defaults.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import ctypes
 from types import MappingProxyType
 
 import numpy as np
+
+from .._handles import Handle
 
 #: include/neos.h's NEOS_FIT_DEFAULT_EDM_TOLERANCE: the native fit's own EDM goal (twice the NLL), which an
 #: optimizer without a tolerance of its own uses (a test checks it against the header).
@@ -70,6 +76,8 @@ def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian,
 
 #: What libneos' message of a fit that ran out of iterations contains (include/neos.h, Fit options).
 _ITERATION_LIMIT = "iteration limit reached"
+#: The native message of a fit whose ``maxiter`` leaves no iteration (minuit's budget is spent on Migrad's seed).
+_NO_ITERATION = f"{_ITERATION_LIMIT} before the first iteration: maxiter leaves none"
 
 
 class OptimizerMixin:
@@ -80,7 +88,9 @@ class OptimizerMixin:
     ``exceptions.FailedMinimization`` whose result object says so as pyhf's optimizer would (see
     ``_iteration_limit``). Fits converge in far fewer Newton iterations than pyhf's default allows, so the
     default changes nothing. The native fit's restarts from other starting points (its search for a lower
-    minimum) each have the cap to themselves. Every option is recorded on the result object (``options``)."""
+    minimum) each have the cap to themselves. Every option is recorded on the result object (``options``).
+    ``maxiter`` and ``tolerance`` reach the fits of hypotest, the test statistics, toys and upper limits too
+    (:func:`model_with_optimizer_options`)."""
 
     __slots__ = ["maxiter", "verbose"]
 
@@ -119,6 +129,29 @@ class OptimizerMixin:
     def _iteration_limit(self, maxiter: int) -> dict:
         """The fields of the unsuccessful result object of a fit that ran out of its ``maxiter`` iterations."""
         return {"status": 1, "message": f"Optimization failed. Iteration limit ({maxiter}) reached."}
+
+    def _iteration_cap(self, maxiter: int) -> int:
+        """The native fit's iteration cap for ``maxiter`` (each optimizer says what its ``maxiter`` counts): here
+        one iteration per unit. 0 means the budget leaves no iteration, so the fit fails before it starts."""
+        return maxiter
+
+    def _native_limits(self, requested: dict) -> tuple[int, float]:
+        """(iteration cap, EDM tolerance) of the native fit for this call's resolved options: what ``maxiter`` and
+        ``tolerance`` become in libneos' units (a cap above NEOS_FIT_MAX_ITERATIONS is passed as that one)."""
+        cap = self._iteration_cap(int(requested.get("maxiter", self.maxiter)))
+        return min(cap, MAX_ITERATIONS), self._edm_tolerance(requested)
+
+    def _out_of_iterations(self, maxiter: int, native_message: str):
+        """The ``exceptions.FailedMinimization`` of a fit that ran out of its ``maxiter``, whose result object says
+        so as this optimizer's would (``_iteration_limit``) and keeps libneos' words in ``native_message``."""
+        from scipy.optimize import OptimizeResult
+
+        from ..exceptions import FailedMinimization
+
+        failed = OptimizeResult(success=False, nit=maxiter, **self._iteration_limit(maxiter))
+        failed.optimizer = self.name
+        failed.native_message = native_message
+        return FailedMinimization(failed)
 
     #: Whether this optimizer's result object carries uncertainties and correlations (pyhf: minuit's does).
     _reports_uncertainties = False
@@ -193,7 +226,9 @@ class OptimizerMixin:
         from ..exceptions import FailedMinimization
 
         maxiter = requested.get("maxiter", self.maxiter)
-        limits = (maxiter, self._edm_tolerance(requested))
+        limits = self._native_limits(requested)
+        if limits[0] < 1:
+            raise self._out_of_iterations(maxiter, _NO_ITERATION)
         try:
             try:
                 pars, twice_nll, unc, corr, jac, nit = _native_fit(
@@ -208,9 +243,8 @@ class OptimizerMixin:
         except FitFailed as error:
             message = getattr(getattr(error, "result", None), "message", None) or str(error)
             if _ITERATION_LIMIT in message:
-                failed = OptimizeResult(success=False, nit=maxiter, **self._iteration_limit(maxiter))
-            else:
-                failed = OptimizeResult(success=False, status=1, message=f"Optimization failed. {message}")
+                raise self._out_of_iterations(maxiter, message) from error
+            failed = OptimizeResult(success=False, status=1, message=f"Optimization failed. {message}")
             failed.optimizer = self.name
             failed.native_message = message
             raise FailedMinimization(failed) from error
@@ -247,3 +281,50 @@ class OptimizerMixin:
 
     def _annotate(self, result, pdf, requested):
         """What this optimizer adds to a result object (nothing by default)."""
+
+
+class _ModelWithFitOptions(Handle):
+    """A model libneos derived with fit options (``neos_model_with_fit_options``), passed to the calls that fit
+    inside libneos in place of the model it came from; the native model is freed when this object goes."""
+
+    _free_name = "neos_model_free"
+
+
+def model_with_optimizer_options(pdf):
+    """``pdf``, or the model libneos derives from it whose every fit runs with the current optimizer's ``maxiter``
+    and ``tolerance`` (in libneos' units, as :meth:`OptimizerMixin._native_limits` maps them for a single fit):
+    the model to hand to the calls whose fits run inside libneos (``neos_hypotest``, ``neos_test_statistic``,
+    ``neos_toy_test_statistics``, ``neos_upper_limit``, ``neos_upper_limit_scan``, ``neos_upper_limit_jacobian``),
+    so that a cap or tolerance reaches their fits as it reaches ``mle.fit``'s.
+
+    ``pdf`` itself when the optimizer's options map to what its defaults map to (pyhf's defaults ask for converged
+    fits; libneos' own defaults converge to rounding level, which the asymptotic formulae and the implicit
+    derivatives want), when the optimizer is not one of ours, or when ``pdf`` is not a libneos model. A derived
+    model is made once per options and model and kept on ``pdf`` (made again after ``config.set_poi`` replaces
+    its native model). Raises ``exceptions.FailedMinimization``, as a fit would, when ``maxiter`` leaves no
+    iteration (a minuit ``maxiter`` of 1, see ``minuit_optimizer``)."""
+    from .._backend import get_backend
+    from .._library import lib
+    from ..errors import check
+
+    optimizer = get_backend()[1]
+    base = getattr(pdf, "_as_parameter_", None)
+    if not isinstance(optimizer, OptimizerMixin) or not isinstance(base, ctypes.c_void_p):
+        return pdf
+    requested = optimizer._resolve({}, do_grad=False)
+    limits = optimizer._native_limits(requested)
+    defaults = type(optimizer)()
+    if limits == defaults._native_limits(defaults._resolve({}, do_grad=False)):
+        return pdf
+    if limits[0] < 1:
+        raise optimizer._out_of_iterations(requested.get("maxiter", optimizer.maxiter), _NO_ITERATION)
+    cached = pdf.__dict__.get("_models_with_fit_options")
+    if cached is None or cached[0] != base.value:
+        cached = (base.value, {})
+        pdf.__dict__["_models_with_fit_options"] = cached
+    derived = cached[1].get(limits)
+    if derived is None:
+        handle = ctypes.c_void_p()
+        check(lib.neos_model_with_fit_options(pdf, limits[0], limits[1], ctypes.byref(handle)))
+        derived = cached[1][limits] = _ModelWithFitOptions(handle)
+    return derived

@@ -19,9 +19,14 @@ class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
       here) is below 0.002 * tolerance * errordef, as Migrad does; pyhf's default 0.1 gives 2e-4. After that
       the native fit takes one more Newton step, so it usually ends much closer to the minimum than the goal.
       It must be positive and is recorded as ``minuit.tol``.
-    * ``maxiter`` is Migrad's call limit in pyhf (``ncall``); here it caps the Newton iterations (each a few
-      calls, so the cap is never tighter than MINUIT's). A fit that reaches it raises
-      ``exceptions.FailedMinimization`` with pyhf's message "Optimization failed. Call limit was reached.".
+    * ``maxiter`` is Migrad's call budget in pyhf (``ncall``), and is one here too, charged as Migrad spends it
+      at the least: one call for the start (Migrad's seed: the function value there, before any step) and one
+      per Newton iteration (Migrad's every step calls the function at least once, for its line search). The
+      native fit's iteration cap is therefore ``maxiter - 1``, never tighter than Migrad's budget, and
+      ``maxiter=1`` leaves no iteration: every fit fails, as pyhf's Migrad always does with a budget of one
+      call. A fit that runs out of it raises ``exceptions.FailedMinimization`` with pyhf's message
+      "Optimization failed. Call limit was reached."; so do hypotest, the test statistics, toys and upper
+      limits, whose fits get the same cap (:func:`neos_swift.optimize.mixins.model_with_optimizer_options`).
     * ``strategy`` (0, 1, 2; None resolves as pyhf: 0 with gradients, 1 without) sets how carefully MINUIT
       estimates the Hessian. Ours is exact, so every strategy gives the same uncertainties: those of strategy 2 at
       the true minimum. Recorded as ``minuit.strategy``.
@@ -62,6 +67,10 @@ class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
 
     def _iteration_limit(self, maxiter):
         return {"status": 1, "message": "Optimization failed. Call limit was reached."}
+
+    def _iteration_cap(self, maxiter):
+        # Migrad's budget pays for its seed (one call at the start) before any step: one iteration per further call.
+        return maxiter - 1
 
     def _annotate(self, result, pdf, requested):
         """A minuit result object's ``minuit`` record (always) and ``hess_inv`` (the covariance, when the fit

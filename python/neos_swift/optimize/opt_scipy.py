@@ -17,7 +17,9 @@ class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
 
     * ``maxiter`` caps the fit's Newton iterations, as it caps SLSQP's major iterations (each one gradient and
       one step). A fit that reaches it raises ``exceptions.FailedMinimization`` whose result has scipy's
-      ``status`` 9, ``message`` "Iteration limit reached" and ``nit``.
+      ``status`` 9, ``message`` "Iteration limit reached" and ``nit``. The fits of hypotest, the test
+      statistics, toys and upper limits get the same cap and tolerance
+      (:func:`neos_swift.optimize.mixins.model_with_optimizer_options`).
     * ``tolerance`` is scipy's ``tol``, SLSQP's ``ftol``: SLSQP stops when twice the NLL changes by less than it
       between iterations. The native fit stops when the change it still expects (MINUIT's EDM of twice the NLL)
       is below it, so the EDM tolerance is ``tolerance`` itself. None (pyhf's default) keeps the native goal,

@@ -6,10 +6,13 @@
 public final class Model: Sendable {
     let structure: ModelStructure
     let numbers: ModelNumbers
+    /// The options of every fit through this model that names none (`withFitOptions`, FitOptions.swift).
+    public let fitOptions: FitOptions
 
-    init(structure: ModelStructure, numbers: ModelNumbers) {
+    init(structure: ModelStructure, numbers: ModelNumbers, fitOptions: FitOptions = .defaults) {
         self.structure = structure
         self.numbers = numbers
+        self.fitOptions = fitOptions
     }
 
     /// A `pyhf.Model(spec)`: `json` is `{"channels": [...], "parameters": [...]}` (parameters optional).

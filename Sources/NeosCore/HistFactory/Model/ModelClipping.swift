@@ -79,9 +79,9 @@ extension Model {
     public var clipping: ModelClipping { structure.clipping }
 
     /// The same model with pyhf's `clip_sample_data` / `clip_bin_data` bounds (nil: off), replacing any the model
-    /// had. The derived models of `withInputs` keep them.
+    /// had. The derived models of `withInputs` keep them; the fit options stay.
     public func withClipping(_ clipping: ModelClipping) throws -> Model {
         try clipping.validate()
-        return Model(structure: structure.withClipping(clipping), numbers: numbers)
+        return Model(structure: structure.withClipping(clipping), numbers: numbers, fitOptions: fitOptions)
     }
 }

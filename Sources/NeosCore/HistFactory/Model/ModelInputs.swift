@@ -73,10 +73,12 @@ extension Model {
     public var inputCount: Int { structure.inputCount }
 
     /// The same model structure with new input numbers (no JSON involved). Staterror widths, shapesys τ and
-    /// auxdata are re-derived; bins fixed or invalid at build time stay so.
+    /// auxdata are re-derived; bins fixed or invalid at build time stay so; the fit options stay.
     public func withInputs(_ values: [Double]) throws -> Model {
         try Validate.length(values.count, equals: structure.inputCount, "inputs")
         try values.withUnsafeBufferPointer { try Validate.finite($0, "inputs") }
-        return Model(structure: structure, numbers: try ModelNumbers(structure: structure, inputs: values))
+        return Model(
+            structure: structure, numbers: try ModelNumbers(structure: structure, inputs: values),
+            fitOptions: fitOptions)
     }
 }

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..._library import CONSTANTS, UPPER_LIMIT_ROWS, UPPER_LIMIT_SCAN_CAPACITY, as_doubles, lib, pointer
 from ...errors import InvalidArgument, check
+from ...optimize.mixins import model_with_optimizer_options
 from .._settings import FitSettings, data_array
 
 __all__ = ["linear_grid_scan", "toms748_scan", "upper_limit"]
@@ -119,7 +120,7 @@ def _core_limit(data, model, level, hypotest_kwargs):
     count = ctypes.c_size_t()
     check(
         lib.neos_upper_limit(
-            model,
+            model_with_optimizer_options(model),
             float(level),
             None,
             0,
@@ -150,7 +151,7 @@ def _core_scan(data, model, level, scan, hypotest_kwargs):
     cls = np.empty(UPPER_LIMIT_ROWS * scan.size)
     check(
         lib.neos_upper_limit_scan(
-            model,
+            model_with_optimizer_options(model),
             float(level),
             pointer(scan),
             scan.size,
@@ -222,7 +223,7 @@ def _jacobian_limit(data, model, level, hypotest_kwargs):
     wrt_data = np.empty(rows * data.size)
     check(
         lib.neos_upper_limit_jacobian(
-            model,
+            model_with_optimizer_options(model),
             float(level),
             pointer(data),
             data.size,
