@@ -1225,6 +1225,118 @@ NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level
  * in neos_last_error_message(). Tests/c/test_hostile.c runs every such case in its own process.
  * ------------------------------------------------------------------------------------------------------- */
 
+/* ---- Callback likelihoods (ABI 1.3) ---- */
+/* A model given to the core as C functions, so that the core's own fits and asymptotic hypotest run on a model it
+ * did not build (pyhf's infer works on any object with pyhf's model interface; the Python package passes such an
+ * object here). The model is log L(pars | data) with n_pars parameters and data of n_data values (the main data
+ * then the auxiliary data, as for a neos_model), its expected data, its suggested init, bounds and fixed values
+ * and the index of its parameter of interest; optionally the gradient of log L.
+ *
+ * Each callback receives the context pointer given at creation first, writes its outputs and returns 0 on
+ * success; any other return value reports a failure, and the call that invoked it ends with NEOS_ERR_MODEL, the
+ * message naming the callback and the value it returned (nothing is written). A value that is not finite (NaN,
+ * +-INFINITY: log L, a gradient component or an expected datum) ends the call with NEOS_ERR_NUMERIC, naming the
+ * callback and the parameters. The callbacks run only during the neos_callback_* calls, on the calling thread,
+ * synchronously; a handle used from several threads at once calls them concurrently.
+ *
+ * Without a gradient callback the core differentiates log L numerically, always inside the model's bounds:
+ *   gradient  the five-point central difference [8(f(x+h) - f(x-h)) - (f(x+2h) - f(x-2h))] / 12h with
+ *             h = eps^(1/5) * max(|x|, 1) (about 7.4e-4 * max(|x|, 1), eps = DBL_EPSILON), accurate to about
+ *             eps^(4/5) = 3e-13 of log L's scale; within 2h of a bound the one-sided fourth-order stencil
+ *             (-25 f0 + 48 f1 - 36 f2 + 16 f3 - 3 f4) / 12h into the bounds (about ten times the rounding error);
+ *             4 evaluations per parameter.
+ *   Hessian   second differences of log L with h = eps^(1/4) * max(|x|, 1) (accurate to about 1.5e-8
+ *             relative; 2 n_pars^2 evaluations); with a gradient callback, central differences of the gradient with
+ *             h = eps^(1/3) * max(|x|, 1) (about 4e-11 relative). Near a bound the stencil moves inside the bounds
+ *             (first-order accurate there). The Hessian steers the Newton steps and gives the uncertainties; the
+ *             fit's convergence (the EDM of neos_fit_with_options, default NEOS_FIT_DEFAULT_EDM_TOLERANCE) is
+ *             judged with the gradient, so the optimum is found to the gradient's accuracy.
+ * The model's bounds must therefore be finite; log L must be finite everywhere inside them. */
+
+/** A model given as callbacks (neos_callback_model_create). @since 1.3 */
+typedef struct neos_callback_model neos_callback_model;
+
+/**
+ * log L(pars | data) into *out_logpdf; pars[n_pars], data[n_data] (main then auxiliary data). Returns 0 on
+ * success, anything else on failure. @since 1.3
+ */
+typedef int32_t (*neos_logpdf_callback)(void *context, const double *pars, size_t n_pars, const double *data,
+                                        size_t n_data, double *out_logpdf);
+
+/**
+ * The gradient of log L(pars | data) with respect to pars into out_gradient[n_out_gradient] (n_pars values).
+ * Returns 0 on success, anything else on failure. @since 1.3
+ */
+typedef int32_t (*neos_logpdf_gradient_callback)(void *context, const double *pars, size_t n_pars,
+                                                 const double *data, size_t n_data, double *out_gradient,
+                                                 size_t n_out_gradient);
+
+/**
+ * The expected data at pars, main then auxiliary data, into out_data[n_out_data] (n_data values). Returns 0 on
+ * success, anything else on failure. @since 1.3
+ */
+typedef int32_t (*neos_expected_data_callback)(void *context, const double *pars, size_t n_pars, double *out_data,
+                                               size_t n_out_data);
+
+/**
+ * Makes a callback model of n_pars >= 1 parameters and data of n_data values. poi_index is the index of the
+ * parameter of interest, or -1 for none (fits work without one; the hypotest needs one).
+ * init[n_pars], bounds[2 * n_pars] ((lower, upper) pairs, finite, lower <= upper) and fixed[n_pars] are the
+ * model's suggestions (pyhf's suggested_init, suggested_bounds, suggested_fixed), copied; init must lie within
+ * bounds. logpdf and expected_data are required; logpdf_gradient may be NULL (then the gradient is numerical, as
+ * described above). context is passed to every callback unchanged (may be NULL). The callbacks and context must
+ * stay valid until neos_callback_model_free. *out_model receives a new handle.
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_model_create(size_t n_pars, int64_t poi_index, const double *init,
+                                                const double *bounds, const bool *fixed, size_t n_data,
+                                                neos_logpdf_callback logpdf,
+                                                neos_logpdf_gradient_callback logpdf_gradient,
+                                                neos_expected_data_callback expected_data, void *context,
+                                                neos_callback_model **out_model);
+
+/**
+ * Releases a callback model; NULL, freed and foreign handles are ignored. No callback runs after it returns.
+ * @since 1.3
+ */
+NEOS_API void neos_callback_model_free(neos_callback_model *model);
+
+/**
+ * Maximum-likelihood fit of a callback model (as neos_fit): data[n_data], then init, bounds, fixed (each may be
+ * NULL for the model's suggestion) and n_pars as for neos_fit. Outputs, each may be NULL: out_pars[n_out_pars]
+ * (n_pars values), *out_twice_nll, out_uncertainties[n_out_uncertainties] (n_pars values, from the Hessian
+ * described above; NEOS_ERR_NUMERIC where it is not positive definite).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_fit(const neos_callback_model *model, const double *data, size_t n_data,
+                                       const double *init, const double *bounds, const bool *fixed, size_t n_pars,
+                                       double *out_pars, size_t n_out_pars, double *out_twice_nll,
+                                       double *out_uncertainties, size_t n_out_uncertainties);
+
+/**
+ * As neos_callback_fit with the parameter of interest held at poi (as neos_fixed_poi_fit); a model without one
+ * is NEOS_ERR_MODEL.
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_fixed_poi_fit(const neos_callback_model *model, double poi, const double *data,
+                                                 size_t n_data, const double *init, const double *bounds,
+                                                 const bool *fixed, size_t n_pars, double *out_pars,
+                                                 size_t n_out_pars, double *out_twice_nll, double *out_uncertainties,
+                                                 size_t n_out_uncertainties);
+
+/**
+ * The asymptotic hypothesis test of a callback model at poi (as neos_hypotest without Jacobians): test_stat
+ * "qtilde", "q" or "q0"; out_values[n_out_values] receives NEOS_HYPOTEST_ROWS values, rows as the NEOS_HYPOTEST_*
+ * indices. The Asimov data are the model's expected data (expected_data callback) at the fit with the POI held at
+ * 0 (1 for q0).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_hypotest(const neos_callback_model *model, double poi, const char *test_stat,
+                                            const double *data, size_t n_data, const double *init,
+                                            const double *bounds, const bool *fixed, size_t n_pars,
+                                            double *out_values, size_t n_out_values);
+/* ---- end of Callback likelihoods (ABI 1.3) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
