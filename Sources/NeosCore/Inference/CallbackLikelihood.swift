@@ -35,12 +35,17 @@ public struct CallbackLikelihood: LikelihoodModel {
     /// The expected data (main then auxiliary) at pars, dataCount values.
     public typealias ExpectedData = @Sendable (_ pars: [Double]) throws -> [Double]
 
+    /// The number of parameters.
     public let parameterCount: Int
     /// The length of every data vector: main bins then auxiliary data, as the functions take them.
     public let dataCount: Int
+    /// The parameter of interest, nil for none (fits work without one, test statistics need one).
     public let poiIndex: Int?
+    /// pyhf's suggested_init: where fits start unless told otherwise.
     public let suggestedInit: [Double]
+    /// pyhf's suggested_bounds, finite: the fits' box and the region the numerical derivatives stay in.
     public let suggestedBounds: [(lower: Double, upper: Double)]
+    /// pyhf's suggested_fixed.
     public let suggestedFixed: [Bool]
     private let logpdfFunction: LogPDF
     private let gradientFunction: LogPDFGradient?
@@ -96,6 +101,7 @@ public struct CallbackLikelihood: LikelihoodModel {
         "[" + pars.map { "\($0)" }.joined(separator: ", ") + "]"
     }
 
+    /// The function's log L, refused (`.numeric`) when not finite.
     public func logpdf(_ pars: [Double], data: [Double]) throws -> Double {
         try checkShapes(pars, data)
         let value = try logpdfFunction(pars, data)
@@ -105,6 +111,7 @@ public struct CallbackLikelihood: LikelihoodModel {
         return value
     }
 
+    /// −∇ log L: the gradient function's (each component finite), else the five-point differences.
     public func nllGradient(_ pars: [Double], data: [Double]) throws -> [Double] {
         try checkShapes(pars, data)
         guard let gradientFunction else { return try numericalGradient(pars, data: data).map { -$0 } }
@@ -119,6 +126,7 @@ public struct CallbackLikelihood: LikelihoodModel {
         return gradient.map { -$0 }
     }
 
+    /// ∇²NLL by differences of the gradient function, else second differences of log L (see the type).
     public func nllHessian(_ pars: [Double], data: [Double]) throws -> [Double] {
         try checkShapes(pars, data)
         let n = parameterCount
