@@ -92,6 +92,17 @@ def _library_path() -> Path:
     return bundled
 
 
+# The header's callback types (function-pointer typedefs), by name, in the header's order; a test checks each
+# against its typedef. Each returns 0 for success; the first argument is the caller's context pointer.
+CALLBACK_TYPES: dict[str, type] = {
+    # (context, pars, n_pars, data, n_data, out_logpdf)
+    "neos_logpdf_callback": ctypes.CFUNCTYPE(c_int32, ctypes.c_void_p, _D, _S, _D, _S, _D),
+    # (context, pars, n_pars, data, n_data, out_gradient, n_out_gradient)
+    "neos_logpdf_gradient_callback": ctypes.CFUNCTYPE(c_int32, ctypes.c_void_p, _D, _S, _D, _S, _D, _S),
+    # (context, pars, n_pars, out_data, n_out_data)
+    "neos_expected_data_callback": ctypes.CFUNCTYPE(c_int32, ctypes.c_void_p, _D, _S, _D, _S),
+}
+
 # name -> (restype, argtypes), in the header's order. Every function of include/neos.h is declared here; a test
 # parses the header and checks that the two agree in names and in every argument and return type.
 SIGNATURES: dict[str, tuple[object, list[object]]] = {
@@ -269,6 +280,21 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
         [_H, c_double, _D, _S, _D, _S, *_FIT_SETTINGS, _D, _S, ctypes.POINTER(c_int32), _S, _D, _S],
     ),
     # ---- end of Upper limits over a scan (ABI 1.2) ----
+    # ---- Callback likelihoods (ABI 1.3) ----
+    # neos_callback_model_create(n_pars, poi_index, init, bounds, fixed, n_data, logpdf, logpdf_gradient or NULL,
+    #                            expected_data, context, out_model)
+    "neos_callback_model_create": (
+        c_status,
+        [_S, ctypes.c_int64, _D, _D, c_bool_p, _S, *CALLBACK_TYPES.values(), ctypes.c_void_p, c_handle_out],
+    ),
+    "neos_callback_model_free": (None, [_H]),
+    # neos_callback_fit(model, data, n_data, init, bounds, fixed, n_pars, out_pars, n, out_twice_nll,
+    #                   out_uncertainties, n)
+    "neos_callback_fit": (c_status, [_H, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S]),
+    "neos_callback_fixed_poi_fit": (c_status, [_H, c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S]),
+    # neos_callback_hypotest(model, poi, test_stat, data, n_data, init, bounds, fixed, n_pars, out_values, n)
+    "neos_callback_hypotest": (c_status, [_H, c_double, c_char_p, _D, _S, *_FIT_SETTINGS, _D, _S]),
+    # ---- end of Callback likelihoods (ABI 1.3) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
