@@ -1337,6 +1337,34 @@ NEOS_API neos_status neos_callback_hypotest(const neos_callback_model *model, do
                                             double *out_values, size_t n_out_values);
 /* ---- end of Callback likelihoods (ABI 1.3) ---- */
 
+/* ---- Densities (ABI 1.3) ---- */
+/* pyhf.probability's log-densities, elementwise over arrays of equal length (the caller broadcasts), in pyhf's
+ * formulas: the Poisson's continuous log-density and the Normal's, the terms a neos_model's logpdf is made of.
+ * Every input value is accepted, and each output is the formula's value in IEEE arithmetic, as pyhf's tensor
+ * helpers give it: -INFINITY where the value is impossible (a count n > 0 at rate 0) and NaN where an input is
+ * NaN or outside the density's domain (a negative rate with n != 0, sigma <= 0). This is the second exception to
+ * the rule that no output is NaN or infinite with NEOS_OK. Lengths that differ are NEOS_ERR_INVALID_ARGUMENT. */
+
+/**
+ * log Pois(n | rate) = n log(rate) - rate - lgamma(n + 1) for each i, with 0 log(rate) = 0 (also for a negative
+ * rate, as scipy's xlogy) and lgamma the log of |Gamma| (n need not be an integer):
+ * counts[n_counts] and rates[n_rates] (n_rates == n_counts) into out_logpdf[n_out_logpdf] (n_counts values).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_poisson_logpdf(const double *counts, size_t n_counts, const double *rates, size_t n_rates,
+                                         double *out_logpdf, size_t n_out_logpdf);
+
+/**
+ * log N(x | mean, sigma) = -log(sigma sqrt(2 pi)) - ((x - mean) / (sqrt(2) sigma))^2 for each i:
+ * values[n_values], means[n_means] and sigmas[n_sigmas] (all of length n_values) into
+ * out_logpdf[n_out_logpdf] (n_values values).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_normal_logpdf(const double *values, size_t n_values, const double *means, size_t n_means,
+                                        const double *sigmas, size_t n_sigmas, double *out_logpdf,
+                                        size_t n_out_logpdf);
+/* ---- end of Densities (ABI 1.3) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -295,6 +295,12 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_callback_hypotest(model, poi, test_stat, data, n_data, init, bounds, fixed, n_pars, out_values, n)
     "neos_callback_hypotest": (c_status, [_H, c_double, c_char_p, _D, _S, *_FIT_SETTINGS, _D, _S]),
     # ---- end of Callback likelihoods (ABI 1.3) ----
+    # ---- Densities (ABI 1.3) ----
+    # neos_poisson_logpdf(counts, n_counts, rates, n_rates, out_logpdf, n_out_logpdf)
+    "neos_poisson_logpdf": (c_status, [_D, _S, _D, _S, _D, _S]),
+    # neos_normal_logpdf(values, n_values, means, n_means, sigmas, n_sigmas, out_logpdf, n_out_logpdf)
+    "neos_normal_logpdf": (c_status, [_D, _S, _D, _S, _D, _S, _D, _S]),
+    # ---- end of Densities (ABI 1.3) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
