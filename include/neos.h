@@ -62,12 +62,12 @@ extern "C" {
  * ------------------------------------------------------------------------------------------------------- */
 
 #define NEOS_VERSION_MAJOR 1 /**< Changes only if signatures change: never after 1.0. */
-#define NEOS_VERSION_MINOR 2 /**< Counts releases that add functions or constants. */
+#define NEOS_VERSION_MINOR 3 /**< Counts releases that add functions or constants. */
 #define NEOS_VERSION_PATCH 0 /**< Counts releases that change no declaration. */
 /** The version of this header as one number, MAJOR * 1000000 + MINOR * 1000 + PATCH. */
-#define NEOS_VERSION_NUMBER 1002000
+#define NEOS_VERSION_NUMBER 1003000
 /** The version of this header as "MAJOR.MINOR.PATCH". */
-#define NEOS_VERSION_STRING "1.2.0"
+#define NEOS_VERSION_STRING "1.3.0"
 
 /**
  * The library's version as one number (NEOS_VERSION_NUMBER of the header it was built with). A program built
@@ -1231,8 +1231,10 @@ NEOS_API neos_status neos_upper_limit_scan(const neos_model *model, double level
  * in neos_last_error_message(). Tests/c/test_hostile.c runs every such case in its own process.
  *
  * Results are checked too: a call whose result would be NaN or infinite (finite but extreme inputs can overflow a
- * gradient) returns NEOS_ERR_NUMERIC, naming the output, with nothing written. The one documented exception is
- * neos_model_logpdf's -inf where log L is -inf (data observed where nothing is expected; see there).
+ * gradient) returns NEOS_ERR_NUMERIC, naming the output, with nothing written. The documented exceptions:
+ * neos_model_logpdf's -inf where log L is -inf (data observed where nothing is expected; see there), and the
+ * elementwise densities neos_poisson_logpdf and neos_normal_logpdf (ABI 1.3), which give IEEE values as C's log()
+ * does, pyhf.probability's -inf and NaN included.
  * ------------------------------------------------------------------------------------------------------- */
 
 /* ---- Fit options on a model (ABI 1.3) ---- */
@@ -1266,6 +1268,145 @@ NEOS_API neos_status neos_model_with_fit_options(const neos_model *model, size_t
 NEOS_API neos_status neos_model_fit_options(const neos_model *model, size_t *out_max_iterations,
                                             double *out_edm_tolerance);
 /* ---- end of Fit options on a model (ABI 1.3) ---- */
+/* ---- Callback likelihoods (ABI 1.3) ---- */
+/* A model given to the core as C functions, so that the core's own fits and asymptotic hypotest run on a model it
+ * did not build (pyhf's infer works on any object with pyhf's model interface; the Python package passes such an
+ * object here). The model is log L(pars | data) with n_pars parameters and data of n_data values (the main data
+ * then the auxiliary data, as for a neos_model), its expected data, its suggested init, bounds and fixed values
+ * and the index of its parameter of interest; optionally the gradient of log L.
+ *
+ * Each callback receives the context pointer given at creation first, writes its outputs and returns 0 on
+ * success; any other return value reports a failure, and the call that invoked it ends with NEOS_ERR_MODEL, the
+ * message naming the callback and the value it returned (nothing is written). A value that is not finite (NaN,
+ * +-INFINITY: log L, a gradient component or an expected datum) ends the call with NEOS_ERR_NUMERIC, naming the
+ * callback and the parameters. The callbacks run only during the neos_callback_* calls, on the calling thread,
+ * synchronously; a handle used from several threads at once calls them concurrently.
+ *
+ * Without a gradient callback the core differentiates log L numerically, always inside the model's bounds:
+ *   gradient  the five-point central difference [8(f(x+h) - f(x-h)) - (f(x+2h) - f(x-2h))] / 12h with
+ *             h = eps^(1/5) * max(|x|, 1) (about 7.4e-4 * max(|x|, 1), eps = DBL_EPSILON), accurate to about
+ *             eps^(4/5) = 3e-13 of log L's scale; within 2h of a bound the one-sided fourth-order stencil
+ *             (-25 f0 + 48 f1 - 36 f2 + 16 f3 - 3 f4) / 12h into the bounds (about ten times the rounding error);
+ *             4 evaluations per parameter.
+ *   Hessian   second differences of log L with h = eps^(1/4) * max(|x|, 1) (accurate to about 1.5e-8
+ *             relative; 2 n_pars^2 evaluations); with a gradient callback, central differences of the gradient with
+ *             h = eps^(1/3) * max(|x|, 1) (about 4e-11 relative). Near a bound the stencil moves inside the bounds
+ *             (first-order accurate there). The Hessian steers the Newton steps and gives the uncertainties; the
+ *             fit's convergence (the EDM of neos_fit_with_options, default NEOS_FIT_DEFAULT_EDM_TOLERANCE) is
+ *             judged with the gradient, so the optimum is found to the gradient's accuracy.
+ * The model's bounds must therefore be finite; log L must be finite everywhere inside them. */
+
+/** A model given as callbacks (neos_callback_model_create). @since 1.3 */
+typedef struct neos_callback_model neos_callback_model;
+
+/**
+ * log L(pars | data) into *out_logpdf; pars[n_pars], data[n_data] (main then auxiliary data). Returns 0 on
+ * success, anything else on failure. @since 1.3
+ */
+typedef int32_t (*neos_logpdf_callback)(void *context, const double *pars, size_t n_pars, const double *data,
+                                        size_t n_data, double *out_logpdf);
+
+/**
+ * The gradient of log L(pars | data) with respect to pars into out_gradient[n_out_gradient] (n_pars values).
+ * Returns 0 on success, anything else on failure. @since 1.3
+ */
+typedef int32_t (*neos_logpdf_gradient_callback)(void *context, const double *pars, size_t n_pars,
+                                                 const double *data, size_t n_data, double *out_gradient,
+                                                 size_t n_out_gradient);
+
+/**
+ * The expected data at pars, main then auxiliary data, into out_data[n_out_data] (n_data values). Returns 0 on
+ * success, anything else on failure. @since 1.3
+ */
+typedef int32_t (*neos_expected_data_callback)(void *context, const double *pars, size_t n_pars, double *out_data,
+                                               size_t n_out_data);
+
+/**
+ * Makes a callback model of n_pars >= 1 parameters and data of n_data values. poi_index is the index of the
+ * parameter of interest, or -1 for none (fits work without one; the hypotest needs one).
+ * init[n_pars], bounds[2 * n_pars] ((lower, upper) pairs, finite, lower <= upper) and fixed[n_pars] are the
+ * model's suggestions (pyhf's suggested_init, suggested_bounds, suggested_fixed), copied; init must lie within
+ * bounds. logpdf and expected_data are required; logpdf_gradient may be NULL (then the gradient is numerical, as
+ * described above). context is passed to every callback unchanged (may be NULL). The callbacks and context must
+ * stay valid until neos_callback_model_free. *out_model receives a new handle.
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_model_create(size_t n_pars, int64_t poi_index, const double *init,
+                                                const double *bounds, const bool *fixed, size_t n_data,
+                                                neos_logpdf_callback logpdf,
+                                                neos_logpdf_gradient_callback logpdf_gradient,
+                                                neos_expected_data_callback expected_data, void *context,
+                                                neos_callback_model **out_model);
+
+/**
+ * Releases a callback model; NULL, freed and foreign handles are ignored. No callback runs after it returns.
+ * @since 1.3
+ */
+NEOS_API void neos_callback_model_free(neos_callback_model *model);
+
+/**
+ * Maximum-likelihood fit of a callback model (as neos_fit): data[n_data], then init, bounds, fixed (each may be
+ * NULL for the model's suggestion) and n_pars as for neos_fit. Outputs, each may be NULL: out_pars[n_out_pars]
+ * (n_pars values), *out_twice_nll, out_uncertainties[n_out_uncertainties] (n_pars values, from the Hessian
+ * described above; NEOS_ERR_NUMERIC where it is not positive definite).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_fit(const neos_callback_model *model, const double *data, size_t n_data,
+                                       const double *init, const double *bounds, const bool *fixed, size_t n_pars,
+                                       double *out_pars, size_t n_out_pars, double *out_twice_nll,
+                                       double *out_uncertainties, size_t n_out_uncertainties);
+
+/**
+ * As neos_callback_fit with the parameter of interest held at poi (as neos_fixed_poi_fit); a model without one
+ * is NEOS_ERR_MODEL.
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_fixed_poi_fit(const neos_callback_model *model, double poi, const double *data,
+                                                 size_t n_data, const double *init, const double *bounds,
+                                                 const bool *fixed, size_t n_pars, double *out_pars,
+                                                 size_t n_out_pars, double *out_twice_nll, double *out_uncertainties,
+                                                 size_t n_out_uncertainties);
+
+/**
+ * The asymptotic hypothesis test of a callback model at poi (as neos_hypotest without Jacobians): test_stat
+ * "qtilde", "q" or "q0"; out_values[n_out_values] receives NEOS_HYPOTEST_ROWS values, rows as the NEOS_HYPOTEST_*
+ * indices. The Asimov data are the model's expected data (expected_data callback) at the fit with the POI held at
+ * 0 (1 for q0).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_callback_hypotest(const neos_callback_model *model, double poi, const char *test_stat,
+                                            const double *data, size_t n_data, const double *init,
+                                            const double *bounds, const bool *fixed, size_t n_pars,
+                                            double *out_values, size_t n_out_values);
+/* ---- end of Callback likelihoods (ABI 1.3) ---- */
+
+/* ---- Densities (ABI 1.3) ---- */
+/* pyhf.probability's log-densities, elementwise over arrays of equal length (the caller broadcasts), in pyhf's
+ * formulas: the Poisson's continuous log-density and the Normal's, the terms a neos_model's logpdf is made of.
+ * Every input value is accepted, and each output is the formula's value in IEEE arithmetic, as pyhf's tensor
+ * helpers give it: -INFINITY where the value is impossible (a count n > 0 at rate 0) and NaN where an input is
+ * NaN or outside the density's domain (a negative rate with n != 0, sigma <= 0). This is the second exception to
+ * the rule that no output is NaN or infinite with NEOS_OK. Lengths that differ are NEOS_ERR_INVALID_ARGUMENT. */
+
+/**
+ * log Pois(n | rate) = n log(rate) - rate - lgamma(n + 1) for each i, with 0 log(rate) = 0 (also for a negative
+ * rate, as scipy's xlogy) and lgamma the log of |Gamma| (n need not be an integer):
+ * counts[n_counts] and rates[n_rates] (n_rates == n_counts) into out_logpdf[n_out_logpdf] (n_counts values).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_poisson_logpdf(const double *counts, size_t n_counts, const double *rates, size_t n_rates,
+                                         double *out_logpdf, size_t n_out_logpdf);
+
+/**
+ * log N(x | mean, sigma) = -log(sigma sqrt(2 pi)) - ((x - mean) / (sqrt(2) sigma))^2 for each i:
+ * values[n_values], means[n_means] and sigmas[n_sigmas] (all of length n_values) into
+ * out_logpdf[n_out_logpdf] (n_values values).
+ * @since 1.3
+ */
+NEOS_API neos_status neos_normal_logpdf(const double *values, size_t n_values, const double *means, size_t n_means,
+                                        const double *sigmas, size_t n_sigmas, double *out_logpdf,
+                                        size_t n_out_logpdf);
+/* ---- end of Densities (ABI 1.3) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -12,6 +12,8 @@ enum HandleKind: Sendable {
     case model
     case patchset
     case trainer
+    /// A model given as C callbacks (CallbackLikelihoodExports.swift).
+    case callbackModel
 
     /// The C type's name, for messages.
     var name: String {
@@ -20,6 +22,7 @@ enum HandleKind: Sendable {
         case .model: "neos_model"
         case .patchset: "neos_patchset"
         case .trainer: "neos_trainer"
+        case .callbackModel: "neos_callback_model"
         }
     }
 }

@@ -1575,6 +1575,173 @@ static void test_model_fit_options(void) {
     neos_model_free(model);
 }
 
+/* A one-bin counting experiment with a Poisson-constrained background scale (the likelihood of
+ * neos_simplemodels_uncorrelated_background), written as callbacks: pars = (mu, gamma), data = (n, aux). `mode`
+ * makes logpdf misbehave on purpose: 1 gives NaN once mu leaves 1, 2 reports a failure (returns 7). */
+struct counting_model {
+    double signal, background, tau;
+    int mode;
+    int calls;
+};
+
+static double counting_log_poisson(double n, double rate) { return n * log(rate) - rate - lgamma(n + 1); }
+
+static int32_t counting_logpdf(void *context, const double *pars, size_t n_pars, const double *data, size_t n_data,
+                               double *out_logpdf) {
+    struct counting_model *model = (struct counting_model *)context;
+    model->calls++;
+    if (n_pars != 2 || n_data != 2) return 3;
+    if (model->mode == 2) return 7;
+    if (model->mode == 1 && pars[0] != 1) {
+        *out_logpdf = NAN;
+        return 0;
+    }
+    *out_logpdf = counting_log_poisson(data[0], pars[0] * model->signal + pars[1] * model->background) +
+                  counting_log_poisson(data[1], pars[1] * model->tau);
+    return 0;
+}
+
+static int32_t counting_gradient(void *context, const double *pars, size_t n_pars, const double *data,
+                                 size_t n_data, double *out_gradient, size_t n_out_gradient) {
+    const struct counting_model *model = (const struct counting_model *)context;
+    if (n_pars != 2 || n_data != 2 || n_out_gradient != 2) return 3;
+    double weight = data[0] / (pars[0] * model->signal + pars[1] * model->background) - 1;
+    out_gradient[0] = weight * model->signal;
+    out_gradient[1] = weight * model->background + (data[1] / (pars[1] * model->tau) - 1) * model->tau;
+    return 0;
+}
+
+static int32_t counting_expected(void *context, const double *pars, size_t n_pars, double *out_data,
+                                 size_t n_out_data) {
+    const struct counting_model *model = (const struct counting_model *)context;
+    if (n_pars != 2 || n_out_data != 2) return 3;
+    out_data[0] = pars[0] * model->signal + pars[1] * model->background;
+    out_data[1] = pars[1] * model->tau;
+    return 0;
+}
+
+static void test_callback_model(void) {
+    const double signal = 5, background = 50, uncertainty = 7;
+    struct counting_model counting = {signal, background, (background / uncertainty) * (background / uncertainty), 0,
+                                      0};
+    const double init[2] = {1, 1}, bounds[4] = {0, 10, 1e-10, 10};
+    const bool fixed[2] = {false, false};
+    const double data[2] = {58, counting.tau};
+    neos_model *native = NULL;
+    CHECK(neos_simplemodels_uncorrelated_background(&signal, &background, &uncertainty, 1, &native) == NEOS_OK);
+    double native_pars[2], native_nll, native_values[NEOS_HYPOTEST_ROWS];
+    CHECK(neos_fit(native, data, 2, init, bounds, fixed, 2, native_pars, 2, &native_nll, NULL, 0, NULL, 0, NULL, 0,
+                   NULL, 0) == NEOS_OK);
+    CHECK(neos_hypotest(native, 1.5, "qtilde", data, 2, init, bounds, fixed, 2, native_values, NEOS_HYPOTEST_ROWS,
+                        NULL, 0, NULL, 0) == NEOS_OK);
+
+    /* Without and with a gradient callback: the native best fit within 1e-7, its twice NLL within 1e-10, its CLs
+     * within 1e-7 relative (the numerical derivatives' accuracy is in the header). */
+    for (int with_gradient = 0; with_gradient < 2; with_gradient++) {
+        neos_callback_model *model = NULL;
+        CHECK(neos_callback_model_create(2, 0, init, bounds, fixed, 2, counting_logpdf,
+                                         with_gradient ? counting_gradient : NULL, counting_expected, &counting,
+                                         &model) == NEOS_OK);
+        double pars[2] = {-7, -7}, twice_nll = -7, uncertainties[2];
+        CHECK(neos_callback_fit(model, data, 2, NULL, NULL, NULL, 2, pars, 2, &twice_nll, uncertainties, 2) ==
+              NEOS_OK);
+        CHECK(close_to(pars[0], native_pars[0], 1e-7) && close_to(pars[1], native_pars[1], 1e-7));
+        CHECK(close_to(twice_nll, native_nll, 1e-10));
+        CHECK(uncertainties[0] > 0 && uncertainties[1] > 0);
+        CHECK(neos_callback_fixed_poi_fit(model, 2.5, data, 2, NULL, NULL, NULL, 2, pars, 2, &twice_nll, NULL, 0) ==
+              NEOS_OK);
+        CHECK(pars[0] == 2.5 && twice_nll > native_nll);
+        double values[NEOS_HYPOTEST_ROWS];
+        CHECK(neos_callback_hypotest(model, 1.5, "qtilde", data, 2, NULL, NULL, NULL, 2, values, NEOS_HYPOTEST_ROWS) ==
+              NEOS_OK);
+        for (int row = NEOS_HYPOTEST_CLSB; row < NEOS_HYPOTEST_ROWS; row++)
+            CHECK(close_to(values[row], native_values[row], 1e-7 * native_values[row]));
+        neos_callback_model_free(model);
+    }
+
+    /* A NaN from logpdf is NEOS_ERR_NUMERIC, a failure it reports is NEOS_ERR_MODEL; nothing is written. */
+    neos_callback_model *model = NULL;
+    CHECK(neos_callback_model_create(2, 0, init, bounds, fixed, 2, counting_logpdf, NULL, counting_expected,
+                                     &counting, &model) == NEOS_OK);
+    double pars[2] = {-7, -7}, twice_nll = -7, values[NEOS_HYPOTEST_ROWS] = {-7};
+    counting.mode = 1;
+    CHECK(neos_callback_fit(model, data, 2, NULL, NULL, NULL, 2, pars, 2, &twice_nll, NULL, 0) == NEOS_ERR_NUMERIC);
+    CHECK(strstr(neos_last_error_message(), "logpdf callback returned nan") != NULL);
+    CHECK(pars[0] == -7 && pars[1] == -7 && twice_nll == -7);
+    counting.mode = 2;
+    counting.calls = 0;
+    CHECK(neos_callback_hypotest(model, 1, "qtilde", data, 2, NULL, NULL, NULL, 2, values, NEOS_HYPOTEST_ROWS) ==
+          NEOS_ERR_MODEL);
+    CHECK(strstr(neos_last_error_message(), "returned 7") != NULL);
+    CHECK(counting.calls == 1 && values[0] == -7);
+    counting.mode = 0;
+
+    /* NULL pointers and wrong lengths are refused before any callback runs. */
+    counting.calls = 0;
+    neos_callback_model *none = NULL;
+    CHECK(neos_callback_model_create(2, 0, init, bounds, fixed, 2, NULL, NULL, counting_expected, &counting, &none) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "logpdf is NULL") != NULL && none == NULL);
+    CHECK(neos_callback_model_create(2, 0, init, bounds, fixed, 2, counting_logpdf, NULL, NULL, &counting, &none) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_model_create(2, 0, NULL, bounds, fixed, 2, counting_logpdf, NULL, counting_expected,
+                                     &counting, &none) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_model_create(2, 0, init, bounds, fixed, 2, counting_logpdf, NULL, counting_expected,
+                                     &counting, NULL) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_model_create(2, 2, init, bounds, fixed, 2, counting_logpdf, NULL, counting_expected,
+                                     &counting, &none) == NEOS_ERR_INVALID_ARGUMENT);
+    const double unbounded[4] = {0, INFINITY, 0, 10};
+    CHECK(neos_callback_model_create(2, 0, init, unbounded, fixed, 2, counting_logpdf, NULL, counting_expected,
+                                     &counting, &none) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_fit(NULL, data, 2, NULL, NULL, NULL, 2, pars, 2, NULL, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_fit(model, NULL, 2, NULL, NULL, NULL, 2, pars, 2, NULL, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_fit(model, data, 3, NULL, NULL, NULL, 2, pars, 2, NULL, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_hypotest(model, 1, NULL, data, 2, NULL, NULL, NULL, 2, values, NEOS_HYPOTEST_ROWS) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_callback_hypotest(model, 1, "qtilde", data, 2, NULL, NULL, NULL, 2, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    /* A neos_model is not a callback model, and a freed handle is refused. */
+    CHECK(neos_callback_fit((const neos_callback_model *)native, data, 2, NULL, NULL, NULL, 2, pars, 2, NULL, NULL,
+                            0) == NEOS_ERR_INVALID_ARGUMENT);
+    neos_callback_model_free(model);
+    CHECK(neos_callback_fit(model, data, 2, NULL, NULL, NULL, 2, pars, 2, NULL, NULL, 0) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(counting.calls == 0);
+    neos_callback_model_free(NULL);
+    neos_model_free(native);
+}
+
+/* pyhf's densities elementwise: values against lgamma-based formulas written here (1e-12 relative), pyhf's
+ * edge values (-inf at rate 0, -rate for n = 0 at a negative rate, NaN for sigma 0), lengths checked. */
+static void test_densities(void) {
+    const double counts[4] = {3, 2.5, 0, 1}, rates[4] = {4.2, 0.7, -2, 0};
+    double out[4] = {0};
+    CHECK(neos_poisson_logpdf(counts, 4, rates, 4, out, 4) == NEOS_OK);
+    for (int i = 0; i < 2; i++) {
+        double expected = counts[i] * log(rates[i]) - rates[i] - lgamma(counts[i] + 1);
+        CHECK(close_to(out[i], expected, 1e-12 * fabs(expected)));
+    }
+    CHECK(out[2] == 2 && isinf(out[3]) && out[3] < 0);
+    const double x[3] = {1.5, -2, 0}, mean[3] = {0.5, 1, 0}, sigma[3] = {2, 0.3, 0};
+    double normal[3] = {0};
+    CHECK(neos_normal_logpdf(x, 3, mean, 3, sigma, 3, normal, 3) == NEOS_OK);
+    for (int i = 0; i < 2; i++) {
+        double z = (x[i] - mean[i]) / sigma[i];
+        double expected = -0.5 * z * z - log(sigma[i] * sqrt(2 * acos(-1.0)));
+        CHECK(close_to(normal[i], expected, 1e-12 * fabs(expected)));
+    }
+    CHECK(isnan(normal[2]));
+    double untouched[4] = {-7, -7, -7, -7};
+    CHECK(neos_poisson_logpdf(counts, 4, rates, 3, untouched, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_poisson_logpdf(counts, 4, rates, 4, untouched, 3) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_poisson_logpdf(NULL, 4, rates, 4, untouched, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_normal_logpdf(x, 3, mean, 3, NULL, 3, untouched, 3) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(untouched[0] == -7 && untouched[3] == -7);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1598,6 +1765,8 @@ int main(void) {
     test_upper_limit_scan();
     test_short_observation();
     test_model_fit_options();
+    test_callback_model();
+    test_densities();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

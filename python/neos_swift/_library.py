@@ -38,7 +38,7 @@ _JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
 
 # The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
 # must have the same major version and at least this number, since later minor versions only add.
-VERSION_NUMBER = 1_002_000
+VERSION_NUMBER = 1_003_000
 
 # The header's named constants the bindings use (a test checks each against include/neos.h).
 CONSTANTS = {
@@ -91,6 +91,17 @@ def _library_path() -> Path:
         )
     return bundled
 
+
+# The header's callback types (function-pointer typedefs), by name, in the header's order; a test checks each
+# against its typedef. Each returns 0 for success; the first argument is the caller's context pointer.
+CALLBACK_TYPES: dict[str, type] = {
+    # (context, pars, n_pars, data, n_data, out_logpdf)
+    "neos_logpdf_callback": ctypes.CFUNCTYPE(c_int32, ctypes.c_void_p, _D, _S, _D, _S, _D),
+    # (context, pars, n_pars, data, n_data, out_gradient, n_out_gradient)
+    "neos_logpdf_gradient_callback": ctypes.CFUNCTYPE(c_int32, ctypes.c_void_p, _D, _S, _D, _S, _D, _S),
+    # (context, pars, n_pars, out_data, n_out_data)
+    "neos_expected_data_callback": ctypes.CFUNCTYPE(c_int32, ctypes.c_void_p, _D, _S, _D, _S),
+}
 
 # name -> (restype, argtypes), in the header's order. Every function of include/neos.h is declared here; a test
 # parses the header and checks that the two agree in names and in every argument and return type.
@@ -275,6 +286,27 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_model_fit_options(model, out_max_iterations, out_edm_tolerance)
     "neos_model_fit_options": (c_status, [_H, c_size_t_p, _D]),
     # ---- end of Fit options on a model (ABI 1.3) ----
+    # ---- Callback likelihoods (ABI 1.3) ----
+    # neos_callback_model_create(n_pars, poi_index, init, bounds, fixed, n_data, logpdf, logpdf_gradient or NULL,
+    #                            expected_data, context, out_model)
+    "neos_callback_model_create": (
+        c_status,
+        [_S, ctypes.c_int64, _D, _D, c_bool_p, _S, *CALLBACK_TYPES.values(), ctypes.c_void_p, c_handle_out],
+    ),
+    "neos_callback_model_free": (None, [_H]),
+    # neos_callback_fit(model, data, n_data, init, bounds, fixed, n_pars, out_pars, n, out_twice_nll,
+    #                   out_uncertainties, n)
+    "neos_callback_fit": (c_status, [_H, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S]),
+    "neos_callback_fixed_poi_fit": (c_status, [_H, c_double, _D, _S, *_FIT_SETTINGS, _D, _S, _D, _D, _S]),
+    # neos_callback_hypotest(model, poi, test_stat, data, n_data, init, bounds, fixed, n_pars, out_values, n)
+    "neos_callback_hypotest": (c_status, [_H, c_double, c_char_p, _D, _S, *_FIT_SETTINGS, _D, _S]),
+    # ---- end of Callback likelihoods (ABI 1.3) ----
+    # ---- Densities (ABI 1.3) ----
+    # neos_poisson_logpdf(counts, n_counts, rates, n_rates, out_logpdf, n_out_logpdf)
+    "neos_poisson_logpdf": (c_status, [_D, _S, _D, _S, _D, _S]),
+    # neos_normal_logpdf(values, n_values, means, n_means, sigmas, n_sigmas, out_logpdf, n_out_logpdf)
+    "neos_normal_logpdf": (c_status, [_D, _S, _D, _S, _D, _S, _D, _S]),
+    # ---- end of Densities (ABI 1.3) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

@@ -1,11 +1,13 @@
 """pyhf 0.7.6's ``pyhf.probability``: Poisson and Normal distributions over tensors, and their joints.
 
-These are tensor-level helpers a pyhf user calls directly (``Poisson(rates).log_prob(counts)``); neos-swift's
-model does not use them, its likelihood is evaluated in the Swift core. Each is a closed-form density over
-arrays, so NumPy and SciPy evaluate it here, with pyhf's formulas and broadcasting: the Poisson's continuous
-log-density ``xlogy(n, rate) - rate - gammaln(n + 1)`` and the Normal's ``-log(scale * sqrt(2 pi)) - ((x - loc) /
-(sqrt(2) scale))**2``. ``sample`` draws from NumPy's global random state as pyhf's NumPy backend does (so
-``numpy.random.seed`` makes draws repeatable, and equal to pyhf's for the same seed). Results are NumPy arrays.
+These are tensor-level helpers a pyhf user calls directly (``Poisson(rates).log_prob(counts)``). Their
+log-densities are the Swift core's (``neos_poisson_logpdf``, ``neos_normal_logpdf``), the same terms a model's
+likelihood is made of, in pyhf's formulas: the Poisson's continuous log-density ``xlogy(n, rate) - rate -
+lgamma(n + 1)`` (counts need not be integers) and the Normal's ``-log(scale * sqrt(2 pi)) - ((x - loc) / (sqrt(2)
+scale))**2``, with NaN and -inf where pyhf's give them. This module only broadcasts the arrays as NumPy does
+(pyhf's shapes), passes them flat and reshapes the result. ``sample`` draws from NumPy's global random state as
+pyhf's NumPy backend does (so ``numpy.random.seed`` makes draws repeatable, and equal to pyhf's for the same seed).
+Results are NumPy arrays.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._arguments import as_float_array
+from ._library import lib, pointer
+from .errors import check
 
 __all__ = ["Independent", "Normal", "Poisson", "Simultaneous"]
 
@@ -30,6 +34,21 @@ def _shape(sample_shape) -> tuple:
     return tuple(sample_shape)
 
 
+def _log_density(function, *arrays):
+    """``function`` (a core density over flat arrays of one length) of ``arrays`` broadcast against each other as
+    NumPy broadcasts; the result has the broadcast shape (a NumPy scalar for 0-d inputs, as NumPy's own
+    arithmetic gives)."""
+    broadcast = np.broadcast_arrays(*arrays)
+    shape = broadcast[0].shape
+    flat = [np.ascontiguousarray(array).reshape(-1) for array in broadcast]
+    out = np.empty(flat[0].size)
+    arguments = []
+    for array in flat:
+        arguments += [pointer(array), array.size]
+    check(function(*arguments, pointer(out), out.size))
+    return out.reshape(shape)[()]
+
+
 class Poisson:
     """Counts, one Poisson law per entry of ``rate`` (its mean): a tensor of independent distributions."""
 
@@ -38,10 +57,7 @@ class Poisson:
 
     def log_prob(self, value):
         """The log of the density at ``value``, broadcast against ``rate``."""
-        from scipy.special import gammaln, xlogy
-
-        n, rate = _array(value), _array(self.rate, "rate")
-        return xlogy(n, rate) - rate - gammaln(n + 1.0)
+        return _log_density(lib.neos_poisson_logpdf, _array(value), _array(self.rate, "rate"))
 
     def expected_data(self):
         """The mean, which is ``rate`` itself."""
@@ -61,8 +77,7 @@ class Normal:
 
     def log_prob(self, value):
         """The log of the density at ``value``, broadcast against ``loc`` and ``scale``."""
-        x, loc, scale = _array(value), _array(self.loc, "loc"), _array(self.scale, "scale")
-        return -np.log(scale * np.sqrt(2.0 * np.pi)) - np.square((x - loc) / (np.sqrt(2.0) * scale))
+        return _log_density(lib.neos_normal_logpdf, _array(value), _array(self.loc, "loc"), _array(self.scale, "scale"))
 
     def expected_data(self):
         """The mean, which is ``loc`` itself."""

@@ -77,6 +77,8 @@ def _ctype(node: c_ast.Node):
             target = typedefs[name]
             if isinstance(target, c_ast.TypeDecl) and isinstance(target.type, c_ast.Struct):
                 raise TypeError(f"a handle type {name} passed by value")
+            if isinstance(target, c_ast.PtrDecl) and isinstance(target.type, c_ast.FuncDecl):
+                return _callback_ctype(name, target.type)
             return _ctype(target)
         scalars = {
             "double": ctypes.c_double,
@@ -100,6 +102,16 @@ def _ctype(node: c_ast.Node):
             if isinstance(typedefs[name].type, c_ast.Struct):
                 return ctypes.c_void_p  # an opaque handle
     return ctypes.POINTER(_ctype(target))
+
+
+def _callback_ctype(name: str, function: c_ast.FuncDecl):
+    """The bound ctypes type of a function-pointer typedef (``_library.CALLBACK_TYPES[name]``), after checking
+    that its return and argument types are the typedef's."""
+    bound = _library.CALLBACK_TYPES[name]
+    params = function.args.params if function.args else []
+    assert bound._restype_ is _ctype(function.type), f"{name}: return type"
+    assert list(bound._argtypes_) == [_ctype(p.type) for p in params], f"{name}: argument types"
+    return bound
 
 
 @functools.cache
