@@ -466,6 +466,19 @@ static neos_status c61(void *bad) {
     return neos_upper_limit_scan(M, 0.05, X, 2, D, 2, NULL, NULL, NULL, 0, scratch, NEOS_UPPER_LIMIT_ROWS, NULL, 0,
                                  NULL, 0);
 }
+static neos_status c62(void *bad) { return neos_model_with_fit_options(M, 10, 1e-3, &new_model); }
+static neos_status c63(void *bad) { return neos_model_fit_options(M, &length_out, scratch); }
+#define C ((const neos_callback_model *)bad)
+static neos_status c64(void *bad) {
+    return neos_callback_fit(C, D, 2, NULL, NULL, NULL, 0, scratch, 2, scratch + 2, NULL, 0);
+}
+static neos_status c65(void *bad) {
+    return neos_callback_fixed_poi_fit(C, 1, D, 2, NULL, NULL, NULL, 0, scratch, 2, scratch + 2, NULL, 0);
+}
+static neos_status c66(void *bad) {
+    return neos_callback_hypotest(C, 1, "qtilde", D, 2, NULL, NULL, NULL, 0, scratch, NEOS_HYPOTEST_ROWS);
+}
+#undef C
 #undef M
 #undef W
 #undef P
@@ -535,6 +548,11 @@ static const struct handle_row handle_rows[] = {
     {"neos_model_with_clipping", "model", c59},
     {"neos_model_clipping", "model", c60},
     {"neos_upper_limit_scan", "model", c61},
+    {"neos_model_with_fit_options", "model", c62},
+    {"neos_model_fit_options", "model", c63},
+    {"neos_callback_fit", "model", c64},
+    {"neos_callback_fixed_poi_fit", "model", c65},
+    {"neos_callback_hypotest", "model", c66},
 };
 #define N_HANDLE_ROWS (sizeof handle_rows / sizeof handle_rows[0])
 
