@@ -67,7 +67,7 @@ case "$target" in
     abi)
         # One seed per entry point and reference model (the first two bytes pick them), the rest of the bytes
         # choosing right lengths and unperturbed values; libFuzzer mutates from there.
-        for function in $(seq 0 16); do
+        for function in $(seq 0 21); do
             for model in 0 1 2 3 4 5; do
                 printf "\\x$(printf %02x "$function")\\x$(printf %02x "$model")\\x05\\x05\\x05\\x05\\x05\\x05\\x05\\x05" \
                     > "$corpus/seed_${function}_$model"

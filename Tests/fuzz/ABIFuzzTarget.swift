@@ -248,6 +248,29 @@ func fuzzModelCall(_ reader: inout FuzzReader, _ function: Int) {
             neos_upper_limit(
                 model, reader.double(near: 0.05), scan.pointer, scan.claimed, data.pointer, data.claimed, nil, nil,
                 nil, reference.pars, limits.pointer, limits.claimed, nil, 0, nil, 0, &count))
+    case 12:
+        // A model carrying fuzzed fit options (ABI 1.3), then a hypotest through it: the options may make its fits
+        // fail, which must be a status with nothing written, never a crash or a non-finite row with NEOS_OK.
+        check = CallCheck("neos_model_with_fit_options")
+        let caps = [0, 1, 2, 5, 1000, Int.max, -1]
+        let maxIterations = caps[reader.choice(caps.count)]
+        let tolerance = reader.double(near: 1e-6)
+        var derived: OpaquePointer? = nil
+        let status = neos_model_with_fit_options(model, maxIterations, tolerance, &derived)
+        check.verify(status)
+        if status != NEOS_OK && derived != nil { violation("neos_model_with_fit_options failed but wrote a handle") }
+        guard let derived else { return }
+        defer { neos_model_free(derived) }
+        var readBack = -7
+        var readTolerance = Double(bitPattern: canaryBits)
+        CallCheck("neos_model_fit_options").verify(
+            neos_model_fit_options(derived, &readBack, &readTolerance), [readTolerance])
+        var rows = CallCheck("neos_hypotest (fit options)")
+        let values = outputArray(&reader, needed: Int(NEOS_HYPOTEST_ROWS), optional: false, check: &rows)!
+        rows.verify(
+            neos_hypotest(
+                derived, reader.double(near: 1), "qtilde", reference.data, reference.data.count, nil, nil, nil,
+                reference.pars, values.pointer, values.claimed, nil, 0, nil, 0))
     case 11:
         check = CallCheck("neos_model_constraint_widths")
         let widths = outputArray(&reader, needed: reference.pars, optional: true, check: &check)
@@ -336,6 +359,46 @@ func fuzzFreeCall(_ reader: inout FuzzReader, _ function: Int) {
             CallCheck("neos_model_logpdf (simplemodel)").verify(logpdfStatus, [logpdf], logpdf: true)
             neos_model_free(model)
         }
+    case 4:
+        var check = CallCheck("neos_cut_vjp")
+        let nData = reader.freeLength(limit: 8)
+        let data = DoubleBuffer(claimed: nData, values: (0..<8).map { _ in reader.double(near: 0.5) })
+        if isHuge(nData) { check.mismatches.append("n_data = \(nData)") }
+        let cotangent = inputArray(
+            &reader, typical: [Double](repeating: 1, count: isHuge(nData) ? 0 : min(nData, 8)), check: &check,
+            "n_cotangent")
+        let gradData = outputArray(&reader, needed: isHuge(nData) ? 0 : nData, optional: true, check: &check)
+        var gradCut = Double(bitPattern: canaryBits)
+        var gradSlope = Double(bitPattern: canaryBits)
+        check.verify(
+            neos_cut_vjp(
+                data.pointer, nData, reader.double(near: 0.5), reader.double(near: 3), Int32(reader.choice(2)),
+                cotangent.pointer, cotangent.claimed, gradData?.pointer, gradData?.claimed ?? 0, &gradCut,
+                &gradSlope), [gradCut, gradSlope])
+    case 5, 6:
+        // The elementwise densities (ABI 1.3): every length must be n, and the values are IEEE (NaN allowed).
+        var check = CallCheck(function == 5 ? "neos_poisson_logpdf" : "neos_normal_logpdf")
+        // The first array's length is the call's n (the caller's choice, or beyond any memory); every other
+        // length must equal it.
+        let count = reader.freeLength(limit: 8)
+        if isHuge(count) { check.mismatches.append("n = \(count)") }
+        let needed = isHuge(count) ? 0 : count
+        let first = DoubleBuffer(claimed: count, values: (0..<8).map { _ in reader.double(near: 3) })
+        let second = inputArray(&reader, typical: [Double](repeating: 4, count: min(needed, 8)), check: &check, "n_2")
+        let out = outputArray(&reader, needed: needed, optional: false, check: &check)!
+        if function == 5 {
+            check.verify(
+                neos_poisson_logpdf(
+                    first.pointer, first.claimed, second.pointer, second.claimed, out.pointer, out.claimed),
+                ieee: true)
+        } else {
+            let sigmas = inputArray(
+                &reader, typical: [Double](repeating: 1.5, count: min(needed, 8)), check: &check, "n_sigmas")
+            check.verify(
+                neos_normal_logpdf(
+                    first.pointer, first.claimed, second.pointer, second.claimed, sigmas.pointer, sigmas.claimed,
+                    out.pointer, out.claimed), ieee: true)
+        }
     default:
         var check = CallCheck("neos_interpolate")
         let codes: [Int32] = [0, 1, 2, 4, 5, 6, 3, -1]
@@ -390,16 +453,16 @@ public func initializeABIFuzzing(
     return 0
 }
 
-/// One fuzz input: its first byte picks the entry point (13 on a reference model, 4 without one).
+/// One fuzz input: its first byte picks the entry point (14 on a reference model, 8 without one).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzABI(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }
     var reader = FuzzReader(Array(UnsafeBufferPointer(start: data, count: size)))
-    let function = reader.choice(17)
-    if function < 13 {
+    let function = reader.choice(22)
+    if function < 14 {
         fuzzModelCall(&reader, function)
     } else {
-        fuzzFreeCall(&reader, function - 13)
+        fuzzFreeCall(&reader, function - 14)
     }
     return 0
 }

@@ -149,14 +149,16 @@ struct CallCheck {
 
     /// `logpdf`: the scalars are log-likelihoods, which the header lets be -infinity with NEOS_OK (data that are
     /// impossible under the model); NaN and +infinity stay forbidden.
-    func verify(_ status: neos_status, _ extraScalars: [Double] = [], logpdf: Bool = false) {
+    /// `ieee`: the outputs are elementwise IEEE values that the header lets be NaN or ±infinity with NEOS_OK (the
+    /// densities of ABI 1.3); only the status, the lengths and "nothing written on failure" are checked then.
+    func verify(_ status: neos_status, _ extraScalars: [Double] = [], logpdf: Bool = false, ieee: Bool = false) {
         guard status >= NEOS_OK && status <= NEOS_ERR_INTERNAL else { violation("\(name): unknown status \(status)") }
         if status == NEOS_ERR_INTERNAL {
             violation("\(name): NEOS_ERR_INTERNAL: \(String(cString: neos_last_error_message()))")
         }
         if status == NEOS_OK {
             if let first = mismatches.first { violation("\(name): succeeded with \(first)") }
-            for (index, (buffer, needed)) in outputs.enumerated() where !buffer.finite(needed) {
+            for (index, (buffer, needed)) in outputs.enumerated() where !ieee && !buffer.finite(needed) {
                 violation("\(name): success with output \(index) not all finite: \(buffer.values.prefix(16))")
             }
             for value in extraScalars where !value.isFinite && !(logpdf && value == -.infinity) {
