@@ -1,0 +1,223 @@
+// The event loop of the binned KDE and its VJP. Like Math/VectorNormal.swift this file is compiled into NeosCore
+// and, through a symlink, into NeosKernelsAVX2, so it depends on nothing else in NeosCore.
+
+/// One smooth-histogram pass over the events (bandwidth > 0): what to compute and where to put it. The events
+/// are cut into fixed blocks of ``KernelDensityBlocks/blockSize``; every sum over events is kept per block and
+/// the caller adds the blocks in order, so results do not depend on how blocks are spread over threads.
+package struct KernelDensityPass {
+    package var data: UnsafePointer<Double>
+    package var count: Int
+    /// One weight per event, or nil for unit weights.
+    package var weights: UnsafePointer<Double>?
+    package var edges: UnsafePointer<Double>
+    package var edgeCount: Int
+    package var inverseBandwidth: Double
+    /// Add the mass below the first edge to the first bin and above the last edge to the last bin.
+    package var reflect: Bool
+    /// Per block, `edgeCount − 1` kernel-mass sums Σ_k w_k m_kj (nil: counts not wanted).
+    package var binSums: UnsafeMutablePointer<Double>?
+    /// With `weightGradient`: the cotangent of every bin's raw count, and per event Σ_j cotangent_j m_kj.
+    package var binCotangent: UnsafePointer<Double>?
+    package var weightGradient: UnsafeMutablePointer<Double>?
+    /// With the four below: the cotangent a_i of Φ(z_i) at every edge. Per event −w_k Σ_i a_i φ(z_ki) / h
+    /// (`dataGradient`, optional); per block Σ_k w_k a_i φ(z_ki) (`edgeSums`, times 1/h by the caller) and
+    /// Σ_k w_k Σ_i a_i φ(z_ki) z_ki (`momentSums`, times −1/h by the caller).
+    package var edgeCotangent: UnsafePointer<Double>?
+    package var dataGradient: UnsafeMutablePointer<Double>?
+    package var edgeSums: UnsafeMutablePointer<Double>?
+    package var momentSums: UnsafeMutablePointer<Double>?
+
+    /// A pass over `count` events that computes nothing yet; set the outputs wanted.
+    package init(
+        data: UnsafePointer<Double>, count: Int, weights: UnsafePointer<Double>?, edges: UnsafePointer<Double>,
+        edgeCount: Int, inverseBandwidth: Double, reflect: Bool
+    ) {
+        self.data = data
+        self.count = count
+        self.weights = weights
+        self.edges = edges
+        self.edgeCount = edgeCount
+        self.inverseBandwidth = inverseBandwidth
+        self.reflect = reflect
+    }
+}
+
+/// The blocked, vectorised event loop: eight events per ``DoubleVector``, each edge's Φ and φ from
+/// ``VectorNormal``, and only the edges within ±``VectorNormal/zeroBeyond`` bandwidths of the eight events
+/// evaluated (outside that window the tails and densities are exactly 0, so skipping them changes no bit).
+package enum KernelDensityBlocks {
+    /// Events per block: the unit of the per-block sums (and of the work handed to a thread).
+    package static let blockSize = 1024
+
+    /// The number of blocks `count` events make.
+    package static func blockCount(_ count: Int) -> Int { (count + blockSize - 1) / blockSize }
+
+    /// Scratch vectors ``run(_:blocks:scratch:)`` needs: one accumulator per bin and per edge.
+    package static func scratchCount(edgeCount: Int) -> Int { 2 * edgeCount }
+
+    /// Runs `pass` over the blocks in `blocks`, using `scratch` (``scratchCount(edgeCount:)`` vectors).
+    package static func run(
+        _ pass: KernelDensityPass, blocks: Range<Int>, scratch: UnsafeMutablePointer<DoubleVector>
+    ) {
+        if pass.binSums == nil && pass.weightGradient == nil {
+            run(pass, blocks: blocks, scratch: scratch, tails: false)
+        } else {
+            run(pass, blocks: blocks, scratch: scratch, tails: true)
+        }
+    }
+
+    /// The loop, specialised (after inlining) for passes with and without the kernel tails Q.
+    @inline(__always)
+    static func run(
+        _ pass: KernelDensityPass, blocks: Range<Int>, scratch: UnsafeMutablePointer<DoubleVector>, tails: Bool
+    ) {
+        let edgeCount = pass.edgeCount
+        let binCount = edgeCount - 1
+        let binAccumulators = scratch
+        let edgeAccumulators = scratch + edgeCount
+        let densities = pass.edgeCotangent != nil
+        for block in blocks {
+            let start = block * blockSize
+            let end = min(start + blockSize, pass.count)
+            binAccumulators.update(repeating: DoubleVector(), count: edgeCount)
+            edgeAccumulators.update(repeating: DoubleVector(), count: edgeCount)
+            var momentAccumulator = DoubleVector()
+            var first = start
+            while first < end {
+                let lanes = min(DoubleVector.scalarCount, end - first)
+                var x = DoubleVector(repeating: pass.data[first + lanes - 1])
+                var w = DoubleVector()  // padding lanes carry weight 0
+                for lane in 0..<lanes {
+                    x[lane] = pass.data[first + lane]
+                    w[lane] = pass.weights?[first + lane] ?? 1
+                }
+                let (low, high) = window(pass, x)
+                var weightSum = DoubleVector()
+                var densitySum = DoubleVector()
+                var momentSum = DoubleVector()
+
+                // Edge i's state: u = ±Q (+Q left of the event, −Q right of it) and whether it is right of it.
+                @inline(__always) func state(_ i: Int) -> (u: DoubleVector, right: SIMDMask<SIMD8<Int64>>) {
+                    if i < low { return (DoubleVector(), SIMDMask(repeating: false)) }
+                    if i >= high { return (DoubleVector(repeating: -0.0), SIMDMask(repeating: true)) }
+                    let z = (pass.edges[i] - x) * pass.inverseBandwidth
+                    let right = z .>= 0
+                    let q: DoubleVector
+                    if densities {
+                        let values = VectorNormal.tailAndDensity(z)
+                        q = values.tail
+                        accumulateDensity(i, z: z, density: values.density)
+                    } else {
+                        q = VectorNormal.tail(z)
+                    }
+                    return (q.replacing(with: -q, where: right), right)
+                }
+                @inline(__always) func accumulateDensity(_ i: Int, z: DoubleVector, density: DoubleVector) {
+                    let a = pass.edgeCotangent![i]
+                    guard a != 0 else { return }
+                    let term = density * a
+                    densitySum += term
+                    momentSum += term * z
+                    edgeAccumulators[i] += w * term
+                }
+                // Bin j's mass from its edges, as Normal.probability(between:and:) forms it: Q_j − Q_{j+1} right
+                // of the event, Q_{j+1} − Q_j left of it, (1 − Q_j) − Q_{j+1} across it; plus, when reflecting,
+                // Φ(z_0) in the first bin and 1 − Φ(z_B) in the last.
+                @inline(__always) func addBin(
+                    _ j: Int, _ lower: (u: DoubleVector, right: SIMDMask<SIMD8<Int64>>),
+                    _ upper: (u: DoubleVector, right: SIMDMask<SIMD8<Int64>>)
+                ) {
+                    let across = DoubleVector().replacing(with: 1, where: upper.right .& .!lower.right)
+                    var mass = (across - lower.u) + upper.u
+                    if pass.reflect {
+                        if j == 0 { mass += DoubleVector().replacing(with: 1, where: lower.right) + lower.u }
+                        if j == binCount - 1 {
+                            mass += DoubleVector(repeating: 1).replacing(with: 0, where: upper.right) - upper.u
+                        }
+                    }
+                    if pass.binSums != nil { binAccumulators[j] += w * mass }
+                    if let cotangent = pass.binCotangent { weightSum += mass * cotangent[j] }
+                }
+
+                if tails {
+                    // Bins that touch the window; with reflection also the outer bins, whose extra mass can be 1
+                    // away from the window (their edges then lie wholly on one side, so state() is a constant).
+                    let firstBin = max(low - 1, 0)
+                    let endBin = min(high, binCount)
+                    let computed = firstBin..<max(firstBin, endBin)
+                    if pass.reflect && !computed.contains(0) { addBin(0, state(0), state(1)) }
+                    if !computed.isEmpty {
+                        var lower = state(firstBin)
+                        for j in computed {
+                            let upper = state(j + 1)
+                            addBin(j, lower, upper)
+                            lower = upper
+                        }
+                    }
+                    if pass.reflect && binCount > 1 && !computed.contains(binCount - 1) {
+                        addBin(binCount - 1, state(binCount - 1), state(binCount))
+                    }
+                } else {
+                    for i in low..<high {
+                        guard pass.edgeCotangent![i] != 0 else { continue }
+                        let z = (pass.edges[i] - x) * pass.inverseBandwidth
+                        accumulateDensity(i, z: z, density: VectorNormal.density(z))
+                    }
+                }
+
+                for lane in 0..<lanes {
+                    if let gradient = pass.weightGradient { gradient[first + lane] = weightSum[lane] }
+                    if let gradient = pass.dataGradient {
+                        gradient[first + lane] = (-w[lane] * densitySum[lane]) * pass.inverseBandwidth
+                    }
+                }
+                momentAccumulator += w * momentSum
+                first += lanes
+            }
+            if let sums = pass.binSums {
+                for j in 0..<binCount { sums[block * binCount + j] = binAccumulators[j].sum() }
+            }
+            if let sums = pass.edgeSums {
+                for i in 0..<edgeCount { sums[block * edgeCount + i] = edgeAccumulators[i].sum() }
+            }
+            pass.momentSums?[block] = momentAccumulator.sum()
+        }
+    }
+
+    /// The edges [low, high) that some of the eight events `x` sees: below `low` every lane has
+    /// z = (e − x)/h ≤ −``VectorNormal/zeroBeyond``, from `high` on every lane has z ≥ that, both as the loop
+    /// computes z (rounding is monotone, so the extreme lanes decide). With a non-finite 1/h nothing is skipped,
+    /// so NaN lanes (0 · ∞) still reach the result.
+    @inline(__always)
+    static func window(_ pass: KernelDensityPass, _ x: DoubleVector) -> (Int, Int) {
+        let edgeCount = pass.edgeCount
+        guard pass.inverseBandwidth.isFinite else { return (0, edgeCount) }
+        let limit = VectorNormal.zeroBeyond
+        let smallest = x.min()
+        let largest = x.max()
+        let edges = pass.edges
+        let h = pass.inverseBandwidth
+        // Most calls see every edge: check the ends before searching.
+        var low = 0
+        if (edges[0] - smallest) * h <= -limit {
+            var below = 0  // (edges[below] − smallest)·h ≤ −limit
+            var above = edgeCount  // first edge known to be inside, or edgeCount
+            while above - below > 1 {
+                let middle = (below + above) / 2
+                if (edges[middle] - smallest) * h <= -limit { below = middle } else { above = middle }
+            }
+            low = above
+        }
+        var high = edgeCount
+        if (edges[edgeCount - 1] - largest) * h >= limit {
+            var inside = low - 1  // last edge known to be below the limit (or low − 1)
+            var beyond = edgeCount - 1  // (edges[beyond] − largest)·h ≥ limit
+            while beyond - inside > 1 {
+                let middle = (inside + beyond) / 2
+                if (edges[middle] - largest) * h >= limit { beyond = middle } else { inside = middle }
+            }
+            high = beyond
+        }
+        return (low, max(low, high))
+    }
+}
