@@ -70,15 +70,15 @@ public enum Histogram {
         weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>
     ) throws {
         try counts(
-            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options, into: out, threads: nil)
+            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options, into: out, threads: nil, windowed: true)
     }
 
-    /// ``counts(data:edges:bandwidth:weights:options:into:)`` on at most `threads` threads (nil: the cores).
-    /// The result does not depend on `threads`.
+    /// ``counts(data:edges:bandwidth:weights:options:into:)`` on at most `threads` threads (nil: the cores),
+    /// with the edge window of the kernel loop on or off. The result depends on neither.
     static func counts(
         data: UnsafeBufferPointer<Double>, edges: UnsafeBufferPointer<Double>, bandwidth: Double,
         weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>,
-        threads: Int?
+        threads: Int?, windowed: Bool
     ) throws {
         try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
         try Validate.length(out.count, equals: edges.count - 1, "counts output")
@@ -97,6 +97,7 @@ public enum Histogram {
             binSums.withUnsafeMutableBufferPointer { binSums in
                 var pass = smoothPass(
                     data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options)
+                pass.windowed = windowed
                 pass.binSums = binSums.baseAddress
                 run(pass, threads: threads)
             }
@@ -157,16 +158,17 @@ public enum Histogram {
     ) throws -> Double {
         try vjp(
             cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options,
-            gradData: gradData, gradWeights: gradWeights, gradEdges: gradEdges, threads: nil)
+            gradData: gradData, gradWeights: gradWeights, gradEdges: gradEdges, threads: nil, windowed: true)
     }
 
-    /// The buffer-form VJP on at most `threads` threads (nil: the cores). The result does not depend on `threads`.
+    /// The buffer-form VJP on at most `threads` threads (nil: the cores), with the edge window of the kernel loop
+    /// on or off. The result depends on neither.
     static func vjp(
         cotangent: UnsafeBufferPointer<Double>, data: UnsafeBufferPointer<Double>,
         edges: UnsafeBufferPointer<Double>, bandwidth: Double, weights: UnsafeBufferPointer<Double>?,
         options: HistogramOptions, gradData: UnsafeMutableBufferPointer<Double>?,
         gradWeights: UnsafeMutableBufferPointer<Double>?, gradEdges: UnsafeMutableBufferPointer<Double>?,
-        threads: Int?
+        threads: Int?, windowed: Bool
     ) throws -> Double {
         try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
         let binCount = edges.count - 1
@@ -186,7 +188,7 @@ public enum Histogram {
                 try counts(
                     data: data, edges: edges, bandwidth: bandwidth, weights: weights,
                     options: HistogramOptions(density: false, reflectInfinities: options.reflectInfinities),
-                    into: raw, threads: threads)
+                    into: raw, threads: threads, windowed: windowed)
             }
             let total = raw.reduce(0, +)
             guard total != 0 else {
@@ -240,6 +242,7 @@ public enum Histogram {
                                         var pass = smoothPass(
                                             data: data, edges: edges, bandwidth: bandwidth, weights: weights,
                                             options: options)
+                                        pass.windowed = windowed
                                         pass.edgeCotangent = edgeCotangent.baseAddress
                                         pass.dataGradient = dataGradient.baseAddress
                                         pass.edgeSums = edgeSums.baseAddress

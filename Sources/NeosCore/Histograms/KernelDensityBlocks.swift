@@ -26,6 +26,9 @@ package struct KernelDensityPass {
     package var dataGradient: UnsafeMutablePointer<Double>?
     package var edgeSums: UnsafeMutablePointer<Double>?
     package var momentSums: UnsafeMutablePointer<Double>?
+    /// Skip the edges outside the ±``VectorNormal/zeroBeyond`` window (false: evaluate every edge; the results are
+    /// the same to the bit, which the tests check).
+    package var windowed = true
 
     /// A pass over `count` events that computes nothing yet; set the outputs wanted.
     package init(
@@ -191,7 +194,7 @@ package enum KernelDensityBlocks {
     @inline(__always)
     static func window(_ pass: KernelDensityPass, _ x: DoubleVector) -> (Int, Int) {
         let edgeCount = pass.edgeCount
-        guard pass.inverseBandwidth.isFinite else { return (0, edgeCount) }
+        guard pass.windowed, pass.inverseBandwidth.isFinite else { return (0, edgeCount) }
         let limit = VectorNormal.zeroBeyond
         let smallest = x.min()
         let largest = x.max()

@@ -117,11 +117,11 @@ package enum VectorNormal {
         return p / q
     }
 
-    /// erfc(a) for a ≥ 0 (0 from a ≈ 27.3 on, where e^(−a²) underflows).
+    /// erfc(a) for a ≥ 0 (exactly 0 from 27.3 on, where the true value is below 2^−1075); NaN stays NaN.
     @inline(__always) package static func erfc(_ a: DoubleVector) -> DoubleVector {
         let (hi, lo) = exactSquare(a)
         let gaussian = exponential(-hi)
-        return (gaussian - gaussian * lo) * scaledErfc(a)
+        return ((gaussian - gaussian * lo) * scaledErfc(a)).replacing(with: 0, where: a .>= 27.3)
     }
 
     /// |z| lane by lane (the sign bit cleared, so −0 → +0 and NaN stays NaN).
