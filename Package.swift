@@ -7,7 +7,19 @@
 //   Neos      the C ABI (`@c @implementation`), shipped as libneos.so
 //   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
 //   NeosCoreBench  timings of the model's hot paths (benchmarks/swift), run as `swift run -c release neos-core-bench`
+//   NeosKernelsAVX2  (x86-64 only) the binned KDE's SIMD loop again (symlinks to NeosCore's files), compiled for
+//                  Haswell (AVX2); NeosCore runs it when /proc/cpuinfo lists those features
 import PackageDescription
+
+#if arch(x86_64)
+    let kernelTargets: [Target] = [
+        .target(name: "NeosKernelsAVX2", swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])])
+    ]
+    let kernelDependencies: [Target.Dependency] = ["NeosKernelsAVX2"]
+#else
+    let kernelTargets: [Target] = []
+    let kernelDependencies: [Target.Dependency] = []
+#endif
 
 let package = Package(
     name: "neos-swift",
@@ -19,7 +31,7 @@ let package = Package(
     ],
     targets: [
         // BLAS/LAPACK are resolved at run time (Sources/NeosCore/Math/BLAS.swift): nothing is linked for them.
-        .target(name: "NeosCore"),
+        .target(name: "NeosCore", dependencies: kernelDependencies),
         .executableTarget(name: "NeosCLI", dependencies: ["NeosCore"]),
         .executableTarget(name: "NeosCoreBench", dependencies: ["NeosCore"], path: "benchmarks/swift/NeosCoreBench"),
         .target(name: "CNeos"),
@@ -29,5 +41,5 @@ let package = Package(
             name: "NeosCoreTests", dependencies: ["NeosCore"],
             exclude: ["HistFactory/Resources", "HistFactory/make_pyhf_reference.py", "Inference/Resources"]),
         .testTarget(name: "NeosABITests", dependencies: ["Neos", "CNeos", "NeosCore"]),
-    ]
+    ] + kernelTargets
 )

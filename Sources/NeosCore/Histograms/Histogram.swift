@@ -3,6 +3,9 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+#if canImport(NeosKernelsAVX2)
+    internal import NeosKernelsAVX2
+#endif
 
 /// How a histogram's counts are post-processed.
 public struct HistogramOptions: Sendable, Equatable {
@@ -70,15 +73,15 @@ public enum Histogram {
         weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>
     ) throws {
         try counts(
-            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options, into: out, threads: nil, windowed: true)
+            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options, into: out, tuning: KernelTuning())
     }
 
-    /// ``counts(data:edges:bandwidth:weights:options:into:)`` on at most `threads` threads (nil: the cores),
-    /// with the edge window of the kernel loop on or off. The result depends on neither.
+    /// ``counts(data:edges:bandwidth:weights:options:into:)`` with the kernel loop run as `tuning` says (the
+    /// result does not depend on it).
     static func counts(
         data: UnsafeBufferPointer<Double>, edges: UnsafeBufferPointer<Double>, bandwidth: Double,
         weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>,
-        threads: Int?, windowed: Bool
+        tuning: KernelTuning
     ) throws {
         try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
         try Validate.length(out.count, equals: edges.count - 1, "counts output")
@@ -97,9 +100,8 @@ public enum Histogram {
             binSums.withUnsafeMutableBufferPointer { binSums in
                 var pass = smoothPass(
                     data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options)
-                pass.windowed = windowed
                 pass.binSums = binSums.baseAddress
-                run(pass, threads: threads)
+                run(pass, tuning: tuning)
             }
             for block in 0..<blocks {
                 for j in 0..<binCount { raw[j] += binSums[block * binCount + j] }
@@ -158,17 +160,16 @@ public enum Histogram {
     ) throws -> Double {
         try vjp(
             cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options,
-            gradData: gradData, gradWeights: gradWeights, gradEdges: gradEdges, threads: nil, windowed: true)
+            gradData: gradData, gradWeights: gradWeights, gradEdges: gradEdges, tuning: KernelTuning())
     }
 
-    /// The buffer-form VJP on at most `threads` threads (nil: the cores), with the edge window of the kernel loop
-    /// on or off. The result depends on neither.
+    /// The buffer-form VJP with the kernel loop run as `tuning` says (the result does not depend on it).
     static func vjp(
         cotangent: UnsafeBufferPointer<Double>, data: UnsafeBufferPointer<Double>,
         edges: UnsafeBufferPointer<Double>, bandwidth: Double, weights: UnsafeBufferPointer<Double>?,
         options: HistogramOptions, gradData: UnsafeMutableBufferPointer<Double>?,
         gradWeights: UnsafeMutableBufferPointer<Double>?, gradEdges: UnsafeMutableBufferPointer<Double>?,
-        threads: Int?, windowed: Bool
+        tuning: KernelTuning
     ) throws -> Double {
         try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
         let binCount = edges.count - 1
@@ -188,7 +189,7 @@ public enum Histogram {
                 try counts(
                     data: data, edges: edges, bandwidth: bandwidth, weights: weights,
                     options: HistogramOptions(density: false, reflectInfinities: options.reflectInfinities),
-                    into: raw, threads: threads, windowed: windowed)
+                    into: raw, tuning: tuning)
             }
             let total = raw.reduce(0, +)
             guard total != 0 else {
@@ -242,8 +243,7 @@ public enum Histogram {
                                         var pass = smoothPass(
                                             data: data, edges: edges, bandwidth: bandwidth, weights: weights,
                                             options: options)
-                                        pass.windowed = windowed
-                                        pass.edgeCotangent = edgeCotangent.baseAddress
+                                                                pass.edgeCotangent = edgeCotangent.baseAddress
                                         pass.dataGradient = dataGradient.baseAddress
                                         pass.edgeSums = edgeSums.baseAddress
                                         pass.momentSums = momentSums.baseAddress
@@ -253,7 +253,7 @@ public enum Histogram {
                                             pass.binCotangent = rawCotangent.baseAddress
                                             pass.weightGradient = weightGradient.baseAddress
                                         }
-                                        run(pass, threads: threads)
+                                        run(pass, tuning: tuning)
                                     }
                                 }
                             }
@@ -299,16 +299,25 @@ public enum Histogram {
             edgeCount: edges.count, inverseBandwidth: 1 / bandwidth, reflect: options.reflectInfinities)
     }
 
-    /// Runs `pass` over all its blocks, split into contiguous runs of blocks over `threads` threads (nil: the
-    /// cores, one per 4096 events at most). Every per-block sum lands in its own slot, so the split only changes
-    /// which thread fills which slot.
-    static func run(_ pass: KernelDensityPass, threads: Int?) {
+    /// Runs `pass` over all its blocks, split into contiguous runs of blocks over the threads (`tuning.threads`,
+    /// or the cores with at least 4096 events each). Every per-block sum lands in its own slot, so the split only
+    /// changes which thread fills which slot. The loop is the AVX2 build where the CPU has it.
+    static func run(_ pass: KernelDensityPass, tuning: KernelTuning) {
+        var pass = pass
+        pass.windowed = tuning.windowed
         let blocks = KernelDensityBlocks.blockCount(pass.count)
-        let chunks = max(1, min(threads ?? Parallel.chunkCount(pass.count, minimumChunk: 4096), blocks))
+        let chunks = max(1, min(tuning.threads ?? Parallel.chunkCount(pass.count, minimumChunk: 4096), blocks))
         let scratchCount = KernelDensityBlocks.scratchCount(edgeCount: pass.edgeCount)
+        let wide = tuning.instructionSet == .avx2 && KernelTuning.InstructionSet.cpuHasAVX2
         Parallel.forEachChunk(count: blocks, chunks: chunks) { _, range in
             let scratch = UnsafeMutablePointer<DoubleVector>.allocate(capacity: scratchCount)
             defer { scratch.deallocate() }
+            #if canImport(NeosKernelsAVX2)
+                if wide {
+                    NeosKernelsAVX2.KernelDensityBlocks.run(pass.forAVX2, blocks: range, scratch: scratch)
+                    return
+                }
+            #endif
             KernelDensityBlocks.run(pass, blocks: range, scratch: scratch)
         }
     }
@@ -328,6 +337,54 @@ public enum Histogram {
         return low
     }
 }
+
+/// How the kernel loop of the smooth histogram runs. The defaults are what the public API uses; tests vary them
+/// to show that the results do not change.
+struct KernelTuning {
+    /// The instruction sets the loop is compiled for.
+    enum InstructionSet {
+        /// The target's baseline (SSE2 on x86-64, NEON on ARM64): NeosCore's own copy.
+        case baseline
+        /// Haswell's AVX2 (the NeosKernelsAVX2 copy), where the CPU has it; else the baseline.
+        case avx2
+
+        /// Whether this CPU runs the Haswell code NeosKernelsAVX2 is compiled to (its /proc/cpuinfo flags).
+        static let cpuHasAVX2: Bool = {
+            #if canImport(NeosKernelsAVX2) && os(Linux)
+                let needed: Set<String> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt"]
+                return CPUFeatures.cpuFlags()?.isSuperset(of: needed) ?? false
+            #else
+                return false
+            #endif
+        }()
+    }
+
+    /// Threads to split the events over (nil: the cores, at least 4096 events each).
+    var threads: Int? = nil
+    /// Skip the edges beyond ±``VectorNormal/zeroBeyond`` bandwidths of every event in a vector.
+    var windowed = true
+    var instructionSet = InstructionSet.avx2
+}
+
+#if canImport(NeosKernelsAVX2)
+    extension KernelDensityPass {
+        /// The same pass as the AVX2 copy of the loop takes it (the two modules' types are distinct).
+        var forAVX2: NeosKernelsAVX2.KernelDensityPass {
+            var copy = NeosKernelsAVX2.KernelDensityPass(
+                data: data, count: count, weights: weights, edges: edges, edgeCount: edgeCount,
+                inverseBandwidth: inverseBandwidth, reflect: reflect)
+            copy.binSums = binSums
+            copy.binCotangent = binCotangent
+            copy.weightGradient = weightGradient
+            copy.edgeCotangent = edgeCotangent
+            copy.dataGradient = dataGradient
+            copy.edgeSums = edgeSums
+            copy.momentSums = momentSums
+            copy.windowed = windowed
+            return copy
+        }
+    }
+#endif
 
 /// Calls `body` with the buffer of `values`, or nil.
 func withOptionalBuffer<R>(_ values: [Double]?, _ body: (UnsafeBufferPointer<Double>?) throws -> R) rethrows -> R {

@@ -88,93 +88,61 @@ package enum KernelDensityBlocks {
             var first = start
             while first < end {
                 let lanes = min(DoubleVector.scalarCount, end - first)
-                var x = DoubleVector(repeating: pass.data[first + lanes - 1])
-                var w = DoubleVector()  // padding lanes carry weight 0
-                for lane in 0..<lanes {
-                    x[lane] = pass.data[first + lane]
-                    w[lane] = pass.weights?[first + lane] ?? 1
-                }
-                let (low, high) = window(pass, x)
-                var weightSum = DoubleVector()
-                var densitySum = DoubleVector()
-                var momentSum = DoubleVector()
-
-                // Edge i's state: u = ±Q (+Q left of the event, −Q right of it) and whether it is right of it.
-                @inline(__always) func state(_ i: Int) -> (u: DoubleVector, right: SIMDMask<SIMD8<Int64>>) {
-                    if i < low { return (DoubleVector(), SIMDMask(repeating: false)) }
-                    if i >= high { return (DoubleVector(repeating: -0.0), SIMDMask(repeating: true)) }
-                    let z = (pass.edges[i] - x) * pass.inverseBandwidth
-                    let right = z .>= 0
-                    let q: DoubleVector
-                    if densities {
-                        let values = VectorNormal.tailAndDensity(z)
-                        q = values.tail
-                        accumulateDensity(i, z: z, density: values.density)
-                    } else {
-                        q = VectorNormal.tail(z)
+                var events: EventVector
+                if lanes == DoubleVector.scalarCount {
+                    let x = UnsafeRawPointer(pass.data + first).loadUnaligned(as: DoubleVector.self)
+                    let w =
+                        pass.weights.map { UnsafeRawPointer($0 + first).loadUnaligned(as: DoubleVector.self) }
+                        ?? DoubleVector(repeating: 1)
+                    events = EventVector(x: x, w: w)
+                } else {
+                    // Padding lanes repeat the last event (so the window is unchanged) with weight 0.
+                    events = EventVector(x: DoubleVector(repeating: pass.data[first + lanes - 1]), w: DoubleVector())
+                    for lane in 0..<lanes {
+                        events.x[lane] = pass.data[first + lane]
+                        events.w[lane] = pass.weights?[first + lane] ?? 1
                     }
-                    return (q.replacing(with: -q, where: right), right)
                 }
-                @inline(__always) func accumulateDensity(_ i: Int, z: DoubleVector, density: DoubleVector) {
-                    let a = pass.edgeCotangent![i]
-                    guard a != 0 else { return }
-                    let term = density * a
-                    densitySum += term
-                    momentSum += term * z
-                    edgeAccumulators[i] += w * term
-                }
-                // Bin j's mass from its edges, as Normal.probability(between:and:) forms it: Q_j − Q_{j+1} right
-                // of the event, Q_{j+1} − Q_j left of it, (1 − Q_j) − Q_{j+1} across it; plus, when reflecting,
-                // Φ(z_0) in the first bin and 1 − Φ(z_B) in the last.
-                @inline(__always) func addBin(
-                    _ j: Int, _ lower: (u: DoubleVector, right: SIMDMask<SIMD8<Int64>>),
-                    _ upper: (u: DoubleVector, right: SIMDMask<SIMD8<Int64>>)
-                ) {
-                    let across = DoubleVector().replacing(with: 1, where: upper.right .& .!lower.right)
-                    var mass = (across - lower.u) + upper.u
-                    if pass.reflect {
-                        if j == 0 { mass += DoubleVector().replacing(with: 1, where: lower.right) + lower.u }
-                        if j == binCount - 1 {
-                            mass += DoubleVector(repeating: 1).replacing(with: 0, where: upper.right) - upper.u
-                        }
-                    }
-                    if pass.binSums != nil { binAccumulators[j] += w * mass }
-                    if let cotangent = pass.binCotangent { weightSum += mass * cotangent[j] }
-                }
-
+                let (low, high) = window(pass, events.x)
+                let bounds = (low: low, high: high)
                 if tails {
                     // Bins that touch the window; with reflection also the outer bins, whose extra mass can be 1
-                    // away from the window (their edges then lie wholly on one side, so state() is a constant).
+                    // away from the window (their edges then lie wholly on one side, so their states are constants).
                     let firstBin = max(low - 1, 0)
                     let endBin = min(high, binCount)
                     let computed = firstBin..<max(firstBin, endBin)
-                    if pass.reflect && !computed.contains(0) { addBin(0, state(0), state(1)) }
+                    if pass.reflect && !computed.contains(0) {
+                        let lower = state(0, pass, &events, bounds, edgeAccumulators, densities: densities)
+                        let upper = state(1, pass, &events, bounds, edgeAccumulators, densities: densities)
+                        addBin(0, lower, upper, pass, &events, binAccumulators)
+                    }
                     if !computed.isEmpty {
-                        var lower = state(firstBin)
+                        var lower = state(firstBin, pass, &events, bounds, edgeAccumulators, densities: densities)
                         for j in computed {
-                            let upper = state(j + 1)
-                            addBin(j, lower, upper)
+                            let upper = state(j + 1, pass, &events, bounds, edgeAccumulators, densities: densities)
+                            addBin(j, lower, upper, pass, &events, binAccumulators)
                             lower = upper
                         }
                     }
                     if pass.reflect && binCount > 1 && !computed.contains(binCount - 1) {
-                        addBin(binCount - 1, state(binCount - 1), state(binCount))
+                        let lower = state(binCount - 1, pass, &events, bounds, edgeAccumulators, densities: densities)
+                        let upper = state(binCount, pass, &events, bounds, edgeAccumulators, densities: densities)
+                        addBin(binCount - 1, lower, upper, pass, &events, binAccumulators)
                     }
                 } else {
-                    for i in low..<high {
-                        guard pass.edgeCotangent![i] != 0 else { continue }
-                        let z = (pass.edges[i] - x) * pass.inverseBandwidth
-                        accumulateDensity(i, z: z, density: VectorNormal.density(z))
+                    for i in low..<high where pass.edgeCotangent![i] != 0 {
+                        let z = (pass.edges[i] - events.x) * pass.inverseBandwidth
+                        accumulateDensity(i, z, VectorNormal.density(z), pass, &events, edgeAccumulators)
                     }
                 }
 
                 for lane in 0..<lanes {
-                    if let gradient = pass.weightGradient { gradient[first + lane] = weightSum[lane] }
+                    if let gradient = pass.weightGradient { gradient[first + lane] = events.weightSum[lane] }
                     if let gradient = pass.dataGradient {
-                        gradient[first + lane] = (-w[lane] * densitySum[lane]) * pass.inverseBandwidth
+                        gradient[first + lane] = (-events.w[lane] * events.densitySum[lane]) * pass.inverseBandwidth
                     }
                 }
-                momentAccumulator += w * momentSum
+                momentAccumulator += events.w * events.momentSum
                 first += lanes
             }
             if let sums = pass.binSums {
@@ -185,6 +153,74 @@ package enum KernelDensityBlocks {
             }
             pass.momentSums?[block] = momentAccumulator.sum()
         }
+    }
+
+    /// Eight events and their running per-event sums while their edges are visited.
+    struct EventVector {
+        var x: DoubleVector
+        var w: DoubleVector
+        var weightSum = DoubleVector()
+        var densitySum = DoubleVector()
+        var momentSum = DoubleVector()
+    }
+
+    /// An edge seen from eight events: u = +Q left of an event, −Q right of it, and which lanes are right of it.
+    typealias EdgeState = (u: DoubleVector, right: SIMDMask<SIMD8<Int64>>)
+
+    /// Edge i's state: a constant outside the window [low, high), else Q (and, with `densities`, φ for the
+    /// gradients) evaluated.
+    @inline(__always)
+    static func state(
+        _ i: Int, _ pass: KernelDensityPass, _ events: inout EventVector, _ bounds: (low: Int, high: Int),
+        _ edgeAccumulators: UnsafeMutablePointer<DoubleVector>, densities: Bool
+    ) -> EdgeState {
+        if i < bounds.low { return (DoubleVector(), SIMDMask(repeating: false)) }
+        if i >= bounds.high { return (DoubleVector(repeating: -0.0), SIMDMask(repeating: true)) }
+        let z = (pass.edges[i] - events.x) * pass.inverseBandwidth
+        let right = z .>= 0
+        let q: DoubleVector
+        if densities {
+            let values = VectorNormal.tailAndDensity(z)
+            q = values.tail
+            accumulateDensity(i, z, values.density, pass, &events, edgeAccumulators)
+        } else {
+            q = VectorNormal.tail(z)
+        }
+        return (q.replacing(with: -q, where: right), right)
+    }
+
+    /// Adds edge i's density terms a_i φ(z) to the events' sums and the edge's accumulator.
+    @inline(__always)
+    static func accumulateDensity(
+        _ i: Int, _ z: DoubleVector, _ density: DoubleVector, _ pass: KernelDensityPass, _ events: inout EventVector,
+        _ edgeAccumulators: UnsafeMutablePointer<DoubleVector>
+    ) {
+        let a = pass.edgeCotangent![i]
+        guard a != 0 else { return }
+        let term = density * a
+        events.densitySum += term
+        events.momentSum += term * z
+        edgeAccumulators[i] += events.w * term
+    }
+
+    /// Bin j's mass from its edges, as Normal.probability(between:and:) forms it: Q_j − Q_{j+1} right of the
+    /// event, Q_{j+1} − Q_j left of it, (1 − Q_j) − Q_{j+1} across it; plus, when reflecting, Φ(z_0) in the first
+    /// bin and 1 − Φ(z_B) in the last. Added to the bin's accumulator and the events' weight-gradient sums.
+    @inline(__always)
+    static func addBin(
+        _ j: Int, _ lower: EdgeState, _ upper: EdgeState, _ pass: KernelDensityPass, _ events: inout EventVector,
+        _ binAccumulators: UnsafeMutablePointer<DoubleVector>
+    ) {
+        let across = DoubleVector().replacing(with: 1, where: upper.right .& .!lower.right)
+        var mass = (across - lower.u) + upper.u
+        if pass.reflect {
+            if j == 0 { mass += DoubleVector().replacing(with: 1, where: lower.right) + lower.u }
+            if j == pass.edgeCount - 2 {
+                mass += DoubleVector(repeating: 1).replacing(with: 0, where: upper.right) - upper.u
+            }
+        }
+        if pass.binSums != nil { binAccumulators[j] += events.w * mass }
+        if let cotangent = pass.binCotangent { events.weightSum += mass * cotangent[j] }
     }
 
     /// The edges [low, high) that some of the eight events `x` sees: below `low` every lane has

@@ -34,7 +34,7 @@ final class KernelDensityTests: XCTestCase {
     /// reflection: every bin mass within 1.5e-15 of the scale of the tails it is formed from (so tiny far-tail
     /// masses keep their relative precision; where two tails of similar size cancel, both implementations lose
     /// the same digits, and the tails' own agreement, 1.5e-15, is what either can promise); subnormal masses,
-    /// which carry fewer digits, to 1e-320 absolute.
+    /// which carry fewer digits, to 2000 subnormal steps (1e-320) absolute.
     func testSingleEventMassesMatchTheScalarReference() throws {
         let edges = (0...20).map { Double($0) * 0.05 }
         for bandwidth in [0.02, 0.09, 0.3] {
@@ -45,7 +45,7 @@ final class KernelDensityTests: XCTestCase {
                         data: [x], edges: edges, bandwidth: bandwidth,
                         options: HistogramOptions(reflectInfinities: reflect))
                     let (masses, scales) = scalarMasses(x, edges: edges, bandwidth: bandwidth, reflect: reflect)
-                    for j in 0..<masses.count where abs(counts[j] - masses[j]) > 1.5e-15 * scales[j] + 1e-320 {
+                    for j in 0..<masses.count where abs(counts[j] - masses[j]) > 1.5e-15 * scales[j] + 2000 * Double.leastNonzeroMagnitude {
                         XCTFail("x=\(x) h=\(bandwidth) reflect=\(reflect) bin \(j): \(counts[j]) vs \(masses[j])")
                         return
                     }
@@ -128,6 +128,23 @@ final class KernelDensityTests: XCTestCase {
         }
     }
 
+    /// The baseline build of the loop (SSE2 here) and the AVX2 build give the same bits: both use only correctly
+    /// rounded + − × ÷ in the same order (no fused multiply-add). On a CPU without AVX2 both runs take the baseline.
+    func testInstructionSetsChangeNoBit() throws {
+        var generator = SplitMix64(seed: 13)
+        let events = (0..<3000).map { _ in generator.nextUniform() * 1.4 - 0.2 }
+        let weights = (0..<3000).map { _ in generator.nextUniform() + 0.5 }
+        let edges = (0...30).map { Double($0) / 30 }
+        let cotangent = (0..<30).map { _ in generator.nextUniform() - 0.5 }
+        for reflect in [false, true] {
+            let options = HistogramOptions(density: true, reflectInfinities: reflect)
+            let baseline = try evaluate(
+                events, weights, edges, 0.09, cotangent, options, threads: 1, windowed: true, instructionSet: .baseline)
+            let wide = try evaluate(events, weights, edges, 0.09, cotangent, options, threads: 1, windowed: true)
+            XCTAssertEqual(baseline, wide, "reflect=\(reflect)")
+        }
+    }
+
     /// 64 sorted events, 12 bins over [0, 1.2], bandwidth 0.02 (the window is active at the ends): every
     /// gradient against central differences with step 1e-7·max(1, |value|) (truncation error ~1e-10 at this
     /// bandwidth), within 1e-6 relative or 1e-7 absolute (the objective is O(10): its rounding over a 2e-7 step
@@ -166,8 +183,10 @@ final class KernelDensityTests: XCTestCase {
     /// Counts, then every gradient (data, weights, edges, bandwidth) through the internal entry points.
     func evaluate(
         _ data: [Double], _ weights: [Double], _ edges: [Double], _ bandwidth: Double, _ cotangent: [Double],
-        _ options: HistogramOptions, threads: Int, windowed: Bool
+        _ options: HistogramOptions, threads: Int, windowed: Bool,
+        instructionSet: KernelTuning.InstructionSet = .avx2
     ) throws -> [Double] {
+        let tuning = KernelTuning(threads: threads, windowed: windowed, instructionSet: instructionSet)
         var counts = [Double](repeating: 0, count: edges.count - 1)
         var gradData = [Double](repeating: 0, count: data.count)
         var gradWeights = [Double](repeating: 0, count: data.count)
@@ -180,7 +199,7 @@ final class KernelDensityTests: XCTestCase {
                         try counts.withUnsafeMutableBufferPointer { counts in
                             try Histogram.counts(
                                 data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options,
-                                into: counts, threads: threads, windowed: windowed)
+                                into: counts, tuning: tuning)
                         }
                         try gradData.withUnsafeMutableBufferPointer { gradData in
                             try gradWeights.withUnsafeMutableBufferPointer { gradWeights in
@@ -188,8 +207,7 @@ final class KernelDensityTests: XCTestCase {
                                     gradBandwidth = try Histogram.vjp(
                                         cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth,
                                         weights: weights, options: options, gradData: gradData,
-                                        gradWeights: gradWeights, gradEdges: gradEdges, threads: threads,
-                                        windowed: windowed)
+                                        gradWeights: gradWeights, gradEdges: gradEdges, tuning: tuning)
                                 }
                             }
                         }
