@@ -7,15 +7,17 @@
 //   Neos      the C ABI (`@c @implementation`), shipped as libneos.so
 //   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
 //   NeosCoreBench  timings of the model's hot paths (benchmarks/swift), run as `swift run -c release neos-core-bench`
-//   NeosKernelsAVX2  (x86-64 only) the binned KDE's SIMD loop again (symlinks to NeosCore's files), compiled for
-//                  Haswell (AVX2); NeosCore runs it when /proc/cpuinfo lists those features
+//   NeosKernelsAVX2, NeosKernelsAVX512  (x86-64 only) the binned KDE's SIMD loop again (symlinks to NeosCore's
+//                  files), compiled for Haswell (AVX2) and Skylake-AVX512; NeosCore runs the widest one
+//                  /proc/cpuinfo allows
 import PackageDescription
 
 #if arch(x86_64)
     let kernelTargets: [Target] = [
-        .target(name: "NeosKernelsAVX2", swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])])
+        .target(name: "NeosKernelsAVX2", swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
+        .target(name: "NeosKernelsAVX512", swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
     ]
-    let kernelDependencies: [Target.Dependency] = ["NeosKernelsAVX2"]
+    let kernelDependencies: [Target.Dependency] = ["NeosKernelsAVX2", "NeosKernelsAVX512"]
 #else
     let kernelTargets: [Target] = []
     let kernelDependencies: [Target.Dependency] = []

@@ -6,6 +6,9 @@
 #if canImport(NeosKernelsAVX2)
     internal import NeosKernelsAVX2
 #endif
+#if canImport(NeosKernelsAVX512)
+    internal import NeosKernelsAVX512
+#endif
 
 /// How a histogram's counts are post-processed.
 public struct HistogramOptions: Sendable, Equatable {
@@ -146,6 +149,33 @@ public enum Histogram {
             }
         }
         return gradients
+    }
+
+    /// The data and edge gradients of ⟨cotangent, counts⟩ alone (what a trainer back-propagates): without the
+    /// weights gradient the kernel CDF is not evaluated, only φ, one exponential per event and edge.
+    public static func dataAndEdgeVJP(
+        cotangent: [Double], data: [Double], edges: [Double], bandwidth: Double, weights: [Double]? = nil,
+        options: HistogramOptions = HistogramOptions()
+    ) throws -> (data: [Double], edges: [Double]) {
+        var dataGradient = [Double](repeating: 0, count: data.count)
+        var edgeGradient = [Double](repeating: 0, count: edges.count)
+        try cotangent.withUnsafeBufferPointer { cotangent in
+            try data.withUnsafeBufferPointer { data in
+                try edges.withUnsafeBufferPointer { edges in
+                    try withOptionalBuffer(weights) { weights in
+                        try dataGradient.withUnsafeMutableBufferPointer { gradData in
+                            try edgeGradient.withUnsafeMutableBufferPointer { gradEdges in
+                                _ = try vjp(
+                                    cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth,
+                                    weights: weights, options: options, gradData: gradData, gradWeights: nil,
+                                    gradEdges: gradEdges, tuning: KernelTuning())
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (dataGradient, edgeGradient)
     }
 
     /// Buffer form of the VJP. Any gradient buffer may be nil when that gradient is not wanted; the ones given
@@ -301,19 +331,25 @@ public enum Histogram {
 
     /// Runs `pass` over all its blocks, split into contiguous runs of blocks over the threads (`tuning.threads`,
     /// or the cores with at least 4096 events each). Every per-block sum lands in its own slot, so the split only
-    /// changes which thread fills which slot. The loop is the AVX2 build where the CPU has it.
+    /// changes which thread fills which slot. The loop is the widest build the CPU (and `tuning`) allows.
     static func run(_ pass: KernelDensityPass, tuning: KernelTuning) {
         var pass = pass
         pass.windowed = tuning.windowed
         let blocks = KernelDensityBlocks.blockCount(pass.count)
         let chunks = max(1, min(tuning.threads ?? Parallel.chunkCount(pass.count, minimumChunk: 4096), blocks))
         let scratchCount = KernelDensityBlocks.scratchCount(edgeCount: pass.edgeCount)
-        let wide = tuning.instructionSet == .avx2 && KernelTuning.InstructionSet.cpuHasAVX2
+        let instructionSet = min(tuning.instructionSet, KernelTuning.InstructionSet.widest)
         Parallel.forEachChunk(count: blocks, chunks: chunks) { _, range in
             let scratch = UnsafeMutablePointer<DoubleVector>.allocate(capacity: scratchCount)
             defer { scratch.deallocate() }
+            #if canImport(NeosKernelsAVX512)
+                if instructionSet == .avx512 {
+                    NeosKernelsAVX512.KernelDensityBlocks.run(pass.forAVX512, blocks: range, scratch: scratch)
+                    return
+                }
+            #endif
             #if canImport(NeosKernelsAVX2)
-                if wide {
+                if instructionSet == .avx2 {
                     NeosKernelsAVX2.KernelDensityBlocks.run(pass.forAVX2, blocks: range, scratch: scratch)
                     return
                 }
@@ -341,20 +377,29 @@ public enum Histogram {
 /// How the kernel loop of the smooth histogram runs. The defaults are what the public API uses; tests vary them
 /// to show that the results do not change.
 struct KernelTuning {
-    /// The instruction sets the loop is compiled for.
-    enum InstructionSet {
+    /// The instruction sets the loop is compiled for, narrowest first.
+    enum InstructionSet: Int, Comparable {
         /// The target's baseline (SSE2 on x86-64, NEON on ARM64): NeosCore's own copy.
         case baseline
-        /// Haswell's AVX2 (the NeosKernelsAVX2 copy), where the CPU has it; else the baseline.
+        /// Haswell's AVX2 (the NeosKernelsAVX2 copy).
         case avx2
+        /// Skylake's AVX-512 F/CD/BW/DQ/VL (the NeosKernelsAVX512 copy).
+        case avx512
 
-        /// Whether this CPU runs the Haswell code NeosKernelsAVX2 is compiled to (its /proc/cpuinfo flags).
-        static let cpuHasAVX2: Bool = {
-            #if canImport(NeosKernelsAVX2) && os(Linux)
-                let needed: Set<String> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt"]
-                return CPUFeatures.cpuFlags()?.isSuperset(of: needed) ?? false
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// The widest copy this CPU runs, from its /proc/cpuinfo flags. OPENBLAS_CORETYPE=Haswell, which
+        /// scripts/sanitize.sh sets because valgrind does not emulate AVX-512, caps it at AVX2.
+        static let widest: InstructionSet = {
+            #if canImport(NeosKernelsAVX2) && canImport(NeosKernelsAVX512) && os(Linux)
+                guard let flags = CPUFeatures.cpuFlags() else { return .baseline }
+                let haswell: Set<String> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt"]
+                guard flags.isSuperset(of: haswell) else { return .baseline }
+                let skylake: Set<String> = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+                let capped = getenv("OPENBLAS_CORETYPE").map { String(cString: $0).lowercased() == "haswell" } ?? false
+                return flags.isSuperset(of: skylake) && !capped ? .avx512 : .avx2
             #else
-                return false
+                return .baseline
             #endif
         }()
     }
@@ -363,14 +408,35 @@ struct KernelTuning {
     var threads: Int? = nil
     /// Skip the edges beyond ±``VectorNormal/zeroBeyond`` bandwidths of every event in a vector.
     var windowed = true
-    var instructionSet = InstructionSet.avx2
+    /// The widest copy of the loop to use (the CPU may allow less).
+    var instructionSet = InstructionSet.avx512
 }
 
 #if canImport(NeosKernelsAVX2)
     extension KernelDensityPass {
-        /// The same pass as the AVX2 copy of the loop takes it (the two modules' types are distinct).
+        /// The same pass as the AVX2 copy of the loop takes it (the modules' types are distinct).
         var forAVX2: NeosKernelsAVX2.KernelDensityPass {
             var copy = NeosKernelsAVX2.KernelDensityPass(
+                data: data, count: count, weights: weights, edges: edges, edgeCount: edgeCount,
+                inverseBandwidth: inverseBandwidth, reflect: reflect)
+            copy.binSums = binSums
+            copy.binCotangent = binCotangent
+            copy.weightGradient = weightGradient
+            copy.edgeCotangent = edgeCotangent
+            copy.dataGradient = dataGradient
+            copy.edgeSums = edgeSums
+            copy.momentSums = momentSums
+            copy.windowed = windowed
+            return copy
+        }
+    }
+#endif
+
+#if canImport(NeosKernelsAVX512)
+    extension KernelDensityPass {
+        /// The same pass as the AVX512 copy of the loop takes it (the modules' types are distinct).
+        var forAVX512: NeosKernelsAVX512.KernelDensityPass {
+            var copy = NeosKernelsAVX512.KernelDensityPass(
                 data: data, count: count, weights: weights, edges: edges, edgeCount: edgeCount,
                 inverseBandwidth: inverseBandwidth, reflect: reflect)
             copy.binSums = binSums

@@ -169,7 +169,7 @@ package enum KernelDensityBlocks {
 
     /// Edge i's state: a constant outside the window [low, high), else Q (and, with `densities`, φ for the
     /// gradients) evaluated.
-    @inline(__always)
+    @_transparent
     static func state(
         _ i: Int, _ pass: KernelDensityPass, _ events: inout EventVector, _ bounds: (low: Int, high: Int),
         _ edgeAccumulators: UnsafeMutablePointer<DoubleVector>, densities: Bool
@@ -190,7 +190,7 @@ package enum KernelDensityBlocks {
     }
 
     /// Adds edge i's density terms a_i φ(z) to the events' sums and the edge's accumulator.
-    @inline(__always)
+    @_transparent
     static func accumulateDensity(
         _ i: Int, _ z: DoubleVector, _ density: DoubleVector, _ pass: KernelDensityPass, _ events: inout EventVector,
         _ edgeAccumulators: UnsafeMutablePointer<DoubleVector>
@@ -206,7 +206,7 @@ package enum KernelDensityBlocks {
     /// Bin j's mass from its edges, as Normal.probability(between:and:) forms it: Q_j − Q_{j+1} right of the
     /// event, Q_{j+1} − Q_j left of it, (1 − Q_j) − Q_{j+1} across it; plus, when reflecting, Φ(z_0) in the first
     /// bin and 1 − Φ(z_B) in the last. Added to the bin's accumulator and the events' weight-gradient sums.
-    @inline(__always)
+    @_transparent
     static func addBin(
         _ j: Int, _ lower: EdgeState, _ upper: EdgeState, _ pass: KernelDensityPass, _ events: inout EventVector,
         _ binAccumulators: UnsafeMutablePointer<DoubleVector>

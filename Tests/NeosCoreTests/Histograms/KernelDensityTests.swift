@@ -128,8 +128,8 @@ final class KernelDensityTests: XCTestCase {
         }
     }
 
-    /// The baseline build of the loop (SSE2 here) and the AVX2 build give the same bits: both use only correctly
-    /// rounded + − × ÷ in the same order (no fused multiply-add). On a CPU without AVX2 both runs take the baseline.
+    /// The baseline build of the loop (SSE2 here), the AVX2 and the AVX-512 builds give the same bits: all use only
+    /// correctly rounded + − × ÷ in the same order (no fused multiply-add). A CPU without them runs the baseline.
     func testInstructionSetsChangeNoBit() throws {
         var generator = SplitMix64(seed: 13)
         let events = (0..<3000).map { _ in generator.nextUniform() * 1.4 - 0.2 }
@@ -140,8 +140,11 @@ final class KernelDensityTests: XCTestCase {
             let options = HistogramOptions(density: true, reflectInfinities: reflect)
             let baseline = try evaluate(
                 events, weights, edges, 0.09, cotangent, options, threads: 1, windowed: true, instructionSet: .baseline)
-            let wide = try evaluate(events, weights, edges, 0.09, cotangent, options, threads: 1, windowed: true)
-            XCTAssertEqual(baseline, wide, "reflect=\(reflect)")
+            for wider in [KernelTuning.InstructionSet.avx2, .avx512] {
+                let wide = try evaluate(
+                    events, weights, edges, 0.09, cotangent, options, threads: 1, windowed: true, instructionSet: wider)
+                XCTAssertEqual(baseline, wide, "reflect=\(reflect) \(wider)")
+            }
         }
     }
 
@@ -184,7 +187,7 @@ final class KernelDensityTests: XCTestCase {
     func evaluate(
         _ data: [Double], _ weights: [Double], _ edges: [Double], _ bandwidth: Double, _ cotangent: [Double],
         _ options: HistogramOptions, threads: Int, windowed: Bool,
-        instructionSet: KernelTuning.InstructionSet = .avx2
+        instructionSet: KernelTuning.InstructionSet = .avx512
     ) throws -> [Double] {
         let tuning = KernelTuning(threads: threads, windowed: windowed, instructionSet: instructionSet)
         var counts = [Double](repeating: 0, count: edges.count - 1)
