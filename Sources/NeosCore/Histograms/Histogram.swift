@@ -76,7 +76,8 @@ public enum Histogram {
         weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>
     ) throws {
         try counts(
-            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options, into: out, tuning: KernelTuning())
+            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options, into: out,
+            tuning: KernelTuning())
     }
 
     /// ``counts(data:edges:bandwidth:weights:options:into:)`` with the kernel loop run as `tuning` says (the
@@ -273,7 +274,7 @@ public enum Histogram {
                                         var pass = smoothPass(
                                             data: data, edges: edges, bandwidth: bandwidth, weights: weights,
                                             options: options)
-                                                                pass.edgeCotangent = edgeCotangent.baseAddress
+                                        pass.edgeCotangent = edgeCotangent.baseAddress
                                         pass.dataGradient = dataGradient.baseAddress
                                         pass.edgeSums = edgeSums.baseAddress
                                         pass.momentSums = momentSums.baseAddress

@@ -15,7 +15,8 @@ final class KernelDensityTests: XCTestCase {
         var scales: [Double] = []
         for j in 0..<binCount {
             var mass = Normal.probability(between: z[j], and: z[j + 1])
-            var scale = Normal.survival(abs(z[j])) + Normal.survival(abs(z[j + 1])) + (z[j] < 0 && z[j + 1] >= 0 ? 1 : 0)
+            var scale =
+                Normal.survival(abs(z[j])) + Normal.survival(abs(z[j + 1])) + (z[j] < 0 && z[j + 1] >= 0 ? 1 : 0)
             if reflect && j == 0 {
                 mass += Normal.cdf(z[0])
                 scale += 1
@@ -45,7 +46,8 @@ final class KernelDensityTests: XCTestCase {
                         data: [x], edges: edges, bandwidth: bandwidth,
                         options: HistogramOptions(reflectInfinities: reflect))
                     let (masses, scales) = scalarMasses(x, edges: edges, bandwidth: bandwidth, reflect: reflect)
-                    for j in 0..<masses.count where abs(counts[j] - masses[j]) > 1.5e-15 * scales[j] + 2000 * Double.leastNonzeroMagnitude {
+                    for j in 0..<masses.count
+                    where abs(counts[j] - masses[j]) > 1.5e-15 * scales[j] + 2000 * Double.leastNonzeroMagnitude {
                         XCTFail("x=\(x) h=\(bandwidth) reflect=\(reflect) bin \(j): \(counts[j]) vs \(masses[j])")
                         return
                     }
@@ -106,7 +108,8 @@ final class KernelDensityTests: XCTestCase {
         for density in [false, true] {
             for reflect in [false, true] {
                 let options = HistogramOptions(density: density, reflectInfinities: reflect)
-                let windowed = try evaluate(events, weights, edges, 0.004, cotangent, options, threads: 2, windowed: true)
+                let windowed = try evaluate(
+                    events, weights, edges, 0.004, cotangent, options, threads: 2, windowed: true)
                 let full = try evaluate(events, weights, edges, 0.004, cotangent, options, threads: 2, windowed: false)
                 XCTAssertEqual(windowed, full, "density=\(density) reflect=\(reflect)")
             }
@@ -169,16 +172,20 @@ final class KernelDensityTests: XCTestCase {
                 cotangent: cotangent, data: data, edges: edges, bandwidth: 0.02, weights: weights, options: options)
             let label = "reflect=\(reflect)"
             assertGradient(
-                gradients.data, centralDifferences(data, relativeStep: 1e-7) { objective($0, edges, weights, 0.02) }, label,
+                gradients.data, centralDifferences(data, relativeStep: 1e-7) { objective($0, edges, weights, 0.02) },
+                label,
                 absolute: 1e-7)
             assertGradient(
-                gradients.edges, centralDifferences(edges, relativeStep: 1e-7) { objective(data, $0, weights, 0.02) }, label,
+                gradients.edges, centralDifferences(edges, relativeStep: 1e-7) { objective(data, $0, weights, 0.02) },
+                label,
                 absolute: 1e-7)
             assertGradient(
-                gradients.weights, centralDifferences(weights, relativeStep: 1e-7) { objective(data, edges, $0, 0.02) }, label,
+                gradients.weights, centralDifferences(weights, relativeStep: 1e-7) { objective(data, edges, $0, 0.02) },
+                label,
                 absolute: 1e-7)
             assertGradient(
-                [gradients.bandwidth], centralDifferences([0.02], relativeStep: 1e-7) { objective(data, edges, weights, $0[0]) },
+                [gradients.bandwidth],
+                centralDifferences([0.02], relativeStep: 1e-7) { objective(data, edges, weights, $0[0]) },
                 label, absolute: 1e-7)
         }
     }

@@ -63,7 +63,9 @@ final class VectorNormalTests: XCTestCase {
         for (value, expected) in zip(ours, reference) where expected < Double.leastNormalMagnitude {
             XCTAssertEqual(value, expected, accuracy: Double.leastNormalMagnitude)
         }
-        XCTAssertEqual(lanes([0, -0.0, .infinity, -.infinity, 38.625, -38.625, 40, 1e300]) { VectorNormal.tail($0) }, [0.5, 0.5, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(
+            lanes([0, -0.0, .infinity, -.infinity, 38.625, -38.625, 40, 1e300]) { VectorNormal.tail($0) },
+            [0.5, 0.5, 0, 0, 0, 0, 0, 0])
         XCTAssertTrue(lanes([.nan]) { VectorNormal.tail($0) }[0].isNaN)
     }
 
