@@ -7,7 +7,21 @@
 //   Neos      the C ABI (`@c @implementation`), shipped as libneos.so
 //   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
 //   NeosCoreBench  timings of the model's hot paths (benchmarks/swift), run as `swift run -c release neos-core-bench`
+//   NeosKernelsAVX2, NeosKernelsAVX512  (x86-64 only) the binned KDE's SIMD loop again (symlinks to NeosCore's
+//                  files), compiled for Haswell (AVX2) and Skylake-AVX512; NeosCore runs the widest one
+//                  /proc/cpuinfo allows
 import PackageDescription
+
+#if arch(x86_64)
+    let kernelTargets: [Target] = [
+        .target(name: "NeosKernelsAVX2", swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
+        .target(name: "NeosKernelsAVX512", swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
+    ]
+    let kernelDependencies: [Target.Dependency] = ["NeosKernelsAVX2", "NeosKernelsAVX512"]
+#else
+    let kernelTargets: [Target] = []
+    let kernelDependencies: [Target.Dependency] = []
+#endif
 
 let package = Package(
     name: "neos-swift",
@@ -19,7 +33,7 @@ let package = Package(
     ],
     targets: [
         // BLAS/LAPACK are resolved at run time (Sources/NeosCore/Math/BLAS.swift): nothing is linked for them.
-        .target(name: "NeosCore"),
+        .target(name: "NeosCore", dependencies: kernelDependencies),
         .executableTarget(name: "NeosCLI", dependencies: ["NeosCore"]),
         .executableTarget(name: "NeosCoreBench", dependencies: ["NeosCore"], path: "benchmarks/swift/NeosCoreBench"),
         .target(name: "CNeos"),
@@ -29,5 +43,5 @@ let package = Package(
             name: "NeosCoreTests", dependencies: ["NeosCore"],
             exclude: ["HistFactory/Resources", "HistFactory/make_pyhf_reference.py", "Inference/Resources"]),
         .testTarget(name: "NeosABITests", dependencies: ["Neos", "CNeos", "NeosCore"]),
-    ]
+    ] + kernelTargets
 )

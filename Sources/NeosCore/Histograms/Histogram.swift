@@ -3,6 +3,12 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+#if canImport(NeosKernelsAVX2)
+    internal import NeosKernelsAVX2
+#endif
+#if canImport(NeosKernelsAVX512)
+    internal import NeosKernelsAVX512
+#endif
 
 /// How a histogram's counts are post-processed.
 public struct HistogramOptions: Sendable, Equatable {
@@ -69,35 +75,41 @@ public enum Histogram {
         data: UnsafeBufferPointer<Double>, edges: UnsafeBufferPointer<Double>, bandwidth: Double,
         weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>
     ) throws {
+        try counts(
+            data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options, into: out,
+            tuning: KernelTuning())
+    }
+
+    /// ``counts(data:edges:bandwidth:weights:options:into:)`` with the kernel loop run as `tuning` says (the
+    /// result does not depend on it).
+    static func counts(
+        data: UnsafeBufferPointer<Double>, edges: UnsafeBufferPointer<Double>, bandwidth: Double,
+        weights: UnsafeBufferPointer<Double>?, options: HistogramOptions, into out: UnsafeMutableBufferPointer<Double>,
+        tuning: KernelTuning
+    ) throws {
         try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
         try Validate.length(out.count, equals: edges.count - 1, "counts output")
         let binCount = edges.count - 1
-        let chunks = Parallel.chunkCount(data.count, minimumChunk: 4096)
-        // One partial histogram per chunk of events, summed afterwards.
-        var partial = [Double](repeating: 0, count: chunks * binCount)
-        partial.withUnsafeMutableBufferPointer { partial in
-            Parallel.forEachChunk(count: data.count, chunks: chunks) { chunk, events in
-                let raw = UnsafeMutableBufferPointer(rebasing: partial[(chunk * binCount)..<((chunk + 1) * binCount)])
-                let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
-                defer { tails.deallocate() }
-                for k in events {
-                    let weight = weights?[k] ?? 1
-                    if bandwidth == 0 {
-                        if let bin = hardBin(of: data[k], edges: edges, reflect: options.reflectInfinities) {
-                            raw[bin] += weight
-                        }
-                        continue
-                    }
-                    let masses = KernelMasses(x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
-                    for j in 0..<binCount {
-                        raw[j] += weight * masses.mass(bin: j, reflect: options.reflectInfinities, binCount: binCount)
-                    }
+        var raw = [Double](repeating: 0, count: binCount)
+        if bandwidth == 0 {
+            for k in 0..<data.count {
+                if let bin = hardBin(of: data[k], edges: edges, reflect: options.reflectInfinities) {
+                    raw[bin] += weights?[k] ?? 1
                 }
             }
-        }
-        var raw = Array(partial[0..<binCount])
-        for chunk in 1..<max(chunks, 1) {
-            for j in 0..<binCount { raw[j] += partial[chunk * binCount + j] }
+        } else if !data.isEmpty {
+            // One sum per block of events, added in block order.
+            let blocks = KernelDensityBlocks.blockCount(data.count)
+            var binSums = [Double](repeating: 0, count: blocks * binCount)
+            binSums.withUnsafeMutableBufferPointer { binSums in
+                var pass = smoothPass(
+                    data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options)
+                pass.binSums = binSums.baseAddress
+                run(pass, tuning: tuning)
+            }
+            for block in 0..<blocks {
+                for j in 0..<binCount { raw[j] += binSums[block * binCount + j] }
+            }
         }
         if options.density {
             let total = raw.reduce(0, +)
@@ -140,14 +152,55 @@ public enum Histogram {
         return gradients
     }
 
+    /// The data and edge gradients of ⟨cotangent, counts⟩ alone (what a trainer back-propagates): without the
+    /// weights gradient the kernel CDF is not evaluated, only φ, one exponential per event and edge.
+    public static func dataAndEdgeVJP(
+        cotangent: [Double], data: [Double], edges: [Double], bandwidth: Double, weights: [Double]? = nil,
+        options: HistogramOptions = HistogramOptions()
+    ) throws -> (data: [Double], edges: [Double]) {
+        var dataGradient = [Double](repeating: 0, count: data.count)
+        var edgeGradient = [Double](repeating: 0, count: edges.count)
+        try cotangent.withUnsafeBufferPointer { cotangent in
+            try data.withUnsafeBufferPointer { data in
+                try edges.withUnsafeBufferPointer { edges in
+                    try withOptionalBuffer(weights) { weights in
+                        try dataGradient.withUnsafeMutableBufferPointer { gradData in
+                            try edgeGradient.withUnsafeMutableBufferPointer { gradEdges in
+                                _ = try vjp(
+                                    cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth,
+                                    weights: weights, options: options, gradData: gradData, gradWeights: nil,
+                                    gradEdges: gradEdges, tuning: KernelTuning())
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (dataGradient, edgeGradient)
+    }
+
     /// Buffer form of the VJP. Any gradient buffer may be nil when that gradient is not wanted; the ones given
     /// must have the lengths of their inputs. Returns the bandwidth gradient. Buffers are written only on success.
+    /// The kernel CDF is evaluated only for the weights gradient, in the same pass as the densities.
     @discardableResult
     public static func vjp(
         cotangent: UnsafeBufferPointer<Double>, data: UnsafeBufferPointer<Double>,
         edges: UnsafeBufferPointer<Double>, bandwidth: Double, weights: UnsafeBufferPointer<Double>?,
         options: HistogramOptions, gradData: UnsafeMutableBufferPointer<Double>?,
         gradWeights: UnsafeMutableBufferPointer<Double>?, gradEdges: UnsafeMutableBufferPointer<Double>?
+    ) throws -> Double {
+        try vjp(
+            cotangent: cotangent, data: data, edges: edges, bandwidth: bandwidth, weights: weights, options: options,
+            gradData: gradData, gradWeights: gradWeights, gradEdges: gradEdges, tuning: KernelTuning())
+    }
+
+    /// The buffer-form VJP with the kernel loop run as `tuning` says (the result does not depend on it).
+    static func vjp(
+        cotangent: UnsafeBufferPointer<Double>, data: UnsafeBufferPointer<Double>,
+        edges: UnsafeBufferPointer<Double>, bandwidth: Double, weights: UnsafeBufferPointer<Double>?,
+        options: HistogramOptions, gradData: UnsafeMutableBufferPointer<Double>?,
+        gradWeights: UnsafeMutableBufferPointer<Double>?, gradEdges: UnsafeMutableBufferPointer<Double>?,
+        tuning: KernelTuning
     ) throws -> Double {
         try validate(data: data, edges: edges, bandwidth: bandwidth, weights: weights)
         let binCount = edges.count - 1
@@ -167,7 +220,7 @@ public enum Histogram {
                 try counts(
                     data: data, edges: edges, bandwidth: bandwidth, weights: weights,
                     options: HistogramOptions(density: false, reflectInfinities: options.reflectInfinities),
-                    into: raw)
+                    into: raw, tuning: tuning)
             }
             let total = raw.reduce(0, +)
             guard total != 0 else {
@@ -207,57 +260,44 @@ public enum Histogram {
                 edgeCotangent[binCount] = 0
             }
             let inverseBandwidth = 1 / bandwidth
-            let wantsWeights = gradWeights != nil
-            let chunks = Parallel.chunkCount(data.count, minimumChunk: 4096)
-            // Per-event gradients go to disjoint slices; edge and bandwidth sums are kept per chunk.
-            var partialEdges = [Double](repeating: 0, count: chunks * edges.count)
-            var partialBandwidth = [Double](repeating: 0, count: chunks)
-            dataGradient.withUnsafeMutableBufferPointer { dataGradient in
-                weightGradient.withUnsafeMutableBufferPointer { weightGradient in
-                    partialEdges.withUnsafeMutableBufferPointer { partialEdges in
-                        partialBandwidth.withUnsafeMutableBufferPointer { partialBandwidth in
-                            Parallel.forEachChunk(count: data.count, chunks: chunks) { chunk, events in
-                                let edgeSums = chunk * edges.count
-                                let tails = UnsafeMutableBufferPointer<Double>.allocate(capacity: edges.count)
-                                defer { tails.deallocate() }
-                                var bandwidthSum = 0.0
-                                for k in events {
-                                    let weight = weights?[k] ?? 1
-                                    if wantsWeights {
-                                        // The weight gradient is the kernel mass per bin: the one part that needs Φ.
-                                        let masses = KernelMasses(
-                                            x: data[k], edges: edges, bandwidth: bandwidth, tails: tails)
-                                        var weightSum = 0.0
-                                        for j in 0..<binCount {
-                                            weightSum +=
-                                                rawCotangent[j]
-                                                * masses.mass(
-                                                    bin: j, reflect: options.reflectInfinities, binCount: binCount)
+            let blocks = KernelDensityBlocks.blockCount(data.count)
+            // Per-event gradients go to disjoint slices; edge and bandwidth sums are kept per block.
+            var edgeSums = [Double](repeating: 0, count: blocks * edges.count)
+            var momentSums = [Double](repeating: 0, count: blocks)
+            if !data.isEmpty {
+                dataGradient.withUnsafeMutableBufferPointer { dataGradient in
+                    weightGradient.withUnsafeMutableBufferPointer { weightGradient in
+                        edgeSums.withUnsafeMutableBufferPointer { edgeSums in
+                            momentSums.withUnsafeMutableBufferPointer { momentSums in
+                                rawCotangent.withUnsafeBufferPointer { rawCotangent in
+                                    edgeCotangent.withUnsafeBufferPointer { edgeCotangent in
+                                        var pass = smoothPass(
+                                            data: data, edges: edges, bandwidth: bandwidth, weights: weights,
+                                            options: options)
+                                        pass.edgeCotangent = edgeCotangent.baseAddress
+                                        pass.dataGradient = dataGradient.baseAddress
+                                        pass.edgeSums = edgeSums.baseAddress
+                                        pass.momentSums = momentSums.baseAddress
+                                        if gradWeights != nil {
+                                            // The weight gradient is the kernel mass per bin: the one part that
+                                            // needs Φ, taken from the same exponentials as φ.
+                                            pass.binCotangent = rawCotangent.baseAddress
+                                            pass.weightGradient = weightGradient.baseAddress
                                         }
-                                        weightGradient[k] = weightSum
+                                        run(pass, tuning: tuning)
                                     }
-                                    var densitySum = 0.0  // Σ_i a_i φ(z_i)
-                                    var momentSum = 0.0  // Σ_i a_i φ(z_i) z_i
-                                    for i in 0..<edges.count where edgeCotangent[i] != 0 {
-                                        let z = (edges[i] - data[k]) * inverseBandwidth
-                                        let term = edgeCotangent[i] * Normal.pdf(z)
-                                        densitySum += term
-                                        momentSum += term * z
-                                        partialEdges[edgeSums + i] += weight * term * inverseBandwidth
-                                    }
-                                    dataGradient[k] = -weight * densitySum * inverseBandwidth
-                                    bandwidthSum -= weight * momentSum * inverseBandwidth
                                 }
-                                partialBandwidth[chunk] = bandwidthSum
                             }
                         }
                     }
                 }
             }
-            for chunk in 0..<chunks {
-                for i in 0..<edges.count { edgeGradient[i] += partialEdges[chunk * edges.count + i] }
-                bandwidthGradient += partialBandwidth[chunk]
+            for i in 0..<edges.count {
+                var sum = 0.0
+                for block in 0..<blocks { sum += edgeSums[block * edges.count + i] }
+                edgeGradient[i] += sum * inverseBandwidth
             }
+            bandwidthGradient = -momentSums.reduce(0, +) * inverseBandwidth
         }
         if let gradData { for k in 0..<data.count { gradData[k] = dataGradient[k] } }
         if let gradWeights { for k in 0..<data.count { gradWeights[k] = weightGradient[k] } }
@@ -280,6 +320,45 @@ public enum Histogram {
         }
     }
 
+    /// The smooth-kernel pass over `data` with nothing requested yet (`data` must not be empty).
+    static func smoothPass(
+        data: UnsafeBufferPointer<Double>, edges: UnsafeBufferPointer<Double>, bandwidth: Double,
+        weights: UnsafeBufferPointer<Double>?, options: HistogramOptions
+    ) -> KernelDensityPass {
+        KernelDensityPass(
+            data: data.baseAddress!, count: data.count, weights: weights?.baseAddress, edges: edges.baseAddress!,
+            edgeCount: edges.count, inverseBandwidth: 1 / bandwidth, reflect: options.reflectInfinities)
+    }
+
+    /// Runs `pass` over all its blocks, split into contiguous runs of blocks over the threads (`tuning.threads`,
+    /// or the cores with at least 4096 events each). Every per-block sum lands in its own slot, so the split only
+    /// changes which thread fills which slot. The loop is the widest build the CPU (and `tuning`) allows.
+    static func run(_ pass: KernelDensityPass, tuning: KernelTuning) {
+        var pass = pass
+        pass.windowed = tuning.windowed
+        let blocks = KernelDensityBlocks.blockCount(pass.count)
+        let chunks = max(1, min(tuning.threads ?? Parallel.chunkCount(pass.count, minimumChunk: 4096), blocks))
+        let scratchCount = KernelDensityBlocks.scratchCount(edgeCount: pass.edgeCount)
+        let instructionSet = min(tuning.instructionSet, KernelTuning.InstructionSet.widest)
+        Parallel.forEachChunk(count: blocks, chunks: chunks) { _, range in
+            let scratch = UnsafeMutablePointer<DoubleVector>.allocate(capacity: scratchCount)
+            defer { scratch.deallocate() }
+            #if canImport(NeosKernelsAVX512)
+                if instructionSet == .avx512 {
+                    NeosKernelsAVX512.KernelDensityBlocks.run(pass.forAVX512, blocks: range, scratch: scratch)
+                    return
+                }
+            #endif
+            #if canImport(NeosKernelsAVX2)
+                if instructionSet == .avx2 {
+                    NeosKernelsAVX2.KernelDensityBlocks.run(pass.forAVX2, blocks: range, scratch: scratch)
+                    return
+                }
+            #endif
+            KernelDensityBlocks.run(pass, blocks: range, scratch: scratch)
+        }
+    }
+
     /// The bin numpy.histogram puts `x` in, or nil when it falls outside and is not reflected.
     static func hardBin(of x: Double, edges: UnsafeBufferPointer<Double>, reflect: Bool) -> Int? {
         let binCount = edges.count - 1
@@ -296,51 +375,83 @@ public enum Histogram {
     }
 }
 
-/// One event's kernel, tabulated at every edge. Each edge stores the tail of Φ that is small there (the lower
-/// tail Φ(z) left of the event, the upper tail Φ(−z) right of it), so bin masses never subtract numbers close
-/// to 1 and stay accurate far into the tails.
-struct KernelMasses {
-    let tails: UnsafeMutableBufferPointer<Double>
-    /// Index of the first edge at or right of the event (z ≥ 0); edges before it store lower tails.
-    let firstUpper: Int
+/// How the kernel loop of the smooth histogram runs. The defaults are what the public API uses; tests vary them
+/// to show that the results do not change.
+struct KernelTuning {
+    /// The instruction sets the loop is compiled for, narrowest first.
+    enum InstructionSet: Int, Comparable {
+        /// The target's baseline (SSE2 on x86-64, NEON on ARM64): NeosCore's own copy.
+        case baseline
+        /// Haswell's AVX2 (the NeosKernelsAVX2 copy).
+        case avx2
+        /// Skylake's AVX-512 F/CD/BW/DQ/VL (the NeosKernelsAVX512 copy).
+        case avx512
 
-    init(x: Double, edges: UnsafeBufferPointer<Double>, bandwidth: Double, tails: UnsafeMutableBufferPointer<Double>) {
-        var firstUpper = edges.count
-        let inverseBandwidth = 1 / bandwidth
-        for i in 0..<edges.count {
-            let z = (edges[i] - x) * inverseBandwidth
-            if z >= 0 {
-                if firstUpper == edges.count { firstUpper = i }
-                tails[i] = Normal.survival(z)
-            } else {
-                tails[i] = Normal.cdf(z)
-            }
-        }
-        self.firstUpper = firstUpper
-        self.tails = tails
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// The widest copy this CPU runs, from its /proc/cpuinfo flags. OPENBLAS_CORETYPE=Haswell, which
+        /// scripts/sanitize.sh sets because valgrind does not emulate AVX-512, caps it at AVX2.
+        static let widest: InstructionSet = {
+            #if canImport(NeosKernelsAVX2) && canImport(NeosKernelsAVX512) && os(Linux)
+                guard let flags = CPUFeatures.cpuFlags() else { return .baseline }
+                let haswell: Set<String> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt"]
+                guard flags.isSuperset(of: haswell) else { return .baseline }
+                let skylake: Set<String> = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+                let capped = getenv("OPENBLAS_CORETYPE").map { String(cString: $0).lowercased() == "haswell" } ?? false
+                return flags.isSuperset(of: skylake) && !capped ? .avx512 : .avx2
+            #else
+                return .baseline
+            #endif
+        }()
     }
 
-    /// Φ(z_i) at edge i, with the outer edges moved to ∓∞ when reflecting.
-    @inline(__always) func lowerTailMass(edge i: Int) -> Double { i < firstUpper ? tails[i] : 1 - tails[i] }
-
-    @inline(__always) func mass(bin j: Int, reflect: Bool, binCount: Int) -> Double {
-        let lowerIsLeft = j < firstUpper
-        let upperIsLeft = j + 1 < firstUpper
-        var value: Double
-        if !lowerIsLeft {
-            value = tails[j] - tails[j + 1]
-        } else if upperIsLeft {
-            value = tails[j + 1] - tails[j]
-        } else {
-            value = 1 - tails[j] - tails[j + 1]
-        }
-        if reflect {
-            if j == 0 { value += lowerTailMass(edge: 0) }
-            if j == binCount - 1 { value += upperIsLeft ? 1 - tails[j + 1] : tails[j + 1] }
-        }
-        return value
-    }
+    /// Threads to split the events over (nil: the cores, at least 4096 events each).
+    var threads: Int? = nil
+    /// Skip the edges beyond ±``VectorNormal/zeroBeyond`` bandwidths of every event in a vector.
+    var windowed = true
+    /// The widest copy of the loop to use (the CPU may allow less).
+    var instructionSet = InstructionSet.avx512
 }
+
+#if canImport(NeosKernelsAVX2)
+    extension KernelDensityPass {
+        /// The same pass as the AVX2 copy of the loop takes it (the modules' types are distinct).
+        var forAVX2: NeosKernelsAVX2.KernelDensityPass {
+            var copy = NeosKernelsAVX2.KernelDensityPass(
+                data: data, count: count, weights: weights, edges: edges, edgeCount: edgeCount,
+                inverseBandwidth: inverseBandwidth, reflect: reflect)
+            copy.binSums = binSums
+            copy.binCotangent = binCotangent
+            copy.weightGradient = weightGradient
+            copy.edgeCotangent = edgeCotangent
+            copy.dataGradient = dataGradient
+            copy.edgeSums = edgeSums
+            copy.momentSums = momentSums
+            copy.windowed = windowed
+            return copy
+        }
+    }
+#endif
+
+#if canImport(NeosKernelsAVX512)
+    extension KernelDensityPass {
+        /// The same pass as the AVX512 copy of the loop takes it (the modules' types are distinct).
+        var forAVX512: NeosKernelsAVX512.KernelDensityPass {
+            var copy = NeosKernelsAVX512.KernelDensityPass(
+                data: data, count: count, weights: weights, edges: edges, edgeCount: edgeCount,
+                inverseBandwidth: inverseBandwidth, reflect: reflect)
+            copy.binSums = binSums
+            copy.binCotangent = binCotangent
+            copy.weightGradient = weightGradient
+            copy.edgeCotangent = edgeCotangent
+            copy.dataGradient = dataGradient
+            copy.edgeSums = edgeSums
+            copy.momentSums = momentSums
+            copy.windowed = windowed
+            return copy
+        }
+    }
+#endif
 
 /// Calls `body` with the buffer of `values`, or nil.
 func withOptionalBuffer<R>(_ values: [Double]?, _ body: (UnsafeBufferPointer<Double>?) throws -> R) rethrows -> R {

@@ -331,7 +331,7 @@ enum CPUFeatures {
     }()
 
     /// The "flags" line of /proc/cpuinfo's first processor, as a set of words.
-    private static func cpuFlags() -> Set<String>? {
+    static func cpuFlags() -> Set<String>? {
         guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 8192)

@@ -196,7 +196,7 @@ public struct Pipeline: Sendable {
                 let range = ranges[names.firstIndex(of: name)!]
                 let factor = yieldFactor(name, set)
                 let cotangent = yieldGradient[name]!.map { $0 * factor }
-                let gradients = try Histogram.vjp(
+                let gradients = try Histogram.dataAndEdgeVJP(
                     cotangent: cotangent, data: setOutputs[name]!, edges: guarded, bandwidth: bandwidth,
                     weights: set.weights,
                     options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))

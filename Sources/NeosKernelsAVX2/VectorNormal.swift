@@ -1,0 +1,1 @@
+../NeosCore/Math/VectorNormal.swift

@@ -1,0 +1,1 @@
+../NeosCore/Histograms/KernelDensityBlocks.swift
