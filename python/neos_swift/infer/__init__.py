@@ -74,7 +74,9 @@ def hypotest(
             f"denominator, so fixed_params[{index}] must be False"
         )
     if not _generic.is_native(pdf):
-        # A model with pyhf's interface that libneos did not build: its fits run in Python (see _generic).
+        # A model with pyhf's interface that libneos did not build: _generic hands it to the core as a callback
+        # model, whose fits and asymptotic hypotest run natively on its logpdf and expected_data
+        # (docs/callback-likelihoods.md).
         return _generic.hypotest(
             poi_test,
             data,

@@ -35,8 +35,9 @@ def __getattr__(name):
             except ImportError as error:
                 from ..exceptions import ImportBackendError
 
+                # Our test_pyhf_errors matches "problem importing Minuit"; pyhf's tests pin no words here.
                 raise ImportBackendError(
-                    "There was a problem importing Minuit. The minuit optimizer cannot be used.", error
+                    "a problem importing Minuit: minuit_optimizer needs iminuit (pyhf's 'minuit' extra)", error
                 ) from error
         from . import opt_minuit
 

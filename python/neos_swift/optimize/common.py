@@ -10,6 +10,8 @@ applies (:func:`_require_gradients_available`).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..tensor.common import _TensorViewer
@@ -36,8 +38,8 @@ def _make_stitch_pars(tv=None, fixed_values=None):
 
     def stitch_pars(pars, stitch_with=fixed_values):
         # The backend is read at call time: the caller may have switched it since this was made.
-        tensorlib = _tensorlib()
-        return tv.stitch([tensorlib.astensor(stitch_with, dtype="float"), pars])
+        held = _tensorlib().astensor(stitch_with, dtype="float")
+        return tv.stitch([held, pars])
 
     return stitch_pars
 
@@ -48,27 +50,30 @@ def _require_gradients_available(tensorlib, do_grad):
     if do_grad and tensorlib.name == "numpy":
         from ..exceptions import Unsupported
 
-        raise Unsupported("Numpy does not support autodifferentiation.")
+        raise Unsupported(
+            "do_grad=True needs autodifferentiation, which the numpy backend does not have: "
+            "use the jax backend or do_grad=False"
+        )
 
 
-def _numpy_objective(objective, data, pdf, stitch_pars, do_grad=False, jit_pieces=None):
+def _numpy_objective(objective, observed, model, stitch, do_grad=False, jit_pieces=None):
     """The objective of the free parameters under the numpy backend: ``func(pars) -> value``. ``do_grad`` raises
     ``exceptions.Unsupported``; ``jit_pieces`` is accepted for the common signature and not needed."""
     tensorlib = _tensorlib()
     _require_gradients_available(tensorlib, do_grad)
 
     def func(pars):
-        return objective(stitch_pars(tensorlib.astensor(pars)), data, pdf)[0]
+        return objective(stitch(tensorlib.astensor(pars)), observed, model)[0]
 
     return func
 
 
-def _jax_objective(objective, data, pdf, stitch_pars, do_grad=False, jit_pieces=None):
+def _jax_objective(objective, observed, model, stitch, do_grad=False, jit_pieces=None):
     """The objective of the free parameters under the jax backend: ``func(pars) -> value``, or with ``do_grad``
     ``func(pars) -> (value, gradient)``.
 
     neos_swift's ``infer.mle.twice_nll`` is evaluated natively, so its gradient is the exact native one, carried
-    back through ``stitch_pars`` by jax (only the free parameters' entries remain). Any other objective is
+    back through ``stitch`` by jax (only the free parameters' entries remain). Any other objective is
     differentiated by ``jax.value_and_grad`` and must be traceable by jax. ``jit_pieces`` is accepted for the
     common signature and not needed."""
     import jax
@@ -81,33 +86,57 @@ def _jax_objective(objective, data, pdf, stitch_pars, do_grad=False, jit_pieces=
     if objective is mle.twice_nll:
 
         def native(pars):
-            full, pullback = jax.vjp(stitch_pars, jnp.asarray(pars, dtype=jnp.float64))
+            full, pullback = jax.vjp(stitch, jnp.asarray(pars, dtype=jnp.float64))
             full = np.asarray(full)
-            value = jnp.asarray(mle.twice_nll(full, np.asarray(data), pdf)[0])
+            value = jnp.asarray(mle.twice_nll(full, np.asarray(observed), model)[0])
             if not do_grad:
                 return value
-            (gradient,) = pullback(jnp.asarray(2.0 * pdf.nll_gradient(full, np.asarray(data))))
+            (gradient,) = pullback(jnp.asarray(2.0 * model.nll_gradient(full, np.asarray(observed))))
             return value, gradient
 
         return native
 
     def scalar(pars):
-        return objective(stitch_pars(tensorlib.astensor(pars)), data, pdf)[0]
+        return objective(stitch(tensorlib.astensor(pars)), observed, model)[0]
 
     return jax.value_and_grad(scalar) if do_grad else scalar
 
 
+#: The objective wrapper of each tensor backend neos_swift has, by the backend's ``name``.
 _SHIMS = {"numpy": _numpy_objective, "jax": _jax_objective}
 
 
 def _get_tensor_shim():
     """The objective wrapper of the current tensor backend (``wrap(objective, data, pdf, stitch_pars, do_grad,
     jit_pieces)``); a backend without one (a name neos_swift has no wrapper for) raises ValueError."""
-    tensorlib = _tensorlib()
-    try:
-        return _SHIMS[tensorlib.name]
-    except KeyError:
-        raise ValueError(f"No optimizer shim for {tensorlib.name}.") from None
+    name = _tensorlib().name
+    wrapper = _SHIMS.get(name)
+    if wrapper is None:
+        # pyhf's test_get_tensor_shim pins these words (match="No optimizer shim for fake_backend.").
+        raise ValueError(f"No optimizer shim for {name}.")
+    return wrapper
+
+
+class _Partition(NamedTuple):
+    """A fit's parameters split into the held and the free ones, in index order of ``fixed_vals`` and of the
+    model. The field names are the keys of pyhf's ``jit_pieces`` (the partition handed to a backend's objective
+    wrapper), so that ``_asdict()`` is that dict but for ``do_stitch``."""
+
+    fixed_idx: list
+    variable_idx: list
+    fixed_values: list
+
+
+def _partition(npars, held_pairs):
+    """The :class:`_Partition` of ``npars`` parameters of which the ``(index, value)`` pairs ``held_pairs`` are
+    held."""
+    indices = [int(pair[0]) for pair in held_pairs]
+    taken = set(indices)
+    return _Partition(
+        fixed_idx=indices,
+        variable_idx=[index for index in range(npars) if index not in taken],
+        fixed_values=[pair[1] for pair in held_pairs],
+    )
 
 
 def shim(objective, data, pdf, init_pars, par_bounds, fixed_vals=None, do_grad=False, do_stitch=False):
@@ -119,37 +148,29 @@ def shim(objective, data, pdf, init_pars, par_bounds, fixed_vals=None, do_grad=F
     takes the free parameters and ``stitch_pars`` puts the held values back in. Without it everything is passed
     as given and ``stitch_pars`` returns its input."""
     tensorlib = _tensorlib()
-    fixed_vals = list(fixed_vals or [])
-    fixed_idx = [int(index) for index, _ in fixed_vals]
-    fixed_values = [value for _, value in fixed_vals]
-    held = set(fixed_idx)
-    variable_idx = [index for index in range(pdf.config.npars) if index not in held]
+    held_pairs = list(fixed_vals or [])
+    split = _partition(pdf.config.npars, held_pairs)
     if do_stitch:
-        x0 = [tensorlib.tolist(tensorlib.astensor(init_pars))[index] for index in variable_idx]
-        bounds = [par_bounds[index] for index in variable_idx]
-        minimizer_fixed_vals = []
-        stitch_pars = _make_stitch_pars(_TensorViewer([fixed_idx, variable_idx]), fixed_values)
+        # The minimiser is given the free parameters alone; the held values live on in stitch_pars.
+        viewer = _TensorViewer([split.fixed_idx, split.variable_idx])
+        stitch_pars = _make_stitch_pars(viewer, split.fixed_values)
+        everything = tensorlib.tolist(tensorlib.astensor(init_pars))
+        start = [everything[index] for index in split.variable_idx]
+        limits = [par_bounds[index] for index in split.variable_idx]
+        still_held = []
     else:
-        x0, bounds, minimizer_fixed_vals = init_pars, par_bounds, fixed_vals
+        # The minimiser sees every parameter and holds the pairs itself.
         stitch_pars = _make_stitch_pars()
-    func = _get_tensor_shim()(
-        objective,
-        tensorlib.astensor(data),
-        pdf,
-        stitch_pars,
-        do_grad=do_grad,
-        jit_pieces={
-            "fixed_idx": fixed_idx,
-            "variable_idx": variable_idx,
-            "fixed_values": fixed_values,
-            "do_stitch": do_stitch,
-        },
-    )
-    minimizer_kwargs = {
-        "func": func,
-        "x0": x0,
+        start, limits, still_held = init_pars, par_bounds, held_pairs
+    wrap = _get_tensor_shim()
+    observed = tensorlib.astensor(data)
+    pieces = {**split._asdict(), "do_stitch": do_stitch}
+    objective_of_free = wrap(objective, observed, pdf, stitch_pars, do_grad=do_grad, jit_pieces=pieces)
+    # The keys (and their order) are pyhf's: the arguments of a scipy.optimize.minimize-like call.
+    return {
+        "func": objective_of_free,
+        "x0": start,
         "do_grad": do_grad,
-        "bounds": bounds,
-        "fixed_vals": minimizer_fixed_vals,
-    }
-    return minimizer_kwargs, stitch_pars
+        "bounds": limits,
+        "fixed_vals": still_held,
+    }, stitch_pars

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
-from .mixins import OptimizerMixin
+from .mixins import _COMMON_OPTIONS, OptimizerMixin
+
+#: minuit_optimizer's own constructor options, with pyhf's defaults (what each means: the class's docstring).
+_MINUIT_OPTIONS = MappingProxyType({"errordef": 1, "steps": 1000, "strategy": None, "tolerance": 0.1})
 
 
 class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
@@ -36,18 +41,17 @@ class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
     The result object (``return_result_obj``) has pyhf's ``unc``, ``corr``, ``hess_inv`` (the covariance) and a
     ``minuit`` record (:class:`MinuitRecord`)."""
 
-    __slots__ = ["name", "errordef", "steps", "strategy", "tolerance"]
+    __slots__ = ("name", *_MINUIT_OPTIONS)
 
+    _constructor_options = MappingProxyType({**_COMMON_OPTIONS, **_MINUIT_OPTIONS})
     _call_options = ("maxiter", "strategy", "tolerance")
     _reports_uncertainties = True
 
     def __init__(self, *args, **kwargs):
-        self.name = "minuit"
-        self.errordef = kwargs.pop("errordef", 1)
-        self.steps = kwargs.pop("steps", 1000)
-        self.strategy = kwargs.pop("strategy", None)
-        self.tolerance = kwargs.pop("tolerance", 0.1)
+        """Options by keyword (see the class); positional arguments are refused with TypeError, as pyhf's
+        ``OptimizerMixin`` refuses them."""
         super().__init__(*args, **kwargs)
+        self.name = "minuit"
 
     def _complete(self, resolved, do_grad):
         if resolved["strategy"] is None:

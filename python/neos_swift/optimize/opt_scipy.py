@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from types import MappingProxyType
 
-from .mixins import DEFAULT_EDM_TOLERANCE, OptimizerMixin
+from .mixins import _COMMON_OPTIONS, DEFAULT_EDM_TOLERANCE, OptimizerMixin
+
+#: scipy_optimizer's own constructor options, with pyhf's defaults (no tolerance: the native goal; no extra
+#: solver options). The mixin copies the empty dict for every optimizer.
+_SCIPY_OPTIONS = MappingProxyType({"tolerance": None, "solver_options": {}})
 
 
 class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
@@ -32,15 +37,16 @@ class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
     ``corr`` set to None; ``return_uncertainties``/``return_correlations`` still return the exact ones (a
     superset of pyhf, which returns no uncertainty column and None correlations with scipy)."""
 
-    __slots__ = ["name", "tolerance", "solver_options"]
+    __slots__ = ("name", *_SCIPY_OPTIONS)
 
+    _constructor_options = MappingProxyType({**_COMMON_OPTIONS, **_SCIPY_OPTIONS})
     _call_options = ("maxiter", "verbose", "method", "tolerance", "solver_options")
 
     def __init__(self, *args, **kwargs):
-        self.name = "scipy"
-        self.tolerance = kwargs.pop("tolerance", None)
-        self.solver_options = kwargs.pop("solver_options", {})
+        """Options by keyword (see the class); positional arguments are refused with TypeError, as pyhf's
+        ``OptimizerMixin`` refuses them. Each optimizer gets its own ``solver_options`` dict."""
         super().__init__(*args, **kwargs)
+        self.name = "scipy"
 
     @property
     def method(self):
