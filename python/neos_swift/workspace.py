@@ -40,6 +40,14 @@ from .pdf import (
     _with_clipping,
 )
 
+# pyhf's public names for this module (dir() lists them, as pyhf's does); the helpers stay importable.
+__all__ = ["Workspace"]
+
+
+def __dir__():
+    return __all__
+
+
 log = logging.getLogger(__name__)
 
 

@@ -334,3 +334,21 @@ def test_simplemodels_errors_as_pyhf(args, error):
         pyhf.simplemodels.correlated_background(*up_down)
     with pytest.raises(getattr(neos_swift.exceptions, error)):
         neos_swift.simplemodels.correlated_background(*up_down)
+
+
+@pytest.mark.parametrize("name", ["infer.mle", "infer.test_statistics", "workspace"])
+def test_dir_of_a_module_lists_what_pyhfs_lists(name):
+    # pyhf's modules answer dir() with their public names only; ours do the same, with pyhf (installed beside us
+    # for the tests) as the reference. The helpers behind the names stay importable.
+    import importlib
+
+    ours = importlib.import_module(f"neos_swift.{name}")
+    theirs = importlib.import_module(f"pyhf.{name}")
+    assert dir(ours) == dir(theirs)
+
+
+def test_the_jacobian_type_stays_importable_though_not_listed():
+    from neos_swift.infer.mle import Jacobian
+
+    assert "Jacobian" not in dir(neos_swift.infer.mle)
+    assert Jacobian.__name__ == "Jacobian"

@@ -11,6 +11,13 @@ from .._library import lib, pointer
 from ..errors import check
 from ._settings import FitSettings, data_array
 
+# pyhf's public names for this module (dir() lists them, as pyhf's does); the helpers stay importable.
+__all__ = ["fit", "fixed_poi_fit", "twice_nll"]
+
+
+def __dir__():
+    return __all__
+
 
 class Jacobian:
     """Derivatives of a fit's outputs (its best-fit parameters, in order): ``inputs`` has shape

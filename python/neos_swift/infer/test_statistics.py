@@ -14,6 +14,14 @@ from ..exceptions import UnspecifiedPOI
 from ..optimize.mixins import model_with_optimizer_options
 from ._settings import FitSettings, data_array
 
+# pyhf's public names for this module (dir() lists them, as pyhf's does); the helpers stay importable.
+__all__ = ["q0", "qmu", "qmu_tilde", "tmu", "tmu_tilde"]
+
+
+def __dir__():
+    return __all__
+
+
 # pyhf's logger name, so that a pyhf user's logging configuration (and pytest's caplog) reaches these messages.
 log = logging.getLogger("pyhf.infer.test_statistics")
 
