@@ -76,9 +76,15 @@ enum Memory {
         return overflow || elements < 0 ? nil : product
     }
 
+    /// Allocations up to this size are not checked against the memory available now: reading /proc/meminfo
+    /// costs microseconds (most of a small model call's time), and a process that cannot get a few MiB is out of
+    /// memory whatever a check says. Sizes that claimed lengths imply are far larger; those are checked.
+    static let uncheckedBytes = 16 << 20
+
     /// Refuses `bytes` (a size the core estimated, as a Double so it cannot overflow) that does not fit in the
     /// memory available now, with NEOS_ERR_OUT_OF_MEMORY.
     static func reserve(bytes needed: Double, for what: String) throws {
+        if needed >= 0 && needed <= Double(uncheckedBytes) { return }
         let free = available
         guard needed <= Double(free) else {
             throw OutOfMemory(
@@ -90,11 +96,12 @@ enum Memory {
     /// Refuses an allocation of `elements` values of `elementSize` bytes that does not fit in the memory available
     /// now, with NEOS_ERR_OUT_OF_MEMORY. `what` names it in the message.
     static func reserve(_ elements: Int, of elementSize: Int = MemoryLayout<Double>.size, for what: String) throws {
-        let free = available
         guard let needed = bytes(elements, elementSize) else {
             throw OutOfMemory(
                 message: "\(what) would need \(elements) × \(elementSize) bytes, more than can be addressed")
         }
+        if needed <= uncheckedBytes { return }
+        let free = available
         guard needed <= free else {
             throw OutOfMemory(
                 message: "\(what) would need \(describe(needed)); only \(describe(free)) of memory are available")
