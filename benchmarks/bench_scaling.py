@@ -15,7 +15,8 @@ Curves (wall-clock medians through the ``neos_swift`` package, release libneos):
 Events are uniform on [0, 1) (seeded), edges ``linspace(0, 1, B + 1)``, bandwidth 0.09. Before timing, every (a)/(b)
 point checks neos-swift's histogram against relaxed's to 1e-9 relative. Per point the number of samples adapts to
 its cost (at least 3, at most ``--repeat``; about 2 s of samples per implementation and point), so the default run
-stays under ~10 minutes on a loaded 2-core machine. A power law t = c·xᵏ is fitted (least squares on log t against
+stays under ~10 minutes on a loaded 2-core machine; the process CPU seconds of the same calls are recorded too
+(robust to other processes on a shared machine: wall-clock time also counts waiting for a core). A power law t = c·xᵏ is fitted (least squares on log t against
 log x) over all points and over the upper half of each curve (where fixed per-call costs no longer matter); both
 exponents are printed, stored and drawn. ``--quick``: fewer points, smaller sizes (a smoke run).
 
@@ -79,11 +80,22 @@ def parameters_spec(n_parameters: int, n_bins: int = PARAMETER_MODEL_BINS) -> di
     return spec
 
 
-def adaptive_measure(fn, settings: harness.Settings) -> harness.Timing:
-    """harness.measure with as many samples as fit in about SECONDS_PER_POINT (at least MIN_SAMPLES)."""
-    single = harness.time_once(fn)
+def adaptive_measure(fn, settings: harness.Settings) -> tuple[harness.Timing, float]:
+    """harness.measure with as many samples as fit in about SECONDS_PER_POINT (at least MIN_SAMPLES), and the
+    process CPU seconds per call over the same calls (every thread of the process: on an oversubscribed machine
+    wall-clock time also counts waiting for a core, CPU time does not)."""
+    cpu = [0.0, 0]
+
+    def counted():
+        start = time.process_time()
+        fn()
+        cpu[0] += time.process_time() - start
+        cpu[1] += 1
+
+    single = harness.time_once(counted)
     repeat = max(MIN_SAMPLES, min(settings.repeat, int(SECONDS_PER_POINT / max(single, 1e-9))))
-    return harness.measure(fn, repeat, warmup=min(settings.warmup, 1 if single > 0.1 else settings.warmup))
+    timing = harness.measure(counted, repeat, warmup=min(settings.warmup, 1 if single > 0.1 else settings.warmup))
+    return timing, cpu[0] / cpu[1]
 
 
 def power_law(xs, ts) -> float:
@@ -130,10 +142,18 @@ def hist_curve(name, cases, settings, rng):
             neos_swift.hist(data, bins, BANDWIDTH)
             neos_swift.hist_vjp(cotangent, data, bins, BANDWIDTH, wrt=("data", "bins"))
 
-        neos_t = adaptive_measure(run_neos, settings)
-        jax_t = adaptive_measure(lambda: jax.block_until_ready(value_and_grad(jdata, jbins, jcot)), settings)
+        neos_t, neos_cpu = adaptive_measure(run_neos, settings)
+        jax_t, jax_cpu = adaptive_measure(lambda: jax.block_until_ready(value_and_grad(jdata, jbins, jcot)), settings)
         points.append(
-            {"events": n_events, "bins": n_bins, "neos_swift": neos_t, "relaxed_jax": jax_t, "max_rel_diff": difference}
+            {
+                "events": n_events,
+                "bins": n_bins,
+                "neos_swift": neos_t,
+                "relaxed_jax": jax_t,
+                "neos_swift_cpu": neos_cpu,
+                "relaxed_jax_cpu": jax_cpu,
+                "max_rel_diff": difference,
+            }
         )
         print(
             f"({name}) {n_events} events x {n_bins} bins: neos {harness.format_timing(neos_t)}, "
@@ -155,12 +175,13 @@ def fit_curve(name, specs, settings):
         data = workspace.data(model)
         build = time.perf_counter() - start
         parameters, twice_nll = neos_swift.infer.mle.fit(data, model, return_fitted_val=True)
-        timing = adaptive_measure(lambda: neos_swift.infer.mle.fit(data, model), settings)
+        timing, cpu = adaptive_measure(lambda: neos_swift.infer.mle.fit(data, model), settings)
         points.append(
             {
                 **label,
                 "parameters": len(parameters),
                 "neos_swift": timing,
+                "neos_swift_cpu": cpu,
                 "build_seconds": build,
                 "twice_nll": float(twice_nll),
             }
@@ -238,12 +259,15 @@ def main(argv=None) -> int:
 
     def curve(title, xlabel, xs, points, keys):
         times = {key: [p[key].median for p in points] for key in keys}
+        cpu = {key: [p[key + "_cpu"] for p in points] for key in keys}
         return {
             "title": title,
             "xlabel": xlabel,
             "x": list(xs),
             "times": times,
+            "cpu_per_call": cpu,
             "exponents": {key: exponents(list(xs), times[key]) for key in keys},
+            "cpu_exponents": {key: exponents(list(xs), cpu[key]) for key in keys},
         }
 
     both = ("neos_swift", "relaxed_jax")
@@ -268,24 +292,33 @@ def main(argv=None) -> int:
                     cv["title"].split(" ")[0],
                     f"{x:,}",
                     harness.format_timing(p["neos_swift"]),
+                    harness.format_seconds(p["neos_swift_cpu"]),
                     harness.format_timing(jax_t) if jax_t else "",
+                    harness.format_seconds(p["relaxed_jax_cpu"]) if jax_t else "",
                     harness.format_ratio(p["neos_swift"], jax_t) if jax_t else "",
                 ]
             )
-    harness.print_table(["curve", "x", "neos-swift", "relaxed/jax", "neos/jax"], rows, title="scaling points")
+    harness.print_table(
+        ["curve", "x", "neos-swift", "neos CPU/call", "relaxed/jax", "jax CPU/call", "neos/jax"],
+        rows,
+        title="scaling points (wall-clock median ±half-IQR; process CPU seconds per call)",
+    )
     exponent_rows = []
     for cv in curves:
         for key, e in cv["exponents"].items():
+            e_cpu = cv["cpu_exponents"][key]
             exponent_rows.append(
                 [
                     cv["title"],
                     "neos-swift" if key == "neos_swift" else "relaxed/jax",
                     f"{e['all']:.2f}",
                     f"{e['upper']:.2f} (x ≥ {e['upper_from']:,})",
+                    f"{e_cpu['all']:.2f}",
+                    f"{e_cpu['upper']:.2f}",
                 ]
             )
     harness.print_table(
-        ["curve", "implementation", "exponent (all)", "exponent (upper)"],
+        ["curve", "implementation", "k, wall (all)", "k, wall (upper)", "k, CPU (all)", "k, CPU (upper)"],
         exponent_rows,
         title="fitted power-law exponents t ∝ x^k",
     )
