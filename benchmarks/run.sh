@@ -11,6 +11,9 @@
 #   3. run each script with NEOS_LIBRARY=<that build's release folder> and PYTHONPATH=<repo>/python, with
 #      OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for the benchmark command so numpy runs with its own defaults.
 # Results: benchmarks/results/<WORKLOAD>.json (<WORKLOAD>-quick.json with --quick).
+# The `evermore` workload runs in its own venv, benchmarks/.venv-evermore (evermore 0.4.2 needs Python >= 3.12),
+# made on demand from benchmarks/requirements-evermore.txt with the first Python >= 3.12 found (PYTHON_EVERMORE,
+# python3.13, python3.12, then pyenv's 3.12/3.13 versions).
 #
 # Environment: PYTHON (default python3) makes the venv; BENCH_VENV overrides the venv folder.
 set -euo pipefail
@@ -23,7 +26,7 @@ REQUIREMENTS="$BENCH_DIR/requirements.txt"
 SCRATCH="$REPO_DIR/.build-bench"
 
 usage() {
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     echo "Workloads:" $(available_workloads)
 }
 
@@ -70,6 +73,41 @@ if [[ ! -x "$VENV_DIR/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$wan
     echo "$want" >"$stamp"
 fi
 
+# The evermore venv (only when that workload runs): prints its python, or fails when no Python >= 3.12 exists.
+EVERMORE_VENV="$BENCH_DIR/.venv-evermore"
+EVERMORE_REQUIREMENTS="$BENCH_DIR/requirements-evermore.txt"
+find_python_312() {
+    local candidate
+    for candidate in "${PYTHON_EVERMORE:-}" python3.13 python3.12 "$HOME"/.pyenv/versions/3.1[23]*/bin/python; do
+        [[ -n "$candidate" ]] || continue
+        candidate="$(command -v "$candidate" 2>/dev/null)" || continue
+        if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+evermore_python() {
+    local stamp want python312
+    stamp="$EVERMORE_VENV/.requirements.sha256"
+    want="$(sha256sum "$EVERMORE_REQUIREMENTS" | cut -d' ' -f1)"
+    if [[ ! -x "$EVERMORE_VENV/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+        if [[ ! -x "$EVERMORE_VENV/bin/python" ]]; then
+            if ! python312="$(find_python_312)"; then
+                echo "run.sh: the evermore workload needs Python >= 3.12 (set PYTHON_EVERMORE)" >&2
+                return 1
+            fi
+            echo "==> Creating evermore venv $EVERMORE_VENV with $python312" >&2
+            "$python312" -m venv "$EVERMORE_VENV" >&2
+        fi
+        "$EVERMORE_VENV/bin/python" -m pip install --quiet --upgrade pip >&2
+        "$EVERMORE_VENV/bin/python" -m pip install --quiet -r "$EVERMORE_REQUIREMENTS" >&2
+        echo "$want" >"$stamp"
+    fi
+    echo "$EVERMORE_VENV/bin/python"
+}
+
 # ---- 2. release build of libneos ----------------------------------------------------------------------------
 if ((skip_build == 0)); then
     echo "==> Building libneos (release, scratch path .build-bench)"
@@ -85,9 +123,15 @@ fi
 status=0
 for workload in "${workloads[@]}"; do
     echo "==> Workload: $workload"
+    python="$VENV_DIR/bin/python"
+    if [[ "$workload" == evermore ]] && ! python="$(evermore_python)"; then
+        echo "run.sh: workload '$workload' failed" >&2
+        status=1
+        continue
+    fi
     if ! env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
         NEOS_LIBRARY="$BIN_DIR" PYTHONPATH="$REPO_DIR/python${PYTHONPATH:+:$PYTHONPATH}" JAX_ENABLE_X64=1 \
-        "$VENV_DIR/bin/python" "$BENCH_DIR/bench_$workload.py" "${script_args[@]}"; then
+        "$python" "$BENCH_DIR/bench_$workload.py" "${script_args[@]}"; then
         echo "run.sh: workload '$workload' failed" >&2
         status=1
     fi
