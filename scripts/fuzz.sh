@@ -34,7 +34,12 @@ build_library() {
         | quiet_link | grep -E "error|warning: unre|Compiling|Build" | tail -3
 }
 libdir="$scratch/release"
-instrumented() { nm -D "$libdir/libneos.so" 2>/dev/null | grep -q __sanitizer_cov_8bit_counters_init; }
+# (nm's output is read whole: grep -q would close the pipe early, and pipefail would count nm's SIGPIPE as "no".)
+instrumented() {
+    local symbols
+    symbols="$(nm -D "$libdir/libneos.so" 2>/dev/null)" || return 1
+    grep -q __sanitizer_cov_8bit_counters_init <<< "$symbols"
+}
 build_library
 if ! instrumented; then
     # A scratch folder from a build with other flags can keep uninstrumented objects: start it afresh once.
