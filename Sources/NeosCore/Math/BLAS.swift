@@ -83,6 +83,10 @@ public enum BLAS {
     /// True when products are split over the cores by libneos (`Description.splitsProducts`).
     static var splitsProducts: Bool { routines.description.splitsProducts }
 
+    /// True when the library in use has the float32 products (sgemm and sgemv); false when float32 runs the
+    /// portable loops.
+    static var hasFloat32Products: Bool { routines.sgemm != nil }
+
     /// True when a library has been chosen (by a call that needed BLAS, `useLibrary` or `description`).
     public static var isLoaded: Bool {
         state.withLock { if case .loaded = $0 { true } else { false } }
