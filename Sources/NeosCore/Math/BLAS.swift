@@ -6,9 +6,9 @@ import Synchronization
     import Darwin
 #endif
 
-/// The BLAS and LAPACK routines of the core (dgemm and dgemv for the network's dense layers; dpotrf, dpotrs and
-/// dpotri for fit Hessians), resolved at run time from a shared library instead of being linked when libneos is
-/// built.
+/// The BLAS and LAPACK routines of the core (dgemm and dgemv for the network's dense layers, sgemm and sgemv for
+/// them in float32; dpotrf, dpotrs and dpotri for fit Hessians), resolved at run time from a shared library instead
+/// of being linked when libneos is built.
 ///
 /// Why at run time: a user's speed must not depend on how old their distribution is. Debian 12's OpenBLAS 0.3.21
 /// does not know current Intel CPUs and runs its generic Prescott kernel there, 3–4× slower than the SkylakeX
@@ -26,7 +26,9 @@ import Synchronization
 /// 3. none: portable Swift loops (`PortableLinearAlgebra`), correct and slow, and `description` says so.
 ///
 /// A library must export the CBLAS and LAPACK symbols with 32-bit integers, either plain (`cblas_dgemm`,
-/// `dpotrf_`) or with the `scipy_` prefix of scipy-openblas; one built with 64-bit integers is refused.
+/// `dpotrf_`) or with the `scipy_` prefix of scipy-openblas; one built with 64-bit integers is refused. The float32
+/// routines (`cblas_sgemm`, `cblas_sgemv`) are optional: a library without them still serves the float64 routines,
+/// and float32 products then run the portable loops.
 ///
 /// Threads: OpenBLAS's own threads spin while they wait for work, and on a busy machine the network's small
 /// products (thousands of events × 32 units) then spend most of their time waiting, 2–3× slower than one thread.
@@ -81,6 +83,10 @@ public enum BLAS {
     /// True when products are split over the cores by libneos (`Description.splitsProducts`).
     static var splitsProducts: Bool { routines.description.splitsProducts }
 
+    /// True when the library in use has the float32 products (sgemm and sgemv); false when float32 runs the
+    /// portable loops.
+    static var hasFloat32Products: Bool { routines.sgemm != nil }
+
     /// True when a library has been chosen (by a call that needed BLAS, `useLibrary` or `description`).
     public static var isLoaded: Bool {
         state.withLock { if case .loaded = $0 { true } else { false } }
@@ -100,9 +106,42 @@ public enum BLAS {
                 rowMajor, transposeA ? transposed : notTransposed, transposeB ? transposed : notTransposed, rows,
                 columns, inner, alpha, a, lda, b, ldb, beta, c, ldc)
         } else {
-            PortableLinearAlgebra.dgemm(
+            PortableLinearAlgebra.gemm(
                 transposeA: transposeA, transposeB: transposeB, rows: Int(rows), columns: Int(columns),
                 inner: Int(inner), alpha: alpha, a, lda: Int(lda), b, ldb: Int(ldb), beta: beta, c, ldc: Int(ldc))
+        }
+    }
+
+    /// cblas_sgemm on row-major buffers, as `dgemm` in float32 (the network's `precision: float32`); the portable
+    /// loops when the library has no sgemm.
+    static func sgemm(
+        transposeA: Bool, transposeB: Bool, rows: Int32, columns: Int32, inner: Int32, alpha: Float,
+        _ a: UnsafePointer<Float>, lda: Int32, _ b: UnsafePointer<Float>, ldb: Int32, beta: Float,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int32
+    ) {
+        let routines = self.routines
+        if let sgemm = routines.sgemm {
+            sgemm(
+                rowMajor, transposeA ? transposed : notTransposed, transposeB ? transposed : notTransposed, rows,
+                columns, inner, alpha, a, lda, b, ldb, beta, c, ldc)
+        } else {
+            PortableLinearAlgebra.gemm(
+                transposeA: transposeA, transposeB: transposeB, rows: Int(rows), columns: Int(columns),
+                inner: Int(inner), alpha: alpha, a, lda: Int(lda), b, ldb: Int(ldb), beta: beta, c, ldc: Int(ldc))
+        }
+    }
+
+    /// cblas_sgemv with a transposed row-major A, as `dgemvTransposed` in float32.
+    static func sgemvTransposed(
+        rows: Int32, columns: Int32, _ a: UnsafePointer<Float>, lda: Int32, _ x: UnsafePointer<Float>,
+        beta: Float, _ y: UnsafeMutablePointer<Float>
+    ) {
+        let routines = self.routines
+        if let sgemv = routines.sgemv {
+            sgemv(rowMajor, transposed, rows, columns, 1, a, lda, x, 1, beta, y, 1)
+        } else {
+            PortableLinearAlgebra.gemvTransposed(
+                rows: Int(rows), columns: Int(columns), a, lda: Int(lda), x, beta: beta, y)
         }
     }
 
@@ -115,7 +154,7 @@ public enum BLAS {
         if let dgemv = routines.dgemv {
             dgemv(rowMajor, transposed, rows, columns, 1, a, lda, x, 1, beta, y, 1)
         } else {
-            PortableLinearAlgebra.dgemvTransposed(
+            PortableLinearAlgebra.gemvTransposed(
                 rows: Int(rows), columns: Int(columns), a, lda: Int(lda), x, beta: beta, y)
         }
     }
@@ -177,6 +216,16 @@ public enum BLAS {
             Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32, UnsafePointer<Double>?, Int32, Double,
             UnsafeMutablePointer<Double>?, Int32
         ) -> Void
+    typealias SgemmFunction =
+        @convention(c) (
+            Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32, UnsafePointer<Float>?,
+            Int32, Float, UnsafeMutablePointer<Float>?, Int32
+        ) -> Void
+    typealias SgemvFunction =
+        @convention(c) (
+            Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32, Float,
+            UnsafeMutablePointer<Float>?, Int32
+        ) -> Void
     typealias DpotrfFunction =
         @convention(c) (
             UnsafePointer<CChar>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Double>?, UnsafePointer<Int32>?,
@@ -199,6 +248,8 @@ public enum BLAS {
         var dpotrf: DpotrfFunction? = nil
         var dpotrs: DpotrsFunction? = nil
         var dpotri: DpotriFunction? = nil
+        var sgemm: SgemmFunction? = nil
+        var sgemv: SgemvFunction? = nil
 
         typealias DpotriFunction = DpotrfFunction
 
@@ -247,8 +298,13 @@ public enum BLAS {
                 setThreads(1)
                 description.splitsProducts = true
             }
+            // Both float32 routines or neither: a library with only one of them serves float32 by the loops.
+            let sgemm = symbol("cblas_sgemm", as: SgemmFunction.self)
+            let sgemv = symbol("cblas_sgemv", as: SgemvFunction.self)
+            let hasFloat32 = sgemm != nil && sgemv != nil
             return Routines(
-                description: description, dgemm: dgemm, dgemv: dgemv, dpotrf: dpotrf, dpotrs: dpotrs, dpotri: dpotri)
+                description: description, dgemm: dgemm, dgemv: dgemv, dpotrf: dpotrf, dpotrs: dpotrs, dpotri: dpotri,
+                sgemm: hasFloat32 ? sgemm : nil, sgemv: hasFloat32 ? sgemv : nil)
         }
 
         /// The same routines, their description saying why the library asked for first is not in use.

@@ -2,11 +2,12 @@
 /// arguments and storage (row-major products; LAPACK's column-major "U" triangle, which is the row-major lower
 /// one), correct to rounding and without blocking or threads, so slow on large products.
 enum PortableLinearAlgebra {
-    /// C = α·op(A)·op(B) + β·C on row-major buffers with leading dimensions lda, ldb, ldc.
-    static func dgemm(
-        transposeA: Bool, transposeB: Bool, rows: Int, columns: Int, inner: Int, alpha: Double,
-        _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int, beta: Double,
-        _ c: UnsafeMutablePointer<Double>, ldc: Int
+    /// C = α·op(A)·op(B) + β·C on row-major buffers with leading dimensions lda, ldb, ldc (dgemm for Double,
+    /// sgemm for Float: the sums run in the scalar's own precision, as the library's would).
+    static func gemm<Scalar: BinaryFloatingPoint>(
+        transposeA: Bool, transposeB: Bool, rows: Int, columns: Int, inner: Int, alpha: Scalar,
+        _ a: UnsafePointer<Scalar>, lda: Int, _ b: UnsafePointer<Scalar>, ldb: Int, beta: Scalar,
+        _ c: UnsafeMutablePointer<Scalar>, ldc: Int
     ) {
         for i in 0..<rows {
             let row = c + i * ldc
@@ -24,10 +25,11 @@ enum PortableLinearAlgebra {
         }
     }
 
-    /// y = Aᵀ·x + β·y for row-major A (rows × columns, leading dimension lda).
-    static func dgemvTransposed(
-        rows: Int, columns: Int, _ a: UnsafePointer<Double>, lda: Int, _ x: UnsafePointer<Double>, beta: Double,
-        _ y: UnsafeMutablePointer<Double>
+    /// y = Aᵀ·x + β·y for row-major A (rows × columns, leading dimension lda), in the scalar's precision (dgemv,
+    /// sgemv).
+    static func gemvTransposed<Scalar: BinaryFloatingPoint>(
+        rows: Int, columns: Int, _ a: UnsafePointer<Scalar>, lda: Int, _ x: UnsafePointer<Scalar>, beta: Scalar,
+        _ y: UnsafeMutablePointer<Scalar>
     ) {
         for j in 0..<columns { y[j] = beta == 0 ? 0 : beta * y[j] }
         for i in 0..<rows {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The element-wise nonlinearities of a dense layer (jax.example_libraries.stax names in lower case).
 public enum Activation: String, Sendable, CaseIterable {
     /// max(z, 0); its derivative is taken as 0 at z = 0.
@@ -15,17 +9,18 @@ public enum Activation: String, Sendable, CaseIterable {
     /// z unchanged (a linear layer).
     case identity
 
-    func apply(_ z: Double) -> Double {
+    /// The activation at z, in z's precision (the network's layers run in Double or Float).
+    func apply<Scalar: NetworkScalar>(_ z: Scalar) -> Scalar {
         switch self {
         case .relu: return z > 0 ? z : 0
-        case .tanh: return Glibc.tanh(z)
+        case .tanh: return Scalar.hyperbolicTangent(z)
         case .sigmoid: return Activation.sigmoid(z)
         case .identity: return z
         }
     }
 
     /// dA/dZ expressed through the activation's output a, so the backward pass needs only the stored outputs.
-    func derivative(output a: Double) -> Double {
+    func derivative<Scalar: NetworkScalar>(output a: Scalar) -> Scalar {
         switch self {
         case .relu: return a > 0 ? 1 : 0
         case .tanh: return 1 - a * a
@@ -35,9 +30,9 @@ public enum Activation: String, Sendable, CaseIterable {
     }
 
     /// 1/(1 + e^{−z}) without overflow for large |z|.
-    static func sigmoid(_ z: Double) -> Double {
-        if z >= 0 { return 1 / (1 + exp(-z)) }
-        let e = exp(z)
+    static func sigmoid<Scalar: NetworkScalar>(_ z: Scalar) -> Scalar {
+        if z >= 0 { return 1 / (1 + Scalar.exponential(-z)) }
+        let e = Scalar.exponential(z)
         return e / (1 + e)
     }
 }

@@ -1,5 +1,5 @@
 /// A fully connected network x → a_1 → … → a_L with a_l = act_l(a_{l−1}·W_l + b_l), evaluated on whole batches
-/// (one dgemm per layer and direction).
+/// (one gemm per layer and direction) in float64 or float32 (``precision``).
 ///
 /// Parameters live in one flat vector, layer by layer: W_l (fan_in × fan_out, row-major, as stax stores it),
 /// then b_l (fan_out). neos's network is `MultilayerPerceptron(sizes: [2, 1024, 1024, 1], activations:
@@ -9,12 +9,17 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     public let sizes: [Int]
     /// One activation per layer: `activations[l]` follows the affine map of layer l + 1 (L entries).
     public let activations: [Activation]
+    /// The type the layers are evaluated in. The parameters, inputs, output and gradient are Double either way:
+    /// in float32 the weights and inputs are rounded to Float at each call, the layers (products, biases, hidden
+    /// activations, their backward pass) run in Float, and the last pre-activation and the parameter gradient are
+    /// widened to Double; the output activation is applied in Double.
+    public let precision: NetworkPrecision
 
-    /// A network of the given widths and activations.
+    /// A network of the given widths and activations, evaluated in `precision`.
     ///
     /// - Throws: `NeosError` of kind `.invalidArgument` when there are fewer than two sizes, a size is not positive,
     ///   or the number of activations is not `sizes.count − 1`.
-    public init(sizes: [Int], activations: [Activation]) throws {
+    public init(sizes: [Int], activations: [Activation], precision: NetworkPrecision = .float64) throws {
         guard sizes.count >= 2 else {
             throw NeosError.invalidArgument("a network needs at least an input and an output size, got \(sizes)")
         }
@@ -27,6 +32,13 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         }
         self.sizes = sizes
         self.activations = activations
+        self.precision = precision
+    }
+
+    /// True when `other` has the same widths and activations, whatever precision either is evaluated in: the same
+    /// parameters (always float64) fit both, so a parameter file of one loads into the other.
+    public func hasSameLayers(as other: MultilayerPerceptron) -> Bool {
+        sizes == other.sizes && activations == other.activations
     }
 
     /// L, the number of dense layers.
@@ -64,19 +76,47 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         return parameters
     }
 
-    /// The per-layer outputs of one batch: `outputs[l]` is a_{l+1}, rows × sizes[l + 1], row-major.
-    /// `logits` is the last layer's pre-activation (what a sigmoid output was applied to).
+    /// One batch through the network: the last pre-activation and the output in Double, and the hidden layers'
+    /// outputs (which the backward pass needs) in the network's precision.
     public struct Forward: Sendable {
         /// The number of rows (events) of the batch.
         public let rows: Int
-        /// a_1 … a_L, each rows × sizes[l + 1], row-major; the last has the output activation applied.
-        public var outputs: [[Double]]
-        /// The last layer's pre-activation z_L, rows × outputSize.
+        /// The last layer's pre-activation z_L, rows × outputSize (computed in the network's precision).
         public var logits: [Double]
-        /// Working memory of the backward pass, kept with the forward pass so a recycled one brings it along.
-        var scratch: [Double] = []
-        /// The network's output, rows × outputSize.
-        public var output: [Double] { outputs[outputs.count - 1] }
+        /// The network's output, rows × outputSize: the output activation applied to ``logits`` in Double.
+        public var output: [Double]
+        /// The hidden layers' outputs and the backward pass's working memory, kept with the forward pass so a
+        /// recycled one brings them along.
+        var layers: Layers
+
+        /// a_1 … a_L, each rows × sizes[l + 1], row-major; the last is ``output``. In float32 the hidden layers
+        /// are widened to Double here, a copy.
+        public var outputs: [[Double]] {
+            switch layers {
+            case .float64(let buffers): return buffers.hidden + [output]
+            case .float32(let buffers): return buffers.hidden.map { $0.map(Double.init) } + [output]
+            }
+        }
+    }
+
+    /// A forward pass's buffers in the precision it ran in.
+    enum Layers: Sendable {
+        case float64(LayerBuffers<Double>)
+        case float32(LayerBuffers<Float>)
+    }
+
+    /// The arrays of one forward and backward pass in the layers' scalar type.
+    struct LayerBuffers<Scalar: NetworkScalar>: Sendable {
+        /// a_1 … a_{L−1}, each rows × sizes[l + 1], row-major.
+        var hidden: [[Scalar]] = []
+        /// z_L, rows × outputSize.
+        var logits: [Scalar] = []
+        /// The backward pass's two cotangent buffers, each rows × the widest layer.
+        var scratch: [Scalar] = []
+        /// float32 only: this call's rounded copies of the weights and inputs, and the gradient before widening.
+        var weights: [Scalar] = []
+        var inputs: [Scalar] = []
+        var gradient: [Scalar] = []
     }
 
     func check(parameters: [Double], inputs: [Double], rows: Int) throws {
@@ -87,61 +127,133 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     }
 
     /// Runs the batch `inputs` (rows × inputSize, row-major) through the network. `recycling` hands back an
-    /// earlier forward pass whose arrays are reused when their sizes fit (no fresh 65 MB allocations, and no page
-    /// faults, per step of neos's default network).
-    public func forward(parameters: [Double], inputs: [Double], rows: Int, recycling: Forward? = nil) throws -> Forward
-    {
+    /// earlier forward pass whose arrays are reused when their sizes and precision fit (no fresh 65 MB
+    /// allocations, and no page faults, per step of neos's default network).
+    ///
+    /// - Throws: `NeosError` of kind `.invalidArgument` for parameters or inputs of the wrong length or not
+    ///   finite, and in float32 for a value beyond Float's range (|x| > 3.4e38).
+    public func forward(
+        parameters: [Double], inputs: [Double], rows: Int, recycling: consuming Forward? = nil
+    ) throws -> Forward {
         try check(parameters: parameters, inputs: inputs, rows: rows)
-        var spare = recycling.map { $0.outputs } ?? []
-        var outputs: [[Double]] = []
-        var logits: [Double] = []
-        parameters.withUnsafeBufferPointer { parameters in
-            for l in 0..<layerCount {
-                let fanIn = sizes[l]
-                let fanOut = sizes[l + 1]
-                let weights = parameters.baseAddress! + weightOffset(l)
-                let bias = weights + fanIn * fanOut
-                var z = Self.buffer(count: rows * fanOut, reusing: &spare, at: l)
-                let activation = activations[l]
-                let last = l == layerCount - 1
-                z.withUnsafeMutableBufferPointer { z in
-                    let previous = l == 0 ? inputs : outputs[l - 1]
-                    previous.withUnsafeBufferPointer { x in
-                        DenseMatrixProduct.multiply(
-                            x.baseAddress!, weights, into: z.baseAddress!, rows: rows, columns: fanOut, inner: fanIn)
-                    }
-                    // Bias and activation in one pass over x·W (the output layer keeps its logits first).
-                    let target = z.baseAddress!
-                    Self.elementwise(rows, minimumChunk: max(1, (1 << 16) / fanOut)) { range in
-                        for r in range {
-                            let row = target + r * fanOut
-                            for j in 0..<fanOut { row[j] += bias[j] }
-                            if activation != .identity && !last {
-                                for j in 0..<fanOut { row[j] = activation.apply(row[j]) }
-                            }
+        var recycled = consume recycling
+        let z: [Double]
+        let layers: Layers
+        switch precision {
+        case .float64:
+            var buffers = LayerBuffers<Double>()
+            if case .float64(let spare)? = recycled?.layers { buffers = spare }
+            recycled = nil  // the reused arrays are now referenced once, so writing them copies nothing
+            parameters.withUnsafeBufferPointer { weights in
+                inputs.withUnsafeBufferPointer { inputs in
+                    forwardLayers(weights: weights.baseAddress!, inputs: inputs.baseAddress!, rows: rows, &buffers)
+                }
+            }
+            z = buffers.logits
+            layers = .float64(buffers)
+        case .float32:
+            var buffers = LayerBuffers<Float>()
+            if case .float32(let spare)? = recycled?.layers { buffers = spare }
+            recycled = nil
+            try Self.round(parameters, into: &buffers.weights, "network parameters")
+            try Self.round(inputs, into: &buffers.inputs, "network inputs")
+            let (weights, roundedInputs) = (buffers.weights, buffers.inputs)
+            weights.withUnsafeBufferPointer { weights in
+                roundedInputs.withUnsafeBufferPointer { inputs in
+                    forwardLayers(weights: weights.baseAddress!, inputs: inputs.baseAddress!, rows: rows, &buffers)
+                }
+            }
+            z = buffers.logits.map(Double.init)
+            layers = .float32(buffers)
+        }
+        let activation = activations[layerCount - 1]
+        let output = activation == .identity ? z : z.map { activation.apply($0) }
+        return Forward(rows: rows, logits: z, output: output, layers: layers)
+    }
+
+    /// Layers 1 … L in `Scalar`: a_1 … a_{L−1} into `buffers.hidden` and z_L into `buffers.logits`, reusing the
+    /// arrays already there when their sizes fit.
+    func forwardLayers<Scalar: NetworkScalar>(
+        weights parameters: UnsafePointer<Scalar>, inputs: UnsafePointer<Scalar>, rows: Int,
+        _ buffers: inout LayerBuffers<Scalar>
+    ) {
+        var spare = buffers.hidden
+        buffers.hidden = []
+        var spareLogits = [buffers.logits]
+        buffers.logits = []
+        var hidden: [[Scalar]] = []
+        for l in 0..<layerCount {
+            let fanIn = sizes[l]
+            let fanOut = sizes[l + 1]
+            let weights = parameters + weightOffset(l)
+            let bias = weights + fanIn * fanOut
+            let last = l == layerCount - 1
+            var z =
+                last
+                ? Self.buffer(count: rows * fanOut, reusing: &spareLogits, at: 0)
+                : Self.buffer(count: rows * fanOut, reusing: &spare, at: l)
+            // The output layer gets its bias only: its activation is applied in Double, to the widened logits.
+            let activation = last ? .identity : activations[l]
+            z.withUnsafeMutableBufferPointer { z in
+                Self.withLayerInput(l, inputs: inputs, hidden: hidden) { x in
+                    DenseMatrixProduct.multiply(
+                        x, weights, into: z.baseAddress!, rows: rows, columns: fanOut, inner: fanIn)
+                }
+                // Bias and activation in one pass over x·W.
+                let target = z.baseAddress!
+                Self.elementwise(rows, minimumChunk: max(1, (1 << 16) / fanOut)) { range in
+                    for r in range {
+                        let row = target + r * fanOut
+                        for j in 0..<fanOut { row[j] += bias[j] }
+                        if activation != .identity {
+                            for j in 0..<fanOut { row[j] = activation.apply(row[j]) }
                         }
                     }
                 }
-                if last {
-                    logits = z
-                    if activation != .identity {
-                        z.withUnsafeMutableBufferPointer { z in for i in 0..<z.count { z[i] = activation.apply(z[i]) } }
-                    }
+            }
+            if last { buffers.logits = z } else { hidden.append(z) }
+        }
+        buffers.hidden = hidden
+    }
+
+    /// Calls `body` with layer l's input: the network's inputs for l = 0, else a_l.
+    static func withLayerInput<Scalar: NetworkScalar, Result>(
+        _ l: Int, inputs: UnsafePointer<Scalar>, hidden: [[Scalar]], _ body: (UnsafePointer<Scalar>) -> Result
+    ) -> Result {
+        l == 0 ? body(inputs) : hidden[l - 1].withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// `values` rounded to Float into `buffer` (reused when its size fits).
+    ///
+    /// - Throws: `.invalidArgument` naming `what` when a finite Double is beyond Float's range.
+    static func round(_ values: [Double], into buffer: inout [Float], _ what: String) throws {
+        var spare = [buffer]
+        buffer = []
+        var rounded = Self.buffer(count: values.count, reusing: &spare, at: 0)
+        var firstOutOfRange: Int? = nil
+        rounded.withUnsafeMutableBufferPointer { rounded in
+            values.withUnsafeBufferPointer { values in
+                for i in 0..<values.count {
+                    rounded[i] = Float(values[i])
+                    if firstOutOfRange == nil && !rounded[i].isFinite { firstOutOfRange = i }
                 }
-                outputs.append(z)
             }
         }
-        return Forward(rows: rows, outputs: outputs, logits: logits)
+        if let index = firstOutOfRange {
+            throw NeosError.invalidArgument(
+                "\(what)[\(index)] = \(values[index]) is beyond float32's range (precision \"float32\")")
+        }
+        buffer = rounded
     }
 
     /// An array of `count` values (contents unspecified), taken from `spare[index]` when it has that size.
-    static func buffer(count: Int, reusing spare: inout [[Double]], at index: Int) -> [Double] {
+    static func buffer<Scalar: NetworkScalar>(count: Int, reusing spare: inout [[Scalar]], at index: Int) -> [Scalar] {
         if index < spare.count && spare[index].count == count {
             let reused = spare[index]
             spare[index] = []
             return reused
         }
-        return [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        return [Scalar](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// Runs `body` over 0..<count, split across cores when the work is large enough to pay for it.
@@ -152,7 +264,8 @@ public struct MultilayerPerceptron: Sendable, Equatable {
 
     /// The gradient with respect to the parameters of ⟨cotangent, last pre-activation⟩ (rows × outputSize): the
     /// caller folds the output activation's derivative in (see ``outputCotangentToLogits(_:forward:)``), which
-    /// lets losses on logits (binary cross-entropy) and losses on outputs share one backward pass.
+    /// lets losses on logits (binary cross-entropy) and losses on outputs share one backward pass. In float32 the
+    /// cotangent is rounded to Float, the pass runs in Float and the gradient is widened to Double.
     public func backward(
         parameters: [Double], inputs: [Double], forward: Forward, logitCotangent: [Double]
     ) throws -> [Double] {
@@ -168,60 +281,108 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         try Validate.length(logitCotangent.count, equals: forward.rows * outputSize, "logit cotangent")
         try logitCotangent.withUnsafeBufferPointer { try Validate.finite($0, "logit cotangent") }
         let rows = forward.rows
-        var gradient = [Double](repeating: 0, count: parameterCount)
-        // δ_l = ∂loss/∂z_l (rows × sizes[l + 1]) ping-pongs between two buffers sized for the widest layer.
-        let widest = sizes.dropFirst().max()!
-        var spare = [forward.scratch]
-        var scratch = Self.buffer(count: 2 * rows * widest, reusing: &spare, at: 0)
-        defer { forward.scratch = scratch }
-        let outputs = forward.outputs
-        let ones = [Double](repeating: 1, count: rows)
-        scratch.withUnsafeMutableBufferPointer { scratch in
-            var delta = scratch.baseAddress!
-            var next = scratch.baseAddress! + rows * widest
-            logitCotangent.withUnsafeBufferPointer { delta.update(from: $0.baseAddress!, count: $0.count) }
-            parameters.withUnsafeBufferPointer { parameters in
-                gradient.withUnsafeMutableBufferPointer { gradient in
-                    var l = layerCount - 1
-                    while l >= 0 {
-                        let fanIn = sizes[l]
-                        let fanOut = sizes[l + 1]
-                        let offset = weightOffset(l)
-                        let previous = l == 0 ? inputs : outputs[l - 1]
-                        previous.withUnsafeBufferPointer { x in
-                            // ∂/∂W_l = a_{l−1}ᵀ · δ_l
-                            DenseMatrixProduct.multiply(
-                                x.baseAddress!, transposeA: true, delta, into: gradient.baseAddress! + offset,
-                                rows: fanIn, columns: fanOut, inner: rows)
+        switch forward.layers {
+        case .float64(var buffers):
+            forward.layers = .float64(LayerBuffers())  // so the buffers are referenced once while written
+            defer { forward.layers = .float64(buffers) }
+            var gradient = [Double](repeating: 0, count: parameterCount)
+            parameters.withUnsafeBufferPointer { weights in
+                inputs.withUnsafeBufferPointer { inputs in
+                    logitCotangent.withUnsafeBufferPointer { cotangent in
+                        gradient.withUnsafeMutableBufferPointer { gradient in
+                            backwardLayers(
+                                weights: weights.baseAddress!, inputs: inputs.baseAddress!,
+                                logitCotangent: cotangent.baseAddress!, rows: rows, &buffers,
+                                gradient: gradient.baseAddress!)
                         }
-                        // ∂/∂b_l = column sums of δ_l
-                        ones.withUnsafeBufferPointer { ones in
-                            DenseMatrixProduct.transposedTimesVector(
-                                delta, rows: rows, columns: fanOut, ones.baseAddress!,
-                                into: gradient.baseAddress! + offset + fanIn * fanOut)
-                        }
-                        if l > 0 {
-                            // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}(a_{l−1})
-                            DenseMatrixProduct.multiply(
-                                delta, parameters.baseAddress! + offset, transposeB: true, into: next, rows: rows,
-                                columns: fanIn, inner: fanOut)
-                            let activation = activations[l - 1]
-                            if activation != .identity {
-                                outputs[l - 1].withUnsafeBufferPointer { a in
-                                    let target = next
-                                    Self.elementwise(rows * fanIn) { range in
-                                        for i in range { target[i] *= activation.derivative(output: a[i]) }
-                                    }
-                                }
-                            }
-                            swap(&delta, &next)
-                        }
-                        l -= 1
                     }
                 }
             }
+            return gradient
+        case .float32(var buffers):
+            forward.layers = .float32(LayerBuffers())
+            defer { forward.layers = .float32(buffers) }
+            try Self.round(parameters, into: &buffers.weights, "network parameters")
+            try Self.round(inputs, into: &buffers.inputs, "network inputs")
+            var cotangent: [Float] = []
+            try Self.round(logitCotangent, into: &cotangent, "logit cotangent")
+            var spare = [buffers.gradient]
+            buffers.gradient = []
+            var gradient = Self.buffer(count: parameterCount, reusing: &spare, at: 0)
+            let (weights, roundedInputs) = (buffers.weights, buffers.inputs)
+            weights.withUnsafeBufferPointer { weights in
+                roundedInputs.withUnsafeBufferPointer { inputs in
+                    cotangent.withUnsafeBufferPointer { cotangent in
+                        gradient.withUnsafeMutableBufferPointer { gradient in
+                            // Every element is written below unless the batch is empty; zeros make that case exact.
+                            gradient.update(repeating: 0)
+                            backwardLayers(
+                                weights: weights.baseAddress!, inputs: inputs.baseAddress!,
+                                logitCotangent: cotangent.baseAddress!, rows: rows, &buffers,
+                                gradient: gradient.baseAddress!)
+                        }
+                    }
+                }
+            }
+            buffers.gradient = gradient
+            return gradient.map(Double.init)
         }
-        return gradient
+    }
+
+    /// The backward pass in `Scalar` from δ_L = `logitCotangent` (rows × outputSize): ∂/∂W_l and ∂/∂b_l of every
+    /// layer into `gradient` (the flat parameter layout), with the hidden outputs of `buffers` from the forward
+    /// pass and its scratch as working memory.
+    func backwardLayers<Scalar: NetworkScalar>(
+        weights parameters: UnsafePointer<Scalar>, inputs: UnsafePointer<Scalar>,
+        logitCotangent: UnsafePointer<Scalar>, rows: Int, _ buffers: inout LayerBuffers<Scalar>,
+        gradient: UnsafeMutablePointer<Scalar>
+    ) {
+        // δ_l = ∂loss/∂z_l (rows × sizes[l + 1]) ping-pongs between two buffers sized for the widest layer.
+        let widest = sizes.dropFirst().max()!
+        var spare = [buffers.scratch]
+        buffers.scratch = []
+        var scratch = Self.buffer(count: 2 * rows * widest, reusing: &spare, at: 0)
+        let hidden = buffers.hidden
+        let ones = [Scalar](repeating: 1, count: rows)
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            var delta = scratch.baseAddress!
+            var next = scratch.baseAddress! + rows * widest
+            delta.update(from: logitCotangent, count: rows * outputSize)
+            var l = layerCount - 1
+            while l >= 0 {
+                let fanIn = sizes[l]
+                let fanOut = sizes[l + 1]
+                let offset = weightOffset(l)
+                Self.withLayerInput(l, inputs: inputs, hidden: hidden) { x in
+                    // ∂/∂W_l = a_{l−1}ᵀ · δ_l
+                    DenseMatrixProduct.multiply(
+                        x, transposeA: true, delta, into: gradient + offset, rows: fanIn, columns: fanOut, inner: rows)
+                }
+                // ∂/∂b_l = column sums of δ_l
+                ones.withUnsafeBufferPointer { ones in
+                    DenseMatrixProduct.transposedTimesVector(
+                        delta, rows: rows, columns: fanOut, ones.baseAddress!, into: gradient + offset + fanIn * fanOut)
+                }
+                if l > 0 {
+                    // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}(a_{l−1})
+                    DenseMatrixProduct.multiply(
+                        delta, parameters + offset, transposeB: true, into: next, rows: rows, columns: fanIn,
+                        inner: fanOut)
+                    let activation = activations[l - 1]
+                    if activation != .identity {
+                        hidden[l - 1].withUnsafeBufferPointer { a in
+                            let target = next
+                            Self.elementwise(rows * fanIn) { range in
+                                for i in range { target[i] *= activation.derivative(output: a[i]) }
+                            }
+                        }
+                    }
+                    swap(&delta, &next)
+                }
+                l -= 1
+            }
+        }
+        buffers.scratch = scratch
     }
 
     /// Converts a cotangent on the network's outputs into one on the last pre-activation.

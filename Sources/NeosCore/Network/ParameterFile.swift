@@ -163,7 +163,7 @@ public struct ParameterFile: Sendable, Equatable {
                     throw NeosError(.parse, "parameter file: no header line in the first \(headerLimit) bytes")
                 }
                 let (network, edges) = try header(line[...])
-                if let expected, network != expected {
+                if let expected, !network.hasSameLayers(as: expected) {
                     throw NeosError.invalidArgument(
                         "the saved network \(network.sizes) differs from the expected \(expected.sizes)")
                 }

@@ -62,7 +62,8 @@ public final class Trainer {
         let c = configuration
         let network = try MultilayerPerceptron(
             sizes: [c.inputs] + c.hidden + [1],
-            activations: Array(repeating: c.activation, count: c.hidden.count) + [c.outputActivation])
+            activations: Array(repeating: c.activation, count: c.hidden.count) + [c.outputActivation],
+            precision: c.precision)
         let model: PipelineModel
         if let workspace = c.workspace {
             model = try PipelineModel.workspace(
@@ -337,9 +338,10 @@ public final class Trainer {
         try ParameterFile(network: pipeline.network, parameters: networkParameters, binEdges: edges)
     }
 
-    /// Loads network parameters and edges saved by ``parameterFile()`` (the shapes must match).
+    /// Loads network parameters and edges saved by ``parameterFile()`` (the shapes must match; the precision the
+    /// network is evaluated in need not, as the saved parameters are float64 either way).
     public func load(_ file: ParameterFile) throws {
-        guard file.network == pipeline.network else {
+        guard file.network.hasSameLayers(as: pipeline.network) else {
             throw NeosError.invalidArgument(
                 "the saved network \(file.network.sizes) differs from this trainer's \(pipeline.network.sizes)")
         }

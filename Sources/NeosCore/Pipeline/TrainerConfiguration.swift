@@ -8,6 +8,7 @@
 /// | `activation` | "relu" | hidden activation: relu, tanh, sigmoid, identity |
 /// | `output_activation` | "sigmoid" | activation of the output node |
 /// | `init` | "glorot" | weight initialisation: glorot or he |
+/// | `precision` | "float64" | the network's layers in "float64" or "float32" (sgemm); all else stays float64 |
 /// | `optimizer` | "adam" | adam (optax defaults) or sgd |
 /// | `learning_rate` | 1e-3 | |
 /// | `momentum` | 0 | sgd only |
@@ -48,6 +49,9 @@ public struct TrainerConfiguration: Sendable {
     public var outputActivation: Activation = .sigmoid
     /// `init`: how the initial weights are drawn.
     public var initialization: WeightInitialization = .glorot
+    /// `precision`: the type the network's layers run in (``NetworkPrecision``). The histograms, the model, the
+    /// fits, the optimiser and the parameters (``Trainer/parameters``, parameter files) are float64 either way.
+    public var precision: NetworkPrecision = .float64
     /// `optimizer`: "adam" or "sgd".
     public var optimizer = "adam"
     /// `learning_rate`: the optimiser's step size.
@@ -125,7 +129,8 @@ public struct TrainerConfiguration: Sendable {
     }
 
     static let keys = [
-        "seed", "hidden", "activation", "output_activation", "init", "optimizer", "learning_rate", "momentum",
+        "seed", "hidden", "activation", "output_activation", "init", "precision", "optimizer", "learning_rate",
+        "momentum",
         "batch_size", "bandwidth", "eval_bandwidth", "bins", "edges", "train_edges", "edge_gap", "reflect_infinities",
         "data", "points_per_blob", "shared_draws", "test_fraction", "inputs", "event_sets", "scales", "lumi", "floor",
         "loss", "select_by", "interpolation", "workspace", "measurement", "modifier_settings", "replace", "bce_signal",
@@ -192,6 +197,13 @@ public struct TrainerConfiguration: Sendable {
                     throw NeosError(.invalidArgument, "init: unknown initialisation \"\(name)\" (glorot, he)")
                 }
                 initialization = scheme
+            case "precision":
+                let name = try value.string(at: key)
+                guard let chosen = NetworkPrecision(rawValue: name) else {
+                    throw NeosError(
+                        .invalidArgument, "precision: unknown precision \"\(name)\" (float64, float32)")
+                }
+                precision = chosen
             case "optimizer":
                 optimizer = try value.string(at: key)
                 guard ["adam", "sgd"].contains(optimizer) else {

@@ -63,7 +63,7 @@ final class BLASTests: XCTestCase {
                         transposeA: transposeA, transposeB: transposeB, rows: Int32(rows), columns: Int32(columns),
                         inner: Int32(inner), alpha: 0.75, a, lda: lda, b, ldb: ldb, beta: -0.5, &library,
                         ldc: Int32(columns))
-                    PortableLinearAlgebra.dgemm(
+                    PortableLinearAlgebra.gemm(
                         transposeA: transposeA, transposeB: transposeB, rows: rows, columns: columns, inner: inner,
                         alpha: 0.75, a, lda: Int(lda), b, ldb: Int(ldb), beta: -0.5, &portable, ldc: columns)
                     let scale = Double(inner) + 1
@@ -78,7 +78,7 @@ final class BLASTests: XCTestCase {
         var library = [Double](repeating: 1, count: 23)
         var portable = library
         BLAS.dgemvTransposed(rows: 40, columns: 23, a, lda: 23, x, beta: 2, &library)
-        PortableLinearAlgebra.dgemvTransposed(rows: 40, columns: 23, a, lda: 23, x, beta: 2, &portable)
+        PortableLinearAlgebra.gemvTransposed(rows: 40, columns: 23, a, lda: 23, x, beta: 2, &portable)
         for index in 0..<23 { XCTAssertEqual(library[index], portable[index], accuracy: 1e-13 * 41) }
     }
 
