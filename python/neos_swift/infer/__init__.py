@@ -66,7 +66,7 @@ def hypotest(
     par_bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
     fixed_params = pdf.config.suggested_fixed() if unset("fixed_params", fixed_params) else fixed_params
     if pdf.config.poi_index is None:
-        raise UnspecifiedPOI("No POI is defined: a hypothesis test tests a value of the parameter of interest")
+        raise UnspecifiedPOI("No POI is defined. A POI is required to run a hypothesis test.")
     if not utils.all_pois_floating(pdf, fixed_params):
         index = pdf.config.poi_index
         raise InvalidModel(

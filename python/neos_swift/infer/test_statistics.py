@@ -36,12 +36,11 @@ def _check_configuration(name, mu, pdf, par_bounds):
     poi = pdf.config.poi_index
     if poi is None:
         raise UnspecifiedPOI("No POI is defined. A POI is required for profile likelihood based test statistics.")
+    # The warnings are pyhf's, word for word: they are part of the interface (pyhf users filter their logs on them,
+    # and python/tests/test_pyhf_calculators.py compares them with pyhf's own).
     if name == "q0":
         if mu != 0.0:
-            # The words up to "zero" are pyhf's, which pyhf's tests look for in the log.
-            log.warning(
-                f"q0 test statistic only used for fit configuration with POI set to zero: mu = {mu} is tested as 0"
-            )
+            log.warning("q0 test statistic only used for fit configuration with POI set to zero. Setting mu=0.")
         return
     bounds = pdf.config.suggested_bounds() if unset("par_bounds", par_bounds) else par_bounds
     at_zero = bounds[poi][0] == 0
@@ -49,14 +48,15 @@ def _check_configuration(name, mu, pdf, par_bounds):
     if at_zero == tilde:
         return
     other = _ALTERNATIVE[name]
-    # "<name> test statistic used for fit" opens the message as pyhf's does: pyhf's tests look for those words.
-    lines = [
-        f"{name} test statistic used for fit with a POI whose lower bound is {'not ' if tilde else ''}0",
-        f"that POI range is {other}'s (pyhf.infer.test_statistics.{other})",
-    ]
+    message = (
+        f"{name} test statistic used for fit configuration with POI {'not ' if tilde else ''}bounded at zero.\n"
+        f"Use the {other} test statistic (pyhf.infer.test_statistics.{other}) instead."
+    )
     if name in _HYPOTEST_NAME:
-        lines.append(f'through infer.hypotest or the intervals, choose it with test_stat="{_HYPOTEST_NAME[other]}"')
-    log.warning("; ".join(lines))
+        message += (
+            f'\nIf you called this from pyhf.infer.mle or pyhf.infer.hypotest, set test_stat="{_HYPOTEST_NAME[other]}".'
+        )
+    log.warning(message)
 
 
 def _statistic(

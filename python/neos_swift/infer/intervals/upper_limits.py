@@ -349,7 +349,7 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, return
     if model.config.poi_name is None:
         from ...exceptions import UnspecifiedPOI
 
-        raise UnspecifiedPOI("No POI is defined: an upper limit is a limit on the parameter of interest")
+        raise UnspecifiedPOI("No POI is defined. A POI is required to find an upper limit.")
     low, high = model.config.suggested_bounds()[model.config.poi_index]
     observed, expected, results = toms748_scan(
         data, model, low, high, level=level, from_upper_limit_fn=True, **hypotest_kwargs
