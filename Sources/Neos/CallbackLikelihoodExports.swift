@@ -74,23 +74,6 @@ func borrowCallbackModel(_ pointer: OpaquePointer?) throws -> CallbackLikelihood
     try borrowHandle(pointer, .callbackModel, as: CallbackLikelihood.self, "model")
 }
 
-/// (init, bounds, fixed) of a fit call, each NULL for the model's suggestion, as `fitConfiguration` reads them for
-/// a neos_model.
-func callbackFitConfiguration(
-    _ model: CallbackLikelihood, _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?,
-    _ fixed: UnsafePointer<Bool>?, _ n_pars: Int
-) throws -> FitConfiguration {
-    let n = model.parameterCount
-    try Validate.count(n_pars, equals: n, "n_pars")
-    var configuration = FitConfiguration()
-    if let initial { configuration.initialParameters = Array(UnsafeBufferPointer(start: initial, count: n)) }
-    if let bounds {
-        configuration.bounds = (0..<n).map { (lower: bounds[2 * $0], upper: bounds[2 * $0 + 1]) }
-    }
-    if let fixed { configuration.fixed = booleans(fixed, n) }
-    return configuration
-}
-
 /// See include/neos.h.
 @c @implementation
 public func neos_callback_model_create(
@@ -164,7 +147,7 @@ func callbackFitCall(
 ) throws {
     let model = try borrowCallbackModel(model)
     let observed = try copiedInput(data, n_data, expected: model.dataCount, "data")
-    let configuration = try callbackFitConfiguration(model, initial, bounds, fixed, n_pars)
+    let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
     let n = model.parameterCount
     let parsOut = try optionalOutput(out_pars, n_out_pars, expected: n, "out_pars")
     let uncertaintiesOut = try optionalOutput(
@@ -222,7 +205,7 @@ public func neos_callback_hypotest(
         let model = try borrowCallbackModel(model)
         let statistic = try testStatistic(test_stat)
         let observed = try copiedInput(data, n_data, expected: model.dataCount, "data")
-        let configuration = try callbackFitConfiguration(model, initial, bounds, fixed, n_pars)
+        let configuration = try fitConfiguration(model, initial, bounds, fixed, n_pars)
         let valuesOut = try output(out_values, n_out_values, expected: Int(NEOS_HYPOTEST_ROWS), "out_values")
         let result = try Hypotest.run(
             poi: poi, data: observed, model: model, testStatistic: statistic, configuration: configuration)

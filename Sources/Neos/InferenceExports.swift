@@ -1,9 +1,10 @@
 import CNeos
 import NeosCore
 
-/// pyhf's (init_pars, par_bounds, fixed_params), each optional, from C arrays of the model's length.
+/// pyhf's (init_pars, par_bounds, fixed_params), each optional, from C arrays of the model's length (a neos_model
+/// or a callback model).
 func fitConfiguration(
-    _ model: Model, _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?,
+    _ model: some LikelihoodModel, _ initial: UnsafePointer<Double>?, _ bounds: UnsafePointer<Double>?,
     _ fixed: UnsafePointer<Bool>?, _ n_pars: Int
 ) throws -> FitConfiguration {
     let n = model.parameterCount
