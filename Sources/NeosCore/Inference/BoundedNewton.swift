@@ -168,8 +168,30 @@ struct BoundedNewton {
             throw NeosError(.fitFailed, "the objective is \(f) at the initial parameters")
         }
         var descent = Descent(x: x, f: f, heldAtKink: [Bool](repeating: false, count: n))
+        // Steps within rounding of the best value so far are accepted (see `noise`), so with a tolerance rounding
+        // cannot reach the descent could wander there until a cap of any size ran out: after this many iterations
+        // in a row without a decrease beyond rounding it ends at the precision limit instead.
+        let stalledIterationLimit = 20
+        var stalledIterations = 0
+        var bestValue = f
         // Iteration k (from 0) tests the point after k steps; the last one may converge but takes no step.
         for iteration in 0...options.maxIterations {
+            if descent.f < bestValue - noise(bestValue) {
+                bestValue = descent.f
+                stalledIterations = 0
+            } else if iteration > 0 {
+                stalledIterations += 1
+            }
+            if stalledIterations >= stalledIterationLimit {
+                let edm = descent.edm
+                let converged = edm < max(1e-6, options.edmTolerance)
+                return descent.result(
+                    converged: converged,
+                    reason: converged
+                        ? "at the precision limit with EDM \(edm) (\(stalledIterationLimit) steps within rounding)"
+                        : "no decrease beyond rounding in \(stalledIterationLimit) steps (EDM \(edm))",
+                    iterations: iteration, edm: edm)
+            }
             try leaveBreakpoints(&descent)
             let (gradient, hessian) = try objective.derivatives(descent.x)
             descent.gradient = gradient

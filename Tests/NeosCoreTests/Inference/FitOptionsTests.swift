@@ -104,4 +104,19 @@ final class FitOptionsTests: ShapesysToyTestCase {
             try MLE.fit(
                 data: data, model: model, configuration: .init(maxIterations: FitConfiguration.maxIterationsLimit)))
     }
+    /// A tolerance rounding cannot reach with the largest cap allowed (10⁸ iterations: hours) ends at the precision
+    /// limit after a few stalled steps instead (the ABI fuzzer's timeout): the same minimum as the default fit, to
+    /// 1e-9 in the parameters, within a few dozen iterations.
+    func testAnUnreachableToleranceEndsAtThePrecisionLimit() throws {
+        let reference = try MLE.fit(data: farData, model: model)
+        let strict = try MLE.minimize(
+            data: farData, model: model,
+            configuration: .init(maxIterations: FitConfiguration.maxIterationsLimit, edmTolerance: 1e-300))
+        XCTAssertTrue(strict.converged, strict.reason)
+        XCTAssertTrue(strict.reason.contains("steps within rounding"), strict.reason)
+        XCTAssertLessThan(strict.iterations, 200)
+        for (ours, expected) in zip(strict.parameters, reference.parameters) {
+            XCTAssertEqual(ours, expected, accuracy: 1e-9)
+        }
+    }
 }
