@@ -396,14 +396,22 @@ def as_doubles(values, name: str) -> np.ndarray:
     return as_float_array(name, values, ndim=1)
 
 
+# ctypes array types c_double * n by n for the small sizes small calls pass (building one costs as much as using it).
+_DOUBLE_ARRAYS: dict[int, type] = {}
+
+
 def pointer(array: np.ndarray | None):
     """The C pointer of a float64 array, or NULL for None."""
     if array is None:
         return None
+    size = array.size
+    kind = _DOUBLE_ARRAYS.get(size)
+    if kind is None:
+        kind = _DOUBLE_ARRAYS.setdefault(size, c_double * size) if size <= 64 else c_double * size
     try:
         # A ctypes array over the numpy buffer: ctypes passes it where the header takes double *, and it costs a
         # fraction of ndarray.ctypes (which builds a helper object per call); it keeps the array alive as data_as does.
-        return (c_double * array.size).from_buffer(array)
+        return kind.from_buffer(array)
     except (TypeError, ValueError, BufferError):  # a read-only or non-contiguous buffer
         return array.ctypes.data_as(c_double_p)
 

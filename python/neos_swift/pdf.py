@@ -940,13 +940,16 @@ class Model(Handle):
         one of them; where the data are impossible under the model (logpdf −inf) it raises as ``nll_gradient`` does."""
         pars, data = self._pars(pars), self._data(data)
         value = ctypes.c_double()
-        out = np.empty(self.config.npars)
+        # The gradient is written into a ctypes array that ctypes passes as it is and numpy then wraps without a
+        # copy: cheaper, on a call of a few microseconds, than np.empty plus a pointer to it.
+        npars = self.config.npars
+        out = (ctypes.c_double * npars)()
         check(
             lib.neos_model_nll_and_gradient(
-                self, pointer(pars), pars.size, pointer(data), data.size, ctypes.byref(value), pointer(out), out.size
+                self, pointer(pars), pars.size, pointer(data), data.size, ctypes.byref(value), out, npars
             )
         )
-        return value.value, out
+        return value.value, np.frombuffer(out)
 
     def nll_hessian(self, pars, data) -> np.ndarray:
         """Exact ∇² of NLL = −logpdf with respect to the parameters, shape (npars, npars)."""

@@ -64,6 +64,7 @@ def test_equals_the_two_calls_bit_for_bit(model, data):
         # exact equality: the same kernels in the same order, negated
         assert value == -model.logpdf(pars, data)[0]
         assert gradient.shape == (model.config.npars,) and gradient.dtype == np.float64
+        assert gradient.flags.writeable and gradient.flags.c_contiguous  # a result the caller owns
         assert np.array_equal(gradient, model.nll_gradient(pars, data))
 
 
