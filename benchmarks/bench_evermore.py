@@ -27,10 +27,10 @@ its largest entry, the best fit to 1e-6 and σ_μ with its gradient with respect
 Timed (both sides in this one process; neos-swift through its ctypes package, evermore jitted and warm, inputs
 already jax arrays, results blocked on):
 
-- NLL + gradient: neos-swift has no fused value-and-gradient call, so ``model.logpdf`` then ``model.nll_gradient``
-  (two ctypes calls); evermore ``jax.jit(jax.value_and_grad(nll))``. Each neos-swift call alone is timed too, and
-  the bare C calls with pre-converted arguments (``lib.neos_model_logpdf`` in a tight loop): the difference to
-  the package call is the Python side's argument conversion.
+- NLL + gradient: neos-swift's fused ``model.nll_and_gradient`` (one ctypes call, ``neos_model_nll_and_gradient``);
+  evermore ``jax.jit(jax.value_and_grad(nll))``. The two separate calls ``model.logpdf`` then ``model.nll_gradient``
+  are timed too, each alone, and the bare C calls with pre-converted arguments (``lib.neos_model_logpdf`` in a
+  tight loop): the difference to the package call is the Python side's argument conversion.
 - a fit from the suggested initial parameters: ``neos_swift.infer.mle.fit`` (bounded, exact derivatives) against
   ``jax.jit`` of ``optimistix.minimise`` with BFGS (rtol = atol = 1e-10) on evermore's NLL.
 - σ_μ and its gradient with respect to the yields: ``neos_swift.losses.poi_uncertainty(model, 1.0,
@@ -282,6 +282,9 @@ def main(argv=None) -> int:
         relative = abs(ours - theirs) / abs(theirs)
         # gradient in evermore's coordinates: d/dt = d/dγ · σ
         grad_ours = np.asarray(model.nll_gradient(pars, data))
+        # the fused call that is timed gives the two separate calls' numbers bit for bit
+        fused_value, fused_gradient = model.nll_and_gradient(pars, data)
+        assert fused_value == ours and np.array_equal(fused_gradient, grad_ours), "nll_and_gradient differs"
         relative_sigma = np.asarray(STAT_UNCERTAINTY) / np.asarray(BACKGROUND)
         grad_ours_x = neos_to_evermore(grad_ours, model)
         grad_ours_x[3:7] = grad_ours[model.config.par_slice("staterror_sr")] * relative_sigma
@@ -365,7 +368,7 @@ def main(argv=None) -> int:
     rows_spec = [
         (
             "NLL + gradient",
-            lambda: (model.logpdf(pars, data), model.nll_gradient(pars, data)),
+            lambda: model.nll_and_gradient(pars, data),
             lambda: block(value_and_grad(x)),
         ),
         ("fit (from suggested init)", lambda: neos_swift.infer.mle.fit(data, model), lambda: block(evermore_fit(x0))),
@@ -440,8 +443,16 @@ def main(argv=None) -> int:
     profile_calls = {
         "model.logpdf": lambda: model.logpdf(pars, data),
         "model.nll_gradient": lambda: model.nll_gradient(pars, data),
+        "model.logpdf + model.nll_gradient (two calls)": lambda: (
+            model.logpdf(pars, data),
+            model.nll_gradient(pars, data),
+        ),
+        "model.nll_and_gradient (fused)": lambda: model.nll_and_gradient(pars, data),
         "lib.neos_model_logpdf (bare ctypes, arguments pre-converted)": bare_logpdf,
         "lib.neos_model_nll_derivatives (bare ctypes, gradient only)": bare_gradient,
+        "lib.neos_model_nll_and_gradient (bare ctypes, fused)": lambda: lib.neos_model_nll_and_gradient(
+            model, p_pars, n_pars, p_data, n_data, out_ref, p_grad, n_grad
+        ),
         "infer.mle.fit": lambda: neos_swift.infer.mle.fit(data, model),
         "lib.neos_fit_with_options (bare ctypes, arguments pre-converted)": lambda: native_fit(*fit_arguments),
         "ctypes floor: lib.neos_model_sizes (one size_t out)": lambda: lib.neos_model_sizes(

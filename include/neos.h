@@ -1408,6 +1408,23 @@ NEOS_API neos_status neos_normal_logpdf(const double *values, size_t n_values, c
                                         size_t n_out_logpdf);
 /* ---- end of Densities (ABI 1.3) ---- */
 
+/* ---- Value and gradient (ABI 1.4) ---- */
+/**
+ * NLL = -log L(pars | data) into *out_value and its exact gradient with respect to the parameters into
+ * out_gradient[n_out_gradient] (n_pars values; may be NULL), in one call: what a minimiser asks for at every step,
+ * for the price of about one of neos_model_logpdf and neos_model_nll_derivatives. pars[n_pars] and data[n_data]
+ * (the main bins then the auxdata) as for neos_model_logpdf; the results equal -neos_model_logpdf and
+ * neos_model_nll_derivatives' gradient bit for bit. Lengths and out_value (required) are checked first; the value
+ * and every element of the gradient are finite, or the call is NEOS_ERR_NUMERIC naming why (also where the data
+ * are impossible under the model, where neos_model_logpdf gives -INFINITY: the gradient is not finite there), and
+ * nothing is written on any error.
+ * @since 1.4
+ */
+NEOS_API neos_status neos_model_nll_and_gradient(const neos_model *model, const double *pars, size_t n_pars,
+                                                 const double *data, size_t n_data, double *out_value,
+                                                 double *out_gradient, size_t n_out_gradient);
+/* ---- end of Value and gradient (ABI 1.4) ---- */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

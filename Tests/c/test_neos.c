@@ -1742,6 +1742,68 @@ static void test_densities(void) {
     CHECK(untouched[0] == -7 && untouched[3] == -7);
 }
 
+/* Issue 14: neos_model_nll_and_gradient gives -neos_model_logpdf and neos_model_nll_derivatives' gradient bit for
+ * bit (the same kernels, in the same order), checks every length and its outputs before writing, and is
+ * NEOS_ERR_NUMERIC with nothing written where the gradient is not finite. */
+static void test_nll_and_gradient(void) {
+    const char *spec =
+        "{\"channels\": [{\"name\": \"SR\", \"samples\": ["
+        "{\"name\": \"sig\", \"data\": [5.0, 4.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+        "{\"name\": \"bkg\", \"data\": [10.0, 8.0], \"modifiers\": ["
+        "{\"name\": \"bkg_norm\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.9}},"
+        "{\"name\": \"uncorr\", \"type\": \"shapesys\", \"data\": [1.0, 2.0]}]}]}]}";
+    neos_model *model = NULL;
+    CHECK(neos_model_from_json(spec, "mu", NULL, &model) == NEOS_OK);
+    size_t n_pars = 0, n_main = 0, n_aux = 0, n_inputs = 0;
+    int64_t poi = -1;
+    CHECK(neos_model_sizes(model, &n_pars, &n_main, &n_aux, &n_inputs, &poi) == NEOS_OK);
+    CHECK(n_pars == 4 && n_main == 2 && n_aux == 3);
+    double data[5] = {12.0, 9.0, 0, 0, 0};
+    CHECK(neos_model_suggested(model, NULL, 0, NULL, 0, NULL, 0, data + 2, 3) == NEOS_OK);
+    /* away from the suggested init, so that every gradient element is non-zero */
+    const double pars[4] = {1.3, 0.4, 1.05, 0.9};
+    double logpdf = 0, value = 0, two_calls[4] = {0}, fused[4] = {0};
+    CHECK(neos_model_logpdf(model, pars, 4, data, 5, &logpdf) == NEOS_OK);
+    CHECK(neos_model_nll_derivatives(model, pars, 4, data, 5, two_calls, 4, NULL, 0) == NEOS_OK);
+    CHECK(neos_model_nll_and_gradient(model, pars, 4, data, 5, &value, fused, 4) == NEOS_OK);
+    CHECK(value == -logpdf && isfinite(value)); /* exact: the same sum, negated */
+    for (int i = 0; i < 4; i++) CHECK(fused[i] == two_calls[i] && fused[i] != 0);
+    /* the gradient may be left out */
+    double alone = 0;
+    CHECK(neos_model_nll_and_gradient(model, pars, 4, data, 5, &alone, NULL, 0) == NEOS_OK && alone == value);
+
+    /* refusals, each with nothing written */
+    double out = -7, gradient[4] = {-7, -7, -7, -7};
+    CHECK(neos_model_nll_and_gradient(model, pars, 3, data, 5, &out, gradient, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "pars") != NULL);
+    CHECK(neos_model_nll_and_gradient(model, pars, 4, data, 4, &out, gradient, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "data") != NULL);
+    CHECK(neos_model_nll_and_gradient(model, pars, 4, data, 5, &out, gradient, 3) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "out_gradient") != NULL);
+    CHECK(neos_model_nll_and_gradient(model, pars, 4, data, 5, NULL, gradient, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(neos_last_error_message(), "out_value") != NULL);
+    CHECK(neos_model_nll_and_gradient(NULL, pars, 4, data, 5, &out, gradient, 4) != NEOS_OK);
+    const double nan_pars[4] = {NAN, 0.4, 1.05, 0.9};
+    CHECK(neos_model_nll_and_gradient(model, nan_pars, 4, data, 5, &out, gradient, 4) == NEOS_ERR_INVALID_ARGUMENT);
+    double negative_data[5] = {-1.0, 9.0, data[2], data[3], data[4]};
+    CHECK(neos_model_nll_and_gradient(model, pars, 4, negative_data, 5, &out, gradient, 4) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(out == -7 && gradient[0] == -7 && gradient[1] == -7 && gradient[2] == -7 && gradient[3] == -7);
+    neos_model_free(model);
+
+    /* nothing expected where 2 are observed: log L is -INFINITY, the NLL and its gradient are not finite */
+    const char *empty =
+        "{\"channels\": [{\"name\": \"SR\", \"samples\": ["
+        "{\"name\": \"sig\", \"data\": [0.0, 5.0], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]},"
+        "{\"name\": \"bkg\", \"data\": [0.0, 3.0], \"modifiers\": []}]}]}";
+    CHECK(neos_model_from_json(empty, "mu", NULL, &model) == NEOS_OK);
+    const double mu[1] = {1.0}, impossible[2] = {2.0, 3.0};
+    CHECK(neos_model_nll_and_gradient(model, mu, 1, impossible, 2, &out, gradient, 1) == NEOS_ERR_NUMERIC);
+    CHECK(out == -7 && gradient[0] == -7);
+    CHECK(strstr(neos_last_error_message(), "observes 2.0 where the model expects 0") != NULL);
+    neos_model_free(model);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1767,6 +1829,7 @@ int main(void) {
     test_model_fit_options();
     test_callback_model();
     test_densities();
+    test_nll_and_gradient();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -307,6 +307,10 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_normal_logpdf(values, n_values, means, n_means, sigmas, n_sigmas, out_logpdf, n_out_logpdf)
     "neos_normal_logpdf": (c_status, [_D, _S, _D, _S, _D, _S, _D, _S]),
     # ---- end of Densities (ABI 1.3) ----
+    # ---- Value and gradient (ABI 1.4) ----
+    # neos_model_nll_and_gradient(model, pars, n_pars, data, n_data, out_value, out_gradient, n_out_gradient)
+    "neos_model_nll_and_gradient": (c_status, [_H, _D, _S, _D, _S, _D, _D, _S]),
+    # ---- end of Value and gradient (ABI 1.4) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
@@ -376,18 +380,40 @@ if BLAS_LIBRARY is not None and lib.neos_blas_use_library(str(BLAS_LIBRARY).enco
     BLAS_LIBRARY = None
 
 
+_FLOAT64 = np.dtype(np.float64)
+
+
 def as_doubles(values, name: str) -> np.ndarray:
     """A C-contiguous float64 copy-or-view of ``values`` (a 1-D array); see ``_arguments.as_float_array``."""
+    # The common case, an exact 1-D C-contiguous native float64 ndarray, is already what as_float_array returns
+    # (np.asarray hands it back unchanged): skipping the general conversion saves microseconds on every small call.
+    # Lengths and finiteness are libneos's checks, so nothing is refused differently. Anything else (a subclass, a
+    # byte-swapped or strided array, a list) takes the general path.
+    if type(values) is np.ndarray and values.ndim == 1 and values.dtype is _FLOAT64 and values.flags.c_contiguous:
+        return values
     from ._arguments import as_float_array
 
     return as_float_array(name, values, ndim=1)
+
+
+# ctypes array types c_double * n by n for the small sizes small calls pass (building one costs as much as using it).
+_DOUBLE_ARRAYS: dict[int, type] = {}
 
 
 def pointer(array: np.ndarray | None):
     """The C pointer of a float64 array, or NULL for None."""
     if array is None:
         return None
-    return array.ctypes.data_as(c_double_p)
+    size = array.size
+    kind = _DOUBLE_ARRAYS.get(size)
+    if kind is None:
+        kind = _DOUBLE_ARRAYS.setdefault(size, c_double * size) if size <= 64 else c_double * size
+    try:
+        # A ctypes array over the numpy buffer: ctypes passes it where the header takes double *, and it costs a
+        # fraction of ndarray.ctypes (which builds a helper object per call); it keeps the array alive as data_as does.
+        return kind.from_buffer(array)
+    except (TypeError, ValueError, BufferError):  # a read-only or non-contiguous buffer
+        return array.ctypes.data_as(c_double_p)
 
 
 def c_string(text: str, name: str) -> bytes:

@@ -220,6 +220,7 @@ _PDF_EVALUATORS = frozenset(
         "neos_model_expected_data",
         "neos_model_expected_data_vjp",
         "neos_model_nll_derivatives",
+        "neos_model_nll_and_gradient",
     }
 )
 

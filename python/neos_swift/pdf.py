@@ -933,6 +933,24 @@ class Model(Handle):
         )
         return out
 
+    def nll_and_gradient(self, pars, data) -> tuple[float, np.ndarray]:
+        """``(nll, gradient)``: NLL = −logpdf and its exact ∇ with respect to the parameters from one libneos call
+        (``neos_model_nll_and_gradient``), what a minimiser asks for at every step (scipy's ``jac=True`` takes this
+        pair). Equal bit for bit to ``-logpdf(pars, data)[0]`` and ``nll_gradient(pars, data)``, at about the cost of
+        one of them; where the data are impossible under the model (logpdf −inf) it raises as ``nll_gradient`` does."""
+        pars, data = self._pars(pars), self._data(data)
+        value = ctypes.c_double()
+        # The gradient is written into a ctypes array that ctypes passes as it is and numpy then wraps without a
+        # copy: cheaper, on a call of a few microseconds, than np.empty plus a pointer to it.
+        npars = self.config.npars
+        out = (ctypes.c_double * npars)()
+        check(
+            lib.neos_model_nll_and_gradient(
+                self, pointer(pars), pars.size, pointer(data), data.size, ctypes.byref(value), out, npars
+            )
+        )
+        return value.value, np.frombuffer(out)
+
     def nll_hessian(self, pars, data) -> np.ndarray:
         """Exact ∇² of NLL = −logpdf with respect to the parameters, shape (npars, npars)."""
         pars, data = self._pars(pars), self._data(data)
