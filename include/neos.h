@@ -1408,7 +1408,7 @@ NEOS_API neos_status neos_normal_logpdf(const double *values, size_t n_values, c
                                         size_t n_out_logpdf);
 /* ---- end of Densities (ABI 1.3) ---- */
 
-/* ---- Value and gradient (ABI 1.4) ---- */
+/* ---- Value and gradient (ABI 1.3) ---- */
 /**
  * NLL = -log L(pars | data) into *out_value and its exact gradient with respect to the parameters into
  * out_gradient[n_out_gradient] (n_pars values; may be NULL), in one call: what a minimiser asks for at every step,
@@ -1418,12 +1418,12 @@ NEOS_API neos_status neos_normal_logpdf(const double *values, size_t n_values, c
  * and every element of the gradient are finite, or the call is NEOS_ERR_NUMERIC naming why (also where the data
  * are impossible under the model, where neos_model_logpdf gives -INFINITY: the gradient is not finite there), and
  * nothing is written on any error.
- * @since 1.4
+ * @since 1.3
  */
 NEOS_API neos_status neos_model_nll_and_gradient(const neos_model *model, const double *pars, size_t n_pars,
                                                  const double *data, size_t n_data, double *out_value,
                                                  double *out_gradient, size_t n_out_gradient);
-/* ---- end of Value and gradient (ABI 1.4) ---- */
+/* ---- end of Value and gradient (ABI 1.3) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -307,10 +307,10 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_normal_logpdf(values, n_values, means, n_means, sigmas, n_sigmas, out_logpdf, n_out_logpdf)
     "neos_normal_logpdf": (c_status, [_D, _S, _D, _S, _D, _S, _D, _S]),
     # ---- end of Densities (ABI 1.3) ----
-    # ---- Value and gradient (ABI 1.4) ----
+    # ---- Value and gradient (ABI 1.3) ----
     # neos_model_nll_and_gradient(model, pars, n_pars, data, n_data, out_value, out_gradient, n_out_gradient)
     "neos_model_nll_and_gradient": (c_status, [_H, _D, _S, _D, _S, _D, _D, _S]),
-    # ---- end of Value and gradient (ABI 1.4) ----
+    # ---- end of Value and gradient (ABI 1.3) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
