@@ -468,6 +468,7 @@ static neos_status c61(void *bad) {
 }
 static neos_status c62(void *bad) { return neos_model_with_fit_options(M, 10, 1e-3, &new_model); }
 static neos_status c63(void *bad) { return neos_model_fit_options(M, &length_out, scratch); }
+static neos_status c67(void *bad) { return neos_model_nll_and_gradient(M, X, 2, D, 2, scratch, scratch + 1, 2); }
 #define C ((const neos_callback_model *)bad)
 static neos_status c64(void *bad) {
     return neos_callback_fit(C, D, 2, NULL, NULL, NULL, 0, scratch, 2, scratch + 2, NULL, 0);
@@ -553,6 +554,7 @@ static const struct handle_row handle_rows[] = {
     {"neos_callback_fit", "model", c64},
     {"neos_callback_fixed_poi_fit", "model", c65},
     {"neos_callback_hypotest", "model", c66},
+    {"neos_model_nll_and_gradient", "model", c67},
 };
 #define N_HANDLE_ROWS (sizeof handle_rows / sizeof handle_rows[0])
 
