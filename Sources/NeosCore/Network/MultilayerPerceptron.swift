@@ -202,11 +202,26 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                 // Bias and activation in one pass over x·W.
                 let target = z.baseAddress!
                 Self.elementwise(rows, minimumChunk: max(1, (1 << 16) / fanOut)) { range in
-                    for r in range {
-                        let row = target + r * fanOut
-                        for j in 0..<fanOut { row[j] += bias[j] }
-                        if activation != .identity {
-                            for j in 0..<fanOut { row[j] = activation.apply(row[j]) }
+                    // One loop per activation, chosen outside it: a switch per element kept the compiler
+                    // from vectorising the pass, which was 13% of the small demo step (benchmarks/README.md).
+                    switch activation {
+                    case .relu:
+                        for r in range {
+                            let row = target + r * fanOut
+                            for j in 0..<fanOut {
+                                let z = row[j] + bias[j]
+                                row[j] = z > 0 ? z : 0
+                            }
+                        }
+                    case .identity:
+                        for r in range {
+                            let row = target + r * fanOut
+                            for j in 0..<fanOut { row[j] += bias[j] }
+                        }
+                    case .tanh, .sigmoid:
+                        for r in range {
+                            let row = target + r * fanOut
+                            for j in 0..<fanOut { row[j] = activation.apply(row[j] + bias[j]) }
                         }
                     }
                 }
@@ -373,7 +388,13 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                         hidden[l - 1].withUnsafeBufferPointer { a in
                             let target = next
                             Self.elementwise(rows * fanIn) { range in
-                                for i in range { target[i] *= activation.derivative(output: a[i]) }
+                                // The loop chosen outside the elements, as in the forward pass.
+                                switch activation {
+                                case .relu:
+                                    for i in range { target[i] *= a[i] > 0 ? 1 : 0 }
+                                default:
+                                    for i in range { target[i] *= activation.derivative(output: a[i]) }
+                                }
                             }
                         }
                     }
