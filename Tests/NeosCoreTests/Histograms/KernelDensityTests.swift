@@ -140,9 +140,10 @@ final class KernelDensityTests: XCTestCase {
 
     /// The baseline build of the loop (SSE2 here, no fused multiply-adds) against the AVX2 and AVX-512 builds
     /// (fused multiply-adds, so their roundings differ) that this CPU runs, 3000 events, 30 bins, bandwidth 0.09:
-    /// every bin count within 2e-15 relative; every gradient within 2e-14 of the largest magnitude of its kind
+    /// every bin count within 2e-15 relative; every gradient within 3e-14 of the largest magnitude of its kind
     /// (d/d data, d/d weights, d/d edges, d/d bandwidth), since the edge and bandwidth gradients are sums of
-    /// signed terms whose cancellation leaves entries far below their terms' size. Measured: XXX.
+    /// signed terms whose cancellation leaves entries far below their terms' size. Measured: counts
+    /// 3.0e-16, d/d data 7.7e-16, d/d weights 1.1e-15, d/d edges 1.2e-14, d/d bandwidth 3.3e-15.
     func testInstructionSetsAgreeWithinTolerance() throws {
         var generator = SplitMix64(seed: 13)
         let events = (0..<3000).map { _ in generator.nextUniform() * 1.4 - 0.2 }
@@ -169,8 +170,7 @@ final class KernelDensityTests: XCTestCase {
                         zip(ours, reference).map { part == 0 ? abs($0 - $1) / abs($1) : abs($0 - $1) / scale }
                         .max() ?? 0
                     XCTAssertLessThanOrEqual(
-                        worst, part == 0 ? 2e-15 : 2e-14, "reflect=\(reflect) \(instructionSet) part \(part)")
-                    print("MEASURED part \(part) reflect=\(reflect) \(instructionSet) \(worst)")
+                        worst, part == 0 ? 2e-15 : 3e-14, "reflect=\(reflect) \(instructionSet) part \(part)")
                     start += size
                 }
             }
