@@ -16,18 +16,19 @@ package typealias DoubleVector = SIMD8<Double>
 ///   60-digit arithmetic; with its double coefficients it is within 3.4e-19 relative of e^r there, against
 ///   4.3e-18 for the degree-13 Taylor polynomial it replaces), and 2^k applied in two exact halves so results
 ///   down to the subnormals are rounded once. Measured against glibc's exp: within 2 ulp (see VectorNormalTests).
-/// - `erfc(a)` for a ≥ 0: erfc(a) = e^(−a²) · R(a), where a² = h + l is split exactly so that
-///   e^(−a²) = e^(−h)(1 − l) carries no error from rounding a² (which e^(−a²) would amplify by a²; with fused
-///   multiply-adds l = fma(a, a, −h), else Dekker's splitting), and R is a rational function of degree 10/11 fitted by us to e^(a²) erfc(a) on [0, 27.3] (linearised least squares
-///   on the relative error, iterated to convergence, 110-digit arithmetic; the fitted R is within 1.2e-18 of
-///   e^(a²) erfc(a) there, and all its coefficients are positive, so its 21 Horner steps and the division are
-///   well conditioned; their roundings add up to about 5 ulp in the worst case). Measured against glibc's erfc
-///   on a dense grid of [0, 27.3] (step 1e-4): within 1.24e-15 relative in the baseline copy, 1.06e-15 in the
-///   AVX copies (fused multiply-adds round the 21 Horner steps once each; the 1e-15 target would need a
-///   lower-degree piecewise fit as well).
+/// - `erfc(a)` for a ≥ 0: erfc(a) = e^(−a²) · R(a), where a² = h + l is split exactly (fma(a, a, −h) with fused
+///   multiply-adds, else Dekker's product) so that e^(−a²) = e^(−h)(1 − l) carries no error from rounding a²
+///   (which e^(−a²) would amplify by a²), and R is a rational function of degree 10/11 fitted by us to
+///   e^(a²) erfc(a) on [0, 27.3] (linearised least squares on the relative error, iterated to convergence,
+///   110-digit arithmetic; the fitted R is within 1.2e-18 of e^(a²) erfc(a) there, and all its coefficients are
+///   positive, so its 21 Horner steps and the division are well conditioned; their roundings add up to about
+///   5 ulp in the worst case). Measured against glibc's erfc on a dense grid of [0, 27.3] (step 1e-4): within
+///   1.24e-15 relative in the baseline copy, 1.06e-15 in the AVX copies (fused multiply-adds round each Horner
+///   step once; the 1e-15 target would need a lower-degree piecewise fit as well).
 /// - `tail(z)` = ½ erfc(|z|·(1/√2)), with the argument rounded exactly as ``Normal/survival(_:)`` rounds it, so
 ///   the two agree to the accuracy of erfc, measured 1.35e-15 relative at worst (1.15e-15 in the AVX copies;
-///   the rounding of |z|/√2 itself, amplified by z² in the far tail, is the same in both and documented on ``Normal``).
+///   the rounding of |z|/√2 itself, amplified by z² in the far tail, is the same in both and documented on
+///   ``Normal``).
 /// - `density(z)` = e^(−z²/2)/√(2π) with z²/2 rounded as ``Normal/pdf(_:)`` rounds it.
 ///
 /// Both are exactly 0 for |z| ≥ ``zeroBeyond`` (38.625), where the true values are below 2^−1075 and round to 0
