@@ -107,8 +107,8 @@ final class VectorNormalTests: XCTestCase {
     }
 
     /// Q(|z|) against ``Normal/survival(_:)`` for z ∈ [−38.6, 38.6] (step 1e-4, both signs): within 1.5e-15
-    /// relative (measured worst 1.35e-15 baseline, 1.15e-15 with fused multiply-adds) wherever Q is normal; exactly 0 from ``VectorNormal/zeroBeyond`` on;
-    /// Q(±0) = ½, Q(±∞) = 0, NaN → NaN.
+    /// relative (measured worst 1.35e-15 baseline, 1.15e-15 with fused multiply-adds) wherever Q is normal;
+    /// exactly 0 from ``VectorNormal/zeroBeyond`` on; Q(±0) = ½, Q(±∞) = 0, NaN → NaN.
     func testTailMatchesTheScalarNormal() {
         let positive = (0...386_000).map { Double($0) * 1e-4 }
         let grid = positive + positive.map { -$0 }
@@ -127,10 +127,10 @@ final class VectorNormalTests: XCTestCase {
         }
     }
 
-    /// φ against ``Normal/pdf(_:)`` (same rounded exponent −z²/2, so only exp differs): within 4.5e-16 relative (measured
-    /// 2.8e-16 in every copy);
-    /// within each copy ``VectorNormal/tailAndDensity(_:)`` gives the same bits for φ as ``VectorNormal/density(_:)``
-    /// (the data gradient must not depend on whether the weights gradient was asked for).
+    /// φ against ``Normal/pdf(_:)`` (same rounded exponent −z²/2, so only exp differs): within 4.5e-16 relative
+    /// (measured 2.8e-16 in every copy); within each copy ``VectorNormal/tailAndDensity(_:)`` gives the same bits
+    /// for φ as ``VectorNormal/density(_:)`` (the data gradient must not depend on whether the weights gradient was
+    /// asked for).
     func testDensityMatchesTheScalarNormal() {
         let positive = (0...386_000).map { Double($0) * 1e-4 }
         let grid = positive + positive.map { -$0 }
