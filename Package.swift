@@ -8,14 +8,18 @@
 //   NeosCLI   the native `neos` command (`neos train`), built as neos-cli and installed as .venv/bin/neos
 //   NeosCoreBench  timings of the model's hot paths (benchmarks/swift), run as `swift run -c release neos-core-bench`
 //   NeosKernelsAVX2, NeosKernelsAVX512  (x86-64 only) the binned KDE's SIMD loop again (symlinks to NeosCore's
-//                  files), compiled for Haswell (AVX2) and Skylake-AVX512; NeosCore runs the widest one
-//                  /proc/cpuinfo allows
+//                  files), compiled for Haswell (AVX2) and Skylake-AVX512 with NEOS_FMA (fused multiply-adds);
+//                  NeosCore runs the widest one /proc/cpuinfo allows
 import PackageDescription
 
 #if arch(x86_64)
     let kernelTargets: [Target] = [
-        .target(name: "NeosKernelsAVX2", swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]),
-        .target(name: "NeosKernelsAVX512", swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
+        .target(
+            name: "NeosKernelsAVX2",
+            swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]), .define("NEOS_FMA")]),
+        .target(
+            name: "NeosKernelsAVX512",
+            swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("NEOS_FMA")]),
     ]
     let kernelDependencies: [Target.Dependency] = ["NeosKernelsAVX2", "NeosKernelsAVX512"]
 #else

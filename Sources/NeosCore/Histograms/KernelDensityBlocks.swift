@@ -1,5 +1,6 @@
 // The event loop of the binned KDE and its VJP. Like Math/VectorNormal.swift this file is compiled into NeosCore
-// and, through a symlink, into NeosKernelsAVX2, so it depends on nothing else in NeosCore.
+// and, through symlinks, into NeosKernelsAVX2 and NeosKernelsAVX512, so it depends on nothing else in NeosCore;
+// its sums of products go through VectorNormal.multiplyAdd (fused in the AVX copies).
 
 /// One smooth-histogram pass over the events (bandwidth > 0): what to compute and where to put it. The events
 /// are cut into fixed blocks of ``KernelDensityBlocks/blockSize``; every sum over events is kept per block and
@@ -142,7 +143,7 @@ package enum KernelDensityBlocks {
                         gradient[first + lane] = (-events.w[lane] * events.densitySum[lane]) * pass.inverseBandwidth
                     }
                 }
-                momentAccumulator += events.w * events.momentSum
+                momentAccumulator = VectorNormal.multiplyAdd(events.w, events.momentSum, momentAccumulator)
                 first += lanes
             }
             if let sums = pass.binSums {
@@ -199,8 +200,8 @@ package enum KernelDensityBlocks {
         guard a != 0 else { return }
         let term = density * a
         events.densitySum += term
-        events.momentSum += term * z
-        edgeAccumulators[i] += events.w * term
+        events.momentSum = VectorNormal.multiplyAdd(term, z, events.momentSum)
+        edgeAccumulators[i] = VectorNormal.multiplyAdd(events.w, term, edgeAccumulators[i])
     }
 
     /// Bin j's mass from its edges, as Normal.probability(between:and:) forms it: Q_j − Q_{j+1} right of the
@@ -219,8 +220,10 @@ package enum KernelDensityBlocks {
                 mass += DoubleVector(repeating: 1).replacing(with: 0, where: upper.right) - upper.u
             }
         }
-        if pass.binSums != nil { binAccumulators[j] += events.w * mass }
-        if let cotangent = pass.binCotangent { events.weightSum += mass * cotangent[j] }
+        if pass.binSums != nil { binAccumulators[j] = VectorNormal.multiplyAdd(events.w, mass, binAccumulators[j]) }
+        if let cotangent = pass.binCotangent {
+            events.weightSum = VectorNormal.multiplyAdd(mass, DoubleVector(repeating: cotangent[j]), events.weightSum)
+        }
     }
 
     /// The edges [low, high) that some of the eight events `x` sees: below `low` every lane has
