@@ -393,12 +393,9 @@ struct KernelTuning {
         /// scripts/sanitize.sh sets because valgrind does not emulate AVX-512, caps it at AVX2.
         static let widest: InstructionSet = {
             #if canImport(NeosKernelsAVX2) && canImport(NeosKernelsAVX512) && os(Linux)
-                guard let flags = CPUFeatures.cpuFlags() else { return .baseline }
-                let haswell: Set<String> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt"]
-                guard flags.isSuperset(of: haswell) else { return .baseline }
-                let skylake: Set<String> = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+                guard CPUFeatures.hasHaswell else { return .baseline }
                 let capped = getenv("OPENBLAS_CORETYPE").map { String(cString: $0).lowercased() == "haswell" } ?? false
-                return flags.isSuperset(of: skylake) && !capped ? .avx512 : .avx2
+                return CPUFeatures.hasSkylakeAVX512 && !capped ? .avx512 : .avx2
             #else
                 return .baseline
             #endif

@@ -369,39 +369,6 @@ public enum BLAS {
     }
 }
 
-/// What the CPU can run, for choosing an OpenBLAS kernel family where the library's own detection may be too old.
-enum CPUFeatures {
-    /// "SkylakeX" (AVX-512 F/CD/BW/DQ/VL), "Haswell" (AVX2 and FMA), or nil (other CPUs, or not Linux on x86-64:
-    /// then the library decides alone).
-    static let openBLASCoreType: String? = {
-        #if os(Linux) && arch(x86_64)
-            guard let flags = cpuFlags() else { return nil }
-            if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) {
-                return "SkylakeX"
-            }
-            if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
-            return nil
-        #else
-            return nil
-        #endif
-    }()
-
-    /// The "flags" line of /proc/cpuinfo's first processor, as a set of words.
-    static func cpuFlags() -> Set<String>? {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 8192)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            guard text.hasPrefix("flags") else { continue }
-            guard let colon = text.firstIndex(of: ":") else { return nil }
-            return Set(
-                text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
-        }
-        return nil
-    }
-}
-
 extension String {
     /// The text without leading and trailing spaces and newlines (OpenBLAS's strings end in a space).
     fileprivate var trimmingSpaces: String {
