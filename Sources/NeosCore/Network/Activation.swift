@@ -12,7 +12,7 @@ public enum Activation: String, Sendable, CaseIterable {
     /// The activation at z, in z's precision (the network's layers run in Double or Float).
     func apply<Scalar: NetworkScalar>(_ z: Scalar) -> Scalar {
         switch self {
-        case .relu: return z > 0 ? z : 0
+        case .relu: return Activation.rectified(z)
         case .tanh: return Scalar.hyperbolicTangent(z)
         case .sigmoid: return Activation.sigmoid(z)
         case .identity: return z
@@ -22,12 +22,21 @@ public enum Activation: String, Sendable, CaseIterable {
     /// dA/dZ expressed through the activation's output a, so the backward pass needs only the stored outputs.
     func derivative<Scalar: NetworkScalar>(output a: Scalar) -> Scalar {
         switch self {
-        case .relu: return a > 0 ? 1 : 0
+        case .relu: return Activation.rectifiedSlope(output: a)
         case .tanh: return 1 - a * a
         case .sigmoid: return a * (1 - a)
         case .identity: return 1
         }
     }
+
+    /// relu's value, max(z, 0) (0 for NaN): also called directly by the layers' relu loops, which pick the
+    /// activation once outside the loop so that it vectorises.
+    @inline(__always)
+    static func rectified<Scalar: NetworkScalar>(_ z: Scalar) -> Scalar { z > 0 ? z : 0 }
+
+    /// relu's derivative from its output: 1 where the output is positive, else 0 (also at z = 0).
+    @inline(__always)
+    static func rectifiedSlope<Scalar: NetworkScalar>(output a: Scalar) -> Scalar { a > 0 ? 1 : 0 }
 
     /// 1/(1 + e^{−z}) without overflow for large |z|.
     static func sigmoid<Scalar: NetworkScalar>(_ z: Scalar) -> Scalar {

@@ -209,8 +209,7 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                         for r in range {
                             let row = target + r * fanOut
                             for j in 0..<fanOut {
-                                let z = row[j] + bias[j]
-                                row[j] = z > 0 ? z : 0
+                                row[j] = Activation.rectified(row[j] + bias[j])
                             }
                         }
                     case .identity:
@@ -391,7 +390,7 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                                 // The loop chosen outside the elements, as in the forward pass.
                                 switch activation {
                                 case .relu:
-                                    for i in range { target[i] *= a[i] > 0 ? 1 : 0 }
+                                    for i in range { target[i] *= Activation.rectifiedSlope(output: a[i]) }
                                 default:
                                     for i in range { target[i] *= activation.derivative(output: a[i]) }
                                 }
