@@ -5,6 +5,14 @@ Pure plotting: every function takes numpy arrays and plain dicts, writes one fil
 and pillow are optional (``pip install neos-swift[plots]``) and imported only when a function is called, so
 ``import neos_swift`` never needs them. Figures are drawn on matplotlib's Agg canvas directly, without pyplot, so
 nothing here changes the caller's matplotlib backend or leaves figures open.
+
+The plots of a fit (``plot_pulls``, ``plot_brazil``, ``plot_correlation``, ``plot_stack``, ``plot_ranking``) live in
+:mod:`neos_swift._fit_plots` and are reachable from here; unlike the training plots (which take a path and return
+it) they return ``(figure, axes)`` and write a PNG only when given ``path=``. On the command line:
+``python -m neos_swift.plots KIND WORKSPACE [--patch P ...] [--measurement M] --output PATH`` (KIND one of
+pulls, brazil, correlation, stack, ranking; brazil also takes ``--poi-range LO HI --points N``, default 0 5 and
+21); any failure prints one line and exits with 2. ``python -m neos_swift.plots DIR`` renders a training output
+directory as before.
 """
 
 from __future__ import annotations
@@ -16,7 +24,30 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["plot_histograms", "plot_metrics", "plot_output_plane", "save_all", "training_animation"]
+from ._fit_plots import (
+    fit_summary,
+    nuisance_ranking,
+    plot_brazil,
+    plot_correlation,
+    plot_pulls,
+    plot_ranking,
+    plot_stack,
+)
+
+__all__ = [
+    "fit_summary",
+    "nuisance_ranking",
+    "plot_brazil",
+    "plot_correlation",
+    "plot_histograms",
+    "plot_metrics",
+    "plot_output_plane",
+    "plot_pulls",
+    "plot_ranking",
+    "plot_stack",
+    "save_all",
+    "training_animation",
+]
 
 _INSTALL_HINT = "neos_swift.plots needs matplotlib and pillow: pip install neos-swift[plots]"
 
@@ -493,17 +524,64 @@ def render_directory(out_dir, fps=5) -> list:
     )
 
 
-def main(argv=None) -> None:
-    """``python -m neos_swift.plots DIR``: render a training output directory (see :func:`render_directory`)."""
-    import argparse
+_FIT_PLOTS = ("pulls", "brazil", "correlation", "stack", "ranking")
 
+
+def _fit_plot_main(kind: str, argv: Sequence[str]) -> int:
+    """``python -m neos_swift.plots KIND WORKSPACE [--patch P ...] [--measurement M] --output PATH``: one fit plot
+    of a workspace as PNG. Returns the exit code: 0, or 2 with a one-line error on standard error."""
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(prog=f"python -m neos_swift.plots {kind}")
+    parser.add_argument("workspace", help="a pyhf JSON workspace ('-' for standard input)")
+    parser.add_argument("--patch", "-p", action="append", default=[], help="a JSON patch to apply (repeatable)")
+    parser.add_argument("--measurement", default=None, help="the measurement's name (default: the first)")
+    parser.add_argument("--output", "-o", required=True, help="the PNG to write")
+    if kind == "brazil":
+        parser.add_argument("--poi-range", nargs=2, type=float, default=[0.0, 5.0], metavar=("LO", "HI"))
+        parser.add_argument("--points", type=int, default=21)
+    args = parser.parse_args(argv)  # argparse itself exits with 2 and a usage line on bad options
+    try:
+        from . import _fit_plots
+        from .workspace import Workspace
+
+        text = sys.stdin.read() if args.workspace == "-" else Path(args.workspace).read_text()
+        patches = [json.loads(Path(patch).read_text()) for patch in args.patch]
+        workspace = Workspace(json.loads(text))
+        model = workspace.model(measurement_name=args.measurement, patches=patches)
+        data = workspace.data(model)
+        if kind == "brazil":
+            _fit_plots.plot_brazil(model, data, poi_range=tuple(args.poi_range), points=args.points, path=args.output)
+        else:
+            getattr(_fit_plots, f"plot_{kind}")(model, data, path=args.output)
+    except Exception as error:  # noqa: BLE001  (every failure is reported as one line and exit code 2)
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"neos_swift.plots {kind}: error: {message}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.output}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m neos_swift.plots DIR``: render a training output directory (see :func:`render_directory`).
+    ``python -m neos_swift.plots KIND WORKSPACE ... --output PATH`` with KIND one of pulls, brazil, correlation,
+    stack, ranking: one fit plot of a workspace (see :func:`_fit_plot_main`)."""
+    import argparse
+    import sys
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _FIT_PLOTS:
+        return _fit_plot_main(argv[0], argv[1:])
     parser = argparse.ArgumentParser(prog="python -m neos_swift.plots", description=main.__doc__)
     parser.add_argument("directory")
     parser.add_argument("--fps", type=int, default=5)
     args = parser.parse_args(argv)
     for path in render_directory(args.directory, fps=args.fps):
         print(f"wrote {path}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
