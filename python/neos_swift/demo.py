@@ -20,12 +20,22 @@ import json
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, _progress
 from .neos import Trainer
 
 
-def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_every=2, quiet=False) -> dict:
-    """Trains, writes the output directory and returns metrics.json's content."""
+def run(
+    steps: int = 60,
+    loss: str | None = "cls",
+    out="neos-demo",
+    config: dict | None = None,
+    plots: bool = True,
+    frame_every: int = 2,
+    quiet: bool = False,
+    progress: bool | None = None,
+) -> dict:
+    """Trains, writes the output directory and returns metrics.json's content. ``progress`` is the training's
+    tqdm bar (:meth:`Trainer.run`: by default on a terminal only); ``quiet`` turns it off with the log."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     config = dict(config or {})
@@ -42,21 +52,23 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
         print(f"{'step':>5} {'loss':>11} {'cls':>11} {'discovery':>11} {'poi_uncert':>11} {'seconds':>8}")
     first_loss_at = None
 
+    progress_bar = progress
+
     def progress(record):
         nonlocal first_loss_at
         if first_loss_at is None:
             first_loss_at = time.perf_counter() - started
         if not quiet:
             t = record["test"]
-            print(
+            # Through the progress module, so the line does not tear the bar drawn below it.
+            _progress.write(
                 f"{record['step']:>5} {record['loss']:>11.4g} {t['cls']:>11.4g} {t['discovery']:>11.4g} "
-                f"{t['poi_uncert']:>11.4g} {record['seconds']:>8.3f}",
-                flush=True,
+                f"{t['poi_uncert']:>11.4g} {record['seconds']:>8.3f}"
             )
         if (record["step"] + 1) % frame_every == 0 or record["step"] == steps - 1:
             trainer.record_plot_frame()
 
-    metrics = trainer.run(steps, callback=progress)
+    metrics = trainer.run(steps, callback=progress, progress=False if quiet else progress_bar)
     total = time.perf_counter() - started
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     if metrics.get("best") is not None:
@@ -93,7 +105,8 @@ def main(argv=None) -> None:
     parser.add_argument("--config", help="a JSON file of trainer settings (README: training configuration)")
     parser.add_argument("--frame-every", type=int, default=2, help="steps between animation frames")
     parser.add_argument("--no-plots", action="store_true")
-    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--quiet", action="store_true", help="no log and no progress bar")
+    parser.add_argument("--progress", action="store_true", help="a progress bar even when not on a terminal")
     args = parser.parse_args(argv)
     config = json.loads(Path(args.config).read_text()) if args.config else {}
     loss = args.loss if args.loss is not None else config.get("loss", "cls")
@@ -105,6 +118,7 @@ def main(argv=None) -> None:
         plots=not args.no_plots,
         frame_every=max(1, args.frame_every),
         quiet=args.quiet,
+        progress=True if args.progress else None,
     )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from . import _progress
 from ._arguments import INDEX_MAX, as_choice, as_count, as_float, as_float_array, as_path, as_text, describe
 from ._handles import Handle, new_handle_pointer, read_json, read_string
 from ._library import SPLITS, c_double_p, c_string, lib, pointer
@@ -196,20 +197,27 @@ class Trainer(Handle):
         check(lib.neos_trainer_evaluate(self, *[ctypes.byref(v) for v in values]))
         return dict(zip(("cls", "discovery", "poi_uncert"), (v.value for v in values)))
 
-    def run(self, steps: int, callback: Callable[[dict], None] | None = None) -> dict:
+    def run(self, steps: int, callback: Callable[[dict], None] | None = None, *, progress: bool | None = None) -> dict:
         """``steps`` steps, each followed by the test metrics; returns :meth:`metrics`. ``callback`` gets each new
         step's record (steps then run one native call at a time). ``steps`` is an integer in [0, 2**63 - 1]: ctypes
-        would silently wrap a larger one (``2**64`` would run 0 steps)."""
+        would silently wrap a larger one (``2**64`` would run 0 steps). ``progress`` shows a tqdm bar of the steps
+        on standard error: by default only when standard error is a terminal, never with ``False`` or
+        ``NEOS_PROGRESS=0`` (see :mod:`neos_swift._progress`); the steps then also run one native call at a time."""
         steps = as_count("steps", steps, INDEX_MAX)
         if callback is not None and not callable(callback):
             raise ArgumentTypeError(f"callback must be callable or None, got {describe(callback)}")
-        if callback is None:
+        show = _progress.enabled(progress, default=_progress.on_terminal())
+        if callback is None and not show:
             check(lib.neos_trainer_run(self, steps))
             return self.metrics()
-        for _ in range(steps):
-            check(lib.neos_trainer_run(self, 1))
-            metrics = self.metrics()
-            callback(metrics["steps"][-1])
+        with _progress.bar(steps, desc="training", unit="step", progress=show) as bar:
+            for _ in range(steps):
+                check(lib.neos_trainer_run(self, 1))
+                record = self.metrics()["steps"][-1]
+                bar.set_postfix_str(f"loss {record['loss']:.4g}")
+                bar.update()
+                if callback is not None:
+                    callback(record)
         return self.metrics()
 
     def metrics(self) -> dict:

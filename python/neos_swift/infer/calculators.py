@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
+from .. import _progress
 from .._arguments import allocate, as_count, as_float, as_model_like, unset
 from .._library import (
     EXPECTED_SET_SIZE,
@@ -387,14 +388,11 @@ class ToyCalculator:
     def _toys(self, poi_test, pars, seed, show, label):
         settings = FitSettings(self.pdf, *self._settings())
         ntoys = _toy_count(self.ntoys)
-        try:
-            import tqdm
-        except ImportError:
-            show = False
-        if not show:
+        # pyhf's track_progress is a default, not a demand: without tqdm (or with NEOS_PROGRESS=0) no bar.
+        if not _progress.enabled(None, default=bool(show)):
             return _toy_test_statistics(self.pdf, poi_test, self.test_stat, pars, settings, ntoys, seed, self.threads)
         values = np.empty(ntoys)
-        with tqdm.tqdm(total=ntoys, leave=False, unit="toy", desc=label) as bar:
+        with _progress.bar(ntoys, desc=label, unit="toy", default=True) as bar:
             for first in range(0, ntoys, _PROGRESS_BATCH):
                 count = min(_PROGRESS_BATCH, ntoys - first)
                 block_seed = (seed + first * _GAMMA) % _UINT64

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ... import _progress
 from ..._library import CONSTANTS, UPPER_LIMIT_ROWS, UPPER_LIMIT_SCAN_CAPACITY, as_doubles, lib, pointer
 from ...errors import InvalidArgument, check
 from ...optimize.mixins import model_with_optimizer_options
@@ -294,7 +295,7 @@ def _toms748_python(data, model, bounds_low, bounds_up, level, atol, rtol, hypot
     return limits[0], limits[1:], (list(curves.results), list(curves.results.values()))
 
 
-def linear_grid_scan(data, model, scan, level=0.05, return_results=False, **hypotest_kwargs):
+def linear_grid_scan(data, model, scan, level=0.05, return_results=False, *, progress=None, **hypotest_kwargs):
     """The observed and the five expected upper limits at CLs = ``level``, interpolated (``numpy.interp``, as
     pyhf) over hypotests at the POI values ``scan``. Returns ``(observed, expected)``, plus ``(scan, results)``
     with ``return_results`` (``scan`` as given, one hypotest result per value).
@@ -302,15 +303,24 @@ def linear_grid_scan(data, model, scan, level=0.05, return_results=False, **hypo
     Unlike pyhf, the values are interpolated in ascending order whatever order they come in (pyhf's result for an
     unsorted scan is not the limit), a repeated value is tested once, and fewer than two distinct values are
     refused (``InvalidArgument``). A limit beyond the scan is returned as the scan's end, as pyhf returns it, with
-    an :class:`UpperLimitOutsideScanWarning` naming the limit and the scan's range."""
+    an :class:`UpperLimitOutsideScanWarning` naming the limit and the scan's range.
+
+    ``progress`` (not in pyhf; default off, see :mod:`neos_swift._progress`) shows a tqdm bar: one tick per POI
+    value when each is a separate hypotest, a single tick for the whole scan when libneos runs it in one call."""
     _check_hypotest_kwargs(hypotest_kwargs)
     values = _scan_values(scan)
     if _in_core(hypotest_kwargs):
-        observed, expected, rows, positions = _core_scan(data, model, level, values, hypotest_kwargs)
+        with _progress.bar(1, desc="upper-limit scan", unit="scan", progress=progress) as bar:
+            observed, expected, rows, positions = _core_scan(data, model, level, values, hypotest_kwargs)
+            bar.update()
         results = [_point_result(row) for row in rows]
     else:
         curves = _LimitCurves(data, model, hypotest_kwargs)
-        results = [curves.result(poi) for poi in values]
+        results = []
+        with _progress.bar(len(values), desc="upper-limit scan", unit="point", progress=progress) as bar:
+            for poi in values:
+                results.append(curves.result(poi))
+                bar.update()
         pois = np.unique(values)  # ascending and distinct, as libneos interpolates them
         table = np.array([curves.at(poi) for poi in pois]).T
         # CLs falls with the POI: numpy.interp wants rising abscissae, so both run backwards.
@@ -323,7 +333,9 @@ def linear_grid_scan(data, model, scan, level=0.05, return_results=False, **hypo
     return observed, expected
 
 
-def upper_limit(data, model, scan=None, level=0.05, return_results=False, return_jacobian=False, **hypotest_kwargs):
+def upper_limit(
+    data, model, scan=None, level=0.05, return_results=False, return_jacobian=False, *, progress=None, **hypotest_kwargs
+):
     """The observed and the five expected upper limits at CLs = ``level``: interpolated over ``scan``
     (:func:`linear_grid_scan`) or, with no scan, by root finding from the POI's suggested bounds
     (:func:`toms748_scan`; its ``atol``, ``rtol`` may be given here). Returns ``(observed, expected)``, plus
@@ -332,7 +344,8 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, return
 
     With ``return_jacobian`` (root finding with pyhf's default test only) a :class:`~neos_swift.infer.mle.Jacobian`
     comes last instead: the derivatives of the observed limit and the five expected ones with respect to
-    ``model.inputs()`` and the data, by implicit differentiation of CLs(mu) = level."""
+    ``model.inputs()`` and the data, by implicit differentiation of CLs(mu) = level. ``progress`` shows the bar
+    of :func:`linear_grid_scan` when there is a scan (root finding shows none)."""
     if return_jacobian:
         _check_hypotest_kwargs(hypotest_kwargs)
         tolerances = {name: hypotest_kwargs.pop(name) for name in ("atol", "rtol") if name in hypotest_kwargs}
@@ -345,7 +358,7 @@ def upper_limit(data, model, scan=None, level=0.05, return_results=False, return
             )
         return _jacobian_limit(data, model, level, hypotest_kwargs)
     if scan is not None:
-        return linear_grid_scan(data, model, scan, level, return_results, **hypotest_kwargs)
+        return linear_grid_scan(data, model, scan, level, return_results, progress=progress, **hypotest_kwargs)
     if model.config.poi_name is None:
         from ...exceptions import UnspecifiedPOI
 
