@@ -1,42 +1,22 @@
 """A pyhf user's script with only the import changed: workspace -> model -> hypotest and upper limit.
 
-Run: python examples/pyhf_migration.py [--quick]   (prints one JSON line: CLs, its expected band, the limits)
+Run: python examples/pyhf_migration.py [WORKSPACE.json] [--quick]   (prints one JSON line: CLs, its expected band, the limits)
 """
 
 import argparse
 import json
+from pathlib import Path
 
 import neos_swift as pyhf  # the one line a pyhf user changes (was: import pyhf)
 import numpy as np
 
 parser = argparse.ArgumentParser(description=__doc__)
+DEFAULT = Path(__file__).resolve().parents[1] / "Tests" / "Data" / "pyhf" / "workspaces" / "validation_1bin_lumi.json"
+parser.add_argument("workspace", nargs="?", default=str(DEFAULT), help="a pyhf workspace (JSON file)")
 parser.add_argument("--quick", action="store_true", help="short settings: a coarse upper-limit scan")
 arguments = parser.parse_args()
 
-spec = {
-    "channels": [
-        {
-            "name": "singlechannel",
-            "samples": [
-                {
-                    "name": "signal",
-                    "data": [5.0, 10.0],
-                    "modifiers": [{"name": "mu", "type": "normfactor", "data": None}],
-                },
-                {
-                    "name": "background",
-                    "data": [50.0, 60.0],
-                    "modifiers": [{"name": "uncorr_bkguncrt", "type": "shapesys", "data": [5.0, 12.0]}],
-                },
-            ],
-        }
-    ],
-    "observations": [{"name": "singlechannel", "data": [52.0, 63.0]}],
-    "measurements": [{"name": "Measurement", "config": {"poi": "mu", "parameters": []}}],
-    "version": "1.0.0",
-}
-
-workspace = pyhf.Workspace(spec)
+workspace = pyhf.Workspace(json.loads(Path(arguments.workspace).read_text()))
 model = workspace.model()
 data = workspace.data(model)
 

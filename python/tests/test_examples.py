@@ -41,9 +41,10 @@ def run_example(name, *arguments, cwd):
 
 def test_pyhf_migration_prints_the_apis_hypotest_and_limits(tmp_path):
     output = json.loads(run_example("pyhf_migration.py", cwd=tmp_path))
-    # The example's model, built here from the same numbers.
-    model = neos_swift.simplemodels.uncorrelated_background([5.0, 10.0], [50.0, 60.0], [5.0, 12.0])
-    data = [52.0, 63.0] + model.config.auxdata
+    # The example's default workspace, read here by the API directly.
+    workspace = neos_swift.Workspace(json.loads((REFDATA / "workspaces" / "validation_1bin_lumi.json").read_text()))
+    model = workspace.model()
+    data = workspace.data(model)
     observed, expected = neos_swift.infer.hypotest(1.0, data, model, return_expected_set=True)
     # Same library, same inputs: equal to rounding (1e-12 relative allows a different summation order only).
     assert output["cls_observed"] == pytest.approx(float(observed), rel=1e-12)
