@@ -26,6 +26,7 @@ from . import schema
 from ._arguments import as_float_array, as_handle, as_iterable, as_mapping
 from ._handles import Handle, read_json, read_string
 from ._library import CONSTANTS, JOINS, c_string, lib, pointer
+from ._spec_lists import deep_copy
 from .errors import InvalidArgument, ParseError, check
 from .mixins import _ChannelSummaryMixin, _summary
 from .pdf import (
@@ -234,7 +235,7 @@ class Workspace(_ChannelSummaryMixin, dict):
         # check runs on the dict, as pyhf's Workspace runs it
         handle = ctypes.c_void_p()
         check(lib.neos_workspace_from_json(_json_text(spec), ctypes.byref(handle)))
-        spec = json.loads(spec) if isinstance(spec, str) else copy.deepcopy(dict(spec))
+        spec = json.loads(spec) if isinstance(spec, str) else deep_copy(dict(spec))
         schema_name = config_kwargs.pop("schema", "workspace.json")
         version = config_kwargs.pop("version", spec.get("version"))
         if validate:
@@ -244,7 +245,7 @@ class Workspace(_ChannelSummaryMixin, dict):
     def _setup(self, native, spec: dict, validate: bool, schema_name: str, version, config_kwargs: dict) -> None:
         self._native = native
         # what libneos parsed: an edit of the dict in place after this makes operations parse it again
-        self._parsed = copy.deepcopy(spec)
+        self._parsed = deep_copy(spec)
         self.schema = schema_name
         self.version = version
         self.validate = validate
@@ -325,7 +326,7 @@ class Workspace(_ChannelSummaryMixin, dict):
         spec = {"channels": self["channels"], "parameters": measurement["config"]["parameters"]}
         for patch in patches:
             spec = _apply_jsonpatch(spec, _patch_list(patch))
-        return copy.deepcopy(spec)
+        return deep_copy(spec)
 
     def model(self, measurement_name=None, measurement_index=None, patches=None, **config_kwargs) -> Model:
         """The model of a measurement (by name, else index, else the first), patches applied, as pyhf. Keywords are

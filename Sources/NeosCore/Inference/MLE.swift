@@ -256,6 +256,16 @@ public enum MLE {
         let objective = BoundedNewton.Objective(
             value: { pars in -2 * (try model.logpdf(pars, data: data)) },
             derivatives: { pars in
+                if let histFactory = model as? Model {
+                    // One pass over the bins for both (the same numbers as the two calls below).
+                    if let arrowLayout {
+                        let (gradient, matrix) = try histFactory.nllGradientAndHessianArrow(
+                            pars, data: data, layout: arrowLayout)
+                        return (gradient.map { 2 * $0 }, .arrow(matrix.scaled(by: 2)))
+                    }
+                    let (gradient, values) = try histFactory.nllGradientAndHessian(pars, data: data)
+                    return (gradient.map { 2 * $0 }, .dense(values.map { 2 * $0 }, size: n))
+                }
                 let hessian: FitHessian
                 switch try nllHessian(pars) {
                 case .dense(let values, let size): hessian = .dense(values.map { 2 * $0 }, size: size)

@@ -88,9 +88,11 @@ extension ModelStructure {
     }
 
     /// ∇²_θ NLL in the block-arrow form of `layout`.
+    ///
+    /// With `gradient` (zeros, length parameterCount) it also adds ∇_θ NLL there, bit for bit `nllGradient`'s.
     func nllHessianArrow(
         _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers,
-        layout: ArrowHessianLayout
+        layout: ArrowHessianLayout, gradient: UnsafeMutableBufferPointer<Double>? = nil
     ) -> ArrowMatrix {
         var matrix = layout.template
         let g = matrix.globals.count
@@ -129,7 +131,7 @@ extension ModelStructure {
             }
         }
         accumulateNLLHessian(
-            pars, data, numbers,
+            pars, data, numbers, gradient: gradient,
             beginBin: { b in
                 let group = layout.groupOfBin[b]
                 if group >= 0 {
@@ -155,5 +157,19 @@ extension Model {
     /// ∇²_θ NLL in block-arrow form (exact; equal to `nllHessian` up to the rounding of the symmetric entries).
     func nllHessianArrow(_ pars: [Double], data: [Double], layout: ArrowHessianLayout) throws -> ArrowMatrix {
         try evaluate(pars, data) { pars, data in structure.nllHessianArrow(pars, data, numbers, layout: layout) }
+    }
+
+    /// ∇_θ NLL and ∇²_θ NLL in block-arrow form from one pass over the bins; the gradient is bit for bit
+    /// `nllGradient`'s and the matrix `nllHessianArrow`'s.
+    func nllGradientAndHessianArrow(_ pars: [Double], data: [Double], layout: ArrowHessianLayout) throws -> (
+        gradient: [Double], hessian: ArrowMatrix
+    ) {
+        try evaluate(pars, data) { pars, data in
+            var gradient = [Double](repeating: 0, count: parameterCount)
+            let matrix = gradient.withUnsafeMutableBufferPointer { gradient in
+                structure.nllHessianArrow(pars, data, numbers, layout: layout, gradient: gradient)
+            }
+            return (try finiteResult(gradient, "∇NLL", pars, data, .parameterDerivatives), matrix)
+        }
     }
 }
