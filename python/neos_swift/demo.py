@@ -17,14 +17,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .neos import Trainer
 
 
-def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_every=2, quiet=False) -> dict:
+def run(
+    steps: int = 60,
+    loss: str | None = "cls",
+    out: str | os.PathLike[str] = "neos-demo",
+    config: Mapping[str, Any] | None = None,
+    plots: bool = True,
+    frame_every: int = 2,
+    quiet: bool = False,
+) -> dict:
     """Trains, writes the output directory and returns metrics.json's content."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -83,7 +94,7 @@ def run(steps=60, loss="cls", out="neos-demo", config=None, plots=True, frame_ev
     return metrics
 
 
-def main(argv=None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """The command line of ``python -m neos_swift.demo``: parses ``argv`` (``sys.argv[1:]`` when None), trains
     and writes the metrics, parameters and plots into ``--out``."""
     parser = argparse.ArgumentParser(prog="python -m neos_swift.demo", description=__doc__.splitlines()[0])
