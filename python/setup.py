@@ -1,6 +1,7 @@
-"""Builds libneos (static Swift runtime, release mode) and bundles it inside the neos_swift package.
+"""Builds libneos and the native `neos` command (static Swift runtime, release mode) and bundles them inside the
+neos_swift package, so that the wheel (`pip wheel ./python`) runs on a machine without a Swift toolchain.
 
-Set NEOS_SKIP_NATIVE_BUILD=1 to package a libneos.so already placed in neos_swift/ instead.
+Set NEOS_SKIP_NATIVE_BUILD=1 to package a libneos.so (and neos-cli) already placed in neos_swift/ instead.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from setuptools import Distribution, setup
+from setuptools.command.bdist_wheel import bdist_wheel
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -20,7 +22,12 @@ COMMAND = "neos-cli"  # the native `neos` command, started by the `neos` console
 
 
 class BuildNativeThenPy(build_py):
+    """build_py, then the native library and command, built and stripped into the build folder's package."""
+
     def run(self):
+        # A fresh package folder each build: a module deleted from the source, left over in python/build/ by an
+        # earlier build, must not reach the wheel.
+        shutil.rmtree(Path(self.build_lib) / "neos_swift", ignore_errors=True)
         super().run()
         target = Path(self.build_lib) / "neos_swift" / LIBRARY
         command = target.parent / COMMAND
@@ -77,4 +84,14 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildNativeThenPy}, distclass=BinaryDistribution)
+class PlatformWheel(bdist_wheel):
+    """Tags the wheel py3-none-PLATFORM (e.g. py3-none-linux_x86_64): the package loads libneos with ctypes, so it
+    runs on any CPython 3 of that platform (no compiled extension tied to one interpreter's ABI), but not on
+    another platform. The tag claims no manylinux policy: nothing here checks the glibc symbol versions."""
+
+    def get_tag(self):
+        _, _, platform = super().get_tag()
+        return "py3", "none", platform
+
+
+setup(cmdclass={"build_py": BuildNativeThenPy, "bdist_wheel": PlatformWheel}, distclass=BinaryDistribution)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything neos-swift needs on a fresh Debian machine with Swift on PATH, then builds and installs the
-# Python package into .venv. Idempotent: a second run only rebuilds what changed.
+# Installs everything neos-swift needs on a fresh Debian machine with Swift on PATH, then builds the Python package's
+# wheel into dist/ and installs that wheel into .venv. Idempotent: a second run only rebuilds what changed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -26,5 +26,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -r python/requirements-test.txt
-# Builds libneos (release, static Swift runtime) and bundles it into the installed package.
-.venv/bin/python -m pip install -q --force-reinstall --no-deps ./python
+# One release build (libneos and neos-cli, static Swift runtime, bundled by python/setup.py) into a wheel in dist/,
+# which .venv installs here and scripts/wheel_test.sh installs into a fresh venv without Swift: the two test the
+# same file. The old wheels go first, so that dist/ holds exactly the one just built.
+rm -f dist/neos_swift-*.whl
+.venv/bin/python -m pip wheel -q --no-deps ./python -w dist/
+wheel=(dist/neos_swift-*.whl)
+.venv/bin/python -m pip install -q --force-reinstall --no-deps "${wheel[0]}"

@@ -8,6 +8,8 @@ to convergence) whichever optimizer is set; see :mod:`neos_swift.optimize` for w
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import events, optimize, tensor
 from .tensor._unavailable import _UnavailableBackend
 
@@ -26,7 +28,7 @@ def _exceptions():
     return exceptions
 
 
-def get_backend(default: bool = False):
+def get_backend(default: bool = False) -> tuple[Any, Any]:
     """``(tensorlib, optimizer)``: the current pair, or the default one with ``default=True``."""
     return _state["default"] if default else _state["current"]
 
@@ -75,7 +77,9 @@ def _resolve(value, module, kind, invalid, supported, **kwargs):
 
 
 @events.register("change_backend")
-def set_backend(backend, custom_optimizer=None, precision=None, default=False):
+def set_backend(
+    backend: Any, custom_optimizer: Any = None, precision: str | None = None, default: bool = False
+) -> None:
     """Make ``backend`` (a name such as "numpy"/"jax" as str or bytes, or a backend object) and ``custom_optimizer``
     (None for a new scipy_optimizer, "scipy"/"minuit" as str or bytes, or an optimizer object) current; with
     ``default=True`` also the default. ``precision`` ("32b"/"64b") wins over the backend object's own.

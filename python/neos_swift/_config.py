@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import platform
+from typing import Any
 
 from . import _handles
 from ._library import lib, path
 
 
-def show_config(mode: str = "stdout"):
+def show_config(mode: str = "stdout") -> dict[str, Any] | None:
     """Prints (``mode="stdout"``) or returns (``mode="dicts"``) the configuration neos_swift runs with: the
     libneos file and version, and the BLAS library the dense layers and fit Hessians use, with the kernel family
     OpenBLAS chose for this CPU (``"core"``; "built-in" as the library means no BLAS was found and portable loops

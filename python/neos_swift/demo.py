@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__, _progress
 from .neos import Trainer
@@ -27,8 +30,8 @@ from .neos import Trainer
 def run(
     steps: int = 60,
     loss: str | None = "cls",
-    out="neos-demo",
-    config: dict | None = None,
+    out: str | os.PathLike[str] = "neos-demo",
+    config: Mapping[str, Any] | None = None,
     plots: bool = True,
     frame_every: int = 2,
     quiet: bool = False,
@@ -95,7 +98,7 @@ def run(
     return metrics
 
 
-def main(argv=None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """The command line of ``python -m neos_swift.demo``: parses ``argv`` (``sys.argv[1:]`` when None), trains
     and writes the metrics, parameters and plots into ``--out``."""
     parser = argparse.ArgumentParser(prog="python -m neos_swift.demo", description=__doc__.splitlines()[0])

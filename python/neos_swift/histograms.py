@@ -6,13 +6,18 @@ Names and arguments follow relaxed (``relaxed.hist``, ``relaxed.cut``); per-even
 from __future__ import annotations
 
 import ctypes
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from ._arguments import as_choice, as_float
 from ._library import HIST_DENSITY, HIST_REFLECT_INFINITIES, KEEP_ABOVE, KEEP_BELOW, as_doubles, lib, pointer
 from .errors import ArgumentTypeError, InvalidArgument, check
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from numpy.typing import ArrayLike
 
 _KEEP = {"above": KEEP_ABOVE, "below": KEEP_BELOW}
 
@@ -47,7 +52,14 @@ def _hist_inputs(data, bins, weights):
     return data, bins, weights
 
 
-def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights=None) -> np.ndarray:
+def hist(
+    data: ArrayLike,
+    bins: ArrayLike,
+    bandwidth: float,
+    density: bool = False,
+    reflect_infinities: bool = False,
+    weights: ArrayLike | None = None,
+) -> np.ndarray:
     """Binned kernel density estimate: the mass of a Gaussian kernel of width ``bandwidth`` around each event
     that falls in each bin, ``c_j = sum_k w_k [Phi((e_{j+1}-x_k)/h) - Phi((e_j-x_k)/h)]``.
 
@@ -76,7 +88,14 @@ _HIST_ARGNAMES = ("data", "bins", "weights", "bandwidth")
 
 
 def hist_vjp(
-    cotangent, data, bins, bandwidth, density=False, reflect_infinities=False, weights=None, wrt=_HIST_ARGNAMES
+    cotangent: ArrayLike,
+    data: ArrayLike,
+    bins: ArrayLike,
+    bandwidth: float,
+    density: bool = False,
+    reflect_infinities: bool = False,
+    weights: ArrayLike | None = None,
+    wrt: Iterable[str] = _HIST_ARGNAMES,
 ) -> HistGradients:
     """Gradient of ``sum(cotangent * hist(data, bins, bandwidth, ...))`` with respect to data, bins, weights
     (ones when ``weights`` is None) and bandwidth.
@@ -129,7 +148,7 @@ def _keep(keep: str) -> int:
     return _KEEP[as_choice("keep", keep, _KEEP)]
 
 
-def cut(data, cut_val, slope=1.0, keep="above") -> np.ndarray:
+def cut(data: ArrayLike, cut_val: float, slope: float = 1.0, keep: str = "above") -> np.ndarray:
     """Sigmoid weights ``sigmoid(+-slope * (data - cut_val))``: a cut that keeps gradients."""
     data = as_doubles(data, "data")
     out = np.empty(len(data))
@@ -138,7 +157,9 @@ def cut(data, cut_val, slope=1.0, keep="above") -> np.ndarray:
     return out
 
 
-def cut_vjp(cotangent, data, cut_val, slope=1.0, keep="above") -> CutGradients:
+def cut_vjp(
+    cotangent: ArrayLike, data: ArrayLike, cut_val: float, slope: float = 1.0, keep: str = "above"
+) -> CutGradients:
     """Gradient of ``sum(cotangent * cut(data, cut_val, slope, keep))`` with respect to data, cut_val and
     slope."""
     data = as_doubles(data, "data")

@@ -6,6 +6,9 @@ names or values, labels); this module names its parts as pyhf does: ``Patch`` ob
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from neos_swift import exceptions, utils
 from neos_swift import workspace as _workspace
 from neos_swift._arguments import as_mapping
@@ -22,26 +25,26 @@ class Patch:
     ``apply(document)`` returns a patched copy of ``document``, as ``jsonpatch.JsonPatch.apply``; with
     ``in_place=True`` a plain dict or list is patched itself and returned."""
 
-    def __init__(self, spec):
+    def __init__(self, spec: Mapping[str, Any]) -> None:
         self.patch = spec["patch"]
         self._metadata = spec["metadata"]
 
     @property
-    def metadata(self):
+    def metadata(self) -> dict:
         """The patch's metadata as the patchset file gives it (``name``, ``values``)."""
         return self._metadata
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The patch's name (``metadata['name']``)."""
         return self.metadata["name"]
 
     @property
-    def values(self):
+    def values(self) -> tuple:
         """The patch's signal-grid values as a tuple (``metadata['values']``), one per label of its patchset."""
         return tuple(self.metadata["values"])
 
-    def apply(self, obj, in_place=False):
+    def apply(self, obj: Any, in_place: bool = False) -> Any:
         """A copy of ``obj`` (a spec dict, list or ``Workspace``) with the patch's operations applied; with
         ``in_place=True`` a plain dict or list is changed itself and returned (``TypeError`` for any other type)."""
         patched = _workspace._apply_jsonpatch(obj, self.patch)
@@ -110,7 +113,7 @@ class PatchSet(_workspace.PatchSet):
     ``Patch``; iterating gives the patches. ``verify(workspace)`` checks the digests, ``apply(workspace, key)``
     returns the patched ``Workspace``."""
 
-    def __init__(self, spec, **config_kwargs):
+    def __init__(self, spec: Mapping[str, Any], **config_kwargs: Any) -> None:
         as_mapping("spec", spec, "a patchset (a dict)")  # pyhf reads spec.get(...) first: an AttributeError there
         self.schema = config_kwargs.pop("schema", "patchset.json")
         self._version = config_kwargs.pop("version", spec.get("version", None))
@@ -134,12 +137,12 @@ class PatchSet(_workspace.PatchSet):
                     )
 
     @property
-    def version(self):
+    def version(self) -> str:
         """The patchset's schema version (the ``version`` keyword, else the file's ``version``)."""
         return self._version
 
     @property
-    def metadata(self):
+    def metadata(self) -> dict:
         """The patchset's metadata: ``references``, ``description``, ``digests`` and ``labels``."""
         return self._metadata
 
@@ -151,7 +154,7 @@ class PatchSet(_workspace.PatchSet):
     labels = _MetadataEntry("labels", "The names of the signal-grid coordinates that each patch's ``values`` give.")
 
     @property
-    def patches(self):
+    def patches(self) -> list[Patch]:
         """The patches, as :class:`Patch` objects in the file's order."""
         return self._patches
 
@@ -182,7 +185,7 @@ class PatchSet(_workspace.PatchSet):
             f" at {hex(id(self))}>"
         )
 
-    def verify(self, spec):
+    def verify(self, spec: Mapping[str, Any]) -> None:
         """``PatchSetVerificationError`` unless each of the patchset's digests is that of ``spec``."""
         actual = {algorithm: utils.digest(spec, algorithm=algorithm) for algorithm in self.digests}
         mismatched = [algorithm for algorithm, digest in actual.items() if digest != self.digests[algorithm]]
@@ -193,7 +196,7 @@ class PatchSet(_workspace.PatchSet):
                 f"{actual[algorithm]}, the patchset records {self.digests[algorithm]}"
             )
 
-    def apply(self, spec, key):
+    def apply(self, spec: Mapping[str, Any], key: str | Sequence[float]) -> _workspace.Workspace:
         """The workspace ``spec`` with the patch ``key`` (name or values) applied, after ``verify(spec)``."""
         self.verify(spec)
         return _workspace.Workspace(self[key].apply(spec))

@@ -12,7 +12,8 @@ import copy
 import ctypes
 import json
 import logging
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -32,6 +33,9 @@ def __dir__():
 
 
 # pyhf's model logs its clipping under its own logger name.
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 log = logging.getLogger("pyhf.pdf")
 
 _DEFAULT_SETTINGS = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
@@ -110,7 +114,7 @@ class ModelConfig(_ChannelSummaryMixin):
     (a workspace spec will do), without a POI until ``set_poi``; any other keyword is pyhf's ``Unsupported``. A model makes its own with
     ``ModelConfig._of``."""
 
-    def __init__(self, spec, **config_kwargs):
+    def __init__(self, spec: Mapping[str, Any], **config_kwargs: Any) -> None:
         settings = config_kwargs.pop("modifier_settings", None)
         _unsupported(config_kwargs)
         # pyhf's configuration reads the channels (a workspace spec will do); libneos also needs the parameter
@@ -546,7 +550,7 @@ class _MainModel:
         """The main model always has a density."""
         return True
 
-    def expected_data(self, pars, return_by_sample=False) -> np.ndarray:
+    def expected_data(self, pars: ArrayLike, return_by_sample: bool = False) -> np.ndarray:
         """The expected main-bin rates at ``pars``: shape ``(nmaindata,)`` (``(batch, nmaindata)`` batched). With
         ``return_by_sample`` each sample's rates, in ``config.samples`` order: ``(nsamples, nmaindata)``
         (``(batch, nsamples, nmaindata)`` batched), summing to the rates."""
@@ -557,11 +561,11 @@ class _MainModel:
         pars, _ = self._model._batch(pars)
         return np.stack([self._model._rates_by_sample(row) for row in pars])
 
-    def make_pdf(self, pars) -> probability.Independent:
+    def make_pdf(self, pars: ArrayLike) -> probability.Independent:
         """The joint Poisson distribution of the main bins at ``pars``."""
         return probability.Independent(probability.Poisson(self.expected_data(pars)), batch_size=self.batch_size)
 
-    def logpdf(self, maindata, pars) -> np.ndarray:
+    def logpdf(self, maindata: ArrayLike, pars: ArrayLike) -> np.ndarray:
         """The main bins' log-likelihood: the sum of their Poisson log-densities at ``maindata``."""
         return self.make_pdf(pars).log_prob(maindata)
 
@@ -605,7 +609,7 @@ class _ConstraintModel:
         normal, _, poisson = self._terms()
         return _DataView([group for group in (normal, poisson) if group], self.batch_size)
 
-    def make_pdf(self, pars) -> probability.Simultaneous | None:
+    def make_pdf(self, pars: ArrayLike) -> probability.Simultaneous | None:
         """The joint distribution of the auxiliary data at ``pars`` (``None`` without constraints)."""
         if not self.has_pdf():
             return None
@@ -625,7 +629,7 @@ class _ConstraintModel:
             )
         return probability.Simultaneous(parts, self.constraints_tv, self.batch_size)
 
-    def logpdf(self, auxdata, pars) -> np.ndarray:
+    def logpdf(self, auxdata: ArrayLike, pars: ArrayLike) -> np.ndarray:
         """The constraint terms' log-likelihood at ``auxdata``."""
         return self.make_pdf(pars).log_prob(auxdata)
 
@@ -652,14 +656,14 @@ class Model(Handle):
 
     def __init__(
         self,
-        spec,
-        modifier_set=None,
-        batch_size=None,
+        spec: Mapping[str, Any],
+        modifier_set: Any = None,
+        batch_size: int | None = None,
         validate: bool = True,
-        clip_sample_data=None,
-        clip_bin_data=None,
-        **config_kwargs,
-    ):
+        clip_sample_data: float | None = None,
+        clip_bin_data: float | None = None,
+        **config_kwargs: Any,
+    ) -> None:
         if isinstance(spec, ctypes.c_void_p):
             # A handle from a libneos constructor (simplemodels); Model._from_handle is the spelling to use.
             if modifier_set is not None or batch_size is not None or config_kwargs:
@@ -800,7 +804,7 @@ class Model(Handle):
         check(lib.neos_model_logpdf(self, pointer(pars), pars.size, pointer(data), data.size, ctypes.byref(out)))
         return out.value
 
-    def logpdf(self, pars, data) -> np.ndarray:
+    def logpdf(self, pars: ArrayLike, data: ArrayLike) -> np.ndarray:
         """log L(pars | data), as pyhf: shape (1,), or (batch_size,) for a batched model. ``data`` = main bins
         then auxdata."""
         if self.batch_size is None:
@@ -808,7 +812,7 @@ class Model(Handle):
         pars, data = self._batch(pars, data)
         return np.array([self._logpdf_row(row, row_data) for row, row_data in zip(pars, data)])
 
-    def pdf(self, pars, data) -> np.ndarray:
+    def pdf(self, pars: ArrayLike, data: ArrayLike) -> np.ndarray:
         """The likelihood L(pars | data) = exp(logpdf), with logpdf's shapes."""
         return np.exp(self.logpdf(pars, data))
 
@@ -820,7 +824,7 @@ class Model(Handle):
         )
         return out
 
-    def expected_data(self, pars, include_auxdata=True) -> np.ndarray:
+    def expected_data(self, pars: ArrayLike, include_auxdata: bool = True) -> np.ndarray:
         """The expected data at ``pars``: the main bins' rates, then (``include_auxdata``) the constraint terms'
         expected auxiliary data. Shape ``(n,)``, or ``(batch_size, n)`` for a batched model."""
         if self.batch_size is None:
@@ -828,11 +832,11 @@ class Model(Handle):
         pars, _ = self._batch(pars)
         return np.stack([self._expected_row(row, include_auxdata) for row in pars])
 
-    def expected_actualdata(self, pars) -> np.ndarray:
+    def expected_actualdata(self, pars: ArrayLike) -> np.ndarray:
         """The expected main-bin rates at ``pars`` (``expected_data`` without the auxiliary data)."""
         return self.expected_data(pars, include_auxdata=False)
 
-    def expected_auxdata(self, pars) -> np.ndarray:
+    def expected_auxdata(self, pars: ArrayLike) -> np.ndarray:
         """The constraint terms' expected auxiliary data at ``pars`` (the tail of ``expected_data``)."""
         return self.expected_data(pars)[..., self.config.nmaindata :]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Mapping, Sequence
 
 from neos_swift import schema
 from neos_swift._library import as_doubles, lib, pointer
@@ -62,7 +63,13 @@ def _validate(spec, validate) -> None:
         schema.validate(spec, "model.json")
 
 
-def uncorrelated_background(signal, bkg, bkg_uncertainty, batch_size=None, validate=True) -> Model:
+def uncorrelated_background(
+    signal: Sequence[float],
+    bkg: Sequence[float],
+    bkg_uncertainty: Sequence[float],
+    batch_size: int | None = None,
+    validate: bool = True,
+) -> Model:
     """Signal × normfactor ``mu``; background with a shapesys ``uncorr_bkguncrt`` of absolute uncertainties."""
     spec = _spec(
         "singlechannel", signal, bkg, {"name": "uncorr_bkguncrt", "type": "shapesys", "data": _listed(bkg_uncertainty)}
@@ -85,7 +92,13 @@ def uncorrelated_background(signal, bkg, bkg_uncertainty, batch_size=None, valid
 
 
 def correlated_background(
-    signal, bkg, bkg_up, bkg_down, batch_size=None, validate=True, modifier_settings=None
+    signal: Sequence[float],
+    bkg: Sequence[float],
+    bkg_up: Sequence[float],
+    bkg_down: Sequence[float],
+    batch_size: int | None = None,
+    validate: bool = True,
+    modifier_settings: Mapping[str, str] | None = None,
 ) -> Model:
     """Signal × normfactor ``mu``; background with a histosys ``correlated_bkg_uncertainty`` (up/down).
     ``modifier_settings`` (not in pyhf's signature) picks the interpolation codes, as for ``Model``."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "EqDelimStringParamType",  # noqa: F822  (built on first access, by __getattr__)
@@ -30,7 +32,7 @@ _CITATION = """@software{neos_swift,
 }"""
 
 
-def options_from_eqdelimstring(opts):
+def options_from_eqdelimstring(opts: Iterable[str]) -> dict[str, Any]:
     """``["a=10", "b=x=y"]`` -> ``{"a": 10, "b": "x=y"}``: each option split at its first ``=``, each value
     read as YAML. An option without ``=`` raises ``IndexError`` (which ``EqDelimStringParamType`` reports)."""
     import yaml
@@ -52,7 +54,7 @@ def _canonical_json(obj) -> bytes:
         raise InvalidArgument(f"cannot digest an object that is not JSON-serializable ({error})") from None
 
 
-def digest(obj, algorithm="sha256"):
+def digest(obj: Any, algorithm: str = "sha256") -> str:
     """The hex digest of ``obj``'s canonical JSON text (sorted keys, UTF-8) with ``hashlib``'s ``algorithm``
     (any name ``hashlib.new`` knows, e.g. "sha256", "md5", "sha1").
 
@@ -70,7 +72,7 @@ def digest(obj, algorithm="sha256"):
     return hasher.hexdigest()
 
 
-def citation(oneline=False):
+def citation(oneline: bool = False) -> str:
     """The BibTeX entry for neos-swift; with ``oneline=True``, the same text without its line breaks."""
     from ._library import lib
 

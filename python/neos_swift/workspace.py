@@ -18,7 +18,8 @@ import copy
 import ctypes
 import json
 import logging
-from typing import ClassVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -230,7 +231,7 @@ class Workspace(_ChannelSummaryMixin, dict):
 
     valid_joins: ClassVar[list[str]] = ["none", "outer", "left outer", "right outer"]
 
-    def __init__(self, spec, validate: bool = True, **config_kwargs):
+    def __init__(self, spec: Mapping[str, Any] | str, validate: bool = True, **config_kwargs: Any) -> None:
         # libneos reads the text as given first (its errors name the line or the JSON path), then pyhf's schema
         # check runs on the dict, as pyhf's Workspace runs it
         handle = ctypes.c_void_p()
@@ -293,7 +294,7 @@ class Workspace(_ChannelSummaryMixin, dict):
     def __deepcopy__(self, memo):
         return type(self)(copy.deepcopy(dict(self), memo))
 
-    def get_measurement(self, measurement_name=None, measurement_index=None) -> dict:
+    def get_measurement(self, measurement_name: str | None = None, measurement_index: int | None = None) -> dict:
         """The measurement called ``measurement_name``, else the one at ``measurement_index``, else the first,
         checked against pyhf's measurement schema."""
         measurement = self._measurement(measurement_name, measurement_index)
@@ -328,7 +329,13 @@ class Workspace(_ChannelSummaryMixin, dict):
             spec = _apply_jsonpatch(spec, _patch_list(patch))
         return deep_copy(spec)
 
-    def model(self, measurement_name=None, measurement_index=None, patches=None, **config_kwargs) -> Model:
+    def model(
+        self,
+        measurement_name: str | None = None,
+        measurement_index: int | None = None,
+        patches: Iterable[Any] | None = None,
+        **config_kwargs: Any,
+    ) -> Model:
         """The model of a measurement (by name, else index, else the first), patches applied, as pyhf. Keywords are
         pyhf.Model's; ``poi_name`` overrides the measurement's POI (``None``: no POI)."""
         measurement = self.get_measurement(measurement_name=measurement_name, measurement_index=measurement_index)
@@ -375,7 +382,7 @@ class Workspace(_ChannelSummaryMixin, dict):
         model.schema, model.version, model.validate = options["schema"], options["version"], validate
         return model
 
-    def data(self, model: Model, include_auxdata=True) -> list[float]:
+    def data(self, model: Model, include_auxdata: bool = True) -> list[float]:
         """Observations in the model's channel order, then its auxdata (a list, as pyhf). A model with a channel
         this workspace has no observations for (a model of another workspace) raises KeyError, as in pyhf."""
         as_handle("model", model, Model)
@@ -399,7 +406,14 @@ class Workspace(_ChannelSummaryMixin, dict):
         _operation(function(*args, ctypes.byref(handle)))
         return type(self)._from_native(_NativeWorkspace(handle), _NumberKinds(dict(self)))
 
-    def prune(self, modifiers=None, modifier_types=None, samples=None, channels=None, measurements=None) -> Workspace:
+    def prune(
+        self,
+        modifiers: Sequence[str] | None = None,
+        modifier_types: Sequence[str] | None = None,
+        samples: Sequence[str] | None = None,
+        channels: Sequence[str] | None = None,
+        measurements: Sequence[str] | None = None,
+    ) -> Workspace:
         """A new workspace without the named modifiers (and modifier types), samples, channels, measurements."""
         arguments = []
         for values, what in (
@@ -412,7 +426,13 @@ class Workspace(_ChannelSummaryMixin, dict):
             arguments.extend(_names(values or [], what))
         return self._new(lib.neos_workspace_prune, _native_of(self), *arguments)
 
-    def rename(self, modifiers=None, samples=None, channels=None, measurements=None) -> Workspace:
+    def rename(
+        self,
+        modifiers: Mapping[str, str] | None = None,
+        samples: Mapping[str, str] | None = None,
+        channels: Mapping[str, str] | None = None,
+        measurements: Mapping[str, str] | None = None,
+    ) -> Workspace:
         """A new workspace with modifiers, samples, channels, measurements renamed by the ``{old: new}`` maps."""
         arguments = []
         for mapping, what in (
@@ -428,7 +448,7 @@ class Workspace(_ChannelSummaryMixin, dict):
         return self._new(lib.neos_workspace_rename, _native_of(self), *arguments)
 
     @classmethod
-    def combine(cls, left, right, join="none", merge_channels=False) -> Workspace:
+    def combine(cls, left: Workspace, right: Workspace, join: str = "none", merge_channels: bool = False) -> Workspace:
         """The union of two workspaces' channels, observations and measurements; ``join`` is one of
         ``valid_joins``, and ``merge_channels`` (outer joins only) merges the samples of shared channels."""
         code = _join_code(join)
@@ -449,7 +469,7 @@ class Workspace(_ChannelSummaryMixin, dict):
         return cls._from_native(_NativeWorkspace(handle), _NumberKinds(dict(left), dict(right)))
 
     @classmethod
-    def sorted(cls, workspace) -> Workspace:
+    def sorted(cls, workspace: Workspace) -> Workspace:
         """A copy with channels, samples, modifiers (by name, type), measurements, their parameters and the
         observations sorted by name."""
         handle = ctypes.c_void_p()
@@ -457,7 +477,7 @@ class Workspace(_ChannelSummaryMixin, dict):
         return cls._from_native(_NativeWorkspace(handle), _NumberKinds(dict(workspace)))
 
     @classmethod
-    def build(cls, model: Model, data, name="measurement", validate: bool = True) -> Workspace:
+    def build(cls, model: Model, data: Sequence[float], name: str = "measurement", validate: bool = True) -> Workspace:
         """A workspace holding ``model``'s channels, one measurement ``name`` with the model's parameter
         configurations, and ``data`` (main bins in the model's channel order) as the observations."""
         as_handle("model", model, Model)

@@ -24,6 +24,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def __dir__():
     return __all__
 
 
-def load_schema(schema_id: str):
+def load_schema(schema_id: str) -> dict[str, Any]:
     """The schema at ``schema_id`` (a path relative to ``schema.path``, such as ``"1.0.0/defs.json"``), from the
     cache or else read from its file and cached under its ``$id``.
 
@@ -150,7 +151,7 @@ def validate(
     *,
     version: str | None = None,
     allow_tensors: bool = True,
-):
+) -> None:
     """Checks ``spec`` against the schema ``schema_name`` (``"model.json"``, ``"workspace.json"``, ...) of
     ``version`` (default ``schema.version``). With ``allow_tensors``, tensors count as arrays and their elements
     as numbers.
