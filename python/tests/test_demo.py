@@ -87,3 +87,26 @@ def test_native_neos_train(tmp_path):
         timeout=60,
     )
     assert bad.returncode == 2 and "unknown loss" in bad.stderr
+
+
+@pytest.mark.skipif(_neos_command() is None, reason="the `neos` console script is installed with the package")
+def test_native_neos_help_completion_and_usage_errors():
+    """`--help` on the command and each subcommand, a bash completion script, and a usage error as one line
+    on standard error with exit 2 (click's code, which pyhf's commands use)."""
+    for arguments in ([], ["train"], ["version"], ["help", "train"]):
+        shown = subprocess.run([_neos_command(), *arguments, "--help"], capture_output=True, text=True, timeout=60)
+        assert shown.returncode == 0, shown.stderr
+        assert "USAGE: neos" in shown.stdout
+    assert (
+        "--frame-every"
+        in subprocess.run([_neos_command(), "train", "--help"], capture_output=True, text=True, timeout=60).stdout
+    )
+    completion = subprocess.run(
+        [_neos_command(), "--generate-completion-script", "bash"], capture_output=True, text=True, timeout=60
+    )
+    assert completion.returncode == 0 and "complete" in completion.stdout and "train" in completion.stdout
+    for arguments in (["train", "--bogus"], ["train", "--frame-every", "0"], ["no-such-command"]):
+        bad = subprocess.run([_neos_command(), *arguments], capture_output=True, text=True, timeout=60)
+        assert bad.returncode == 2, (arguments, bad.returncode, bad.stderr)
+        assert bad.stderr.startswith("neos: ") and bad.stderr.count("\n") == 1, bad.stderr
+        assert bad.stdout == ""
