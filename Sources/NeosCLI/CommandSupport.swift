@@ -66,20 +66,6 @@ func readJSONDocument(_ path: String?) throws -> JSON {
     }
 }
 
-/// Writes the text, followed by a newline as click.echo adds, to the file (pyhf's `--output-file`) or to
-/// standard output when there is none.
-func writeOutput(_ text: String, to path: String?) throws {
-    if let path {
-        do {
-            try FileBytes.writeText(text + "\n", to: path)
-        } catch let error as NeosError {
-            throw CommandFailure.failed("cannot write \(path): \(error.message)")
-        }
-    } else {
-        print(text)
-    }
-}
-
 extension Substring {
     /// The text without leading and trailing spaces and tabs.
     func trimmingSpaces() -> String {

@@ -33,11 +33,13 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        // Every failure of training, a bad configuration included, ends with exit 2 as it always has.
+        // Every failure of training, an unreadable or bad configuration included, ends with exit 2 as it always has.
         do {
             try train()
         } catch let error as NeosError {
             throw CommandFailure.usage(error.message)
+        } catch let failure as CommandFailure {
+            throw CommandFailure.usage(failure.message)
         }
     }
 

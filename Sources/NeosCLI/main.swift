@@ -22,7 +22,6 @@ func runNeosCommand() -> Never {
     do {
         var command = try NeosCommand.parseAsRoot()
         try command.run()
-        fflush(nil)
         exit(0)
     } catch let failure as CommandFailure {
         exitWithError(failure.message, code: failure.exitCode)
@@ -31,14 +30,14 @@ func runNeosCommand() -> Never {
     } catch {
         let code = NeosCommand.exitCode(for: error)
         if code == .success {
-            // --help, --version and the completion scripts: ArgumentParser's full text, on standard output.
+            // --help and the completion scripts: ArgumentParser's full text, on standard output.
             print(NeosCommand.fullMessage(for: error))
             exit(0)
         }
         let message = NeosCommand.message(for: error)
         let isUsageError = code == .validationFailure
         exitWithError(
-            oneLine(message) + (isUsageError ? " (see `neos --help`)" : ""),
+            message + (isUsageError ? " (see `neos --help`)" : ""),
             code: isUsageError ? CommandExit.usage : code.rawValue)
     }
 }

@@ -87,6 +87,13 @@ def test_native_neos_train(tmp_path):
         timeout=60,
     )
     assert bad.returncode == 2 and "unknown loss" in bad.stderr
+    unreadable = subprocess.run(
+        [_neos_command(), "train", "--config", str(tmp_path / "missing.json"), "--out", str(tmp_path / "bad")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert unreadable.returncode == 2 and "missing.json" in unreadable.stderr
 
 
 @pytest.mark.skipif(_neos_command() is None, reason="the `neos` console script is installed with the package")
