@@ -8,9 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-python3}"
 
-# The native `neos cls` (issue 15, item 1) is checked when this is 1; set it to 1 once the native command line with
-# `cls` is merged. Until then the run says loudly that it left that check out.
-check_native_cls=0
+# The native `neos cls` (Sources/NeosCLI/InferenceCommands.swift) is checked against the Python command line's.
+check_native_cls=1
 
 fail() {
     echo "wheel_test: $*" >&2

@@ -66,6 +66,43 @@ func readJSONDocument(_ path: String?) throws -> JSON {
     }
 }
 
+/// Writes a command's result as pyhf's commands do: to standard output with click.echo's new line, or to `path`
+/// as `json.dump` writes a file (no new line at the end).
+func writeOutput(_ text: String, to path: String?) throws {
+    guard let path else {
+        print(text)
+        return
+    }
+    do {
+        try FileBytes.writeText(text, to: path)
+    } catch let error as NeosError {
+        throw CommandFailure.failed("cannot write \(path): \(error.message)")
+    }
+}
+
+/// Runs `$NEOS_PYTHON -m MODULE ARGUMENTS…` (default python3) and waits for it: the Python side draws the plots,
+/// reads ROOT's XML and owns the toy calculator. Returns its exit code, or −1 when no Python could be started.
+/// With `outputToStandardError`, what it prints goes to standard error, keeping a command's JSON alone on
+/// standard output.
+func runPythonModule(_ moduleAndArguments: [String], outputToStandardError: Bool = false) -> Int32 {
+    let python = getenv("NEOS_PYTHON").map { String(cString: $0) } ?? "python3"
+    let arguments = [python, "-m"] + moduleAndArguments
+    var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for p in cArguments { free(p) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if outputToStandardError { posix_spawn_file_actions_adddup2(&actions, 2, 1) }
+    var pid: pid_t = 0
+    fflush(nil)  // our buffered output first, then the child's
+    guard posix_spawnp(&pid, python, &actions, nil, &cArguments, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    // WIFEXITED / WEXITSTATUS, which Swift does not import: a signal ends it as the shell reports it, 128 + signal.
+    let signal = status & 0x7f
+    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+}
+
 extension Substring {
     /// The text without leading and trailing spaces and tabs.
     func trimmingSpaces() -> String {

@@ -91,7 +91,7 @@ struct Train: ParsableCommand {
                 "\(shortDecimal(seconds())) s in total, first loss after \(shortDecimal(firstLoss ?? 0)) s; wrote \(out)/metrics.json, \(out)/parameters.neos, \(out)/plot_data.json"
             )
         }
-        if !noPlots && !runPythonModule(["neos_swift.plots", out]) {
+        if !noPlots && runPythonModule(["neos_swift.plots", out]) != 0 {
             throw CommandFailure.usage(
                 "training finished, but drawing the plots failed: run `python -m neos_swift.plots \(out)` with neos-swift[plot] installed, or pass --no-plots"
             )
@@ -117,19 +117,4 @@ func shortDecimal(_ x: Double) -> String {
     var buffer = [CChar](repeating: 0, count: 32)
     _ = withVaList([x]) { vsnprintf(&buffer, 32, "%.4g", $0) }
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-/// Runs `$NEOS_PYTHON -m MODULE ARGUMENTS…` (default python3) and waits for it: the Python side draws the plots
-/// and reads ROOT's XML. True when it exited with 0.
-func runPythonModule(_ moduleAndArguments: [String]) -> Bool {
-    let python = getenv("NEOS_PYTHON").map { String(cString: $0) } ?? "python3"
-    let arguments = [python, "-m"] + moduleAndArguments
-    var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-    defer { for p in cArguments { free(p) } }
-    var pid: pid_t = 0
-    fflush(nil)  // our buffered output first, then the child's
-    guard posix_spawnp(&pid, python, nil, nil, &cArguments, environ) == 0 else { return false }
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    return status == 0
 }

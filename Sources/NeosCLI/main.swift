@@ -12,8 +12,8 @@ import NeosCore
 struct NeosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neos",
-        abstract: "neos-swift's native command: neos training and the build's description.",
-        subcommands: trainingCommands)
+        abstract: "neos-swift's native command: pyhf's commands, neos training and the build's description.",
+        subcommands: inferenceCommands + trainingCommands)
 }
 
 /// Parses the arguments, runs the command and maps every failure to one line on standard error and an exit code

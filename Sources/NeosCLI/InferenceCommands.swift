@@ -1,0 +1,168 @@
+import ArgumentParser
+import NeosCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// pyhf's inference commands: `fit` and `cls`, with pyhf's options and pyhf's JSON output.
+let inferenceCommands: [any ParsableCommand.Type] = [Fit.self, CLs.self]
+
+/// The input every pyhf inference command takes: a workspace (a file or standard input), a measurement, patches.
+struct WorkspaceInput: ParsableArguments {
+    @Argument(help: "The workspace JSON file (- or nothing: standard input).") var workspace: String = "-"
+    @Option(help: "Write the JSON result to this file instead of standard output.") var outputFile: String?
+    @Option(help: "The measurement to use (default: the first one).") var measurement: String?
+    @Option(
+        name: [.customShort("p"), .customLong("patch")], help: "A JSON patch file (- for standard input); repeatable.")
+    var patches: [String] = []
+
+    /// The workspace and the JSON texts of the patches, read in pyhf's order (workspace first).
+    func read() throws -> (workspace: Workspace, patches: [String]) {
+        let text = try readInputText(workspace)
+        let parsed: Workspace
+        do {
+            parsed = try Workspace(json: text)
+        } catch let error as NeosError {
+            throw CommandFailure.failed("\(workspace == "-" ? "standard input" : workspace): \(error.message)")
+        }
+        return (parsed, try patches.map { try readInputText($0) })
+    }
+}
+
+/// The engine options of pyhf's inference commands. The backend changes only the type of pyhf's results, which the
+/// JSON output does not show; the optimizer and its options are the Python package's mapping onto the native fit, so
+/// a command given either runs there (``forwardToPython()``).
+struct EngineOptions: ParsableArguments {
+    @Option(help: "The tensor backend of the results: numpy, pytorch, tensorflow, jax, np, torch or tf.")
+    var backend = "numpy"
+    @Option(help: "The minimiser: scipy or minuit.") var optimizer = "scipy"
+    @Option(help: "An option of the minimiser as key=value (e.g. maxiter=1000); repeatable.") var optconf: [String] =
+        []
+
+    func validate() throws {
+        let backends = ["numpy", "pytorch", "tensorflow", "jax", "np", "torch", "tf"]
+        guard backends.contains(backend) else {
+            throw ValidationError("Invalid value for '--backend': '\(backend)' is not one of \(quotedList(backends))")
+        }
+        guard ["scipy", "minuit"].contains(optimizer) else {
+            throw ValidationError("Invalid value for '--optimizer': '\(optimizer)' is not one of 'scipy', 'minuit'")
+        }
+        for pair in optconf where !pair.contains("=") {
+            throw ValidationError(
+                "Invalid value for '--optconf': \(pair) is not a valid string of the form key=value; expected key=value"
+            )
+        }
+    }
+
+    /// True when the native defaults apply: scipy's mapping with no options of its own.
+    var isNativeDefault: Bool { optimizer == "scipy" && optconf.isEmpty }
+}
+
+/// Runs this invocation of `neos` as `$NEOS_PYTHON -m neos_swift.cli …` with the same arguments and ends with its exit
+/// code: for what the Python package owns (the toy calculator, the optimizers' option mappings, ROOT's XML).
+func forwardToPython() throws -> Never {
+    let code = runPythonModule(["neos_swift.cli"] + CommandLine.arguments.dropFirst())
+    guard code >= 0 else {
+        throw CommandFailure.failed(
+            "this command runs in the Python package (python -m neos_swift.cli), and no Python could be started: set NEOS_PYTHON to a Python with neos-swift installed"
+        )
+    }
+    exit(code)
+}
+
+/// `neos fit`: pyhf's `fit` command.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit every parameter of the workspace's model to its observed data (pyhf fit).",
+        discussion: """
+            Prints {"mle_parameters": {name: [values]}} (with --value also "twice_nll") as pyhf does: JSON with \
+            sorted keys and an indent of 4. --plot FILE.png also draws the pulls and constraints of the fit.
+            """)
+
+    @OptionGroup var input: WorkspaceInput
+    @Flag(help: "Also print twice the NLL at the best fit (twice_nll).") var value = false
+    @OptionGroup var engine: EngineOptions
+    @Option(help: "Draw the pulls and constraints of the fit into this PNG file (needs neos-swift[plot]).")
+    var plot: String?
+
+    func validate() throws {
+        if plot != nil && input.workspace == "-" {
+            throw ValidationError("--plot needs the workspace as a file, not standard input")
+        }
+    }
+
+    func run() throws {
+        guard engine.isNativeDefault else { try forwardToPython() }
+        let (workspace, patches) = try input.read()
+        let model = try workspace.model(measurementName: input.measurement, patches: patches)
+        let fit = try MLE.fit(data: try workspace.data(model: model), model: model)
+        var parameters: [JSON.Member] = []
+        for name in model.parameterOrder {
+            guard let slice = model.parameterSlice(name) else { continue }
+            parameters.append(.init(key: name, value: .array(fit.parameters[slice].map { JSON.number($0) })))
+        }
+        var result: [JSON.Member] = [.init(key: "mle_parameters", value: .object(parameters))]
+        if value { result.append(.init(key: "twice_nll", value: .number(fit.twiceNLL))) }
+        try writeOutput(PythonJSONLayout.dumps(.object(result)), to: input.outputFile)
+        if let plot {
+            var arguments = ["neos_swift.plots", "pulls", input.workspace, "--output", plot]
+            if let measurement = input.measurement { arguments += ["--measurement", measurement] }
+            for patch in input.patches { arguments += ["--patch", patch] }
+            guard runPythonModule(arguments, outputToStandardError: true) == 0 else {
+                throw CommandFailure.failed(
+                    "the fit is printed, but drawing \(plot) failed: install neos-swift[plot] (matplotlib) for the Python that NEOS_PYTHON names"
+                )
+            }
+        }
+    }
+}
+
+/// `neos cls`: pyhf's `cls` command.
+struct CLs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cls",
+        abstract: "Test a value of the parameter of interest against the observed data (pyhf cls).",
+        discussion: """
+            Prints {"CLs_obs": …, "CLs_exp": [five values, -2 to +2 sigma]} as pyhf does, with pyhf's command-line \
+            interpolation codes (normsys code4, histosys code4p). The asymptotic calculator runs natively; \
+            --calctype toybased, --optimizer minuit and --optconf run in the Python package.
+            """)
+
+    @OptionGroup var input: WorkspaceInput
+    @Option(help: "The value of the parameter of interest to test.") var testPoi: Double = 1.0
+    @Option(help: "The test statistic: q or qtilde.") var testStat = "qtilde"
+    @Option(help: "The calculator: asymptotics or toybased.") var calctype = "asymptotics"
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        guard ["q", "qtilde"].contains(testStat) else {
+            throw ValidationError("Invalid value for '--test-stat': '\(testStat)' is not one of 'q', 'qtilde'")
+        }
+        guard ["asymptotics", "toybased"].contains(calctype) else {
+            throw ValidationError(
+                "Invalid value for '--calctype': '\(calctype)' is not one of 'asymptotics', 'toybased'")
+        }
+    }
+
+    func run() throws {
+        guard engine.isNativeDefault && calctype == "asymptotics" else { try forwardToPython() }
+        let (workspace, patches) = try input.read()
+        let model = try workspace.model(
+            measurementName: input.measurement, modifierSettings: ModifierSettings(normsys: .code4, histosys: .code4p),
+            patches: patches)
+        let result = try Hypotest.run(
+            poi: testPoi, data: try workspace.data(model: model), model: model,
+            testStatistic: try TestStatistic(name: testStat))
+        let output = JSON.object([
+            .init(key: "CLs_obs", value: .number(result.observed.cls)),
+            .init(key: "CLs_exp", value: .array(result.expected.map { .number($0.cls) })),
+        ])
+        try writeOutput(PythonJSONLayout.dumps(output), to: input.outputFile)
+    }
+}
+
+/// The choices as click lists them in a usage error: `'a', 'b', 'c'`.
+func quotedList(_ choices: [String]) -> String { choices.map { "'\($0)'" }.joined(separator: ", ") }

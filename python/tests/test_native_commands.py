@@ -1,0 +1,182 @@
+"""The native ``neos`` command's pyhf commands (Sources/NeosCLI): the same JSON as pyhf's command line.
+
+``neos cls`` runs on every reference workspace and is compared with the real ``pyhf cls`` (pyhf 0.7.6 beside this
+Python) converged with a tight SLSQP tolerance, pyhf's default stopping short of the minimum; where pyhf refuses a
+workspace, ``neos`` refuses it too. ``neos cls`` and ``neos fit`` also print byte for byte what neos_swift's own
+command line (``neos_swift.cli``, the same core through libneos) prints. ``NEOS_COMMAND`` names another build of the
+native command to test (default: the ``neos`` console script installed beside this Python).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import REFDATA
+from neos_swift.cli import cli
+
+# Against pyhf converged (its scipy fit at tolerance 1e-12): the tolerance of python/tests' pyhf comparisons.
+CLS_RTOL = 1e-6
+
+# Every workspace among the reference data (pyhf's JSON workspaces and the XML ones converted by pyhf 0.7.6).
+WORKSPACES = sorted(
+    path
+    for folder in ("workspaces", "docs_examples", "xml_converted", "tests_data", "validation_misc")
+    for path in (REFDATA / folder).glob("*.json")
+    if "measurements" in json.loads(path.read_text(encoding="utf-8"))
+)
+
+TWO_BIN = REFDATA / "docs_examples" / "2-bin_1-channel.json"
+COUPLED = REFDATA / "workspaces" / "validation_2bin_2channel_coupledhistosys.json"
+
+# Runs pyhf's own command line (click's runner, one process for every workspace) and prints {path: result}, where a
+# result is pyhf's JSON or {"error": the exception's type}.
+PYHF_CLS_SCRIPT = """
+import json, sys
+from click.testing import CliRunner
+import pyhf.cli
+results = {}
+for path in sys.argv[1:]:
+    run = CliRunner().invoke(pyhf.cli.cli, ["cls", path, "--optconf", "tolerance=1.0e-12"])
+    results[path] = json.loads(run.stdout) if run.exit_code == 0 else {"error": type(run.exception).__name__}
+print(json.dumps(results))
+"""
+
+
+def native_command() -> str | None:
+    given = os.environ.get("NEOS_COMMAND")
+    if given:
+        return given
+    candidate = Path(sys.executable).parent / "neos"
+    return str(candidate) if candidate.is_file() else shutil.which("neos")
+
+
+pytestmark = pytest.mark.skipif(
+    native_command() is None, reason="the `neos` console script is installed with the package"
+)
+
+
+def neos(*args, stdin=None):
+    return subprocess.run(
+        [native_command(), *map(str, args)], capture_output=True, text=True, input=stdin, timeout=120, check=False
+    )
+
+
+def neos_ok(*args, stdin=None) -> str:
+    done = neos(*args, stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def python_command_line(*args) -> str:
+    """What neos_swift's command line (pyhf's, on libneos) prints for the same arguments, in this process."""
+    result = CliRunner().invoke(cli, [str(arg) for arg in args])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stdout
+
+
+def assert_one_line_error(done, code):
+    assert done.returncode == code, (done.returncode, done.stderr)
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("neos: "), done.stderr
+
+
+def test_cls_equals_pyhf_converged_on_every_reference_workspace():
+    assert len(WORKSPACES) >= 24
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    pyhf_run = subprocess.run(
+        [sys.executable, "-c", PYHF_CLS_SCRIPT, *map(str, WORKSPACES)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=True,
+    )
+    theirs = json.loads(pyhf_run.stdout.splitlines()[-1])
+    compared = 0
+    for path in WORKSPACES:
+        reference = theirs[str(path)]
+        done = neos("cls", path)
+        if "error" in reference:  # pyhf refuses it (initial values outside the bounds, no POI): so does neos
+            assert_one_line_error(done, 1)
+            continue
+        assert done.returncode == 0, (path, done.stderr)
+        ours = json.loads(done.stdout)
+        assert set(ours) == {"CLs_obs", "CLs_exp"} and len(ours["CLs_exp"]) == 5
+        np.testing.assert_allclose(ours["CLs_obs"], reference["CLs_obs"], rtol=CLS_RTOL, err_msg=str(path))
+        np.testing.assert_allclose(ours["CLs_exp"], reference["CLs_exp"], rtol=CLS_RTOL, err_msg=str(path))
+        # the same numbers and the same text as neos_swift's Python command line
+        assert done.stdout == python_command_line("cls", path), path
+        compared += 1
+    assert compared >= 22
+
+
+def test_cls_and_fit_print_what_the_python_command_line_prints(tmp_path):
+    for path in (TWO_BIN, COUPLED):
+        for arguments in (
+            ["cls", path, "--test-poi", "1.5", "--test-stat", "q"],
+            ["cls", path, "--test-poi", "0.5", "--backend", "jax"],
+            ["fit", path],
+            ["fit", path, "--value"],
+        ):
+            assert neos_ok(*arguments) == python_command_line(*arguments), arguments
+    # standard input, a patch, --output-file (json.dump's file: no new line at the end)
+    assert neos_ok("fit", "--value", stdin=COUPLED.read_text()) == python_command_line("fit", COUPLED, "--value")
+    patch = tmp_path / "patch.json"
+    patch.write_text(json.dumps([{"op": "replace", "path": "/channels/0/samples/0/data", "value": [6.0, 7.0]}]))
+    patched = neos_ok("cls", TWO_BIN, "-p", patch)
+    assert patched == python_command_line("cls", TWO_BIN, "--patch", patch) != neos_ok("cls", TWO_BIN)
+    output = tmp_path / "fit.json"
+    assert neos_ok("fit", COUPLED, "--output-file", output) == ""
+    assert output.read_text() + "\n" == python_command_line("fit", COUPLED)
+
+
+def test_the_python_package_runs_what_it_owns():
+    """The optimizers' option mappings and the toy calculator live in the Python package: neos hands them over."""
+    minuit = neos_ok("cls", COUPLED, "--optimizer", "minuit")
+    assert minuit == python_command_line("cls", COUPLED, "--optimizer", "minuit")
+    limited = neos("fit", COUPLED, "--optconf", "maxiter=1")
+    assert limited.returncode == 1 and "FailedMinimization" in limited.stderr
+
+
+def test_bad_files_and_arguments_give_one_line_and_an_exit_code(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"channels": [')
+    assert_one_line_error(neos("cls", tmp_path / "missing.json"), 1)
+    assert_one_line_error(neos("cls", broken), 1)
+    assert_one_line_error(neos("fit", COUPLED, "--measurement", "no_such_measurement"), 1)
+    assert_one_line_error(neos("cls", COUPLED, "-p", tmp_path / "missing_patch.json"), 1)
+    for arguments in (
+        ["cls", COUPLED, "--test-stat", "q1"],
+        ["cls", COUPLED, "--calctype", "bayesian"],
+        ["cls", COUPLED, "--test-poi", "one"],
+        ["fit", COUPLED, "--backend", "cupy"],
+        ["fit", COUPLED, "--optconf", "maxiter"],
+        ["fit", "--plot", tmp_path / "pulls.png"],
+        ["cls", COUPLED, "--no-such-option"],
+    ):
+        assert_one_line_error(neos(*arguments), 2)
+
+
+def test_every_command_answers_help():
+    for arguments in ([], ["cls"], ["fit"], ["train"], ["version"]):
+        shown = neos(*arguments, "--help")
+        assert shown.returncode == 0, shown.stderr
+        assert "USAGE: neos" in shown.stdout
+    assert "--test-stat" in neos_ok("cls", "--help") and "--value" in neos_ok("fit", "--help")
+
+
+def test_fit_draws_the_pulls_plot(tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "pulls.png"
+    printed = neos_ok("fit", COUPLED, "--plot", png)
+    assert printed == python_command_line("fit", COUPLED)  # the plot's own messages go to standard error
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
