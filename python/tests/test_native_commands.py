@@ -35,6 +35,9 @@ WORKSPACES = sorted(
 
 TWO_BIN = REFDATA / "docs_examples" / "2-bin_1-channel.json"
 COUPLED = REFDATA / "workspaces" / "validation_2bin_2channel_coupledhistosys.json"
+MULTICHANNEL = REFDATA / "xml_converted" / "multichannel_histfactory.json"
+BKGONLY = REFDATA / "tests_data" / "test_patchset__example_bkgonly.json"
+PATCHSET = REFDATA / "tests_data" / "test_patchset__example_patchset.json"
 
 # Runs pyhf's own command line (click's runner, one process for every workspace) and prints {path: result}, where a
 # result is pyhf's JSON or {"error": the exception's type}.
@@ -48,6 +51,21 @@ for path in sys.argv[1:]:
     results[path] = json.loads(run.stdout) if run.exit_code == 0 else {"error": type(run.exception).__name__}
 print(json.dumps(results))
 """
+
+
+# Runs pyhf's command line on each [arguments, standard input] of argv[1] (a JSON list) in one process and prints
+# [[exit code, standard output], ...].
+PYHF_COMMANDS_SCRIPT = """
+import json, sys
+from click.testing import CliRunner
+import pyhf.cli
+runs = [CliRunner().invoke(pyhf.cli.cli, arguments, input=stdin) for arguments, stdin in json.loads(sys.argv[1])]
+print(json.dumps([[run.exit_code, run.stdout] for run in runs]))
+"""
+
+
+def pyhf_env():
+    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
 def native_command() -> str | None:
@@ -91,12 +109,11 @@ def assert_one_line_error(done, code):
 
 def test_cls_equals_pyhf_converged_on_every_reference_workspace():
     assert len(WORKSPACES) >= 24
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     pyhf_run = subprocess.run(
         [sys.executable, "-c", PYHF_CLS_SCRIPT, *map(str, WORKSPACES)],
         capture_output=True,
         text=True,
-        env=env,
+        env=pyhf_env(),
         timeout=300,
         check=True,
     )
@@ -180,3 +197,74 @@ def test_fit_draws_the_pulls_plot(tmp_path):
     printed = neos_ok("fit", COUPLED, "--plot", png)
     assert printed == python_command_line("fit", COUPLED)  # the plot's own messages go to standard error
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_workspace_and_patchset_commands_print_what_pyhf_prints():
+    """Byte for byte pyhf 0.7.6's output (integral numbers written as the inputs had them: 20.0 stays 20.0), and
+    failing where pyhf fails. md5 digests and ``inspect``'s tables come from the Python package."""
+    runs = [
+        (["sort", COUPLED], None),
+        (["sort", MULTICHANNEL], None),
+        (["sort"], MULTICHANNEL.read_text()),
+        (["digest", COUPLED], None),
+        (["digest", "-j", BKGONLY], None),
+        (["digest", MULTICHANNEL, "-a", "sha256", "-a", "md5"], None),
+        (["prune", COUPLED, "-s", "bkg1"], None),
+        (["prune", MULTICHANNEL, "-t", "shapesys", "--modifier", "lumi"], None),
+        (["prune", MULTICHANNEL, "-c", "channel2"], None),
+        (["prune", COUPLED, "-s", "no_such_sample"], None),
+        (["rename", COUPLED, "-c", "signal", "signal_region", "-s", "bkg1", "background", "-m", "mu", "poi"], None),
+        (["rename", MULTICHANNEL, "--measurement", "GaussExample", "other"], None),
+        (["combine", COUPLED, MULTICHANNEL], None),
+        (["combine", COUPLED, COUPLED, "-j", "outer"], None),
+        (["combine", COUPLED, COUPLED, "--join", "left outer", "--merge-channels"], None),
+        (["combine", COUPLED, COUPLED], None),
+        (["inspect", MULTICHANNEL], None),
+        (["patchset", "inspect", PATCHSET], None),
+        (["patchset", "extract", PATCHSET, "--name", "patch_channel1_signal_syst1"], None),
+        (["patchset", "extract", PATCHSET, "--name", "patch_channel1_signal_syst1", "--with-metadata"], None),
+        (["patchset", "extract", PATCHSET, "--name", "no_such_patch"], None),
+        (["patchset", "verify", BKGONLY, PATCHSET], None),
+        (["patchset", "verify", COUPLED, PATCHSET], None),
+        (["patchset", "apply", BKGONLY, PATCHSET, "--name", "patch_channel1_signal_syst1"], None),
+        (["patchset", "apply", COUPLED, PATCHSET, "--name", "patch_channel1_signal_syst1"], None),
+    ]
+    requests = [[[str(argument) for argument in arguments], stdin] for arguments, stdin in runs]
+    pyhf_run = subprocess.run(
+        [sys.executable, "-c", PYHF_COMMANDS_SCRIPT, json.dumps(requests)],
+        capture_output=True,
+        text=True,
+        env=pyhf_env(),
+        timeout=300,
+        check=True,
+    )
+    theirs = json.loads(pyhf_run.stdout.splitlines()[-1])
+    refused = []
+    for (arguments, stdin), (code, stdout) in zip(runs, theirs):
+        done = neos(*arguments, stdin=stdin)
+        if code != 0:
+            assert_one_line_error(done, 1)
+            refused.append(arguments[0] if arguments[0] != "patchset" else arguments[1])
+            continue
+        assert done.returncode == 0, (arguments, done.stderr)
+        assert done.stdout == stdout, arguments
+    assert refused == ["prune", "combine", "extract", "verify", "apply"]
+
+
+def test_workspace_commands_write_files_and_refuse_bad_arguments(tmp_path):
+    output = tmp_path / "sorted.json"
+    assert neos_ok("sort", COUPLED, "--output-file", output) == ""
+    assert output.read_text() + "\n" == neos_ok("sort", COUPLED)
+    for arguments in (
+        ["prune", COUPLED, "-t", "no_such_type"],
+        ["rename", COUPLED, "-c", "signal"],
+        ["combine", COUPLED, COUPLED, "--join", "sideways"],
+        ["digest", COUPLED, "-j", "-p"],
+        ["patchset", "nope"],
+    ):
+        assert_one_line_error(neos(*arguments), 2)
+    assert_one_line_error(neos("sort", tmp_path / "missing.json"), 1)
+    for arguments in (["prune"], ["rename"], ["combine"], ["digest"], ["sort"], ["inspect"], ["patchset"]):
+        assert "USAGE: neos" in neos_ok(*arguments, "--help")
+    for name in ("extract", "apply", "verify", "inspect"):
+        assert "USAGE: neos patchset" in neos_ok("patchset", name, "--help")

@@ -1,6 +1,8 @@
 /// A pyhf patchset (schema 1.0.0): named jsonpatches for a background-only workspace.
 public struct Patchset: Sendable {
-    let patches: [(name: String, patch: JSON)]
+    let patches: [(name: String, patch: JSON, metadata: JSON)]
+    /// The patchset's own metadata (`references`, `description`, `digests`, `labels`).
+    public let metadata: JSON
 
     /// Parses a patchset document: schema version 1.x (SchemaVersion), a non-empty list of patches, each a jsonpatch with a unique
     /// metadata.name.
@@ -9,8 +11,9 @@ public struct Patchset: Sendable {
         _ = try document.members(at: "", allowed: ["metadata", "patches", "version"])
         let version = try document.required("version", at: "").string(at: "version")
         try SchemaVersion.check(version, kind: "patchset")
-        _ = try document.required("metadata", at: "").members(at: "metadata")
-        var patches: [(name: String, patch: JSON)] = []
+        metadata = try document.required("metadata", at: "")
+        _ = try metadata.members(at: "metadata")
+        var patches: [(name: String, patch: JSON, metadata: JSON)] = []
         for (i, item) in try document.required("patches", at: "").items(at: "patches", nonEmpty: true).enumerated() {
             let path = JSONPath.index("patches", i)
             _ = try item.members(at: path, allowed: ["metadata", "patch"])
@@ -21,7 +24,7 @@ public struct Patchset: Sendable {
             if patches.contains(where: { $0.name == name }) {
                 throw NeosError(.model, "\(path).metadata.name: duplicate patch name \"\(name)\"")
             }
-            patches.append((name, patch))
+            patches.append((name, patch, metadata))
         }
         self.patches = patches
     }
@@ -37,5 +40,48 @@ public struct Patchset: Sendable {
                 "patch \"\(name)\" not found in the patchset (patches: \(patchNames.joined(separator: ", ")))")
         }
         return found.patch.serialized()
+    }
+
+    /// The named patch's operations and its own metadata (`name`, `values`).
+    public func entry(named name: String) throws -> (patch: JSON, metadata: JSON) {
+        guard let found = patches.first(where: { $0.name == name }) else {
+            throw NeosError(.invalidArgument, "No patch associated with \"\(name)\" is defined in patchset.")
+        }
+        return (found.patch, found.metadata)
+    }
+
+    /// The digests of the background-only workspace the patches were made for (`metadata.digests`), by algorithm,
+    /// in document order.
+    public var digests: [(algorithm: String, digest: String)] {
+        guard case .object(let members)? = metadata["digests"] else { return [] }
+        return members.compactMap { member in
+            guard case .string(let digest) = member.value else { return nil }
+            return (member.key, digest)
+        }
+    }
+
+    /// Checks that `workspaceJSON` is the background-only workspace of this patchset: its SHA-256 digest as pyhf
+    /// computes it (``SHA256/pyhfDigest(ofJSON:)``) is the one recorded. Digests of other algorithms are the Python
+    /// package's (hashlib); `unchecked` lists them.
+    ///
+    /// - Throws: `.invalidArgument` with the two digests when they differ.
+    public func verify(workspaceJSON: String) throws -> (checked: [String], unchecked: [String]) {
+        var checked: [String] = []
+        var unchecked: [String] = []
+        for (algorithm, recorded) in digests {
+            guard algorithm == "sha256" else {
+                unchecked.append(algorithm)
+                continue
+            }
+            let actual = try SHA256.pyhfDigest(ofJSON: workspaceJSON)
+            guard actual == recorded else {
+                throw NeosError(
+                    .invalidArgument,
+                    "this workspace is not the one the patchset was made for: its sha256 digest is \(actual), the patchset records \(recorded)"
+                )
+            }
+            checked.append(algorithm)
+        }
+        return (checked, unchecked)
     }
 }

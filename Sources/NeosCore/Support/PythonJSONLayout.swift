@@ -16,12 +16,94 @@ public enum PythonJSONLayout {
         /// Integral numbers below 2⁵³ in magnitude as Python ints (`1`), others as floats: documents read by
         /// `json.load`, where a count written `10` stays an int.
         case integralAsIntegers
+        /// An integral number as the documents it came from had it (``NumberKinds``), others as floats.
+        case asInSources(NumberKinds)
+    }
+
+    /// Which integral numbers of some JSON documents were written as floats (`20.0`, `2e1`: Python floats after
+    /// `json.load`) and which as integers (`20`), by the object keys leading to them. A result made from the
+    /// documents (a pruned or combined workspace) writes an integral number as a float where the documents had it as
+    /// one: at the same keys or, for keys they do not have, anywhere; as Python's json would print the result.
+    public struct NumberKinds: Sendable {
+        private var atKeys: [[String]: [Double: Kind]] = [:]
+        private var anywhere: [Double: Kind] = [:]
+
+        private struct Kind: Sendable {
+            var integer = false
+            var float = false
+        }
+
+        /// The kinds of the numbers of `sources` (JSON texts), read from how each number is written.
+        public init(sources: [String]) throws {
+            for text in sources {
+                var written = PythonJSONLayout.numberTokensAreFloats(text)[...]
+                try record(JSON.parse(text), keys: [], written: &written)
+            }
+        }
+
+        private mutating func record(_ value: JSON, keys: [String], written: inout ArraySlice<Bool>) {
+            switch value {
+            case .number(let x):
+                guard let isFloat = written.popFirst() else { return }
+                guard x.isFinite && x == x.rounded() else { return }
+                if isFloat {
+                    atKeys[keys, default: [:]][x, default: Kind()].float = true
+                    anywhere[x, default: Kind()].float = true
+                } else {
+                    atKeys[keys, default: [:]][x, default: Kind()].integer = true
+                    anywhere[x, default: Kind()].integer = true
+                }
+            case .array(let items): for item in items { record(item, keys: keys, written: &written) }
+            case .object(let members):
+                for member in members { record(member.value, keys: keys + [member.key], written: &written) }
+            default: break
+            }
+        }
+
+        /// True when the integral number `x` at `keys` is written as a float: the documents had it only as one.
+        func isFloat(_ x: Double, keys: [String]) -> Bool {
+            guard let kind = atKeys[keys]?[x] ?? anywhere[x] else { return false }
+            return kind.float && !kind.integer
+        }
     }
 
     /// The text of `value` with `indent` spaces per level (nil: Python's one-line layout, `, ` and `: `).
-    public static func dumps(_ value: JSON, indent: Int? = 4, numbers: Numbers = .floats) -> String {
+    /// `asciiOnly` is `ensure_ascii`; false writes other characters as they are (UTF-8), as pyhf's digests do.
+    public static func dumps(_ value: JSON, indent: Int? = 4, numbers: Numbers = .floats, asciiOnly: Bool = true)
+        -> String
+    {
         var out = ""
-        write(value, level: 0, indent: indent, numbers: numbers, into: &out)
+        let writer = Writer(indent: indent, numbers: numbers, asciiOnly: asciiOnly)
+        writer.write(value, level: 0, keys: [], into: &out)
+        return out
+    }
+
+    /// For each number of a JSON text, in order, whether it is written as a float (with `.`, `e` or `E`), which is
+    /// what Python's `json.load` reads as a float.
+    static func numberTokensAreFloats(_ text: String) -> [Bool] {
+        var out: [Bool] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\"") {  // skip the string, escapes included
+                i += 1
+                while i < bytes.count && bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                i += 1
+            } else if byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                var isFloat = false
+                while i < bytes.count, let c = Optional(bytes[i]),
+                    c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e")
+                        || c == UInt8(ascii: "E") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                {
+                    isFloat = isFloat || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+                    i += 1
+                }
+                out.append(isFloat)
+            } else {
+                i += 1
+            }
+        }
         return out
     }
 
@@ -66,51 +148,63 @@ public enum PythonJSONLayout {
         return (x.sign == .minus, String(digits), point)
     }
 
-    private static func write(_ value: JSON, level: Int, indent: Int?, numbers: Numbers, into out: inout String) {
-        switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .number(let x): out += number(x, numbers)
-        case .string(let text): writeString(text, into: &out)
-        case .array(let items):
-            guard !items.isEmpty else {
-                out += "[]"
-                return
-            }
-            out += "["
-            for (i, item) in items.enumerated() {
-                out += i == 0 ? opening(level + 1, indent) : separator(level + 1, indent)
-                write(item, level: level + 1, indent: indent, numbers: numbers, into: &out)
-            }
-            out += closing(level, indent) + "]"
-        case .object(let members):
-            guard !members.isEmpty else {
-                out += "{}"
-                return
-            }
-            var lastValue: [String: JSON] = [:]
-            for member in members { lastValue[member.key] = member.value }
-            let keys = lastValue.keys.sorted {
-                Array($0.unicodeScalars).lexicographicallyPrecedes(Array($1.unicodeScalars)) { $0.value < $1.value }
-            }
-            out += "{"
-            for (i, key) in keys.enumerated() {
-                out += i == 0 ? opening(level + 1, indent) : separator(level + 1, indent)
-                writeString(key, into: &out)
-                out += ": "
-                write(lastValue[key]!, level: level + 1, indent: indent, numbers: numbers, into: &out)
-            }
-            out += closing(level, indent) + "}"
-        }
-    }
+    private struct Writer {
+        let indent: Int?
+        let numbers: Numbers
+        let asciiOnly: Bool
 
-    private static func number(_ x: Double, _ numbers: Numbers) -> String {
-        if numbers == .integralAsIntegers, x.isFinite, x == x.rounded(), x.magnitude < 9_007_199_254_740_992,
-            !(x == 0 && x.sign == .minus)
-        {
-            return Int64(x).description
+        func write(_ value: JSON, level: Int, keys: [String], into out: inout String) {
+            switch value {
+            case .null: out += "null"
+            case .bool(let flag): out += flag ? "true" : "false"
+            case .number(let x): out += number(x, keys: keys)
+            case .string(let text): PythonJSONLayout.writeString(text, asciiOnly: asciiOnly, into: &out)
+            case .array(let items):
+                guard !items.isEmpty else {
+                    out += "[]"
+                    return
+                }
+                out += "["
+                for (i, item) in items.enumerated() {
+                    out +=
+                        i == 0
+                        ? PythonJSONLayout.opening(level + 1, indent) : PythonJSONLayout.separator(level + 1, indent)
+                    write(item, level: level + 1, keys: keys, into: &out)
+                }
+                out += PythonJSONLayout.closing(level, indent) + "]"
+            case .object(let members):
+                guard !members.isEmpty else {
+                    out += "{}"
+                    return
+                }
+                var lastValue: [String: JSON] = [:]
+                for member in members { lastValue[member.key] = member.value }
+                let keyOrder = lastValue.keys.sorted {
+                    Array($0.unicodeScalars).lexicographicallyPrecedes(Array($1.unicodeScalars)) { $0.value < $1.value }
+                }
+                out += "{"
+                for (i, key) in keyOrder.enumerated() {
+                    out +=
+                        i == 0
+                        ? PythonJSONLayout.opening(level + 1, indent) : PythonJSONLayout.separator(level + 1, indent)
+                    PythonJSONLayout.writeString(key, asciiOnly: asciiOnly, into: &out)
+                    out += ": "
+                    write(lastValue[key]!, level: level + 1, keys: keys + [key], into: &out)
+                }
+                out += PythonJSONLayout.closing(level, indent) + "}"
+            }
         }
-        return floatRepr(x)
+
+        private func number(_ x: Double, keys: [String]) -> String {
+            guard x.isFinite, x == x.rounded(), x.magnitude < 9_007_199_254_740_992, !(x == 0 && x.sign == .minus)
+            else { return floatRepr(x) }
+            switch numbers {
+            case .floats: return floatRepr(x)
+            case .integralAsIntegers: return Int64(x).description
+            case .asInSources(let kinds):
+                return kinds.isFloat(x, keys: keys) ? floatRepr(x) : Int64(x).description
+            }
+        }
     }
 
     private static func opening(_ level: Int, _ indent: Int?) -> String {
@@ -125,23 +219,36 @@ public enum PythonJSONLayout {
         indent.map { "\n" + String(repeating: " ", count: $0 * level) } ?? ""
     }
 
-    private static func writeString(_ text: String, into out: inout String) {
+    private static func writeString(_ text: String, asciiOnly: Bool, into out: inout String) {
         out += "\""
-        for unit in text.utf16 {
-            switch unit {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
-            default:
-                let hex = String(unit, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        if !asciiOnly {
+            for scalar in text.unicodeScalars {
+                if scalar.value > 0x7E {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    writeUTF16Unit(UInt16(scalar.value), into: &out)
+                }
             }
+            out += "\""
+            return
         }
+        for unit in text.utf16 { writeUTF16Unit(unit, into: &out) }
         out += "\""
+    }
+
+    private static func writeUTF16Unit(_ unit: UInt16, into out: inout String) {
+        switch unit {
+        case 0x22: out += "\\\""
+        case 0x5C: out += "\\\\"
+        case 0x08: out += "\\b"
+        case 0x0C: out += "\\f"
+        case 0x0A: out += "\\n"
+        case 0x0D: out += "\\r"
+        case 0x09: out += "\\t"
+        case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+        default:
+            let hex = String(unit, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
     }
 }

@@ -70,3 +70,18 @@ final class PythonJSONLayoutTests: XCTestCase {
             PythonJSONLayout.dumps(document, indent: nil, numbers: .integralAsIntegers), #"{"j": 2, "k": 3}"#)
     }
 }
+
+final class PythonJSONNumberKindsTests: XCTestCase {
+    /// An integral number is written as the sources had it at the same keys (`20.0` stays a float, `20` an int),
+    /// and for keys the sources do not have, as they had the value anywhere; `ensure_ascii=False` writes é itself.
+    func testIntegralNumbersKeepTheirSourcesKind() throws {
+        let source = #"{"data": [20.0, 3, 2.5e1], "n": 7, "name": "é", "x": {"data": [3.0]}}"#
+        let kinds = try PythonJSONLayout.NumberKinds(sources: [source])
+        let result = try JSON.parse(#"{"data": [20, 3, 25], "n": 7, "other": [20, 7, 4], "name": "é"}"#)
+        XCTAssertEqual(
+            PythonJSONLayout.dumps(result, indent: nil, numbers: .asInSources(kinds), asciiOnly: false),
+            #"{"data": [20.0, 3, 25.0], "n": 7, "name": "é", "other": [20.0, 7, 4]}"#)
+        // 3 is an int under "data" and a float under "x.data": at "data" it stays an int
+        XCTAssertEqual(PythonJSONLayout.numberTokensAreFloats(source), [true, false, true, false, true])
+    }
+}
