@@ -35,18 +35,114 @@ func writeDocument(_ json: String, madeFrom sources: [String], to path: String?)
     try writeOutput(PythonJSONLayout.dumps(document, numbers: .asInSources(kinds)), to: path)
 }
 
-/// `neos inspect`: the summary tables of a workspace, which the Python package prints (`python -m neos_swift.cli`).
+/// `neos inspect`: pyhf's `inspect`, its tables and its JSON summary.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Print a summary of the workspace: channels and bins, samples, parameters, measurements (pyhf inspect).",
-        discussion: "Runs in the Python package (python -m neos_swift.cli inspect), which prints pyhf's tables.")
+            "Print a summary of the workspace: channels and bins, samples, parameters, measurements (pyhf inspect).")
 
     @Argument(help: "The workspace JSON file (- or nothing: standard input).") var workspace = "-"
     @Option(help: "Also write the summary to this file as JSON.") var outputFile: String?
-    @Option(help: "The measurement to mark as the default.") var measurement: String?
+    @Option(help: "Accepted as pyhf does; the default measurement marked (*) is the first one, as in pyhf.")
+    var measurement: String?
 
-    func run() throws { try forwardToPython() }
+    func run() throws {
+        let summary = try WorkspaceSummary(try WorkspaceSource(workspace).workspace)
+        print(Self.tables(summary), terminator: "")
+        if let outputFile {
+            try writeOutput(PythonJSONLayout.dumps(Self.json(summary), numbers: .integralAsIntegers), to: outputFile)
+        }
+    }
+
+    /// pyhf's tables: names right-aligned in a column as wide as the longest channel, sample, parameter or
+    /// measurement name, cells joined by two spaces.
+    static func tables(_ summary: WorkspaceSummary) -> String {
+        let width =
+            (summary.channels.map(\.name) + summary.samples + summary.parameters.map(\.name)
+            + summary.measurements.map(\.name)).map(\.unicodeScalars.count).max() ?? 0
+        var out = ""
+        func row(_ cells: String...) { out += cells.joined(separator: "  ") + "\n" }
+        func line(_ text: String) { out += text + "\n" }
+        let dashes = String(repeating: "-", count: 10)
+        row(right("     Summary     ", width + 7), "")
+        row(right(String(repeating: "-", count: 18), width + 7), "")
+        let modifierNames = Set(summary.modifiers.map(\.name)).count
+        for (key, count) in [
+            ("channels", summary.channels.count), ("samples", summary.samples.count),
+            ("parameters", summary.parameters.count), ("modifiers", modifierNames),
+        ] {
+            row(right(key, width), String(count))
+        }
+        line("")
+        row(right("channels", width), center("nbins", 5))
+        row(right(dashes, width), center("-----", 5))
+        for (name, bins) in summary.channels { row(right(name, width), center(String(bins), 5)) }
+        line("")
+        line(right("samples", width))
+        line(right(dashes, width))
+        for sample in summary.samples { line(right(sample, width)) }
+        line("")
+        row(right("parameters", width), left("constraint", 22), "modifiers")
+        row(right(dashes, width), left(dashes, 22), dashes)
+        for parameter in summary.parameters {
+            let types = Set(parameter.modifierTypes).sorted {
+                Array($0.unicodeScalars).lexicographicallyPrecedes(Array($1.unicodeScalars)) { $0.value < $1.value }
+            }
+            row(right(parameter.name, width), left(parameter.constraint, 22), types.joined(separator: ","))
+        }
+        line("")
+        row(right("measurement", width), center("poi", 22), "parameters")
+        row(right(dashes, width), center(dashes, 22), dashes)
+        for (i, measurement) in summary.measurements.enumerated() {
+            let label = (i == 0 ? "(*) " : "") + measurement.name
+            let parameters =
+                measurement.parameterNames.isEmpty ? "(none)" : measurement.parameterNames.joined(separator: ",")
+            row(right(label, width), center(measurement.poi, 22), parameters)
+        }
+        line("")
+        return out
+    }
+
+    /// The summary as pyhf writes it with --output-file.
+    static func json(_ summary: WorkspaceSummary) -> JSON {
+        func strings(_ values: [String]) -> JSON { .array(values.map { .string($0) }) }
+        var modifiers: [JSON.Member] = []
+        for (name, type) in summary.modifiers {  // a Python dict of the pairs: the last type of a name counts
+            modifiers.removeAll { $0.key == name }
+            modifiers.append(.init(key: name, value: .string(type)))
+        }
+        return .object([
+            .init(key: "samples", value: strings(summary.samples)),
+            .init(
+                key: "channels",
+                value: .array(summary.channels.map { .array([.string($0.name), .number(Double($0.bins))]) })),
+            .init(key: "modifiers", value: .object(modifiers)),
+            .init(
+                key: "parameters",
+                value: .array(summary.parameters.map { .array([.string($0.name), .string($0.constraint)]) })),
+            .init(
+                key: "systematics",
+                value: .array(
+                    summary.parameters.map {
+                        .array([.string($0.name), .string($0.constraint), strings($0.modifierTypes)])
+                    })),
+            .init(
+                key: "measurements",
+                value: .array(
+                    summary.measurements.map {
+                        .array([.string($0.name), .string($0.poi), strings($0.parameterNames)])
+                    })),
+        ])
+    }
+
+    /// Python's format alignments (`>`, `<`, `^`), counting code points: `^` puts the odd space on the right.
+    static func right(_ text: String, _ width: Int) -> String { spaces(width - text.unicodeScalars.count) + text }
+    static func left(_ text: String, _ width: Int) -> String { text + spaces(width - text.unicodeScalars.count) }
+    static func center(_ text: String, _ width: Int) -> String {
+        let padding = max(0, width - text.unicodeScalars.count)
+        return spaces(padding / 2) + text + spaces(padding - padding / 2)
+    }
+    static func spaces(_ count: Int) -> String { String(repeating: " ", count: max(0, count)) }
 }
 
 /// `neos prune`: pyhf's `prune`.

@@ -38,6 +38,7 @@ COUPLED = REFDATA / "workspaces" / "validation_2bin_2channel_coupledhistosys.jso
 MULTICHANNEL = REFDATA / "xml_converted" / "multichannel_histfactory.json"
 BKGONLY = REFDATA / "tests_data" / "test_patchset__example_bkgonly.json"
 PATCHSET = REFDATA / "tests_data" / "test_patchset__example_patchset.json"
+XMLIMPORT = REFDATA / "xml_converted" / "xmlimport_input.json"  # three measurements
 
 # Runs pyhf's own command line (click's runner, one process for every workspace) and prints {path: result}, where a
 # result is pyhf's JSON or {"error": the exception's type}.
@@ -199,9 +200,9 @@ def test_fit_draws_the_pulls_plot(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
 
 
-def test_workspace_and_patchset_commands_print_what_pyhf_prints():
-    """Byte for byte pyhf 0.7.6's output (integral numbers written as the inputs had them: 20.0 stays 20.0), and
-    failing where pyhf fails. md5 digests and ``inspect``'s tables come from the Python package."""
+def test_workspace_and_patchset_commands_print_what_pyhf_prints(tmp_path):
+    """Byte for byte pyhf 0.7.6's output, standard output and --output-file (integral numbers written as the
+    inputs had them: 20.0 stays 20.0), and failing where pyhf fails. md5 digests come from the Python package."""
     runs = [
         (["sort", COUPLED], None),
         (["sort", MULTICHANNEL], None),
@@ -220,6 +221,9 @@ def test_workspace_and_patchset_commands_print_what_pyhf_prints():
         (["combine", COUPLED, COUPLED, "--join", "left outer", "--merge-channels"], None),
         (["combine", COUPLED, COUPLED], None),
         (["inspect", MULTICHANNEL], None),
+        (["inspect", XMLIMPORT, "--output-file", "OUTPUT"], None),
+        (["inspect"], BKGONLY.read_text()),
+        (["prune", XMLIMPORT, "--measurement", "GammaExample", "--output-file", "OUTPUT"], None),
         (["patchset", "inspect", PATCHSET], None),
         (["patchset", "extract", PATCHSET, "--name", "patch_channel1_signal_syst1"], None),
         (["patchset", "extract", PATCHSET, "--name", "patch_channel1_signal_syst1", "--with-metadata"], None),
@@ -229,7 +233,11 @@ def test_workspace_and_patchset_commands_print_what_pyhf_prints():
         (["patchset", "apply", BKGONLY, PATCHSET, "--name", "patch_channel1_signal_syst1"], None),
         (["patchset", "apply", COUPLED, PATCHSET, "--name", "patch_channel1_signal_syst1"], None),
     ]
-    requests = [[[str(argument) for argument in arguments], stdin] for arguments, stdin in runs]
+
+    def arguments_of(side, i, arguments):  # OUTPUT: a file of the run's own, one per side
+        return [str(tmp_path / f"{side}-{i}.json") if a == "OUTPUT" else str(a) for a in arguments]
+
+    requests = [[arguments_of("pyhf", i, arguments), stdin] for i, (arguments, stdin) in enumerate(runs)]
     pyhf_run = subprocess.run(
         [sys.executable, "-c", PYHF_COMMANDS_SCRIPT, json.dumps(requests)],
         capture_output=True,
@@ -240,14 +248,17 @@ def test_workspace_and_patchset_commands_print_what_pyhf_prints():
     )
     theirs = json.loads(pyhf_run.stdout.splitlines()[-1])
     refused = []
-    for (arguments, stdin), (code, stdout) in zip(runs, theirs):
-        done = neos(*arguments, stdin=stdin)
+    for i, ((arguments, stdin), (code, stdout)) in enumerate(zip(runs, theirs)):
+        done = neos(*arguments_of("neos", i, arguments), stdin=stdin)
         if code != 0:
             assert_one_line_error(done, 1)
             refused.append(arguments[0] if arguments[0] != "patchset" else arguments[1])
             continue
         assert done.returncode == 0, (arguments, done.stderr)
         assert done.stdout == stdout, arguments
+        if "OUTPUT" in arguments:
+            written = (tmp_path / f"neos-{i}.json").read_text()
+            assert written == (tmp_path / f"pyhf-{i}.json").read_text(), arguments
     assert refused == ["prune", "combine", "extract", "verify", "apply"]
 
 
