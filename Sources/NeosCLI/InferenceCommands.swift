@@ -8,7 +8,7 @@ import NeosCore
 #endif
 
 /// pyhf's inference commands: `fit` and `cls`, with pyhf's options and pyhf's JSON output.
-let inferenceCommands: [any ParsableCommand.Type] = [Fit.self, CLs.self]
+let inferenceCommands: [any ParsableCommand.Type] = [Fit.self, CLs.self, UpperLimit.self]
 
 /// The input every pyhf inference command takes: a workspace (a file or standard input), a measurement, patches.
 struct WorkspaceInput: ParsableArguments {
@@ -161,6 +161,80 @@ struct CLs: ParsableCommand {
             .init(key: "CLs_exp", value: .array(result.expected.map { .number($0.cls) })),
         ])
         try writeOutput(PythonJSONLayout.dumps(output), to: input.outputFile)
+    }
+}
+
+/// `neos upper-limit`: the observed and expected upper limits on the POI (`pyhf.infer.intervals.upper_limits
+/// .upper_limit`), which pyhf has as a function only.
+struct UpperLimit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upper-limit",
+        abstract: "The observed and expected upper limits on the POI at CLs = --level (pyhf's upper_limit).",
+        discussion: """
+            Prints {"obs_limit": …, "exp_limits": [five values, -2 to +2 sigma]} as JSON. With --poi-range LO HI \
+            (and --points N) CLs is interpolated over that scan (pyhf's linear_grid_scan); without it the limits are \
+            found by root finding inside the POI's bounds (pyhf's toms748_scan). --plot FILE.png draws the Brazil \
+            band over the scan (default 0 to 5, 21 points).
+            """)
+
+    @OptionGroup var input: WorkspaceInput
+    @Option(help: "The CLs level of the limits.") var level = 0.05
+    @Option(help: "The test statistic: q or qtilde.") var testStat = "qtilde"
+    @Option(parsing: .upToNextOption, help: "LO HI: scan the POI from LO to HI instead of root finding.")
+    var poiRange: [Double] = []
+    @Option(help: "The number of scan points of --poi-range.") var points = 21
+    @Option(help: "Draw the Brazil band of a scan into this PNG file (needs neos-swift[plot]).") var plot: String?
+
+    func validate() throws {
+        guard ["q", "qtilde"].contains(testStat) else {
+            throw ValidationError("Invalid value for '--test-stat': '\(testStat)' is not one of 'q', 'qtilde'")
+        }
+        guard poiRange.isEmpty || poiRange.count == 2 else {
+            throw ValidationError("Option '--poi-range' requires 2 arguments: LO HI (got \(poiRange.count))")
+        }
+        guard poiRange.isEmpty || (poiRange[0] < poiRange[1] && poiRange.allSatisfy(\.isFinite)) else {
+            throw ValidationError("--poi-range needs finite LO < HI, got \(poiRange[0]) \(poiRange[1])")
+        }
+        guard points >= 2 else { throw ValidationError("--points needs at least 2 scan points, got \(points)") }
+        guard level > 0 && level < 1 else { throw ValidationError("--level must lie in (0, 1), got \(level)") }
+        if plot != nil && input.workspace == "-" {
+            throw ValidationError("--plot needs the workspace as a file, not standard input")
+        }
+    }
+
+    func run() throws {
+        let (workspace, patches) = try input.read()
+        let model = try workspace.model(measurementName: input.measurement, patches: patches)
+        let data = try workspace.data(model: model)
+        let statistic = try TestStatistic(name: testStat)
+        let result: UpperLimitResult
+        if poiRange.isEmpty {
+            result = try UpperLimits.rootFinding(data: data, model: model, level: level, testStatistic: statistic)
+        } else {
+            let (low, high) = (poiRange[0], poiRange[1])
+            // numpy.linspace's values: low + i * step, with the last one exactly high
+            let scan = (0..<points).map {
+                $0 == points - 1 ? high : low + Double($0) * (high - low) / Double(points - 1)
+            }
+            result = try UpperLimits.scan(scan, data: data, model: model, level: level, testStatistic: statistic)
+        }
+        let output = JSON.object([
+            .init(key: "obs_limit", value: .number(result.observed)),
+            .init(key: "exp_limits", value: .array(result.expected.map { .number($0) })),
+        ])
+        try writeOutput(PythonJSONLayout.dumps(output), to: input.outputFile)
+        if let plot {
+            var arguments = ["neos_swift.plots", "brazil", input.workspace, "--output", plot]
+            if let measurement = input.measurement { arguments += ["--measurement", measurement] }
+            for patch in input.patches { arguments += ["--patch", patch] }
+            let range = poiRange.isEmpty ? [0, 5] : poiRange
+            arguments += ["--poi-range", String(range[0]), String(range[1]), "--points", String(points)]
+            guard runPythonModule(arguments, outputToStandardError: true) == 0 else {
+                throw CommandFailure.failed(
+                    "the limits are printed, but drawing \(plot) failed: install neos-swift[plot] (matplotlib) for the Python that NEOS_PYTHON names"
+                )
+            }
+        }
     }
 }
 

@@ -13,7 +13,7 @@ struct NeosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neos",
         abstract: "neos-swift's native command: pyhf's commands, neos training and the build's description.",
-        subcommands: inferenceCommands + workspaceCommands + trainingCommands)
+        subcommands: inferenceCommands + workspaceCommands + conversionCommands + trainingCommands)
 }
 
 /// Parses the arguments, runs the command and maps every failure to one line on standard error and an exit code

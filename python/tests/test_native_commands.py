@@ -185,7 +185,7 @@ def test_bad_files_and_arguments_give_one_line_and_an_exit_code(tmp_path):
 
 
 def test_every_command_answers_help():
-    for arguments in ([], ["cls"], ["fit"], ["train"], ["version"]):
+    for arguments in ([], ["cls"], ["fit"], ["upper-limit"], ["xml2json"], ["json2xml"], ["train"], ["version"]):
         shown = neos(*arguments, "--help")
         assert shown.returncode == 0, shown.stderr
         assert "USAGE: neos" in shown.stdout
@@ -279,3 +279,106 @@ def test_workspace_commands_write_files_and_refuse_bad_arguments(tmp_path):
         assert "USAGE: neos" in neos_ok(*arguments, "--help")
     for name in ("extract", "apply", "verify", "inspect"):
         assert "USAGE: neos patchset" in neos_ok("patchset", name, "--help")
+
+
+# pyhf converged: a scan's limits; twice the NLL (pyhf's) on the data at pyhf's fit with the POI held at 0, the fit the
+# Asimov data come from, and at ours (argv[6]); and CLs at the POI values argv[5] from pyhf's calculator with its Asimov
+# data made from ours.
+PYHF_LIMITS_SCRIPT = """
+import json, sys
+import numpy as np
+import pyhf
+pyhf.set_backend("numpy", pyhf.optimize.scipy_optimizer(tolerance=1e-12))
+path, low, high, points = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+tests, our_asimov_pars = json.loads(sys.argv[5]), np.asarray(json.loads(sys.argv[6]))
+workspace = pyhf.Workspace(json.load(open(path)))
+model = workspace.model()
+data = workspace.data(model)
+observed, expected = pyhf.infer.intervals.upper_limits.upper_limit(data, model, scan=np.linspace(low, high, points))
+settings = (model.config.suggested_init(), model.config.suggested_bounds(), model.config.suggested_fixed())
+pyhf_asimov_pars = pyhf.infer.mle.fixed_poi_fit(0.0, data, model, *settings)
+twice_nll = {
+    name: float(-2 * model.logpdf(pars, data)[0])
+    for name, pars in (("pyhf", pyhf_asimov_pars), ("ours", our_asimov_pars))
+}
+def asimov_from_ours(asimov_mu, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_pars=False):
+    asimov = pdf.expected_data(our_asimov_pars)
+    return (asimov, our_asimov_pars) if return_fitted_pars else asimov
+pyhf.infer.calculators.generate_asimov_data = asimov_from_ours
+cls = []
+for mu in tests:
+    obs, exp = pyhf.infer.hypotest(mu, data, model, return_expected_set=True)
+    cls.append([float(obs)] + [float(value) for value in exp])
+print(json.dumps({"scan": [float(observed)] + [float(v) for v in expected], "twice_nll": twice_nll, "cls": cls}))
+"""
+
+
+def test_upper_limit_matches_the_api_and_pyhf_converged():
+    """A scan's limits equal pyhf's converged scan within 1e-6. Root finding's limits are where pyhf's CLs curves
+    cross the level; pyhf's own toms748_scan stops at rtol 1e-4, so CLs at our limits is the reference, computed by
+    pyhf. Its expected curves hang on the fit that makes the Asimov data (POI held at 0), which lies in a flat valley
+    here: pyhf's converged fit stops 2e-7 away in a parameter, 1.8e-12 higher in twice the NLL (pyhf's own), and that
+    moves its expected CLs at mu = 0.34 by 2e-6. So pyhf's calculator is given the Asimov data of our fit, the lower
+    minimum by pyhf's own NLL, and CLs at each limit is then the level within 1e-6. Both equal neos_swift's API."""
+    from neos_swift import Workspace
+    from neos_swift.infer import mle
+    from neos_swift.infer.intervals import upper_limits
+
+    workspace = Workspace(json.loads(COUPLED.read_text()))
+    model = workspace.model()
+    data = workspace.data(model)
+
+    def limits(*arguments):
+        result = json.loads(neos_ok("upper-limit", COUPLED, *arguments))
+        assert set(result) == {"obs_limit", "exp_limits"}
+        return [result["obs_limit"], *result["exp_limits"]]
+
+    scanned = limits("--poi-range", "0", "5", "--points", "6")
+    api = upper_limits.upper_limit(data, model, scan=np.linspace(0, 5, 6))
+    np.testing.assert_allclose(scanned, [float(api[0]), *map(float, api[1])], rtol=1e-12)
+    found = limits()
+    api = upper_limits.upper_limit(data, model)
+    np.testing.assert_allclose(found, [float(api[0]), *map(float, api[1])], rtol=1e-12)
+
+    our_asimov_pars = np.asarray(mle.fixed_poi_fit(0.0, data, model), dtype=float).tolist()
+    pyhf_run = subprocess.run(
+        [sys.executable, "-c", PYHF_LIMITS_SCRIPT, str(COUPLED), "0", "5", "6", json.dumps(found)]
+        + [json.dumps(our_asimov_pars)],
+        capture_output=True,
+        text=True,
+        env=pyhf_env(),
+        timeout=300,
+        check=True,
+    )
+    theirs = json.loads(pyhf_run.stdout.splitlines()[-1])
+    np.testing.assert_allclose(scanned, theirs["scan"], rtol=CLS_RTOL)
+    assert theirs["twice_nll"]["ours"] <= theirs["twice_nll"]["pyhf"]
+    # curve k of pyhf's hypotest at our limit k is the level (observed, then the expected set)
+    at_our_limits = [theirs["cls"][k][k] for k in range(6)]
+    np.testing.assert_allclose(at_our_limits, 0.05, rtol=CLS_RTOL)
+
+    assert_one_line_error(neos("upper-limit", COUPLED, "--poi-range", "5", "0"), 2)
+    assert_one_line_error(neos("upper-limit", COUPLED, "--level", "1.5"), 2)
+    assert_one_line_error(neos("upper-limit", REFDATA / "tests_data" / "test_workspace__poiless.json"), 1)
+
+
+def test_upper_limit_draws_the_brazil_band(tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "brazil.png"
+    printed = neos_ok("upper-limit", COUPLED, "--poi-range", "0", "3", "--points", "7", "--plot", png)
+    assert set(json.loads(printed)) == {"obs_limit", "exp_limits"}
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_json2xml_and_xml2json_run_in_the_python_package(tmp_path):
+    out = tmp_path / "xml"
+    out.mkdir()
+    assert neos("json2xml", COUPLED, "--output-dir", out).returncode == 0
+    converted = tmp_path / "converted.json"
+    done = neos("xml2json", out / "FitConfig.xml", "--basedir", out, "--hide-progress", "--output-file", converted)
+    assert done.returncode == 0, done.stderr
+    from_xml, from_json = json.loads(neos_ok("cls", converted)), json.loads(neos_ok("cls", COUPLED))
+    np.testing.assert_allclose(from_xml["CLs_obs"], from_json["CLs_obs"], rtol=CLS_RTOL)
+    np.testing.assert_allclose(from_xml["CLs_exp"], from_json["CLs_exp"], rtol=CLS_RTOL)
+    assert_one_line_error(neos("xml2json", out / "FitConfig.xml", "-v", "no-colon"), 2)
+    assert_one_line_error(neos("xml2json"), 2)
