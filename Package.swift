@@ -45,7 +45,9 @@ let package = Package(
         .target(name: "NeosCore", dependencies: kernelDependencies),
         .executableTarget(
             name: "NeosCLI",
-            dependencies: ["NeosCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "NeosCore", "CNeos", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "NeosCoreBench", dependencies: ["NeosCore"], path: "benchmarks/swift/NeosCoreBench"),
         .target(name: "CNeos"),
         .target(name: "Neos", dependencies: ["NeosCore", "CNeos"]),

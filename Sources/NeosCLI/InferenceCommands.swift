@@ -92,6 +92,10 @@ struct Fit: ParsableCommand {
         if plot != nil && input.workspace == "-" {
             throw ValidationError("--plot needs the workspace as a file, not standard input")
         }
+        if plot != nil && !engine.isNativeDefault {
+            throw ValidationError(
+                "--plot draws the native fit's pulls: it does not combine with --optimizer minuit or --optconf")
+        }
     }
 
     func run() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CNeos
 import NeosCore
 
 #if canImport(Glibc)
@@ -13,7 +14,19 @@ struct NeosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neos",
         abstract: "neos-swift's native command: pyhf's commands, neos training and the build's description.",
-        subcommands: inferenceCommands + workspaceCommands + conversionCommands + trainingCommands)
+        version: "neos, version \(NEOS_VERSION_STRING)",
+        subcommands: inferenceCommands + workspaceCommands + conversionCommands + extraCommands + trainingCommands)
+
+    @Flag(
+        name: [.customLong("cite"), .customLong("citation")],
+        help: "Print the BibTeX entries to cite (neos-swift and pyhf) and exit.")
+    var cite = false
+
+    func run() throws {
+        // the citation text is the Python package's (neos_swift.utils.citation)
+        if cite { try forwardToPython() }
+        print(Self.helpMessage())
+    }
 }
 
 /// Parses the arguments, runs the command and maps every failure to one line on standard error and an exit code

@@ -179,6 +179,7 @@ def test_bad_files_and_arguments_give_one_line_and_an_exit_code(tmp_path):
         ["fit", COUPLED, "--backend", "cupy"],
         ["fit", COUPLED, "--optconf", "maxiter"],
         ["fit", "--plot", tmp_path / "pulls.png"],
+        ["fit", COUPLED, "--optimizer", "minuit", "--plot", tmp_path / "pulls.png"],
         ["cls", COUPLED, "--no-such-option"],
     ):
         assert_one_line_error(neos(*arguments), 2)
@@ -190,6 +191,20 @@ def test_every_command_answers_help():
         assert shown.returncode == 0, shown.stderr
         assert "USAGE: neos" in shown.stdout
     assert "--test-stat" in neos_ok("cls", "--help") and "--value" in neos_ok("fit", "--help")
+    for arguments in (["completions"], ["contrib"], ["contrib", "download"]):
+        assert "USAGE: neos" in neos_ok(*arguments, "--help")
+    assert "USAGE: neos" in neos_ok()  # no command: the overview
+
+
+def test_version_citation_and_completions_as_pyhfs_root_command():
+    import neos_swift
+
+    assert neos_ok("--version") == f"neos, version {neos_swift.__version__}\n"
+    for flag in ("--cite", "--citation"):
+        assert neos_ok(flag) == python_command_line("--cite")
+    assert neos_ok("completions", "bash") == neos_ok("--generate-completion-script", "bash")
+    assert "#compdef neos" in neos_ok("completions", "zsh")
+    assert_one_line_error(neos("completions", "tcsh"), 2)
 
 
 def test_fit_draws_the_pulls_plot(tmp_path):
