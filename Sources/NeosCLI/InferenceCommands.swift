@@ -21,14 +21,7 @@ struct WorkspaceInput: ParsableArguments {
 
     /// The workspace and the JSON texts of the patches, read in pyhf's order (workspace first).
     func read() throws -> (workspace: Workspace, patches: [String]) {
-        let text = try readInputText(workspace)
-        let parsed: Workspace
-        do {
-            parsed = try Workspace(json: text)
-        } catch let error as NeosError {
-            throw CommandFailure.failed("\(workspace == "-" ? "standard input" : workspace): \(error.message)")
-        }
-        return (parsed, try patches.map { try readInputText($0) })
+        (try WorkspaceSource(workspace).workspace, try patches.map { try readInputText($0) })
     }
 }
 

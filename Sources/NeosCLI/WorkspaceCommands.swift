@@ -17,13 +17,16 @@ struct WorkspaceSource {
     let text: String
     let workspace: Workspace
 
-    init(_ path: String) throws {
-        text = try readInputText(path)
-        do {
-            workspace = try Workspace(json: text)
-        } catch let error as NeosError {
-            throw CommandFailure.failed("\(path == "-" ? "standard input" : path): \(error.message)")
-        }
+    init(_ path: String) throws { (text, workspace) = try readParsed(path) { try Workspace(json: $0) } }
+}
+
+/// The text of a file or standard input and what `parse` makes of it; a parse error names the file.
+func readParsed<Value>(_ path: String, _ parse: (String) throws -> Value) throws -> (String, Value) {
+    let text = try readInputText(path)
+    do {
+        return (text, try parse(text))
+    } catch let error as NeosError {
+        throw CommandFailure.failed("\(path == "-" ? "standard input" : path): \(error.message)")
     }
 }
 
@@ -297,14 +300,7 @@ struct PatchsetSource {
     let text: String
     let patchset: Patchset
 
-    init(_ path: String) throws {
-        text = try readInputText(path)
-        do {
-            patchset = try Patchset(json: text)
-        } catch let error as NeosError {
-            throw CommandFailure.failed("\(path == "-" ? "standard input" : path): \(error.message)")
-        }
-    }
+    init(_ path: String) throws { (text, patchset) = try readParsed(path) { try Patchset(json: $0) } }
 
     /// The patch `name`, or a failure naming what was asked for (pyhf's InvalidPatchLookup).
     func entry(_ name: String?) throws -> (patch: JSON, metadata: JSON) {

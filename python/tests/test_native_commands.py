@@ -65,8 +65,19 @@ print(json.dumps([[run.exit_code, run.stdout] for run in runs]))
 """
 
 
-def pyhf_env():
-    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+def run_pyhf(script, *arguments):
+    """The JSON that ``script`` prints last, run with ``arguments`` by the real pyhf (PYTHONPATH dropped, so that
+    pyhf is pyhf 0.7.6 beside this Python and not neos_swift)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def native_command() -> str | None:
@@ -110,15 +121,7 @@ def assert_one_line_error(done, code):
 
 def test_cls_equals_pyhf_converged_on_every_reference_workspace():
     assert len(WORKSPACES) >= 24
-    pyhf_run = subprocess.run(
-        [sys.executable, "-c", PYHF_CLS_SCRIPT, *map(str, WORKSPACES)],
-        capture_output=True,
-        text=True,
-        env=pyhf_env(),
-        timeout=300,
-        check=True,
-    )
-    theirs = json.loads(pyhf_run.stdout.splitlines()[-1])
+    theirs = run_pyhf(PYHF_CLS_SCRIPT, *WORKSPACES)
     compared = 0
     for path in WORKSPACES:
         reference = theirs[str(path)]
@@ -253,15 +256,7 @@ def test_workspace_and_patchset_commands_print_what_pyhf_prints(tmp_path):
         return [str(tmp_path / f"{side}-{i}.json") if a == "OUTPUT" else str(a) for a in arguments]
 
     requests = [[arguments_of("pyhf", i, arguments), stdin] for i, (arguments, stdin) in enumerate(runs)]
-    pyhf_run = subprocess.run(
-        [sys.executable, "-c", PYHF_COMMANDS_SCRIPT, json.dumps(requests)],
-        capture_output=True,
-        text=True,
-        env=pyhf_env(),
-        timeout=300,
-        check=True,
-    )
-    theirs = json.loads(pyhf_run.stdout.splitlines()[-1])
+    theirs = run_pyhf(PYHF_COMMANDS_SCRIPT, json.dumps(requests))
     refused = []
     for i, ((arguments, stdin), (code, stdout)) in enumerate(zip(runs, theirs)):
         done = neos(*arguments_of("neos", i, arguments), stdin=stdin)
@@ -356,16 +351,7 @@ def test_upper_limit_matches_the_api_and_pyhf_converged():
     np.testing.assert_allclose(found, [float(api[0]), *map(float, api[1])], rtol=1e-12)
 
     our_asimov_pars = np.asarray(mle.fixed_poi_fit(0.0, data, model), dtype=float).tolist()
-    pyhf_run = subprocess.run(
-        [sys.executable, "-c", PYHF_LIMITS_SCRIPT, str(COUPLED), "0", "5", "6", json.dumps(found)]
-        + [json.dumps(our_asimov_pars)],
-        capture_output=True,
-        text=True,
-        env=pyhf_env(),
-        timeout=300,
-        check=True,
-    )
-    theirs = json.loads(pyhf_run.stdout.splitlines()[-1])
+    theirs = run_pyhf(PYHF_LIMITS_SCRIPT, COUPLED, 0, 5, 6, json.dumps(found), json.dumps(our_asimov_pars))
     np.testing.assert_allclose(scanned, theirs["scan"], rtol=CLS_RTOL)
     assert theirs["twice_nll"]["ours"] <= theirs["twice_nll"]["pyhf"]
     # curve k of pyhf's hypotest at our limit k is the level (observed, then the expected set)
