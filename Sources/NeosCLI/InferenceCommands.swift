@@ -133,6 +133,7 @@ struct CLs: ParsableCommand {
     @Option(help: "The test statistic: q or qtilde.") var testStat = "qtilde"
     @Option(help: "The calculator: asymptotics or toybased.") var calctype = "asymptotics"
     @OptionGroup var engine: EngineOptions
+    @OptionGroup var grid: GridOptions
 
     func validate() throws {
         guard ["q", "qtilde"].contains(testStat) else {
@@ -142,14 +143,32 @@ struct CLs: ParsableCommand {
             throw ValidationError(
                 "Invalid value for '--calctype': '\(calctype)' is not one of 'asymptotics', 'toybased'")
         }
+        try grid.validate(input, nativeOnly: isNative)
     }
 
+    private var isNative: Bool { engine.isNativeDefault && calctype == "asymptotics" }
+
+    /// pyhf's command line's interpolation codes.
+    private static let settings = ModifierSettings(normsys: .code4, histosys: .code4p)
+
     func run() throws {
-        guard engine.isNativeDefault && calctype == "asymptotics" else { try forwardToPython() }
+        if grid.patchset != nil {
+            let statistic = try TestStatistic(name: testStat)
+            return try grid.run(
+                input, columns: ["CLs_obs", "CLs_exp"],
+                csvColumns: ["CLs_obs"] + ["-2", "-1", "0", "1", "2"].map { "CLs_exp_\($0)" },
+                compute: { background, patchset, names, jobs in
+                    try SignalGrid.hypotests(
+                        background: background, patchset: patchset, names: names, poi: testPoi,
+                        testStatistic: statistic, measurementName: input.measurement, modifierSettings: Self.settings,
+                        threads: jobs)
+                },
+                row: { result in [.number(result.observed.cls), .array(result.expected.map { .number($0.cls) })] })
+        }
+        guard isNative else { try forwardToPython() }
         let (workspace, patches) = try input.read()
         let model = try workspace.model(
-            measurementName: input.measurement, modifierSettings: ModifierSettings(normsys: .code4, histosys: .code4p),
-            patches: patches)
+            measurementName: input.measurement, modifierSettings: Self.settings, patches: patches)
         let result = try Hypotest.run(
             poi: testPoi, data: try workspace.data(model: model), model: model,
             testStatistic: try TestStatistic(name: testStat))
@@ -181,6 +200,7 @@ struct UpperLimit: ParsableCommand {
     var poiRange: [Double] = []
     @Option(help: "The number of scan points of --poi-range.") var points = 21
     @Option(help: "Draw the Brazil band of a scan into this PNG file (needs neos-swift[plot]).") var plot: String?
+    @OptionGroup var grid: GridOptions
 
     func validate() throws {
         guard ["q", "qtilde"].contains(testStat) else {
@@ -197,23 +217,39 @@ struct UpperLimit: ParsableCommand {
         if plot != nil && input.workspace == "-" {
             throw ValidationError("--plot needs the workspace as a file, not standard input")
         }
+        try grid.validate(input, nativeOnly: true)
+        if plot != nil && grid.patchset != nil { throw ValidationError("--plot draws one workspace, not a grid") }
+    }
+
+    /// The scan of --poi-range: numpy.linspace's values, low + i * step with the last one exactly high (nil: root
+    /// finding).
+    private var scan: [Double]? {
+        guard poiRange.count == 2 else { return nil }
+        let (low, high) = (poiRange[0], poiRange[1])
+        return (0..<points).map { $0 == points - 1 ? high : low + Double($0) * (high - low) / Double(points - 1) }
     }
 
     func run() throws {
+        let statistic = try TestStatistic(name: testStat)
+        if grid.patchset != nil {
+            return try grid.run(
+                input, columns: ["obs_limit", "exp_limits"],
+                csvColumns: ["obs_limit"] + ["-2", "-1", "0", "1", "2"].map { "exp_limit_\($0)" },
+                compute: { background, patchset, names, jobs in
+                    try SignalGrid.upperLimits(
+                        background: background, patchset: patchset, names: names, scan: scan, level: level,
+                        testStatistic: statistic, measurementName: input.measurement, threads: jobs)
+                },
+                row: { result in [.number(result.observed), .array(result.expected.map { .number($0) })] })
+        }
         let (workspace, patches) = try input.read()
         let model = try workspace.model(measurementName: input.measurement, patches: patches)
         let data = try workspace.data(model: model)
-        let statistic = try TestStatistic(name: testStat)
         let result: UpperLimitResult
-        if poiRange.isEmpty {
-            result = try UpperLimits.rootFinding(data: data, model: model, level: level, testStatistic: statistic)
-        } else {
-            let (low, high) = (poiRange[0], poiRange[1])
-            // numpy.linspace's values: low + i * step, with the last one exactly high
-            let scan = (0..<points).map {
-                $0 == points - 1 ? high : low + Double($0) * (high - low) / Double(points - 1)
-            }
+        if let scan {
             result = try UpperLimits.scan(scan, data: data, model: model, level: level, testStatistic: statistic)
+        } else {
+            result = try UpperLimits.rootFinding(data: data, model: model, level: level, testStatistic: statistic)
         }
         let output = JSON.object([
             .init(key: "obs_limit", value: .number(result.observed)),

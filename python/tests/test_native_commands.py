@@ -383,3 +383,86 @@ def test_json2xml_and_xml2json_run_in_the_python_package(tmp_path):
     np.testing.assert_allclose(from_xml["CLs_exp"], from_json["CLs_exp"], rtol=CLS_RTOL)
     assert_one_line_error(neos("xml2json", out / "FitConfig.xml", "-v", "no-colon"), 2)
     assert_one_line_error(neos("xml2json"), 2)
+
+
+SBOTTOM_A = REFDATA / "sbottom_ins1748602" / "RegionA"
+
+
+def sbottom_patchset(tmp_path, broken=False):
+    """A patchset of RegionA's three signal points (names and masses from the file names), optionally with a fourth
+    patch that does not apply (a channel the workspace does not have)."""
+    patches = []
+    for path in sorted(SBOTTOM_A.glob("patch.sbottom_*.json")):
+        name = path.stem.removeprefix("patch.")
+        values = [float(mass) for mass in name.split("_")[1:]]
+        patches.append({"metadata": {"name": name, "values": values}, "patch": json.loads(path.read_text())})
+    if broken:
+        operation = {"op": "replace", "path": "/channels/99/samples/0/data", "value": [1.0]}
+        patches.insert(1, {"metadata": {"name": "broken", "values": [1.0, 2.0, 3.0]}, "patch": [operation]})
+    document = {
+        "metadata": {
+            "references": {"hepdata": "ins1748602"},
+            "description": "three sbottom points of RegionA",
+            "digests": {"sha256": neos_ok("digest", SBOTTOM_A / "BkgOnly.json").strip().split(":")[1]},
+            "labels": ["m_sbottom", "m_chi2", "m_chi1"],
+        },
+        "patches": patches,
+        "version": "1.0.0",
+    }
+    path = tmp_path / ("broken.json" if broken else "patchset.json")
+    path.write_text(json.dumps(document))
+    return path, patches
+
+
+def test_a_grid_over_a_patchset_equals_each_point_alone_on_any_number_of_threads(tmp_path):
+    """``neos cls BKG --patchset PS``: each point's CLs bit for bit those of ``neos cls BKG -p PATCH`` (the same
+    computation), in the patchset's order, whatever --jobs; CSV names the values by the patchset's labels."""
+    patchset, patches = sbottom_patchset(tmp_path)
+    background = SBOTTOM_A / "BkgOnly.json"
+    serial = json.loads(neos_ok("cls", background, "--patchset", patchset, "--jobs", "1"))
+    threaded = json.loads(neos_ok("cls", background, "--patchset", patchset, "--jobs", "2"))
+    assert serial == threaded
+    assert [point["name"] for point in serial] == [patch["metadata"]["name"] for patch in patches]
+    for point, patch in zip(serial, patches):
+        single = tmp_path / f"{point['name']}.json"
+        single.write_text(json.dumps(patch["patch"]))
+        alone = json.loads(neos_ok("cls", background, "-p", single))
+        assert point == {"name": patch["metadata"]["name"], "values": patch["metadata"]["values"], **alone}
+    table = neos_ok("cls", background, "--patchset", patchset, "--format", "csv", "--patch-name", serial[2]["name"])
+    header, row = table.splitlines()
+    assert header.split(",") == ["name", "m_sbottom", "m_chi2", "m_chi1", "CLs_obs"] + [
+        f"CLs_exp_{k}" for k in ("-2", "-1", "0", "1", "2")
+    ] + ["error"]
+    cells = row.split(",")
+    assert cells[0] == serial[2]["name"] and cells[-1] == ""
+    assert [float(cell) for cell in cells[1:-1]] == serial[2]["values"] + [serial[2]["CLs_obs"], *serial[2]["CLs_exp"]]
+
+
+def test_a_broken_point_fails_alone_and_limits_run_as_a_grid(tmp_path):
+    patchset, patches = sbottom_patchset(tmp_path, broken=True)
+    background = SBOTTOM_A / "BkgOnly.json"
+    done = neos("cls", background, "--patchset", patchset)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["neos: 1 of 4 points failed (broken); the table gives each one's error"]
+    table = json.loads(done.stdout)
+    assert [point["name"] for point in table] == [patch["metadata"]["name"] for patch in patches]
+    assert set(table[1]) == {"name", "values", "error"} and "/channels/99" in table[1]["error"]
+    assert all(set(point) == {"name", "values", "CLs_obs", "CLs_exp"} for point in table[:1] + table[2:])
+
+    name = table[0]["name"]
+    scan = ("--poi-range", "0", "3", "--points", "4")
+    grid = json.loads(neos_ok("upper-limit", background, "--patchset", patchset, "--patch-name", name, *scan))
+    single = tmp_path / "single.json"
+    single.write_text(json.dumps(patches[0]["patch"]))
+    alone = json.loads(neos_ok("upper-limit", background, "-p", single, *scan))
+    assert grid == [{"name": name, "values": patches[0]["metadata"]["values"], **alone}]
+
+    for arguments in (
+        ["cls", background, "--patchset", patchset, "--calctype", "toybased"],
+        ["cls", background, "--patchset", patchset, "-p", single],
+        ["cls", background, "--jobs", "2"],
+        ["cls", background, "--patchset", patchset, "--jobs", "0"],
+        ["cls", background, "--patchset", patchset, "--format", "xml"],
+        ["upper-limit", background, "--patchset", patchset, "--plot", tmp_path / "x.png"],
+    ):
+        assert_one_line_error(neos(*arguments), 2)

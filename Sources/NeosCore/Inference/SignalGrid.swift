@@ -1,0 +1,94 @@
+import Synchronization
+
+/// The outcome of one point of a signal grid: a patch of a patchset, its metadata values (the signal's parameters,
+/// e.g. the masses) and the result, or the error that point met, without losing the others.
+public struct GridPoint<Value: Sendable>: Sendable {
+    /// The patch's name (`metadata.name`).
+    public var name: String
+    /// The patch's `metadata.values`: the signal hypothesis' parameters.
+    public var values: [Double]
+    /// The point's result or its error.
+    public var outcome: Result<Value, NeosError>
+}
+
+/// Signal grids: one inference per patch of a patchset on the background-only workspace (pyhf's
+/// `workspace.model(patches=[patchset[name]])` for each point), spread over threads. Each point is computed exactly
+/// as it is alone, so the results do not depend on the number of threads or on the order the points run in.
+public enum SignalGrid {
+    /// The hypotest (``Hypotest/run(poi:data:model:testStatistic:configuration:)``) of `poi` for each patch of
+    /// `patchset` (all, or `names` in that order), in that order, on `threads` threads (nil: every core).
+    ///
+    /// - Throws: `.invalidArgument` for a name the patchset does not have or a thread count below 1; what each point
+    ///   meets (a patch that does not apply, a failed fit) is in its `outcome`.
+    public static func hypotests(
+        background: Workspace, patchset: Patchset, names: [String]? = nil, poi: Double = 1,
+        testStatistic: TestStatistic = .qmuTilde, measurementName: String? = nil,
+        modifierSettings: ModifierSettings? = nil, threads: Int? = nil
+    ) throws -> [GridPoint<HypotestResult>] {
+        try map(patchset, names: names, threads: threads) { patch in
+            let model = try background.model(
+                measurementName: measurementName, modifierSettings: modifierSettings, patches: [patch])
+            return try Hypotest.run(
+                poi: poi, data: try background.data(model: model), model: model, testStatistic: testStatistic)
+        }
+    }
+
+    /// The upper limits at CLs = `level` for each patch (as ``hypotests(background:patchset:names:poi:testStatistic:measurementName:modifierSettings:threads:)``):
+    /// over `scan` (``UpperLimits/scan(_:data:model:level:testStatistic:configuration:)``) or, when it is nil, by
+    /// root finding (``UpperLimits/rootFinding(data:model:level:testStatistic:configuration:absoluteTolerance:relativeTolerance:maxBracketSteps:)``).
+    public static func upperLimits(
+        background: Workspace, patchset: Patchset, names: [String]? = nil, scan: [Double]? = nil,
+        level: Double = 0.05, testStatistic: TestStatistic = .qmuTilde, measurementName: String? = nil,
+        modifierSettings: ModifierSettings? = nil, threads: Int? = nil
+    ) throws -> [GridPoint<UpperLimitResult>] {
+        try map(patchset, names: names, threads: threads) { patch in
+            let model = try background.model(
+                measurementName: measurementName, modifierSettings: modifierSettings, patches: [patch])
+            let data = try background.data(model: model)
+            if let scan {
+                return try UpperLimits.scan(scan, data: data, model: model, level: level, testStatistic: testStatistic)
+            }
+            return try UpperLimits.rootFinding(data: data, model: model, level: level, testStatistic: testStatistic)
+        }
+    }
+
+    /// `body` of each named patch's JSON text, the points taken by `threads` workers in turn (each takes the next
+    /// point not yet taken, so slow points do not hold up a fixed share), the results in the patches' order.
+    static func map<Value: Sendable>(
+        _ patchset: Patchset, names: [String]?, threads: Int?, _ body: (String) throws -> Value
+    ) throws -> [GridPoint<Value>] {
+        if let threads, threads < 1 {
+            throw NeosError.invalidArgument("threads is \(threads); it must be at least 1")
+        }
+        let chosen = names ?? patchset.patchNames
+        let entries = try chosen.map { try patchset.entry(named: $0) }
+        let values = entries.map { entry in
+            guard case .array(let items)? = entry.metadata["values"] else { return [Double]() }
+            return items.compactMap { item -> Double? in
+                if case .number(let x) = item { return x }
+                return nil
+            }
+        }
+        let patches = entries.map { $0.patch.serialized() }
+        var outcomes = [Result<Value, NeosError>?](repeating: nil, count: chosen.count)
+        let workers = max(1, min(threads ?? Parallel.coreCount, chosen.count))
+        let next = Atomic<Int>(0)
+        outcomes.withUnsafeMutableBufferPointer { outcomes in
+            nonisolated(unsafe) let outcomes = outcomes
+            Parallel.forEachChunk(count: workers, chunks: workers) { _, _ in
+                while true {
+                    let point = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard point < patches.count else { return }
+                    do {
+                        outcomes[point] = .success(try body(patches[point]))
+                    } catch let error as NeosError {
+                        outcomes[point] = .failure(error)
+                    } catch {
+                        outcomes[point] = .failure(NeosError(.internal, "\(error)"))
+                    }
+                }
+            }
+        }
+        return chosen.indices.map { GridPoint(name: chosen[$0], values: values[$0], outcome: outcomes[$0]!) }
+    }
+}
