@@ -7,7 +7,8 @@
 # runs. Steps:
 #   1. create benchmarks/.venv (python3 -m venv) with benchmarks/requirements.txt if it is missing or the
 #      requirements changed;
-#   2. build libneos in release mode: `swift build -c release --scratch-path .build-bench` at the repo root;
+#   2. build libneos and neos-cli in release mode: `swift build -c release --scratch-path .build-bench` at the
+#      repo root;
 #   3. run each script with NEOS_LIBRARY=<that build's release folder> and PYTHONPATH=<repo>/python, with
 #      OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for the benchmark command so numpy runs with its own defaults.
 # Results: benchmarks/results/<WORKLOAD>.json (<WORKLOAD>-quick.json with --quick).
@@ -26,7 +27,7 @@ REQUIREMENTS="$BENCH_DIR/requirements.txt"
 SCRATCH="$REPO_DIR/.build-bench"
 
 usage() {
-    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     echo "Workloads:" $(available_workloads)
 }
 
@@ -110,8 +111,9 @@ evermore_python() {
 
 # ---- 2. release build of libneos ----------------------------------------------------------------------------
 if ((skip_build == 0)); then
-    echo "==> Building libneos (release, scratch path .build-bench)"
+    echo "==> Building libneos and the neos command (release, scratch path .build-bench)"
     (cd "$REPO_DIR" && swift build -c release --scratch-path "$SCRATCH" --product neos)
+    (cd "$REPO_DIR" && swift build -c release --scratch-path "$SCRATCH" --product neos-cli)
 fi
 BIN_DIR="$(cd "$REPO_DIR" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
 if [[ ! -f "$BIN_DIR/libneos.so" ]]; then

@@ -399,3 +399,76 @@ def plot_brazil(
         axes.set_title(rf"observed upper limit $\mu$ = {float(observed):.3f} at {100 * (1 - level):.0f}% CL")
         _saved(figure, path)
     return figure, axes
+
+
+# --- signal grids ------------------------------------------------------------------------------------------------
+
+
+def _grid_rows(points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, CLs_obs, CLs_exp) of the computed points of a grid: ``distributed.GridPoint``s, or the objects of
+    ``neos cls --patchset``'s JSON table (``values``, ``CLs_obs``, ``CLs_exp``); failed points are left out."""
+    values, observed, expected = [], [], []
+    for point in points:
+        if isinstance(point, dict):
+            if "error" in point:
+                continue
+            row = (point["values"], point["CLs_obs"], point["CLs_exp"])
+        else:
+            if not point.ok:
+                continue
+            row = (point.values, *point.result)
+        values.append([float(v) for v in row[0]])
+        observed.append(float(row[1]))
+        expected.append([float(v) for v in row[2]])
+    if len(values) < 3:
+        raise ValueError(f"an exclusion contour needs at least 3 computed points, got {len(values)}")
+    return np.asarray(values), np.asarray(observed), np.asarray(expected)
+
+
+def plot_exclusion_contour(
+    points,
+    *,
+    x: int = 0,
+    y: int = 1,
+    labels: Sequence[str] | None = None,
+    level: float = 0.05,
+    path=None,
+) -> tuple[Any, Any]:
+    """The exclusion contour of a signal grid: CLs = ``level`` in the plane of two of the points' values
+    (``x``, ``y``: indices into each point's metadata values, e.g. the two masses), interpolated over the
+    triangulated points; observed (solid), expected median (dashed) and its ±1σ band, over the points coloured by
+    their observed CLs. ``points``: :func:`neos_swift.distributed.hypotest_grid`'s result or ``neos cls
+    --patchset``'s JSON table (failed points are skipped). ``labels`` name the axes (default ``values[x]``,
+    ``values[y]``). Returns ``(figure, axes)``; writes a PNG to ``path`` when given."""
+    import matplotlib.tri as mtri
+
+    values, observed, expected = _grid_rows(points)
+    xs, ys = values[:, x], values[:, y]
+    triangles = mtri.Triangulation(xs, ys)
+    with _style():
+        figure = _figure((7, 5.5))
+        axes = figure.subplots()
+        # the ±1σ band: where the -1σ expected curve excludes and the +1σ one does not
+        inside_band = np.minimum(expected[:, 3] - level, level - expected[:, 1])
+        if np.nanmax(inside_band) > 0:
+            axes.tricontourf(triangles, inside_band, levels=[0.0, np.inf], colors=["gold"], alpha=0.5)
+        axes.tricontour(triangles, expected[:, 2], levels=[level], colors="black", linestyles="dashed")
+        axes.tricontour(triangles, observed, levels=[level], colors="firebrick", linewidths=2)
+        shown = axes.scatter(xs, ys, c=observed, cmap="viridis", s=14, vmin=0.0, vmax=1.0, zorder=3)
+        figure.colorbar(shown, ax=axes, label=r"observed CL$_s$")
+        names = list(labels) if labels is not None else [f"values[{x}]", f"values[{y}]"]
+        axes.set_xlabel(names[0])
+        axes.set_ylabel(names[1])
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
+        axes.legend(
+            handles=[
+                Line2D([], [], color="firebrick", linewidth=2, label=f"observed CLs = {level}"),
+                Line2D([], [], color="black", linestyle="dashed", label="expected"),
+                Patch(color="gold", alpha=0.5, label=r"expected $\pm 1\sigma$"),
+            ],
+            loc="best",
+        )
+        _saved(figure, path)
+    return figure, axes

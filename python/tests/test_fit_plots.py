@@ -140,3 +140,28 @@ def test_bad_input_gives_one_line_and_exit_code_2(tmp_path, arguments):
     assert not (tmp_path / "x.png").exists()
     if arguments[-2:] == ["--output", "x.png"]:
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_exclusion_contour_of_a_grid_from_either_table(tmp_path):
+    """A synthetic grid over two masses, CLs falling with distance from a corner: the contour is drawn from
+    distributed.GridPoint results and from `neos cls --patchset`'s JSON rows alike; failed points are skipped."""
+    from neos_swift.distributed import GridPoint
+
+    rows, points = [], []
+    for m1 in range(400, 1401, 100):
+        for m2 in range(100, 901, 100):
+            if m2 >= m1:
+                continue
+            scale = (m1 / 1000.0) ** 2 + (m2 / 1500.0) ** 2
+            expected = [min(1.0, 0.05 * scale * factor) for factor in (0.4, 0.6, 1.0, 1.6, 2.5)]
+            observed = min(1.0, 0.05 * scale * 1.2)
+            rows.append({"name": f"p_{m1}_{m2}", "values": [m1, m2], "CLs_obs": observed, "CLs_exp": expected})
+            points.append(GridPoint(name=f"p_{m1}_{m2}", values=(m1, m2), result=(observed, expected)))
+    rows.append({"name": "failed", "values": [900, 100], "error": "FailedMinimization: ..."})
+    points.append(GridPoint(name="failed", values=(900, 100), error="FailedMinimization: ..."))
+    for grid, name in ((rows, "rows.png"), (points, "points.png")):
+        figure, axes = plots.plot_exclusion_contour(grid, labels=["m1", "m2"], path=tmp_path / name)
+        assert figure.axes and axes.get_xlabel() == "m1"
+        assert_drawn_png(tmp_path / name)
+    with pytest.raises(ValueError, match="at least 3 computed points"):
+        plots.plot_exclusion_contour(rows[:2])
