@@ -10,11 +10,16 @@ struct GridOptions: ParsableArguments {
     var patchName: [String] = []
     @Option(help: "With --patchset: the threads the points run on (default: every core).") var jobs: Int?
     @Option(help: "With --patchset: the table's format, json or csv.") var format = "json"
+    @Option(
+        help:
+            "With --patchset: run the points on this Dask scheduler (tcp://host:8786) through the Python package's neos_swift.distributed."
+    )
+    var scheduler: String?
 
     func validate(_ input: WorkspaceInput, nativeOnly: Bool) throws {
         guard patchset != nil else {
-            if !patchName.isEmpty || jobs != nil || format != "json" {
-                throw ValidationError("--patch-name, --jobs and --format need --patchset")
+            if !patchName.isEmpty || jobs != nil || format != "json" || scheduler != nil {
+                throw ValidationError("--patch-name, --jobs, --format and --scheduler need --patchset")
             }
             return
         }
@@ -23,6 +28,9 @@ struct GridOptions: ParsableArguments {
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs needs a positive integer, got \(jobs)") }
         if !input.patches.isEmpty { throw ValidationError("--patchset does not combine with -p/--patch") }
+        if scheduler != nil && (input.workspace == "-" || patchset == "-") {
+            throw ValidationError("--scheduler needs the workspace and the patchset as files")
+        }
         if !nativeOnly {
             throw ValidationError(
                 "a grid runs natively: the asymptotic calculator with the default fit (no --calctype toybased, --optimizer minuit or --optconf)"
@@ -38,6 +46,7 @@ struct GridOptions: ParsableArguments {
         compute: (Workspace, Patchset, [String]?, Int?) throws -> [GridPoint<Value>],
         row: (Value) -> [JSON]
     ) throws {
+        if scheduler != nil { try forwardToPython(module: "neos_swift.distributed") }
         let background = try WorkspaceSource(input.workspace).workspace
         let source = try PatchsetSource(patchset!)
         let points = try compute(background, source.patchset, patchName.isEmpty ? nil : patchName, jobs)

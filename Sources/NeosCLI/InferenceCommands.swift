@@ -54,13 +54,13 @@ struct EngineOptions: ParsableArguments {
     var isNativeDefault: Bool { optimizer == "scipy" && optconf.isEmpty }
 }
 
-/// Runs this invocation of `neos` as `$NEOS_PYTHON -m neos_swift.cli …` with the same arguments and ends with its exit
-/// code: for what the Python package owns (the toy calculator, the optimizers' option mappings, ROOT's XML).
-func forwardToPython() throws -> Never {
-    let code = runPythonModule(["neos_swift.cli"] + CommandLine.arguments.dropFirst())
+/// Runs this invocation of `neos` as `$NEOS_PYTHON -m MODULE …` with the same arguments and ends with its exit code:
+/// for what the Python package owns (the toy calculator, the optimizers' option mappings, ROOT's XML, Dask).
+func forwardToPython(module: String = "neos_swift.cli") throws -> Never {
+    let code = runPythonModule([module] + CommandLine.arguments.dropFirst())
     guard code >= 0 else {
         throw CommandFailure.failed(
-            "this command runs in the Python package (python -m neos_swift.cli), and no Python could be started: set NEOS_PYTHON to a Python with neos-swift installed"
+            "this command runs in the Python package (python -m \(module)), and no Python could be started: set NEOS_PYTHON to a Python with neos-swift installed"
         )
     }
     exit(code)

@@ -196,3 +196,126 @@ def upper_limit_grid(
         retries,
         "upper-limit",
     )
+
+
+# --- `neos cls|upper-limit BKG --patchset PS --scheduler ADDRESS` --------------------------------------------------
+
+
+def _table_row(point: GridPoint, columns: Sequence[str]) -> dict:
+    row = {"name": point.name, "values": [float(v) for v in point.values]}
+    if point.ok:
+        row.update(zip(columns, (point.result[0], list(point.result[1]))))
+    else:
+        row["error"] = point.error
+    return row
+
+
+def _csv(points: Sequence[GridPoint], labels: Sequence[str], columns: Sequence[str]) -> str:
+    import csv
+    import io
+
+    width = max((len(point.values) for point in points), default=0)
+    names = [labels[i] if i < len(labels) else f"value{i}" for i in range(width)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", *names, *columns, "error"])
+    for point in points:
+        values = [repr(float(v)) for v in point.values] + [""] * (width - len(point.values))
+        if point.ok:
+            cells = [repr(point.result[0]), *map(repr, point.result[1])]
+            writer.writerow([point.name, *values, *cells, ""])
+        else:
+            writer.writerow([point.name, *values, *[""] * len(columns), " ".join(point.error.split())])
+    return out.getvalue().rstrip("\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m neos_swift.distributed cls|upper-limit BKG --patchset PS --scheduler ADDRESS ...``: the grid of
+    ``neos cls/upper-limit --patchset`` on a Dask scheduler, printed as the same table (JSON or CSV). Returns the
+    exit code: 0, 1 when points failed (after the table), 2 for bad arguments."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m neos_swift.distributed")
+    parser.add_argument("command", choices=["cls", "upper-limit"])
+    parser.add_argument("workspace")
+    parser.add_argument("--patchset", required=True)
+    parser.add_argument("--scheduler", required=True, help="the Dask scheduler's address (tcp://host:8786)")
+    parser.add_argument("--patch-name", action="append", default=None)
+    parser.add_argument("--format", choices=["json", "csv"], default="json")
+    parser.add_argument("--output-file", default=None)
+    parser.add_argument("--test-poi", type=float, default=1.0)
+    parser.add_argument("--test-stat", choices=["q", "qtilde"], default="qtilde")
+    parser.add_argument("--measurement", default=None)
+    parser.add_argument("--level", type=float, default=0.05)
+    parser.add_argument("--poi-range", nargs=2, type=float, default=None)
+    parser.add_argument("--points", type=int, default=21)
+    # the native command's options that do not change a cluster's grid: the workers decide the parallelism, and the
+    # backend only the type of pyhf's results
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--backend", default=None)
+    arguments = parser.parse_args(argv)
+    try:
+        import numpy as np
+        from distributed import Client
+
+        with open(arguments.workspace, encoding="utf-8") as stream:
+            background = json.load(stream)
+        with open(arguments.patchset, encoding="utf-8") as stream:
+            patchset = json.load(stream)
+        model_options = {"measurement_name": arguments.measurement}
+        with Client(arguments.scheduler) as client:
+            if arguments.command == "cls":
+                model_options["modifier_settings"] = {
+                    "normsys": {"interpcode": "code4"},
+                    "histosys": {"interpcode": "code4p"},
+                }
+                points = hypotest_grid(
+                    client,
+                    background,
+                    patchset,
+                    arguments.test_poi,
+                    names=arguments.patch_name,
+                    test_stat=arguments.test_stat,
+                    model=model_options,
+                )
+                columns = ["CLs_obs", "CLs_exp"]
+                csv_columns = ["CLs_obs", *(f"CLs_exp_{k}" for k in ("-2", "-1", "0", "1", "2"))]
+            else:
+                scan = None if arguments.poi_range is None else np.linspace(*arguments.poi_range, arguments.points)
+                points = upper_limit_grid(
+                    client,
+                    background,
+                    patchset,
+                    scan=scan,
+                    level=arguments.level,
+                    names=arguments.patch_name,
+                    test_stat=arguments.test_stat,
+                    model=model_options,
+                )
+                columns = ["obs_limit", "exp_limits"]
+                csv_columns = ["obs_limit", *(f"exp_limit_{k}" for k in ("-2", "-1", "0", "1", "2"))]
+    except Exception as error:  # noqa: BLE001  (one line on standard error, as the native command)
+        print(f"neos: {' '.join(str(error).split()) or type(error).__name__}", file=sys.stderr)
+        return 1
+    if arguments.format == "csv":
+        text = _csv(points, patchset.get("metadata", {}).get("labels", []), csv_columns)
+    else:
+        text = json.dumps([_table_row(point, columns) for point in points], indent=4, sort_keys=True)
+    if arguments.output_file is None:
+        print(text)
+    else:
+        with open(arguments.output_file, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    failed = [point.name for point in points if not point.ok]
+    if failed:
+        print(
+            f"neos: {len(failed)} of {len(points)} points failed ({', '.join(failed)}); the table gives each one's error",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

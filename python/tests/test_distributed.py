@@ -132,3 +132,41 @@ def test_toys_with_a_seed_are_the_same_on_one_and_two_threads_and_on_the_cluster
     assert one == two == there and one[0].ok
     other_seed = hypotest_grid(None, background, patchset, 1.0, names=names, **{**toys, "seed": 1})
     assert other_seed[0].result != one[0].result
+
+
+def test_neos_cls_with_a_scheduler_prints_the_native_table(region_a, client, tmp_path):
+    """``neos cls BKG --patchset PS --scheduler ADDRESS`` runs the grid on the cluster through this package and
+    prints the table ``--jobs`` prints natively: the same JSON text, the same CSV."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = os.environ.get("NEOS_COMMAND") or str(Path(sys.executable).parent / "neos")
+    if not Path(command).is_file() and shutil.which("neos") is None:
+        pytest.skip("the `neos` console script is installed with the package")
+    background, patchset = region_a
+    background_path, patchset_path = tmp_path / "bkg.json", tmp_path / "patchset.json"
+    background_path.write_text(json.dumps(background))
+    document = {
+        "metadata": patchset.metadata,
+        "version": patchset.version,
+        "patches": [{"metadata": patch.metadata, "patch": patch.patch} for patch in patchset.patches[:4]],
+    }
+    patchset_path.write_text(json.dumps(document))
+    address = client.scheduler.address
+
+    def neos(*arguments):
+        done = subprocess.run(
+            [command, "cls", background_path, "--patchset", patchset_path, *arguments],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    for table_format in ("json", "csv"):
+        native = neos("--jobs", "2", "--format", table_format)
+        assert neos("--scheduler", address, "--format", table_format) == native
