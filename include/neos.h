@@ -62,12 +62,12 @@ extern "C" {
  * ------------------------------------------------------------------------------------------------------- */
 
 #define NEOS_VERSION_MAJOR 1 /**< Changes only if signatures change: never after 1.0. */
-#define NEOS_VERSION_MINOR 3 /**< Counts releases that add functions or constants. */
+#define NEOS_VERSION_MINOR 4 /**< Counts releases that add functions or constants. */
 #define NEOS_VERSION_PATCH 0 /**< Counts releases that change no declaration. */
 /** The version of this header as one number, MAJOR * 1000000 + MINOR * 1000 + PATCH. */
-#define NEOS_VERSION_NUMBER 1003000
+#define NEOS_VERSION_NUMBER 1004000
 /** The version of this header as "MAJOR.MINOR.PATCH". */
-#define NEOS_VERSION_STRING "1.3.0"
+#define NEOS_VERSION_STRING "1.4.0"
 
 /**
  * The library's version as one number (NEOS_VERSION_NUMBER of the header it was built with). A program built
@@ -1424,6 +1424,32 @@ NEOS_API neos_status neos_model_nll_and_gradient(const neos_model *model, const 
                                                  const double *data, size_t n_data, double *out_value,
                                                  double *out_gradient, size_t n_out_gradient);
 /* ---- end of Value and gradient (ABI 1.3) ---- */
+
+/* ---- Signal grids (ABI 1.4) ---- */
+/* One inference per patch of a patchset applied to its background-only workspace (the model neos_workspace_model
+ * builds with that one patch), the points spread over threads. Each point is computed exactly as it is alone, so the
+ * results do not depend on the number of threads or on the order the points run in. A point that fails does not
+ * stop the others: its status says why and its row is zeros. */
+
+/**
+ * The asymptotic hypotest of poi with test_stat (as neos_hypotest without derivatives, at the model's suggested
+ * initial values, bounds and fixed parameters) for each patch named in names[n_names] (C strings; names NULL: every
+ * patch of the patchset in its order, and n_names must be their number), on the model
+ * neos_workspace_model(background, measurement_name, modifier_settings_json, {patch}, 1) builds, on threads threads
+ * (0: every core). Row i of out_values[n_out_values] (n_names * NEOS_HYPOTEST_ROWS values, row-major, in names'
+ * order) receives point i's NEOS_HYPOTEST_ROWS values, and out_status[n_out_status] (n_names values) its status:
+ * NEOS_OK, or the status of the error the point met (a patch that does not apply, a fit that failed, a non-finite
+ * result), whose row is then zeros. Returns NEOS_OK once every point has run, whatever their statuses. A bad
+ * argument (a handle, a length, a name the patchset does not have, threads < 0) is refused before any point runs,
+ * and nothing is written.
+ * @since 1.4
+ */
+NEOS_API neos_status neos_grid_hypotest(const neos_workspace *background, const neos_patchset *patchset,
+                                        const char *const *names, size_t n_names, const char *measurement_name,
+                                        const char *modifier_settings_json, double poi, const char *test_stat,
+                                        int32_t threads, double *out_values, size_t n_out_values,
+                                        neos_status *out_status, size_t n_out_status);
+/* ---- end of Signal grids (ABI 1.4) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

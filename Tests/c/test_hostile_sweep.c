@@ -469,6 +469,11 @@ static neos_status c61(void *bad) {
 static neos_status c62(void *bad) { return neos_model_with_fit_options(M, 10, 1e-3, &new_model); }
 static neos_status c63(void *bad) { return neos_model_fit_options(M, &length_out, scratch); }
 static neos_status c67(void *bad) { return neos_model_nll_and_gradient(M, X, 2, D, 2, scratch, scratch + 1, 2); }
+static neos_status status_out[4];
+static neos_status c68(void *bad) {
+    const char *names[] = {"p"};
+    return neos_grid_hypotest(W, P, names, 1, NULL, NULL, 1, "qtilde", 1, scratch, NEOS_HYPOTEST_ROWS, status_out, 1);
+}
 #define C ((const neos_callback_model *)bad)
 static neos_status c64(void *bad) {
     return neos_callback_fit(C, D, 2, NULL, NULL, NULL, 0, scratch, 2, scratch + 2, NULL, 0);
@@ -555,6 +560,7 @@ static const struct handle_row handle_rows[] = {
     {"neos_callback_fixed_poi_fit", "model", c65},
     {"neos_callback_hypotest", "model", c66},
     {"neos_model_nll_and_gradient", "model", c67},
+    {"neos_grid_hypotest", "background", c68},
 };
 #define N_HANDLE_ROWS (sizeof handle_rows / sizeof handle_rows[0])
 

@@ -1804,6 +1804,87 @@ static void test_nll_and_gradient(void) {
     neos_model_free(model);
 }
 
+/* Issue 16: neos_grid_hypotest gives each point's neos_hypotest values bit for bit on 1 and 2 threads, a broken
+ * patch its own status (and a zero row) while the others complete, and refuses bad arguments writing nothing. */
+static const char *GRID_PATCHSET =
+    "{\"metadata\": {\"references\": {}, \"description\": \"d\", \"digests\": {}, \"labels\": [\"x\"]},"
+    " \"patches\": ["
+    "  {\"metadata\": {\"name\": \"weak\", \"values\": [1]}, \"patch\": [{\"op\": \"replace\","
+    "   \"path\": \"/channels/0/samples/0/data\", \"value\": [2.0, 4.0]}]},"
+    "  {\"metadata\": {\"name\": \"broken\", \"values\": [2]}, \"patch\": [{\"op\": \"replace\","
+    "   \"path\": \"/channels/5/samples/0/data\", \"value\": [1.0]}]},"
+    "  {\"metadata\": {\"name\": \"strong\", \"values\": [3]}, \"patch\": [{\"op\": \"replace\","
+    "   \"path\": \"/channels/0/samples/0/data\", \"value\": [20.0, 40.0]}]}],"
+    " \"version\": \"1.0.0\"}";
+
+static void test_grid_hypotest(void) {
+    enum { POINTS = 3, ROWS = NEOS_HYPOTEST_ROWS };
+    neos_workspace *workspace = NULL;
+    neos_patchset *patchset = NULL;
+    CHECK(neos_workspace_from_json(WORKSPACE, &workspace) == NEOS_OK);
+    CHECK(neos_patchset_from_json(GRID_PATCHSET, &patchset) == NEOS_OK);
+    double one[POINTS * ROWS], two[POINTS * ROWS];
+    neos_status status_one[POINTS], status_two[POINTS];
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", 1, one, POINTS * ROWS,
+                             status_one, POINTS) == NEOS_OK);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", 2, two, POINTS * ROWS,
+                             status_two, POINTS) == NEOS_OK);
+    CHECK(memcmp(one, two, sizeof one) == 0 && memcmp(status_one, status_two, sizeof status_one) == 0);
+    CHECK(status_one[0] == NEOS_OK && status_one[1] != NEOS_OK && status_one[2] == NEOS_OK);
+    for (int r = 0; r < ROWS; r++) CHECK(one[ROWS + r] == 0);
+    /* each computed point equals neos_hypotest on the model built with its patch alone */
+    const char *names[2] = {"weak", "strong"};
+    for (int point = 0; point < 2; point++) {
+        char patch[512];
+        CHECK(neos_patchset_patch_json(patchset, names[point], patch, sizeof patch, NULL) == NEOS_OK);
+        const char *patches[1] = {patch};
+        neos_model *model = NULL;
+        CHECK(neos_workspace_model(workspace, NULL, NULL, patches, 1, &model) == NEOS_OK);
+        double data[4], alone[ROWS];
+        CHECK(neos_workspace_data(workspace, model, true, data, 4) == NEOS_OK);
+        CHECK(neos_hypotest(model, 1.0, "qtilde", data, 4, NULL, NULL, NULL, 3, alone, ROWS, NULL, 0, NULL, 0) ==
+              NEOS_OK);
+        CHECK(memcmp(alone, one + (point == 0 ? 0 : 2) * ROWS, sizeof alone) == 0);
+        neos_model_free(model);
+    }
+    CHECK(one[2 * ROWS + NEOS_HYPOTEST_CLS] < one[NEOS_HYPOTEST_CLS]); /* a stronger signal, a smaller CLs */
+    /* chosen points, in the caller's order */
+    double chosen[2 * ROWS];
+    neos_status chosen_status[2];
+    const char *reversed[2] = {"strong", "weak"};
+    CHECK(neos_grid_hypotest(workspace, patchset, reversed, 2, NULL, NULL, 1.0, "qtilde", 0, chosen, 2 * ROWS,
+                             chosen_status, 2) == NEOS_OK);
+    CHECK(memcmp(chosen, one + 2 * ROWS, ROWS * sizeof(double)) == 0 && memcmp(chosen + ROWS, one, ROWS * sizeof(double)) == 0);
+    /* bad arguments: refused before any point runs, nothing written */
+    double untouched[POINTS * ROWS];
+    neos_status untouched_status[POINTS];
+    for (int i = 0; i < POINTS * ROWS; i++) untouched[i] = -7;
+    for (int i = 0; i < POINTS; i++) untouched_status[i] = -7;
+    const char *unknown[1] = {"nope"};
+    CHECK(neos_grid_hypotest(workspace, patchset, unknown, 1, NULL, NULL, 1.0, "qtilde", 1, untouched, ROWS,
+                             untouched_status, 1) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, 2, NULL, NULL, 1.0, "qtilde", 1, untouched, 2 * ROWS,
+                             untouched_status, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", 1, untouched,
+                             POINTS * ROWS - 1, untouched_status, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", 1, untouched,
+                             POINTS * ROWS, untouched_status, POINTS - 1) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", -1, untouched,
+                             POINTS * ROWS, untouched_status, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, NAN, "qtilde", 1, untouched,
+                             POINTS * ROWS, untouched_status, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "q1", 1, untouched, POINTS * ROWS,
+                             untouched_status, POINTS) != NEOS_OK);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, (size_t)-1, NULL, NULL, 1.0, "qtilde", 1, untouched,
+                             POINTS * ROWS, untouched_status, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_grid_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", 1, NULL, 0,
+                             untouched_status, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    for (int i = 0; i < POINTS * ROWS; i++) CHECK(untouched[i] == -7);
+    for (int i = 0; i < POINTS; i++) CHECK(untouched_status[i] == -7);
+    neos_patchset_free(patchset);
+    neos_workspace_free(workspace);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1830,6 +1911,7 @@ int main(void) {
     test_callback_model();
     test_densities();
     test_nll_and_gradient();
+    test_grid_hypotest();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

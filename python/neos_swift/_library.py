@@ -38,7 +38,7 @@ _JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
 
 # The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
 # must have the same major version and at least this number, since later minor versions only add.
-VERSION_NUMBER = 1_003_000
+VERSION_NUMBER = 1_004_000
 
 # The header's named constants the bindings use (a test checks each against include/neos.h).
 CONSTANTS = {
@@ -311,6 +311,15 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
     # neos_model_nll_and_gradient(model, pars, n_pars, data, n_data, out_value, out_gradient, n_out_gradient)
     "neos_model_nll_and_gradient": (c_status, [_H, _D, _S, _D, _S, _D, _D, _S]),
     # ---- end of Value and gradient (ABI 1.3) ----
+    # ---- Signal grids (ABI 1.4) ----
+    # neos_grid_hypotest(background, patchset, names, n_names, measurement_name, modifier_settings_json, poi,
+    #                    test_stat, threads, out_values, n_out_values, out_status, n_out_status)
+    "neos_grid_hypotest": (
+        c_status,
+        [_H, _H, c_char_pp, _S, c_char_p, c_char_p, c_double, c_char_p, ctypes.c_int32, _D, _S]
+        + [ctypes.POINTER(c_status), _S],
+    ),
+    # ---- end of Signal grids (ABI 1.4) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.
