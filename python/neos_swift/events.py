@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["Callables", "disable", "enable", "noop", "register", "subscribe", "trigger"]
 
@@ -31,7 +34,7 @@ def _registries():
     return globals()["__events"], globals()["__disabled_events"]
 
 
-def noop(*args, **kwargs):
+def noop(*args: Any, **kwargs: Any) -> None:
     """What :func:`trigger` returns for an event with no callbacks: accepts anything and does nothing."""
 
 
@@ -41,21 +44,21 @@ class Callables(Sequence):
     As a sequence it holds the living callbacks as (weakref to the function, weakref to its object or ``None``
     for a plain function) pairs; the dead ones are dropped whenever it is read."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._callbacks = []
 
     # The sequence protocol (iteration, ``in``, ``index`` and ``reversed`` come from Sequence).
-    def __getitem__(self, position):
+    def __getitem__(self, position: int) -> tuple[weakref.ref, weakref.ref | None]:
         return self.callbacks[position]
 
-    def __len__(self):
+    def __len__(self) -> int:
         self._flush()
         return len(self._callbacks)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}({self.callbacks!r})"
 
-    def append(self, callback):
+    def append(self, callback: Callable[..., Any]) -> None:
         """Add ``callback`` (a function, or a bound method: then the function and its object are held apart, so
         that the object can be collected) to the end of the list."""
         bound_to = getattr(callback, "__self__", None)
@@ -79,12 +82,12 @@ class Callables(Sequence):
         self._callbacks = [entry for entry in self._callbacks if self._resolve(entry) is not None]
 
     @property
-    def callbacks(self):
+    def callbacks(self) -> list[tuple[weakref.ref, weakref.ref | None]]:
         """The living callbacks, as (weakref to function, weakref to object or None) pairs."""
         self._flush()
         return self._callbacks
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
         # Resolved one at a time: a callback may drop the last reference to an object subscribed after it.
         for entry in list(self._callbacks):
             callback = self._resolve(entry)
@@ -93,7 +96,7 @@ class Callables(Sequence):
         self._flush()
 
 
-def subscribe(event: str):
+def subscribe(event: str) -> Callable[[_F], _F]:
     """Decorator: add the function (or bound method) to the callbacks of ``event`` and return it unchanged."""
 
     def decorator(function):
@@ -104,7 +107,7 @@ def subscribe(event: str):
     return decorator
 
 
-def register(event: str):
+def register(event: str) -> Callable[[_F], _F]:
     """Decorator: the wrapped function triggers ``{event}::before`` before and ``{event}::after`` after each call
     (not after a call that raises)."""
     before, after = f"{event}::before", f"{event}::after"
@@ -122,7 +125,7 @@ def register(event: str):
     return decorator
 
 
-def trigger(event: str):
+def trigger(event: str) -> Callable[..., None]:
     """The callables subscribed to ``event``, or :func:`noop` if there are none or the event is disabled."""
     events, disabled = _registries()
     if event in disabled or event not in events:
@@ -130,11 +133,11 @@ def trigger(event: str):
     return events[event]
 
 
-def disable(event: str):
+def disable(event: str) -> None:
     """Stop ``event`` from firing until :func:`enable`."""
     _registries()[1].add(event)
 
 
-def enable(event: str):
+def enable(event: str) -> None:
     """Let a disabled ``event`` fire again (KeyError if it was not disabled, as pyhf)."""
     _registries()[1].remove(event)

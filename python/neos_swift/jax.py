@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +21,12 @@ import numpy as np
 from . import histograms, infer, losses
 from ._arguments import as_choice, as_float, as_handle
 from .errors import ArgumentTypeError, InvalidArgument, NeosError
+
+if TYPE_CHECKING:
+    from jax.typing import ArrayLike
+
+    from .neos import Trainer
+    from .pdf import Model
 
 jax.config.update("jax_enable_x64", True)
 
@@ -43,7 +51,7 @@ _SEQUENTIAL = {"vmap_method": "sequential"} if "vmap_method" in inspect.signatur
 _callback_error: list = [None]
 
 
-def callback(function, shapes, *arguments):
+def callback(function: Callable[..., Any], shapes: Any, *arguments: ArrayLike) -> Any:
     """``jax.pure_callback(function, shapes, *arguments)`` that runs once per element under ``jax.vmap``, on every
     jax release this package supports. ``function`` receives numpy float64 arrays."""
 
@@ -123,32 +131,32 @@ def _loss(name, model, inputs, **kwargs):
 
 
 @_surfacing
-def expected_cls(model, inputs, test_poi=1.0, test_stat="q"):
+def expected_cls(model: Model, inputs: ArrayLike, test_poi: float = 1.0, test_stat: str = "q") -> jax.Array:
     """losses.expected_cls of ``model.with_inputs(inputs)`` as a differentiable jax function of ``inputs``."""
     as_choice("test_stat", test_stat, ("q", "qtilde"))
     return _loss("expected_cls", model, inputs, test_poi=_static_float("test_poi", test_poi), test_stat=test_stat)
 
 
 @_surfacing
-def discovery_p0(model, inputs):
+def discovery_p0(model: Model, inputs: ArrayLike) -> jax.Array:
     """losses.discovery_p0 as a differentiable jax function of ``inputs``."""
     return _loss("discovery_p0", model, inputs)
 
 
 @_surfacing
-def expected_upper_limit(model, inputs, level=0.05):
+def expected_upper_limit(model: Model, inputs: ArrayLike, level: float = 0.05) -> jax.Array:
     """losses.expected_upper_limit as a differentiable jax function of ``inputs``."""
     return _loss("expected_upper_limit", model, inputs, level=_static_float("level", level))
 
 
 @_surfacing
-def poi_uncertainty(model, inputs, poi_value=1.0):
+def poi_uncertainty(model: Model, inputs: ArrayLike, poi_value: float = 1.0) -> jax.Array:
     """losses.poi_uncertainty (σ_μ from the Fisher information) as a differentiable jax function of ``inputs``."""
     return _loss("poi_uncertainty", model, inputs, poi_value=_static_float("poi_value", poi_value))
 
 
 @_surfacing
-def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
+def hypotest(poi_test: float, model: Model, inputs: ArrayLike, data: ArrayLike, test_stat: str = "qtilde") -> jax.Array:
     """Observed CLs (for q0: p0) of ``infer.hypotest`` as a differentiable jax function of ``inputs`` and ``data``."""
     _model(model)
     poi_test = _static_float("poi_test", poi_test)
@@ -168,7 +176,12 @@ def hypotest(poi_test, model, inputs, data, test_stat="qtilde"):
 
 
 @_surfacing
-def pipeline_loss(trainer, parameters, events, weights=None):
+def pipeline_loss(
+    trainer: Trainer,
+    parameters: ArrayLike,
+    events: Mapping[str, ArrayLike],
+    weights: Mapping[str, ArrayLike] | None = None,
+) -> jax.Array:
     """The neos pipeline's objective (network → histograms → model → loss) of ``trainer``'s configuration as a
     differentiable jax function of the trained vector ``parameters`` (``trainer.parameters``'s layout), on fixed
     ``events`` ({name: (N, d) array}): for optimising with optax or composing with other jax code."""
@@ -214,7 +227,14 @@ def _hist_function(density, reflect_infinities, weighted):
 
 
 @_surfacing
-def hist(data, bins, bandwidth, density=False, reflect_infinities=False, weights=None):
+def hist(
+    data: ArrayLike,
+    bins: ArrayLike,
+    bandwidth: ArrayLike,
+    density: bool = False,
+    reflect_infinities: bool = False,
+    weights: ArrayLike | None = None,
+) -> jax.Array:
     """relaxed.hist as a jax function: the binned KDE of ``data`` (1-D) in the bins with ``bins`` (1-D edges), a
     Gaussian kernel of width ``bandwidth``; ``density`` and ``reflect_infinities`` as
     :func:`neos_swift.histograms.hist`, ``weights`` one per event (the neos addition). Differentiable with respect
@@ -260,7 +280,7 @@ def _cut_function(keep):
 
 
 @_surfacing
-def cut(data, cut_val, slope=1.0, keep="above"):
+def cut(data: ArrayLike, cut_val: ArrayLike, slope: ArrayLike = 1.0, keep: str = "above") -> jax.Array:
     """relaxed.cut as a jax function: the sigmoid weights ``sigmoid(±slope·(data − cut_val))`` of 1-D ``data``
     (``keep`` "above" or "below", static; anything else raises a ValueError). Differentiable with respect to
     ``data``, ``cut_val`` and ``slope``."""

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +26,9 @@ from ._arguments import INDEX_MAX, as_choice, as_count, as_float, as_float_array
 from ._handles import Handle, new_handle_pointer, read_json, read_string
 from ._library import SPLITS, c_double_p, c_string, lib, pointer
 from .errors import ArgumentTypeError, InvalidArgument, check
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 
 def _config_text(config) -> bytes:
@@ -107,7 +112,15 @@ class Trainer(Handle):
 
     _free_name = "neos_trainer_free"
 
-    def __init__(self, config=None, *, train=None, test=None, train_weights=None, test_weights=None):
+    def __init__(
+        self,
+        config: Mapping[str, Any] | str | bytes | None = None,
+        *,
+        train: Mapping[str, ArrayLike] | None = None,
+        test: Mapping[str, ArrayLike] | None = None,
+        train_weights: Mapping[str, ArrayLike] | None = None,
+        test_weights: Mapping[str, ArrayLike] | None = None,
+    ) -> None:
         handle = new_handle_pointer()
         text = _config_text(config)
         if train is None and test is None:
@@ -172,7 +185,7 @@ class Trainer(Handle):
         return out
 
     @parameters.setter
-    def parameters(self, values) -> None:
+    def parameters(self, values: ArrayLike) -> None:
         """Replaces the trained vector (the getter's layout and length, finite values; otherwise the library
         refuses it); the optimiser's state is kept."""
         values = as_float_array("parameters", values)
@@ -260,14 +273,19 @@ class Trainer(Handle):
         check(lib.neos_trainer_events(self, text, code, pointer(out), out.size))
         return out
 
-    def predict(self, points) -> np.ndarray:
+    def predict(self, points: ArrayLike) -> np.ndarray:
         """The network's output for an (N, d) array of points."""
         points = as_float_array("points", points, ndim=2)
         out = np.empty(points.shape[0])
         check(lib.neos_trainer_predict(self, pointer(points), points.shape[0], points.shape[1], pointer(out), out.size))
         return out
 
-    def loss_and_gradient(self, parameters, events: Mapping[str, np.ndarray], weights=None):
+    def loss_and_gradient(
+        self,
+        parameters: ArrayLike,
+        events: Mapping[str, np.ndarray],
+        weights: Mapping[str, ArrayLike] | None = None,
+    ) -> tuple[float, np.ndarray]:
         """The objective and its gradient at ``parameters`` on ``events`` ({name: (N, d) array}); the trainer is not
         changed."""
         parameters = as_float_array("parameters", parameters)
@@ -300,11 +318,11 @@ class Trainer(Handle):
         """plot_data.json's text for the recording ("after" = the current state); see neos_swift.plots."""
         return read_string(lib.neos_trainer_plot_data_json, self)
 
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the network and bin edges (format: a JSON header line, then little-endian float64 values)."""
         check(lib.neos_trainer_save(self, as_path("path", path)))
 
-    def load(self, path) -> None:
+    def load(self, path: str | os.PathLike[str]) -> None:
         """Reads the network and bin edges from a file written by :meth:`save`; its network shape must be this
         trainer's."""
         check(lib.neos_trainer_load(self, as_path("path", path)))

@@ -21,6 +21,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,6 +35,9 @@ from ._fit_plots import (
     plot_ranking,
     plot_stack,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "fit_summary",
@@ -264,7 +268,7 @@ def _config_summary(config: Mapping, limit=110) -> str:
     return summary if len(summary) <= limit else summary[: limit - 1] + "…"
 
 
-def plot_metrics(metrics: Mapping, path) -> Path:
+def plot_metrics(metrics: Mapping, path: str | os.PathLike[str]) -> Path:
     """Training loss, test CLs, test discovery p₀ and test σ(μ) per step, with the best step marked.
 
     `metrics` has the metrics.json format: {"config": {...}, "steps": [{"step", "loss", "test": {"cls",
@@ -318,7 +322,9 @@ def plot_metrics(metrics: Mapping, path) -> Path:
 # --- histograms --------------------------------------------------------------------------------------------------
 
 
-def plot_histograms(before: Mapping, after: Mapping, edges_before, edges_after, path) -> Path:
+def plot_histograms(
+    before: Mapping, after: Mapping, edges_before: ArrayLike, edges_after: ArrayLike, path: str | os.PathLike[str]
+) -> Path:
     """Step histograms of every sample (name → yields per bin) before and after training, side by side.
 
     The edges may be non-uniform and differ between the two panels (trainable bin edges).
@@ -339,7 +345,9 @@ def plot_histograms(before: Mapping, after: Mapping, edges_before, edges_after, 
 # --- output plane ------------------------------------------------------------------------------------------------
 
 
-def plot_output_plane(xx, yy, zz, blobs: Mapping, path, title=None) -> Path:
+def plot_output_plane(
+    xx: ArrayLike, yy: ArrayLike, zz: ArrayLike, blobs: Mapping, path: str | os.PathLike[str], title: str | None = None
+) -> Path:
     """The network output zz (0…1) over the grid xx, yy, with up to 500 events of each blob (name → (N, 2))."""
     path = _output_path(path)
     figure = _agg_figure(figsize=(6.5, 5.5))
@@ -364,7 +372,9 @@ def _frame_metric_curves(frame: Mapping) -> tuple:
     return steps, {key: values for key, values in curves.items() if len(values) == len(steps)}
 
 
-def training_animation(frames: Sequence[Mapping], path, fps=5, *, blobs: Mapping | None = None) -> Path:
+def training_animation(
+    frames: Sequence[Mapping], path: str | os.PathLike[str], fps: float = 5, *, blobs: Mapping | None = None
+) -> Path:
     """An animated GIF of the training: per frame, the output plane with contour lines at the bin edges, the
     histograms, and the metric curves so far (log y).
 
@@ -445,17 +455,17 @@ def training_animation(frames: Sequence[Mapping], path, fps=5, *, blobs: Mapping
 
 
 def save_all(
-    out_dir,
+    out_dir: str | os.PathLike[str],
     metrics: Mapping,
     before: Mapping,
     after: Mapping,
     frames: Sequence[Mapping],
     blobs: Mapping | None,
     *,
-    edges_before=None,
-    edges_after=None,
-    fps=5,
-) -> list:
+    edges_before: ArrayLike | None = None,
+    edges_after: ArrayLike | None = None,
+    fps: float = 5,
+) -> list[Path]:
     """Write metrics.png, histograms.png, output_plane.png (last frame) and training.gif into out_dir.
 
     The histogram edges default to those of the first and the last frame (the state before and after training).
@@ -484,7 +494,7 @@ def save_all(
     ]
 
 
-def render_directory(out_dir, fps=5) -> list:
+def render_directory(out_dir: str | os.PathLike[str], fps: float = 5) -> list[Path]:
     """Renders the PNGs and the GIF of a training output directory written by ``python -m neos_swift.demo`` or
     the native ``neos train``: it reads metrics.json and plot_data.json (histograms before/after, edges, blob
     samples and the network-output frames) and calls :func:`save_all`."""

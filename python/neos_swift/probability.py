@@ -12,11 +12,17 @@ Results are NumPy arrays.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ._arguments import as_float_array
 from ._library import lib, pointer
 from .errors import check
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["Independent", "Normal", "Poisson", "Simultaneous"]
 
@@ -52,18 +58,18 @@ def _log_density(function, *arrays):
 class Poisson:
     """Counts, one Poisson law per entry of ``rate`` (its mean): a tensor of independent distributions."""
 
-    def __init__(self, rate):
+    def __init__(self, rate: ArrayLike) -> None:
         self.rate = rate
 
-    def log_prob(self, value):
+    def log_prob(self, value: ArrayLike) -> np.ndarray:
         """The log of the density at ``value``, broadcast against ``rate``."""
         return _log_density(lib.neos_poisson_logpdf, _array(value), _array(self.rate, "rate"))
 
-    def expected_data(self):
+    def expected_data(self) -> ArrayLike:
         """The mean, which is ``rate`` itself."""
         return self.rate
 
-    def sample(self, sample_shape=()):
+    def sample(self, sample_shape: Sequence[int] = ()) -> np.ndarray:
         """Integer draws of shape ``sample_shape + rate.shape``."""
         rate = _array(self.rate, "rate")
         return np.random.poisson(rate, size=_shape(sample_shape) + rate.shape)
@@ -72,18 +78,18 @@ class Poisson:
 class Normal:
     """Gaussian densities, one per entry: centred on ``loc`` with width ``scale`` (tensors that broadcast)."""
 
-    def __init__(self, loc, scale):
+    def __init__(self, loc: ArrayLike, scale: ArrayLike) -> None:
         self.loc, self.scale = loc, scale
 
-    def log_prob(self, value):
+    def log_prob(self, value: ArrayLike) -> np.ndarray:
         """The log of the density at ``value``, broadcast against ``loc`` and ``scale``."""
         return _log_density(lib.neos_normal_logpdf, _array(value), _array(self.loc, "loc"), _array(self.scale, "scale"))
 
-    def expected_data(self):
+    def expected_data(self) -> ArrayLike:
         """The mean, which is ``loc`` itself."""
         return self.loc
 
-    def sample(self, sample_shape=()):
+    def sample(self, sample_shape: Sequence[int] = ()) -> np.ndarray:
         """Draws of shape ``sample_shape + loc.shape``."""
         loc, scale = _array(self.loc, "loc"), _array(self.scale, "scale")
         return np.random.standard_normal(_shape(sample_shape) + loc.shape) * scale + loc
@@ -104,11 +110,11 @@ class _Joint:
     def _assemble(self, parts):
         raise NotImplementedError
 
-    def expected_data(self):
+    def expected_data(self) -> Any:
         """The components' means, assembled into one tensor."""
         return self._assemble([component.expected_data() for component in self._components])
 
-    def sample(self, sample_shape=()):
+    def sample(self, sample_shape: Sequence[int] = ()) -> Any:
         """One draw of shape ``sample_shape`` from each component, assembled: the batch (or total) size is the
         last axis."""
         return self._assemble([component.sample(sample_shape) for component in self._components])
@@ -118,7 +124,7 @@ class Independent(_Joint):
     """Many variables of one kind, independent of each other (``batched_pdf``, e.g. a Poisson with one rate per
     bin), taken as one distribution: its log-density adds up the batch's log-densities over the last axis."""
 
-    def __init__(self, batched_pdf, batch_size=None):
+    def __init__(self, batched_pdf: Any, batch_size: int | None = None) -> None:
         self._components = [batched_pdf]
         self.batch_size = batch_size
 
@@ -127,7 +133,7 @@ class Independent(_Joint):
         (whole,) = parts
         return whole
 
-    def log_prob(self, value):
+    def log_prob(self, value: ArrayLike) -> np.ndarray:
         """The sum over the last axis of the batch's log-densities at ``value``."""
         (batch,) = self._components
         return np.sum(batch.log_prob(value), axis=-1)
@@ -139,21 +145,21 @@ class Simultaneous(_Joint):
 
     Indexing and iteration give the component distributions."""
 
-    def __init__(self, pdfobjs, tensorview, batch_size=None):
+    def __init__(self, pdfobjs: Sequence[Any], tensorview: Any, batch_size: int | None = None) -> None:
         self._components = pdfobjs
         self.tv = tensorview
         self.batch_size = batch_size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._components)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Any:
         return self._components[index]
 
     def _assemble(self, parts):
         return self.tv.stitch(parts)
 
-    def log_prob(self, value):
+    def log_prob(self, value: ArrayLike) -> np.ndarray:
         """The sum of the components' log-densities at their parts of ``value``."""
         terms = [component.log_prob(part) for component, part in zip(self._components, self.tv.split(value))]
         return self._joint_logpdf(terms, batch_size=self.batch_size)

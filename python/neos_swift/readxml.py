@@ -47,9 +47,11 @@ file and folder), and ``_MODIFIER_BUILDERS`` maps each modifier tag to the funct
 from __future__ import annotations
 
 import logging
+import os
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import numpy as np
 
@@ -124,7 +126,9 @@ def _tracked(items, unit: str, enabled: bool, describe: Callable[[object], str],
         yield item
 
 
-def resolver_factory(rootdir, mounts) -> Callable[[str], Path]:
+def resolver_factory(
+    rootdir: str | os.PathLike[str], mounts: Iterable[Sequence[str | os.PathLike[str]]] | None
+) -> Callable[[str], Path]:
     """A function from a file name in the XML to the file to open.
 
     A name under one of the ``mounts``' second paths (the path as the XML spells it) is moved to the first (where
@@ -144,7 +148,7 @@ def resolver_factory(rootdir, mounts) -> Callable[[str], Path]:
     return resolver
 
 
-def extract_error(hist) -> list[float]:
+def extract_error(hist: Any) -> list[float]:
     """The bin uncertainties of an uproot histogram, without under- and overflow: the square roots of the summed
     squared weights (``fSumw2``) when the histogram was filled with weights, else of the bin contents (Poisson)."""
     return np.sqrt(hist.variances() if hist.weighted else hist.values()).tolist()
@@ -159,7 +163,13 @@ def _opened(fullpath: str, cache) -> tuple[object, set[str]]:
     return entry
 
 
-def import_root_histogram(resolver, filename, path, name, filecache=None) -> tuple[list[float], list[float]]:
+def import_root_histogram(
+    resolver: Callable[[str], str | os.PathLike[str]],
+    filename: str,
+    path: str | None,
+    name: str,
+    filecache: MutableMapping[str, Any] | None = None,
+) -> tuple[list[float], list[float]]:
     """The bin contents and uncertainties (see ``extract_error``) of histogram ``name`` in ROOT file ``filename``
     (given to ``resolver``, the function ``resolver_factory`` returns).
 
@@ -307,7 +317,14 @@ def _modifier_label(element) -> str:
     return f"  - modifier {element.attrib.get('Name', 'n/a')}({element.tag})"
 
 
-def process_sample(sample, resolver, inputfile, histopath, channel_name, track_progress=False) -> dict:
+def process_sample(
+    sample: ET.Element,
+    resolver: Callable[[str], str | os.PathLike[str]],
+    inputfile: str,
+    histopath: str,
+    channel_name: str,
+    track_progress: bool = False,
+) -> dict:
     """One ``Sample`` element as a JSON sample (``name``, ``data``, ``modifiers``), plus the ``parameter_configs``
     of its ``NormFactor`` elements (to be merged into the measurements by ``parse``).
 
@@ -335,7 +352,9 @@ def process_sample(sample, resolver, inputfile, histopath, channel_name, track_p
     }
 
 
-def process_data(sample, resolver, inputfile, histopath) -> list[float]:
+def process_data(
+    sample: ET.Element, resolver: Callable[[str], str | os.PathLike[str]], inputfile: str, histopath: str
+) -> list[float]:
     """The bin contents of a ``Data`` element's histogram (``inputfile``/``histopath``: the channel's defaults).
 
     Raises ``NotImplementedError`` when no file or no histogram name is given: workspaces without data are not
@@ -347,7 +366,9 @@ def process_data(sample, resolver, inputfile, histopath) -> list[float]:
     return import_root_histogram(resolver, *located)[0]
 
 
-def process_channel(channelxml, resolver, track_progress=False) -> tuple[str, list[float], list[dict], list[dict]]:
+def process_channel(
+    channelxml: ET.ElementTree, resolver: Callable[[str], str | os.PathLike[str]], track_progress: bool = False
+) -> tuple[str, list[float], list[dict], list[dict]]:
     """A parsed channel XML document (an ``ElementTree``) as ``(name, observed data, samples, parameter
     configurations of its NormFactors)``. Raises ``RuntimeError`` when the channel has no ``Data`` element."""
     channel = channelxml.getroot()
@@ -421,7 +442,9 @@ def _measurement(element, normfactor_configs) -> dict:
     return {"name": name, "config": {"poi": (poi.text or "").strip(), "parameters": [lumi, *others.values()]}}
 
 
-def process_measurements(toplvl, other_parameter_configs=None) -> list[dict]:
+def process_measurements(
+    toplvl: ET.ElementTree | ET.Element, other_parameter_configs: Sequence[Mapping[str, Any]] | None = None
+) -> list[dict]:
     """The ``Measurement`` elements of a top-level XML document (an ``ElementTree`` or its root ``Element``) as
     JSON measurements: ``name`` and ``config`` (``poi`` and ``parameters``).
 
@@ -435,7 +458,7 @@ def process_measurements(toplvl, other_parameter_configs=None) -> list[dict]:
     return [_measurement(element, other_parameter_configs or []) for element in toplvl.findall("Measurement")]
 
 
-def dedupe_parameters(parameters) -> list[dict]:
+def dedupe_parameters(parameters: Sequence[Mapping[str, Any]]) -> list[dict]:
     """One configuration per parameter name, in the order of first appearance; a NormFactor shared by several
     samples is configured once per sample in the XML, and those configurations must agree.
 
@@ -469,7 +492,13 @@ def _validated(spec: dict, validation_as_error: bool) -> dict:
     return spec
 
 
-def parse(configfile, rootdir, mounts=None, track_progress=False, validation_as_error=True) -> dict:
+def parse(
+    configfile: str | os.PathLike[str] | IO[Any],
+    rootdir: str | os.PathLike[str],
+    mounts: Iterable[Sequence[str | os.PathLike[str]]] | None = None,
+    track_progress: bool = False,
+    validation_as_error: bool = True,
+) -> dict:
     """The workspace specification of a HistFactory XML configuration.
 
     Args:

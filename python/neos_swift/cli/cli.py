@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Sequence
 
 import click
 
@@ -66,7 +67,7 @@ def _show_citation(ctx, param, value):
     callback=_show_citation,
     help="Print the BibTeX entries to cite (neos-swift and pyhf, whose interface it implements) and exit.",
 )
-def cli():
+def cli() -> None:
     """HistFactory statistics from the command line: pyhf 0.7.6's commands, computed by neos-swift."""
 
 
@@ -89,7 +90,7 @@ for command in (
 del command
 
 
-def main(args=None, prog_name=None) -> None:
+def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> None:
     """Run the command line (exits). An error of the package is reported as Python reports an uncaught
     exception (traceback, exit status 1), its class named under the package's import name, so that under the
     pyhf alias the last line reads ``pyhf.exceptions.InvalidArchiveHost: ...`` as pyhf's own does."""

@@ -1,5 +1,7 @@
 """``completions SHELL``: the shell completion script, written by click_completion (the ``shellcomplete`` extra)."""
 
+from __future__ import annotations
+
 import click
 
 try:
@@ -10,7 +12,7 @@ try:
     # A plain click.Choice of click_completion's shells: its own DocumentedChoice predates click 8.2's get_metavar.
     @click.command(name="completions", help="Print the completion script for a shell.")
     @click.argument("shell", required=False, type=click.Choice(sorted(click_completion.core.shells)))
-    def cli(shell):
+    def cli(shell: str | None) -> None:
         """Print the shell completion code for SHELL (the current shell when omitted)."""
         click.echo(click_completion.core.get_code(shell, prog_name="pyhf"))
 
@@ -18,7 +20,7 @@ except ImportError:
 
     @click.command(name="completions", help="Print the completion script for a shell.")
     @click.argument("shell", default=None)
-    def cli(shell):
+    def cli(shell: str | None) -> None:
         """Without click_completion there is no script to print: say how to get it."""
         # The middle line is pyhf's wording, which pyhf's tests look for.
         click.secho(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import click
 
@@ -17,7 +18,7 @@ _BACKENDS = ["numpy", "pytorch", "tensorflow", "jax", "np", "torch", "tf"]
 
 
 @click.group(name="infer")
-def cli():
+def cli() -> None:
     """Fits and hypothesis tests."""
 
 
@@ -90,7 +91,16 @@ def _patches(paths):
 @_common_options
 @click.option("--value", is_flag=True, default=False, help="Also print twice the NLL at the best fit (twice_nll).")
 @_engine_options
-def fit(workspace, output_file, measurement, patch, value, backend, optimizer, optconf):
+def fit(
+    workspace: str,
+    output_file: str | None,
+    measurement: str | None,
+    patch: tuple[str, ...],
+    value: bool,
+    backend: str,
+    optimizer: str,
+    optconf: tuple[dict[str, Any], ...],
+) -> None:
     """Fit all parameters of WORKSPACE's model to its observed data (infer.mle.fit) and print the best-fit
     values of each parameter set as JSON ("mle_parameters"; with --value also "twice_nll")."""
     tensorlib = _select_engine(backend, optimizer, optconf)
@@ -112,7 +122,18 @@ def fit(workspace, output_file, measurement, patch, value, backend, optimizer, o
 @click.option("--test-stat", type=click.Choice(["q", "qtilde"]), default="qtilde")
 @click.option("--calctype", type=click.Choice(["asymptotics", "toybased"]), default="asymptotics")
 @_engine_options
-def cls(workspace, output_file, measurement, patch, test_poi, test_stat, calctype, backend, optimizer, optconf):
+def cls(
+    workspace: str,
+    output_file: str | None,
+    measurement: str | None,
+    patch: tuple[str, ...],
+    test_poi: float,
+    test_stat: str,
+    calctype: str,
+    backend: str,
+    optimizer: str,
+    optconf: tuple[dict[str, Any], ...],
+) -> None:
     """Test --test-poi against WORKSPACE's observed data (infer.hypotest, interpolation codes 4 and 4p as
     pyhf's command line uses) and print the observed CLs and the five expected ones (-2..+2 sigma) as JSON."""
     ws = Workspace(read_json(workspace))

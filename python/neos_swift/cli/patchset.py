@@ -19,7 +19,7 @@ _NAME = click.option("--name", default=None, help="The name of the patch.")
 
 
 @click.group(name="patchset")
-def cli():
+def cli() -> None:
     """Read, check and apply patchsets (signal grids as JSON patches to a background-only workspace)."""
 
 
@@ -32,7 +32,7 @@ def cli():
     default=False,
     help="Print the patch with its and the patchset's metadata instead of its operations alone.",
 )
-def extract(patchset, name, output_file, with_metadata):
+def extract(patchset: str, name: str | None, output_file: str | None, with_metadata: bool) -> None:
     """Print the JSON-patch operations of the patch --name in PATCHSET (InvalidPatchLookup if it has none)."""
     patches = PatchSet(read_json(patchset))
     patch = patches[name]
@@ -50,7 +50,7 @@ def extract(patchset, name, output_file, with_metadata):
 @click.argument("patchset", default="-")
 @_NAME
 @_OUTPUT
-def apply(background_only, patchset, name, output_file):
+def apply(background_only: str, patchset: str, name: str | None, output_file: str | None) -> None:
     """Print BACKGROUND_ONLY with the patch --name of PATCHSET applied, after checking the patchset's digests
     against it (PatchSetVerificationError if they differ)."""
     ws = Workspace(read_json(background_only))
@@ -61,7 +61,7 @@ def apply(background_only, patchset, name, output_file):
 @cli.command()
 @click.argument("background-only", default="-")
 @click.argument("patchset", default="-")
-def verify(background_only, patchset):
+def verify(background_only: str, patchset: str) -> None:
     """Check that PATCHSET was made for BACKGROUND_ONLY (its digests); prints "All good." or fails with
     PatchSetVerificationError."""
     ws = Workspace(read_json(background_only))
@@ -71,7 +71,7 @@ def verify(background_only, patchset):
 
 @cli.command()
 @click.argument("patchset", default="-")
-def inspect(patchset):
+def inspect(patchset: str) -> None:
     """List the names of the patches in PATCHSET."""
     patches = PatchSet(read_json(patchset))
     click.secho(f"\n    {len(patches.patches)} patches found in Patchset")

@@ -6,6 +6,7 @@ import importlib.util
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,11 +19,11 @@ class VolumeMountPath(click.Path):
     """``LOCAL:MOUNTED``: a local folder (checked as click.Path checks it) standing in for the folder the XML
     names as MOUNTED, as a Docker volume does. Converts to the pair ``(local, mounted)``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.name = f"{self.name}:path"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> tuple[Any, Any]:
         fields = value.split(":")
         if len(fields) != 2:
             self.fail(f"{value!r} is not a valid colon-separated option", param, ctx)
@@ -40,7 +41,7 @@ def _warn_without_uproot(command: str) -> None:
 
 
 @click.group(name="rootio")
-def cli():
+def cli() -> None:
     """Conversion between HistFactory XML + ROOT files and JSON workspaces."""
 
 
@@ -67,7 +68,14 @@ def cli():
     default=True,
     help="Whether an XML file that fails its DTD stops the conversion or only warns.",
 )
-def xml2json(entrypoint_xml, basedir, mount, output_file, track_progress, validation_as_error):
+def xml2json(
+    entrypoint_xml: str,
+    basedir: str | os.PathLike[str],
+    mount: tuple[tuple[Any, Any], ...],
+    output_file: str | None,
+    track_progress: bool,
+    validation_as_error: bool,
+) -> None:
     """Convert the HistFactory configuration ENTRYPOINT_XML (the top-level XML file) and the XML and ROOT
     files it names into a JSON workspace."""
     _warn_without_uproot("xml2json")
@@ -90,7 +98,9 @@ def xml2json(entrypoint_xml, basedir, mount, output_file, track_progress, valida
 @click.option("--dataroot", default="data", help="The subfolder of the ROOT file of histograms.")
 @click.option("--resultprefix", default="FitConfig", help="The name (without .xml) of the top-level XML file.")
 @click.option("-p", "--patch", multiple=True, help='A JSON patch applied first ("-" for standard input).')
-def json2xml(workspace, output_dir, specroot, dataroot, resultprefix, patch):
+def json2xml(
+    workspace: str, output_dir: str, specroot: str, dataroot: str, resultprefix: str, patch: tuple[str, ...]
+) -> None:
     """Write WORKSPACE (after its patches) as HistFactory XML files and a ROOT file of histograms."""
     _warn_without_uproot("json2xml")
     from neos_swift import writexml

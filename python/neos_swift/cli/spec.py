@@ -22,7 +22,7 @@ _WORKSPACE_OUT = click.option(
 
 
 @click.group(name="spec")
-def cli():
+def cli() -> None:
     """Commands that read or transform a workspace."""
 
 
@@ -108,7 +108,7 @@ def _print_summary(summary: dict, default_measurement: str) -> None:
 @click.argument("workspace", default="-")
 @_WORKSPACE_OUT
 @click.option("--measurement", default=None)
-def inspect(workspace, output_file, measurement):
+def inspect(workspace: str, output_file: str | None, measurement: str | None) -> None:
     """Print a summary of WORKSPACE (a file, or "-" for standard input): its channels and bins, samples,
     parameters with their constraints and modifiers, and measurements (the default one marked (*)).
     With --output-file the summary is also written there as JSON."""
@@ -129,7 +129,15 @@ def inspect(workspace, output_file, measurement):
 @click.option("-m", "--modifier", default=[], multiple=True, metavar="<MODIFIER>...")
 @click.option("-t", "--modifier-type", default=[], multiple=True, type=click.Choice(MODIFIER_TYPES))
 @click.option("--measurement", default=[], multiple=True, metavar="<MEASUREMENT>...")
-def prune(workspace, output_file, channel, sample, modifier, modifier_type, measurement):
+def prune(
+    workspace: str,
+    output_file: str | None,
+    channel: tuple[str, ...],
+    sample: tuple[str, ...],
+    modifier: tuple[str, ...],
+    modifier_type: tuple[str, ...],
+    measurement: tuple[str, ...],
+) -> None:
     """Remove the named channels, samples, modifiers (by name or by type) and measurements from WORKSPACE
     (Workspace.prune) and print the result."""
     ws = Workspace(read_json(workspace))
@@ -150,7 +158,14 @@ def prune(workspace, output_file, channel, sample, modifier, modifier_type, meas
 @click.option("-s", "--sample", default=[], multiple=True, type=click.Tuple([str, str]), metavar="<OLD> <NEW>...")
 @click.option("-m", "--modifier", default=[], multiple=True, type=click.Tuple([str, str]), metavar="<OLD> <NEW>...")
 @click.option("--measurement", default=[], multiple=True, type=click.Tuple([str, str]), metavar="<OLD> <NEW>...")
-def rename(workspace, output_file, channel, sample, modifier, measurement):
+def rename(
+    workspace: str,
+    output_file: str | None,
+    channel: tuple[tuple[str, str], ...],
+    sample: tuple[tuple[str, str], ...],
+    modifier: tuple[tuple[str, str], ...],
+    measurement: tuple[tuple[str, str], ...],
+) -> None:
     """Rename channels, samples, modifiers and measurements of WORKSPACE, each option taking the old and the new
     name (Workspace.rename), and print the result."""
     ws = Workspace(read_json(workspace))
@@ -179,7 +194,7 @@ def rename(workspace, output_file, channel, sample, modifier, measurement):
     default=False,
     help="Merge the samples of channels both workspaces have (left or right outer joins only).",
 )
-def combine(workspace_one, workspace_two, join, output_file, merge_channels):
+def combine(workspace_one: str, workspace_two: str, join: str, output_file: str | None, merge_channels: bool) -> None:
     """Join two workspaces into one (Workspace.combine) and print it."""
     first = Workspace(read_json(workspace_one))
     second = Workspace(read_json(workspace_two))
@@ -194,7 +209,7 @@ def combine(workspace_one, workspace_two, join, output_file, merge_channels):
 @click.option(
     "-j/-p", "--json/--plaintext", "output_json", help="Print a JSON object instead of algorithm:digest lines."
 )
-def digest(workspace, algorithm, output_json):
+def digest(workspace: str, algorithm: tuple[str, ...], output_json: bool) -> None:
     """Print the digests of WORKSPACE's canonical JSON (the ones patchsets record), one per algorithm."""
     ws = Workspace(read_json(workspace))
     digests = {name: utils.digest(ws, algorithm=name) for name in algorithm}
@@ -207,7 +222,7 @@ def digest(workspace, algorithm, output_json):
 @cli.command()
 @click.argument("workspace", default="-")
 @_WORKSPACE_OUT
-def sort(workspace, output_file):
+def sort(workspace: str, output_file: str | None) -> None:
     """Print WORKSPACE in canonical order: channels, samples, modifiers and observations sorted by name
     (Workspace.sorted)."""
     ws = Workspace(read_json(workspace))

@@ -1,6 +1,8 @@
 """``contrib download``: pyhf 0.7.6's ``pyhf.contrib.cli``, fetching a published likelihood archive with
 neos_swift.contrib.utils.download (which needs the ``requests`` package, pyhf's "contrib" extra)."""
 
+from __future__ import annotations
+
 import logging
 from pathlib import Path
 
@@ -22,7 +24,7 @@ def __dir__():
 
 
 @click.group(name="contrib")
-def cli():
+def cli() -> None:
     """Extra operations (need the contrib extra: the requests package)."""
     from neos_swift.contrib import utils  # noqa: F401  (fails early, here, when the extra's module cannot load)
 
@@ -33,7 +35,7 @@ def cli():
 @click.option("-v", "--verbose", is_flag=True, help="List the files unpacked.")
 @click.option("-f", "--force", is_flag=True, help="Download from a host that is not HEPData or doi.org.")
 @click.option("-c", "--compress", is_flag=True, help="Keep the archive as the downloaded tar.gz file.")
-def download(archive_url, output_directory, verbose, force, compress):
+def download(archive_url: str, output_directory: str, verbose: bool, force: bool, compress: bool) -> None:
     """Download the archive at ARCHIVE_URL (HEPData likelihoods) and unpack it into OUTPUT_DIRECTORY
     (InvalidArchiveHost for another host unless --force)."""
     from neos_swift.contrib import utils

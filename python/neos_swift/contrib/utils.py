@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import shutil
 import tarfile
 import tempfile
@@ -121,7 +122,9 @@ def _unzip(content: bytes, target: Path) -> bool:
     return True
 
 
-def download(archive_url, output_directory, force=False, compress=False):
+def download(
+    archive_url: str, output_directory: str | os.PathLike[str], force: bool = False, compress: bool = False
+) -> None:
     """Download the archive at ``archive_url`` and unpack it (a tar archive, compressed or not, or a zip
     archive) into the directory ``output_directory``; with ``compress=True`` write the downloaded bytes to the
     file ``output_directory`` instead. Hosts other than HEPData's and doi.org need ``force=True``.

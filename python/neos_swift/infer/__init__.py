@@ -3,6 +3,9 @@ tests and upper limits, computed natively with exact derivatives."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .._arguments import as_float, as_model_like, unset
@@ -23,6 +26,9 @@ from ..optimize.mixins import model_with_optimizer_options
 from . import _generic, calculators, intervals, mle, test_statistics, utils
 from ._settings import FitSettings, data_array
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 __all__ = [
     "HypotestDerivatives",
     "calculators",
@@ -36,21 +42,21 @@ __all__ = [
 
 
 def hypotest(
-    poi_test,
-    data,
-    pdf,
-    init_pars=None,
-    par_bounds=None,
-    fixed_params=None,
-    calctype="asymptotics",
-    return_tail_probs=False,
-    return_expected=False,
-    return_expected_set=False,
-    return_calculator=False,
-    test_stat="qtilde",
-    return_jacobian=False,
-    **kwargs,
-):
+    poi_test: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    calctype: str = "asymptotics",
+    return_tail_probs: bool = False,
+    return_expected: bool = False,
+    return_expected_set: bool = False,
+    return_calculator: bool = False,
+    test_stat: str = "qtilde",
+    return_jacobian: bool = False,
+    **kwargs: Any,
+) -> Any:
     """Hypothesis test at ``poi_test``, asymptotic or (``calctype="toybased"``) from pseudo-experiments. Returns CLs
     (for ``test_stat="q0"``: the discovery p-value p0), then as requested ``[CLsb, CLb]`` (q0: ``[CLb]``), the
     expected median and the expected band (a list of five values), exactly in pyhf's order. With
@@ -192,24 +198,30 @@ class HypotestDerivatives:
 
     names = HYPOTEST_ROW_NAMES  # from the library (neos_hypotest_row_name)
 
-    def __init__(self, values: np.ndarray, inputs: np.ndarray, data: np.ndarray):
+    def __init__(self, values: np.ndarray, inputs: np.ndarray, data: np.ndarray) -> None:
         self.values = values
         self.inputs = inputs
         self.data = data
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> tuple[float, np.ndarray, np.ndarray]:
         try:
             row = self.names.index(name)
         except ValueError:
             raise KeyError(f"{name!r} is not a hypotest output; expected one of {', '.join(self.names)}") from None
         return self.values[row], self.inputs[row], self.data[row]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "HypotestDerivatives(" + ", ".join(f"{n}={v:.6g}" for n, v in zip(self.names, self.values)) + ")"
 
 
 def hypotest_derivatives(
-    poi_test, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, test_stat="qtilde"
+    poi_test: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    test_stat: str = "qtilde",
 ) -> HypotestDerivatives:
     """The asymptotic hypothesis test of :func:`hypotest` with every output (test statistics, significances, CLsb,
     CLb, CLs and the expected band) and their exact derivatives with respect to ``pdf.inputs()`` and the data, from

@@ -9,7 +9,9 @@ those numbers: the test statistic in pyhf's ``-mu_hat/sigma`` space and the unit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.special import ndtr
@@ -31,6 +33,9 @@ from ..errors import check
 from ..optimize.mixins import model_with_optimizer_options
 from . import test_statistics, utils
 from ._settings import FitSettings
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "AsymptoticCalculator",
@@ -55,7 +60,15 @@ def __dir__():
     return __all__
 
 
-def generate_asimov_data(asimov_mu, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_pars=False):
+def generate_asimov_data(
+    asimov_mu: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None,
+    par_bounds: Sequence[Sequence[float]] | None,
+    fixed_params: Sequence[bool] | None,
+    return_fitted_pars: bool = False,
+) -> Any:
     """The Asimov data at ``asimov_mu``: the model's expected data (with auxdata) at the core's fit of the data with
     the POI fixed at ``asimov_mu``; with ``return_fitted_pars`` also those fitted parameters."""
     from . import mle
@@ -75,7 +88,7 @@ class AsymptoticTestStatDistribution:
     The tails are ``scipy.special.ndtr`` of the distance from the centre taken with the sign that makes the tail
     the lower one, so that a p-value of 1e-30 is as precise as one of 0.5; no ``1 - cdf``."""
 
-    def __init__(self, shift, cutoff=float("-inf")):
+    def __init__(self, shift: float, cutoff: float = float("-inf")) -> None:
         self.shift = shift
         self.cutoff = cutoff
 
@@ -83,17 +96,17 @@ class AsymptoticTestStatDistribution:
         # In standard deviations above the centre: the width is one by construction.
         return np.asarray(value, dtype=np.float64) - self.shift
 
-    def cdf(self, value):
+    def cdf(self, value: ArrayLike) -> np.ndarray:
         """The probability of the statistic being at most ``value``."""
         return ndtr(self._distance(value))
 
-    def pvalue(self, value):
+    def pvalue(self, value: ArrayLike) -> np.ndarray:
         """The probability of the statistic being at least ``value``; NaN for a ``value`` under the cutoff, which
         the statistic cannot reach."""
         reachable = np.asarray(value, dtype=np.float64) >= self.cutoff
         return np.where(reachable, ndtr(-self._distance(value)), np.nan)
 
-    def expected_value(self, nsigma):
+    def expected_value(self, nsigma: ArrayLike) -> np.ndarray:
         """The statistic ``nsigma`` standard deviations from the centre, raised to the cutoff when it lies under
         it (``fmax``: a NaN position gives the cutoff)."""
         return np.asarray(np.fmax(self.shift + np.asarray(nsigma, dtype=np.float64), self.cutoff))
@@ -123,14 +136,14 @@ class AsymptoticCalculator:
 
     def __init__(
         self,
-        data,
-        pdf,
-        init_pars=None,
-        par_bounds=None,
-        fixed_params=None,
-        test_stat="qtilde",
-        calc_base_dist="normal",
-    ):
+        data: ArrayLike,
+        pdf: Any,
+        init_pars: ArrayLike | None = None,
+        par_bounds: Sequence[Sequence[float]] | None = None,
+        fixed_params: Sequence[bool] | None = None,
+        test_stat: str = "qtilde",
+        calc_base_dist: str = "normal",
+    ) -> None:
         self.data = data
         # as pyhf, the model is read here only for the suggestions not given (any object will do until then)
         self.pdf = pdf if None not in (init_pars, par_bounds, fixed_params) else as_model_like("pdf", pdf)
@@ -144,7 +157,7 @@ class AsymptoticCalculator:
         self._core_values = None  # the neos_hypotest rows of the last teststatistic call
         self._core_poi = None
 
-    def teststatistic(self, poi_test):
+    def teststatistic(self, poi_test: float) -> np.ndarray:
         """The test statistic at ``poi_test`` in pyhf's ``-mu_hat/sigma`` space: ``sqrt(q) - sqrt(q_A)`` (for
         qtilde beyond ``sqrt(q_A)`` the Wald form ``(q - q_A) / (2 sqrt(q_A))``), q and q_A from the core."""
         return self._teststatistic(poi_test, False)[0]
@@ -182,7 +195,7 @@ class AsymptoticCalculator:
         return np.asarray(gap), wrt_inputs, wrt_data
 
     @property
-    def fitted_pars(self):
+    def fitted_pars(self) -> HypoTestFitResults | None:
         """pyhf's :class:`HypoTestFitResults` of the last :meth:`teststatistic` (None before it). neos_hypotest
         returns no parameters, so the five fits are run again through the core's fits (``infer.mle``) on first
         access, which keeps a hypotest that never reads them at one set of fits."""
@@ -205,7 +218,7 @@ class AsymptoticCalculator:
             fixed_poi_fit_to_asimov=mle.fixed_poi_fit(poi, asimov_data, self.pdf, *settings),
         )
 
-    def distributions(self, poi_test):
+    def distributions(self, poi_test: float) -> tuple[AsymptoticTestStatDistribution, AsymptoticTestStatDistribution]:
         """``(signal plus background, background only)`` distributions of the statistic at ``poi_test``."""
         if self.sqrtqmuA_v is None:
             raise RuntimeError("distributions() needs the Asimov significance: run teststatistic(poi_test) before it")
@@ -221,11 +234,20 @@ class AsymptoticCalculator:
             AsymptoticTestStatDistribution(0.0, lowest),
         )
 
-    def pvalues(self, teststat, sig_plus_bkg_distribution, bkg_only_distribution):
+    def pvalues(
+        self,
+        teststat: ArrayLike,
+        sig_plus_bkg_distribution: AsymptoticTestStatDistribution,
+        bkg_only_distribution: AsymptoticTestStatDistribution,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(CLsb, CLb, CLs)`` at the statistic value ``teststat``."""
         return _cls_of(teststat, sig_plus_bkg_distribution, bkg_only_distribution)
 
-    def expected_pvalues(self, sig_plus_bkg_distribution, bkg_only_distribution):
+    def expected_pvalues(
+        self,
+        sig_plus_bkg_distribution: AsymptoticTestStatDistribution,
+        bkg_only_distribution: AsymptoticTestStatDistribution,
+    ) -> list[list[np.ndarray]]:
         """``[CLsb band, CLb band, CLs band]``, each five values for the background-only statistic at +2 … -2
         standard deviations (pyhf's order)."""
         # The five background-only statistics go through both tails at once; each band entry is a 0-d array.
@@ -303,14 +325,14 @@ class EmpiricalDistribution:
     """The distribution of a test statistic given by samples of it (the toys' values): p-values are the fraction of
     samples at or above a value, and expected values are the samples' percentiles, as pyhf's."""
 
-    def __init__(self, samples):
+    def __init__(self, samples: ArrayLike) -> None:
         self.samples = np.ravel(np.asarray(samples, dtype=np.float64))
 
-    def pvalue(self, value):
+    def pvalue(self, value: float) -> np.ndarray:
         """The fraction of the samples that are at least ``value`` (a 0-d array)."""
         return np.asarray(np.count_nonzero(self.samples >= value) / self.samples.shape[0])
 
-    def expected_value(self, nsigma):
+    def expected_value(self, nsigma: ArrayLike) -> np.ndarray:
         """The statistic ``nsigma`` standard deviations into the distribution: the samples' percentile at the unit
         normal's distribution function of ``nsigma``, linearly interpolated (numpy's default)."""
         return np.percentile(self.samples, ndtr(np.asarray(nsigma, dtype=np.float64)) * 100, method="linear")
@@ -330,18 +352,18 @@ class ToyCalculator:
 
     def __init__(
         self,
-        data,
-        pdf,
-        init_pars=None,
-        par_bounds=None,
-        fixed_params=None,
-        test_stat="qtilde",
-        ntoys=2000,
-        track_progress=True,
+        data: ArrayLike,
+        pdf: Any,
+        init_pars: ArrayLike | None = None,
+        par_bounds: Sequence[Sequence[float]] | None = None,
+        fixed_params: Sequence[bool] | None = None,
+        test_stat: str = "qtilde",
+        ntoys: int = 2000,
+        track_progress: bool = True,
         *,
-        seed=None,
-        threads=None,
-    ):
+        seed: int | None = None,
+        threads: int | None = None,
+    ) -> None:
         self.ntoys = _toy_count(ntoys)
         self.data = data
         given = not (
@@ -360,7 +382,9 @@ class ToyCalculator:
     def _settings(self):
         return (self.init_pars, self.par_bounds, self.fixed_params)
 
-    def distributions(self, poi_test, track_progress=None):
+    def distributions(
+        self, poi_test: float, track_progress: bool | None = None
+    ) -> tuple[EmpiricalDistribution, EmpiricalDistribution]:
         """``(signal plus background, background only)`` :class:`EmpiricalDistribution` of the statistic at
         ``poi_test``, each from ``ntoys`` toys."""
         from . import mle
@@ -402,12 +426,19 @@ class ToyCalculator:
                 bar.update(count)
         return values
 
-    def pvalues(self, teststat, sig_plus_bkg_distribution, bkg_only_distribution):
+    def pvalues(
+        self,
+        teststat: float,
+        sig_plus_bkg_distribution: EmpiricalDistribution,
+        bkg_only_distribution: EmpiricalDistribution,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(CLsb, CLb, CLs)`` of the statistic value ``teststat``: the fractions of the signal-plus-background
         and background-only toys at or above it, and their ratio."""
         return _cls_of(teststat, sig_plus_bkg_distribution, bkg_only_distribution)
 
-    def expected_pvalues(self, sig_plus_bkg_distribution, bkg_only_distribution):
+    def expected_pvalues(
+        self, sig_plus_bkg_distribution: EmpiricalDistribution, bkg_only_distribution: EmpiricalDistribution
+    ) -> list[list[np.ndarray]]:
         """``[CLsb band, CLb band, CLs band]``: the p-values of every background-only toy, read at the -2 ... +2
         standard-deviation percentiles (pyhf's order: ascending percentiles), each band a list of five 0-d
         arrays."""
@@ -422,7 +453,7 @@ class ToyCalculator:
         bands = np.percentile(pvalues, _BAND_PERCENTILES, axis=0, method="linear").T
         return [[np.asarray(value) for value in band] for band in bands]
 
-    def teststatistic(self, poi_test):
+    def teststatistic(self, poi_test: float) -> Any:
         """The test statistic (q, q-tilde or q0 itself, not in the asymptotic calculator's sqrt space) of the
         observed data at ``poi_test``."""
         statistic = utils.get_test_stat(self.test_stat)

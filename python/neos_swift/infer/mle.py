@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -10,6 +12,9 @@ from .._arguments import as_float, as_model_like, unset
 from .._library import lib, pointer
 from ..errors import check
 from ._settings import FitSettings, data_array
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 # pyhf's public names for this module (dir() lists them, as pyhf's does); the helpers stay importable.
 __all__ = ["fit", "fixed_poi_fit", "twice_nll"]
@@ -23,7 +28,7 @@ class Jacobian:
     """Derivatives of a fit's outputs (its best-fit parameters, in order): ``inputs`` has shape
     (n_outputs, len(model.inputs()[1])), ``data`` has shape (n_outputs, len(data))."""
 
-    def __init__(self, inputs: np.ndarray, data: np.ndarray):
+    def __init__(self, inputs: np.ndarray, data: np.ndarray) -> None:
         self.inputs = inputs
         self.data = data
 
@@ -192,20 +197,20 @@ def _dispatch(
 
 
 def fit(
-    data,
-    pdf,
-    init_pars=None,
-    par_bounds=None,
-    fixed_params=None,
-    return_fitted_val=False,
-    return_uncertainties=False,
-    return_correlations=False,
-    return_jacobian=False,
-    return_result_obj=False,
-    do_grad=None,
-    do_stitch=False,
-    **options,
-):
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    return_fitted_val: bool = False,
+    return_uncertainties: bool = False,
+    return_correlations: bool = False,
+    return_jacobian: bool = False,
+    return_result_obj: bool = False,
+    do_grad: bool | None = None,
+    do_stitch: bool = False,
+    **options: Any,
+) -> Any:
     """Global maximum-likelihood fit (minimises twice the NLL with exact derivatives), as
     ``pyhf.infer.mle.fit``. Raises ``neos_swift.FitFailed`` when it does not converge, as pyhf raises
     FailedMinimization.
@@ -240,21 +245,21 @@ def fit(
 
 
 def fixed_poi_fit(
-    poi_val,
-    data,
-    pdf,
-    init_pars=None,
-    par_bounds=None,
-    fixed_params=None,
-    return_fitted_val=False,
-    return_uncertainties=False,
-    return_correlations=False,
-    return_jacobian=False,
-    return_result_obj=False,
-    do_grad=None,
-    do_stitch=False,
-    **options,
-):
+    poi_val: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    return_fitted_val: bool = False,
+    return_uncertainties: bool = False,
+    return_correlations: bool = False,
+    return_jacobian: bool = False,
+    return_result_obj: bool = False,
+    do_grad: bool | None = None,
+    do_stitch: bool = False,
+    **options: Any,
+) -> Any:
     """The fit with the parameter of interest held at ``poi_val``; returns as :func:`fit`."""
     return _dispatch(
         as_float("poi_val", poi_val),  # None here would silently make it the free fit
@@ -274,6 +279,6 @@ def fixed_poi_fit(
     )
 
 
-def twice_nll(pars, data, pdf) -> np.ndarray:
+def twice_nll(pars: ArrayLike, data: ArrayLike, pdf: Any) -> np.ndarray:
     """−2 log L, as pyhf's ``pyhf.infer.mle.twice_nll``."""
     return -2 * pdf.logpdf(pars, data)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +15,9 @@ from ..errors import check
 from ..exceptions import UnspecifiedPOI
 from ..optimize.mixins import model_with_optimizer_options
 from ._settings import FitSettings, data_array
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 # pyhf's public names for this module (dir() lists them, as pyhf's does); the helpers stay importable.
 __all__ = ["q0", "qmu", "qmu_tilde", "tmu", "tmu_tilde"]
@@ -105,8 +110,15 @@ def _statistic(
 
 
 def qmu(
-    mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, return_fitted_pars=False
-):
+    mu: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    return_jacobian: bool = False,
+    return_fitted_pars: bool = False,
+) -> Any:
     """pyhf's ``qmu``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
     derivatives with respect to ``pdf.inputs()`` and the data; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the
     fixed-POI and the free fit, as pyhf."""
@@ -114,8 +126,15 @@ def qmu(
 
 
 def qmu_tilde(
-    mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, return_fitted_pars=False
-):
+    mu: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    return_jacobian: bool = False,
+    return_fitted_pars: bool = False,
+) -> Any:
     """pyhf's ``qmu_tilde``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
     derivatives with respect to ``pdf.inputs()`` and the data; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the
     fixed-POI and the free fit, as pyhf."""
@@ -124,19 +143,42 @@ def qmu_tilde(
     )
 
 
-def tmu(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_pars=False):
+def tmu(
+    mu: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    return_fitted_pars: bool = False,
+) -> Any:
     """pyhf's ``tmu``; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the fixed-POI and the free fit."""
     return _statistic("tmu", mu, data, pdf, init_pars, par_bounds, fixed_params, False, return_fitted_pars)
 
 
-def tmu_tilde(mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_fitted_pars=False):
+def tmu_tilde(
+    mu: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    return_fitted_pars: bool = False,
+) -> Any:
     """pyhf's ``tmu_tilde``; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the fixed-POI and the free fit."""
     return _statistic("tmu_tilde", mu, data, pdf, init_pars, par_bounds, fixed_params, False, return_fitted_pars)
 
 
 def q0(
-    mu, data, pdf, init_pars=None, par_bounds=None, fixed_params=None, return_jacobian=False, return_fitted_pars=False
-):
+    mu: float,
+    data: ArrayLike,
+    pdf: Any,
+    init_pars: ArrayLike | None = None,
+    par_bounds: Sequence[Sequence[float]] | None = None,
+    fixed_params: Sequence[bool] | None = None,
+    return_jacobian: bool = False,
+    return_fitted_pars: bool = False,
+) -> Any:
     """pyhf's ``q0``; with ``return_jacobian`` also a :class:`~neos_swift.infer.mle.Jacobian` (one row) of its
     derivatives with respect to ``pdf.inputs()`` and the data; with ``return_fitted_pars`` also ``(θ̂̂, θ̂)``, the
     fixed-POI and the free fit, as pyhf."""

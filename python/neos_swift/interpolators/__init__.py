@@ -21,6 +21,8 @@ either way.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import events
@@ -28,6 +30,9 @@ from .._arguments import as_float, as_float_array, describe
 from .._backend import get_backend
 from .._library import lib, pointer
 from ..errors import ArgumentTypeError, InvalidArgument, check
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["code0", "code1", "code2", "code4", "code4p"]
 
@@ -68,7 +73,7 @@ class _Interpolator:
     # its per-entry reference classes accept the argument and never subscribe (they cache nothing).
     _follows_backend_changes = True
 
-    def __init__(self, histogramssets, subscribe=True, alpha0=1.0):
+    def __init__(self, histogramssets: ArrayLike, subscribe: bool = True, alpha0: float = 1.0) -> None:
         self._histogramssets = _histogram_sets(histogramssets)
         self._alpha0 = as_float("alpha0", alpha0)
         # pyhf's initial alphas shape: one alpha per systematic.
@@ -129,12 +134,12 @@ class _Interpolator:
         padding = self._padded[:, :, np.newaxis, :] | missing[:, np.newaxis, :, np.newaxis]
         return tensorlib.astensor(np.where(padding, np.nan, result))
 
-    def __call__(self, alphasets):
+    def __call__(self, alphasets: ArrayLike) -> Any:
         """The interpolated deltas (codes 0, 2, 4p) or factors (codes 1, 4), [n_systematics, n_samples, n_alphas,
         n_bins], for alphasets [n_systematics, n_alphas]."""
         return self._evaluate(alphasets, derivative=False)
 
-    def dalpha(self, alphasets):
+    def dalpha(self, alphasets: ArrayLike) -> Any:
         """neos_swift's addition: the derivative of ``self(alphasets)`` with respect to each alpha, in the same
         shape (on a kink, the one-sided derivative of the piece the value comes from)."""
         return self._evaluate(alphasets, derivative=True)
@@ -145,7 +150,7 @@ class code0(_Interpolator):  # noqa: N801  (pyhf's class name)
 
     _code = "NEOS_INTERPOLATION_CODE0"
 
-    def __init__(self, histogramssets, subscribe=True):
+    def __init__(self, histogramssets: ArrayLike, subscribe: bool = True) -> None:
         super().__init__(histogramssets, subscribe)
 
 
@@ -155,7 +160,7 @@ class code1(_Interpolator):  # noqa: N801  (pyhf's class name)
 
     _code = "NEOS_INTERPOLATION_CODE1"
 
-    def __init__(self, histogramssets, subscribe=True):
+    def __init__(self, histogramssets: ArrayLike, subscribe: bool = True) -> None:
         super().__init__(histogramssets, subscribe)
 
 
@@ -165,7 +170,7 @@ class code2(_Interpolator):  # noqa: N801  (pyhf's class name)
 
     _code = "NEOS_INTERPOLATION_CODE2"
 
-    def __init__(self, histogramssets, subscribe=True):
+    def __init__(self, histogramssets: ArrayLike, subscribe: bool = True) -> None:
         super().__init__(histogramssets, subscribe)
 
 
@@ -175,7 +180,7 @@ class code4(_Interpolator):  # noqa: N801  (pyhf's class name)
 
     _code = "NEOS_INTERPOLATION_CODE4"
 
-    def __init__(self, histogramssets, subscribe=True, alpha0=1):
+    def __init__(self, histogramssets: ArrayLike, subscribe: bool = True, alpha0: float = 1) -> None:
         alpha0 = as_float("alpha0", alpha0)
         if not alpha0 > 0:
             # pyhf asserts this (so an AssertionError, as in pyhf): at alpha0 = 0 the matching conditions have
@@ -190,7 +195,7 @@ class code4p(_Interpolator):  # noqa: N801  (pyhf's class name)
 
     _code = "NEOS_INTERPOLATION_CODE4P"
 
-    def __init__(self, histogramssets, subscribe=True):
+    def __init__(self, histogramssets: ArrayLike, subscribe: bool = True) -> None:
         super().__init__(histogramssets, subscribe)
 
 
@@ -238,7 +243,7 @@ _CLASSES_BY_CODE = {
 }
 
 
-def get(interpcode, do_tensorized_calc=True):
+def get(interpcode: int | str, do_tensorized_calc: bool = True) -> type[_Interpolator]:
     """The interpolator class of ``interpcode`` (0, 1, 2, 4 or '4p', compared as dict keys are, so ``1.0`` and
     ``True`` are code 1); ``do_tensorized_calc=False`` gives pyhf's per-entry reference classes. Any other code
     raises ``InvalidInterpCode``."""

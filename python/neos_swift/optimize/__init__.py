@@ -11,6 +11,7 @@ extra; ``exceptions.ImportBackendError`` without it, as pyhf), although no MINUI
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from .mixins import OptimizerMixin
 
@@ -21,7 +22,7 @@ def __dir__():
     return __all__
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "scipy_optimizer":
         # ImportError when scipy is unavailable or hidden (None in sys.modules: the package itself is checked, as
         # a cached scipy.optimize would otherwise still be found).

@@ -10,7 +10,8 @@ applies (:func:`_require_gradients_available`).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -139,7 +140,16 @@ def _partition(npars, held_pairs):
     )
 
 
-def shim(objective, data, pdf, init_pars, par_bounds, fixed_vals=None, do_grad=False, do_stitch=False):
+def shim(
+    objective: Callable[..., Any],
+    data: Any,
+    pdf: Any,
+    init_pars: Sequence[float] | Any,
+    par_bounds: Sequence[Sequence[float]],
+    fixed_vals: Sequence[tuple[int, float]] | None = None,
+    do_grad: bool = False,
+    do_stitch: bool = False,
+) -> tuple[dict[str, Any], Callable[..., Any]]:
     """What a minimiser needs, as pyhf's ``shim``: ``(minimizer_kwargs, stitch_pars)``.
 
     ``minimizer_kwargs`` holds ``func`` (the wrapped objective, see :func:`_get_tensor_shim`), ``x0``,

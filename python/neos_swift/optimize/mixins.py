@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import copy
 import ctypes
+from collections.abc import Callable, Sequence
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +106,7 @@ class OptimizerMixin:
     #: Options a single fit call may override, besides those common to all optimizers.
     _call_options: tuple = ()
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         """Set every option of :attr:`_constructor_options`, from ``kwargs`` or its default. A name that is not
         one of them raises ``exceptions.Unsupported`` (pyhf's tests ask only for the class and, by match, the
         name)."""
@@ -178,20 +180,20 @@ class OptimizerMixin:
 
     def minimize(
         self,
-        objective,
-        data,
-        pdf,
-        init_pars,
-        par_bounds,
-        fixed_vals=None,
-        return_fitted_val=False,
-        return_result_obj=False,
-        return_uncertainties=False,
-        return_correlations=False,
-        do_grad=None,
-        do_stitch=False,
-        **kwargs,
-    ):
+        objective: Callable[..., Any],
+        data: Any,
+        pdf: Any,
+        init_pars: Sequence[float] | Any,
+        par_bounds: Sequence[Sequence[float]],
+        fixed_vals: Sequence[tuple[int, float]] | None = None,
+        return_fitted_val: bool = False,
+        return_result_obj: bool = False,
+        return_uncertainties: bool = False,
+        return_correlations: bool = False,
+        do_grad: bool | None = None,
+        do_stitch: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         """pyhf's ``optimizer.minimize`` for ``objective = infer.mle.twice_nll`` (the only objective pyhf's fits
         minimise): the native fit of ``pdf`` to ``data`` from ``init_pars`` within ``par_bounds``, with the
         ``(index, value)`` pairs of ``fixed_vals`` held. Returns what :func:`neos_swift.infer.mle.fit` returns.
@@ -310,7 +312,7 @@ class _ModelWithFitOptions(Handle):
     _free_name = "neos_model_free"
 
 
-def model_with_optimizer_options(pdf):
+def model_with_optimizer_options(pdf: Any) -> Any:
     """``pdf``, or the model libneos derives from it whose every fit runs with the current optimizer's ``maxiter``
     and ``tolerance`` (in libneos' units, as :meth:`OptimizerMixin._native_limits` maps them for a single fit):
     the model to hand to the calls whose fits run inside libneos (``neos_hypotest``, ``neos_test_statistic``,

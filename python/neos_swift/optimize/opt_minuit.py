@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +49,7 @@ class minuit_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
     _call_options = ("maxiter", "strategy", "tolerance")
     _reports_uncertainties = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Options by keyword (see the class); positional arguments are refused with TypeError, as pyhf's
         ``OptimizerMixin`` refuses them."""
         super().__init__(*args, **kwargs)
@@ -104,7 +106,18 @@ class MinuitRecord:
     ``covariance`` are None when the fit did not compute them), ``fixed``,
     ``parameters`` (names, or x0, x1, ... without them), ``fval``, ``valid``, ``strategy``, ``tol``, ``errordef``."""
 
-    def __init__(self, values, errors, covariance, fixed, parameters, fval, strategy, tol, errordef):
+    def __init__(
+        self,
+        values: Any,
+        errors: Any,
+        covariance: np.ndarray | None,
+        fixed: Sequence[bool],
+        parameters: Sequence[str],
+        fval: float,
+        strategy: int,
+        tol: float,
+        errordef: float,
+    ) -> None:
         self.values = values
         self.errors = errors
         self.covariance = covariance
@@ -116,5 +129,5 @@ class MinuitRecord:
         self.tol = tol
         self.errordef = errordef
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"MinuitRecord(parameters={self.parameters}, fval={self.fval}, strategy={self.strategy}, tol={self.tol})"

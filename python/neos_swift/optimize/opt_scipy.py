@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from types import MappingProxyType
+from typing import Any
 
 from .mixins import _COMMON_OPTIONS, DEFAULT_EDM_TOLERANCE, OptimizerMixin
 
@@ -42,14 +43,14 @@ class scipy_optimizer(OptimizerMixin):  # noqa: N801  (pyhf's name)
     _constructor_options = MappingProxyType({**_COMMON_OPTIONS, **_SCIPY_OPTIONS})
     _call_options = ("maxiter", "verbose", "method", "tolerance", "solver_options")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Options by keyword (see the class); positional arguments are refused with TypeError, as pyhf's
         ``OptimizerMixin`` refuses them. Each optimizer gets its own ``solver_options`` dict."""
         super().__init__(*args, **kwargs)
         self.name = "scipy"
 
     @property
-    def method(self):
+    def method(self) -> str:
         """pyhf's default ``scipy.optimize.minimize`` method."""
         return "SLSQP"
 

@@ -12,8 +12,8 @@ out."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 __all__ = [
     "constrained_by_normal",
@@ -60,17 +60,17 @@ class paramset:  # noqa: N801  (pyhf's class name)
     def __init__(
         self,
         *,
-        name,
-        n_parameters,
-        inits,
-        bounds,
-        fixed,
-        is_scalar,
-        paramset_type=None,
-        auxdata=_NOT_GIVEN,
-        sigmas=_NOT_GIVEN,
-        factors=_NOT_GIVEN,
-    ):
+        name: str,
+        n_parameters: int,
+        inits: Sequence[float],
+        bounds: Sequence[Sequence[float]],
+        fixed: bool | Sequence[bool],
+        is_scalar: bool,
+        paramset_type: str | None = None,
+        auxdata: Any = _NOT_GIVEN,
+        sigmas: Any = _NOT_GIVEN,
+        factors: Any = _NOT_GIVEN,
+    ) -> None:
         if is_scalar and n_parameters != 1:
             raise ValueError(f"misconfigured parameter set {name}. Scalar but N>1 parameters (N = {n_parameters}).")
         if paramset_type is not None and paramset_type != type(self).__name__:
@@ -104,7 +104,7 @@ class paramset:  # noqa: N801  (pyhf's class name)
         return [self._fixed] * self.n_parameters if isinstance(self._fixed, bool) else self._fixed
 
     @suggested_fixed.setter
-    def suggested_fixed(self, value) -> None:
+    def suggested_fixed(self, value: bool | Sequence[bool]) -> None:
         if not isinstance(value, bool) and len(value) != self.n_parameters:
             raise ValueError(f"{self.name} has {self.n_parameters} parameter(s), got {len(value)} fixed flags")
         self._fixed = value
@@ -117,7 +117,7 @@ class paramset:  # noqa: N801  (pyhf's class name)
             raise RuntimeError(f"the fixed flags {self.suggested_fixed} of {self.name} differ: they are not one bool")
         return distinct.pop()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         pdf_type = getattr(self, "pdf_type", None)
         kind = f"constrained by {pdf_type}" if pdf_type else "unconstrained"
         return f"<{type(self).__name__} {self.name!r}: {self.n_parameters} parameter(s), {kind}>"

@@ -3,6 +3,9 @@ one row (shape ``(npars,)``) or of a batch of rows (shape ``(batch, npars)``).""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
 __all__ = ["ParamViewer"]
@@ -28,7 +31,9 @@ class ParamViewer:
     set, the flat indices it reads (shape ``(batch, size)`` for a batch); ``allpar_viewer.names`` is the order of
     all sets in the parameter vector."""
 
-    def __init__(self, shape, par_map, par_selection):
+    def __init__(
+        self, shape: Sequence[int], par_map: Mapping[str, Mapping[str, Any]], par_selection: Iterable[str]
+    ) -> None:
         shape = tuple(int(size) for size in shape)
         self.batch_size = shape[0] if len(shape) > 1 else None
         self.allpar_viewer = _Names(par_map)
@@ -41,7 +46,7 @@ class ParamViewer:
         else:
             self.indices_concatenated = None
 
-    def get(self, data, indices=None):
+    def get(self, data: Any, indices: Any = None) -> Any:
         """The selected parameters of ``data`` (or the flat ``indices`` given), ``None`` when nothing is
         selected."""
         if not self.index_selection:

@@ -12,6 +12,9 @@ The merge is three rules, each its own function:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 __all__ = ["reduce_paramsets_requirements"]
 
 # The properties a parameter-set requirement may carry, in the order the merged configuration lists them.
@@ -92,7 +95,10 @@ def _merged(name, requirements, user):
     return merged
 
 
-def reduce_paramsets_requirements(paramsets_requirements, paramsets_user_configs):
+def reduce_paramsets_requirements(
+    paramsets_requirements: Mapping[str, Sequence[Mapping[str, Any]]],
+    paramsets_user_configs: Mapping[str, Mapping[str, Any]],
+) -> dict[str, dict[str, Any]]:
     """``{name: [requirement dicts of the modifiers called name]}`` and ``{name: user config}`` -> ``{name:
     merged config}``. Every modifier of a name must require the same value of each property (else pyhf's
     ``InvalidNameReuse``); a user's value replaces it, and must have as many entries as the requirement's and name

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import jax
 import jax.numpy as jnp
@@ -21,6 +23,11 @@ from .. import infer as _infer
 from .._arguments import as_float
 from ..errors import ArgumentTypeError, InvalidArgument, NumericError
 from ..jax import _traceable, callback
+
+if TYPE_CHECKING:
+    from jax.typing import ArrayLike
+
+    from .. import pdf
 
 
 class _Structure:
@@ -49,7 +56,7 @@ class Model:
     with relaxed's conventions (a dict of parameters by name, or a flat vector in ``config.par_order``; data flat
     as pyhf's, or a pair (main data, auxdata)). Subclasses are registered as pytrees too."""
 
-    def __init__(self, model, inputs=None):
+    def __init__(self, model: pdf.Model | Model, inputs: ArrayLike | None = None) -> None:
         if isinstance(model, Model):
             model = model.structure
         self.structure = model
@@ -57,7 +64,7 @@ class Model:
         if self.inputs.shape != (model.config.ninputs,):
             raise InvalidArgument(f"inputs has shape {self.inputs.shape}, expected ({model.config.ninputs},)")
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         jax.tree_util.register_pytree_node(cls, cls._tree_flatten, functools.partial(_unflatten, cls))
 
@@ -65,7 +72,7 @@ class Model:
         return (self.inputs,), _Structure(self.structure)
 
     @property
-    def config(self):
+    def config(self) -> pdf.ModelConfig:
         """The structure's configuration (``par_order``, ``par_slice``, ``suggested_init``, ...), as pyhf's."""
         return self.structure.config
 
@@ -73,7 +80,7 @@ class Model:
         """The names of ``inputs``' entries ("channel/sample/nominal[i]", "channel/sample/type/modifier[i]")."""
         return self.structure.inputs()[0]
 
-    def replace(self, values) -> Model:
+    def replace(self, values: Mapping[str, ArrayLike]) -> Model:
         """A copy whose inputs named by ``values`` ({name without its "[i]" index: array}) are replaced, e.g.
         ``{"singlechannel/signal/nominal": s}``; the arrays may be traced. An unknown name raises
         InvalidArgument, and so does an array whose length is not the number of entries with that name."""
@@ -92,11 +99,11 @@ class Model:
         clone.inputs = inputs
         return clone
 
-    def logpdf(self, pars, data):
+    def logpdf(self, pars: Mapping[str, ArrayLike] | ArrayLike, data: ArrayLike) -> jax.Array:
         """log L(pars | data) as a jax scalar, differentiable with respect to ``pars``, ``data`` and ``inputs``."""
         return logpdf(self, flat_pars(self, pars), flat_data(self, data))
 
-    def expected_data(self, pars, include_auxdata=True):
+    def expected_data(self, pars: Mapping[str, ArrayLike] | ArrayLike, include_auxdata: bool = True) -> jax.Array:
         """The expected main data (then the expected auxdata), flat as pyhf's; differentiable with respect to
         ``pars`` and ``inputs``."""
         return expected_data(self, flat_pars(self, pars), include_auxdata)

@@ -4,6 +4,8 @@ and the data."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import jax.numpy as jnp
 import jax.scipy as jsp
@@ -13,6 +15,12 @@ from ..jax import _surfacing
 from . import _model
 from .mle import _bounds, _concrete, fit, fixed_poi_fit
 
+if TYPE_CHECKING:
+    import jax
+    from jax.typing import ArrayLike
+
+    from .. import pdf
+
 __all__ = ("hypotest",)
 
 # relaxed's CLs divides the p-value by the power of the test at the alternative μ' = 0, 1 − Φ(0) = 1/2.
@@ -21,17 +29,17 @@ _POWER_AT_ZERO = 0.5
 
 @_surfacing
 def hypotest(
-    test_poi,
-    data,
-    model,
-    init_pars,
-    bounds=None,
-    poi_name="mu",
-    return_mle_pars=False,
-    test_stat="qmu",
-    expected_pars=None,
-    cls_method=True,
-):
+    test_poi: float,
+    data: Any,
+    model: _model.Model | pdf.Model,
+    init_pars: Mapping[str, ArrayLike],
+    bounds: Mapping[str, ArrayLike] | None = None,
+    poi_name: str = "mu",
+    return_mle_pars: bool = False,
+    test_stat: str = "qmu",
+    expected_pars: Mapping[str, ArrayLike] | None = None,
+    cls_method: bool = True,
+) -> jax.Array | tuple[jax.Array, Mapping[str, Any]]:
     """relaxed's hypothesis test: for ``test_stat`` "q"/"qmu" the p-value of q_μ at ``test_poi`` (divided by
     1 − Φ(0) = 1/2 when ``cls_method``: relaxed's CLs), for "q0" the discovery p-value p0 (``test_poi`` set to 0);
     anything else is ``ValueError("Unknown test statistic: ...")``.

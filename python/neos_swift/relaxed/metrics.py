@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import jax
 import jax.numpy as jnp
 from jax import flatten_util
@@ -10,10 +12,15 @@ from ..jax import _surfacing
 from . import _model
 from .ops import fisher_info
 
+if TYPE_CHECKING:
+    from jax.typing import ArrayLike
+
+    from .. import pdf
+
 __all__ = ("asimov_sig", "gaussianity")
 
 
-def asimov_sig(s, b):
+def asimov_sig(s: ArrayLike, b: ArrayLike) -> jax.Array:
     """The median expected discovery significance of signal counts ``s`` over background counts ``b`` (arrays
     of bins, or numbers): Z_A = √(2 Σ [(s + b) ln(1 + s/b) − s]), elementwise jax."""
     s = jnp.asarray(s, jnp.float64)
@@ -22,7 +29,9 @@ def asimov_sig(s, b):
 
 
 @_surfacing
-def gaussianity(model, bestfit_pars, data, rng_key, n_samples=1000):
+def gaussianity(
+    model: _model.Model | pdf.Model, bestfit_pars: Any, data: Any, rng_key: jax.Array, n_samples: int = 1000
+) -> jax.Array:
     """relaxed's Gaussianity metric: the mean squared difference between the model's −Δlog L and that of a
     Gaussian with the same maximum, over ``n_samples`` points drawn (``rng_key``) from relaxed's Gaussian
     approximation (mean ``bestfit_pars``, covariance the inverse of :func:`~neos_swift.relaxed.fisher_info`, as

@@ -8,6 +8,9 @@ at its suggested init (relaxed's objective only moves the parameters it is given
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -17,6 +20,11 @@ from ..errors import ArgumentTypeError
 from ..exceptions import Unsupported
 from ..jax import _surfacing
 from . import _model
+
+if TYPE_CHECKING:
+    from jax.typing import ArrayLike
+
+    from .. import pdf
 
 __all__ = ("fit", "fixed_poi_fit")
 
@@ -69,7 +77,16 @@ def _run(data, model, init_pars, bounds, held=None, held_value=None):
 
 
 @_surfacing
-def fit(data, model, init_pars, bounds=None, method="LBFGSB", maxiter=500, tol=1e-6, other_settings=None):
+def fit(
+    data: Any,
+    model: _model.Model | pdf.Model,
+    init_pars: Mapping[str, ArrayLike],
+    bounds: Mapping[str, ArrayLike] | None = None,
+    method: str = "LBFGSB",
+    maxiter: int = 500,
+    tol: float = 1e-6,
+    other_settings: Mapping[str, Any] | None = None,
+) -> dict[str, jax.Array]:
     """The maximum-likelihood parameters of ``model`` on ``data``, as a dict with ``init_pars``' keys and shapes.
 
     ``bounds`` ({name: (lower, upper)} or one pair per entry) overrides the model's suggested bounds (relaxed's
@@ -83,17 +100,17 @@ def fit(data, model, init_pars, bounds=None, method="LBFGSB", maxiter=500, tol=1
 
 @_surfacing
 def fixed_poi_fit(
-    data,
-    model,
-    poi_value,
-    poi_name,
-    init_pars,
-    bounds=None,
-    method="LBFGSB",
-    maxiter=500,
-    tol=1e-6,
-    other_settings=None,
-):
+    data: Any,
+    model: _model.Model | pdf.Model,
+    poi_value: float,
+    poi_name: str,
+    init_pars: Mapping[str, ArrayLike],
+    bounds: Mapping[str, ArrayLike] | None = None,
+    method: str = "LBFGSB",
+    maxiter: int = 500,
+    tol: float = 1e-6,
+    other_settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """As :func:`fit` with the parameter ``poi_name`` held at ``poi_value`` (a concrete number: the fit is not
     differentiated with respect to it); the result has ``init_pars``' keys and ``poi_name`` set to ``poi_value``."""
     _check_settings(method, maxiter, tol, other_settings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import jax.numpy as jnp
 from jax import flatten_util
 
@@ -9,17 +11,25 @@ from .. import jax as _neos_jax
 from ..jax import _surfacing
 from . import _model
 
+if TYPE_CHECKING:
+    import jax
+    from jax.typing import ArrayLike
+
+    from .. import pdf
+
 __all__ = ("cramer_rao_uncert", "cut", "fisher_info", "hist")
 
 
-def cut(data, cut_val, slope=1.0, keep="above"):
+def cut(data: ArrayLike, cut_val: ArrayLike, slope: ArrayLike = 1.0, keep: str = "above") -> jax.Array:
     """Sigmoid weights for a soft cut at ``cut_val``: ``1 / (1 + exp(∓slope (data − cut_val)))``, keeping
     ``data`` "above" (default) or "below" the cut (anything else is a ValueError). A hard cut as slope → ∞.
     Values and gradients (data, cut_val, slope) from libneos."""
     return _neos_jax.cut(data, cut_val, slope=slope, keep=keep)
 
 
-def hist(data, bins, bandwidth, density=False, reflect_infinities=False):
+def hist(
+    data: ArrayLike, bins: ArrayLike, bandwidth: ArrayLike, density: bool = False, reflect_infinities: bool = False
+) -> jax.Array:
     """Binned kernel density estimate of 1-D ``data`` in the bins with edges ``bins``: each event's Gaussian
     kernel of width ``bandwidth`` spread over the bins. ``density`` normalises to unit area;
     ``reflect_infinities`` adds the mass beyond the outer edges to the outer bins. Values and gradients (data,
@@ -28,7 +38,7 @@ def hist(data, bins, bandwidth, density=False, reflect_infinities=False):
 
 
 @_surfacing
-def fisher_info(model, pars, data):
+def fisher_info(model: _model.Model | pdf.Model, pars: Any, data: Any) -> jax.Array:
     """As relaxed: the inverse of −∇² log L at ``pars`` (a dict by name, or a flat vector in
     ``config.par_order``) and ``data``, i.e. the covariance the Cramér–Rao bound gives. Rows and columns follow
     ``jax.flatten_util.ravel_pytree(pars)``; with a dict naming only some parameters, the others are held at their
@@ -50,7 +60,7 @@ def _named_hessian(model, pars, data):
 
 
 @_surfacing
-def cramer_rao_uncert(model, pars, data, return_tree=True):
+def cramer_rao_uncert(model: _model.Model | pdf.Model, pars: Any, data: Any, return_tree: bool = True) -> Any:
     """The square roots of the diagonal of :func:`fisher_info`: the Cramér–Rao uncertainties of ``pars``; as a
     pytree shaped like ``pars`` (``return_tree``), or flat."""
     uncertainties = jnp.sqrt(jnp.diag(fisher_info(model, pars, data)))

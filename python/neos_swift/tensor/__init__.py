@@ -10,6 +10,7 @@ the backends loaded so far.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 __all__ = ["array_subtypes", "array_types", "jax_backend", "numpy_backend", "pytorch_backend", "tensorflow_backend"]
 
@@ -58,7 +59,7 @@ _BACKENDS = {
 }
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _BACKENDS:
         backend = _BACKENDS[name]()
         globals()[name] = backend

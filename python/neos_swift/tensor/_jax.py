@@ -3,6 +3,8 @@ values built with it flow through ``jax.grad``/``jax.jit``. Importing it switche
 
 from __future__ import annotations
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import jax.scipy.special as jax_special
@@ -32,17 +34,17 @@ class jax_backend(_ArrayBackend):  # noqa: N801  (pyhf's name)
     _special = jax_special
     _stats_norm = jax_stats.norm
 
-    def __init__(self, *, precision="64b", poisson_from_normal=False):
+    def __init__(self, *, precision: str = "64b", poisson_from_normal: bool = False) -> None:
         self._init("jax", precision, jnp, True)
 
     def _from_sampled(self, draws):
         return jnp.asarray(draws, dtype=self.dtypemap["float"])
 
-    def tolist(self, tensor_in):
+    def tolist(self, tensor_in: Any) -> Any:
         if isinstance(tensor_in, list):
             return tensor_in
         return jnp.asarray(tensor_in).tolist()
 
-    def to_numpy(self, tensor_in):
+    def to_numpy(self, tensor_in: Any) -> np.ndarray:
         """A numpy copy with the tensor's dtype."""
         return np.asarray(tensor_in, dtype=tensor_in.dtype)

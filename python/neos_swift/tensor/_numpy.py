@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy import special, stats
 
@@ -27,14 +29,14 @@ class numpy_backend(_ArrayBackend):  # noqa: N801  (pyhf's name)
     _special = special
     _stats_norm = stats.norm
 
-    def __init__(self, *, precision="64b", poisson_from_normal=False):
+    def __init__(self, *, precision: str = "64b", poisson_from_normal: bool = False) -> None:
         self._init("numpy", precision, np, False)
 
-    def tolist(self, tensor_in):
+    def tolist(self, tensor_in: Any) -> Any:
         if isinstance(tensor_in, list):
             return tensor_in
         return tensor_in.tolist()
 
-    def to_numpy(self, tensor_in):
+    def to_numpy(self, tensor_in: Any) -> np.ndarray:
         """The tensor itself: numpy arrays already are numpy arrays."""
         return tensor_in

@@ -22,7 +22,7 @@ class _UnavailableBackend:
     #: pyhf's ``name`` of the backend.
     backend_name = ""
 
-    def __init__(self, *, precision="64b", poisson_from_normal=False):
+    def __init__(self, *, precision: str = "64b", poisson_from_normal: bool = False) -> None:
         self.name = self.backend_name
         self.precision = precision
         wide = precision == "64b"

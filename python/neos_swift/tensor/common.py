@@ -5,6 +5,9 @@ contiguous slices or from piece sizes. No statistics happens here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 import numpy as np
 
 from .. import events
@@ -37,7 +40,9 @@ class _TensorViewer:
 
     The index tensors follow the current tensor backend: they are rebuilt whenever it changes."""
 
-    def __init__(self, indices, batch_size=None, names=None):
+    def __init__(
+        self, indices: Iterable[Any], batch_size: int | None = None, names: Sequence[str] | None = None
+    ) -> None:
         self.batch_size = batch_size
         self.names = names
         self._partitions = [_as_index_list(partition) for partition in indices]
@@ -67,7 +72,7 @@ class _TensorViewer:
             return tensorlib.gather(tensor, indices)
         return tensorlib.transpose(tensorlib.gather(tensorlib.transpose(tensor), indices))
 
-    def stitch(self, data):
+    def stitch(self, data: Sequence[Any]) -> Any:
         """One tensor from one piece per partition, in the partitions' order; pieces are concatenated on their
         last axis, so batched pieces (batch, n_k) give (batch, n)."""
         if len(data) != len(self._partitions):
@@ -79,7 +84,7 @@ class _TensorViewer:
             raise ValueError(f"stitch needs {len(self._order)} entries in all, got {width}")
         return self._take_last_axis(tensorlib, joined, self.sorted_indices)
 
-    def split(self, data, selection=None):
+    def split(self, data: Any, selection: Iterable[str] | None = None) -> list[Any]:
         """The pieces of ``data`` (last axis): every partition's, or with ``selection`` the named ones in the
         order given (a name that is not one of ``names`` raises KeyError)."""
         tensorlib = _tensorlib()

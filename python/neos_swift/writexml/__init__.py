@@ -25,9 +25,12 @@ uproot writes the ROOT file (the ``xmlio`` extra, ``python -m pip install 'neos-
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -99,7 +102,7 @@ def _is_blank(text) -> bool:
     return not text or not text.strip()
 
 
-def indent(elem, level=0) -> None:
+def indent(elem: ET.Element, level: int = 0) -> None:
     """Indents ``elem`` and its descendants in place by two spaces a level, as pyhf 0.7.6 does: an element with
     children gets a line break and its children's indentation as text, every element below the top gets a line
     break and its own level's indentation as tail (so a closing tag sits at its last child's indentation), and
@@ -117,7 +120,7 @@ def indent(elem, level=0) -> None:
         elem.tail = here
 
 
-def build_measurement(measurementspec, modifiertypes):
+def build_measurement(measurementspec: Mapping[str, Any], modifiertypes: Mapping[str, str]) -> ET.Element:
     """The ``Measurement`` element of a JSON measurement.
 
     Args:
@@ -230,7 +233,13 @@ _MODIFIER_ELEMENTS = {
 }
 
 
-def build_modifier(spec, modifierspec, channelname, samplename, sampledata):
+def build_modifier(
+    spec: Mapping[str, Any],
+    modifierspec: Mapping[str, Any],
+    channelname: str,
+    samplename: str,
+    sampledata: Sequence[float],
+) -> ET.Element | None:
     """The XML element of one JSON modifier of sample ``samplename`` in channel ``channelname``, its histograms
     added to the ROOT file; ``None`` for a ``lumi`` modifier (``build_sample`` sets ``NormalizeByTheory``) and,
     with a logged warning, for a modifier type HistFactory XML has no element for.
@@ -251,7 +260,7 @@ def build_modifier(spec, modifierspec, channelname, samplename, sampledata):
     return ET.Element(element, **attributes_of(spec, modifierspec, hist_name, sampledata))
 
 
-def build_sample(spec, samplespec, channelname):
+def build_sample(spec: Mapping[str, Any], samplespec: Mapping[str, Any], channelname: str) -> ET.Element:
     """The ``Sample`` element of one JSON sample of channel ``channelname``, with its modifiers' elements; its
     nominal histogram (after its modifiers' histograms) added to the ROOT file. ``NormalizeByTheory`` is "True"
     when the sample has a ``lumi`` modifier."""
@@ -279,7 +288,7 @@ def _observed_counts(obsspec, channelname):
     raise KeyError(f"no observation for channel {channelname}")
 
 
-def build_data(obsspec, channelname):
+def build_data(obsspec: Sequence[Mapping[str, Any]], channelname: str) -> ET.Element:
     """The ``Data`` element of channel ``channelname``, its observation (from the list ``obsspec``) added to the
     ROOT file. Raises ``KeyError`` when ``obsspec`` has no observation of that channel."""
     histname = _make_hist_name(channelname, "data")
@@ -287,7 +296,9 @@ def build_data(obsspec, channelname):
     return ET.Element("Data", HistoName=histname, InputFile=_ROOT_DATA_FILE.file_path)
 
 
-def build_channel(spec, channelspec, obsspec):
+def build_channel(
+    spec: Mapping[str, Any], channelspec: Mapping[str, Any], obsspec: Sequence[Mapping[str, Any]] | None
+) -> ET.Element:
     """The ``Channel`` element of one JSON channel: its ``Data`` (when ``obsspec``, the observations, is not
     empty) and its samples."""
     name = channelspec["name"]
@@ -309,7 +320,12 @@ def _modifier_types(channels) -> dict[str, str]:
     return dict(sorted(pairs))
 
 
-def writexml(spec, specdir, data_rootdir, resultprefix) -> bytes:
+def writexml(
+    spec: Mapping[str, Any],
+    specdir: str | os.PathLike[str],
+    data_rootdir: str | os.PathLike[str],
+    resultprefix: str,
+) -> bytes:
     """Writes a JSON workspace as HistFactory XML and ROOT files, and returns the top-level XML document.
 
     Args:

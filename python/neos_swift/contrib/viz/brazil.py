@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import inspect
 from collections import namedtuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.collections import PolyCollection
+    from matplotlib.lines import Line2D
+    from numpy.typing import ArrayLike
 
 __all__ = ["BrazilBandCollection", "plot_brazil_band", "plot_cls_components", "plot_results"]
 
@@ -48,8 +56,16 @@ def _fill(ax, x, curves, low, high, facecolor, width):
 
 
 def plot_brazil_band(
-    test_pois, cls_obs, cls_exp, test_size, ax, *, color="black", test_size_color="red", test_size_linestyle="solid"
-):
+    test_pois: ArrayLike,
+    cls_obs: ArrayLike,
+    cls_exp: Sequence[ArrayLike],
+    test_size: float,
+    ax: Axes,
+    *,
+    color: Any = "black",
+    test_size_color: Any = "red",
+    test_size_linestyle: Any = "solid",
+) -> tuple[Line2D, list[Line2D], PolyCollection, PolyCollection, Line2D]:
     """Draw the observed CLs, the expected band ``cls_exp`` (five sequences, -2 sigma to +2 sigma) and the test
     size ``test_size`` against ``test_pois`` on ``ax``. ``color`` is the CLs lines' colour, ``test_size_color``
     and ``test_size_linestyle`` the test-size line's. Returns the artists (observed line, expected lines, one
@@ -81,8 +97,16 @@ def plot_brazil_band(
 
 
 def plot_cls_components(
-    test_pois, tail_probs, ax, *, linewidth=2, no_clsb=False, no_clb=False, clsb_color="red", clb_color="blue"
-):
+    test_pois: ArrayLike,
+    tail_probs: Sequence[Sequence[float]],
+    ax: Axes,
+    *,
+    linewidth: float = 2,
+    no_clsb: bool = False,
+    no_clb: bool = False,
+    clsb_color: Any = "red",
+    clb_color: Any = "blue",
+) -> tuple[Line2D | None, Line2D | None]:
     """Draw the observed CLs+b and CLb (``tail_probs``: one ``[CLs+b, CLb]`` pair per tested POI) on ``ax``, in
     ``clsb_color`` and ``clb_color`` with width ``linewidth``; ``no_clsb`` / ``no_clb`` leave one out. Returns
     the two lines (``None`` for one left out)."""
@@ -128,17 +152,17 @@ def _move_to_end(handles, labels, last):
 
 
 def plot_results(
-    test_pois,
-    tests,
-    test_size=0.05,
-    ax=None,
+    test_pois: ArrayLike,
+    tests: Sequence[Sequence[Any]],
+    test_size: float = 0.05,
+    ax: Axes | None = None,
     *,
-    components=False,
-    no_cls=False,
-    xlabel=r"$\mu$ (POI)",
-    ylabel=_CLS,
-    **styles,
-):
+    components: bool = False,
+    no_cls: bool = False,
+    xlabel: str = r"$\mu$ (POI)",
+    ylabel: str = _CLS,
+    **styles: Any,
+) -> BrazilBandCollection:
     """Plot hypothesis tests at ``test_pois``: each entry of ``tests`` is ``[CLs_obs, CLs_exp band]``, or, as
     ``hypotest(..., return_tail_probs=True, return_expected_set=True)`` returns, ``[CLs_obs, [CLs+b, CLb],
     CLs_exp band]``. On ``ax`` (the current axes by default).

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, Any
 
 from . import upper_limits
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["upper_limits"]
 
@@ -14,7 +18,14 @@ def __dir__():
     return ["upper_limits.upper_limit"]
 
 
-def upperlimit(data, model, scan=None, level=0.05, return_results=False, **hypotest_kwargs):
+def upperlimit(
+    data: ArrayLike,
+    model: Any,
+    scan: ArrayLike | None = None,
+    level: float = 0.05,
+    return_results: bool = False,
+    **hypotest_kwargs: Any,
+) -> tuple[Any, ...]:
     """Deprecated since pyhf 0.7.0 (to be removed in 0.9.0): :func:`upper_limits.upper_limit`, with a
     ``DeprecationWarning``."""
     warnings.warn(

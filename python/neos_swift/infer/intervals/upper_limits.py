@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import numbers
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from ..._library import CONSTANTS, UPPER_LIMIT_ROWS, UPPER_LIMIT_SCAN_CAPACITY, 
 from ...errors import InvalidArgument, check
 from ...optimize.mixins import model_with_optimizer_options
 from .._settings import FitSettings, data_array
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["linear_grid_scan", "toms748_scan", "upper_limit"]
 
@@ -245,16 +249,16 @@ def _jacobian_limit(data, model, level, hypotest_kwargs):
 
 
 def toms748_scan(
-    data,
-    model,
-    bounds_low,
-    bounds_up,
-    level=0.05,
-    atol=2e-12,
-    rtol=1e-4,
-    from_upper_limit_fn=False,
-    **hypotest_kwargs,
-):
+    data: ArrayLike,
+    model: Any,
+    bounds_low: float,
+    bounds_up: float,
+    level: float = 0.05,
+    atol: float = 2e-12,
+    rtol: float = 1e-4,
+    from_upper_limit_fn: bool = False,
+    **hypotest_kwargs: Any,
+) -> tuple[Any, ...]:
     """The observed and the five expected upper limits at CLs = ``level``, by root finding from the bracket
     ``[bounds_low, bounds_up]`` (halved or doubled until it brackets every limit, as pyhf), to within ``atol``
     or ``rtol`` of each root. Returns ``(observed, expected)``, plus ``(tested POIs, their hypotest results)``
@@ -295,7 +299,16 @@ def _toms748_python(data, model, bounds_low, bounds_up, level, atol, rtol, hypot
     return limits[0], limits[1:], (list(curves.results), list(curves.results.values()))
 
 
-def linear_grid_scan(data, model, scan, level=0.05, return_results=False, *, progress=None, **hypotest_kwargs):
+def linear_grid_scan(
+    data: ArrayLike,
+    model: Any,
+    scan: ArrayLike,
+    level: float = 0.05,
+    return_results: bool = False,
+    *,
+    progress: bool | None = None,
+    **hypotest_kwargs: Any,
+) -> tuple[Any, ...]:
     """The observed and the five expected upper limits at CLs = ``level``, interpolated (``numpy.interp``, as
     pyhf) over hypotests at the POI values ``scan``. Returns ``(observed, expected)``, plus ``(scan, results)``
     with ``return_results`` (``scan`` as given, one hypotest result per value).
@@ -334,8 +347,16 @@ def linear_grid_scan(data, model, scan, level=0.05, return_results=False, *, pro
 
 
 def upper_limit(
-    data, model, scan=None, level=0.05, return_results=False, return_jacobian=False, *, progress=None, **hypotest_kwargs
-):
+    data: ArrayLike,
+    model: Any,
+    scan: ArrayLike | None = None,
+    level: float = 0.05,
+    return_results: bool = False,
+    return_jacobian: bool = False,
+    *,
+    progress: bool | None = None,
+    **hypotest_kwargs: Any,
+) -> tuple[Any, ...]:
     """The observed and the five expected upper limits at CLs = ``level``: interpolated over ``scan``
     (:func:`linear_grid_scan`) or, with no scan, by root finding from the POI's suggested bounds
     (:func:`toms748_scan`; its ``atol``, ``rtol`` may be given here). Returns ``(observed, expected)``, plus
