@@ -16,9 +16,12 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "FitSummary",
@@ -95,7 +98,7 @@ def _prefit_widths(model) -> np.ndarray:
     return widths
 
 
-def fit_summary(model, data) -> FitSummary:
+def fit_summary(model: Any, data: ArrayLike) -> FitSummary:
     """Fits ``model`` to ``data`` once (``infer.mle.fit`` with uncertainties and correlations) and collects what
     the fit plots need."""
     from .infer import mle
@@ -128,7 +131,9 @@ def _nuisance_indices(summary: FitSummary, constrained_only: bool) -> list[int]:
 # --- pulls -----------------------------------------------------------------------------------------------------
 
 
-def plot_pulls(model, data, *, summary: FitSummary | None = None, path=None) -> tuple[Any, Any]:
+def plot_pulls(
+    model: Any, data: ArrayLike, *, summary: FitSummary | None = None, path: str | os.PathLike | None = None
+) -> tuple[Any, Any]:
     """Pulls (θ̂ − θ₀)/Δθ and constraints Δθ̂/Δθ of the constrained nuisance parameters, with the ±1σ and ±2σ
     bands of the pre-fit constraint. ``summary`` reuses a :func:`fit_summary`; otherwise the model is fitted.
     Returns ``(figure, axes)``; writes a PNG to ``path`` when given."""
@@ -160,7 +165,9 @@ def plot_pulls(model, data, *, summary: FitSummary | None = None, path=None) -> 
 # --- correlations ----------------------------------------------------------------------------------------------
 
 
-def plot_correlation(model, data, *, summary: FitSummary | None = None, path=None) -> tuple[Any, Any]:
+def plot_correlation(
+    model: Any, data: ArrayLike, *, summary: FitSummary | None = None, path: str | os.PathLike | None = None
+) -> tuple[Any, Any]:
     """The correlation matrix of the free parameters after the fit (fixed parameters left out), each cell
     annotated when there are at most 20 parameters. Returns ``(figure, axes)``; writes a PNG to ``path`` when
     given."""
@@ -191,7 +198,9 @@ def plot_correlation(model, data, *, summary: FitSummary | None = None, path=Non
 # --- stacked histograms ----------------------------------------------------------------------------------------
 
 
-def plot_stack(model, data, *, summary: FitSummary | None = None, path=None) -> tuple[Any, np.ndarray]:
+def plot_stack(
+    model: Any, data: ArrayLike, *, summary: FitSummary | None = None, path: str | os.PathLike | None = None
+) -> tuple[Any, np.ndarray]:
     """Per channel (rows), the samples' stacked yields before the fit (suggested initial parameters, left) and
     after it (best fit, right), with the observed data and their Poisson √n errors. Bins are drawn at their
     index (the workspace does not carry bin edges). Returns ``(figure, axes)`` with ``axes`` of shape
@@ -267,7 +276,7 @@ def _refit_poi(model, data, summary: FitSummary, index: int, value: float) -> fl
     return float(np.asarray(fitted)[summary.poi_index])
 
 
-def nuisance_ranking(model, data, *, summary: FitSummary | None = None) -> list[RankingEntry]:
+def nuisance_ranking(model: Any, data: ArrayLike, *, summary: FitSummary | None = None) -> list[RankingEntry]:
     """The impact on the POI of every free nuisance parameter (four refits each: fixed at θ̂ ± Δθ̂ post-fit and,
     when constrained, θ̂ ± Δθ pre-fit), ordered by the larger post-fit impact, largest first. ``ValueError``
     without a POI."""
@@ -305,13 +314,13 @@ def nuisance_ranking(model, data, *, summary: FitSummary | None = None) -> list[
 
 
 def plot_ranking(
-    model,
-    data,
+    model: Any,
+    data: ArrayLike,
     *,
     summary: FitSummary | None = None,
     ranking: Sequence[RankingEntry] | None = None,
     max_parameters: int = 15,
-    path=None,
+    path: str | os.PathLike | None = None,
 ) -> tuple[Any, tuple[Any, Any]]:
     """The nuisance-parameter ranking: per parameter (largest impact on top, at most ``max_parameters``), bars of
     the POI's shift for the pre-fit (hollow) and post-fit (filled) ±1σ variations on the impact axis (top), and
@@ -368,14 +377,14 @@ def plot_ranking(
 
 
 def plot_brazil(
-    model,
-    data,
+    model: Any,
+    data: ArrayLike,
     *,
     poi_range: tuple[float, float] = _DEFAULT_SCAN[:2],
     points: int = _DEFAULT_SCAN[2],
     level: float = 0.05,
-    path=None,
-    **hypotest_kwargs,
+    path: str | os.PathLike | None = None,
+    **hypotest_kwargs: Any,
 ) -> tuple[Any, Any]:
     """The Brazil band of an upper-limit scan: ``infer.intervals.upper_limits.upper_limit`` over ``points``
     evenly spaced POI values in ``poi_range``, drawn by ``contrib.viz.brazil.plot_results`` (pyhf's look), with
@@ -426,13 +435,13 @@ def _grid_rows(points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def plot_exclusion_contour(
-    points,
+    points: Sequence[Any],
     *,
     x: int = 0,
     y: int = 1,
     labels: Sequence[str] | None = None,
     level: float = 0.05,
-    path=None,
+    path: str | os.PathLike | None = None,
 ) -> tuple[Any, Any]:
     """The exclusion contour of a signal grid: CLs = ``level`` in the plane of two of the points' values
     (``x``, ``y``: indices into each point's metadata values, e.g. the two masses), interpolated over the
