@@ -40,16 +40,42 @@ BKGONLY = REFDATA / "tests_data" / "test_patchset__example_bkgonly.json"
 PATCHSET = REFDATA / "tests_data" / "test_patchset__example_patchset.json"
 XMLIMPORT = REFDATA / "xml_converted" / "xmlimport_input.json"  # three measurements
 
-# Runs pyhf's own command line (click's runner, one process for every workspace) and prints {path: result}, where a
-# result is pyhf's JSON or {"error": the exception's type}.
+# For each [path, our Asimov fit or null] of argv[1], in one process: pyhf's own command line (click's runner) and,
+# given our fit, pyhf's CLs with its calculator's Asimov data made from our fit (the data at the fit with the POI
+# held at 0) and twice the NLL, by pyhf, at pyhf's fit and at ours. Prints {path: {"cli": pyhf's JSON or {"error":
+# the exception's type}, "our_asimov": ..., "twice_nll": {"pyhf": ..., "ours": ...}}}.
 PYHF_CLS_SCRIPT = """
 import json, sys
+import numpy as np
 from click.testing import CliRunner
+import pyhf
 import pyhf.cli
+from pyhf.infer import calculators
+own_asimov = calculators.generate_asimov_data
 results = {}
-for path in sys.argv[1:]:
+for path, our_fit in json.loads(sys.argv[1]):
     run = CliRunner().invoke(pyhf.cli.cli, ["cls", path, "--optconf", "tolerance=1.0e-12"])
-    results[path] = json.loads(run.stdout) if run.exit_code == 0 else {"error": type(run.exception).__name__}
+    result = {"cli": json.loads(run.stdout) if run.exit_code == 0 else {"error": type(run.exception).__name__}}
+    if run.exit_code == 0 and our_fit is not None:
+        pyhf.set_backend("numpy", pyhf.optimize.scipy_optimizer(tolerance=1e-12))
+        workspace = pyhf.Workspace(json.load(open(path)))
+        codes = {"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
+        model = workspace.model(modifier_settings=codes)
+        data = workspace.data(model)
+        ours = np.asarray(our_fit)
+        settings = (model.config.suggested_init(), model.config.suggested_bounds(), model.config.suggested_fixed())
+        theirs = pyhf.infer.mle.fixed_poi_fit(0.0, data, model, *settings)
+        result["twice_nll"] = {
+            name: float(-2 * model.logpdf(pars, data)[0]) for name, pars in (("pyhf", theirs), ("ours", ours))
+        }
+        def from_our_fit(asimov_mu, data, pdf, init_pars, par_bounds, fixed_params, return_fitted_pars=False):
+            asimov = pdf.expected_data(ours)
+            return (asimov, ours) if return_fitted_pars else asimov
+        calculators.generate_asimov_data = from_our_fit
+        observed, expected = pyhf.infer.hypotest(1.0, data, model, return_expected_set=True)
+        calculators.generate_asimov_data = own_asimov
+        result["our_asimov"] = {"CLs_obs": float(observed), "CLs_exp": [float(v) for v in expected]}
+    results[path] = result
 print(json.dumps(results))
 """
 
@@ -119,25 +145,53 @@ def assert_one_line_error(done, code):
     assert len(lines) == 1 and lines[0].startswith("neos: "), done.stderr
 
 
+def our_asimov_fit(path):
+    """Our fit with the POI held at 0 on the workspace's data (the fit the Asimov data come from), in the model of
+    pyhf's command line (codes 4 and 4p); None where neos_swift cannot build it (a document pyhf refuses too)."""
+    from neos_swift import Workspace
+    from neos_swift.infer import mle
+
+    try:
+        workspace = Workspace(json.loads(Path(path).read_text(encoding="utf-8")))
+        model = workspace.model(
+            modifier_settings={"normsys": {"interpcode": "code4"}, "histosys": {"interpcode": "code4p"}}
+        )
+        return np.asarray(mle.fixed_poi_fit(0.0, workspace.data(model), model), dtype=float).tolist()
+    except Exception:  # noqa: BLE001  (refused documents are compared by their errors below)
+        return None
+
+
 def test_cls_equals_pyhf_converged_on_every_reference_workspace():
+    """Within 1e-6 of pyhf converged, or ours shown the lower minimum: the expected CLs hang on the fit that makes
+    the Asimov data, which lies in a flat valley in some workspaces, where pyhf's converged fit stops a little higher
+    (by pyhf's own NLL) and moves its expected CLs by ~1e-6; there, pyhf's calculator given the Asimov data of our
+    fit must give our CLs within 1e-6."""
     assert len(WORKSPACES) >= 24
-    theirs = run_pyhf(PYHF_CLS_SCRIPT, *WORKSPACES)
-    compared = 0
+    theirs = run_pyhf(PYHF_CLS_SCRIPT, json.dumps([[str(path), None] for path in WORKSPACES]))
+    compared, lower_minimum = 0, []
     for path in WORKSPACES:
         reference = theirs[str(path)]
         done = neos("cls", path)
-        if "error" in reference:  # pyhf refuses it (initial values outside the bounds, no POI): so does neos
+        if "error" in reference["cli"]:  # pyhf refuses it (initial values outside the bounds, no POI): so does neos
             assert_one_line_error(done, 1)
             continue
         assert done.returncode == 0, (path, done.stderr)
         ours = json.loads(done.stdout)
         assert set(ours) == {"CLs_obs", "CLs_exp"} and len(ours["CLs_exp"]) == 5
-        np.testing.assert_allclose(ours["CLs_obs"], reference["CLs_obs"], rtol=CLS_RTOL, err_msg=str(path))
-        np.testing.assert_allclose(ours["CLs_exp"], reference["CLs_exp"], rtol=CLS_RTOL, err_msg=str(path))
+        values = [ours["CLs_obs"], *ours["CLs_exp"]]
+        converged = [reference["cli"]["CLs_obs"], *reference["cli"]["CLs_exp"]]
+        if not np.allclose(values, converged, rtol=CLS_RTOL, atol=0):
+            # pyhf once more on this workspace, with our Asimov fit
+            reference = run_pyhf(PYHF_CLS_SCRIPT, json.dumps([[str(path), our_asimov_fit(path)]]))[str(path)]
+            assert reference["twice_nll"]["ours"] <= reference["twice_nll"]["pyhf"], path
+            given_ours = [reference["our_asimov"]["CLs_obs"], *reference["our_asimov"]["CLs_exp"]]
+            np.testing.assert_allclose(values, given_ours, rtol=CLS_RTOL, err_msg=str(path))
+            lower_minimum.append(path.name)
         # the same numbers and the same text as neos_swift's Python command line
         assert done.stdout == python_command_line("cls", path), path
         compared += 1
     assert compared >= 22
+    print(f"ours the lower minimum of the Asimov fit, where pyhf converged differs beyond 1e-6: {lower_minimum}")
 
 
 def test_cls_and_fit_print_what_the_python_command_line_prints(tmp_path):
@@ -466,3 +520,16 @@ def test_a_broken_point_fails_alone_and_limits_run_as_a_grid(tmp_path):
         ["upper-limit", background, "--patchset", patchset, "--plot", tmp_path / "x.png"],
     ):
         assert_one_line_error(neos(*arguments), 2)
+
+
+def test_the_console_script_starts_the_native_command_without_importing_the_package():
+    """The `neos` script hands its process to neos-cli before numpy, scipy or neos_swift are imported (they cost
+    about a second of start-up per command): Python's import-time log, written before the hand-over, names none."""
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
+    done = subprocess.run([native_command(), "--version"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("neos, version")
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    if os.environ.get("NEOS_COMMAND"):
+        pytest.skip("NEOS_COMMAND names the native command itself, not the console script")
+    assert imported, "no import-time log: the console script is not a Python script"
+    assert not {"numpy", "scipy", "neos_swift"} & imported, sorted(imported)
