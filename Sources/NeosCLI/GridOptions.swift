@@ -39,12 +39,12 @@ struct GridOptions: ParsableArguments {
     }
 
     /// Reads the workspace and the patchset, runs `compute` and prints the table of its points: one object (or CSV
-    /// row) per point with its name, values (named by the patchset's labels in CSV) and `columns` of its result, or
-    /// its error. A grid with failed points is still printed whole, then the command fails naming them.
+    /// row) per point with its name, values (named by the patchset's labels in CSV) and the members `row` makes of
+    /// its result (as the command prints them for one workspace), or its error. A grid with failed points is still printed whole, then the command fails naming them.
     func run<Value>(
-        _ input: WorkspaceInput, columns: [String], csvColumns: [String],
+        _ input: WorkspaceInput, csvColumns: [String],
         compute: (Workspace, Patchset, [String]?, Int?) throws -> [GridPoint<Value>],
-        row: (Value) -> [JSON]
+        row: (Value) -> [JSON.Member]
     ) throws {
         if scheduler != nil { try forwardToPython(module: "neos_swift.distributed") }
         let background = try WorkspaceSource(input.workspace).workspace
@@ -52,11 +52,7 @@ struct GridOptions: ParsableArguments {
         let points = try compute(background, source.patchset, patchName.isEmpty ? nil : patchName, jobs)
         let text: String
         if format == "csv" {
-            let labels =
-                (source.patchset.metadata["labels"].flatMap { label -> [String]? in
-                    guard case .array(let items) = label else { return nil }
-                    return items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
-                }) ?? []
+            let labels = source.patchset.labels
             let width = points.map(\.values.count).max() ?? 0
             let valueNames = (0..<width).map { $0 < labels.count ? labels[$0] : "value\($0)" }
             var lines = [(["name"] + valueNames + csvColumns + ["error"]).map(csvField).joined(separator: ",")]
@@ -66,7 +62,7 @@ struct GridOptions: ParsableArguments {
                     + (0..<width).map { $0 < point.values.count ? PythonJSONLayout.floatRepr(point.values[$0]) : "" }
                 switch point.outcome {
                 case .success(let value):
-                    fields += row(value).flatMap(csvCells) + [""]
+                    fields += row(value).map(\.value).flatMap(csvCells) + [""]
                 case .failure(let error):
                     fields += [String](repeating: "", count: csvColumns.count) + [oneLine(error.message)]
                 }
@@ -83,7 +79,7 @@ struct GridOptions: ParsableArguments {
                         ]
                         switch point.outcome {
                         case .success(let value):
-                            members += zip(columns, row(value)).map { JSON.Member(key: $0, value: $1) }
+                            members += row(value)
                         case .failure(let error):
                             members.append(.init(key: "error", value: .string(error.message)))
                         }

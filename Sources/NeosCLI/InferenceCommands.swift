@@ -7,7 +7,7 @@ import NeosCore
     import Darwin
 #endif
 
-/// pyhf's inference commands: `fit` and `cls`, with pyhf's options and pyhf's JSON output.
+/// pyhf's inference commands, `fit` and `cls`, with pyhf's options and JSON output, and `upper-limit`.
 let inferenceCommands: [any ParsableCommand.Type] = [Fit.self, CLs.self, UpperLimit.self]
 
 /// The input every pyhf inference command takes: a workspace (a file or standard input), a measurement, patches.
@@ -66,6 +66,42 @@ func forwardToPython(module: String = "neos_swift.cli") throws -> Never {
     exit(code)
 }
 
+/// Refuses a test statistic that pyhf's commands do not take (click's choice of q and qtilde).
+func checkTestStatistic(_ name: String) throws {
+    guard ["q", "qtilde"].contains(name) else {
+        throw ValidationError("Invalid value for '--test-stat': '\(name)' is not one of 'q', 'qtilde'")
+    }
+}
+
+/// Draws a fit plot of `input`'s workspace (and patches) into `path` with `python -m neos_swift.plots KIND`, whose
+/// messages go to standard error; `what` names the printed result in the error.
+func drawPlot(_ kind: String, of input: WorkspaceInput, into path: String, extra: [String] = [], what: String) throws {
+    var arguments = ["neos_swift.plots", kind, input.workspace, "--output", path]
+    if let measurement = input.measurement { arguments += ["--measurement", measurement] }
+    for patch in input.patches { arguments += ["--patch", patch] }
+    guard runPythonModule(arguments + extra, outputToStandardError: true) == 0 else {
+        throw CommandFailure.failed(
+            "\(what) printed, but drawing \(path) failed: install neos-swift[plot] (matplotlib) for the Python that NEOS_PYTHON names"
+        )
+    }
+}
+
+/// pyhf's `cls` output of a hypotest: CLs_obs and the five CLs_exp.
+func clsMembers(_ result: HypotestResult) -> [JSON.Member] {
+    [
+        .init(key: "CLs_obs", value: .number(result.observed.cls)),
+        .init(key: "CLs_exp", value: .array(result.expected.map { .number($0.cls) })),
+    ]
+}
+
+/// `upper-limit`'s output: the observed limit and the five expected ones (pyhf's `obs_limit`, `exp_limits`).
+func limitMembers(_ result: UpperLimitResult) -> [JSON.Member] {
+    [
+        .init(key: "obs_limit", value: .number(result.observed)),
+        .init(key: "exp_limits", value: .array(result.expected.map { .number($0) })),
+    ]
+}
+
 /// `neos fit`: pyhf's `fit` command.
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -104,16 +140,7 @@ struct Fit: ParsableCommand {
         var result: [JSON.Member] = [.init(key: "mle_parameters", value: .object(parameters))]
         if value { result.append(.init(key: "twice_nll", value: .number(fit.twiceNLL))) }
         try writeOutput(PythonJSONLayout.dumps(.object(result)), to: input.outputFile)
-        if let plot {
-            var arguments = ["neos_swift.plots", "pulls", input.workspace, "--output", plot]
-            if let measurement = input.measurement { arguments += ["--measurement", measurement] }
-            for patch in input.patches { arguments += ["--patch", patch] }
-            guard runPythonModule(arguments, outputToStandardError: true) == 0 else {
-                throw CommandFailure.failed(
-                    "the fit is printed, but drawing \(plot) failed: install neos-swift[plot] (matplotlib) for the Python that NEOS_PYTHON names"
-                )
-            }
-        }
+        if let plot { try drawPlot("pulls", of: input, into: plot, what: "the fit is") }
     }
 }
 
@@ -136,9 +163,7 @@ struct CLs: ParsableCommand {
     @OptionGroup var grid: GridOptions
 
     func validate() throws {
-        guard ["q", "qtilde"].contains(testStat) else {
-            throw ValidationError("Invalid value for '--test-stat': '\(testStat)' is not one of 'q', 'qtilde'")
-        }
+        try checkTestStatistic(testStat)
         guard ["asymptotics", "toybased"].contains(calctype) else {
             throw ValidationError(
                 "Invalid value for '--calctype': '\(calctype)' is not one of 'asymptotics', 'toybased'")
@@ -155,15 +180,14 @@ struct CLs: ParsableCommand {
         if grid.patchset != nil {
             let statistic = try TestStatistic(name: testStat)
             return try grid.run(
-                input, columns: ["CLs_obs", "CLs_exp"],
-                csvColumns: ["CLs_obs"] + ["-2", "-1", "0", "1", "2"].map { "CLs_exp_\($0)" },
+                input, csvColumns: ["CLs_obs"] + ["-2", "-1", "0", "1", "2"].map { "CLs_exp_\($0)" },
                 compute: { background, patchset, names, jobs in
                     try SignalGrid.hypotests(
                         background: background, patchset: patchset, names: names, poi: testPoi,
                         testStatistic: statistic, measurementName: input.measurement, modifierSettings: Self.settings,
                         threads: jobs)
                 },
-                row: { result in [.number(result.observed.cls), .array(result.expected.map { .number($0.cls) })] })
+                row: clsMembers)
         }
         guard isNative else { try forwardToPython() }
         let (workspace, patches) = try input.read()
@@ -172,11 +196,7 @@ struct CLs: ParsableCommand {
         let result = try Hypotest.run(
             poi: testPoi, data: try workspace.data(model: model), model: model,
             testStatistic: try TestStatistic(name: testStat))
-        let output = JSON.object([
-            .init(key: "CLs_obs", value: .number(result.observed.cls)),
-            .init(key: "CLs_exp", value: .array(result.expected.map { .number($0.cls) })),
-        ])
-        try writeOutput(PythonJSONLayout.dumps(output), to: input.outputFile)
+        try writeOutput(PythonJSONLayout.dumps(.object(clsMembers(result))), to: input.outputFile)
     }
 }
 
@@ -203,9 +223,7 @@ struct UpperLimit: ParsableCommand {
     @OptionGroup var grid: GridOptions
 
     func validate() throws {
-        guard ["q", "qtilde"].contains(testStat) else {
-            throw ValidationError("Invalid value for '--test-stat': '\(testStat)' is not one of 'q', 'qtilde'")
-        }
+        try checkTestStatistic(testStat)
         guard poiRange.isEmpty || poiRange.count == 2 else {
             throw ValidationError("Option '--poi-range' requires 2 arguments: LO HI (got \(poiRange.count))")
         }
@@ -233,40 +251,23 @@ struct UpperLimit: ParsableCommand {
         let statistic = try TestStatistic(name: testStat)
         if grid.patchset != nil {
             return try grid.run(
-                input, columns: ["obs_limit", "exp_limits"],
-                csvColumns: ["obs_limit"] + ["-2", "-1", "0", "1", "2"].map { "exp_limit_\($0)" },
+                input, csvColumns: ["obs_limit"] + ["-2", "-1", "0", "1", "2"].map { "exp_limit_\($0)" },
                 compute: { background, patchset, names, jobs in
                     try SignalGrid.upperLimits(
                         background: background, patchset: patchset, names: names, scan: scan, level: level,
                         testStatistic: statistic, measurementName: input.measurement, threads: jobs)
                 },
-                row: { result in [.number(result.observed), .array(result.expected.map { .number($0) })] })
+                row: limitMembers)
         }
         let (workspace, patches) = try input.read()
         let model = try workspace.model(measurementName: input.measurement, patches: patches)
-        let data = try workspace.data(model: model)
-        let result: UpperLimitResult
-        if let scan {
-            result = try UpperLimits.scan(scan, data: data, model: model, level: level, testStatistic: statistic)
-        } else {
-            result = try UpperLimits.rootFinding(data: data, model: model, level: level, testStatistic: statistic)
-        }
-        let output = JSON.object([
-            .init(key: "obs_limit", value: .number(result.observed)),
-            .init(key: "exp_limits", value: .array(result.expected.map { .number($0) })),
-        ])
-        try writeOutput(PythonJSONLayout.dumps(output), to: input.outputFile)
+        let result = try UpperLimits.upperLimit(
+            data: try workspace.data(model: model), model: model, scan: scan, level: level, testStatistic: statistic)
+        try writeOutput(PythonJSONLayout.dumps(.object(limitMembers(result))), to: input.outputFile)
         if let plot {
-            var arguments = ["neos_swift.plots", "brazil", input.workspace, "--output", plot]
-            if let measurement = input.measurement { arguments += ["--measurement", measurement] }
-            for patch in input.patches { arguments += ["--patch", patch] }
             let range = poiRange.isEmpty ? [0, 5] : poiRange
-            arguments += ["--poi-range", String(range[0]), String(range[1]), "--points", String(points)]
-            guard runPythonModule(arguments, outputToStandardError: true) == 0 else {
-                throw CommandFailure.failed(
-                    "the limits are printed, but drawing \(plot) failed: install neos-swift[plot] (matplotlib) for the Python that NEOS_PYTHON names"
-                )
-            }
+            let scanOptions = ["--poi-range", String(range[0]), String(range[1]), "--points", String(points)]
+            try drawPlot("brazil", of: input, into: plot, extra: scanOptions, what: "the limits are")
         }
     }
 }

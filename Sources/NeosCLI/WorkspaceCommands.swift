@@ -303,7 +303,7 @@ struct PatchsetSource {
     init(_ path: String) throws { (text, patchset) = try readParsed(path) { try Patchset(json: $0) } }
 
     /// The patch `name`, or a failure naming what was asked for (pyhf's InvalidPatchLookup).
-    func entry(_ name: String?) throws -> (patch: JSON, metadata: JSON) {
+    func entry(_ name: String?) throws -> (patch: JSON, metadata: JSON, values: [Double]) {
         guard let name else { throw CommandFailure.failed("No patch associated with \"None\" is defined in patchset.") }
         return try patchset.entry(named: name)
     }
@@ -336,7 +336,7 @@ struct PatchsetCommand: ParsableCommand {
 
         func run() throws {
             let source = try PatchsetSource(patchset)
-            let (patch, metadata) = try source.entry(name)
+            let (patch, metadata, _) = try source.entry(name)
             var result = patch
             if self.metadata == .withMetadata {
                 // the patch's metadata updated with the patchset's, as pyhf's dict.update
@@ -365,7 +365,7 @@ struct PatchsetCommand: ParsableCommand {
             let background = try WorkspaceSource(backgroundOnly)
             let source = try PatchsetSource(patchset)
             try source.verify(background)
-            let (patch, _) = try source.entry(name)
+            let patch = try source.entry(name).patch
             let patched = try JSONPatch.apply(patch, to: try JSON.parse(background.text), label: "patch")
             let workspace = try Workspace(json: patched.serialized())
             try writeDocument(workspace.json, madeFrom: [background.text, source.text], to: outputFile)

@@ -78,13 +78,18 @@ def _upper_limit_point(background_text: str, patch: list, scan, level: float, op
     return float(observed), [float(value) for value in expected]
 
 
+def _error_text(error: BaseException) -> str:
+    """A point's error as ``"Type: message"`` on one line."""
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
+
+
 def _guarded(function: Callable, *arguments):
     """``("ok", result)`` or ``("error", "Type: message")``: a point's failure is a value, not a failed task, so
     the scheduler neither retries it nor loses the others."""
     try:
         return ("ok", function(*arguments))
     except Exception as error:  # noqa: BLE001  (every failure of one point is that point's result)
-        return ("error", f"{type(error).__name__}: {' '.join(str(error).split())}")
+        return ("error", _error_text(error))
 
 
 def _points(patchset, names: Sequence[str] | None) -> list:
@@ -128,7 +133,7 @@ def _run(client, background: Mapping, patchset, names, function, arguments, prog
                 try:
                     outcomes[index] = future.result()
                 except Exception as error:  # noqa: BLE001  (lost beyond its retries: that point's error)
-                    outcomes[index] = ("error", f"{type(error).__name__}: {' '.join(str(error).split())}")
+                    outcomes[index] = ("error", _error_text(error))
                 shown.update()
     return [
         GridPoint(

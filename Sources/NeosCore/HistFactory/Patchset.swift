@@ -42,12 +42,25 @@ public struct Patchset: Sendable {
         return found.patch.serialized()
     }
 
-    /// The named patch's operations and its own metadata (`name`, `values`).
-    public func entry(named name: String) throws -> (patch: JSON, metadata: JSON) {
+    /// The named patch's operations, its own metadata (`name`, `values`) and its `metadata.values` as numbers
+    /// (the signal hypothesis' parameters, e.g. its masses).
+    public func entry(named name: String) throws -> (patch: JSON, metadata: JSON, values: [Double]) {
         guard let found = patches.first(where: { $0.name == name }) else {
             throw NeosError(.invalidArgument, "No patch associated with \"\(name)\" is defined in patchset.")
         }
-        return (found.patch, found.metadata)
+        var values: [Double] = []
+        if case .array(let items)? = found.metadata["values"] {
+            for case .number(let x) in items { values.append(x) }
+        }
+        return (found.patch, found.metadata, values)
+    }
+
+    /// The names of the patches' values (`metadata.labels`, e.g. the masses' names), in document order.
+    public var labels: [String] {
+        guard case .array(let items)? = metadata["labels"] else { return [] }
+        var names: [String] = []
+        for case .string(let label) in items { names.append(label) }
+        return names
     }
 
     /// The digests of the background-only workspace the patches were made for (`metadata.digests`), by algorithm,

@@ -106,18 +106,26 @@ public struct Workspace: Sendable {
     public func model(measurementName: String? = nil, modifierSettings: ModifierSettings? = nil, patches: [String] = [])
         throws -> Model
     {
+        try model(
+            measurementName: measurementName, modifierSettings: modifierSettings,
+            patchDocuments: try patches.map { try JSON.parse($0) })
+    }
+
+    /// ``model(measurementName:modifierSettings:patches:)`` with the patches already parsed (a grid's points,
+    /// which come parsed from their patchset).
+    func model(measurementName: String?, modifierSettings: ModifierSettings?, patchDocuments: [JSON]) throws -> Model {
         let index = try measurementIndex(measurementName)
         let measurement = measurements[index]
         let spec: ModelSpec
-        if patches.isEmpty {
+        if patchDocuments.isEmpty {
             spec = ModelSpec(channels: self.spec.channels, parameters: measurementParameters[index])
         } else {
             var modelJSON = JSON.object([
                 JSON.Member(key: "channels", value: channelsJSON),
                 JSON.Member(key: "parameters", value: measurement.parametersJSON),
             ])
-            for (i, patch) in patches.enumerated() {
-                modelJSON = try JSONPatch.apply(try JSON.parse(patch), to: modelJSON, label: "patches[\(i)]")
+            for (i, patch) in patchDocuments.enumerated() {
+                modelJSON = try JSONPatch.apply(patch, to: modelJSON, label: "patches[\(i)]")
             }
             spec = try ModelSpec(modelJSON: modelJSON, path: "", parametersPath: nil)
         }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The outcome of one point of a signal grid: a patch of a patchset, its metadata values (the signal's parameters,
 /// e.g. the masses) and the result, or the error that point met, without losing the others.
 public struct GridPoint<Value: Sendable>: Sendable {
@@ -27,15 +25,14 @@ public enum SignalGrid {
     ) throws -> [GridPoint<HypotestResult>] {
         try map(patchset, names: names, threads: threads) { patch in
             let model = try background.model(
-                measurementName: measurementName, modifierSettings: modifierSettings, patches: [patch])
+                measurementName: measurementName, modifierSettings: modifierSettings, patchDocuments: [patch])
             return try Hypotest.run(
                 poi: poi, data: try background.data(model: model), model: model, testStatistic: testStatistic)
         }
     }
 
     /// The upper limits at CLs = `level` for each patch (as ``hypotests(background:patchset:names:poi:testStatistic:measurementName:modifierSettings:threads:)``):
-    /// over `scan` (``UpperLimits/scan(_:data:model:level:testStatistic:configuration:)``) or, when it is nil, by
-    /// root finding (``UpperLimits/rootFinding(data:model:level:testStatistic:configuration:absoluteTolerance:relativeTolerance:maxBracketSteps:)``).
+    /// ``UpperLimits/upperLimit(data:model:scan:level:testStatistic:)``, over `scan` or by root finding.
     public static func upperLimits(
         background: Workspace, patchset: Patchset, names: [String]? = nil, scan: [Double]? = nil,
         level: Double = 0.05, testStatistic: TestStatistic = .qmuTilde, measurementName: String? = nil,
@@ -43,52 +40,38 @@ public enum SignalGrid {
     ) throws -> [GridPoint<UpperLimitResult>] {
         try map(patchset, names: names, threads: threads) { patch in
             let model = try background.model(
-                measurementName: measurementName, modifierSettings: modifierSettings, patches: [patch])
-            let data = try background.data(model: model)
-            if let scan {
-                return try UpperLimits.scan(scan, data: data, model: model, level: level, testStatistic: testStatistic)
-            }
-            return try UpperLimits.rootFinding(data: data, model: model, level: level, testStatistic: testStatistic)
+                measurementName: measurementName, modifierSettings: modifierSettings, patchDocuments: [patch])
+            return try UpperLimits.upperLimit(
+                data: try background.data(model: model), model: model, scan: scan, level: level,
+                testStatistic: testStatistic)
         }
     }
 
-    /// `body` of each named patch's JSON text, the points taken by `threads` workers in turn (each takes the next
-    /// point not yet taken, so slow points do not hold up a fixed share), the results in the patches' order.
+    /// `body` of each named patch's operations on `threads` threads (``Parallel/forEachIndex(count:workers:_:)``),
+    /// the results in the names' order.
     static func map<Value: Sendable>(
-        _ patchset: Patchset, names: [String]?, threads: Int?, _ body: (String) throws -> Value
+        _ patchset: Patchset, names: [String]?, threads: Int?, _ body: (JSON) throws -> Value
     ) throws -> [GridPoint<Value>] {
         if let threads, threads < 1 {
             throw NeosError.invalidArgument("threads is \(threads); it must be at least 1")
         }
         let chosen = names ?? patchset.patchNames
         let entries = try chosen.map { try patchset.entry(named: $0) }
-        let values = entries.map { entry in
-            guard case .array(let items)? = entry.metadata["values"] else { return [Double]() }
-            return items.compactMap { item -> Double? in
-                if case .number(let x) = item { return x }
-                return nil
-            }
-        }
-        let patches = entries.map { $0.patch.serialized() }
         var outcomes = [Result<Value, NeosError>?](repeating: nil, count: chosen.count)
-        let workers = max(1, min(threads ?? Parallel.coreCount, chosen.count))
-        let next = Atomic<Int>(0)
         outcomes.withUnsafeMutableBufferPointer { outcomes in
             nonisolated(unsafe) let outcomes = outcomes
-            Parallel.forEachChunk(count: workers, chunks: workers) { _, _ in
-                while true {
-                    let point = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard point < patches.count else { return }
-                    do {
-                        outcomes[point] = .success(try body(patches[point]))
-                    } catch let error as NeosError {
-                        outcomes[point] = .failure(error)
-                    } catch {
-                        outcomes[point] = .failure(NeosError(.internal, "\(error)"))
-                    }
+            Parallel.forEachIndex(count: entries.count, workers: threads ?? Parallel.coreCount) { point in
+                do {
+                    outcomes[point] = .success(try body(entries[point].patch))
+                } catch let error as NeosError {
+                    outcomes[point] = .failure(error)
+                } catch {
+                    outcomes[point] = .failure(NeosError(.internal, "\(error)"))
                 }
             }
         }
-        return chosen.indices.map { GridPoint(name: chosen[$0], values: values[$0], outcome: outcomes[$0]!) }
+        return chosen.indices.map {
+            GridPoint(name: chosen[$0], values: entries[$0].values, outcome: outcomes[$0]!)
+        }
     }
 }

@@ -26,6 +26,18 @@ public enum ScanPosition: Int32, Sendable, Equatable {
 
 /// Upper limits on the POI at a CLs level: by a scan with interpolation, or by root finding.
 public enum UpperLimits {
+    /// pyhf's `upper_limit(data, model, scan, level)`: over `scan` (``scan(_:data:model:level:testStatistic:configuration:)``)
+    /// or, when it is nil, by root finding (``rootFinding(data:model:level:testStatistic:configuration:absoluteTolerance:relativeTolerance:maxBracketSteps:)``).
+    public static func upperLimit(
+        data: [Double], model: some LikelihoodModel, scan points: [Double]?, level: Double = 0.05,
+        testStatistic: TestStatistic = .qmuTilde
+    ) throws -> UpperLimitResult {
+        if let points {
+            return try scan(points, data: data, model: model, level: level, testStatistic: testStatistic)
+        }
+        return try rootFinding(data: data, model: model, level: level, testStatistic: testStatistic)
+    }
+
     /// With a scan: CLs at every distinct scan value, then linear interpolation of μ against CLs at `level`
     /// (pyhf's `linear_grid_scan`, numpy.interp's clamping at the ends of the scan included). The values are
     /// sorted and duplicates dropped first, so the order in which they are given does not change the limit (pyhf

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -28,6 +29,20 @@ enum Parallel {
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in body(chunk, ranges[chunk]) }
+        }
+    }
+
+    /// Calls `body(index)` for every index of 0..<count on `workers` threads, each taking the next index not yet
+    /// taken (so items of uneven cost do not hold up a fixed share). `body` must only write to state owned by its
+    /// index.
+    static func forEachIndex(count: Int, workers: Int, _ body: (Int) -> Void) {
+        let next = Atomic<Int>(0)
+        forEachChunk(count: workers, chunks: max(1, min(workers, count))) { _, _ in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                body(index)
+            }
         }
     }
 }

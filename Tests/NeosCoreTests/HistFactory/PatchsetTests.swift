@@ -23,6 +23,8 @@ final class PatchsetTests: XCTestCase {
         XCTAssertEqual(patchset.digests.map(\.algorithm), ["sha256"])
         XCTAssertEqual(patchset.digests.map(\.digest), [recorded])
         let entry = try patchset.entry(named: "patch_channel1_signal_syst1")
+        XCTAssertEqual(entry.values, [0])
+        XCTAssertEqual(patchset.labels, ["x"])
         XCTAssertEqual(entry.metadata["values"], .array([.number(0)]))
         XCTAssertEqual(entry.patch.serialized(), try patchset.patch(named: "patch_channel1_signal_syst1"))
         InvalidWorkspaces.assertError(.invalidArgument, ["No patch associated with \"nope\""]) {
