@@ -210,6 +210,7 @@ struct BoundedNewton {
                     iterations: iteration, edm: 0)
             }
             let regularisation: Double
+            let failedShift: Double
             switch try distanceToMinimum(&descent, local) {
             case .converged:
                 return descent.result(
@@ -218,10 +219,12 @@ struct BoundedNewton {
                         + (descent.heldAtBreakpoints > 0
                             ? " with \(descent.heldAtBreakpoints) parameter(s) held at a kink of the likelihood" : ""),
                     iterations: iteration, edm: descent.edm)
-            case .regularised(let value): regularisation = value
+            case .regularised(let value, let failed):
+                regularisation = value
+                failedShift = failed
             }
             guard iteration < options.maxIterations else { break }
-            guard try step(&descent, local, regularisation: regularisation) else {
+            guard try step(&descent, local, regularisation: regularisation, failedShift: failedShift) else {
                 // No step lowers the objective: the precision limit. That counts as converged only when the EDM
                 // is already small on MINUIT's default scale (or below a looser tolerance asked for).
                 let edm = descent.edm
@@ -309,10 +312,11 @@ struct BoundedNewton {
     }
 
     /// How step 3 ended: converged (the parameters polished by a last Newton step), or not, with the
-    /// regularisation the Hessian needed to factorise (0 when it is positive definite).
+    /// regularisation the Hessian needed to factorise (0 when it is positive definite) and the largest one tried
+    /// that did not factorise (−1 when none failed).
     private enum Distance {
         case converged
-        case regularised(Double)
+        case regularised(Double, failed: Double)
     }
 
     /// Step 3. EDM; where the Hessian is singular (a parameter the data do not constrain), from the least
@@ -324,6 +328,7 @@ struct BoundedNewton {
         let g = local.g
         descent.edm = .infinity
         var regularisation = 0.0
+        var failed = -1.0
         while regularisation <= 1e12 {
             if let factor = local.h.cholesky(shift: local.scale.map { regularisation * $0 }) {
                 let solved = factor.solve(g)
@@ -344,9 +349,10 @@ struct BoundedNewton {
                 }
                 break
             }
+            failed = regularisation
             regularisation = regularisation == 0 ? 1e-12 : regularisation * 100
         }
-        return .regularised(regularisation)
+        return .regularised(regularisation, failed: failed)
     }
 
     /// Step 4. A damped Newton step inside the trust radius, projected onto the pieces; shortened and damped
@@ -354,7 +360,12 @@ struct BoundedNewton {
     /// Newton step does poorly (rejected, or under a quarter of its predicted decrease: a saddle, where damping
     /// alone shrinks the steps until rounding stops them), a step along that direction to the trust radius competes
     /// with it and the lower of the two is taken. False when no step lowers the objective.
-    private func step(_ descent: inout Descent, _ local: LocalModel, regularisation: Double) throws -> Bool {
+    ///
+    /// `failedShift` is the largest Marquardt shift step 3 found not to factorise: the damping starts above it, as
+    /// it would after the factorisations that are known to fail (positive definiteness only grows with the shift).
+    private func step(_ descent: inout Descent, _ local: LocalModel, regularisation: Double, failedShift: Double)
+        throws -> Bool
+    {
         let (g, h, scale) = (local.g, local.h, local.scale)
         // Only a Hessian that needed regularisation for the EDM can have negative curvature; the direction (unit
         // scaled length, downhill) is found once, when first needed.
@@ -367,6 +378,7 @@ struct BoundedNewton {
             return length > 0 && length.isFinite ? d.map { $0 / length } : nil
         }()
         let f = descent.f
+        while descent.damping <= failedShift { descent.damping = descent.damping == 0 ? 1e-6 : descent.damping * 10 }
         for _ in 0..<120 {
             guard let factor = h.cholesky(shift: scale.map { descent.damping * $0 }) else {
                 descent.damping = descent.damping == 0 ? 1e-6 : descent.damping * 10

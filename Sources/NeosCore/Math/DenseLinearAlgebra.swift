@@ -4,7 +4,14 @@
 /// chose at run time (the one the network's dgemm uses). LAPACK is column-major, and a row-major symmetric matrix is its own
 /// column-major image: the row-major lower triangle is LAPACK's upper one ("U"), so the row-major lower factor L of
 /// A = L Lᵀ is LAPACK's U of A = UᵀU in the same memory, with no transposition.
+///
+/// Below `smallOrder` the factorisation and the solve run as the loops of `PortableLinearAlgebra` instead: a fit
+/// factorises its Hessian (tens of parameters) several times per Newton step, and OpenBLAS's blocked dpotrf and
+/// dpotrs spend most of such a small call in dispatch and blocking (a quarter of an ATLAS sbottom hypotest, 64
+/// parameters, in `perf`; the vectorised loops take less than half of that time).
 public enum DenseLinearAlgebra {
+    /// The order from which Cholesky factorisations and solves go through LAPACK.
+    static let smallOrder = 128
     /// The lower Cholesky factor L (row-major, upper triangle zero) with A = L Lᵀ, or nil if A is not
     /// numerically positive definite (a pivot that is not positive, or any non-finite entry of the factor). Only
     /// A's lower triangle is read.
@@ -13,7 +20,9 @@ public enum DenseLinearAlgebra {
         guard n > 0 else { return [] }
         var factor = matrix
         let info = factor.withUnsafeMutableBufferPointer { a in
-            BLAS.choleskyFactor(order: lapackOrder(n), a.baseAddress!)
+            n < smallOrder
+                ? PortableLinearAlgebra.choleskyFactor(order: n, a.baseAddress!)
+                : BLAS.choleskyFactor(order: lapackOrder(n), a.baseAddress!)
         }
         guard info == 0 else { return nil }
         // dpotrf leaves the other triangle as it was; the factor's upper triangle is zero by definition. dpotrf's
@@ -33,7 +42,11 @@ public enum DenseLinearAlgebra {
         var solution = rhs
         let info = factor.withUnsafeBufferPointer { a in
             solution.withUnsafeMutableBufferPointer { b in
-                BLAS.choleskySolve(order: lapackOrder(n), a.baseAddress!, b.baseAddress!)
+                guard n >= smallOrder else {
+                    PortableLinearAlgebra.choleskySolve(order: n, a.baseAddress!, b.baseAddress!)
+                    return Int32(0)
+                }
+                return BLAS.choleskySolve(order: lapackOrder(n), a.baseAddress!, b.baseAddress!)
             }
         }
         precondition(info == 0, "dpotrs rejected argument \(-info)")

@@ -33,6 +33,10 @@ if CommandLine.arguments.dropFirst().first == "fit-scaling" {
     try runFitScaling(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "fit-timing" {
+    try runFitTiming(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "fit-workspaces" {
     runFitWorkspaces(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)

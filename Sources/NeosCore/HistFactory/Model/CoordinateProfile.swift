@@ -12,12 +12,13 @@ extension ModelStructure {
         _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers,
         values: [[Double]]
     ) -> [[Double]] {
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             let factorValues = (0..<factorParam.count).map { k in
                 let alpha = pars[factorParam[k]]
                 return factorIsNormsys[k]
-                    ? NormSysModifier.factor(
-                        code: normsysCode, alpha: alpha, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]])
+                    ? NormsysTable.factor(
+                        code: normsysCode, alpha: alpha, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]],
+                        entry: inputs.normsysEntry(k))
                     : alpha
             }
             var additiveValues = [Double](repeating: 0, count: addParam.count)
@@ -44,16 +45,12 @@ extension ModelStructure {
                 main += binTerms[b]
             }
             let constraint = constraintLogpdf(pars, data, numbers)
-            var gaussianOf = [[Int]](repeating: [], count: parameterCount)
-            for g in 0..<gaussParam.count { gaussianOf[gaussParam[g]].append(g) }
-            var poissonOf = [[Int]](repeating: [], count: parameterCount)
-            for c in 0..<poisParam.count { poissonOf[poisParam[c]].append(c) }
             func constraintTerms(_ p: Int, _ value: Double) -> Double {
                 var sum = 0.0
-                for g in gaussianOf[p] {
+                for g in gaussianConstraintsOf[p] {
                     sum += Likelihood.logNormal(data[mainBinCount + gaussAux[g]], value, numbers.gaussSigma[g])
                 }
-                for c in poissonOf[p] {
+                for c in poissonConstraintsOf[p] {
                     sum += Likelihood.logPoisson(data[mainBinCount + poisAux[c]], value * numbers.poisTau[c])
                 }
                 return sum
@@ -111,8 +108,9 @@ extension ModelStructure {
                         for k in ownFactors[ownFactorStart[a]..<ownFactorStart[a + 1]] {
                             factor *=
                                 factorIsNormsys[k]
-                                ? NormSysModifier.factor(
-                                    code: normsysCode, alpha: value, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]])
+                                ? NormsysTable.factor(
+                                    code: normsysCode, alpha: value, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]],
+                                    entry: inputs.normsysEntry(k))
                                 : value
                         }
                         var additive = restAdditive[a]

@@ -28,6 +28,8 @@ struct EntryKernel: ~Copyable {
     var factorCount = 0
     var addCount = 0
     var value = 0.0
+    /// A = nom + Σ_h Δ_h of the last `full` call (ν_e = F·A before the clip).
+    var additive = 0.0
     /// False when the sample clip holds the entry at its bound: `value` is the bound and every derivative is 0.
     var passes = true
 
@@ -80,7 +82,7 @@ struct EntryKernel: ~Copyable {
     }
 
     /// ν_e and its slot gradient (`slotParam`, `slotGrad`).
-    mutating func first(_ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>) {
+    mutating func first(_ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: EntryInputs) {
         let fs = s.entryFactorStart[e]
         let fe = s.entryFactorStart[e + 1]
         let as_ = s.entryAddStart[e]
@@ -93,8 +95,9 @@ struct EntryKernel: ~Copyable {
             let alpha = pars[s.factorParam[k]]
             slotParam[m] = s.factorParam[k]
             if s.factorIsNormsys[k] {
-                let r = NormSysModifier.derivatives(
-                    code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
+                let r = NormsysTable.alphaDerivatives(
+                    code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]],
+                    entry: inputs.normsysEntry(k))
                 f[m] = r.value
                 df[m] = r.dAlpha
             } else {
@@ -125,6 +128,14 @@ struct EntryKernel: ~Copyable {
         for h in 0..<addCount { slotGrad[factorCount + h] = total * dDelta[h] }
     }
 
+    /// ∂²ν_e/∂slot_i² after `full` (the diagonal of the slot Hessian, without forming the rest): f″_m Π_{j≠m} f_j · A
+    /// for a factor slot, F · Δ″_h for an additive one.
+    @inline(__always)
+    func slotHessianDiagonal(_ i: Int) -> Double {
+        i < factorCount
+            ? d2f[i] * (prefix[i] * suffix[i + 1]) * additive : prefix[factorCount] * d2Delta[i - factorCount]
+    }
+
     private func products() {
         prefix[0] = 1
         for m in 0..<factorCount { prefix[m + 1] = prefix[m] * f[m] }
@@ -137,9 +148,9 @@ struct EntryKernel: ~Copyable {
     }
 
     /// Everything: value, slot gradient, and optionally the slot Hessian, the input gradient and the mixed
-    /// slot × input second derivatives.
+    /// slot × input second derivatives. Without the slot Hessian, its diagonal is `slotHessianDiagonal`.
     mutating func full(
-        _ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>,
+        _ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: EntryInputs,
         hessian: Bool, inputGradient: Bool, mixedInputs: Bool
     ) {
         let fs = s.entryFactorStart[e]
@@ -156,7 +167,21 @@ struct EntryKernel: ~Copyable {
             let k = fs + m
             let alpha = pars[s.factorParam[k]]
             slotParam[m] = s.factorParam[k]
-            if s.factorIsNormsys[k] {
+            if s.factorIsNormsys[k] && !inputGradient && !mixedInputs {
+                // Only the α-derivatives are asked for: from the precomputed table (the same numbers).
+                let r = NormsysTable.alphaDerivatives(
+                    code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]],
+                    entry: inputs.normsysEntry(k))
+                f[m] = r.value
+                df[m] = r.dAlpha
+                d2f[m] = r.d2Alpha
+                fHi[m] = 0
+                fLo[m] = 0
+                dfHi[m] = 0
+                dfLo[m] = 0
+                inputIndex[1 + 2 * H + 2 * m] = s.factorHi[k]
+                inputIndex[2 + 2 * H + 2 * m] = s.factorLo[k]
+            } else if s.factorIsNormsys[k] {
                 let r = NormSysModifier.derivatives(
                     code: code, alpha: alpha, hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]])
                 f[m] = r.value
@@ -203,6 +228,7 @@ struct EntryKernel: ~Copyable {
         }
         let total = prefix[M]
         let S = M + H
+        additive = a
         (value, passes) = s.clipSample(total * a)
         if !passes {
             // The clipped side of max(ν, c): a constant, so every derivative the caller asked for is 0.

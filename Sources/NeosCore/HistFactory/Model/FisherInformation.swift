@@ -14,7 +14,7 @@ extension ModelStructure {
     ) -> [Double] {
         var out = [Double](repeating: 0, count: inputCount)
         var kernel = EntryKernel(self)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             // Per bin: D_b = ∂_v λ_b, and the input gradients of D_b and λ_b, accumulated sparsely.
             var dDirection = [Double](repeating: 0, count: inputCount)
             var dRate = [Double](repeating: 0, count: inputCount)

@@ -11,7 +11,7 @@ extension ModelStructure {
         _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers
     ) -> [Double] {
         var out = [Double](repeating: 0, count: mainBinCount + auxCount)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             for b in 0..<mainBinCount {
                 var lambda = 0.0
                 for e in binEntryStart[b]..<binEntryStart[b + 1] { lambda += entryValue(e, pars, inputs) }
@@ -37,7 +37,7 @@ extension ModelStructure {
         let columns = mainBinCount + auxCount
         var out = [Double](repeating: 0, count: parameterCount * columns)
         var kernel = EntryKernel(self)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             let grad = UnsafeMutablePointer<Double>.allocate(capacity: max(parameterCount, 1))
             grad.initialize(repeating: 0, count: max(parameterCount, 1))
             defer { grad.deallocate() }

@@ -65,7 +65,7 @@ extension ModelStructure {
         _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>?, _ numbers: ModelNumbers,
         _ requirement: DomainRequirement
     ) -> String? {
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             for b in 0..<mainBinCount {
                 var sum = 0.0
                 var negative: [String] = []

@@ -6,7 +6,7 @@ extension ModelStructure {
     {
         var grad = [Double](repeating: 0, count: parameterCount)
         var kernel = EntryKernel(self)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             grad.withUnsafeMutableBufferPointer { grad in
                 let slotStart = UnsafeMutablePointer<Int>.allocate(capacity: entryCount + 1)
                 let totalSlots = factorParam.count + addParam.count

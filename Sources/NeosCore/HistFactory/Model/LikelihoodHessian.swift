@@ -6,7 +6,7 @@ extension ModelStructure {
         let n = parameterCount
         var hessian = [Double](repeating: 0, count: n * n)
         hessian.withUnsafeMutableBufferPointer { hessian in
-            accumulateNLLHessian(pars, data, numbers) { p, q, value in hessian[p * n + q] += value }
+            accumulateNLLHessian(pars, data, numbers) { p, q, value in hessian[p &* n &+ q] += value }
         }
         return hessian
     }
@@ -22,7 +22,7 @@ extension ModelStructure {
         hessian.withUnsafeMutableBufferPointer { hessian in
             gradient.withUnsafeMutableBufferPointer { gradient in
                 accumulateNLLHessian(pars, data, numbers, gradient: gradient) { p, q, value in
-                    hessian[p * n + q] += value
+                    hessian[p &* n &+ q] += value
                 }
             }
         }
@@ -30,8 +30,18 @@ extension ModelStructure {
     }
 
     /// The one place the NLL Hessian's terms are formed, whatever stores them (the dense matrix above, the
-    /// block-arrow form of LikelihoodHessianArrow.swift): calls `add(p, q, v)` for every contribution v to entry
-    /// (p, q), bin by bin (`beginBin(b)` first) and then the constraint terms, in a fixed order.
+    /// block-arrow form of LikelihoodHessianArrow.swift): calls `add(p, q, v)` once for every pair (p, q) of the
+    /// parameters a bin touches, bin by bin (`beginBin(b)` first), then the constraint terms, in a fixed order.
+    ///
+    /// Within a bin the terms are summed in a dense block over the bin's parameters. An entry ν_e = F·A (F the
+    /// product of its factors, A its nominal plus additive deltas) contributes w ∂²ν_e off the diagonal as a
+    /// rank-two update from its slot gradient G (∂ν_e/∂slot): for slots i ≠ j that are not both additive,
+    /// ∂²ν_e/∂i∂j = G_i G_j / ν_e (the product of the factors other than i and j, times A, or f′_i Π_{k≠i} f_k Δ′_j),
+    /// and two additive slots do not mix. So the block gains (w/ν_e)(G_F Gᵀ + G_A G_Fᵀ) with G_F, G_A the factor and
+    /// additive parts of G, summed onto parameters: contiguous rows instead of one scattered add per slot pair
+    /// (sbottom: 50 slots an entry). The diagonal is formed exactly, from f″ and Δ″ (`slotHessianDiagonal`) and the
+    /// pairs of slots sharing one parameter. An entry with ν_e = 0 (a factor at 0) takes its exact slot Hessian,
+    /// which needs no division.
     ///
     /// With `gradient` (zeros, length parameterCount) it also adds ∇_θ NLL there, in the same pass and with the
     /// same arithmetic in the same order as `nllGradient`: each bin's weight from the sum of the entry kernel's own
@@ -45,22 +55,39 @@ extension ModelStructure {
     ) {
         let n = parameterCount
         var kernel = EntryKernel(self)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
-            let dense = UnsafeMutablePointer<Double>.allocate(capacity: n)
-            dense.initialize(repeating: 0, count: n)
-            let touched = UnsafeMutablePointer<Int>.allocate(capacity: n)
-            let mark = UnsafeMutablePointer<Bool>.allocate(capacity: n)
-            mark.initialize(repeating: false, count: n)
+        numbers.withEntryInputs { inputs in
+            // position[p]: p's place among the current bin's parameters (−1 outside it).
+            let position = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
+            position.initialize(repeating: -1, count: max(n, 1))
+            let touched = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
             // The gradient's slots of one bin (at most every slot of the model).
             let slotCapacity = gradient == nil ? 1 : max(factorParam.count + addParam.count, 1)
             let slotParams = UnsafeMutablePointer<Int>.allocate(capacity: slotCapacity)
             let slotGrads = UnsafeMutablePointer<Double>.allocate(capacity: slotCapacity)
+            // Per bin position: Σ_e G (for the curvature term), the exact diagonal, and one entry's G, G_F, G_A.
+            let binGradient = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            let diagonal = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            let entryAll = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            let entryFactor = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            let entryAdditive = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            entryAll.initialize(repeating: 0, count: max(n, 1))
+            entryFactor.initialize(repeating: 0, count: max(n, 1))
+            entryAdditive.initialize(repeating: 0, count: max(n, 1))
+            // One entry's slots: their positions, and for each the previous slot on the same position (−1: none).
+            let slotPosition = UnsafeMutablePointer<Int>.allocate(capacity: max(kernel.maxSlots, 1))
+            let previousOnPosition = UnsafeMutablePointer<Int>.allocate(capacity: max(kernel.maxSlots, 1))
+            let lastSlotOnPosition = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
+            lastSlotOnPosition.initialize(repeating: -1, count: max(n, 1))
+            var blockCapacity = 0
+            var block = UnsafeMutablePointer<Double>.allocate(capacity: 1)
             defer {
-                dense.deallocate()
-                touched.deallocate()
-                mark.deallocate()
-                slotParams.deallocate()
-                slotGrads.deallocate()
+                for pointer in [binGradient, diagonal, entryAll, entryFactor, entryAdditive, slotGrads] {
+                    pointer.deallocate()
+                }
+                for pointer in [position, touched, slotParams, slotPosition, previousOnPosition, lastSlotOnPosition] {
+                    pointer.deallocate()
+                }
+                block.deallocate()
             }
             for b in 0..<mainBinCount {
                 beginBin(b)
@@ -69,12 +96,34 @@ extension ModelStructure {
                 let rate = clipBin(b, lambda)
                 let w = Likelihood.weight(data[b], rate.value, passes: rate.passes)
                 let curvature = Likelihood.curvature(data[b], rate.value, passes: rate.passes)
-                var touchedCount = 0
+                // The bin's parameters, in the order the entries' slots first name them.
+                var t = 0
+                for e in binEntryStart[b]..<binEntryStart[b + 1] {
+                    for k in entryFactorStart[e]..<entryFactorStart[e + 1] where position[factorParam[k]] < 0 {
+                        position[factorParam[k]] = t
+                        touched[t] = factorParam[k]
+                        t += 1
+                    }
+                    for k in entryAddStart[e]..<entryAddStart[e + 1] where position[addParam[k]] < 0 {
+                        position[addParam[k]] = t
+                        touched[t] = addParam[k]
+                        t += 1
+                    }
+                }
+                if t * t > blockCapacity {
+                    block.deallocate()
+                    blockCapacity = t * t
+                    block = UnsafeMutablePointer<Double>.allocate(capacity: blockCapacity)
+                }
+                block.initialize(repeating: 0, count: t * t)
+                binGradient.initialize(repeating: 0, count: max(t, 1))
+                diagonal.initialize(repeating: 0, count: max(t, 1))
                 var kernelLambda = 0.0
                 var slots = 0
                 for e in binEntryStart[b]..<binEntryStart[b + 1] {
-                    kernel.full(e, pars, inputs, hessian: true, inputGradient: false, mixedInputs: false)
+                    kernel.full(e, pars, inputs, hessian: false, inputGradient: false, mixedInputs: false)
                     let S = kernel.slotCount
+                    let M = kernel.factorCount
                     if gradient != nil {
                         kernelLambda += kernel.value
                         for i in 0..<S {
@@ -84,29 +133,95 @@ extension ModelStructure {
                         }
                     }
                     for i in 0..<S {
-                        let p = kernel.slotParam[i]
-                        if !mark[p] {
-                            mark[p] = true
-                            touched[touchedCount] = p
-                            touchedCount += 1
+                        let a = position[kernel.slotParam[i]]
+                        slotPosition[i] = a
+                        previousOnPosition[i] = lastSlotOnPosition[a]
+                        lastSlotOnPosition[a] = i
+                        binGradient[a] += kernel.slotGrad[i]
+                    }
+                    defer { for i in 0..<S { lastSlotOnPosition[slotPosition[i]] = -1 } }
+                    guard w != 0 && kernel.passes else { continue }
+                    if kernel.value == 0 {
+                        // A factor at 0: the exact slot Hessian (no division), added term by term.
+                        kernel.full(e, pars, inputs, hessian: true, inputGradient: false, mixedInputs: false)
+                        for i in 0..<S {
+                            for j in 0..<S {
+                                let value = w * kernel.slotHess[i * S + j]
+                                if slotPosition[i] == slotPosition[j] {
+                                    diagonal[slotPosition[i]] += value
+                                } else {
+                                    block[slotPosition[i] &* t &+ slotPosition[j]] += value
+                                }
+                            }
                         }
-                        dense[p] += kernel.slotGrad[i]
-                        if w != 0 {
-                            for j in 0..<S { add(p, kernel.slotParam[j], w * kernel.slotHess[i * S + j]) }
+                        continue
+                    }
+                    // The exact diagonal: each slot's own second derivative, and twice each pair of slots on one
+                    // parameter (G_i G_j / ν_e unless both are additive).
+                    let scale = w / kernel.value
+                    for i in 0..<S {
+                        let a = slotPosition[i]
+                        diagonal[a] += w * kernel.slotHessianDiagonal(i)
+                        var j = previousOnPosition[i]
+                        while j >= 0 {
+                            if i < M || j < M {
+                                diagonal[a] += 2 * (scale * kernel.slotGrad[i] * kernel.slotGrad[j])
+                            }
+                            j = previousOnPosition[j]
                         }
                     }
+                    // Off the diagonal: block(a, c) += (w/ν)(G_F[a] G[c] + G_A[a] G_F[c]), symmetric in a and c, so
+                    // only for c > a (the upper triangle; mirrored below). Positions the entry does not touch add 0.
+                    for i in 0..<S {
+                        let a = slotPosition[i]
+                        entryAll[a] += kernel.slotGrad[i]
+                        if i < M {
+                            entryFactor[a] += scale * kernel.slotGrad[i]
+                        } else {
+                            entryAdditive[a] += kernel.slotGrad[i]
+                        }
+                    }
+                    for i in 0..<S where previousOnPosition[i] < 0 {
+                        let a = slotPosition[i]
+                        let factorPart = entryFactor[a]
+                        let additivePart = entryAdditive[a]
+                        let row = block + a &* t
+                        if factorPart != 0 && additivePart != 0 {
+                            for c in (a + 1)..<t {
+                                row[c] += factorPart * entryAll[c] + additivePart * entryFactor[c]
+                            }
+                        } else if factorPart != 0 {
+                            for c in (a + 1)..<t { row[c] += factorPart * entryAll[c] }
+                        } else if additivePart != 0 {
+                            for c in (a + 1)..<t { row[c] += additivePart * entryFactor[c] }
+                        }
+                    }
+                    for i in 0..<S {
+                        let a = slotPosition[i]
+                        entryAll[a] = 0
+                        entryFactor[a] = 0
+                        entryAdditive[a] = 0
+                    }
+                }
+                // The upper triangle holds every off-diagonal term once ((a, c) and (c, a) are one sum); mirror it,
+                // set the exact diagonal and add the curvature term (n/λ²)(∂λ)(∂λ)ᵀ.
+                for a in 0..<t {
+                    block[a &* t &+ a] = diagonal[a]
+                    for c in 0..<a { block[a &* t &+ c] = block[c &* t &+ a] }
                 }
                 if curvature != 0 {
-                    for i in 0..<touchedCount {
-                        let p = touched[i]
-                        let gp = curvature * dense[p]
-                        for j in 0..<touchedCount { add(p, touched[j], gp * dense[touched[j]]) }
+                    for a in 0..<t {
+                        let ga = curvature * binGradient[a]
+                        let row = block + a &* t
+                        for c in 0..<t { row[c] += ga * binGradient[c] }
                     }
                 }
-                for i in 0..<touchedCount {
-                    dense[touched[i]] = 0
-                    mark[touched[i]] = false
+                for a in 0..<t {
+                    let p = touched[a]
+                    let row = block + a &* t
+                    for c in 0..<t { add(p, touched[c], row[c]) }
                 }
+                for a in 0..<t { position[touched[a]] = -1 }
                 if let gradient {
                     let kernelRate = clipBin(b, kernelLambda)
                     let weight = Likelihood.weight(data[b], kernelRate.value, passes: kernelRate.passes)

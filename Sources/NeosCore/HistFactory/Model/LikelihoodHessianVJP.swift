@@ -38,7 +38,7 @@ extension ModelStructure {
         var u = [Double](repeating: 0, count: n)  // C̄ g
         var mark = [Bool](repeating: false, count: n)
         var touched: [Int] = []
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             for b in 0..<mainBinCount {
                 var lambda = 0.0
                 var t = 0.0
@@ -92,7 +92,7 @@ extension ModelStructure {
                     // An entry held at the sample clip's bound has no third derivatives either.
                     let thirdWeight = kernel.passes ? w : 0
                     if thirdWeight != 0 {
-                        table.load(e, pars, inputs)
+                        table.load(e, pars, inputs.values)
                         for i in 0..<S {
                             for j in 0..<S {
                                 slotCotangent[i * S + j] = sym[kernel.slotParam[i] * n + kernel.slotParam[j]]

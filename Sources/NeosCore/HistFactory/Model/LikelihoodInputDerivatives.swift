@@ -7,7 +7,7 @@ extension ModelStructure {
         parsOut: inout [Double], inputsOut: inout [Double]
     ) {
         var kernel = EntryKernel(self)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             for b in 0..<mainBinCount {
                 let c = cotangent(b)
                 if c == 0 { continue }
@@ -33,7 +33,7 @@ extension ModelStructure {
         _ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers
     ) -> [Double] {
         var rates = [Double](repeating: 0, count: mainBinCount)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             rates.withUnsafeMutableBufferPointer { self.rates(pars, inputs, into: $0) }
         }
         var parsOut = [Double](repeating: 0, count: parameterCount)
@@ -63,7 +63,7 @@ extension ModelStructure {
         let m = inputCount
         var out = [Double](repeating: 0, count: n * m)
         var kernel = EntryKernel(self)
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             out.withUnsafeMutableBufferPointer { out in
                 let dense = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
                 dense.initialize(repeating: 0, count: max(n, 1))

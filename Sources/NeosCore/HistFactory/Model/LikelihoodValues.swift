@@ -1,13 +1,15 @@
 // The likelihood's values: expected rates and auxdata, log L, and log L differences term by term.
 extension ModelStructure {
     @inline(__always)
-    func entryValue(_ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>) -> Double {
+    func entryValue(_ e: Int, _ pars: UnsafeBufferPointer<Double>, _ inputs: EntryInputs) -> Double {
         var factor = 1.0
         let code = normsysCode
         for k in entryFactorStart[e]..<entryFactorStart[e + 1] {
             let p = pars[factorParam[k]]
             if factorIsNormsys[k] {
-                factor *= NormSysModifier.factor(code: code, alpha: p, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]])
+                factor *= NormsysTable.factor(
+                    code: code, alpha: p, hi: inputs[factorHi[k]], lo: inputs[factorLo[k]],
+                    entry: inputs.normsysEntry(k))
             } else {
                 factor *= p
             }
@@ -24,7 +26,7 @@ extension ModelStructure {
 
     /// λ_b, the expected main-bin rates.
     func rates(
-        _ pars: UnsafeBufferPointer<Double>, _ inputs: UnsafeBufferPointer<Double>,
+        _ pars: UnsafeBufferPointer<Double>, _ inputs: EntryInputs,
         into out: UnsafeMutableBufferPointer<Double>
     ) {
         for b in 0..<mainBinCount {
@@ -45,7 +47,7 @@ extension ModelStructure {
     func logpdf(_ pars: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>, _ numbers: ModelNumbers)
         -> Double
     {
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             var main = 0.0
             for b in 0..<mainBinCount {
                 var lambda = 0.0
@@ -64,7 +66,7 @@ extension ModelStructure {
         _ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>, _ data: UnsafeBufferPointer<Double>,
         _ numbers: ModelNumbers
     ) -> Double {
-        numbers.inputs.withUnsafeBufferPointer { inputs in
+        numbers.withEntryInputs { inputs in
             var sum = 0.0
             for bin in 0..<mainBinCount {
                 var lambdaA = 0.0
@@ -116,7 +118,7 @@ extension Model {
         let s = structure
         var out = [Double](repeating: 0, count: s.mainBinCount + (includeAuxdata ? s.auxCount : 0))
         try pars.withUnsafeBufferPointer { pars in
-            numbers.inputs.withUnsafeBufferPointer { inputs in
+            numbers.withEntryInputs { inputs in
                 out.withUnsafeMutableBufferPointer { out in
                     s.rates(pars, inputs, into: UnsafeMutableBufferPointer(rebasing: out[0..<s.mainBinCount]))
                     if includeAuxdata {

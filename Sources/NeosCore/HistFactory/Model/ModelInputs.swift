@@ -19,6 +19,8 @@ struct ModelNumbers: Sendable {
     var gaussSigma: [Double]
     var poisTau: [Double]
     var auxdata: [Double]
+    /// Each normsys factor's interpolation numbers for these inputs (`NormsysTable`).
+    var normsysTable: [Double]
 
     /// Derives σ, τ and auxdata from `inputs`. Structure decisions taken at build time (which bins are fixed or
     /// invalid) are kept; a staterror width or shapesys τ that stops being positive and finite is an error.
@@ -60,7 +62,33 @@ struct ModelNumbers: Sendable {
         self.gaussSigma = gaussSigma
         self.poisTau = poisTau
         self.auxdata = auxdata
+        self.normsysTable = NormsysTable.make(structure: s, inputs: inputs)
     }
+
+    /// `body` with the inputs as the entry kernels read them.
+    @inline(__always)
+    func withEntryInputs<R>(_ body: (EntryInputs) throws -> R) rethrows -> R {
+        try inputs.withUnsafeBufferPointer { values in
+            try normsysTable.withUnsafeBufferPointer { table in try body(EntryInputs(values: values, normsys: table)) }
+        }
+    }
+}
+
+/// The model's inputs as the entry kernels (`ModelStructure.entryValue`, `EntryKernel`) read them: the flat
+/// inputs, indexed as `ModelNumbers.inputs`, and the normsys factors' precomputed interpolation numbers.
+struct EntryInputs {
+    /// `ModelNumbers.inputs`.
+    let values: UnsafeBufferPointer<Double>
+    /// `ModelNumbers.normsysTable`.
+    let normsys: UnsafeBufferPointer<Double>
+
+    /// Input i.
+    @inline(__always)
+    subscript(i: Int) -> Double { values[i] }
+
+    /// The start of factor slot k's `NormsysTable` entries.
+    @inline(__always)
+    func normsysEntry(_ k: Int) -> UnsafePointer<Double> { normsys.baseAddress! + k * NormsysTable.stride }
 }
 
 extension Model {

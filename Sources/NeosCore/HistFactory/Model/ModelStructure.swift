@@ -79,6 +79,12 @@ final class ModelStructure: Sendable {
     let clipping: ModelClipping
     let clipAbsentSamples: [Double]
 
+    // Per parameter, where the likelihood is not smooth (`Model.parameterBreakpoints`) and its Gaussian and
+    // Poisson constraints (indices into gaussParam and poisParam), found once: fits ask for them at every call.
+    let breakpoints: [[Double]]
+    let gaussianConstraintsOf: [[Int]]
+    let poissonConstraintsOf: [[Int]]
+
     init(
         channels: [String], channelBinCounts: [Int], samples: [String], paramSets: [ParamSet], poiIndex: Int?,
         poiName: String?, inputNames: [String], normsysCode: NormsysInterpolation, histosysCode: HistosysInterpolation,
@@ -170,6 +176,24 @@ final class ModelStructure: Sendable {
         } else {
             self.clipAbsentSamples = []
         }
+        var points = [Set<Double>](repeating: [], count: names.count)
+        for (index, parameter) in factorParam.enumerated() where factorIsNormsys[index] && normsysCode == .code1 {
+            points[parameter].insert(0)
+        }
+        for parameter in addParam {
+            switch histosysCode {
+            case .code0: points[parameter].insert(0)
+            case .code2: points[parameter].formUnion([-1, 1])
+            case .code4p: break
+            }
+        }
+        self.breakpoints = points.map { $0.sorted() }
+        var gaussianOf = [[Int]](repeating: [], count: names.count)
+        for g in 0..<gaussParam.count { gaussianOf[gaussParam[g]].append(g) }
+        var poissonOf = [[Int]](repeating: [], count: names.count)
+        for c in 0..<poisParam.count { poissonOf[poisParam[c]].append(c) }
+        self.gaussianConstraintsOf = gaussianOf
+        self.poissonConstraintsOf = poissonOf
     }
 
     var entryCount: Int { entryBin.count }
