@@ -74,7 +74,8 @@ final class EmpiricalDistributionTests: XCTestCase {
     }
 
     func testToyHypotestIsItsPartsAndRefusesBadSettings() throws {
-        let model = try SimpleModels.uncorrelatedBackground(signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
+        let model = try SimpleModels.uncorrelatedBackground(
+            signal: [12, 11], background: [50, 52], uncertainty: [3, 7])
         let data = [51.0, 48] + model.auxdata
         let result = try ToyCalculator.hypotest(poi: 1, data: data, model: model, count: 30, seed: 11, threads: 2)
         let again = try ToyCalculator.hypotest(poi: 1, data: data, model: model, count: 30, seed: 11, threads: 1)
