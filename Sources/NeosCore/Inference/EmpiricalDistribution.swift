@@ -50,6 +50,8 @@ public struct EmpiricalDistribution: Sendable {
     /// and otherwise numpy's `_lerp` of the two neighbours, which for a weight of one half or more interpolates
     /// from the upper one (b − (b − a)(1 − t)) so that t = 1 gives b exactly.
     static func percentile(sorted values: [Double], _ q: Double) -> Double {
+        // numpy's NaN for a NaN percentile (an expected value at nsigma = NaN), not an end of the samples.
+        if q.isNaN { return .nan }
         let last = values.count - 1
         let index = Double(last) * (q / 100)
         guard index < Double(last) else { return values[last] }

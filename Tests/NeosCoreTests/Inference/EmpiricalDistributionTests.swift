@@ -36,6 +36,7 @@ final class EmpiricalDistributionTests: XCTestCase {
         XCTAssertEqual(distribution.expectedValue(nsigma: 0), 2)
         XCTAssertEqual(distribution.expectedValue(nsigma: .infinity), 5)
         XCTAssertEqual(distribution.expectedValue(nsigma: -.infinity), 1)
+        XCTAssertTrue(distribution.expectedValue(nsigma: .nan).isNaN)
         // +1σ: the 84.13…th percentile, index 4 Φ(1) = 3.365…, between 3 and 5
         XCTAssertEqual(distribution.expectedValue(nsigma: 1), 3 + 2 * (4 * Normal.cdf(1) - 3), accuracy: 1e-14)
     }
