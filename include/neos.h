@@ -62,12 +62,12 @@ extern "C" {
  * ------------------------------------------------------------------------------------------------------- */
 
 #define NEOS_VERSION_MAJOR 1 /**< Changes only if signatures change: never after 1.0. */
-#define NEOS_VERSION_MINOR 4 /**< Counts releases that add functions or constants. */
+#define NEOS_VERSION_MINOR 5 /**< Counts releases that add functions or constants. */
 #define NEOS_VERSION_PATCH 0 /**< Counts releases that change no declaration. */
 /** The version of this header as one number, MAJOR * 1000000 + MINOR * 1000 + PATCH. */
-#define NEOS_VERSION_NUMBER 1004000
+#define NEOS_VERSION_NUMBER 1005000
 /** The version of this header as "MAJOR.MINOR.PATCH". */
-#define NEOS_VERSION_STRING "1.4.0"
+#define NEOS_VERSION_STRING "1.5.0"
 
 /**
  * The library's version as one number (NEOS_VERSION_NUMBER of the header it was built with). A program built
@@ -1440,8 +1440,8 @@ NEOS_API neos_status neos_model_nll_and_gradient(const neos_model *model, const 
  * order) receives point i's NEOS_HYPOTEST_ROWS values, and out_status[n_out_status] (n_names values) its status:
  * NEOS_OK, or the status of the error the point met (a patch that does not apply, a fit that failed, a non-finite
  * result), whose row is then zeros. Returns NEOS_OK once every point has run, whatever their statuses. A bad
- * argument (a handle, a length, a name the patchset does not have, threads < 0) is refused before any point runs,
- * and nothing is written.
+ * argument (a handle, a length, a name the patchset does not have, threads < 0, a test_stat other than qtilde, q
+ * and q0 (since 1.5; before, each point failed with it)) is refused before any point runs, and nothing is written.
  * @since 1.4
  */
 NEOS_API neos_status neos_grid_hypotest(const neos_workspace *background, const neos_patchset *patchset,
@@ -1450,6 +1450,98 @@ NEOS_API neos_status neos_grid_hypotest(const neos_workspace *background, const 
                                         int32_t threads, double *out_values, size_t n_out_values,
                                         neos_status *out_status, size_t n_out_status);
 /* ---- end of Signal grids (ABI 1.4) ---- */
+
+/* ---- Toy p-values and more signal grids (ABI 1.5) ---- */
+/* pyhf 0.7.6's EmpiricalDistribution and ToyCalculator arithmetic over samples of a test statistic (the values
+ * neos_toy_test_statistics returns): a p-value is the fraction of samples at or above a value, and expected values
+ * and the expected band are percentiles, linearly interpolated exactly as numpy.percentile's default method does.
+ * Samples must be at least one value, every one finite; a NaN value or nsigma is NEOS_ERR_INVALID_ARGUMENT (an
+ * infinite one is beyond every sample). Then the grids of ABI 1.4's section above for upper limits and for
+ * toy-based hypotests, with its conventions (names, out_status, threads, a failed point's zeros). */
+
+/**
+ * The fraction of samples[n_samples] at or above each of values[n_values] (pyhf's EmpiricalDistribution.pvalue:
+ * the count divided by n_samples) into out_pvalues[n_out_pvalues] (n_values values).
+ * @since 1.5
+ */
+NEOS_API neos_status neos_empirical_pvalues(const double *samples, size_t n_samples, const double *values,
+                                            size_t n_values, double *out_pvalues, size_t n_out_pvalues);
+
+/**
+ * The statistic nsigma standard deviations into the distribution of samples[n_samples] for each of
+ * nsigma[n_nsigma] (pyhf's EmpiricalDistribution.expected_value): the samples' percentile at 100 Phi(nsigma),
+ * linearly interpolated as numpy.percentile, into out_values[n_out_values] (n_nsigma values). Phi is the core's
+ * normal distribution function (through erfc), which can differ from scipy's in the last bit.
+ * @since 1.5
+ */
+NEOS_API neos_status neos_empirical_expected_values(const double *samples, size_t n_samples, const double *nsigma,
+                                                    size_t n_nsigma, double *out_values, size_t n_out_values);
+
+/**
+ * pyhf's ToyCalculator.expected_pvalues of the test statistic's samples under signal plus background
+ * (signal_samples[n_signal_samples]) and background only (background_samples[n_background_samples]): CLsb, CLb
+ * and CLs = CLsb / CLb of every background-only sample as the statistic, then each of the three read at the
+ * percentiles pyhf writes, 2.27501319, 15.86552539, 50, 84.13447461 and 97.72498681 (linear, as numpy.percentile).
+ * out_band[n_out_band] receives 3 * NEOS_EXPECTED_SET_SIZE values: the CLsb band, the CLb band, then the CLs band,
+ * each in pyhf's order (ascending percentiles). Every value is finite: each background sample counts itself, so
+ * CLb >= 1 / n_background_samples.
+ * @since 1.5
+ */
+NEOS_API neos_status neos_toy_expected_pvalues(const double *signal_samples, size_t n_signal_samples,
+                                               const double *background_samples, size_t n_background_samples,
+                                               double *out_band, size_t n_out_band);
+
+/**
+ * Upper limits at CLs = level (0 < level < 1) with test_stat ("qtilde", "q" or "q0") for each patch named in
+ * names[n_names] (as neos_grid_hypotest: the model with that patch alone, at its suggested initial values, bounds
+ * and fixed parameters), on threads threads (0: every core): over scan[n_scan] as neos_upper_limit_scan (sorted and
+ * deduplicated; fewer than two distinct values or a value that is not finite is NEOS_ERR_INVALID_ARGUMENT), or,
+ * with scan NULL (n_scan is then ignored), by root finding as neos_upper_limit. Row i of
+ * out_limits[n_out_limits] (n_names * NEOS_UPPER_LIMIT_ROWS values, row-major) receives point i's observed limit
+ * then its expected ones; out_positions[n_out_positions] (n_names * NEOS_UPPER_LIMIT_ROWS values; may be NULL)
+ * where each lies relative to the scan (NEOS_UPPER_LIMIT_BELOW_SCAN, _INSIDE_SCAN or _ABOVE_SCAN; always inside
+ * for root finding, and 0 for a failed point); out_status[n_out_status] (n_names values) each point's status. A
+ * point whose limit root finding cannot bracket within the POI's bounds fails with NEOS_ERR_NUMERIC. Returns
+ * NEOS_OK once every point has run; a bad argument (also a level, scan or test_stat no point could use) is refused
+ * before any point runs, and nothing is written.
+ * @since 1.5
+ */
+NEOS_API neos_status neos_grid_upper_limit(const neos_workspace *background, const neos_patchset *patchset,
+                                           const char *const *names, size_t n_names, const char *measurement_name,
+                                           const char *modifier_settings_json, double level, const double *scan,
+                                           size_t n_scan, const char *test_stat, int32_t threads, double *out_limits,
+                                           size_t n_out_limits, int32_t *out_positions, size_t n_out_positions,
+                                           neos_status *out_status, size_t n_out_status);
+
+/** Rows of a toy-based hypotest (neos_grid_toy_hypotest), per point. */
+#define NEOS_TOY_HYPOTEST_Q_OBSERVED 0 /**< the test statistic q (not sqrt(q)) of the observed data */
+#define NEOS_TOY_HYPOTEST_CLSB 1       /**< the fraction of signal-plus-background toys at or above it */
+#define NEOS_TOY_HYPOTEST_CLB 2        /**< the fraction of background-only toys at or above it */
+#define NEOS_TOY_HYPOTEST_CLS 3        /**< CLsb / CLb */
+#define NEOS_TOY_HYPOTEST_EXPECTED 4   /**< first of NEOS_EXPECTED_SET_SIZE: the CLs band (for q0 the CLsb band) */
+#define NEOS_TOY_HYPOTEST_ROWS 9       /**< the number of rows */
+
+/**
+ * The toy-based hypotest of poi with test_stat ("qtilde", "q" or "q0") for each patch named in names[n_names] (as
+ * neos_grid_hypotest), with pyhf's ToyCalculator: the statistic of the data; n_toys (1 to NEOS_MAX_TOYS)
+ * signal-plus-background toys drawn at the fit of the data with the POI fixed at poi, from seed, and n_toys
+ * background-only ones at the fit with it fixed at 0 (for q0 at 1), from seed + 1 (mod 2^64), each as
+ * neos_toy_test_statistics draws and fits them; CLsb, CLb and CLs as neos_empirical_pvalues counts them and the band
+ * of neos_toy_expected_pvalues. Every point uses the same seed, so a point's values are those of that model alone
+ * with this seed, whatever the other points, the order they run in and threads (0: every core) are. Row i of
+ * out_values[n_out_values] (n_names * NEOS_TOY_HYPOTEST_ROWS values, row-major) receives point i's rows
+ * (NEOS_TOY_HYPOTEST_*), out_status[n_out_status] (n_names values) its status: a point where no background-only
+ * toy reaches the observed statistic (CLb = 0, so CLs is not finite) is NEOS_ERR_NUMERIC, its row zeros. Returns
+ * NEOS_OK once every point has run; a bad argument (also n_toys = 0 or a test_stat no point could use) is refused
+ * before any point runs, and nothing is written.
+ * @since 1.5
+ */
+NEOS_API neos_status neos_grid_toy_hypotest(const neos_workspace *background, const neos_patchset *patchset,
+                                            const char *const *names, size_t n_names, const char *measurement_name,
+                                            const char *modifier_settings_json, double poi, const char *test_stat,
+                                            size_t n_toys, uint64_t seed, int32_t threads, double *out_values,
+                                            size_t n_out_values, neos_status *out_status, size_t n_out_status);
+/* ---- end of Toy p-values and more signal grids (ABI 1.5) ---- */
 
 #ifdef __cplusplus
 } /* extern "C" */

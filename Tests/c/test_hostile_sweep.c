@@ -474,6 +474,16 @@ static neos_status c68(void *bad) {
     const char *names[] = {"p"};
     return neos_grid_hypotest(W, P, names, 1, NULL, NULL, 1, "qtilde", 1, scratch, NEOS_HYPOTEST_ROWS, status_out, 1);
 }
+static neos_status c69(void *bad) {
+    const char *names[] = {"p"};
+    return neos_grid_upper_limit(W, P, names, 1, NULL, NULL, 0.05, NULL, 0, "qtilde", 1, scratch,
+                                 NEOS_UPPER_LIMIT_ROWS, NULL, 0, status_out, 1);
+}
+static neos_status c70(void *bad) {
+    const char *names[] = {"p"};
+    return neos_grid_toy_hypotest(W, P, names, 1, NULL, NULL, 1, "qtilde", 1, 1, 1, scratch, NEOS_TOY_HYPOTEST_ROWS,
+                                  status_out, 1);
+}
 #define C ((const neos_callback_model *)bad)
 static neos_status c64(void *bad) {
     return neos_callback_fit(C, D, 2, NULL, NULL, NULL, 0, scratch, 2, scratch + 2, NULL, 0);
@@ -561,6 +571,8 @@ static const struct handle_row handle_rows[] = {
     {"neos_callback_hypotest", "model", c66},
     {"neos_model_nll_and_gradient", "model", c67},
     {"neos_grid_hypotest", "background", c68},
+    {"neos_grid_upper_limit", "background", c69},
+    {"neos_grid_toy_hypotest", "background", c70},
 };
 #define N_HANDLE_ROWS (sizeof handle_rows / sizeof handle_rows[0])
 
@@ -767,6 +779,48 @@ static int trainer_non_finite_and_short(void) {
     return 1;
 }
 
+/* The toy p-value functions (ABI 1.5), which take no handle: every sample array is checked for NULL, a huge length,
+ * emptiness and non-finite values, every point for NaN and every output for its length, naming the parameter. */
+static int toy_pvalues_hostile(void) {
+    const double samples[3] = {1, 2, 3}, nan_samples[3] = {1, NAN, 3}, inf_samples[2] = {INFINITY, 1};
+    const double values[2] = {1, 2}, nan_values[2] = {1, NAN};
+    double out[16];
+    fill(out, 16);
+    REFUSED(neos_empirical_pvalues(NULL, 3, values, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT, "samples is NULL");
+    REFUSED(neos_empirical_pvalues(samples, 0, values, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT, "n_samples");
+    REFUSED(neos_empirical_pvalues(nan_samples, 3, values, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT, "samples[1]");
+    REFUSED(neos_empirical_pvalues(inf_samples, 2, values, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT, "samples[0]");
+    REFUSED(neos_empirical_pvalues(samples, 3, NULL, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT, "values is NULL");
+    REFUSED(neos_empirical_pvalues(samples, 3, nan_values, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT, "values[1]");
+    REFUSED(neos_empirical_pvalues(samples, 3, values, 2, NULL, 2), NEOS_ERR_INVALID_ARGUMENT, "out_pvalues");
+    REFUSED(neos_empirical_pvalues(samples, 3, values, 2, out, 1), NEOS_ERR_INVALID_ARGUMENT, "out_pvalues");
+    REFUSED(neos_empirical_expected_values(samples, 3, nan_values, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT,
+            "nsigma[1]");
+    REFUSED(neos_empirical_expected_values(samples, 3, NULL, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT, "nsigma");
+    REFUSED(neos_empirical_expected_values(samples, 3, values, 2, out, HUGE_2), NEOS_ERR_INVALID_ARGUMENT,
+            "out_values");
+    REFUSED(neos_toy_expected_pvalues(NULL, 3, samples, 3, out, 15), NEOS_ERR_INVALID_ARGUMENT, "signal_samples");
+    REFUSED(neos_toy_expected_pvalues(samples, 3, nan_samples, 3, out, 15), NEOS_ERR_INVALID_ARGUMENT,
+            "background_samples[1]");
+    REFUSED(neos_toy_expected_pvalues(samples, 3, samples, 0, out, 15), NEOS_ERR_INVALID_ARGUMENT,
+            "n_background_samples");
+    REFUSED(neos_toy_expected_pvalues(samples, 3, samples, 3, out, 14), NEOS_ERR_INVALID_ARGUMENT, "out_band");
+    for (int k = 0; k < 4; k++) {
+        REFUSED(neos_empirical_pvalues(samples, huge_lengths[k], values, 2, out, 2), NEOS_ERR_INVALID_ARGUMENT,
+                "n_samples");
+        REFUSED(neos_empirical_pvalues(samples, 3, values, huge_lengths[k], out, 2), NEOS_ERR_INVALID_ARGUMENT,
+                "n_values");
+        REFUSED(neos_empirical_expected_values(samples, huge_lengths[k], values, 2, out, 2),
+                NEOS_ERR_INVALID_ARGUMENT, "n_samples");
+        REFUSED(neos_toy_expected_pvalues(samples, huge_lengths[k], samples, 3, out, 15), NEOS_ERR_INVALID_ARGUMENT,
+                "n_signal_samples");
+        REFUSED(neos_toy_expected_pvalues(samples, 3, samples, huge_lengths[k], out, 15), NEOS_ERR_INVALID_ARGUMENT,
+                "n_background_samples");
+    }
+    REQUIRE(untouched(out, 16));
+    return 1;
+}
+
 /* ---- the runner ---- */
 
 typedef int (*case_function)(void);
@@ -790,6 +844,7 @@ static const struct named_case named_cases[] = {
     {"class 3: trainer configuration sizes", trainer_huge_configuration},
     {"class 3: neos_trainer_load /dev/zero", trainer_load_dev_zero},
     {"sweep: functions without a handle", pure_functions_hostile},
+    {"sweep: toy p-values with NULL, huge and non-finite inputs", toy_pvalues_hostile},
     {"sweep: model calls with NULL and non-finite inputs", model_non_finite_inputs},
     {"sweep: trainer calls with non-finite values and short buffers", trainer_non_finite_and_short},
 };

@@ -1885,6 +1885,203 @@ static void test_grid_hypotest(void) {
     neos_workspace_free(workspace);
 }
 
+/* Issue 16 (ABI 1.5): each grid point's upper limits equal neos_upper_limit / neos_upper_limit_scan on the model built
+ * with its patch alone, bit for bit, on 1 and 2 threads; the broken patch fails alone; bad arguments write nothing. */
+static void grid_model(neos_workspace *workspace, neos_patchset *patchset, const char *name, neos_model **model,
+                       double data[4]) {
+    char patch[512];
+    CHECK(neos_patchset_patch_json(patchset, name, patch, sizeof patch, NULL) == NEOS_OK);
+    const char *patches[1] = {patch};
+    CHECK(neos_workspace_model(workspace, NULL, NULL, patches, 1, model) == NEOS_OK);
+    CHECK(neos_workspace_data(workspace, *model, true, data, 4) == NEOS_OK);
+}
+
+static void test_grid_upper_limit(void) {
+    enum { POINTS = 3, ROWS = NEOS_UPPER_LIMIT_ROWS };
+    neos_workspace *workspace = NULL;
+    neos_patchset *patchset = NULL;
+    CHECK(neos_workspace_from_json(WORKSPACE, &workspace) == NEOS_OK);
+    CHECK(neos_patchset_from_json(GRID_PATCHSET, &patchset) == NEOS_OK);
+    const double scan[6] = {0, 0.5, 1, 2, 3, 5};
+    const char *names[POINTS] = {"weak", "broken", "strong"};
+    for (int scanned = 0; scanned < 2; scanned++) {
+        const double *grid_scan = scanned ? scan : NULL;
+        double one[POINTS * ROWS], two[POINTS * ROWS];
+        int32_t positions_one[POINTS * ROWS], positions_two[POINTS * ROWS];
+        neos_status status_one[POINTS], status_two[POINTS];
+        CHECK(neos_grid_upper_limit(workspace, patchset, NULL, POINTS, NULL, NULL, 0.05, grid_scan, 6, "qtilde", 1, one,
+                                    POINTS * ROWS, positions_one, POINTS * ROWS, status_one, POINTS) == NEOS_OK);
+        CHECK(neos_grid_upper_limit(workspace, patchset, NULL, POINTS, NULL, NULL, 0.05, grid_scan, 6, "qtilde", 2, two,
+                                    POINTS * ROWS, positions_two, POINTS * ROWS, status_two, POINTS) == NEOS_OK);
+        CHECK(memcmp(one, two, sizeof one) == 0 && memcmp(status_one, status_two, sizeof status_one) == 0);
+        CHECK(memcmp(positions_one, positions_two, sizeof positions_one) == 0);
+        CHECK(status_one[1] != NEOS_OK && status_one[2] == NEOS_OK);
+        for (int r = 0; r < ROWS; r++) CHECK(one[ROWS + r] == 0 && positions_one[ROWS + r] == 0);
+        for (int point = 0; point < POINTS; point += 2) {
+            neos_model *model = NULL;
+            double data[4], alone[ROWS];
+            int32_t positions[ROWS];
+            grid_model(workspace, patchset, names[point], &model, data);
+            neos_status status =
+                scanned ? neos_upper_limit_scan(model, 0.05, scan, 6, data, 4, NULL, NULL, NULL, 3, alone, ROWS,
+                                                positions, ROWS, NULL, 0)
+                        : neos_upper_limit(model, 0.05, NULL, 0, data, 4, NULL, NULL, NULL, 3, alone, ROWS, NULL, 0,
+                                           NULL, 0, NULL);
+            CHECK(status == status_one[point]);
+            if (status == NEOS_OK) {
+                CHECK(memcmp(alone, one + point * ROWS, sizeof alone) == 0);
+                if (scanned) CHECK(memcmp(positions, positions_one + point * ROWS, sizeof positions) == 0);
+                for (int r = 0; r < ROWS && !scanned; r++) CHECK(positions_one[point * ROWS + r] == 0);
+            }
+            neos_model_free(model);
+        }
+        /* a stronger signal, a smaller limit */
+        if (status_one[0] == NEOS_OK) CHECK(one[2 * ROWS] < one[0]);
+    }
+    /* positions are optional; chosen points in the caller's order */
+    double chosen[ROWS];
+    neos_status chosen_status[1];
+    const char *strong[1] = {"strong"};
+    CHECK(neos_grid_upper_limit(workspace, patchset, strong, 1, NULL, NULL, 0.05, scan, 6, "qtilde", 0, chosen, ROWS,
+                                NULL, 0, chosen_status, 1) == NEOS_OK && chosen_status[0] == NEOS_OK);
+    /* bad arguments: refused before any point runs, nothing written */
+    double untouched[POINTS * ROWS];
+    int32_t untouched_positions[POINTS * ROWS];
+    neos_status untouched_status[POINTS];
+    for (int i = 0; i < POINTS * ROWS; i++) untouched[i] = -7, untouched_positions[i] = -7;
+    for (int i = 0; i < POINTS; i++) untouched_status[i] = -7;
+    const double one_value[2] = {1, 1}, nan_scan[2] = {1, NAN};
+#define GRID_UL(level, scan_, n_scan, stat, threads, n_out, n_positions, n_status)                                     \
+    neos_grid_upper_limit(workspace, patchset, NULL, POINTS, NULL, NULL, level, scan_, n_scan, stat, threads,          \
+                          untouched, n_out, untouched_positions, n_positions, untouched_status, n_status)
+    CHECK(GRID_UL(0.0, scan, 6, "qtilde", 1, POINTS * ROWS, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(1.0, scan, 6, "qtilde", 1, POINTS * ROWS, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, one_value, 2, "qtilde", 1, POINTS * ROWS, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, nan_scan, 2, "qtilde", 1, POINTS * ROWS, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, scan, (size_t)-1, "qtilde", 1, POINTS * ROWS, POINTS * ROWS, POINTS) ==
+          NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, scan, 6, "tmu", 1, POINTS * ROWS, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, scan, 6, NULL, 1, POINTS * ROWS, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, scan, 6, "qtilde", -1, POINTS * ROWS, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, scan, 6, "qtilde", 1, POINTS * ROWS - 1, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, scan, 6, "qtilde", 1, POINTS * ROWS, ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_UL(0.05, scan, 6, "qtilde", 1, POINTS * ROWS, POINTS * ROWS, POINTS + 1) == NEOS_ERR_INVALID_ARGUMENT);
+#undef GRID_UL
+    CHECK(neos_grid_upper_limit(workspace, patchset, NULL, POINTS, NULL, NULL, 0.05, scan, 6, "qtilde", 1, NULL, 0,
+                                NULL, 0, untouched_status, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    for (int i = 0; i < POINTS * ROWS; i++) CHECK(untouched[i] == -7 && untouched_positions[i] == -7);
+    for (int i = 0; i < POINTS; i++) CHECK(untouched_status[i] == -7);
+    neos_patchset_free(patchset);
+    neos_workspace_free(workspace);
+}
+
+/* Issue 16 (ABI 1.5): pyhf's toy p-values over samples, counted by hand, and the toy grid: each point equals its
+ * parts computed alone (fits, toys, p-values) bit for bit, with the same seed on 1 and 2 threads. */
+static void test_empirical_pvalues(void) {
+    const double samples[5] = {3, 1, 2, 2, 5}, values[5] = {2, 2.5, 5, 0, INFINITY};
+    double pvalues[5], expected[3];
+    CHECK(neos_empirical_pvalues(samples, 5, values, 5, pvalues, 5) == NEOS_OK);
+    CHECK(pvalues[0] == 0.8 && pvalues[1] == 0.4 && pvalues[2] == 0.2 && pvalues[3] == 1 && pvalues[4] == 0);
+    const double nsigma[3] = {0, -INFINITY, INFINITY};
+    CHECK(neos_empirical_expected_values(samples, 5, nsigma, 3, expected, 3) == NEOS_OK);
+    CHECK(expected[0] == 2 && expected[1] == 1 && expected[2] == 5);
+    /* by hand: the background toys 1..4 give CLsb (3/4, 1/2, 1/4, 0) and CLb (1, 3/4, 1/2, 1/4); the median of
+     * four values is the mean of the middle two */
+    const double signal[4] = {3, 0, 2, 1}, background[4] = {4, 1, 3, 2};
+    double band[3 * NEOS_EXPECTED_SET_SIZE];
+    CHECK(neos_toy_expected_pvalues(signal, 4, background, 4, band, 3 * NEOS_EXPECTED_SET_SIZE) == NEOS_OK);
+    CHECK(band[2] == 0.375 && band[NEOS_EXPECTED_SET_SIZE + 2] == 0.625);
+    CHECK(band[0] == 0.25 * (3 * (2.27501319 / 100))); /* pyhf's -2 sigma percentile, virtual index 3 q / 100 */
+    for (int i = 0; i < 3 * NEOS_EXPECTED_SET_SIZE; i++) CHECK(band[i] >= 0 && band[i] <= 1);
+    /* bad arguments write nothing */
+    double untouched[5] = {-7, -7, -7, -7, -7};
+    const double nan_values[2] = {1, NAN}, nan_samples[2] = {NAN, 1};
+    CHECK(neos_empirical_pvalues(samples, 0, values, 2, untouched, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_empirical_pvalues(nan_samples, 2, values, 2, untouched, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_empirical_pvalues(samples, 5, nan_values, 2, untouched, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_empirical_pvalues(samples, 5, values, 2, untouched, 3) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_empirical_pvalues(NULL, 5, values, 2, untouched, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_empirical_pvalues(samples, (size_t)-1, values, 2, untouched, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_empirical_expected_values(samples, 5, nan_values, 2, untouched, 2) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_empirical_expected_values(samples, 5, nsigma, 3, NULL, 3) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_expected_pvalues(signal, 4, background, 4, untouched, 5) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_expected_pvalues(signal, 0, background, 4, untouched, 5) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(neos_toy_expected_pvalues(signal, 4, nan_samples, 2, untouched, 5) == NEOS_ERR_INVALID_ARGUMENT);
+    for (int i = 0; i < 5; i++) CHECK(untouched[i] == -7);
+}
+
+static void test_grid_toy_hypotest(void) {
+    enum { POINTS = 3, ROWS = NEOS_TOY_HYPOTEST_ROWS, TOYS = 30 };
+    const uint64_t seed = 2026;
+    neos_workspace *workspace = NULL;
+    neos_patchset *patchset = NULL;
+    CHECK(neos_workspace_from_json(WORKSPACE, &workspace) == NEOS_OK);
+    CHECK(neos_patchset_from_json(GRID_PATCHSET, &patchset) == NEOS_OK);
+    double one[POINTS * ROWS], two[POINTS * ROWS];
+    neos_status status_one[POINTS], status_two[POINTS];
+    CHECK(neos_grid_toy_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", TOYS, seed, 1, one,
+                                 POINTS * ROWS, status_one, POINTS) == NEOS_OK);
+    CHECK(neos_grid_toy_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, 1.0, "qtilde", TOYS, seed, 2, two,
+                                 POINTS * ROWS, status_two, POINTS) == NEOS_OK);
+    CHECK(memcmp(one, two, sizeof one) == 0 && memcmp(status_one, status_two, sizeof status_one) == 0);
+    CHECK(status_one[0] == NEOS_OK && status_one[1] != NEOS_OK && status_one[2] == NEOS_OK);
+    for (int r = 0; r < ROWS; r++) CHECK(one[ROWS + r] == 0);
+    const char *names[POINTS] = {"weak", "broken", "strong"};
+    for (int point = 0; point < POINTS; point += 2) {
+        neos_model *model = NULL;
+        double data[4], q = -1, signal_pars[3], background_pars[3], signal[TOYS], background[TOYS];
+        grid_model(workspace, patchset, names[point], &model, data);
+        CHECK(neos_test_statistic(model, 1.0, "qtilde", data, 4, NULL, NULL, NULL, 3, &q) == NEOS_OK);
+        CHECK(neos_fixed_poi_fit(model, 1.0, data, 4, NULL, NULL, NULL, 3, signal_pars, 3, NULL, NULL, 0, NULL, 0,
+                                 NULL, 0, NULL, 0) == NEOS_OK);
+        CHECK(neos_fixed_poi_fit(model, 0.0, data, 4, NULL, NULL, NULL, 3, background_pars, 3, NULL, NULL, 0, NULL, 0,
+                                 NULL, 0, NULL, 0) == NEOS_OK);
+        CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", signal_pars, NULL, NULL, NULL, 3, TOYS, seed, 1, signal,
+                                       TOYS) == NEOS_OK);
+        CHECK(neos_toy_test_statistics(model, 1.0, "qtilde", background_pars, NULL, NULL, NULL, 3, TOYS, seed + 1, 1,
+                                       background, TOYS) == NEOS_OK);
+        double clsb = -1, clb = -1, band[3 * NEOS_EXPECTED_SET_SIZE];
+        CHECK(neos_empirical_pvalues(signal, TOYS, &q, 1, &clsb, 1) == NEOS_OK);
+        CHECK(neos_empirical_pvalues(background, TOYS, &q, 1, &clb, 1) == NEOS_OK);
+        CHECK(neos_toy_expected_pvalues(signal, TOYS, background, TOYS, band, 3 * NEOS_EXPECTED_SET_SIZE) == NEOS_OK);
+        const double *row = one + point * ROWS;
+        CHECK(row[NEOS_TOY_HYPOTEST_Q_OBSERVED] == q && row[NEOS_TOY_HYPOTEST_CLSB] == clsb);
+        CHECK(row[NEOS_TOY_HYPOTEST_CLB] == clb && row[NEOS_TOY_HYPOTEST_CLS] == clsb / clb);
+        CHECK(memcmp(row + NEOS_TOY_HYPOTEST_EXPECTED, band + 2 * NEOS_EXPECTED_SET_SIZE,
+                     NEOS_EXPECTED_SET_SIZE * sizeof(double)) == 0);
+        neos_model_free(model);
+    }
+    /* chosen points, in the caller's order; one point alone may spread its toys over the threads */
+    double chosen[2 * ROWS];
+    neos_status chosen_status[2];
+    const char *reversed[2] = {"strong", "weak"};
+    CHECK(neos_grid_toy_hypotest(workspace, patchset, reversed, 2, NULL, NULL, 1.0, "qtilde", TOYS, seed, 0, chosen,
+                                 2 * ROWS, chosen_status, 2) == NEOS_OK);
+    CHECK(memcmp(chosen, one + 2 * ROWS, ROWS * sizeof(double)) == 0 &&
+          memcmp(chosen + ROWS, one, ROWS * sizeof(double)) == 0);
+    /* bad arguments: refused before any point runs, nothing written */
+    double untouched[POINTS * ROWS];
+    neos_status untouched_status[POINTS];
+    for (int i = 0; i < POINTS * ROWS; i++) untouched[i] = -7;
+    for (int i = 0; i < POINTS; i++) untouched_status[i] = -7;
+#define GRID_TOYS(poi, stat, toys, threads, n_out, n_status)                                                          \
+    neos_grid_toy_hypotest(workspace, patchset, NULL, POINTS, NULL, NULL, poi, stat, toys, seed, threads, untouched,   \
+                           n_out, untouched_status, n_status)
+    CHECK(GRID_TOYS(1.0, "qtilde", 0, 1, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_TOYS(1.0, "qtilde", (size_t)NEOS_MAX_TOYS + 1, 1, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_TOYS(1.0, "qtilde", (size_t)-1, 1, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_TOYS(NAN, "qtilde", TOYS, 1, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_TOYS(1.0, "tmu", TOYS, 1, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_TOYS(1.0, "qtilde", TOYS, -1, POINTS * ROWS, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_TOYS(1.0, "qtilde", TOYS, 1, POINTS * ROWS + 1, POINTS) == NEOS_ERR_INVALID_ARGUMENT);
+    CHECK(GRID_TOYS(1.0, "qtilde", TOYS, 1, POINTS * ROWS, POINTS - 1) == NEOS_ERR_INVALID_ARGUMENT);
+#undef GRID_TOYS
+    for (int i = 0; i < POINTS * ROWS; i++) CHECK(untouched[i] == -7);
+    for (int i = 0; i < POINTS; i++) CHECK(untouched_status[i] == -7);
+    neos_patchset_free(patchset);
+    neos_workspace_free(workspace);
+}
+
 int main(void) {
     test_versions();
     test_hist();
@@ -1912,6 +2109,9 @@ int main(void) {
     test_densities();
     test_nll_and_gradient();
     test_grid_hypotest();
+    test_grid_upper_limit();
+    test_empirical_pvalues();
+    test_grid_toy_hypotest();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -38,7 +38,7 @@ _JACOBIANS = [_D, _S, _D, _S]  # out_jacobian_inputs, n, out_jacobian_data, n
 
 # The ABI these bindings are written for (NEOS_VERSION_NUMBER of include/neos.h, checked by a test): the library
 # must have the same major version and at least this number, since later minor versions only add.
-VERSION_NUMBER = 1_004_000
+VERSION_NUMBER = 1_005_000
 
 # The header's named constants the bindings use (a test checks each against include/neos.h).
 CONSTANTS = {
@@ -320,6 +320,28 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
         + [ctypes.POINTER(c_status), _S],
     ),
     # ---- end of Signal grids (ABI 1.4) ----
+    # ---- Toy p-values and more signal grids (ABI 1.5) ----
+    # neos_empirical_pvalues(samples, n_samples, values, n_values, out_pvalues, n_out_pvalues)
+    "neos_empirical_pvalues": (c_status, [_D, _S, _D, _S, _D, _S]),
+    # neos_empirical_expected_values(samples, n_samples, nsigma, n_nsigma, out_values, n_out_values)
+    "neos_empirical_expected_values": (c_status, [_D, _S, _D, _S, _D, _S]),
+    # neos_toy_expected_pvalues(signal_samples, n, background_samples, n, out_band, n_out_band)
+    "neos_toy_expected_pvalues": (c_status, [_D, _S, _D, _S, _D, _S]),
+    # neos_grid_upper_limit(background, patchset, names, n_names, measurement_name, modifier_settings_json, level,
+    #                       scan, n_scan, test_stat, threads, out_limits, n, out_positions, n, out_status, n)
+    "neos_grid_upper_limit": (
+        c_status,
+        [_H, _H, c_char_pp, _S, c_char_p, c_char_p, c_double, _D, _S, c_char_p, ctypes.c_int32, _D, _S]
+        + [ctypes.POINTER(ctypes.c_int32), _S, ctypes.POINTER(c_status), _S],
+    ),
+    # neos_grid_toy_hypotest(background, patchset, names, n_names, measurement_name, modifier_settings_json, poi,
+    #                        test_stat, n_toys, seed, threads, out_values, n_out_values, out_status, n_out_status)
+    "neos_grid_toy_hypotest": (
+        c_status,
+        [_H, _H, c_char_pp, _S, c_char_p, c_char_p, c_double, c_char_p, _S, ctypes.c_uint64, ctypes.c_int32, _D, _S]
+        + [ctypes.POINTER(c_status), _S],
+    ),
+    # ---- end of Toy p-values and more signal grids (ABI 1.5) ----
 }
 
 # The joins of neos_workspace_combine by pyhf's names (Workspace.valid_joins), from the header's NEOS_JOIN_*.

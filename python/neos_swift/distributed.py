@@ -1,9 +1,14 @@
-"""Signal grids on a ``dask.distributed`` cluster: one hypotest or upper limit per patch of a patchset.
+"""Signal grids on a ``dask.distributed`` cluster: one hypotest (asymptotic or toy-based) or upper limit per patch
+of a patchset.
 
 A grid is the background-only workspace with each signal patch applied in turn, ``workspace.model(patches=[patch])``
-as pyhf's users write it. :func:`hypotest_grid` and :func:`upper_limit_grid` compute every point on the workers of a
-``dask.distributed.Client`` (each worker receives the background-only workspace once and builds it once), or in this
-process when ``client`` is None: each point runs the same code either way, so the results are the same bit for bit.
+as pyhf's users write it. :func:`hypotest_grid`, :func:`toy_hypotest_grid` and :func:`upper_limit_grid` compute
+every point on the workers of a ``dask.distributed.Client`` (each worker receives the background-only workspace once
+and builds it once), or in this process when ``client`` is None: each point runs the same code either way, so the
+results are the same bit for bit, and they are those of the core's grids (``neos_grid_hypotest``,
+``neos_grid_toy_hypotest``, ``neos_grid_upper_limit``) at the model's suggested settings. The serial run stays a
+loop of these Python calls rather than one grid call: a point's error then keeps its message, where the grid calls
+report a status per point.
 A point that fails (its patch does not apply, its fit does not converge) comes back with its error while the others
 complete; a point whose worker dies is computed again on another one (``retries``). Results come back in the
 patchset's order as :class:`GridPoint`; ``progress`` shows a tqdm bar as points finish (the rules of
@@ -21,7 +26,7 @@ from typing import Any
 
 from . import _progress
 
-__all__ = ["GridPoint", "hypotest_grid", "upper_limit_grid"]
+__all__ = ["GridPoint", "hypotest_grid", "toy_hypotest_grid", "upper_limit_grid"]
 
 
 def __dir__():
@@ -66,6 +71,25 @@ def _hypotest_point(background_text: str, patch: list, poi_test: float, options:
     workspace = _background(background_text)
     model = workspace.model(patches=[patch], **options.pop("model", {}))
     observed, expected = hypotest(poi_test, workspace.data(model), model, return_expected_set=True, **options)
+    return float(observed), [float(value) for value in expected]
+
+
+def _toy_hypotest_point(background_text: str, patch: list, poi_test: float, ntoys: int, seed: int, options: dict):
+    from .infer import hypotest
+
+    workspace = _background(background_text)
+    model = workspace.model(patches=[patch], **options.pop("model", {}))
+    observed, expected = hypotest(
+        poi_test,
+        workspace.data(model),
+        model,
+        calctype="toybased",
+        ntoys=ntoys,
+        seed=seed,
+        track_progress=False,
+        return_expected_set=True,
+        **options,
+    )
     return float(observed), [float(value) for value in expected]
 
 
@@ -172,6 +196,38 @@ def hypotest_grid(
         progress,
         retries,
         "hypotest",
+    )
+
+
+def toy_hypotest_grid(
+    client: Any,
+    background: Mapping[str, Any],
+    patchset: Any,
+    poi_test: float = 1.0,
+    *,
+    ntoys: int = 2000,
+    seed: int,
+    names: Sequence[str] | None = None,
+    progress: bool | None = None,
+    retries: int = 2,
+    **hypotest_kwargs: Any,
+) -> list[GridPoint]:
+    """``infer.hypotest(poi_test, ..., calctype="toybased", ntoys=ntoys, seed=seed, return_expected_set=True)`` of
+    every patch (as :func:`hypotest_grid`). Every point draws its toys from ``seed`` (required: the global numpy
+    state a seedless run draws from differs between workers), so a point's result is that of its model alone with
+    this seed, on any worker, any number of ``threads`` (a ``hypotest_kwargs`` keyword) and in
+    ``neos_grid_toy_hypotest``. Each point's ``result`` is ``(CLs_obs, [CLs_exp ...])`` (for ``test_stat="q0"``
+    p0 and its band)."""
+    return _run(
+        client,
+        background,
+        patchset,
+        names,
+        _toy_hypotest_point,
+        lambda: (float(poi_test), int(ntoys), int(seed), dict(hypotest_kwargs)),
+        progress,
+        retries,
+        "toy-hypotest",
     )
 
 

@@ -134,6 +134,25 @@ def test_toys_with_a_seed_are_the_same_on_one_and_two_threads_and_on_the_cluster
     assert other_seed[0].result != one[0].result
 
 
+def test_toy_grid_on_the_cluster_is_the_cores_grid_on_one_and_two_threads(client):
+    # The small grid of test_grid_abi (two signal strengths and a broken patch): toy_hypotest_grid on the workers,
+    # here, and neos_grid_toy_hypotest in one call on 1 and 2 threads give the same CLs and band, bit for bit.
+    from neos_swift import Workspace
+    from neos_swift.distributed import toy_hypotest_grid
+    from test_grid_abi import BACKGROUND, NAMES, PATCHSET, grid_toy_hypotest
+
+    there = toy_hypotest_grid(client, BACKGROUND, PATCHSET, 1.0, ntoys=40, seed=99)
+    here = toy_hypotest_grid(None, BACKGROUND, PATCHSET, 1.0, ntoys=40, seed=99, threads=2)
+    assert there == here and [point.ok for point in here] == [True, False, True]
+    assert "/channels/4" in here[1].error
+    for threads in (1, 2):
+        rows, status = grid_toy_hypotest(Workspace(BACKGROUND), PatchSet(PATCHSET), NAMES, 40, 99, threads)
+        assert status[0] == status[2] == 0 and status[1] != 0
+        for point, row in zip(here, rows):
+            if point.ok:
+                assert point.result == (row[3], list(row[4:]))
+
+
 def test_neos_cls_with_a_scheduler_prints_the_native_table(region_a, client, tmp_path):
     """``neos cls BKG --patchset PS --scheduler ADDRESS`` runs the grid on the cluster through this package and
     prints the table ``--jobs`` prints natively: the same JSON text, the same CSV."""

@@ -41,11 +41,7 @@ public enum Hypotest {
         poi: Double, data: [Double], model: some LikelihoodModel, testStatistic: TestStatistic = .qmuTilde,
         configuration: FitConfiguration = .init()
     ) throws -> HypotestResult {
-        guard [.qmu, .qmuTilde, .q0].contains(testStatistic) else {
-            throw NeosError.invalidArgument(
-                "the asymptotic calculator supports the test statistics q, qtilde and q0, not \(testStatistic.rawValue)"
-            )
-        }
+        try checkSupported(testStatistic, by: "asymptotic")
         guard poi.isFinite else { throw NeosError.invalidArgument("poi is \(poi); it must be finite") }
         let observed = try testStatistic.evaluate(poi: poi, data: data, model: model, configuration: configuration)
         let asimovPOI: Double = testStatistic == .q0 ? 1 : 0
@@ -61,5 +57,15 @@ public enum Hypotest {
             expected: Asymptotics.expectedPValues(qAsimov: onAsimov.value), qObserved: observed.value,
             qAsimov: onAsimov.value, statistic: t, asimovData: asimov.data, observedStatistic: observed,
             asimovStatistic: onAsimov, asimovFit: asimov.fit)
+    }
+
+    /// Refuses a statistic other than q, q̃ and q0, the ones pyhf's calculators (asymptotic and toy-based, named
+    /// by `calculator` in the message) define p-values for; grids check it before any point runs.
+    static func checkSupported(_ testStatistic: TestStatistic, by calculator: String) throws {
+        guard [.qmu, .qmuTilde, .q0].contains(testStatistic) else {
+            throw NeosError.invalidArgument(
+                "the \(calculator) calculator supports the test statistics q, qtilde and q0, not "
+                    + testStatistic.rawValue)
+        }
     }
 }

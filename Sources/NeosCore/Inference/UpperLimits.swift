@@ -49,15 +49,7 @@ public enum UpperLimits {
         testStatistic: TestStatistic = .qmuTilde, configuration: FitConfiguration = .init()
     ) throws -> UpperLimitResult {
         try validate(level: level)
-        for (index, point) in points.enumerated() where !point.isFinite {
-            throw NeosError.invalidArgument("scan[\(index)] is \(point); every value must be finite")
-        }
-        let distinct = sortedDistinct(points)
-        guard distinct.count >= 2 else {
-            throw NeosError.invalidArgument(
-                "the scan has \(points.count) value(s), \(distinct.count) distinct: interpolating an upper limit "
-                    + "needs at least two distinct POI values")
-        }
+        let distinct = try validate(scan: points)
         let results = try distinct.map {
             try Hypotest.run(
                 poi: $0, data: data, model: model, testStatistic: testStatistic, configuration: configuration)
@@ -70,6 +62,21 @@ public enum UpperLimits {
             observed: limits[0], expected: Array(limits[1...]), scanned: Array(zip(distinct, results)))
         result.positions = curves.map { position(of: level, along: $0) }
         return result
+    }
+
+    /// The distinct values of a scan, ascending, once every value is known to be finite and at least two are
+    /// distinct (what interpolation needs). Checked before any hypotest runs, also by grids before any point runs.
+    static func validate(scan points: [Double]) throws -> [Double] {
+        for (index, point) in points.enumerated() where !point.isFinite {
+            throw NeosError.invalidArgument("scan[\(index)] is \(point); every value must be finite")
+        }
+        let distinct = sortedDistinct(points)
+        guard distinct.count >= 2 else {
+            throw NeosError.invalidArgument(
+                "the scan has \(points.count) value(s), \(distinct.count) distinct: interpolating an upper limit "
+                    + "needs at least two distinct POI values")
+        }
+        return distinct
     }
 
     /// The distinct values of `points`, ascending (−0 and 0 are one value).

@@ -71,4 +71,69 @@ final class SignalGridTests: XCTestCase {
             _ = try SignalGrid.hypotests(background: background, patchset: patchset, threads: 0)
         }
     }
+
+    func testToyHypotestsEqualEachPointAloneOnOneAndTwoThreads() throws {
+        let background = try Workspace(
+            json: try PyhfReferenceTests.refText("tests_data/test_patchset__example_bkgonly.json"))
+        let patchset = Self.patchset()
+        let serial = try SignalGrid.toyHypotests(
+            background: background, patchset: patchset, poi: 1, count: 25, seed: 7, threads: 1)
+        let threaded = try SignalGrid.toyHypotests(
+            background: background, patchset: patchset, poi: 1, count: 25, seed: 7, threads: 2)
+        XCTAssertEqual(serial.map(\.name), ["s1", "s2", "broken", "s4"])
+        for (index, (one, two)) in zip(serial, threaded).enumerated() {
+            if index == 2 {
+                guard case .failure(let error) = one.outcome, case .failure(let same) = two.outcome else {
+                    return XCTFail("the broken patch must fail on its own")
+                }
+                XCTAssertEqual(error, same)
+                continue
+            }
+            let alone = try background.model(patches: [try patchset.patch(named: one.name)])
+            let expected = try ToyCalculator.hypotest(
+                poi: 1, data: try background.data(model: alone), model: alone, count: 25, seed: 7, threads: 1)
+            for result in [try one.outcome.get(), try two.outcome.get()] {
+                XCTAssertEqual(result.signal.samples, expected.signal.samples, one.name)
+                XCTAssertEqual(result.background.samples, expected.background.samples, one.name)
+                XCTAssertEqual(result.observed, expected.observed, one.name)
+                XCTAssertEqual(result.expected, expected.expected, one.name)
+            }
+        }
+        // one point alone may use both threads for its toys: the same numbers
+        let single = try SignalGrid.toyHypotests(
+            background: background, patchset: patchset, names: ["s4"], poi: 1, count: 25, seed: 7, threads: 2)
+        XCTAssertEqual(try single[0].outcome.get().expected, try serial[3].outcome.get().expected)
+    }
+
+    func testGridArgumentsNoPointCouldUseAreRefusedFirst() throws {
+        let background = try Workspace(
+            json: try PyhfReferenceTests.refText("tests_data/test_patchset__example_bkgonly.json"))
+        let patchset = Self.patchset()
+        InvalidWorkspaces.assertError(.invalidArgument, ["level is 0"]) {
+            _ = try SignalGrid.upperLimits(background: background, patchset: patchset, level: 0)
+        }
+        InvalidWorkspaces.assertError(.invalidArgument, ["1 distinct"]) {
+            _ = try SignalGrid.upperLimits(background: background, patchset: patchset, scan: [1, 1])
+        }
+        InvalidWorkspaces.assertError(.invalidArgument, ["scan[1] is nan"]) {
+            _ = try SignalGrid.upperLimits(background: background, patchset: patchset, scan: [1, .nan])
+        }
+        InvalidWorkspaces.assertError(.invalidArgument, ["asymptotic calculator", "tmu"]) {
+            _ = try SignalGrid.hypotests(background: background, patchset: patchset, testStatistic: .tmu)
+        }
+        InvalidWorkspaces.assertError(.invalidArgument, ["number of toys is 0"]) {
+            _ = try SignalGrid.toyHypotests(background: background, patchset: patchset, count: 0, seed: 1)
+        }
+        InvalidWorkspaces.assertError(.invalidArgument, ["poi is nan"]) {
+            _ = try SignalGrid.toyHypotests(background: background, patchset: patchset, poi: .nan, count: 1, seed: 1)
+        }
+        // root finding: each point's limits are those of UpperLimits.rootFinding on its model alone
+        let points = try SignalGrid.upperLimits(
+            background: background, patchset: patchset, names: ["s2", "broken"], threads: 2)
+        let alone = try background.model(patches: [try patchset.patch(named: "s2")])
+        let expected = try UpperLimits.rootFinding(data: try background.data(model: alone), model: alone)
+        XCTAssertEqual(try points[0].outcome.get().observed, expected.observed)
+        XCTAssertEqual(try points[0].outcome.get().expected, expected.expected)
+        XCTAssertThrowsError(try points[1].outcome.get())
+    }
 }

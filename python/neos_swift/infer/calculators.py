@@ -1,5 +1,5 @@
 """pyhf's calculators (``pyhf.infer.calculators``): asymptotic, and toy-based with the pseudo-experiments generated
-and fitted in the core.
+and fitted in the core, and their p-values counted in the core.
 
 The calculator's numbers come from the core: one ``neos_hypotest`` call per :meth:`AsymptoticCalculator.teststatistic`
 gives q_obs, q_A, their square roots, CLsb, CLb, CLs and the expected band. What is left in Python is pyhf's API over
@@ -266,8 +266,6 @@ class AsymptoticCalculator:
         return observed, band
 
 
-# The percentiles of the -2 ... +2 standard-deviation points of a unit normal, which pyhf's toy band is read at.
-_BAND_PERCENTILES = 100 * ndtr(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]))
 # SplitMix64's increment: toys a..<b of seed s are toys 0..<(b - a) of seed s + a * _GAMMA (mod 2**64), since toy i's
 # stream is seeded by output i of SplitMix64(s) (see neos_toy_data in include/neos.h).
 _GAMMA = 0x9E3779B97F4A7C15
@@ -323,19 +321,34 @@ def _seed(seed):
 
 class EmpiricalDistribution:
     """The distribution of a test statistic given by samples of it (the toys' values): p-values are the fraction of
-    samples at or above a value, and expected values are the samples' percentiles, as pyhf's."""
+    samples at or above a value, and expected values are the samples' percentiles, as pyhf's; both computed by the
+    core (``neos_empirical_pvalues``, ``neos_empirical_expected_values``). The samples must be finite and at least
+    one (pyhf's NaN for none is :class:`~neos_swift.exceptions.InvalidArgument` here)."""
 
     def __init__(self, samples: ArrayLike) -> None:
         self.samples = np.ravel(np.asarray(samples, dtype=np.float64))
 
-    def pvalue(self, value: float) -> np.ndarray:
-        """The fraction of the samples that are at least ``value`` (a 0-d array)."""
-        return np.asarray(np.count_nonzero(self.samples >= value) / self.samples.shape[0])
+    def pvalue(self, value: ArrayLike) -> np.ndarray:
+        """The fraction of the samples that are at least ``value`` (a 0-d array; an array of them for an array)."""
+        values = np.asarray(value, dtype=np.float64)
+        return _per_point("neos_empirical_pvalues", self.samples, values)
 
     def expected_value(self, nsigma: ArrayLike) -> np.ndarray:
         """The statistic ``nsigma`` standard deviations into the distribution: the samples' percentile at the unit
-        normal's distribution function of ``nsigma``, linearly interpolated (numpy's default)."""
-        return np.percentile(self.samples, ndtr(np.asarray(nsigma, dtype=np.float64)) * 100, method="linear")
+        normal's distribution function of ``nsigma``, linearly interpolated (numpy's default); a float64 scalar for
+        a scalar ``nsigma``, as ``np.percentile`` gives."""
+        nsigma = np.asarray(nsigma, dtype=np.float64)
+        result = _per_point("neos_empirical_expected_values", self.samples, nsigma)
+        return result[()] if result.ndim == 0 else result
+
+
+def _per_point(function, samples, points):
+    """One core call of ``function`` (samples, points -> one value per point), shaped as ``points``."""
+    samples = np.ascontiguousarray(samples, dtype=np.float64)
+    flat = np.ascontiguousarray(points.ravel())
+    out = allocate("p-values", flat.size)
+    check(getattr(lib, function)(pointer(samples), samples.size, pointer(flat), flat.size, pointer(out), out.size))
+    return np.asarray(out.reshape(points.shape))
 
 
 class ToyCalculator:
@@ -440,18 +453,17 @@ class ToyCalculator:
         self, sig_plus_bkg_distribution: EmpiricalDistribution, bkg_only_distribution: EmpiricalDistribution
     ) -> list[list[np.ndarray]]:
         """``[CLsb band, CLb band, CLs band]``: the p-values of every background-only toy, read at the -2 ... +2
-        standard-deviation percentiles (pyhf's order: ascending percentiles), each band a list of five 0-d
-        arrays."""
-        background = bkg_only_distribution.samples
-        # Each background toy's value t through both distributions at once: the count of samples >= t is the
-        # number of samples minus those sorted before t, exactly what pvalue counts one value at a time.
-        tails = [
-            (dist.samples.size - np.searchsorted(np.sort(dist.samples), background, side="left")) / dist.samples.size
-            for dist in (sig_plus_bkg_distribution, bkg_only_distribution)
-        ]
-        pvalues = np.stack([tails[0], tails[1], tails[0] / tails[1]], axis=1)
-        bands = np.percentile(pvalues, _BAND_PERCENTILES, axis=0, method="linear").T
-        return [[np.asarray(value) for value in band] for band in bands]
+        standard-deviation percentiles pyhf writes (pyhf's order: ascending percentiles), each band a list of five
+        0-d arrays; computed by the core (``neos_toy_expected_pvalues``)."""
+        signal = np.ascontiguousarray(sig_plus_bkg_distribution.samples, dtype=np.float64)
+        background = np.ascontiguousarray(bkg_only_distribution.samples, dtype=np.float64)
+        out = allocate("the expected band", 3 * EXPECTED_SET_SIZE)
+        check(
+            lib.neos_toy_expected_pvalues(
+                pointer(signal), signal.size, pointer(background), background.size, pointer(out), out.size
+            )
+        )
+        return [[np.asarray(value) for value in band] for band in out.reshape(3, EXPECTED_SET_SIZE)]
 
     def teststatistic(self, poi_test: float) -> Any:
         """The test statistic (q, q-tilde or q0 itself, not in the asymptotic calculator's sqrt space) of the
