@@ -48,8 +48,9 @@ enum NormsysTable {
     static func make(structure s: ModelStructure, inputs: [Double]) -> [Double] {
         var table = [Double](repeating: 0, count: s.factorParam.count * stride)
         for k in 0..<s.factorParam.count where s.factorIsNormsys[k] {
-            table.replaceSubrange(
-                (k * stride)..<((k + 1) * stride), with: entry(hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]]))
+            for (offset, value) in entry(hi: inputs[s.factorHi[k]], lo: inputs[s.factorLo[k]]).enumerated() {
+                table[k * stride + offset] = value
+            }
         }
         return table
     }
