@@ -36,49 +36,51 @@ struct EntryKernel: ~Copyable {
     var slotCount: Int { factorCount + addCount }
     var inputCount: Int { 1 + 2 * addCount + 2 * factorCount }
 
+    /// The scratch arrays live in three allocations (numbers, indices, weights) carved into pieces: a kernel is made
+    /// per model evaluation, and twenty separate allocations were a fifth of a small model's gradient.
     init(_ s: ModelStructure) {
         self.s = s
         let m = max(s.maxFactors, 1)
         let a = max(s.maxAdds, 1)
         maxSlots = m + a
         maxInputs = 1 + 2 * a + 2 * m
-        func alloc(_ n: Int) -> UnsafeMutablePointer<Double> {
-            let p = UnsafeMutablePointer<Double>.allocate(capacity: n)
-            p.initialize(repeating: 0, count: n)
-            return p
+        let numberCount =
+            7 * m + 2 * (m + 1) + m * m + 3 * a + maxSlots + maxSlots * maxSlots + maxInputs
+            + maxSlots * maxInputs
+        let numbers = UnsafeMutablePointer<Double>.allocate(capacity: numberCount)
+        numbers.initialize(repeating: 0, count: numberCount)
+        var next = numbers
+        func carve(_ n: Int) -> UnsafeMutablePointer<Double> {
+            defer { next += n }
+            return next
         }
-        f = alloc(m)
-        df = alloc(m)
-        d2f = alloc(m)
-        fHi = alloc(m)
-        fLo = alloc(m)
-        dfHi = alloc(m)
-        dfLo = alloc(m)
-        prefix = alloc(m + 1)
-        suffix = alloc(m + 1)
-        pairs = alloc(m * m)
-        delta = alloc(a)
-        dDelta = alloc(a)
-        d2Delta = alloc(a)
+        f = carve(m)
+        df = carve(m)
+        d2f = carve(m)
+        fHi = carve(m)
+        fLo = carve(m)
+        dfHi = carve(m)
+        dfLo = carve(m)
+        prefix = carve(m + 1)
+        suffix = carve(m + 1)
+        pairs = carve(m * m)
+        delta = carve(a)
+        dDelta = carve(a)
+        d2Delta = carve(a)
+        slotGrad = carve(maxSlots)
+        slotHess = carve(maxSlots * maxSlots)
+        inputGrad = carve(maxInputs)
+        mixed = carve(maxSlots * maxInputs)
         weights = UnsafeMutablePointer<AdditiveWeights>.allocate(capacity: a)
-        slotParam = UnsafeMutablePointer<Int>.allocate(capacity: maxSlots)
-        slotGrad = alloc(maxSlots)
-        slotHess = alloc(maxSlots * maxSlots)
-        inputIndex = UnsafeMutablePointer<Int>.allocate(capacity: maxInputs)
-        inputGrad = alloc(maxInputs)
-        mixed = alloc(maxSlots * maxInputs)
+        let indices = UnsafeMutablePointer<Int>.allocate(capacity: maxSlots + maxInputs)
+        slotParam = indices
+        inputIndex = indices + maxSlots
     }
 
     deinit {
-        for p in [
-            f, df, d2f, fHi, fLo, dfHi, dfLo, prefix, suffix, pairs, delta, dDelta, d2Delta, slotGrad, slotHess,
-            inputGrad, mixed,
-        ] {
-            p.deallocate()
-        }
+        f.deallocate()
         weights.deallocate()
         slotParam.deallocate()
-        inputIndex.deallocate()
     }
 
     /// ν_e and its slot gradient (`slotParam`, `slotGrad`).

@@ -56,37 +56,39 @@ extension ModelStructure {
         let n = parameterCount
         var kernel = EntryKernel(self)
         numbers.withEntryInputs { inputs in
-            // position[p]: p's place among the current bin's parameters (−1 outside it).
-            let position = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
-            position.initialize(repeating: -1, count: max(n, 1))
-            let touched = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
+            // Scratch in two allocations (indices, values), carved into pieces: for small models the separate
+            // allocations were a noticeable part of each call.
+            let size = max(n, 1)
+            let maxSlots = max(kernel.maxSlots, 1)
             // The gradient's slots of one bin (at most every slot of the model).
             let slotCapacity = gradient == nil ? 1 : max(factorParam.count + addParam.count, 1)
-            let slotParams = UnsafeMutablePointer<Int>.allocate(capacity: slotCapacity)
-            let slotGrads = UnsafeMutablePointer<Double>.allocate(capacity: slotCapacity)
-            // Per bin position: Σ_e G (for the curvature term), the exact diagonal, and one entry's G, G_F, G_A.
-            let binGradient = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-            let diagonal = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-            let entryAll = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-            let entryFactor = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-            let entryAdditive = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-            entryAll.initialize(repeating: 0, count: max(n, 1))
-            entryFactor.initialize(repeating: 0, count: max(n, 1))
-            entryAdditive.initialize(repeating: 0, count: max(n, 1))
+            let indexCount = 3 * size + slotCapacity + 2 * maxSlots
+            let indices = UnsafeMutablePointer<Int>.allocate(capacity: indexCount)
+            // position[p]: p's place among the current bin's parameters (−1 outside it); lastSlotOnPosition: the
+            // last slot of the current entry on a position (−1: none).
+            let position = indices
+            position.initialize(repeating: -1, count: size)
+            let touched = indices + size
+            let lastSlotOnPosition = indices + 2 * size
+            lastSlotOnPosition.initialize(repeating: -1, count: size)
+            let slotParams = indices + 3 * size
             // One entry's slots: their positions, and for each the previous slot on the same position (−1: none).
-            let slotPosition = UnsafeMutablePointer<Int>.allocate(capacity: max(kernel.maxSlots, 1))
-            let previousOnPosition = UnsafeMutablePointer<Int>.allocate(capacity: max(kernel.maxSlots, 1))
-            let lastSlotOnPosition = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
-            lastSlotOnPosition.initialize(repeating: -1, count: max(n, 1))
+            let slotPosition = slotParams + slotCapacity
+            let previousOnPosition = slotPosition + maxSlots
+            // Per bin position: Σ_e G (for the curvature term), the exact diagonal, and one entry's G, G_F, G_A.
+            let values = UnsafeMutablePointer<Double>.allocate(capacity: 5 * size + slotCapacity)
+            let binGradient = values
+            let diagonal = values + size
+            let entryAll = values + 2 * size
+            let entryFactor = values + 3 * size
+            let entryAdditive = values + 4 * size
+            entryAll.initialize(repeating: 0, count: 3 * size)
+            let slotGrads = values + 5 * size
             var blockCapacity = 0
             var block = UnsafeMutablePointer<Double>.allocate(capacity: 1)
             defer {
-                for pointer in [binGradient, diagonal, entryAll, entryFactor, entryAdditive, slotGrads] {
-                    pointer.deallocate()
-                }
-                for pointer in [position, touched, slotParams, slotPosition, previousOnPosition, lastSlotOnPosition] {
-                    pointer.deallocate()
-                }
+                indices.deallocate()
+                values.deallocate()
                 block.deallocate()
             }
             for b in 0..<mainBinCount {
