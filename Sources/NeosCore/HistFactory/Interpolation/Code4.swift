@@ -23,6 +23,17 @@ public enum InterpolationCode4 {
         1.0 / 2, 1.0 / 2, -5.0 / 16, 5.0 / 16, 1.0 / 16, 1.0 / 16,
     ]
 
+    /// c_{i+1} = row i of A⁻¹ times b = [δ⁺−1, δ⁻−1, δ⁺ ln δ⁺, −δ⁻ ln δ⁻, δ⁺ ln²δ⁺, δ⁻ ln²δ⁻], for α₀ = 1: the one
+    /// expression every code-4 evaluation (and `NormsysTable`, which stores the coefficients) uses, so all of them
+    /// agree to the bit.
+    @inline(__always)
+    static func coefficient(_ i: Int, up: Double, down: Double, lnUp: Double, lnDown: Double) -> Double {
+        let row = 6 * i
+        return inverseA[row] * (up - 1) + inverseA[row + 1] * (down - 1) + inverseA[row + 2] * (up * lnUp)
+            + inverseA[row + 3] * (-down * lnDown) + inverseA[row + 4] * (up * lnUp * lnUp)
+            + inverseA[row + 5] * (down * lnDown * lnDown)
+    }
+
     /// The six polynomial coefficients c₁…c₆.
     @inline(__always)
     public static func coefficients(lo: Double, nom: Double, hi: Double) -> [Double] {
@@ -49,19 +60,10 @@ public enum InterpolationCode4 {
         let down = lo / nom
         let lnUp = log(up)
         let lnDown = log(down)
-        let b0 = up - 1
-        let b1 = down - 1
-        let b2 = up * lnUp
-        let b3 = -down * lnDown
-        let b4 = up * lnUp * lnUp
-        let b5 = down * lnDown * lnDown
         var result = 1.0
         var power = 1.0
         for i in 0..<6 {
-            let row = 6 * i
-            let c =
-                inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
-                + inverseA[row + 3] * b3 + inverseA[row + 4] * b4 + inverseA[row + 5] * b5
+            let c = coefficient(i, up: up, down: down, lnUp: lnUp, lnDown: lnDown)
             power *= alpha
             result += c * power
         }
@@ -140,12 +142,6 @@ public enum InterpolationCode4 {
         let down = lo / nom
         let lnUp = log(up)
         let lnDown = log(down)
-        let b0 = up - 1
-        let b1 = down - 1
-        let b2 = up * lnUp
-        let b3 = -down * lnDown
-        let b4 = up * lnUp * lnUp
-        let b5 = down * lnDown * lnDown
         // ∂b/∂δ⁺ = [1, 0, ln δ⁺ + 1, 0, ln²δ⁺ + 2 ln δ⁺, 0]; ∂b/∂δ⁻ = [0, 1, 0, −(ln δ⁻ + 1), 0, ln²δ⁻ + 2 ln δ⁻]
         let u2 = lnUp + 1
         let u4 = lnUp * lnUp + 2 * lnUp
@@ -162,9 +158,7 @@ public enum InterpolationCode4 {
         var previous1 = 1.0  // α^(i−1)
         for i in 0..<6 {
             let row = 6 * i
-            let c =
-                inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
-                + inverseA[row + 3] * b3 + inverseA[row + 4] * b4 + inverseA[row + 5] * b5
+            let c = coefficient(i, up: up, down: down, lnUp: lnUp, lnDown: lnDown)
             let cUp = inverseA[row] + inverseA[row + 2] * u2 + inverseA[row + 4] * u4
             let cDown = inverseA[row + 1] + inverseA[row + 3] * d3 + inverseA[row + 5] * d5
             let n = Double(i + 1)

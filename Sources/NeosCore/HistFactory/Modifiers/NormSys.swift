@@ -55,24 +55,13 @@ enum NormsysTable {
         return table
     }
 
-    /// One slot's `stride` numbers for relative variations hi and lo: the expressions of `InterpolationCode4.value`
-    /// and `.evaluate`, so the coefficients are theirs to the bit.
+    /// One slot's `stride` numbers for relative variations hi and lo, with `InterpolationCode4.coefficient`, so the
+    /// coefficients are those of `InterpolationCode4.value` and `.evaluate` to the bit.
     static func entry(hi up: Double, lo down: Double) -> [Double] {
         let lnUp = log(up)
         let lnDown = log(down)
-        let b0 = up - 1
-        let b1 = down - 1
-        let b2 = up * lnUp
-        let b3 = -down * lnDown
-        let b4 = up * lnUp * lnUp
-        let b5 = down * lnDown * lnDown
-        let inverseA = InterpolationCode4.inverseA
         return [lnUp, lnDown]
-            + (0..<6).map { i in
-                let row = 6 * i
-                return inverseA[row] * b0 + inverseA[row + 1] * b1 + inverseA[row + 2] * b2
-                    + inverseA[row + 3] * b3 + inverseA[row + 4] * b4 + inverseA[row + 5] * b5
-            }
+            + (0..<6).map { InterpolationCode4.coefficient($0, up: up, down: down, lnUp: lnUp, lnDown: lnDown) }
     }
 
     /// f(α) of the slot whose table entries start at `entry`: `NormSysModifier.factor`, bit for bit.
