@@ -281,8 +281,14 @@ def test_upper_limit_grid_points_are_the_upper_limit_alone(grid, scan):
         model, data = alone(workspace, patchset, name)
         observed, expected = neos_swift.infer.intervals.upper_limits.upper_limit(data, model, scan=scan)
         np.testing.assert_array_equal(row, [float(observed), *map(float, expected)])
-        # pyhf 0.7.6 on the same model: its fits stop at scipy's tolerance
+        # pyhf 0.7.6 on the same model, converged tightly (its fits at tolerance 1e-12, its root finding at rtol
+        # 1e-10; by default they stop at 1e-6 and 1e-4): limits within 1e-6 relative.
         theirs_model = pyhf.Workspace(BACKGROUND).model(patches=[PATCHSET["patches"][NAMES.index(name)]["patch"]])
-        theirs = pyhf.infer.intervals.upper_limits.upper_limit(data, theirs_model, scan=scan)
-        np.testing.assert_allclose(row, [float(theirs[0]), *map(float, theirs[1])], rtol=5e-3)
+        extra = {} if scan is not None else {"rtol": 1e-10}
+        pyhf.set_backend("numpy", pyhf.optimize.scipy_optimizer(tolerance=1e-12))
+        try:
+            theirs = pyhf.infer.intervals.upper_limits.upper_limit(data, theirs_model, scan=scan, **extra)
+        finally:
+            pyhf.set_backend("numpy", pyhf.optimize.scipy_optimizer())
+        np.testing.assert_allclose(row, [float(theirs[0]), *map(float, theirs[1])], rtol=1e-6)
     assert one[2, 0] < one[0, 0]  # a stronger signal, a smaller limit
