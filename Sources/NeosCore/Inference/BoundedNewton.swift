@@ -133,6 +133,8 @@ struct BoundedNewton {
         /// doubles after good capped steps.
         var radius = 2.0
         var heldAtBreakpoints = 0
+        /// The rung of ``regularisationLadder`` the last EDM needed: where the next iteration's search starts.
+        var regularisationRung = 0
         var heldAtKink: [Bool]
         var gradient: [Double] = []
         var hessian: FitHessian? = nil
@@ -327,32 +329,87 @@ struct BoundedNewton {
     private func distanceToMinimum(_ descent: inout Descent, _ local: LocalModel) throws -> Distance {
         let g = local.g
         descent.edm = .infinity
-        var regularisation = 0.0
-        var failed = -1.0
-        while regularisation <= 1e12 {
-            if let factor = local.h.cholesky(shift: local.scale.map { regularisation * $0 }) {
-                let solved = factor.solve(g)
-                descent.edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
-                if descent.edm < options.edmTolerance && regularisation <= 1e-4 {
-                    // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
-                    // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
-                    var polished = descent.x
-                    for (a, i) in local.moving.enumerated() {
-                        polished[i] = min(max(descent.x[i] - solved[a], local.low[a]), local.high[a])
-                    }
-                    let polishedValue = try objective.value(polished)
-                    if polishedValue.isFinite && polishedValue <= descent.f + noise(descent.f) {
-                        descent.x = polished
-                        descent.f = polishedValue
-                    }
-                    return .converged
-                }
-                break
+        guard
+            let (rung, factor) = Self.leastFactorisingRung(
+                local.h, scale: local.scale, hint: descent.regularisationRung)
+        else {
+            let ladder = Self.regularisationLadder
+            return .regularised(ladder[ladder.count - 1] * 100, failed: ladder[ladder.count - 1])
+        }
+        descent.regularisationRung = rung
+        let regularisation = Self.regularisationLadder[rung]
+        let failed = rung == 0 ? -1.0 : Self.regularisationLadder[rung - 1]
+        let solved = factor.solve(g)
+        descent.edm = 0.5 * zip(g, solved).map(*).reduce(0, +)
+        if descent.edm < options.edmTolerance && regularisation <= 1e-4 {
+            // One more full Newton step costs one evaluation and, by quadratic convergence, takes the
+            // parameters from √EDM-sized errors to rounding level (implicit derivatives need that).
+            var polished = descent.x
+            for (a, i) in local.moving.enumerated() {
+                polished[i] = min(max(descent.x[i] - solved[a], local.low[a]), local.high[a])
             }
-            failed = regularisation
-            regularisation = regularisation == 0 ? 1e-12 : regularisation * 100
+            let polishedValue = try objective.value(polished)
+            if polishedValue.isFinite && polishedValue <= descent.f + noise(descent.f) {
+                descent.x = polished
+                descent.f = polishedValue
+            }
+            return .converged
         }
         return .regularised(regularisation, failed: failed)
+    }
+
+    /// The EDM's regularisations, in the order they are tried: none, then 1e-12 growing a hundredfold to 1e12 (built
+    /// by repeated multiplication, so each rung is the same double a loop multiplying by 100 reaches).
+    static let regularisationLadder: [Double] = {
+        var rungs = [0.0, 1e-12]
+        while rungs[rungs.count - 1] * 100 <= 1e12 { rungs.append(rungs[rungs.count - 1] * 100) }
+        return rungs
+    }()
+
+    /// The first rung of ``regularisationLadder`` whose shift (rung × scale) makes the local Hessian factorise,
+    /// with its factor; nil when none does. Positive definiteness only grows with a positive diagonal shift, so
+    /// the rungs that factorise are a tail of the ladder, and the search may go in any order: after the unshifted
+    /// try (the usual case near a minimum), a bisection when the descent has no `hint` yet (an indefinite Hessian
+    /// at pyhf's initial values needed rung 8, one factorisation per rung climbing), else a walk from `hint`, the
+    /// rung the previous iteration needed (successive iterations need similar shifts): down while rungs factorise,
+    /// or up until one does. The rung found is the one the climb would stop at, so the fit takes the same path.
+    static func leastFactorisingRung(_ h: FitHessian, scale: [Double], hint: Int) -> (Int, FitHessianFactor)? {
+        func factor(_ rung: Int) -> FitHessianFactor? {
+            h.cholesky(shift: scale.map { regularisationLadder[rung] * $0 })
+        }
+        if let unshifted = factor(0) { return (0, unshifted) }
+        let count = regularisationLadder.count
+        guard hint > 0 else {
+            // Invariant: every rung below `low` fails; `high` factorises (its factor in `best`) or is `count`.
+            var low = 1
+            var high = count
+            var best: FitHessianFactor? = nil
+            while low < high {
+                let middle = (low + high) / 2
+                if let found = factor(middle) {
+                    high = middle
+                    best = found
+                } else {
+                    low = middle + 1
+                }
+            }
+            guard let best, high < count else { return nil }
+            return (high, best)
+        }
+        var rung = min(hint, count - 1)
+        if var found = factor(rung) {
+            // Down while the rung below factorises too (rung 0 is known to fail).
+            while rung > 1, let lower = factor(rung - 1) {
+                rung -= 1
+                found = lower
+            }
+            return (rung, found)
+        }
+        while rung < count - 1 {
+            rung += 1
+            if let found = factor(rung) { return (rung, found) }
+        }
+        return nil
     }
 
     /// Step 4. A damped Newton step inside the trust radius, projected onto the pieces; shortened and damped
