@@ -24,6 +24,9 @@ from typing import Any
 import numpy as np
 
 from .._handles import Handle
+from .._library import lib, pointer
+from ..errors import FitFailed, NumericError, check
+from ..exceptions import FailedMinimization, Unsupported
 
 #: include/neos.h's NEOS_FIT_DEFAULT_EDM_TOLERANCE: the native fit's own EDM goal (twice the NLL), which an
 #: optimizer without a tolerance of its own uses (a test checks it against the header).
@@ -40,8 +43,6 @@ def _native_fit(poi, data, pdf, settings, uncertainties, correlations, jacobian,
     with an iteration cap and an EDM tolerance, computing only what is asked for: (pars, twice_nll,
     uncertainties or None, correlations (n, n) or None, :class:`neos_swift.infer.mle.Jacobian` or None,
     iterations)."""
-    from .._library import lib, pointer
-    from ..errors import check
     from ..infer.mle import Jacobian
 
     n, n_inputs = pdf.config.npars, pdf.config.ninputs
@@ -113,8 +114,6 @@ class OptimizerMixin:
         accepted = self._constructor_options
         foreign = [name for name in kwargs if name not in accepted]
         if foreign:
-            from ..exceptions import Unsupported
-
             raise Unsupported(
                 f"{type(self).__name__} has no option {', '.join(map(repr, foreign))}; "
                 f"its options are {', '.join(accepted)}"
@@ -128,8 +127,6 @@ class OptimizerMixin:
         Raises ``exceptions.Unsupported`` for any option this optimizer does not take, as pyhf's do."""
         resolved = {name: options.pop(name, getattr(self, name)) for name in self._call_options}
         if options:
-            from ..exceptions import Unsupported
-
             # pyhf's test_optimizer_unsupported_minimizer_options matches the option's name only.
             raise Unsupported(
                 f"a fit with {type(self).__name__} takes no option {', '.join(map(repr, options))}; "
@@ -168,8 +165,6 @@ class OptimizerMixin:
         so as this optimizer's would (``_iteration_limit``) and keeps libneos' words in ``native_message``."""
         from scipy.optimize import OptimizeResult
 
-        from ..exceptions import FailedMinimization
-
         failed = OptimizeResult(success=False, nit=maxiter, **self._iteration_limit(maxiter))
         failed.optimizer = self.name
         failed.native_message = native_message
@@ -201,8 +196,6 @@ class OptimizerMixin:
         from ..infer import mle
 
         if objective is not mle.twice_nll:
-            from ..exceptions import Unsupported
-
             raise Unsupported(
                 "neos_swift minimises only neos_swift.infer.mle.twice_nll (natively, with exact derivatives); "
                 f"got {objective!r}"
@@ -243,9 +236,6 @@ class OptimizerMixin:
         With ``verbose`` (a positive level), or scipy's ``disp`` solver option, a one-line summary of the fit is
         printed."""
         from scipy.optimize import OptimizeResult
-
-        from ..errors import FitFailed, NumericError
-        from ..exceptions import FailedMinimization
 
         maxiter = requested.get("maxiter", self.maxiter)
         limits = self._native_limits(requested)
@@ -312,6 +302,20 @@ class _ModelWithFitOptions(Handle):
     _free_name = "neos_model_free"
 
 
+# The native limits of each optimizer class's defaults, made once: building a default optimizer to compare with
+# cost as much as a small fit's whole native call.
+_DEFAULT_LIMITS: dict[type, tuple[int, float]] = {}
+
+
+def _default_limits(kind: type) -> tuple[int, float]:
+    """The (iteration cap, EDM tolerance) that an optimizer of class ``kind`` built with its defaults maps to."""
+    limits = _DEFAULT_LIMITS.get(kind)
+    if limits is None:
+        defaults = kind()
+        limits = _DEFAULT_LIMITS[kind] = defaults._native_limits(defaults._resolve({}, do_grad=False))
+    return limits
+
+
 def model_with_optimizer_options(pdf: Any) -> Any:
     """``pdf``, or the model libneos derives from it whose every fit runs with the current optimizer's ``maxiter``
     and ``tolerance`` (in libneos' units, as :meth:`OptimizerMixin._native_limits` maps them for a single fit):
@@ -326,8 +330,6 @@ def model_with_optimizer_options(pdf: Any) -> Any:
     its native model). Raises ``exceptions.FailedMinimization``, as a fit would, when ``maxiter`` leaves no
     iteration (a minuit ``maxiter`` of 1, see ``minuit_optimizer``)."""
     from .._backend import get_backend
-    from .._library import lib
-    from ..errors import check
 
     optimizer = get_backend()[1]
     base = getattr(pdf, "_as_parameter_", None)
@@ -335,8 +337,7 @@ def model_with_optimizer_options(pdf: Any) -> Any:
         return pdf
     requested = optimizer._resolve({}, do_grad=False)
     limits = optimizer._native_limits(requested)
-    defaults = type(optimizer)()
-    if limits == defaults._native_limits(defaults._resolve({}, do_grad=False)):
+    if limits == _default_limits(type(optimizer)):
         return pdf
     if limits[0] < 1:
         raise optimizer._out_of_iterations(requested.get("maxiter", optimizer.maxiter), _NO_ITERATION)
