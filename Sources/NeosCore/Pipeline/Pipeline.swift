@@ -14,14 +14,17 @@ final class ForwardCache: Sendable {
 
 /// neos's differentiable chain, as one function of the network parameters and the bin edges:
 ///
-///     events → network → binned KDE per event set → yields = counts·scale·lumi/Σw + floor
+///     events → network → summary histogram per event set → yields = counts·scale·lumi/Σw + floor
 ///            → HistFactory model (``PipelineModel``) → objective (``PipelineObjective``)
 ///
 /// with the exact gradient of the objective with respect to every network parameter and every bin edge,
-/// composed stage by stage from each stage's vector-Jacobian product.
+/// composed stage by stage from each stage's vector-Jacobian product. The summary (``PipelineSummary``) is neos's
+/// binned KDE of one output, or INFERNO's softmax of one output per bin (whose edges receive no gradient).
 public struct Pipeline: Sendable {
-    /// The network that maps each event to the observable (one output).
+    /// The network that maps each event to the summary's inputs (one output for the KDE, one per bin for softmax).
     public let network: MultilayerPerceptron
+    /// How the network's outputs become histograms.
+    public let summary: PipelineSummary
     /// Where the yields enter the statistical model.
     public let model: PipelineModel
     /// What is minimised.
@@ -49,17 +52,30 @@ public struct Pipeline: Sendable {
     /// A pipeline of the given stages; ``reflectInfinities``, ``edgeGap`` and the bce labels keep their defaults
     /// and can be set afterwards.
     ///
-    /// - Throws: `NeosError` of kind `.invalidArgument` when the network has more than one output, the bandwidth is
-    ///   not positive and finite, the luminosity is not positive or the floor is negative (or either is not finite),
-    ///   the bce loss is asked for without a sigmoid output, or an event set of the model has no positive, finite
-    ///   scale.
+    /// - Throws: `NeosError` of kind `.invalidArgument` when the network's output count is not the summary's (one
+    ///   for the KDE, the model's bins for softmax), the softmax temperature or the bandwidth is not positive and
+    ///   finite, the luminosity is not positive or the floor is negative (or either is not finite), the bce loss is
+    ///   asked for with the softmax summary or without a sigmoid output, or an event set of the model has no
+    ///   positive, finite scale.
     public init(
         network: MultilayerPerceptron, model: PipelineModel, objective: PipelineObjective, bandwidth: Double,
-        scales: [String: Double], luminosity: Double, floor: Double
+        scales: [String: Double], luminosity: Double, floor: Double, summary: PipelineSummary = .kde
     ) throws {
-        guard network.outputSize == 1 else {
+        let outputs = summary.outputCount(bins: model.binCount)
+        guard network.outputSize == outputs else {
+            let what = summary == .kde ? "one output (the observable)" : "one output per bin (\(outputs))"
             throw NeosError.invalidArgument(
-                "the network must have one output (the observable), got \(network.outputSize)")
+                "the \(summary.name) summary needs a network with \(what), got \(network.outputSize)")
+        }
+        if case .softmax(let temperature) = summary {
+            guard temperature > 0, temperature.isFinite else {
+                throw NeosError.invalidArgument(
+                    "the softmax temperature must be positive and finite, got \(temperature)")
+            }
+            if objective.terms.contains(where: { $0.loss == .bce }) {
+                throw NeosError.invalidArgument(
+                    "the bce loss needs the kde summary's one sigmoid output, not the softmax summary's one per bin")
+            }
         }
         guard bandwidth > 0, bandwidth.isFinite else {
             throw NeosError.invalidArgument("the training bandwidth must be positive and finite, got \(bandwidth)")
@@ -77,6 +93,7 @@ public struct Pipeline: Sendable {
             }
         }
         self.network = network
+        self.summary = summary
         self.model = model
         self.objective = objective
         self.bandwidth = bandwidth
@@ -142,13 +159,31 @@ public struct Pipeline: Sendable {
     /// Counts → yields for one event set.
     func yieldFactor(_ name: String, _ set: EventSet) -> Double { (scales[name] ?? 1) * luminosity / set.totalWeight }
 
-    /// One event set's yields from its network outputs: KDE counts · scale · lumi / Σw + floor.
-    func yields(_ name: String, outputs: [Double], _ set: EventSet, guardedEdges: [Double], bandwidth: Double) throws
-        -> [Double]
-    {
-        let counts = try Histogram.counts(
-            data: outputs, edges: guardedEdges, bandwidth: bandwidth, weights: set.weights,
-            options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
+    /// The network outputs of the events in `rows` (a range of events): `outputSize` values per event.
+    func outputSlice(_ output: [Double], rows: Range<Int>) -> [Double] {
+        let width = network.outputSize
+        return Array(output[(rows.lowerBound * width)..<(rows.upperBound * width)])
+    }
+
+    /// One event set's yields from its network outputs: summary counts · scale · lumi / Σw + floor. `training`:
+    /// the summary's differentiable counts (KDE at `bandwidth`, softmax at its temperature); otherwise the test
+    /// metrics' (KDE at `bandwidth`, 0 = hard; softmax's argmax histogram, `bandwidth` unused).
+    func yields(
+        _ name: String, outputs: [Double], _ set: EventSet, guardedEdges: [Double], bandwidth: Double, training: Bool
+    ) throws -> [Double] {
+        let counts: [Double]
+        switch summary {
+        case .kde:
+            counts = try Histogram.counts(
+                data: outputs, edges: guardedEdges, bandwidth: bandwidth, weights: set.weights,
+                options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
+        case .softmax(let temperature):
+            counts =
+                training
+                ? try SoftmaxHistogram.counts(
+                    logits: outputs, bins: model.binCount, temperature: temperature, weights: set.weights)
+                : try SoftmaxHistogram.hardCounts(logits: outputs, bins: model.binCount, weights: set.weights)
+        }
         let factor = yieldFactor(name, set)
         return counts.map { $0 * factor + floor }
     }
@@ -168,10 +203,10 @@ public struct Pipeline: Sendable {
         var setOutputs: [String: [Double]] = [:]
         var yields: [String: [Double]] = [:]
         for name in modelSets {
-            let sliced = Array(output[ranges[names.firstIndex(of: name)!]])
+            let sliced = outputSlice(output, rows: ranges[names.firstIndex(of: name)!])
             setOutputs[name] = sliced
             yields[name] = try self.yields(
-                name, outputs: sliced, events[name]!, guardedEdges: guarded, bandwidth: bandwidth)
+                name, outputs: sliced, events[name]!, guardedEdges: guarded, bandwidth: bandwidth, training: true)
         }
 
         var loss = 0.0
@@ -196,12 +231,22 @@ public struct Pipeline: Sendable {
                 let range = ranges[names.firstIndex(of: name)!]
                 let factor = yieldFactor(name, set)
                 let cotangent = yieldGradient[name]!.map { $0 * factor }
-                let gradients = try Histogram.dataAndEdgeVJP(
-                    cotangent: cotangent, data: setOutputs[name]!, edges: guarded, bandwidth: bandwidth,
-                    weights: set.weights,
-                    options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
-                for (k, g) in gradients.data.enumerated() { outputCotangent[range.lowerBound + k] += g }
-                for j in 0..<edges.count { guardedEdgeGradient[j] += gradients.edges[j] }
+                let start = range.lowerBound * network.outputSize
+                switch summary {
+                case .kde:
+                    let gradients = try Histogram.dataAndEdgeVJP(
+                        cotangent: cotangent, data: setOutputs[name]!, edges: guarded, bandwidth: bandwidth,
+                        weights: set.weights,
+                        options: HistogramOptions(density: false, reflectInfinities: reflectInfinities))
+                    for (k, g) in gradients.data.enumerated() { outputCotangent[start + k] += g }
+                    for j in 0..<edges.count { guardedEdgeGradient[j] += gradients.edges[j] }
+                case .softmax(let temperature):
+                    // The softmax counts do not depend on the edges: their gradient stays 0.
+                    let gradients = try SoftmaxHistogram.vjp(
+                        cotangent: cotangent, logits: setOutputs[name]!, bins: model.binCount,
+                        temperature: temperature, weights: set.weights)
+                    for (k, g) in gradients.logits.enumerated() { outputCotangent[start + k] += g }
+                }
             }
         }
         if usesBCE {
@@ -230,7 +275,8 @@ public struct Pipeline: Sendable {
             edgeGradient: BinEdgeGuard.vjp(guardedEdgeGradient, edges: edges), yields: yields)
     }
 
-    /// The model's yields from the network at `bandwidth` (0: an ordinary histogram), keyed by event set.
+    /// The model's yields as the test metrics see them, keyed by event set: the KDE at `bandwidth` (0: an ordinary
+    /// histogram), or softmax's argmax histogram (`bandwidth` unused).
     public func yields(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double)
         throws -> [String: [Double]]
     {
@@ -242,14 +288,14 @@ public struct Pipeline: Sendable {
         var out: [String: [Double]] = [:]
         for (i, name) in names.enumerated() {
             out[name] = try yields(
-                name, outputs: Array(forward.output[ranges[i]]), events[name]!, guardedEdges: guarded,
-                bandwidth: bandwidth)
+                name, outputs: outputSlice(forward.output, rows: ranges[i]), events[name]!, guardedEdges: guarded,
+                bandwidth: bandwidth, training: false)
         }
         return out
     }
 
-    /// neos's test metrics on `events` with histograms at `bandwidth` (neos evaluates with hard histograms):
-    /// expected CLs, discovery p₀ and σ_μ.
+    /// neos's test metrics on `events` with the histograms of ``yields(networkParameters:edges:events:bandwidth:)``
+    /// (neos evaluates with hard histograms, `bandwidth` 0): expected CLs, discovery p₀ and σ_μ.
     public func metrics(networkParameters: [Double], edges: [Double], events: [String: EventSet], bandwidth: Double)
         throws -> [String: Double]
     {

@@ -1,9 +1,9 @@
 /// A neos training run: data, network, pipeline and optimiser, stepped one mini-batch at a time.
 ///
 /// The optimised vector (``parameters``) is the network's flat parameters followed, when `train_edges` is on,
-/// by the inner bin edges (the outer edges stay fixed). After every step of ``run(steps:progress:)`` the test
-/// metrics are computed with hard histograms (`eval_bandwidth`), logged, and the best step (lowest
-/// `select_by` metric) is kept.
+/// by the inner bin edges (the outer edges stay fixed; never for the softmax summary, which has no edges). After
+/// every step of ``run(steps:progress:)`` the test metrics are computed with hard histograms (`eval_bandwidth`, or
+/// softmax's argmax bins), logged, and the best step (lowest `select_by` metric) is kept.
 public final class Trainer {
     /// The configuration the run was made from.
     public let configuration: TrainerConfiguration
@@ -61,7 +61,7 @@ public final class Trainer {
         self.configuration = configuration
         let c = configuration
         let network = try MultilayerPerceptron(
-            sizes: [c.inputs] + c.hidden + [1],
+            sizes: [c.inputs] + c.hidden + [c.summary.outputCount(bins: c.edges.count - 1)],
             activations: Array(repeating: c.activation, count: c.hidden.count) + [c.outputActivation],
             precision: c.precision)
         let model: PipelineModel
@@ -76,7 +76,7 @@ public final class Trainer {
         for name in model.eventSetNames { scales[name] = c.scale(name) }
         var pipeline = try Pipeline(
             network: network, model: model, objective: c.objective, bandwidth: c.bandwidth, scales: scales,
-            luminosity: c.luminosity, floor: c.floor)
+            luminosity: c.luminosity, floor: c.floor, summary: c.summary)
         pipeline.reflectInfinities = c.reflectInfinities
         pipeline.edgeGap = c.edgeGap
         pipeline.bceSignal = c.bceSignal
@@ -208,7 +208,8 @@ public final class Trainer {
         return (result.loss, result.terms)
     }
 
-    /// Test metrics (cls, discovery, poi_uncert) with `eval_bandwidth` histograms.
+    /// Test metrics (cls, discovery, poi_uncert) with `eval_bandwidth` histograms (the softmax summary: argmax
+    /// histograms).
     public func evaluate() throws -> [String: Double] {
         try pipeline.metrics(
             networkParameters: networkParameters, edges: edges, events: test, bandwidth: configuration.evalBandwidth)
@@ -224,7 +225,7 @@ public final class Trainer {
             bandwidth: bandwidth ?? configuration.evalBandwidth)
     }
 
-    /// The network's output at `points` (rows × inputs).
+    /// The network's output at `points` (rows × inputs): rows × outputs (one per bin for the softmax summary).
     public func predict(_ points: [Double]) throws -> [Double] {
         let inputs = pipeline.network.inputSize
         guard points.count % inputs == 0 else {

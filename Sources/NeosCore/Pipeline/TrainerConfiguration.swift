@@ -4,20 +4,22 @@
 /// | key | default | meaning |
 /// |---|---|---|
 /// | `seed` | 0 | root of every random stream (data, split, batches, initial weights) |
-/// | `hidden` | [1024, 1024] | hidden-layer widths (input 2, output 1) |
+/// | `hidden` | [1024, 1024] | hidden-layer widths (input `inputs`, output 1, or `bins` for softmax) |
 /// | `activation` | "relu" | hidden activation: relu, tanh, sigmoid, identity |
-/// | `output_activation` | "sigmoid" | activation of the output node |
+/// | `output_activation` | "sigmoid" ("identity" for softmax) | activation of the output nodes |
+/// | `summary` | "kde" | "kde" (one output, binned KDE) or "softmax" (INFERNO: one output per bin, ``PipelineSummary``) |
+/// | `temperature` | 0.1 | softmax only: the softmax temperature τ in training |
 /// | `init` | "glorot" | weight initialisation: glorot or he |
 /// | `precision` | "float64" | the network's layers in "float64" or "float32" (sgemm); all else stays float64 |
 /// | `optimizer` | "adam" | adam (optax defaults) or sgd |
 /// | `learning_rate` | 1e-3 | |
 /// | `momentum` | 0 | sgd only |
 /// | `batch_size` | 2000 | events per sample per step |
-/// | `bandwidth` | 0.09 | KDE bandwidth for training |
-/// | `eval_bandwidth` | 0 | bandwidth of the test metrics (0 = ordinary histogram) |
-/// | `bins` | 4 | equal bins on [0, 1] |
+/// | `bandwidth` | 0.09 | KDE bandwidth for training (unused for softmax) |
+/// | `eval_bandwidth` | 0 | bandwidth of the test metrics (0 = ordinary histogram; softmax: argmax bins) |
+/// | `bins` | 4 | equal bins on [0, 1] (softmax: the network's outputs) |
 /// | `edges` | – | explicit initial edges (overrides `bins`) |
-/// | `train_edges` | true | train the inner edges (outer edges stay fixed) |
+/// | `train_edges` | true (false for softmax) | train the inner edges (outer edges stay fixed); refused for softmax |
 /// | `edge_gap` | 1e-4 | the ordering guard's gap |
 /// | `reflect_infinities` | false | keep kernel mass outside the edges in the outer bins |
 /// | `data` | "blobs" | "blobs" (``GaussianBlobs``) or "events" (supplied by the caller) |
@@ -45,8 +47,11 @@ public struct TrainerConfiguration: Sendable {
     public var hidden: [Int] = [1024, 1024]
     /// `activation`: the hidden layers' activation.
     public var activation: Activation = .relu
-    /// `output_activation`: the output node's activation.
+    /// `output_activation`: the output nodes' activation (default sigmoid; identity for the softmax summary).
     public var outputActivation: Activation = .sigmoid
+    /// `summary` and `temperature`: how the network's outputs become histograms; softmax's temperature defaults
+    /// to 0.1.
+    public var summary: PipelineSummary = .kde
     /// `init`: how the initial weights are drawn.
     public var initialization: WeightInitialization = .glorot
     /// `precision`: the type the network's layers run in (``NetworkPrecision``). The histograms, the model, the
@@ -66,7 +71,7 @@ public struct TrainerConfiguration: Sendable {
     public var evalBandwidth = 0.0
     /// The initial bin edges, outer edges included: from `edges`, or `bins` equal bins on [0, 1].
     public var edges: [Double] = [0, 0.25, 0.5, 0.75, 1]
-    /// `train_edges`: whether the inner edges are optimised with the network.
+    /// `train_edges`: whether the inner edges are optimised with the network (never for the softmax summary).
     public var trainEdges = true
     /// `edge_gap`: the ordering guard's gap (``BinEdgeGuard``).
     public var edgeGap = 1e-4
@@ -134,7 +139,7 @@ public struct TrainerConfiguration: Sendable {
         "batch_size", "bandwidth", "eval_bandwidth", "bins", "edges", "train_edges", "edge_gap", "reflect_infinities",
         "data", "points_per_blob", "shared_draws", "test_fraction", "inputs", "event_sets", "scales", "lumi", "floor",
         "loss", "select_by", "interpolation", "workspace", "measurement", "modifier_settings", "replace", "bce_signal",
-        "bce_background",
+        "bce_background", "summary", "temperature",
     ]
 
     /// Parses `text` as JSON and reads the configuration from it (as the initialiser from a `JSON` value does).
@@ -182,6 +187,10 @@ public struct TrainerConfiguration: Sendable {
         }
         var binCount: Int? = nil
         var explicitEdges: [Double]? = nil
+        var summaryName = "kde"
+        var temperature: Double? = nil
+        var outputActivationGiven = false
+        var trainEdgesGiven = false
         for member in members {
             let key = member.key
             let value = member.value
@@ -190,7 +199,16 @@ public struct TrainerConfiguration: Sendable {
             case "hidden":
                 hidden = try value.items(at: key).enumerated().map { try count($1, "hidden[\($0)]", minimum: 1) }
             case "activation": activation = try parseActivation(value, key)
-            case "output_activation": outputActivation = try parseActivation(value, key)
+            case "output_activation":
+                outputActivation = try parseActivation(value, key)
+                outputActivationGiven = true
+            case "summary":
+                summaryName = try value.string(at: key)
+                guard ["kde", "softmax"].contains(summaryName) else {
+                    throw NeosError(
+                        .invalidArgument, "summary: expected \"kde\" or \"softmax\", got \"\(summaryName)\"")
+                }
+            case "temperature": temperature = try positive(value, key)  // JSON numbers are finite
             case "init":
                 let name = try value.string(at: key)
                 guard let scheme = WeightInitialization(rawValue: name) else {
@@ -216,7 +234,9 @@ public struct TrainerConfiguration: Sendable {
             case "eval_bandwidth": evalBandwidth = try positive(value, key, allowZero: true)
             case "bins": binCount = try count(value, key, minimum: 1)
             case "edges": explicitEdges = try value.numbers(at: key)
-            case "train_edges": trainEdges = try value.bool(at: key)
+            case "train_edges":
+                trainEdges = try value.bool(at: key)
+                trainEdgesGiven = true
             case "edge_gap": edgeGap = try positive(value, key)
             case "reflect_infinities": reflectInfinities = try value.bool(at: key)
             case "data":
@@ -274,6 +294,23 @@ public struct TrainerConfiguration: Sendable {
             try MemoryBudget.require(needed, for: "the histograms and the model of bins \(binCount)")
             edges = (0...binCount).map { Double($0) / Double(binCount) }
         }
+        if summaryName == "softmax" {
+            summary = .softmax(temperature: temperature ?? 0.1)
+            if !outputActivationGiven { outputActivation = .identity }  // the softmax reads logits
+            if trainEdgesGiven && trainEdges {
+                throw NeosError(
+                    .invalidArgument,
+                    "train_edges: the softmax summary has no bin edges to train (its bins are the network's outputs)")
+            }
+            trainEdges = false
+            if objective.terms.contains(where: { $0.loss == .bce }) {
+                throw NeosError(
+                    .invalidArgument,
+                    "loss: bce needs the kde summary's one sigmoid output; the softmax summary has one output per bin")
+            }
+        } else if temperature != nil {
+            throw NeosError(.invalidArgument, "temperature: only the softmax summary has a temperature")
+        }
         guard testFraction < 1 else {
             throw NeosError(.invalidArgument, "test_fraction must be below 1, got \(testFraction)")
         }
@@ -303,7 +340,7 @@ public struct TrainerConfiguration: Sendable {
     /// activations (the metrics run the whole test split through the network); the events themselves (given or
     /// generated, split, and a batch subset); the histograms and the statistical model of `bins` bins.
     public func memoryTerms(trainCounts: [Int]? = nil, testCounts: [Int]? = nil) -> [(what: String, bytes: Double)] {
-        let widths = (hidden + [1]).map(Double.init)
+        let widths = (hidden + [summary.outputCount(bins: max(edges.count - 1, 1))]).map(Double.init)
         let sizes = [Double(inputs)] + widths
         let parameters = (0..<widths.count).reduce(0.0) { $0 + (sizes[$1] + 1) * sizes[$1 + 1] }
         let widthSum = widths.reduce(0, +)

@@ -1,7 +1,8 @@
 /// What the plots of a training run are drawn from, written as plot_data.json and read by
 /// `python -m neos_swift.plots`: the model's test histograms and edges before training and now, up to 500 test
 /// events per event set, and frames of the network's output on a 61 × 61 grid over [−5, 5]² (two-feature events
-/// only) with the histograms and edges at that step.
+/// only; for the softmax summary the index of the largest output, the point's bin) with the histograms and edges
+/// at that step.
 public struct TrainingPlotData: Sendable {
     /// The 61 coordinates −5, −5 + 1/6, …, 5 of each axis of the output grid.
     public static let grid = (0...60).map { -5 + Double($0) / 6 }
@@ -22,7 +23,9 @@ public struct TrainingPlotData: Sendable {
         if trainer.pipeline.network.inputSize == 2 {
             var points: [Double] = []
             for y in Self.grid { for x in Self.grid { points += [x, y] } }
-            let z = try trainer.predict(points)
+            var z = try trainer.predict(points)
+            let width = trainer.pipeline.network.outputSize
+            if width > 1 { z = Self.largestOutputs(z, width: width) }
             let n = Self.grid.count
             members.append(
                 .init(
@@ -59,6 +62,15 @@ public struct TrainingPlotData: Sendable {
             .init(key: "blobs", value: .object(blobs)),
             .init(key: "frames", value: .array(frames)),
         ]).serialized()
+    }
+
+    /// One output per bin (softmax summary): the index of each row's largest output, the bin the point goes to.
+    static func largestOutputs(_ z: [Double], width: Int) -> [Double] {
+        (0..<(z.count / width)).map { (k: Int) -> Double in
+            var best = 0
+            for j in 1..<width where z[k * width + j] > z[k * width + best] { best = j }
+            return Double(best)
+        }
     }
 
     static func yields(_ y: [String: [Double]]) -> JSON {

@@ -73,6 +73,42 @@ final class TrainerConfigurationTests: XCTestCase {
         XCTAssertEqual(c.json, try JSON.parse(text))
     }
 
+    /// `summary` and `temperature`: kde by default; softmax takes one output per bin, identity outputs unless
+    /// `output_activation` says otherwise, untrained edges, τ 0.1 unless given; contradictions are refused.
+    func testSummary() throws {
+        let kde = try TrainerConfiguration(json: "{}")
+        XCTAssertEqual(kde.summary, .kde)
+        XCTAssertEqual(kde.memoryTerms()[0].bytes, 8 * 8 * Double(3 * 1024 + 1024 * 1025 + 1025))
+        let softmax = try TrainerConfiguration(json: #"{"summary": "softmax", "bins": 10, "loss": "inferno"}"#)
+        XCTAssertEqual(softmax.summary, .softmax(temperature: 0.1))
+        XCTAssertEqual(softmax.outputActivation, .identity)
+        XCTAssertFalse(softmax.trainEdges)
+        XCTAssertEqual(softmax.summary.outputCount(bins: 10), 10)
+        XCTAssertEqual(softmax.memoryTerms()[0].bytes, 8 * 8 * Double(3 * 1024 + 1024 * 1025 + 1025 * 10))
+        let given = try TrainerConfiguration(
+            json: #"{"summary": "softmax", "temperature": 0.25, "output_activation": "tanh", "train_edges": false}"#)
+        XCTAssertEqual(given.summary, .softmax(temperature: 0.25))
+        XCTAssertEqual(given.outputActivation, .tanh)
+        XCTAssertEqual(try TrainerConfiguration(json: #"{"summary": "kde"}"#).summary, .kde)
+        for (bad, words) in [
+            (#"{"summary": "histogram"}"#, "summary"),
+            (#"{"summary": "softmax", "temperature": 0}"#, "temperature"),
+            (#"{"summary": "softmax", "temperature": -1}"#, "temperature"),
+            (#"{"temperature": 0.1}"#, "temperature"),
+            (#"{"summary": "softmax", "train_edges": true}"#, "train_edges"),
+            (#"{"summary": "softmax", "loss": "bce"}"#, "bce"),
+            (#"{"summary": "softmax", "loss": {"inferno": 1, "bce": 0.1}}"#, "bce"),
+        ] {
+            XCTAssertThrowsError(try TrainerConfiguration(json: bad), bad) { error in
+                XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument, bad)
+                XCTAssertTrue("\(error)".contains(words), "\(bad): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try TrainerConfiguration(json: #"{"summary": 1}"#)) {
+            XCTAssertEqual(($0 as? NeosError)?.kind, .parse)
+        }
+    }
+
     /// Explicit edges override the equal bins; they must be increasing and agree with `bins` if both are given.
     func testEdges() throws {
         XCTAssertEqual(try TrainerConfiguration(json: #"{"edges": [0, 0.1, 1]}"#).edges, [0, 0.1, 1])
