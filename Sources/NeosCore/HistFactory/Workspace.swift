@@ -103,17 +103,26 @@ public struct Workspace: Sendable {
 
     /// pyhf's `Workspace.model`: the spec `{"channels": ws.channels, "parameters": measurement.config.parameters}`
     /// with `patches` (each a JSON text of a jsonpatch array) applied in order, and the measurement's POI.
-    public func model(measurementName: String? = nil, modifierSettings: ModifierSettings? = nil, patches: [String] = [])
-        throws -> Model
-    {
+    /// `unconstrained`: parameters whose constraint terms and auxdata are dropped, an extension of HistFactory
+    /// (ModelUnconstrained.swift); empty, the model is pyhf's.
+    ///
+    /// - Throws: `NeosError` for a missing measurement, a failing patch or an invalid model, and of kind `.model`
+    ///   for an `unconstrained` name that is not a constrained parameter of the model.
+    public func model(
+        measurementName: String? = nil, modifierSettings: ModifierSettings? = nil, patches: [String] = [],
+        unconstrained: [String] = []
+    ) throws -> Model {
         try model(
             measurementName: measurementName, modifierSettings: modifierSettings,
-            patchDocuments: try patches.map { try JSON.parse($0) })
+            patchDocuments: try patches.map { try JSON.parse($0) }, unconstrained: unconstrained)
     }
 
-    /// ``model(measurementName:modifierSettings:patches:)`` with the patches already parsed (a grid's points,
-    /// which come parsed from their patchset).
-    func model(measurementName: String?, modifierSettings: ModifierSettings?, patchDocuments: [JSON]) throws -> Model {
+    /// ``model(measurementName:modifierSettings:patches:unconstrained:)`` with the patches already parsed (a grid's
+    /// points, which come parsed from their patchset).
+    func model(
+        measurementName: String?, modifierSettings: ModifierSettings?, patchDocuments: [JSON],
+        unconstrained: [String] = []
+    ) throws -> Model {
         let index = try measurementIndex(measurementName)
         let measurement = measurements[index]
         let spec: ModelSpec
@@ -129,7 +138,8 @@ public struct Workspace: Sendable {
             }
             spec = try ModelSpec(modelJSON: modelJSON, path: "", parametersPath: nil)
         }
-        return try Model(spec: spec, poiName: measurement.poi, modifierSettings: modifierSettings)
+        return try Model(
+            spec: spec, poiName: measurement.poi, modifierSettings: modifierSettings, unconstrained: unconstrained)
     }
 
     /// Observations in the model's channel order, then (optionally) the model's auxdata.

@@ -93,8 +93,11 @@ public struct PipelineModel: Sendable {
         self.assignments = assignments
     }
 
-    /// neos's model with `bins` bins (the event sets are `sig`, `bkg_nominal`, `bkg_up`, `bkg_down`).
-    public static func neos(bins: Int, interpolation: HistosysInterpolation = .code4p) throws -> PipelineModel {
+    /// neos's model with `bins` bins (the event sets are `sig`, `bkg_nominal`, `bkg_up`, `bkg_down`);
+    /// `unconstrained` as for ``workspace(_:measurement:replacements:bins:modifierSettings:unconstrained:)``.
+    public static func neos(
+        bins: Int, interpolation: HistosysInterpolation = .code4p, unconstrained: [String] = []
+    ) throws -> PipelineModel {
         guard bins >= 1 else { throw NeosError.invalidArgument("the model needs at least one bin, got \(bins)") }
         let ones = "[" + Array(repeating: "1", count: bins).joined(separator: ",") + "]"
         let spec = """
@@ -104,7 +107,8 @@ public struct PipelineModel: Sendable {
                 "data": {"hi_data": \(ones), "lo_data": \(ones)}}]}]}]}
             """
         let model = try Model(
-            spec: spec, poiName: "mu", modifierSettings: ModifierSettings(normsys: .code4, histosys: interpolation))
+            spec: spec, poiName: "mu", modifierSettings: ModifierSettings(normsys: .code4, histosys: interpolation),
+            unconstrained: unconstrained)
         return try PipelineModel(
             template: model, binCount: bins,
             replacements: [
@@ -115,12 +119,16 @@ public struct PipelineModel: Sendable {
             ])
     }
 
-    /// A user's workspace as the template. Every replaced channel must have `bins` bins.
+    /// A user's workspace as the template. Every replaced channel must have `bins` bins. The parameters named in
+    /// `unconstrained` lose their constraint terms and auxdata (an extension of HistFactory for INFERNO's free
+    /// nuisances, ModelUnconstrained.swift), so every fit, Fisher information and loss of the pipeline sees them
+    /// free.
     public static func workspace(
         _ workspace: Workspace, measurement: String? = nil, replacements: [Replacement], bins: Int,
-        modifierSettings: ModifierSettings? = nil
+        modifierSettings: ModifierSettings? = nil, unconstrained: [String] = []
     ) throws -> PipelineModel {
-        let model = try workspace.model(measurementName: measurement, modifierSettings: modifierSettings)
+        let model = try workspace.model(
+            measurementName: measurement, modifierSettings: modifierSettings, unconstrained: unconstrained)
         guard model.poiIndex != nil else {
             throw NeosError(.model, "the workspace's measurement has no parameter of interest")
         }

@@ -68,9 +68,10 @@ public final class Trainer {
         if let workspace = c.workspace {
             model = try PipelineModel.workspace(
                 workspace, measurement: c.measurement, replacements: c.replacements, bins: c.edges.count - 1,
-                modifierSettings: c.modifierSettings)
+                modifierSettings: c.modifierSettings, unconstrained: c.unconstrained)
         } else {
-            model = try PipelineModel.neos(bins: c.edges.count - 1, interpolation: c.interpolation)
+            model = try PipelineModel.neos(
+                bins: c.edges.count - 1, interpolation: c.interpolation, unconstrained: c.unconstrained)
         }
         var scales: [String: Double] = [:]
         for name in model.eventSetNames { scales[name] = c.scale(name) }

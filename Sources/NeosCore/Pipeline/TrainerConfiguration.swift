@@ -38,6 +38,7 @@
 /// | `measurement` | first | the workspace's measurement |
 /// | `modifier_settings` | pyhf defaults | pyhf's {"normsys": {"interpcode": ...}, "histosys": {...}} for the workspace |
 /// | `replace` | – | with `workspace`: [{"channel", "sample", "events", "histosys": [{"modifier", "hi", "lo"}]}] |
+/// | `unconstrained` | [] | parameters whose constraint terms and auxdata are dropped (HistFactory extension) |
 /// | `bce_signal` | ["sig"] | event sets labelled 1 for bce |
 /// | `bce_background` | ["bkg_nominal"] | event sets labelled 0 for bce |
 public struct TrainerConfiguration: Sendable {
@@ -109,6 +110,10 @@ public struct TrainerConfiguration: Sendable {
     public var modifierSettings: ModifierSettings? = nil
     /// `replace`: which workspace samples the network's histograms replace.
     public var replacements: [PipelineModel.Replacement] = []
+    /// `unconstrained`: parameters of the model (neos's or the workspace's) whose constraint terms and auxdata are
+    /// dropped, so they are free nuisances (INFERNO's benchmarks 1 and 2; an extension of HistFactory). Checked
+    /// against the model when the trainer is made.
+    public var unconstrained: [String] = []
     /// `bce_signal`: event sets labelled 1 for the bce loss.
     public var bceSignal = ["sig"]
     /// `bce_background`: event sets labelled 0 for the bce loss.
@@ -139,7 +144,7 @@ public struct TrainerConfiguration: Sendable {
         "batch_size", "bandwidth", "eval_bandwidth", "bins", "edges", "train_edges", "edge_gap", "reflect_infinities",
         "data", "points_per_blob", "shared_draws", "test_fraction", "inputs", "event_sets", "scales", "lumi", "floor",
         "loss", "select_by", "interpolation", "workspace", "measurement", "modifier_settings", "replace", "bce_signal",
-        "bce_background", "summary", "temperature",
+        "bce_background", "summary", "temperature", "unconstrained",
     ]
 
     /// Parses `text` as JSON and reads the configuration from it (as the initialiser from a `JSON` value does).
@@ -274,6 +279,8 @@ public struct TrainerConfiguration: Sendable {
             case "measurement": measurement = try value.string(at: key)
             case "modifier_settings": modifierSettings = try ModifierSettings(json: value.serialized())
             case "replace": replacements = try Self.replacements(value)
+            case "unconstrained":
+                unconstrained = try value.items(at: key).enumerated().map { try $1.string(at: "\(key)[\($0)]") }
             case "bce_signal": bceSignal = try names(value, key)
             case "bce_background": bceBackground = try names(value, key)
             default: break

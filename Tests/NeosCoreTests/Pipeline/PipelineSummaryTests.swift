@@ -175,4 +175,29 @@ final class PipelineSummaryTests: XCTestCase {
         XCTAssertEqual(file.network.outputSize, 10)
         XCTAssertTrue(trainer.metricsJSON().contains("\"summary\":\"softmax\""))
     }
+
+    /// Benchmarks 1 and 2: r and lambda unconstrained (no lumi). The pipeline's model drops their constraints, so
+    /// the inferno loss equals poiVariance of the free model built from the same histograms, is larger than the
+    /// constrained model's, and a few steps train and evaluate.
+    func testUnconstrainedBenchmarkConfigurationRuns() throws {
+        let keys = #""hidden": [100, 100], "loss": "inferno", "batch_size": 100, "learning_rate": 1e-3"#
+        let free = try trainer(keys + #", "unconstrained": ["r", "lambda"]"#, bins: 10, lumi: false, count: 150)
+        let constrained = try trainer(keys, bins: 10, lumi: false, count: 150)
+        let evaluation = try free.pipeline.evaluate(
+            networkParameters: free.networkParameters, edges: free.edges, events: free.train)
+        let freeModel = try free.pipeline.model.model(yields: evaluation.yields)
+        XCTAssertEqual(freeModel.auxdataCount, 0, "both constraints and their auxdata are dropped")
+        let freeLoss = try Losses.poiVariance(model: freeModel).value
+        XCTAssertEqual(evaluation.loss, freeLoss, accuracy: 1e-12 * freeLoss)
+        let constrainedModel = try constrained.pipeline.model.model(yields: evaluation.yields)
+        XCTAssertEqual(constrainedModel.auxdataCount, 2)
+        XCTAssertEqual(freeModel.parameterNames, constrainedModel.parameterNames, "the parameters stay")
+        XCTAssertGreaterThan(freeLoss, try Losses.poiVariance(model: constrainedModel).value)
+        let records = try free.run(steps: 3)
+        XCTAssertEqual(records.count, 3)
+        for record in records {
+            XCTAssertTrue(record.loss.isFinite && record.loss > 0)
+            XCTAssertTrue(record.test["poi_uncert"]!.isFinite)
+        }
+    }
 }

@@ -109,6 +109,25 @@ final class TrainerConfigurationTests: XCTestCase {
         }
     }
 
+    /// `unconstrained`: empty by default, a list of names; names the model does not have are refused when the
+    /// trainer is made (PipelineSummaryTests and ModelUnconstrainedTests cover the model side).
+    func testUnconstrained() throws {
+        XCTAssertEqual(try TrainerConfiguration(json: "{}").unconstrained, [])
+        let given = try TrainerConfiguration(json: #"{"unconstrained": ["r", "lambda"]}"#)
+        XCTAssertEqual(given.unconstrained, ["r", "lambda"])
+        for bad in [#"{"unconstrained": "r"}"#, #"{"unconstrained": ["r", 1]}"#] {
+            XCTAssertThrowsError(try TrainerConfiguration(json: bad), bad) { error in
+                XCTAssertEqual((error as? NeosError)?.kind, .parse, bad)
+                XCTAssertTrue("\(error)".contains("unconstrained"), "\(bad): \(error)")
+            }
+        }
+        let neos = try TrainerConfiguration(json: #"{"points_per_blob": 20, "hidden": [4], "unconstrained": ["nope"]}"#)
+        XCTAssertThrowsError(try Trainer(configuration: neos)) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .model)
+            XCTAssertTrue("\(error)".contains("\"nope\""), "\(error)")
+        }
+    }
+
     /// Explicit edges override the equal bins; they must be increasing and agree with `bins` if both are given.
     func testEdges() throws {
         XCTAssertEqual(try TrainerConfiguration(json: #"{"edges": [0, 0.1, 1]}"#).edges, [0, 0.1, 1])

@@ -16,16 +16,24 @@ public final class Model: Sendable {
     }
 
     /// A `pyhf.Model(spec)`: `json` is `{"channels": [...], "parameters": [...]}` (parameters optional).
-    /// `poiName` nil or "" means no parameter of interest.
-    public convenience init(spec json: String, poiName: String? = "mu", modifierSettings: ModifierSettings? = nil)
-        throws
-    {
+    /// `poiName` nil or "" means no parameter of interest. `unconstrained`: parameters whose constraint terms and
+    /// auxdata are dropped (an extension of HistFactory for INFERNO's free nuisances; ModelUnconstrained.swift).
+    ///
+    /// - Throws: `NeosError` for an invalid spec, and of kind `.model` for an `unconstrained` name that is not a
+    ///   constrained parameter of the model.
+    public convenience init(
+        spec json: String, poiName: String? = "mu", modifierSettings: ModifierSettings? = nil,
+        unconstrained: [String] = []
+    ) throws {
         let spec = try ModelSpec(modelJSON: try JSON.parse(json))
-        try self.init(spec: spec, poiName: poiName, modifierSettings: modifierSettings)
+        try self.init(spec: spec, poiName: poiName, modifierSettings: modifierSettings, unconstrained: unconstrained)
     }
 
-    convenience init(spec: ModelSpec, poiName: String?, modifierSettings: ModifierSettings?) throws {
-        let (structure, inputs) = try ModelBuilder.build(spec: spec, poiName: poiName, settings: modifierSettings)
+    convenience init(
+        spec: ModelSpec, poiName: String?, modifierSettings: ModifierSettings?, unconstrained: [String] = []
+    ) throws {
+        let (structure, inputs) = try ModelBuilder.build(
+            spec: spec, poiName: poiName, settings: modifierSettings, unconstrained: unconstrained)
         self.init(structure: structure, numbers: try ModelNumbers(structure: structure, inputs: inputs))
     }
 

@@ -16,7 +16,8 @@ func codePointLess(_ a: String, _ b: String) -> Bool {
 
 /// Turns a checked `ModelSpec` into a `ModelStructure` plus its inputs, following pyhf 0.7.6's rules (pyhf.md
 /// §1–2): sorted channels and samples, type-grouped parameter order, shared names, masks, defaults and the
-/// measurement's parameter overrides.
+/// measurement's parameter overrides; optionally, parameters whose constraint terms are dropped
+/// (``unconstrain(_:names:)``, an extension of HistFactory).
 ///
 /// `build` runs the steps in order, each a function of the previous steps' results: `layout` (sorted channels,
 /// samples and modifiers), `requirements` (what each parameter name needs, in pyhf's order, with staterror's
@@ -140,7 +141,7 @@ enum ModelBuilder {
     }
 
     static func build(
-        spec: ModelSpec, poiName requestedPOI: String?, settings: ModifierSettings?
+        spec: ModelSpec, poiName requestedPOI: String?, settings: ModifierSettings?, unconstrained: [String] = []
     ) throws -> (ModelStructure, [Double]) {
         let codes = ModifierSettings.resolve(settings)
         let layout = Self.layout(spec)
@@ -148,9 +149,10 @@ enum ModelBuilder {
         guard !requirements.names.isEmpty else {
             throw NeosError(.model, "channels: the model has no parameters (no modifiers)")
         }
-        let paramSets = try ParameterSets.resolve(
+        var paramSets = try ParameterSets.resolve(
             names: requirements.names, types: requirements.firstType, requirements: requirements.byName,
             configs: spec.parameters)
+        try unconstrain(&paramSets, names: unconstrained)
         var setIndex: [String: Int] = [:]
         for (i, set) in paramSets.enumerated() { setIndex[set.name] = i }
         let (poiIndex, poiName) = try parameterOfInterest(requestedPOI, paramSets: paramSets, setIndex: setIndex)
