@@ -5,7 +5,7 @@ For each benchmark (B0–B4 of examples/inferno) on the example's 200k training 
 1. the same parameters (the native trainer's initial network) on the same mini-batch (1000 signal and 1000 of
    every background set): the loss and its gradient of both implementations agree (printed: relative
    differences of the value and of the gradient's largest component);
-2. one training epoch of each, in this process: 80 steps of Adam (learning rate 1e-3) on 1000 + 1000 events per
+2. one training epoch of each, in this process (neos-swift also in float32, the study's setting): 80 steps of Adam (learning rate 1e-3) on 1000 + 1000 events per
    step — the native ``Trainer.step()`` loop and the jitted jax step (value_and_grad + optax update) on batches
    of the same size (the jax side's batches are its own permutation of the same events). The jax step's first
    call (tracing and XLA compilation) is timed separately and left out of the epoch times.
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     settings = harness.parse_args(WORKLOAD, __doc__.splitlines()[0], argv)
     info = harness.machine_info()
     harness.print_machine_summary(info)
-    study = dict(example.FULL)
+    study = dict(example.FULL, precision="float64")  # the jax reference is float64 throughout
     epochs = 1 if settings.quick else EPOCHS
     benchmarks = ("B2",) if settings.quick else example.BENCHMARKS
     rng = np.random.default_rng([2026, 0])
@@ -71,6 +71,14 @@ def main(argv=None) -> int:
             for _ in range(steps):
                 trainer.step()
             native_epochs.append(time.perf_counter() - start)
+        # The study's setting (examples/inferno runs the network in float32): the same epoch in float32.
+        trainer32 = Trainer(dict(config, precision="float32"), train=train, test=validation)
+        native32_epochs = []
+        for _ in range(epochs):
+            start = time.perf_counter()
+            for _ in range(steps):
+                trainer32.step()
+            native32_epochs.append(time.perf_counter() - start)
         order = np.random.default_rng(1)
         count = train[names[0]].shape[0]
         device = {name: jnp.asarray(x) for name, x in train.items()}
@@ -101,6 +109,7 @@ def main(argv=None) -> int:
             "native_loss": native_value,
             "jax_loss": float(jax_value),
             "native_epoch_seconds": native_epochs,
+            "native_float32_epoch_seconds": native32_epochs,
             "jax_epoch_seconds": jax_epochs,
             "jax_first_step_seconds": compile_seconds,
             "ratio_jax_over_native": jax_time / native,
@@ -111,13 +120,23 @@ def main(argv=None) -> int:
                 f"{value_difference:.1e}",
                 f"{gradient_difference:.1e}",
                 harness.format_seconds(native),
+                harness.format_seconds(statistics.median(native32_epochs)),
                 harness.format_seconds(jax_time),
                 f"{jax_time / native:.2f}×",
                 harness.format_seconds(compile_seconds),
             ]
         )
     harness.print_table(
-        ["benchmark", "Δloss (rel)", "Δgrad (max rel)", "neos-swift epoch", "jax epoch", "jax / neos", "jax compile"],
+        [
+            "benchmark",
+            "Δloss (rel)",
+            "Δgrad (max rel)",
+            "neos-swift epoch",
+            "neos-swift float32",
+            "jax epoch",
+            "jax / neos (float64)",
+            "jax compile",
+        ],
         rows,
         title=f"INFERNO epoch ({steps} steps of {batch_size} events per set), median of {epochs}",
     )
