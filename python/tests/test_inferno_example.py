@@ -134,7 +134,9 @@ def test_the_figure_of_merit_is_the_hard_histogram_fisher_sigma(benchmark):
         bins = np.argmax(numpy_logits(parameters, (3, 100, 100, 10), events[name]), axis=1)
         counts = np.bincount(bins, minlength=example.BINS)
         yields[name] = counts * config["scales"][name] / events[name].shape[0] + 1e-3
-    assert np.all(np.bincount(np.argmax(numpy_logits(parameters, (3, 100, 100, 10), events["sig"]), 1)) > 0)
+    # Random parameters leave some bins empty (their yields are the floor alone, on both sides of the comparison);
+    # at least two populated bins in signal and background keep the comparison a shape's, not one bin's.
+    assert np.count_nonzero(yields["sig"] > 1e-3) >= 2 and np.count_nonzero(yields["bkg_nominal"] > 1e-3) >= 2
     expected = example.SIGNAL * pyhf_sigma_mu(example, benchmark, yields)
     assert sigma_s == pytest.approx(expected, rel=1e-6)
     # The study runs the network in float32 (docs/inferno.md): the argmax of a float32 network moves an event
