@@ -20,7 +20,7 @@ Per side and configuration:
 * step time: the median (± half IQR) of ``STEPS`` further steps, one step per sample (the batches cycle through an
   epoch of 7500 training points: three of 2000 and one of 1500 — jax compiles the 1500-event shape on its first
   occurrence; the median is robust to that one step, the mean in the JSON is not);
-* peak RSS (``ru_maxrss``) after those steps, and again after ``evaluate()``;
+* peak RSS (Linux's ``VmHWM`` of the worker process) after those steps, and again after ``evaluate()``;
 * the batch losses and the test-set metrics after training (a sanity check: the two sides draw their data and
   initial weights with different generators, so only the orders of magnitude are comparable); the jax worker
   also checks, after its timings, that the reference reproduces neos.md §7.1 (CLs, p0, σ_μ and dCLs/ds on the
@@ -82,9 +82,18 @@ def mlp_flops_per_step(hidden: int, events: int = SAMPLES_PER_STEP * BATCH_SIZE)
 
 
 def peak_rss_mib() -> float:
+    """This process's peak resident memory: Linux's VmHWM, the high-water mark of the worker's own address space.
+    Not ``ru_maxrss``: Linux carries it across exec from the forked parent, so a worker started by a parent that
+    had imported jax (256 MiB) reported at least that much whatever it used itself."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux, bytes on macOS
 
 
 def run_worker(side: str, config_name: str, steps: int) -> dict:

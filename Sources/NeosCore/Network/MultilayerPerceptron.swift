@@ -88,13 +88,23 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         /// The hidden layers' outputs and the backward pass's working memory, kept with the forward pass so a
         /// recycled one brings them along.
         var layers: Layers
+        /// False once a backward pass has used the hidden layers' memory for its cotangents (``backward(parameters:
+        /// inputs:forward:logitCotangent:)`` with `inout`), and for ``forwardOutputs(parameters:inputs:rows:)``'s
+        /// results, which keep no hidden layers: ``logits`` and ``output`` stay valid, ``outputs`` does not.
+        public internal(set) var holdsActivations = true
+        /// sizes[1] … sizes[L−1], the widths of the hidden layers.
+        var hiddenWidths: [Int] = []
 
         /// a_1 … a_L, each rows × sizes[l + 1], row-major; the last is ``output``. In float32 the hidden layers
-        /// are widened to Double here, a copy.
+        /// are widened to Double here, a copy. Only while ``holdsActivations`` (a precondition).
         public var outputs: [[Double]] {
+            precondition(holdsActivations, "the hidden layers of this forward pass were overwritten or not kept")
             switch layers {
-            case .float64(let buffers): return buffers.hidden + [output]
-            case .float32(let buffers): return buffers.hidden.map { $0.map(Double.init) } + [output]
+            // The arrays may be longer than rows × width: a recycled pass's, kept from a larger batch.
+            case .float64(let buffers):
+                return zip(buffers.hidden, hiddenWidths).map { Array($0.prefix(rows * $1)) } + [output]
+            case .float32(let buffers):
+                return zip(buffers.hidden, hiddenWidths).map { $0.prefix(rows * $1).map(Double.init) } + [output]
             }
         }
     }
@@ -111,7 +121,7 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         var hidden: [[Scalar]] = []
         /// z_L, rows × outputSize.
         var logits: [Scalar] = []
-        /// The backward pass's two cotangent buffers, each rows × the widest layer.
+        /// The backward pass's working memory: δ_L (rows × outputSize) and one block of rows of δ_l·W_lᵀ.
         var scratch: [Scalar] = []
         /// float32 only: this call's rounded copies of the weights and inputs, and the gradient before widening.
         var weights: [Scalar] = []
@@ -168,11 +178,70 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         }
         let activation = activations[layerCount - 1]
         let output = activation == .identity ? z : z.map { activation.apply($0) }
-        return Forward(rows: rows, logits: z, output: output, layers: layers)
+        return Forward(
+            rows: rows, logits: z, output: output, layers: layers, hiddenWidths: Array(sizes.dropFirst().dropLast()))
     }
 
-    /// Layers 1 … L in `Scalar`: a_1 … a_{L−1} into `buffers.hidden` and z_L into `buffers.logits`, reusing the
-    /// arrays already there when their sizes fit.
+    /// The logits and outputs of `inputs` (rows × inputSize) without keeping the hidden layers, for evaluations
+    /// and predictions: the rows run through the network in blocks (``outputBlockElements`` values of the widest
+    /// layer per block), so the hidden layers of one block are held at a time instead of every row's. Each row's
+    /// numbers are those of ``forward(parameters:inputs:rows:recycling:)`` up to the rounding of the products'
+    /// blocking (BLAS may pick another kernel for a block's shape). The result's `holdsActivations` is false:
+    /// there is no backward pass from it.
+    ///
+    /// - Throws: as ``forward(parameters:inputs:rows:recycling:)``.
+    public func forwardOutputs(parameters: [Double], inputs: [Double], rows: Int) throws -> Forward {
+        try forwardOutputs(
+            parameters: parameters, inputs: inputs, rows: rows,
+            blockRows: max(1, Self.outputBlockElements / sizes.dropFirst().max()!))
+    }
+
+    /// As above with `blockRows` rows per block (tests choose small blocks).
+    func forwardOutputs(parameters: [Double], inputs: [Double], rows: Int, blockRows: Int) throws -> Forward {
+        try check(parameters: parameters, inputs: inputs, rows: rows)
+        precondition(blockRows > 0)
+        var z = [Double](repeating: 0, count: rows * outputSize)
+        let width = outputSize
+        func run<Scalar: NetworkScalar>(
+            _ weights: UnsafePointer<Scalar>, _ x: UnsafePointer<Scalar>, _ buffers: inout LayerBuffers<Scalar>
+        ) {
+            var first = 0
+            while first < rows {
+                let count = min(blockRows, rows - first)
+                forwardLayers(weights: weights, inputs: x + first * inputSize, rows: count, &buffers)
+                for i in 0..<(count * width) { z[first * width + i] = Double(buffers.logits[i]) }
+                first += count
+            }
+        }
+        switch precision {
+        case .float64:
+            var buffers = LayerBuffers<Double>()
+            parameters.withUnsafeBufferPointer { weights in
+                inputs.withUnsafeBufferPointer { x in run(weights.baseAddress!, x.baseAddress!, &buffers) }
+            }
+        case .float32:
+            var buffers = LayerBuffers<Float>()
+            try Self.round(parameters, into: &buffers.weights, "network parameters")
+            try Self.round(inputs, into: &buffers.inputs, "network inputs")
+            let (weights, rounded) = (buffers.weights, buffers.inputs)
+            weights.withUnsafeBufferPointer { weights in
+                rounded.withUnsafeBufferPointer { x in run(weights.baseAddress!, x.baseAddress!, &buffers) }
+            }
+        }
+        let activation = activations[layerCount - 1]
+        let output = activation == .identity ? z : z.map { activation.apply($0) }
+        var result = Forward(rows: rows, logits: z, output: output, layers: .float64(LayerBuffers()))
+        result.holdsActivations = false
+        return result
+    }
+
+    /// Values of the widest layer per block of ``forwardOutputs(parameters:inputs:rows:)`` (4 MiB in float64).
+    static let outputBlockElements = 1 << 19
+
+    /// Layers 1 … L in `Scalar`: a_1 … a_{L−1} into `buffers.hidden` (the first rows × width values of each) and
+    /// z_L into `buffers.logits`, reusing the arrays already there when they are large enough: an epoch's shorter
+    /// last batch reuses the full batches' arrays, and the next full batch finds them again (no 65 MB allocations
+    /// and their page faults twice per epoch of neos's default network).
     func forwardLayers<Scalar: NetworkScalar>(
         weights parameters: UnsafePointer<Scalar>, inputs: UnsafePointer<Scalar>, rows: Int,
         _ buffers: inout LayerBuffers<Scalar>
@@ -191,7 +260,7 @@ public struct MultilayerPerceptron: Sendable, Equatable {
             var z =
                 last
                 ? Self.buffer(count: rows * fanOut, reusing: &spareLogits, at: 0)
-                : Self.buffer(count: rows * fanOut, reusing: &spare, at: l)
+                : Self.buffer(atLeast: rows * fanOut, reusing: &spare, at: l)
             // The output layer gets its bias only: its activation is applied in Double, to the widened logits.
             let activation = last ? .identity : activations[l]
             z.withUnsafeMutableBufferPointer { z in
@@ -260,6 +329,18 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         buffer = rounded
     }
 
+    /// An array of at least `count` values (contents unspecified), `spare[index]` when it is that large.
+    static func buffer<Scalar: NetworkScalar>(atLeast count: Int, reusing spare: inout [[Scalar]], at index: Int)
+        -> [Scalar]
+    {
+        if index < spare.count && spare[index].count >= count {
+            let reused = spare[index]
+            spare[index] = []
+            return reused
+        }
+        return buffer(count: count, reusing: &spare, at: index)
+    }
+
     /// An array of `count` values (contents unspecified), taken from `spare[index]` when it has that size.
     static func buffer<Scalar: NetworkScalar>(count: Int, reusing spare: inout [[Scalar]], at index: Int) -> [Scalar] {
         if index < spare.count && spare[index].count == count {
@@ -267,6 +348,9 @@ public struct MultilayerPerceptron: Sendable, Equatable {
             spare[index] = []
             return reused
         }
+        // A spare of another size is released before the new array is allocated, so a batch of another size
+        // (an epoch's last, shorter one) does not hold both at once.
+        if index < spare.count { spare[index] = [] }
         return [Scalar](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
@@ -287,14 +371,32 @@ public struct MultilayerPerceptron: Sendable, Equatable {
         return try backward(parameters: parameters, inputs: inputs, forward: &forward, logitCotangent: logitCotangent)
     }
 
-    /// As above; the backward pass's working memory is taken from, and left in, `forward`.
+    /// As above, with the hidden layers' memory of `forward` used for the cotangents (no copy of them is made):
+    /// afterwards `forward.holdsActivations` is false, its ``Forward/logits`` and ``Forward/output`` are kept, and a
+    /// second backward pass from it is refused (run ``forward(parameters:inputs:rows:recycling:)`` again).
+    ///
+    /// - Throws: `.invalidArgument` as above, and when `forward` no longer holds its hidden layers.
     public func backward(
         parameters: [Double], inputs: [Double], forward: inout Forward, logitCotangent: [Double]
     ) throws -> [Double] {
+        try backward(
+            parameters: parameters, inputs: inputs, forward: &forward, logitCotangent: logitCotangent, blockRows: nil)
+    }
+
+    /// As above with `blockRows` rows per block of δ_l·W_lᵀ (tests choose small blocks; nil: the default).
+    func backward(
+        parameters: [Double], inputs: [Double], forward: inout Forward, logitCotangent: [Double], blockRows: Int?
+    ) throws -> [Double] {
+        guard forward.holdsActivations else {
+            throw NeosError.invalidArgument(
+                "this forward pass's hidden layers were used by a backward pass already (or never kept): run the "
+                    + "forward pass again")
+        }
         try check(parameters: parameters, inputs: inputs, rows: forward.rows)
         try Validate.length(logitCotangent.count, equals: forward.rows * outputSize, "logit cotangent")
         try logitCotangent.withUnsafeBufferPointer { try Validate.finite($0, "logit cotangent") }
         let rows = forward.rows
+        forward.holdsActivations = false
         switch forward.layers {
         case .float64(var buffers):
             forward.layers = .float64(LayerBuffers())  // so the buffers are referenced once while written
@@ -306,8 +408,8 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                         gradient.withUnsafeMutableBufferPointer { gradient in
                             backwardLayers(
                                 weights: weights.baseAddress!, inputs: inputs.baseAddress!,
-                                logitCotangent: cotangent.baseAddress!, rows: rows, &buffers,
-                                gradient: gradient.baseAddress!)
+                                logitCotangent: cotangent.baseAddress!, rows: rows, blockRows: blockRows,
+                                &buffers, gradient: gradient.baseAddress!)
                         }
                     }
                 }
@@ -332,8 +434,8 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                             gradient.update(repeating: 0)
                             backwardLayers(
                                 weights: weights.baseAddress!, inputs: inputs.baseAddress!,
-                                logitCotangent: cotangent.baseAddress!, rows: rows, &buffers,
-                                gradient: gradient.baseAddress!)
+                                logitCotangent: cotangent.baseAddress!, rows: rows, blockRows: blockRows,
+                                &buffers, gradient: gradient.baseAddress!)
                         }
                     }
                 }
@@ -344,65 +446,102 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     }
 
     /// The backward pass in `Scalar` from δ_L = `logitCotangent` (rows × outputSize): ∂/∂W_l and ∂/∂b_l of every
-    /// layer into `gradient` (the flat parameter layout), with the hidden outputs of `buffers` from the forward
-    /// pass and its scratch as working memory.
+    /// layer into `gradient` (the flat parameter layout), from the hidden outputs of `buffers`.
+    ///
+    /// δ_{l−1} = (δ_l·W_lᵀ) ⊙ act'(a_{l−1}) is written over a_{l−1} itself, a block of rows at a time: once
+    /// ∂/∂W_l = a_{l−1}ᵀ·δ_l is taken, a_{l−1} is needed only for the activation's slope at the same element. So the
+    /// pass needs no rows × width memory of its own (one block of rows, ``backwardBlockElements``, and δ_L), and a
+    /// step of neos's default network holds two 8000 × 1024 arrays instead of four; the hidden layers are the
+    /// cotangents afterwards.
     func backwardLayers<Scalar: NetworkScalar>(
         weights parameters: UnsafePointer<Scalar>, inputs: UnsafePointer<Scalar>,
-        logitCotangent: UnsafePointer<Scalar>, rows: Int, _ buffers: inout LayerBuffers<Scalar>,
-        gradient: UnsafeMutablePointer<Scalar>
+        logitCotangent: UnsafePointer<Scalar>, rows: Int, blockRows requestedBlockRows: Int?,
+        _ buffers: inout LayerBuffers<Scalar>, gradient: UnsafeMutablePointer<Scalar>
     ) {
-        // δ_l = ∂loss/∂z_l (rows × sizes[l + 1]) ping-pongs between two buffers sized for the widest layer.
         let widest = sizes.dropFirst().max()!
+        let blockRows = max(1, min(rows, requestedBlockRows ?? Self.backwardBlockElements / widest))
         var spare = [buffers.scratch]
         buffers.scratch = []
-        var scratch = Self.buffer(count: 2 * rows * widest, reusing: &spare, at: 0)
-        let hidden = buffers.hidden
+        // δ_L, then one block of δ_l·W_lᵀ.
+        var scratch = Self.buffer(atLeast: rows * outputSize + blockRows * widest, reusing: &spare, at: 0)
+        var hidden = buffers.hidden
+        buffers.hidden = []
         let ones = [Scalar](repeating: 1, count: rows)
         scratch.withUnsafeMutableBufferPointer { scratch in
-            var delta = scratch.baseAddress!
-            var next = scratch.baseAddress! + rows * widest
-            delta.update(from: logitCotangent, count: rows * outputSize)
+            let top = scratch.baseAddress!
+            let block = top + rows * outputSize
+            top.update(from: logitCotangent, count: rows * outputSize)
+            // δ_l: the top buffer for the output layer, else hidden[l] (written by the previous layer's step).
+            var current: [Scalar] = []
             var l = layerCount - 1
             while l >= 0 {
                 let fanIn = sizes[l]
                 let fanOut = sizes[l + 1]
                 let offset = weightOffset(l)
-                Self.withLayerInput(l, inputs: inputs, hidden: hidden) { x in
-                    // ∂/∂W_l = a_{l−1}ᵀ · δ_l
-                    DenseMatrixProduct.multiply(
-                        x, transposeA: true, delta, into: gradient + offset, rows: fanIn, columns: fanOut, inner: rows)
-                }
-                // ∂/∂b_l = column sums of δ_l
-                ones.withUnsafeBufferPointer { ones in
-                    DenseMatrixProduct.transposedTimesVector(
-                        delta, rows: rows, columns: fanOut, ones.baseAddress!, into: gradient + offset + fanIn * fanOut)
-                }
-                if l > 0 {
-                    // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}(a_{l−1})
-                    DenseMatrixProduct.multiply(
-                        delta, parameters + offset, transposeB: true, into: next, rows: rows, columns: fanIn,
-                        inner: fanOut)
-                    let activation = activations[l - 1]
-                    if activation != .identity {
-                        hidden[l - 1].withUnsafeBufferPointer { a in
-                            let target = next
-                            Self.elementwise(rows * fanIn) { range in
+                // a_{l−1}, taken out of `hidden` so that it is referenced once while δ_{l−1} overwrites it.
+                var below: [Scalar] = []
+                if l > 0 { swap(&below, &hidden[l - 1]) }
+                Self.withDelta(l == layerCount - 1 ? UnsafePointer(top) : nil, current) { delta in
+                    below.withUnsafeMutableBufferPointer { below in
+                        let x = l > 0 ? UnsafePointer(below.baseAddress!) : inputs
+                        // ∂/∂W_l = a_{l−1}ᵀ · δ_l
+                        DenseMatrixProduct.multiply(
+                            x, transposeA: true, delta, into: gradient + offset, rows: fanIn, columns: fanOut,
+                            inner: rows)
+                        // ∂/∂b_l = column sums of δ_l
+                        ones.withUnsafeBufferPointer { ones in
+                            DenseMatrixProduct.transposedTimesVector(
+                                delta, rows: rows, columns: fanOut, ones.baseAddress!,
+                                into: gradient + offset + fanIn * fanOut)
+                        }
+                        guard l > 0 else { return }
+                        // δ_{l−1} = (δ_l · W_lᵀ) ⊙ act'_{l−1}(a_{l−1}), over a_{l−1}, block by block.
+                        let activation = activations[l - 1]
+                        let a = below.baseAddress!
+                        var first = 0
+                        while first < rows {
+                            let count = min(blockRows, rows - first)
+                            DenseMatrixProduct.multiply(
+                                delta + first * fanOut, parameters + offset, transposeB: true, into: block,
+                                rows: count, columns: fanIn, inner: fanOut)
+                            let (source, target) = (UnsafePointer(block), a + first * fanIn)
+                            Self.elementwise(count * fanIn) { range in
                                 // The loop chosen outside the elements, as in the forward pass.
                                 switch activation {
+                                case .identity:
+                                    for i in range { target[i] = source[i] }
                                 case .relu:
-                                    for i in range { target[i] *= Activation.rectifiedSlope(output: a[i]) }
+                                    for i in range {
+                                        target[i] = source[i] * Activation.rectifiedSlope(output: target[i])
+                                    }
                                 default:
-                                    for i in range { target[i] *= activation.derivative(output: a[i]) }
+                                    for i in range { target[i] = source[i] * activation.derivative(output: target[i]) }
                                 }
                             }
+                            first += count
                         }
                     }
-                    swap(&delta, &next)
                 }
+                // δ_l's memory is hidden[l] again; δ_{l−1} (in a_{l−1}'s memory) is the next layer's.
+                if l < layerCount - 1 { swap(&hidden[l], &current) }
+                current = below
                 l -= 1
             }
         }
+        buffers.hidden = hidden
         buffers.scratch = scratch
+    }
+
+    /// Elements of the backward pass's block of δ_l·W_lᵀ (4 MiB in float64): rows enough for a full-speed product
+    /// of the widest layer, and a small fraction of a batch of neos's default network.
+    static let backwardBlockElements = 1 << 19
+
+    /// Calls `body` with δ_l: `top` when given (the output layer's), else the array `delta`.
+    static func withDelta<Scalar: NetworkScalar, Result>(
+        _ top: UnsafePointer<Scalar>?, _ delta: [Scalar], _ body: (UnsafePointer<Scalar>) -> Result
+    ) -> Result {
+        if let top { return body(top) }
+        return delta.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     /// Converts a cotangent on the network's outputs into one on the last pre-activation.

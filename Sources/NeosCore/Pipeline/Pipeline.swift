@@ -45,9 +45,8 @@ public struct Pipeline: Sendable {
     public var bceSignal: [String] = ["sig"]
     /// Event sets labelled background (0) for the bce loss.
     public var bceBackground: [String] = ["bkg_nominal"]
-    /// Spare forward passes for training batches and for evaluations (they differ in size).
+    /// The spare forward pass of training batches (evaluations keep no hidden layers, so they need none).
     let trainingCache = ForwardCache()
-    let evaluationCache = ForwardCache()
 
     /// A pipeline of the given stages; ``reflectInfinities``, ``edgeGap`` and the bce labels keep their defaults
     /// and can be set afterwards.
@@ -128,7 +127,9 @@ public struct Pipeline: Sendable {
 
     /// The forward pass over every event set's events (in the order of `names`), each set's rows in it, and the
     /// concatenated input points (which the backward pass needs again).
-    func outputs(_ parameters: [Double], _ events: [String: EventSet], names: [String], cache: ForwardCache) throws
+    /// `cache` nil: an evaluation, whose forward pass keeps no hidden layers
+    /// (``MultilayerPerceptron/forwardOutputs(parameters:inputs:rows:)``).
+    func outputs(_ parameters: [Double], _ events: [String: EventSet], names: [String], cache: ForwardCache?) throws
         -> (forward: MultilayerPerceptron.Forward, ranges: [Range<Int>], points: [Double])
     {
         var points: [Double] = []
@@ -143,8 +144,11 @@ public struct Pipeline: Sendable {
             points += set.points
             ranges.append(start..<(start + set.count))
         }
-        let forward = try network.forward(
-            parameters: parameters, inputs: points, rows: points.count / network.inputSize, recycling: cache.take())
+        let rows = points.count / network.inputSize
+        guard let cache else {
+            return (try network.forwardOutputs(parameters: parameters, inputs: points, rows: rows), ranges, points)
+        }
+        let forward = try network.forward(parameters: parameters, inputs: points, rows: rows, recycling: cache.take())
         return (forward, ranges, points)
     }
 
@@ -282,8 +286,7 @@ public struct Pipeline: Sendable {
     {
         try checkEdges(edges)
         let names = model.eventSetNames
-        let (forward, ranges, _) = try outputs(networkParameters, events, names: names, cache: evaluationCache)
-        defer { evaluationCache.put(forward) }
+        let (forward, ranges, _) = try outputs(networkParameters, events, names: names, cache: nil)
         let guarded = BinEdgeGuard.apply(edges, gap: edgeGap)
         var out: [String: [Double]] = [:]
         for (i, name) in names.enumerated() {

@@ -181,9 +181,16 @@ public final class Trainer {
     ) {
         try Validate.length(values.count, equals: parameterCount, "trainer parameters")
         let (network, inner) = split(values)
-        let evaluation = try pipeline.evaluate(
-            networkParameters: network, edges: fullEdges(innerEdges: inner), events: events)
-        let gradient = evaluation.networkGradient + Array(evaluation.edgeGradient[1..<(1 + innerEdgeCount)])
+        return try lossAndGradient(network: network, edges: fullEdges(innerEdges: inner), events: events)
+    }
+
+    /// The objective and its flat gradient (network, then inner edges) at the given network parameters and full
+    /// edges.
+    func lossAndGradient(network: [Double], edges: [Double], events: [String: EventSet]) throws -> (
+        loss: Double, gradient: [Double], terms: [String: Double]
+    ) {
+        let evaluation = try pipeline.evaluate(networkParameters: network, edges: edges, events: events)
+        let gradient = evaluation.networkGradient + evaluation.edgeGradient[1..<(1 + innerEdgeCount)]
         try gradient.withUnsafeBufferPointer { try Validate.finite($0, "gradient of the objective") }
         return (evaluation.loss, gradient, evaluation.terms)
     }
@@ -201,8 +208,11 @@ public final class Trainer {
     /// parameters are unchanged.
     @discardableResult
     public func step() throws -> (loss: Double, terms: [String: Double]) {
+        // At the current parameters as they are stored (no split copy of the flat vector), and the flat vector
+        // made only after the gradient: a step of neos's default network holds two parameter-sized arrays at a
+        // time beyond its state, not four.
+        let result = try lossAndGradient(network: networkParameters, edges: edges, events: nextBatch())
         var updated = parameters
-        let result = try lossAndGradient(parameters: updated, events: nextBatch())
         try optimizer.update(parameters: &updated, gradient: result.gradient)
         try setParameters(updated)  // refuses a non-finite update
         stepCount += 1
@@ -233,8 +243,9 @@ public final class Trainer {
             throw NeosError.invalidArgument(
                 "\(points.count) coordinates do not divide into points of \(inputs) features")
         }
-        return try pipeline.network.forward(parameters: networkParameters, inputs: points, rows: points.count / inputs)
-            .output
+        return try pipeline.network.forwardOutputs(
+            parameters: networkParameters, inputs: points, rows: points.count / inputs
+        ).output
     }
 
     /// `steps` steps, each followed by the test metrics; returns the new records. `progress` sees each record.

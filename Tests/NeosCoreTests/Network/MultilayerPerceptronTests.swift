@@ -73,4 +73,122 @@ final class MultilayerPerceptronTests: XCTestCase {
         XCTAssertThrowsError(try network.forward(parameters: parameters, inputs: [1, .nan], rows: 1))
         XCTAssertThrowsError(try network.forward(parameters: Array(parameters.dropLast()), inputs: [1, 2], rows: 1))
     }
+
+    /// The backward pass writes each δ_{l−1} over a_{l−1} a block of rows at a time: with blocks of 1, 3 and 7 rows
+    /// (the last one short) the gradient is the one-block pass's (1e-13 relative to its largest entry, the products'
+    /// blocking being the only difference), in float64 and float32 (1e-5), for every hidden activation.
+    func testBackwardInBlocksOfRowsGivesTheOneBlockGradient() throws {
+        for precision in [NetworkPrecision.float64, .float32] {
+            for activation in Activation.allCases {
+                let network = try MultilayerPerceptron(
+                    sizes: [3, 9, 6, 2], activations: [activation, .tanh, .sigmoid], precision: precision)
+                let parameters = network.initialParameters(seed: 5, scheme: .he)
+                let rows = 17
+                let inputs = (0..<(3 * rows)).map { sin(Double($0) * 1.3) * 2 }
+                let cotangent = (0..<(2 * rows)).map { cos(Double($0) * 0.7) }
+                func gradient(blockRows: Int?) throws -> [Double] {
+                    var forward = try network.forward(parameters: parameters, inputs: inputs, rows: rows)
+                    return try network.backward(
+                        parameters: parameters, inputs: inputs, forward: &forward, logitCotangent: cotangent,
+                        blockRows: blockRows)
+                }
+                let reference = try gradient(blockRows: rows)
+                let scale = reference.map(abs).max()!
+                let tolerance = precision == .float64 ? 1e-13 : 1e-5
+                for blockRows in [1, 3, 7] {
+                    let blocked = try gradient(blockRows: blockRows)
+                    for (k, (a, b)) in zip(blocked, reference).enumerated() {
+                        XCTAssertEqual(
+                            a, b, accuracy: tolerance * scale,
+                            "\(precision) \(activation) blocks of \(blockRows), [\(k)]")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The in-place backward pass leaves the forward pass without its hidden layers: a second one is refused,
+    /// ``Forward/outputs`` is unavailable (holdsActivations false) and the logits and output are kept. The
+    /// by-value backward leaves the caller's forward pass whole: its second call gives the same gradient.
+    func testTheInPlaceBackwardUsesUpTheHiddenLayers() throws {
+        let network = try MultilayerPerceptron(sizes: [2, 5, 1], activations: [.relu, .sigmoid])
+        let parameters = network.initialParameters(seed: 2)
+        let inputs = [0.3, -1.0, 1.2, 0.4, -0.6, 2.0]
+        let cotangent = [1.0, -0.5, 0.25]
+        let kept = try network.forward(parameters: parameters, inputs: inputs, rows: 3)
+        let first = try network.backward(
+            parameters: parameters, inputs: inputs, forward: kept, logitCotangent: cotangent)
+        XCTAssertTrue(kept.holdsActivations)
+        XCTAssertEqual(
+            try network.backward(parameters: parameters, inputs: inputs, forward: kept, logitCotangent: cotangent),
+            first)
+        var used = kept
+        XCTAssertEqual(
+            try network.backward(parameters: parameters, inputs: inputs, forward: &used, logitCotangent: cotangent),
+            first)
+        XCTAssertFalse(used.holdsActivations)
+        XCTAssertEqual(used.logits, kept.logits)
+        XCTAssertEqual(used.output, kept.output)
+        XCTAssertThrowsError(
+            try network.backward(parameters: parameters, inputs: inputs, forward: &used, logitCotangent: cotangent)
+        ) { error in
+            XCTAssertEqual((error as? NeosError)?.kind, .invalidArgument)
+        }
+        XCTAssertEqual(kept.outputs[0].count, 15, "the caller's copy still holds a_1")
+    }
+
+    /// forwardOutputs runs the rows in blocks and keeps no hidden layers: the same logits and outputs as the full
+    /// forward pass (1e-14 relative, the products' blocking being the only difference; float32 1e-6) with blocks
+    /// of 1, 4 and 40 rows, and no backward pass from it.
+    func testForwardOutputsInBlocksMatchTheForwardPass() throws {
+        for precision in [NetworkPrecision.float64, .float32] {
+            let network = try MultilayerPerceptron(
+                sizes: [2, 8, 5, 3], activations: [.relu, .tanh, .sigmoid], precision: precision)
+            let parameters = network.initialParameters(seed: 9)
+            let rows = 37
+            let inputs = (0..<(2 * rows)).map { cos(Double($0) * 0.9) * 3 }
+            let full = try network.forward(parameters: parameters, inputs: inputs, rows: rows)
+            let tolerance = precision == .float64 ? 1e-14 : 1e-6
+            for blockRows in [1, 4, 40] {
+                var blocked = try network.forwardOutputs(
+                    parameters: parameters, inputs: inputs, rows: rows, blockRows: blockRows)
+                XCTAssertFalse(blocked.holdsActivations)
+                XCTAssertEqual(blocked.rows, rows)
+                for (k, (a, b)) in zip(blocked.logits, full.logits).enumerated() {
+                    XCTAssertEqual(
+                        a, b, accuracy: tolerance * max(1, abs(b)), "\(precision) blocks \(blockRows) [\(k)]")
+                }
+                for (a, b) in zip(blocked.output, full.output) { XCTAssertEqual(a, b, accuracy: tolerance) }
+                XCTAssertThrowsError(
+                    try network.backward(
+                        parameters: parameters, inputs: inputs, forward: &blocked,
+                        logitCotangent: [Double](repeating: 1, count: 3 * rows)))
+            }
+            let defaultBlocks = try network.forwardOutputs(parameters: parameters, inputs: inputs, rows: rows)
+            XCTAssertEqual(defaultBlocks.logits.count, 3 * rows)
+            XCTAssertEqual(try network.forwardOutputs(parameters: parameters, inputs: [], rows: 0).output, [])
+        }
+    }
+
+    /// A recycled pass of a larger batch lends its longer arrays to a smaller one (an epoch's last batch) and back:
+    /// the outputs, the hidden layers and the gradient are the fresh passes' exactly.
+    func testRecyclingAcrossBatchSizesGivesTheFreshResult() throws {
+        let network = try MultilayerPerceptron(sizes: [2, 6, 4, 1], activations: [.relu, .tanh, .sigmoid])
+        let parameters = network.initialParameters(seed: 12)
+        func inputs(_ rows: Int) -> [Double] { (0..<(2 * rows)).map { sin(Double($0) * 0.37) * 2 } }
+        var recycled: MultilayerPerceptron.Forward? = nil
+        for rows in [9, 4, 9, 2] {
+            let x = inputs(rows)
+            let cotangent = (0..<rows).map { cos(Double($0)) }
+            let fresh = try network.forward(parameters: parameters, inputs: x, rows: rows)
+            var reused = try network.forward(parameters: parameters, inputs: x, rows: rows, recycling: recycled)
+            XCTAssertEqual(reused.output, fresh.output, "\(rows) rows")
+            XCTAssertEqual(reused.outputs, fresh.outputs, "\(rows) rows")
+            XCTAssertEqual(
+                try network.backward(parameters: parameters, inputs: x, forward: &reused, logitCotangent: cotangent),
+                try network.backward(parameters: parameters, inputs: x, forward: fresh, logitCotangent: cotangent),
+                "\(rows) rows")
+            recycled = reused
+        }
+    }
 }

@@ -11,6 +11,7 @@ extra; ``exceptions.ImportBackendError`` without it, as pyhf), although no MINUI
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from .mixins import OptimizerMixin
@@ -25,9 +26,12 @@ def __dir__():
 def __getattr__(name: str) -> Any:
     if name == "scipy_optimizer":
         # ImportError when scipy is unavailable or hidden (None in sys.modules: the package itself is checked, as
-        # a cached scipy.optimize would otherwise still be found).
+        # a cached scipy.optimize would otherwise still be found). scipy.optimize is found, not imported: importing
+        # it costs about 50 MB and 0.2 s, and the default backend makes this optimizer at every import of
+        # neos_swift; its result objects import it when a fit first asks for one.
         importlib.import_module("scipy")
-        importlib.import_module("scipy.optimize")
+        if importlib.util.find_spec("scipy.optimize") is None:
+            raise ImportError("scipy_optimizer needs scipy.optimize, which cannot be imported")
         from .opt_scipy import scipy_optimizer as found
     elif name in ("minuit_optimizer", "MinuitRecord"):
         if name == "minuit_optimizer":
