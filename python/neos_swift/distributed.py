@@ -137,8 +137,11 @@ def _run(client, background: Mapping, patchset, names, function, arguments, prog
         else:
             from distributed import as_completed
 
-            # the workspace travels to each worker once; the tasks carry the patch documents
-            [background_future] = client.scatter([text], broadcast=True)
+            # The workspace travels to each worker once; the tasks carry the patch documents. A random key (hash
+            # False), not the content's hash: a grid run right after another on the same workspace would scatter
+            # the key the scheduler is still forgetting, a race in which scatter can hang (dask/distributed#8576,
+            # #4907; seen once in our CI, second of two grids on one cluster).
+            [background_future] = client.scatter([text], broadcast=True, hash=False)
             futures = {
                 client.submit(
                     _guarded,
