@@ -36,7 +36,7 @@ shape of ``AbsInferno.get_inv_ikk``, which ``PaperInferno`` does not use, as its
   that loader alone, for reference. Float32 throughout (torch's default; our columns are float64 and float32);
 * timing: one ``fit`` of 1 + EPOCHS epochs; a callback takes the wall time of each epoch's training pass (the
   validation pass is given an empty loader, as our epochs have no validation either); the first epoch is the
-  warm-up and left out; ``torch.set_num_threads`` = the machine's cores (or ``--threads``).
+  warm-up and left out; ``torch.set_num_threads`` = the cores this process may use (or ``--threads``).
 
 Run: ``benchmarks/.venv-torch/bin/python benchmarks/inferno_torch_reference.py [--benchmarks B2 B4] [--epochs 3]``.
 """
@@ -147,7 +147,7 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=3, help="timed epochs after the warm-up one")
     parser.add_argument("--train-events", type=int, default=TRAIN_EVENTS)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)), help="default: usable cores")
     parser.add_argument("--seed", type=int, default=2026)
     arguments = parser.parse_args(argv)
     torch.set_num_threads(arguments.threads)
