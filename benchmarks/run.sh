@@ -15,6 +15,9 @@
 # The `evermore` workload runs in its own venv, benchmarks/.venv-evermore (evermore 0.4.2 needs Python >= 3.12),
 # made on demand from benchmarks/requirements-evermore.txt with the first Python >= 3.12 found (PYTHON_EVERMORE,
 # python3.13, python3.12, then pyenv's 3.12/3.13 versions).
+# The `inferno` workload's pytorch_inferno column runs in benchmarks/.venv-torch (torch apart from jax), made on
+# demand with $PYTHON from benchmarks/requirements-torch.txt and passed as INFERNO_TORCH_PYTHON; if it cannot be
+# made, the workload runs without that column.
 #
 # Environment: PYTHON (default python3) makes the venv; BENCH_VENV overrides the venv folder.
 set -euo pipefail
@@ -27,7 +30,7 @@ REQUIREMENTS="$BENCH_DIR/requirements.txt"
 SCRATCH="$REPO_DIR/.build-bench"
 
 usage() {
-    sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     echo "Workloads:" $(available_workloads)
 }
 
@@ -109,6 +112,23 @@ evermore_python() {
     echo "$EVERMORE_VENV/bin/python"
 }
 
+# The pytorch_inferno venv (only when the inferno workload runs): prints its python, or fails.
+TORCH_VENV="$BENCH_DIR/.venv-torch"
+TORCH_REQUIREMENTS="$BENCH_DIR/requirements-torch.txt"
+torch_python() {
+    local stamp want
+    stamp="$TORCH_VENV/.requirements.sha256"
+    want="$(sha256sum "$TORCH_REQUIREMENTS" | cut -d' ' -f1)"
+    if [[ ! -x "$TORCH_VENV/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+        echo "==> Creating pytorch_inferno venv $TORCH_VENV" >&2
+        if [[ ! -x "$TORCH_VENV/bin/python" ]]; then "$PYTHON" -m venv "$TORCH_VENV" >&2 || return 1; fi
+        "$TORCH_VENV/bin/python" -m pip install --quiet --upgrade pip >&2 || return 1
+        "$TORCH_VENV/bin/python" -m pip install --quiet -r "$TORCH_REQUIREMENTS" >&2 || return 1
+        echo "$want" >"$stamp"
+    fi
+    echo "$TORCH_VENV/bin/python"
+}
+
 # ---- 2. release build of libneos ----------------------------------------------------------------------------
 if ((skip_build == 0)); then
     echo "==> Building libneos and the neos command (release, scratch path .build-bench)"
@@ -131,7 +151,15 @@ for workload in "${workloads[@]}"; do
         status=1
         continue
     fi
-    if ! env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+    extra_env=()
+    if [[ "$workload" == inferno ]]; then
+        if torch="$(torch_python)"; then
+            extra_env=(INFERNO_TORCH_PYTHON="$torch")
+        else
+            echo "run.sh: could not make $TORCH_VENV; the inferno workload runs without pytorch_inferno" >&2
+        fi
+    fi
+    if ! env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${extra_env[@]}" \
         NEOS_LIBRARY="$BIN_DIR" PYTHONPATH="$REPO_DIR/python${PYTHONPATH:+:$PYTHONPATH}" JAX_ENABLE_X64=1 \
         "$python" "$BENCH_DIR/bench_$workload.py" "${script_args[@]}"; then
         echo "run.sh: workload '$workload' failed" >&2
