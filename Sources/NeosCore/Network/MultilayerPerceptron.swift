@@ -275,17 +275,7 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                     // from vectorising the pass, which was 13% of the small demo step (benchmarks/README.md).
                     switch activation {
                     case .relu:
-                        // relu written out with its zero held outside the loop: with the literal 0 of a generic
-                        // scalar inside it the select stayed a branch on each sign (1 ns per element, 3.3× this
-                        // loop's time, 11% of the small demo step); this is rectified(_:) exactly.
-                        let zero = Scalar.zero
-                        for r in range {
-                            let row = target + r * fanOut
-                            for j in 0..<fanOut {
-                                let v = row[j] + bias[j]
-                                row[j] = v > zero ? v : zero
-                            }
-                        }
+                        for r in range { Activation.addBiasAndRectify(target + r * fanOut, bias, count: fanOut) }
                     case .identity:
                         for r in range {
                             let row = target + r * fanOut
@@ -516,9 +506,7 @@ public struct MultilayerPerceptron: Sendable, Equatable {
                                 case .identity:
                                     for i in range { target[i] = source[i] }
                                 case .relu:
-                                    // rectifiedSlope(output:) with its constants outside the loop (see forward).
-                                    let (zero, one) = (Scalar.zero, Scalar(1))
-                                    for i in range { target[i] = source[i] * (target[i] > zero ? one : zero) }
+                                    Activation.multiplyByRectifiedSlope(target, source, range)
                                 default:
                                     for i in range { target[i] = source[i] * activation.derivative(output: target[i]) }
                                 }
